@@ -1,0 +1,1 @@
+"""SEND Coordination Dashboard pipelines: read exports, validate, load into DuckDB, define metrics."""

@@ -1,0 +1,218 @@
+"""Command line: `python -m pipelines ingest|status|metrics|rejects|loads`.
+
+Exit codes: 0 done (rows may have been rejected), 1 a file could not be loaded, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipelines import config, metrics
+from pipelines.db import DatabaseBusy, connect_writer, one, reader
+from pipelines.exports import write_table
+from pipelines.load import ingest_file
+from pipelines.schemas import SCHEMAS
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in yyyy-mm-dd form: '{text}'") from None
+
+
+def financial_year_start(day: dt.date) -> dt.date:
+    return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="database file (default: $SEND_DB, else data/send.duckdb)")
+    p = argparse.ArgumentParser(
+        prog="python -m pipelines",
+        description="Load SEND spreadsheets into DuckDB and report health's SEND metrics.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = sub.add_parser("ingest", parents=[common], help="load xlsx/csv exports",
+                            description="Load exports; every row is loaded or rejected with a reason.")
+    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    ingest.add_argument("--kind", choices=sorted(SCHEMAS),
+                        help="dataset of the files (default: recognised from the columns)")
+    ingest.add_argument("--as-of", type=_date, default=None,
+                        help="reject dates after this day (default: today)")
+    ingest.add_argument("--json", action="store_true", help="print the results as JSON")
+
+    status = sub.add_parser("status", parents=[common], help="row counts and loads",
+                            description="Rows held per dataset, rejected rows and the last load.")
+    status.add_argument("--json", action="store_true", help="print as JSON")
+
+    m = sub.add_parser("metrics", parents=[common], help="headline metrics for a period",
+                       description="Headline metrics as defined in shared/DOMAIN.md.")
+    m.add_argument("--from", dest="date_from", type=_date,
+                   help="first day of the period (default: start of the as-of financial year)")
+    m.add_argument("--to", dest="date_to", type=_date, help="last day (default: the as-of date)")
+    m.add_argument("--as-of", type=_date, default=None, help="the day the data describe (default: today)")
+    m.add_argument("--la", action="extend", nargs="+", default=[], metavar="NAME",
+                   help="local authorities to include (default: all)")
+    m.add_argument("--json", action="store_true", help="print one JSON object")
+
+    r = sub.add_parser("rejects", parents=[common], help="list rejected rows",
+                       description="Rejected rows with file, sheet, row, column and reason.")
+    r.add_argument("--out", type=Path, help="write to this .xlsx or .csv file instead of printing")
+    r.add_argument("--load", type=int, help="only this load id")
+
+    sub.add_parser("loads", parents=[common], help="history of loads",
+                   description="Every load: file, hash, when, counts.")
+    return p
+
+
+def _print_table(frame: pd.DataFrame) -> None:
+    if frame.empty:
+        print("(none)")
+    else:
+        print(frame.to_string(index=False))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    db = config.db_path(args.db)
+    failed = 0
+    results = []
+    for path in args.files:
+        try:
+            result = ingest_file(db, path, kind=args.kind, as_of=args.as_of)
+        except DatabaseBusy as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        results.append(result)
+        if result.status == "failed":
+            failed += 1
+            print(f"error: {result.error}", file=sys.stderr)
+        elif not args.json:
+            print(_describe(result))
+    if args.json:
+        print(json.dumps([r.summary() for r in results], indent=2, default=str))
+    return 1 if failed else 0
+
+
+def _describe(r: Any) -> str:
+    if r.status == "unchanged":
+        return f"{r.file}: already loaded (load {r.load_id}); nothing changed"
+    return (f"{r.file}: {r.rows_read:,} rows read -> {r.loaded:,} loaded ({r.inserted:,} new, "
+            f"{r.updated:,} updated, {r.unchanged:,} unchanged), {r.duplicates:,} duplicates, "
+            f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals "
+            f"[load {r.load_id}: {', '.join(r.kinds)}]")
+
+
+def status(db: Path) -> dict[str, Any]:
+    """Rows held per dataset, rejected rows, loads: the same figures the app's data page shows."""
+    empty = {"rows": {k: 0 for k in SCHEMAS}, "rejected": 0, "loads": 0, "last_load": None}
+    if not db.exists():
+        return {**empty, "database": str(db)}
+    with reader(db) as con:
+        rows = {k: one(con, f"SELECT count(*) FROM {k}")[0] for k in SCHEMAS}
+        rejected = one(con, "SELECT count(*) FROM (SELECT DISTINCT load_id, sheet, row_number "
+                               "FROM rejects)")[0]
+        loads, last = one(con, "SELECT count(*), max(loaded_at) FROM loads")
+    return {"rows": rows, "rejected": rejected, "loads": loads,
+            "last_load": last.isoformat() if last else None, "database": str(db)}
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    result = status(config.db_path(args.db))
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for kind, n in result["rows"].items():
+            print(f"{kind:15} {n:>9,} rows")
+        print(f"{'rejected':15} {result['rejected']:>9,} rows")
+        print(f"{'loads':15} {result['loads']:>9,}  (last: {result['last_load'] or 'never'})")
+    return 0
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    as_of = args.as_of or dt.date.today()
+    date_to = args.date_to or as_of
+    date_from = args.date_from or financial_year_start(date_to)
+    if date_from > date_to:
+        print("error: --from is after --to", file=sys.stderr)
+        return 2
+    las = []
+    for name in args.la:
+        canonical = config.canonical_la(name)
+        if canonical is None:
+            print(f"error: unknown local authority '{name}'", file=sys.stderr)
+            return 2
+        las.append(canonical)
+    f = metrics.Filters(date_from, date_to, as_of, tuple(las))
+    db = config.db_path(args.db)
+    with _read(db) as con:
+        result = metrics.headline(con, f)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"Period {date_from:%d/%m/%Y} to {date_to:%d/%m/%Y}, as of {as_of:%d/%m/%Y}"
+              + (f", {', '.join(las)}" if las else ""))
+        for key, value in result.items():
+            print(f"  {key:58} {'-' if value is None else value}")
+    return 0
+
+
+def _read(db: Path):
+    """A reader on an existing database; an empty one is created first so metrics say 0."""
+    if not db.exists():
+        connect_writer(db).close()
+    return reader(db)
+
+
+def rejects_frame(db: Path, load_id: int | None = None) -> pd.DataFrame:
+    with _read(db) as con:
+        where = "WHERE load_id = ?" if load_id is not None else ""
+        return con.execute(
+            "SELECT load_id, file_name AS file, sheet, kind AS dataset, row_number AS row, "
+            f"column_letter AS col, column_header AS header, value, reason, rule FROM rejects {where} "
+            "ORDER BY load_id, file_name, sheet, row_number, column_letter",
+            [load_id] if load_id is not None else []).df()
+
+
+def cmd_rejects(args: argparse.Namespace) -> int:
+    frame = rejects_frame(config.db_path(args.db), args.load)
+    if args.out:
+        write_table(frame, args.out, sheet="Rejected rows")
+        print(f"{len(frame):,} rejects written to {args.out}")
+    else:
+        with pd.option_context("display.max_colwidth", 80, "display.width", 200):
+            _print_table(frame)
+    return 0
+
+
+def loads_frame(db: Path) -> pd.DataFrame:
+    with _read(db) as con:
+        return con.execute("SELECT load_id, file_name, left(file_hash, 12) AS file_hash, loaded_at, "
+                           "as_of, kinds, rows_read, loaded, inserted, updated, unchanged, "
+                           "duplicates, rejected, blank, notes FROM loads ORDER BY load_id").df()
+
+
+def cmd_loads(args: argparse.Namespace) -> int:
+    _print_table(loads_frame(config.db_path(args.db)))
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "metrics": cmd_metrics,
+            "rejects": cmd_rejects, "loads": cmd_loads}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except DatabaseBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,122 @@
+"""Settings read in one place: database path, local authorities and their spellings, targets.
+
+`settings.toml` at the repository root holds local choices (the area, targets, comparators);
+`SEND_SETTINGS` may point elsewhere. Secrets (the pseudonym key) never live in settings.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pipelines.vocab import normalise_token
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = Path(__file__).resolve().parent / "reference"
+DEFAULT_DB = ROOT / "data" / "send.duckdb"
+
+# Words that councils add to their names in exports; dropped before matching.
+_COUNCIL_WORDS = re.compile(
+    r"\b(london borough of|royal borough of|metropolitan borough council|metropolitan borough|"
+    r"county borough council|county council|city council|borough council|district council|"
+    r"council of the|council|city of|mbc|cc|la)\b"
+)
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """`--db`, else `SEND_DB`, else `data/send.duckdb` under the repository."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("SEND_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+@dataclass(frozen=True)
+class LocalAuthority:
+    name: str
+    old_code: str = ""
+    new_code: str = ""
+    region: str = ""
+    aliases: tuple[str, ...] = ()
+    statistical_neighbours: tuple[str, ...] = ()
+    local: bool = False  # one of the area's own LAs (listed in settings)
+
+
+@dataclass(frozen=True)
+class Settings:
+    area_name: str
+    local_authorities: tuple[LocalAuthority, ...]
+    targets: dict[str, float]
+    amber_margin: float
+    suppression_threshold: int
+    england: tuple[LocalAuthority, ...] = field(default=())
+
+    @property
+    def area_las(self) -> list[str]:
+        return [la.name for la in self.local_authorities]
+
+
+def _la_key(name: str) -> str:
+    lowered = name.lower().replace("&", " and ")
+    lowered = re.sub(r",\s*city of$", "", lowered)  # DfE's "Bristol, City of"
+    return normalise_token(_COUNCIL_WORDS.sub(" ", lowered)) or normalise_token(name)
+
+
+@cache
+def _england() -> tuple[LocalAuthority, ...]:
+    with (REFERENCE / "local_authorities.csv").open(encoding="utf-8") as fh:
+        return tuple(
+            LocalAuthority(r["la_name"], r["old_la_code"], r["new_la_code"], r["region_name"])
+            for r in csv.DictReader(fh)
+        )
+
+
+@cache
+def load_settings(path: str | None = None) -> Settings:
+    path = path or os.environ.get("SEND_SETTINGS") or str(ROOT / "settings.toml")
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    england = {la.name: la for la in _england()}
+    locals_ = []
+    for entry in raw.get("local_authorities", []):
+        ref = england.get(entry["name"], LocalAuthority(entry["name"]))
+        locals_.append(LocalAuthority(
+            name=entry["name"], old_code=ref.old_code, new_code=ref.new_code, region=ref.region,
+            aliases=tuple(entry.get("aliases", ())),
+            statistical_neighbours=tuple(entry.get("statistical_neighbours", ())), local=True,
+        ))
+    targets = dict(raw.get("targets", {}))
+    amber = float(targets.pop("amber_margin", 10.0))
+    return Settings(
+        area_name=raw.get("area", {}).get("name", "Local area"),
+        local_authorities=tuple(locals_),
+        targets={k: float(v) for k, v in targets.items()},
+        amber_margin=amber,
+        suppression_threshold=int(raw.get("suppression", {}).get("threshold", 5)),
+        england=_england(),
+    )
+
+
+@cache
+def _la_index(settings_path: str | None = None) -> dict[str, str]:
+    settings = load_settings(settings_path)
+    index: dict[str, str] = {}
+    for la in settings.england:
+        for spelling in (la.name, la.old_code, la.new_code):
+            if spelling:
+                index[_la_key(spelling)] = la.name
+    # The area's own spellings win over England's.
+    for la in settings.local_authorities:
+        for spelling in (la.name, *la.aliases):
+            index[_la_key(spelling)] = la.name
+    return index
+
+
+def canonical_la(value: str) -> str | None:
+    """The canonical name of a local authority from any known spelling or code, else None."""
+    return _la_index().get(_la_key(value))

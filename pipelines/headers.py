@@ -1,0 +1,68 @@
+"""Find the header row of a sheet and the dataset it belongs to, from the column names alone.
+
+Exports put titles, run dates and notes above the header; the header is the row, among the first
+`SCAN_ROWS`, that names the most columns of one dataset. Spelling is matched after dropping case,
+spaces and punctuation, through each schema's alias list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pipelines.schemas import SCHEMAS, Schema
+from pipelines.vocab import normalise_token
+
+SCAN_ROWS = 60
+MIN_MATCHES = 3  # fewer recognised names than this is a title or note row, not a header
+
+
+@dataclass
+class HeaderMatch:
+    schema: Schema
+    row_index: int  # 0-based index into the sheet's rows
+    columns: dict[str, int]  # canonical column -> 0-based column index
+    headers: dict[str, str]  # canonical column -> header text as written
+
+    @property
+    def missing(self) -> list[str]:
+        return [c for c in self.schema.required if c not in self.columns]
+
+
+def match_header(cells: list[Any], schema: Schema) -> HeaderMatch:
+    """Map one candidate header row onto a schema; the first spelling of a column wins."""
+    index = schema.header_index()
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    for position, cell in enumerate(cells):
+        if not isinstance(cell, str) or not cell.strip():
+            continue
+        canonical = index.get(normalise_token(cell))
+        if canonical and canonical not in columns:
+            columns[canonical] = position
+            headers[canonical] = cell.strip()
+    return HeaderMatch(schema, -1, columns, headers)
+
+
+def _score(match: HeaderMatch) -> tuple[int, int, int]:
+    signature = sum(c in match.columns for c in match.schema.signature)
+    return (not match.missing, signature, len(match.columns))
+
+
+def find_header(rows: list[list[Any]], kind: str | None = None) -> HeaderMatch | None:
+    """The best (row, dataset) pair, or None when no row looks like a header of any dataset.
+
+    A match may still lack required columns (`missing`): the caller reports that as an error
+    rather than guessing.
+    """
+    schemas = [SCHEMAS[kind]] if kind else list(SCHEMAS.values())
+    best: HeaderMatch | None = None
+    for row_index, cells in enumerate(rows[:SCAN_ROWS]):
+        for schema in schemas:
+            match = match_header(cells, schema)
+            if len(match.columns) < MIN_MATCHES:
+                continue
+            match.row_index = row_index
+            if best is None or _score(match) > _score(best):
+                best = match
+    return best

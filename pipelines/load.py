@@ -1,0 +1,216 @@
+"""Load one export into DuckDB in a single transaction: records, history, rejects and the load log.
+
+Re-loading a file already loaded changes nothing. A record seen again with new values replaces
+the old one, which moves to `<dataset>_history`. Counts reconcile for every file:
+rows read = loaded + duplicates + rejected + blank + notes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.db import connect_writer, one, table_columns
+from pipelines.headers import find_header
+from pipelines.pseudonym import load_key
+from pipelines.readers import FileError, read_file
+from pipelines.schemas import SCHEMAS, Schema
+from pipelines.validate import Reject, SheetOutcome, validate_sheet
+
+
+@dataclass
+class FileResult:
+    file: str
+    status: str = "loaded"  # loaded | unchanged (already loaded) | failed
+    load_id: int | None = None
+    error: str | None = None
+    kinds: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    loaded: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    blank: int = 0
+    notes: int = 0
+    sheets: list[dict] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+    def reconciles(self) -> bool:
+        return self.rows_read == (self.loaded + self.duplicates + self.rejected + self.blank
+                                  + self.notes)
+
+    def summary(self) -> dict:
+        keys = ("file", "status", "load_id", "error", "kinds", "rows_read", "loaded", "inserted",
+                "updated", "unchanged", "duplicates", "rejected", "blank", "notes", "sheets")
+        return {k: getattr(self, k) for k in keys}
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes) -> list[SheetOutcome]:
+    """Read and validate every sheet; raise FileError for a file that cannot load at all."""
+    outcomes = []
+    skipped = []
+    for sheet in read_file(path):
+        if sheet.hidden:
+            skipped.append(sheet.name)
+            continue
+        match = find_header(sheet.rows, kind)
+        if match is None:
+            skipped.append(sheet.name)
+            continue
+        if match.missing:
+            where = f"sheet '{sheet.name}', row {match.row_index + 1}"
+            raise FileError(f"{path.name}: {where}: the header looks like {match.schema.kind} "
+                            f"but lacks required column(s) {', '.join(match.missing)}")
+        outcomes.append(validate_sheet(sheet.name, sheet.rows, match, as_of, key))
+    if not outcomes:
+        wanted = f"a {kind} header" if kind else "a header naming the columns of a known dataset"
+        raise FileError(f"{path.name}: no recognisable header row in any sheet (looked for "
+                        f"{wanted}, e.g. case ID, local authority, request date)")
+    return outcomes
+
+
+def _fates(schema: Schema, frame: pd.DataFrame) -> tuple[pd.Series, list[Reject]]:
+    """Per row: 'load', 'duplicate' (an exact repeat in this file) or 'conflict' (one key written
+    two different ways in this file: every such row is rejected, as neither can be trusted)."""
+    fate = pd.Series("load", index=frame.index, dtype=object)
+    if frame.empty:
+        return fate, []
+    repeat = frame.duplicated(subset=[*schema.key, "row_hash"], keep="first")
+    fate[repeat] = "duplicate"
+    distinct = frame[~repeat]
+    clash = distinct.duplicated(subset=list(schema.key), keep=False)
+    clashing_keys = distinct[clash]
+    rejects = []
+    for key_values, group in clashing_keys.groupby(list(schema.key), sort=False):
+        label = "/".join(str(v) for v in key_values)
+        where = ", ".join(f"{s} row {r}" for s, r in zip(group.source_sheet, group.source_row,
+                                                          strict=True))
+        for sheet, row in zip(group.source_sheet, group.source_row, strict=True):
+            rejects.append(Reject(sheet, int(row), "", schema.key[-1], label,
+                                  f"conflict: {len(group)} different rows for {label} in this "
+                                  f"file ({where})", "conflict"))
+    keys = set(clashing_keys[list(schema.key)].itertuples(index=False, name=None))
+    if keys:
+        in_clash = [k in keys for k in frame[list(schema.key)].itertuples(index=False, name=None)]
+        fate[in_clash] = "conflict"
+    return fate, rejects
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, frame: pd.DataFrame,
+            load_id: int, file_name: str, now: dt.datetime) -> tuple[int, int, int]:
+    """Insert new records, replace changed ones (keeping the old in history); (new, changed, same)."""
+    t = schema.table
+    cols = [c for c, _ in table_columns(schema)]
+    staged = frame.assign(load_id=load_id, source_file=file_name, loaded_at=now)
+    con.register("staged_raw", staged)
+    select = ", ".join(f"CAST({c} AS {sql}) AS {c}" for c, sql in table_columns(schema))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {select} FROM staged_raw")
+    con.unregister("staged_raw")
+    on = " AND ".join(f"t.{k} = s.{k}" for k in schema.key)
+    same = one(con, f"SELECT count(*) FROM staged s JOIN {t} t ON {on} "
+                       "WHERE t.row_hash = s.row_hash")[0]
+    changed = one(con, f"SELECT count(*) FROM staged s JOIN {t} t ON {on} "
+                          "WHERE t.row_hash <> s.row_hash")[0]
+    col_list = ", ".join(cols)
+    t_cols = ", ".join(f"t.{c}" for c in cols)
+    con.execute(f"INSERT INTO {t}_history SELECT {t_cols}, ?, ? FROM {t} t JOIN staged s ON {on} "
+                "WHERE t.row_hash <> s.row_hash", [load_id, now])
+    con.execute(f"DELETE FROM {t} t USING staged s WHERE {on} AND t.row_hash <> s.row_hash")
+    con.execute(f"INSERT INTO {t} ({col_list}) SELECT {col_list} FROM staged s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {on})")
+    con.execute("DROP TABLE staged")
+    return len(frame) - same - changed, changed, same
+
+
+def ingest_file(db: Path, path: Path, kind: str | None = None,
+                as_of: dt.date | None = None) -> FileResult:
+    """Load one file. Never raises for a bad file: the result says what went wrong."""
+    as_of = as_of or dt.date.today()
+    result = FileResult(file=path.name)
+    try:
+        digest = file_hash(path)
+    except OSError as exc:
+        return FileResult(file=path.name, status="failed",
+                          error=f"{path.name}: cannot be opened ({exc.strerror or exc})")
+    try:
+        outcomes = _prepare(path, kind, as_of, load_key(db))
+    except FileError as exc:
+        result.status, result.error = "failed", str(exc)
+        return result
+
+    con = connect_writer(db)
+    try:
+        previous = one(con, "SELECT load_id FROM loads WHERE file_hash = ? AND status = 'loaded' "
+                               "ORDER BY load_id LIMIT 1", [digest])
+        if previous:
+            result.status, result.load_id = "unchanged", previous[0]
+            return result
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _write(con, path, digest, as_of, outcomes, result)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+    return result
+
+
+def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.date,
+           outcomes: list[SheetOutcome], result: FileResult) -> None:
+    now = dt.datetime.now().replace(microsecond=0)
+    load_id = one(con, "SELECT nextval('load_seq')")[0]
+    result.load_id = load_id
+    rejects: list[tuple[str, Reject]] = [(o.kind, r) for o in outcomes for r in o.rejects]
+    fates: dict[tuple[str, str], int] = {}  # (sheet, fate) -> rows
+    for kind in dict.fromkeys(o.kind for o in outcomes):
+        schema = SCHEMAS[kind]
+        frame = pd.concat([o.records for o in outcomes if o.kind == kind], ignore_index=True)
+        fate, conflicts = _fates(schema, frame)
+        rejects += [(kind, r) for r in conflicts]
+        for (sheet, f), n in fate.groupby([frame.source_sheet, fate]).size().items():
+            fates[(sheet, f)] = int(n)
+        new, changed, same = _upsert(con, schema, frame[fate == "load"], load_id, path.name, now)
+        result.inserted += new
+        result.updated += changed
+        result.unchanged += same
+        result.kinds.append(kind)
+
+    for o in outcomes:
+        conflicted = fates.get((o.sheet, "conflict"), 0)
+        sheet = {"sheet": o.sheet, "kind": o.kind, "header_row": o.header_row,
+                 "rows_read": o.rows_read, "loaded": fates.get((o.sheet, "load"), 0),
+                 "duplicates": fates.get((o.sheet, "duplicate"), 0),
+                 "rejected": len({r.row for r in o.rejects}) + conflicted,
+                 "blank": o.blank, "notes": o.notes}
+        result.sheets.append(sheet)
+        for k in ("rows_read", "loaded", "duplicates", "rejected", "blank", "notes"):
+            setattr(result, k, getattr(result, k) + sheet[k])
+        con.execute("INSERT INTO load_sheets VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    [load_id, o.sheet, o.kind, o.header_row, o.rows_read, sheet["loaded"],
+                     sheet["duplicates"], sheet["rejected"], o.blank, o.notes, None])
+    result.rejects = [r for _, r in rejects]
+    if rejects:
+        con.executemany("INSERT INTO rejects VALUES (?,?,?,?,?,?,?,?,?,?)", [
+            [load_id, path.name, r.sheet, kind, r.row, r.column, r.header, r.value, r.reason,
+             r.rule] for kind, r in rejects])
+    con.execute("INSERT INTO loads VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+        load_id, path.name, digest, path.stat().st_size, now, as_of, ",".join(result.kinds),
+        result.rows_read, result.loaded, result.inserted, result.updated, result.unchanged,
+        result.duplicates, result.rejected, result.blank, result.notes, "loaded"])

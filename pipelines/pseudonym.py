@@ -1,0 +1,70 @@
+"""Keyed pseudonyms for children's identifiers, and the NHS number check digit.
+
+DATA PROTECTION: names, NHS numbers and dates of birth never leave this module in clear. The key
+comes from `SEND_PSEUDONYM_KEY`, else a key file beside the database created with 0600
+permissions. Anyone holding the key and a list of NHS numbers can re-identify: keep it secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from pathlib import Path
+
+KEY_ENV = "SEND_PSEUDONYM_KEY"
+_NON_DIGIT = re.compile(r"\D")
+
+
+def key_file_for(db: Path) -> Path:
+    return db.with_name(db.name + ".key")
+
+
+def load_key(db: Path) -> bytes:
+    """The pseudonym key: from the environment, else the key file (created on first use)."""
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return env.encode("utf-8")
+    path = key_file_for(db)
+    if path.exists():
+        return path.read_bytes().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(secrets.token_hex(32).encode("ascii"))
+    return path.read_bytes().strip()
+
+
+def pseudonym(key: bytes, kind: str, value: str) -> str:
+    """HMAC-SHA256 of a normalised identifier, shortened to 20 hex characters (80 bits)."""
+    digest = hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    return digest[:20]
+
+
+def normalise_nhs_number(value: object) -> str:
+    """Digits only: '943 476 5919', '943-476-5919' and 9434765919.0 are one number."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _NON_DIGIT.sub("", str(value))
+
+
+def nhs_number_is_valid(digits: str) -> bool:
+    """Modulus 11: weights 10..2 on the first nine digits; 11 - remainder is the check digit."""
+    if len(digits) != 10 or not digits.isdigit() or len(set(digits)) == 1:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def person_key(nhs_number: str | None, name: str | None, birth_iso: str | None) -> str | None:
+    """What identifies a child: the NHS number if present, else name with date of birth."""
+    if nhs_number:
+        return f"nhs:{nhs_number}"
+    if name and birth_iso:
+        return "name:" + " ".join(name.lower().split()) + "|" + birth_iso
+    return None

@@ -1,0 +1,149 @@
+"""Controlled vocabularies: the canonical values of coded columns and the spellings seen in exports.
+
+Keys are matched after `normalise_token` (lower case, letters and digits only), so "S.A.L.T",
+"salt" and "SALT " are one spelling. Add a spelling here, never in a parser.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalise_token(value: str) -> str:
+    """Lower-case a label and drop everything but letters and digits ("Request Date" -> "requestdate")."""
+    return _NON_ALNUM.sub("", value.lower().replace("&", "and"))
+
+
+def _index(vocab: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Invert {canonical: spellings} into {normalised spelling: canonical}."""
+    index: dict[str, str] = {}
+    for canonical, spellings in vocab.items():
+        for spelling in (canonical, *spellings):
+            index[normalise_token(spelling)] = canonical
+    return index
+
+
+SERVICES: dict[str, tuple[str, ...]] = {
+    "Community Paediatrics": (
+        "Paediatrics", "Paeds", "Community Paeds", "Comm Paeds", "Paediatrician",
+        "Community Paediatrician", "Community Child Health", "CCH", "Pediatrics",
+        "Community Pediatrics", "Designated Medical Officer", "DMO",
+    ),
+    "Speech and Language Therapy": (
+        "SALT", "SLT", "Speech & Language Therapy", "Speech and Language",
+        "Speech Therapy", "Speech and Language Therapies", "SaLT Service",
+    ),
+    "Occupational Therapy": ("OT", "Occ Therapy", "Children's OT", "Paediatric OT"),
+    "Physiotherapy": ("Physio", "PT", "Paediatric Physiotherapy", "Children's Physiotherapy"),
+    "CAMHS": (
+        "Child and Adolescent Mental Health Services", "Child and Adolescent Mental Health",
+        "CYPMHS", "Children and Young People's Mental Health Services", "Mental Health",
+        "Tier 3 CAMHS",
+    ),
+    "Specialist Nursing": (
+        "Nursing", "Specialist Nurse", "Community Nursing", "Children's Community Nursing",
+        "School Nursing", "Special School Nursing", "Learning Disability Nursing", "LD Nursing",
+    ),
+    "Audiology": ("Hearing", "Paediatric Audiology", "Hearing Services"),
+    "Vision": ("Ophthalmology", "Orthoptics", "Visual Impairment", "Eye Clinic", "VI"),
+    "Dietetics": ("Dietitian", "Dietician", "Paediatric Dietetics", "Nutrition and Dietetics"),
+    "Other": ("Other Health", "Other Service"),
+}
+SERVICE_INDEX = _index(SERVICES)
+
+# EHC needs assessment request outcome (SEN2 RequestOutcome codes accepted).
+DECISIONS: dict[str, tuple[str, ...]] = {
+    "assess": ("Y", "Yes", "Agreed to assess", "Agree to assess", "Assessment agreed", "Agreed"),
+    "not assess": (
+        "N", "No", "Refused", "Refused to assess", "Declined", "Not to assess",
+        "Decision not to assess", "Not agreed",
+    ),
+    "not yet decided": ("A", "Pending", "Awaiting decision", "Not yet decided", "Open"),
+    "withdrawn": ("W", "Withdrawn", "Request withdrawn"),
+    "historical": ("H", "Historical"),
+}
+DECISION_INDEX = _index(DECISIONS)
+
+# SEN2 AssessmentOutcome: whether a plan is to be issued after assessment.
+ASSESSMENT_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "plan to be issued": ("Y", "Yes", "Issue", "Plan issued", "EHCP issued", "Issue plan"),
+    "plan not issued": ("N", "No", "Not issued", "Decision not to issue", "No plan"),
+    "not yet decided": ("A", "Pending", "Awaiting"),
+    "withdrawn": ("W",),
+    "historical": ("H",),
+}
+ASSESSMENT_OUTCOME_INDEX = _index(ASSESSMENT_OUTCOMES)
+
+STAGES: dict[str, tuple[str, ...]] = {
+    "new assessment": (
+        "New", "EHC needs assessment", "EHCNA", "Needs assessment", "Initial assessment",
+        "Statutory assessment", "New request", "Assessment", "EHC assessment",
+    ),
+    "annual review": ("Review", "AR", "Annual", "Annual review of EHCP"),
+    "reassessment": ("Re-assessment", "Reassess", "Re-assessment request"),
+}
+STAGE_INDEX = _index(STAGES)
+
+# SEN2 SENtype codes (DS from 2025) and the long names seen in case systems.
+SEN_TYPES: dict[str, tuple[str, ...]] = {
+    "SPLD": ("Specific learning difficulty", "Specific Learning Difficulties"),
+    "MLD": ("Moderate learning difficulty", "Moderate Learning Difficulties"),
+    "SLD": ("Severe learning difficulty", "Severe Learning Difficulties"),
+    "PMLD": ("Profound and multiple learning difficulty", "Profound & Multiple LD"),
+    "SEMH": ("Social, emotional and mental health", "Social Emotional and Mental Health"),
+    "SLCN": (
+        "Speech, language and communication needs", "Speech Language and Communication",
+        "Speech, language and communication",
+    ),
+    "HI": ("Hearing impairment",),
+    "VI": ("Visual impairment",),
+    "MSI": ("Multi-sensory impairment", "Multi sensory impairment"),
+    "PD": ("Physical disability",),
+    "ASD": ("Autistic spectrum disorder", "Autism", "Autistic Spectrum Condition", "ASC"),
+    "OTH": ("Other", "Other difficulty/disability", "Other difficulty or disability"),
+    "DS": ("Down syndrome", "Down's syndrome"),
+}
+SEN_TYPE_INDEX = _index(SEN_TYPES)
+
+# Lawful health-advice exceptions, SEND Regulations 2014 reg 8(2).
+ADVICE_EXCEPTIONS: dict[str, tuple[str, ...]] = {
+    "exceptional personal circumstances": (
+        "Personal circumstances", "Exceptional circumstances", "Exceptional personal circumstance",
+        "Family circumstances", "Bereavement", "Illness",
+    ),
+    "absent from area 4+ weeks": (
+        "Absent from area", "Away from area", "Out of area", "Away from the area",
+        "Absence from area", "Family away", "Child away from area for 4 weeks or more",
+        "Absent for 4 weeks",
+    ),
+    "missed appointment": ("DNA", "Did not attend", "Was not brought", "WNB", "Missed appt"),
+}
+ADVICE_EXCEPTION_INDEX = _index(ADVICE_EXCEPTIONS)
+
+# Lawful 20-week exceptions, reg 10(4) applied by reg 13(3).
+PLAN_EXCEPTIONS: dict[str, tuple[str, ...]] = {
+    "school or setting closure 4+ weeks": (
+        "School closure", "Setting closure", "School holidays", "Closure", "Summer closure",
+        "Holiday", "School holiday",
+    ),
+    "exceptional personal circumstances": (
+        "Personal circumstances", "Exceptional circumstances", "Family circumstances",
+        "Exceptional personal circumstance",
+    ),
+    "absent from area 4+ weeks": (
+        "Absent from area", "Away from area", "Out of area", "Absence from area",
+    ),
+    "exception (unspecified)": ("Week20", "Exception", "20 week exception", "Exception applies"),
+}
+PLAN_EXCEPTION_INDEX = _index(PLAN_EXCEPTIONS)
+
+# Spellings in an exception column that mean "no exception".
+NO_EXCEPTION = frozenset(
+    normalise_token(s)
+    for s in ("", "none", "no", "n", "n/a", "na", "nil", "false", "0", "-", "no exception")
+)
+
+TRUE_WORDS = frozenset({"y", "yes", "true", "1", "t"})
+FALSE_WORDS = frozenset({"n", "no", "false", "0", "f"})
