@@ -46,6 +46,12 @@ def pct(numerator: int, denominator: int) -> float | None:
     return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def query(con: duckdb.DuckDBPyConnection, sql: str, f: Filters) -> pd.DataFrame:
+    """Run a metric query with the filter values it names (DuckDB refuses unused parameters)."""
+    params = {k: v for k, v in f.params().items() if f"${k}" in sql}
+    return con.execute(sql, params).df()
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     if not values:
         return "TRUE"
@@ -179,7 +185,7 @@ def rates(con: duckdb.DuckDBPyConnection, metric: str, f: Filters, by: str | Non
     WHERE anchor BETWEEN $date_from AND $date_to
     GROUP BY ALL ORDER BY 1
     """
-    out = con.execute(sql, f.params()).df()
+    out = query(con, sql, f)
     if by == "financial_year":
         out["group"] = out["group"].map(_fy_label)
     if by is None and out.empty:
@@ -203,7 +209,7 @@ def _overall(con: duckdb.DuckDBPyConnection, metric: str, f: Filters) -> dict[st
 def overdue_advice(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Open health advice requests past their due date as of the as-of date, most overdue first.
     Not bound to the period: an overdue request is overdue whenever it was asked for."""
-    return con.execute(f"""
+    return query(con, f"""
         WITH base AS ({advice_base(f)})
         SELECT advice_id, case_id, local_authority, service, coalesce(provider, '') AS provider,
             requested_date, due_date, CAST($as_of - due_date AS INTEGER) AS days_overdue,
@@ -211,13 +217,13 @@ def overdue_advice(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         FROM base
         WHERE NOT returned AND due_date < $as_of
         ORDER BY days_overdue DESC, local_authority, advice_id
-    """, f.params()).df()
+    """, f)
 
 
 def open_cases_at_risk(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Open EHC needs assessments (no final plan, not refused, withdrawn or ended without a plan),
     the stage each is in, the days elapsed since the request and the days left of the 20 weeks."""
-    return con.execute(f"""
+    return query(con, f"""
         SELECT case_id, local_authority, request_date,
             CASE WHEN draft_plan_date IS NOT NULL AND draft_plan_date <= $as_of THEN 'draft plan issued'
                  WHEN decision_date IS NOT NULL AND decision_date <= $as_of THEN 'assessment under way'
@@ -233,12 +239,12 @@ def open_cases_at_risk(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFra
             AND coalesce(assessment_outcome, '') NOT IN ('plan not issued', 'withdrawn', 'historical')
             AND {_in('local_authority', f.las)}
         ORDER BY days_left, local_authority, case_id
-    """, f.params()).df()
+    """, f)
 
 
 def tribunal_responses(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Health recommendations whose response falls due in the period, with their status."""
-    return con.execute(f"""
+    return query(con, f"""
         WITH base AS ({response_base(f)})
         SELECT appeal_id, local_authority, recommendation_date, response_due, response_date,
             CASE WHEN met THEN 'responded in time'
@@ -250,7 +256,7 @@ def tribunal_responses(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFra
         FROM base
         WHERE anchor BETWEEN $date_from AND $date_to
         ORDER BY response_due
-    """, f.params()).df()
+    """, f)
 
 
 # ---- the headline set ------------------------------------------------------------------------

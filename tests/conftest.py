@@ -1,0 +1,61 @@
+"""Shared fixtures: hand-made export files and a database factory on a temporary path."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from pipelines.load import FileResult, ingest_file
+
+AS_OF = dt.date(2026, 3, 31)
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]], hidden: tuple[str, ...] = ()) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        if name in hidden:
+            ws.sheet_state = "hidden"
+    wb.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: list[list[Any]], encoding: str = "utf-8") -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+ADVICE_HEADER = ["Advice ID", "Case ID", "Local Authority", "Service", "Requested Date",
+                 "Returned Date", "Provider", "Exception", "Quality Score", "Stage"]
+EHCP_HEADER = ["Case ID", "Local Authority", "Request Date", "Decision Date", "Decision",
+               "Draft Plan Date", "Final Plan Date", "Exception", "Primary Need"]
+TRIBUNAL_HEADER = ["Appeal ID", "Case ID", "Local Authority", "Registered Date", "Appeal Type",
+                   "Health Aspects", "Hearing Date", "Outcome", "Health Recommendation",
+                   "Recommendation Date", "Response Date"]
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", "test-key-not-secret")
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def load(db: Path) -> Callable[..., FileResult]:
+    """Load a file into the test database as of 31/03/2026 unless told otherwise."""
+    def _load(path: Path, **kwargs: Any) -> FileResult:
+        kwargs.setdefault("as_of", AS_OF)
+        return ingest_file(db, path, **kwargs)
+    return _load

@@ -1,0 +1,88 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipelines.dates import DateError, parse_date
+
+D = dt.date
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("01/04/2025", D(2025, 4, 1)),
+    ("1/4/2025", D(2025, 4, 1)),
+    ("13/01/2025", D(2025, 1, 13)),
+    ("02/03/2025", D(2025, 3, 2)),  # day first, always: this is England
+    ("02-03-2025", D(2025, 3, 2)),
+    ("02.03.2025", D(2025, 3, 2)),
+    ("02/03/25", D(2025, 3, 2)),
+    ("2025-04-01", D(2025, 4, 1)),
+    ("2025-04-01 13:45:00", D(2025, 4, 1)),
+    ("2025-04-01T13:45:00", D(2025, 4, 1)),
+    ("01/04/2025 09:30", D(2025, 4, 1)),
+    ("1 Apr 2025", D(2025, 4, 1)),
+    ("1 April 2025", D(2025, 4, 1)),
+    ("01-Apr-25", D(2025, 4, 1)),
+    ("1st September 2025", D(2025, 9, 1)),
+    ("April 1, 2025", D(2025, 4, 1)),
+    ("45748", D(2025, 4, 1)),
+    (45748, D(2025, 4, 1)),
+    (45748.0, D(2025, 4, 1)),
+    (45748.75, D(2025, 4, 1)),  # a serial date-time
+    (D(2025, 4, 1), D(2025, 4, 1)),
+    (dt.datetime(2025, 4, 1, 23, 59), D(2025, 4, 1)),
+    ("  01/04/2025  ", D(2025, 4, 1)),
+])
+def test_accepted_forms(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", float("nan")])
+def test_blank_is_none(value):
+    assert parse_date(value) is None
+
+
+@pytest.mark.parametrize("value, message", [
+    ("31/02/2025", "impossible date"),
+    ("29/02/2025", "impossible date"),
+    ("00/01/2025", "impossible date"),
+    ("12/13/2025", "impossible date"),  # month-first spelling is not guessed at
+    ("2025-02-30", "impossible date"),
+    ("31 Feb 2025", "impossible date"),
+    ("next Tuesday", "not a date"),
+    ("1 Foo 2025", "not a date"),
+    ("01/04/1899", "implausible"),
+    (True, "not a date"),
+    (0, "not a date"),
+])
+def test_rejected_with_reason(value, message):
+    with pytest.raises(DateError, match=message):
+        parse_date(value)
+
+
+def test_leap_day_accepted_in_leap_year():
+    assert parse_date("29/02/2024") == D(2024, 2, 29)
+
+
+@given(st.dates(min_value=D(1950, 1, 1), max_value=D(2100, 12, 31)))
+def test_every_real_date_round_trips_in_each_text_form(day):
+    for text in (day.strftime("%d/%m/%Y"), day.isoformat(), day.strftime("%d %b %Y"),
+                 day.strftime("%-d %B %Y"), f"{day.isoformat()} 10:15:00"):
+        assert parse_date(text) == day
+
+
+@given(st.dates(min_value=D(1950, 1, 1), max_value=D(2100, 12, 31)))
+def test_excel_serial_round_trips(day):
+    serial = (day - D(1899, 12, 30)).days
+    assert parse_date(serial) == day
+    assert parse_date(str(serial)) == day
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_a_date_none_or_a_date_error(text):
+    try:
+        result = parse_date(text)
+    except DateError:
+        return
+    assert result is None or isinstance(result, dt.date)

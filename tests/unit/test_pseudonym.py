@@ -1,0 +1,51 @@
+import os
+import stat
+
+import pytest
+
+from pipelines.pseudonym import (
+    key_file_for,
+    load_key,
+    nhs_number_is_valid,
+    normalise_nhs_number,
+    pseudonym,
+)
+
+
+@pytest.mark.parametrize("number", ["9434765919", "4010232137", "9000000009"])
+def test_valid_nhs_numbers(number):
+    assert nhs_number_is_valid(number)
+
+
+@pytest.mark.parametrize("number", ["9434765918", "943476591", "94347659190", "1111111111",
+                                    "abcdefghij", "", "9434765910"])
+def test_invalid_nhs_numbers(number):
+    assert not nhs_number_is_valid(number)
+
+
+@pytest.mark.parametrize("raw", ["943 476 5919", "943-476-5919", 9434765919.0, " 9434765919 "])
+def test_nhs_number_spellings_normalise(raw):
+    assert normalise_nhs_number(raw) == "9434765919"
+
+
+def test_pseudonym_is_keyed_and_stable():
+    a = pseudonym(b"key-a", "person", "nhs:9434765919")
+    assert a == pseudonym(b"key-a", "person", "nhs:9434765919")
+    assert a != pseudonym(b"key-b", "person", "nhs:9434765919")
+    assert "9434765919" not in a and len(a) == 20
+
+
+def test_key_file_created_private_beside_database(tmp_path, monkeypatch):
+    monkeypatch.delenv("SEND_PSEUDONYM_KEY", raising=False)
+    db = tmp_path / "x.duckdb"
+    key = load_key(db)
+    path = key_file_for(db)
+    assert path.exists() and len(key) == 64
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert load_key(db) == key  # the same key next time
+
+
+def test_environment_key_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", "from-env")
+    assert load_key(tmp_path / "x.duckdb") == b"from-env"
+    assert not key_file_for(tmp_path / "x.duckdb").exists()
