@@ -53,7 +53,8 @@ def test_headline_matches_hand_worked_values(hand_db):
     with reader(hand_db) as con:
         h = metrics.headline(con, PERIOD)
     assert h["health_advice_due"] == 6  # A1 A2 A3 A5 A7 A9
-    assert (h["health_advice_within_6_weeks_numerator"], h["health_advice_within_6_weeks_denominator"]) == (2, 5)
+    assert h["health_advice_within_6_weeks_numerator"] == 2
+    assert h["health_advice_within_6_weeks_denominator"] == 5
     assert h["health_advice_within_6_weeks_pct"] == 40.0
     assert h["health_advice_within_6_weeks_pct_incl_exceptions"] == 33.3  # 2 of 6
     assert h["health_advice_overdue_open"] == 2  # A3 A7
@@ -70,7 +71,8 @@ def test_la_filter(hand_db):
     with reader(hand_db) as con:
         h = metrics.headline(con, metrics.Filters(PERIOD.date_from, PERIOD.date_to, PERIOD.as_of,
                                                   ("Northshire",)))
-    assert (h["health_advice_within_6_weeks_numerator"], h["health_advice_within_6_weeks_denominator"]) == (1, 4)
+    assert h["health_advice_within_6_weeks_numerator"] == 1
+    assert h["health_advice_within_6_weeks_denominator"] == 4
     assert h["health_advice_within_6_weeks_pct"] == 25.0
 
 
