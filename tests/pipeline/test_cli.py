@@ -1,0 +1,81 @@
+"""The command line as a user runs it: exit codes, JSON shapes, --db and SEND_DB, help."""
+
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from pipelines.cli import COMMANDS, _parser, main
+from tests.conftest import ADVICE_HEADER, write_csv
+
+
+@pytest.fixture
+def advice_csv(tmp_path):
+    return write_csv(tmp_path / "advice.csv", [ADVICE_HEADER,
+                                               ["A1", "C1", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""],
+                                               ["A2", "C2", "Westshire", "SALT", "01/04/2025", "", "", "", "", ""]])
+
+
+def test_ingest_status_rejects_round_trip(db, advice_csv, tmp_path, capsys):
+    assert main(["ingest", str(advice_csv), "--db", str(db), "--as-of", "2026-03-31"]) == 0
+    assert "2 rows read -> 1 loaded" in capsys.readouterr().out
+    assert main(["status", "--json", "--db", str(db)]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["rows"] == {"ehcp": 0, "health_advice": 1, "tribunals": 0}
+    assert status["rejected"] == 1
+    out = tmp_path / "rejects.xlsx"
+    assert main(["rejects", "--db", str(db), "--out", str(out)]) == 0
+    sheet = openpyxl.load_workbook(out).active
+    values = [c.value for c in sheet[2]]
+    assert "advice.csv" in values and 3 in values and "C" in values
+    assert any("unknown local authority 'Westshire'" in str(v) for v in values)
+
+
+def test_unloadable_file_exits_1_and_others_still_load(db, advice_csv, tmp_path, capsys):
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    assert main(["ingest", str(bad), str(advice_csv), "--db", str(db), "--as-of", "2026-03-31"]) == 1
+    captured = capsys.readouterr()
+    assert "error: broken.xlsx:" in captured.err
+    assert "advice.csv: 2 rows read" in captured.out
+
+
+def test_missing_file_exits_1(db, tmp_path, capsys):
+    assert main(["ingest", str(tmp_path / "nope.csv"), "--db", str(db)]) == 1
+    assert "nope.csv: cannot be opened" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["metrics", "--from", "April"], ["ingest"],
+                                  ["metrics", "--la"]])
+def test_usage_errors_exit_2(argv):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+
+
+def test_unknown_la_in_metrics_is_a_usage_error(db, capsys):
+    assert main(["metrics", "--db", str(db), "--la", "Westshire"]) == 2
+
+
+def test_send_db_environment_variable(advice_csv, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", "k")
+    monkeypatch.setenv("SEND_DB", str(tmp_path / "env.duckdb"))
+    main(["ingest", str(advice_csv), "--as-of", "2026-03-31"])
+    assert (tmp_path / "env.duckdb").exists()
+
+
+def test_every_command_has_help():
+    sub = next(a for a in _parser()._actions if a.dest == "command")
+    assert set(sub.choices) == set(COMMANDS)
+    for name, parser in sub.choices.items():
+        assert parser.description, name
+        assert "--db" in parser.format_help(), name
+
+
+def test_runs_as_a_module(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "pipelines", "status", "--json", "--db",
+                           str(tmp_path / "fresh.duckdb")], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["rows"]["ehcp"] == 0
