@@ -13,9 +13,14 @@ from tests.conftest import ADVICE_HEADER, write_csv
 
 @pytest.fixture
 def advice_csv(tmp_path):
-    return write_csv(tmp_path / "advice.csv", [ADVICE_HEADER,
-                                               ["A1", "C1", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""],
-                                               ["A2", "C2", "Westshire", "SALT", "01/04/2025", "", "", "", "", ""]])
+    return write_csv(
+        tmp_path / "advice.csv",
+        [
+            ADVICE_HEADER,
+            ["A1", "C1", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""],
+            ["A2", "C2", "Westshire", "SALT", "01/04/2025", "", "", "", "", ""],
+        ],
+    )
 
 
 def test_ingest_status_rejects_round_trip(db, advice_csv, tmp_path, capsys):
@@ -47,8 +52,9 @@ def test_missing_file_exits_1(db, tmp_path, capsys):
     assert "nope.csv: cannot be opened" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["metrics", "--from", "April"], ["ingest"],
-                                  ["metrics", "--la"]])
+@pytest.mark.parametrize(
+    "argv", [[], ["frobnicate"], ["metrics", "--from", "April"], ["ingest"], ["metrics", "--la"]]
+)
 def test_usage_errors_exit_2(argv):
     with pytest.raises(SystemExit) as exc:
         main(argv)
@@ -75,7 +81,11 @@ def test_every_command_has_help():
 
 
 def test_runs_as_a_module(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "pipelines", "status", "--json", "--db",
-                           str(tmp_path / "fresh.duckdb")], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipelines", "status", "--json", "--db", str(tmp_path / "fresh.duckdb")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["rows"]["ehcp"] == 0

@@ -10,8 +10,17 @@ import pytest
 from pipelines.db import connect_writer
 from tests.conftest import ADVICE_HEADER, write_csv, write_xlsx
 
-TABLES = ("ehcp", "health_advice", "tribunals", "ehcp_history", "health_advice_history",
-          "tribunals_history", "loads", "load_sheets", "rejects")
+TABLES = (
+    "ehcp",
+    "health_advice",
+    "tribunals",
+    "ehcp_history",
+    "health_advice_history",
+    "tribunals_history",
+    "loads",
+    "load_sheets",
+    "rejects",
+)
 
 
 def snapshot(db) -> str:
@@ -23,10 +32,17 @@ def snapshot(db) -> str:
 
 @pytest.fixture
 def loaded(load, tmp_path, db):
-    load(write_csv(tmp_path / "base.csv", [ADVICE_HEADER,
-                                           ["A1", "C1", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""],
-                                           ["A2", "C2", "Riverside", "OT", "02/04/2025", "", "", "", "", ""],
-                                           ["A3", "C3", "Northshire", "OT", "31/02/2025", "", "", "", "", ""]]))
+    load(
+        write_csv(
+            tmp_path / "base.csv",
+            [
+                ADVICE_HEADER,
+                ["A1", "C1", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""],
+                ["A2", "C2", "Riverside", "OT", "02/04/2025", "", "", "", "", ""],
+                ["A3", "C3", "Northshire", "OT", "31/02/2025", "", "", "", "", ""],
+            ],
+        )
+    )
     return db
 
 
@@ -48,15 +64,24 @@ def test_same_rows_in_a_new_file_are_unchanged_not_duplicated(load, loaded, tmp_
 
 
 def test_update_keeps_the_earlier_version_in_history(load, loaded, tmp_path):
-    result = load(write_csv(tmp_path / "later.csv", [ADVICE_HEADER,
-        ["A1", "C1", "Northshire", "SALT", "01/04/2025", "10/05/2025", "", "", "", ""],
-        ["A4", "C4", "Northshire", "CAMHS", "01/05/2025", "", "", "", "", ""]]))
+    result = load(
+        write_csv(
+            tmp_path / "later.csv",
+            [
+                ADVICE_HEADER,
+                ["A1", "C1", "Northshire", "SALT", "01/04/2025", "10/05/2025", "", "", "", ""],
+                ["A4", "C4", "Northshire", "CAMHS", "01/05/2025", "", "", "", "", ""],
+            ],
+        )
+    )
     assert (result.inserted, result.updated, result.unchanged) == (1, 1, 0)
     with duckdb.connect(str(loaded), read_only=True) as con:
-        current = con.execute("SELECT returned_date::VARCHAR, source_file FROM health_advice "
-                              "WHERE advice_id = 'A1'").fetchall()
-        history = con.execute("SELECT returned_date, source_file, superseded_by_load FROM "
-                              "health_advice_history").fetchall()
+        current = con.execute(
+            "SELECT returned_date::VARCHAR, source_file FROM health_advice WHERE advice_id = 'A1'"
+        ).fetchall()
+        history = con.execute(
+            "SELECT returned_date, source_file, superseded_by_load FROM health_advice_history"
+        ).fetchall()
     assert current == [("2025-05-10", "later.csv")]
     assert history == [(None, "base.csv", result.load_id)]
 
@@ -69,8 +94,12 @@ def _corrupt_xlsx(path):
 
 def _encrypted_xlsx(path):
     # An encrypted workbook is an OLE compound file holding an EncryptionInfo stream.
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
-                     + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 500)
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 500
+        + "EncryptionInfo".encode("utf-16-le")
+        + b"\x00" * 500
+    )
     return path
 
 
@@ -86,19 +115,25 @@ def _bytes(content: bytes):
     def make(path):
         path.write_bytes(content)
         return path
+
     return make
 
 
-@pytest.mark.parametrize("make, message", [
-    (_corrupt_xlsx, "corrupt or truncated workbook"),
-    (_encrypted_xlsx, "password-protected"),
-    (_zip_not_xlsx, "not an Excel workbook"),
-    (_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "binary content"),
-    (_bytes(b""), "the file is empty"),
-    (_bytes(b"just,some\nrandom,words\n"), "no recognisable header row"),
-    (_bytes(b"Advice ID,Case ID,LA,Date Requested\nA1,C1,Northshire,01/04/2025\n"),
-     "lacks required column(s) service"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (_corrupt_xlsx, "corrupt or truncated workbook"),
+        (_encrypted_xlsx, "password-protected"),
+        (_zip_not_xlsx, "not an Excel workbook"),
+        (_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "binary content"),
+        (_bytes(b""), "the file is empty"),
+        (_bytes(b"just,some\nrandom,words\n"), "no recognisable header row"),
+        (
+            _bytes(b"Advice ID,Case ID,LA,Date Requested\nA1,C1,Northshire,01/04/2025\n"),
+            "lacks required column(s) service",
+        ),
+    ],
+)
 def test_unreadable_file_fails_cleanly_and_changes_nothing(load, loaded, tmp_path, make, message):
     before = snapshot(loaded)
     path = make(tmp_path / "bad.xlsx")
@@ -115,10 +150,15 @@ def test_failure_inside_the_transaction_rolls_back(load, loaded, tmp_path, monke
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
+
     monkeypatch.setattr(load_module, "_upsert", broken)
     with pytest.raises(RuntimeError):
-        load(write_csv(tmp_path / "new.csv", [ADVICE_HEADER,
-                                              ["A9", "C9", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""]]))
+        load(
+            write_csv(
+                tmp_path / "new.csv",
+                [ADVICE_HEADER, ["A9", "C9", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""]],
+            )
+        )
     assert snapshot(loaded) == before
 
 

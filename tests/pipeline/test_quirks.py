@@ -16,61 +16,86 @@ def rows(db, sql):
 
 
 def test_title_rows_blank_rows_totals_and_notes(load, tmp_path, db):
-    path = write_xlsx(tmp_path / "advice.xlsx", {"Log": [
-        ["Northshire Community Trust: health advice requests"],
-        ["Report run 31/03/2026", None, None],
-        [],
-        ADVICE_HEADER,
-        ["A1", "C1", "Northshire", "SALT", D(2025, 4, 1), D(2025, 5, 1), "Trust", None, 3, "New"],
-        [],
-        ["A2", "C2", "Northshire", "OT", D(2025, 4, 2), None, "Trust", None, None, "Annual review"],
-        [None, None, None],
-        ["Total", None, None, None, None, None, None, None, 2],
-        ["Source: case system extract"],
-    ]})
+    path = write_xlsx(
+        tmp_path / "advice.xlsx",
+        {
+            "Log": [
+                ["Northshire Community Trust: health advice requests"],
+                ["Report run 31/03/2026", None, None],
+                [],
+                ADVICE_HEADER,
+                ["A1", "C1", "Northshire", "SALT", D(2025, 4, 1), D(2025, 5, 1), "Trust", None, 3, "New"],
+                [],
+                ["A2", "C2", "Northshire", "OT", D(2025, 4, 2), None, "Trust", None, None, "Annual review"],
+                [None, None, None],
+                ["Total", None, None, None, None, None, None, None, 2],
+                ["Source: case system extract"],
+            ]
+        },
+    )
     result = load(path)
     assert (result.rows_read, result.loaded, result.blank, result.notes, result.rejected) == (6, 2, 2, 2, 0)
     assert result.reconciles()
     assert result.sheets[0]["header_row"] == 4
     assert rows(db, "SELECT advice_id, source_row, stage FROM health_advice ORDER BY 1") == [
-        ("A1", 5, "new assessment"), ("A2", 7, "annual review")]
+        ("A1", 5, "new assessment"),
+        ("A2", 7, "annual review"),
+    ]
 
 
 def test_several_sheets_in_one_workbook_and_a_notes_sheet_skipped(load, tmp_path, db):
-    path = write_xlsx(tmp_path / "multi.xlsx", {
-        "Notes": [["This workbook holds two years of requests."], ["Contact the SEND team."]],
-        "2024-25": [EHCP_HEADER, ["E1", "Northshire", D(2024, 5, 1), None, None, None, None, None, None]],
-        "2025-26": [["Requests from April 2025"], EHCP_HEADER,
-                    ["E2", "Riverside", D(2025, 5, 1), None, None, None, None, None, None]],
-        "Lookup": [EHCP_HEADER, ["E9", "Northshire", D(2024, 5, 1), None, None, None, None, None, None]],
-    }, hidden=("Lookup",))
+    path = write_xlsx(
+        tmp_path / "multi.xlsx",
+        {
+            "Notes": [["This workbook holds two years of requests."], ["Contact the SEND team."]],
+            "2024-25": [EHCP_HEADER, ["E1", "Northshire", D(2024, 5, 1), None, None, None, None, None, None]],
+            "2025-26": [
+                ["Requests from April 2025"],
+                EHCP_HEADER,
+                ["E2", "Riverside", D(2025, 5, 1), None, None, None, None, None, None],
+            ],
+            "Lookup": [EHCP_HEADER, ["E9", "Northshire", D(2024, 5, 1), None, None, None, None, None, None]],
+        },
+        hidden=("Lookup",),
+    )
     result = load(path)
     assert [s["sheet"] for s in result.sheets] == ["2024-25", "2025-26"]
     assert rows(db, "SELECT case_id, source_sheet, source_row FROM ehcp ORDER BY 1") == [
-        ("E1", "2024-25", 2), ("E2", "2025-26", 3)]
+        ("E1", "2024-25", 2),
+        ("E2", "2025-26", 3),
+    ]
 
 
 def test_every_date_form_in_a_workbook(load, tmp_path, db):
-    path = write_xlsx(tmp_path / "dates.xlsx", {"S": [
-        EHCP_HEADER,
-        ["E1", "Northshire", D(2025, 4, 1), None, None, None, None, None, None],
-        ["E2", "Northshire", 45748, None, None, None, None, None, None],
-        ["E3", "Northshire", "01/04/2025", None, None, None, None, None, None],
-        ["E4", "Northshire", "2025-04-01", None, None, None, None, None, None],
-        ["E5", "Northshire", "1 Apr 2025", None, None, None, None, None, None],
-        ["E6", "Northshire", dt.datetime(2025, 4, 1, 14, 30), None, None, None, None, None, None],
-        ["E7", "Northshire", "01/04/2025 14:30", None, None, None, None, None, None],
-    ]})
+    path = write_xlsx(
+        tmp_path / "dates.xlsx",
+        {
+            "S": [
+                EHCP_HEADER,
+                ["E1", "Northshire", D(2025, 4, 1), None, None, None, None, None, None],
+                ["E2", "Northshire", 45748, None, None, None, None, None, None],
+                ["E3", "Northshire", "01/04/2025", None, None, None, None, None, None],
+                ["E4", "Northshire", "2025-04-01", None, None, None, None, None, None],
+                ["E5", "Northshire", "1 Apr 2025", None, None, None, None, None, None],
+                ["E6", "Northshire", dt.datetime(2025, 4, 1, 14, 30), None, None, None, None, None, None],
+                ["E7", "Northshire", "01/04/2025 14:30", None, None, None, None, None, None],
+            ]
+        },
+    )
     assert load(path).loaded == 7
     assert rows(db, "SELECT DISTINCT request_date FROM ehcp") == [(D(2025, 4, 1),)]
 
 
 @pytest.mark.parametrize("encoding, bom", [("utf-8", False), ("utf-8", True), ("cp1252", False)])
 def test_csv_encodings(load, tmp_path, db, encoding, bom):
-    path = write_csv(tmp_path / "ehcp.csv", [
-        ["Case ID", "LA", "Request Date", "Setting"],
-        ["E1", "Northshire", "01/04/2025", "St Mary’s Café School"],
-    ], encoding=encoding)
+    path = write_csv(
+        tmp_path / "ehcp.csv",
+        [
+            ["Case ID", "LA", "Request Date", "Setting"],
+            ["E1", "Northshire", "01/04/2025", "St Mary’s Café School"],
+        ],
+        encoding=encoding,
+    )
     if bom:
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert load(path).loaded == 1
@@ -79,56 +104,99 @@ def test_csv_encodings(load, tmp_path, db, encoding, bom):
 
 def test_semicolon_csv_and_thousands_separators(load, tmp_path, db):
     path = tmp_path / "advice.csv"
-    path.write_text("Advice ID;Case ID;LA;Service;Date Requested;Quality Score\n"
-                    'A1;C1;Northshire;Paeds;01/04/2025;"1,234"\n', encoding="utf-8")
+    path.write_text(
+        "Advice ID;Case ID;LA;Service;Date Requested;Quality Score\n"
+        'A1;C1;Northshire;Paeds;01/04/2025;"1,234"\n',
+        encoding="utf-8",
+    )
     assert load(path).loaded == 1
     assert rows(db, "SELECT quality_score FROM health_advice") == [(1234.0,)]
 
 
 def test_ids_trimmed_and_upper_cased_so_a_later_export_matches(load, tmp_path, db):
-    first = write_csv(tmp_path / "oct.csv", [ADVICE_HEADER,
-                                            [" ha-001 ", " c1", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""]])
-    later = write_csv(tmp_path / "nov.csv", [ADVICE_HEADER,
-                                            ["HA-001", "C1", "NSH", "Salt", "01/04/2025", "01/05/2025", "", "", "", ""]])
+    first = write_csv(
+        tmp_path / "oct.csv",
+        [ADVICE_HEADER, [" ha-001 ", " c1", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""]],
+    )
+    later = write_csv(
+        tmp_path / "nov.csv",
+        [ADVICE_HEADER, ["HA-001", "C1", "NSH", "Salt", "01/04/2025", "01/05/2025", "", "", "", ""]],
+    )
     assert load(first).inserted == 1
     result = load(later)
     assert (result.inserted, result.updated) == (0, 1)
     assert rows(db, "SELECT advice_id, case_id, returned_date FROM health_advice") == [
-        ("HA-001", "C1", D(2025, 5, 1))]
+        ("HA-001", "C1", D(2025, 5, 1))
+    ]
     assert rows(db, "SELECT advice_id, returned_date, superseded_by_load FROM health_advice_history") == [
-        ("HA-001", None, result.load_id)]
+        ("HA-001", None, result.load_id)
+    ]
 
 
 def test_yes_no_spellings(load, tmp_path, db):
     header = ["Appeal ID", "LA", "Registered Date", "Health Aspects"]
     spellings = ["Y", "n", "Yes", "NO", "true", "False", "1", "0", "T", "f", ""]
-    path = write_csv(tmp_path / "t.csv", [header] + [[f"T{i}", "Northshire", "01/04/2025", s]
-                                                    for i, s in enumerate(spellings)])
+    path = write_csv(
+        tmp_path / "t.csv",
+        [header] + [[f"T{i}", "Northshire", "01/04/2025", s] for i, s in enumerate(spellings)],
+    )
     assert load(path).loaded == len(spellings)
     got = dict(rows(db, "SELECT appeal_id, health_aspects FROM tribunals"))
     assert [got[f"T{i}"] for i in range(len(spellings))] == [
-        True, False, True, False, True, False, True, False, True, False, None]
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        None,
+    ]
 
 
 def test_sen2_codes(load, tmp_path, db):
-    path = write_csv(tmp_path / "sen2.csv", [
-        ["RequestID", "LA", "ReceivedDate", "RequestOutcome", "RequestOutcomeDate", "StartDate", "Week20",
-         "SENtype"],
-        ["R1", "Northshire", "2025-01-01", "Y", "2025-02-01", "2025-05-01", "false", "ASD"],
-        ["R2", "Northshire", "2025-01-01", "N", "2025-02-01", "", "", "semh"],
-        ["R3", "Northshire", "2025-01-01", "W", "", "", "", ""],
-        ["R4", "Northshire", "2025-01-01", "Y", "2025-02-01", "2025-07-01", "TRUE", "DS"],
-    ])
+    path = write_csv(
+        tmp_path / "sen2.csv",
+        [
+            [
+                "RequestID",
+                "LA",
+                "ReceivedDate",
+                "RequestOutcome",
+                "RequestOutcomeDate",
+                "StartDate",
+                "Week20",
+                "SENtype",
+            ],
+            ["R1", "Northshire", "2025-01-01", "Y", "2025-02-01", "2025-05-01", "false", "ASD"],
+            ["R2", "Northshire", "2025-01-01", "N", "2025-02-01", "", "", "semh"],
+            ["R3", "Northshire", "2025-01-01", "W", "", "", "", ""],
+            ["R4", "Northshire", "2025-01-01", "Y", "2025-02-01", "2025-07-01", "TRUE", "DS"],
+        ],
+    )
     assert load(path).loaded == 4
     assert rows(db, "SELECT case_id, decision, exception, primary_need FROM ehcp ORDER BY 1") == [
-        ("R1", "assess", None, "ASD"), ("R2", "not assess", None, "SEMH"), ("R3", "withdrawn", None, None),
-        ("R4", "assess", "exception (unspecified)", "DS")]
+        ("R1", "assess", None, "ASD"),
+        ("R2", "not assess", None, "SEMH"),
+        ("R3", "withdrawn", None, None),
+        ("R4", "assess", "exception (unspecified)", "DS"),
+    ]
 
 
 def test_unlawful_exception_reason_kept_but_not_treated_as_exception(load, tmp_path, db):
-    path = write_csv(tmp_path / "a.csv", [ADVICE_HEADER,
-                                          ["A1", "C1", "Northshire", "SALT", "01/04/2025", "", "", "Waiting list", "", ""],
-                                          ["A2", "C2", "Northshire", "SALT", "01/04/2025", "", "", "Did not attend", "", ""]])
+    path = write_csv(
+        tmp_path / "a.csv",
+        [
+            ADVICE_HEADER,
+            ["A1", "C1", "Northshire", "SALT", "01/04/2025", "", "", "Waiting list", "", ""],
+            ["A2", "C2", "Northshire", "SALT", "01/04/2025", "", "", "Did not attend", "", ""],
+        ],
+    )
     load(path)
     assert rows(db, "SELECT advice_id, exception, exception_recorded FROM health_advice ORDER BY 1") == [
-        ("A1", None, "Waiting list"), ("A2", "missed appointment", "Did not attend")]
+        ("A1", None, "Waiting list"),
+        ("A2", "missed appointment", "Did not attend"),
+    ]
