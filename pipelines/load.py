@@ -40,6 +40,7 @@ class FileResult:
     blank: int = 0
     notes: int = 0
     sheets: list[dict] = field(default_factory=list)
+    skipped_sheets: list[dict] = field(default_factory=list)  # hidden, or no recognisable header
     rejects: list[Reject] = field(default_factory=list)
 
     def reconciles(self) -> bool:
@@ -48,7 +49,8 @@ class FileResult:
 
     def summary(self) -> dict:
         keys = ("file", "status", "load_id", "error", "kinds", "rows_read", "loaded", "inserted",
-                "updated", "unchanged", "duplicates", "rejected", "blank", "notes", "sheets")
+                "updated", "unchanged", "duplicates", "rejected", "blank", "notes", "sheets",
+                "skipped_sheets")
         return {k: getattr(self, k) for k in keys}
 
 
@@ -60,17 +62,21 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes) -> list[SheetOutcome]:
-    """Read and validate every sheet; raise FileError for a file that cannot load at all."""
+def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
+             ) -> tuple[list[SheetOutcome], list[dict]]:
+    """Read and validate every sheet; raise FileError for a file that cannot load at all.
+    Hidden sheets (lookups, old copies) and sheets with no recognisable header are skipped and
+    listed, so the user sees they were passed over."""
     outcomes = []
     skipped = []
     for sheet in read_file(path):
         if sheet.hidden:
-            skipped.append(sheet.name)
+            skipped.append({"sheet": sheet.name, "reason": "hidden sheet"})
             continue
         match = find_header(sheet.rows, kind)
         if match is None:
-            skipped.append(sheet.name)
+            if any(any(not _blank(c) for c in row) for row in sheet.rows):
+                skipped.append({"sheet": sheet.name, "reason": "no recognisable header row"})
             continue
         if match.missing:
             where = f"sheet '{sheet.name}', row {match.row_index + 1}"
@@ -81,7 +87,11 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes) -> list[S
         wanted = f"a {kind} header" if kind else "a header naming the columns of a known dataset"
         raise FileError(f"{path.name}: no recognisable header row in any sheet (looked for "
                         f"{wanted}, e.g. case ID, local authority, request date)")
-    return outcomes
+    return outcomes, skipped
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _fates(schema: Schema, frame: pd.DataFrame) -> tuple[pd.Series, list[Reject]]:
@@ -148,7 +158,7 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
         return FileResult(file=path.name, status="failed",
                           error=f"{path.name}: cannot be opened ({exc.strerror or exc})")
     try:
-        outcomes = _prepare(path, kind, as_of, load_key(db))
+        outcomes, result.skipped_sheets = _prepare(path, kind, as_of, load_key(db))
     except FileError as exc:
         result.status, result.error = "failed", str(exc)
         return result
@@ -205,6 +215,9 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         con.execute("INSERT INTO load_sheets VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     [load_id, o.sheet, o.kind, o.header_row, o.rows_read, sheet["loaded"],
                      sheet["duplicates"], sheet["rejected"], o.blank, o.notes, None])
+    for skipped in result.skipped_sheets:
+        con.execute("INSERT INTO load_sheets (load_id, sheet, note) VALUES (?, ?, ?)",
+                    [load_id, skipped["sheet"], "skipped: " + skipped["reason"]])
     result.rejects = [r for _, r in rejects]
     if rejects:
         con.executemany("INSERT INTO rejects VALUES (?,?,?,?,?,?,?,?,?,?)", [

@@ -69,8 +69,8 @@ def _check_zip(path: Path, data: bytes) -> None:
             total = sum(info.file_size for info in zf.infolist())
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise FileError(f"{path.name}: corrupt or truncated workbook ({exc})") from exc
-    if not any(n.startswith("xl/") for n in names):
-        raise FileError(f"{path.name}: a zip file but not an Excel workbook (.xlsx)")
+    if not any(n.startswith("xl/") for n in names) and "content.xml" not in names:
+        raise FileError(f"{path.name}: a zip file but not a spreadsheet (.xlsx or .ods)")
     if total > MAX_XLSX_UNCOMPRESSED:
         raise FileError(f"{path.name}: the workbook would expand to {total / 1024**3:.1f} GB; "
                         "refusing to open it")

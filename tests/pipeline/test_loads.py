@@ -124,7 +124,7 @@ def _bytes(content: bytes):
     [
         (_corrupt_xlsx, "corrupt or truncated workbook"),
         (_encrypted_xlsx, "password-protected"),
-        (_zip_not_xlsx, "not an Excel workbook"),
+        (_zip_not_xlsx, "not a spreadsheet (.xlsx or .ods)"),
         (_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "binary content"),
         (_bytes(b""), "the file is empty"),
         (_bytes(b"just,some\nrandom,words\n"), "no recognisable header row"),

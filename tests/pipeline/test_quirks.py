@@ -60,6 +60,10 @@ def test_several_sheets_in_one_workbook_and_a_notes_sheet_skipped(load, tmp_path
     )
     result = load(path)
     assert [s["sheet"] for s in result.sheets] == ["2024-25", "2025-26"]
+    assert result.skipped_sheets == [
+        {"sheet": "Notes", "reason": "no recognisable header row"},
+        {"sheet": "Lookup", "reason": "hidden sheet"},
+    ]
     assert rows(db, "SELECT case_id, source_sheet, source_row FROM ehcp ORDER BY 1") == [
         ("E1", "2024-25", 2),
         ("E2", "2025-26", 3),
