@@ -1,4 +1,4 @@
-"""Command line: `python -m pipelines ingest|status|metrics|rejects|loads`.
+"""Command line: `python -m pipelines ingest|status|metrics|rejects|loads|benchmarks`.
 
 Exit codes: 0 done (rows may have been rejected), 1 a file could not be loaded, 2 usage.
 """
@@ -14,10 +14,11 @@ from typing import Any
 
 import pandas as pd
 
-from pipelines import config, metrics
+from pipelines import benchmarks, config, metrics
 from pipelines.db import DatabaseBusy, connect_writer, one, reader
 from pipelines.exports import write_table
 from pipelines.load import ingest_file
+from pipelines.readers import FileError
 from pipelines.schemas import SCHEMAS
 
 
@@ -71,6 +72,24 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("loads", parents=[common], help="history of loads",
                    description="Every load: file, hash, when, counts.")
+
+    b = sub.add_parser("benchmarks", parents=[common], help="DfE figures for England, regions, LAs",
+                       description="Import the DfE 'Education, health and care plans' release "
+                       "(and the SEND Tribunal appeal-rate table) and show an area's published figures.")
+    actions = b.add_subparsers(dest="benchmarks_command", required=True, metavar="ACTION")
+    # SUPPRESS keeps `benchmarks --db X show` working: a subparser's own default would overwrite X.
+    leaf = argparse.ArgumentParser(add_help=False)
+    leaf.add_argument("--db", default=argparse.SUPPRESS,
+                      help="database file (default: $SEND_DB, else data/send.duckdb)")
+    bi = actions.add_parser("import", parents=[leaf], help="import the release files",
+                            description="Import the release (folder, zip or one file); replaces "
+                            "the earlier import of each file found.")
+    bi.add_argument("source", type=Path, metavar="PATH", help="release folder, release zip or one file")
+    bs = actions.add_parser("show", parents=[leaf], help="an area's figures by year",
+                            description="Published figures for England, a region or a local authority.")
+    bs.add_argument("--area", required=True, metavar="NAME",
+                    help="England, a region, or a local authority's name or code")
+    bs.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
 
@@ -205,8 +224,34 @@ def cmd_loads(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_benchmarks(args: argparse.Namespace) -> int:
+    db = config.db_path(args.db)
+    if args.benchmarks_command == "import":
+        try:
+            result = benchmarks.import_release(db, args.source)
+        except FileError as exc:
+            print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+            return 1
+        for file in result["files"]:
+            print(benchmarks.describe_import(file))
+            for warning in file["warnings"]:
+                print(f"warning: {warning}", file=sys.stderr)
+        return 0
+    try:
+        result = benchmarks.show(db, args.area)
+    except benchmarks.UnknownArea as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(result["area"])
+        _print_table(benchmarks.show_table(result))
+    return 0
+
+
 COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "metrics": cmd_metrics,
-            "rejects": cmd_rejects, "loads": cmd_loads}
+            "rejects": cmd_rejects, "loads": cmd_loads, "benchmarks": cmd_benchmarks}
 
 
 def main(argv: list[str] | None = None) -> int:
