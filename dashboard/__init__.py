@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: presentation only. Every number comes from `pipelines.metrics`."""

@@ -1,0 +1,103 @@
+"""Entry point: `streamlit run dashboard/app.py`. Sets up the page, builds the database from the
+synthetic samples on first start, labels sample data as synthetic, and runs the chosen page.
+The app never keeps a database connection open: every read opens, queries and closes.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    # `streamlit run dashboard/app.py` puts dashboard/ on the path, not the repository root.
+    sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+import streamlit as st  # noqa: E402
+from streamlit.navigation.page import StreamlitPage  # noqa: E402
+
+from dashboard.components import data_access, filters  # noqa: E402
+from pipelines.config import load_settings  # noqa: E402
+from pipelines.db import DatabaseBusy  # noqa: E402
+
+PAGES = Path(__file__).resolve().parent / "views"  # not "pages/": see views/__init__.py
+BUSY = ("The data are being updated (a load is running). Try again in a moment: "
+        "reload the page or press R.")
+
+
+def build_if_missing() -> None:
+    """On a fresh clone there is no database yet: build it from data_samples/, saying so."""
+    if data_access.db_file().exists():
+        return
+    message = ("First start: building the database from the synthetic sample files in "
+               "data_samples/ (about ten seconds)...")
+    with st.spinner(message, show_time=True):
+        results = data_access.ensure_database()
+    if results == [] and not data_access.samples_available():
+        st.warning("No sample files were found in data_samples/, so the database starts empty. "
+                   "Load your exports on the **Load data** page.")
+    failed = [r for r in results or [] if r.status == "failed"]
+    for result in failed:
+        st.error(f"A sample file could not be loaded: {result.error}")
+
+
+def provenance_banner() -> None:
+    """Say plainly when what is shown is synthetic (every loaded file is a bundled sample)."""
+    kind = data_access.data_provenance()
+    if kind == "synthetic":
+        st.info("**Synthetic sample data.** Every child, case and date shown is invented: the "
+                "files loaded are the bundled samples listed in data_samples/MANIFEST.json. "
+                "Load real exports on the Load data page.", icon=":material/science:")
+    elif kind == "mixed":
+        st.warning("**Includes synthetic sample data.** Some files loaded are the bundled "
+                   "samples (data_samples/MANIFEST.json): figures mix invented and real records.",
+                   icon=":material/science:")
+    elif kind == "empty":
+        st.info("No data loaded yet. Load exports on the **Load data** page.",
+                icon=":material/upload_file:")
+
+
+def navigation() -> StreamlitPage:
+    page = st.Page
+    return st.navigation({
+        "Dashboard": [
+            page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:",
+                 default=True),
+            page(PAGES / "health_advice.py", title="Health advice", url_path="health-advice",
+                 icon=":material/medical_information:"),
+            page(PAGES / "ehcp_timeliness.py", title="EHC plan timeliness",
+                 url_path="ehcp-timeliness", icon=":material/timer:"),
+            page(PAGES / "tribunals.py", title="Tribunals", url_path="tribunals",
+                 icon=":material/gavel:"),
+        ],
+        "Data": [
+            page(PAGES / "data.py", title="Load data", url_path="data",
+                 icon=":material/upload_file:"),
+        ],
+        "Help": [
+            page(PAGES / "guide.py", title="User guide", url_path="guide",
+                 icon=":material/menu_book:"),
+            page(PAGES / "accessibility.py", title="Accessibility", url_path="accessibility",
+                 icon=":material/accessibility_new:"),
+        ],
+    })
+
+
+st.set_page_config(page_title="SEND Coordination Dashboard", page_icon=":material/diversity_1:",
+                   layout="wide", initial_sidebar_state="expanded")
+filters.capture_url()
+current = navigation()
+st.sidebar.caption(load_settings().area_name)
+try:
+    build_if_missing()
+    provenance_banner()
+    current.run()
+except DatabaseBusy:
+    st.warning(BUSY, icon=":material/hourglass_top:")
+except duckdb.Error as exc:
+    # Most often a database built by an older version of the pipelines (a column it lacks).
+    st.error("The database could not be read. If it was built by an earlier version of the "
+             "pipelines, rebuild it: delete it and restart the app (the samples are reloaded), "
+             "or load your exports again with `python -m pipelines ingest`.",
+             icon=":material/error:")
+    with st.expander("Technical detail"):
+        st.code(str(exc), language=None)

@@ -1,0 +1,119 @@
+"""Headline metric cards for a board: value, what it is made of, change on the previous period,
+RAG against the local target (in words and an icon, never colour alone), England's figure, and a
+monthly sparkline. Counts of 1-4 show as "<5" and rates built on them are withheld.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from dashboard.components.suppression import WITHHELD, is_small, rate_withheld, suppress_count
+from pipelines.config import load_settings
+
+MIN_TREND = 3  # fewer monthly points than this make no trend worth drawing
+
+
+@dataclass(frozen=True)
+class Rag:
+    status: str  # green | amber | red
+    text: str
+    icon: str
+    colour: str  # st.badge colour
+
+
+def rag(value: float | None, target: float | None, margin: float) -> Rag | None:
+    """Green at or above target, amber within `margin` points below it, red further below."""
+    if value is None or target is None:
+        return None
+    if value >= target:
+        return Rag("green", f"Green: meets {target:g}% target", ":material/check_circle:", "green")
+    if value >= target - margin:
+        return Rag("amber", f"Amber: below {target:g}% target", ":material/warning:", "orange")
+    return Rag("red", f"Red: well below {target:g}% target", ":material/cancel:", "red")
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str
+    kind: str  # "rate" (a percentage) or "count"
+    value: float | int | None
+    numerator: int | None = None
+    denominator: int | None = None
+    of_what: str = ""  # "requests due": read as "3,792 of 4,603 requests due"
+    previous: float | int | None = None
+    previous_numerator: int | None = None
+    previous_denominator: int | None = None
+    comparison: str = "vs previous period"
+    note: str = ""  # what a count counts, in a few words
+    target: float | None = None
+    england: tuple[int, float] | None = None
+    trend: Sequence[float] = field(default_factory=tuple)
+    good: str = "up"  # "up", "down" (fewer is better) or "neither" (a volume)
+    label_help: str = ""
+    beside: str = ""  # a second figure, e.g. including exceptions
+    help: str = ""
+
+
+def value_text(card: Card, suppress: bool) -> str:
+    if card.kind == "count":
+        return suppress_count(card.value) if suppress else f"{card.value:,}"
+    if suppress and rate_withheld(card.numerator, card.denominator):
+        return WITHHELD
+    return "-" if card.value is None else f"{card.value:.1f}%"
+
+
+def _delta(card: Card, suppress: bool) -> str | None:
+    """The change on the comparison period, withheld if either side would be suppressed."""
+    if card.value is None or card.previous is None:
+        return None
+    if suppress:
+        hidden = (is_small(card.value) or is_small(card.previous) if card.kind == "count"
+                  else rate_withheld(card.numerator, card.denominator)
+                  or rate_withheld(card.previous_numerator, card.previous_denominator))
+        if hidden:
+            return None
+    change = card.value - card.previous
+    return f"{change:+.1f} points" if card.kind == "rate" else f"{change:+,}"
+
+
+def metric_card(card: Card, suppress: bool = True) -> None:
+    """One card in a bordered box. With `suppress`, small counts and their rates are hidden."""
+    settings = load_settings()
+    shown = value_text(card, suppress)
+    with st.container(border=True):
+        delta = _delta(card, suppress)
+        st.metric(card.label, shown, delta=delta, help=card.help or None,
+                  delta_color={"up": "normal", "down": "inverse"}.get(card.good, "off"),
+                  delta_description=card.comparison if delta else None,
+                  chart_data=list(card.trend) if len(card.trend) >= MIN_TREND else None,
+                  chart_type="line" if card.kind == "rate" else "bar")
+        if card.kind == "rate" and card.denominator is not None:
+            if suppress and shown == WITHHELD:
+                st.caption(f"{suppress_count(card.numerator)} of {suppress_count(card.denominator)} "
+                           f"{card.of_what}")
+            elif card.denominator == 0:
+                st.caption(f"No {card.of_what} in this period")
+            else:
+                small = " · small number" if card.denominator < 5 else ""
+                st.caption(f"{card.numerator:,} of {card.denominator:,} {card.of_what}{small}")
+        if card.note:
+            st.caption(card.note)
+        if 0 < len(card.trend) < MIN_TREND or (card.kind == "rate" and not card.trend):
+            st.caption("Too few cases per month to draw a trend")
+        if card.beside:
+            st.caption(card.beside)
+        status = rag(card.value, card.target, settings.amber_margin) if shown != WITHHELD else None
+        if status:
+            st.badge(status.text, icon=status.icon, color=status.colour,
+                     help=f"Green at or above the local target; amber up to "
+                          f"{settings.amber_margin:g} points below it; red further below.")
+        elif card.kind == "rate" and card.target is None:
+            st.caption("No local target set")
+        if card.england:
+            year, figure = card.england
+            st.caption(f"England {year}: {figure:.1f}% (DfE)")
+        elif card.kind == "rate":
+            st.caption("No national figure published")

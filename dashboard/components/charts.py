@@ -1,0 +1,225 @@
+"""Plotly builders for every chart: a colour-blind-safe palette (Okabe-Ito), titles that state the
+subject, labelled axes, hover text with numerator and denominator. Meaning never rests on colour
+alone: series differ by dash, marker or pattern too, and small numbers get an open marker.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe & Ito (2008), in an order that keeps neighbours distinguishable and darker ones first.
+PALETTE = {
+    "blue": "#0072B2", "vermillion": "#D55E00", "green": "#009E73", "purple": "#CC79A7",
+    "orange": "#E69F00", "sky": "#56B4E9", "black": "#000000", "yellow": "#F0E442",
+}
+SEQUENCE = list(PALETTE.values())
+GREY = "#595959"  # 7:1 on white, for reference lines and their labels
+FONT = "Source Sans Pro, Arial, sans-serif"
+
+
+PATTERNS = ["", "/", ".", "x", "-", "|", "+", "\\"]
+
+
+def _pattern(i: int) -> dict[str, object]:
+    """A fill pattern drawn in white over the colour, so hatched bars keep their colour's weight
+    and still differ from their neighbours without colour."""
+    return {"shape": PATTERNS[i % len(PATTERNS)], "fillmode": "overlay", "fgcolor": "white",
+            "solidity": 0.25}
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 380
+            ) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+        xaxis_title=x_title, yaxis_title=y_title, height=height,
+        font={"family": FONT, "size": 13, "color": "#1f1f1f"},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        hoverlabel={"font_size": 13}, colorway=SEQUENCE, plot_bgcolor="white",
+    )
+    fig.update_xaxes(showline=True, linecolor=GREY, gridcolor="#e6e6e6")
+    fig.update_yaxes(showline=True, linecolor=GREY, gridcolor="#e6e6e6", zeroline=False)
+    return fig
+
+
+def _target_line(fig: go.Figure, target: float | None, horizontal: bool = True) -> None:
+    if target is None:
+        return
+    label = f"Target {target:g}%"
+    if horizontal:
+        fig.add_hline(y=target, line_dash="dash", line_color=GREY, annotation_text=label,
+                      annotation_position="top left", annotation_font_color=GREY)
+    else:
+        fig.add_vline(x=target, line_dash="dash", line_color=GREY, annotation_text=label,
+                      annotation_position="top", annotation_font_color=GREY)
+
+
+def _rate_hover(label: str) -> str:
+    return (f"<b>%{{customdata[0]}}</b><br>{label}: %{{customdata[1]}}<br>"
+            "%{customdata[2]:,} of %{customdata[3]:,}%{customdata[4]}<extra></extra>")
+
+
+def _custom(frame: pd.DataFrame, x: str, pct: str, num: str, den: str) -> list[list[object]]:
+    return [[g, "-" if p is None or p != p else f"{p:.1f}%", int(n), int(d),
+             " (small number)" if 0 < d < 5 else ""]
+            for g, p, n, d in zip(frame[x], frame[pct], frame[num], frame[den], strict=True)]
+
+
+def run_chart(frame: pd.DataFrame, title: str, x_title: str, series: list[tuple[str, str, str, str]],
+              target: float | None = None, y_title: str = "Per cent") -> go.Figure:
+    """Rates over time. `frame` has a `period` column; each series is (pct column, name,
+    numerator column, denominator column). Points over fewer than 5 cases are drawn open."""
+    fig = go.Figure()
+    dashes = ["solid", "dot", "dashdot"]
+    symbols = ["circle", "square", "diamond"]
+    for i, (pct, name, num, den) in enumerate(series):
+        small = [0 < d < 5 for d in frame[den]]
+        fig.add_trace(go.Scatter(
+            x=frame["period"], y=frame[pct], name=name, mode="lines+markers",
+            line={"color": SEQUENCE[i], "width": 2.5, "dash": dashes[i % 3]},
+            marker={"size": 8, "symbol": [f"{symbols[i % 3]}-open" if s else symbols[i % 3]
+                                          for s in small]},
+            customdata=_custom(frame, "period", pct, num, den), hovertemplate=_rate_hover(name),
+        ))
+    _target_line(fig, target)
+    fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, x_title, y_title)
+
+
+def count_chart(frame: pd.DataFrame, title: str, x_title: str, series: list[tuple[str, str]],
+                y_title: str = "Number") -> go.Figure:
+    """Counts over time as grouped bars; each series is (column, name)."""
+    fig = go.Figure()
+    for i, (col, name) in enumerate(series):
+        fig.add_trace(go.Bar(
+            x=frame["period"], y=frame[col], name=name, marker_color=SEQUENCE[i],
+            marker_pattern=_pattern(i), text=frame[col], textposition="outside",
+            hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>",
+        ))
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, x_title, y_title)
+
+
+def rate_bars(frame: pd.DataFrame, title: str, group_title: str, target: float | None = None,
+              name: str = "Within the time limit") -> go.Figure:
+    """Rates by a dimension (service, provider, LA) as horizontal bars labelled with the value."""
+    frame = frame.sort_values("pct", na_position="first")
+    labels = [("-" if p != p or p is None else f"{p:.1f}%") + f" ({n:,}/{d:,})"
+              + (" small number" if 0 < d < 5 else "")
+              for p, n, d in zip(frame["pct"], frame["numerator"], frame["denominator"], strict=True)]
+    fig = go.Figure(go.Bar(
+        y=frame["group"], x=frame["pct"], orientation="h", marker_color=PALETTE["blue"],
+        text=labels, textposition="auto", insidetextanchor="end", cliponaxis=False,
+        customdata=_custom(frame, "group", "pct", "numerator", "denominator"),
+        hovertemplate=_rate_hover(name),
+    ))
+    _target_line(fig, target, horizontal=False)
+    ticks = [0, 20, 40, 60, 80, 100]
+    fig.update_xaxes(range=[0, 125], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
+    return _layout(fig, title, "Per cent", group_title, height=max(260, 60 + 38 * len(frame)))
+
+
+def days_histogram(frame: pd.DataFrame, title: str, limit_days: int, last_bin: int) -> go.Figure:
+    """Items by weeks taken, one bar per week, with a labelled line at the statutory limit."""
+    within = frame["week"] * 7 <= limit_days
+    fig = go.Figure()
+    for i, (mask, name, colour) in enumerate(((within, f"Within {limit_days} days", PALETTE["blue"]),
+                                              (~within, f"After {limit_days} days",
+                                               PALETTE["vermillion"]))):
+        part = frame[mask]
+        fig.add_trace(go.Bar(
+            x=part["week"] * 7 - 3.5, y=part["requests"], width=6.6, name=name,
+            marker_color=colour, marker_pattern=_pattern(i), customdata=part["days"],
+            hovertemplate="<b>%{customdata}</b><br>%{y:,} returned<extra></extra>",
+        ))
+    fig.add_vline(x=limit_days, line_dash="dash", line_color=GREY,
+                  annotation_text=f"{limit_days} days ({limit_days // 7} weeks)",
+                  annotation_position="top right", annotation_font_color=GREY)
+    right = (int(frame["week"].max()) + 1) * 7 if len(frame) else last_bin * 7
+    ticks = list(range(0, right + 1, 14))
+    fig.update_xaxes(tickvals=ticks, range=[0, max(right, limit_days + 14)])
+    return _layout(fig, title, "Days from request to return (last bar: more than 26 weeks)",
+                   "Advice returned")
+
+
+def category_bars(frame: pd.DataFrame, title: str, category: str, value: str, colour_by: str,
+                  x_title: str, y_title: str) -> go.Figure:
+    """Counts by a category, stacked by a second one with distinct colours and patterns."""
+    fig = go.Figure()
+    for i, (name, part) in enumerate(frame.groupby(colour_by, sort=False)):
+        fig.add_trace(go.Bar(
+            y=part[category], x=part[value], name=str(name), orientation="h",
+            marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=_pattern(i),
+            hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:,}}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", yaxis={"categoryorder": "total ascending"},
+                      legend={"traceorder": "normal"})
+    return _layout(fig, title, x_title, y_title,
+                   height=max(280, 90 + 36 * frame[category].nunique()))
+
+
+def stage_boxes(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Days per stage as box plots drawn from precomputed quartiles (whiskers: shortest, longest)."""
+    fig = go.Figure()
+    for i, row in enumerate(frame.itertuples()):
+        fig.add_trace(go.Box(
+            y=[row.stage], q1=[row.lower_quartile], median=[row.median],
+            q3=[row.upper_quartile], lowerfence=[row.shortest], upperfence=[row.longest],
+            name=row.stage, orientation="h", marker_color=SEQUENCE[i % len(SEQUENCE)],
+            hovertemplate=(f"<b>{row.stage}</b><br>median {row.median:g} days<br>"
+                           f"quartiles {row.lower_quartile:g}-{row.upper_quartile:g} days<br>"
+                           f"{row.plans:,} plans<extra></extra>"),
+        ))
+    fig.add_vline(x=140, line_dash="dash", line_color=GREY, annotation_text="140 days (20 weeks)",
+                  annotation_position="top", annotation_font_color=GREY)
+    fig.update_layout(showlegend=False, yaxis={"autorange": "reversed"})
+    return _layout(fig, title, "Days", "Stage", height=120 + 60 * len(frame))
+
+
+def stacked_columns(frame: pd.DataFrame, title: str, x: str, y: str, colour_by: str,
+                    x_title: str, y_title: str, order: list[str]) -> go.Figure:
+    """Counts in bands shown in the given order, stacked by a category."""
+    fig = go.Figure()
+    for i, (name, part) in enumerate(frame.groupby(colour_by, sort=False)):
+        fig.add_trace(go.Bar(
+            x=part[x], y=part[y], name=str(name), marker_color=SEQUENCE[i % len(SEQUENCE)],
+            marker_pattern=_pattern(i),
+            hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    bands = [b for b in order if b in set(frame[x])]
+    # Long band names break before their bracket rather than being tilted and cut.
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=bands,
+                     tickvals=bands, ticktext=[b.replace(" (", "<br>(") for b in bands])
+    return _layout(fig, title, x_title, y_title)
+
+
+def simple_bars(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str
+                ) -> go.Figure:
+    """Counts by one category, labelled with their values."""
+    fig = go.Figure(go.Bar(
+        x=[f"{v:g}" if isinstance(v, float) else str(v) for v in frame[x]], y=frame[y],
+        marker_color=PALETTE["blue"], text=frame[y],
+        textposition="outside", cliponaxis=False,
+        hovertemplate=f"<b>{x_title} %{{x}}</b><br>{y_title}: %{{y:,}}<extra></extra>",
+    ))
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, x_title, y_title, height=320)
+
+
+def latest_summary(frame: pd.DataFrame, pct: str, num: str, den: str, target: float | None) -> str:
+    """One sentence a screen reader can use in place of a run chart: latest point and range."""
+    if frame.empty:
+        return ""
+    last = frame.iloc[-1]
+    known = frame[pct].dropna()
+    text = (f"Latest, {last['period']}: "
+            + ("no cases" if last[den] == 0 else f"{last[pct]:.1f}% ({last[num]:,} of {last[den]:,})"))
+    if len(known) > 1:
+        text += f". Range over the periods shown: {known.min():.1f}% to {known.max():.1f}%"
+    if target is not None:
+        text += f". Local target {target:g}%"
+    return text + "."

@@ -1,0 +1,389 @@
+"""Cached reads for the pages. Numbers come from `pipelines.metrics`; the few queries here that are
+not metrics (lists, distributions, breakdowns) read FROM the metric base queries so that each
+definition stays single. Every read opens a short-lived read-only connection and closes it, so a
+command-line load can take the database between reruns; cache keys carry `data_version()`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from pipelines import bootstrap, cli, config, metrics
+from pipelines.db import DatabaseBusy, connect_writer, reader
+from pipelines.load import FileResult, ingest_file
+from pipelines.vocab import SERVICES
+
+BUSY_WAIT_SECONDS = 3.0  # then tell the user the data are being updated
+Version = tuple[Any, ...]
+_BUILD_LOCK = threading.Lock()  # two first visitors must not both build the sample database
+
+
+def db_file() -> Path:
+    return config.db_path()
+
+
+def data_version() -> Version:
+    """Changes whenever a writer touches the database (the file or its write-ahead log), so cached
+    results are dropped after any load, including one from the command line."""
+    db = db_file()
+    stamps: list[Any] = [str(db)]
+    for path in (db, db.with_name(db.name + ".wal")):
+        try:
+            stat = path.stat()
+            stamps += [stat.st_mtime_ns, stat.st_size]
+        except FileNotFoundError:
+            stamps += [0, 0]
+    return tuple(stamps)
+
+
+@contextmanager
+def _read() -> Iterator[duckdb.DuckDBPyConnection]:
+    with reader(db_file(), wait_seconds=BUSY_WAIT_SECONDS) as con:
+        yield con
+
+
+def clear_caches() -> None:
+    st.cache_data.clear()
+
+
+# ---- first start -----------------------------------------------------------------------------
+
+def samples_available() -> bool:
+    return (bootstrap.SAMPLES / "MANIFEST.json").exists()
+
+
+def ensure_database() -> list[FileResult] | None:
+    """Build the database from data_samples/ if it does not exist yet; None if it already did.
+    Without samples an empty database is made, so the Data page can still load files."""
+    with _BUILD_LOCK:
+        db = db_file()
+        if db.exists():
+            return None
+        if not samples_available():
+            connect_writer(db).close()
+            return []
+        return bootstrap.build_sample_database(db)
+
+
+# ---- filters and provenance ------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class FilterOptions:
+    las: tuple[str, ...]
+    services: tuple[str, ...]
+    first_day: dt.date
+    latest_as_of: dt.date | None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _filter_options(version: Version) -> FilterOptions:
+    with _read() as con:
+        las = [r[0] for r in con.execute(
+            "SELECT local_authority FROM ehcp UNION SELECT local_authority FROM health_advice "
+            "UNION SELECT local_authority FROM tribunals").fetchall() if r[0]]
+        services = {r[0] for r in con.execute(
+            "SELECT DISTINCT service FROM health_advice").fetchall() if r[0]}
+        first = con.execute(
+            "SELECT least((SELECT min(request_date) FROM ehcp), "
+            "(SELECT min(requested_date) FROM health_advice), "
+            "(SELECT min(registered_date) FROM tribunals))").fetchall()[0][0]
+        latest = con.execute("SELECT max(as_of) FROM loads").fetchall()[0][0]
+    area = config.load_settings().area_las
+    # The area's own LAs first, in settings order; any others after, alphabetically.
+    ordered_las = [la for la in area if la in las] + sorted(la for la in las if la not in area)
+    ordered_services = [s for s in SERVICES if s in services] + sorted(services - set(SERVICES))
+    return FilterOptions(tuple(ordered_las), tuple(ordered_services),
+                         first or dt.date.today(), latest)
+
+
+def filter_options() -> FilterOptions:
+    return _filter_options(data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _loads(version: Version) -> pd.DataFrame:
+    return cli.loads_frame(db_file())
+
+
+def loads() -> pd.DataFrame:
+    """Every load: file, hash (first 12 characters), when, as-of date, counts."""
+    return _loads(data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _holdings(version: Version) -> dict[str, Any]:
+    return cli.status(db_file())
+
+
+def holdings() -> dict[str, Any]:
+    """Rows held per dataset, rejected rows and loads (the figures `python -m pipelines status`
+    prints)."""
+    return _holdings(data_version())
+
+
+def sources(dataset: str) -> pd.DataFrame:
+    """The files a dataset was loaded from, with their load dates."""
+    frame = loads()
+    if frame.empty:
+        return frame
+    mask = frame["kinds"].fillna("").str.split(",").map(lambda kinds: dataset in kinds)
+    return frame.loc[mask, ["file_name", "loaded_at", "as_of", "loaded"]]
+
+
+def sample_manifest() -> dict[str, str]:
+    """File name -> sha256 of the bundled synthetic samples (empty if there is no manifest)."""
+    path = bootstrap.SAMPLES / "MANIFEST.json"
+    if not path.exists():
+        return {}
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    return {f["name"]: f.get("sha256", "") for f in manifest.get("files", [])}
+
+
+def data_provenance() -> str:
+    """'empty', 'synthetic' (every file loaded is a bundled sample), 'mixed' or 'local'."""
+    frame = loads()
+    if frame.empty:
+        return "empty"
+    manifest = sample_manifest()
+    synthetic = [manifest.get(name, "-").startswith(str(digest))
+                 for name, digest in zip(frame.file_name, frame.file_hash, strict=True)]
+    if all(synthetic):
+        return "synthetic"
+    return "mixed" if any(synthetic) else "local"
+
+
+# ---- metrics (pipelines.metrics, cached) -----------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _headline(f: metrics.Filters, version: Version) -> dict[str, Any]:
+    with _read() as con:
+        return metrics.headline(con, f)
+
+
+def headline(f: metrics.Filters) -> dict[str, Any]:
+    return _headline(f, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _rates(metric: str, f: metrics.Filters, by: str | None, version: Version) -> pd.DataFrame:
+    with _read() as con:
+        out = metrics.rates(con, metric, f, by)
+    # Calendar years come back as integers; period labels are text everywhere else.
+    out["group"] = out["group"].map(lambda g: "Not recorded" if g is None or g != g else str(g))
+    return out
+
+
+def rates(metric: str, f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
+    return _rates(metric, f, by, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _overdue(f: metrics.Filters, version: Version) -> pd.DataFrame:
+    with _read() as con:
+        return metrics.overdue_advice(con, f)
+
+
+def overdue_advice(f: metrics.Filters) -> pd.DataFrame:
+    return _overdue(f, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _overdue_counts(f: metrics.Filters, days: tuple[dt.date, ...], version: Version
+                    ) -> pd.DataFrame:
+    with _read() as con:
+        counts = [len(metrics.overdue_advice(con, dataclasses.replace(f, as_of=d))) for d in days]
+    return pd.DataFrame({"as_of": list(days), "overdue": counts})
+
+
+def overdue_counts(f: metrics.Filters, days: tuple[dt.date, ...]) -> pd.DataFrame:
+    """How many requests were overdue on each of these days (the list as it stood then)."""
+    return _overdue_counts(f, days, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _open_cases(f: metrics.Filters, version: Version) -> pd.DataFrame:
+    with _read() as con:
+        return metrics.open_cases_at_risk(con, f)
+
+
+def open_cases_at_risk(f: metrics.Filters) -> pd.DataFrame:
+    return _open_cases(f, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _responses(f: metrics.Filters, version: Version) -> pd.DataFrame:
+    with _read() as con:
+        return metrics.tribunal_responses(con, f)
+
+
+def tribunal_responses(f: metrics.Filters) -> pd.DataFrame:
+    return _responses(f, data_version())
+
+
+# ---- breakdowns that are not metrics, read from the metric bases -----------------------------
+
+IN_PERIOD = "anchor BETWEEN $date_from AND $date_to"
+OVER_26_WEEKS = 27  # the histogram's last bin holds everything after 26 weeks
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _days_to_return(f: metrics.Filters, version: Version) -> pd.DataFrame:
+    sql = f"""
+        WITH base AS ({metrics.advice_base(f)})
+        SELECT CAST(least(greatest(ceil(days_to_return / 7.0), 1), {OVER_26_WEEKS}) AS INTEGER)
+                AS week,
+            count(*) AS requests
+        FROM base WHERE {IN_PERIOD} AND days_to_return IS NOT NULL
+        GROUP BY ALL ORDER BY week"""
+    with _read() as con:
+        return metrics.query(con, sql, f)
+
+
+def days_to_return(f: metrics.Filters) -> pd.DataFrame:
+    """Returned advice due in the period, by week taken to return it (week 6 ends on day 42)."""
+    return _days_to_return(f, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _advice_exceptions(f: metrics.Filters, version: Version) -> pd.DataFrame:
+    sql = f"""
+        WITH base AS ({metrics.advice_base(f)})
+        SELECT CASE WHEN excepted THEN 'Lawful (reg 8(2))' ELSE 'Not a lawful exception' END
+                AS lawful,
+            CASE WHEN excepted THEN exception ELSE trim(exception_recorded) END AS reason,
+            count(*) AS requests,
+            count(*) FILTER (WHERE counted AND NOT met) AS late_or_overdue
+        FROM base
+        WHERE {IN_PERIOD} AND (excepted OR nullif(trim(exception_recorded), '') IS NOT NULL)
+        GROUP BY ALL ORDER BY lawful, requests DESC, reason"""
+    with _read() as con:
+        return metrics.query(con, sql, f)
+
+
+def advice_exceptions(f: metrics.Filters) -> pd.DataFrame:
+    """Reasons recorded for late advice: lawful reg 8(2) exceptions and reasons that are not."""
+    return _advice_exceptions(f, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _quality(f: metrics.Filters, version: Version) -> tuple[pd.DataFrame, pd.DataFrame]:
+    by_score = f"""
+        WITH base AS ({metrics.advice_base(f)})
+        SELECT quality_score AS score, count(*) AS advice
+        FROM base WHERE {IN_PERIOD} AND quality_score IS NOT NULL
+        GROUP BY ALL ORDER BY score"""
+    by_service = f"""
+        WITH base AS ({metrics.advice_base(f)})
+        SELECT service, count(*) FILTER (WHERE returned) AS returned,
+            count(quality_score) AS scored, round(avg(quality_score), 2) AS mean_score
+        FROM base WHERE {IN_PERIOD}
+        GROUP BY ALL HAVING count(quality_score) > 0 ORDER BY service"""
+    with _read() as con:
+        return metrics.query(con, by_score, f), metrics.query(con, by_service, f)
+
+
+def quality_scores(f: metrics.Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Quality audit scores of advice due in the period: (count per score, summary per service)."""
+    return _quality(f, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _stage_durations(f: metrics.Filters, version: Version) -> pd.DataFrame:
+    sql = f"""
+        WITH base AS ({metrics.plan_base(f)}),
+        plans AS (SELECT * FROM base WHERE {IN_PERIOD}),
+        stages AS (
+            SELECT 1 AS step, 'Request to decision to assess' AS stage,
+                decision_date - request_date AS days FROM plans WHERE decision_date IS NOT NULL
+            UNION ALL
+            SELECT 2, 'Decision to draft plan', draft_plan_date - decision_date FROM plans
+            WHERE decision_date IS NOT NULL AND draft_plan_date IS NOT NULL
+            UNION ALL
+            SELECT 3, 'Draft plan to final plan', final_plan_date - draft_plan_date FROM plans
+            WHERE draft_plan_date IS NOT NULL
+            UNION ALL
+            SELECT 4, 'Request to final plan (all stages)', days_to_plan FROM plans)
+        SELECT step, stage, count(*) AS plans, min(days) AS shortest,
+            quantile_cont(days, 0.25) AS lower_quartile, median(days) AS median,
+            quantile_cont(days, 0.75) AS upper_quartile, max(days) AS longest
+        FROM stages GROUP BY ALL ORDER BY step"""
+    with _read() as con:
+        return metrics.query(con, sql, f)
+
+
+def stage_durations(f: metrics.Filters) -> pd.DataFrame:
+    """Days spent in each stage by the new plans issued in the period: quartiles per stage."""
+    return _stage_durations(f, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _appeals(f: metrics.Filters, version: Version) -> pd.DataFrame:
+    sql = f"""
+        WITH base AS ({metrics.appeal_base(f)})
+        SELECT coalesce(appeal_type, 'Not recorded') AS appeal_type,
+            coalesce(outcome, 'Not recorded') AS outcome,
+            count(*) AS appeals, count(*) FILTER (WHERE met) AS with_health_aspects
+        FROM base WHERE {IN_PERIOD}
+        GROUP BY ALL ORDER BY appeal_type, outcome"""
+    with _read() as con:
+        return metrics.query(con, sql, f)
+
+
+def appeals_by_type_and_outcome(f: metrics.Filters) -> pd.DataFrame:
+    """Appeals registered in the period, by appeal type and outcome, with the health count."""
+    return _appeals(f, data_version())
+
+
+# ---- reference figures -----------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False)
+def england_headlines() -> pd.DataFrame:
+    """England's published figures by calendar year (DfE, Open Government Licence)."""
+    return pd.read_csv(config.REFERENCE / "england_headlines.csv")
+
+
+def england_figure(column: str, year: int) -> tuple[int, float] | None:
+    """England's figure for the latest published calendar year up to `year`, if there is one."""
+    frame = england_headlines()
+    rows = frame[(frame["year"] <= year) & frame[column].notna()]
+    if rows.empty:
+        return None
+    row = rows.sort_values("year").iloc[-1]
+    return int(row["year"]), float(row[column])
+
+
+# ---- loading files ---------------------------------------------------------------------------
+
+def rejects(load_ids: list[int]) -> pd.DataFrame:
+    """Rejected rows of the given loads, with file, sheet, row, column and reason."""
+    frame = cli.rejects_frame(db_file())
+    return frame[frame["load_id"].isin(load_ids)].reset_index(drop=True)
+
+
+def load_uploads(files: list[tuple[str, bytes]], kind: str | None = None,
+                 as_of: dt.date | None = None) -> list[FileResult]:
+    """Run the same pipeline as the command line on uploaded files, each written to a temporary
+    file that keeps its name (the load log and rejects cite it). Caches are cleared afterwards."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="send-upload-") as folder:
+        for name, content in files:
+            path = Path(folder) / (Path(name).name or "upload")
+            path.write_bytes(content)
+            try:
+                results.append(ingest_file(db_file(), path, kind=kind, as_of=as_of))
+            except DatabaseBusy as exc:
+                results.append(FileResult(file=path.name, status="failed", error=str(exc)))
+    clear_caches()
+    return results

@@ -1,0 +1,78 @@
+"""The chart/table switch every indicator has (as on the DfE's dashboards), and table downloads.
+
+Downloads go through `pipelines.exports`, which defuses spreadsheet formula injection; the files
+are built only when the button is pressed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from pipelines.exports import csv_bytes, xlsx_bytes
+
+NO_DATA = "No data for this selection"
+# Zoom and pan buttons add a dozen keyboard stops per chart and little for these charts.
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": [
+    "select2d", "lasso2d", "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
+    "resetScale2d"]}
+
+
+def no_data(detail: str = "") -> None:
+    st.info(f"{NO_DATA}{'. ' + detail if detail else '.'}", icon=":material/info:")
+
+
+def downloads(table: pd.DataFrame, file_stem: str, key: str, sheet: str = "Data") -> None:
+    """CSV and Excel downloads of a table, side by side."""
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button("Download CSV", data=lambda: csv_bytes(table), file_name=f"{file_stem}.csv",
+                         mime="text/csv", key=f"{key}_csv", on_click="ignore",
+                         icon=":material/download:")
+    right.download_button(
+        "Download Excel", data=lambda: xlsx_bytes({sheet: table}), file_name=f"{file_stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+
+
+def chart_or_table(key: str, chart: go.Figure, table: pd.DataFrame, file_stem: str, *, alt: str,
+                   summary: str = "", column_config: dict[str, Any] | None = None) -> None:
+    """One indicator: a chart or its table (the user's choice), a one-line text summary, and the
+    table to download either way. An empty table shows the no-data message instead."""
+    if table.empty:
+        no_data()
+        return
+    view = st.segmented_control("Show as", ["Chart", "Table"], default="Chart", required=True,
+                                key=f"{key}_view", help="The table holds the same figures as the chart.")
+    if view == "Table":
+        st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+    else:
+        st.plotly_chart(chart, key=f"{key}_chart", config=PLOTLY_CONFIG, alt=alt, width="stretch")
+    if summary:
+        st.caption(summary)
+    downloads(table, file_stem, key)
+
+
+def rate_table(frame: pd.DataFrame, group: str, met: str, due: str, excl_label: str = "Per cent",
+               include_exceptions: bool = True) -> pd.DataFrame:
+    """A `rates()` frame as people read it: named columns, both figures, and the small-number flag."""
+    out = pd.DataFrame({group: frame["group"] if "period" not in frame else frame["period"]})
+    out[met] = frame["numerator"].to_numpy()
+    out[due] = frame["denominator"].to_numpy()
+    out[excl_label] = frame["pct"].to_numpy()
+    if include_exceptions:
+        out[f"{met}, incl. exceptions"] = frame["numerator_incl"].to_numpy()
+        out[f"{due}, incl. exceptions"] = frame["denominator_incl"].to_numpy()
+        out["Per cent incl. exceptions"] = frame["pct_incl"].to_numpy()
+    out["Note"] = ["small number (fewer than 5)" if s else "" for s in frame["small"]]
+    return out
+
+
+
+def named_columns(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The listed columns a metric returned, in the listed order and with readable names. Only
+    listed columns are shown, so a column added to a metric later (a person identifier, say)
+    never reaches a record-level table unreviewed."""
+    return frame[[c for c in names if c in frame.columns]].rename(columns=names)

@@ -1,0 +1,151 @@
+"""Load data (/data): run the command line's pipeline on uploaded exports; show what each file
+gave, its rejected rows with reasons, and the history of every load.
+DATA PROTECTION: uploads sit in a private temporary folder only while they load; the pipeline
+pseudonymises personal columns before anything is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.components import data_access, tables
+from pipelines.load import FileResult
+from pipelines.schemas import SCHEMAS
+
+KINDS = {"": "Recognise from the column headings", **{k: s.description.split(",")[0]
+                                                         for k, s in SCHEMAS.items()}}
+RESULT_COLUMNS = {
+    "file": "File", "status": "Status", "kinds": "Datasets", "rows_read": "Rows read",
+    "loaded": "Loaded", "inserted": "New", "updated": "Updated", "unchanged": "Unchanged",
+    "duplicates": "Duplicates", "rejected": "Rejected", "blank": "Blank", "notes": "Notes/totals",
+    "load_id": "Load", "error": "Problem",
+}
+REJECT_COLUMNS = {
+    "load_id": "Load", "file": "File", "sheet": "Sheet", "dataset": "Dataset", "row": "Row",
+    "col": "Column", "header": "Heading", "value": "Value", "reason": "Reason", "rule": "Rule",
+}
+LOAD_COLUMNS = {
+    "load_id": "Load", "file_name": "File", "file_hash": "SHA-256 (start)", "loaded_at": "Loaded at",
+    "as_of": "As of", "kinds": "Datasets", "rows_read": "Rows read", "loaded": "Loaded",
+    "inserted": "New", "updated": "Updated", "unchanged": "Unchanged", "duplicates": "Duplicates",
+    "rejected": "Rejected", "blank": "Blank", "notes": "Notes/totals",
+}
+
+
+def results_frame(results: list[FileResult]) -> pd.DataFrame:
+    """One row per file: what happened and the counts, which reconcile to rows read."""
+    rows = []
+    for r in results:
+        row = r.summary()
+        row["kinds"] = ", ".join(row["kinds"])
+        row["status"] = {"unchanged": "already loaded: nothing changed"}.get(r.status, r.status)
+        rows.append({RESULT_COLUMNS[k]: row[k] for k in RESULT_COLUMNS})
+    return pd.DataFrame(rows, columns=list(RESULT_COLUMNS.values()))
+
+
+def upload_form() -> None:
+    files = st.file_uploader("Export files (Excel .xlsx or .csv)", type=["xlsx", "xlsm", "csv"],
+                             accept_multiple_files=True, key="upload_files",
+                             help="EHC needs assessment requests, health advice logs or Tribunal "
+                                  "trackers. Each file is recognised from its column headings.")
+    left, right = st.columns(2)
+    kind = left.selectbox("Dataset", list(KINDS), format_func=KINDS.get, key="upload_kind")
+    as_of = right.date_input("Reject dates after", value=dt.date.today(), format="DD/MM/YYYY",
+                             key="upload_as_of",
+                             help="Dates later than this are rejected as impossible; use the "
+                                  "export's run date.")
+    if st.button("Load files", type="primary", disabled=not files, key="upload_load"):
+        with st.spinner(f"Loading {len(files)} file(s)..."):
+            results = data_access.load_uploads([(f.name, f.getvalue()) for f in files],
+                                               kind or None, as_of)
+        st.session_state["upload_results"] = results
+        st.rerun()  # so the banner and every cached figure reflect the new data at once
+
+
+def show_results(results: list[FileResult]) -> None:
+    st.header("Result of the last load")
+    for r in results:
+        if r.status == "failed":
+            st.error(f"**{r.file}** was not loaded: {r.error}", icon=":material/error:")
+        elif r.status == "unchanged":
+            st.info(f"**{r.file}** was loaded before (load {r.load_id}): nothing changed.",
+                    icon=":material/info:")
+        else:
+            st.success(f"**{r.file}**: {r.rows_read:,} rows read, {r.loaded:,} loaded, "
+                       f"{r.rejected:,} rejected.", icon=":material/check_circle:")
+    st.dataframe(results_frame(results), hide_index=True, width="stretch", key="upload_summary")
+    load_ids = [r.load_id for r in results if r.status == "loaded" and r.rejected]
+    if not load_ids:
+        return
+    st.subheader("Rejected rows")
+    st.caption("Row numbers and column letters are as Excel shows them. Correct the source and "
+               "load the file again: rows already loaded are recognised and left alone.")
+    show_rejects(load_ids, "rejects")
+
+
+def show_rejects(load_ids: list[int], key: str) -> None:
+    """Rejected rows of some loads, with an Excel download for whoever corrects the source."""
+    rejects = data_access.rejects(load_ids).rename(columns=REJECT_COLUMNS)
+    st.dataframe(rejects, hide_index=True, width="stretch", key=f"{key}_table")
+    tables.downloads(rejects, f"rejected-rows-load-{'-'.join(map(str, load_ids))}", key,
+                     sheet="Rejected rows")
+
+
+NAMES = {"ehcp": "EHC needs assessment requests", "health_advice": "Health advice requests",
+         "tribunals": "Tribunal appeals", "phb": "Personal health budgets",
+         "schools": "Schools audited"}
+PER_ROW = 4
+
+
+def holdings() -> None:
+    st.header("What the database holds")
+    status = data_access.holdings()
+    # Every dataset the pipelines define, so a new schema shows here without a change.
+    figures = [(NAMES.get(kind, kind.replace("_", " ").capitalize()), rows)
+               for kind, rows in status["rows"].items()]
+    figures.append(("Rows rejected (all loads)", status["rejected"]))
+    for start in range(0, len(figures), PER_ROW):
+        for column, (label, value) in zip(st.columns(PER_ROW), figures[start:start + PER_ROW],
+                                          strict=False):
+            column.metric(label, f"{value:,}")
+
+
+def history() -> None:
+    st.header("History of loads")
+    loads = data_access.loads()
+    if loads.empty:
+        tables.no_data("Nothing has been loaded yet.")
+        return
+    table = loads.rename(columns=LOAD_COLUMNS)
+    st.dataframe(table, hide_index=True, width="stretch", key="load_history", column_config={
+        "Loaded at": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
+        "As of": st.column_config.DateColumn(format="DD/MM/YYYY")})
+    tables.downloads(table, "load-history", "history", sheet="Loads")
+    with_rejects = loads.loc[loads["rejected"] > 0, ["load_id", "file_name"]]
+    if with_rejects.empty:
+        return
+    names = dict(zip(with_rejects["load_id"], with_rejects["file_name"], strict=True))
+    chosen = st.selectbox("Rejected rows of an earlier load", list(names), index=None,
+                          format_func=lambda i: f"Load {i}: {names[i]}", key="history_load",
+                          placeholder="Choose a load")
+    if chosen is not None:
+        show_rejects([int(chosen)], "history_rejects")
+
+
+def render() -> None:
+    st.title("Load data")
+    st.markdown("Load the exports from local authorities, health providers and the Tribunal "
+                "tracker. Each file runs through the same checks as `python -m pipelines "
+                "ingest`: every row is loaded or rejected with a reason, and loading a file twice "
+                "changes nothing. The dashboard pages show the new figures straight away.")
+    upload_form()
+    if st.session_state.get("upload_results"):
+        show_results(st.session_state["upload_results"])
+    holdings()
+    history()
+
+
+render()

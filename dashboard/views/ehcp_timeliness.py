@@ -1,0 +1,181 @@
+"""EHC plan timeliness (/ehcp-timeliness): new plans within 20 weeks, decisions within 6 weeks,
+the time each stage takes, and the open cases at risk of missing 20 weeks.
+
+DATA PROTECTION: case lists show the LA's case reference only, never a person identifier.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.components import about, charts, data_access, filters, tables
+from dashboard.components.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
+from pipelines.config import load_settings
+from pipelines.metrics import DECISION_DAYS, PLAN_DAYS, Filters
+
+CLOSE_DAYS = 28  # "close to 20 weeks": four weeks or fewer left
+DRAFT_BY_DAYS = 112  # Code of Practice timeline: draft plan by about week 16
+# Bands of days since the request (upper bound inclusive), in the order the chart shows them.
+BANDS = ((DECISION_DAYS, "0-6 weeks"), (84, "6-12 weeks"), (DRAFT_BY_DAYS - 1, "12-16 weeks"),
+         (PLAN_DAYS, "16-20 weeks (due within 4 weeks)"), (182, "20-26 weeks (past 20 weeks)"),
+         (365, "26-52 weeks (past 20 weeks)"), (None, "over a year (past 20 weeks)"))
+# How long each stage may run before it puts the 20 weeks at risk (Code of Practice timeline).
+STAGE_LIMIT = {"awaiting decision to assess": DECISION_DAYS,
+               "assessment under way": DRAFT_BY_DAYS, "draft plan issued": PLAN_DAYS}
+CASE_COLUMNS = {
+    "case_id": "Case ID", "local_authority": "Local authority", "request_date": "Request received",
+    "stage": "Stage now", "days_elapsed": "Days since request", "days_left": "Days left of 20 weeks",
+    "due_date": "20 weeks end", "risk": "Risk", "stage_check": "Stage against its milestone",
+    "exception": "Exception recorded",
+}
+
+
+def plans_within_20_weeks(view: filters.View, targets: dict[str, float]) -> None:
+    st.header("New plans issued within 20 weeks")
+    target = targets.get("ehcp_within_20_weeks_pct_excl_exceptions")
+    frame = with_periods(data_access.rates("ehcp_plans", view.filters, view.grain), view.grain)
+    grain = GRAIN_WORDS[view.grain]
+    fig = charts.run_chart(
+        frame, f"New EHC plans issued within 20 weeks, by {grain}", GRAIN_NAMES[view.grain],
+        [("pct", "Excluding exceptions (headline)", "numerator", "denominator"),
+         ("pct_incl", "Including exceptions", "numerator_incl", "denominator_incl")], target)
+    england = data_access.england_figure("within_20_weeks_pct_excl_exceptions",
+                                         view.filters.date_to.year)
+    summary = charts.latest_summary(frame, "pct", "numerator", "denominator", target)
+    if england:
+        summary += f" England {england[0]}: {england[1]:.1f}% excluding exceptions (DfE)."
+    tables.chart_or_table(
+        "plans_trend", fig, tables.rate_table(frame, "Period", "Issued within 20 weeks", "Issued"),
+        "ehcp-within-20-weeks", summary=summary,
+        alt=f"Run chart of the percentage of new EHC plans issued within 20 weeks by {grain}, "
+            "excluding and including exceptions, with the local target line")
+    about.about("ehcp_plans")
+
+
+def decisions_within_6_weeks(view: filters.View, targets: dict[str, float]) -> None:
+    st.header("Decisions whether to assess within 6 weeks")
+    target = targets.get("ehcp_decided_within_6_weeks_pct")
+    frame = with_periods(data_access.rates("ehcp_decisions", view.filters, view.grain), view.grain)
+    grain = GRAIN_WORDS[view.grain]
+    fig = charts.run_chart(frame, f"Requests decided within 6 weeks, by {grain}",
+                           GRAIN_NAMES[view.grain],
+                           [("pct", "Decided within 6 weeks", "numerator", "denominator")], target)
+    england = data_access.england_figure("decided_within_6_weeks_pct", view.filters.date_to.year)
+    summary = charts.latest_summary(frame, "pct", "numerator", "denominator", target)
+    if england:
+        summary += f" England {england[0]}: {england[1]:.1f}% (DfE)."
+    table = tables.rate_table(frame, "Period", "Decided within 6 weeks", "Decided",
+                              include_exceptions=False)
+    tables.chart_or_table(
+        "decisions_trend", fig, table, "ehcp-decided-within-6-weeks", summary=summary,
+        alt=f"Run chart of the percentage of requests decided within 6 weeks by {grain}")
+    about.about("ehcp_decisions")
+
+
+def stages(f: Filters) -> None:
+    st.header("Time spent in each stage")
+    frame = data_access.stage_durations(f)
+    fig = charts.stage_boxes(frame, "Days per stage, new plans issued in the period")
+    table = frame.drop(columns="step").rename(columns={
+        "stage": "Stage", "plans": "Plans", "shortest": "Shortest (days)",
+        "lower_quartile": "Lower quartile", "median": "Median", "upper_quartile": "Upper quartile",
+        "longest": "Longest (days)"})
+    total = frame[frame["step"] == frame["step"].max()] if not frame.empty else frame
+    summary = (f"Median from request to final plan: {total['median'].iloc[0]:g} days "
+               f"(quartiles {total['lower_quartile'].iloc[0]:g} to "
+               f"{total['upper_quartile'].iloc[0]:g}), over {total['plans'].iloc[0]:,} plans."
+               if not total.empty else "")
+    tables.chart_or_table("stages", fig, table, "ehcp-stage-durations", summary=summary,
+                          alt="Box plots of the days spent in each stage of the EHC needs "
+                              "assessment, with a line at 140 days")
+    about.about("stage_durations")
+
+
+def classify(cases: pd.DataFrame) -> pd.DataFrame:
+    """Mark each open case by how near it is to 20 weeks and whether its stage is behind."""
+    risk = ["Past 20 weeks" if left < 0 else "Due within 4 weeks" if left <= CLOSE_DAYS
+            else "On track" for left in cases["days_left"]]
+    check = ["behind (over " + f"{STAGE_LIMIT[s] // 7} weeks in this stage's window)"
+             if s in STAGE_LIMIT and days > STAGE_LIMIT[s] else "within its window"
+             for s, days in zip(cases["stage"], cases["days_elapsed"], strict=True)]
+    return cases.assign(risk=risk, stage_check=check)
+
+
+def band(days: int) -> str:
+    return next(label for limit, label in BANDS if limit is None or days <= limit)
+
+
+def bands_table(cases: pd.DataFrame) -> pd.DataFrame:
+    """Open cases by band of days since request (rows, in order) and stage (columns)."""
+    counts = (cases.assign(band=[band(d) for d in cases["days_elapsed"]])
+              .groupby(["band", "stage"]).size().rename("cases").reset_index())
+    order = {label: i for i, (_, label) in enumerate(BANDS)} | {
+        stage: i for i, stage in enumerate(STAGE_LIMIT)}
+    return counts.sort_values(["stage", "band"], key=lambda col: col.map(order)
+                              ).reset_index(drop=True)
+
+
+def _highlight(row: pd.Series) -> list[str]:
+    # Colour backs up the Risk column's words; it never carries the meaning alone.
+    colour = {"Past 20 weeks": "background-color: #fbe3d6", "Due within 4 weeks":
+              "background-color: #fdf0cc"}.get(row["Risk"], "")
+    return [colour] * len(row)
+
+
+def open_cases(f: Filters) -> None:
+    st.header("Open cases at risk of missing 20 weeks", anchor="at-risk")
+    cases = data_access.open_cases_at_risk(f)
+    st.caption(f"Needs assessments open on {f.as_of:%d/%m/%Y}. Not bound to the period.")
+    if cases.empty:
+        tables.no_data("No needs assessment is open.")
+        return
+    cases = classify(cases)
+    counts = cases["risk"].value_counts()
+    for column, (label, key) in zip(st.columns(3), (("Open", None), ("Past 20 weeks", "Past 20 weeks"),
+                                                     ("Due within 4 weeks", "Due within 4 weeks")),
+                                    strict=True):
+        column.metric(label, f"{len(cases) if key is None else int(counts.get(key, 0)):,}")
+    banded = bands_table(cases)
+    fig = charts.stacked_columns(banded, "Open needs assessments by time since the request and "
+                                         "stage", "band", "cases", "stage",
+                                 "Time since the request was received", "Open cases",
+                                 order=[label for _, label in BANDS])
+    table = banded.pivot_table(index="band", columns="stage", values="cases", aggfunc="sum",
+                               fill_value=0, sort=False)
+    table = table.reindex([label for _, label in BANDS if label in table.index]).reset_index()
+    table.columns.name = None
+    tables.chart_or_table(
+        "risk_bands", fig, table.rename(columns={"band": "Time since request"}),
+        f"open-cases-by-time-{f.as_of:%Y-%m-%d}",
+        alt="Stacked column chart of open needs assessments by weeks since the request, split "
+            "by the stage each case is in",
+        summary=f"{int(counts.get('Past 20 weeks', 0)):,} of {len(cases):,} open cases are past "
+                f"20 weeks; {int(counts.get('Due within 4 weeks', 0)):,} reach 20 weeks within "
+                "4 weeks.")
+    only_risk = st.toggle("Show only cases past or within 4 weeks of 20 weeks", value=True,
+                          key="at_risk_only")
+    shown = cases[cases["risk"] != "On track"] if only_risk else cases
+    table = tables.named_columns(shown, CASE_COLUMNS)
+    st.dataframe(table.style.apply(_highlight, axis=1), hide_index=True, width="stretch",
+                 key="at_risk_table", column_config={
+                     "Request received": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                     "20 weeks end": st.column_config.DateColumn(format="DD/MM/YYYY")})
+    tables.downloads(table, f"open-cases-at-risk-{f.as_of:%Y-%m-%d}", "at_risk",
+                     sheet="Open cases at risk")
+    about.about("open_cases")
+
+
+def render() -> None:
+    st.title("EHC plan timeliness")
+    view = filters.sidebar_filters(show_services=False)
+    st.caption(view.describe(services=False))
+    st.markdown("[Jump to open cases at risk](#at-risk)")
+    targets = load_settings().targets
+    plans_within_20_weeks(view, targets)
+    decisions_within_6_weeks(view, targets)
+    stages(view.filters)
+    open_cases(view.filters)
+
+
+render()

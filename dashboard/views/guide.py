@@ -1,0 +1,78 @@
+"""User guide (/guide): what each page answers, how to load data, and where the definitions are."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.components.about import NOTES
+from pipelines.config import load_settings
+
+PAGES = (
+    ("Overview", "How are we doing on the headline measures, against our targets and England?",
+     "SEND board, quarterly"),
+    ("Health advice", "Is health advice returned within 6 weeks, by which services and "
+     "providers, and which requests are overdue now?", "DCO, weekly"),
+    ("EHC plan timeliness", "Are plans issued within 20 weeks, where does the time go, and which "
+     "open cases are at risk?", "DCO and LA partners"),
+    ("Tribunals", "How many appeals involve health, and are health recommendations answered "
+     "within 5 weeks?", "DCO, commissioners"),
+    ("Load data", "What did each file give, which rows were rejected and why, and what has been "
+     "loaded?", "Whoever loads the data"),
+)
+
+
+def pages_table() -> str:
+    rows = "\n".join(f"| **{page}** | {question} | {who} |" for page, question, who in PAGES)
+    return ("### What each page answers\n| Page | The question it answers | Who uses it |\n"
+            "|---|---|---|\n" + rows)
+
+
+def render() -> None:
+    settings = load_settings()
+    st.title("User guide")
+    st.markdown(f"""
+This dashboard shows whether health is doing its part for children and young people with special
+educational needs and disabilities (SEND) in **{settings.area_name}**: advice for EHC needs
+assessments on time, plans issued within 20 weeks, and Tribunal health recommendations answered.
+
+{pages_table()}
+
+### Using the filters
+The sidebar filters apply to every dashboard page: local authorities (empty means all), the period
+grain (month, calendar quarter, financial year April-March, calendar year), the first and last
+period, the health services (health advice only) and the **as-of date**, the day the figures
+describe (by default the date of the latest load). The address bar keeps the filters: copy it to
+share exactly what you see. **Reset filters** returns to the last 12 months.
+
+Each chart has a **Show as: Chart / Table** switch, a one-line summary, and CSV and Excel downloads
+of its table. Rates over fewer than 5 cases are marked *small number*. The Overview is meant for a
+board: counts of 1 to 4 show as "<5" and rates built on them are withheld.
+
+### Loading data
+1. Open **Load data** and drop in one or more exports (.xlsx or .csv). Column headings are
+   recognised in the spellings local systems use; the dataset is recognised from them.
+2. Press **Load files**. Each file reports rows read, loaded, duplicates, rejected, blank rows and
+   notes/total rows; these always add up to the rows read.
+3. Download the rejected rows (Excel), correct the source, and load again. Loading a file twice
+   changes nothing; a newer export replaces changed records and keeps the old version in history.
+
+From the command line the same pipeline runs with `python -m pipelines ingest FILE...`; the
+dashboard picks up the new data on its next refresh.
+
+### Definitions
+""")
+    for note in NOTES.values():
+        st.markdown(f"- **{note.title}.** {note.definition}")
+    st.markdown("""
+The full definitions, statutory clocks and national figures are in `shared/DOMAIN.md`; the
+calculations are in `pipelines/metrics.py`, one definition per metric, shared by this dashboard,
+the command line and the exports.
+
+### Personal data
+Tables show only the references the local authority, the service or the Tribunal use (case,
+advice and appeal IDs). Names, NHS numbers and dates of birth are replaced by a keyed pseudonym
+when a file is loaded and are never shown.
+""")
+
+
+render()

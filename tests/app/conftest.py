@@ -1,0 +1,86 @@
+"""App-tier fixtures: the sample database built once per session, a tiny hand-made database for
+small-number cases, and a factory that runs the app (or one of its pages) under AppTest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from app_helpers import APP, KEY, TINY_AS_OF, tiny_files
+from streamlit.testing.v1 import AppTest
+
+from pipelines import bootstrap
+from pipelines.load import ingest_file
+from pipelines.metrics import Filters
+
+
+@pytest.fixture(scope="session")
+def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """data_samples/ when it is there; otherwise the generator's output in a temporary folder."""
+    if (bootstrap.SAMPLES / "MANIFEST.json").exists():
+        return bootstrap.SAMPLES
+    from pipelines.samples import generate
+
+    folder = tmp_path_factory.mktemp("samples")
+    generate(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory, sample_folder: Path) -> Path:
+    db = tmp_path_factory.mktemp("sample-db") / "sample.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SEND_PSEUDONYM_KEY", KEY)
+        results = bootstrap.build_sample_database(db, sample_folder)
+    assert all(r.status == "loaded" for r in results), [r.error for r in results]
+    return db
+
+
+@pytest.fixture(scope="session")
+def sample_as_of(sample_folder: Path) -> dt.date:
+    return bootstrap.sample_as_of(sample_folder)
+
+
+@pytest.fixture
+def fy_filters(sample_as_of: dt.date) -> Filters:
+    """The metric filters FY_PARAMS stand for (the period ends on the as-of date at the latest)."""
+    return Filters(dt.date(2025, 4, 1), min(dt.date(2026, 3, 31), sample_as_of), sample_as_of)
+
+
+@pytest.fixture
+def tiny_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", KEY)
+    db = tmp_path / "tiny.duckdb"
+    for path in tiny_files(tmp_path):
+        assert ingest_file(db, path, as_of=TINY_AS_OF).status == "loaded"
+    return db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Cached query results are keyed on the database file; clear them anyway between tests so
+    each test sees only what it set up."""
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def run_app(monkeypatch: pytest.MonkeyPatch, sample_db: Path) -> Callable[..., AppTest]:
+    """Run the app against a database (the sample one unless told), with query parameters,
+    optionally switching to a page ("views/health_advice.py") after the first run."""
+    def run(page: str | None = None, db: Path | None = None, **params: Any) -> AppTest:
+        monkeypatch.setenv("SEND_DB", str(db or sample_db))
+        monkeypatch.setenv("SEND_PSEUDONYM_KEY", KEY)
+        at = AppTest.from_file(str(APP), default_timeout=90)
+        at.query_params.update(params)
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+    return run

@@ -1,0 +1,92 @@
+"""The record-level lists on the detail pages hold exactly the rows the metric functions return,
+and an empty period says so instead of drawing an empty chart."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+from app_helpers import FY_PARAMS, table
+from streamlit.testing.v1 import AppTest
+
+from pipelines import metrics
+from pipelines.db import reader
+
+
+def overdue(db: Path, f: metrics.Filters) -> pd.DataFrame:
+    with reader(db) as con:
+        return metrics.overdue_advice(con, f)
+
+
+def test_overdue_list_is_the_overdue_metric(run_app: Callable[..., AppTest], sample_db: Path,
+                                            fy_filters: metrics.Filters) -> None:
+    expected = overdue(sample_db, fy_filters)
+    assert len(expected) > 10
+    at = run_app("views/health_advice.py", **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+    shown = table(at, "Advice ID", "Days overdue")
+    assert shown["Advice ID"].tolist() == expected["advice_id"].tolist()
+    assert shown["Days overdue"].tolist() == expected["days_overdue"].tolist()
+    assert shown["Service"].tolist() == expected["service"].tolist()
+    assert "person_id" not in expected.columns and "Case ID" in shown.columns
+    assert any(m.label == "Requests overdue" and m.value == f"{len(expected):,}" for m in at.metric)
+
+
+def test_overdue_list_follows_the_service_filter(run_app: Callable[..., AppTest],
+                                                 sample_db: Path,
+                                                 fy_filters: metrics.Filters) -> None:
+    camhs = overdue(sample_db, dataclasses.replace(fy_filters, services=("CAMHS",)))
+    at = run_app("views/health_advice.py", **FY_PARAMS, as_of=fy_filters.as_of.isoformat(),
+                 service="CAMHS")
+    shown = table(at, "Advice ID", "Days overdue")
+    assert set(shown["Service"]) == {"CAMHS"}
+    assert shown["Advice ID"].tolist() == camhs["advice_id"].tolist()
+
+
+def test_rates_table_is_the_rates_metric(run_app: Callable[..., AppTest], sample_db: Path,
+                                         fy_filters: metrics.Filters) -> None:
+    with reader(sample_db) as con:
+        expected = metrics.rates(con, "health_advice", fy_filters, "service")
+    at = run_app("views/health_advice.py", **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+    at.segmented_control(key="advice_by_service_view").set_value("Table").run()
+    shown = next(d.value for d in at.dataframe if "Service" in d.value.columns
+                 and "Per cent" in d.value.columns)
+    merged = shown.merge(expected, left_on="Service", right_on="group")
+    assert len(merged) == len(expected)
+    assert (merged["Per cent"] == merged["pct"]).all()
+    assert (merged["Due"] == merged["denominator"]).all()
+
+
+def test_a_period_without_advice_due_shows_no_data(run_app: Callable[..., AppTest]) -> None:
+    # The samples start on 1 April 2024: no advice falls due (request + 42 days) that month.
+    at = run_app("views/health_advice.py", grain="month", **{"from": "2024-04", "to": "2024-04"})
+    assert any("No data for this selection" in i.value for i in at.info)
+    assert not at.exception
+
+
+def test_at_risk_list_is_the_open_cases_metric(run_app: Callable[..., AppTest], sample_db: Path,
+                                               fy_filters: metrics.Filters) -> None:
+    with reader(sample_db) as con:
+        cases = metrics.open_cases_at_risk(con, fy_filters)
+    at_risk = cases[cases["days_left"] <= 28]
+    at = run_app("views/ehcp_timeliness.py", **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+    shown = table(at, "Case ID", "Risk")
+    assert shown["Case ID"].tolist() == at_risk["case_id"].tolist()
+    past = (at_risk["days_left"] < 0).sum()
+    assert (shown["Risk"] == "Past 20 weeks").sum() == past
+    assert any(m.label == "Past 20 weeks" and m.value == f"{past:,}" for m in at.metric)
+
+
+def test_recommendations_list_is_the_responses_metric(run_app: Callable[..., AppTest],
+                                                      sample_db: Path,
+                                                      fy_filters: metrics.Filters) -> None:
+    with reader(sample_db) as con:
+        expected = metrics.tribunal_responses(con, fy_filters)
+    at = run_app("views/tribunals.py", **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+    shown = table(at, "Appeal ID", "Status")
+    assert shown["Appeal ID"].tolist() == expected["appeal_id"].tolist()
+    assert shown["Status"].tolist() == expected["status"].tolist()
+    at.toggle(key="late_only").set_value(True).run()
+    late = expected[expected["status"].isin(["responded late", "overdue"])]
+    assert table(at, "Appeal ID", "Status")["Appeal ID"].tolist() == late["appeal_id"].tolist()

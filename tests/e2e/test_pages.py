@@ -1,0 +1,68 @@
+"""Every page in a real browser: it renders its key text, shows no error, and leaves a screenshot."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+PAGES = [
+    ("", "overview", ["Overview", "Health advice returned within 6 weeks"]),
+    ("health-advice", "health-advice", ["Returned within 6 weeks", "Overdue health advice"]),
+    ("ehcp-timeliness", "ehcp-timeliness", ["New plans issued within 20 weeks", "Time spent in each stage"]),
+    ("tribunals", "tribunals", ["Appeals registered", "Health recommendations answered within 5 weeks"]),
+    ("data", "data", ["Load data", "History of loads"]),
+    ("guide", "guide", ["User guide"]),
+    ("accessibility", "accessibility", ["Accessibility statement"]),
+]
+
+
+def assert_no_error(page) -> None:
+    for testid in ("stException", "stAlertContentError"):
+        errors = page.locator(f'[data-testid="{testid}"]')
+        assert errors.count() == 0, errors.first.inner_text()
+
+
+@pytest.mark.parametrize("path, name, texts", PAGES, ids=[p[1] for p in PAGES])
+def test_page_renders(page, app_url, path, name, texts):
+    page.goto(f"{app_url}/{path}")
+    page.get_by_text(texts[0], exact=False).first.wait_for(timeout=120_000)
+    wait_for_app(page)
+    for text in texts:
+        assert page.get_by_text(text, exact=False).count() > 0, f"{text!r} missing on /{path}"
+    assert page.get_by_text("Synthetic sample data", exact=False).count() > 0
+    assert_no_error(page)
+    screenshot(page, name)
+
+
+def test_filters_live_in_the_url(page, app_url):
+    page.goto(f"{app_url}/health-advice?la=Riverside")
+    page.get_by_text("Overdue health advice").first.wait_for(timeout=120_000)
+    wait_for_app(page)
+    assert "la=Riverside" in page.url
+    assert_no_error(page)
+
+
+def test_upload_on_the_data_page(page, app_url, tmp_path):
+    upload = tmp_path / "hand_made_advice.csv"
+    upload.write_text(
+        "Health advice log\n\n"
+        "Advice ID,Case ID,LA,Service,Date Requested,Date Returned\n"
+        "E2E-1,C-1,Northshire,SALT,01/04/2026,01/05/2026\n"
+        "E2E-2,C-2,Westshire,OT,01/04/2026,\n",
+        encoding="utf-8",
+    )
+    page.goto(f"{app_url}/data")
+    page.get_by_text("History of loads").first.wait_for(timeout=120_000)
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.get_by_role("button", name="Load files").click()
+    success = page.locator('[data-testid="stAlertContentSuccess"]')
+    success.first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert "hand_made_advice.csv: 2 rows read, 1 loaded, 1 rejected" in success.first.inner_text()
+    assert page.get_by_text("unknown local authority 'Westshire'", exact=False).count() > 0
+    assert_no_error(page)
+    screenshot(page, "data-after-upload")
