@@ -42,6 +42,70 @@ def table_columns(schema: Schema) -> list[tuple[str, str]]:
     return stored_columns(schema) + LINEAGE
 
 
+def _history_columns(schema: Schema) -> list[tuple[str, str]]:
+    return table_columns(schema) + [("superseded_by_load", "INTEGER"), ("superseded_at", "TIMESTAMP")]
+
+
+def _layouts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[list[str], list[str]]]:
+    """{table: (columns in order, primary key columns)} of the tables the database holds."""
+    layouts: dict[str, tuple[list[str], list[str]]] = {}
+    for table, column in con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' "
+            "ORDER BY table_name, column_index").fetchall():
+        layouts.setdefault(table, ([], []))[0].append(column)
+    for table, key in con.execute(
+            "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+            "WHERE schema_name = 'main' AND constraint_type = 'PRIMARY KEY'").fetchall():
+        if table in layouts:
+            layouts[table][1].extend(key)
+    return layouts
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, schema: Schema, table: str,
+             columns: list[tuple[str, str]], key: tuple[str, ...], had: list[str]) -> None:
+    """Recreate a table made by an earlier version of its schema, keeping its rows: a new column
+    is filled with its default (NULL if it has none)."""
+    defaults = {c.name: c.default for c in schema.columns if c.default is not None}
+    select = []
+    for name, sql_type in columns:
+        if name in had:
+            select.append(name)
+        elif name in defaults:
+            select.append(f"CAST('{defaults[name]}' AS {sql_type}) AS {name}")
+        else:
+            select.append(f"CAST(NULL AS {sql_type}) AS {name}")
+    cols = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
+    pk = f", PRIMARY KEY ({', '.join(key)})" if key else ""
+    con.execute(f"CREATE TABLE {table}__rebuilt ({cols}{pk})")
+    con.execute(f"INSERT INTO {table}__rebuilt SELECT {', '.join(select)} FROM {table}")
+    con.execute(f"DROP TABLE {table}")
+    con.execute(f"ALTER TABLE {table}__rebuilt RENAME TO {table}")
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring tables made by an earlier version up to their schemas (a column added, a key
+    widened), in one transaction: e.g. `health_advice.source`, 'provider' for earlier rows."""
+    layouts = _layouts(con)
+    stale = []
+    for schema in SCHEMAS.values():
+        for table, columns, key in ((schema.table, table_columns(schema), schema.key),
+                                    (f"{schema.table}_history", _history_columns(schema), ())):
+            if table in layouts:
+                had, had_key = layouts[table]
+                if had != [c for c, _ in columns] or sorted(had_key) != sorted(key):
+                    stale.append((schema, table, columns, key, had))
+    if not stale:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for schema, table, columns, key, had in stale:
+            _rebuild(con, schema, table, columns, key, had)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def _ddl() -> list[str]:
     statements = [
         "CREATE SEQUENCE IF NOT EXISTS load_seq START 1",
@@ -65,14 +129,13 @@ def _ddl() -> list[str]:
         cols = ", ".join(f"{name} {sql_type}" for name, sql_type in table_columns(schema))
         key = ", ".join(schema.key)
         statements.append(f"CREATE TABLE IF NOT EXISTS {schema.table} ({cols}, PRIMARY KEY ({key}))")
-        statements.append(
-            f"CREATE TABLE IF NOT EXISTS {schema.table}_history ({cols}, "
-            "superseded_by_load INTEGER, superseded_at TIMESTAMP)"
-        )
+        history = ", ".join(f"{name} {sql_type}" for name, sql_type in _history_columns(schema))
+        statements.append(f"CREATE TABLE IF NOT EXISTS {schema.table}_history ({history})")
     return statements
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    migrate(con)
     for statement in _ddl():
         con.execute(statement)
     con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])

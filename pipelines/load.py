@@ -111,7 +111,7 @@ def _fates(schema: Schema, frame: pd.DataFrame) -> tuple[pd.Series, list[Reject]
         where = ", ".join(f"{s} row {r}" for s, r in zip(group.source_sheet, group.source_row,
                                                           strict=True))
         for sheet, row in zip(group.source_sheet, group.source_row, strict=True):
-            rejects.append(Reject(sheet, int(row), "", schema.key[-1], label,
+            rejects.append(Reject(sheet, int(row), "", schema.record_id, label,
                                   f"conflict: {len(group)} different rows for {label} in this "
                                   f"file ({where})", "conflict"))
     keys = set(clashing_keys[list(schema.key)].itertuples(index=False, name=None))

@@ -1,4 +1,6 @@
-"""Write deterministic synthetic exports (EHC requests, health advice logs, tribunal appeals).
+"""Write deterministic synthetic exports: EHC requests, health advice (providers' logs and an LA's
+export), tribunal appeals, a schools audit, annual reviews, waiting lists, personal health
+budgets and complaints.
 
 Every name, number and date is invented; a fixed seed and a fixed extract date make each run
 byte-identical. Run `python -m pipelines.samples [--out data_samples] [--seed N]`.
@@ -14,10 +16,11 @@ import json
 import zipfile
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from random import Random
+from xml.etree.ElementTree import canonicalize
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -203,10 +206,102 @@ class Appeal:
 
 
 @dataclass
+class SchoolAudit:
+    """What one audit of one school found."""
+
+    la: str
+    urn: str
+    name: str
+    phase: str  # vocab.PHASES key
+    audited: date
+    round: int  # 1: 2024-25, 2: 2025-26, 3: autumn 2026 (in progress)
+    policy: bool
+    published: bool
+    reviewed: date | None
+    elements: tuple[bool, ...] | None  # in schemas.POLICY_ELEMENTS order; None without a policy
+    pupils_mc: int | None
+    pupils_ihp: int | None
+    smhl: bool
+    mhst: bool
+    wellbeing: float | None
+
+
+@dataclass
+class Review:
+    """One annual review of an EHC plan as the LA's tracker knows it on the extract date."""
+
+    la: str
+    case_id: str
+    due: date
+    meeting: date | None = None
+    invited: bool | None = None
+    attended: bool | None = None
+    advice: bool | None = None
+    decision_date: date | None = None
+    decision: str | None = None  # vocab.REVIEW_DECISIONS key
+    amended: date | None = None
+
+
+@dataclass
+class Snapshot:
+    """One month's waiting list for one service of one provider (for one LA, or area-wide)."""
+
+    month: date
+    provider: str
+    la: str | None
+    service: str
+    total: int
+    over_18: int
+    over_52: int
+    median_weeks: float
+    referrals: int
+
+
+@dataclass
+class Budget:
+    la: str
+    case_id: str
+    start: date
+    end: date | None
+    continuing_care: bool
+    band: str
+
+
+@dataclass
+class Complaint:
+    la: str
+    reference: str
+    received: date
+    health: bool
+    stage: str  # vocab.COMPLAINT_STAGES key
+    due: date
+    responded: date | None
+    outcome: str | None  # vocab.COMPLAINT_OUTCOMES key
+
+
+@dataclass
+class LaAdviceRecord:
+    """The LA's own record of a request for health advice (its case system's dates)."""
+
+    advice_id: str
+    case_id: str
+    service: str
+    stage: str
+    requested: date
+    received: date | None
+
+
+@dataclass
 class World:
     cases: list[Case]
     advice: list[Advice]
     appeals: list[Appeal]
+    schools: list[SchoolAudit] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    waits: list[Snapshot] = field(default_factory=list)
+    budgets: list[Budget] = field(default_factory=list)
+    complaints: list[Complaint] = field(default_factory=list)
+    la_advice: list[LaAdviceRecord] = field(default_factory=list)
 
 
 # --- small helpers -------------------------------------------------------------------------
@@ -539,7 +634,384 @@ def build_world(seed: int = DEFAULT_SEED) -> World:
         advice += _review_advice(rng, cases, own // 4, profile.name)
     appeals = [a for p in PROFILES
                for a in _appeals_for(rng, p, [c for c in cases if c.la == p.name])]
-    return World(cases, _number_advice(advice), _number_appeals(rng, appeals))
+    world = World(cases, _number_advice(advice), _number_appeals(rng, appeals))
+    # The wider remit draws from streams of its own, so the EHC exports stay as they were.
+    world.schools = _school_audits(Random(f"{seed}:schools"))
+    world.reviews = _annual_reviews(Random(f"{seed}:reviews"), cases)
+    world.waits = _waiting_lists(Random(f"{seed}:waits"))
+    world.budgets = _budgets(Random(f"{seed}:budgets"))
+    world.complaints = _complaints(Random(f"{seed}:complaints"))
+    world.la_advice = _la_advice_records(Random(f"{seed}:la-advice"), world)
+    return world
+
+
+# --- schools audit --------------------------------------------------------------------------
+
+SCHOOL_COUNTS = {"Northshire": 110, "Riverside": 65, "Eastmoor": 95}
+PLACES = {
+    "Northshire": ("Ashby Fell", "Brackenwood", "Corby Moor", "Dalesend", "Elmthwaite",
+                   "Garthdale", "Hawthorn", "Kingsmoor", "Langley Beck", "Netherby", "Oakridge",
+                   "Pennfold", "Ravensworth", "Skelton Bank", "Thornby", "Underfell", "Whinmoor",
+                   "Yarrowdale", "Fellside", "Moorview"),
+    "Riverside": ("Quayside", "Ferry Lane", "Weaver's Court", "Bishop's Park", "Dockfield",
+                  "Harbourside", "Millbrook", "Saltings", "Tideway", "Wharf Street", "Kingsbridge",
+                  "Marsh End"),
+    "Eastmoor": ("Moor Lane", "Heatherbank", "Highcross", "Eastfield", "Cragside", "Blackmoor",
+                 "Gorse Hill", "Linthwaite", "Ridgeway", "Stonebeck", "Windyridge", "Brackenhill",
+                 "Cold Edge"),
+}
+PHASE_SUFFIXES = {
+    "nursery": ("Nursery School", "Pre-School", "Day Nursery"),
+    "primary": ("Primary School", "C of E Primary School", "Infant School", "Junior School",
+                "Community Primary", "Primary Academy", "St Anne's RC Primary School"),
+    "secondary": ("Academy", "High School", "Community College", "School"),
+    "special": ("Special School", "Specialist Academy"),
+    "alternative provision": ("Pupil Referral Unit", "Alternative Provision Academy"),
+    "post-16": ("Sixth Form College", "College"),
+}
+PHASE_WEIGHTS = {"nursery": 6, "primary": 64, "secondary": 16, "special": 5,
+                 "alternative provision": 3, "post-16": 6}
+PHASE_ROLL = {"nursery": (30, 90), "primary": (120, 480), "secondary": (650, 1600),
+              "special": (60, 220), "alternative provision": (20, 90), "post-16": (300, 1400)}
+# How often a policy that exists covers each element (schemas.POLICY_ELEMENTS order), when it
+# was written from scratch; a policy adapted from the LA's model covers them all.
+ELEMENT_RATES = (0.85, 0.75, 0.8, 0.9, 0.7, 0.85, 0.65, 0.45)
+AUDIT_ROUNDS = ((1, date(2024, 10, 1), date(2025, 7, 15), 0.8),
+                (2, date(2025, 9, 15), date(2026, 7, 15), 0.75),
+                (3, date(2026, 9, 7), LAST, 0.2))
+
+
+@dataclass
+class _SchoolState:
+    la: str
+    urn: str
+    name: str
+    phase: str
+    roll: int
+    policy: bool
+    model_policy: bool
+    elements: list[bool]
+    published: bool
+    smhl: bool
+    mhst: bool
+
+
+def _phase_of(group: str, name: str) -> str:
+    if "Special" in name:
+        return "special"
+    if "Alternative" in name or "Élan" in name:
+        return "alternative provision"
+    return {"early": "nursery", "primary": "primary", "secondary": "secondary",
+            "post16": "post-16"}[group]
+
+
+def _school_names(rng: Random, la: str) -> list[tuple[str, str]]:
+    """(name, phase): the settings named in the EHC exports first, then invented ones."""
+    named: dict[str, str] = {}
+    for group, names in SETTINGS[la].items():
+        for name in names:
+            if not name.startswith(("No setting", "Home educated", "Not in education")):
+                named.setdefault(name, _phase_of(group, name))
+    while len(named) < SCHOOL_COUNTS[la]:
+        phase = _weighted(rng, PHASE_WEIGHTS)
+        named.setdefault(f"{rng.choice(PLACES[la])} {rng.choice(PHASE_SUFFIXES[phase])}", phase)
+    return list(named.items())
+
+
+def _new_school(rng: Random, la: str, urn: str, name: str, phase: str) -> _SchoolState:
+    policy = rng.random() < 0.5
+    model = policy and rng.random() < 0.45
+    elements = [model or rng.random() < r for r in ELEMENT_RATES]
+    return _SchoolState(la, urn, name, phase, rng.randint(*PHASE_ROLL[phase]), policy, model,
+                        elements, policy and rng.random() < 0.45, rng.random() < 0.55,
+                        rng.random() < 0.44)
+
+
+def _improve(rng: Random, school: _SchoolState) -> None:
+    """What the DCO's follow-up achieves between audit rounds."""
+    if not school.policy and rng.random() < 0.35:
+        school.policy = school.model_policy = True
+        school.elements = [True] * len(ELEMENT_RATES)
+    elif school.policy:
+        school.elements = [e or rng.random() < 0.4 for e in school.elements]
+    school.published = school.policy and (school.published or rng.random() < 0.35)
+    school.smhl = school.smhl or rng.random() < 0.2
+    school.mhst = school.mhst or rng.random() < 0.15
+
+
+def _audit(rng: Random, school: _SchoolState, round_no: int, day: date) -> SchoolAudit:
+    recent = rng.random() < (0.5, 0.62, 0.7)[round_no - 1]
+    reviewed = None
+    if school.policy:
+        reviewed = day - timedelta(rng.randint(10, 360) if recent else rng.randint(370, 1100))
+    mc = ihp = None
+    if rng.random() > 0.08:  # a few audits did not collect the numbers
+        mc = round(school.roll * rng.uniform(0.06, 0.14))
+        share = rng.uniform(0.6, 1.0) if school.phase == "special" else rng.uniform(0.25, 0.75)
+        ihp = round(mc * share)
+    wellbeing = round(rng.uniform(1.5, 4.8), 1) if round_no > 1 and rng.random() < 0.8 else None
+    return SchoolAudit(school.la, school.urn, school.name, school.phase, day, round_no,
+                       school.policy, school.published, reviewed,
+                       tuple(school.elements) if school.policy else None, mc, ihp, school.smhl,
+                       school.mhst, wellbeing)
+
+
+def _school_audits(rng: Random) -> list[SchoolAudit]:
+    schools = []
+    number = 0
+    for profile in PROFILES:
+        for name, phase in _school_names(rng, profile.name):
+            number += 1
+            # Invented URNs from 990001 (no school has one); Ofsted EY numbers for nurseries.
+            urn = f"EY99{number:04d}" if phase == "nursery" else f"99{number:04d}"
+            schools.append(_new_school(rng, profile.name, urn, name, phase))
+    audits = []
+    for round_no, first, last, share in AUDIT_ROUNDS:
+        for school in schools:
+            if round_no > 1:
+                _improve(rng, school)
+            if rng.random() < share:
+                day = _weekday(first + timedelta(rng.randint(0, (last - first).days)))
+                if day <= last and day.month != 8:
+                    audits.append(_audit(rng, school, round_no, day))
+    return sorted(audits, key=lambda a: (a.round, a.la, a.audited, a.urn))
+
+
+# --- annual reviews -------------------------------------------------------------------------
+
+OLDER_PLANS = {"Northshire": 700, "Riverside": 420, "Eastmoor": 620}
+REVIEWS_HELD_ON_TIME = {"Northshire": 0.72, "Riverside": 0.6, "Eastmoor": 0.8}
+REVIEW_DECIDED_IN_4_WEEKS = {"Northshire": 0.5, "Riverside": 0.38, "Eastmoor": 0.58}
+REVIEW_DECISION_WEIGHTS = {"amend": 55, "maintain": 38, "cease": 7}
+REVIEWS_UNTIL = LAST + timedelta(days=90)  # trackers list reviews due in the next three months
+
+
+def _a_year_after(d: date) -> date:
+    return date(d.year + 1, d.month, 28 if (d.month, d.day) == (2, 29) else d.day)
+
+
+def _hold_review(rng: Random, review: Review) -> None:
+    """Meeting, health's part, decision and amended plan, as far as they happened by LAST."""
+    on_time = REVIEWS_HELD_ON_TIME[review.la] + 0.03 * _years_in(review.due)
+    meeting = _weekday(review.due - timedelta(rng.randint(0, 35)) if rng.random() < on_time
+                       else review.due + timedelta(rng.randint(1, 100)))
+    if meeting > LAST:
+        return
+    review.meeting = meeting
+    review.invited = rng.random() < 0.75
+    review.attended = review.invited and rng.random() < 0.35
+    review.advice = rng.random() < (0.6 if review.invited else 0.05)
+    quick = rng.random() < REVIEW_DECIDED_IN_4_WEEKS[review.la]
+    decided = _weekday(meeting + timedelta(rng.randint(5, 28) if quick else rng.randint(29, 90)))
+    if decided > LAST:
+        return
+    review.decision_date = decided
+    review.decision = _weighted(rng, REVIEW_DECISION_WEIGHTS)
+    if review.decision == "amend":
+        if rng.random() < 0.55:
+            amended = max(decided + timedelta(rng.randint(7, 21)),
+                          meeting + timedelta(rng.randint(40, 84)))
+        else:
+            amended = meeting + timedelta(rng.randint(85, 200))
+        review.amended = _open_after(_weekday(amended))
+
+
+def _annual_reviews(rng: Random, cases: Sequence[Case]) -> list[Review]:
+    """Reviews of the plans issued in the EHC exports, and of plans issued before 2023."""
+    reviews = []
+    for profile in PROFILES:
+        la = profile.name
+        plans = [(c.case_id, _a_year_after(c.final)) for c in cases if c.la == la and c.final]
+        used = {case_id for case_id, _ in plans}
+        older = 0
+        while older < OLDER_PLANS[la]:
+            case_id = _case_id(la, date(rng.randint(2018, 2022), 1, 1), rng.randint(1, 999))
+            if case_id not in used:
+                used.add(case_id)
+                older += 1
+                plans.append((case_id, START + timedelta(rng.randint(0, 364))))
+        for case_id, due in plans:
+            while due <= REVIEWS_UNTIL:
+                review = Review(la, case_id, due)
+                _hold_review(rng, review)
+                reviews.append(review)
+                if review.meeting is None or review.decision == "cease":
+                    break
+                due = _a_year_after(review.meeting)
+    return sorted(reviews, key=lambda r: (r.la, r.due, r.case_id))
+
+
+# --- waiting lists --------------------------------------------------------------------------
+
+WAITS_FIRST, WAITS_LAST = date(2024, 4, 1), date(2026, 10, 1)  # returns run a month behind
+
+
+@dataclass(frozen=True)
+class WaitingService:
+    """A waiting list at the start, its growth a year, and its shares waiting 18+ and 52+ weeks."""
+
+    service: str
+    size: int
+    growth: float
+    over_18: float
+    over_52: float
+    median_weeks: float
+
+
+COMMUNITY_WAITS = (
+    WaitingService("Community Paediatrics", 900, 0.15, 0.45, 0.12, 16),
+    WaitingService("Speech and Language Therapy", 700, 0.08, 0.30, 0.05, 11),
+    WaitingService("Occupational Therapy", 420, 0.10, 0.35, 0.08, 13),
+    WaitingService("Physiotherapy", 150, 0.02, 0.10, 0.00, 6),
+    WaitingService("Autism Assessment", 1300, 0.22, 0.78, 0.42, 48),
+    WaitingService("ADHD Assessment", 950, 0.30, 0.80, 0.50, 60),
+)
+CAMHS_WAITS = (
+    WaitingService("CAMHS", 1600, 0.05, 0.38, 0.10, 14),
+    WaitingService("Neurodevelopmental Pathway", 2100, 0.25, 0.82, 0.55, 66),
+)
+WAIT_SCALE = {"Northshire": 1.0, "Riverside": 0.6, "Eastmoor": 0.9}
+
+
+def _share(rng: Random, base: float, drift: float, years: float) -> float:
+    return min(0.97, max(0.0, base + drift * years + rng.gauss(0, 0.015)))
+
+
+def _snapshots(rng: Random, provider: str, la: str | None, spec: WaitingService,
+               scale: float) -> list[Snapshot]:
+    rows = []
+    for first, _ in _months(WAITS_FIRST):
+        if first > WAITS_LAST:
+            break
+        years = _years_in(first)
+        total = round(spec.size * scale * (1 + spec.growth * years) * rng.uniform(0.97, 1.03))
+        over_18 = round(total * _share(rng, spec.over_18, 0.02, years))
+        over_52 = min(over_18, round(total * _share(rng, spec.over_52, 0.03, years)))
+        median = round(max(1.0, spec.median_weeks * (1 + 0.1 * years) + rng.gauss(0, 1)), 1)
+        referrals = round(spec.size * scale * 0.08 * SEASON[first.month] * rng.uniform(0.85, 1.15))
+        rows.append(Snapshot(first, provider, la, spec.service, total, over_18, over_52, median,
+                             referrals))
+    return rows
+
+
+def _waiting_lists(rng: Random) -> list[Snapshot]:
+    rows = []
+    for la, provider in (("Northshire", NCH), ("Riverside", REH), ("Eastmoor", REH)):
+        for spec in COMMUNITY_WAITS:
+            rows += _snapshots(rng, provider, la, spec, WAIT_SCALE[la])
+    for spec in CAMHS_WAITS:  # the partnership reports for its whole footprint, not by LA
+        rows += _snapshots(rng, NRC, None, spec, 2.5)
+    return rows
+
+
+# --- personal health budgets ----------------------------------------------------------------
+
+BUDGET_COUNTS = {"Northshire": 120, "Riverside": 70, "Eastmoor": 100}
+BUDGETS_FROM = date(2022, 4, 1)
+BUDGET_BANDS = {"Under £5,000": 20, "£5,000 to £9,999": 22, "£10,000 to £24,999": 28,
+                "£25,000 to £49,999": 18, "£50,000 and over": 12}
+AGREED_UNTIL = date(2027, 3, 31)  # budgets agreed to the end of the financial year
+
+
+def _budgets(rng: Random) -> list[Budget]:
+    budgets = []
+    span = (LAST - BUDGETS_FROM).days
+    for profile in PROFILES:
+        code = {"Northshire": "NSH", "Riverside": "RVS", "Eastmoor": "EMR"}[profile.name]
+        for number in range(1, BUDGET_COUNTS[profile.name] + 1):
+            # More budgets in later years: the square root skews starts towards LAST.
+            start = _weekday(BUDGETS_FROM + timedelta(int(span * rng.random() ** 0.7)))
+            if start > LAST:
+                start = LAST - timedelta(days=3)
+            draw = rng.random()
+            end = None
+            if draw < 0.35:
+                end = _open_after(start + timedelta(rng.randint(90, 900)))
+            elif draw < 0.5:
+                end = AGREED_UNTIL
+            budgets.append(Budget(profile.name, f"PHB-{code}-{number:04d}", start, end,
+                                  rng.random() < 0.6, _weighted(rng, BUDGET_BANDS)))
+    return sorted(budgets, key=lambda b: (b.start, b.case_id))
+
+
+# --- complaints -----------------------------------------------------------------------------
+
+COMPLAINTS_PER_YEAR = {"Northshire": 30, "Riverside": 22, "Eastmoor": 26}
+COMPLAINT_STAGE_WEIGHTS = {"stage 1": 60, "stage 2": 22, "LGSCO": 15, "PHSO": 3}
+RESPONSE_DAYS = {"stage 1": 28, "stage 2": 42, "LGSCO": 28, "PHSO": 28}
+OUTCOME_BY_STAGE = {
+    "stage 1": {"upheld": 25, "partly upheld": 35, "not upheld": 30, "withdrawn": 10},
+    "stage 2": {"upheld": 25, "partly upheld": 35, "not upheld": 35, "withdrawn": 5},
+    "LGSCO": {"upheld": 55, "not upheld": 15, "closed after initial enquiries": 30},
+    "PHSO": {"upheld": 40, "not upheld": 30, "closed after initial enquiries": 30},
+}
+
+
+def _complaints(rng: Random) -> list[Complaint]:
+    complaints = []
+    for profile in PROFILES:
+        dates = _monthly_dates(rng, lambda d, n=COMPLAINTS_PER_YEAR[profile.name]: n)
+        for received in dates:
+            stage = _weighted(rng, COMPLAINT_STAGE_WEIGHTS)
+            due = received + timedelta(RESPONSE_DAYS[stage])
+            late = rng.random() >= 0.68
+            responded = _open_after(_weekday(due + timedelta(rng.randint(1, 40)) if late
+                                             else received + timedelta(rng.randint(5, RESPONSE_DAYS[stage]))))
+            if responded and responded > due and not late:
+                responded = due
+            outcome = _weighted(rng, OUTCOME_BY_STAGE[stage]) if responded else None
+            complaints.append(Complaint(profile.name, "", received, rng.random() < 0.85, stage,
+                                        due, responded, outcome))
+    complaints.sort(key=lambda c: (c.received, c.la, c.stage))
+    counters: dict[tuple[str, int], int] = {}
+    for c in complaints:
+        year = c.received.year % 100
+        if c.stage in ("LGSCO", "PHSO"):  # the ombudsman's own reference, e.g. "24 012 345"
+            c.reference = f"{year} {rng.randint(0, 999):03d} {rng.randint(0, 999):03d}"
+        else:
+            key = (c.la, year)
+            counters[key] = counters.get(key, 0) + 1
+            code = {"Northshire": "NSH", "Riverside": "RVS", "Eastmoor": "EMR"}[c.la]
+            c.reference = f"{code}-CMP-{year}-{counters[key]:04d}"
+    return complaints
+
+
+# --- the LA's record of health advice requests ---------------------------------------------
+
+LA_ADVICE_LA = "Northshire"  # the one LA whose case system export is in the samples
+
+
+def _la_advice_records(rng: Random, world: World) -> list[LaAdviceRecord]:
+    """Northshire's own log of the advice it asked for: the request goes out a few days before
+    the service logs it, and the advice is logged a few days after the service returns it. A few
+    requests never reach the service's log, a few the LA did not record, a few dates are typed a
+    month out, and a few returns were never logged by the LA."""
+    records = []
+    for advice in world.advice:
+        if advice.la != LA_ADVICE_LA or rng.random() < 0.015:
+            continue
+        sent = advice.requested - timedelta(rng.choices((0, 1, 2, 3, 4), (40, 30, 12, 10, 8))[0])
+        if rng.random() < 0.01:
+            sent -= timedelta(rng.randint(20, 40))  # typed a month out
+        while sent.weekday() >= 5:
+            sent -= timedelta(days=1)
+        received = None
+        if advice.returned and rng.random() >= 0.02:
+            lag = rng.choices((0, 1, 2, 3), (50, 30, 12, 8))[0]
+            received = _open_after(_weekday(advice.returned + timedelta(lag)))
+        records.append(LaAdviceRecord("", advice.case_id, advice.service, advice.stage, sent,
+                                      received))
+    assessed = [c for c in world.cases if c.la == LA_ADVICE_LA and c.decision == "assess"
+                and c.decision_date and c.decision_date >= START]
+    for case in rng.sample(assessed, 40):  # requests the service never logged
+        sent = _weekday(case.decision_date + timedelta(rng.randint(1, 7)))
+        if sent <= LAST:
+            records.append(LaAdviceRecord("", case.case_id, _weighted(rng, SERVICE_WEIGHTS),
+                                          "new assessment", sent, None))
+    records.sort(key=lambda r: (r.requested, r.case_id, r.service))
+    for number, record in enumerate(records, 1):
+        record.advice_id = f"NSH-HA-{number:06d}"
+    return records
 
 
 # --- formats --------------------------------------------------------------------------------
@@ -591,8 +1063,20 @@ def _blank_row(ws: Worksheet) -> None:
     ws.append([])  # no cells are written: readers see a gap in the row numbers
 
 
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def _stable_xml(data: bytes) -> bytes:
+    """One spelling of an XML part whichever serializer openpyxl used: it writes through lxml
+    when lxml is installed and through the standard library otherwise, and the two place
+    namespace declarations and spaces differently. Canonical XML (C14N 2.0) is the same for
+    both."""
+    return XML_DECLARATION + canonicalize(data.decode("utf-8")).encode("utf-8")
+
+
 def _stable_zip(data: bytes) -> bytes:
-    """Rewrite an xlsx with fixed entry times: zipfile stamps entries with the wall clock."""
+    """Rewrite an xlsx with fixed entry times (zipfile stamps entries with the wall clock) and
+    canonical XML parts."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -600,7 +1084,10 @@ def _stable_zip(data: bytes) -> bytes:
             info = zipfile.ZipInfo(item.filename, FIXED_STAMP.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(item.filename))
+            body = src.read(item.filename)
+            if item.filename.endswith((".xml", ".rels")):
+                body = _stable_xml(body)
+            dst.writestr(info, body)
     return out.getvalue()
 
 
@@ -612,9 +1099,9 @@ def _save_workbook(wb: Workbook, path: Path) -> None:
 
 
 def _write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]],
-               encoding: str, newline: str) -> None:
+               encoding: str, newline: str, delimiter: str = ",") -> None:
     text = io.StringIO()
-    writer = csv.writer(text, lineterminator=newline)
+    writer = csv.writer(text, lineterminator=newline, delimiter=delimiter)
     writer.writerow(header)
     writer.writerows(rows)
     path.write_bytes(text.getvalue().encode(encoding))
@@ -970,6 +1457,290 @@ def write_tribunals(path: Path, world: World, rng: Random) -> int:
     return len(world.appeals)
 
 
+# --- schools audit export ------------------------------------------------------------------
+
+AREA_LA_SPELLINGS = {"Northshire": ("Northshire", "Northshire", "Northshire CC"),
+                     "Riverside": ("Riverside", "Riverside", "Riverside City Council"),
+                     "Eastmoor": ("Eastmoor", "Eastmoor", "Eastmoor MBC")}
+PHASE_SPELLINGS = {"nursery": ("Nursery", "Early Years", "PVI"), "primary": ("Primary",),
+                   "secondary": ("Secondary", "High School"), "special": ("Special", "Special School"),
+                   "alternative provision": ("PRU", "AP", "Alternative Provision"),
+                   "post-16": ("Post-16", "Sixth Form", "FE College")}
+ELEMENT_HEADERS = ("Named Lead", "Staff Training and Cover", "IHP Process", "Medicines",
+                   "Trips and Activities", "Emergency Procedures", "Complaints Procedure",
+                   "Unacceptable Practice")
+SCHOOLS_ROUND_1_HEADER = ["URN", "School Name", "Local Authority", "Phase", "Audit Date",
+                          "Policy in Place", "Published on Website", "Policy URL",
+                          "Policy Last Reviewed", *ELEMENT_HEADERS,
+                          "Pupils with Medical Conditions", "Pupils with IHPs",
+                          "Senior Mental Health Lead"]
+# From 2025-26 the audit asks about MHST coverage and the wellbeing self-assessment too.
+SCHOOLS_LATER_HEADER = [*SCHOOLS_ROUND_1_HEADER[:-1], "SMHL Trained", "MHST Coverage",
+                        "Wellbeing Score"]
+SCHOOL_ROUNDS = {1: "2024-25 audit", 2: "2025-26 audit", 3: "2026-27 (in progress)"}
+# The one deliberately bad row (documented in data_samples/README.md): more pupils with an IHP
+# (11) than pupils with a medical condition (8).
+SCHOOLS_BAD_ROW = ["990999", "Larkspur Primary School", "Eastmoor", "Primary", date(2025, 11, 12),
+                   "Yes", "Yes", "https://larkspur-primary.example/policies/medical-conditions.pdf",
+                   date(2025, 9, 1), *["Yes"] * 8, 8, 11, "Yes", "No", 3.2]
+
+
+def _slug(name: str) -> str:
+    return "-".join("".join(c for c in word.lower() if c.isalnum()) for word in name.split())
+
+
+def _phase_text(rng: Random, audit: SchoolAudit) -> str:
+    for word in ("Infant", "Junior"):
+        if word in audit.name and rng.random() < 0.5:
+            return word
+    return rng.choice(PHASE_SPELLINGS[audit.phase])
+
+
+def _school_row(rng: Random, a: SchoolAudit, header: Sequence[str]) -> list[object]:
+    yes, no = ("Y", "N") if a.round == 1 else ("Yes", "No")
+
+    def flag(value: bool | None) -> object:
+        return None if value is None else yes if value else no
+
+    reviewed: object = a.reviewed
+    if reviewed and rng.random() < 0.1:
+        reviewed = _dmy(a.reviewed)  # typed over the date format
+    elements = a.elements or (None,) * len(ELEMENT_HEADERS)
+    values = {
+        "URN": a.urn if a.urn.startswith("EY") else int(a.urn), "School Name": a.name,
+        "Local Authority": rng.choice(AREA_LA_SPELLINGS[a.la]), "Phase": _phase_text(rng, a),
+        "Audit Date": a.audited, "Policy in Place": flag(a.policy),
+        "Published on Website": flag(a.published),
+        "Policy URL": (f"https://{_slug(a.name)}.example/policies/medical-conditions.pdf"
+                       if a.published else None),
+        "Policy Last Reviewed": reviewed,
+        **{h: flag(e) for h, e in zip(ELEMENT_HEADERS, elements, strict=True)},
+        "Pupils with Medical Conditions": a.pupils_mc, "Pupils with IHPs": a.pupils_ihp,
+        "Senior Mental Health Lead": flag(a.smhl), "SMHL Trained": flag(a.smhl),
+        "MHST Coverage": flag(a.mhst), "Wellbeing Score": a.wellbeing,
+    }
+    return [values[h] for h in header]
+
+
+def write_schools(path: Path, world: World, rng: Random) -> int:
+    wb = _workbook()
+    wb.remove(wb.active)
+    written = 0
+    for round_no, title in SCHOOL_ROUNDS.items():
+        ws = wb.create_sheet(title)
+        ws.append(["Northshire ICB - DCO schools audit: medical conditions policies and mental "
+                   "health support (Northshire, Riverside, Eastmoor)"])
+        ws.append([f"Audit round {title}"])
+        _blank_row(ws)
+        header = SCHOOLS_ROUND_1_HEADER if round_no == 1 else SCHOOLS_LATER_HEADER
+        ws.append(header)
+        audits = [a for a in world.schools if a.round == round_no]
+        for i, audit in enumerate(audits):
+            if round_no == 2 and i == len(audits) // 2:
+                _append(ws, SCHOOLS_BAD_ROW)
+                written += 1
+            _append(ws, _school_row(rng, audit, header))
+            written += 1
+    _save_workbook(wb, path)
+    return written
+
+
+# --- annual review exports ------------------------------------------------------------------
+
+REVIEW_WORDS = {"amend": "Amend", "maintain": "Maintain", "cease": "Cease"}
+REVIEW_CODES = {"amend": "A", "maintain": "M", "cease": "C"}
+REVIEW_PAST = {"amend": "Amended", "maintain": "Maintained", "cease": "Ceased"}
+NORTHSHIRE_REVIEW_HEADER = ["Case Ref", "Local Authority", "Annual Review Due Date",
+                            "Review Meeting Date", "Health Invited", "Health Attended",
+                            "Health Advice Submitted", "Decision Date", "Review Outcome",
+                            "Amended Final Plan Issued"]
+# The one deliberately bad row: the decision (01/09/2025) is dated before the meeting (10/09/2025).
+REVIEWS_BAD_ROW = ["NSH-22-99999", "Northshire County Council", date(2025, 9, 15),
+                   date(2025, 9, 10), "Y", "N", "Y", date(2025, 9, 1), "Maintain", None]
+
+
+def _yn(value: bool | None, yes: object = "Y", no: object = "N") -> object:
+    return None if value is None else yes if value else no
+
+
+def write_reviews_northshire(path: Path, world: World, rng: Random) -> int:
+    wb = _workbook()
+    ws = wb.active
+    ws.title = "Annual reviews"
+    ws.append(["Northshire County Council - EHCP annual review tracker"])
+    ws.append([f"Report run: {_dmy(EXTRACT)}"])
+    ws.append(NORTHSHIRE_REVIEW_HEADER)
+    reviews = [r for r in world.reviews if r.la == "Northshire"]
+    for i, r in enumerate(reviews):
+        if i == len(reviews) // 3:
+            _append(ws, REVIEWS_BAD_ROW)
+        _append(ws, [_messy_case_id(rng, r.case_id), "Northshire County Council", r.due,
+                     r.meeting, _yn(r.invited), _yn(r.attended), _yn(r.advice), r.decision_date,
+                     REVIEW_WORDS.get(r.decision or ""), r.amended])
+    _save_workbook(wb, path)
+    return len(reviews) + 1
+
+
+def write_reviews_riverside(path: Path, world: World, rng: Random) -> int:
+    """SEN2-style names and codes (ReviewMeeting, ReviewOutcome A/M/C); no attendance column."""
+    header = ["Case ID", "LA", "Review Due", "ReviewMeeting", "Health Invited",
+              "Health Report Received", "Decision Sent", "ReviewOutcome", "Amended Plan Issued"]
+    rows = [[r.case_id, "Riverside City Council", _iso(r.due), _iso(r.meeting),
+             _yn(r.invited, "TRUE", "FALSE") or "", _yn(r.advice, "TRUE", "FALSE") or "",
+             _iso(r.decision_date), REVIEW_CODES.get(r.decision or "", ""), _iso(r.amended)]
+            for r in world.reviews if r.la == "Riverside"]
+    _write_csv(path, header, rows, "utf-8", "\r\n")
+    return len(rows)
+
+
+def write_reviews_eastmoor(path: Path, world: World, rng: Random) -> int:
+    wb = _workbook()
+    ws = wb.active
+    ws.title = "AR tracker"
+    ws.append(["Case Number", "Local Authority Name", "AR Due Date", "AR Meeting Date",
+               "Health Invited", "Health Attended", "Health Advice Received", "Date Decision Sent",
+               "Outcome", "Amended EHCP Issued"])
+    reviews = [r for r in world.reviews if r.la == "Eastmoor"]
+    for r in reviews:
+        _append(ws, [r.case_id, "Eastmoor MBC" if rng.random() < 0.3 else "Eastmoor",
+                     _eastmoor_date(rng, r.due), _eastmoor_date(rng, r.meeting),
+                     _yn(r.invited, "Yes", "No"), _yn(r.attended, "Yes", "No"),
+                     _yn(r.advice, "Yes", "No"), _eastmoor_date(rng, r.decision_date),
+                     REVIEW_PAST.get(r.decision or ""), _eastmoor_date(rng, r.amended)],
+                text_format_ints=True)
+    _save_workbook(wb, path)
+    return len(reviews)
+
+
+# --- waiting time returns -------------------------------------------------------------------
+
+WAIT_SERVICE_SPELLINGS = {
+    NCH: {"Community Paediatrics": "Community Paediatrics", "Speech and Language Therapy": "SALT",
+          "Occupational Therapy": "OT", "Physiotherapy": "Physiotherapy",
+          "Autism Assessment": "ASD Pathway", "ADHD Assessment": "ADHD Pathway"},
+    REH: {"Community Paediatrics": "Paediatrics",
+          "Speech and Language Therapy": "Speech & Language Therapy",
+          "Occupational Therapy": "Occupational Therapy", "Physiotherapy": "Physio",
+          "Autism Assessment": "ASC Assessment", "ADHD Assessment": "ADHD Assessment"},
+    NRC: {"CAMHS": "CAMHS", "Neurodevelopmental Pathway": "Neurodevelopmental pathway"},
+}
+COMMUNITY_WAITS_HEADER = ["Month", "Provider", "Local Authority", "Service", "Total Waiting",
+                          "Over 18 Weeks", "Over 52 Weeks", "Median Wait (Weeks)",
+                          "Referrals Received"]
+# The one deliberately bad row: 30 waiting over 52 weeks but only 12 over 18 weeks.
+WAITS_BAD_ROW = ["Jun 2025", NCH, "Northshire", "Dietetics", "85", "12", "30", "9.5", "7"]
+CAMHS_NEW_SYSTEM = date(2025, 4, 1)  # months written "2025-04" from here, month-end dates before
+
+
+def _month_text(d: date) -> str:
+    return f"{MONTHS[d.month - 1]} {d.year}"
+
+
+def write_waits_community(path: Path, world: World, rng: Random) -> int:
+    rows = [[_month_text(w.month), w.provider, w.la, WAIT_SERVICE_SPELLINGS[w.provider][w.service],
+             f"{w.total:,}", f"{w.over_18:,}", f"{w.over_52:,}", f"{w.median_weeks:.1f}",
+             f"{w.referrals:,}"]
+            for w in world.waits if w.provider in (NCH, REH)]
+    rows.insert(len(rows) // 2, list(WAITS_BAD_ROW))
+    _write_csv(path, COMMUNITY_WAITS_HEADER, rows, "utf-8", "\r\n")
+    return len(rows)
+
+
+def write_waits_camhs(path: Path, world: World, rng: Random) -> int:
+    wb = _workbook()
+    ws = wb.active
+    ws.title = "Waiting list"
+    ws.append([f"{NRC} - waiting list by pathway (whole partnership footprint)"])
+    ws.append(["Month Ending", "Provider Name", "Pathway", "Waiting List", "Waiting Over 18 Weeks",
+               "Waiting Over 52 Weeks", "Median Weeks Waiting", "New Referrals"])
+    rows = [w for w in world.waits if w.provider == NRC]
+    for w in rows:
+        month_end = _add_month(w.month) - timedelta(days=1)
+        month: object = month_end if w.month < CAMHS_NEW_SYSTEM else f"{w.month:%Y-%m}"
+        _append(ws, [month, NRC, WAIT_SERVICE_SPELLINGS[NRC][w.service], w.total, w.over_18,
+                     w.over_52, w.median_weeks, w.referrals])
+    _save_workbook(wb, path)
+    return len(rows)
+
+
+def _add_month(d: date) -> date:
+    return date(d.year + d.month // 12, d.month % 12 + 1, 1)
+
+
+# --- personal health budgets register -------------------------------------------------------
+
+PHB_HEADER = ["PHB Ref", "Local Authority", "PHB Start Date", "PHB End Date", "Continuing Care",
+              "Annual Amount Band"]
+# The one deliberately bad row: the budget ends (02/05/2025) before it starts (12/05/2025).
+PHB_BAD_ROW = ["PHB-EMR-9999", "Eastmoor", date(2025, 5, 12), date(2025, 5, 2), "Yes",
+               "£10,000 to £24,999"]
+
+
+def write_phb(path: Path, world: World, rng: Random) -> int:
+    wb = _workbook()
+    ws = wb.active
+    ws.title = "PHB register"
+    ws.append(["Northshire ICB - personal health budgets register (children and young people)"])
+    ws.append(PHB_HEADER)
+    for i, b in enumerate(world.budgets):
+        if i == len(world.budgets) // 2:
+            _append(ws, PHB_BAD_ROW)
+        _append(ws, [b.case_id, rng.choice(AREA_LA_SPELLINGS[b.la]), b.start, b.end,
+                     "Yes" if b.continuing_care else "No", b.band])
+    lists = wb.create_sheet("Lists")  # the drop-down lists, hidden as exported
+    lists.append(["Annual Amount Band"])
+    for band in BUDGET_BANDS:
+        lists.append([band])
+    lists.sheet_state = "hidden"
+    _save_workbook(wb, path)
+    return len(world.budgets) + 1
+
+
+# --- complaints log -------------------------------------------------------------------------
+
+COMPLAINTS_HEADER = ["Complaint Ref", "Local Authority", "Date Received", "Health Aspect", "Stage",
+                     "Response Due", "Date Responded", "Outcome"]
+STAGE_WORDS = {"stage 1": "Stage 1", "stage 2": "Stage 2", "LGSCO": "LGSCO", "PHSO": "PHSO"}
+OUTCOME_WORDS = {"upheld": "Upheld", "partly upheld": "Partly upheld", "not upheld": "Not upheld",
+                 "withdrawn": "Withdrawn",
+                 "closed after initial enquiries": "Closed after initial enquiries"}
+# The one deliberately bad row: responded (09/05/2025) before it was received (14/05/2025).
+COMPLAINTS_BAD_ROW = ["NSH-CMP-25-9999", "Northshire", "14/05/2025", "Y", "Stage 1", "11/06/2025",
+                      "09/05/2025", "Not upheld"]
+
+
+def _outcome_text(c: Complaint) -> str:
+    if c.outcome == "upheld" and c.stage == "LGSCO":
+        return "Upheld: maladministration and injustice"
+    return OUTCOME_WORDS.get(c.outcome or "", "")
+
+
+def write_complaints(path: Path, world: World, rng: Random) -> int:
+    """Saved from a European-locale spreadsheet: semicolon separated."""
+    rows = [[c.reference, rng.choice(AREA_LA_SPELLINGS[c.la]), _dmy(c.received),
+             "Y" if c.health else "N", STAGE_WORDS[c.stage], _dmy(c.due), _dmy(c.responded),
+             _outcome_text(c)] for c in world.complaints]
+    rows.insert(len(rows) // 2, list(COMPLAINTS_BAD_ROW))
+    _write_csv(path, COMPLAINTS_HEADER, rows, "utf-8", "\r\n", delimiter=";")
+    return len(rows)
+
+
+# --- the LA's export of health advice requests ----------------------------------------------
+
+LA_ADVICE_HEADER = ["Advice Request ID", "EHC Case ID", "Local Authority", "Health Service",
+                    "Stage", "Date Advice Requested", "Date Advice Received", "Source"]
+LA_STAGE_WORDS = {"new assessment": "EHC needs assessment", "annual review": "Annual review",
+                  "reassessment": "Reassessment"}
+
+
+def write_la_advice(path: Path, world: World, rng: Random) -> int:
+    rows = [[r.advice_id, r.case_id, "Northshire County Council", r.service,
+             LA_STAGE_WORDS[r.stage], _dmy(r.requested), _dmy(r.received), "LA"]
+            for r in world.la_advice]
+    _write_csv(path, LA_ADVICE_HEADER, rows, "utf-8", "\r\n")
+    return len(rows)
+
+
 # --- driver ---------------------------------------------------------------------------------
 
 Writer = Callable[[Path, World, Random], int]
@@ -986,6 +1757,15 @@ FILES: tuple[tuple[str, str, Writer], ...] = (
     ("health_advice_camhs_partnership_2026-11.csv", "health_advice",
      write_health_advice_nrc_november),
     ("tribunals_tracker_2026-11.xlsx", "tribunals", write_tribunals),
+    ("health_advice_northshire_la_export_2026-11.csv", "health_advice", write_la_advice),
+    ("schools_audit_2026-11.xlsx", "schools", write_schools),
+    ("annual_reviews_northshire_2026-11.xlsx", "annual_reviews", write_reviews_northshire),
+    ("annual_reviews_riverside_2026-11.csv", "annual_reviews", write_reviews_riverside),
+    ("annual_reviews_eastmoor_2026-11.xlsx", "annual_reviews", write_reviews_eastmoor),
+    ("waiting_times_community_trusts_2026-10.csv", "waiting_times", write_waits_community),
+    ("waiting_times_camhs_partnership_2026-10.xlsx", "waiting_times", write_waits_camhs),
+    ("phb_register_2026-11.xlsx", "phb", write_phb),
+    ("complaints_log_2026-11.csv", "complaints", write_complaints),
 )
 
 

@@ -26,6 +26,9 @@ class Column:
     personal: bool = False
     future_ok: bool = False  # a date that may lie after the as-of date (a hearing booked ahead)
     description: str = ""
+    # Stored when the cell is blank or the file has no such column. A key column that may be
+    # blank needs one: DuckDB key columns cannot be NULL (use "" for "not recorded").
+    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,10 +43,29 @@ class Schema:
     date_order: tuple[tuple[str, str, str], ...] = ()
     # Columns that tell this dataset apart from the others when detecting it from a header.
     signature: tuple[str, ...] = field(default=())
+    # (part, whole, label): a count `part` greater than the count `whole` rejects the row.
+    count_order: tuple[tuple[str, str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        names = {c.name for c in self.columns}
+        named = {*self.key, *self.signature, *(c for rule in self.date_order for c in rule[:2]),
+                 *(c for rule in self.count_order for c in rule[:2])}
+        if named - names:
+            raise ValueError(f"{self.kind}: unknown column(s) {sorted(named - names)}")
+        for name in self.key:
+            col = self.column(name)
+            if not col.required and col.default is None:
+                raise ValueError(f"{self.kind}: key column {name} may be blank, so it needs a "
+                                 "default (a database key cannot be NULL)")
 
     @property
     def table(self) -> str:
         return self.kind
+
+    @property
+    def record_id(self) -> str:
+        """The key column that names a record (its reference), for messages about the record."""
+        return next((k for k in reversed(self.key) if self.column(k).kind == "id"), self.key[-1])
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -146,7 +168,8 @@ HEALTH_ADVICE = Schema(
     kind="health_advice",
     description="One row per request to a health service for advice for an EHC needs assessment "
                 "or review, from a provider's log or the LA's case system.",
-    key=("local_authority", "advice_id"),
+    # The LA's export and a provider's log may use one reference for different records.
+    key=("local_authority", "advice_id", "source"),
     signature=("advice_id", "service", "requested_date", "returned_date", "provider"),
     columns=(
         Column("advice_id", "id", True, (
@@ -171,7 +194,9 @@ HEALTH_ADVICE = Schema(
             "Returned Date", "Date Returned", "Advice Returned", "Date Advice Returned",
             "Submitted", "Date Submitted", "Completed Date", "Date Completed", "Date Sent",
             "Advice Sent", "Returned", "Advice Submitted Date", "Return Date",
-        ), description="Date the advice was returned to the LA; blank while open."),
+            "Advice Received", "Date Advice Received", "Advice Received Date",
+        ), description="Date the advice was returned to the LA (on an LA export: the date the LA "
+                       "received it); blank while open."),
         Column("provider", "text", False, (
             "Provider", "Trust", "Provider Name", "Organisation", "Provider Organisation",
             "NHS Trust",
@@ -187,6 +212,14 @@ HEALTH_ADVICE = Schema(
         Column("stage", "stage", False, (
             "Stage", "Request Type", "Assessment Type", "Advice Type", "Type of Request",
         ), description="new assessment / annual review / reassessment."),
+        Column("source", "source", False, (
+            "Source", "Record Source", "Data Source", "Source of Record", "Recorded By",
+            "Source System",
+        ), default="provider",
+            description="Who recorded the row: 'provider' (the service's log; the reg 8(1) clock "
+                        "runs from its requested date) or 'local authority' (the LA's case "
+                        "export: requested = the date the LA sent the request). Files without "
+                        "the column are provider logs."),
     ),
     date_order=(("requested_date", "returned_date", "returned before requested"),),
 )
@@ -242,4 +275,305 @@ TRIBUNALS = Schema(
     ),
 )
 
-SCHEMAS: dict[str, Schema] = {s.kind: s for s in (EHCP, HEALTH_ADVICE, TRIBUNALS)}
+# The statutory guidance's elements of a medical conditions policy (Supporting pupils at school
+# with medical conditions, DfE December 2015), one yes/no column each: column -> label.
+POLICY_ELEMENTS: dict[str, str] = {
+    "element_named_lead": "named lead",
+    "element_staff_training": "staff training and cover",
+    "element_ihp_process": "individual healthcare plans process",
+    "element_medicines": "medicines",
+    "element_trips": "school trips and activities",
+    "element_emergency": "emergency procedures",
+    "element_complaints": "complaints",
+    "element_unacceptable_practice": "unacceptable practice",
+}
+_ELEMENT_ALIASES: dict[str, tuple[str, ...]] = {
+    "element_named_lead": ("Named Lead", "Named Person", "Named Individual", "Lead Named",
+                           "Named Person Responsible", "Named Lead Identified"),
+    "element_staff_training": ("Staff Training", "Staff Training and Cover", "Training and Cover",
+                               "Staff Training & Cover Arrangements", "Cover Arrangements"),
+    "element_ihp_process": ("IHP Process", "IHP Procedure", "Individual Healthcare Plans",
+                            "Individual Healthcare Plans Process", "Healthcare Plans Process",
+                            "IHP Section"),
+    "element_medicines": ("Medicines", "Managing Medicines", "Medicines Management",
+                          "Administration of Medicines", "Medication"),
+    "element_trips": ("School Trips", "Trips and Activities", "School Trips and Activities",
+                      "Trips", "Educational Visits", "Off-site Activities"),
+    "element_emergency": ("Emergency Procedures", "Emergencies", "Emergency Procedure",
+                          "Emergency Arrangements"),
+    "element_complaints": ("Complaints", "Complaints Procedure", "Complaints Process"),
+    "element_unacceptable_practice": ("Unacceptable Practice", "Unacceptable Practices",
+                                      "Unacceptable Practice Section"),
+}
+
+SCHOOLS = Schema(
+    kind="schools",
+    description="One row per school or setting per audit, from the DCO's audit of medical "
+                "conditions policies and mental health support in schools.",
+    key=("urn", "audit_date"),
+    signature=("urn", "audit_date", "policy_in_place", "pupils_with_ihp", "mhst_coverage"),
+    columns=(
+        Column("urn", "id", True, (
+            "URN", "School URN", "Unique Reference Number", "Establishment URN", "Setting URN",
+            "DfE URN", "Ofsted URN", "URN Number",
+        ), description="The school's unique reference number (an Ofsted EY number for "
+                       "early-years settings); an organisation, not a person."),
+        Column("school_name", "text", True, (
+            "School Name", "School", "Setting", "Setting Name", "Establishment",
+            "Establishment Name", "School / Setting", "Name of School", "School or Setting",
+        ), description="School or setting name."),
+        Column("local_authority", "la", True, LA_ALIASES),
+        Column("phase", "phase", False, (
+            "Phase", "School Phase", "Phase of Education", "Setting Type", "Establishment Phase",
+        ), description="nursery / primary / secondary / special / alternative provision / post-16."),
+        Column("audit_date", "date", True, (
+            "Audit Date", "Date of Audit", "Date Audited", "Audit Completed", "Audited",
+            "Visit Date", "Date of Visit", "Audit Completed Date",
+        ), description="Date of the audit (what it found was true on that day)."),
+        Column("policy_in_place", "bool", False, (
+            "Policy in Place", "Medical Conditions Policy", "Has Policy", "Policy",
+            "MC Policy", "Medical Conditions Policy in Place", "Policy Exists",
+            "Supporting Pupils with Medical Conditions Policy",
+        ), description="The school has a medical conditions policy (blank: not evidenced)."),
+        Column("policy_published", "bool", False, (
+            "Policy Published", "Published on Website", "On Website", "Policy on Website",
+            "Published", "Policy Published Online",
+        ), description="The policy is published on the school's website."),
+        Column("policy_url", "text", False, (
+            "Policy URL", "URL", "Policy Link", "Link", "Website Link", "Web Link", "Web Address",
+        ), description="Where the published policy is (an organisation's web page)."),
+        Column("policy_reviewed_date", "date", False, (
+            "Policy Reviewed Date", "Policy Review Date", "Date Policy Reviewed", "Last Reviewed",
+            "Policy Last Reviewed", "Date Last Reviewed", "Reviewed", "Last Review Date",
+        ), description="Date the policy was last reviewed, as the policy states."),
+        *(Column(name, "bool", False, _ELEMENT_ALIASES[name],
+                 description=f"The policy covers: {label} (blank: not evidenced).")
+          for name, label in POLICY_ELEMENTS.items()),
+        Column("pupils_with_medical_conditions", "count", False, (
+            "Pupils with Medical Conditions", "Number of Pupils with Medical Conditions",
+            "No. of Pupils with Medical Conditions", "Pupils with a Medical Condition",
+            "Children with Medical Conditions", "Medical Conditions", "Pupils with MC",
+        ), description="Pupils on roll with a medical condition (count) on the audit date."),
+        Column("pupils_with_ihp", "count", False, (
+            "Pupils with IHP", "Pupils with IHPs", "Number of IHPs", "No. of IHPs", "IHPs in Place",
+            "Pupils with Individual Healthcare Plans", "Children with IHP", "Number with IHP",
+        ), description="Of those, pupils with an individual healthcare plan (count)."),
+        Column("senior_mental_health_lead", "bool", False, (
+            "Senior Mental Health Lead", "SMHL", "Senior MH Lead", "Trained Senior Mental Health Lead",
+            "SMHL Trained", "Senior Mental Health Lead Trained", "Mental Health Lead Trained",
+        ), description="A trained senior mental health lead is in post."),
+        Column("mhst_coverage", "bool", False, (
+            "MHST", "MHST Coverage", "Mental Health Support Team", "Covered by MHST", "MHST in School",
+            "Mental Health Support Team Coverage", "MHST Covered",
+        ), description="The school is covered by a Mental Health Support Team."),
+        Column("wellbeing_self_assessment", "number", False, (
+            "Wellbeing Self-Assessment", "Wellbeing Self Assessment Score", "Wellbeing Score",
+            "Self-Assessment Score", "Whole School Approach Score", "WSA Score",
+            "Whole School Wellbeing Score",
+        ), description="The school's score on a whole-school wellbeing self-assessment framework, "
+                       "as recorded (the scale is the framework's)."),
+    ),
+    date_order=(("policy_reviewed_date", "audit_date", "audit before the policy's review date"),),
+    count_order=(("pupils_with_ihp", "pupils_with_medical_conditions",
+                  "more pupils with an IHP than pupils with a medical condition"),),
+)
+
+ANNUAL_REVIEWS = Schema(
+    kind="annual_reviews",
+    description="One row per annual review of an EHC plan, from the LA's review tracker.",
+    key=("local_authority", "case_id", "review_due_date"),
+    signature=("review_due_date", "meeting_date", "amended_plan_date", "health_invited",
+               "health_advice_submitted"),
+    columns=(
+        Column("case_id", "id", True, (
+            "Case ID", "Case Ref", "Case Reference", "Case Number", "EHCP ID", "EHCP Ref",
+            "EHC Case ID", "Plan ID", "Child ID", "LA Case Ref", "Case",
+        ), description="The LA's case reference (trimmed, upper case)."),
+        Column("local_authority", "la", True, LA_ALIASES),
+        Column("review_due_date", "date", True, (
+            "Review Due Date", "Review Due", "Annual Review Due", "Annual Review Due Date",
+            "AR Due Date", "AR Due", "Date Review Due", "Next Review Due",
+        ), future_ok=True,
+            description="Date the review must be held by (12 months after the plan or the last "
+                        "review); may lie ahead."),
+        Column("meeting_date", "date", False, (
+            "Meeting Date", "Review Meeting Date", "ReviewMeeting", "Review Meeting",
+            "Annual Review Meeting", "Annual Review Meeting Date", "AR Meeting Date",
+            "Date of Review Meeting", "Date of Meeting", "Annual Review Date", "Review Date",
+            "Review Held",
+        ), description="Date the review meeting was held; blank until it is."),
+        Column("health_invited", "bool", False, (
+            "Health Invited", "Health Professional Invited", "Health Invited to Review",
+            "Health Invite Sent", "Health Invited to Meeting",
+        ), description="A health professional was invited to the review."),
+        Column("health_attended", "bool", False, (
+            "Health Attended", "Health Attendance", "Health Professional Attended",
+            "Health Present", "Health Attended Meeting",
+        ), description="A health professional attended the review meeting."),
+        Column("health_advice_submitted", "bool", False, (
+            "Health Advice Submitted", "Health Report Submitted", "Health Advice Received",
+            "Health Report Received", "Written Health Advice", "Health Advice Provided",
+            "Health Contribution",
+        ), description="Written health advice or a report was submitted for the review."),
+        Column("decision_date", "date", False, (
+            "Decision Date", "Date of Decision", "Review Decision Date", "Decision Sent",
+            "Date Decision Sent", "Decision Letter Date", "Decision Issued", "Outcome Date",
+            "Review Outcome Date",
+        ), description="Date the LA sent its decision (4 weeks from the meeting, reg 20(10))."),
+        Column("decision", "review_decision", False, (
+            "Decision", "Review Decision", "ReviewOutcome", "Review Outcome", "Outcome",
+            "Annual Review Outcome", "LA Decision",
+        ), description="amend / maintain / cease (SEN2 ReviewOutcome A, M, C)."),
+        Column("amended_plan_date", "date", False, (
+            "Amended Plan Date", "Amended Plan Issued", "Amended Final Plan Issued",
+            "Final Amended Plan Date", "Amended EHCP Issued", "Date Amended Plan Issued",
+            "Amended Final Plan Date", "Amended Final EHCP Issued",
+        ), description="Date the amended final plan was issued (at most 12 weeks after the "
+                       "meeting, regs 20-22)."),
+    ),
+    date_order=(
+        ("meeting_date", "decision_date", "decision before meeting"),
+        ("meeting_date", "amended_plan_date", "amended plan before meeting"),
+    ),
+)
+
+WAITING_TIMES = Schema(
+    kind="waiting_times",
+    description="One row per month per service per provider and LA (children and young people "
+                "waiting), from providers' monthly waiting-list returns.",
+    key=("month", "service", "provider", "local_authority"),
+    signature=("month", "waiting_total", "waiting_over_18_weeks", "waiting_over_52_weeks",
+               "median_weeks_waiting"),
+    columns=(
+        Column("month", "month", True, (
+            "Month", "Reporting Month", "Report Month", "Snapshot Month", "Month Ending",
+            "Month End", "Period", "Reporting Period", "Period Ending", "Snapshot Date",
+            "Census Month",
+        ), description="The month of the snapshot, stored as its first day."),
+        Column("service", "service", True, (
+            "Service", "Service Name", "Health Service", "Pathway", "Service Line", "Specialty",
+            "Team", "Treatment Function",
+        ), description="Canonical health service, including the autism and ADHD assessment "
+                       "pathways."),
+        Column("provider", "text", False, (
+            "Provider", "Trust", "Provider Name", "Organisation", "Provider Organisation",
+            "NHS Trust",
+        ), default="", description="Provider organisation; '' when the return does not say."),
+        Column("local_authority", "la", False, LA_ALIASES, default="",
+               description="Local authority the children live in; '' for an area-wide figure."),
+        Column("waiting_total", "count", True, (
+            "Waiting Total", "Total Waiting", "Total Waiting List", "Number Waiting",
+            "Waiting List Size", "Total on Waiting List", "Children Waiting", "Total Waiters",
+            "Waiting", "Incomplete Pathways", "Total Incomplete Pathways", "Waiting List",
+        ), description="Children waiting at the snapshot (count)."),
+        Column("waiting_over_18_weeks", "count", False, (
+            "Waiting Over 18 Weeks", "Over 18 Weeks", "Over 18 Wks", "18 Weeks Plus",
+            "Waiting More Than 18 Weeks", "More Than 18 Weeks", "Number Waiting Over 18 Weeks",
+            "Waiting 18 Weeks Plus",
+        ), description="Of those, waiting more than 18 weeks (count)."),
+        Column("waiting_over_52_weeks", "count", False, (
+            "Waiting Over 52 Weeks", "Over 52 Weeks", "Over 52 Wks", "52 Weeks Plus",
+            "Waiting More Than 52 Weeks", "More Than 52 Weeks", "Number Waiting Over 52 Weeks",
+            "Waiting 52 Weeks Plus",
+        ), description="Of those, waiting more than 52 weeks (count)."),
+        Column("median_weeks_waiting", "number", False, (
+            "Median Weeks Waiting", "Median Wait", "Median Wait (Weeks)", "Median Wait Weeks",
+            "Median Waiting Time", "Median Waiting Time (Weeks)", "Median Weeks",
+        ), description="Median time waited so far by those waiting (weeks)."),
+        Column("referrals_received", "count", False, (
+            "Referrals Received", "Referrals", "New Referrals", "Referrals in Month",
+            "Number of Referrals", "Referrals Received in Month",
+        ), description="Referrals received in the month (count)."),
+    ),
+    # Spellings such as ">18 weeks" or "18+" are not aliases: once punctuation is dropped they
+    # read the same as "<18 weeks".
+    count_order=(
+        ("waiting_over_52_weeks", "waiting_over_18_weeks", "more waiting over 52 weeks than over 18"),
+        ("waiting_over_18_weeks", "waiting_total", "more waiting over 18 weeks than in total"),
+        ("waiting_over_52_weeks", "waiting_total", "more waiting over 52 weeks than in total"),
+    ),
+)
+
+PHB = Schema(
+    kind="phb",
+    description="One row per personal health budget, from the ICB's register.",
+    key=("local_authority", "phb_id", "start_date"),
+    signature=("phb_id", "start_date", "end_date", "continuing_care", "amount_band"),
+    columns=(
+        # Only budget-specific spellings (and not named case_id): with a generic "Case ID", an
+        # EHC export lacking its request date ("Case ID", "LA", "StartDate") would be taken for
+        # a budget register.
+        Column("phb_id", "id", True, (
+            "PHB Ref", "PHB ID", "PHB Reference", "PHB Number", "PHB Case ID", "PHB Case Ref",
+            "Budget ID", "Budget Ref", "Budget Reference", "CHC Ref", "CHC ID",
+            "Continuing Care Ref",
+        ), description="The ICB's reference for the budget's case (trimmed, upper case)."),
+        Column("local_authority", "la", True, LA_ALIASES),
+        Column("start_date", "date", True, (
+            "Start Date", "PHB Start Date", "Budget Start Date", "Date Started", "Start",
+            "Budget Start", "PHB Start",
+        ), description="Date the budget started."),
+        Column("end_date", "date", False, (
+            "End Date", "PHB End Date", "Budget End Date", "Date Ended", "End", "Budget End",
+            "PHB End",
+        ), future_ok=True, description="Date the budget ended or is agreed to end; blank: ongoing."),
+        Column("continuing_care", "bool", False, (
+            "Continuing Care", "Children's Continuing Care", "CCC", "Continuing Care Eligible",
+            "CHC", "Continuing Healthcare", "NHS Continuing Healthcare",
+        ), description="Funded through children's continuing care (or NHS continuing healthcare)."),
+        Column("amount_band", "text", False, (
+            "Amount Band", "Budget Band", "Annual Amount Band", "Value Band", "PHB Band",
+            "Budget Amount Band", "Annual Value Band",
+        ), description="Annual amount band as the register writes it (no amounts per child)."),
+    ),
+    date_order=(("start_date", "end_date", "end before start"),),
+)
+
+COMPLAINTS = Schema(
+    kind="complaints",
+    description="One row per complaint or ombudsman case, from the DCO's complaints log.",
+    key=("local_authority", "complaint_ref"),
+    signature=("complaint_ref", "received_date", "response_due_date", "responded_date",
+               "health_aspect"),
+    columns=(
+        # Only complaint-specific spellings (and not named "reference"): with a generic "Ref",
+        # a log of something else ("Ref", "LA", "Date Received") would be taken for complaints.
+        Column("complaint_ref", "id", True, (
+            "Complaint Ref", "Complaint Reference", "Complaint ID", "Complaint No",
+            "Complaint Number", "LGSCO Ref", "LGSCO Reference", "Ombudsman Ref",
+            "Ombudsman Reference", "PHSO Ref", "PHSO Reference",
+        ), description="The complaint's (or ombudsman case's) reference, trimmed, upper case."),
+        Column("local_authority", "la", True, LA_ALIASES),
+        Column("received_date", "date", True, (
+            "Received Date", "Date Received", "Received", "Complaint Received",
+            "Date Complaint Received", "Date Opened", "Opened", "Date Logged",
+        ), description="Date the complaint (or the ombudsman's enquiry) was received."),
+        Column("health_aspect", "bool", False, (
+            "Health Aspect", "Health Aspects", "Health Related", "Health Involved",
+            "Includes Health", "Health Element", "Health",
+        ), description="The complaint concerns health needs or provision."),
+        Column("stage", "complaint_stage", False, (
+            "Stage", "Complaint Stage", "Level", "Complaint Level", "Type", "Complaint Type",
+        ), description="stage 1 / stage 2 / stage 3 / LGSCO / PHSO."),
+        Column("response_due_date", "date", False, (
+            "Response Due", "Response Due Date", "Due Date", "Target Date",
+            "Target Response Date", "Deadline", "Reply Due", "Date Response Due",
+        ), future_ok=True, description="Date the response is due (set by the procedure or the "
+                                       "ombudsman); may lie ahead."),
+        Column("responded_date", "date", False, (
+            "Responded Date", "Date Responded", "Response Date", "Date of Response",
+            "Response Sent", "Date Response Sent", "Responded", "Reply Sent",
+        ), description="Date the response was sent; blank while open."),
+        Column("outcome", "complaint_outcome", False, (
+            "Outcome", "Complaint Outcome", "Result", "Decision", "Finding",
+        ), description="upheld / partly upheld / not upheld / withdrawn / closed after initial "
+                       "enquiries."),
+    ),
+    date_order=(
+        ("received_date", "responded_date", "response before the complaint was received"),
+        ("received_date", "response_due_date", "response due before the complaint was received"),
+    ),
+)
+
+SCHEMAS: dict[str, Schema] = {s.kind: s for s in (EHCP, HEALTH_ADVICE, TRIBUNALS, SCHOOLS,
+                                                  ANNUAL_REVIEWS, WAITING_TIMES, PHB, COMPLAINTS)}

@@ -65,6 +65,8 @@ class SheetOutcome:
 # --- value parsers: return the canonical value, None for blank, or raise ValueError(reason) ---
 
 def _text(value: Any) -> str | None:
+    if value is None:  # a cell beyond the end of a short CSV row
+        return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = _SPACES.sub(" ", str(value)).strip()
@@ -105,11 +107,45 @@ def _number(value: Any) -> float | None:
         raise ValueError(f"not a number: '{text}'") from None
 
 
+def _count(value: Any) -> int | None:
+    """A whole number of people or items, zero or more; thousands separators allowed."""
+    number = _number(value)
+    if number is None:
+        return None
+    if number < 0 or not number.is_integer():
+        raise ValueError(f"not a count (a whole number, 0 or more): '{_cell_text(value)}'")
+    return int(number)
+
+
 def _date(value: Any) -> dt.date | None:
     try:
         return parse_date(value)
     except DateError as exc:
         raise ValueError(str(exc)) from None
+
+
+_YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")  # 2025-04
+_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")  # 04/2025
+_NAMED_MONTH = re.compile(r"^([A-Za-z]{3,9})\.?[\s\-/,']*(\d{4}|\d{2})$")  # Apr 2025, April-25
+
+
+def _month(value: Any) -> dt.date | None:
+    """The first day of a month, from a month ("Apr 2025", "April 2025", "2025-04", "04/2025")
+    or any date in it (a month-end date, a real Excel date)."""
+    text = value.strip() if isinstance(value, str) else None
+    if text is not None:
+        if m := _YEAR_MONTH.match(text):
+            value = f"{m[1]}-{m[2]}-01"
+        elif m := _MONTH_YEAR.match(text):
+            value = f"01/{m[1]}/{m[2]}"
+        elif m := _NAMED_MONTH.match(text):
+            value = f"1 {m[1]} {m[2]}"
+    try:
+        day = parse_date(value)
+    except DateError:
+        raise ValueError(f"not a month: '{_cell_text(text if text is not None else value)}' "
+                         "(expected e.g. Apr 2025, 2025-04 or a date)") from None
+    return day.replace(day=1) if day else None
 
 
 def _coded(index: dict[str, str], what: str, accepted: list[str]) -> Callable[[Any], str | None]:
@@ -174,9 +210,21 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "sen_type": _coded(vocab.SEN_TYPE_INDEX, "primary need (SEN type)", list(vocab.SEN_TYPES)),
     "advice_exception": _exception(vocab.ADVICE_EXCEPTION_INDEX),
     "plan_exception": _exception(vocab.PLAN_EXCEPTION_INDEX),
+    "count": _count,
+    "month": _month,
+    "source": _coded(vocab.SOURCE_INDEX, "source", list(vocab.SOURCES)),
+    "review_decision": _coded(vocab.REVIEW_DECISION_INDEX, "review decision",
+                              list(vocab.REVIEW_DECISIONS)),
+    "phase": _coded(vocab.PHASE_INDEX, "phase", list(vocab.PHASES)),
+    "complaint_stage": _coded(vocab.COMPLAINT_STAGE_INDEX, "complaint stage",
+                              list(vocab.COMPLAINT_STAGES)),
+    "complaint_outcome": _coded(vocab.COMPLAINT_OUTCOME_INDEX, "complaint outcome",
+                                list(vocab.COMPLAINT_OUTCOMES)),
 }
 EXCEPTION_KINDS = frozenset({"advice_exception", "plan_exception"})
-SQL_TYPES = {"date": "DATE", "bool": "BOOLEAN", "number": "DOUBLE"}
+DATE_KINDS = frozenset({"date", "month"})
+SQL_TYPES = {"date": "DATE", "month": "DATE", "bool": "BOOLEAN", "number": "DOUBLE",
+             "count": "INTEGER"}
 
 
 def stored_columns(schema: Schema) -> list[tuple[str, str]]:
@@ -279,6 +327,11 @@ def validate_sheet(sheet_name: str, rows: list[list[Any]], match: HeaderMatch,
         parsed[col.name] = values
 
     n = len(data_idx)
+    for col in schema.columns:
+        if col.default is not None:
+            values = parsed.get(col.name, [None] * n)
+            parsed[col.name] = [col.default if v is None else v for v in values]
+
     for name in schema.required:
         values = parsed.get(name, [None] * n)
         for pos in range(n):
@@ -295,8 +348,15 @@ def validate_sheet(sheet_name: str, rows: list[list[Any]], match: HeaderMatch,
                            f"{label}: {end} {b:%d/%m/%Y} is before {start} {a:%d/%m/%Y}",
                            "end_before_start")
 
+    for part, whole, label in schema.count_order:
+        if part in parsed and whole in parsed:
+            for pos, (a, b) in enumerate(zip(parsed[part], parsed[whole], strict=True)):
+                if a is not None and b is not None and a > b:
+                    reject(pos, part, raw_cols[part][pos],
+                           f"{label}: {part} {a} is more than {whole} {b}", "part_exceeds_whole")
+
     for col in schema.columns:
-        if col.kind == "date" and not col.future_ok and col.name in parsed:
+        if col.kind in DATE_KINDS and not col.future_ok and col.name in parsed:
             for pos, d in enumerate(parsed[col.name]):
                 if d is not None and d > as_of:
                     reject(pos, col.name, raw_cols[col.name][pos],

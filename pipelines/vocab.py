@@ -49,6 +49,24 @@ SERVICES: dict[str, tuple[str, ...]] = {
     "Audiology": ("Hearing", "Paediatric Audiology", "Hearing Services"),
     "Vision": ("Ophthalmology", "Orthoptics", "Visual Impairment", "Eye Clinic", "VI"),
     "Dietetics": ("Dietitian", "Dietician", "Paediatric Dietetics", "Nutrition and Dietetics"),
+    # Diagnostic pathways, named on waiting-time returns (NICE CG128: an autism diagnostic
+    # assessment should start within 13 weeks of referral). A combined neurodevelopmental
+    # pathway assesses autism and ADHD together, so it stays its own service rather than being
+    # counted as either.
+    "Autism Assessment": (
+        "Autism", "Autism Pathway", "Autism Assessment Pathway", "Autism Diagnostic Assessment",
+        "Autism Diagnostic Pathway", "ASD", "ASD Pathway", "ASD Assessment", "ASC",
+        "ASC Pathway", "ASC Assessment", "Autism Spectrum Condition Assessment",
+    ),
+    "ADHD Assessment": (
+        "ADHD", "ADHD Pathway", "ADHD Assessment Pathway", "ADHD Diagnostic Assessment",
+        "ADHD Diagnostic Pathway", "Attention Deficit Hyperactivity Disorder Assessment",
+    ),
+    "Neurodevelopmental Pathway": (
+        "Neurodevelopmental", "Neurodevelopmental Assessment", "Neurodevelopmental Service",
+        "ND Pathway", "NDD Pathway", "ND Assessment", "Neurodevelopmental Disorders Pathway",
+        "Autism and ADHD Pathway", "ASD and ADHD Pathway",
+    ),
     "Other": ("Other Health", "Other Service"),
 }
 SERVICE_INDEX = _index(SERVICES)
@@ -85,6 +103,72 @@ STAGES: dict[str, tuple[str, ...]] = {
     "reassessment": ("Re-assessment", "Reassess", "Re-assessment request"),
 }
 STAGE_INDEX = _index(STAGES)
+
+# Who recorded a health advice request: the provider's log (the service received the request:
+# the reg 8(1) clock) or the LA's case system (the LA sent it).
+SOURCES: dict[str, tuple[str, ...]] = {
+    "provider": (
+        "P", "Provider", "Provider Log", "Health Provider", "Health", "NHS", "Trust", "NHS Trust",
+        "Health Service",
+    ),
+    "local authority": (
+        "L", "LA", "Local Authority", "Council", "LA Export", "LA Case System", "SEN Team",
+        "SEND Team", "Local Authority Export",
+    ),
+}
+SOURCE_INDEX = _index(SOURCES)
+
+# Annual review outcome (SEN2 ReviewOutcome: A amend, M maintain, C cease).
+REVIEW_DECISIONS: dict[str, tuple[str, ...]] = {
+    "amend": ("A", "Amend", "Amended", "Amend plan", "Amend EHCP", "Proposal to amend",
+              "Decision to amend"),
+    "maintain": ("M", "Maintain", "Maintained", "Maintain plan", "Maintain unchanged",
+                 "No change", "No changes", "Continue"),
+    "cease": ("C", "Cease", "Ceased", "Cease plan", "Cease to maintain", "Decision to cease"),
+}
+REVIEW_DECISION_INDEX = _index(REVIEW_DECISIONS)
+
+# School or setting phase, with the DfE's establishment phases and local shorthand.
+PHASES: dict[str, tuple[str, ...]] = {
+    "nursery": ("Nursery", "Nursery School", "Early Years", "EY", "Pre-school", "Preschool",
+                "PVI", "PVI Nursery", "Day Nursery", "Childminder", "Early Years Setting"),
+    "primary": ("Primary", "Primary School", "Infant", "Infants", "Junior", "First School",
+                "Middle deemed primary"),
+    "secondary": ("Secondary", "Secondary School", "High School", "Middle deemed secondary",
+                  "All-through", "All through", "Upper School"),
+    "special": ("Special", "Special School", "Special Academy", "SEN School",
+                "Independent Special School", "Non-maintained Special School", "NMSS"),
+    "alternative provision": ("AP", "Alternative Provision", "PRU", "Pupil Referral Unit",
+                              "AP Academy", "Alternative Provision Academy"),
+    "post-16": ("Post 16", "16 Plus", "Sixth Form", "Sixth Form College",
+                "FE", "FE College", "Further Education", "College", "Specialist Post-16"),
+}
+PHASE_INDEX = _index(PHASES)
+
+# Complaint stage: the council's (or ICB's) own stages, then the ombudsmen.
+COMPLAINT_STAGES: dict[str, tuple[str, ...]] = {
+    "stage 1": ("1", "Stage One", "Stage 1 Complaint", "Formal Stage 1", "Local Resolution"),
+    "stage 2": ("2", "Stage Two", "Stage 2 Complaint", "Formal Stage 2", "Stage 2 Review"),
+    "stage 3": ("3", "Stage Three", "Stage 3 Complaint", "Review Panel"),
+    "LGSCO": ("Local Government and Social Care Ombudsman", "Local Government Ombudsman",
+              "LGO", "Ombudsman", "LGSCO Enquiry", "LGSCO Complaint"),
+    "PHSO": ("Parliamentary and Health Service Ombudsman", "Health Service Ombudsman",
+             "PHSO Enquiry"),
+}
+COMPLAINT_STAGE_INDEX = _index(COMPLAINT_STAGES)
+
+COMPLAINT_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "upheld": ("Upheld", "Fully upheld", "Upheld: maladministration and injustice",
+               "Maladministration and injustice", "Fault found", "Fault causing injustice"),
+    "partly upheld": ("Partly upheld", "Partially upheld", "Part upheld", "Partly"),
+    "not upheld": ("Not upheld", "No fault", "No fault found", "Rejected"),
+    "withdrawn": ("Withdrawn", "Complaint withdrawn"),
+    "closed after initial enquiries": (
+        "Closed after initial enquiries", "Closed after initial enquiry", "Not investigated",
+        "Premature", "Referred back for local resolution", "Out of jurisdiction",
+    ),
+}
+COMPLAINT_OUTCOME_INDEX = _index(COMPLAINT_OUTCOMES)
 
 # SEN2 SENtype codes (DS from 2025) and the long names seen in case systems.
 SEN_TYPES: dict[str, tuple[str, ...]] = {

@@ -2,12 +2,13 @@
 two headline rates checked against an independent recomputation in pandas."""
 
 import datetime as dt
+import json
 
 import duckdb
 import pytest
 
 from pipelines import metrics
-from pipelines.bootstrap import build_sample_database, sample_as_of, sample_files
+from pipelines.bootstrap import SAMPLES, build_sample_database, sample_as_of, sample_files
 from pipelines.cli import status
 from pipelines.db import reader
 
@@ -22,12 +23,26 @@ def sample_db(tmp_path_factory):
 def test_every_sample_file_loads_and_reconciles(sample_db):
     db, results = sample_db
     assert [r.file for r in results] == [p.name for p in sample_files()]
+    datasets = {f["name"]: f["dataset"] for f in json.loads(
+        (SAMPLES / "MANIFEST.json").read_text(encoding="utf-8"))["files"]}
     for r in results:
         assert r.status == "loaded", r.error
         assert r.reconciles(), r.summary()
-    assert sum(r.rejected for r in results) == 5
-    assert sorted(x.rule for r in results for x in r.rejects) == [
-        "end_before_start", "impossible_date", "invalid_la", "invalid_service", "missing_required"]
+        assert r.kinds == [datasets[r.file]], r.file  # every file recognised as its dataset
+    assert sum(r.rejected for r in results) == 10
+    # The five bad health advice rows, then one in each of the wider-remit files.
+    assert sorted((r.file, x.rule) for r in results for x in r.rejects) == sorted([
+        ("health_advice_riverside_eastmoor_trust_2026-11.csv", "end_before_start"),
+        ("health_advice_riverside_eastmoor_trust_2026-11.csv", "impossible_date"),
+        ("health_advice_riverside_eastmoor_trust_2026-11.csv", "invalid_la"),
+        ("health_advice_riverside_eastmoor_trust_2026-11.csv", "invalid_service"),
+        ("health_advice_riverside_eastmoor_trust_2026-11.csv", "missing_required"),
+        ("schools_audit_2026-11.xlsx", "part_exceeds_whole"),
+        ("annual_reviews_northshire_2026-11.xlsx", "end_before_start"),
+        ("waiting_times_community_trusts_2026-10.csv", "part_exceeds_whole"),
+        ("phb_register_2026-11.xlsx", "end_before_start"),
+        ("complaints_log_2026-11.csv", "end_before_start"),
+    ])
     camhs_later = next(r for r in results if r.file == "health_advice_camhs_partnership_2026-11.csv")
     assert camhs_later.updated > 0 and camhs_later.unchanged > 0
 
@@ -37,7 +52,8 @@ def test_status_counts_match_the_tables(sample_db):
     s = status(db)
     loaded = sum(r.inserted for r in results)
     assert sum(s["rows"].values()) == loaded
-    assert s["rejected"] == 5 and s["loads"] == len(results)
+    assert s["rejected"] == 10 and s["loads"] == len(results)
+    assert all(n > 0 for n in s["rows"].values()), s["rows"]
 
 
 def test_rebuilding_from_the_same_files_changes_nothing(sample_db):
@@ -51,7 +67,9 @@ def test_advice_and_plan_rates_agree_with_an_independent_pandas_computation(samp
     as_of = sample_as_of()
     f = metrics.Filters(dt.date(2025, 4, 1), dt.date(2026, 3, 31), as_of)
     with duckdb.connect(str(db), read_only=True) as con:
-        advice = con.execute("SELECT requested_date, returned_date, exception FROM health_advice").df()
+        # The headline runs on the providers' logs; the LA's export is compared beside it.
+        advice = con.execute("SELECT requested_date, returned_date, exception FROM health_advice "
+                             "WHERE source = 'provider'").df()
         plans = con.execute("SELECT request_date, final_plan_date, exception FROM ehcp").df()
     with reader(db) as con:
         h = metrics.headline(con, f)
@@ -70,3 +88,18 @@ def test_advice_and_plan_rates_agree_with_an_independent_pandas_computation(samp
     assert h["ehcp_within_20_weeks_denominator_excl_exceptions"] == int(issued.sum())
     assert h["ehcp_within_20_weeks_numerator_excl_exceptions"] == int((issued & within).sum())
     assert 40 < h["ehcp_within_20_weeks_pct_excl_exceptions"] < 70
+
+
+def test_the_la_export_is_reconciled_with_the_providers_logs(sample_db):
+    db, results = sample_db
+    f = metrics.Filters(dt.date(2025, 4, 1), dt.date(2026, 3, 31), sample_as_of())
+    with reader(db) as con:
+        sources = dict(con.execute("SELECT source, count(*) FROM health_advice GROUP BY 1").fetchall())
+        r = metrics.reconcile_advice(con, f)
+    la_export = next(r for r in results if r.file == "health_advice_northshire_la_export_2026-11.csv")
+    assert sources["local authority"] == la_export.loaded > 4000 and sources["provider"] > 10_000
+    assert r.compared == ("Northshire",)  # the only LA whose export is in the samples
+    assert len(r.matched) > 20 * (len(r.la_only) + len(r.provider_only)) > 0
+    assert set(r.matched.local_authority) == {"Northshire"}
+    provider, la = r.figures.pct[0], r.figures.pct[1]
+    assert la < provider  # the LA's clock starts earlier and stops later

@@ -22,9 +22,14 @@ from pipelines.schemas import SCHEMAS
 from pipelines.vocab import (
     ADVICE_EXCEPTION_INDEX,
     ASSESSMENT_OUTCOME_INDEX,
+    COMPLAINT_OUTCOME_INDEX,
+    COMPLAINT_STAGE_INDEX,
     DECISION_INDEX,
+    PHASE_INDEX,
+    REVIEW_DECISION_INDEX,
     SEN_TYPE_INDEX,
     SERVICE_INDEX,
+    SOURCE_INDEX,
     STAGE_INDEX,
     normalise_token,
 )
@@ -38,6 +43,14 @@ REH_FILE = "health_advice_riverside_eastmoor_trust_2026-11.csv"
 BAD_ROWS = {"REH-900001": "impossible date", "REH-900002": "returned before requested",
             "REH-900003": "unknown service", "REH-900004": "unknown local authority",
             "REH-900005": "missing case id"}
+# One deliberately bad row in each of the wider-remit files: file -> the row's reference.
+WIDER_BAD_ROWS = {"schools_audit_2026-11.xlsx": "990999",
+                  "annual_reviews_northshire_2026-11.xlsx": "NSH-22-99999",
+                  "waiting_times_community_trusts_2026-10.csv": "Dietetics",
+                  "phb_register_2026-11.xlsx": "PHB-EMR-9999",
+                  "complaints_log_2026-11.csv": "NSH-CMP-25-9999"}
+DATASETS = {"ehcp", "health_advice", "tribunals", "schools", "annual_reviews", "waiting_times",
+            "phb", "complaints"}
 
 
 @dataclass
@@ -95,7 +108,9 @@ def read_tables(path: Path, dataset: str) -> list[Table]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252")
-    return [_table(path.name, dataset, [list(r) for r in csv.reader(io.StringIO(text))])]
+    delimiter = max(",;", key=text.splitlines()[0].count)  # the complaints log uses ";"
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [_table(path.name, dataset, [list(r) for r in rows])]
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +209,7 @@ def test_every_sample_file_is_in_the_manifest() -> None:
     listed = {f["name"] for f in body["files"]}
     on_disk = {p.name for p in SAMPLES.iterdir()} - {"README.md", "MANIFEST.json"}
     assert on_disk == listed
-    assert {f["dataset"] for f in body["files"]} == {"ehcp", "health_advice", "tribunals"}
+    assert {f["dataset"] for f in body["files"]} == DATASETS
 
 
 def test_manifest_row_counts_are_the_data_rows(tables: list[Table]) -> None:
@@ -221,6 +236,8 @@ def test_readme_documents_every_file_and_bad_row() -> None:
         assert entry["name"] in readme
     for advice_id in BAD_ROWS:
         assert advice_id in readme
+    for reference in WIDER_BAD_ROWS.values():
+        assert reference in readme
 
 
 # --- content --------------------------------------------------------------------------------
@@ -252,11 +269,15 @@ def test_generator_check_digit() -> None:
     assert samples.nhs_check_digit("999000000") is None  # remainder gives 10: never issued
 
 
-def test_no_date_after_the_extract_except_hearings(tables: list[Table]) -> None:
-    unparsed, future, hearings = [], [], []
+def dataset_of(table: Table) -> str:
+    return next(f["dataset"] for f in manifest()["files"] if f["name"] == table.file)
+
+
+def test_no_date_after_the_extract_except_planned_ones(tables: list[Table]) -> None:
+    unparsed, future = [], []
+    ahead: dict[str, list[date]] = {}
     for table in tables:
-        schema = SCHEMAS[next(f["dataset"] for f in manifest()["files"]
-                              if f["name"] == table.file)]
+        schema = SCHEMAS[dataset_of(table)]
         for col in (c for c in schema.columns if c.kind == "date"):
             for value in table.values(col.name):
                 try:
@@ -265,13 +286,20 @@ def test_no_date_after_the_extract_except_hearings(tables: list[Table]) -> None:
                     unparsed.append(value)
                     continue
                 if day and col.future_ok:
-                    hearings.append(day)
+                    ahead.setdefault(col.name, []).append(day)
                 elif day and day > LAST_DATA_DATE:
                     future.append((table.file, col.name, day))
     assert unparsed == ["31/02/2025"]  # the one deliberate impossible date
     assert not future
+    hearings = ahead.pop("hearing_date")
     assert max(hearings) > LAST_DATA_DATE  # pending hearings are booked ahead...
     assert max(hearings) <= LAST_DATA_DATE + timedelta(days=92)  # ...by up to 3 months
+    # Reviews are listed up to three months ahead, responses fall due within weeks, and
+    # budgets are agreed to the end of the financial year at the latest.
+    assert set(ahead) == {"review_due_date", "response_due_date", "end_date"}
+    assert LAST_DATA_DATE < max(ahead["review_due_date"]) <= LAST_DATA_DATE + timedelta(days=92)
+    assert max(ahead["response_due_date"]) <= LAST_DATA_DATE + timedelta(days=60)
+    assert max(ahead["end_date"]) == date(2027, 3, 31)
 
 
 def test_children_are_aged_0_to_25(tables: list[Table]) -> None:
@@ -294,14 +322,19 @@ def _settings_las() -> dict[str, str]:
 
 
 def test_coded_values_use_known_spellings(tables: list[Table]) -> None:
-    indexes = {"local_authority": _settings_las(), "service": SERVICE_INDEX,
-               "stage": STAGE_INDEX, "decision": DECISION_INDEX, "primary_need": SEN_TYPE_INDEX,
-               "assessment_outcome": ASSESSMENT_OUTCOME_INDEX}
-    unknown = set()
+    indexes = {"la": _settings_las(), "service": SERVICE_INDEX, "stage": STAGE_INDEX,
+               "decision": DECISION_INDEX, "sen_type": SEN_TYPE_INDEX,
+               "assessment_outcome": ASSESSMENT_OUTCOME_INDEX, "source": SOURCE_INDEX,
+               "review_decision": REVIEW_DECISION_INDEX, "phase": PHASE_INDEX,
+               "complaint_stage": COMPLAINT_STAGE_INDEX, "complaint_outcome": COMPLAINT_OUTCOME_INDEX}
+    unknown, checked = set(), set()
     for table in tables:
-        for column, index in indexes.items():
-            unknown |= {str(v) for v in table.values(column)
-                        if not blank(v) and normalise_token(str(v)) not in index}
+        for column in SCHEMAS[dataset_of(table)].columns:
+            if column.kind in indexes:
+                checked.add(column.kind)
+                unknown |= {str(v) for v in table.values(column.name)
+                            if not blank(v) and normalise_token(str(v)) not in indexes[column.kind]}
+    assert checked == set(indexes)
     assert unknown == {"Chiropody", "Westshire"}  # two of the deliberate bad rows
 
 
@@ -378,3 +411,30 @@ def test_pathway_is_realistic() -> None:
                    for a in due) / len(due)
 
     assert on_time("CAMHS") < on_time("Occupational Therapy") < on_time("Community Paediatrics")
+
+
+def test_wider_remit_is_realistic() -> None:
+    world = samples.build_world(manifest()["seed"])
+    first_round = [a for a in world.schools if a.round == 1]
+    with_policy = [a for a in first_round if a.policy]
+    compliant = [a for a in with_policy if all(a.elements or ())
+                 and (a.audited - a.reviewed).days <= 365]
+    # Close to the Health Conditions in Schools Alliance's 47.5% and 11.5% before follow-up.
+    assert 0.40 <= len(with_policy) / len(first_round) <= 0.56
+    assert 0.08 <= len(compliant) / len(first_round) <= 0.20
+    assert all(a.reviewed is None or a.reviewed <= a.audited for a in world.schools)
+    assert all(a.pupils_ihp is None or a.pupils_ihp <= a.pupils_mc for a in world.schools)
+
+    assert all(w.over_52 <= w.over_18 <= w.total for w in world.waits)
+    assert {w.service for w in world.waits} >= {"Autism Assessment", "ADHD Assessment"}
+    for la in ("Northshire", "Riverside", "Eastmoor"):
+        decided = [r for r in world.reviews if r.la == la and r.decision_date]
+        in_4 = sum((r.decision_date - r.meeting).days <= 28 for r in decided) / len(decided)
+        assert 0.3 <= in_4 <= 0.65, la  # England: 44.4%
+    assert all(r.meeting is None or r.decision_date is None or r.meeting <= r.decision_date
+               for r in world.reviews)
+    assert all(b.end is None or b.start <= b.end for b in world.budgets)
+    assert all(c.responded is None or c.received <= c.responded for c in world.complaints)
+    la_cases = {(a.case_id, a.service) for a in world.advice if a.la == "Northshire"}
+    unlogged = [r for r in world.la_advice if (r.case_id, r.service) not in la_cases]
+    assert 0 < len(unlogged) <= 40
