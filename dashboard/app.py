@@ -17,16 +17,23 @@ from streamlit.navigation.page import StreamlitPage  # noqa: E402
 
 from dashboard.components import data_access, filters  # noqa: E402
 from pipelines.config import load_settings  # noqa: E402
-from pipelines.db import DatabaseBusy  # noqa: E402
+from pipelines.db import DatabaseBusy, upgrade  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "views"  # not "pages/": see views/__init__.py
 BUSY = ("The data are being updated (a load is running). Try again in a moment: "
         "reload the page or press R.")
 
 
+@st.cache_resource(show_spinner="Updating the database to this version of the dashboard...")
+def upgrade_once(path: str) -> bool:
+    """A database made by an earlier version is brought up to date once per server process."""
+    return upgrade(Path(path))
+
+
 def build_if_missing() -> None:
     """On a fresh clone there is no database yet: build it from data_samples/, saying so."""
     if data_access.db_file().exists():
+        upgrade_once(str(data_access.db_file()))
         return
     message = ("First start: building the database from the synthetic sample files in "
                "data_samples/ (about ten seconds)...")
@@ -68,6 +75,12 @@ def navigation() -> StreamlitPage:
                  url_path="ehcp-timeliness", icon=":material/timer:"),
             page(PAGES / "tribunals.py", title="Tribunals", url_path="tribunals",
                  icon=":material/gavel:"),
+            page(PAGES / "benchmarks.py", title="Benchmarks", url_path="benchmarks",
+                 icon=":material/leaderboard:"),
+        ],
+        "Inspection": [
+            page(PAGES / "inspection.py", title="Inspection readiness", url_path="inspection",
+                 icon=":material/fact_check:"),
         ],
         "Data": [
             page(PAGES / "data.py", title="Load data", url_path="data",

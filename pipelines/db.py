@@ -82,10 +82,8 @@ def _rebuild(con: duckdb.DuckDBPyConnection, schema: Schema, table: str,
     con.execute(f"ALTER TABLE {table}__rebuilt RENAME TO {table}")
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring tables made by an earlier version up to their schemas (a column added, a key
-    widened), in one transaction: e.g. `health_advice.source`, 'provider' for earlier rows."""
-    layouts = _layouts(con)
+def _stale(layouts: dict) -> list[tuple]:
+    """Tables that exist but were made by an earlier version of their schema."""
     stale = []
     for schema in SCHEMAS.values():
         for table, columns, key in ((schema.table, table_columns(schema), schema.key),
@@ -94,6 +92,30 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
                 had, had_key = layouts[table]
                 if had != [c for c, _ in columns] or sorted(had_key) != sorted(key):
                     stale.append((schema, table, columns, key, had))
+    return stale
+
+
+def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Every dataset's tables exist with the columns and key their schema gives now."""
+    layouts = _layouts(con)
+    tables = {t for s in SCHEMAS.values() for t in (s.table, f"{s.table}_history")}
+    return tables <= set(layouts) and not _stale(layouts)
+
+
+def upgrade(path: Path) -> bool:
+    """Bring an existing database up to the current schemas (a reader never can); True if it
+    had to. The app calls this once at start, so a database from an earlier version still opens."""
+    with reader(path) as con:
+        if schema_is_current(con):
+            return False
+    connect_writer(path).close()
+    return True
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring tables made by an earlier version up to their schemas (a column added, a key
+    widened), in one transaction: e.g. `health_advice.source`, 'provider' for earlier rows."""
+    stale = _stale(_layouts(con))
     if not stale:
         return
     con.execute("BEGIN TRANSACTION")

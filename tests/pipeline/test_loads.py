@@ -167,3 +167,17 @@ def test_schema_creation_is_idempotent(db):
     connect_writer(db).close()
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall() == [("1",)]
+
+
+def test_upgrade_brings_an_earlier_database_up_to_date(db):
+    from pipelines.db import schema_is_current, upgrade
+
+    with duckdb.connect(str(db)) as con:  # health_advice as the first version made it
+        con.execute("CREATE TABLE health_advice (advice_id VARCHAR, local_authority VARCHAR, "
+                    "PRIMARY KEY (local_authority, advice_id))")
+        con.execute("INSERT INTO health_advice VALUES ('A1', 'Northshire')")
+    assert upgrade(db) is True
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert schema_is_current(con)
+        assert con.execute("SELECT advice_id, source FROM health_advice").fetchall() == [("A1", "provider")]
+    assert upgrade(db) is False
