@@ -379,31 +379,47 @@ def overdue_advice(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         WITH base AS ({advice_base(f)})
         SELECT advice_id, case_id, local_authority, service, coalesce(provider, '') AS provider,
             requested_date, due_date, CAST($as_of - due_date AS INTEGER) AS days_overdue,
-            coalesce(exception, exception_recorded) AS exception, stage
+            exception AS lawful_exception, exception_recorded AS reason_recorded, stage
         FROM base
         WHERE NOT returned AND due_date < $as_of
         ORDER BY days_overdue DESC, local_authority, advice_id
     """, f)
 
 
+# How long after the request each stage should be over for the 20 weeks to hold (Code of
+# Practice timeline: decision by week 6, draft plan by about week 16, final plan by week 20).
+STAGE_MILESTONE_DAYS = {
+    "awaiting decision to assess": DECISION_DAYS,
+    "assessment under way": 112,
+    "draft plan issued": PLAN_DAYS,
+}
+
+
 def open_cases_at_risk(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Open EHC needs assessments (no final plan, not refused, withdrawn or ended without a plan),
-    the stage each is in, the days elapsed since the request and the days left of the 20 weeks."""
+    the stage each is in, the days elapsed since the request, the days left of the 20 weeks, and
+    whether the case is still in a stage it should have left by now (`stage_late`)."""
+    milestones = " ".join(f"WHEN '{stage}' THEN {days}" for stage, days in STAGE_MILESTONE_DAYS.items())
     return query(con, f"""
-        SELECT case_id, local_authority, request_date,
-            CASE WHEN draft_plan_date IS NOT NULL AND draft_plan_date <= $as_of THEN 'draft plan issued'
-                 WHEN decision_date IS NOT NULL AND decision_date <= $as_of THEN 'assessment under way'
-                 ELSE 'awaiting decision to assess' END AS stage,
-            CAST($as_of - request_date AS INTEGER) AS days_elapsed,
-            CAST(request_date + {PLAN_DAYS} - $as_of AS INTEGER) AS days_left,
-            request_date + {PLAN_DAYS} AS due_date,
-            coalesce(exception, exception_recorded) AS exception
-        FROM ehcp
+        WITH open_cases AS (
+            SELECT case_id, local_authority, request_date,
+                CASE WHEN draft_plan_date IS NOT NULL AND draft_plan_date <= $as_of THEN 'draft plan issued'
+                     WHEN decision_date IS NOT NULL AND decision_date <= $as_of THEN 'assessment under way'
+                     ELSE 'awaiting decision to assess' END AS stage,
+                CAST($as_of - request_date AS INTEGER) AS days_elapsed,
+                CAST(request_date + {PLAN_DAYS} - $as_of AS INTEGER) AS days_left,
+                request_date + {PLAN_DAYS} AS due_date,
+                exception AS lawful_exception, exception_recorded AS reason_recorded
+            FROM ehcp
         WHERE request_date <= $as_of
             AND (final_plan_date IS NULL OR final_plan_date > $as_of)
             AND coalesce(decision, '') NOT IN ('not assess', 'withdrawn', 'historical')
             AND coalesce(assessment_outcome, '') NOT IN ('plan not issued', 'withdrawn', 'historical')
             AND {_in('local_authority', f.las)}
+        )
+        SELECT *, CASE stage {milestones} END AS stage_milestone_days,
+            days_elapsed > CASE stage {milestones} END AS stage_late
+        FROM open_cases
         ORDER BY days_left, local_authority, case_id
     """, f)
 

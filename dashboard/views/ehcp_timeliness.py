@@ -12,22 +12,19 @@ import streamlit as st
 from dashboard.components import about, charts, data_access, filters, tables
 from dashboard.components.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
 from pipelines.config import load_settings
-from pipelines.metrics import DECISION_DAYS, PLAN_DAYS, Filters
+from pipelines.metrics import DECISION_DAYS, PLAN_DAYS, STAGE_MILESTONE_DAYS, Filters
 
 CLOSE_DAYS = 28  # "close to 20 weeks": four weeks or fewer left
-DRAFT_BY_DAYS = 112  # Code of Practice timeline: draft plan by about week 16
+DRAFT_BY_DAYS = STAGE_MILESTONE_DAYS["assessment under way"]
 # Bands of days since the request (upper bound inclusive), in the order the chart shows them.
 BANDS = ((DECISION_DAYS, "0-6 weeks"), (84, "6-12 weeks"), (DRAFT_BY_DAYS - 1, "12-16 weeks"),
          (PLAN_DAYS, "16-20 weeks (due within 4 weeks)"), (182, "20-26 weeks (past 20 weeks)"),
          (365, "26-52 weeks (past 20 weeks)"), (None, "over a year (past 20 weeks)"))
-# How long each stage may run before it puts the 20 weeks at risk (Code of Practice timeline).
-STAGE_LIMIT = {"awaiting decision to assess": DECISION_DAYS,
-               "assessment under way": DRAFT_BY_DAYS, "draft plan issued": PLAN_DAYS}
 CASE_COLUMNS = {
     "case_id": "Case ID", "local_authority": "Local authority", "request_date": "Request received",
     "stage": "Stage now", "days_elapsed": "Days since request", "days_left": "Days left of 20 weeks",
     "due_date": "20 weeks end", "risk": "Risk", "stage_check": "Stage against its milestone",
-    "exception": "Exception recorded",
+    "lawful_exception": "Lawful exception (reg 10(4))", "reason_recorded": "Exception recorded",
 }
 
 
@@ -96,9 +93,8 @@ def classify(cases: pd.DataFrame) -> pd.DataFrame:
     """Mark each open case by how near it is to 20 weeks and whether its stage is behind."""
     risk = ["Past 20 weeks" if left < 0 else "Due within 4 weeks" if left <= CLOSE_DAYS
             else "On track" for left in cases["days_left"]]
-    check = ["behind (over " + f"{STAGE_LIMIT[s] // 7} weeks in this stage's window)"
-             if s in STAGE_LIMIT and days > STAGE_LIMIT[s] else "within its window"
-             for s, days in zip(cases["stage"], cases["days_elapsed"], strict=True)]
+    check = [f"behind (over {limit // 7} weeks in this stage's window)" if late else "within its window"
+             for limit, late in zip(cases["stage_milestone_days"], cases["stage_late"], strict=True)]
     return cases.assign(risk=risk, stage_check=check)
 
 
@@ -111,7 +107,7 @@ def bands_table(cases: pd.DataFrame) -> pd.DataFrame:
     counts = (cases.assign(band=[band(d) for d in cases["days_elapsed"]])
               .groupby(["band", "stage"]).size().rename("cases").reset_index())
     order = {label: i for i, (_, label) in enumerate(BANDS)} | {
-        stage: i for i, stage in enumerate(STAGE_LIMIT)}
+        stage: i for i, stage in enumerate(STAGE_MILESTONE_DAYS)}
     return counts.sort_values(["stage", "band"], key=lambda col: col.map(order)
                               ).reset_index(drop=True)
 

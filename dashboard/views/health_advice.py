@@ -16,7 +16,8 @@ from pipelines.metrics import ADVICE_DAYS, Filters
 OVERDUE_COLUMNS = {
     "advice_id": "Advice ID", "case_id": "Case ID", "days_overdue": "Days overdue",
     "due_date": "Due", "service": "Service", "local_authority": "Local authority",
-    "provider": "Provider", "requested_date": "Received", "exception": "Reason recorded",
+    "provider": "Provider", "requested_date": "Received",
+    "lawful_exception": "Lawful exception (reg 8(2))", "reason_recorded": "Reason recorded",
     "stage": "Request type",
 }
 DIMENSIONS = (("service", "Service"), ("provider", "Provider"), ("local_authority", "Local authority"))

@@ -81,6 +81,7 @@ def test_overdue_list(hand_db):
         overdue = metrics.overdue_advice(con, PERIOD)
     assert list(overdue.advice_id) == ["A3", "A7"]
     assert list(overdue.days_overdue) == [(dt.date(2026, 3, 31) - dt.date(2025, 7, 13)).days, 7]
+    assert overdue.lawful_exception.isna().all() and overdue.reason_recorded.isna().all()
 
 
 def test_earlier_as_of_sees_a_return_as_not_yet_made(hand_db):
@@ -107,6 +108,9 @@ def test_open_cases_at_risk(hand_db):
     assert list(at_risk.case_id) == ["E5"]
     assert at_risk.stage[0] == "assessment under way"
     assert at_risk.days_left[0] == 140 - (dt.date(2026, 3, 31) - dt.date(2025, 12, 1)).days
+    # 120 days since the request, still without a draft plan: past the week-16 milestone.
+    assert at_risk.days_elapsed[0] == 120
+    assert (at_risk.stage_milestone_days[0], bool(at_risk.stage_late[0])) == (112, True)
 
 
 def test_cli_metrics_json_has_the_issue_keys(hand_db, capsys):
