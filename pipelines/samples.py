@@ -1153,6 +1153,12 @@ def _northshire_date(rng: Random, d: date | None) -> date | str | None:
     return _dmy(d) if d and rng.random() < 0.07 else d  # typed over the date format
 
 
+# How the two case systems word the decision whether to issue a plan after assessment; without
+# it a case that ended with no plan would look open for ever.
+ISSUE_DECISIONS = {"plan to be issued": "Issue plan", "plan not issued": "Not issued",
+                   "not yet decided": ""}
+
+
 def _northshire_ehcp_row(rng: Random, case: Case) -> list[object]:
     p = case.person
     exception = NORTHSHIRE_EXCEPTIONS.get(case.exception or "", "")
@@ -1164,6 +1170,7 @@ def _northshire_ehcp_row(rng: Random, case: Case) -> list[object]:
         _northshire_date(rng, case.request), _northshire_date(rng, case.decision_date),
         NORTHSHIRE_DECISIONS[case.decision], _northshire_date(rng, case.draft),
         _northshire_date(rng, case.final), exception, NORTHSHIRE_NEEDS[case.need], case.setting,
+        ISSUE_DECISIONS.get(case.outcome or "", ""), case.outcome_date if case.outcome else None,
     ]
 
 
@@ -1176,7 +1183,8 @@ def write_ehcp_northshire(path: Path, world: World, rng: Random) -> int:
     _blank_row(ws)
     ws.append(["Case Ref", "Local Authority", "Forename", "Surname", "DOB", "NHS No",
                "Date of Request", "Decision Date", "Decision to Assess", "Draft Plan Issued",
-               "Final Plan Issued", "20 Week Exception", "Primary Need", "Setting"])
+               "Final Plan Issued", "20 Week Exception", "Primary Need", "Setting",
+               "Decision to Issue", "Date of Decision to Issue"])
     rows = [c for c in world.cases if c.la == "Northshire"]
     for case in rows:
         _append(ws, _northshire_ehcp_row(rng, case))
@@ -1236,12 +1244,13 @@ EASTMOOR_2024_HEADER = ["Case Number", "Child Name", "Date of Birth", "NHS Numbe
                         "Local Authority Name", "Request Received Date",
                         "Decision to Assess Date", "Decision", "Draft EHCP Issued",
                         "Final EHCP Issued", "Exception Reason", "Primary SEN Type",
-                        "School Name"]
+                        "School Name", "Assessment Outcome", "Assessment Outcome Date"]
 # The newer sheet was set up later: same data, columns reordered, "DOB".
 EASTMOOR_2025_HEADER = ["Case Number", "Local Authority Name", "Request Received Date",
-                        "Decision", "Decision to Assess Date", "Draft EHCP Issued",
-                        "Final EHCP Issued", "Exception Reason", "Primary SEN Type",
-                        "School Name", "Child Name", "DOB", "NHS Number"]
+                        "Decision", "Decision to Assess Date", "Assessment Outcome",
+                        "Assessment Outcome Date", "Draft EHCP Issued", "Final EHCP Issued",
+                        "Exception Reason", "Primary SEN Type", "School Name", "Child Name", "DOB",
+                        "NHS Number"]
 
 
 def _eastmoor_row(rng: Random, case: Case, header: Sequence[str]) -> list[object]:
@@ -1258,6 +1267,8 @@ def _eastmoor_row(rng: Random, case: Case, header: Sequence[str]) -> list[object
         "Final EHCP Issued": _eastmoor_date(rng, case.final),
         "Exception Reason": exception or ("N/A" if case.final else None),
         "Primary SEN Type": EASTMOOR_NEEDS[case.need], "School Name": case.setting,
+        "Assessment Outcome": ISSUE_DECISIONS.get(case.outcome or "", ""),
+        "Assessment Outcome Date": case.outcome_date if case.outcome else None,
     }
     values["DOB"] = values["Date of Birth"]
     return [values[h] for h in header]
