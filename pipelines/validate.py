@@ -180,17 +180,23 @@ def _nhs_number(value: Any) -> str | None:
     return digits
 
 
-def _exception(index: dict[str, str]) -> Callable[[Any], tuple[str | None, str | None]]:
-    """(lawful canonical exception or None, the text as recorded or None)."""
+def _exception(index: dict[str, str], flag_is_lawful: bool
+               ) -> Callable[[Any], tuple[str | None, str | None]]:
+    """(lawful canonical exception or None, the text as recorded or None).
+
+    A bare yes (SEN2's Week20 = true, Y, 1) declares an exception without its reason: for a plan
+    that is the DfE's own field and counts; for health advice the reason is what makes it lawful
+    under reg 8(2), so a bare yes is kept as recorded but not treated as lawful."""
     def parse(value: Any) -> tuple[str | None, str | None]:
-        if isinstance(value, bool) or (isinstance(value, str) and value.strip().lower() in
-                                       ("true", "false")):
-            flag = value if isinstance(value, bool) else value.strip().lower() == "true"
-            return ("exception (unspecified)", "Week20") if flag else (None, None)
         text = _text(value)
-        if text is None or vocab.normalise_token(text) in vocab.NO_EXCEPTION:
+        token = vocab.normalise_token(text) if text is not None else ""
+        if isinstance(value, bool) or token in vocab.TRUE_WORDS or token in vocab.FALSE_WORDS:
+            if value is False or token in vocab.FALSE_WORDS:
+                return None, None
+            return ("exception (unspecified)" if flag_is_lawful else None), "exception flagged"
+        if text is None or token in vocab.NO_EXCEPTION:
             return None, None
-        return index.get(vocab.normalise_token(text)), text
+        return index.get(token), text
     return parse
 
 
@@ -208,8 +214,8 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
                                  list(vocab.ASSESSMENT_OUTCOMES)),
     "stage": _coded(vocab.STAGE_INDEX, "stage", list(vocab.STAGES)),
     "sen_type": _coded(vocab.SEN_TYPE_INDEX, "primary need (SEN type)", list(vocab.SEN_TYPES)),
-    "advice_exception": _exception(vocab.ADVICE_EXCEPTION_INDEX),
-    "plan_exception": _exception(vocab.PLAN_EXCEPTION_INDEX),
+    "advice_exception": _exception(vocab.ADVICE_EXCEPTION_INDEX, flag_is_lawful=False),
+    "plan_exception": _exception(vocab.PLAN_EXCEPTION_INDEX, flag_is_lawful=True),
     "count": _count,
     "month": _month,
     "source": _coded(vocab.SOURCE_INDEX, "source", list(vocab.SOURCES)),
@@ -255,8 +261,10 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value != value
 
 
-def _classify_rows(rows: list[list[Any]], mapped: list[int]) -> tuple[list[int], int, int]:
-    """Split the rows below the header into data rows, blank rows and total/note rows."""
+def _classify_rows(rows: list[list[Any]], mapped: list[int], required: list[int]
+                   ) -> tuple[list[int], int, int]:
+    """Split the rows below the header into data rows, blank rows and total/note rows. A row that
+    opens with "Total", "Note", "Source"... and lacks a required field is a total or a note."""
     data, blank, notes = [], 0, 0
     last_full = -1
     filled = []
@@ -273,7 +281,8 @@ def _classify_rows(rows: list[list[Any]], mapped: list[int]) -> tuple[list[int],
             blank += 1
             continue
         first = next((v for v in row if not _is_blank(v)), "")
-        if isinstance(first, str) and _NOTE_ROW.match(first) and n <= 2:
+        lacks_required = any(c >= len(row) or _is_blank(row[c]) for c in required)
+        if isinstance(first, str) and _NOTE_ROW.match(first) and lacks_required:
             notes += 1
         elif i > last_full and n + others == 1:
             notes += 1  # a lone remark below the table
@@ -288,7 +297,8 @@ def validate_sheet(sheet_name: str, rows: list[list[Any]], match: HeaderMatch,
     outcome = SheetOutcome(sheet_name, schema.kind, match.row_index + 1)
     body = rows[match.row_index + 1:]
     mapped = list(match.columns.values())
-    data_idx, outcome.blank, outcome.notes = _classify_rows(body, mapped)
+    required = [match.columns[c] for c in schema.required if c in match.columns]
+    data_idx, outcome.blank, outcome.notes = _classify_rows(body, mapped, required)
     outcome.rows_read = len(body)
     excel_rows = [match.row_index + 2 + i for i in data_idx]
     bad: dict[int, list[Reject]] = {}

@@ -190,6 +190,33 @@ def test_sen2_codes(load, tmp_path, db):
     ]
 
 
+def test_week20_and_exception_flags(load, tmp_path, db):
+    header = ["Case ID", "LA", "Request Date", "Week20"]
+    flags = ["Y", "N", "1", "0", "TRUE", "false", "Yes", "", "Summer closure"]
+    load(write_csv(tmp_path / "e.csv", [header] + [[f"E{i}", "Northshire", "01/04/2025", flag]
+                                                  for i, flag in enumerate(flags)]))
+    got = dict(rows(db, "SELECT case_id, exception FROM ehcp"))
+    assert [got[f"E{i}"] for i in range(len(flags))] == [
+        "exception (unspecified)", None, "exception (unspecified)", None, "exception (unspecified)",
+        None, "exception (unspecified)", None, "school or setting closure 4+ weeks"]
+
+
+def test_bare_yes_is_not_a_lawful_advice_exception(load, tmp_path, db):
+    header = ["Advice ID", "Case ID", "LA", "Service", "Date Requested", "Exception"]
+    load(write_csv(tmp_path / "a.csv", [header, ["A1", "C1", "Northshire", "OT", "01/04/2025", "Y"]]))
+    assert rows(db, "SELECT exception, exception_recorded FROM health_advice") == [
+        (None, "exception flagged")]
+
+
+def test_a_total_row_with_several_figures_is_not_data(load, tmp_path):
+    result = load(write_xlsx(tmp_path / "t.xlsx", {"S": [
+        ["Advice ID", "Case ID", "LA", "Service", "Date Requested", "Quality Score", "Days"],
+        ["A1", "C1", "Northshire", "OT", D(2025, 4, 1), 3, 20],
+        ["Grand total", None, None, None, None, 3, 20],
+    ]}))
+    assert (result.loaded, result.notes, result.rejected) == (1, 1, 0)
+
+
 def test_unlawful_exception_reason_kept_but_not_treated_as_exception(load, tmp_path, db):
     path = write_csv(
         tmp_path / "a.csv",
