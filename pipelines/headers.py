@@ -7,12 +7,14 @@ spaces and punctuation, through each schema's alias list.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.vocab import normalise_token
 
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")  # "(dd/mm/yyyy)", "[required]"
 SCAN_ROWS = 60
 MIN_MATCHES = 3  # fewer recognised names than this is a title or note row, not a header
 
@@ -37,7 +39,7 @@ def match_header(cells: list[Any], schema: Schema) -> HeaderMatch:
     for position, cell in enumerate(cells):
         if not isinstance(cell, str) or not cell.strip():
             continue
-        canonical = index.get(normalise_token(cell))
+        canonical = index.get(normalise_token(cell)) or index.get(normalise_token(_BRACKETED.sub("", cell)))
         if canonical and canonical not in columns:
             columns[canonical] = position
             headers[canonical] = cell.strip()

@@ -41,6 +41,13 @@ def test_sen2_names_map_to_canonical_columns():
                                   "final_plan_date", "exception", "primary_need"}
 
 
+@pytest.mark.parametrize("spelling", ["Request Date (dd/mm/yyyy)", "Request Date*", "Request Date [required]",
+                                      "request date (DD/MM/YY) "])
+def test_format_hints_and_markers_in_headers_are_ignored(spelling):
+    match = find_header([["Case ID", "Local Authority (LA)", spelling]])
+    assert match.columns == {"case_id": 0, "local_authority": 1, "request_date": 2}
+
+
 def test_kind_override_restricts_detection():
     header = [["Case ID", "LA", "Request Date", "Service"]]
     assert find_header(header, kind="ehcp").schema.kind == "ehcp"
