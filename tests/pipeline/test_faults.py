@@ -1,0 +1,67 @@
+"""Faults: a load killed mid-way leaves the database consistent and the next run completes;
+two loads at once do not corrupt anything (the second waits for the first)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from tests.conftest import ADVICE_HEADER, write_csv
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def big_csv(path, rows: int, prefix: str):
+    return write_csv(path, [ADVICE_HEADER] + [
+        [f"{prefix}{i}", f"C{i}", "Northshire", "SALT", "01/04/2025", "01/05/2025", "Trust", "", "3", "New"]
+        for i in range(rows)])
+
+
+def ingest(db, *files):
+    env = {**os.environ, "SEND_PSEUDONYM_KEY": "fault-test"}
+    return subprocess.Popen([sys.executable, "-m", "pipelines", "ingest", "--db", str(db),
+                             "--as-of", "2026-03-31", *map(str, files)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def consistent(db) -> int:
+    """The rows held agree with the load log; returns how many rows are held."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        held = con.execute("SELECT count(*) FROM health_advice").fetchone()[0]
+        logged = con.execute("SELECT coalesce(sum(inserted), 0) FROM loads").fetchone()[0]
+        orphans = con.execute("SELECT count(*) FROM health_advice WHERE load_id NOT IN "
+                              "(SELECT load_id FROM loads)").fetchone()[0]
+    assert held == logged and orphans == 0
+    return held
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
+def test_a_load_killed_mid_way_leaves_the_database_consistent(tmp_path, delay):
+    db = tmp_path / "kill.duckdb"
+    path = big_csv(tmp_path / "big.csv", 60_000, "K")
+    proc = ingest(db, path)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    if db.exists():
+        assert consistent(db) in (0, 60_000)
+    again = ingest(db, path)
+    out, err = again.communicate(timeout=120)
+    assert again.returncode == 0, err
+    assert consistent(db) == 60_000
+
+
+def test_two_loads_at_once_both_complete(tmp_path):
+    db = tmp_path / "two.duckdb"
+    first = ingest(db, big_csv(tmp_path / "one.csv", 30_000, "P"))
+    second = ingest(db, big_csv(tmp_path / "two.csv", 30_000, "Q"))
+    for proc in (first, second):
+        out, err = proc.communicate(timeout=180)
+        assert proc.returncode == 0, err
+    assert consistent(db) == 60_000
