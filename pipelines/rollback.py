@@ -1,0 +1,67 @@
+"""Undo a whole load by its id: what it added goes, what it changed comes back from history.
+
+Only a load whose records no later load has changed can be undone (roll back the later one
+first), so the database never holds a mixture. The load stays in the log, marked rolled back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.db import connect_writer, one, table_columns
+from pipelines.schemas import SCHEMAS
+
+
+class RollbackRefused(Exception):
+    """The load cannot be undone as things stand; the message says why."""
+
+
+@dataclass
+class RollbackResult:
+    load_id: int
+    file: str
+    removed: int  # records the load added
+    restored: int  # records it changed, back to their earlier version
+
+
+def rollback(db: Path, load_id: int) -> RollbackResult:
+    con = connect_writer(db)
+    try:
+        row = one(con, "SELECT file_name, status FROM loads WHERE load_id = ?", [load_id])
+        if row is None:
+            raise RollbackRefused(f"there is no load {load_id}")
+        file_name, status = row
+        if status != "loaded":
+            raise RollbackRefused(f"load {load_id} ({file_name}) is already {status}")
+        for schema in SCHEMAS.values():
+            later = one(con, f"SELECT min(superseded_by_load) FROM {schema.table}_history h "
+                        "JOIN loads l ON l.load_id = h.superseded_by_load "
+                        "WHERE h.load_id = ? AND l.status = 'loaded'", [load_id])[0]
+            if later is not None:
+                raise RollbackRefused(f"load {later} later changed records that load {load_id} "
+                                      f"wrote ({schema.table}); roll back load {later} first")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            removed = restored = 0
+            for schema in SCHEMAS.values():
+                t = schema.table
+                cols = ", ".join(c for c, _ in table_columns(schema))
+                restored_here = one(con, f"SELECT count(*) FROM {t}_history "
+                                    "WHERE superseded_by_load = ?", [load_id])[0]
+                written = one(con, f"SELECT count(*) FROM {t} WHERE load_id = ?", [load_id])[0]
+                con.execute(f"DELETE FROM {t} WHERE load_id = ?", [load_id])
+                con.execute(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM {t}_history "
+                            "WHERE superseded_by_load = ?", [load_id])
+                con.execute(f"DELETE FROM {t}_history WHERE superseded_by_load = ?", [load_id])
+                restored += restored_here
+                removed += written - restored_here
+            con.execute("DELETE FROM rejects WHERE load_id = ?", [load_id])
+            con.execute("UPDATE loads SET status = 'rolled back' WHERE load_id = ?", [load_id])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+    return RollbackResult(load_id, file_name, removed, restored)

@@ -1,0 +1,70 @@
+"""Rolling back a load by id returns the database to what it was before that load."""
+
+import pytest
+
+from pipelines.rollback import RollbackRefused, rollback
+from tests.conftest import ADVICE_HEADER, write_csv
+from tests.pipeline.test_loads import snapshot
+
+
+def advice(path, *rows):
+    return write_csv(path, [ADVICE_HEADER, *[[*r, "", "", "", ""] for r in rows]])
+
+
+def data_only(db):
+    import duckdb
+    with duckdb.connect(str(db), read_only=True) as con:
+        return (con.execute("SELECT * EXCLUDE (loaded_at) FROM health_advice ORDER BY ALL").fetchall(),
+                con.execute("SELECT count(*) FROM health_advice_history").fetchone()[0])
+
+
+def test_rollback_removes_what_a_load_added_and_restores_what_it_changed(load, db, tmp_path):
+    load(advice(tmp_path / "a.csv", ["A1", "C1", "Northshire", "SALT", "01/04/2025", ""]))
+    before = data_only(db)
+    later = load(advice(tmp_path / "b.csv", ["A1", "C1", "Northshire", "SALT", "01/04/2025", "01/05/2025"],
+                        ["A2", "C2", "Northshire", "OT", "01/04/2025", ""],
+                        ["A3", "C3", "Westshire", "OT", "01/04/2025", ""]))
+    assert (later.inserted, later.updated, later.rejected) == (1, 1, 1)
+    result = rollback(db, later.load_id)
+    assert (result.removed, result.restored) == (1, 1)
+    assert data_only(db) == before
+    import duckdb
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM loads WHERE load_id = ?", [later.load_id]).fetchone() == (
+            "rolled back",)
+        rejects = con.execute("SELECT count(*) FROM rejects WHERE load_id = ?", [later.load_id]).fetchone()
+    assert rejects == (0,)
+
+
+def test_the_same_file_loads_again_after_a_rollback(load, db, tmp_path):
+    path = advice(tmp_path / "a.csv", ["A1", "C1", "Northshire", "SALT", "01/04/2025", ""])
+    first = load(path)
+    rollback(db, first.load_id)
+    assert load(path).status == "loaded"
+
+
+def test_refused_while_a_later_load_changed_the_same_records(load, db, tmp_path):
+    first = load(advice(tmp_path / "a.csv", ["A1", "C1", "Northshire", "SALT", "01/04/2025", ""]))
+    second = load(advice(tmp_path / "b.csv", ["A1", "C1", "Northshire", "SALT", "01/04/2025", "01/05/2025"]))
+    before = snapshot(db)
+    with pytest.raises(RollbackRefused, match=f"roll back load {second.load_id} first"):
+        rollback(db, first.load_id)
+    assert snapshot(db) == before
+    rollback(db, second.load_id)
+    rollback(db, first.load_id)
+    assert data_only(db) == ([], 0)
+
+
+@pytest.mark.parametrize("load_id, message", [(99, "there is no load 99")])
+def test_unknown_load(db, load_id, message):
+    from pipelines.db import connect_writer
+    connect_writer(db).close()
+    with pytest.raises(RollbackRefused, match=message):
+        rollback(db, load_id)
+
+
+def test_twice_is_refused(load, db, tmp_path):
+    first = load(advice(tmp_path / "a.csv", ["A1", "C1", "Northshire", "SALT", "01/04/2025", ""]))
+    rollback(db, first.load_id)
+    with pytest.raises(RollbackRefused, match="already rolled back"):
+        rollback(db, first.load_id)
