@@ -9,8 +9,6 @@ never appear in a reject.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -258,7 +256,11 @@ def _cell_text(value: Any) -> str:
 
 
 def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value != value
+    if value is None:
+        return True
+    if value.__class__ is str:
+        return not value.strip()
+    return value != value  # NaN
 
 
 def _classify_rows(rows: list[list[Any]], mapped: list[int], required: list[int]
@@ -267,20 +269,27 @@ def _classify_rows(rows: list[list[Any]], mapped: list[int], required: list[int]
     opens with "Total", "Note", "Source"... and lacks a required field is a total or a note."""
     data, blank, notes = [], 0, 0
     last_full = -1
-    filled = []
+    mapped_set = set(mapped)
+    filled = []  # per row: (cells filled in mapped columns, in other columns, first filled value)
     for i, row in enumerate(rows):
-        cells = [row[c] if c < len(row) else None for c in mapped]
-        n = sum(not _is_blank(v) for v in cells)
-        others = sum(not _is_blank(v) for v in row) - n
-        filled.append((n, others))
+        n = others = 0
+        first: Any = ""
+        for c, v in enumerate(row):
+            if not _is_blank(v):
+                if n + others == 0:
+                    first = v
+                if c in mapped_set:
+                    n += 1
+                else:
+                    others += 1
+        filled.append((n, others, first))
         if n >= 2:
             last_full = i
     for i, row in enumerate(rows):
-        n, others = filled[i]
+        n, others, first = filled[i]
         if n + others == 0:
             blank += 1
             continue
-        first = next((v for v in row if not _is_blank(v)), "")
         lacks_required = any(c >= len(row) or _is_blank(row[c]) for c in required)
         if isinstance(first, str) and _NOTE_ROW.match(first) and lacks_required:
             notes += 1
@@ -428,9 +437,10 @@ def _person(parsed: dict[str, list[Any]], p: int, key: bytes) -> tuple[str | Non
 
 
 def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> list[str]:
-    """A fingerprint of a record's values, to tell an unchanged repeat from an update."""
-    hashes = []
-    for row in frame[columns].itertuples(index=False, name=None):
-        payload = json.dumps([None if pd.isna(v) else str(v) for v in row])
-        hashes.append(hashlib.sha256(payload.encode()).hexdigest()[:32])
-    return hashes
+    """A fingerprint of a record's values, to tell an unchanged repeat from an update. pandas'
+    hash is vectorised and keyed by a fixed default, so it is the same in every process; the
+    columns have fixed types (see `_records`), so equal values hash equally."""
+    if frame.empty:
+        return []
+    hashes = pd.util.hash_pandas_object(frame[columns], index=False)
+    return [f"{h:016x}" for h in hashes.to_numpy()]
