@@ -75,12 +75,8 @@ def navigation() -> StreamlitPage:
                  url_path="ehcp-timeliness", icon=":material/timer:"),
             page(PAGES / "tribunals.py", title="Tribunals", url_path="tribunals",
                  icon=":material/gavel:"),
-            page(PAGES / "benchmarks.py", title="Benchmarks", url_path="benchmarks",
-                 icon=":material/leaderboard:"),
-        ],
-        "Inspection": [
-            page(PAGES / "inspection.py", title="Inspection readiness", url_path="inspection",
-                 icon=":material/fact_check:"),
+            page(PAGES / "board_pack.py", title="Board pack", url_path="board-pack",
+                 icon=":material/summarize:"),
         ],
         "Data": [
             page(PAGES / "data.py", title="Load data", url_path="data",

@@ -1,4 +1,4 @@
-"""Command line: `python -m pipelines ingest|status|metrics|rejects|loads|benchmarks`.
+"""Command line: `python -m pipelines ingest|status|metrics|rejects|loads|benchmarks|board-pack`.
 
 Exit codes: 0 done (rows may have been rejected), 1 a file could not be loaded, 2 usage.
 """
@@ -90,6 +90,21 @@ def _parser() -> argparse.ArgumentParser:
     bs.add_argument("--area", required=True, metavar="NAME",
                     help="England, a region, or a local authority's name or code")
     bs.add_argument("--json", action="store_true", help="print one JSON object")
+    pack = sub.add_parser(
+        "board-pack", parents=[common], help="the quarterly SEND board pack (PDF, PPTX, xlsx)",
+        description="Write the quarterly board pack: one page per headline metric with its SPC "
+        "chart and icons, the overdue and at-risk summaries; small numbers suppressed. "
+        ".pdf and .pptx give the pack, .xlsx its appendix of tables.")
+    pack.add_argument("--quarter", required=True, metavar="QUARTER",
+                      help="calendar quarter such as 2025Q4 (October-December 2025), or NHS "
+                      "financial quarter such as FY2025-26Q3 (the same months)")
+    pack.add_argument("--out", required=True, type=Path, metavar="FILE",
+                      help="file to write, ending .pdf, .pptx or .xlsx")
+    pack.add_argument("--as-of", type=_date, default=None,
+                      help="the day the figures describe (default: the quarter's last day, or "
+                      "today if the quarter has not ended)")
+    pack.add_argument("--la", action="append", default=[], metavar="NAME",
+                      help="a local authority to include (repeatable; default: all)")
     return p
 
 
@@ -250,8 +265,52 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_board_pack(args: argparse.Namespace) -> int:
+    from pipelines import board_pack
+
+    try:
+        quarter = board_pack.parse_quarter(args.quarter)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    writer = board_pack.WRITERS.get(args.out.suffix.lower())
+    if writer is None:
+        print(f"error: --out must end .pdf, .pptx or .xlsx, not '{args.out.name}'", file=sys.stderr)
+        return 2
+    as_of = args.as_of or board_pack.default_as_of(quarter)
+    if as_of < quarter.start:
+        print(f"error: --as-of {as_of} is before {quarter.label} begins ({quarter.start})",
+              file=sys.stderr)
+        return 2
+    las = []
+    for name in args.la:
+        canonical = config.canonical_la(name)
+        if canonical is None:
+            print(f"error: unknown local authority '{name}'", file=sys.stderr)
+            return 2
+        las.append(canonical)
+    db = config.db_path(args.db)
+    if not db.exists():
+        print(f"error: no database at {db}: load exports first (python -m pipelines ingest)",
+              file=sys.stderr)
+        return 1
+    with reader(db) as con:
+        empty = not board_pack.has_data(con)
+    if empty:
+        print(f"error: the database {db} holds no health advice, EHC or tribunal rows",
+              file=sys.stderr)
+        return 1
+    pack = board_pack.build_board_pack(db, quarter, tuple(dict.fromkeys(las)), as_of)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    writer(pack, args.out)
+    print(f"{args.out}: {pack.title} ({pack.quarter.dates}), as of {as_of:%d/%m/%Y}, "
+          f"{', '.join(pack.las) if pack.las else 'all local authorities'}")
+    return 0
+
+
 COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "metrics": cmd_metrics,
-            "rejects": cmd_rejects, "loads": cmd_loads, "benchmarks": cmd_benchmarks}
+            "rejects": cmd_rejects, "loads": cmd_loads, "benchmarks": cmd_benchmarks,
+            "board-pack": cmd_board_pack}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,60 +1,16 @@
-"""Small-number suppression for anything meant for a board or publication (DOMAIN.md): counts
-1-4 show as "<5" and rates built on them are withheld, so no child can be singled out. Zero is
-shown. The DCO's own pages show exact numbers and only flag rates over fewer than 5 cases.
-"""
+"""Small-number suppression for the pages: the one definition lives in `pipelines.suppression`
+(the board pack and the CLI use it too); this re-exports it for the dashboard's components."""
 
-from __future__ import annotations
+from pipelines.suppression import (
+    WITHHELD,
+    is_small,
+    rate_withheld,
+    suppress_count,
+    suppress_frame,
+    suppress_rate,
+    suppress_value,
+    threshold,
+)
 
-import pandas as pd
-
-from pipelines.config import load_settings
-
-WITHHELD = "withheld (small number)"
-
-
-def threshold() -> int:
-    return load_settings().suppression_threshold
-
-
-def is_small(count: int | None, limit: int | None = None) -> bool:
-    """A count that would have to be suppressed: at least one and below the threshold."""
-    limit = threshold() if limit is None else limit
-    return count is not None and 0 < int(count) < limit
-
-
-def suppress_count(count: int | None, limit: int | None = None) -> str:
-    """A count as a board may see it: '<5' for 1-4, otherwise the number with separators."""
-    limit = threshold() if limit is None else limit
-    if count is None:
-        return "-"
-    if is_small(count, limit):
-        return f"<{limit}"
-    return f"{int(count):,}"
-
-
-def rate_withheld(numerator: int | None, denominator: int | None, limit: int | None = None) -> bool:
-    """Whether a rate must be withheld because it is built on a suppressed count."""
-    return is_small(numerator, limit) or is_small(denominator, limit)
-
-
-def suppress_rate(pct: float | None, numerator: int | None, denominator: int | None,
-                  limit: int | None = None) -> str:
-    """A percentage as a board may see it: withheld over suppressed counts, '-' over nothing."""
-    if rate_withheld(numerator, denominator, limit):
-        return WITHHELD
-    if pct is None or pd.isna(pct):
-        return "-"
-    return f"{pct:.1f}%"
-
-
-def suppress_frame(frame: pd.DataFrame, counts: list[str], rates: dict[str, tuple[str, str]],
-                   limit: int | None = None) -> pd.DataFrame:
-    """A table made safe for a board: `counts` columns suppressed, and each rate column (mapped
-    to its numerator and denominator columns) withheld where either is suppressed."""
-    out = frame.copy()
-    for rate, (num, den) in rates.items():
-        out[rate] = [suppress_rate(p, n, d, limit) for p, n, d in
-                     zip(out[rate], out[num], out[den], strict=True)]
-    for col in counts:
-        out[col] = [suppress_count(v, limit) for v in out[col]]
-    return out
+__all__ = ["WITHHELD", "is_small", "rate_withheld", "suppress_count", "suppress_frame",
+           "suppress_rate", "suppress_value", "threshold"]

@@ -1,0 +1,166 @@
+"""Board pack (/board-pack): the quarterly SEND board pack previewed page by page (each metric's
+SPC chart with its icons, the overdue and at-risk summaries), with downloads of the PDF, the
+slides and the xlsx appendix. Everything comes from `pipelines.board_pack`, as the CLI's does.
+
+DATA PROTECTION: meant for a board, so counts of 1-4 show as "<5" and rates built on them are
+withheld; no record-level identifier is shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import streamlit as st
+
+from dashboard.components import data_access, filters, tables
+from pipelines import board_pack, spc
+from pipelines.board_pack import BoardPack, MetricPage, Quarter
+from pipelines.suppression import WITHHELD
+
+MIME = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@st.cache_data(show_spinner="Building the board pack...", max_entries=16)
+def _pack(quarter: Quarter, las: tuple[str, ...], as_of: dt.date,
+          version: data_access.Version) -> BoardPack:
+    return board_pack.build_board_pack(data_access.db_file(), quarter, las, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _file(kind: str, quarter: Quarter, las: tuple[str, ...], as_of: dt.date,
+          version: data_access.Version) -> bytes:
+    pack = _pack(quarter, las, as_of, version)
+    return {"pdf": board_pack.write_pdf, "pptx": board_pack.write_pptx,
+            "xlsx": board_pack.write_xlsx}[kind](pack)
+
+
+def quarter_options(options: data_access.FilterOptions, latest: dt.date) -> list[Quarter]:
+    """Every quarter from the first data to the latest as-of date, newest first."""
+    first = board_pack.quarter_of(min(options.first_day, latest))
+    out = [board_pack.quarter_of(latest)]
+    while out[-1] != first and out[-1].start > first.start:
+        out.append(out[-1].previous())
+    return out
+
+
+def _default_quarter(quarters: list[Quarter], latest: dt.date) -> int:
+    """The latest quarter that has ended by the latest as-of date (the one a board reviews)."""
+    return next((i for i, q in enumerate(quarters) if q.end <= latest), 0)
+
+
+def choose() -> tuple[Quarter, tuple[str, ...], dt.date]:
+    """Quarter, local authorities and as-of date, in the sidebar. The local authorities start
+    from those chosen in the other pages' filters."""
+    options = data_access.filter_options()
+    latest = options.latest_as_of or dt.date.today()
+    quarters = quarter_options(options, latest)
+    shared = [la for la in st.session_state.get(filters.KEY["la"], []) if la in options.las]
+    with st.sidebar:
+        st.header("Board pack")
+        quarter = st.selectbox(
+            "Quarter", quarters, index=_default_quarter(quarters, latest), key="bp_quarter",
+            format_func=lambda q: f"{q.label} ({q.dates}) · {q.financial_label}",
+            help="Calendar quarters; the NHS financial-year quarter is given beside each "
+                 "(2025 Q4 = FY2025-26 Q3).")
+        las = st.multiselect("Local authorities", options.las, default=shared, key="bp_las",
+                             placeholder="All local authorities")
+        as_of = st.date_input(
+            "As of", value=board_pack.default_as_of(quarter, latest), key=f"bp_as_of_{quarter.label}",
+            min_value=quarter.start, format="DD/MM/YYYY",
+            help="The day the figures describe. Defaults to the quarter's last day, or the latest "
+                 "load's date if the quarter has not ended.")
+    return quarter, tuple(las), as_of
+
+
+def icon_html(icon: spc.Icon, heading: str) -> str:
+    """An icon as a circle with its letter (SVG) and its words beside it."""
+    letter = html.escape(icon.letter)
+    if icon.kind == "none":
+        circle = f'<circle cx="20" cy="20" r="18" fill="none" stroke="{spc.GREY}" stroke-width="2"/>'
+        colour = spc.GREY
+    else:
+        circle = f'<circle cx="20" cy="20" r="19" fill="{icon.colour}"/>'
+        colour = "#ffffff"
+    svg = (f'<svg width="40" height="40" viewBox="0 0 40 40" aria-hidden="true" '
+           f'style="flex:none">{circle}<text x="20" y="26.5" text-anchor="middle" '
+           f'font-size="19" font-weight="700" font-family="sans-serif" fill="{colour}">'
+           f"{letter}</text></svg>")
+    return (f'<div style="display:flex;gap:0.7rem;align-items:flex-start;margin:0.3rem 0 0.8rem">'
+            f"{svg}<div><strong>{html.escape(heading)}: {html.escape(icon.label)}</strong><br>"
+            f'<span style="color:#595959">{html.escape(icon.explanation)}</span></div></div>')
+
+
+def metric_section(pack: BoardPack, page: MetricPage) -> None:
+    st.header(page.title, anchor=page.spec.metric.replace("_", "-"))
+    left, right = st.columns([1, 2.4])
+    with left:
+        withheld = page.value == WITHHELD
+        st.metric(pack.quarter.label, "Withheld" if withheld else page.value, help=page.spec.title)
+        st.caption(("Withheld: a small number (a count of 1-4). " if withheld else "") + page.made_of)
+        if page.with_exceptions:
+            st.caption(page.with_exceptions)
+        st.caption(f"{page.target_text} · {page.england}")
+        st.markdown(icon_html(page.variation, "Variation") + icon_html(page.assurance, "Assurance"),
+                    unsafe_allow_html=True)
+    with right:
+        st.plotly_chart(page.figure, key=f"bp_{page.spec.metric}", config=tables.PLOTLY_CONFIG,
+                        width="stretch", alt=f"Statistical process control chart of "
+                        f"{page.spec.title} by month. " + " ".join(page.interpretation))
+    st.markdown(page.reading)
+    with st.expander("About this metric", icon=":material/info:"):
+        st.markdown(page.spec.definition)
+        for note in page.notes:
+            st.caption(note)
+
+
+def summary_section(title: str, anchor: str, tables_: tuple[board_pack.Table, ...]) -> None:
+    st.header(title, anchor=anchor)
+    for column, table in zip(st.columns(len(tables_)), tables_, strict=True):
+        with column:
+            st.subheader(table.title)
+            st.caption(table.caption)
+            st.dataframe(table.frame, hide_index=True, width="stretch", height="content")
+
+
+def downloads(pack: BoardPack, quarter: Quarter, las: tuple[str, ...], as_of: dt.date) -> None:
+    version = data_access.data_version()
+    labels = {"pdf": "Download PDF", "pptx": "Download PowerPoint", "xlsx": "Download xlsx appendix"}
+    for column, (kind, label) in zip(st.columns(3), labels.items(), strict=True):
+        column.download_button(
+            label, data=lambda kind=kind: _file(kind, quarter, las, as_of, version),
+            file_name=f"{pack.file_stem}.{kind}", mime=MIME[kind], key=f"bp_download_{kind}",
+            on_click="ignore", icon=":material/download:", width="stretch")
+    st.caption("Each file is made when its button is pressed (the PDF and slides take a few "
+               "seconds: the charts are drawn as images).")
+
+
+def render() -> None:
+    st.title("Board pack")
+    quarter, las, as_of = choose()
+    pack = _pack(quarter, las, as_of, data_access.data_version())
+    st.caption(f"{pack.subtitle} · {pack.scope}")
+    if pack.partial:
+        st.warning(f"{quarter.label} has not ended by {as_of:%d/%m/%Y}: the figures are for part "
+                   "of the quarter.", icon=":material/hourglass_top:")
+    st.info(pack.suppression_note, icon=":material/visibility_off:")
+    downloads(pack, quarter, las, as_of)
+    st.header("Headlines")
+    # A static table wraps its text, so every column fits the page without scrolling.
+    st.table(board_pack.headline_table(pack), hide_index=True, border="horizontal")
+    with st.expander("How to read the charts and icons", icon=":material/help:"):
+        for text in board_pack.HOW_TO_READ:
+            st.markdown(text)
+        st.markdown("".join(icon_html(icon, icon.letter) for icon in board_pack.ICON_KEY),
+                    unsafe_allow_html=True)
+    for page in pack.pages:
+        metric_section(pack, page)
+    summary_section(pack.overdue_title, "overdue", pack.overdue)
+    summary_section(pack.at_risk_title, "at-risk", pack.at_risk)
+
+
+render()

@@ -1,0 +1,129 @@
+"""The SPC chart of the board pack, built once for the /board-pack page and for the PDF and PPTX
+(rendered to PNG by kaleido with Debian's Chromium, offline), in the app's house style
+(dashboard/components/charts.py: Okabe-Ito colours, titles that state the subject).
+
+Meaning never rests on colour alone: special cause points differ by marker shape and legend name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import warnings
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.components.charts import GREY, PALETTE, _layout
+from pipelines import spc
+
+PNG_SIZE = (1100, 560)  # layout pixels of the exported chart; scale 2 for print
+_RENDER_LOCK = threading.Lock()  # one kaleido server per process, one figure at a time
+
+POINT_STYLES = {  # kind -> legend name, colour, marker symbol
+    "common": ("Common cause", "#7a7a7a", "circle"),
+    "improvement": ("Special cause: improvement", spc.BLUE, "diamond"),
+    "concern": ("Special cause: concern", spc.ORANGE, "square"),
+    "neither": ("Special cause", spc.PURPLE, "triangle-up"),
+}
+
+
+def point_kinds(chart: spc.XmR, improvement: spc.Improvement) -> list[str]:
+    """How each point is drawn: common cause, or special cause improvement, concern or neither
+    (a point flagged on both sides counts as concern, as the variation icon does)."""
+    good = {"up": "high", "down": "low"}.get(improvement)
+    kinds = []
+    for i in range(len(chart.values)):
+        sides = chart.sides(i)
+        if not sides:
+            kinds.append("common")
+        elif good is None:
+            kinds.append("neither")
+        else:
+            kinds.append("improvement" if sides == {good} else "concern")
+    return kinds
+
+
+def _line(fig: go.Figure, x: list[dt.date], y: float, name: str, dash: str, colour: str,
+          width: float, group: str, legend: bool = True) -> None:
+    fig.add_trace(go.Scatter(
+        x=x, y=[y] * len(x), mode="lines", name=name, legendgroup=group, showlegend=legend,
+        line={"color": colour, "dash": dash, "width": width}, hoverinfo="skip"))
+
+
+def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | None,
+              improvement: spc.Improvement, window: tuple[dt.date, dt.date],
+              highlight: tuple[dt.date, dt.date] | None = None, highlight_label: str = ""
+              ) -> go.Figure:
+    """An XmR chart of monthly percentages: `shown` has month, pct, numerator, denominator (the
+    months a board may see, in order, as `chart` was computed from them); `window` is the first
+    and last month of the series, so months left out show as gaps."""
+    fig = go.Figure()
+    months = [pd.Timestamp(m) for m in shown["month"]]
+    if highlight is not None:
+        fig.add_vrect(x0=pd.Timestamp(highlight[0]) - pd.Timedelta(days=15),
+                      x1=pd.Timestamp(highlight[1]) - pd.Timedelta(days=14),
+                      fillcolor="#e8e8e8", line_width=0, layer="below",
+                      annotation_text=highlight_label, annotation_position="top left",
+                      annotation_font_color=GREY)
+    span = [pd.Timestamp(window[0]) - pd.Timedelta(days=10),
+            pd.Timestamp(window[1]) + pd.Timedelta(days=10)]
+    if chart.enough:
+        _line(fig, span, chart.mean, f"Mean {chart.mean:.1f}%", "solid", "#1f1f1f", 1.5, "mean")
+        upper, lower = min(chart.upper, 100.0), max(chart.lower, 0.0)
+        _line(fig, span, upper, f"Process limits {lower:.1f}% to {upper:.1f}%", "dash", GREY, 1.5,
+              "limits")
+        _line(fig, span, lower, "", "dash", GREY, 1.5, "limits", legend=False)
+    if target is not None:
+        _line(fig, span, target, f"Target {target:g}%", "dashdot", PALETTE["vermillion"], 2,
+              "target")
+    custom = [[f"{m:%b %Y}", f"{p:.1f}%", int(n), int(d)] for m, p, n, d in
+              zip(months, shown["pct"], shown["numerator"], shown["denominator"], strict=True)]
+    fig.add_trace(go.Scatter(
+        x=months, y=[float(p) for p in shown["pct"]], mode="lines", name="Monthly figure",
+        line={"color": "#7a7a7a", "width": 1.5}, hoverinfo="skip", showlegend=False))
+    kinds = point_kinds(chart, improvement)
+    for kind, (name, colour, symbol) in POINT_STYLES.items():
+        at = [i for i, k in enumerate(kinds) if k == kind]
+        if not at and kind != "common":
+            continue
+        if not chart.enough:
+            name = "Monthly figure"  # no limits, so no cause to name
+        fig.add_trace(go.Scatter(
+            x=[months[i] for i in at], y=[float(shown["pct"].iloc[i]) for i in at],
+            mode="markers", name=name, customdata=[custom[i] for i in at],
+            marker={"color": colour, "symbol": symbol, "size": 9 if kind == "common" else 11,
+                    "line": {"color": "white", "width": 1}},
+            hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+                           "%{customdata[2]:,} of %{customdata[3]:,}<br>" + name
+                           + "<extra></extra>")))
+    values = [float(p) for p in shown["pct"]]
+    if chart.enough:
+        values += [max(chart.lower, 0.0), min(chart.upper, 100.0)]
+    if target is not None:
+        values.append(target)
+    low, high = (min(values), max(values)) if values else (0.0, 100.0)
+    pad = max((high - low) * 0.12, 2.0)
+    # Nothing lies above 100%: the axis stops there and points on it are drawn unclipped.
+    fig.update_yaxes(range=[max(low - pad, 0.0), min(high + pad, 100.0)], ticksuffix="%")
+    fig.update_traces(cliponaxis=False, selector={"mode": "markers"})
+    fig.update_xaxes(dtick="M3", tickformat="%b<br>%Y", range=[span[0] - pd.Timedelta(days=10),
+                                                                span[1] + pd.Timedelta(days=10)])
+    fig = _layout(fig, title, "Month", "Per cent", height=PNG_SIZE[1])
+    fig.update_layout(paper_bgcolor="white")
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left",
+                              "x": 0}, margin={"b": 10})
+    return fig
+
+
+def figure_png(fig: go.Figure, width: int = PNG_SIZE[0], height: int = PNG_SIZE[1],
+               scale: float = 2) -> bytes:
+    """A figure as PNG bytes. The kaleido server starts on first use and stays for the process
+    (repeated exports are then about ten times faster)."""
+    import kaleido
+
+    with _RENDER_LOCK, warnings.catch_warnings():
+        # plotly passes options a running server ignores (they are set at start instead).
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        return fig.to_image(format="png", width=width, height=height, scale=scale)

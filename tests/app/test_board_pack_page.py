@@ -1,0 +1,77 @@
+"""The /board-pack page: it opens, previews every page of the pack with the same figures the PDF
+draws, suppresses small numbers, and offers the three downloads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from pipelines.board_pack import METRICS, build_board_pack
+
+PAGE = "views/board_pack.py"
+DOWNLOADS = ["Download PDF", "Download PowerPoint", "Download xlsx appendix"]
+
+
+def _headers(at: AppTest) -> list[str]:
+    return [h.value for h in at.main.get("header")]
+
+
+def test_the_page_previews_the_pack(run_app: Callable[..., AppTest], sample_db: Path) -> None:
+    at = run_app(PAGE)
+    assert [t.value for t in at.title] == ["Board pack"]
+    quarter = at.sidebar.selectbox[0].value
+    headers = _headers(at)
+    assert headers[0] == "Headlines"
+    for spec in METRICS:
+        assert any(h.startswith(f"{spec.title}:") and quarter.label in h for h in headers)
+    assert any(h.startswith("Overdue health advice:") for h in headers)
+    assert any(h.startswith("Open needs assessments:") for h in headers)
+    assert [b.label for b in at.get("download_button")] == DOWNLOADS
+    icons = " ".join(m.value for m in at.markdown)
+    assert "Variation:" in icons and "Assurance:" in icons and "<svg" in icons
+
+    # The charts are the figures the PDF renders: built once by pipelines.board_pack.
+    as_of = at.sidebar.date_input[0].value
+    pack = build_board_pack(sample_db, quarter, (), as_of)
+    shown = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert len(shown) == len(pack.pages)
+    for spec, page in zip(shown, pack.pages, strict=True):
+        expected = json.loads(page.figure.to_json())
+        assert spec["data"] == expected["data"]
+        assert spec["layout"]["title"] == expected["layout"]["title"]
+
+
+def test_another_quarter_and_one_local_authority(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(PAGE)
+    quarter = at.sidebar.selectbox[0]
+    earlier = quarter.options[2]
+    quarter.select_index(2).run()
+    at.sidebar.multiselect[0].select("Riverside").run()
+    assert not at.exception
+    assert all(earlier.split(" (")[0] in h for h in _headers(at)[1:5])
+    assert any("Riverside" in c.value for c in at.caption)
+
+
+def test_small_numbers_are_suppressed(run_app: Callable[..., AppTest], tiny_db: Path) -> None:
+    at = run_app(PAGE, db=tiny_db)  # three advice requests and six plans, 2026 Q1
+    assert [m.value for m in at.metric][0] == "Withheld"  # health advice, 2026 Q1
+    assert "Withheld: a small number (a count of 1-4). <5 of <5 requests due" in [
+        c.value for c in at.caption]
+    assert at.table[0].value.iloc[0, 1] == "withheld (small number)"  # the headline table
+    for frame in (d.value for d in at.dataframe):
+        cells = pd.Series(frame.to_numpy().ravel()).astype(str)
+        assert not cells.isin(["1", "2", "3", "4"]).any(), frame
+    overdue = next(d.value for d in at.dataframe if "Service" in d.value.columns)
+    assert overdue.iloc[-1].tolist() == ["Total", "<5", "<5"]
+
+
+def test_the_pack_words_each_metric_as_the_app_does() -> None:
+    from dashboard.components.about import NOTES
+
+    for spec in METRICS:
+        assert spec.definition == NOTES[spec.metric].definition, spec.metric
+        assert spec.title == NOTES[spec.metric].title, spec.metric
