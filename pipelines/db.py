@@ -157,10 +157,18 @@ def _ddl() -> list[str]:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing in one transaction, so a process killed meanwhile leaves all of
+    the schema or none of it."""
     migrate(con)
-    for statement in _ddl():
-        con.execute(statement)
-    con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for statement in _ddl():
+            con.execute(statement)
+        con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:

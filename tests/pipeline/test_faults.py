@@ -31,8 +31,13 @@ def ingest(db, *files):
 
 
 def consistent(db) -> int:
-    """The rows held agree with the load log; returns how many rows are held."""
+    """The rows held agree with the load log; returns how many rows are held. A process killed
+    while creating the file may leave it with no tables at all, never with some of them."""
     with duckdb.connect(str(db), read_only=True) as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if not tables:
+            return 0
+        assert {"loads", "health_advice", "rejects", "meta"} <= tables
         held = con.execute("SELECT count(*) FROM health_advice").fetchone()[0]
         logged = con.execute("SELECT coalesce(sum(inserted), 0) FROM loads").fetchone()[0]
         orphans = con.execute("SELECT count(*) FROM health_advice WHERE load_id NOT IN "
