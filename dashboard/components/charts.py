@@ -223,3 +223,110 @@ def latest_summary(frame: pd.DataFrame, pct: str, num: str, den: str, target: fl
     if target is not None:
         text += f". Local target {target:g}%"
     return text + "."
+
+
+def reference_lines(fig: go.Figure, references: list[tuple[float, str]], horizontal: bool = True
+                    ) -> go.Figure:
+    """Labelled dashed lines at reference figures (England's, a national survey's), dotted so they
+    differ from a target line."""
+    for value, label in references:
+        # Right-hand labels, so that a target line's label (top left) is not covered.
+        kwargs = {"line_dash": "dot", "line_color": GREY, "annotation_text": label,
+                  "annotation_font_color": GREY,
+                  "annotation_position": "top right" if horizontal else "top"}
+        if horizontal:
+            fig.add_hline(y=value, **kwargs)
+        else:
+            fig.add_vline(x=value, **kwargs)
+    return fig
+
+
+def share_bars(frame: pd.DataFrame, title: str, category: str, category_title: str,
+               series: str | None = None, references: list[tuple[float, str]] | None = None,
+               name: str = "Per cent") -> go.Figure:
+    """Shares by a category as horizontal bars, grouped by `series` if given (one trace each,
+    with its own colour and pattern). `frame` has `category`, `pct`, `numerator`, `denominator`
+    (and `series`); bars are labelled with the value and what it is made of, and the hover
+    repeats them. Categories keep the frame's order, first at the top."""
+    fig = go.Figure()
+    groups = [(name, frame)] if series is None else list(frame.groupby(series, sort=False))
+    # Plotly stacks a group's horizontal bars from the bottom up: add the series last to first
+    # so the first reads at the top, as in the legend (listed in reverse to match).
+    for i, (label, part) in reversed(list(enumerate(groups))):
+        text = [("-" if p is None or p != p else f"{p:.1f}%") + f" ({int(n):,}/{int(d):,})"
+                + (" small number" if 0 < d < 5 else "")
+                for p, n, d in zip(part["pct"], part["numerator"], part["denominator"], strict=True)]
+        fig.add_trace(go.Bar(
+            y=part[category], x=part["pct"], name=str(label), orientation="h",
+            marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=_pattern(i), text=text,
+            textposition="outside", cliponaxis=False,
+            customdata=_custom(part, category, "pct", "numerator", "denominator"),
+            hovertemplate=_rate_hover(str(label)),
+        ))
+    ticks = [0, 20, 40, 60, 80, 100]
+    fig.update_xaxes(range=[0, 135], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
+    order = list(dict.fromkeys(frame[category]))
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1])
+    fig.update_layout(barmode="group", showlegend=series is not None,
+                      legend={"traceorder": "reversed"})
+    reference_lines(fig, references or [], horizontal=False)
+    bars = len(order) * max(1, len(groups))
+    return _layout(fig, title, "Per cent", category_title, height=max(280, 100 + 26 * bars))
+
+
+def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value: str,
+                y_title: str, parts: tuple[str, str] | None = None,
+                references: list[tuple[float, str]] | None = None) -> go.Figure:
+    """One line per group over `period`. With `parts` (numerator, denominator columns) `value`
+    is a percentage and the hover says what it is made of; otherwise it is a count. Lines differ
+    by dash and marker as well as colour; yellow is left out (too faint on white)."""
+    colours = [c for c in SEQUENCE if c != PALETTE["yellow"]]
+    dashes = ["solid", "dot", "dash", "dashdot", "longdash"]
+    symbols = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon"]
+    fig = go.Figure()
+    for i, (name, part) in enumerate(frame.groupby(group, sort=False)):
+        trace: dict[str, object] = {}
+        if parts:
+            num, den = parts
+            trace["customdata"] = _custom(part, "period", value, num, den)
+            trace["hovertemplate"] = _rate_hover(str(name))
+        else:
+            trace["hovertemplate"] = f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>"
+        fig.add_trace(go.Scatter(
+            x=part["period"], y=part[value], name=str(name), mode="lines+markers",
+            line={"color": colours[i % len(colours)], "width": 2.2, "dash": dashes[i % len(dashes)]},
+            marker={"size": 7, "symbol": symbols[i % len(symbols)]}, **trace,
+        ))
+    if parts:
+        fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    else:
+        fig.update_yaxes(rangemode="tozero")
+    reference_lines(fig, references or [])
+    fig.update_xaxes(type="category", categoryorder="array",
+                     categoryarray=list(dict.fromkeys(frame["period"])))
+    fig = _layout(fig, title, x_title, y_title, height=440)
+    # Many lines: the legend goes beside the plot, where it cannot cover the title.
+    fig.update_layout(legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.01,
+                              "xanchor": "left"})
+    return fig
+
+
+def value_bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,
+               category_title: str, references: list[tuple[float, str]] | None = None,
+               unit: str = "") -> go.Figure:
+    """One value per category (weeks, days) as horizontal bars labelled with the value, first
+    category at the top, with labelled reference lines (a standard such as NICE's 13 weeks)."""
+    labels = ["-" if v is None or v != v else f"{v:g}{unit}" for v in frame[value]]
+    fig = go.Figure(go.Bar(
+        y=frame[category], x=frame[value], orientation="h", marker_color=PALETTE["blue"],
+        text=labels, textposition="outside", cliponaxis=False,
+        hovertemplate=f"<b>%{{y}}</b><br>{value_title}: %{{x:g}}{unit}<extra></extra>",
+    ))
+    fig.update_yaxes(type="category", categoryorder="array",
+                     categoryarray=list(dict.fromkeys(frame[category]))[::-1])
+    known = [float(v) for v in frame[value] if v is not None and v == v]
+    right = max(known + [r for r, _ in references or []] + [1.0])
+    fig.update_xaxes(range=[0, right * 1.25])  # room for the labels beyond the longest bar
+    reference_lines(fig, references or [], horizontal=False)
+    return _layout(fig, title, value_title, category_title,
+                   height=max(260, 90 + 34 * frame[category].nunique()))

@@ -387,3 +387,148 @@ def load_uploads(files: list[tuple[str, bytes]], kind: str | None = None,
                 results.append(FileResult(file=path.name, status="failed", error=str(exc)))
     clear_caches()
     return results
+
+
+# ---- schools, annual reviews, waiting times, budgets, complaints (pipelines.metrics, cached) --
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _school_metric(name: str, f: metrics.Filters, by: str | None, version: Version) -> pd.DataFrame:
+    with _read() as con:
+        return getattr(metrics, name)(con, f, by)
+
+
+def school_policy_position(f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
+    """Policies in place, published and compliant from each school's latest audit (as of)."""
+    return _school_metric("school_policy_position", f, by, data_version())
+
+
+def school_elements_missing(f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
+    """Parts of the statutory guidance missing from schools' policies, most often missing first."""
+    return _school_metric("school_elements_missing", f, by, data_version())
+
+
+def school_ihp_coverage(f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
+    """Pupils with an individual healthcare plan over pupils with a medical condition."""
+    return _school_metric("school_ihp_coverage", f, by, data_version())
+
+
+def school_mental_health(f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
+    """Senior mental health leads, MHST coverage and wellbeing self-assessments."""
+    return _school_metric("school_mental_health", f, by, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _school_policy_trend(f: metrics.Filters, grain: str, by: str | None, version: Version
+                         ) -> pd.DataFrame:
+    with _read() as con:
+        return metrics.school_policy_trend(con, f, grain, by)
+
+
+def school_policy_trend(f: metrics.Filters, grain: str = "academic_year", by: str | None = None
+                        ) -> pd.DataFrame:
+    """Policies per audit round (academic year or term), each school's latest audit in it."""
+    return _school_policy_trend(f, grain, by, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _school_follow_up(f: metrics.Filters, version: Version) -> pd.DataFrame:
+    with _read() as con:
+        return metrics.school_follow_up(con, f)
+
+
+def school_follow_up(f: metrics.Filters) -> pd.DataFrame:
+    """The schools to contact, with what each lacks."""
+    return _school_follow_up(f, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _waiting_times(name: str, f: metrics.Filters, by: str | None, version: Version
+                   ) -> pd.DataFrame:
+    with _read() as con:
+        return getattr(metrics, name)(con, f, by)
+
+
+def waiting_times_trend(f: metrics.Filters, by: str | None = "service") -> pd.DataFrame:
+    """Children waiting month by month, by service, provider, local authority or overall."""
+    return _waiting_times("waiting_times_trend", f, by, data_version())
+
+
+def waiting_times_current(f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
+    """Each service's latest monthly snapshot on or before the as-of date."""
+    return _waiting_times("waiting_times_current", f, by, data_version())
+
+
+@dataclasses.dataclass(frozen=True)
+class LatestWaiting:
+    """All services' waiting list at the latest snapshot month: `row` is `waiting_times_trend`'s
+    overall row for that month; `services` are those whose latest return is that month, of
+    `reporting` services with any return (they differ when a provider's return is late)."""
+
+    month: str
+    row: dict[str, Any]
+    services: tuple[str, ...]
+    reporting: tuple[str, ...]
+
+
+def latest_waiting(f: metrics.Filters) -> LatestWaiting | None:
+    """The whole waiting list at the latest month any service reported on or before the as-of
+    date, as `waiting_times_trend` (by=None) sums it for that month; None with no returns.
+    `waiting_times_current` gives each service's latest month but no total over services."""
+    current = waiting_times_current(f)
+    if current.empty:
+        return None
+    month = str(current["month"].max())
+    first = dt.date.fromisoformat(f"{month}-01")
+    one_month = dataclasses.replace(f, date_from=first, date_to=min(f.as_of, first))
+    overall = waiting_times_trend(one_month, None)
+    if overall.empty:
+        return None
+    return LatestWaiting(month, overall.iloc[0].to_dict(),
+                         tuple(current.loc[current["month"] == month, "service"]),
+                         tuple(current["service"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _phb_active(f: metrics.Filters, by: str | None, version: Version) -> pd.DataFrame:
+    with _read() as con:
+        return metrics.phb_active(con, f, by)
+
+
+def phb_active(f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
+    """Personal health budgets active on the as-of date, and of them continuing care."""
+    return _phb_active(f, by, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _phb_trend(f: metrics.Filters, grain: str, version: Version) -> pd.DataFrame:
+    with _read() as con:
+        return metrics.phb_trend(con, f, grain)
+
+
+def phb_trend(f: metrics.Filters, grain: str = "month") -> pd.DataFrame:
+    """Budgets started, ended and active at the end of each period."""
+    return _phb_trend(f, grain, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _open_complaints(f: metrics.Filters, version: Version) -> pd.DataFrame:
+    with _read() as con:
+        return metrics.open_complaints(con, f)
+
+
+def open_complaints(f: metrics.Filters) -> pd.DataFrame:
+    """Complaints without a response on the as-of date, most overdue first."""
+    return _open_complaints(f, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _reconcile_advice(f: metrics.Filters, window_days: int, version: Version
+                      ) -> metrics.AdviceReconciliation:
+    with _read() as con:
+        return metrics.reconcile_advice(con, f, window_days)
+
+
+def reconcile_advice(f: metrics.Filters, window_days: int = metrics.RECONCILE_WINDOW_DAYS
+                     ) -> metrics.AdviceReconciliation:
+    """The LA's records of health advice requests set beside the providers' logs."""
+    return _reconcile_advice(f, window_days, data_version())

@@ -21,6 +21,26 @@ OVERDUE_COLUMNS = {
     "stage": "Request type",
 }
 DIMENSIONS = (("service", "Service"), ("provider", "Provider"), ("local_authority", "Local authority"))
+MATCHED_COLUMNS = {
+    "case_id": "Case ID", "service": "Service",
+    "la_requested_date": "LA sent request", "provider_requested_date": "Service received request",
+    "requested_days_apart": "Days apart (request)", "la_returned_date": "LA received advice",
+    "provider_returned_date": "Service returned advice", "returned_days_apart": "Days apart (return)",
+    "la_within_6_weeks": "Within 6 weeks (LA dates)",
+    "provider_within_6_weeks": "Within 6 weeks (provider dates)",
+    "la_days_to_return": "Days taken (LA dates)", "provider_days_to_return": "Days taken (provider dates)",
+    "disagreement": "What differs", "la_advice_id": "LA advice ID",
+    "provider_advice_id": "Provider advice ID", "local_authority": "Local authority",
+    "provider": "Provider",
+}
+ONE_SIDE_COLUMNS = {
+    "advice_id": "Advice ID", "case_id": "Case ID", "service": "Service", "stage": "Request type",
+    "requested_date": "Requested", "returned_date": "Returned", "due_date": "Due",
+    "days_to_return": "Days to return", "local_authority": "Local authority", "provider": "Provider",
+}
+DATES = ("LA sent request", "Service received request", "LA received advice",
+         "Service returned advice", "Requested (LA sent)", "Returned (LA received)",
+         "Requested (service received)", "Returned (service returned)", "Due")
 
 
 def timeliness_by_period(view: filters.View, target: float | None) -> None:
@@ -133,11 +153,123 @@ def overdue(f: Filters) -> None:
     about.about("overdue_advice")
 
 
+def _in_time(value: object) -> str:
+    return "yes" if value is True else "no" if value is False else "not yet due"
+
+
+def _date_columns(table: pd.DataFrame) -> dict[str, object]:
+    return {name: st.column_config.DateColumn(format="DD/MM/YYYY")
+            for name in DATES if name in table.columns}
+
+
+def reconciliation(f: Filters) -> None:
+    st.header("The LA's records and the providers' logs compared", anchor="reconciliation")
+    found = data_access.reconcile_advice(f)
+    st.caption(f"The 6-week clock runs from the day the service received the request (reg 8(1)), "
+               f"so the headline uses the providers' logs. A request in the LA's export and one "
+               f"in a provider's log are the same request when they name the same local "
+               f"authority, case and service and their requested dates are at most "
+               f"{found.window_days} days apart. Requests are placed in the period by their due "
+               "date; the local authority and service filters apply.")
+    if not found.compared:
+        tables.no_data("No local authority in this selection has both its own export of advice "
+                       "requests and a provider's log loaded, so there is nothing to compare.")
+        about.about("advice_reconciliation")
+        return
+    st.caption(f"Compared: {', '.join(found.compared)} (the local authorities with records on "
+               "both sides).")
+    matched = found.matched
+    differ = matched[matched["disagreement"] != ""]
+    counts = (("Matched requests", len(matched)), ("Dates disagree", len(differ)),
+              ("6-week result differs", int(matched["clocks_differ"].sum())),
+              ("In the LA's records only", len(found.la_only)),
+              ("In the providers' logs only", len(found.provider_only)))
+    for column, (label, value) in zip(st.columns(len(counts)), counts, strict=True):
+        column.metric(label, f"{value:,}")
+
+    st.subheader("Returned within 6 weeks, both ways")
+    figures = found.figures.assign(group=[b[:1].upper() + b[1:] for b in found.figures["basis"]])
+    fig = charts.share_bars(figures, "Health advice returned within 6 weeks: provider and LA dates",
+                            "group", "Dates used", name="Returned within 6 weeks")
+    table = tables.rate_table(figures, "Dates used", "Returned within 6 weeks", "Due",
+                              include_exceptions=False)
+    provider, la = figures.iloc[0], figures.iloc[1]
+    pair_provider, pair_la = figures.iloc[2], figures.iloc[3]
+    if pair_provider["denominator"] != pair_la["denominator"]:
+        st.caption(f"The matched pairs count {pair_provider['denominator']:,} requests by the "
+                   f"providers' dates and {pair_la['denominator']:,} by the LA's: the LA's export "
+                   "records no reg 8(2) exceptions, so a request a provider marked as a lawful "
+                   "exception is left out of the first figure only (and a request not yet due by "
+                   "one side's dates is left out of that side's).")
+    tables.chart_or_table(
+        "reconcile_figures", fig, table, "health-advice-provider-and-la-dates",
+        alt="Bar chart of the percentage of health advice returned within 6 weeks by the "
+            "providers' dates and by the LA's dates, overall and for the matched requests",
+        summary=f"Providers' dates (the statutory clock): {provider['pct']:.1f}% "
+                f"({provider['numerator']:,} of {provider['denominator']:,}); LA's dates: "
+                f"{la['pct']:.1f}% ({la['numerator']:,} of {la['denominator']:,})."
+        if provider["denominator"] and la["denominator"] else "")
+
+    st.subheader("Matched requests whose dates disagree")
+    apart = (matched.groupby("requested_days_apart").size().rename("requests").reset_index()
+             if len(matched) else pd.DataFrame(columns=["requested_days_apart", "requests"]))
+    fig = charts.simple_bars(apart, "requested_days_apart", "requests",
+                             "Matched requests by days from the LA sending the request to the "
+                             "service receiving it", "Days apart", "Matched requests")
+    tables.chart_or_table(
+        "reconcile_days_apart", fig,
+        apart.rename(columns={"requested_days_apart": "Days apart (request)",
+                              "requests": "Matched requests"}),
+        "health-advice-request-days-apart",
+        alt="Bar chart of matched health advice requests by the days between the LA's request "
+            "date and the service's received date",
+        summary=f"{len(differ):,} of {len(matched):,} matched requests have dates that disagree; "
+                f"for {int(matched['clocks_differ'].sum()):,} the 6-week result differs.")
+    only_clock = st.toggle("Show only requests whose 6-week result differs", value=False,
+                           key="reconcile_clock_only")
+    shown = differ[differ["clocks_differ"]] if only_clock else differ
+    if shown.empty:
+        tables.no_data("No matched request has dates that disagree.")
+    else:
+        shown = shown.assign(la_within_6_weeks=[_in_time(v) for v in shown["la_within_6_weeks"]],
+                             provider_within_6_weeks=[_in_time(v) for v in
+                                                      shown["provider_within_6_weeks"]])
+        table = tables.named_columns(shown, MATCHED_COLUMNS)
+        st.dataframe(table, hide_index=True, width="stretch", key="reconcile_matched",
+                     column_config=_date_columns(table))
+        tables.downloads(table, "health-advice-dates-disagree", "reconcile_matched",
+                         sheet="Dates disagree")
+
+    st.subheader("Requests on one side only")
+    la_names = {k: v for k, v in ONE_SIDE_COLUMNS.items() if k != "provider"} | {
+        "requested_date": "Requested (LA sent)", "returned_date": "Returned (LA received)"}
+    provider_names = ONE_SIDE_COLUMNS | {"requested_date": "Requested (service received)",
+                                         "returned_date": "Returned (service returned)"}
+    sides = ((f"In the LA's records only ({len(found.la_only):,})", found.la_only, "la_only",
+              la_names, "No request in the LA's records is missing from the providers' logs."),
+             (f"In the providers' logs only ({len(found.provider_only):,})", found.provider_only,
+              "provider_only", provider_names,
+              "No request in the providers' logs is missing from the LA's records."))
+    for tab, (_, frame, key, names, empty) in zip(st.tabs([s[0] for s in sides]), sides,
+                                                  strict=True):
+        with tab:
+            if frame.empty:
+                tables.no_data(empty)
+                continue
+            table = tables.named_columns(frame, names)
+            st.dataframe(table, hide_index=True, width="stretch", key=f"reconcile_{key}",
+                         column_config=_date_columns(table))
+            tables.downloads(table, f"health-advice-{key.replace('_', '-')}", f"reconcile_{key}",
+                             sheet=key.replace("_", " ").capitalize())
+    about.about("advice_reconciliation")
+
+
 def render() -> None:
     st.title("Health advice")
     view = filters.sidebar_filters()
     st.caption(view.describe())
-    st.markdown("[Jump to the overdue list](#overdue)")
+    st.markdown("[Jump to the overdue list](#overdue) · "
+                "[Jump to the LA's records compared](#reconciliation)")
     target = load_settings().targets.get("health_advice_within_6_weeks_pct")
     timeliness_by_period(view, target)
     timeliness_by_dimension(view.filters, target)
@@ -145,6 +277,7 @@ def render() -> None:
     exceptions(view.filters)
     quality(view.filters)
     overdue(view.filters)
+    reconciliation(view.filters)
 
 
 render()

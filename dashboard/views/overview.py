@@ -1,11 +1,14 @@
 """Overview (/): the headline metrics a SEND board reads, as cards or as one table.
 
 Meant for a board, so counts of 1-4 show as "<5" and rates built on them are withheld. Every figure
-is `pipelines.metrics.headline` for the filters chosen; nothing is recomputed here.
+is `pipelines.metrics.headline`, or for annual reviews, schools, waiting lists, complaints and
+personal health budgets the metric function of that area, for the filters chosen; nothing is
+recomputed here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -14,22 +17,36 @@ import streamlit as st
 
 from dashboard.components import about, data_access, filters, tables
 from dashboard.components.cards import Card, metric_card, rag, value_text
-from dashboard.components.periods import display_label, month_end, periods_between
+from dashboard.components.periods import (
+    MONTHS_PER,
+    display_label,
+    month_end,
+    periods_between,
+    shift_months,
+)
 from dashboard.components.suppression import rate_withheld, suppress_count, suppress_rate
 from pipelines.config import load_settings
-from pipelines.metrics import Filters
+from pipelines.metrics import SCHOOL_POLICY_REFERENCE, Filters
 
 LABELS = {  # card labels short enough for a third of the page
     "health_advice": "Health advice within 6 weeks",
     "ehcp_plans": "New plans within 20 weeks",
     "ehcp_decisions": "Decided within 6 weeks",
     "tribunal_responses": "Tribunal health responses in 5 weeks",
+    "annual_review_decisions": "Review decisions within 4 weeks",
+    "school_policy": "Schools with a compliant policy",
+    "waiting_current": "Waiting over 18 weeks",
+    "complaint_responses": "Complaints answered in time",
+    "phb_active": "Personal health budgets active",
 }
 SECTIONS = {
     "Health advice for EHC needs assessments": ("advice_pct", "advice_overdue", "advice_due"),
     "EHC needs assessments and plans": ("plans_pct", "decisions_pct", "plans_issued"),
     "SEND Tribunal": ("responses_pct", "appeals", "appeals_health"),
+    "Annual reviews, schools and waiting lists": ("reviews_pct", "schools_pct", "waiting_pct"),
+    "Complaints and personal health budgets": ("complaints_pct", "phb_active"),
 }
+COLUMNS = 3  # cards per row, so every card has the same width
 
 
 def _monthly(metric: str, trend: Filters, column: str) -> list[float]:
@@ -128,6 +145,95 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
     }
 
 
+def _shown_rates(frame: pd.DataFrame, pct: str, num: str, den: str) -> list[float]:
+    """A sparkline's points, leaving out those whose rate a board may not see."""
+    return [float(p) for p, n, d in zip(frame[pct], frame[num], frame[den], strict=True)
+            if not rate_withheld(n, d) and p is not None and p == p]
+
+
+def position_before(view: filters.View) -> dt.date:
+    """The day a position (schools, waiting lists, budgets active on the as-of date) is compared
+    with: as many months before the as-of date as the period chosen spans."""
+    return shift_months(view.filters.as_of, -len(view.periods) * MONTHS_PER[view.grain])
+
+
+def _snapshot(f: Filters, day: dt.date) -> Filters:
+    """The filters for a position on another day (budgets active, schools' latest audits)."""
+    return dataclasses.replace(f, as_of=min(day, f.as_of))
+
+
+def more_cards(view: filters.View) -> dict[str, Card]:
+    """Annual reviews, schools, waiting lists, complaints and budgets: one headline each, from
+    the metric function of that area. Positions on the as-of date (schools, waiting lists,
+    budgets) compare with the position as long before as the period chosen spans."""
+    targets = load_settings().targets
+    notes = about.NOTES
+    f, prev, trend = view.filters, view.previous(), view.trend()
+    then = _snapshot(f, position_before(view))
+    year = f.date_to.year
+
+    def rate(key: str, metric: str, target: str, of_what: str, **extra: Any) -> Card:
+        now, before = data_access.rates(metric, f).iloc[0], data_access.rates(metric, prev).iloc[0]
+        return Card(label=LABELS[key], kind="rate", value=now["pct"], numerator=int(now["numerator"]),
+                    denominator=int(now["denominator"]), previous=before["pct"],
+                    previous_numerator=int(before["numerator"]),
+                    previous_denominator=int(before["denominator"]), of_what=of_what,
+                    target=targets.get(target), trend=_monthly(metric, trend, "pct"),
+                    help=notes[key].definition, **extra)
+
+    schools, schools_then = (data_access.school_policy_position(g).iloc[0] for g in (f, then))
+    terms = data_access.school_policy_trend(trend, "term")
+    no_services = dataclasses.replace(f, services=())
+    waiting = data_access.latest_waiting(no_services)
+    waiting_then = data_access.latest_waiting(_snapshot(no_services, then.as_of))
+    monthly_waits = data_access.waiting_times_trend(dataclasses.replace(trend, services=()), None)
+    budgets, budgets_then = (int(data_access.phb_active(g).iloc[0]["active"]) for g in (f, then))
+    reference = SCHOOL_POLICY_REFERENCE
+    return {
+        "reviews_pct": rate(
+            "annual_review_decisions", "annual_review_decisions",
+            "annual_review_decisions_within_4_weeks_pct", "decisions due",
+            england=data_access.england_figure("annual_review_decisions_within_4_weeks_pct", year)),
+        "schools_pct": Card(
+            label=LABELS["school_policy"], kind="rate", value=schools["compliant_pct"],
+            numerator=int(schools["compliant"]), denominator=int(schools["schools"]),
+            previous=schools_then["compliant_pct"], previous_numerator=int(schools_then["compliant"]),
+            previous_denominator=int(schools_then["schools"]), of_what="schools audited",
+            comparison=f"vs {then.as_of:%d/%m/%Y}", target=targets.get("schools_compliant_pct"),
+            trend=_shown_rates(terms, "compliant_pct", "compliant", "schools"),
+            help=notes["school_policy"].definition,
+            note="Each school's latest audit; the period does not apply. Sparkline: by term",
+            beside=f"Reference: the {reference['source']} found {reference['compliant_pct']:g}% "
+                   "of schools compliant (a survey, not official statistics)"),
+        "waiting_pct": Card(
+            label=LABELS["waiting_current"], kind="rate",
+            value=waiting.row["over_18_weeks_pct"] if waiting else None,
+            numerator=int(waiting.row["over_18_weeks"]) if waiting else 0,
+            denominator=int(waiting.row["total_reporting_18"]) if waiting else 0,
+            previous=waiting_then.row["over_18_weeks_pct"] if waiting_then else None,
+            previous_numerator=int(waiting_then.row["over_18_weeks"]) if waiting_then else None,
+            previous_denominator=(int(waiting_then.row["total_reporting_18"]) if waiting_then
+                                  else None),
+            of_what="children waiting", good="down",
+            comparison=f"vs {display_label('month', waiting_then.month)}" if waiting_then
+            else "vs previous period",
+            trend=_shown_rates(monthly_waits, "over_18_weeks_pct", "over_18_weeks",
+                               "total_reporting_18"),
+            help=notes["waiting_current"].definition,
+            note=(f"All services, latest return ({display_label('month', waiting.month)}); the "
+                  "period does not apply") if waiting else "No waiting-list return yet"),
+        "complaints_pct": rate(
+            "complaint_responses", "complaint_responses", "complaints_responded_in_time_pct",
+            "responses due"),
+        "phb_active": Card(
+            label=LABELS["phb_active"], kind="count", value=budgets, previous=budgets_then,
+            comparison=f"vs {then.as_of:%d/%m/%Y}", good="neither",
+            trend=[float(v) for v in data_access.phb_trend(trend, "month")["active_at_end"]],
+            help=notes["phb_active"].definition,
+            note=f"Active on {f.as_of:%d/%m/%Y}, the period does not apply"),
+    }
+
+
 def _previous_text(card: Card) -> str:
     if card.kind == "rate" and not card.previous_denominator:
         return "no cases"
@@ -166,6 +272,8 @@ TREND_SERIES = (  # (sparkline, metric, rate or count column)
     ("Tribunal health responses in 5 weeks", "tribunal_responses", "pct"),
     ("Tribunal appeals registered", "tribunal_appeals", "items"),
     ("Appeals with health aspects", "tribunal_appeals", "numerator"),
+    ("Review decisions within 4 weeks", "annual_review_decisions", "pct"),
+    ("Complaints answered in time", "complaint_responses", "pct"),
 )
 
 
@@ -184,6 +292,15 @@ def trend_table(view: filters.View) -> pd.DataFrame:
     out["Health advice overdue at month end"] = pd.Series(
         [suppress_count(int(v)) for v in overdue["overdue"]],
         index=[f"{d:%Y-%m}" for d in overdue["as_of"]], dtype=object)
+    waits = data_access.waiting_times_trend(dataclasses.replace(view.trend(), services=()), None)
+    out["Waiting over 18 weeks (all services)"] = pd.Series(
+        [suppress_rate(p, n, d) for p, n, d in zip(waits["over_18_weeks_pct"], waits["over_18_weeks"],
+                                                   waits["total_reporting_18"], strict=True)],
+        index=waits["month"], dtype=object)
+    budgets = data_access.phb_trend(view.trend(), "month")
+    out["Personal health budgets active at month end"] = pd.Series(
+        [suppress_count(int(v)) for v in budgets["active_at_end"]], index=budgets["period"],
+        dtype=object)
     table = pd.DataFrame(out).sort_index().fillna("-")  # "2025-04" labels sort as dates
     table.insert(0, "Month", [display_label("month", m) for m in table.index])
     return table.reset_index(drop=True)
@@ -194,17 +311,22 @@ def render() -> None:
     view = filters.sidebar_filters()
     st.caption(view.describe())
     h = data_access.headline(view.filters)
+    more = more_cards(view)
     if not any(h[k] for k in ("health_advice_due", "health_advice_overdue_open", "ehcp_plans_issued",
                               "ehcp_decided_within_6_weeks_denominator",
                               "tribunal_appeals_registered",
-                              "tribunal_health_responses_within_5_weeks_denominator")):
+                              "tribunal_health_responses_within_5_weeks_denominator")) \
+            and not any(card.denominator or card.value for card in more.values()):
         tables.no_data("Try a longer period, another as-of date or fewer filters.")
         return
-    cards = build_cards(h, data_access.headline(view.previous()), view)
+    cards = build_cards(h, data_access.headline(view.previous()), view) | more
     prev = view.previous()
     st.caption(f"Changes compare with {prev.date_from:%d/%m/%Y} to {prev.date_to:%d/%m/%Y}; "
-               "overdue advice compares with a week earlier. Counts of 1 to 4 show as '<5' and "
-               "rates built on them are withheld. Sparklines: the last 12 months by month.")
+               "overdue advice compares with a week earlier; schools, waiting lists and budgets "
+               "(positions on the as-of date, not bound to the period) with their position on "
+               f"{position_before(view):%d/%m/%Y}. Counts of 1 to 4 show as '<5' "
+               "and rates built on them are withheld. Sparklines: the last 12 months by month "
+               "(schools: by term of audit).")
     shown_as = st.segmented_control("Show as", ["Cards", "Table"], default="Cards", required=True,
                                     key="overview_view")
     if shown_as == "Table":
@@ -218,12 +340,13 @@ def render() -> None:
     else:
         for section, keys in SECTIONS.items():
             st.subheader(section)
-            for column, key in zip(st.columns(len(keys)), keys, strict=True):
+            for column, key in zip(st.columns(COLUMNS), keys, strict=False):
                 with column:
                     metric_card(cards[key])
     st.divider()
     about.about_many(["health_advice", "overdue_advice", "ehcp_plans", "ehcp_decisions",
-                      "tribunal_responses", "tribunal_appeals"])
+                      "tribunal_responses", "tribunal_appeals", "annual_review_decisions",
+                      "school_policy", "waiting_current", "complaint_responses", "phb_active"])
 
 
 render()

@@ -37,9 +37,33 @@ def headline(db: Path, f: metrics.Filters) -> dict[str, Any]:
         return metrics.headline(con, f)
 
 
-def expected_cards(h: dict[str, Any]) -> dict[str, str]:
+def new_areas(db: Path, f: metrics.Filters) -> dict[str, Any]:
+    """The headline of each newer area, straight from its metric function: annual review
+    decisions, schools compliant, the whole waiting list over 18 weeks at the latest month,
+    complaints answered in time and budgets active."""
+    with reader(db) as con:
+        current = metrics.waiting_times_current(con, dataclasses.replace(f, services=()))
+        first = dt.date.fromisoformat(current["month"].max() + "-01")
+        month = dataclasses.replace(f, date_from=first, date_to=first, services=())
+        return {
+            "reviews": metrics.rates(con, "annual_review_decisions", f).iloc[0],
+            "schools": metrics.school_policy_position(con, f).iloc[0],
+            "waiting": metrics.waiting_times_trend(con, month, None).iloc[0],
+            "complaints": metrics.rates(con, "complaint_responses", f).iloc[0],
+            "budgets": metrics.phb_active(con, f).iloc[0],
+        }
+
+
+def expected_cards(h: dict[str, Any], more: dict[str, Any]) -> dict[str, str]:
     shown = {label: f"{h[key]:.1f}%" for label, key in RATE_CARDS.items()}
     shown.update({label: f"{h[key]:,}" for label, key in COUNT_CARDS.items()})
+    shown.update({
+        "Review decisions within 4 weeks": f"{more['reviews']['pct']:.1f}%",
+        "Schools with a compliant policy": f"{more['schools']['compliant_pct']:.1f}%",
+        "Waiting over 18 weeks": f"{more['waiting']['over_18_weeks_pct']:.1f}%",
+        "Complaints answered in time": f"{more['complaints']['pct']:.1f}%",
+        "Personal health budgets active": f"{more['budgets']['active']:,}",
+    })
     return shown
 
 
@@ -48,7 +72,7 @@ def test_cards_show_the_headline_metrics(run_app: Callable[..., AppTest], sample
     h = headline(sample_db, fy_filters)
     assert all(h[key] >= 5 for key in COUNT_CARDS.values())  # nothing here is suppressed
     at = run_app(**FY_PARAMS, as_of=fy_filters.as_of.isoformat())
-    assert metric_values(at) == expected_cards(h)
+    assert metric_values(at) == expected_cards(h, new_areas(sample_db, fy_filters))
     assert (f"{h['health_advice_within_6_weeks_numerator']:,} of "
             f"{h['health_advice_within_6_weeks_denominator']:,} requests due") in captions(at)
     assert (f"Including exceptions: {h['ehcp_within_20_weeks_pct_incl_exceptions']:.1f}% "
@@ -89,20 +113,21 @@ def test_local_authority_in_the_url_filters_every_card(
     everyone = headline(sample_db, fy_filters)
     assert one["ehcp_plans_issued"] < everyone["ehcp_plans_issued"]
     at = run_app(**FY_PARAMS, as_of=fy_filters.as_of.isoformat(), la=la)
-    assert metric_values(at) == expected_cards(one)
+    assert metric_values(at) == expected_cards(
+        one, new_areas(sample_db, dataclasses.replace(fy_filters, las=(la,))))
 
 
 def test_changing_the_local_authority_changes_the_numbers_and_the_url(
         run_app: Callable[..., AppTest], sample_db: Path, fy_filters: metrics.Filters) -> None:
     at = run_app(**FY_PARAMS, as_of=fy_filters.as_of.isoformat())
     at.multiselect(key="flt_la_w").set_value(["Northshire", "Riverside"]).run()
-    two = headline(sample_db, dataclasses.replace(fy_filters, las=("Northshire", "Riverside")))
-    assert metric_values(at) == expected_cards(two)
+    both = dataclasses.replace(fy_filters, las=("Northshire", "Riverside"))
+    assert metric_values(at) == expected_cards(headline(sample_db, both), new_areas(sample_db, both))
     assert at.query_params["la"] == ["Northshire", "Riverside"]
 
 
 def test_empty_selection_says_so(run_app: Callable[..., AppTest]) -> None:
-    at = run_app(as_of="2023-01-31")
+    at = run_app(as_of="2022-01-31")  # before every sample record, budgets included
     assert any("No data for this selection" in i.value for i in at.info)
     assert not at.metric
 
@@ -113,7 +138,7 @@ def test_board_table_matches_the_cards(run_app: Callable[..., AppTest], sample_d
     at.segmented_control(key="overview_view").set_value("Table").run()
     frame = at.dataframe[0].value
     assert dict(zip(frame["Metric"], frame["This period"], strict=True)) == expected_cards(
-        headline(sample_db, fy_filters))
+        headline(sample_db, fy_filters), new_areas(sample_db, fy_filters))
     monthly = at.dataframe[1].value  # the sparklines' figures, month by month in order
     assert monthly["Month"].tolist()[:3] == ["Apr 2025", "May 2025", "Jun 2025"]
     with reader(sample_db) as con:
@@ -160,3 +185,47 @@ def test_a_busy_database_gets_a_friendly_message(run_app: Callable[..., AppTest]
     monkeypatch.setattr("pipelines.cli.reader", busy)
     at = run_app()
     assert any("being updated" in w.value for w in at.warning)
+
+
+def test_new_areas_show_their_reference_figures_and_what_they_are_made_of(
+        run_app: Callable[..., AppTest], sample_db: Path, fy_filters: metrics.Filters) -> None:
+    more = new_areas(sample_db, fy_filters)
+    at = run_app(**FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+    shown = captions(at)
+    assert "England 2024: 44.4% (DfE)" in shown  # annual review decisions within 4 weeks
+    assert any("Health Conditions in Schools Alliance found 11.5%" in c for c in shown)
+    schools, waiting = more["schools"], more["waiting"]
+    assert f"{schools['compliant']:,} of {schools['schools']:,} schools audited" in shown
+    assert f"{waiting['over_18_weeks']:,} of {waiting['total_reporting_18']:,} children waiting" in shown
+    assert {s.value for s in at.subheader} >= {"Annual reviews, schools and waiting lists",
+                                               "Complaints and personal health budgets"}
+    # No local target is set for the new areas, so none of them is given a RAG rating.
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "44.4% target" not in markdown and "11.5% target" not in markdown
+
+
+def test_new_cards_suppress_small_counts_for_the_board(run_app: Callable[..., AppTest],
+                                                       tiny_db: Path, tmp_path: Path) -> None:
+    budgets = tmp_path / "phb_tiny.csv"
+    budgets.write_text("PHB Ref,Local Authority,PHB Start Date,PHB End Date,Continuing Care\n"
+                       "P1,Riverside,01/05/2025,,Yes\nP2,Riverside,01/06/2025,,No\n"
+                       "P3,Riverside,01/07/2025,,Yes\n", encoding="utf-8")
+    complaints = tmp_path / "complaints_tiny.csv"
+    complaints.write_text(
+        "Complaint Ref,Local Authority,Date Received,Health Aspect,Response Due,Date Responded\n"
+        + "".join(f"C{i},Riverside,01/0{i}/2025,Y,29/0{i}/2025,{'10' if i < 6 else '30'}/0{i}/2025\n"
+                  for i in range(4, 10)), encoding="utf-8")  # six due, two answered in time
+    for path in (budgets, complaints):
+        assert ingest_file(tiny_db, path, as_of=TINY_AS_OF).status == "loaded"
+    f = metrics.Filters(dt.date(2025, 4, 1), TINY_AS_OF, TINY_AS_OF)
+    with reader(tiny_db) as con:
+        answered = metrics.rates(con, "complaint_responses", f).iloc[0]
+        assert metrics.phb_active(con, f).iloc[0]["active"] == 3
+    assert (answered["numerator"], answered["denominator"]) == (2, 6)
+    at = run_app(db=tiny_db, **FY_PARAMS, as_of=TINY_AS_OF.isoformat())
+    shown = metric_values(at)
+    assert shown["Personal health budgets active"] == "<5"
+    assert shown["Complaints answered in time"] == "withheld (small number)"
+    assert "<5 of 6 responses due" in captions(at)
+    assert shown["Schools with a compliant policy"] == "-"
+    assert "No schools audited in this period" in captions(at)
