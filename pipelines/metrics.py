@@ -817,11 +817,13 @@ WAITING_GROUPS = {"service": "service", "provider": "provider", "local_authority
 
 
 def _waiting_rows(f: Filters) -> str:
-    """Monthly snapshots up to the as-of date, within the LA and service filters. A row for a
-    whole area (no local authority, stored as '') is left out when LAs are chosen."""
+    """Monthly snapshots known by the as-of date (a month's return describes its last day, so it
+    counts only once that day has passed), within the LA and service filters. A row for a whole
+    area (no local authority, stored as '') is left out when LAs are chosen."""
     return f"""
     SELECT * FROM waiting_times
-    WHERE month <= $as_of AND {_in('local_authority', f.las)} AND {_in('service', f.services)}
+    WHERE last_day(month) <= $as_of
+        AND {_in('local_authority', f.las)} AND {_in('service', f.services)}
     """
 
 
@@ -1018,7 +1020,8 @@ def reconcile_advice(con: duckdb.DuckDBPyConnection, f: Filters,
     headline (`rates(con, "health_advice", f)`) uses provider rows only. `figures` gives the
     6-week rate both ways over the compared LAs: all provider rows, all LA rows, and the matched
     pairs by each side's dates; where they differ, both are shown. Lawful exceptions are left
-    out of each figure, as in the headline.
+    out of each figure, as in the headline; the two pair figures are over the same pairs (those
+    decided on both sides and excepted on neither), so they differ only by the dates used.
     """
     la, provider = _advice_side(con, f, "local authority"), _advice_side(con, f, "provider")
     compared = tuple(sorted(set(la.local_authority) & set(provider.local_authority)))
@@ -1039,10 +1042,11 @@ def reconcile_advice(con: duckdb.DuckDBPyConnection, f: Filters,
         overall = rates(con, metric, only).iloc[0] if compared else None
         rows.append((basis, int(overall.numerator) if compared else 0,
                      int(overall.denominator) if compared else 0))
+    comparable = pairs[in_period & pairs.provider_counted & pairs.la_counted
+                       & ~pairs.provider_excepted & ~pairs.la_excepted]
     for basis, side in (("matched pairs: provider dates", "provider"),
                         ("matched pairs: LA dates", "la")):
-        counted = pairs[in_period & pairs[f"{side}_counted"] & ~pairs[f"{side}_excepted"]]
-        rows.append((basis, int(counted[f"{side}_met"].sum()), len(counted)))
+        rows.append((basis, int(comparable[f"{side}_met"].sum()), len(comparable)))
     figures = pd.DataFrame(rows, columns=["basis", "numerator", "denominator"])
     figures["pct"] = [pct(n, d) for n, d in zip(figures.numerator, figures.denominator, strict=True)]
     figures["small"] = figures.denominator < SMALL_DENOMINATOR

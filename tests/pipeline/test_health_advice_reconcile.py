@@ -193,3 +193,14 @@ def test_a_database_from_before_the_source_column_is_brought_up_to_date(db, load
     assert sorted(key) == ["advice_id", "local_authority", "source"]
     result = load(write_csv(tmp_path / "la.csv", [LA_HEADER, *LA]))
     assert result.inserted == len(LA)
+
+
+def test_a_pair_excepted_on_either_side_leaves_both_pair_figures(db, load, tmp_path):
+    provider = [row[:] for row in PROVIDER]
+    provider[-1][7] = "DNA"  # A8: a lawful reg 8(2) exception in the provider's log only
+    load(write_csv(tmp_path / "provider.csv", [ADVICE_HEADER, *provider]))
+    load(write_csv(tmp_path / "la.csv", [LA_HEADER, *LA]))
+    with reader(db) as con:
+        figures = metrics.reconcile_advice(con, PERIOD).figures
+    # The same three pairs on both sides (A1, A2, A3): only the dates differ.
+    assert list(zip(figures.numerator[2:], figures.denominator[2:], strict=True)) == [(1, 3), (0, 3)]

@@ -135,3 +135,11 @@ def test_row_rules(load, tmp_path, change, header, rule, reason):
     assert result.rejected == 1 and result.reconciles()
     assert {(r.rule, r.header) for r in result.rejects} >= {(rule, header)}
     assert any(reason in r.reason for r in result.rejects)
+
+
+def test_a_month_s_return_is_not_current_before_the_month_ends(waits_db):
+    mid_march = metrics.Filters(PERIOD.date_from, PERIOD.date_to, dt.date(2026, 3, 15))
+    with reader(waits_db) as con:
+        current = metrics.waiting_times_current(con, mid_march)
+    assert "SALT" not in set(current.service)  # its only return is for March
+    assert set(current.month) == {"2026-02"}
