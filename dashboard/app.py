@@ -83,8 +83,14 @@ def navigation() -> StreamlitPage:
                  icon=":material/hourglass_empty:"),
             page(PAGES / "budgets_complaints.py", title="Budgets and complaints",
                  url_path="budgets-and-complaints", icon=":material/account_balance_wallet:"),
+            page(PAGES / "benchmarks.py", title="Benchmarks", url_path="benchmarks",
+                 icon=":material/leaderboard:"),
             page(PAGES / "board_pack.py", title="Board pack", url_path="board-pack",
                  icon=":material/summarize:"),
+        ],
+        "Inspection": [
+            page(PAGES / "inspection.py", title="Inspection readiness", url_path="inspection",
+                 icon=":material/fact_check:"),
         ],
         "Data": [
             page(PAGES / "data.py", title="Load data", url_path="data",

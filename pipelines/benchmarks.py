@@ -649,10 +649,11 @@ def comparison(con: duckdb.DuckDBPyConnection, la: str, measure: str) -> pd.Data
         _england(con, [measure]).assign(role="England"),
         _imported(con, LOCAL, neighbours, [measure]).assign(role="statistical neighbour"),
     ]
-    frame = pd.concat([p for p in parts if not p.empty], ignore_index=True)
     columns = ["area", "role", "year", "value", "numerator", "denominator"]
-    if frame.empty:
+    held = [p for p in parts if not p.empty]
+    if not held:  # e.g. the appeal rate before any import: England's headlines lack it
         return pd.DataFrame(columns=columns)
+    frame = pd.concat(held, ignore_index=True)
     order = {area: i for i, area in enumerate([name, region, ENGLAND, *neighbours])}
     frame["year"] = frame["year"].astype("int64")
     frame = frame.assign(_role=frame.role.map(ROLES.index), _area=frame.area.map(order))

@@ -18,6 +18,8 @@ PAGES = [
     ("waiting-times", "waiting-times", ["Health service waiting times", "Waiting lists now"]),
     ("budgets-and-complaints", "budgets-and-complaints",
      ["Personal health budgets", "Open complaints"]),
+    ("benchmarks", "benchmarks", ["Benchmarks", "EHC plans issued within 20 weeks"]),
+    ("inspection", "inspection", ["Inspection readiness", "Readiness by theme"]),
     ("board-pack", "board-pack", ["Board pack", "Download PDF", "Overdue health advice:"]),
     ("data", "data", ["Load data", "History of loads"]),
     ("guide", "guide", ["User guide"]),

@@ -1,0 +1,78 @@
+"""The benchmark chart: a local authority beside its region, England and its statistical
+neighbours by calendar year, with the area's own figure as a separate marker. Series differ by
+line style and marker as well as colour (Okabe-Ito), so none relies on colour alone.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.components.charts import GREY, PALETTE, _layout
+
+# role -> (colour, dash, marker, line width)
+STYLE = {
+    "local authority": (PALETTE["blue"], "solid", "circle", 3.5),
+    "region": (PALETTE["vermillion"], "dash", "square", 2.5),
+    "England": (PALETTE["black"], "solid", "diamond", 2.5),
+}
+NEIGHBOUR_COLOURS = [PALETTE["sky"], PALETTE["purple"], PALETTE["orange"], PALETTE["green"],
+                     GREY, PALETTE["yellow"]]
+NEIGHBOUR_MARKERS = ["triangle-up", "triangle-down", "cross", "x", "star-triangle-up", "hexagon"]
+LOCAL_LABEL = "local data, not DfE published"
+
+
+def _hover(unit: str) -> str:
+    return ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{x}: %{y:.1f}" + unit
+            + "%{customdata[2]}<extra></extra>")
+
+
+def _made_of(frame: pd.DataFrame) -> list[str]:
+    out = []
+    for num, den in zip(frame["numerator"], frame["denominator"], strict=True):
+        if pd.notna(num) and pd.notna(den):
+            out.append(f"<br>{num:,.0f} of {den:,.0f}")
+        elif pd.notna(num):
+            out.append(f"<br>{num:,.0f} within the time limit")
+        else:
+            out.append("")
+    return out
+
+
+def benchmark_chart(published: pd.DataFrame, local: pd.DataFrame, title: str, la: str,
+                    unit: str = "%", y_title: str = "Per cent") -> go.Figure:
+    """`published`: benchmarks.comparison() rows; `local`: the area's own figures (area, year,
+    value, numerator, denominator), drawn as open stars beside the published lines."""
+    fig = go.Figure()
+    neighbour = 0
+    for (role, area), part in published.groupby(["role", "area"], sort=False):
+        part = part.sort_values("year")
+        if role in STYLE:
+            colour, dash, marker, width = STYLE[role]
+            name = area if role != "region" else f"{area} (region)"
+        else:
+            colour = NEIGHBOUR_COLOURS[neighbour % len(NEIGHBOUR_COLOURS)]
+            marker = NEIGHBOUR_MARKERS[neighbour % len(NEIGHBOUR_MARKERS)]
+            dash, width, name = "dot", 1.5, f"{area} (neighbour)"
+            neighbour += 1
+        fig.add_trace(go.Scatter(
+            x=part["year"], y=part["value"], name=name, mode="lines+markers",
+            line={"color": colour, "dash": dash, "width": width},
+            marker={"symbol": marker, "size": 9 if role in STYLE else 7},
+            customdata=[[area, role, m] for m in _made_of(part)], hovertemplate=_hover(unit)))
+    if not local.empty:
+        fig.add_trace(go.Scatter(
+            x=local["year"], y=local["value"], name=f"{la}: {LOCAL_LABEL}", mode="markers",
+            marker={"symbol": "star-open", "size": 16, "color": PALETTE["green"],
+                    "line": {"width": 2.5}},
+            customdata=[[la, LOCAL_LABEL, m] for m in _made_of(local)],
+            hovertemplate=_hover(unit)))
+    years = sorted(set(published["year"]) | set(local["year"]))
+    fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
+    values = pd.concat([published["value"], local["value"]]).dropna()
+    top = float(values.max()) if len(values) else 100.0
+    fig.update_yaxes(range=[0, 105] if top > 20 else [0, top * 1.25 or 1], ticksuffix=unit)
+    fig = _layout(fig, title, "Calendar year", y_title, height=430)
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left",
+                              "x": 0})
+    return fig

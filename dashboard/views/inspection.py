@@ -1,0 +1,396 @@
+"""Inspection readiness (/inspection): the area SEND framework's outcomes and themes, and for each
+theme the live metrics that speak to it, an evidence tracker and dated self-evaluation notes kept
+in DuckDB; a readiness summary; and the one-click health evidence pack (xlsx).
+
+DATA PROTECTION: the tracker and notes describe services and evidence, never a child; text that
+holds a valid NHS number is refused. The evidence pack carries record-level lists by LA/service
+reference (never the pseudonym): it is for the inspection team, not for publication.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.components import data_access, filters, inspection_data
+from dashboard.components.cards import MIN_TREND, rag
+from pipelines import inspection
+from pipelines.config import load_settings
+from pipelines.db import DatabaseBusy
+from pipelines.metrics import SMALL_DENOMINATOR as SMALL
+
+WHO = "insp_who"  # the name or role recorded with each change, kept across pages
+PAGE_NAMES = {"/health-advice": "Health advice", "/ehcp-timeliness": "EHC plan timeliness",
+              "/tribunals": "Tribunals", "/annual-reviews": "Annual reviews",
+              "/schools": "Schools", "/waiting-times": "Waiting times",
+              "/budgets-and-complaints": "Budgets and complaints"}
+STATUS_LABELS = {s: s.capitalize() for s in inspection.STATUSES}
+EDITOR_COLUMNS = ["item", "owner", "status", "due_date", "link_or_note", "last_updated",
+                  "updated_by"]
+NO_CHILD = ("Record evidence about services, never about a child: no names, NHS numbers, dates "
+            "of birth or case details. Use a role (e.g. 'DCO', 'CAMHS lead') as owner.")
+
+
+# ---- small helpers -----------------------------------------------------------------------------
+
+def _href(link: str) -> str:
+    """A page link that keeps the filters chosen (they live in the address bar)."""
+    path, _, anchor = link.partition("#")
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    query = urlencode(params, doseq=True)
+    return path + (f"?{query}" if query else "") + (f"#{anchor}" if anchor else "")
+
+
+def _who() -> str:
+    return st.session_state.get(WHO, "").strip()
+
+
+def _flash(theme: str, message: str) -> None:
+    st.session_state[f"insp_flash_{theme}"] = message
+
+
+def _version(name: str) -> int:
+    """A counter in a widget's key: raised after a save so the widget starts afresh."""
+    return st.session_state.setdefault(f"insp_v_{name}", 0)
+
+
+def _bump(name: str) -> None:
+    st.session_state[f"insp_v_{name}"] = _version(name) + 1
+
+
+def _rag_text(live: pd.DataFrame, keys: tuple[str, ...]) -> str:
+    """The theme's rates against their local targets in words: '1 green · 2 amber'."""
+    settings = load_settings()
+    counts: dict[str, int] = {}
+    rows = live[live.key.isin(keys)]
+    for row in rows[(rows.kind == "rate") & rows.held].itertuples():
+        found = rag(None if pd.isna(row.value) else row.value, settings.targets.get(row.key),
+                    settings.amber_margin)
+        if found:
+            counts[found.status] = counts.get(found.status, 0) + 1
+    text = " · ".join(f"{counts[s]} {s}" for s in ("green", "amber", "red") if counts.get(s))
+    if not text:
+        text = "no local target" if (rows.kind == "rate").any() else "counts only"
+    missing = int((~rows.held).sum())
+    return text + (f" ({missing} without data)" if missing else "")
+
+
+# ---- sections ----------------------------------------------------------------------------------
+
+def outcomes() -> None:
+    st.markdown(inspection.FRAMEWORK + " An inspection ends in one of three outcomes:")
+    st.markdown("\n".join(f"- **{o.name}**" + (f": {o.consequence.lower()}" if o.consequence
+                                               else "") for o in inspection.OUTCOMES))
+    st.caption("Inspectors ask for person-level lists, a self-evaluation and commissioning "
+               "information, and check that needs are identified and assessed in time, families "
+               "take part in decisions, children get the right help at the right time, are "
+               "prepared for next steps, and are included. The themes below follow that list.")
+
+
+def summary(tracker: dict[str, pd.DataFrame], live: pd.DataFrame) -> None:
+    st.header("Readiness by theme", anchor="readiness")
+    frame = tracker["readiness"]
+    others = [" · ".join(f"{n} {label}" for n, label in ((p, "in progress"), (s_, "not started"),
+                                                          (u, "needs update")) if n)
+              for p, s_, u in zip(frame.in_progress, frame.not_started, frame.needs_update,
+                                  strict=True)]
+    short = {k: f"{i}. {t.short}" for i, (k, t) in enumerate(inspection.THEMES.items(), start=1)}
+    table = pd.DataFrame({
+        "Theme": frame.theme.map(short),
+        "Ready": [f"{r} of {n}" if n else "no items yet"
+                  for r, n in zip(frame.ready, frame["items"], strict=True)],
+        "Share ready": [r / n if n else 0.0 for r, n in zip(frame.ready, frame["items"],
+                                                             strict=True)],
+        "Other items": others,
+        "Overdue": frame.overdue,
+        "Latest self-evaluation": [f"{d:%d/%m/%Y}" if d is not None and d == d else "none yet"
+                                   for d in frame.latest_self_evaluation],
+        "Live rates against target": [_rag_text(live, inspection.THEMES[k].metrics)
+                                      for k in frame.theme],
+    })
+    st.dataframe(table, hide_index=True, width="stretch", key="insp_readiness", column_config={
+        "Share ready": st.column_config.ProgressColumn(format="percent", min_value=0,
+                                                       max_value=1, width="small"),
+        "Overdue": st.column_config.NumberColumn(width="small", help="Evidence items due "
+                                                 "before today and not yet ready"),
+    })
+    st.caption("Overdue: evidence items due before today and not yet ready. Rates against "
+               "target: green at or above the local target (settings.toml), amber up to "
+               f"{load_settings().amber_margin:g} points below, red further below; only four "
+               "measures have a local target. Themes are numbered as the tabs below.")
+
+
+def evidence_pack(view: filters.View) -> None:
+    st.header("Health evidence pack", anchor="pack")
+    st.markdown(
+        "One workbook with the record-level lists inspectors ask for, for the period and filters "
+        "in the sidebar: health advice requests due and their timeliness, open overdue requests, "
+        "open needs assessments, Tribunal appeals with health aspects and the responses to "
+        "health recommendations; the headline figures and their monthly series; the evidence "
+        "tracker and the current self-evaluation notes. A README sheet explains each sheet.")
+    st.caption("Records carry the LA's, services' and Tribunal's references only; no name, NHS "
+               "number or date of birth is held. The lists are still personal data, with exact "
+               "small numbers: share them only with the inspection team, securely.")
+    f = view.filters
+    st.download_button(
+        "Download the health evidence pack (Excel)", data=lambda: inspection_data.evidence_pack(f),
+        file_name=f"health-evidence-pack-{f.date_from:%Y%m%d}-{f.date_to:%Y%m%d}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="insp_pack", on_click="ignore", icon=":material/download:", type="primary")
+
+
+def _trend(series: str | None, view: filters.View) -> list[float] | None:
+    """The last 12 months of a rate, by month (months with nothing counted left out)."""
+    if series is None:
+        return None
+    frame = data_access.rates(series, view.trend(), "month")
+    values = [float(p) for p in frame["pct"] if p is not None and p == p]
+    return values if len(values) >= MIN_TREND else None
+
+
+def metric_tile(row: Any, view: filters.View) -> None:
+    """One live metric: value, what it is made of, RAG against the local target, a monthly
+    sparkline and a link to the page that shows it in full. Exact numbers (the DCO's view)."""
+    spec = inspection.LIVE_METRICS[row.key]
+    settings = load_settings()
+    value = None if pd.isna(row.value) else row.value
+    with st.container(border=True):
+        if spec.kind == "rate":
+            shown = "-" if value is None else f"{value:.1f}%"
+        else:
+            shown = "-" if value is None else f"{int(value):,}"
+        trend = _trend(spec.series, view) if row.held else None
+        st.metric(spec.label, shown, chart_data=trend, chart_type="line",
+                  help=f"Computed by pipelines.metrics ({spec.source}) for the filters in the "
+                       "sidebar.")
+        if not row.held:
+            st.caption(f"No {spec.dataset.replace('_', ' ')} data loaded.")
+        elif spec.kind == "rate":
+            den = 0 if pd.isna(row.denominator) else int(row.denominator)
+            num = 0 if pd.isna(row.numerator) else int(row.numerator)
+            small = " · small number" if 0 < den < SMALL else ""
+            st.caption(f"{num:,} of {den:,} {spec.of_what}{small}" if den
+                       else f"No {spec.of_what} in this period")
+            status = rag(value, settings.targets.get(spec.key), settings.amber_margin)
+            if status:
+                st.badge(status.text, icon=status.icon, color=status.colour)
+            else:
+                st.caption("No local target set")
+        else:
+            st.caption(spec.of_what.capitalize())
+        if spec.reference:
+            st.caption(spec.reference + ".")
+        if row.link:
+            name = PAGE_NAMES.get(row.link.partition("#")[0], "the page")
+            st.markdown(f"[Open {name}]({_href(row.link)})")
+
+
+def live_metrics(theme: inspection.Theme, live: pd.DataFrame, view: filters.View) -> None:
+    st.subheader("Live metrics", anchor=False)
+    rows = [live[live.key == key].iloc[0] for key in theme.metrics]
+    for start in range(0, len(rows), 3):
+        for column, row in zip(st.columns(3), rows[start:start + 3], strict=False):
+            with column:
+                metric_tile(row, view)
+
+
+def _editor_frame(items: pd.DataFrame) -> pd.DataFrame:
+    # A range index (hidden): row positions in the editor's state map to item_id, a column the
+    # editor does not show.
+    frame = items[["item_id", *EDITOR_COLUMNS]].reset_index(drop=True)
+    frame["due_date"] = pd.to_datetime(frame["due_date"]).dt.date
+    frame["last_updated"] = pd.to_datetime(frame["last_updated"])
+    for col in ("item", "owner", "status", "link_or_note", "updated_by"):
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), "")
+    return frame
+
+
+def _save_editor(theme: str, frame: pd.DataFrame, state: dict[str, Any]) -> None:
+    """Apply the table editor's edit state (row positions -> item ids) in one transaction."""
+    ids = [int(i) for i in frame["item_id"]]
+    edited = {ids[int(pos)]: {k: v for k, v in change.items() if k in inspection.EDITABLE}
+              for pos, change in state.get("edited_rows", {}).items()}
+    deleted = [ids[int(pos)] for pos in state.get("deleted_rows", [])]
+    added = [{k: v for k, v in row.items() if k in inspection.EDITABLE}
+             for row in state.get("added_rows", [])]
+    seen = dict(zip(ids, frame["last_updated"], strict=True))
+    result = inspection_data.save_changes(theme, updated_by=_who(), added=added, edited=edited,
+                                          deleted=deleted, seen=seen)
+    _flash(theme, f"Tracker saved: {result.describe()}.")
+
+
+def tracker_section(theme: inspection.Theme, items: pd.DataFrame, history: pd.DataFrame) -> None:
+    st.subheader("Evidence tracker", anchor=False)
+    st.caption(NO_CHILD)
+    mine = items[items.theme == theme.key]
+    frame = _editor_frame(mine)
+    key = f"insp_editor_{theme.key}_{_version('editor_' + theme.key)}"
+    st.data_editor(
+        frame, key=key, hide_index=True, num_rows="dynamic", width="stretch",
+        column_order=EDITOR_COLUMNS, disabled=["item_id", "last_updated", "updated_by"],
+        column_config={
+            "item": st.column_config.TextColumn("Item", required=True,
+                                                max_chars=inspection.MAX_ITEM, width="medium"),
+            "owner": st.column_config.TextColumn("Owner (a role)", max_chars=inspection.MAX_OWNER),
+            "status": st.column_config.SelectboxColumn("Status", options=inspection.STATUSES,
+                                                       required=True, default="not started"),
+            "due_date": st.column_config.DateColumn("Due date", format="DD/MM/YYYY"),
+            "link_or_note": st.column_config.TextColumn("Link or note",
+                                                        max_chars=inspection.MAX_TEXT,
+                                                        width="medium"),
+            "last_updated": st.column_config.DatetimeColumn("Last updated",
+                                                            format="DD/MM/YYYY HH:mm"),
+            "updated_by": st.column_config.TextColumn("Updated by"),
+        })
+    state = st.session_state.get(key, {})
+    pending = any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
+    save = st.button("Save changes to the tracker", key=f"insp_save_{theme.key}",
+                     disabled=not pending, icon=":material/save:")
+    if save and _guarded(theme.key, lambda: _save_editor(theme.key, frame, state)):
+        _bump("editor_" + theme.key)
+        st.rerun()
+    st.caption("Edit cells, add a row at the foot of the table or select rows to delete them, "
+               "then save. Every change is kept in the history below.")
+    add_form(theme)
+    changes = history[history.theme == theme.key]
+    if not changes.empty:
+        st.markdown("**Change history**")
+        st.dataframe(changes[["item_id", "change", "last_updated", "updated_by", "item", "owner",
+                              "status", "due_date", "link_or_note"]],
+                     hide_index=True, width="stretch", key=f"insp_hist_{theme.key}",
+                     column_config={
+                         "item_id": "Item", "change": "Change",
+                         "last_updated": st.column_config.DatetimeColumn(
+                             "When", format="DD/MM/YYYY HH:mm"),
+                         "updated_by": "By", "item": "Item text", "owner": "Owner",
+                         "status": "Status",
+                         "due_date": st.column_config.DateColumn("Due", format="DD/MM/YYYY"),
+                         "link_or_note": "Link or note"})
+
+
+def add_form(theme: inspection.Theme) -> None:
+    v = f"{theme.key}_{_version('add_' + theme.key)}"  # a new version starts with empty fields
+    with st.form(f"insp_add_{v}", border=True):
+        st.markdown("**Add an evidence item**")
+        item = st.text_input("Item", max_chars=inspection.MAX_ITEM, key=f"insp_item_{v}",
+                             placeholder="e.g. Health commissioning template 2025-26")
+        left, middle, right = st.columns(3)
+        owner = left.text_input("Owner (a role)", max_chars=inspection.MAX_OWNER,
+                                key=f"insp_owner_{v}")
+        status = middle.selectbox("Status", inspection.STATUSES, format_func=STATUS_LABELS.get,
+                                  key=f"insp_status_{v}")
+        due = right.date_input("Due date", value=None, format="DD/MM/YYYY",
+                               key=f"insp_due_{v}")
+        note = st.text_input("Link or note", max_chars=inspection.MAX_TEXT,
+                             key=f"insp_link_{v}")
+        if st.form_submit_button("Add item", icon=":material/add:"):
+            def add() -> None:
+                new = inspection_data.add_item(theme.key, item=item, owner=owner, status=status,
+                                               due_date=due, link_or_note=note,
+                                               updated_by=_who())
+                _flash(theme.key, f"Added evidence item {new}.")
+            if _guarded(theme.key, add):
+                _bump("add_" + theme.key)
+                st.rerun()
+
+
+def notes_section(theme: inspection.Theme, notes: pd.DataFrame) -> None:
+    st.subheader("Self-evaluation", anchor=False)
+    mine = notes[notes.theme == theme.key]
+    if mine.empty:
+        st.caption("No self-evaluation note yet for this theme.")
+    else:
+        current = mine.iloc[0]
+        with st.container(border=True):
+            st.markdown(f"**Current note**, written {current.written_on:%d/%m/%Y} by "
+                        f"{current.author}")
+            st.text(current.note)
+    v = f"{theme.key}_{_version('note_' + theme.key)}"
+    with st.form(f"insp_note_{v}", border=True):
+        st.markdown("**Add a dated note** (notes are kept, never overwritten)")
+        text = st.text_area("Self-evaluation note", key=f"insp_note_text_{v}",
+                            max_chars=inspection.MAX_NOTE, height=120)
+        today = dt.date.today()
+        day = st.date_input("Written on", value=today, max_value=today, format="DD/MM/YYYY",
+                            key=f"insp_note_day_{v}")
+        if st.form_submit_button("Add note", icon=":material/edit_note:"):
+            def add() -> None:
+                inspection_data.add_note(theme.key, text, author=_who(), written_on=day)
+                _flash(theme.key, "Self-evaluation note added.")
+            if _guarded(theme.key, add):
+                _bump("note_" + theme.key)
+                st.rerun()
+    earlier = mine.iloc[1:]
+    if not earlier.empty:
+        st.markdown("**Earlier notes**")
+        st.dataframe(earlier[["written_on", "author", "note", "created_at"]], hide_index=True,
+                     width="stretch", key=f"insp_notes_{theme.key}", column_config={
+                         "written_on": st.column_config.DateColumn("Written on",
+                                                                   format="DD/MM/YYYY"),
+                         "author": "Author", "note": st.column_config.TextColumn("Note",
+                                                                                 width="large"),
+                         "created_at": st.column_config.DatetimeColumn(
+                             "Recorded", format="DD/MM/YYYY HH:mm")})
+
+
+def _guarded(theme: str, write: Any) -> bool:
+    """Run a write; say plainly why it failed instead of raising. True if it was saved."""
+    if not _who():
+        st.error("Enter your name or role at the top of the page first: it is recorded with "
+                 "every change.", icon=":material/person:")
+        return False
+    try:
+        write()
+    except inspection.EvidenceError as exc:
+        st.error(f"Not saved. {exc}", icon=":material/error:")
+        return False
+    except DatabaseBusy:
+        st.warning("Not saved: the database is being updated (a load is running). Try again in "
+                   "a moment.", icon=":material/hourglass_top:")
+        return False
+    return True
+
+
+def theme_tab(theme: inspection.Theme, live: pd.DataFrame, tracker: dict[str, pd.DataFrame],
+              view: filters.View) -> None:
+    st.header(theme.title, anchor=theme.key.replace("_", "-"))
+    message = st.session_state.pop(f"insp_flash_{theme.key}", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+    st.markdown(f"{theme.checks} **What health's data show:** {theme.health_evidence}")
+    live_metrics(theme, live, view)
+    tracker_section(theme, tracker["items"], tracker["history"])
+    notes_section(theme, tracker["notes"])
+
+
+def _keep_who() -> None:
+    st.session_state[WHO] = st.session_state[f"{WHO}_w"]
+
+
+def render() -> None:
+    st.title("Inspection readiness")
+    view = filters.sidebar_filters()
+    st.caption(view.describe())
+    outcomes()
+    live = inspection_data.live_metrics(view.filters)
+    tracker = inspection_data.tracker(dt.date.today())
+    summary(tracker, live)
+    evidence_pack(view)
+    st.header("Themes", anchor="themes")
+    st.session_state[f"{WHO}_w"] = st.session_state.get(WHO, "")
+    st.text_input("Your name or role (recorded with each change and note)", key=f"{WHO}_w",
+                  on_change=_keep_who, max_chars=inspection.MAX_OWNER,
+                  help="A role such as 'DCO' is enough. Never a child's name.")
+    st.warning(NO_CHILD, icon=":material/privacy_tip:")
+    themes = list(inspection.THEMES.values())
+    for tab, theme in zip(st.tabs([f"{i}. {t.short}" for i, t in enumerate(themes, start=1)]),
+                          themes, strict=True):
+        with tab:
+            theme_tab(theme, live, tracker, view)
+
+
+render()
