@@ -171,6 +171,13 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
+def _held_by_a_writer(exc: Exception) -> bool:
+    """Another process holds the file (a lock), or this process has it open the other way
+    (DuckDB refuses a read-only and a read-write connection to one file in one process)."""
+    message = str(exc).lower()
+    return "lock" in message or "different configuration" in message
+
+
 def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
     """A read-write connection, waiting a while for another writer (or the app) to let go."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -179,8 +186,8 @@ def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyCon
         try:
             con = duckdb.connect(str(path))
             break
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            if not _held_by_a_writer(exc) or time.monotonic() > deadline:
                 raise DatabaseBusy(f"{path}: the database is in use by another process "
                                    f"(a load or the app); try again shortly ({exc})") from exc
             time.sleep(0.2)
@@ -196,8 +203,8 @@ def reader(path: Path, wait_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyCo
         try:
             con = duckdb.connect(str(path), read_only=True)
             break
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            if not _held_by_a_writer(exc) or time.monotonic() > deadline:
                 raise DatabaseBusy(f"{path}: the database is being updated; try again shortly"
                                    ) from exc
             time.sleep(0.2)

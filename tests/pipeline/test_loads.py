@@ -181,3 +181,14 @@ def test_upgrade_brings_an_earlier_database_up_to_date(db):
         assert schema_is_current(con)
         assert con.execute("SELECT advice_id, source FROM health_advice").fetchall() == [("A1", "provider")]
     assert upgrade(db) is False
+
+
+def test_a_reader_waits_while_this_process_is_writing(db):
+    import threading
+
+    from pipelines.db import reader
+
+    writer = connect_writer(db)
+    threading.Timer(0.5, writer.close).start()  # the write ends half a second later
+    with reader(db, wait_seconds=5) as con:
+        assert con.execute("SELECT count(*) FROM loads").fetchone() == (0,)
