@@ -1,4 +1,4 @@
-"""Command line: `python -m pipelines ingest|status|metrics|rejects|loads|benchmarks|board-pack`.
+"""Command line: `python -m pipelines ingest|status|metrics|rejects|loads|rollback|benchmarks|board-pack`.
 
 Exit codes: 0 done (rows may have been rejected), 1 a file could not be loaded, 2 usage.
 """
@@ -71,7 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--load", type=int, help="only this load id")
 
     sub.add_parser("loads", parents=[common], help="history of loads",
-                   description="Every load: file, hash, when, counts.")
+                   description="Every load: file, hash, when, counts, and whether it was rolled back.")
+
+    rb = sub.add_parser("rollback", parents=[common], help="undo a whole load by its id",
+                        description="Undo a load: remove the records it added and restore the "
+                        "earlier versions of those it changed. Refused while a later load has "
+                        "changed the same records (roll that one back first).")
+    rb.add_argument("load_id", type=int, metavar="LOAD_ID", help="the load's id (see: loads)")
 
     b = sub.add_parser("benchmarks", parents=[common], help="DfE figures for England, regions, LAs",
                        description="Import the DfE 'Education, health and care plans' release "
@@ -231,11 +237,28 @@ def loads_frame(db: Path) -> pd.DataFrame:
     with _read(db) as con:
         return con.execute("SELECT load_id, file_name, left(file_hash, 12) AS file_hash, loaded_at, "
                            "as_of, kinds, rows_read, loaded, inserted, updated, unchanged, "
-                           "duplicates, rejected, blank, notes FROM loads ORDER BY load_id").df()
+                           "duplicates, rejected, blank, notes, status FROM loads ORDER BY load_id").df()
 
 
 def cmd_loads(args: argparse.Namespace) -> int:
     _print_table(loads_frame(config.db_path(args.db)))
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from pipelines.rollback import RollbackRefused, rollback
+
+    db = config.db_path(args.db)
+    if not db.exists():
+        print(f"error: no database at {db}", file=sys.stderr)
+        return 1
+    try:
+        result = rollback(db, args.load_id)
+    except RollbackRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"load {result.load_id} ({result.file}) rolled back: {result.removed:,} records removed, "
+          f"{result.restored:,} restored to their earlier version")
     return 0
 
 
@@ -310,7 +333,7 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
 
 COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "metrics": cmd_metrics,
             "rejects": cmd_rejects, "loads": cmd_loads, "benchmarks": cmd_benchmarks,
-            "board-pack": cmd_board_pack}
+            "board-pack": cmd_board_pack, "rollback": cmd_rollback}
 
 
 def main(argv: list[str] | None = None) -> int:

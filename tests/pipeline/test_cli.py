@@ -90,3 +90,14 @@ def test_runs_as_a_module(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["rows"]["ehcp"] == 0
+
+
+def test_rollback_from_the_command_line(db, advice_csv, capsys):
+    main(["ingest", str(advice_csv), "--db", str(db), "--as-of", "2026-03-31"])
+    capsys.readouterr()
+    assert main(["rollback", "1", "--db", str(db)]) == 0
+    assert "load 1 (advice.csv) rolled back: 1 records removed" in capsys.readouterr().out
+    assert main(["rollback", "1", "--db", str(db)]) == 1
+    assert "already rolled back" in capsys.readouterr().err
+    main(["loads", "--db", str(db)])
+    assert "rolled back" in capsys.readouterr().out
