@@ -16,6 +16,20 @@ PAGES = (
      "open cases are at risk?", "DCO and LA partners"),
     ("Tribunals", "How many appeals involve health, and are health recommendations answered "
      "within 5 weeks?", "DCO, commissioners"),
+    ("Annual reviews", "Are reviews held within 12 months, decisions made within 4 weeks of the "
+     "meeting, and does health contribute?", "DCO and LA partners"),
+    ("Schools", "Do schools have, publish and keep up to date a medical conditions policy, and how "
+     "well are mental health leads and support teams in place?", "DCO, school advisers"),
+    ("Waiting times", "How long are children waiting for health services, including the autism "
+     "and ADHD pathways?", "DCO, commissioners"),
+    ("Budgets and complaints", "How many personal health budgets are active, and are complaints "
+     "answered on time?", "DCO, ICB"),
+    ("Benchmarks", "How do our local authorities compare with England, their region and their "
+     "statistical neighbours?", "SEND board"),
+    ("Board pack", "What will the SEND board see this quarter, with process control charts and "
+     "small numbers suppressed?", "SEND board, quarterly"),
+    ("Inspection readiness", "What evidence does health bring to each theme of the area SEND "
+     "inspection, and how ready is it?", "DCO, inspection lead"),
     ("Load data", "What did each file give, which rows were rejected and why, and what has been "
      "loaded?", "Whoever loads the data"),
 )

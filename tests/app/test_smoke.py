@@ -21,10 +21,25 @@ PAGES = {
         "Appeals registered", "Appeals by type and outcome",
         "Health recommendations answered within 5 weeks",
         "Health recommendations and their responses"]),
+    "views/annual_reviews.py": ("Annual reviews", []),
+    "views/schools.py": ("Schools: medical conditions and mental health", []),
+    "views/waiting_times.py": ("Health service waiting times", []),
+    "views/budgets_complaints.py": ("Personal health budgets and complaints", []),
+    "views/benchmarks.py": ("Benchmarks", []),
+    "views/board_pack.py": ("Board pack", []),
+    "views/inspection.py": ("Inspection readiness", []),
     "views/data.py": ("Load data", ["What the database holds", "History of loads"]),
     "views/guide.py": ("User guide", []),
     "views/accessibility.py": ("Accessibility statement", []),
 }
+
+
+def test_every_page_module_is_smoke_tested() -> None:
+    from pathlib import Path
+
+    views = Path(__file__).resolve().parents[2] / "dashboard" / "views"
+    modules = {f"views/{p.name}" for p in views.glob("*.py") if p.name not in ("__init__.py", "overview.py")}
+    assert modules == {p for p in PAGES if p}
 
 
 @pytest.mark.parametrize("page", list(PAGES), ids=lambda p: p or "overview")
