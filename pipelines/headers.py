@@ -47,8 +47,11 @@ def match_header(cells: list[Any], schema: Schema) -> HeaderMatch:
 
 
 def _score(match: HeaderMatch) -> tuple[int, int, int]:
+    """Most like the dataset first (its distinguishing columns, then all its columns); being
+    complete only breaks ties. A provider's log that lacks its reference column must not pass
+    for an EHC export because it also names a case, an LA and a date."""
     signature = sum(c in match.columns for c in match.schema.signature)
-    return (not match.missing, signature, len(match.columns))
+    return (signature, len(match.columns), not match.missing)
 
 
 def find_header(rows: list[list[Any]], kind: str | None = None) -> HeaderMatch | None:

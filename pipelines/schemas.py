@@ -175,6 +175,7 @@ HEALTH_ADVICE = Schema(
         Column("advice_id", "id", True, (
             "Advice ID", "Advice Request ID", "Advice Ref", "Advice Reference", "Referral ID",
             "Referral Ref", "Request Ref", "Health Advice ID", "Advice No", "Request ID",
+            "Ref", "Reference", "Ref No", "Request No", "Referral Number", "Referral No",
         ), description="The request's reference (trimmed, upper case)."),
         Column("case_id", "id", True, (
             "Case ID", "Case Ref", "EHCP Case ID", "LA Case Ref", "LA Case ID", "Child ID",

@@ -32,7 +32,7 @@ SERVICES: dict[str, tuple[str, ...]] = {
         "Community Pediatrics", "Designated Medical Officer", "DMO",
     ),
     "Speech and Language Therapy": (
-        "SALT", "SLT", "Speech & Language Therapy", "Speech and Language",
+        "SALT", "SLT", "S&LT", "S and LT", "Speech & Language Therapy", "Speech and Language",
         "Speech Therapy", "Speech and Language Therapies", "SaLT Service",
     ),
     "Occupational Therapy": ("OT", "Occ Therapy", "Children's OT", "Paediatric OT"),

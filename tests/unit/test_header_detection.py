@@ -60,6 +60,15 @@ def test_missing_required_column_is_reported_not_guessed():
     assert match.missing == ["service"]
 
 
+def test_a_log_lacking_its_reference_is_refused_not_taken_for_another_dataset():
+    # Case, LA and "Date Received" would satisfy the EHC schema, but the header is a provider's log.
+    match = find_header([["Ref No.", "Case Ref", "Borough", "Team", "Date Received", "Date Sent",
+                          "Reason for Delay"]])
+    assert (match.schema.kind, match.missing) == ("health_advice", [])
+    match = find_header([["Case Ref", "Borough", "Team", "Date Received", "Date Sent", "Reason for Delay"]])
+    assert (match.schema.kind, match.missing) == ("health_advice", ["advice_id"])
+
+
 def test_no_header_in_free_text():
     assert find_header([["These notes explain the report"], ["Nothing here is a table"]]) is None
 
