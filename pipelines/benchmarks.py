@@ -24,7 +24,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import config
-from pipelines.db import connect_writer, one, reader
+from pipelines.db import connect_writer, one, reader, transaction
 from pipelines.readers import FileError, decode_text
 
 NATIONAL, REGIONAL, LOCAL = "national", "regional", "local authority"
@@ -507,14 +507,9 @@ def import_release(db: Path, source: Path) -> dict[str, Any]:
     con = connect_writer(db)
     try:
         ensure_benchmark_schema(con)
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             for p in parsed:
                 _replace(con, p, now, source)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     finally:
         con.close()
     return {"source": str(source), "files": [p.summary() for p in parsed]}

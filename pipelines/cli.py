@@ -177,6 +177,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _local_authorities(names: list[str]) -> list[str] | None:
+    """Canonical names for `--la` spellings, once each; None (after saying which) if one is unknown."""
+    las = []
+    for name in names:
+        canonical = config.canonical_la(name)
+        if canonical is None:
+            print(f"error: unknown local authority '{name}'", file=sys.stderr)
+            return None
+        las.append(canonical)
+    return list(dict.fromkeys(las))
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
     date_to = args.date_to or as_of
@@ -184,13 +196,9 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     if date_from > date_to:
         print("error: --from is after --to", file=sys.stderr)
         return 2
-    las = []
-    for name in args.la:
-        canonical = config.canonical_la(name)
-        if canonical is None:
-            print(f"error: unknown local authority '{name}'", file=sys.stderr)
-            return 2
-        las.append(canonical)
+    las = _local_authorities(args.la)
+    if las is None:
+        return 2
     f = metrics.Filters(date_from, date_to, as_of, tuple(las))
     db = config.db_path(args.db)
     with _read(db) as con:
@@ -305,13 +313,9 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
         print(f"error: --as-of {as_of} is before {quarter.label} begins ({quarter.start})",
               file=sys.stderr)
         return 2
-    las = []
-    for name in args.la:
-        canonical = config.canonical_la(name)
-        if canonical is None:
-            print(f"error: unknown local authority '{name}'", file=sys.stderr)
-            return 2
-        las.append(canonical)
+    las = _local_authorities(args.la)
+    if las is None:
+        return 2
     db = config.db_path(args.db)
     if not db.exists():
         print(f"error: no database at {db}: load exports first (python -m pipelines ingest)",
@@ -323,7 +327,7 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
         print(f"error: the database {db} holds no health advice, EHC or tribunal rows",
               file=sys.stderr)
         return 1
-    pack = board_pack.build_board_pack(db, quarter, tuple(dict.fromkeys(las)), as_of)
+    pack = board_pack.build_board_pack(db, quarter, tuple(las), as_of)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     writer(pack, args.out)
     print(f"{args.out}: {pack.title} ({pack.quarter.dates}), as of {as_of:%d/%m/%Y}, "

@@ -118,14 +118,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     stale = _stale(_layouts(con))
     if not stale:
         return
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for schema, table, columns, key, had in stale:
             _rebuild(con, schema, table, columns, key, had)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _ddl() -> list[str]:
@@ -160,15 +155,23 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing in one transaction, so a process killed meanwhile leaves all of
     the schema or none of it."""
     migrate(con)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for statement in _ddl():
             con.execute(statement)
         con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        con.execute("COMMIT")
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All of the block's writes or none of them: committed at its end, rolled back on any error
+    (a killed process leaves nothing half-written, as DuckDB never commits an open transaction)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    con.execute("COMMIT")
 
 
 def _held_by_a_writer(exc: Exception) -> bool:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from pipelines import metrics
 from pipelines.dates import DateError, parse_date
-from pipelines.db import DatabaseBusy, connect_writer, one
+from pipelines.db import DatabaseBusy, connect_writer, one, transaction
 from pipelines.pseudonym import nhs_number_is_valid
 
 # ---- the framework (shared/DOMAIN.md, "Inspection preparation") -------------------------------
@@ -247,14 +247,8 @@ def _transaction(db: Path, work: Callable[[duckdb.DuckDBPyConnection], Any]) -> 
     con = _writer(db)
     try:
         ensure_inspection_schema(con)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            result = work(con)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return result
+        with transaction(con):
+            return work(con)
     finally:
         con.close()
 

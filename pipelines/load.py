@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.db import connect_writer, one, table_columns
+from pipelines.db import connect_writer, one, table_columns, transaction
 from pipelines.headers import find_header
 from pipelines.pseudonym import load_key
 from pipelines.readers import FileError, read_file
@@ -170,13 +170,8 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
         if previous:
             result.status, result.load_id = "unchanged", previous[0]
             return result
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             _write(con, path, digest, as_of, outcomes, result)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     finally:
         con.close()
     return result

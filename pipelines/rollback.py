@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.db import connect_writer, one, table_columns
+from pipelines.db import connect_writer, one, table_columns, transaction
 from pipelines.schemas import SCHEMAS
 
 
@@ -41,8 +41,7 @@ def rollback(db: Path, load_id: int) -> RollbackResult:
             if later is not None:
                 raise RollbackRefused(f"load {later} later changed records that load {load_id} "
                                       f"wrote ({schema.table}); roll back load {later} first")
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             removed = restored = 0
             for schema in SCHEMAS.values():
                 t = schema.table
@@ -58,10 +57,6 @@ def rollback(db: Path, load_id: int) -> RollbackResult:
                 removed += written - restored_here
             con.execute("DELETE FROM rejects WHERE load_id = ?", [load_id])
             con.execute("UPDATE loads SET status = 'rolled back' WHERE load_id = ?", [load_id])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     finally:
         con.close()
     return RollbackResult(load_id, file_name, removed, restored)
