@@ -1,7 +1,8 @@
 """The quarterly SEND board pack: one page per headline metric with its statistical process control
-chart and icons, the overdue and at-risk lists in summary, and an appendix of tables. Built once
-by `build_board_pack` and written by `write_pdf`, `write_pptx` and `write_xlsx`, which the
-/board-pack page and `python -m pipelines board-pack` share.
+chart and icons, the overdue and at-risk lists in summary, a page for each part of the wider remit
+that has data (annual reviews, complaints, waiting times, schools, personal health budgets), and an
+appendix of tables. Built once by `build_board_pack` and written by `write_pdf`, `write_pptx` and
+`write_xlsx`, which the /board-pack page and `python -m pipelines board-pack` share.
 
 DATA PROTECTION: a board pack is published, so every count of 1-4 shows as "<5" and rates built
 on one are withheld (pipelines.suppression). No record-level identifier enters the pack.
@@ -23,19 +24,22 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines import benchmarks, metrics, spc
-from pipelines.board_pack_charts import figure_png, spc_chart
+from pipelines.board_pack_charts import PNG_SIZE, figure_png, spc_chart
 from pipelines.bootstrap import SAMPLES
 from pipelines.config import load_settings
 from pipelines.db import reader
 from pipelines.suppression import (
     WITHHELD,
+    is_small,
     rate_withheld,
     suppress_count,
+    suppress_frame,
     suppress_rate,
     suppress_value,
 )
 
 SERIES_MONTHS = 24  # the monthly series each SPC chart shows, ending with the quarter
+SHORT_CHART = 400  # a chart's height (layout pixels) on a page with a table under it
 CLOSE_DAYS = 28  # an open case with 4 weeks or fewer left of its 20 is "due within 4 weeks"
 OVERDUE_BANDS = ((14, "Up to 2 weeks overdue"), (42, "2 to 6 weeks overdue"),
                  (None, "More than 6 weeks overdue"))
@@ -50,6 +54,11 @@ _FINANCIAL_Q = re.compile(r"^FY\s*(\d{4})\s*[-/]\s*(\d{2})\s*-?\s*Q([1-4])$", re
 
 def _day(day: dt.date) -> str:
     return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
+
+
+def _words(items: list[str]) -> str:
+    """'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 @dataclass(frozen=True)
@@ -129,9 +138,12 @@ def _months_back(day: dt.date, months: int) -> dt.date:
 
 # ---- what the pack reports -------------------------------------------------------------------
 
+WAITING = "waiting_over_18_weeks"  # the one metric page not built on metrics.rates()
+
+
 @dataclass(frozen=True)
 class MetricSpec:
-    metric: str  # a pipelines.metrics rates() metric
+    metric: str  # a pipelines.metrics rates() metric, or WAITING (metrics.waiting_times_trend)
     title: str
     target_key: str
     of_what: str  # "requests due": read as "123 of 150 requests due"
@@ -139,6 +151,12 @@ class MetricSpec:
     england_measure: str | None = None
     with_exceptions: str | None = None  # how the figure including exceptions is named
     improvement: spc.Improvement = "up"
+    dataset: str | None = None  # the table the page needs rows in; None: always in the pack
+    caveat: str = ""  # read with the figure (a note on the page)
+    nothing: str = "no cases"  # a month or quarter with nothing counted
+    no_england: str = "No national figure published"
+    counts: tuple[str, str] = ("Within the time limit", "Counted")  # the appendix's count columns
+    sheet: str = "Monthly series"  # the appendix sheet of its monthly points
 
 
 METRICS: tuple[MetricSpec, ...] = (
@@ -170,7 +188,49 @@ METRICS: tuple[MetricSpec, ...] = (
         "tribunal_health_responses_within_5_weeks_pct", "responses due",
         "Of the Tribunal's health recommendations whose response was due (recommendation + 35 "
         "days) in the period, the share the commissioner answered in writing within 35 days."),
+    # The wider remit (issue #5): each page only when its dataset has rows.
+    MetricSpec(
+        "annual_review_decisions", "Annual review decisions within 4 weeks of the meeting",
+        "annual_review_decisions_within_4_weeks_pct", "decisions due",
+        "Of the annual review meetings whose decision fell due in the period (meeting + 28 days), "
+        "the share where the LA sent its decision (maintain, amend or cease) within 28 days of "
+        "the meeting. A decision still outstanding after its due date counts as late.",
+        england_measure="annual_review_decisions_within_4_weeks_pct", dataset="annual_reviews",
+        caveat="England's figure counts only decisions sent; this one also counts outstanding "
+               "decisions past their due date as late, so it can run lower."),
+    MetricSpec(
+        "complaint_responses", "Complaints responded to by their due date",
+        "complaint_responses_by_due_date_pct", "responses due",
+        "Of the complaints and ombudsman cases whose response fell due in the period, the share "
+        "answered on or before the due date the log records. One still open after its due date "
+        "counts as late; one open and not yet due is not counted.",
+        dataset="complaints",
+        caveat="Complaints without a health aspect are included. A response dated after the "
+               "as-of date counts as not yet sent."),
+    MetricSpec(
+        WAITING, "Children waiting over 18 weeks", "waiting_over_18_weeks_pct", "children waiting",
+        "Of the children waiting for a health service at the end of each month (providers' "
+        "returns summed over services, providers and local authorities), the share waiting over "
+        "18 weeks. Lower is better. The quarter's figure is its latest month with a return. No "
+        "statutory standard covers children's community services; 18 weeks is the NHS's span "
+        "for consultant-led treatment.",
+        improvement="down", dataset="waiting_times", nothing="no return",
+        no_england="No national comparison in this pack",
+        caveat="Returns arrive a month behind; a service without a return for a month drops out "
+               "of that month's total. Area-wide returns (no local authority) drop out when "
+               "local authorities are chosen.",
+        counts=("Waiting over 18 weeks", "Children waiting"), sheet="Waiting by month"),
 )
+
+# The wider remit's datasets, as the pack names them when one has no rows.
+REMIT: dict[str, str] = {
+    "annual_reviews": "annual reviews", "complaints": "complaints",
+    "waiting_times": "waiting times", "schools": "schools audit",
+    "phb": "personal health budgets",
+}
+
+
+WITHHELD_CELL = "withheld"  # a withheld rate in a table's cell (the page's notes say why)
 
 
 @dataclass(frozen=True)
@@ -183,11 +243,37 @@ class Table:
     sheet: str = ""  # its sheet in the xlsx appendix (at most 31 characters)
 
 
+def column_chars(table: Table) -> list[float]:
+    """Each column's width in characters: its longest value on one line, its heading on at most
+    two lines (wrapping between words). The PDF and the slides size columns by it."""
+    out = []
+    for column in table.frame.columns:
+        heading = str(column)
+        longest_word = max((len(w) for w in heading.split()), default=1)
+        longest_value = max((len(str(v)) for v in table.frame[column]), default=1)
+        out.append(max(longest_word, (len(heading) + 1) / 2, longest_value, 5))
+    return out
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure beside a page's headline, as the board sees it (already suppressed)."""
+
+    label: str  # "Reviews held within 12 months"
+    value: str  # "80.4%", "233", WITHHELD or "no cases"
+    made_of: str = ""  # "945 of 1,176 reviews due"
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}: {self.value}" + (f" ({self.made_of})" if self.made_of else "")
+
+
 @dataclass(frozen=True)
 class MetricPage:
     """One metric's page. Every text field is already suppressed; `series` keeps the monthly
     counts as counted (the chart draws only the months a board may see, and the appendix
-    suppresses the rest), so nothing prints it as it stands."""
+    suppresses the rest), so nothing prints it as it stands. `figures` and `tables` are the
+    page's other figures (the wider remit's pages have them)."""
 
     spec: MetricSpec
     title: str  # the finding, in words
@@ -203,6 +289,12 @@ class MetricPage:
     figure: go.Figure
     interpretation: tuple[str, ...]
     notes: tuple[str, ...]
+    figures: tuple[Figure, ...] = ()
+    tables: tuple[Table, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        return self.spec.metric.replace("_", "-")
 
     @property
     def reading(self) -> str:
@@ -212,6 +304,24 @@ class MetricPage:
     @property
     def target_text(self) -> str:
         return "No local target set" if self.target is None else f"Local target {self.target:g}%"
+
+
+@dataclass(frozen=True)
+class TablePage:
+    """A page of figures and tables with no chart: the overdue and at-risk summaries, schools and
+    personal health budgets. Every cell is already suppressed; no record-level identifier."""
+
+    title: str  # the finding, in words
+    anchor: str
+    name: str  # how the cover's contents line names it
+    tables: tuple[Table, ...]
+    figures: tuple[Figure, ...] = ()
+    about: str = ""  # the definition, for "About this page"
+    notes: tuple[str, ...] = ()
+    side_by_side: bool = False  # the tables in columns rather than one under another
+
+
+Page = MetricPage | TablePage
 
 
 @dataclass(frozen=True)
@@ -227,13 +337,39 @@ class BoardPack:
     at_risk_total: str
     open_total: str
     provenance: str  # 'synthetic', 'mixed', 'local' or 'empty'
+    remit: tuple[TablePage, ...] = ()  # schools and personal health budgets, where loaded
+    skipped: tuple[str, ...] = ()  # the wider remit's datasets with no rows (REMIT's words)
     _pngs: list[bytes] = field(default_factory=list, repr=False, compare=False)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> BoardPack:
+        # Immutable once built: a copy (fpdf2 copies its document to try a layout) shares it.
+        return self
 
     def chart_pngs(self) -> list[bytes]:
         """Each metric page's chart as PNG, rendered once for the PDF and the slides alike."""
         if not self._pngs:
             self._pngs.extend(figure_png(page.figure) for page in self.pages)
         return list(self._pngs)
+
+    def document(self) -> tuple[Page, ...]:
+        """Every page after the cover, in order: the statutory metrics, their summaries, then the
+        wider remit (its metric pages, then its tables)."""
+        statutory = tuple(p for p in self.pages if p.spec.dataset is None)
+        remit = tuple(p for p in self.pages if p.spec.dataset is not None)
+        summaries = (TablePage(self.overdue_title, "overdue", "overdue health advice", self.overdue),
+                     TablePage(self.at_risk_title, "at-risk", "open needs assessments", self.at_risk))
+        return (*statutory, *summaries, *remit, *self.remit)
+
+    @property
+    def contents_note(self) -> str:
+        """The pages without a chart, which the cover's headline table does not list."""
+        names = [p.name for p in self.document() if isinstance(p, TablePage)]
+        return "Also in this pack: " + _words(names) + "." if names else ""
+
+    @property
+    def skipped_note(self) -> str:
+        return (f"Not in this pack (no data loaded): {_words(list(self.skipped))}."
+                if self.skipped else "")
 
     @property
     def title(self) -> str:
@@ -323,9 +459,10 @@ def england_figure(measure: str | None, year: int) -> tuple[int, float] | None:
     return int(rows.year.iloc[-1]), float(rows.value.iloc[-1])
 
 
-def _pct_text(pct: float | None, numerator: int, denominator: int) -> str:
+def _pct_text(pct: float | None, numerator: int, denominator: int, nothing: str = "no cases"
+              ) -> str:
     if denominator == 0:
-        return "no cases"
+        return nothing
     return suppress_rate(pct, numerator, denominator)
 
 
@@ -335,10 +472,33 @@ def _made_of(numerator: int, denominator: int, of_what: str) -> str:
     return f"{suppress_count(numerator)} of {suppress_count(denominator)} {of_what}"
 
 
-def monthly_series(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters) -> pd.DataFrame:
+def _share(label: str, numerator: Any, denominator: Any, pct: Any, of_what: str) -> Figure:
+    """A share as a figure (suppressed), with what it is made of."""
+    num, den = int(numerator), int(denominator)
+    return Figure(label, _pct_text(None if pd.isna(pct) else float(pct), num, den),
+                  _made_of(num, den, of_what))
+
+
+def _rate_figure(row: Any, label: str, of_what: str) -> Figure:
+    """A rates() row as a figure."""
+    return _share(label, row.numerator, row.denominator, row.pct, of_what)
+
+
+def monthly_rates(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters) -> pd.DataFrame:
+    """A metric by month as `group` ('2025-04'), numerator, denominator and pct: `metrics.rates`,
+    or for WAITING the children waiting over 18 weeks of `metrics.waiting_times_trend`."""
+    if metric == WAITING:
+        return metrics.waiting_times_trend(con, f, by=None).drop(columns="group").rename(columns={
+            "month": "group", "over_18_weeks": "numerator", "total_reporting_18": "denominator",
+            "over_18_weeks_pct": "pct"})
+    return metrics.rates(con, metric, f, "month")
+
+
+def monthly_series(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters,
+                   nothing: str = "no cases") -> pd.DataFrame:
     """Every month from `date_from` to `date_to` with its rate, and whether a board may see it
-    (`shown`): a month with no cases, or a rate built on a count of 1-4, is left out."""
-    frame = metrics.rates(con, metric, f, "month").set_index("group")
+    (`shown`): a month with nothing counted, or a rate built on a count of 1-4, is left out."""
+    frame = monthly_rates(con, metric, f).set_index("group")
     rows = []
     month = f.date_from.replace(day=1)
     while month <= f.date_to:
@@ -346,7 +506,7 @@ def monthly_series(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filte
         num = int(frame.numerator.get(key, 0))
         den = int(frame.denominator.get(key, 0))
         value = frame.pct.get(key) if den else None
-        note = ("no cases" if den == 0 else "withheld: fewer than 5" if rate_withheld(num, den)
+        note = (nothing if den == 0 else "withheld: fewer than 5" if rate_withheld(num, den)
                 else "")
         rows.append({"month": month, "period": f"{month:%b %Y}", "numerator": num,
                      "denominator": den, "pct": value, "shown": not note, "note": note})
@@ -356,15 +516,16 @@ def monthly_series(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filte
 
 
 def _finding(spec: MetricSpec, value: str, pct: float | None, target: float | None,
-             quarter: Quarter) -> str:
-    if value == "no cases":
-        return f"{spec.title}: no cases in {quarter.label}"
+             when: QuarterFigure) -> str:
+    if value == spec.nothing:
+        return f"{spec.title}: {spec.nothing} {when.at} {when.when}"
     if value == WITHHELD:
-        return f"{spec.title}: figure withheld for {quarter.label} (fewer than 5 cases)"
-    text = f"{spec.title}: {value} in {quarter.label}"
+        return f"{spec.title}: figure withheld for {when.when} (fewer than 5 cases)"
+    text = f"{spec.title}: {value} {when.at} {when.when}"
     if target is not None and pct is not None:
-        text += (f", meeting the {target:g}% target" if pct >= target
-                 else f", below the {target:g}% target")
+        met = pct <= target if spec.improvement == "down" else pct >= target
+        worse = "above" if spec.improvement == "down" else "below"
+        text += f", meeting the {target:g}% target" if met else f", {worse} the {target:g}% target"
     return text
 
 
@@ -386,49 +547,311 @@ def _interpretation(chart: spc.XmR, shown: pd.DataFrame, variation: spc.Icon,
     )
 
 
-def _notes(series: pd.DataFrame) -> tuple[str, ...]:
+def _notes(series: pd.DataFrame, nothing: str = "no cases") -> tuple[str, ...]:
     notes = []
     withheld = series[series.note.str.startswith("withheld")]
-    empty = series[series.note == "no cases"]
+    empty = series[series.note == nothing]
     if not withheld.empty:
         notes.append(f"Left out of the chart and the limits (a count of 1-4): "
                      f"{', '.join(withheld.period)}.")
     if not empty.empty:
-        notes.append(f"No cases: {', '.join(empty.period)}.")
+        notes.append(f"{nothing.capitalize()}: {', '.join(empty.period)}.")
     return tuple(notes)
+
+
+@dataclass(frozen=True)
+class QuarterFigure:
+    """A metric page's headline: the quarter's counts, and how the title places them in time."""
+
+    numerator: int
+    denominator: int
+    pct: float | None
+    when: str  # "2025 Q4", "the end of December 2025"
+    at: str = "in"  # "in 2025 Q4", "at the end of December 2025"
+    incl: tuple[int, int, float | None] | None = None  # including exceptions
+
+
+def quarter_figure(con: duckdb.DuckDBPyConnection, spec: MetricSpec, f: metrics.Filters,
+                   quarter: Quarter) -> QuarterFigure:
+    """The quarter's figure: `metrics.rates` over the quarter, or for WAITING (a snapshot each
+    month) the latest month of the quarter with a return."""
+    if spec.metric == WAITING:
+        trend = monthly_rates(con, spec.metric, f)
+        if trend.empty:
+            return QuarterFigure(0, 0, None, quarter.label)
+        row = trend.iloc[-1]
+        month = dt.date.fromisoformat(f"{row.group}-01")
+        return QuarterFigure(int(row.numerator), int(row.denominator),
+                             None if pd.isna(row.pct) else float(row.pct),
+                             f"the end of {MONTH_NAMES[month.month]} {month.year}", "at")
+    row = metrics.rates(con, spec.metric, f).iloc[0]
+    incl = (int(row.numerator_incl), int(row.denominator_incl),
+            None if pd.isna(row.pct_incl) else float(row.pct_incl))
+    return QuarterFigure(int(row.numerator), int(row.denominator),
+                         None if pd.isna(row.pct) else float(row.pct), quarter.label, incl=incl)
 
 
 def metric_page(con: duckdb.DuckDBPyConnection, spec: MetricSpec, quarter: Quarter,
                 las: tuple[str, ...], as_of: dt.date) -> MetricPage:
     end = min(quarter.end, as_of)
-    row = metrics.rates(con, spec.metric, metrics.Filters(quarter.start, end, as_of, las)).iloc[0]
-    num, den = int(row.numerator), int(row.denominator)
-    pct = None if pd.isna(row.pct) else float(row.pct)
-    value = _pct_text(pct, num, den)
+    f = metrics.Filters(quarter.start, end, as_of, las)
+    headline = quarter_figure(con, spec, f, quarter)
+    num, den, pct = headline.numerator, headline.denominator, headline.pct
+    value = _pct_text(pct, num, den, spec.nothing)
     incl = ""
-    if spec.with_exceptions:
-        n_in, d_in = int(row.numerator_incl), int(row.denominator_incl)
-        incl = (f"{spec.with_exceptions}: {_pct_text(row.pct_incl, n_in, d_in)} "
+    if spec.with_exceptions and headline.incl is not None:
+        n_in, d_in, p_in = headline.incl
+        incl = (f"{spec.with_exceptions}: {_pct_text(p_in, n_in, d_in)} "
                 f"({suppress_count(n_in)} of {suppress_count(d_in)})")
     target = load_settings().targets.get(spec.target_key)
     england = england_figure(spec.england_measure, quarter.year)
     first = _months_back(quarter.start, SERIES_MONTHS - 3)
-    series = monthly_series(con, spec.metric, metrics.Filters(first, end, as_of, las))
+    series = monthly_series(con, spec.metric, metrics.Filters(first, end, as_of, las), spec.nothing)
     shown = series[series.shown].reset_index(drop=True)
     chart = spc.xmr(shown.pct.astype(float).tolist())
     variation = spc.variation(chart, spec.improvement)
     assurance = spc.assurance(chart, target, spec.improvement)
+    figures, tables = REMIT_EXTRAS[spec.dataset](con, f, quarter) if spec.dataset else ((), ())
+    reference = (england[1], f"England {england[0]}: {england[1]:.1f}% (DfE)") if england else None
     figure = spc_chart(shown, chart, f"{spec.title}, by month", target, spec.improvement,
-                       (first, end.replace(day=1)), (quarter.start, end), quarter.label)
+                       (first, end.replace(day=1)), (quarter.start, end), quarter.label, reference,
+                       SHORT_CHART if tables else PNG_SIZE[1])
     return MetricPage(
-        spec=spec, title=_finding(spec, value, pct, target, quarter), value=value,
+        spec=spec, title=_finding(spec, value, pct, target, headline), value=value,
         made_of=_made_of(num, den, spec.of_what), with_exceptions=incl, target=target,
         england=(f"England {england[0]}: {england[1]:.1f}% (DfE, calendar year)" if england
-                 else "No national figure published"),
+                 else spec.no_england),
         series=series, chart=chart, variation=variation, assurance=assurance, figure=figure,
         interpretation=_interpretation(chart, shown, variation, assurance),
-        notes=_notes(series),
+        notes=(*_notes(series, spec.nothing), *((spec.caveat,) if spec.caveat else ())),
+        figures=figures, tables=tables,
     )
+
+
+# ---- the wider remit's other figures ---------------------------------------------------------
+
+Extras = tuple[tuple[Figure, ...], tuple[Table, ...]]
+
+
+def annual_review_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarter
+                         ) -> Extras:
+    """The other annual review rates over the quarter, beside the decisions' chart."""
+    return tuple(_rate_figure(metrics.rates(con, metric, f).iloc[0], label, of_what)
+                 for metric, label, of_what in (
+                     ("annual_reviews_held", "Reviews held within 12 months", "reviews due"),
+                     ("annual_review_amended_plans", "Amended plans within 12 weeks of the meeting",
+                      "amended plans due"),
+                     ("annual_review_health_contribution",
+                      "Health contributed (attended or wrote advice)", "meetings held"))), ()
+
+
+def complaint_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarter
+                     ) -> Extras:
+    """Complaints received in the quarter and open on the as-of date (counts only)."""
+    received = metrics.rates(con, "complaints_received", f).iloc[0]
+    still_open = metrics.open_complaints(con, f)
+    overdue = int((still_open.status == "overdue").sum())
+    return (
+        Figure(f"Received in {quarter.label}", suppress_count(int(received["items"])),
+               f"{suppress_count(int(received.numerator))} with a health aspect"),
+        Figure(f"Open on {_day(f.as_of)}", suppress_count(len(still_open)),
+               f"{suppress_count(overdue)} past their response due date"),
+    ), ()
+
+
+def _weeks_flag(row: Any) -> str:
+    """The autism pathway's worst median wait against NICE's 13 weeks ('n/a' for other services;
+    not '-', which a spreadsheet would take for the start of a formula)."""
+    if pd.isna(row.nice_weeks):
+        return "n/a"
+    if is_small(row.waiting_total) or pd.isna(row.median_weeks_waiting_worst):
+        return WITHHELD_CELL if is_small(row.waiting_total) else "no median returned"
+    verdict = "over" if row.median_over_nice else "within"
+    return f"{verdict} {int(row.nice_weeks)} weeks (median {row.median_weeks_waiting_worst:g} weeks)"
+
+
+def waiting_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarter) -> Extras:
+    """Over 52 weeks and the total at the quarter's latest return, and each service's current
+    position (its latest return on or before the as-of date)."""
+    figures: tuple[Figure, ...] = ()
+    trend = metrics.waiting_times_trend(con, f, by=None)
+    if not trend.empty:
+        row = trend.iloc[-1]
+        month = dt.date.fromisoformat(f"{row.month}-01")
+        figures = (
+            Figure("Waiting over 52 weeks", _pct_text(row.over_52_weeks_pct, int(row.over_52_weeks),
+                                                      int(row.total_reporting_52), "no return"),
+                   _made_of(int(row.over_52_weeks), int(row.total_reporting_52), "children waiting")),
+            Figure("Children waiting", suppress_count(int(row.waiting_total)),
+                   f"end of {MONTH_NAMES[month.month]} {month.year}"),
+        )
+    current = metrics.waiting_times_current(con, f)
+    frame = _cells(pd.DataFrame({
+        "Service": current.service,
+        "Latest return": [f"{dt.date.fromisoformat(m + '-01'):%b %Y}" for m in current.month],
+        "Children waiting": [suppress_count(int(v)) for v in current.waiting_total],
+        "Over 18 weeks": [suppress_rate(p, n, d) for p, n, d in zip(
+            current.over_18_weeks_pct, current.over_18_weeks, current.total_reporting_18, strict=True)],
+        "Over 52 weeks": [suppress_rate(p, n, d) for p, n, d in zip(
+            current.over_52_weeks_pct, current.over_52_weeks, current.total_reporting_52, strict=True)],
+        "Autism: NICE 13 weeks": [_weeks_flag(r) for r in current.itertuples(index=False)],
+    }, columns=["Service", "Latest return", "Children waiting", "Over 18 weeks", "Over 52 weeks",
+                "Autism: NICE 13 weeks"]))
+    table = Table("Waiting lists by service now", frame,
+                  f"Each service's latest monthly return on or before {_day(f.as_of)}, summed over "
+                  "providers and local authorities; shares of the children waiting.",
+                  "Waiting by service")
+    return figures, (table,)
+
+
+def _cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table's withheld rates in a word, so its columns stay narrow."""
+    return frame.map(lambda v: WITHHELD_CELL if v == WITHHELD else v)
+
+
+REMIT_EXTRAS = {"annual_reviews": annual_review_extras, "complaints": complaint_extras,
+                "waiting_times": waiting_extras}
+
+
+def _ordered(frame: pd.DataFrame, las: tuple[str, ...]) -> pd.DataFrame:
+    """Rows by local authority (`group`) in the area's order, then any other."""
+    order = _las_shown(las, frame.rename(columns={"group": "local_authority"}))
+    return frame.set_index("group").reindex([g for g in order if g in set(frame.group)])
+
+
+def schools_page(con: duckdb.DuckDBPyConnection, f: metrics.Filters, las: tuple[str, ...]
+                 ) -> TablePage:
+    """Medical conditions policies and mental health support from each school's latest audit:
+    counts of schools only (the follow-up list of schools is the DCO's, not the board's)."""
+    ref = metrics.SCHOOL_POLICY_REFERENCE
+    overall = metrics.school_policy_position(con, f).iloc[0]
+    schools = int(overall.schools)
+    ihp = metrics.school_ihp_coverage(con, f).iloc[0]
+    health = metrics.school_mental_health(con, f).iloc[0]
+
+    def policy(column: str, label: str, hcsa: str = "") -> Figure:
+        figure = _share(label, overall[column], schools, overall[f"{column}_pct"],
+                        "schools audited")
+        return Figure(figure.label, figure.value, figure.made_of + hcsa)
+
+    figures = (
+        policy("with_policy", "With a medical conditions policy",
+               f"; HCSA {ref['with_policy_pct']:g}%"),
+        policy("published", "Policy published on the school's website"),
+        policy("compliant", "Compliant with the statutory guidance",
+               f"; HCSA {ref['compliant_pct']:g}%"),
+        _share("Pupils with a medical condition who have an IHP", ihp.pupils_with_ihp,
+               ihp.pupils_with_medical_conditions, ihp.ihp_coverage_pct,
+               f"pupils, {suppress_count(int(ihp.schools))} schools"),
+        _share("With a trained senior mental health lead", health.with_smhl, health.smhl_recorded,
+               health.smhl_pct, "schools answering"),
+        _share("Covered by a Mental Health Support Team", health.with_mhst, health.mhst_recorded,
+               health.mhst_pct, "schools answering"),
+    )
+    by_la = metrics.school_policy_position(con, f, by="local_authority")
+    total = metrics.school_policy_position(con, f).assign(group="Total")
+    position = pd.concat([_ordered(by_la, las).reset_index(), total], ignore_index=True)
+    safe = suppress_frame(position, ["schools", "with_policy", "published", "compliant"], {
+        "with_policy_pct": ("with_policy", "schools"), "published_pct": ("published", "schools"),
+        "compliant_pct": ("compliant", "schools")})
+    la_table = _cells(safe)[["group", "schools", "with_policy", "with_policy_pct", "published",
+                             "published_pct", "compliant", "compliant_pct"]].set_axis(
+        ["Local authority", "Schools audited", "With a policy", "With a policy (%)", "Published",
+         "Published (%)", "Compliant", "Compliant (%)"], axis=1)
+    missing = metrics.school_elements_missing(con, f)
+    missing_table = _cells(pd.DataFrame({
+        "Policy element": [label[:1].upper() + label[1:] for label in missing.label],
+        "Schools lacking it": [suppress_count(int(v)) for v in missing.missing],
+        "Of schools with a policy": [suppress_rate(p, n, d) for p, n, d in zip(
+            missing.missing_pct, missing.missing, missing.schools_with_policy, strict=True)],
+    }, columns=["Policy element", "Schools lacking it", "Of schools with a policy"]))
+    if schools == 0:
+        title = f"Schools: no audit on or before {_day(f.as_of)}"
+    elif WITHHELD in (figures[0].value, figures[2].value):
+        title = (f"Schools' medical conditions policies: {suppress_count(schools)} schools audited "
+                 "(figures on fewer than 5 withheld)")
+    else:
+        title = (f"Schools: {figures[2].value} with a compliant medical conditions policy, "
+                 f"{figures[0].value} with any ({suppress_count(schools)} audited)")
+    return TablePage(
+        title, "schools", "schools (medical conditions policies, mental health support)",
+        (Table("Medical conditions policies by local authority", la_table,
+               "Each school's latest audit; shares of the schools audited.", "Schools by LA"),
+         Table("Policy elements most often missing", missing_table,
+               "Schools whose latest audit found a policy lacking the element, or not reviewed "
+               "in the 12 months before the audit.", "Policy elements missing")),
+        figures,
+        "From each school's latest audit on or before the as-of date (the quarter does not "
+        "apply): schools with a medical conditions policy; with it published on their website; "
+        "compliant (every element the statutory guidance asks for, and reviewed in the 12 months "
+        "before the audit); pupils with an individual healthcare plan (IHP) over pupils with a "
+        "medical condition; schools with a trained senior mental health lead and covered by a "
+        "Mental Health Support Team, over the schools whose audit answered. Reference: the "
+        "Health Conditions in Schools Alliance (HCSA) found 47.5% of schools with a policy and "
+        "11.5% with one meeting the government's standard.",
+        ("HCSA's figures are a national survey, not official statistics. Not every pupil with a "
+         "medical condition needs an IHP. England's MHST coverage (44% of pupils, spring 2024) "
+         "is a share of pupils, not of schools. The list of schools to follow up is the DCO's "
+         "(the Schools page), not the board's.",),
+        side_by_side=True,
+    )
+
+
+def phb_page(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarter,
+             las: tuple[str, ...]) -> TablePage:
+    """Personal health budgets active at the quarter's end and started in it (counts only)."""
+    active = metrics.phb_active(con, f).iloc[0]
+    started = metrics.rates(con, "phb_started", f).iloc[0]
+    on = _day(f.as_of)
+    share = _share("Of them through continuing care", active.continuing_care, active.active,
+                   active.continuing_care_pct, "active budgets")
+    figures = (
+        Figure(f"Active on {on}", suppress_count(int(active.active))),
+        share,
+        Figure(f"Started in {quarter.label}", suppress_count(int(started["items"])),
+               f"{suppress_count(int(started.numerator))} through continuing care"),
+    )
+    by_la = metrics.phb_active(con, f, by="local_authority")
+    begun = metrics.rates(con, "phb_started", f, by="local_authority")[["group", "items", "numerator"]]
+    frame = by_la.merge(begun, on="group", how="outer").fillna(
+        {"active": 0, "continuing_care": 0, "items": 0, "numerator": 0})
+    frame = _ordered(frame, las).reset_index()
+    frame = pd.concat([frame, pd.DataFrame([{
+        "group": "Total", "active": int(active.active), "continuing_care": int(active.continuing_care),
+        "continuing_care_pct": active.continuing_care_pct, "items": int(started["items"]),
+        "numerator": int(started.numerator)}])], ignore_index=True)
+    frame = frame.astype({"active": int, "continuing_care": int, "items": int, "numerator": int})
+    safe = suppress_frame(frame, ["active", "continuing_care", "items", "numerator"],
+                          {"continuing_care_pct": ("continuing_care", "active")})
+    table = _cells(safe)[["group", "active", "continuing_care", "continuing_care_pct", "items",
+                          "numerator"]].set_axis(
+        ["Local authority", f"Active on {on}", "Of them continuing care", "Continuing care (%)",
+         f"Started in {quarter.label}", "Started: continuing care"], axis=1)
+    title = f"Personal health budgets: {figures[0].value} active on {on}"
+    if int(active.active) == 0:
+        title = f"Personal health budgets: none active on {on}"
+    elif share.value != WITHHELD:
+        title += f", {share.value} through continuing care"
+    return TablePage(
+        title, "personal-health-budgets", "personal health budgets",
+        (Table("Personal health budgets by local authority", table,
+               f"Active on {on} (started on or before it, not ended before it); started in "
+               f"{quarter.label}.", "PHB by LA"),),
+        figures,
+        "Children's personal health budgets from the register: those active on the as-of date "
+        "(started on or before it and not ended before it), of them those funded through "
+        "children's continuing care, and those started in the quarter. Children eligible for "
+        "continuing care have a right to have a personal health budget (NHS standing rules).",
+        ("Counts, not rates: a small area can move by a handful of budgets. A budget agreed to a "
+         "future end date counts as active until then.",),
+    )
+
+
+def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    try:
+        return bool(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+    except duckdb.CatalogException:  # a database made before the dataset existed
+        return False
 
 
 def _crosstab(frame: pd.DataFrame, rows: str, las: list[str], row_order: Sequence[str] = ()
@@ -542,13 +965,18 @@ def build_board_pack(db: Path, quarter: Quarter | str, las: Sequence[str] = (),
     las = tuple(las)
     f = metrics.Filters(quarter.start, min(quarter.end, as_of), as_of, las)
     with reader(db) as con:
-        pages = tuple(metric_page(con, spec, quarter, las, as_of) for spec in METRICS)
+        loaded = {dataset for dataset in REMIT if _has_rows(con, dataset)}
+        pages = tuple(metric_page(con, spec, quarter, las, as_of) for spec in METRICS
+                      if spec.dataset is None or spec.dataset in loaded)
+        remit = ((schools_page(con, f, las),) if "schools" in loaded else ()) + (
+            (phb_page(con, f, quarter, las),) if "phb" in loaded else ())
         overdue = metrics.overdue_advice(con, f)
         cases = metrics.open_cases_at_risk(con, f)
         origin = provenance(con)
     over, risk, totals = summary_tables(overdue, cases, las, as_of)
     return BoardPack(quarter, as_of, las, load_settings().area_name, pages, over, risk,
-                     totals["overdue"], totals["at_risk"], totals["open"], origin)
+                     totals["overdue"], totals["at_risk"], totals["open"], origin, remit,
+                     tuple(words for dataset, words in REMIT.items() if dataset not in loaded))
 
 
 # ---- the appendix (xlsx) ---------------------------------------------------------------------
@@ -566,6 +994,7 @@ def series_table(page: MetricPage) -> pd.DataFrame:
     chart = page.chart
     shown_index = {month: i for i, month in enumerate(page.series.month[page.series.shown])}
     rows = []
+    met, counted = page.spec.counts
     for r in page.series.itertuples(index=False):
         i = shown_index.get(r.month)
         special = ""
@@ -574,10 +1003,10 @@ def series_table(page: MetricPage) -> pd.DataFrame:
                                 if i in s.points)
         rows.append({
             "Metric": page.spec.title, "Month": r.period,
-            "Within the time limit": suppress_value(r.numerator),
-            "Counted": suppress_value(r.denominator),
+            met: suppress_value(r.numerator),
+            counted: suppress_value(r.denominator),
             "Per cent": (round(float(r.pct), 1) if r.shown else
-                         "no cases" if r.denominator == 0 else WITHHELD),
+                         page.spec.nothing if r.denominator == 0 else WITHHELD),
             "Mean": round(chart.mean, 1) if chart.enough and i is not None else None,
             "Lower process limit": round(chart.lower, 1) if chart.enough and i is not None else None,
             "Upper process limit": round(chart.upper, 1) if chart.enough and i is not None else None,
@@ -592,16 +1021,32 @@ def _numeric(table: Table) -> pd.DataFrame:
                            and v.replace(",", "").isdigit() else v)
 
 
+def figures_table(pack: BoardPack) -> pd.DataFrame:
+    """Every page's other figures (the wider remit's), one row each, as the pages show them."""
+    return pd.DataFrame([{"Page": page.title, "Figure": figure.label, "Value": figure.value,
+                          "Made of": figure.made_of}
+                         for page in pack.document() for figure in page.figures],
+                        columns=["Page", "Figure", "Value", "Made of"])
+
+
 def appendix_tables(pack: BoardPack) -> dict[str, pd.DataFrame]:
     about = pd.DataFrame({"Board pack": [
         pack.title, pack.subtitle, pack.scope, pack.suppression_note, pack.data_note,
         "Quarters are calendar quarters; the NHS financial-year quarter is given beside each.",
         f"SPC: XmR charts over up to {SERIES_MONTHS} months; limits need at least "
         f"{spc.MIN_POINTS} months (NHS England, Making Data Count).",
+        pack.skipped_note,
     ]})
-    sheets = {"About": about, "Headlines": headline_table(pack),
-              "Monthly series": pd.concat([series_table(p) for p in pack.pages], ignore_index=True)}
+    sheets = {"About": about, "Headlines": headline_table(pack)}
+    for sheet in dict.fromkeys(p.spec.sheet for p in pack.pages):  # one per kind of count
+        sheets[sheet] = pd.concat([series_table(p) for p in pack.pages if p.spec.sheet == sheet],
+                                  ignore_index=True)
     for table in (*pack.overdue, *pack.at_risk):
+        sheets[table.sheet or table.title[:31]] = _numeric(table)
+    figures = figures_table(pack)
+    if not figures.empty:
+        sheets["Wider remit figures"] = figures
+    for table in (t for page in (*pack.pages, *pack.remit) for t in page.tables):
         sheets[table.sheet or table.title[:31]] = _numeric(table)
     return sheets
 

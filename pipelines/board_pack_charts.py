@@ -53,11 +53,14 @@ def _line(fig: go.Figure, x: list[dt.date], y: float, name: str, dash: str, colo
 
 def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | None,
               improvement: spc.Improvement, window: tuple[dt.date, dt.date],
-              highlight: tuple[dt.date, dt.date] | None = None, highlight_label: str = ""
+              highlight: tuple[dt.date, dt.date] | None = None, highlight_label: str = "",
+              reference: tuple[float, str] | None = None, height: int = PNG_SIZE[1]
               ) -> go.Figure:
     """An XmR chart of monthly percentages: `shown` has month, pct, numerator, denominator (the
     months a board may see, in order, as `chart` was computed from them); `window` is the first
-    and last month of the series, so months left out show as gaps."""
+    and last month of the series, so months left out show as gaps. `reference` is a figure to
+    compare with (England's), drawn dotted with its label in the legend. `height` is in layout
+    pixels at PNG_SIZE's width (shorter where a page has a table under its chart)."""
     fig = go.Figure()
     months = [pd.Timestamp(m) for m in shown["month"]]
     if highlight is not None:
@@ -77,6 +80,8 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
     if target is not None:
         _line(fig, span, target, f"Target {target:g}%", "dashdot", PALETTE["vermillion"], 2,
               "target")
+    if reference is not None:
+        _line(fig, span, reference[0], reference[1], "dot", PALETTE["green"], 2, "reference")
     custom = [[f"{m:%b %Y}", f"{p:.1f}%", int(n), int(d)] for m, p, n, d in
               zip(months, shown["pct"], shown["numerator"], shown["denominator"], strict=True)]
     fig.add_trace(go.Scatter(
@@ -97,11 +102,14 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
             hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
                            "%{customdata[2]:,} of %{customdata[3]:,}<br>" + name
                            + "<extra></extra>")))
-    values = [float(p) for p in shown["pct"]]
+    # With no month to draw, the whole scale, so a reference line alone does not fill it.
+    values = [float(p) for p in shown["pct"]] or [0.0, 100.0]
     if chart.enough:
         values += [max(chart.lower, 0.0), min(chart.upper, 100.0)]
     if target is not None:
         values.append(target)
+    if reference is not None:
+        values.append(reference[0])
     low, high = (min(values), max(values)) if values else (0.0, 100.0)
     pad = max((high - low) * 0.12, 2.0)
     # Nothing lies above 100%: the axis stops there and points on it are drawn unclipped.
@@ -109,17 +117,21 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
     fig.update_traces(cliponaxis=False, selector={"mode": "markers"})
     fig.update_xaxes(dtick="M3", tickformat="%b<br>%Y", range=[span[0] - pd.Timedelta(days=10),
                                                                 span[1] + pd.Timedelta(days=10)])
-    fig = _layout(fig, title, "Month", "Per cent", height=PNG_SIZE[1])
+    fig = _layout(fig, title, "Month", "Per cent", height=height)
     fig.update_layout(paper_bgcolor="white")
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left",
+    # The legend under the axis title: lower (in plot fractions) on a shorter chart, where the
+    # axis title takes a larger share of the plot's height.
+    below = -0.2 * (PNG_SIZE[1] / height) ** 1.25
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": below, "xanchor": "left",
                               "x": 0}, margin={"b": 10})
     return fig
 
 
-def figure_png(fig: go.Figure, width: int = PNG_SIZE[0], height: int = PNG_SIZE[1],
+def figure_png(fig: go.Figure, width: int = PNG_SIZE[0], height: int | None = None,
                scale: float = 2) -> bytes:
-    """A figure as PNG bytes. The kaleido server starts on first use and stays for the process
-    (repeated exports are then about ten times faster)."""
+    """A figure as PNG bytes, at the figure's own height unless told. The kaleido server starts
+    on first use and stays for the process (repeated exports are then about ten times faster)."""
+    height = height or int(fig.layout.height or PNG_SIZE[1])
     import kaleido
 
     with _RENDER_LOCK, warnings.catch_warnings():

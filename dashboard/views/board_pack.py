@@ -1,6 +1,7 @@
 """Board pack (/board-pack): the quarterly SEND board pack previewed page by page (each metric's
-SPC chart with its icons, the overdue and at-risk summaries), with downloads of the PDF, the
-slides and the xlsx appendix. Everything comes from `pipelines.board_pack`, as the CLI's does.
+SPC chart with its icons, the overdue and at-risk summaries, and the wider remit's pages where
+their data are loaded), with downloads of the PDF, the slides and the xlsx appendix. Everything
+comes from `pipelines.board_pack`, as the CLI's does.
 
 DATA PROTECTION: meant for a board, so counts of 1-4 show as "<5" and rates built on them are
 withheld; no record-level identifier is shown.
@@ -15,7 +16,7 @@ import streamlit as st
 
 from dashboard.components import data_access, filters, tables
 from pipelines import board_pack, spc
-from pipelines.board_pack import BoardPack, MetricPage, Quarter
+from pipelines.board_pack import BoardPack, Figure, MetricPage, Quarter, TablePage
 from pipelines.suppression import WITHHELD
 
 MIME = {
@@ -95,8 +96,25 @@ def icon_html(icon: spc.Icon, heading: str) -> str:
             f'<span style="color:#595959">{html.escape(icon.explanation)}</span></div></div>')
 
 
+def figures_row(figures: tuple[Figure, ...], per_row: int = 3) -> None:
+    """A page's other figures as metric cards, `per_row` to a row."""
+    for first in range(0, len(figures), per_row):
+        for column, figure in zip(st.columns(per_row), figures[first:first + per_row], strict=False):
+            withheld = figure.value == WITHHELD
+            column.metric(figure.label, "Withheld" if withheld else figure.value)
+            if figure.made_of or withheld:
+                column.caption(("Withheld: a small number (a count of 1-4). " if withheld else "")
+                               + figure.made_of)
+
+
+def table_block(table: board_pack.Table) -> None:
+    st.subheader(table.title)
+    st.caption(table.caption)
+    st.dataframe(table.frame, hide_index=True, width="stretch", height="content")
+
+
 def metric_section(pack: BoardPack, page: MetricPage) -> None:
-    st.header(page.title, anchor=page.spec.metric.replace("_", "-"))
+    st.header(page.title, anchor=page.anchor)
     left, right = st.columns([1, 2.4])
     with left:
         withheld = page.value == WITHHELD
@@ -112,19 +130,32 @@ def metric_section(pack: BoardPack, page: MetricPage) -> None:
                         width="stretch", alt=f"Statistical process control chart of "
                         f"{page.spec.title} by month. " + " ".join(page.interpretation))
     st.markdown(page.reading)
+    figures_row(page.figures)
+    for table in page.tables:
+        table_block(table)
     with st.expander("About this metric", icon=":material/info:"):
         st.markdown(page.spec.definition)
         for note in page.notes:
             st.caption(note)
 
 
-def summary_section(title: str, anchor: str, tables_: tuple[board_pack.Table, ...]) -> None:
-    st.header(title, anchor=anchor)
-    for column, table in zip(st.columns(len(tables_)), tables_, strict=True):
-        with column:
-            st.subheader(table.title)
-            st.caption(table.caption)
-            st.dataframe(table.frame, hide_index=True, width="stretch", height="content")
+def table_section(page: TablePage) -> None:
+    """A page without a chart: the overdue and at-risk summaries (tables side by side), or a part
+    of the wider remit (figures, then tables)."""
+    st.header(page.title, anchor=page.anchor)
+    figures_row(page.figures)
+    if page.about:  # the wider remit's tables, one under another (wide enough to read)
+        for table in page.tables:
+            table_block(table)
+    else:
+        for column, table in zip(st.columns(len(page.tables)), page.tables, strict=True):
+            with column:
+                table_block(table)
+    if page.about:
+        with st.expander("About this page", icon=":material/info:"):
+            st.markdown(page.about)
+            for note in page.notes:
+                st.caption(note)
 
 
 def downloads(pack: BoardPack, quarter: Quarter, las: tuple[str, ...], as_of: dt.date) -> None:
@@ -152,15 +183,19 @@ def render() -> None:
     st.header("Headlines")
     # A static table wraps its text, so every column fits the page without scrolling.
     st.table(board_pack.headline_table(pack), hide_index=True, border="horizontal")
+    for note in (pack.contents_note, pack.skipped_note):
+        if note:
+            st.caption(note)
     with st.expander("How to read the charts and icons", icon=":material/help:"):
         for text in board_pack.HOW_TO_READ:
             st.markdown(text)
         st.markdown("".join(icon_html(icon, icon.letter) for icon in board_pack.ICON_KEY),
                     unsafe_allow_html=True)
-    for page in pack.pages:
-        metric_section(pack, page)
-    summary_section(pack.overdue_title, "overdue", pack.overdue)
-    summary_section(pack.at_risk_title, "at-risk", pack.at_risk)
+    for page in pack.document():
+        if isinstance(page, MetricPage):
+            metric_section(pack, page)
+        else:
+            table_section(page)
 
 
 render()

@@ -1,6 +1,9 @@
 """The quarterly board pack end to end: quarters, a tiny database whose counts are 1-4 where a board
 must not see them, the CLI writing the PDF, PPTX and xlsx, and the files opened again to check
-their pages, titles and that no count from 1 to 4 escaped suppression."""
+their pages, titles and that no count from 1 to 4 escaped suppression. The wider remit's pages
+(annual reviews, complaints, waiting times, schools, personal health budgets): from the bundled
+samples, with the metric functions' figures, and from a tiny database where every count is
+small; a database without those datasets keeps the pack as it was."""
 
 from __future__ import annotations
 
@@ -15,11 +18,12 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from pipelines import board_pack
-from pipelines.board_pack import Quarter, build_board_pack, parse_quarter
+from pipelines import board_pack, bootstrap, metrics
+from pipelines.board_pack import WAITING, MetricPage, Quarter, TablePage, build_board_pack, parse_quarter
 from pipelines.cli import main
-from pipelines.db import connect_writer
+from pipelines.db import connect_writer, reader
 from pipelines.load import ingest_file
+from pipelines.suppression import WITHHELD, suppress_count, suppress_rate
 from tests.conftest import ADVICE_HEADER, AS_OF, EHCP_HEADER, write_csv
 
 QUARTER = "2025Q4"
@@ -33,6 +37,8 @@ TITLES = [
     "Overdue health advice: <5 requests open past their 6-week due date on 31 December 2025",
     "Open needs assessments: <5 of <5 past 20 weeks or due within 4 weeks on 31 December 2025",
 ]
+NOT_LOADED = ("Not in this pack (no data loaded): annual reviews, complaints, waiting times, "
+              "schools audit and personal health budgets.")
 
 
 # ---- quarters --------------------------------------------------------------------------------
@@ -127,12 +133,27 @@ def _chromium() -> str | None:
     return next((b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
 
 
-@pytest.fixture(scope="module")
-def files(tiny_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The pack written by the CLI, once per format (kaleido starts once for the module)."""
+def _need_chromium() -> None:
     if _chromium() is None and not os.environ.get("CI"):
         pytest.skip("Chromium not installed: kaleido needs it to draw the charts "
                     "(apt-get install -y chromium)")
+
+
+def write_all(pack: board_pack.BoardPack, folder: Path) -> dict[str, Path]:
+    """The pack in each format, through the writers the CLI and the page use."""
+    _need_chromium()
+    written = {}
+    for kind, writer in (("pdf", board_pack.write_pdf), ("pptx", board_pack.write_pptx),
+                         ("xlsx", board_pack.write_xlsx)):
+        written[kind] = folder / f"pack.{kind}"
+        writer(pack, written[kind])
+    return written
+
+
+@pytest.fixture(scope="module")
+def files(tiny_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The pack written by the CLI, once per format (kaleido starts once for the module)."""
+    _need_chromium()
     out = tmp_path_factory.mktemp("written")
     written = {}
     for kind in ("pdf", "pptx", "xlsx"):
@@ -145,6 +166,8 @@ def files(tiny_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
 
 def test_the_pack_built_from_the_tiny_database(pack: board_pack.BoardPack) -> None:
     assert [p.title for p in pack.pages] == TITLES[1:5]
+    assert [p.title for p in pack.document()] == TITLES[1:]
+    assert pack.remit == () and pack.skipped_note == NOT_LOADED
     advice, plans, _, responses = pack.pages
     assert (advice.value, advice.made_of) == ("withheld (small number)", "<5 of <5 requests due")
     assert plans.made_of == "19 of 24 new plans (excluding exceptions)"
@@ -199,6 +222,33 @@ def _count_cells(rows: list[list[str]]) -> list[str]:
             if not (c in {"0", "<5"} or (c.replace(",", "").isdigit() and int(c.replace(",", "")) >= 5))]
 
 
+def pdf_texts(path: Path) -> list[str]:
+    """Each page's text, whitespace collapsed; asserts no page shows a count of 1-4."""
+    texts = [" ".join(p.extract_text().split()) for p in PdfReader(path).pages]
+    for text in texts:
+        assert small_counts_in(text) == [], text
+    return texts
+
+
+def slide_texts(path: Path) -> list[str]:
+    """Each slide's words (text boxes, tables and notes); asserts none shows a count of 1-4 and
+    that summary tables hold only shown counts."""
+    out = []
+    for slide in Presentation(str(path)).slides:
+        texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        for shape in slide.shapes:
+            if shape.has_table:
+                rows = [[cell.text for cell in row.cells] for row in shape.table.rows]
+                texts += [" ".join(row) for row in rows]
+                if rows[0][-1] == "Total":
+                    assert _count_cells(rows) == []
+        texts.append(slide.notes_slide.notes_text_frame.text)
+        text = " ".join(" ".join(texts).split())
+        assert small_counts_in(text) == [], text
+        out.append(text)
+    return out
+
+
 def test_the_pdf(files: dict[str, Path]) -> None:
     reader = PdfReader(files["pdf"])
     assert len(reader.pages) == 7
@@ -208,6 +258,7 @@ def test_the_pdf(files: dict[str, Path]) -> None:
     for text, title in zip(texts, TITLES, strict=True):
         assert title in text
     assert "1 October to 31 December 2025 (NHS financial year 2025-26, quarter 3)" in texts[0]
+    assert NOT_LOADED in texts[0]  # no wider remit data: no page for it, a line on the cover
     assert "<5 of <5 requests due" in texts[1]
     assert all(len(p.images) == 1 for p in reader.pages[1:5])  # one chart per metric page
     for text in texts:
@@ -289,3 +340,308 @@ def test_one_local_authority_and_an_as_of_date(tiny_db: Path, tmp_path: Path, ca
     about = [row[0] for row in openpyxl.load_workbook(out)["About"].values]
     assert "Northshire Integrated Care Board (synthetic sample) · Riverside · figures as of " \
            "30 November 2025" in about
+
+
+# ---- the wider remit: the bundled samples ----------------------------------------------------
+
+SAMPLE_QUARTER = Quarter(2026, 3)  # the samples run to November 2026
+REMIT_TITLES = (  # how each wider-remit page's title begins, in the pack's order
+    "Annual review decisions within 4 weeks of the meeting: ",
+    "Complaints responded to by their due date: ",
+    "Children waiting over 18 weeks: ",
+    "Schools: ",
+    "Personal health budgets: ",
+)
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = bootstrap.SAMPLES
+    if not (folder / "MANIFEST.json").exists():
+        from pipelines.samples import generate
+
+        folder = tmp_path_factory.mktemp("samples")
+        generate(folder)
+    db = tmp_path_factory.mktemp("sample-pack") / "sample.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SEND_PSEUDONYM_KEY", "board-pack-test-key")
+        assert all(r.status == "loaded" for r in bootstrap.build_sample_database(db, folder))
+    return db
+
+
+@pytest.fixture(scope="module")
+def sample_pack(sample_db: Path) -> board_pack.BoardPack:
+    return build_board_pack(sample_db, SAMPLE_QUARTER)
+
+
+@pytest.fixture(scope="module")
+def sample_files(sample_pack: board_pack.BoardPack,
+                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return write_all(sample_pack, tmp_path_factory.mktemp("sample-written"))
+
+
+def test_the_sample_pack_has_a_page_for_each_part_of_the_wider_remit(
+        sample_pack: board_pack.BoardPack) -> None:
+    document = sample_pack.document()
+    assert [type(p) for p in document] == [MetricPage] * 4 + [TablePage] * 2 + [MetricPage] * 3 \
+        + [TablePage] * 2
+    for page, start in zip(document[6:], REMIT_TITLES, strict=True):
+        assert page.title.startswith(start), page.title
+    assert sample_pack.skipped == () and sample_pack.skipped_note == ""
+    assert [p.spec.dataset for p in sample_pack.pages] == [None] * 4 + [
+        "annual_reviews", "complaints", "waiting_times"]
+
+
+def test_the_sample_pack_shows_what_the_metric_functions_say(
+        sample_pack: board_pack.BoardPack, sample_db: Path) -> None:
+    q = SAMPLE_QUARTER
+    f = metrics.Filters(q.start, q.end, q.end)
+    pages = {p.spec.metric: p for p in sample_pack.pages}
+    remit = {p.anchor: p for p in sample_pack.remit}
+
+    def rate(row: object) -> str:
+        return suppress_rate(row.pct, row.numerator, row.denominator)
+
+    def made_of(num: int, den: int, of_what: str) -> str:
+        return f"{suppress_count(num)} of {suppress_count(den)} {of_what}"
+
+    with reader(sample_db) as con:
+        for metric, of_what in (("annual_review_decisions", "decisions due"),
+                                ("complaint_responses", "responses due")):
+            row = metrics.rates(con, metric, f).iloc[0]
+            page = pages[metric]
+            assert (page.value, page.made_of) == (rate(row), made_of(
+                row.numerator, row.denominator, of_what))
+            assert page.title == f"{page.spec.title}: {rate(row)} in 2026 Q3"  # no local target
+            monthly = metrics.rates(con, metric, metrics.Filters(dt.date(2024, 10, 1), q.end,
+                                                                 q.end), "month")
+            shown = page.series[page.series.shown]  # months of 1-4 left out
+            assert shown.pct.tolist() == [p for p, n, d in zip(
+                monthly.pct, monthly.numerator, monthly.denominator, strict=True)
+                if d >= 5 and not 1 <= n <= 4]
+        assert pages["annual_review_decisions"].england == "England 2024: 44.4% (DfE, calendar year)"
+        assert pages["annual_review_decisions"].target is None
+        others = {fig.label: fig.value for fig in pages["annual_review_decisions"].figures}
+        for metric, label in (
+                ("annual_reviews_held", "Reviews held within 12 months"),
+                ("annual_review_amended_plans", "Amended plans within 12 weeks of the meeting"),
+                ("annual_review_health_contribution",
+                 "Health contributed (attended or wrote advice)")):
+            assert others[label] == rate(metrics.rates(con, metric, f).iloc[0])
+
+        received = metrics.rates(con, "complaints_received", f).iloc[0]
+        still_open = metrics.open_complaints(con, f)
+        assert [(fig.value, fig.made_of) for fig in pages["complaint_responses"].figures] == [
+            (suppress_count(received["items"]), f"{suppress_count(received.numerator)} with a "
+                                                "health aspect"),
+            (suppress_count(len(still_open)), f"{suppress_count((still_open.status == 'overdue').sum())}"
+                                              " past their response due date")]
+
+        waiting = pages[WAITING]
+        latest = metrics.waiting_times_trend(con, f, by=None).iloc[-1]
+        assert latest.month == "2026-09" and waiting.spec.improvement == "down"
+        assert waiting.value == suppress_rate(latest.over_18_weeks_pct, latest.over_18_weeks,
+                                              latest.total_reporting_18)
+        assert waiting.title == f"Children waiting over 18 weeks: {waiting.value} at the end of " \
+                                "September 2026"
+        assert waiting.made_of == made_of(latest.over_18_weeks, latest.total_reporting_18,
+                                          "children waiting")
+        assert waiting.chart.enough and len(waiting.chart.values) == 24
+        now = metrics.waiting_times_current(con, f)
+        table = waiting.tables[0].frame
+        assert table.Service.tolist() == now.service.tolist()
+        assert table["Children waiting"].tolist() == [suppress_count(v) for v in now.waiting_total]
+        assert table["Over 18 weeks"].tolist() == [suppress_rate(p, n, d) for p, n, d in zip(
+            now.over_18_weeks_pct, now.over_18_weeks, now.total_reporting_18, strict=True)]
+        autism = now[now.service == "Autism Assessment"].iloc[0]
+        assert bool(autism.median_over_nice)
+        assert table.set_index("Service").loc["Autism Assessment", "Autism: NICE 13 weeks"] == \
+            f"over 13 weeks (median {autism.median_weeks_waiting_worst:g} weeks)"
+
+        position = metrics.school_policy_position(con, f).iloc[0]
+        schools = remit["schools"]
+        shown = {fig.label: fig for fig in schools.figures}
+        assert shown["Compliant with the statutory guidance"].value == suppress_rate(
+            position.compliant_pct, position.compliant, position.schools)
+        assert shown["With a medical conditions policy"].made_of == made_of(
+            position.with_policy, position.schools, "schools audited") + "; HCSA 47.5%"
+        ihp = metrics.school_ihp_coverage(con, f).iloc[0]
+        assert shown["Pupils with a medical condition who have an IHP"].value == suppress_rate(
+            ihp.ihp_coverage_pct, ihp.pupils_with_ihp, ihp.pupils_with_medical_conditions)
+        health = metrics.school_mental_health(con, f).iloc[0]
+        assert shown["Covered by a Mental Health Support Team"].value == suppress_rate(
+            health.mhst_pct, health.with_mhst, health.mhst_recorded)
+        by_la = metrics.school_policy_position(con, f, by="local_authority").set_index("group")
+        las = schools.tables[0].frame.set_index("Local authority")
+        assert list(las.index) == ["Northshire", "Riverside", "Eastmoor", "Total"]
+        for la in by_la.index:
+            assert las.loc[la, "Compliant"] == suppress_count(by_la.loc[la, "compliant"])
+        missing = metrics.school_elements_missing(con, f)
+        assert schools.tables[1].frame["Schools lacking it"].tolist() == [
+            suppress_count(v) for v in missing.missing]
+        # The follow-up list is the DCO's: no school is named in the board's pack.
+        listed = metrics.school_follow_up(con, f)
+        assert not any(name in str(cell) for name in listed.school_name
+                       for t in schools.tables for cell in t.frame.to_numpy().ravel())
+
+        active = metrics.phb_active(con, f).iloc[0]
+        started = metrics.rates(con, "phb_started", f).iloc[0]
+        budgets = remit["personal-health-budgets"]
+        assert [fig.value for fig in budgets.figures] == [
+            suppress_count(active.active), suppress_rate(active.continuing_care_pct,
+                                                         active.continuing_care, active.active),
+            suppress_count(started["items"])]
+        total = budgets.tables[0].frame.iloc[-1].tolist()
+        assert total == ["Total", suppress_count(active.active), suppress_count(active.continuing_care),
+                         suppress_rate(active.continuing_care_pct, active.continuing_care,
+                                       active.active),
+                         suppress_count(started["items"]), suppress_count(started.numerator)]
+        assert "<5" in budgets.tables[0].frame.to_numpy()  # Riverside started fewer than 5
+
+
+def test_the_sample_pack_files(sample_pack: board_pack.BoardPack,
+                               sample_files: dict[str, Path]) -> None:
+    titles = [sample_pack.title, *[p.title for p in sample_pack.document()]]
+    reader_ = PdfReader(sample_files["pdf"])
+    assert len(reader_.pages) == 12 and [item.title for item in reader_.outline] == titles
+    texts = pdf_texts(sample_files["pdf"])
+    slides = slide_texts(sample_files["pptx"])
+    assert [s.shapes.title.text for s in Presentation(str(sample_files["pptx"])).slides] == titles
+    assert "Also in this pack: overdue health advice, open needs assessments, schools" in texts[0]
+    for page, text, slide in zip(sample_pack.document(), texts[1:], slides[1:], strict=True):
+        assert page.title in text
+        for figure in page.figures:  # every figure, as the pack holds it, on the page and slide
+            assert figure.value in text and figure.made_of in text, figure
+            assert figure.value in slide and figure.made_of in slide, figure
+        for table in page.tables:
+            assert table.title in text and table.title in slide
+            for row in table.frame.itertuples(index=False):
+                assert " ".join(map(str, row)) in slide
+    # One chart per metric page; none on the pages of tables.
+    pictures = [len(p.images) for p in reader_.pages[1:]]
+    assert pictures == [1 if isinstance(p, MetricPage) else 0 for p in sample_pack.document()]
+
+    book = openpyxl.load_workbook(sample_files["xlsx"])
+    assert book.sheetnames == [
+        "About", "Headlines", "Monthly series", "Waiting by month", "Overdue by service",
+        "Overdue by time overdue", "At risk by stage", "Open cases by time left",
+        "Wider remit figures", "Waiting by service", "Schools by LA", "Policy elements missing",
+        "PHB by LA"]
+    headlines = [row[0] for row in book["Headlines"].values]
+    assert headlines[5:] == ["Annual review decisions within 4 weeks of the meeting",
+                             "Complaints responded to by their due date",
+                             "Children waiting over 18 weeks"]
+    waiting = list(book["Waiting by month"].values)
+    assert waiting[0][2:4] == ("Waiting over 18 weeks", "Children waiting") and len(waiting) == 25
+    for name in book.sheetnames[1:]:
+        values = [v for row in list(book[name].values)[1:] for v in row]
+        assert not [v for v in values if isinstance(v, int) and 1 <= v <= 4], name
+
+
+# ---- the wider remit: a tiny database where every count is small -----------------------------
+
+NCH = "Northshire Community Health NHS Trust"
+ELEMENTS = ["Named Lead", "Staff Training", "IHP Process", "Medicines", "School Trips",
+            "Emergency Procedures", "Complaints", "Unacceptable Practice"]
+
+
+def tiny_remit_exports(folder: Path) -> list[Path]:
+    """Riverside's three annual reviews, three complaints, three schools and two budgets, and a
+    waiting list of 48 children, all in 2025 Q4: every count a board sees is 1-4 but the waiting
+    list's."""
+    yes = ["Y"] * 8
+    return [
+        write_csv(folder / "reviews.csv", [
+            ["Case ID", "LA", "Review Due Date", "Meeting Date", "Health Invited", "Health Attended",
+             "Health Advice Submitted", "Decision Date", "Decision", "Amended Plan Date"],
+            ["A1", "Riverside", "01/10/2025", "25/09/2025", "Y", "Y", "N", "10/10/2025", "M", ""],
+            ["A2", "Riverside", "20/10/2025", "15/10/2025", "Y", "N", "N", "30/11/2025", "A", ""],
+            ["A3", "Riverside", "01/11/2025", "03/11/2025", "N", "N", "N", "", "", ""]]),
+        write_csv(folder / "complaints.csv", [
+            ["Complaint Ref", "Local Authority", "Date Received", "Health Aspect", "Stage",
+             "Response Due", "Date Responded", "Outcome"],
+            ["K1", "Riverside", "01/10/2025", "Y", "Stage 1", "29/10/2025", "20/10/2025", "Upheld"],
+            ["K2", "Riverside", "15/10/2025", "N", "Stage 1", "12/11/2025", "10/11/2025", "Not upheld"],
+            ["K3", "Riverside", "20/11/2025", "Y", "Stage 2", "18/12/2025", "", ""]]),
+        write_csv(folder / "waits.csv", [
+            ["Month", "Provider", "Local Authority", "Service", "Total Waiting", "Over 18 Weeks",
+             "Over 52 Weeks", "Median Wait (Weeks)", "Referrals Received"],
+            ["Oct 2025", NCH, "Northshire", "Autism assessment", "40", "12", "3", "20", "5"],
+            ["Nov 2025", NCH, "Northshire", "Autism assessment", "42", "13", "3", "21", "4"],
+            ["Dec 2025", NCH, "Northshire", "Autism assessment", "45", "15", "4", "22", "6"],
+            ["Dec 2025", NCH, "Northshire", "SALT", "3", "2", "0", "8", "1"]]),
+        write_csv(folder / "schools.csv", [
+            ["URN", "School Name", "LA", "Phase", "Audit Date", "Policy in Place", "Policy Published",
+             "Policy Reviewed Date", *ELEMENTS, "Pupils with Medical Conditions", "Pupils with IHP",
+             "SMHL", "MHST", "Wellbeing Score"],
+            ["200001", "Elm Primary", "Riverside", "Primary", "01/10/2025", "Y", "Y", "01/09/2025",
+             *yes, "12", "3", "Y", "Y", "3"],
+            ["200002", "Fir High", "Riverside", "Secondary", "05/11/2025", "Y", "N", "01/01/2024",
+             *yes, "30", "10", "N", "N", "2"],
+            ["200003", "Gorse School", "Riverside", "Special School", "10/12/2025", "N", "", "",
+             *[""] * 8, "", "", "", "", ""]]),
+        write_csv(folder / "phb.csv", [
+            ["PHB Ref", "Local Authority", "Start Date", "End Date", "Continuing Care", "Amount Band"],
+            ["P1", "Riverside", "01/06/2025", "", "Y", "Under £5,000"],
+            ["P2", "Riverside", "15/11/2025", "", "N", "Under £5,000"]]),
+    ]
+
+
+@pytest.fixture(scope="module")
+def remit_pack(tmp_path_factory: pytest.TempPathFactory) -> board_pack.BoardPack:
+    folder = tmp_path_factory.mktemp("remit")
+    db = folder / "remit.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SEND_PSEUDONYM_KEY", "board-pack-test-key")
+        for path in [*tiny_exports(folder), *tiny_remit_exports(folder)]:
+            result = ingest_file(db, path, as_of=AS_OF)
+            assert result.status == "loaded" and result.rejected == 0, result.summary()
+    return build_board_pack(db, QUARTER)
+
+
+def test_small_numbers_on_the_wider_remit_pages(remit_pack: board_pack.BoardPack) -> None:
+    pack = remit_pack
+    titles = [p.title for p in pack.document()][6:]
+    assert titles == [
+        "Annual review decisions within 4 weeks of the meeting: figure withheld for 2025 Q4 "
+        "(fewer than 5 cases)",
+        "Complaints responded to by their due date: figure withheld for 2025 Q4 (fewer than 5 cases)",
+        "Children waiting over 18 weeks: 35.4% at the end of December 2025",  # 17 of 48
+        "Schools' medical conditions policies: <5 schools audited (figures on fewer than 5 "
+        "withheld)",
+        "Personal health budgets: <5 active on 31 December 2025",
+    ]
+    pages = {p.spec.metric: p for p in pack.pages}
+    annual = pages["annual_review_decisions"]
+    assert annual.made_of == "<5 of <5 decisions due" and not annual.series.shown.any()
+    # Held in time 2 of 3; no amended plan due in the quarter; health at 0 of 2 meetings.
+    assert [f.value for f in annual.figures] == [WITHHELD, "no cases", WITHHELD]
+    assert [(f.value, f.made_of) for f in pages["complaint_responses"].figures] == [
+        ("<5", "<5 with a health aspect"), ("<5", "<5 past their response due date")]
+    waiting = pages[WAITING]
+    assert waiting.made_of == "17 of 48 children waiting"
+    assert not waiting.chart.enough and waiting.reading.startswith("Only 3 months can be shown")
+    assert waiting.figures[0].value == WITHHELD  # over 52 weeks: 4 of 48
+    assert waiting.tables[0].frame.values.tolist() == [
+        ["Autism Assessment", "Dec 2025", "45", "33.3%", "withheld", "over 13 weeks (median 22 weeks)"],
+        ["Speech and Language Therapy", "Dec 2025", "<5", "withheld", "withheld", "n/a"]]
+    schools, budgets = pack.remit
+    assert schools.tables[0].frame.iloc[-1].tolist() == [
+        "Total", "<5", "<5", "withheld", "<5", "withheld", "<5", "withheld"]
+    assert [f.value for f in schools.figures] == [WITHHELD] * 3 + ["31.0%", WITHHELD, WITHHELD]
+    assert schools.figures[3].made_of == "13 of 42 pupils, <5 schools"
+    assert [f.value for f in budgets.figures] == ["<5", WITHHELD, "<5"]
+
+
+def test_no_small_number_escapes_the_wider_remit_files(remit_pack: board_pack.BoardPack,
+                                                        tmp_path: Path) -> None:
+    written = write_all(remit_pack, tmp_path)
+    texts, slides = pdf_texts(written["pdf"]), slide_texts(written["pptx"])  # no 1-4 shown
+    assert len(texts) == len(slides) == 12
+    for name in ("Elm Primary", "Fir High", "Gorse School", "200001"):  # no school named
+        assert not any(name in t for t in texts + slides)
+    book = openpyxl.load_workbook(written["xlsx"])
+    for name in ("Wider remit figures", "Waiting by service", "Schools by LA",
+                 "Policy elements missing", "PHB by LA", "Monthly series", "Waiting by month"):
+        values = [v for row in list(book[name].values)[1:] for v in row]
+        assert not [v for v in values if isinstance(v, int) and 1 <= v <= 4], name
