@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.db import connect_writer, one, table_columns, transaction
+from pipelines.db import connect_writer, one, reader, table_columns, transaction
 from pipelines.headers import find_header
 from pipelines.pseudonym import load_key
 from pipelines.readers import FileError, read_file
@@ -157,6 +157,15 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
     except OSError as exc:
         return FileResult(file=path.name, status="failed",
                           error=f"{path.name}: cannot be opened ({exc.strerror or exc})")
+    # A file already loaded changes nothing: say so before spending time validating it again.
+    if db.exists():
+        with reader(db) as con:
+            tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            earlier = one(con, "SELECT load_id FROM loads WHERE file_hash = ? AND status = 'loaded' "
+                          "ORDER BY load_id LIMIT 1", [digest]) if "loads" in tables else None
+        if earlier:
+            result.status, result.load_id = "unchanged", earlier[0]
+            return result
     try:
         outcomes, result.skipped_sheets = _prepare(path, kind, as_of, load_key(db))
     except FileError as exc:
