@@ -1,12 +1,16 @@
-"""Command line: `python -m pipelines ingest|status|metrics|rejects|loads|rollback|benchmarks|board-pack`.
+"""Command line: `python -m pipelines ingest|status|metrics|rejects|loads|rollback|benchmarks|
+board-pack|users|audit`.
 
 Exit codes: 0 done (rows may have been rejected), 1 a file could not be loaded, 2 usage.
+Whatever loads, exports, rolls back or changes users is written to the audit log
+(`pipelines.audit`) under the name of the account that ran the command.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -14,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipelines import benchmarks, config, metrics
+from pipelines import access, audit, benchmarks, config, metrics
 from pipelines.db import DatabaseBusy, connect_writer, one, reader
 from pipelines.exports import write_table
 from pipelines.load import ingest_file
@@ -111,7 +115,46 @@ def _parser() -> argparse.ArgumentParser:
                       "today if the quarter has not ended)")
     pack.add_argument("--la", action="append", default=[], metavar="NAME",
                       help="a local authority to include (repeatable; default: all)")
+    _users_parser(sub, common)
+    a = sub.add_parser("audit", parents=[common], help="the audit log: who did what, when",
+                       description="Show the audit log (loads, exports, rollbacks, sign-ins, user "
+                       "changes) and check that no entry was changed, removed or reordered.")
+    a.add_argument("--last", type=int, default=50, metavar="N", help="show the last N entries (default 50)")
+    a.add_argument("--verify", action="store_true",
+                   help="check the hash chain; exit 1 if the log was tampered with")
+    a.add_argument("--json", action="store_true", help="print the entries as JSON")
     return p
+
+
+def _users_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    u = sub.add_parser("users", parents=[common], help="who may sign in to the app, and their role",
+                       description="Manage the local users file (salted scrypt hashes, beside the "
+                       "database or at $SEND_USERS_FILE). Roles: board (aggregates, suppressed), "
+                       "dco (record lists, loading files), admin (users, evidence, audit log). "
+                       "Users of an identity provider are added by email with --no-password.")
+    actions = u.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    leaf = argparse.ArgumentParser(add_help=False)
+    leaf.add_argument("--db", default=argparse.SUPPRESS,
+                      help="database file (default: $SEND_DB, else data/send.duckdb)")
+    actions.add_parser("list", parents=[leaf], help="list users and roles")
+    add = actions.add_parser("add", parents=[leaf], help="add a user",
+                             description="Add a user. The password is asked for twice (not echoed) "
+                             "unless --password-stdin or --no-password is given.")
+    add.add_argument("username", metavar="NAME",
+                     help="user name, or the email the identity provider signs in")
+    add.add_argument("--role", required=True, choices=access.ROLES)
+    how = add.add_mutually_exclusive_group()
+    how.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    how.add_argument("--no-password", action="store_true",
+                     help="signs in through the identity provider only (NAME is their email)")
+    role = actions.add_parser("set-role", parents=[leaf], help="change a user's role")
+    role.add_argument("username", metavar="NAME")
+    role.add_argument("role", choices=access.ROLES, metavar="ROLE", help=" | ".join(access.ROLES))
+    pw = actions.add_parser("password", parents=[leaf], help="set a new password")
+    pw.add_argument("username", metavar="NAME")
+    pw.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    rm = actions.add_parser("remove", parents=[leaf], help="remove a user")
+    rm.add_argument("username", metavar="NAME")
 
 
 def _print_table(frame: pd.DataFrame) -> None:
@@ -132,6 +175,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         results.append(result)
+        audit.record_load(db, audit.command_line_actor(), result)
         if result.status == "failed":
             failed += 1
             print(f"error: {result.error}", file=sys.stderr)
@@ -234,6 +278,8 @@ def cmd_rejects(args: argparse.Namespace) -> int:
     frame = rejects_frame(config.db_path(args.db), args.load)
     if args.out:
         write_table(frame, args.out, sheet="Rejected rows")
+        audit.record(config.db_path(args.db), audit.command_line_actor(), "export",
+                     what="rejected rows", file=str(args.out), rows=len(frame), load_id=args.load)
         print(f"{len(frame):,} rejects written to {args.out}")
     else:
         with pd.option_context("display.max_colwidth", 80, "display.width", 200):
@@ -265,6 +311,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     except RollbackRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    audit.record(db, audit.command_line_actor(), "rollback", load_id=result.load_id,
+                 file=result.file, removed=result.removed, restored=result.restored)
     print(f"load {result.load_id} ({result.file}) rolled back: {result.removed:,} records removed, "
           f"{result.restored:,} restored to their earlier version")
     return 0
@@ -280,6 +328,8 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
             return 1
         for file in result["files"]:
             print(benchmarks.describe_import(file))
+            audit.record(db, audit.command_line_actor(), "load", what="DfE benchmarks",
+                         file=file["file"], dataset=file["dataset"], rows=file["rows"])
             for warning in file["warnings"]:
                 print(f"warning: {warning}", file=sys.stderr)
         return 0
@@ -330,14 +380,82 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
     pack = board_pack.build_board_pack(db, quarter, tuple(las), as_of)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     writer(pack, args.out)
+    audit.record(db, audit.command_line_actor(), "export", what="board pack",
+                 quarter=pack.quarter.label, file=str(args.out), las=list(pack.las))
     print(f"{args.out}: {pack.title} ({pack.quarter.dates}), as of {as_of:%d/%m/%Y}, "
           f"{', '.join(pack.las) if pack.las else 'all local authorities'}")
     return 0
 
 
+def _new_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("Again: ") != first:
+        raise access.AccessError("The two passwords differ.")
+    return first
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    db = config.db_path(args.db)
+    path = access.users_file(db)
+    action = args.users_command
+    actor = audit.command_line_actor()
+    try:
+        if action == "list":
+            users = access.read_users(path).values()
+            _print_table(pd.DataFrame(
+                [{"user": u.username, "role": u.role,
+                  "signs in with": "password" if u.local else "identity provider",
+                  "added": u.created} for u in users]))
+            return 0
+        if action == "add":
+            password = None if args.no_password else _new_password(args)
+            user = access.add_user(path, args.username, args.role, password)
+            audit.record(db, actor, "user added", user=user.username, role=user.role,
+                         signs_in_with="password" if user.local else "identity provider")
+            print(f"{user.username} added as {user.role} ({path})")
+        elif action == "set-role":
+            user = access.set_role(path, args.username, args.role)
+            audit.record(db, actor, "role changed", user=user.username, role=user.role)
+            print(f"{user.username} is now {user.role}")
+        elif action == "password":
+            user = access.set_password(path, args.username, _new_password(args))
+            audit.record(db, actor, "password changed", user=user.username)
+            print(f"password changed for {user.username}")
+        elif action == "remove":
+            user = access.remove_user(path, args.username)
+            audit.record(db, actor, "user removed", user=user.username)
+            print(f"{user.username} removed")
+    except access.AccessError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    db = config.db_path(args.db)
+    if args.verify:
+        problems = audit.verify(db)
+        for problem in problems:
+            print(f"error: {audit.audit_file(db)} {problem}", file=sys.stderr)
+        if not problems:
+            print(f"{audit.audit_file(db)}: {len(audit.entries(db)):,} entries, chain intact")
+        return 1 if problems else 0
+    entries = audit.entries(db)[-args.last:] if args.last > 0 else []
+    if args.json:
+        print(json.dumps(entries, indent=2))
+        return 0
+    _print_table(pd.DataFrame(
+        [{"when (UTC)": e["at"], "who": e["actor"], "action": e["action"],
+          "detail": ", ".join(f"{k}={v}" for k, v in e["detail"].items())} for e in entries]))
+    return 0
+
+
 COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "metrics": cmd_metrics,
             "rejects": cmd_rejects, "loads": cmd_loads, "benchmarks": cmd_benchmarks,
-            "board-pack": cmd_board_pack, "rollback": cmd_rollback}
+            "board-pack": cmd_board_pack, "rollback": cmd_rollback, "users": cmd_users,
+            "audit": cmd_audit}
 
 
 def main(argv: list[str] | None = None) -> int:

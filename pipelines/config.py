@@ -55,6 +55,8 @@ class Settings:
     amber_margin: float
     suppression_threshold: int
     england: tuple[LocalAuthority, ...] = field(default=())
+    always_sign_in: bool = False  # also for the synthetic samples (real data always needs it)
+    upload_max_mb: int = 100
 
     @property
     def area_las(self) -> list[str]:
@@ -99,6 +101,8 @@ def load_settings(path: str | None = None) -> Settings:
         amber_margin=amber,
         suppression_threshold=int(raw.get("suppression", {}).get("threshold", 5)),
         england=_england(),
+        always_sign_in=bool(raw.get("access", {}).get("always_require_sign_in", False)),
+        upload_max_mb=int(raw.get("uploads", {}).get("max_mb", 100)),
     )
 
 

@@ -1,12 +1,15 @@
 """The command line as a user runs it: exit codes, JSON shapes, --db and SEND_DB, help."""
 
+import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
 
+from pipelines import access, audit
 from pipelines.cli import COMMANDS, _parser, main
 from tests.conftest import ADVICE_HEADER, write_csv
 
@@ -101,3 +104,51 @@ def test_rollback_from_the_command_line(db, advice_csv, capsys):
     assert "already rolled back" in capsys.readouterr().err
     main(["loads", "--db", str(db)])
     assert "rolled back" in capsys.readouterr().out
+
+
+def test_every_command_is_in_the_readme():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        assert f"python -m pipelines {name}" in readme, name
+
+
+def test_users_are_managed_from_the_command_line(db, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("SEND_USERS_FILE", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough secret\n"))
+    assert main(["users", "add", "jo", "--role", "admin", "--password-stdin", "--db", str(db)]) == 0
+    assert main(["users", "add", "ana@nhs.net", "--role", "board", "--no-password",
+                 "--db", str(db)]) == 0
+    assert main(["users", "set-role", "ana@nhs.net", "dco", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["users", "list", "--db", str(db)]) == 0
+    listed = capsys.readouterr().out
+    assert listed.split("\n")[1].split()[:2] == ["ana@nhs.net", "dco"] and " jo admin " in listed
+    assert "secret" not in (tmp_path / "users.json").read_text()
+    assert main(["users", "remove", "jo", "--db", str(db)]) == 1
+    assert "no admin" in capsys.readouterr().err
+    assert access.authenticate(tmp_path / "users.json", "jo", "a long enough secret")
+
+
+def test_loads_rollbacks_and_user_changes_are_audited(db, advice_csv, tmp_path, monkeypatch,
+                                                      capsys):
+    monkeypatch.delenv("SEND_AUDIT_LOG", raising=False)
+    main(["ingest", str(advice_csv), "--db", str(db), "--as-of", "2026-03-31"])
+    main(["ingest", str(tmp_path / "missing.csv"), "--db", str(db)])
+    main(["rollback", "1", "--db", str(db)])
+    main(["users", "add", "viewer@nhs.net", "--role", "board", "--no-password", "--db", str(db)])
+    main(["rejects", "--db", str(db), "--out", str(tmp_path / "rejects.xlsx")])
+    entries = audit.entries(db)
+    assert [e["action"] for e in entries] == ["load", "load", "rollback", "user added", "export"]
+    assert all(e["actor"].endswith("(command line)") for e in entries)
+    assert entries[0]["detail"]["file"] == "advice.csv" and entries[0]["detail"]["loaded"] == 1
+    assert entries[1]["detail"]["status"] == "failed" and "missing.csv" in entries[1]["detail"]["error"]
+    capsys.readouterr()
+    assert main(["audit", "--verify", "--db", str(db)]) == 0
+    assert "5 entries, chain intact" in capsys.readouterr().out
+    assert main(["audit", "--db", str(db), "--last", "2"]) == 0
+    shown = capsys.readouterr().out
+    assert "user added" in shown and " rollback " not in shown
+    path = audit.audit_file(db)
+    path.write_text(path.read_text().replace('"removed": 1', '"removed": 0'))
+    assert main(["audit", "--verify", "--db", str(db)]) == 1
+    assert "line 3: its content was changed" in capsys.readouterr().err

@@ -1,0 +1,105 @@
+"""Local users: salted scrypt hashes, roles, the users file's permissions and its rules."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from pipelines import access
+from pipelines.access import AccessError
+
+PASSWORD = "correct horse battery staple"
+
+
+def test_a_password_is_stored_only_as_a_salted_hash() -> None:
+    first, second = access.hash_password(PASSWORD), access.hash_password(PASSWORD)
+    assert first != second  # a fresh salt each time
+    assert PASSWORD not in first and first.startswith("scrypt$16384$8$1$")
+    assert access.verify_password(PASSWORD, first) and access.verify_password(PASSWORD, second)
+    assert not access.verify_password(PASSWORD + "!", first)
+    assert not access.verify_password(PASSWORD, "plain-text")
+    assert not access.verify_password(PASSWORD, "md5$x$y$z$a$b")
+
+
+def test_the_users_file_holds_no_password_and_only_its_owner_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    access.add_user(path, "jo", "dco", PASSWORD)
+    assert PASSWORD not in path.read_text()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [e["username"] for e in json.loads(path.read_text())["users"]] == ["jo"]
+
+
+def test_authenticate(tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    access.add_user(path, "Jo.Bloggs", "board", PASSWORD)
+    assert access.authenticate(path, " jo.bloggs ", PASSWORD).role == "board"
+    assert access.authenticate(path, "jo.bloggs", "wrong " + PASSWORD) is None
+    assert access.authenticate(path, "nobody", PASSWORD) is None
+    # An identity-provider user has no password here, so no password signs them in.
+    access.add_user(path, "ana@nhs.net", "dco")
+    assert access.authenticate(path, "ana@nhs.net", "") is None
+    assert access.role_for_email(path, "ANA@nhs.net") == "dco"
+    assert access.role_for_email(path, "someone@nhs.net") is None
+
+
+@pytest.mark.parametrize(("name", "role", "password", "message"), [
+    ("jo", "superuser", PASSWORD, "Unknown role"),
+    ("j", "dco", PASSWORD, "A user name is"),
+    ("jo bloggs", "dco", PASSWORD, "A user name is"),
+    ("jo", "dco", "short", "at least 12"),
+    ("jo", "dco", "jo's long password", "must not contain the user name"),
+])
+def test_bad_requests_are_refused_and_change_nothing(tmp_path: Path, name: str, role: str,
+                                                     password: str, message: str) -> None:
+    path = tmp_path / "users.json"
+    with pytest.raises(AccessError, match=message):
+        access.add_user(path, name, role, password)
+    assert not path.exists()
+
+
+def test_names_are_unique_and_the_last_admin_stays(tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    access.add_user(path, "root", "admin", PASSWORD)
+    with pytest.raises(AccessError, match="already"):
+        access.add_user(path, "ROOT", "dco", PASSWORD)
+    with pytest.raises(AccessError, match="no admin"):
+        access.set_role(path, "root", "dco")
+    with pytest.raises(AccessError, match="no admin"):
+        access.remove_user(path, "root")
+    access.add_user(path, "second", "admin", PASSWORD)
+    assert access.remove_user(path, "root").username == "root"
+    assert list(access.read_users(path)) == ["second"]
+    with pytest.raises(AccessError, match="no user called"):
+        access.set_password(path, "root", PASSWORD)
+
+
+def test_a_new_password_replaces_the_old(tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    access.add_user(path, "jo", "dco", PASSWORD)
+    access.set_password(path, "jo", "another long password")
+    assert access.authenticate(path, "jo", PASSWORD) is None
+    assert access.authenticate(path, "jo", "another long password") is not None
+
+
+def test_a_damaged_users_file_is_an_error_not_an_open_door(tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    path.write_text("{not json")
+    with pytest.raises(AccessError, match="not a valid users file"):
+        access.authenticate(path, "jo", PASSWORD)
+
+
+def test_roles_are_ordered() -> None:
+    assert access.at_least("admin", "dco") and access.at_least("dco", "board")
+    assert not access.at_least("board", "dco") and not access.at_least("dco", "admin")
+    assert not access.at_least(None, "board") and not access.at_least("guest", "board")
+
+
+@pytest.mark.parametrize(("provenance", "always", "required"), [
+    ("synthetic", False, False), ("empty", False, False), ("local", False, True),
+    ("mixed", False, True), ("synthetic", True, True),
+])
+def test_when_sign_in_is_required(provenance: str, always: bool, required: bool) -> None:
+    assert access.sign_in_required(provenance, always) is required
