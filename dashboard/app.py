@@ -1,5 +1,6 @@
 """Entry point: `streamlit run dashboard/app.py`. Sets up the page, builds the database from the
-synthetic samples on first start, labels sample data as synthetic, and runs the chosen page.
+synthetic samples on first start, asks for sign-in when the database holds real data, offers
+only the pages the viewer's role may see, labels sample data as synthetic, and runs the page.
 The app never keeps a database connection open: every read opens, queries and closes.
 """
 
@@ -15,7 +16,7 @@ import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit.navigation.page import StreamlitPage  # noqa: E402
 
-from dashboard.components import data_access, filters  # noqa: E402
+from dashboard.components import auth, data_access, filters  # noqa: E402
 from pipelines.config import load_settings  # noqa: E402
 from pipelines.db import DatabaseBusy, upgrade  # noqa: E402
 
@@ -47,9 +48,8 @@ def build_if_missing() -> None:
         st.error(f"A sample file could not be loaded: {result.error}")
 
 
-def provenance_banner() -> None:
+def provenance_banner(kind: str) -> None:
     """Say plainly when what is shown is synthetic (every loaded file is a bundled sample)."""
-    kind = data_access.data_provenance()
     if kind == "synthetic":
         st.info("**Synthetic sample data.** Every child, case and date shown is invented: the "
                 "files loaded are the bundled samples listed in data_samples/MANIFEST.json. "
@@ -63,12 +63,30 @@ def provenance_banner() -> None:
                 icon=":material/upload_file:")
 
 
-def navigation() -> StreamlitPage:
+def navigation(viewer: auth.Viewer) -> StreamlitPage:
+    """The pages this viewer's role may open: a page left out cannot be reached by its address."""
     page = st.Page
-    return st.navigation({
+    help_pages = [
+        page(PAGES / "guide.py", title="User guide", url_path="guide", icon=":material/menu_book:"),
+        page(PAGES / "accessibility.py", title="Accessibility", url_path="accessibility",
+             icon=":material/accessibility_new:"),
+    ]
+    sign_in = page(auth.sign_in_page, title="Sign in", url_path="sign-in", icon=":material/login:")
+    if viewer.role is None:
+        first = (page(auth.no_role_page, title="No access", url_path="no-access",
+                      icon=":material/no_accounts:", default=True) if viewer.method == "oidc"
+                 else page(auth.sign_in_page, title="Sign in", url_path="sign-in",
+                           icon=":material/login:", default=True))
+        return st.navigation({"Account": [first], "Help": help_pages[1:]}, expanded=True)
+    overview = page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:",
+                    default=True)
+    board_pack = page(PAGES / "board_pack.py", title="Board pack", url_path="board-pack",
+                      icon=":material/summarize:")
+    if not viewer.sees("dco"):  # board: aggregates with small numbers suppressed, nothing else
+        return st.navigation({"Dashboard": [overview, board_pack], "Help": help_pages}, expanded=True)
+    sections = {
         "Dashboard": [
-            page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:",
-                 default=True),
+            overview,
             page(PAGES / "health_advice.py", title="Health advice", url_path="health-advice",
                  icon=":material/medical_information:"),
             page(PAGES / "ehcp_timeliness.py", title="EHC plan timeliness",
@@ -85,8 +103,7 @@ def navigation() -> StreamlitPage:
                  url_path="budgets-and-complaints", icon=":material/account_balance_wallet:"),
             page(PAGES / "benchmarks.py", title="Benchmarks", url_path="benchmarks",
                  icon=":material/leaderboard:"),
-            page(PAGES / "board_pack.py", title="Board pack", url_path="board-pack",
-                 icon=":material/summarize:"),
+            board_pack,
         ],
         "Inspection": [
             page(PAGES / "inspection.py", title="Inspection readiness", url_path="inspection",
@@ -96,23 +113,27 @@ def navigation() -> StreamlitPage:
             page(PAGES / "data.py", title="Load data", url_path="data",
                  icon=":material/upload_file:"),
         ],
-        "Help": [
-            page(PAGES / "guide.py", title="User guide", url_path="guide",
-                 icon=":material/menu_book:"),
-            page(PAGES / "accessibility.py", title="Accessibility", url_path="accessibility",
-                 icon=":material/accessibility_new:"),
-        ],
-    })
+        "Help": help_pages,
+    }
+    if viewer.can("admin"):
+        sections["Data"].append(page(PAGES / "admin.py", title="Users and audit log",
+                                     url_path="admin", icon=":material/admin_panel_settings:"))
+    if not viewer.signed_in:
+        sections["Account"] = [sign_in]
+    return st.navigation(sections, expanded=True)  # every page in view, none under "View more"
 
 
 st.set_page_config(page_title="SEND Coordination Dashboard", page_icon=":material/diversity_1:",
                    layout="wide", initial_sidebar_state="expanded")
 filters.capture_url()
-current = navigation()
-st.sidebar.caption(load_settings().area_name)
 try:
     build_if_missing()
-    provenance_banner()
+    viewer = auth.current()
+    current = navigation(viewer)
+    st.sidebar.caption(load_settings().area_name)
+    auth.sidebar(viewer)
+    if viewer.role is not None:
+        provenance_banner(data_access.data_provenance())
     current.run()
 except DatabaseBusy:
     st.warning(BUSY, icon=":material/hourglass_top:")

@@ -20,9 +20,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipelines import bootstrap, cli, config, metrics
+from pipelines import audit, bootstrap, cli, config, metrics
 from pipelines.db import DatabaseBusy, connect_writer, reader
 from pipelines.load import FileResult, ingest_file
+from pipelines.uploads import UploadRefused, check_upload
 from pipelines.vocab import SERVICES
 
 BUSY_WAIT_SECONDS = 3.0  # then tell the user the data are being updated
@@ -373,18 +374,24 @@ def rejects(load_ids: list[int]) -> pd.DataFrame:
 
 
 def load_uploads(files: list[tuple[str, bytes]], kind: str | None = None,
-                 as_of: dt.date | None = None) -> list[FileResult]:
+                 as_of: dt.date | None = None, actor: str = "unknown") -> list[FileResult]:
     """Run the same pipeline as the command line on uploaded files, each written to a temporary
-    file that keeps its name (the load log and rejects cite it). Caches are cleared afterwards."""
+    file that keeps its name (the load log and rejects cite it). A file over the size limit or
+    whose content is not xlsx/CSV is refused unread. Each file's fate goes to the audit log under
+    `actor`. Caches are cleared afterwards."""
     results = []
+    limit = config.load_settings().upload_max_mb
     with tempfile.TemporaryDirectory(prefix="send-upload-") as folder:
         for name, content in files:
             path = Path(folder) / (Path(name).name or "upload")
-            path.write_bytes(content)
             try:
-                results.append(ingest_file(db_file(), path, kind=kind, as_of=as_of))
-            except DatabaseBusy as exc:
-                results.append(FileResult(file=path.name, status="failed", error=str(exc)))
+                check_upload(path.name, content, limit)
+                path.write_bytes(content)
+                result = ingest_file(db_file(), path, kind=kind, as_of=as_of)
+            except (DatabaseBusy, UploadRefused) as exc:
+                result = FileResult(file=path.name, status="failed", error=str(exc))
+            results.append(result)
+            audit.record_load(db_file(), actor, result)
     clear_caches()
     return results
 

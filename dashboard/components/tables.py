@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard.components import auth
 from pipelines.exports import csv_bytes, xlsx_bytes
 
 NO_DATA = "No data for this selection"
@@ -26,13 +27,17 @@ def no_data(detail: str = "") -> None:
 
 
 def downloads(table: pd.DataFrame, file_stem: str, key: str, sheet: str = "Data") -> None:
-    """CSV and Excel downloads of a table, side by side."""
+    """CSV and Excel downloads of a table, side by side; each download goes to the audit log."""
+    viewer = auth.current()
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button("Download CSV", data=lambda: csv_bytes(table), file_name=f"{file_stem}.csv",
-                         mime="text/csv", key=f"{key}_csv", on_click="ignore",
-                         icon=":material/download:")
+    left.download_button(
+        "Download CSV", data=auth.audited(lambda: csv_bytes(table), viewer, sheet, f"{file_stem}.csv"),
+        file_name=f"{file_stem}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
+        icon=":material/download:")
     right.download_button(
-        "Download Excel", data=lambda: xlsx_bytes({sheet: table}), file_name=f"{file_stem}.xlsx",
+        "Download Excel", data=auth.audited(lambda: xlsx_bytes({sheet: table}), viewer, sheet,
+                                            f"{file_stem}.xlsx"),
+        file_name=f"{file_stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 

@@ -14,7 +14,7 @@ import html
 
 import streamlit as st
 
-from dashboard.components import data_access, filters, tables
+from dashboard.components import auth, data_access, filters, tables
 from pipelines import board_pack, spc
 from pipelines.board_pack import BoardPack, Figure, MetricPage, Quarter, TablePage
 from pipelines.suppression import WITHHELD
@@ -160,10 +160,13 @@ def table_section(page: TablePage) -> None:
 
 def downloads(pack: BoardPack, quarter: Quarter, las: tuple[str, ...], as_of: dt.date) -> None:
     version = data_access.data_version()
+    viewer = auth.current()
     labels = {"pdf": "Download PDF", "pptx": "Download PowerPoint", "xlsx": "Download xlsx appendix"}
     for column, (kind, label) in zip(st.columns(3), labels.items(), strict=True):
         column.download_button(
-            label, data=lambda kind=kind: _file(kind, quarter, las, as_of, version),
+            label, data=auth.audited(lambda kind=kind: _file(kind, quarter, las, as_of, version),
+                                     viewer, f"board pack {quarter.label} ({kind})",
+                                     f"{pack.file_stem}.{kind}"),
             file_name=f"{pack.file_stem}.{kind}", mime=MIME[kind], key=f"bp_download_{kind}",
             on_click="ignore", icon=":material/download:", width="stretch")
     st.caption("Each file is made when its button is pressed (the PDF and slides take a few "

@@ -11,7 +11,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import data_access, tables
+from dashboard.components import auth, data_access, tables
+from pipelines.config import load_settings
 from pipelines.load import FileResult
 from pipelines.schemas import SCHEMAS
 
@@ -46,11 +47,18 @@ def results_frame(results: list[FileResult]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(RESULT_COLUMNS.values()))
 
 
-def upload_form() -> None:
+def upload_form(viewer: auth.Viewer) -> None:
+    if not viewer.can("dco"):
+        st.info("**Sign in as a DCO or admin to load files.** Loading is recorded in the audit "
+                "log under the name of whoever loads.", icon=":material/lock:")
+        return
+    limit = load_settings().upload_max_mb
     files = st.file_uploader("Export files (Excel .xlsx or .csv)", type=["xlsx", "xlsm", "csv"],
                              accept_multiple_files=True, key="upload_files",
+                             max_upload_size=limit,
                              help="EHC needs assessment requests, health advice logs or Tribunal "
-                                  "trackers. Each file is recognised from its column headings.")
+                                  "trackers. Each file is recognised from its column headings; "
+                                  f"its content must be xlsx or CSV text, at most {limit} MB.")
     left, right = st.columns(2)
     kind = left.selectbox("Dataset", list(KINDS), format_func=KINDS.get, key="upload_kind")
     as_of = right.date_input("Reject dates after", value=dt.date.today(), format="DD/MM/YYYY",
@@ -60,7 +68,7 @@ def upload_form() -> None:
     if st.button("Load files", type="primary", disabled=not files, key="upload_load"):
         with st.spinner(f"Loading {len(files)} file(s)..."):
             results = data_access.load_uploads([(f.name, f.getvalue()) for f in files],
-                                               kind or None, as_of)
+                                               kind or None, as_of, actor=viewer.actor)
         st.session_state["upload_results"] = results
         st.rerun()  # so the banner and every cached figure reflect the new data at once
 
@@ -141,7 +149,7 @@ def render() -> None:
                 "tracker. Each file runs through the same checks as `python -m pipelines "
                 "ingest`: every row is loaded or rejected with a reason, and loading a file twice "
                 "changes nothing. The dashboard pages show the new figures straight away.")
-    upload_form()
+    upload_form(auth.current())
     if st.session_state.get("upload_results"):
         show_results(st.session_state["upload_results"])
     holdings()

@@ -16,14 +16,13 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import data_access, filters, inspection_data
+from dashboard.components import auth, data_access, filters, inspection_data
 from dashboard.components.cards import MIN_TREND, rag
-from pipelines import inspection
+from pipelines import audit, inspection
 from pipelines.config import load_settings
 from pipelines.db import DatabaseBusy
 from pipelines.metrics import SMALL_DENOMINATOR as SMALL
 
-WHO = "insp_who"  # the name or role recorded with each change, kept across pages
 PAGE_NAMES = {"/health-advice": "Health advice", "/ehcp-timeliness": "EHC plan timeliness",
               "/tribunals": "Tribunals", "/annual-reviews": "Annual reviews",
               "/schools": "Schools", "/waiting-times": "Waiting times",
@@ -46,7 +45,13 @@ def _href(link: str) -> str:
 
 
 def _who() -> str:
-    return st.session_state.get(WHO, "").strip()
+    """Who is recorded with a change: the signed-in admin (only admins may change evidence)."""
+    viewer = auth.current()
+    return viewer.name if viewer.can("admin") else ""
+
+
+def _audit(action: str, theme: str, **detail: Any) -> None:
+    audit.record(data_access.db_file(), auth.current().actor, action, theme=theme, **detail)
 
 
 def _flash(theme: str, message: str) -> None:
@@ -136,9 +141,12 @@ def evidence_pack(view: filters.View) -> None:
                "number or date of birth is held. The lists are still personal data, with exact "
                "small numbers: share them only with the inspection team, securely.")
     f = view.filters
+    name = f"health-evidence-pack-{f.date_from:%Y%m%d}-{f.date_to:%Y%m%d}.xlsx"
     st.download_button(
-        "Download the health evidence pack (Excel)", data=lambda: inspection_data.evidence_pack(f),
-        file_name=f"health-evidence-pack-{f.date_from:%Y%m%d}-{f.date_to:%Y%m%d}.xlsx",
+        "Download the health evidence pack (Excel)",
+        data=auth.audited(lambda: inspection_data.evidence_pack(f), auth.current(),
+                          "health evidence pack", name),
+        file_name=name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="insp_pack", on_click="ignore", icon=":material/download:", type="primary")
 
@@ -221,6 +229,7 @@ def _save_editor(theme: str, frame: pd.DataFrame, state: dict[str, Any]) -> None
     result = inspection_data.save_changes(theme, updated_by=_who(), added=added, edited=edited,
                                           deleted=deleted, seen=seen)
     _flash(theme, f"Tracker saved: {result.describe()}.")
+    _audit("evidence changed", theme, change=result.describe())
 
 
 def tracker_section(theme: inspection.Theme, items: pd.DataFrame, history: pd.DataFrame) -> None:
@@ -228,6 +237,40 @@ def tracker_section(theme: inspection.Theme, items: pd.DataFrame, history: pd.Da
     st.caption(NO_CHILD)
     mine = items[items.theme == theme.key]
     frame = _editor_frame(mine)
+    if not _who():
+        tracker_read_only(frame)
+    else:
+        tracker_editor(theme, frame)
+    changes = history[history.theme == theme.key]
+    if not changes.empty:
+        st.markdown("**Change history**")
+        st.dataframe(changes[["item_id", "change", "last_updated", "updated_by", "item", "owner",
+                              "status", "due_date", "link_or_note"]],
+                     hide_index=True, width="stretch", key=f"insp_hist_{theme.key}",
+                     column_config={
+                         "item_id": "Item", "change": "Change",
+                         "last_updated": st.column_config.DatetimeColumn(
+                             "When", format="DD/MM/YYYY HH:mm"),
+                         "updated_by": "By", "item": "Item text", "owner": "Owner",
+                         "status": "Status",
+                         "due_date": st.column_config.DateColumn("Due", format="DD/MM/YYYY"),
+                         "link_or_note": "Link or note"})
+
+
+def tracker_read_only(frame: pd.DataFrame) -> None:
+    if frame.empty:
+        st.caption("No evidence items yet for this theme.")
+    else:
+        st.dataframe(frame[EDITOR_COLUMNS], hide_index=True, width="stretch", column_config={
+            "item": "Item", "owner": "Owner (a role)", "status": "Status",
+            "due_date": st.column_config.DateColumn("Due date", format="DD/MM/YYYY"),
+            "link_or_note": "Link or note",
+            "last_updated": st.column_config.DatetimeColumn("Last updated",
+                                                            format="DD/MM/YYYY HH:mm"),
+            "updated_by": "Updated by"})
+
+
+def tracker_editor(theme: inspection.Theme, frame: pd.DataFrame) -> None:
     key = f"insp_editor_{theme.key}_{_version('editor_' + theme.key)}"
     st.data_editor(
         frame, key=key, hide_index=True, num_rows="dynamic", width="stretch",
@@ -256,20 +299,6 @@ def tracker_section(theme: inspection.Theme, items: pd.DataFrame, history: pd.Da
     st.caption("Edit cells, add a row at the foot of the table or select rows to delete them, "
                "then save. Every change is kept in the history below.")
     add_form(theme)
-    changes = history[history.theme == theme.key]
-    if not changes.empty:
-        st.markdown("**Change history**")
-        st.dataframe(changes[["item_id", "change", "last_updated", "updated_by", "item", "owner",
-                              "status", "due_date", "link_or_note"]],
-                     hide_index=True, width="stretch", key=f"insp_hist_{theme.key}",
-                     column_config={
-                         "item_id": "Item", "change": "Change",
-                         "last_updated": st.column_config.DatetimeColumn(
-                             "When", format="DD/MM/YYYY HH:mm"),
-                         "updated_by": "By", "item": "Item text", "owner": "Owner",
-                         "status": "Status",
-                         "due_date": st.column_config.DateColumn("Due", format="DD/MM/YYYY"),
-                         "link_or_note": "Link or note"})
 
 
 def add_form(theme: inspection.Theme) -> None:
@@ -293,6 +322,7 @@ def add_form(theme: inspection.Theme) -> None:
                                                due_date=due, link_or_note=note,
                                                updated_by=_who())
                 _flash(theme.key, f"Added evidence item {new}.")
+                _audit("evidence item added", theme.key, item_id=new)
             if _guarded(theme.key, add):
                 _bump("add_" + theme.key)
                 st.rerun()
@@ -309,6 +339,8 @@ def notes_section(theme: inspection.Theme, notes: pd.DataFrame) -> None:
             st.markdown(f"**Current note**, written {current.written_on:%d/%m/%Y} by "
                         f"{current.author}")
             st.text(current.note)
+    if not _who():
+        return
     v = f"{theme.key}_{_version('note_' + theme.key)}"
     with st.form(f"insp_note_{v}", border=True):
         st.markdown("**Add a dated note** (notes are kept, never overwritten)")
@@ -321,6 +353,7 @@ def notes_section(theme: inspection.Theme, notes: pd.DataFrame) -> None:
             def add() -> None:
                 inspection_data.add_note(theme.key, text, author=_who(), written_on=day)
                 _flash(theme.key, "Self-evaluation note added.")
+                _audit("self-evaluation note added", theme.key, written_on=str(day))
             if _guarded(theme.key, add):
                 _bump("note_" + theme.key)
                 st.rerun()
@@ -340,8 +373,8 @@ def notes_section(theme: inspection.Theme, notes: pd.DataFrame) -> None:
 def _guarded(theme: str, write: Any) -> bool:
     """Run a write; say plainly why it failed instead of raising. True if it was saved."""
     if not _who():
-        st.error("Enter your name or role at the top of the page first: it is recorded with "
-                 "every change.", icon=":material/person:")
+        st.error("Only a signed-in admin may change the evidence tracker.",
+                 icon=":material/lock:")
         return False
     try:
         write()
@@ -367,10 +400,6 @@ def theme_tab(theme: inspection.Theme, live: pd.DataFrame, tracker: dict[str, pd
     notes_section(theme, tracker["notes"])
 
 
-def _keep_who() -> None:
-    st.session_state[WHO] = st.session_state[f"{WHO}_w"]
-
-
 def render() -> None:
     st.title("Inspection readiness")
     view = filters.sidebar_filters()
@@ -381,11 +410,12 @@ def render() -> None:
     summary(tracker, live)
     evidence_pack(view)
     st.header("Themes", anchor="themes")
-    st.session_state[f"{WHO}_w"] = st.session_state.get(WHO, "")
-    st.text_input("Your name or role (recorded with each change and note)", key=f"{WHO}_w",
-                  on_change=_keep_who, max_chars=inspection.MAX_OWNER,
-                  help="A role such as 'DCO' is enough. Never a child's name.")
-    st.warning(NO_CHILD, icon=":material/privacy_tip:")
+    if _who():
+        st.warning(NO_CHILD, icon=":material/privacy_tip:")
+        st.caption(f"Changes and notes are recorded as made by **{_who()}**.")
+    else:
+        st.info("The tracker and notes are kept by the area's admins: sign in as an admin to "
+                "change them.", icon=":material/lock:")
     themes = list(inspection.THEMES.values())
     for tab, theme in zip(st.tabs([f"{i}. {t.short}" for i, t in enumerate(themes, start=1)]),
                           themes, strict=True):

@@ -13,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 KEY = "app-tests-not-secret"
+USERS = {"board": "bea", "dco": "dan", "admin": "alice"}  # one local user per role
+PASSWORD = "long enough password for the "  # + the role
 # A fixed view over the samples: financial year 2025-26, as of the samples' extract date.
 FY_PARAMS = {"grain": "financial_year", "from": "2025-26", "to": "2025-26"}
 TINY_AS_OF = dt.date(2026, 3, 31)

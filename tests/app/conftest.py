@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 import streamlit as st
-from app_helpers import APP, KEY, TINY_AS_OF, tiny_files
+from app_helpers import APP, KEY, PASSWORD, TINY_AS_OF, USERS, tiny_files
 from streamlit.testing.v1 import AppTest
 
-from pipelines import bootstrap
+from pipelines import access, bootstrap
 from pipelines.load import ingest_file
 from pipelines.metrics import Filters
 
@@ -69,15 +69,31 @@ def fresh_cache() -> Iterator[None]:
     st.cache_data.clear()
 
 
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One local user per role (USERS), passwords PASSWORD + role."""
+    path = tmp_path_factory.mktemp("users") / "users.json"
+    for role, name in USERS.items():
+        access.add_user(path, name, role, PASSWORD + role)
+    return path
+
+
 @pytest.fixture
-def run_app(monkeypatch: pytest.MonkeyPatch, sample_db: Path) -> Callable[..., AppTest]:
-    """Run the app against a database (the sample one unless told), with query parameters,
-    optionally switching to a page ("views/health_advice.py") after the first run."""
-    def run(page: str | None = None, db: Path | None = None, **params: Any) -> AppTest:
+def run_app(monkeypatch: pytest.MonkeyPatch, sample_db: Path, users_file: Path,
+            tmp_path: Path) -> Callable[..., AppTest]:
+    """Run the app against a database (the sample one unless told), signed in with a role
+    (a DCO unless told; None: not signed in), with query parameters, optionally switching to a
+    page ("views/health_advice.py") after the first run."""
+    def run(page: str | None = None, db: Path | None = None, role: str | None = "dco",
+            users: Path | None = None, **params: Any) -> AppTest:
         monkeypatch.setenv("SEND_DB", str(db or sample_db))
         monkeypatch.setenv("SEND_PSEUDONYM_KEY", KEY)
+        monkeypatch.setenv("SEND_USERS_FILE", str(users or users_file))
+        monkeypatch.setenv("SEND_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
         at = AppTest.from_file(str(APP), default_timeout=90)
         at.query_params.update(params)
+        if role:
+            at.session_state["auth_user"] = USERS[role]
         at.run()
         if page:
             at.switch_page(page).run()

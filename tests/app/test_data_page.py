@@ -3,6 +3,7 @@ rows, keeps the history of loads, and the dashboards show the new data straight 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from app_helpers import ADVICE, KEY, TINY_AS_OF, csv_bytes, table
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components import data_access
+from pipelines import audit
+from pipelines.config import load_settings
 
 UPLOAD = csv_bytes([
     ADVICE,
@@ -71,3 +74,24 @@ def test_a_file_that_cannot_load_says_why(tiny_db: Path, monkeypatch: pytest.Mon
     [result] = data_access.load_uploads([("../../notes.csv", b"just some words\nno header\n")])
     assert result.status == "failed" and result.file == "notes.csv"
     assert "header" in result.error
+
+
+def test_an_upload_is_checked_by_content_and_size_and_audited(
+        tiny_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEND_DB", str(tiny_db))
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", KEY)
+    monkeypatch.setenv("SEND_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    small = dataclasses.replace(load_settings(), upload_max_mb=1)
+    monkeypatch.setattr(data_access.config, "load_settings", lambda: small)
+    before = data_access.loads()
+    pdf, big, good = data_access.load_uploads(
+        [("advice.csv", b"%PDF-1.7\n1 0 obj <<>>"), ("huge.csv", UPLOAD * 12_000),
+         ("good.csv", UPLOAD)], as_of=TINY_AS_OF, actor="dan (dco, password)")
+    assert (pdf.status, big.status, good.status) == ("failed", "failed", "loaded")
+    assert pdf.error.startswith("advice.csv: the content is a PDF")
+    assert "over the 1 MB limit" in big.error
+    assert len(data_access.loads()) == len(before) + 1  # only the good file reached the database
+    entries = audit.entries(tiny_db)
+    assert [(e["actor"], e["detail"]["file"], e["detail"]["status"]) for e in entries] == [
+        ("dan (dco, password)", "advice.csv", "failed"), ("dan (dco, password)", "huge.csv", "failed"),
+        ("dan (dco, password)", "good.csv", "loaded")]

@@ -61,8 +61,7 @@ def test_live_metrics_are_the_headline_figures(run_app: Callable[..., AppTest], 
 
 def test_an_item_added_through_the_form_is_saved(run_app: Callable[..., AppTest],
                                                  tiny_db: Path) -> None:
-    at = run_app(PAGE, db=tiny_db)
-    at.text_input(key="insp_who_w").input("DCO")
+    at = run_app(PAGE, db=tiny_db, role="admin")
     at.text_input(key=f"insp_item_{FIRST}_0").input("Health advice timeliness audit")
     at.text_input(key=f"insp_owner_{FIRST}_0").input("Designated Clinical Officer")
     at.selectbox(key=f"insp_status_{FIRST}_0").select("in progress")
@@ -76,7 +75,7 @@ def test_an_item_added_through_the_form_is_saved(run_app: Callable[..., AppTest]
     assert (row.theme, row["item"], row.owner, row.status, row.due_date.date(), row.link_or_note,
             row.updated_by) == (FIRST, "Health advice timeliness audit",
                                 "Designated Clinical Officer", "in progress",
-                                dt.date(2026, 12, 15), "SharePoint > SEND > Audit 2026", "DCO")
+                                dt.date(2026, 12, 15), "SharePoint > SEND > Audit 2026", "alice")
     assert any("Added evidence item 1" in s.value for s in at.success)
     # The page shows it at once: the summary counts it, and the form is empty again.
     readiness = table(at, "Theme", "Ready")
@@ -84,13 +83,19 @@ def test_an_item_added_through_the_form_is_saved(run_app: Callable[..., AppTest]
     assert at.text_input(key=f"insp_item_{FIRST}_1").value == ""
 
 
-def test_without_a_name_or_an_item_nothing_is_saved(run_app: Callable[..., AppTest],
+def test_only_a_signed_in_admin_may_change_evidence(run_app: Callable[..., AppTest],
                                                     tiny_db: Path) -> None:
-    at = run_app(PAGE, db=tiny_db)
-    at.text_input(key=f"insp_item_{FIRST}_0").input("Something")
-    add_button(at, "Add item").click().run()
-    assert any("Enter your name or role" in e.value for e in at.error)
-    at.text_input(key="insp_who_w").input("DCO")
+    inspection.add_evidence_item(tiny_db, FIRST, "Overdue advice action plan", updated_by="DCO")
+    at = run_app(PAGE, db=tiny_db, role="dco")
+    # A DCO reads the tracker, but has no editor, no forms and no save button.
+    assert not at.get("data_editor") and not at.text_input and not at.text_area
+    assert not [b for b in at.button if b.key and b.key.startswith("insp_save")]
+    assert "Overdue advice action plan" in table(at, "item", "status")["item"].tolist()
+    assert any("sign in as an admin" in i.value for i in at.info)
+
+
+def test_an_empty_item_is_not_saved(run_app: Callable[..., AppTest], tiny_db: Path) -> None:
+    at = run_app(PAGE, db=tiny_db, role="admin")
     at.text_input(key=f"insp_item_{FIRST}_0").input("   ")
     add_button(at, "Add item").click().run()
     assert any("Not saved. Item is empty" in e.value for e in at.error)
@@ -99,8 +104,7 @@ def test_without_a_name_or_an_item_nothing_is_saved(run_app: Callable[..., AppTe
 
 def test_the_table_editor_saves_an_edit(run_app: Callable[..., AppTest], tiny_db: Path) -> None:
     inspection.add_evidence_item(tiny_db, FIRST, "Overdue advice action plan", updated_by="DCO")
-    at = run_app(PAGE, db=tiny_db)
-    at.text_input(key="insp_who_w").input("Deputy DCO")
+    at = run_app(PAGE, db=tiny_db, role="admin")
     key = f"insp_editor_{FIRST}_0"
     at.session_state[key] = {"edited_rows": {0: {"status": "ready"}},
                              "added_rows": [{"item": "Exceptions log", "status": "not started"}],
@@ -110,8 +114,8 @@ def test_the_table_editor_saves_an_edit(run_app: Callable[..., AppTest], tiny_db
     assert not at.exception and not at.error
     items = saved_items(tiny_db)
     assert list(zip(items["item"], items.status, items.updated_by, strict=True)) == [
-        ("Overdue advice action plan", "ready", "Deputy DCO"),
-        ("Exceptions log", "not started", "Deputy DCO")]
+        ("Overdue advice action plan", "ready", "alice"),
+        ("Exceptions log", "not started", "alice")]
     assert any("1 added, 1 changed" in s.value for s in at.success)
     history = table(at, "item_id", "change")
     assert sorted(history["change"]) == ["added", "added", "edited"]
@@ -119,15 +123,14 @@ def test_the_table_editor_saves_an_edit(run_app: Callable[..., AppTest], tiny_db
 
 def test_a_self_evaluation_note_is_added_and_shown_as_current(run_app: Callable[..., AppTest],
                                                              tiny_db: Path) -> None:
-    at = run_app(PAGE, db=tiny_db)
-    at.text_input(key="insp_who_w").input("DCO")
+    at = run_app(PAGE, db=tiny_db, role="admin")
     at.text_area(key=f"insp_note_text_{FIRST}_0").input("Advice within 6 weeks is improving.")
     add_button(at, "Add note").click().run()
     assert not at.error
     with reader(tiny_db) as con:
         notes = inspection.self_evaluations(con)
     assert list(zip(notes.theme, notes.note, notes.author, notes.written_on.dt.date,
-                    strict=True)) == [(FIRST, "Advice within 6 weeks is improving.", "DCO",
+                    strict=True)) == [(FIRST, "Advice within 6 weeks is improving.", "alice",
                                        dt.date.today())]
     assert "Advice within 6 weeks is improving." in [t.value for t in at.text]
     readiness = table(at, "Theme", "Latest self-evaluation")

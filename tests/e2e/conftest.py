@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,12 +41,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def serve(folder: Path, **env_extra: str) -> Iterator[str]:
+    """`streamlit run` on a free port with its database (not yet built) in `folder`."""
     port = _free_port()
     log = (folder / "streamlit.log").open("w")
-    env = {**os.environ, "SEND_DB": str(folder / "send.duckdb"), "SEND_PSEUDONYM_KEY": "e2e-test-key"}
+    env = {**os.environ, "SEND_DB": str(folder / "send.duckdb"), "SEND_PSEUDONYM_KEY": "e2e-test-key",
+           **env_extra}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -66,13 +68,22 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             log.close()
             pytest.fail("streamlit did not start:\n" + (folder / "streamlit.log").read_text())
         time.sleep(0.3)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the synthetic samples, browsed without signing in."""
+    with serve(tmp_path_factory.mktemp("e2e")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -51,26 +51,3 @@ def test_filters_live_in_the_url(page, app_url):
     wait_for_app(page)
     assert "la=Riverside" in page.url
     assert_no_error(page)
-
-
-def test_upload_on_the_data_page(page, app_url, tmp_path):
-    upload = tmp_path / "hand_made_advice.csv"
-    upload.write_text(
-        "Health advice log\n\n"
-        "Advice ID,Case ID,LA,Service,Date Requested,Date Returned\n"
-        "E2E-1,C-1,Northshire,SALT,01/04/2026,01/05/2026\n"
-        "E2E-2,C-2,Westshire,OT,01/04/2026,\n",
-        encoding="utf-8",
-    )
-    page.goto(f"{app_url}/data")
-    page.get_by_text("History of loads").first.wait_for(timeout=120_000)
-    wait_for_app(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
-    page.get_by_role("button", name="Load files").click()
-    success = page.locator('[data-testid="stAlertContentSuccess"]')
-    success.first.wait_for(timeout=60_000)
-    wait_for_app(page)
-    assert "hand_made_advice.csv: 2 rows read, 1 loaded, 1 rejected" in success.first.inner_text()
-    assert page.get_by_text("unknown local authority 'Westshire'", exact=False).count() > 0
-    assert_no_error(page)
-    screenshot(page, "data-after-upload")

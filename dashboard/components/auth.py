@@ -1,0 +1,216 @@
+"""Sign-in for the app, and who is looking: the roles are defined in `pipelines.access`.
+
+Real data ('local' or 'mixed' provenance) is shown only to someone signed in with a role. The
+bundled synthetic samples may be browsed without signing in (unless settings say otherwise) by a
+visitor who sees what a DCO sees but may not load files, change evidence or manage users.
+A role is read afresh from the users file on every run, so a change or removal applies at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard.components import data_access
+from pipelines import access, audit
+from pipelines.config import load_settings
+
+SIGNED_IN = "auth_user"  # session state: the local user name signed in with a password
+OIDC_SEEN = "auth_oidc_seen"
+FAILURES = "auth_failures"
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 300
+VISITOR = "visitor (synthetic sample data)"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    name: str
+    role: str | None  # None: may see nothing but the sign-in page
+    method: str  # "password", "oidc" or "none" (not signed in)
+
+    @property
+    def signed_in(self) -> bool:
+        return self.method != "none" and self.role is not None
+
+    def sees(self, needed: str) -> bool:
+        """May look at what `needed` may see (a visitor to the samples sees what a DCO sees)."""
+        return access.at_least(self.role, needed)
+
+    def can(self, needed: str) -> bool:
+        """May act (load, change, manage) as `needed`: only when signed in."""
+        return self.signed_in and access.at_least(self.role, needed)
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names this person."""
+        if not self.signed_in:
+            return VISITOR
+        return f"{self.name} ({self.role}, {'identity provider' if self.method == 'oidc' else 'password'})"
+
+
+def users_path():
+    return access.users_file(data_access.db_file())
+
+
+def oidc_providers() -> list[str | None]:
+    """The identity providers configured in secrets.toml: None stands for the unnamed one."""
+    try:
+        auth = st.secrets.get("auth")
+    except Exception:  # no secrets file at all, or one that does not parse
+        return []
+    if not isinstance(auth, Mapping):
+        return []
+    named = [k for k, v in auth.items() if isinstance(v, Mapping) and "client_id" in v]
+    return ([None] if "client_id" in auth else []) + named
+
+
+def _oidc_user() -> Viewer | None:
+    if not oidc_providers() or not st.user.get("is_logged_in", False):
+        return None
+    email = str(st.user.get("email") or "")
+    role = access.role_for_email(users_path(), email)
+    viewer = Viewer(email or str(st.user.get("name") or "unknown"), role, "oidc")
+    if not st.session_state.get(OIDC_SEEN):
+        st.session_state[OIDC_SEEN] = True
+        audit.record(data_access.db_file(), viewer.actor if role else f"{viewer.name} (no role)",
+                     "sign in" if role else "sign in refused", method="identity provider",
+                     **({} if role else {"reason": "no role given to this email"}))
+    return viewer
+
+
+def current() -> Viewer:
+    """Who is looking, with the role they have for what the database now holds."""
+    oidc = _oidc_user()
+    if oidc is not None:
+        return oidc
+    name = st.session_state.get(SIGNED_IN)
+    if name:
+        user = access.read_users(users_path()).get(name.lower())
+        if user is not None and user.local:
+            return Viewer(user.username, user.role, "password")
+        st.session_state.pop(SIGNED_IN, None)  # removed, or moved to the identity provider
+    provenance = data_access.data_provenance()
+    if not access.sign_in_required(provenance, load_settings().always_sign_in):
+        return Viewer(VISITOR, "dco", "none")
+    return Viewer("", None, "none")
+
+
+# ---- signing in and out ------------------------------------------------------------------------
+
+def _locked_out() -> float:
+    """Seconds left before another password may be tried in this session (0: may try now)."""
+    recent = [t for t in st.session_state.get(FAILURES, []) if time.time() - t < LOCKOUT_SECONDS]
+    st.session_state[FAILURES] = recent
+    if len(recent) < MAX_FAILURES:
+        return 0.0
+    return LOCKOUT_SECONDS - (time.time() - recent[0])
+
+
+def _password_form() -> None:
+    if st.session_state.pop("auth_failed", False):
+        st.error("That user name and password do not match.", icon=":material/error:")
+    wait = _locked_out()
+    if wait:
+        st.error(f"Too many wrong passwords. Try again in {wait / 60:.0f} minute(s).",
+                 icon=":material/lock_clock:")
+        return
+    with st.form("sign_in", border=True, clear_on_submit=True):
+        username = st.text_input("User name", key="sign_in_user", autocomplete="username")
+        password = st.text_input("Password", type="password", key="sign_in_password",
+                                 autocomplete="current-password")
+        pressed = st.form_submit_button("Sign in", type="primary", icon=":material/login:")
+    if not pressed:
+        return
+    user = access.authenticate(users_path(), username, password)
+    db = data_access.db_file()
+    if user is None:
+        st.session_state.setdefault(FAILURES, []).append(time.time())
+        audit.record(db, f"{username.strip()[:100]} (not signed in)", "sign in failed",
+                     method="password")
+        st.session_state["auth_failed"] = True
+        st.rerun()  # so a fifth failure shows the lock at once
+    st.session_state.pop(FAILURES, None)
+    st.session_state[SIGNED_IN] = user.username
+    audit.record(db, Viewer(user.username, user.role, "password").actor, "sign in",
+                 method="password")
+    st.rerun()
+
+
+def sign_in_page() -> None:
+    st.title("Sign in")
+    if data_access.data_provenance() in ("local", "mixed"):
+        st.markdown("This dashboard holds information about children's education, health and "
+                    "care plans. Sign in to continue: what you see depends on your role.")
+    else:
+        st.markdown("Sign in to load files, keep the inspection evidence tracker or manage users. "
+                    "The synthetic sample data can be browsed without signing in.")
+    providers = oidc_providers()
+    for provider in providers:
+        label = provider.replace("_", " ").title() if provider else "your organisation's account"
+        st.button(f"Sign in with {label}", key=f"sign_in_oidc_{provider or 'default'}",
+                  on_click=st.login, args=(provider,) if provider else (), type="primary",
+                  icon=":material/key:")
+    try:
+        local = any(u.local for u in access.read_users(users_path()).values())
+    except access.AccessError as exc:
+        st.error(f"The users file cannot be read: {exc}", icon=":material/error:")
+        return
+    if local:
+        if providers:
+            st.caption("Or with a user name and password given by your administrator:")
+        _password_form()
+    if not local and not providers:
+        st.error("Nobody can sign in yet: no users are set up and no identity provider is "
+                 "configured. An administrator on the server runs "
+                 "`python -m pipelines users add NAME --role admin` (see docs/security.md).",
+                 icon=":material/no_accounts:")
+
+
+def sign_out(viewer: Viewer) -> None:
+    audit.record(data_access.db_file(), viewer.actor, "sign out")
+    st.session_state.pop(SIGNED_IN, None)
+    st.session_state.pop(OIDC_SEEN, None)
+    if viewer.method == "oidc":
+        st.logout()
+
+
+def sidebar(viewer: Viewer) -> None:
+    with st.sidebar:
+        if viewer.signed_in:
+            st.caption(f"Signed in as **{viewer.name}** ({viewer.role})")
+            st.button("Sign out", key="sign_out", on_click=sign_out, args=(viewer,),
+                      icon=":material/logout:")
+        elif viewer.method == "oidc":
+            st.caption(f"Signed in as **{viewer.name}**, with no role here")
+            st.button("Sign out", key="sign_out", on_click=sign_out, args=(viewer,),
+                      icon=":material/logout:")
+        elif viewer.role:
+            st.caption("Not signed in: synthetic sample data only.")
+
+
+def no_role_page() -> None:
+    """Signed in by the identity provider, but nobody has given this account a role."""
+    viewer = current()
+    st.title("No access yet")
+    st.warning(f"You are signed in as **{viewer.name}**, but this account has not been given a "
+               "role on this dashboard. Ask its administrator to add you, e.g. "
+               f"`python -m pipelines users add {viewer.name} --role dco --no-password`.",
+               icon=":material/no_accounts:")
+
+
+def audited(build: Callable[[], bytes], viewer: Viewer, what: str, file_name: str
+            ) -> Callable[[], bytes]:
+    """A download's data callable that records the export (who, what, which file) when the file
+    is made, i.e. when the button is pressed."""
+    actor, db = viewer.actor, data_access.db_file()
+
+    def make() -> bytes:
+        data = build()
+        audit.record(db, actor, "export", what=what, file=file_name, bytes=len(data))
+        return data
+
+    return make

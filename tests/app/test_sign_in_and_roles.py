@@ -1,0 +1,205 @@
+"""Sign-in and roles in the running app: real data only after sign-in, each role's pages, the
+admin page, the identity provider's users, and the audit trail of it all."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from app_helpers import PASSWORD, USERS
+from streamlit.testing.v1 import AppTest
+
+from pipelines import access, audit
+from pipelines.config import load_settings
+
+OVERVIEW = "Overview"
+OIDC = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "send-dashboard", "client_secret": "not-secret",
+        "server_metadata_url": "https://login.example.nhs.uk/.well-known/openid-configuration"}
+
+
+def actions(tmp_path: Path) -> list[tuple[str, str]]:
+    path = tmp_path / "audit.jsonl"
+    if not path.exists():
+        return []
+    return [(e["actor"], e["action"]) for e in map(json.loads, path.read_text().splitlines())]
+
+
+def test_real_data_shows_nothing_but_the_sign_in_page(run_app: Callable[..., AppTest],
+                                                      tiny_db: Path) -> None:
+    at = run_app(db=tiny_db, role=None)
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+    assert [b.label for b in at.get("form_submit_button")] == ["Sign in"]
+    # No data page is registered with the navigation, so no address reaches one.
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/health_advice.py")
+
+
+def _sign_in(at: AppTest, user: str, password: str) -> AppTest:
+    at.text_input(key="sign_in_user").input(user)
+    at.text_input(key="sign_in_password").input(password)
+    return at.get("form_submit_button")[0].click().run()
+
+
+def test_signing_in_with_a_password_opens_the_dashboard(run_app: Callable[..., AppTest],
+                                                        tiny_db: Path, tmp_path: Path) -> None:
+    at = run_app(db=tiny_db, role=None)
+    _sign_in(at, "dan", "wrong password entirely")
+    assert any("do not match" in e.value for e in at.error)
+    assert [t.value for t in at.title] == ["Sign in"]
+    _sign_in(at, "DAN", PASSWORD + "dco")  # user names are not case-sensitive
+    assert not at.exception
+    assert [t.value for t in at.title] == [OVERVIEW] and at.metric
+    assert any("Signed in as **dan** (dco)" in c.value for c in at.sidebar.caption)
+    assert actions(tmp_path) == [("dan (not signed in)", "sign in failed"),
+                                 ("dan (dco, password)", "sign in")]
+    # The password does not stay in the session once the sign-in form is gone.
+    assert "sign_in_password" not in at.session_state
+
+
+def test_five_wrong_passwords_lock_the_form(run_app: Callable[..., AppTest], tiny_db: Path) -> None:
+    at = run_app(db=tiny_db, role=None)
+    for _ in range(5):
+        _sign_in(at, "dan", "not the password at all")
+    assert any("Too many wrong passwords" in e.value for e in at.error)
+    assert not at.get("form_submit_button")
+
+
+def test_board_sees_only_the_overview_and_board_pack(run_app: Callable[..., AppTest],
+                                                     tiny_db: Path) -> None:
+    at = run_app(db=tiny_db, role="board")
+    assert not at.exception and at.metric
+    for page in ("views/health_advice.py", "views/ehcp_timeliness.py", "views/tribunals.py",
+                 "views/data.py", "views/inspection.py", "views/admin.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)
+    at.switch_page("views/board_pack.py").run()
+    assert [t.value for t in at.title] == ["Board pack"]
+
+
+@pytest.mark.parametrize("role", ["dco", "admin"])
+def test_dco_and_admin_open_record_pages_and_may_load(run_app: Callable[..., AppTest],
+                                                      tiny_db: Path, role: str) -> None:
+    at = run_app("views/health_advice.py", db=tiny_db, role=role)
+    assert [t.value for t in at.title] == ["Health advice"]
+    at.switch_page("views/data.py").run()
+    assert at.get("file_uploader")
+    if role == "admin":
+        at.switch_page("views/admin.py").run()
+        assert [t.value for t in at.title] == ["Users and audit log"]
+    else:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page("views/admin.py")
+
+
+def test_a_visitor_browses_the_samples_but_may_not_load(run_app: Callable[..., AppTest]) -> None:
+    at = run_app("views/data.py", role=None)
+    assert [t.value for t in at.title] == ["Load data"]
+    assert any("Synthetic sample data" in i.value for i in at.info)
+    assert not at.get("file_uploader")
+    assert any("Sign in as a DCO or admin to load files" in i.value for i in at.info)
+
+
+def test_settings_can_require_sign_in_for_the_samples_too(
+        run_app: Callable[..., AppTest], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = tmp_path / "settings.toml"
+    original = (Path(__file__).resolve().parents[2] / "settings.toml").read_text()
+    settings.write_text(original.replace("always_require_sign_in = false",
+                                         "always_require_sign_in = true"))
+    monkeypatch.setenv("SEND_SETTINGS", str(settings))
+    load_settings.cache_clear()  # settings are read once per process
+    try:
+        at = run_app(role=None)
+        assert [t.value for t in at.title] == ["Sign in"]
+    finally:
+        monkeypatch.delenv("SEND_SETTINGS")
+        load_settings.cache_clear()
+
+
+def test_a_removed_user_is_signed_out_at_once(run_app: Callable[..., AppTest], tiny_db: Path,
+                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    users = tmp_path / "users.json"
+    access.add_user(users, "temp", "dco", "a long enough password")
+    access.add_user(users, "boss", "admin", "a long enough password")
+    at = run_app(db=tiny_db, role=None, users=users)
+    at.session_state["auth_user"] = "temp"
+    at.run()
+    assert at.metric
+    access.remove_user(users, "temp")
+    at.run()
+    assert [t.value for t in at.title] == ["Sign in"]
+
+
+def test_admin_adds_and_removes_a_user_and_it_is_audited(
+        run_app: Callable[..., AppTest], tiny_db: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    users = tmp_path / "users.json"
+    access.add_user(users, "boss", "admin", "a long enough password")
+    at = run_app(db=tiny_db, role=None, users=users)
+    at.session_state["auth_user"] = "boss"
+    at.run().switch_page("views/admin.py").run()
+    assert [t.value for t in at.title] == ["Users and audit log"]
+    form = at.get("form")[0]
+    form.text_input[0].input("jane.doe@nhs.net")
+    form.selectbox[0].select("board")
+    form.checkbox[0].check()
+    form.get("form_submit_button")[0].click()
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    assert access.read_users(users)["jane.doe@nhs.net"].role == "board"
+    assert any("jane.doe@nhs.net added as board" in s.value for s in at.success)
+    remove = at.get("form")[2]
+    remove.selectbox[0].select("boss")
+    remove.get("form_submit_button")[0].click()
+    at.run()
+    assert any("no admin" in e.value for e in at.error)  # the last admin stays
+    assert "boss" in access.read_users(users)
+    log = actions(tmp_path)
+    assert ("boss (admin, password)", "user added") in log
+    # The audit log is shown, read-only, newest first, and its chain is intact.
+    shown = next(d.value for d in at.dataframe if "Action" in d.value.columns)
+    assert shown["Action"].iloc[0] == "user added"
+    assert not at.get("data_editor")
+
+
+def test_identity_provider_user_gets_the_role_given_to_their_email(
+        run_app: Callable[..., AppTest], tiny_db: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    users = tmp_path / "users.json"
+    access.add_user(users, "Ana.Smith@nhs.net", "dco")
+    at = run_app(db=tiny_db, role=None, users=users)
+    at.secrets["auth"] = OIDC
+    at.run()
+    # Not signed in: the provider's button is offered, and no password form (no local users).
+    assert any("your organisation's account" in b.label for b in at.button)
+    assert not at.get("form_submit_button")
+    at.user = {"is_logged_in": True, "email": "ana.smith@nhs.net", "name": "Ana"}
+    at.run()
+    assert at.metric and not at.exception
+    assert any("Signed in as **ana.smith@nhs.net** (dco)" in c.value for c in at.sidebar.caption)
+    at.user = {"is_logged_in": True, "email": "stranger@example.com"}
+    at.session_state["auth_oidc_seen"] = False
+    at.run()
+    assert [t.value for t in at.title] == ["No access yet"] and not at.metric
+    assert ("stranger@example.com (no role)", "sign in refused") in actions(tmp_path)
+
+
+def test_downloads_are_recorded_in_the_audit_log(tiny_db: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.components import auth
+
+    monkeypatch.setenv("SEND_DB", str(tiny_db))
+    monkeypatch.setenv("SEND_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    viewer = auth.Viewer("dan", "dco", "password")
+    make = auth.audited(lambda: b"a,b\n1,2\n", viewer, "overdue advice", "overdue.csv")
+    assert actions(tmp_path) == []  # nothing is recorded until the file is made
+    assert make() == b"a,b\n1,2\n"
+    entry = audit.entries(tiny_db)[-1]
+    assert (entry["actor"], entry["action"], entry["detail"]) == (
+        "dan (dco, password)", "export", {"what": "overdue advice", "file": "overdue.csv",
+                                          "bytes": 8})
+    assert USERS["dco"] == "dan"

@@ -1,0 +1,99 @@
+"""Sign-in in a real browser, on a server of its own: a visitor may browse the samples but not
+load; a DCO signs in and uploads; the database then holds real data, so a new visitor sees only
+the sign-in page; a board member sees only the overview and the board pack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from pipelines import access, audit
+from tests.e2e.conftest import screenshot, serve, wait_for_app
+from tests.e2e.test_pages import assert_no_error
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "e2e password that is long"
+
+
+@pytest.fixture(scope="module")
+def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+    folder = tmp_path_factory.mktemp("e2e-sign-in")
+    users = folder / "users.json"
+    access.add_user(users, "dan", "dco", PASSWORD)
+    access.add_user(users, "bea", "board", PASSWORD)
+    with serve(folder, SEND_USERS_FILE=str(users)) as url:
+        yield url, folder / "send.duckdb"
+
+
+def sign_in(page, user: str, url: str | None = None) -> None:
+    """Sign in with the password form (at `url`/sign-in, else on the page already open)."""
+    if url:
+        page.goto(f"{url}/sign-in")
+    page.get_by_label("User name").first.wait_for(timeout=120_000)
+    wait_for_app(page)
+    page.get_by_label("User name").fill(user)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text(f"Signed in as {user}", exact=False).first.wait_for(timeout=60_000)
+    wait_for_app(page)
+
+
+def nav_links(page) -> list[str]:
+    """The page titles in the sidebar (each link's text ends with its title, after the icon)."""
+    return [t.strip().splitlines()[-1].strip()
+            for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+
+
+def test_sign_in_upload_and_what_each_role_then_sees(browser, secured, tmp_path):
+    url, db = secured
+    visitor = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    visitor.goto(f"{url}/data")
+    visitor.get_by_text("History of loads").first.wait_for(timeout=120_000)
+    wait_for_app(visitor)
+    assert visitor.get_by_text("Sign in as a DCO or admin to load files").count() == 1
+    assert visitor.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
+
+    # A DCO signs in (the session keeps it while they move between pages) and uploads.
+    dco = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    sign_in(dco, "dan", url)
+    dco.locator('[data-testid="stSidebarNav"] a', has_text="Load data").click()
+    dco.get_by_text("History of loads").first.wait_for(timeout=60_000)
+    wait_for_app(dco)
+    upload = tmp_path / "hand_made_advice.csv"
+    upload.write_text("Health advice log\n\n"
+                      "Advice ID,Case ID,LA,Service,Date Requested,Date Returned\n"
+                      "E2E-1,C-1,Northshire,SALT,01/04/2026,01/05/2026\n"
+                      "E2E-2,C-2,Westshire,OT,01/04/2026,\n", encoding="utf-8")
+    dco.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    dco.get_by_role("button", name="Load files").click()
+    success = dco.locator('[data-testid="stAlertContentSuccess"]')
+    success.first.wait_for(timeout=60_000)
+    wait_for_app(dco)
+    assert "hand_made_advice.csv: 2 rows read, 1 loaded, 1 rejected" in success.first.inner_text()
+    assert dco.get_by_text("unknown local authority 'Westshire'", exact=False).count() > 0
+    assert_no_error(dco)
+    screenshot(dco, "data-after-upload")
+    assert ("dan (dco, password)", "load") in [(e["actor"], e["action"]) for e in audit.entries(db)]
+
+    # Real data now: a new visitor gets the sign-in page and nothing else; the page they asked
+    # for is not registered for them, and Streamlit says so.
+    stranger = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    stranger.goto(f"{url}/health-advice")
+    stranger.get_by_label("User name").first.wait_for(timeout=60_000)
+    wait_for_app(stranger)
+    assert stranger.get_by_text("Page not found").count() == 1
+    stranger.keyboard.press("Escape")
+    assert nav_links(stranger) == ["Sign in", "Accessibility"]
+    assert stranger.locator('[data-testid="stMetric"]').count() == 0
+    assert stranger.get_by_text("Overdue health advice").count() == 0
+    screenshot(stranger, "sign-in-real-data")
+
+    # A board member sees the overview and the board pack, not the record-level pages.
+    sign_in(stranger, "bea")
+    links = nav_links(stranger)
+    assert "Overview" in links and "Board pack" in links
+    assert not {"Health advice", "Load data", "Inspection readiness", "Tribunals"} & set(links)
+    assert stranger.locator('[data-testid="stMetric"]').count() > 0
+    assert_no_error(stranger)
+    screenshot(stranger, "overview-board-role")
