@@ -32,6 +32,8 @@ PAGES = (
      "inspection, and how ready is it?", "DCO, inspection lead"),
     ("Load data", "What did each file give, which rows were rejected and why, and what has been "
      "loaded?", "Whoever loads the data"),
+    ("Users and audit log", "Who may sign in, with what role, and who loaded, exported or "
+     "changed what?", "Admins"),
 )
 
 
@@ -81,6 +83,19 @@ dashboard picks up the new data on its next refresh.
 The full definitions, statutory clocks and national figures are in `shared/DOMAIN.md`; the
 calculations are in `pipelines/metrics.py`, one definition per metric, shared by this dashboard,
 the command line and the exports.
+
+### Signing in and roles
+Once real exports are loaded, the dashboard asks everyone to sign in, with the organisation's
+account (where the ICB has set it up) or a user name and password from an admin. What you see
+depends on your role:
+- **board**: the Overview and the Board pack, with small numbers suppressed;
+- **dco**: every page, including the lists of overdue requests, cases at risk and appeals, and
+  loading files;
+- **admin**: as dco, plus keeping the inspection evidence tracker and managing users on
+  **Users and audit log**.
+
+The bundled synthetic samples can be browsed without signing in. Loads, downloads, sign-ins and
+changes are recorded in an audit log that nobody can edit from the dashboard.
 
 ### Personal data
 Tables show only the references the local authority, the service or the Tribunal use (case,
