@@ -75,7 +75,10 @@ def ensure_database() -> list[FileResult] | None:
         if not samples_available():
             connect_writer(db).close()
             return []
-        return bootstrap.build_sample_database(db)
+        results = bootstrap.build_sample_database(db)
+        for result in results:
+            audit.record_load(db, "dashboard (first start: bundled synthetic samples)", result)
+        return results
 
 
 # ---- filters and provenance ------------------------------------------------------------------

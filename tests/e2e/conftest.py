@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,8 +42,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @contextmanager
-def serve(folder: Path, **env_extra: str) -> Iterator[str]:
-    """`streamlit run` on a free port with its database (not yet built) in `folder`."""
+def serve(folder: Path, flags: Sequence[str] = (), **env_extra: str) -> Iterator[str]:
+    """`streamlit run` on a free port with its database (not yet built) in `folder`, and any
+    further command-line `flags` (e.g. `--secrets.files PATH`)."""
     port = _free_port()
     log = (folder / "streamlit.log").open("w")
     env = {**os.environ, "SEND_DB": str(folder / "send.duckdb"), "SEND_PSEUDONYM_KEY": "e2e-test-key",
@@ -51,7 +52,7 @@ def serve(folder: Path, **env_extra: str) -> Iterator[str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *flags],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
