@@ -47,6 +47,8 @@ class Viewer:
     @property
     def actor(self) -> str:
         """How the audit log names this person."""
+        if self.method == "oidc" and self.role is None:  # the provider's account, given no role
+            return f"{self.name} (no role)"
         if not self.signed_in:
             return VISITOR
         return f"{self.name} ({self.role}, {'identity provider' if self.method == 'oidc' else 'password'})"
@@ -76,7 +78,7 @@ def _oidc_user() -> Viewer | None:
     viewer = Viewer(email or str(st.user.get("name") or "unknown"), role, "oidc")
     if not st.session_state.get(OIDC_SEEN):
         st.session_state[OIDC_SEEN] = True
-        audit.record(data_access.db_file(), viewer.actor if role else f"{viewer.name} (no role)",
+        audit.record(data_access.db_file(), viewer.actor,
                      "sign in" if role else "sign in refused", method="identity provider",
                      **({} if role else {"reason": "no role given to this email"}))
     return viewer

@@ -185,7 +185,9 @@ def test_identity_provider_user_gets_the_role_given_to_their_email(
     at.session_state["auth_oidc_seen"] = False
     at.run()
     assert [t.value for t in at.title] == ["No access yet"] and not at.metric
-    assert ("stranger@example.com (no role)", "sign in refused") in actions(tmp_path)
+    at.button(key="sign_out").click().run()
+    assert actions(tmp_path)[-2:] == [("stranger@example.com (no role)", "sign in refused"),
+                                      ("stranger@example.com (no role)", "sign out")]
 
 
 def test_downloads_are_recorded_in_the_audit_log(tiny_db: Path, tmp_path: Path,
