@@ -170,70 +170,51 @@ def data_provenance() -> str:
 
 # ---- metrics (pipelines.metrics, cached) -----------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _headline(f: metrics.Filters, version: Version) -> dict[str, Any]:
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _cached(name: str, args: tuple[Any, ...], version: Version) -> Any:
     with _read() as con:
-        return metrics.headline(con, f)
+        return getattr(metrics, name)(con, *args)
 
 
-def headline(f: metrics.Filters) -> dict[str, Any]:
-    return _headline(f, data_version())
+def metric(name: str, *args: Any) -> Any:
+    """`pipelines.metrics.<name>(con, *args)`, cached until a writer touches the database. Every
+    figure a page shows comes through here (or `_queried` below), never from SQL of its own."""
+    return _cached(name, args, data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _rates(metric: str, f: metrics.Filters, by: str | None, version: Version) -> pd.DataFrame:
+def _queried(sql: str, f: metrics.Filters, version: Version) -> pd.DataFrame:
     with _read() as con:
-        out = metrics.rates(con, metric, f, by)
+        return metrics.query(con, sql, f)
+
+
+def headline(f: metrics.Filters) -> dict[str, Any]:
+    return metric("headline", f)
+
+
+def rates(metric_name: str, f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
+    out = metric("rates", metric_name, f, by)  # a copy: st.cache_data returns one each call
     # Calendar years come back as integers; period labels are text everywhere else.
     out["group"] = out["group"].map(lambda g: "Not recorded" if g is None or g != g else str(g))
     return out
 
 
-def rates(metric: str, f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
-    return _rates(metric, f, by, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _overdue(f: metrics.Filters, version: Version) -> pd.DataFrame:
-    with _read() as con:
-        return metrics.overdue_advice(con, f)
-
-
 def overdue_advice(f: metrics.Filters) -> pd.DataFrame:
-    return _overdue(f, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _overdue_counts(f: metrics.Filters, days: tuple[dt.date, ...], version: Version
-                    ) -> pd.DataFrame:
-    with _read() as con:
-        counts = [len(metrics.overdue_advice(con, dataclasses.replace(f, as_of=d))) for d in days]
-    return pd.DataFrame({"as_of": list(days), "overdue": counts})
+    return metric("overdue_advice", f)
 
 
 def overdue_counts(f: metrics.Filters, days: tuple[dt.date, ...]) -> pd.DataFrame:
     """How many requests were overdue on each of these days (the list as it stood then)."""
-    return _overdue_counts(f, days, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _open_cases(f: metrics.Filters, version: Version) -> pd.DataFrame:
-    with _read() as con:
-        return metrics.open_cases_at_risk(con, f)
+    counts = [len(overdue_advice(dataclasses.replace(f, as_of=d))) for d in days]
+    return pd.DataFrame({"as_of": list(days), "overdue": counts})
 
 
 def open_cases_at_risk(f: metrics.Filters) -> pd.DataFrame:
-    return _open_cases(f, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _responses(f: metrics.Filters, version: Version) -> pd.DataFrame:
-    with _read() as con:
-        return metrics.tribunal_responses(con, f)
+    return metric("open_cases_at_risk", f)
 
 
 def tribunal_responses(f: metrics.Filters) -> pd.DataFrame:
-    return _responses(f, data_version())
+    return metric("tribunal_responses", f)
 
 
 # ---- breakdowns that are not metrics, read from the metric bases -----------------------------
@@ -242,27 +223,20 @@ IN_PERIOD = "anchor BETWEEN $date_from AND $date_to"
 OVER_26_WEEKS = 27  # the histogram's last bin holds everything after 26 weeks
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def _days_to_return(f: metrics.Filters, version: Version) -> pd.DataFrame:
-    sql = f"""
+def days_to_return(f: metrics.Filters) -> pd.DataFrame:
+    """Returned advice due in the period, by week taken to return it (week 6 ends on day 42)."""
+    return _queried(f"""
         WITH base AS ({metrics.advice_base(f)})
         SELECT CAST(least(greatest(ceil(days_to_return / 7.0), 1), {OVER_26_WEEKS}) AS INTEGER)
                 AS week,
             count(*) AS requests
         FROM base WHERE {IN_PERIOD} AND days_to_return IS NOT NULL
-        GROUP BY ALL ORDER BY week"""
-    with _read() as con:
-        return metrics.query(con, sql, f)
+        GROUP BY ALL ORDER BY week""", f, data_version())
 
 
-def days_to_return(f: metrics.Filters) -> pd.DataFrame:
-    """Returned advice due in the period, by week taken to return it (week 6 ends on day 42)."""
-    return _days_to_return(f, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _advice_exceptions(f: metrics.Filters, version: Version) -> pd.DataFrame:
-    sql = f"""
+def advice_exceptions(f: metrics.Filters) -> pd.DataFrame:
+    """Reasons recorded for late advice: lawful reg 8(2) exceptions and reasons that are not."""
+    return _queried(f"""
         WITH base AS ({metrics.advice_base(f)})
         SELECT CASE WHEN excepted THEN 'Lawful (reg 8(2))' ELSE 'Not a lawful exception' END
                 AS lawful,
@@ -271,18 +245,11 @@ def _advice_exceptions(f: metrics.Filters, version: Version) -> pd.DataFrame:
             count(*) FILTER (WHERE counted AND NOT met) AS late_or_overdue
         FROM base
         WHERE {IN_PERIOD} AND (excepted OR nullif(trim(exception_recorded), '') IS NOT NULL)
-        GROUP BY ALL ORDER BY lawful, requests DESC, reason"""
-    with _read() as con:
-        return metrics.query(con, sql, f)
+        GROUP BY ALL ORDER BY lawful, requests DESC, reason""", f, data_version())
 
 
-def advice_exceptions(f: metrics.Filters) -> pd.DataFrame:
-    """Reasons recorded for late advice: lawful reg 8(2) exceptions and reasons that are not."""
-    return _advice_exceptions(f, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _quality(f: metrics.Filters, version: Version) -> tuple[pd.DataFrame, pd.DataFrame]:
+def quality_scores(f: metrics.Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Quality audit scores of advice due in the period: (count per score, summary per service)."""
     by_score = f"""
         WITH base AS ({metrics.advice_base(f)})
         SELECT quality_score AS score, count(*) AS advice
@@ -294,18 +261,13 @@ def _quality(f: metrics.Filters, version: Version) -> tuple[pd.DataFrame, pd.Dat
             count(quality_score) AS scored, round(avg(quality_score), 2) AS mean_score
         FROM base WHERE {IN_PERIOD}
         GROUP BY ALL HAVING count(quality_score) > 0 ORDER BY service"""
-    with _read() as con:
-        return metrics.query(con, by_score, f), metrics.query(con, by_service, f)
+    version = data_version()
+    return _queried(by_score, f, version), _queried(by_service, f, version)
 
 
-def quality_scores(f: metrics.Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Quality audit scores of advice due in the period: (count per score, summary per service)."""
-    return _quality(f, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _stage_durations(f: metrics.Filters, version: Version) -> pd.DataFrame:
-    sql = f"""
+def stage_durations(f: metrics.Filters) -> pd.DataFrame:
+    """Days spent in each stage by the new plans issued in the period: quartiles per stage."""
+    return _queried(f"""
         WITH base AS ({metrics.plan_base(f)}),
         plans AS (SELECT * FROM base WHERE {IN_PERIOD}),
         stages AS (
@@ -322,32 +284,18 @@ def _stage_durations(f: metrics.Filters, version: Version) -> pd.DataFrame:
         SELECT step, stage, count(*) AS plans, min(days) AS shortest,
             quantile_cont(days, 0.25) AS lower_quartile, median(days) AS median,
             quantile_cont(days, 0.75) AS upper_quartile, max(days) AS longest
-        FROM stages GROUP BY ALL ORDER BY step"""
-    with _read() as con:
-        return metrics.query(con, sql, f)
+        FROM stages GROUP BY ALL ORDER BY step""", f, data_version())
 
 
-def stage_durations(f: metrics.Filters) -> pd.DataFrame:
-    """Days spent in each stage by the new plans issued in the period: quartiles per stage."""
-    return _stage_durations(f, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _appeals(f: metrics.Filters, version: Version) -> pd.DataFrame:
-    sql = f"""
+def appeals_by_type_and_outcome(f: metrics.Filters) -> pd.DataFrame:
+    """Appeals registered in the period, by appeal type and outcome, with the health count."""
+    return _queried(f"""
         WITH base AS ({metrics.appeal_base(f)})
         SELECT coalesce(appeal_type, 'Not recorded') AS appeal_type,
             coalesce(outcome, 'Not recorded') AS outcome,
             count(*) AS appeals, count(*) FILTER (WHERE met) AS with_health_aspects
         FROM base WHERE {IN_PERIOD}
-        GROUP BY ALL ORDER BY appeal_type, outcome"""
-    with _read() as con:
-        return metrics.query(con, sql, f)
-
-
-def appeals_by_type_and_outcome(f: metrics.Filters) -> pd.DataFrame:
-    """Appeals registered in the period, by appeal type and outcome, with the health count."""
-    return _appeals(f, data_version())
+        GROUP BY ALL ORDER BY appeal_type, outcome""", f, data_version())
 
 
 # ---- reference figures -----------------------------------------------------------------------
@@ -401,71 +349,45 @@ def load_uploads(files: list[tuple[str, bytes]], kind: str | None = None,
 
 # ---- schools, annual reviews, waiting times, budgets, complaints (pipelines.metrics, cached) --
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def _school_metric(name: str, f: metrics.Filters, by: str | None, version: Version) -> pd.DataFrame:
-    with _read() as con:
-        return getattr(metrics, name)(con, f, by)
-
-
 def school_policy_position(f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
     """Policies in place, published and compliant from each school's latest audit (as of)."""
-    return _school_metric("school_policy_position", f, by, data_version())
+    return metric("school_policy_position", f, by)
 
 
 def school_elements_missing(f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
     """Parts of the statutory guidance missing from schools' policies, most often missing first."""
-    return _school_metric("school_elements_missing", f, by, data_version())
+    return metric("school_elements_missing", f, by)
 
 
 def school_ihp_coverage(f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
     """Pupils with an individual healthcare plan over pupils with a medical condition."""
-    return _school_metric("school_ihp_coverage", f, by, data_version())
+    return metric("school_ihp_coverage", f, by)
 
 
 def school_mental_health(f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
     """Senior mental health leads, MHST coverage and wellbeing self-assessments."""
-    return _school_metric("school_mental_health", f, by, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _school_policy_trend(f: metrics.Filters, grain: str, by: str | None, version: Version
-                         ) -> pd.DataFrame:
-    with _read() as con:
-        return metrics.school_policy_trend(con, f, grain, by)
+    return metric("school_mental_health", f, by)
 
 
 def school_policy_trend(f: metrics.Filters, grain: str = "academic_year", by: str | None = None
                         ) -> pd.DataFrame:
     """Policies per audit round (academic year or term), each school's latest audit in it."""
-    return _school_policy_trend(f, grain, by, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _school_follow_up(f: metrics.Filters, version: Version) -> pd.DataFrame:
-    with _read() as con:
-        return metrics.school_follow_up(con, f)
+    return metric("school_policy_trend", f, grain, by)
 
 
 def school_follow_up(f: metrics.Filters) -> pd.DataFrame:
     """The schools to contact, with what each lacks."""
-    return _school_follow_up(f, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _waiting_times(name: str, f: metrics.Filters, by: str | None, version: Version
-                   ) -> pd.DataFrame:
-    with _read() as con:
-        return getattr(metrics, name)(con, f, by)
+    return metric("school_follow_up", f)
 
 
 def waiting_times_trend(f: metrics.Filters, by: str | None = "service") -> pd.DataFrame:
     """Children waiting month by month, by service, provider, local authority or overall."""
-    return _waiting_times("waiting_times_trend", f, by, data_version())
+    return metric("waiting_times_trend", f, by)
 
 
 def waiting_times_current(f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
     """Each service's latest monthly snapshot on or before the as-of date."""
-    return _waiting_times("waiting_times_current", f, by, data_version())
+    return metric("waiting_times_current", f, by)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -498,47 +420,22 @@ def latest_waiting(f: metrics.Filters) -> LatestWaiting | None:
                          tuple(current["service"]))
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def _phb_active(f: metrics.Filters, by: str | None, version: Version) -> pd.DataFrame:
-    with _read() as con:
-        return metrics.phb_active(con, f, by)
-
-
 def phb_active(f: metrics.Filters, by: str | None = None) -> pd.DataFrame:
     """Personal health budgets active on the as-of date, and of them continuing care."""
-    return _phb_active(f, by, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _phb_trend(f: metrics.Filters, grain: str, version: Version) -> pd.DataFrame:
-    with _read() as con:
-        return metrics.phb_trend(con, f, grain)
+    return metric("phb_active", f, by)
 
 
 def phb_trend(f: metrics.Filters, grain: str = "month") -> pd.DataFrame:
     """Budgets started, ended and active at the end of each period."""
-    return _phb_trend(f, grain, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _open_complaints(f: metrics.Filters, version: Version) -> pd.DataFrame:
-    with _read() as con:
-        return metrics.open_complaints(con, f)
+    return metric("phb_trend", f, grain)
 
 
 def open_complaints(f: metrics.Filters) -> pd.DataFrame:
     """Complaints without a response on the as-of date, most overdue first."""
-    return _open_complaints(f, data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _reconcile_advice(f: metrics.Filters, window_days: int, version: Version
-                      ) -> metrics.AdviceReconciliation:
-    with _read() as con:
-        return metrics.reconcile_advice(con, f, window_days)
+    return metric("open_complaints", f)
 
 
 def reconcile_advice(f: metrics.Filters, window_days: int = metrics.RECONCILE_WINDOW_DAYS
                      ) -> metrics.AdviceReconciliation:
     """The LA's records of health advice requests set beside the providers' logs."""
-    return _reconcile_advice(f, window_days, data_version())
+    return metric("reconcile_advice", f, window_days)
