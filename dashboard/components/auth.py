@@ -74,13 +74,21 @@ def _oidc_user() -> Viewer | None:
     if not oidc_providers() or not st.user.get("is_logged_in", False):
         return None
     email = str(st.user.get("email") or "")
-    role = access.role_for_email(users_path(), email)
+    reason = "no role given to this email"
+    try:
+        role = access.role_for_email(users_path(), email)
+    except access.AccessError:
+        role, reason = None, "the users file cannot be read"
+    # A provider that says the address is unverified must not get it a role (on some providers
+    # users can set their own email claim). Providers that send no such claim are trusted.
+    if st.user.get("email_verified") is False:
+        role, reason = None, "the identity provider has not verified this email"
     viewer = Viewer(email or str(st.user.get("name") or "unknown"), role, "oidc")
     if not st.session_state.get(OIDC_SEEN):
         st.session_state[OIDC_SEEN] = True
         audit.record(data_access.db_file(), viewer.actor,
                      "sign in" if role else "sign in refused", method="identity provider",
-                     **({} if role else {"reason": "no role given to this email"}))
+                     **({} if role else {"reason": reason}))
     return viewer
 
 
@@ -91,7 +99,10 @@ def current() -> Viewer:
         return oidc
     name = st.session_state.get(SIGNED_IN)
     if name:
-        user = access.read_users(users_path()).get(name.lower())
+        try:
+            user = access.read_users(users_path()).get(name.lower())
+        except access.AccessError:  # damaged: nobody keeps a role (the sign-in page says why)
+            user = None
         if user is not None and user.local:
             return Viewer(user.username, user.role, "password")
         st.session_state.pop(SIGNED_IN, None)  # removed, or moved to the identity provider

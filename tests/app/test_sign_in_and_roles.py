@@ -205,3 +205,31 @@ def test_downloads_are_recorded_in_the_audit_log(tiny_db: Path, tmp_path: Path,
         "dan (dco, password)", "export", {"what": "overdue advice", "file": "overdue.csv",
                                           "bytes": 8})
     assert USERS["dco"] == "dan"
+
+
+def test_an_unverified_email_gets_no_role(run_app: Callable[..., AppTest], tiny_db: Path,
+                                          tmp_path: Path) -> None:
+    users = tmp_path / "users.json"
+    access.add_user(users, "ana.smith@nhs.net", "admin")
+    at = run_app(db=tiny_db, role=None, users=users)
+    at.secrets["auth"] = OIDC
+    at.user = {"is_logged_in": True, "email": "ana.smith@nhs.net", "email_verified": False}
+    at.run()
+    assert [t.value for t in at.title] == ["No access yet"] and not at.metric
+    entry = json.loads((tmp_path / "audit.jsonl").read_text().splitlines()[-1])
+    assert entry["action"] == "sign in refused" and "not verified" in entry["detail"]["reason"]
+
+
+def test_a_damaged_users_file_signs_everyone_out_without_a_traceback(
+        run_app: Callable[..., AppTest], tiny_db: Path, tmp_path: Path) -> None:
+    users = tmp_path / "users.json"
+    access.add_user(users, "temp", "dco", "a long enough password")
+    at = run_app(db=tiny_db, role=None, users=users)
+    at.session_state["auth_user"] = "temp"
+    at.run()
+    assert at.metric
+    users.write_text("{damaged")
+    at.run()
+    assert not at.exception and not at.metric
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert any("users file cannot be read" in e.value for e in at.error)
