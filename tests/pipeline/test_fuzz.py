@@ -114,3 +114,24 @@ def test_formula_cells_load_their_values_and_merged_title_cells_are_fine(db, tmp
     result = ingest_file(db, path, as_of=AS_OF)
     # openpyxl stores no cached result, so a formula reads as empty: the row loads without it.
     assert (result.status, result.loaded, result.rejected) == ("loaded", 1, 0)
+
+
+def test_a_sheet_reaching_excels_last_row_loads_without_holding_a_million_rows(seeded, tmp_path):
+    """A stray value in row 1,048,576 (or formatting that stretches the used range there) makes
+    the sheet as tall as Excel allows; the file still loads, quickly, and the empty rows between
+    are counted as blank so the figures still reconcile."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Log"
+    for row in ROWS[:4]:
+        sheet.append(row)
+    sheet.cell(row=1_048_576, column=1, value="end of report")
+    path = tmp_path / "tall.xlsx"
+    book.save(path)
+    result = ingest_file(seeded, path, as_of=AS_OF)
+    assert result.status == "loaded", result.error
+    assert (result.loaded, result.notes, result.rejected) == (3, 1, 0)
+    assert result.rows_read == 1_048_575 == result.loaded + result.notes + result.blank
+    assert result.reconciles()
