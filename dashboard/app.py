@@ -1,7 +1,8 @@
 """Entry point: `streamlit run dashboard/app.py`. Sets up the page, builds the database from the
 synthetic samples on first start, asks for sign-in when the database holds real data, offers
 only the pages the viewer's role may see, labels sample data as synthetic, and runs the page.
-The app never keeps a database connection open: every read opens, queries and closes.
+The app keeps no database connection open between runs: one run's reads share one read-only
+connection, closed when the run ends (or before the app itself writes).
 """
 
 import sys
@@ -128,13 +129,14 @@ st.set_page_config(page_title="SEND Coordination Dashboard", page_icon=":materia
 filters.capture_url()
 try:
     build_if_missing()
-    viewer = auth.current()
-    current = navigation(viewer)
-    st.sidebar.caption(load_settings().area_name)
-    auth.sidebar(viewer)
-    if viewer.role is not None:
-        provenance_banner(data_access.data_provenance())
-    current.run()
+    with data_access.run_connection():  # one read-only connection for this run's reads
+        viewer = auth.current()
+        current = navigation(viewer)
+        st.sidebar.caption(load_settings().area_name)
+        auth.sidebar(viewer)
+        if viewer.role is not None:
+            provenance_banner(data_access.data_provenance())
+        current.run()
 except DatabaseBusy:
     st.warning(BUSY, icon=":material/hourglass_top:")
 except duckdb.Error as exc:

@@ -198,19 +198,23 @@ def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyCon
     return con
 
 
-@contextmanager
-def reader(path: Path, wait_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection, so a command-line load can take the file between uses."""
+def open_reader(path: Path, wait_seconds: float = 10.0) -> duckdb.DuckDBPyConnection:
+    """A read-only connection, waiting a while for a writer to let go; the caller closes it."""
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=True)
-            break
+            return duckdb.connect(str(path), read_only=True)
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             if not _held_by_a_writer(exc) or time.monotonic() > deadline:
                 raise DatabaseBusy(f"{path}: the database is being updated; try again shortly"
                                    ) from exc
             time.sleep(0.2)
+
+
+@contextmanager
+def reader(path: Path, wait_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection, so a command-line load can take the file between uses."""
+    con = open_reader(path, wait_seconds)
     try:
         yield con
     finally:

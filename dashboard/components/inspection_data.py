@@ -51,18 +51,22 @@ def evidence_pack(f: Filters) -> bytes:
     return inspection_pack.health_evidence_pack(data_access.db_file(), f)
 
 
-def _written(result: Any) -> Any:
+def _write(change: Any, *args: Any, **fields: Any) -> Any:
+    """Make one change to the tracker (this run's read connection let go first: a writer cannot
+    open beside it), then drop cached figures so the page shows it at once."""
+    data_access.release()
+    result = change(data_access.db_file(), *args, **fields)
     data_access.clear_caches()
     return result
 
 
 def add_item(theme: str, **fields: Any) -> int:
-    return _written(inspection.add_evidence_item(data_access.db_file(), theme, **fields))
+    return _write(inspection.add_evidence_item, theme, **fields)
 
 
 def save_changes(theme: str, **changes: Any) -> inspection.TrackerChanges:
-    return _written(inspection.save_evidence_changes(data_access.db_file(), theme, **changes))
+    return _write(inspection.save_evidence_changes, theme, **changes)
 
 
 def add_note(theme: str, note: str, **fields: Any) -> int:
-    return _written(inspection.add_self_evaluation(data_access.db_file(), theme, note, **fields))
+    return _write(inspection.add_self_evaluation, theme, note, **fields)

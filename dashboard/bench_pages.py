@@ -1,0 +1,145 @@
+"""Time every dashboard page on a database: `python -m dashboard.bench_pages --db PATH [--json]`.
+
+Each page runs under Streamlit's AppTest, i.e. the page script as the server runs it (queries,
+figures and layout) without a browser, signed in as an admin so every page opens. "cold" is the
+first run with every cache emptied, what the first person to open a page after a load waits for;
+"warm" is the median of the next runs, served from the cache; "queries" is the part of the cold
+run spent inside database reads (open, query, fetch), which is what the scale of the data drives.
+Pair it with `python -m pipelines.bench --workdir DIR`, which leaves its databases in DIR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+PAGES = sorted(p.name for p in (ROOT / "dashboard" / "views").glob("*.py")
+               if p.name != "__init__.py")
+TARGET_SECONDS = 1.0
+READERS = ("dashboard.components.data_access", "dashboard.components.benchmark_data",
+           "dashboard.components.inspection_data", "pipelines.board_pack", "pipelines.cli",
+           "pipelines.inspection_pack")  # the modules that read the database for a page
+
+
+def _timed_reads(spent: list[float]) -> None:
+    """Wrap `pipelines.db.reader`, the one way anything reads the database, wherever it was
+    imported, so the time inside each read (open, query, fetch) is summed into `spent`."""
+    from pipelines import db
+
+    for name in READERS:  # imported now, so that their `reader` can be swapped before pages run
+        importlib.import_module(name)
+
+    original = db.reader
+
+    @contextmanager
+    def timed(*args: object, **kwargs: object) -> Iterator[object]:
+        start = time.perf_counter()
+        try:
+            with original(*args, **kwargs) as con:
+                yield con
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "reader", None) is original:
+            module.reader = timed
+    assert all(sys.modules[name].reader is timed for name in READERS)
+    # The pages' own reads share one connection per run (data_access._read): time those too.
+    data_access = sys.modules["dashboard.components.data_access"]
+    shared = data_access._read
+
+    @contextmanager
+    def timed_shared() -> Iterator[object]:
+        start = time.perf_counter()
+        try:
+            with shared() as con:
+                yield con
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    data_access._read = timed_shared
+
+
+def time_pages(db: Path, runs: int = 3) -> list[dict[str, object]]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from pipelines import access
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    spent: list[float] = []
+    _timed_reads(spent)
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    users = folder / "users.json"
+    access.add_user(users, "bench", "admin", "timing-only password")
+    os.environ.update(SEND_DB=str(db), SEND_USERS_FILE=str(users),
+                      SEND_AUDIT_LOG=str(folder / "audit.jsonl"))
+    results = []
+    for name in PAGES:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file(str(APP), default_timeout=600)
+        at.session_state["auth_user"] = "bench"
+        at.run()  # the Overview (default page) fills the filter caches: not what is timed
+        st.cache_data.clear()
+        at.switch_page(f"views/{name}")
+        seconds = []
+        for run in range(runs):
+            spent.clear()
+            start = time.perf_counter()
+            at.run()
+            seconds.append(time.perf_counter() - start)
+            if run == 0:
+                queries = sum(spent)
+        errors = [e.message for e in at.exception]
+        results.append({"page": name.removesuffix(".py"), "cold_seconds": round(seconds[0], 3),
+                        "query_seconds": round(queries, 3),
+                        "warm_seconds": round(statistics.median(seconds[1:]), 3)
+                        if len(seconds) > 1 else None,
+                        "error": errors[0] if errors else None})
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.bench_pages",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, type=Path, help="the database to time the pages on")
+    parser.add_argument("--runs", type=int, default=3, help="runs per page (first is cold)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    if not args.db.exists():
+        parser.error(f"no database at {args.db}")
+    results = time_pages(args.db, max(args.runs, 1))
+    slowest = max(results, key=lambda r: r["query_seconds"])
+    summary = {"database": str(args.db), "pages": results, "slowest_page": slowest["page"],
+               "slowest_query_seconds": slowest["query_seconds"],
+               "every_page_queries_under_1s": all(r["query_seconds"] < TARGET_SECONDS
+                                                  for r in results)}
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    print(f"{'page':22} {'queries s':>10} {'cold s':>8} {'warm s':>8}")
+    for r in results:
+        warm = "-" if r["warm_seconds"] is None else f"{r['warm_seconds']:.3f}"
+        print(f"{r['page']:22} {r['query_seconds']:10.3f} {r['cold_seconds']:8.3f} {warm:>8}" + (
+            f"  ERROR {r['error'][:60]}" if r["error"] else ""))
+    print(f"every page's queries under {TARGET_SECONDS:.0f} s (cold cache): "
+          f"{summary['every_page_queries_under_1s']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
