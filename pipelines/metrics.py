@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from pipelines.periods import ALL_GRAINS, period_of
 from pipelines.schemas import POLICY_ELEMENTS
 
 ADVICE_DAYS = 42  # reg 8(1): health advice within 6 weeks of the service receiving the request
@@ -512,41 +513,14 @@ def headline(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Any]:
 
 # ---- periods as a calendar (for counts at a period's end, and audits per school year) -------
 
-GRAINS = ("month", "quarter", "financial_year", "calendar_year", "academic_year", "term")
-_TERMS = ((1, "Spring"), (4, "Summer"), (9, "Autumn"))  # our rule: Jan-Mar, Apr-Aug, Sep-Dec
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
+GRAINS = ALL_GRAINS
 
 
 def _period_of(day: dt.date, grain: str) -> tuple[Any, dt.date, dt.date]:
-    """(label, first day, last day) of the period of `grain` holding `day`, labelled as `rates`
-    labels it (month '2025-04', quarter '2025 Q2', financial year '2025-26', calendar year 2025),
-    or academic year '2025/26' (September-August) or term 'Autumn 2025'."""
-    y, m = day.year, day.month
-    if grain == "month":
-        start, months, label = dt.date(y, m, 1), 1, f"{y}-{m:02d}"
-    elif grain == "quarter":
-        q = (m - 1) // 3
-        start, months, label = dt.date(y, 3 * q + 1, 1), 3, f"{y} Q{q + 1}"
-    elif grain == "financial_year":
-        first = y if m >= 4 else y - 1
-        start, months, label = dt.date(first, 4, 1), 12, _fy_label(first)
-    elif grain == "calendar_year":
-        start, months, label = dt.date(y, 1, 1), 12, y
-    elif grain == "academic_year":
-        first = y if m >= 9 else y - 1
-        start, months, label = dt.date(first, 9, 1), 12, f"{first}/{(first + 1) % 100:02d}"
-    elif grain == "term":
-        begins, name = max(t for t in _TERMS if t[0] <= m)
-        following = [b for b, _ in _TERMS if b > begins]
-        start = dt.date(y, begins, 1)
-        months, label = (following[0] if following else 13) - begins, f"{name} {y}"
-    else:
-        raise ValueError(f"unknown period grain '{grain}' (one of {', '.join(GRAINS)})")
-    return label, start, _add_months(start, months) - dt.timedelta(days=1)
+    """(label, first day, last day) of the period of `grain` holding `day` (`pipelines.periods`);
+    a calendar year's label is the number, as `rates` groups it."""
+    period = period_of(grain, day)
+    return (int(period.label) if grain == "calendar_year" else period.label), period.start, period.end
 
 
 def periods(f: Filters, grain: str) -> list[tuple[Any, dt.date, dt.date]]:

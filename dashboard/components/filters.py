@@ -13,7 +13,8 @@ from typing import Any
 import streamlit as st
 
 from dashboard.components import data_access
-from dashboard.components.periods import (
+from pipelines.metrics import Filters
+from pipelines.periods import (
     GRAIN_NAMES,
     GRAINS,
     MONTHS_PER,
@@ -22,7 +23,6 @@ from dashboard.components.periods import (
     periods_between,
     shift_months,
 )
-from pipelines.metrics import Filters
 
 PARAMS = ("la", "grain", "from", "to", "service", "as_of")
 KEY = {p: f"flt_{p}" for p in PARAMS}  # session-state / widget key of each query parameter

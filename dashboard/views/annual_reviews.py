@@ -11,9 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import about, charts, data_access, filters, tables
-from dashboard.components.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
 from pipelines.config import load_settings
 from pipelines.metrics import SMALL_DENOMINATOR, Filters
+from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
 
 ENGLAND_COLUMN = "annual_review_decisions_within_4_weeks_pct"
 DIMENSIONS = (("local_authority", "Local authority"),)

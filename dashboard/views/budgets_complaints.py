@@ -13,9 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import about, charts, data_access, filters, tables
-from dashboard.components.periods import GRAIN_NAMES, GRAIN_WORDS, display_label, with_periods
 from pipelines.config import load_settings
 from pipelines.metrics import SMALL_DENOMINATOR, Filters
+from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, display_label, with_periods
 
 OPEN_COLUMNS = {
     "complaint_ref": "Complaint reference", "local_authority": "Local authority", "stage": "Stage",

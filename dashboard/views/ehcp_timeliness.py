@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import about, charts, data_access, filters, tables
-from dashboard.components.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
 from pipelines.config import load_settings
 from pipelines.metrics import DECISION_DAYS, PLAN_DAYS, STAGE_MILESTONE_DAYS, Filters
+from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
 
 CLOSE_DAYS = 28  # "close to 20 weeks": four weeks or fewer left
 DRAFT_BY_DAYS = STAGE_MILESTONE_DAYS["assessment under way"]

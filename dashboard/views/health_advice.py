@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import about, charts, data_access, filters, tables
-from dashboard.components.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
 from pipelines.config import load_settings
 from pipelines.metrics import ADVICE_DAYS, Filters
+from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
 
 OVERDUE_COLUMNS = {
     "advice_id": "Advice ID", "case_id": "Case ID", "days_overdue": "Days overdue",

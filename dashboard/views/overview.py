@@ -17,16 +17,16 @@ import streamlit as st
 
 from dashboard.components import about, data_access, filters, tables
 from dashboard.components.cards import Card, metric_card, rag, value_text
-from dashboard.components.periods import (
+from dashboard.components.suppression import rate_withheld, suppress_count, suppress_rate
+from pipelines.config import load_settings
+from pipelines.metrics import SCHOOL_POLICY_REFERENCE, Filters
+from pipelines.periods import (
     MONTHS_PER,
     display_label,
     month_end,
     periods_between,
     shift_months,
 )
-from dashboard.components.suppression import rate_withheld, suppress_count, suppress_rate
-from pipelines.config import load_settings
-from pipelines.metrics import SCHOOL_POLICY_REFERENCE, Filters
 
 LABELS = {  # card labels short enough for a third of the page
     "health_advice": "Health advice within 6 weeks",

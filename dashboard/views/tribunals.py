@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import about, charts, data_access, filters, tables
-from dashboard.components.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
 from pipelines.config import load_settings
 from pipelines.metrics import Filters
+from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
 
 LATE = ("responded late", "overdue")
 RESPONSE_COLUMNS = {

@@ -13,8 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import about, charts, data_access, filters, tables
-from dashboard.components.periods import display_label
 from pipelines.metrics import AUTISM_ASSESSMENT_WEEKS, Filters
+from pipelines.periods import display_label
 
 AREA_WIDE = "Area-wide (no local authority)"
 SPLITS = {"Service": "service", "Provider": "provider", "Local authority": "local_authority"}

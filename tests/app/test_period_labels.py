@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from dashboard.components.periods import parse, period_of, periods_between, shift_months
 from pipelines import metrics
 from pipelines.db import reader
+from pipelines.periods import parse, period_of, periods_between, shift_months
 
 
 @pytest.mark.parametrize(("grain", "day", "label", "start", "end"), [
@@ -19,6 +19,11 @@ from pipelines.db import reader
     ("financial_year", dt.date(2026, 4, 1), "2026-27", dt.date(2026, 4, 1), dt.date(2027, 3, 31)),
     ("financial_year", dt.date(1999, 6, 1), "1999-00", dt.date(1999, 4, 1), dt.date(2000, 3, 31)),
     ("calendar_year", dt.date(2024, 7, 7), "2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    ("academic_year", dt.date(2025, 8, 31), "2024/25", dt.date(2024, 9, 1), dt.date(2025, 8, 31)),
+    ("academic_year", dt.date(2025, 9, 1), "2025/26", dt.date(2025, 9, 1), dt.date(2026, 8, 31)),
+    ("term", dt.date(2026, 2, 28), "Spring 2026", dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+    ("term", dt.date(2026, 8, 31), "Summer 2026", dt.date(2026, 4, 1), dt.date(2026, 8, 31)),
+    ("term", dt.date(2026, 9, 1), "Autumn 2026", dt.date(2026, 9, 1), dt.date(2026, 12, 31)),
 ])
 def test_period_of_a_day(grain: str, day: dt.date, label: str, start: dt.date, end: dt.date
                          ) -> None:
@@ -29,7 +34,7 @@ def test_period_of_a_day(grain: str, day: dt.date, label: str, start: dt.date, e
 
 @pytest.mark.parametrize(("grain", "label"), [
     ("month", "2026-13"), ("quarter", "2026 Q5"), ("financial_year", "2025-27"),
-    ("calendar_year", "26"), ("month", ""),
+    ("calendar_year", "26"), ("month", ""), ("academic_year", "2025/27"), ("term", "Winter 2026"),
 ])
 def test_labels_of_no_period(grain: str, label: str) -> None:
     assert parse(grain, label) is None

@@ -1,7 +1,10 @@
-"""Reporting periods (month, quarter, financial year, calendar year) as the filters offer them.
+"""Reporting periods, defined once for the metrics, the filters and the board pack: month,
+quarter, financial year and calendar year (the grains the filters offer), and the school audit
+rounds, academic year (September-August) and term.
 
 Labels are spelled exactly as `pipelines.metrics.PERIOD_EXPR` groups rows ("2026-04", "2026 Q2",
-"2026-27", "2026"), so a period chosen in the sidebar lines up with the rows `rates()` returns.
+"2026-27", "2026"), so a period chosen in the sidebar lines up with the rows `rates()` returns;
+academic years read "2025/26" and terms "Autumn 2025".
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-GRAINS: tuple[str, ...] = ("month", "quarter", "financial_year", "calendar_year")
+GRAINS: tuple[str, ...] = ("month", "quarter", "financial_year", "calendar_year")  # the filters'
+ALL_GRAINS = (*GRAINS, "academic_year", "term")
+TERMS = ((1, "Spring"), (4, "Summer"), (9, "Autumn"))  # our rule: Jan-Mar, Apr-Aug, Sep-Dec
 GRAIN_NAMES = {
     "month": "Month",
     "quarter": "Quarter (calendar)",
@@ -31,6 +36,8 @@ _PATTERNS = {
     "quarter": re.compile(r"^(\d{4}) Q([1-4])$"),
     "financial_year": re.compile(r"^(\d{4})-(\d{2})$"),
     "calendar_year": re.compile(r"^(\d{4})$"),
+    "academic_year": re.compile(r"^(\d{4})/(\d{2})$"),
+    "term": re.compile(r"^(Spring|Summer|Autumn) (\d{4})$"),
 }
 
 
@@ -76,7 +83,16 @@ def period_of(grain: str, day: dt.date) -> Period:
                       dt.date(start + 1, 3, 31))
     if grain == "calendar_year":
         return Period(grain, str(day.year), dt.date(day.year, 1, 1), dt.date(day.year, 12, 31))
-    raise ValueError(f"unknown period grain: {grain}")
+    if grain == "academic_year":
+        start = day.year if day.month >= 9 else day.year - 1
+        return Period(grain, f"{start}/{(start + 1) % 100:02d}", dt.date(start, 9, 1),
+                      dt.date(start + 1, 8, 31))
+    if grain == "term":
+        begins, name = max(t for t in TERMS if t[0] <= day.month)
+        following = [b for b, _ in TERMS if b > begins]
+        end = month_end(day.year, following[0] - 1) if following else dt.date(day.year, 12, 31)
+        return Period(grain, f"{name} {day.year}", dt.date(day.year, begins, 1), end)
+    raise ValueError(f"unknown period grain '{grain}' (one of {', '.join(ALL_GRAINS)})")
 
 
 def periods_between(grain: str, first: dt.date, last: dt.date) -> list[Period]:
@@ -92,16 +108,19 @@ def parse(grain: str, label: str) -> Period | None:
     match = _PATTERNS.get(grain, re.compile("$^")).match(label or "")
     if not match:
         return None
+    if grain == "term":
+        begins = dict((name, month) for month, name in TERMS)[match.group(1)]
+        return period_of(grain, dt.date(int(match.group(2)), begins, 1))
     year = int(match.group(1))
     try:
         if grain == "month":
             day = dt.date(year, int(match.group(2)), 1)
         elif grain == "quarter":
             day = dt.date(year, 3 * int(match.group(2)) - 2, 1)
-        elif grain == "financial_year":
+        elif grain in ("financial_year", "academic_year"):
             if int(match.group(2)) != (year + 1) % 100:
                 return None
-            day = dt.date(year, 4, 1)
+            day = dt.date(year, 4 if grain == "financial_year" else 9, 1)
         else:
             day = dt.date(year, 1, 1)
     except ValueError:
