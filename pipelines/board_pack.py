@@ -28,6 +28,7 @@ from pipelines.board_pack_charts import PNG_SIZE, figure_png, spc_chart
 from pipelines.bootstrap import SAMPLES
 from pipelines.config import load_settings
 from pipelines.db import reader
+from pipelines.notes import NOTES
 from pipelines.suppression import (
     WITHHELD,
     is_small,
@@ -144,10 +145,8 @@ WAITING = "waiting_over_18_weeks"  # the one metric page not built on metrics.ra
 @dataclass(frozen=True)
 class MetricSpec:
     metric: str  # a pipelines.metrics rates() metric, or WAITING (metrics.waiting_times_trend)
-    title: str
     target_key: str
     of_what: str  # "requests due": read as "123 of 150 requests due"
-    definition: str  # the About sentence, as dashboard/components/about.py words it
     england_measure: str | None = None
     with_exceptions: str | None = None  # how the figure including exceptions is named
     improvement: spc.Improvement = "up"
@@ -158,68 +157,52 @@ class MetricSpec:
     counts: tuple[str, str] = ("Within the time limit", "Counted")  # the appendix's count columns
     sheet: str = "Monthly series"  # the appendix sheet of its monthly points
 
+    @property
+    def title(self) -> str:
+        return NOTES[self.metric].title
+
+    @property
+    def definition(self) -> str:
+        """The About sentence, worded once in pipelines/notes.py for the pages and the pack."""
+        return NOTES[self.metric].definition
+
 
 METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
-        "health_advice", "Health advice returned within 6 weeks",
-        "health_advice_within_6_weeks_pct", "requests due",
-        "Of the requests for health advice whose due date (the day the service received the "
-        "LA's request + 42 days) falls in the period, the share returned within 42 days. A "
-        "request still open after its due date counts as late; one not yet due is not counted. "
-        "The headline excludes requests with a lawful reg 8(2) exception; the figure including "
-        "them is shown beside it.",
+        "health_advice", "health_advice_within_6_weeks_pct", "requests due",
         with_exceptions="Including lawful reg 8(2) exceptions"),
     MetricSpec(
-        "ehcp_plans", "New EHC plans issued within 20 weeks",
-        "ehcp_within_20_weeks_pct_excl_exceptions", "new plans (excluding exceptions)",
-        "Of the new EHC plans whose final plan was issued in the period, the share issued within "
-        "140 days of the LA receiving the request. The headline excludes plans where a 20-week "
-        "exception applies; the figure including them is shown beside it, as the DfE publishes.",
+        "ehcp_plans", "ehcp_within_20_weeks_pct_excl_exceptions", "new plans (excluding exceptions)",
         england_measure="within_20_weeks_pct_excl_exceptions",
         with_exceptions="Including 20-week exceptions"),
     MetricSpec(
-        "ehcp_decisions", "Decision whether to assess within 6 weeks",
-        "ehcp_decided_within_6_weeks_pct", "requests decided",
-        "Of the requests decided (to assess or not) in the period, the share decided within 42 "
-        "days of the LA receiving the request.",
+        "ehcp_decisions", "ehcp_decided_within_6_weeks_pct", "requests decided",
         england_measure="decided_within_6_weeks_pct"),
     MetricSpec(
-        "tribunal_responses", "Health recommendations answered within 5 weeks",
-        "tribunal_health_responses_within_5_weeks_pct", "responses due",
-        "Of the Tribunal's health recommendations whose response was due (recommendation + 35 "
-        "days) in the period, the share the commissioner answered in writing within 35 days."),
+        "tribunal_responses", "tribunal_health_responses_within_5_weeks_pct", "responses due"),
     # The wider remit (issue #5): each page only when its dataset has rows.
     MetricSpec(
-        "annual_review_decisions", "Annual review decisions within 4 weeks of the meeting",
-        "annual_review_decisions_within_4_weeks_pct", "decisions due",
-        "Of the annual review meetings whose decision fell due in the period (meeting + 28 days), "
-        "the share where the LA sent its decision (maintain, amend or cease) within 28 days of "
-        "the meeting. A decision still outstanding after its due date counts as late.",
-        england_measure="annual_review_decisions_within_4_weeks_pct", dataset="annual_reviews",
+        "annual_review_decisions", "annual_review_decisions_within_4_weeks_pct", "decisions due",
+        england_measure="annual_review_decisions_within_4_weeks_pct",
+        dataset="annual_reviews",
         caveat="England's figure counts only decisions sent; this one also counts outstanding "
                "decisions past their due date as late, so it can run lower."),
     MetricSpec(
-        "complaint_responses", "Complaints responded to by their due date",
-        "complaint_responses_by_due_date_pct", "responses due",
-        "Of the complaints and ombudsman cases whose response fell due in the period, the share "
-        "answered on or before the due date the log records. One still open after its due date "
-        "counts as late; one open and not yet due is not counted.",
+        "complaint_responses", "complaint_responses_by_due_date_pct", "responses due",
         dataset="complaints",
         caveat="Complaints without a health aspect are included. A response dated after the "
                "as-of date counts as not yet sent."),
     MetricSpec(
-        WAITING, "Children waiting over 18 weeks", "waiting_over_18_weeks_pct", "children waiting",
-        "Of the children waiting for a health service at the end of each month (providers' "
-        "returns summed over services, providers and local authorities), the share waiting over "
-        "18 weeks. Lower is better. The quarter's figure is its latest month with a return. No "
-        "statutory standard covers children's community services; 18 weeks is the NHS's span "
-        "for consultant-led treatment.",
-        improvement="down", dataset="waiting_times", nothing="no return",
+        WAITING, "waiting_over_18_weeks_pct", "children waiting",
+        improvement="down",
+        dataset="waiting_times",
+        nothing="no return",
         no_england="No national comparison in this pack",
         caveat="Returns arrive a month behind; a service without a return for a month drops out "
                "of that month's total. Area-wide returns (no local authority) drop out when "
                "local authorities are chosen.",
-        counts=("Waiting over 18 weeks", "Children waiting"), sheet="Waiting by month"),
+        counts=("Waiting over 18 weeks", "Children waiting"),
+        sheet="Waiting by month"),
 )
 
 # The wider remit's datasets, as the pack names them when one has no rows.

@@ -14,8 +14,8 @@ import warnings
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.components.charts import GREY, PALETTE, _layout
 from pipelines import spc
+from pipelines.chart_style import GREY, PALETTE, layout
 
 PNG_SIZE = (1100, 560)  # layout pixels of the exported chart; scale 2 for print
 _RENDER_LOCK = threading.Lock()  # one kaleido server per process, one figure at a time
@@ -117,7 +117,7 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
     fig.update_traces(cliponaxis=False, selector={"mode": "markers"})
     fig.update_xaxes(dtick="M3", tickformat="%b<br>%Y", range=[span[0] - pd.Timedelta(days=10),
                                                                 span[1] + pd.Timedelta(days=10)])
-    fig = _layout(fig, title, "Month", "Per cent", height=height)
+    fig = layout(fig, title, "Month", "Per cent", height=height)
     fig.update_layout(paper_bgcolor="white")
     # The legend under the axis title: lower (in plot fractions) on a shorter chart, where the
     # axis title takes a larger share of the plot's height.

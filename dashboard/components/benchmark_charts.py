@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.components.charts import GREY, PALETTE, _layout
+from pipelines.chart_style import GREY, PALETTE, layout
 
 # role -> (colour, dash, marker, line width)
 STYLE = {
@@ -72,7 +72,7 @@ def benchmark_chart(published: pd.DataFrame, local: pd.DataFrame, title: str, la
     values = pd.concat([published["value"], local["value"]]).dropna()
     top = float(values.max()) if len(values) else 100.0
     fig.update_yaxes(range=[0, 105] if top > 20 else [0, top * 1.25 or 1], ticksuffix=unit)
-    fig = _layout(fig, title, "Calendar year", y_title, height=430)
+    fig = layout(fig, title, "Calendar year", y_title, height=430)
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left",
                               "x": 0})
     return fig

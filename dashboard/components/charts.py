@@ -8,39 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-# Okabe & Ito (2008), in an order that keeps neighbours distinguishable and darker ones first.
-PALETTE = {
-    "blue": "#0072B2", "vermillion": "#D55E00", "green": "#009E73", "purple": "#CC79A7",
-    "orange": "#E69F00", "sky": "#56B4E9", "black": "#000000", "yellow": "#F0E442",
-}
-SEQUENCE = list(PALETTE.values())
-GREY = "#595959"  # 7:1 on white, for reference lines and their labels
-FONT = "Source Sans Pro, Arial, sans-serif"
-
-
-PATTERNS = ["", "/", ".", "x", "-", "|", "+", "\\"]
-
-
-def _pattern(i: int) -> dict[str, object]:
-    """A fill pattern drawn in white over the colour, so hatched bars keep their colour's weight
-    and still differ from their neighbours without colour."""
-    return {"shape": PATTERNS[i % len(PATTERNS)], "fillmode": "overlay", "fgcolor": "white",
-            "solidity": 0.25}
-
-
-def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 380
-            ) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
-        xaxis_title=x_title, yaxis_title=y_title, height=height,
-        font={"family": FONT, "size": 13, "color": "#1f1f1f"},
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
-        hoverlabel={"font_size": 13}, colorway=SEQUENCE, plot_bgcolor="white",
-    )
-    fig.update_xaxes(showline=True, linecolor=GREY, gridcolor="#e6e6e6")
-    fig.update_yaxes(showline=True, linecolor=GREY, gridcolor="#e6e6e6", zeroline=False)
-    return fig
+from pipelines.chart_style import GREY, PALETTE, SEQUENCE, layout, pattern
 
 
 def _target_line(fig: go.Figure, target: float | None, horizontal: bool = True) -> None:
@@ -85,7 +53,7 @@ def run_chart(frame: pd.DataFrame, title: str, x_title: str, series: list[tuple[
     _target_line(fig, target)
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
     fig.update_xaxes(type="category")
-    return _layout(fig, title, x_title, y_title)
+    return layout(fig, title, x_title, y_title)
 
 
 def count_chart(frame: pd.DataFrame, title: str, x_title: str, series: list[tuple[str, str]],
@@ -95,12 +63,12 @@ def count_chart(frame: pd.DataFrame, title: str, x_title: str, series: list[tupl
     for i, (col, name) in enumerate(series):
         fig.add_trace(go.Bar(
             x=frame["period"], y=frame[col], name=name, marker_color=SEQUENCE[i],
-            marker_pattern=_pattern(i), text=frame[col], textposition="outside",
+            marker_pattern=pattern(i), text=frame[col], textposition="outside",
             hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>",
         ))
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
-    return _layout(fig, title, x_title, y_title)
+    return layout(fig, title, x_title, y_title)
 
 
 def rate_bars(frame: pd.DataFrame, title: str, group_title: str, target: float | None = None,
@@ -119,7 +87,7 @@ def rate_bars(frame: pd.DataFrame, title: str, group_title: str, target: float |
     _target_line(fig, target, horizontal=False)
     ticks = [0, 20, 40, 60, 80, 100]
     fig.update_xaxes(range=[0, 125], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
-    return _layout(fig, title, "Per cent", group_title, height=max(260, 60 + 38 * len(frame)))
+    return layout(fig, title, "Per cent", group_title, height=max(260, 60 + 38 * len(frame)))
 
 
 def days_histogram(frame: pd.DataFrame, title: str, limit_days: int, last_bin: int) -> go.Figure:
@@ -132,7 +100,7 @@ def days_histogram(frame: pd.DataFrame, title: str, limit_days: int, last_bin: i
         part = frame[mask]
         fig.add_trace(go.Bar(
             x=part["week"] * 7 - 3.5, y=part["requests"], width=6.6, name=name,
-            marker_color=colour, marker_pattern=_pattern(i), customdata=part["days"],
+            marker_color=colour, marker_pattern=pattern(i), customdata=part["days"],
             hovertemplate="<b>%{customdata}</b><br>%{y:,} returned<extra></extra>",
         ))
     fig.add_vline(x=limit_days, line_dash="dash", line_color=GREY,
@@ -141,7 +109,7 @@ def days_histogram(frame: pd.DataFrame, title: str, limit_days: int, last_bin: i
     right = (int(frame["week"].max()) + 1) * 7 if len(frame) else last_bin * 7
     ticks = list(range(0, right + 1, 14))
     fig.update_xaxes(tickvals=ticks, range=[0, max(right, limit_days + 14)])
-    return _layout(fig, title, "Days from request to return (last bar: more than 26 weeks)",
+    return layout(fig, title, "Days from request to return (last bar: more than 26 weeks)",
                    "Advice returned")
 
 
@@ -152,12 +120,12 @@ def category_bars(frame: pd.DataFrame, title: str, category: str, value: str, co
     for i, (name, part) in enumerate(frame.groupby(colour_by, sort=False)):
         fig.add_trace(go.Bar(
             y=part[category], x=part[value], name=str(name), orientation="h",
-            marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=_pattern(i),
+            marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=pattern(i),
             hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:,}}<extra></extra>",
         ))
     fig.update_layout(barmode="stack", yaxis={"categoryorder": "total ascending"},
                       legend={"traceorder": "normal"})
-    return _layout(fig, title, x_title, y_title,
+    return layout(fig, title, x_title, y_title,
                    height=max(280, 90 + 36 * frame[category].nunique()))
 
 
@@ -176,7 +144,7 @@ def stage_boxes(frame: pd.DataFrame, title: str) -> go.Figure:
     fig.add_vline(x=140, line_dash="dash", line_color=GREY, annotation_text="140 days (20 weeks)",
                   annotation_position="top", annotation_font_color=GREY)
     fig.update_layout(showlegend=False, yaxis={"autorange": "reversed"})
-    return _layout(fig, title, "Days", "Stage", height=120 + 60 * len(frame))
+    return layout(fig, title, "Days", "Stage", height=120 + 60 * len(frame))
 
 
 def stacked_columns(frame: pd.DataFrame, title: str, x: str, y: str, colour_by: str,
@@ -186,7 +154,7 @@ def stacked_columns(frame: pd.DataFrame, title: str, x: str, y: str, colour_by: 
     for i, (name, part) in enumerate(frame.groupby(colour_by, sort=False)):
         fig.add_trace(go.Bar(
             x=part[x], y=part[y], name=str(name), marker_color=SEQUENCE[i % len(SEQUENCE)],
-            marker_pattern=_pattern(i),
+            marker_pattern=pattern(i),
             hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>",
         ))
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
@@ -194,7 +162,7 @@ def stacked_columns(frame: pd.DataFrame, title: str, x: str, y: str, colour_by: 
     # Long band names break before their bracket rather than being tilted and cut.
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=bands,
                      tickvals=bands, ticktext=[b.replace(" (", "<br>(") for b in bands])
-    return _layout(fig, title, x_title, y_title)
+    return layout(fig, title, x_title, y_title)
 
 
 def simple_bars(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str
@@ -207,7 +175,7 @@ def simple_bars(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y
         hovertemplate=f"<b>{x_title} %{{x}}</b><br>{y_title}: %{{y:,}}<extra></extra>",
     ))
     fig.update_xaxes(type="category")
-    return _layout(fig, title, x_title, y_title, height=320)
+    return layout(fig, title, x_title, y_title, height=320)
 
 
 def latest_summary(frame: pd.DataFrame, pct: str, num: str, den: str, target: float | None) -> str:
@@ -258,7 +226,7 @@ def share_bars(frame: pd.DataFrame, title: str, category: str, category_title: s
                 for p, n, d in zip(part["pct"], part["numerator"], part["denominator"], strict=True)]
         fig.add_trace(go.Bar(
             y=part[category], x=part["pct"], name=str(label), orientation="h",
-            marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=_pattern(i), text=text,
+            marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=pattern(i), text=text,
             textposition="outside", cliponaxis=False,
             customdata=_custom(part, category, "pct", "numerator", "denominator"),
             hovertemplate=_rate_hover(str(label)),
@@ -271,7 +239,7 @@ def share_bars(frame: pd.DataFrame, title: str, category: str, category_title: s
                       legend={"traceorder": "reversed"})
     reference_lines(fig, references or [], horizontal=False)
     bars = len(order) * max(1, len(groups))
-    return _layout(fig, title, "Per cent", category_title, height=max(280, 100 + 26 * bars))
+    return layout(fig, title, "Per cent", category_title, height=max(280, 100 + 26 * bars))
 
 
 def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value: str,
@@ -304,7 +272,7 @@ def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value
     reference_lines(fig, references or [])
     fig.update_xaxes(type="category", categoryorder="array",
                      categoryarray=list(dict.fromkeys(frame["period"])))
-    fig = _layout(fig, title, x_title, y_title, height=440)
+    fig = layout(fig, title, x_title, y_title, height=440)
     # Many lines: the legend goes beside the plot, where it cannot cover the title.
     fig.update_layout(legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.01,
                               "xanchor": "left"})
@@ -328,5 +296,5 @@ def value_bars(frame: pd.DataFrame, category: str, value: str, title: str, value
     right = max(known + [r for r, _ in references or []] + [1.0])
     fig.update_xaxes(range=[0, right * 1.25])  # room for the labels beyond the longest bar
     reference_lines(fig, references or [], horizontal=False)
-    return _layout(fig, title, value_title, category_title,
+    return layout(fig, title, value_title, category_title,
                    height=max(260, 90 + 34 * frame[category].nunique()))

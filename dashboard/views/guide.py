@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.components.about import NOTES
 from pipelines.config import load_settings
+from pipelines.notes import NOTES
 
 PAGES = (
     ("Overview", "How are we doing on the headline measures, against our targets and England?",

@@ -77,13 +77,3 @@ def test_small_numbers_are_suppressed(run_app: Callable[..., AppTest], tiny_db: 
         assert not cells.isin(["1", "2", "3", "4"]).any(), frame
     overdue = next(d.value for d in at.dataframe if "Service" in d.value.columns)
     assert overdue.iloc[-1].tolist() == ["Total", "<5", "<5"]
-
-
-def test_the_pack_words_each_metric_as_the_app_does() -> None:
-    from dashboard.components.about import NOTES
-
-    for spec in METRICS:
-        if spec.metric == WAITING:  # the app words waiting lists by service, not one share
-            continue
-        assert spec.definition == NOTES[spec.metric].definition, spec.metric
-        assert spec.title == NOTES[spec.metric].title, spec.metric
