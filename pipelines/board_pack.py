@@ -37,6 +37,7 @@ from pipelines.suppression import (
     suppress_frame,
     suppress_rate,
     suppress_value,
+    suppress_with_totals,
 )
 
 SERIES_MONTHS = 24  # the monthly series each SPC chart shows, ending with the quarter
@@ -383,7 +384,9 @@ class BoardPack:
     @property
     def suppression_note(self) -> str:
         return ('Small numbers: counts from 1 to 4 are shown as "<5" and rates built on them '
-                "are withheld, so no child can be identified.")
+                'are withheld, so no child can be identified; in tables with totals, a count '
+                'shown as "*" is withheld so that a "<5" cannot be worked out from its row or '
+                "column.")
 
     @property
     def file_stem(self) -> str:
@@ -852,7 +855,7 @@ def _crosstab(frame: pd.DataFrame, rows: str, las: list[str], row_order: Sequenc
 
 
 def suppress_crosstab(counts: pd.DataFrame, first: str) -> pd.DataFrame:
-    out = counts.map(suppress_count).reset_index()
+    out = suppress_with_totals(counts).reset_index()
     out.columns = [first, *counts.columns]
     return out
 

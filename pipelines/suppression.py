@@ -67,3 +67,38 @@ def suppress_frame(frame: pd.DataFrame, counts: list[str], rates: dict[str, tupl
     for col in counts:
         out[col] = [suppress_count(v, limit) for v in out[col]]
     return out
+
+
+COMPLEMENTARY = "*"  # withheld so that a "<5" in the same row or column cannot be worked out
+
+
+def suppress_with_totals(counts: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """A table of counts whose last row and last column are totals, as a board may see it.
+    Counts of 1-4 show as "<5"; then, wherever a row or column would hold a single withheld cell
+    (whose value is its total less the rest), the smallest other non-zero count of that line is
+    withheld too, shown as "*", until no line holds exactly one withheld cell. A total is
+    withheld only when no other count in the line can be. Within one table; see docs/security.md
+    for what this does not cover."""
+    limit = threshold() if limit is None else limit
+    values = counts.to_numpy(dtype=int)
+    primary = (values > 0) & (values < limit)
+    hidden = primary.copy()
+    last_row, last_col = values.shape[0] - 1, values.shape[1] - 1
+    lines = [[(i, j) for j in range(values.shape[1])] for i in range(values.shape[0])]
+    lines += [[(i, j) for i in range(values.shape[0])] for j in range(values.shape[1])]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(hidden[c] for c in line) != 1:
+                continue
+            candidates = [c for c in line if not hidden[c] and values[c] > 0]
+            if not candidates:  # cannot happen: a withheld count is > 0, so its line's total is
+                continue
+            # Prefer an inner cell over a total, then the smallest (the least information lost).
+            cell = min(candidates, key=lambda c: (c[0] == last_row or c[1] == last_col, values[c]))
+            hidden[cell] = True
+            changed = True
+    shown = [[f"<{limit}" if primary[i, j] else COMPLEMENTARY if hidden[i, j] else f"{values[i, j]:,}"
+              for j in range(values.shape[1])] for i in range(values.shape[0])]
+    return pd.DataFrame(shown, index=counts.index, columns=counts.columns)

@@ -191,6 +191,16 @@ def test_summary_tables_are_counts_only_and_suppressed(pack: board_pack.BoardPac
         assert not {"advice_id", "case_id"} & set(table.frame.columns)
 
 
+def test_no_withheld_count_can_be_worked_out_from_a_summary_table_s_totals(
+        sample_pack: board_pack.BoardPack) -> None:
+    withheld = 0
+    for table in (*sample_pack.overdue, *sample_pack.at_risk):
+        hidden = table.frame.iloc[:, 1:].isin(["<5", "*"]).to_numpy()
+        withheld += int(hidden.sum())
+        assert (hidden.sum(axis=0) != 1).all() and (hidden.sum(axis=1) != 1).all(), table.title
+    assert withheld  # the samples have small counts, so the check above is not vacuous
+
+
 # ---- what the files say ----------------------------------------------------------------------
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -217,9 +227,10 @@ def test_the_detector_finds_what_it_should() -> None:
 
 
 def _count_cells(rows: list[list[str]]) -> list[str]:
-    """Table cells after the first column that are not a shown count (0, <5, or 5 and more)."""
+    """Table cells after the first column that are not a shown count (0, <5, * withheld beside a
+    <5, or 5 and more)."""
     return [c for row in rows[1:] for c in row[1:]
-            if not (c in {"0", "<5"} or (c.replace(",", "").isdigit() and int(c.replace(",", "")) >= 5))]
+            if not (c in {"0", "<5", "*"} or (c.replace(",", "").isdigit() and int(c.replace(",", "")) >= 5))]
 
 
 def pdf_texts(path: Path) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.components import suppression as dashboard_suppression
 from pipelines import suppression
@@ -65,3 +67,44 @@ def test_the_dashboard_uses_the_one_definition() -> None:
     for name in ("suppress_count", "suppress_rate", "suppress_frame", "rate_withheld", "is_small",
                  "WITHHELD"):
         assert getattr(dashboard_suppression, name) is getattr(suppression, name)
+
+
+def _table(rows: list[list[int]]) -> pd.DataFrame:
+    """Inner counts with a Total column and row added."""
+    frame = pd.DataFrame(rows, index=[f"r{i}" for i in range(len(rows))],
+                         columns=[f"c{j}" for j in range(len(rows[0]))])
+    frame["Total"] = frame.sum(axis=1)
+    frame.loc["Total"] = frame.sum(axis=0)
+    return frame
+
+
+def test_a_small_count_is_not_left_alone_in_its_row_or_column() -> None:
+    shown = suppression.suppress_with_totals(_table([[3, 9], [6, 7]]), limit=5)
+    # 3 is "<5"; 9 would give it away from the row total (12), 6 from the column total (9), and
+    # then 7 from the second column's total (16).
+    assert shown.values.tolist() == [["<5", "*", "12"], ["*", "*", "13"], ["9", "16", "25"]]
+
+
+def test_zeros_and_tables_without_small_counts_are_shown_as_they_are() -> None:
+    shown = suppression.suppress_with_totals(_table([[0, 9], [6, 7]]), limit=5)
+    assert shown.values.tolist() == [["0", "9", "9"], ["6", "7", "13"], ["6", "16", "22"]]
+
+
+def test_a_total_is_withheld_when_nothing_else_in_its_line_can_be() -> None:
+    # One column, so each row's total equals its cell: 2 (and its total) are "<5"; the column
+    # then needs 8 withheld, and row r1 can only withhold its total beside it.
+    shown = suppression.suppress_with_totals(_table([[2], [8], [0]]), limit=5)
+    assert shown.values.tolist() == [["<5", "<5"], ["*", "*"], ["0", "0"], ["10", "10"]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 12), min_size=1, max_size=5), min_size=1, max_size=5)
+       .filter(lambda rows: len({len(r) for r in rows}) == 1))
+def test_no_withheld_count_stands_alone_in_a_row_or_column(rows: list[list[int]]) -> None:
+    table = _table(rows)
+    shown = suppression.suppress_with_totals(table, limit=5)
+    hidden = shown.isin(["<5", "*"]).to_numpy()
+    values = table.to_numpy()
+    assert ((shown == "<5").to_numpy() == ((values > 0) & (values < 5))).all()
+    assert (hidden.sum(axis=1) != 1).all() and (hidden.sum(axis=0) != 1).all()
+    assert (shown.to_numpy()[~hidden] == [f"{v:,}" for v in values[~hidden]]).all()
