@@ -739,7 +739,7 @@ def schools_page(con: duckdb.DuckDBPyConnection, f: metrics.Filters, las: tuple[
     position = pd.concat([_ordered(by_la, las).reset_index(), total], ignore_index=True)
     safe = suppress_frame(position, ["schools", "with_policy", "published", "compliant"], {
         "with_policy_pct": ("with_policy", "schools"), "published_pct": ("published", "schools"),
-        "compliant_pct": ("compliant", "schools")})
+        "compliant_pct": ("compliant", "schools")}, total_row=True)
     la_table = _cells(safe)[["group", "schools", "with_policy", "with_policy_pct", "published",
                              "published_pct", "compliant", "compliant_pct"]].set_axis(
         ["Local authority", "Schools audited", "With a policy", "With a policy (%)", "Published",
@@ -808,7 +808,7 @@ def phb_page(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarte
         "numerator": int(started.numerator)}])], ignore_index=True)
     frame = frame.astype({"active": int, "continuing_care": int, "items": int, "numerator": int})
     safe = suppress_frame(frame, ["active", "continuing_care", "items", "numerator"],
-                          {"continuing_care_pct": ("continuing_care", "active")})
+                          {"continuing_care_pct": ("continuing_care", "active")}, total_row=True)
     table = _cells(safe)[["group", "active", "continuing_care", "continuing_care_pct", "items",
                           "numerator"]].set_axis(
         ["Local authority", f"Active on {on}", "Of them continuing care", "Continuing care (%)",

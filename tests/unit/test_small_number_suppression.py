@@ -108,3 +108,17 @@ def test_no_withheld_count_stands_alone_in_a_row_or_column(rows: list[list[int]]
     assert ((shown == "<5").to_numpy() == ((values > 0) & (values < 5))).all()
     assert (hidden.sum(axis=1) != 1).all() and (hidden.sum(axis=0) != 1).all()
     assert (shown.to_numpy()[~hidden] == [f"{v:,}" for v in values[~hidden]]).all()
+
+
+def test_a_column_with_a_total_row_withholds_a_second_count_and_its_rates() -> None:
+    frame = pd.DataFrame({"group": ["A", "B", "C", "Total"], "active": [3, 7, 12, 22],
+                          "cc": [0, 5, 6, 11], "cc_pct": [0.0, 71.4, 50.0, 50.0]})
+    safe = suppression.suppress_frame(frame, ["active", "cc"], {"cc_pct": ("cc", "active")},
+                                      limit=5, total_row=True)
+    # A's 3 is "<5"; B's 7, the smallest other, goes too, and so does the rate built on it.
+    assert safe["active"].tolist() == ["<5", "*", "12", "22"]
+    assert safe["cc"].tolist() == ["0", "5", "6", "11"]
+    assert safe["cc_pct"].tolist() == [WITHHELD, WITHHELD, "50.0%", "50.0%"]
+    plain = suppression.suppress_frame(frame, ["active", "cc"], {"cc_pct": ("cc", "active")},
+                                       limit=5)
+    assert plain["active"].tolist() == ["<5", "7", "12", "22"]  # no total row: primary only
