@@ -14,7 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines import vocab
 from pipelines.config import canonical_la
@@ -263,154 +266,285 @@ def _is_blank(value: Any) -> bool:
     return value != value  # NaN
 
 
-def _classify_rows(rows: list[list[Any]], mapped: list[int], required: list[int]
-                   ) -> tuple[list[int], int, int]:
+class Cells:
+    """One column of a sheet's body: a numpy array of cell objects (a workbook, or a CSV read
+    row by row) or an Arrow string array (a CSV read whole). Every rule runs once per distinct
+    value and is mapped back to the rows with numpy, so no per-cell Python runs here."""
+
+    def __init__(self, values: np.ndarray | pa.Array | None, length: int) -> None:
+        self.values = values  # None: a column beyond the end of every row (all cells blank)
+        self.length = length
+        self._distinct: tuple[np.ndarray, list[Any]] | None = None
+        self._blank: np.ndarray | None = None
+
+    def at(self, row: int) -> Any:
+        if self.values is None:
+            return None
+        if isinstance(self.values, pa.Array):
+            return self.values[row].as_py()
+        return self.values[row]
+
+    @property
+    def distinct(self) -> tuple[np.ndarray, list[Any]]:
+        """(codes, values): the cell in row i is values[codes[i]], as the file holds it."""
+        if self._distinct is None:
+            self._distinct = _factorize(self.values, self.length)
+        return self._distinct
+
+    @property
+    def blank(self) -> np.ndarray:
+        if self._blank is None:
+            if isinstance(self.values, pa.Array) and self._distinct is None:
+                self._blank = _blank_strings(self.values)
+            else:
+                codes, values = self.distinct
+                self._blank = np.fromiter(map(_is_blank, values), bool, len(values))[codes]
+        return self._blank
+
+
+def _factorize(values: np.ndarray | pa.Array | None, length: int) -> tuple[np.ndarray, list[Any]]:
+    if values is None:
+        return np.zeros(length, dtype=np.intp), [None]
+    if isinstance(values, pa.Array):
+        encoded = values.dictionary_encode()
+        codes = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+        return codes.astype(np.intp, copy=False), [*encoded.dictionary.to_pylist(), None]
+    # pandas counts True, 1 and 1.0 as one value; parsers do not (True is no number), so a
+    # column that mixes booleans with other cells is factorized one kind at a time.
+    kinds, kind_values = pd.factorize(_TYPE_OF(values), use_na_sentinel=False)
+    if bool in kind_values and len(kind_values) > 1:
+        codes = np.empty(len(values), dtype=np.intp)
+        uniques: list[Any] = []
+        for k in range(len(kind_values)):
+            rows = kinds == k
+            sub_codes, sub_uniques = _factorize(values[rows], int(rows.sum()))
+            codes[rows] = sub_codes + len(uniques)
+            uniques += sub_uniques
+        return codes, uniques
+    codes, found = pd.factorize(values, use_na_sentinel=True)
+    codes = codes.astype(np.intp, copy=False)
+    codes[codes < 0] = len(found)  # None (and NaN) as a value of its own
+    return codes, [*found, None]
+
+
+_TYPE_OF = np.frompyfunc(type, 1, 1)
+# Exactly the characters str.strip() removes, so a cell blank to Python is blank here too.
+_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+_BLANK_TEXT = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE) + "]*$"
+
+
+def _blank_strings(values: pa.Array) -> np.ndarray:
+    blank = pc.match_substring_regex(values, _BLANK_TEXT)
+    return blank.fill_null(True).to_numpy(zero_copy_only=False)
+
+
+def _classify_rows(body: list[Cells], mapped: list[int], required: list[int], n: int
+                   ) -> tuple[np.ndarray, int, int]:
     """Split the rows below the header into data rows, blank rows and total/note rows. A row that
     opens with "Total", "Note", "Source"... and lacks a required field is a total or a note."""
-    data, blank, notes = [], 0, 0
-    last_full = -1
     mapped_set = set(mapped)
-    filled = []  # per row: (cells filled in mapped columns, in other columns, first filled value)
-    for i, row in enumerate(rows):
-        n = others = 0
-        first: Any = ""
-        for c, v in enumerate(row):
-            if not _is_blank(v):
-                if n + others == 0:
-                    first = v
-                if c in mapped_set:
-                    n += 1
-                else:
-                    others += 1
-        filled.append((n, others, first))
-        if n >= 2:
-            last_full = i
-    for i, row in enumerate(rows):
-        n, others, first = filled[i]
-        if n + others == 0:
-            blank += 1
-            continue
-        lacks_required = any(c >= len(row) or _is_blank(row[c]) for c in required)
-        if isinstance(first, str) and _NOTE_ROW.match(first) and lacks_required:
-            notes += 1
-        elif i > last_full and n + others == 1:
-            notes += 1  # a lone remark below the table
+    in_mapped = np.zeros(n, dtype=np.int64)
+    in_others = np.zeros(n, dtype=np.int64)
+    for c, cells in enumerate(body):
+        filled = ~cells.blank
+        if c in mapped_set:
+            in_mapped += filled
         else:
-            data.append(i)
-    return data, blank, notes
+            in_others += filled
+    total = in_mapped + in_others
+    empty = total == 0
+    full = np.flatnonzero(in_mapped >= 2)
+    last_full = full[-1] if len(full) else -1
+    lacks_required = np.zeros(n, dtype=bool)
+    for c in required:
+        lacks_required |= body[c].blank if c < len(body) else True
+    note = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(lacks_required & ~empty):  # few rows: rejects, totals and notes
+        first = next(cells.at(i) for cells in body if not cells.blank[i])
+        note[i] = isinstance(first, str) and _NOTE_ROW.match(first) is not None
+    note |= (np.arange(n) > last_full) & (total == 1)  # a lone remark below the table
+    note &= ~empty
+    data = np.flatnonzero(~empty & ~note)
+    return data, int(empty.sum()), int(note.sum())
+
+
+def rows_to_columns(rows: list[list[Any]]) -> list[Cells]:
+    """A sheet's rows (cell objects, rows of any length) as columns; short rows padded blank."""
+    n = len(rows)
+    width = max(map(len, rows), default=0)
+    if any(len(r) != width for r in rows):
+        rows = [r + [None] * (width - len(r)) for r in rows]
+    grid = np.empty((n, width), dtype=object)
+    if n and width:
+        grid[:] = rows
+    return [Cells(grid[:, c], n) for c in range(width)]
 
 
 def validate_sheet(sheet_name: str, rows: list[list[Any]], match: HeaderMatch,
                    as_of: dt.date, key: bytes) -> SheetOutcome:
+    """Validate the rows below the header of a sheet held as lists of cells."""
+    body = rows[match.row_index + 1:]
+    return validate_body(sheet_name, rows_to_columns(body), len(body), match, as_of, key)
+
+
+@dataclass
+class _Parsed:
+    """A mapped column's parsed values for the data rows, held once per distinct raw value."""
+
+    codes: np.ndarray  # data row position -> distinct raw value
+    raw: list[Any]  # distinct raw values, as the file holds them
+    parsed: np.ndarray  # per distinct value: the canonical value, None when blank or invalid
+    invalid: np.ndarray  # per data row
+    errors: dict[int, ValueError] = field(default_factory=dict)  # distinct value -> why invalid
+
+    @property
+    def values(self) -> np.ndarray:
+        return self.parsed[self.codes]
+
+    def value(self, pos: int) -> Any:
+        return self.parsed[self.codes[pos]]
+
+    def raw_at(self, pos: int) -> Any:
+        return self.raw[self.codes[pos]]
+
+    def is_none(self) -> np.ndarray:
+        return np.equal(self.parsed, None)[self.codes]
+
+    def dates(self) -> np.ndarray:
+        return np.array(list(self.parsed), dtype="datetime64[D]")[self.codes]
+
+    def numbers(self) -> np.ndarray:
+        return pd.array(self.parsed, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)[
+            self.codes]
+
+
+def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch,
+                  as_of: dt.date, key: bytes) -> SheetOutcome:
+    """Validate the body of a sheet (the rows below its header), given as columns."""
     schema = match.schema
     outcome = SheetOutcome(sheet_name, schema.kind, match.row_index + 1)
-    body = rows[match.row_index + 1:]
     mapped = list(match.columns.values())
     required = [match.columns[c] for c in schema.required if c in match.columns]
-    data_idx, outcome.blank, outcome.notes = _classify_rows(body, mapped, required)
-    outcome.rows_read = len(body)
-    excel_rows = [match.row_index + 2 + i for i in data_idx]
-    bad: dict[int, list[Reject]] = {}
+    data_idx, outcome.blank, outcome.notes = _classify_rows(body, mapped, required, n)
+    outcome.rows_read = n
+    excel_rows = match.row_index + 2 + data_idx
+    m = len(data_idx)
+    found: list[tuple[int, Reject]] = []  # (data row position, reject), in the order of checks
 
     def reject(pos: int, col: str, value: Any, reason: str, rule: str) -> None:
         column = schema.column(col) if col else None
         letter = column_letter(match.columns[col]) if col in match.columns else ""
         shown = WITHHELD if column is not None and column.personal else _cell_text(value)
-        bad.setdefault(pos, []).append(Reject(
-            sheet_name, excel_rows[pos], letter, match.headers.get(col, col), shown, reason, rule))
+        found.append((pos, Reject(sheet_name, int(excel_rows[pos]), letter,
+                                  match.headers.get(col, col), shown, reason, rule)))
 
-    parsed: dict[str, list[Any]] = {}
-    raw_cols: dict[str, list[Any]] = {}
+    parsed: dict[str, _Parsed] = {}
     for col in schema.columns:
         if col.name not in match.columns:
             continue
         c = match.columns[col.name]
-        raw = [body[i][c] if c < len(body[i]) else None for i in data_idx]
-        raw_cols[col.name] = raw
-        parser = PARSERS[col.kind]
-        cache: dict[tuple[type, Any], Any] = {}
-        values: list[Any] = []
-        for pos, value in enumerate(raw):
-            ck = (type(value), value)
-            if ck not in cache:
-                try:
-                    cache[ck] = parser(value)
-                except ValueError as exc:
-                    cache[ck] = exc
-            result = cache[ck]
-            if isinstance(result, ValueError):
-                rule = "impossible_date" if "impossible date" in str(result) else f"invalid_{col.kind}"
-                reject(pos, col.name, value, f"{col.name}: {result}", rule)
-                result = None
-            values.append(result)
-        parsed[col.name] = values
+        cells = body[c] if c < len(body) else Cells(None, n)
+        parsed[col.name] = column = _parse_column(cells, data_idx, PARSERS[col.kind])
+        for pos in np.flatnonzero(column.invalid):
+            error = column.errors[column.codes[pos]]
+            rule = "impossible_date" if "impossible date" in str(error) else f"invalid_{col.kind}"
+            reject(pos, col.name, column.raw_at(pos), f"{col.name}: {error}", rule)
 
-    n = len(data_idx)
     for col in schema.columns:
         if col.default is not None:
-            values = parsed.get(col.name, [None] * n)
-            parsed[col.name] = [col.default if v is None else v for v in values]
+            if col.name in parsed:
+                column = parsed[col.name]
+                column.parsed[np.equal(column.parsed, None)] = col.default
+            else:
+                parsed[col.name] = _Parsed(np.zeros(m, dtype=np.intp), [None],
+                                           np.array([col.default], dtype=object),
+                                           np.zeros(m, dtype=bool))
 
     for name in schema.required:
-        values = parsed.get(name, [None] * n)
-        for pos in range(n):
-            if values[pos] is None and not any(r.column == column_letter(match.columns[name])
-                                               for r in bad.get(pos, [])):
-                reject(pos, name, raw_cols[name][pos], f"{name}: missing required field",
-                       "missing_required")
+        column = parsed[name]
+        for pos in np.flatnonzero(column.is_none() & ~column.invalid):
+            reject(pos, name, column.raw_at(pos), f"{name}: missing required field",
+                   "missing_required")
 
     for start, end, label in schema.date_order:
         if start in parsed and end in parsed:
-            for pos, (a, b) in enumerate(zip(parsed[start], parsed[end], strict=True)):
-                if a is not None and b is not None and b < a:
-                    reject(pos, end, raw_cols[end][pos],
-                           f"{label}: {end} {b:%d/%m/%Y} is before {start} {a:%d/%m/%Y}",
-                           "end_before_start")
+            first, then = parsed[start], parsed[end]
+            for pos in np.flatnonzero(then.dates() < first.dates()):
+                reject(pos, end, then.raw_at(pos),
+                       f"{label}: {end} {then.value(pos):%d/%m/%Y} is before {start} "
+                       f"{first.value(pos):%d/%m/%Y}", "end_before_start")
 
     for part, whole, label in schema.count_order:
         if part in parsed and whole in parsed:
-            for pos, (a, b) in enumerate(zip(parsed[part], parsed[whole], strict=True)):
-                if a is not None and b is not None and a > b:
-                    reject(pos, part, raw_cols[part][pos],
-                           f"{label}: {part} {a} is more than {whole} {b}", "part_exceeds_whole")
+            some, every = parsed[part], parsed[whole]
+            for pos in np.flatnonzero(some.numbers() > every.numbers()):
+                reject(pos, part, some.raw_at(pos),
+                       f"{label}: {part} {some.value(pos)} is more than {whole} "
+                       f"{every.value(pos)}", "part_exceeds_whole")
 
+    limit = np.datetime64(as_of, "D")
     for col in schema.columns:
         if col.kind in DATE_KINDS and not col.future_ok and col.name in parsed:
-            for pos, d in enumerate(parsed[col.name]):
-                if d is not None and d > as_of:
-                    reject(pos, col.name, raw_cols[col.name][pos],
-                           f"{col.name}: {d:%d/%m/%Y} is after the load's as-of date "
-                           f"{as_of:%d/%m/%Y}", "future_date")
+            column = parsed[col.name]
+            for pos in np.flatnonzero(column.dates() > limit):
+                reject(pos, col.name, column.raw_at(pos),
+                       f"{col.name}: {column.value(pos):%d/%m/%Y} is after the load's as-of "
+                       f"date {as_of:%d/%m/%Y}", "future_date")
 
-    good = [pos for pos in range(n) if pos not in bad]
-    outcome.rejects = [r for pos in sorted(bad) for r in bad[pos]]
+    found.sort(key=lambda item: item[0])  # stable: a row's rejects keep the order of the checks
+    good = np.ones(m, dtype=bool)
+    good[[pos for pos, _ in found]] = False
+    outcome.rejects = [r for _, r in found]
     outcome.records = _records(schema, parsed, good, excel_rows, sheet_name, key)
     return outcome
 
 
-def _records(schema: Schema, parsed: dict[str, list[Any]], good: list[int],
-             excel_rows: list[int], sheet: str, key: bytes) -> pd.DataFrame:
-    out: dict[str, list[Any]] = {}
-    for name, _ in stored_columns(schema):
+def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], Any]) -> _Parsed:
+    """Parse each distinct value of the data rows once."""
+    codes, uniques = cells.distinct
+    codes = codes[data_idx]
+    used = np.zeros(len(uniques), dtype=bool)
+    used[codes] = True
+    results = np.full(len(uniques), None, dtype=object)
+    errors: dict[int, ValueError] = {}
+    for k in np.flatnonzero(used).tolist():
+        try:
+            results[k] = parser(uniques[k])
+        except ValueError as exc:
+            errors[k] = exc
+    bad = np.zeros(len(uniques), dtype=bool)
+    bad[list(errors)] = True
+    return _Parsed(codes, uniques, results, bad[codes], errors)
+
+
+def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
+             excel_rows: np.ndarray, sheet: str, key: bytes) -> pd.DataFrame:
+    stored = stored_columns(schema)
+    n = int(good.sum())
+    out: dict[str, Any] = {}
+    for name, _ in stored:
         if name in ("person_id", "birth_year") or name.endswith("_recorded"):
             continue
         col = schema.column(name)
-        values = parsed.get(name, [None] * len(excel_rows))
+        if name not in parsed:
+            out[name] = np.full(n, None, dtype=object)
+            if col.kind in EXCEPTION_KINDS:
+                out[f"{name}_recorded"] = np.full(n, None, dtype=object)
+            continue
+        column = parsed[name]
+        codes = column.codes[good]
         if col.kind in EXCEPTION_KINDS:
-            pairs = [values[p] or (None, None) for p in good]
-            out[name] = [a for a, _ in pairs]
-            out[f"{name}_recorded"] = [b for _, b in pairs]
+            pairs = [p or (None, None) for p in column.parsed]
+            out[name] = np.array([p[0] for p in pairs], dtype=object)[codes]
+            out[f"{name}_recorded"] = np.array([p[1] for p in pairs], dtype=object)[codes]
+        elif col.kind in DATE_KINDS:
+            out[name] = np.array(list(column.parsed), dtype="datetime64[D]")[codes]
         else:
-            out[name] = [values[p] for p in good]
+            out[name] = column.parsed[codes]
     if any(c.personal for c in schema.columns):
-        ids, years = [], []
-        for p in good:
-            ident, year = _person(parsed, p, key)
-            ids.append(ident)
-            years.append(year)
-        out["person_id"], out["birth_year"] = ids, years
-    frame = pd.DataFrame(out, columns=[c for c, _ in stored_columns(schema)])
-    for name, sql_type in stored_columns(schema):
+        out["person_id"], out["birth_year"] = _people(parsed, good, key)
+    frame = pd.DataFrame(out, columns=[c for c, _ in stored])
+    for name, sql_type in stored:
         if sql_type == "DATE":
             frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
         elif sql_type == "BOOLEAN":
@@ -422,25 +556,49 @@ def _records(schema: Schema, parsed: dict[str, list[Any]], good: list[int],
         else:
             frame[name] = frame[name].astype(object)
     frame["source_sheet"] = sheet
-    frame["source_row"] = [excel_rows[p] for p in good]
-    frame["row_hash"] = _row_hashes(frame, [c for c, _ in stored_columns(schema)])
+    frame["source_row"] = excel_rows[good]
+    frame["row_hash"] = _row_hashes(frame, [c for c, _ in stored])
     return frame
 
 
-def _person(parsed: dict[str, list[Any]], p: int, key: bytes) -> tuple[str | None, int | None]:
-    def get(name: str) -> Any:
-        return parsed[name][p] if name in parsed else None
-    dob = get("date_of_birth")
-    name = get("name") or " ".join(x for x in (get("forename"), get("surname")) if x) or None
-    ident = person_key(get("nhs_number"), name, dob.isoformat() if dob else None)
+_PERSON_COLUMNS = ("nhs_number", "name", "forename", "surname", "date_of_birth")
+
+
+def _people(parsed: dict[str, _Parsed], good: np.ndarray, key: bytes
+            ) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
+    """person_id and birth_year of the good rows: one pseudonym per distinct person."""
+    present = [c for c in _PERSON_COLUMNS if c in parsed]
+    n = int(good.sum())
+    if not present or n == 0:
+        return np.full(n, None, dtype=object), pd.array([None] * n, dtype="Int64")
+    # Codes of the parsed (not raw) values: '943 476 5919' and '9434765919' are one person.
+    codes = np.column_stack([pd.factorize(parsed[c].parsed)[0][parsed[c].codes[good]]
+                             for c in present])
+    _, first, inverse = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+    ids = np.empty(len(first), dtype=object)
+    years = np.empty(len(first), dtype=object)
+    rows = np.flatnonzero(good)[first]
+    for k, row in enumerate(rows.tolist()):
+        ids[k], years[k] = _person({c: parsed[c].value(row) for c in present}, key)
+    inverse = inverse.ravel()
+    return ids[inverse], pd.array(years[inverse], dtype="Int64")
+
+
+def _person(values: dict[str, Any], key: bytes) -> tuple[str | None, int | None]:
+    dob = values.get("date_of_birth")
+    name = values.get("name") or " ".join(
+        x for x in (values.get("forename"), values.get("surname")) if x) or None
+    ident = person_key(values.get("nhs_number"), name, dob.isoformat() if dob else None)
     return (pseudonym(key, "person", ident) if ident else None), (dob.year if dob else None)
 
 
-def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """A fingerprint of a record's values, to tell an unchanged repeat from an update. pandas'
     hash is vectorised and keyed by a fixed default, so it is the same in every process; the
-    columns have fixed types (see `_records`), so equal values hash equally."""
+    columns have fixed types (see `_records`), so equal values hash equally. Written as 16
+    lower-case hex digits, as every earlier load wrote it."""
     if frame.empty:
-        return []
-    hashes = pd.util.hash_pandas_object(frame[columns], index=False)
-    return [f"{h:016x}" for h in hashes.to_numpy()]
+        return np.empty(0, dtype=object)
+    hashes = pd.util.hash_pandas_object(frame[columns], index=False).to_numpy()
+    digits = np.frombuffer(hashes.astype(">u8").tobytes().hex().encode("ascii"), dtype="S16")
+    return digits.astype("U16").astype(object)
