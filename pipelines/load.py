@@ -20,7 +20,7 @@ from pipelines.headers import find_header
 from pipelines.pseudonym import load_key
 from pipelines.readers import FileError, read_file
 from pipelines.schemas import SCHEMAS, Schema
-from pipelines.validate import Reject, SheetOutcome, validate_sheet
+from pipelines.validate import Reject, SheetOutcome, validate_body
 
 
 @dataclass
@@ -66,7 +66,8 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
              ) -> tuple[list[SheetOutcome], list[dict]]:
     """Read and validate every sheet; raise FileError for a file that cannot load at all.
     Hidden sheets (lookups, old copies) and sheets with no recognisable header are skipped and
-    listed, so the user sees they were passed over."""
+    listed, so the user sees they were passed over. Sheets are read one at a time, and each
+    one's cells are let go once it is validated."""
     outcomes = []
     skipped = []
     for sheet in read_file(path):
@@ -74,15 +75,22 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
             skipped.append({"sheet": sheet.name, "reason": "hidden sheet"})
             continue
         match = find_header(sheet.rows, kind)
+        if (match is None or match.missing) and not sheet.complete:
+            # A file that cannot be read says so before its header is judged, as when every
+            # row was read up front.
+            sheet.body(0 if match is None else match.row_index + 1)
         if match is None:
-            if any(any(not _blank(c) for c in row) for row in sheet.rows):
+            if any(any(not _blank(c) for c in row) for row in sheet.rows) or not sheet.complete:
                 skipped.append({"sheet": sheet.name, "reason": "no recognisable header row"})
             continue
         if match.missing:
             where = f"sheet '{sheet.name}', row {match.row_index + 1}"
             raise FileError(f"{path.name}: {where}: the header looks like {match.schema.kind} "
                             f"but lacks required column(s) {', '.join(match.missing)}")
-        outcomes.append(validate_sheet(sheet.name, sheet.rows, match, as_of, key))
+        columns, rows = sheet.body(match.row_index + 1)
+        sheet.rows = []  # the cells live on in `columns` only, freed once validated
+        outcomes.append(validate_body(sheet.name, columns, rows, match, as_of, key))
+        del columns
     if not outcomes:
         wanted = f"a {kind} header" if kind else "a header naming the columns of a known dataset"
         raise FileError(f"{path.name}: no recognisable header row in any sheet (looked for "

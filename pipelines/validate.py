@@ -16,8 +16,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipelines import vocab
 from pipelines.config import canonical_la
@@ -29,7 +27,7 @@ from pipelines.pseudonym import (
     person_key,
     pseudonym,
 )
-from pipelines.readers import column_letter
+from pipelines.readers import Cells, column_letter, rows_to_columns
 from pipelines.schemas import Schema
 
 WITHHELD = "(withheld: personal data)"
@@ -258,86 +256,6 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _is_blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if value.__class__ is str:
-        return not value.strip()
-    return value != value  # NaN
-
-
-class Cells:
-    """One column of a sheet's body: a numpy array of cell objects (a workbook, or a CSV read
-    row by row) or an Arrow string array (a CSV read whole). Every rule runs once per distinct
-    value and is mapped back to the rows with numpy, so no per-cell Python runs here."""
-
-    def __init__(self, values: np.ndarray | pa.Array | None, length: int) -> None:
-        self.values = values  # None: a column beyond the end of every row (all cells blank)
-        self.length = length
-        self._distinct: tuple[np.ndarray, list[Any]] | None = None
-        self._blank: np.ndarray | None = None
-
-    def at(self, row: int) -> Any:
-        if self.values is None:
-            return None
-        if isinstance(self.values, pa.Array):
-            return self.values[row].as_py()
-        return self.values[row]
-
-    @property
-    def distinct(self) -> tuple[np.ndarray, list[Any]]:
-        """(codes, values): the cell in row i is values[codes[i]], as the file holds it."""
-        if self._distinct is None:
-            self._distinct = _factorize(self.values, self.length)
-        return self._distinct
-
-    @property
-    def blank(self) -> np.ndarray:
-        if self._blank is None:
-            if isinstance(self.values, pa.Array) and self._distinct is None:
-                self._blank = _blank_strings(self.values)
-            else:
-                codes, values = self.distinct
-                self._blank = np.fromiter(map(_is_blank, values), bool, len(values))[codes]
-        return self._blank
-
-
-def _factorize(values: np.ndarray | pa.Array | None, length: int) -> tuple[np.ndarray, list[Any]]:
-    if values is None:
-        return np.zeros(length, dtype=np.intp), [None]
-    if isinstance(values, pa.Array):
-        encoded = values.dictionary_encode()
-        codes = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
-        return codes.astype(np.intp, copy=False), [*encoded.dictionary.to_pylist(), None]
-    # pandas counts True, 1 and 1.0 as one value; parsers do not (True is no number), so a
-    # column that mixes booleans with other cells is factorized one kind at a time.
-    kinds, kind_values = pd.factorize(_TYPE_OF(values), use_na_sentinel=False)
-    if bool in kind_values and len(kind_values) > 1:
-        codes = np.empty(len(values), dtype=np.intp)
-        uniques: list[Any] = []
-        for k in range(len(kind_values)):
-            rows = kinds == k
-            sub_codes, sub_uniques = _factorize(values[rows], int(rows.sum()))
-            codes[rows] = sub_codes + len(uniques)
-            uniques += sub_uniques
-        return codes, uniques
-    codes, found = pd.factorize(values, use_na_sentinel=True)
-    codes = codes.astype(np.intp, copy=False)
-    codes[codes < 0] = len(found)  # None (and NaN) as a value of its own
-    return codes, [*found, None]
-
-
-_TYPE_OF = np.frompyfunc(type, 1, 1)
-# Exactly the characters str.strip() removes, so a cell blank to Python is blank here too.
-_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
-_BLANK_TEXT = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE) + "]*$"
-
-
-def _blank_strings(values: pa.Array) -> np.ndarray:
-    blank = pc.match_substring_regex(values, _BLANK_TEXT)
-    return blank.fill_null(True).to_numpy(zero_copy_only=False)
-
-
 def _classify_rows(body: list[Cells], mapped: list[int], required: list[int], n: int
                    ) -> tuple[np.ndarray, int, int]:
     """Split the rows below the header into data rows, blank rows and total/note rows. A row that
@@ -366,18 +284,6 @@ def _classify_rows(body: list[Cells], mapped: list[int], required: list[int], n:
     note &= ~empty
     data = np.flatnonzero(~empty & ~note)
     return data, int(empty.sum()), int(note.sum())
-
-
-def rows_to_columns(rows: list[list[Any]]) -> list[Cells]:
-    """A sheet's rows (cell objects, rows of any length) as columns; short rows padded blank."""
-    n = len(rows)
-    width = max(map(len, rows), default=0)
-    if any(len(r) != width for r in rows):
-        rows = [r + [None] * (width - len(r)) for r in rows]
-    grid = np.empty((n, width), dtype=object)
-    if n and width:
-        grid[:] = rows
-    return [Cells(grid[:, c], n) for c in range(width)]
 
 
 def validate_sheet(sheet_name: str, rows: list[list[Any]], match: HeaderMatch,

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from pipelines.validate import Cells, _is_blank, rows_to_columns
+from pipelines.readers import Cells, is_blank, rows_to_columns
 
 
 def column(values: list) -> Cells:
@@ -32,7 +32,7 @@ def test_true_and_one_are_different_values():
 def test_blank_text_in_arrow_is_blank_to_python(text):
     arrow = Cells(pa.array([text, "A1"]), 2)
     objects = column([text, "A1"])
-    assert arrow.blank.tolist() == objects.blank.tolist() == [_is_blank(text), False]
+    assert arrow.blank.tolist() == objects.blank.tolist() == [is_blank(text), False]
 
 
 def test_short_rows_are_padded_with_blank_cells():
