@@ -55,6 +55,7 @@ class Cells:
         self.values = values  # None: a column beyond the end of every row (all cells blank)
         self.length = length
         self._distinct: tuple[np.ndarray, list[Any]] | None = None
+        self.dictionary: pa.Array | None = None  # Arrow's distinct values (all but the None)
         self._blank: np.ndarray | None = None
 
     def at(self, row: int) -> Any:
@@ -68,7 +69,14 @@ class Cells:
     def distinct(self) -> tuple[np.ndarray, list[Any]]:
         """(codes, values): the cell in row i is values[codes[i]], as the file holds it."""
         if self._distinct is None:
-            self._distinct = _factorize(self.values, self.length)
+            if isinstance(self.values, pa.Array):
+                encoded = self.values.dictionary_encode()
+                self.dictionary = encoded.dictionary
+                codes = encoded.indices.fill_null(len(self.dictionary))
+                self._distinct = (codes.to_numpy(zero_copy_only=False).astype(np.intp),
+                                  [*self.dictionary.to_pylist(), None])
+            else:
+                self._distinct = _factorize(self.values, self.length)
         return self._distinct
 
     @property
@@ -82,13 +90,9 @@ class Cells:
         return self._blank
 
 
-def _factorize(values: np.ndarray | pa.Array | None, length: int) -> tuple[np.ndarray, list[Any]]:
+def _factorize(values: np.ndarray | None, length: int) -> tuple[np.ndarray, list[Any]]:
     if values is None:
         return np.zeros(length, dtype=np.intp), [None]
-    if isinstance(values, pa.Array):
-        encoded = values.dictionary_encode()
-        codes = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
-        return codes.astype(np.intp, copy=False), [*encoded.dictionary.to_pylist(), None]
     # pandas counts True, 1 and 1.0 as one value; parsers do not (True is no number), so a
     # column that mixes booleans with other cells is factorized one kind at a time.
     kinds, kind_values = pd.factorize(_TYPE_OF(values), use_na_sentinel=False)

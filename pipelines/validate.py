@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines import vocab
 from pipelines.config import canonical_la
@@ -412,6 +414,12 @@ def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], An
     used = np.zeros(len(uniques), dtype=bool)
     used[codes] = True
     results = np.full(len(uniques), None, dtype=object)
+    if parser in _ALREADY_CLEAN and used.sum() > _FEW:
+        dictionary = cells.dictionary if cells.dictionary is not None else _as_text(uniques)
+        if dictionary is not None:
+            clean, values = _ALREADY_CLEAN[parser](dictionary)
+            results[np.flatnonzero(clean)] = np.array(values, dtype=object)
+            used[:len(clean)] &= ~clean
     errors: dict[int, ValueError] = {}
     for k in np.flatnonzero(used).tolist():
         try:
@@ -421,6 +429,50 @@ def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], An
     bad = np.zeros(len(uniques), dtype=bool)
     bad[list(errors)] = True
     return _Parsed(codes, uniques, results, bad[codes], errors)
+
+
+# Text of printable ASCII words with single spaces between: what `_text` makes of it is itself
+# (and `_id` its upper case), so Arrow says so at once for the many distinct ids of a big export.
+_CLEAN_TEXT = r"^[!-~]+( [!-~]+)*$"
+
+
+_FEW = 256  # distinct values below which the parser alone is quicker
+
+
+def _as_text(values: list[Any]) -> pa.Array | None:
+    """The distinct cells of a workbook column as Arrow text, if they are all text (or None)."""
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+
+
+def _clean_text(values: pa.Array, upper: bool) -> tuple[np.ndarray, list[str]]:
+    clean = pc.match_substring_regex(values, _CLEAN_TEXT).fill_null(False)
+    kept = (pc.ascii_upper(values) if upper else values).filter(clean)
+    return clean.to_numpy(zero_copy_only=False), kept.to_pylist()
+
+
+def _clean_nhs_numbers(values: pa.Array) -> tuple[np.ndarray, list[str]]:
+    """Ten ASCII digits that pass the modulus 11 check are valid as they stand (as
+    `nhs_number_is_valid` decides); anything else goes to the parser, which says why not."""
+    clean = pc.match_substring_regex(values, r"^[0-9]{10}$").fill_null(False)
+    clean = clean.to_numpy(zero_copy_only=False)
+    kept = values.filter(pa.array(clean))
+    text = np.array(kept.to_pylist(), dtype="S10")
+    digits = text.view(np.uint8).reshape(-1, 10).astype(np.int64) - ord("0")
+    check = 11 - (digits[:, :9] * np.arange(10, 1, -1)).sum(axis=1) % 11
+    check[check == 11] = 0
+    valid = (check != 10) & (check == digits[:, 9]) & (digits != digits[:, :1]).any(axis=1)
+    clean[np.flatnonzero(clean)] = valid
+    return clean, kept.filter(pa.array(valid)).to_pylist()
+
+
+_ALREADY_CLEAN: dict[Callable[[Any], Any], Callable[[pa.Array], tuple[np.ndarray, list[str]]]] = {
+    _text: lambda values: _clean_text(values, upper=False),
+    _id: lambda values: _clean_text(values, upper=True),
+    _nhs_number: _clean_nhs_numbers,
+}
 
 
 def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
@@ -449,45 +501,58 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
             out[name] = column.parsed[codes]
     if any(c.personal for c in schema.columns):
         out["person_id"], out["birth_year"] = _people(parsed, good, key)
-    frame = pd.DataFrame(out, columns=[c for c, _ in stored])
+    # Each column is made with its type at once: pandas would otherwise read object columns of
+    # text as its own string type, only to be turned back (the row hashes rely on these types).
+    typed: dict[str, Any] = {}
     for name, sql_type in stored:
         if sql_type == "DATE":
-            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
-        elif sql_type == "BOOLEAN":
-            frame[name] = frame[name].astype("boolean")
-        elif sql_type == "DOUBLE":
-            frame[name] = frame[name].astype("Float64")
-        elif sql_type == "INTEGER":
-            frame[name] = frame[name].astype("Int64")
+            typed[name] = pd.Series(np.asarray(out[name], dtype="datetime64[D]")
+                                    .astype("datetime64[s]"))
+        elif sql_type in _NULLABLE:
+            typed[name] = pd.Series(pd.array(out[name], dtype=_NULLABLE[sql_type]))
         else:
-            frame[name] = frame[name].astype(object)
+            typed[name] = pd.Series(out[name], dtype=object)
+    frame = pd.DataFrame(typed)
     frame["source_sheet"] = sheet
     frame["source_row"] = excel_rows[good]
     frame["row_hash"] = _row_hashes(frame, [c for c, _ in stored])
     return frame
 
 
+_NULLABLE = {"BOOLEAN": "boolean", "DOUBLE": "Float64", "INTEGER": "Int64"}
 _PERSON_COLUMNS = ("nhs_number", "name", "forename", "surname", "date_of_birth")
 
 
 def _people(parsed: dict[str, _Parsed], good: np.ndarray, key: bytes
             ) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
-    """person_id and birth_year of the good rows: one pseudonym per distinct person."""
-    present = [c for c in _PERSON_COLUMNS if c in parsed]
+    """person_id and birth_year of the good rows: one pseudonym per distinct person. A child
+    with an NHS number is known by it alone (see `person_key`); the rest by name and birth."""
     n = int(good.sum())
-    if not present or n == 0:
-        return np.full(n, None, dtype=object), pd.array([None] * n, dtype="Int64")
-    # Codes of the parsed (not raw) values: '943 476 5919' and '9434765919' are one person.
-    codes = np.column_stack([pd.factorize(parsed[c].parsed)[0][parsed[c].codes[good]]
-                             for c in present])
-    _, first, inverse = np.unique(codes, axis=0, return_index=True, return_inverse=True)
-    ids = np.empty(len(first), dtype=object)
-    years = np.empty(len(first), dtype=object)
-    rows = np.flatnonzero(good)[first]
-    for k, row in enumerate(rows.tolist()):
-        ids[k], years[k] = _person({c: parsed[c].value(row) for c in present}, key)
-    inverse = inverse.ravel()
-    return ids[inverse], pd.array(years[inverse], dtype="Int64")
+    ids = np.full(n, None, dtype=object)
+    if "nhs_number" in parsed:
+        nhs = parsed["nhs_number"]
+        per_number = np.array([pseudonym(key, "person", person_key(v, None, None))
+                               if v else None for v in nhs.parsed], dtype=object)
+        ids = per_number[nhs.codes[good]]
+    others = [c for c in _PERSON_COLUMNS if c in parsed and c != "nhs_number"]
+    rest = np.flatnonzero(np.equal(ids, None))
+    if others and len(rest):
+        # Codes of the parsed (not raw) values: ' Amir  Kowalczyk' and 'Amir Kowalczyk' are one.
+        codes = np.column_stack([pd.factorize(parsed[c].parsed)[0][parsed[c].codes[good][rest]]
+                                 for c in others])
+        _, first, inverse = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+        found = np.empty(len(first), dtype=object)
+        rows = np.flatnonzero(good)[rest[first]]
+        for k, row in enumerate(rows.tolist()):
+            found[k] = _person({c: parsed[c].value(row) for c in others}, key)[0]
+        ids[rest] = found[inverse.ravel()]
+    years = pd.array([None] * n, dtype="Int64")
+    if "date_of_birth" in parsed:
+        births = parsed["date_of_birth"].dates()[good]
+        known = ~np.isnat(births)
+        years = pd.array(births.astype("datetime64[Y]").astype(np.int64) + 1970, dtype="Int64")
+        years[~known] = pd.NA
+    return ids, years
 
 
 def _person(values: dict[str, Any], key: bytes) -> tuple[str | None, int | None]:

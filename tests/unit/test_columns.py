@@ -8,8 +8,12 @@ import datetime as dt
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pipelines.pseudonym import nhs_number_is_valid
 from pipelines.readers import Cells, is_blank, rows_to_columns
+from pipelines.validate import _clean_nhs_numbers, _clean_text, _id, _nhs_number, _text
 
 
 def column(values: list) -> Cells:
@@ -41,3 +45,28 @@ def test_short_rows_are_padded_with_blank_cells():
     assert [c.at(1) for c in cols] == ["A2", None, None]
     assert [c.blank.tolist() for c in cols] == [[False, False, True], [False, True, True],
                                                  [False, True, True]]
+
+
+TEXT = st.text(alphabet=st.sampled_from(["a", "Z", "1", " ", "\t", "-", "é", "\xa0", "ß"]),
+               max_size=8)
+
+
+@given(values=st.lists(TEXT, max_size=30))
+def test_text_already_clean_is_what_the_parsers_make_of_it(values):
+    array = pa.array(values, type=pa.string())
+    for parser, upper in ((_text, False), (_id, True)):
+        clean, kept = _clean_text(array, upper)
+        assert kept == [parser(v) for v, c in zip(values, clean, strict=True) if c]
+
+
+@given(numbers=st.lists(st.text(alphabet="0123456789 -", min_size=9, max_size=11), max_size=30))
+def test_nhs_numbers_already_clean_are_the_valid_ones(numbers):
+    numbers += ["9434765919", "9434765918", "1111111111", "9434765910"]
+    clean, kept = _clean_nhs_numbers(pa.array(numbers, type=pa.string()))
+    expected = []
+    for number, fast in zip(numbers, clean, strict=True):
+        slow_ok = len(number) == 10 and number.isdigit() and nhs_number_is_valid(number)
+        assert fast == slow_ok
+        if fast:
+            expected.append(_nhs_number(number))
+    assert kept == expected
