@@ -88,7 +88,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
             raise FileError(f"{path.name}: {where}: the header looks like {match.schema.kind} "
                             f"but lacks required column(s) {', '.join(match.missing)}")
         columns, rows = sheet.body(match.row_index + 1)
-        sheet.rows = []  # the cells live on in `columns` only, freed once validated
+        sheet.release()  # the cells live on in `columns` only, freed once validated
         outcomes.append(validate_body(sheet.name, columns, rows, match, as_of, key))
         del columns
     if not outcomes:

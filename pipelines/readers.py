@@ -154,6 +154,11 @@ class RawSheet:
         body = self.rows[start:]
         return rows_to_columns(body), len(body)
 
+    def release(self) -> None:
+        """Let go of the rows and the file (once the body is read): the columns hold the cells."""
+        self.rows = []
+        self.rest = None
+
 
 def column_letter(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA: how Excel names a column."""
@@ -253,23 +258,30 @@ def _read_csv(path: Path, data: bytes) -> RawSheet:
     head, ends = _csv_head(path, text, delimiter, HEAD_ROWS)
     if not ends or ends[-1] == len(text):
         return RawSheet(path.name, head)  # the whole file is in the head: nothing more to read
+    if utf8:
+        # Arrow reads the bytes as they are, from the byte where a row starts; the decoded text
+        # is let go (it is made again only if the csv module has to read the file after all).
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        starts = [bom] + [bom + len(text[:end].encode("utf-8")) for end in ends]
+        del text
+
+    def whole_text() -> str:
+        return _decode(path, data)[0] if utf8 else text
 
     def rest(start: int) -> tuple[list[Cells], int]:
         """Rows from `start` on: Arrow reads from the row above (the header, which sets the
         number of columns); anything Arrow would read differently goes to the csv module."""
         first = max(start - 1, 0)
-        if first >= len(head):  # not below the rows read for the header: the csv module reads
-            rows = _csv_rows(path, text, delimiter)[start:]
-            return rows_to_columns(rows), len(rows)
-        offset = ends[first - 1] if first else 0
-        if utf8:
-            bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-            source = pa.py_buffer(data)[bom + len(text[:offset].encode("utf-8")):]
-        else:
-            source = pa.py_buffer(text[offset:].encode("utf-8"))
-        columns = _arrow_csv(source, delimiter, len(head[first]), skip_first=start >= 1)
+        columns = None
+        if first < len(head):  # else not below the rows read for the header: the csv module
+            if utf8:
+                source = pa.py_buffer(data)[starts[first]:]
+            else:
+                source = pa.py_buffer(text[ends[first - 1] if first else 0:].encode("utf-8"))
+            columns = _arrow_csv(source, delimiter, len(head[first]), skip_first=start >= 1)
+            del source
         if columns is None:
-            rows = _csv_rows(path, text, delimiter)[start:]
+            rows = _csv_rows(path, whole_text(), delimiter)[start:]
             return rows_to_columns(rows), len(rows)
         n = len(columns[0]) if columns else 0
         return [Cells(c, n) for c in columns], n
@@ -355,8 +367,11 @@ def _arrow_csv(source: pa.Buffer, delimiter: str, width: int, skip_first: bool
     if skip_first:
         table = table.slice(1)
     columns = []
-    for column in table.columns:
+    while table.num_columns:  # one column at a time, so the copy and the table never both whole
+        column = table.column(0)
+        table = table.remove_column(0)
         array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+        del column
         if len(array) and (pc.max(pc.utf8_length(array)).as_py() or 0) > MAX_CELL_CHARS:
             return None
         columns.append(array)
