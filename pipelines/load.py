@@ -140,18 +140,25 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, frame: pd.DataFrame,
     con.execute(f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {select} FROM staged_raw")
     con.unregister("staged_raw")
     on = " AND ".join(f"t.{k} = s.{k}" for k in schema.key)
-    same = one(con, f"SELECT count(*) FROM staged s JOIN {t} t ON {on} "
-                       "WHERE t.row_hash = s.row_hash")[0]
-    changed = one(con, f"SELECT count(*) FROM staged s JOIN {t} t ON {on} "
-                          "WHERE t.row_hash <> s.row_hash")[0]
+    # One join tells which staged records the table holds already, and whether unchanged.
+    keys = ", ".join(f"s.{k}" for k in schema.key)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE matched AS SELECT {keys}, "
+                f"t.row_hash = s.row_hash AS same FROM staged s JOIN {t} t ON {on}")
+    same, changed = one(con, "SELECT count(*) FILTER (WHERE same), "
+                             "count(*) FILTER (WHERE NOT same) FROM matched")
     col_list = ", ".join(cols)
     t_cols = ", ".join(f"t.{c}" for c in cols)
-    con.execute(f"INSERT INTO {t}_history SELECT {t_cols}, ?, ? FROM {t} t JOIN staged s ON {on} "
-                "WHERE t.row_hash <> s.row_hash", [load_id, now])
-    con.execute(f"DELETE FROM {t} t USING staged s WHERE {on} AND t.row_hash <> s.row_hash")
-    con.execute(f"INSERT INTO {t} ({col_list}) SELECT {col_list} FROM staged s "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {on})")
+    if changed:
+        con.execute(f"INSERT INTO {t}_history SELECT {t_cols}, ?, ? FROM {t} t "
+                    f"JOIN matched s ON {on} WHERE NOT s.same", [load_id, now])
+        con.execute(f"DELETE FROM {t} t USING matched s WHERE {on} AND NOT s.same")
+    if same:
+        con.execute(f"INSERT INTO {t} ({col_list}) SELECT {col_list} FROM staged s "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM matched t WHERE {on} AND t.same)")
+    else:
+        con.execute(f"INSERT INTO {t} ({col_list}) SELECT {col_list} FROM staged")
     con.execute("DROP TABLE staged")
+    con.execute("DROP TABLE matched")
     return len(frame) - same - changed, changed, same
 
 
