@@ -69,8 +69,9 @@ class Cells:
     def distinct(self) -> tuple[np.ndarray, list[Any]]:
         """(codes, values): the cell in row i is values[codes[i]], as the file holds it."""
         if self._distinct is None:
-            if isinstance(self.values, pa.Array):
-                encoded = self.values.dictionary_encode()
+            text = self.values if isinstance(self.values, pa.Array) else text_array(self.values)
+            if text is not None:
+                encoded = text.dictionary_encode()
                 self.dictionary = encoded.dictionary
                 codes = encoded.indices.fill_null(len(self.dictionary))
                 self._distinct = (codes.to_numpy(zero_copy_only=False).astype(np.intp),
@@ -88,6 +89,17 @@ class Cells:
                 codes, values = self.distinct
                 self._blank = np.fromiter(map(is_blank, values), bool, len(values))[codes]
         return self._blank
+
+
+def text_array(values: np.ndarray | list[Any] | None) -> pa.Array | None:
+    """Cells that are all text (or None) as Arrow text, which finds distinct values and checks
+    them far faster than Python; None when any cell is a number, a date or a boolean."""
+    if values is None or not len(values) or type(values[0]) is not str:
+        return None
+    try:
+        return pa.array(values, type=pa.string())
+    except (ValueError, TypeError, pa.ArrowException):  # a non-text cell (or unencodable text)
+        return None
 
 
 def _factorize(values: np.ndarray | None, length: int) -> tuple[np.ndarray, list[Any]]:

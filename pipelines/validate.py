@@ -29,7 +29,7 @@ from pipelines.pseudonym import (
     person_key,
     pseudonym,
 )
-from pipelines.readers import Cells, column_letter, rows_to_columns
+from pipelines.readers import Cells, column_letter, rows_to_columns, text_array
 from pipelines.schemas import Schema
 
 WITHHELD = "(withheld: personal data)"
@@ -415,7 +415,7 @@ def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], An
     used[codes] = True
     results = np.full(len(uniques), None, dtype=object)
     if parser in _ALREADY_CLEAN and used.sum() > _FEW:
-        dictionary = cells.dictionary if cells.dictionary is not None else _as_text(uniques)
+        dictionary = cells.dictionary if cells.dictionary is not None else text_array(uniques)
         if dictionary is not None:
             clean, values = _ALREADY_CLEAN[parser](dictionary)
             results[np.flatnonzero(clean)] = np.array(values, dtype=object)
@@ -437,14 +437,6 @@ _CLEAN_TEXT = r"^[!-~]+( [!-~]+)*$"
 
 
 _FEW = 256  # distinct values below which the parser alone is quicker
-
-
-def _as_text(values: list[Any]) -> pa.Array | None:
-    """The distinct cells of a workbook column as Arrow text, if they are all text (or None)."""
-    try:
-        return pa.array(values, type=pa.string())
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None
 
 
 def _clean_text(values: pa.Array, upper: bool) -> tuple[np.ndarray, list[str]]:

@@ -70,3 +70,14 @@ def test_nhs_numbers_already_clean_are_the_valid_ones(numbers):
         if fast:
             expected.append(_nhs_number(number))
     assert kept == expected
+
+
+def test_a_column_of_text_is_found_distinct_by_arrow_and_maps_back_exactly():
+    values = ["A1", "b", "A1", None, " ", "", "b"]
+    cells = column(values)
+    codes, distinct = cells.distinct
+    assert cells.dictionary is not None
+    assert [distinct[c] for c in codes] == values
+    mixed = column(["A1", 3.0, "A1"])
+    codes, distinct = mixed.distinct
+    assert mixed.dictionary is None and [distinct[c] for c in codes] == ["A1", 3.0, "A1"]
