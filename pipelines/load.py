@@ -210,12 +210,16 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     fates: dict[tuple[str, str], int] = {}  # (sheet, fate) -> rows
     for kind in dict.fromkeys(o.kind for o in outcomes):
         schema = SCHEMAS[kind]
-        frame = pd.concat([o.records for o in outcomes if o.kind == kind], ignore_index=True)
+        frames = [o.records for o in outcomes if o.kind == kind]
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        del frames
         fate, conflicts = _fates(schema, frame)
         rejects += [(kind, r) for r in conflicts]
         for (sheet, f), n in fate.groupby([frame.source_sheet, fate]).size().items():
             fates[(sheet, f)] = int(n)
-        new, changed, same = _upsert(con, schema, frame[fate == "load"], load_id, path.name, now)
+        to_load = fate == "load"
+        new, changed, same = _upsert(con, schema, frame if to_load.all() else frame[to_load],
+                                     load_id, path.name, now)
         result.inserted += new
         result.updated += changed
         result.unchanged += same

@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,7 @@ class Cells:
     def __init__(self, values: np.ndarray | pa.Array | None, length: int) -> None:
         self.values = values  # None: a column beyond the end of every row (all cells blank)
         self.length = length
-        self._distinct: tuple[np.ndarray, list[Any]] | None = None
+        self._distinct: tuple[np.ndarray, Sequence[Any]] | None = None
         self.dictionary: pa.Array | None = None  # Arrow's distinct values (all but the None)
         self._blank: np.ndarray | None = None
 
@@ -66,7 +66,7 @@ class Cells:
         return self.values[row]
 
     @property
-    def distinct(self) -> tuple[np.ndarray, list[Any]]:
+    def distinct(self) -> tuple[np.ndarray, Sequence[Any]]:
         """(codes, values): the cell in row i is values[codes[i]], as the file holds it."""
         if self._distinct is None:
             text = self.values if isinstance(self.values, pa.Array) else text_array(self.values)
@@ -75,7 +75,7 @@ class Cells:
                 self.dictionary = encoded.dictionary
                 codes = encoded.indices.fill_null(len(self.dictionary))
                 self._distinct = (codes.to_numpy(zero_copy_only=False).astype(np.intp),
-                                  [*self.dictionary.to_pylist(), None])
+                                  ArrowValues(self.dictionary))
             else:
                 self._distinct = _factorize(self.values, self.length)
         return self._distinct
@@ -85,10 +85,27 @@ class Cells:
         if self._blank is None:
             if isinstance(self.values, pa.Array) and self._distinct is None:
                 self._blank = _blank_strings(self.values)
+            elif self._distinct is not None and self.dictionary is not None:
+                self._blank = np.append(_blank_strings(self.dictionary), True)[self._distinct[0]]
             else:
                 codes, values = self.distinct
                 self._blank = np.fromiter(map(is_blank, values), bool, len(values))[codes]
         return self._blank
+
+
+class ArrowValues(Sequence):
+    """A column's distinct text values as Arrow holds them, then None (for empty cells): each
+    becomes a Python string only when asked for, so a column of a million distinct ids is not
+    copied into a million Python objects just to be checked."""
+
+    def __init__(self, dictionary: pa.Array) -> None:
+        self.dictionary = dictionary
+
+    def __len__(self) -> int:
+        return len(self.dictionary) + 1
+
+    def __getitem__(self, k: int) -> str | None:  # type: ignore[override]
+        return None if k == len(self.dictionary) else self.dictionary[int(k)].as_py()
 
 
 def text_array(values: np.ndarray | list[Any] | None) -> pa.Array | None:

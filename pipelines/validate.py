@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -300,7 +300,7 @@ class _Parsed:
     """A mapped column's parsed values for the data rows, held once per distinct raw value."""
 
     codes: np.ndarray  # data row position -> distinct raw value
-    raw: list[Any]  # distinct raw values, as the file holds them
+    raw: Sequence[Any]  # distinct raw values, as the file holds them
     parsed: np.ndarray  # per distinct value: the canonical value, None when blank or invalid
     invalid: np.ndarray  # per data row
     errors: dict[int, ValueError] = field(default_factory=dict)  # distinct value -> why invalid
@@ -328,7 +328,8 @@ class _Parsed:
 
 def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch,
                   as_of: dt.date, key: bytes) -> SheetOutcome:
-    """Validate the body of a sheet (the rows below its header), given as columns."""
+    """Validate the body of a sheet (the rows below its header), given as columns. The list is
+    emptied once the cells are parsed, so that they can be freed."""
     schema = match.schema
     outcome = SheetOutcome(sheet_name, schema.kind, match.row_index + 1)
     mapped = list(match.columns.values())
@@ -347,6 +348,7 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
                                   match.headers.get(col, col), shown, reason, rule)))
 
     parsed: dict[str, _Parsed] = {}
+    cells: Cells | None = None
     for col in schema.columns:
         if col.name not in match.columns:
             continue
@@ -357,6 +359,11 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
             error = column.errors[column.codes[pos]]
             rule = "impossible_date" if "impossible date" in str(error) else f"invalid_{col.kind}"
             reject(pos, col.name, column.raw_at(pos), f"{col.name}: {error}", rule)
+
+    # The cells are not needed past here (rejects show the distinct raw values _Parsed keeps):
+    # let them go before the records are built, as a national export's cells run to gigabytes.
+    del cells
+    body.clear()
 
     for col in schema.columns:
         if col.default is not None:
@@ -497,14 +504,17 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
     # text as its own string type, only to be turned back (the row hashes rely on these types).
     typed: dict[str, Any] = {}
     for name, sql_type in stored:
+        values = out.pop(name)
         if sql_type == "DATE":
-            typed[name] = pd.Series(np.asarray(out[name], dtype="datetime64[D]")
+            typed[name] = pd.Series(np.asarray(values, dtype="datetime64[D]")
                                     .astype("datetime64[s]"))
         elif sql_type in _NULLABLE:
-            typed[name] = pd.Series(pd.array(out[name], dtype=_NULLABLE[sql_type]))
+            typed[name] = pd.Series(pd.array(values, dtype=_NULLABLE[sql_type]))
         else:
-            typed[name] = pd.Series(out[name], dtype=object)
+            typed[name] = pd.Series(values, dtype=object)
+    del values
     frame = pd.DataFrame(typed)
+    del typed
     frame["source_sheet"] = sheet
     frame["source_row"] = excel_rows[good]
     frame["row_hash"] = _row_hashes(frame, [c for c, _ in stored])
@@ -564,4 +574,4 @@ def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
         return np.empty(0, dtype=object)
     hashes = pd.util.hash_pandas_object(frame[columns], index=False).to_numpy()
     digits = np.frombuffer(hashes.astype(">u8").tobytes().hex().encode("ascii"), dtype="S16")
-    return digits.astype("U16").astype(object)
+    return pa.array(digits, type=pa.binary(16)).cast(pa.string()).to_numpy(zero_copy_only=False)
