@@ -22,6 +22,11 @@ from pipelines.readers import FileError, read_file
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.validate import Reject, SheetOutcome, validate_body
 
+# DuckDB would take up to 80% of the machine's memory for a load, on top of the records Python
+# holds; capped, it spills to disk instead, which keeps a national export's load under 2 GB. A
+# load that cannot fit is written again uncapped, so no file that loaded before fails now.
+LOAD_MEMORY_LIMIT = "600MB"
+
 
 @dataclass
 class FileResult:
@@ -194,8 +199,16 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
         if previous:
             result.status, result.load_id = "unchanged", previous[0]
             return result
-        with transaction(con):
-            _write(con, path, digest, as_of, outcomes, result)
+        try:
+            con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+            with transaction(con):
+                _write(con, path, digest, as_of, outcomes, result)
+        except duckdb.OutOfMemoryException:
+            # Rolled back: write it again with all the memory DuckDB would take by default.
+            con.execute("RESET memory_limit")
+            result = FileResult(file=path.name, skipped_sheets=result.skipped_sheets)
+            with transaction(con):
+                _write(con, path, digest, as_of, outcomes, result)
     finally:
         con.close()
     return result
