@@ -81,3 +81,22 @@ def test_a_column_of_text_is_found_distinct_by_arrow_and_maps_back_exactly():
     mixed = column(["A1", 3.0, "A1"])
     codes, distinct = mixed.distinct
     assert mixed.dictionary is None and [distinct[c] for c in codes] == ["A1", 3.0, "A1"]
+
+
+@pytest.mark.parametrize("values", [
+    [1.5, 2.0, 1.5, 0.0],
+    [3, 2**70, 3],  # beyond 64 bits: found distinct as Python objects
+    [dt.date(2025, 4, 1), dt.date(2024, 4, 1), dt.date(2025, 4, 1)],
+    [dt.datetime(2025, 4, 1, 14, 30, 1, 5), dt.datetime(2025, 4, 1), dt.datetime(2025, 4, 1)],
+    ["", dt.datetime(2025, 4, 1), "", 2.0, None, False],
+])
+def test_cells_of_one_kind_come_back_as_the_same_python_objects(values):
+    codes, distinct = column(values).distinct
+    assert [(type(distinct[c]), distinct[c]) for c in codes] == [(type(v), v) for v in values]
+    found = [u for u in distinct if u is not None]
+    assert len(found) == len({(type(u), u) for u in found})  # each value found once
+
+
+def test_an_empty_number_cell_is_none():
+    codes, distinct = column([1.5, float("nan")]).distinct
+    assert [distinct[c] for c in codes] == [1.5, None]
