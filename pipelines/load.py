@@ -7,6 +7,7 @@ rows read = loaded + duplicates + rejected + blank + notes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -205,6 +206,7 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
                 _write(con, path, digest, as_of, outcomes, result)
         except duckdb.OutOfMemoryException:
             # Rolled back: write it again with all the memory DuckDB would take by default.
+            _end_transaction(con)
             con.execute("RESET memory_limit")
             result = FileResult(file=path.name, skipped_sheets=result.skipped_sheets)
             with transaction(con):
@@ -212,6 +214,13 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
     finally:
         con.close()
     return result
+
+
+def _end_transaction(con: duckdb.DuckDBPyConnection) -> None:
+    """Make sure no transaction is left open (one that failed in COMMIT may be); if none is,
+    `transaction` had rolled it back and DuckDB's complaint is ignored."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
 
 
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.date,
