@@ -339,11 +339,17 @@ def ingest(db: Path, path: Path) -> dict[str, Any]:
 
 PROFILED = {  # function name in the profile -> the stage it stands for
     "file_hash": "hashing (sha256 of the file)",
-    "read_file": "reading (calamine / csv module)",
+    "read_file": "reading: opening; a CSV decoded and its first rows read",
+    "_arrow_csv": "reading: the rest of a CSV (Arrow)",
+    "_csv_rows": "reading: a whole irregular CSV (csv module)",
+    "_sheet_rows": "reading: a workbook sheet (calamine)",
+    "rows_to_columns": "reading: a sheet's rows into columns",
     "find_header": "header detection",
-    "validate_sheet": "validating (incl. pseudonymising)",
-    "pseudonym": "  of which pseudonymising (HMAC)",
-    "person_key": "  of which person keys",
+    "validate_body": "validating (incl. pseudonymising)",
+    "_parse_column": "  of which parsing distinct values",
+    "_classify_rows": "  of which telling data from blank/total/note rows",
+    "_records": "  of which building records and row hashes",
+    "_people": "  of which pseudonymising",
     "_write": "loading (fates, upsert, load log)",
 }
 

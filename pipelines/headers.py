@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pipelines.schemas import SCHEMAS, Schema
@@ -31,9 +32,15 @@ class HeaderMatch:
         return [c for c in self.schema.required if c not in self.columns]
 
 
+@cache
+def _header_index(schema: Schema) -> dict[str, str]:
+    """Each schema's spellings, built once rather than for every candidate row."""
+    return schema.header_index()
+
+
 def match_header(cells: list[Any], schema: Schema) -> HeaderMatch:
     """Map one candidate header row onto a schema; the first spelling of a column wins."""
-    index = schema.header_index()
+    index = _header_index(schema)
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
     for position, cell in enumerate(cells):

@@ -7,6 +7,7 @@ rows read = loaded + duplicates + rejected + blank + notes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -20,7 +21,12 @@ from pipelines.headers import find_header
 from pipelines.pseudonym import load_key
 from pipelines.readers import FileError, read_file
 from pipelines.schemas import SCHEMAS, Schema
-from pipelines.validate import Reject, SheetOutcome, validate_sheet
+from pipelines.validate import Reject, SheetOutcome, validate_body
+
+# DuckDB would take up to 80% of the machine's memory for a load, on top of the records Python
+# holds; capped, it spills to disk instead, which keeps a national export's load under 2 GB. A
+# load that cannot fit is written again uncapped, so no file that loaded before fails now.
+LOAD_MEMORY_LIMIT = "600MB"
 
 
 @dataclass
@@ -66,7 +72,8 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
              ) -> tuple[list[SheetOutcome], list[dict]]:
     """Read and validate every sheet; raise FileError for a file that cannot load at all.
     Hidden sheets (lookups, old copies) and sheets with no recognisable header are skipped and
-    listed, so the user sees they were passed over."""
+    listed, so the user sees they were passed over. Sheets are read one at a time, and each
+    one's cells are let go once it is validated."""
     outcomes = []
     skipped = []
     for sheet in read_file(path):
@@ -74,15 +81,22 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
             skipped.append({"sheet": sheet.name, "reason": "hidden sheet"})
             continue
         match = find_header(sheet.rows, kind)
+        if (match is None or match.missing) and not sheet.complete:
+            # A file that cannot be read says so before its header is judged, as when every
+            # row was read up front.
+            sheet.body(0 if match is None else match.row_index + 1)
         if match is None:
-            if any(any(not _blank(c) for c in row) for row in sheet.rows):
+            if any(any(not _blank(c) for c in row) for row in sheet.rows) or not sheet.complete:
                 skipped.append({"sheet": sheet.name, "reason": "no recognisable header row"})
             continue
         if match.missing:
             where = f"sheet '{sheet.name}', row {match.row_index + 1}"
             raise FileError(f"{path.name}: {where}: the header looks like {match.schema.kind} "
                             f"but lacks required column(s) {', '.join(match.missing)}")
-        outcomes.append(validate_sheet(sheet.name, sheet.rows, match, as_of, key))
+        columns, rows = sheet.body(match.row_index + 1)
+        sheet.release()  # the cells live on in `columns` only, freed once validated
+        outcomes.append(validate_body(sheet.name, columns, rows, match, as_of, key))
+        del columns
     if not outcomes:
         wanted = f"a {kind} header" if kind else "a header naming the columns of a known dataset"
         raise FileError(f"{path.name}: no recognisable header row in any sheet (looked for "
@@ -132,18 +146,25 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, frame: pd.DataFrame,
     con.execute(f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {select} FROM staged_raw")
     con.unregister("staged_raw")
     on = " AND ".join(f"t.{k} = s.{k}" for k in schema.key)
-    same = one(con, f"SELECT count(*) FROM staged s JOIN {t} t ON {on} "
-                       "WHERE t.row_hash = s.row_hash")[0]
-    changed = one(con, f"SELECT count(*) FROM staged s JOIN {t} t ON {on} "
-                          "WHERE t.row_hash <> s.row_hash")[0]
+    # One join tells which staged records the table holds already, and whether unchanged.
+    keys = ", ".join(f"s.{k}" for k in schema.key)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE matched AS SELECT {keys}, "
+                f"t.row_hash = s.row_hash AS same FROM staged s JOIN {t} t ON {on}")
+    same, changed = one(con, "SELECT count(*) FILTER (WHERE same), "
+                             "count(*) FILTER (WHERE NOT same) FROM matched")
     col_list = ", ".join(cols)
     t_cols = ", ".join(f"t.{c}" for c in cols)
-    con.execute(f"INSERT INTO {t}_history SELECT {t_cols}, ?, ? FROM {t} t JOIN staged s ON {on} "
-                "WHERE t.row_hash <> s.row_hash", [load_id, now])
-    con.execute(f"DELETE FROM {t} t USING staged s WHERE {on} AND t.row_hash <> s.row_hash")
-    con.execute(f"INSERT INTO {t} ({col_list}) SELECT {col_list} FROM staged s "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {on})")
+    if changed:
+        con.execute(f"INSERT INTO {t}_history SELECT {t_cols}, ?, ? FROM {t} t "
+                    f"JOIN matched s ON {on} WHERE NOT s.same", [load_id, now])
+        con.execute(f"DELETE FROM {t} t USING matched s WHERE {on} AND NOT s.same")
+    if same:
+        con.execute(f"INSERT INTO {t} ({col_list}) SELECT {col_list} FROM staged s "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM matched t WHERE {on} AND t.same)")
+    else:
+        con.execute(f"INSERT INTO {t} ({col_list}) SELECT {col_list} FROM staged")
     con.execute("DROP TABLE staged")
+    con.execute("DROP TABLE matched")
     return len(frame) - same - changed, changed, same
 
 
@@ -179,11 +200,27 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
         if previous:
             result.status, result.load_id = "unchanged", previous[0]
             return result
-        with transaction(con):
-            _write(con, path, digest, as_of, outcomes, result)
+        try:
+            con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+            with transaction(con):
+                _write(con, path, digest, as_of, outcomes, result)
+        except duckdb.OutOfMemoryException:
+            # Rolled back: write it again with all the memory DuckDB would take by default.
+            _end_transaction(con)
+            con.execute("RESET memory_limit")
+            result = FileResult(file=path.name, skipped_sheets=result.skipped_sheets)
+            with transaction(con):
+                _write(con, path, digest, as_of, outcomes, result)
     finally:
         con.close()
     return result
+
+
+def _end_transaction(con: duckdb.DuckDBPyConnection) -> None:
+    """Make sure no transaction is left open (one that failed in COMMIT may be); if none is,
+    `transaction` had rolled it back and DuckDB's complaint is ignored."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
 
 
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.date,
@@ -195,12 +232,16 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     fates: dict[tuple[str, str], int] = {}  # (sheet, fate) -> rows
     for kind in dict.fromkeys(o.kind for o in outcomes):
         schema = SCHEMAS[kind]
-        frame = pd.concat([o.records for o in outcomes if o.kind == kind], ignore_index=True)
+        frames = [o.records for o in outcomes if o.kind == kind]
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        del frames
         fate, conflicts = _fates(schema, frame)
         rejects += [(kind, r) for r in conflicts]
         for (sheet, f), n in fate.groupby([frame.source_sheet, fate]).size().items():
             fates[(sheet, f)] = int(n)
-        new, changed, same = _upsert(con, schema, frame[fate == "load"], load_id, path.name, now)
+        to_load = fate == "load"
+        new, changed, same = _upsert(con, schema, frame if to_load.all() else frame[to_load],
+                                     load_id, path.name, now)
         result.inserted += new
         result.updated += changed
         result.unchanged += same

@@ -7,7 +7,6 @@ permissions. Anyone holding the key and a list of NHS numbers can re-identify: k
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import re
@@ -39,8 +38,8 @@ def load_key(db: Path) -> bytes:
 
 def pseudonym(key: bytes, kind: str, value: str) -> str:
     """HMAC-SHA256 of a normalised identifier, shortened to 20 hex characters (80 bits)."""
-    digest = hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
-    return digest[:20]
+    # hmac.digest is the one-shot (OpenSSL) form of hmac.new(...).digest(): the same bytes.
+    return hmac.digest(key, f"{kind}:{value}".encode(), "sha256").hex()[:20]
 
 
 def normalise_nhs_number(value: object) -> str:

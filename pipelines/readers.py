@@ -1,20 +1,32 @@
 """Read a spreadsheet export into raw sheets: every cell as the file holds it, positions kept.
 
 The file type is decided by content, not by name. Workbooks are read with calamine (several
-times faster than openpyxl); CSV bytes are decoded as UTF-8 (with or without BOM), else
-Windows-1252. Nothing here interprets a cell: that is validation's job.
+times faster than openpyxl), one sheet at a time; CSV bytes are decoded as UTF-8 (with or without
+BOM), else Windows-1252. A CSV's first rows are read with the csv module (to find the header);
+the rest with Arrow's CSV reader, which builds no Python object per cell, unless the file is
+irregular (ragged rows, an unclosed quote, huge cells), when the csv module reads it all as
+before. Nothing here interprets a cell: that is validation's job.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import python_calamine as calamine
+
+from pipelines.headers import SCAN_ROWS
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit; a longer CSV field is not a spreadsheet cell
 MAX_XLSX_UNCOMPRESSED = 2 * 1024**3  # refuse zip bombs before calamine inflates them
@@ -26,11 +38,155 @@ class FileError(Exception):
     """A file that cannot be loaded at all. The message names the file and the problem."""
 
 
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if value.__class__ is str:
+        return not value.strip()
+    return value != value  # NaN
+
+
+class Cells:
+    """One column of a sheet's body: a numpy array of cell objects (a workbook, or a CSV read
+    row by row) or an Arrow string array (a CSV read whole). Every rule runs once per distinct
+    value and is mapped back to the rows with numpy, so no per-cell Python runs here."""
+
+    def __init__(self, values: np.ndarray | pa.Array | None, length: int) -> None:
+        self.values = values  # None: a column beyond the end of every row (all cells blank)
+        self.length = length
+        self._distinct: tuple[np.ndarray, Sequence[Any]] | None = None
+        self.dictionary: pa.Array | None = None  # Arrow's distinct values (all but the None)
+        self._blank: np.ndarray | None = None
+
+    def at(self, row: int) -> Any:
+        if self.values is None:
+            return None
+        if isinstance(self.values, pa.Array):
+            return self.values[row].as_py()
+        return self.values[row]
+
+    @property
+    def distinct(self) -> tuple[np.ndarray, Sequence[Any]]:
+        """(codes, values): the cell in row i is values[codes[i]], as the file holds it."""
+        if self._distinct is None:
+            text = self.values if isinstance(self.values, pa.Array) else text_array(self.values)
+            if text is not None:
+                encoded = text.dictionary_encode()
+                self.dictionary = encoded.dictionary
+                codes = encoded.indices.fill_null(len(self.dictionary))
+                self._distinct = (codes.to_numpy(zero_copy_only=False).astype(np.intp),
+                                  ArrowValues(self.dictionary))
+            else:
+                self._distinct = _factorize(self.values, self.length)
+        return self._distinct
+
+    @property
+    def blank(self) -> np.ndarray:
+        if self._blank is None:
+            if isinstance(self.values, pa.Array) and self._distinct is None:
+                self._blank = _blank_strings(self.values)
+            elif self._distinct is not None and self.dictionary is not None:
+                self._blank = np.append(_blank_strings(self.dictionary), True)[self._distinct[0]]
+            else:
+                codes, values = self.distinct
+                self._blank = np.fromiter(map(is_blank, values), bool, len(values))[codes]
+        return self._blank
+
+
+class ArrowValues(Sequence):
+    """A column's distinct text values as Arrow holds them, then None (for empty cells): each
+    becomes a Python string only when asked for, so a column of a million distinct ids is not
+    copied into a million Python objects just to be checked."""
+
+    def __init__(self, dictionary: pa.Array) -> None:
+        self.dictionary = dictionary
+
+    def __len__(self) -> int:
+        return len(self.dictionary) + 1
+
+    def __getitem__(self, k: int) -> str | None:  # type: ignore[override]
+        return None if k == len(self.dictionary) else self.dictionary[int(k)].as_py()
+
+
+def text_array(values: np.ndarray | list[Any] | None) -> pa.Array | None:
+    """Cells that are all text (or None) as Arrow text, which finds distinct values and checks
+    them far faster than Python; None when any cell is a number, a date or a boolean."""
+    if values is None or not len(values) or type(values[0]) is not str:
+        return None
+    try:
+        return pa.array(values, type=pa.string())
+    except (ValueError, TypeError, pa.ArrowException):  # a non-text cell (or unencodable text)
+        return None
+
+
+def _factorize(values: np.ndarray | None, length: int) -> tuple[np.ndarray, list[Any]]:
+    if values is None:
+        return np.zeros(length, dtype=np.intp), [None]
+    # pandas counts True, 1 and 1.0 as one value; parsers do not (True is no number), so a
+    # column that mixes booleans with other cells is factorized one kind at a time.
+    kinds, kind_values = pd.factorize(_TYPE_OF(values), use_na_sentinel=False)
+    if bool in kind_values and len(kind_values) > 1:
+        codes = np.empty(len(values), dtype=np.intp)
+        uniques: list[Any] = []
+        for k in range(len(kind_values)):
+            rows = kinds == k
+            sub_codes, sub_uniques = _factorize(values[rows], int(rows.sum()))
+            codes[rows] = sub_codes + len(uniques)
+            uniques += sub_uniques
+        return codes, uniques
+    codes, found = pd.factorize(values, use_na_sentinel=True)
+    codes = codes.astype(np.intp, copy=False)
+    codes[codes < 0] = len(found)  # None (and NaN) as a value of its own
+    return codes, [*found, None]
+
+
+_TYPE_OF = np.frompyfunc(type, 1, 1)
+# Exactly the characters str.strip() removes, so a cell blank to Python is blank here too.
+_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+_BLANK_TEXT = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE) + "]*$"
+
+
+def _blank_strings(values: pa.Array) -> np.ndarray:
+    blank = pc.match_substring_regex(values, _BLANK_TEXT)
+    return blank.fill_null(True).to_numpy(zero_copy_only=False)
+
+
+def rows_to_columns(rows: list[list[Any]]) -> list[Cells]:
+    """A sheet's rows (cell objects, rows of any length) as columns; short rows padded blank."""
+    n = len(rows)
+    width = max(map(len, rows), default=0)
+    if any(len(r) != width for r in rows):
+        rows = [r + [None] * (width - len(r)) for r in rows]
+    grid = np.empty((n, width), dtype=object)
+    if n and width:
+        grid[:] = rows
+    return [Cells(grid[:, c], n) for c in range(width)]
+
+
 @dataclass
 class RawSheet:
     name: str  # sheet name; for CSV the file name
-    rows: list[list[Any]]  # rows[i] is Excel row i+1; cells are str, float, int, bool, date(time)
+    # rows[i] is Excel row i+1; cells are str, float, int, bool, date(time). For a CSV read with
+    # Arrow, only the first rows (enough to find the header); `rest` reads the others.
+    rows: list[list[Any]]
     hidden: bool = False
+    rest: Callable[[int], tuple[list[Cells], int]] | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.rest is None
+
+    def body(self, start: int) -> tuple[list[Cells], int]:
+        """The rows from index `start` to the end, as columns, and how many there are."""
+        if self.rest is not None:
+            return self.rest(start)
+        body = self.rows[start:]
+        return rows_to_columns(body), len(body)
+
+    def release(self) -> None:
+        """Let go of the rows and the file (once the body is read): the columns hold the cells."""
+        self.rows = []
+        self.rest = None
 
 
 def column_letter(index: int) -> str:
@@ -43,8 +199,9 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_file(path: Path) -> list[RawSheet]:
-    """All sheets of a workbook, or the one table of a CSV file."""
+def read_file(path: Path) -> Iterator[RawSheet]:
+    """The sheets of a workbook, read one at a time as they are asked for (so a sheet's cells
+    can be freed before the next is read), or the one table of a CSV file."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -59,7 +216,7 @@ def read_file(path: Path) -> list[RawSheet]:
     if data.startswith(b"PK\x03\x04"):
         _check_zip(path, data)
         return _read_workbook(path, data)
-    return [_read_csv(path, data)]
+    return iter([_read_csv(path, data)])
 
 
 def _check_zip(path: Path, data: bytes) -> None:
@@ -76,56 +233,175 @@ def _check_zip(path: Path, data: bytes) -> None:
                         "refusing to open it")
 
 
-def _read_workbook(path: Path, data: bytes) -> list[RawSheet]:
+def _read_workbook(path: Path, data: bytes) -> Iterator[RawSheet]:
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
-        for meta in book.sheets_metadata:
-            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
-                continue
-            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            hidden = meta.visible != calamine.SheetVisibleEnum.Visible
-            sheets.append(RawSheet(meta.name, rows, hidden))
+        worksheets = [m for m in book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
     except calamine.PasswordError as exc:
         raise FileError(f"{path.name}: the workbook is password-protected") from exc
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise FileError(f"{path.name}: corrupt or unreadable workbook ({exc})") from exc
-    if not sheets:
+    if not worksheets:
         raise FileError(f"{path.name}: the workbook has no worksheets")
-    return sheets
+    return _sheets(path, book, worksheets)
+
+
+def _sheets(path: Path, book: calamine.CalamineWorkbook, worksheets: list) -> Iterator[RawSheet]:
+    for meta in worksheets:
+        # No local name holds the rows, so the generator lets go of a sheet once it is used.
+        yield RawSheet(meta.name, _sheet_rows(path, book, meta.name),
+                       meta.visible != calamine.SheetVisibleEnum.Visible)
+
+
+def _sheet_rows(path: Path, book: calamine.CalamineWorkbook, name: str) -> list[list[Any]]:
+    try:
+        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        raise FileError(f"{path.name}: corrupt or unreadable workbook ({exc})") from exc
 
 
 def decode_text(path: Path, data: bytes) -> str:
     """UTF-8 (BOM or not), else Windows-1252, the two encodings English case systems export."""
+    return _decode(path, data)[0]
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, bool]:
+    """The text, and whether it was UTF-8 (so the bytes after any BOM can be read as they are)."""
     if b"\x00" in data[:65536]:
         raise FileError(f"{path.name}: not a spreadsheet or CSV file (binary content)")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), True
     except UnicodeDecodeError:
         # cp1252 leaves five bytes undefined; latin-1 maps every byte, so nothing is lost.
         try:
-            return data.decode("cp1252")
+            return data.decode("cp1252"), False
         except UnicodeDecodeError:
-            return data.decode("latin-1")
+            return data.decode("latin-1"), False
 
 
 def _read_csv(path: Path, data: bytes) -> RawSheet:
-    text = decode_text(path, data)
-    # The commonest candidate in the first lines wins; csv.Sniffer guesses badly when title
-    # rows sit above the header.
-    sample = text[:20_000]
-    delimiter = max(",;\t|", key=sample.count)
+    text, utf8 = _decode(path, data)
+    delimiter = _delimiter(text)
+    head, ends = _csv_head(path, text, delimiter, HEAD_ROWS)
+    if not ends or ends[-1] == len(text):
+        return RawSheet(path.name, head)  # the whole file is in the head: nothing more to read
+    if utf8:
+        # Arrow reads the bytes as they are, from the byte where a row starts; the decoded text
+        # is let go (it is made again only if the csv module has to read the file after all).
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        starts = [bom] + [bom + len(text[:end].encode("utf-8")) for end in ends]
+        del text
+
+    def whole_text() -> str:
+        return _decode(path, data)[0] if utf8 else text
+
+    def rest(start: int) -> tuple[list[Cells], int]:
+        """Rows from `start` on: Arrow reads from the row above (the header, which sets the
+        number of columns); anything Arrow would read differently goes to the csv module."""
+        first = max(start - 1, 0)
+        columns = None
+        if first < len(head):  # else not below the rows read for the header: the csv module
+            if utf8:
+                source = pa.py_buffer(data)[starts[first]:]
+            else:
+                source = pa.py_buffer(text[ends[first - 1] if first else 0:].encode("utf-8"))
+            columns = _arrow_csv(source, delimiter, len(head[first]), skip_first=start >= 1)
+            del source
+        if columns is None:
+            rows = _csv_rows(path, whole_text(), delimiter)[start:]
+            return rows_to_columns(rows), len(rows)
+        n = len(columns[0]) if columns else 0
+        return [Cells(c, n) for c in columns], n
+
+    return RawSheet(path.name, head, rest=rest)
+
+
+def _delimiter(text: str) -> str:
+    """The commonest candidate in the first lines wins; csv.Sniffer guesses badly when title
+    rows sit above the header."""
+    return max(",;\t|", key=text[:20_000].count)
+
+
+HEAD_ROWS = SCAN_ROWS + 2  # rows the csv module reads: the header must lie among them
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+
+
+def _csv_head(path: Path, text: str, delimiter: str, count: int
+              ) -> tuple[list[list[Any]], list[int]]:
+    """The first `count` rows, read with the csv module, and the text offset each ends at."""
+    end = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal end
+        for match in _LINE.finditer(text):
+            if match.start() == match.end():
+                return
+            end = match.end()
+            yield match.group()
+
+    rows: list[list[Any]] = []
+    ends: list[int] = []
+    try:
+        for row in csv.reader(lines(), delimiter=delimiter, strict=False):
+            rows.append(row)
+            ends.append(end)
+            if len(rows) >= count:
+                break
+    except csv.Error as exc:
+        raise FileError(f"{path.name}: malformed CSV ({exc})") from exc
+    _check_cells(path, rows)
+    return rows, ends
+
+
+def _csv_rows(path: Path, text: str, delimiter: str) -> list[list[Any]]:
+    """Every row, read with the csv module: the reader for files Arrow would read differently."""
     try:
         rows: list[list[Any]] = list(
             csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
         )
     except csv.Error as exc:
         raise FileError(f"{path.name}: malformed CSV ({exc})") from exc
+    _check_cells(path, rows)
+    return rows
+
+
+def _check_cells(path: Path, rows: list[list[Any]]) -> None:
     for number, row in enumerate(rows, start=1):
         for cell in row:
             if len(cell) > MAX_CELL_CHARS:
                 raise FileError(f"{path.name}: row {number} has a cell of {len(cell):,} "
                                 f"characters (a spreadsheet cell holds at most {MAX_CELL_CHARS:,})")
-    return RawSheet(path.name, rows)
+
+
+def _arrow_csv(source: pa.Buffer, delimiter: str, width: int, skip_first: bool
+               ) -> list[pa.Array] | None:
+    """Every cell as text (no Python object per cell), or None when the rows are not all as
+    wide as the first, a quote is left open, or a cell is longer than a spreadsheet's: there the
+    csv module's reading (and its errors) decide."""
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            pa.BufferReader(source),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char='"',
+                                              double_quote=True, escape_char=False,
+                                              newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if skip_first:
+        table = table.slice(1)
+    columns = []
+    while table.num_columns:  # one column at a time, so the copy and the table never both whole
+        column = table.column(0)
+        table = table.remove_column(0)
+        array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+        del column
+        if len(array) and (pc.max(pc.utf8_length(array)).as_py() or 0) > MAX_CELL_CHARS:
+            return None
+        columns.append(array)
+    return columns

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines import vocab
 from pipelines.config import canonical_la
@@ -26,7 +29,7 @@ from pipelines.pseudonym import (
     person_key,
     pseudonym,
 )
-from pipelines.readers import column_letter
+from pipelines.readers import Cells, column_letter, rows_to_columns, text_array
 from pipelines.schemas import Schema
 
 WITHHELD = "(withheld: personal data)"
@@ -255,192 +258,320 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _is_blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if value.__class__ is str:
-        return not value.strip()
-    return value != value  # NaN
-
-
-def _classify_rows(rows: list[list[Any]], mapped: list[int], required: list[int]
-                   ) -> tuple[list[int], int, int]:
+def _classify_rows(body: list[Cells], mapped: list[int], required: list[int], n: int
+                   ) -> tuple[np.ndarray, int, int]:
     """Split the rows below the header into data rows, blank rows and total/note rows. A row that
     opens with "Total", "Note", "Source"... and lacks a required field is a total or a note."""
-    data, blank, notes = [], 0, 0
-    last_full = -1
     mapped_set = set(mapped)
-    filled = []  # per row: (cells filled in mapped columns, in other columns, first filled value)
-    for i, row in enumerate(rows):
-        n = others = 0
-        first: Any = ""
-        for c, v in enumerate(row):
-            if not _is_blank(v):
-                if n + others == 0:
-                    first = v
-                if c in mapped_set:
-                    n += 1
-                else:
-                    others += 1
-        filled.append((n, others, first))
-        if n >= 2:
-            last_full = i
-    for i, row in enumerate(rows):
-        n, others, first = filled[i]
-        if n + others == 0:
-            blank += 1
-            continue
-        lacks_required = any(c >= len(row) or _is_blank(row[c]) for c in required)
-        if isinstance(first, str) and _NOTE_ROW.match(first) and lacks_required:
-            notes += 1
-        elif i > last_full and n + others == 1:
-            notes += 1  # a lone remark below the table
+    in_mapped = np.zeros(n, dtype=np.int64)
+    in_others = np.zeros(n, dtype=np.int64)
+    for c, cells in enumerate(body):
+        filled = ~cells.blank
+        if c in mapped_set:
+            in_mapped += filled
         else:
-            data.append(i)
-    return data, blank, notes
+            in_others += filled
+    total = in_mapped + in_others
+    empty = total == 0
+    full = np.flatnonzero(in_mapped >= 2)
+    last_full = full[-1] if len(full) else -1
+    lacks_required = np.zeros(n, dtype=bool)
+    for c in required:
+        lacks_required |= body[c].blank if c < len(body) else True
+    note = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(lacks_required & ~empty):  # few rows: rejects, totals and notes
+        first = next(cells.at(i) for cells in body if not cells.blank[i])
+        note[i] = isinstance(first, str) and _NOTE_ROW.match(first) is not None
+    note |= (np.arange(n) > last_full) & (total == 1)  # a lone remark below the table
+    note &= ~empty
+    data = np.flatnonzero(~empty & ~note)
+    return data, int(empty.sum()), int(note.sum())
 
 
 def validate_sheet(sheet_name: str, rows: list[list[Any]], match: HeaderMatch,
                    as_of: dt.date, key: bytes) -> SheetOutcome:
+    """Validate the rows below the header of a sheet held as lists of cells."""
+    body = rows[match.row_index + 1:]
+    return validate_body(sheet_name, rows_to_columns(body), len(body), match, as_of, key)
+
+
+@dataclass
+class _Parsed:
+    """A mapped column's parsed values for the data rows, held once per distinct raw value."""
+
+    codes: np.ndarray  # data row position -> distinct raw value
+    raw: Sequence[Any]  # distinct raw values, as the file holds them
+    parsed: np.ndarray  # per distinct value: the canonical value, None when blank or invalid
+    invalid: np.ndarray  # per data row
+    errors: dict[int, ValueError] = field(default_factory=dict)  # distinct value -> why invalid
+
+    @property
+    def values(self) -> np.ndarray:
+        return self.parsed[self.codes]
+
+    def value(self, pos: int) -> Any:
+        return self.parsed[self.codes[pos]]
+
+    def raw_at(self, pos: int) -> Any:
+        return self.raw[self.codes[pos]]
+
+    def is_none(self) -> np.ndarray:
+        return np.equal(self.parsed, None)[self.codes]
+
+    def dates(self) -> np.ndarray:
+        return np.array(list(self.parsed), dtype="datetime64[D]")[self.codes]
+
+    def numbers(self) -> np.ndarray:
+        return pd.array(self.parsed, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)[
+            self.codes]
+
+
+def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch,
+                  as_of: dt.date, key: bytes) -> SheetOutcome:
+    """Validate the body of a sheet (the rows below its header), given as columns. The list is
+    emptied once the cells are parsed, so that they can be freed."""
     schema = match.schema
     outcome = SheetOutcome(sheet_name, schema.kind, match.row_index + 1)
-    body = rows[match.row_index + 1:]
     mapped = list(match.columns.values())
     required = [match.columns[c] for c in schema.required if c in match.columns]
-    data_idx, outcome.blank, outcome.notes = _classify_rows(body, mapped, required)
-    outcome.rows_read = len(body)
-    excel_rows = [match.row_index + 2 + i for i in data_idx]
-    bad: dict[int, list[Reject]] = {}
+    data_idx, outcome.blank, outcome.notes = _classify_rows(body, mapped, required, n)
+    outcome.rows_read = n
+    excel_rows = match.row_index + 2 + data_idx
+    m = len(data_idx)
+    found: list[tuple[int, Reject]] = []  # (data row position, reject), in the order of checks
 
     def reject(pos: int, col: str, value: Any, reason: str, rule: str) -> None:
         column = schema.column(col) if col else None
         letter = column_letter(match.columns[col]) if col in match.columns else ""
         shown = WITHHELD if column is not None and column.personal else _cell_text(value)
-        bad.setdefault(pos, []).append(Reject(
-            sheet_name, excel_rows[pos], letter, match.headers.get(col, col), shown, reason, rule))
+        found.append((pos, Reject(sheet_name, int(excel_rows[pos]), letter,
+                                  match.headers.get(col, col), shown, reason, rule)))
 
-    parsed: dict[str, list[Any]] = {}
-    raw_cols: dict[str, list[Any]] = {}
+    parsed: dict[str, _Parsed] = {}
+    cells: Cells | None = None
     for col in schema.columns:
         if col.name not in match.columns:
             continue
         c = match.columns[col.name]
-        raw = [body[i][c] if c < len(body[i]) else None for i in data_idx]
-        raw_cols[col.name] = raw
-        parser = PARSERS[col.kind]
-        cache: dict[tuple[type, Any], Any] = {}
-        values: list[Any] = []
-        for pos, value in enumerate(raw):
-            ck = (type(value), value)
-            if ck not in cache:
-                try:
-                    cache[ck] = parser(value)
-                except ValueError as exc:
-                    cache[ck] = exc
-            result = cache[ck]
-            if isinstance(result, ValueError):
-                rule = "impossible_date" if "impossible date" in str(result) else f"invalid_{col.kind}"
-                reject(pos, col.name, value, f"{col.name}: {result}", rule)
-                result = None
-            values.append(result)
-        parsed[col.name] = values
+        cells = body[c] if c < len(body) else Cells(None, n)
+        parsed[col.name] = column = _parse_column(cells, data_idx, PARSERS[col.kind])
+        for pos in np.flatnonzero(column.invalid):
+            error = column.errors[column.codes[pos]]
+            rule = "impossible_date" if "impossible date" in str(error) else f"invalid_{col.kind}"
+            reject(pos, col.name, column.raw_at(pos), f"{col.name}: {error}", rule)
 
-    n = len(data_idx)
+    # The cells are not needed past here (rejects show the distinct raw values _Parsed keeps):
+    # let them go before the records are built, as a national export's cells run to gigabytes.
+    del cells
+    body.clear()
+
     for col in schema.columns:
         if col.default is not None:
-            values = parsed.get(col.name, [None] * n)
-            parsed[col.name] = [col.default if v is None else v for v in values]
+            if col.name in parsed:
+                column = parsed[col.name]
+                column.parsed[np.equal(column.parsed, None)] = col.default
+            else:
+                parsed[col.name] = _Parsed(np.zeros(m, dtype=np.intp), [None],
+                                           np.array([col.default], dtype=object),
+                                           np.zeros(m, dtype=bool))
 
     for name in schema.required:
-        values = parsed.get(name, [None] * n)
-        for pos in range(n):
-            if values[pos] is None and not any(r.column == column_letter(match.columns[name])
-                                               for r in bad.get(pos, [])):
-                reject(pos, name, raw_cols[name][pos], f"{name}: missing required field",
-                       "missing_required")
+        column = parsed[name]
+        for pos in np.flatnonzero(column.is_none() & ~column.invalid):
+            reject(pos, name, column.raw_at(pos), f"{name}: missing required field",
+                   "missing_required")
 
     for start, end, label in schema.date_order:
         if start in parsed and end in parsed:
-            for pos, (a, b) in enumerate(zip(parsed[start], parsed[end], strict=True)):
-                if a is not None and b is not None and b < a:
-                    reject(pos, end, raw_cols[end][pos],
-                           f"{label}: {end} {b:%d/%m/%Y} is before {start} {a:%d/%m/%Y}",
-                           "end_before_start")
+            first, then = parsed[start], parsed[end]
+            for pos in np.flatnonzero(then.dates() < first.dates()):
+                reject(pos, end, then.raw_at(pos),
+                       f"{label}: {end} {then.value(pos):%d/%m/%Y} is before {start} "
+                       f"{first.value(pos):%d/%m/%Y}", "end_before_start")
 
     for part, whole, label in schema.count_order:
         if part in parsed and whole in parsed:
-            for pos, (a, b) in enumerate(zip(parsed[part], parsed[whole], strict=True)):
-                if a is not None and b is not None and a > b:
-                    reject(pos, part, raw_cols[part][pos],
-                           f"{label}: {part} {a} is more than {whole} {b}", "part_exceeds_whole")
+            some, every = parsed[part], parsed[whole]
+            for pos in np.flatnonzero(some.numbers() > every.numbers()):
+                reject(pos, part, some.raw_at(pos),
+                       f"{label}: {part} {some.value(pos)} is more than {whole} "
+                       f"{every.value(pos)}", "part_exceeds_whole")
 
+    limit = np.datetime64(as_of, "D")
     for col in schema.columns:
         if col.kind in DATE_KINDS and not col.future_ok and col.name in parsed:
-            for pos, d in enumerate(parsed[col.name]):
-                if d is not None and d > as_of:
-                    reject(pos, col.name, raw_cols[col.name][pos],
-                           f"{col.name}: {d:%d/%m/%Y} is after the load's as-of date "
-                           f"{as_of:%d/%m/%Y}", "future_date")
+            column = parsed[col.name]
+            for pos in np.flatnonzero(column.dates() > limit):
+                reject(pos, col.name, column.raw_at(pos),
+                       f"{col.name}: {column.value(pos):%d/%m/%Y} is after the load's as-of "
+                       f"date {as_of:%d/%m/%Y}", "future_date")
 
-    good = [pos for pos in range(n) if pos not in bad]
-    outcome.rejects = [r for pos in sorted(bad) for r in bad[pos]]
+    found.sort(key=lambda item: item[0])  # stable: a row's rejects keep the order of the checks
+    good = np.ones(m, dtype=bool)
+    good[[pos for pos, _ in found]] = False
+    outcome.rejects = [r for _, r in found]
     outcome.records = _records(schema, parsed, good, excel_rows, sheet_name, key)
     return outcome
 
 
-def _records(schema: Schema, parsed: dict[str, list[Any]], good: list[int],
-             excel_rows: list[int], sheet: str, key: bytes) -> pd.DataFrame:
-    out: dict[str, list[Any]] = {}
-    for name, _ in stored_columns(schema):
+def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], Any]) -> _Parsed:
+    """Parse each distinct value of the data rows once."""
+    codes, uniques = cells.distinct
+    codes = codes[data_idx]
+    used = np.zeros(len(uniques), dtype=bool)
+    used[codes] = True
+    results = np.full(len(uniques), None, dtype=object)
+    if parser in _ALREADY_CLEAN and used.sum() > _FEW:
+        dictionary = cells.dictionary if cells.dictionary is not None else text_array(uniques)
+        if dictionary is not None:
+            clean, values = _ALREADY_CLEAN[parser](dictionary)
+            results[np.flatnonzero(clean)] = np.array(values, dtype=object)
+            used[:len(clean)] &= ~clean
+    errors: dict[int, ValueError] = {}
+    for k in np.flatnonzero(used).tolist():
+        try:
+            results[k] = parser(uniques[k])
+        except ValueError as exc:
+            errors[k] = exc
+    bad = np.zeros(len(uniques), dtype=bool)
+    bad[list(errors)] = True
+    return _Parsed(codes, uniques, results, bad[codes], errors)
+
+
+# Text of printable ASCII words with single spaces between: what `_text` makes of it is itself
+# (and `_id` its upper case), so Arrow says so at once for the many distinct ids of a big export.
+_CLEAN_TEXT = r"^[!-~]+( [!-~]+)*$"
+
+
+_FEW = 256  # distinct values below which the parser alone is quicker
+
+
+def _clean_text(values: pa.Array, upper: bool) -> tuple[np.ndarray, list[str]]:
+    clean = pc.match_substring_regex(values, _CLEAN_TEXT).fill_null(False)
+    kept = (pc.ascii_upper(values) if upper else values).filter(clean)
+    return clean.to_numpy(zero_copy_only=False), kept.to_pylist()
+
+
+def _clean_nhs_numbers(values: pa.Array) -> tuple[np.ndarray, list[str]]:
+    """Ten ASCII digits that pass the modulus 11 check are valid as they stand (as
+    `nhs_number_is_valid` decides); anything else goes to the parser, which says why not."""
+    clean = pc.match_substring_regex(values, r"^[0-9]{10}$").fill_null(False)
+    clean = clean.to_numpy(zero_copy_only=False)
+    kept = values.filter(pa.array(clean))
+    text = np.array(kept.to_pylist(), dtype="S10")
+    digits = text.view(np.uint8).reshape(-1, 10).astype(np.int64) - ord("0")
+    check = 11 - (digits[:, :9] * np.arange(10, 1, -1)).sum(axis=1) % 11
+    check[check == 11] = 0
+    valid = (check != 10) & (check == digits[:, 9]) & (digits != digits[:, :1]).any(axis=1)
+    clean[np.flatnonzero(clean)] = valid
+    return clean, kept.filter(pa.array(valid)).to_pylist()
+
+
+_ALREADY_CLEAN: dict[Callable[[Any], Any], Callable[[pa.Array], tuple[np.ndarray, list[str]]]] = {
+    _text: lambda values: _clean_text(values, upper=False),
+    _id: lambda values: _clean_text(values, upper=True),
+    _nhs_number: _clean_nhs_numbers,
+}
+
+
+def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
+             excel_rows: np.ndarray, sheet: str, key: bytes) -> pd.DataFrame:
+    stored = stored_columns(schema)
+    n = int(good.sum())
+    out: dict[str, Any] = {}
+    for name, _ in stored:
         if name in ("person_id", "birth_year") or name.endswith("_recorded"):
             continue
         col = schema.column(name)
-        values = parsed.get(name, [None] * len(excel_rows))
+        if name not in parsed:
+            out[name] = np.full(n, None, dtype=object)
+            if col.kind in EXCEPTION_KINDS:
+                out[f"{name}_recorded"] = np.full(n, None, dtype=object)
+            continue
+        column = parsed[name]
+        codes = column.codes[good]
         if col.kind in EXCEPTION_KINDS:
-            pairs = [values[p] or (None, None) for p in good]
-            out[name] = [a for a, _ in pairs]
-            out[f"{name}_recorded"] = [b for _, b in pairs]
+            pairs = [p or (None, None) for p in column.parsed]
+            out[name] = np.array([p[0] for p in pairs], dtype=object)[codes]
+            out[f"{name}_recorded"] = np.array([p[1] for p in pairs], dtype=object)[codes]
+        elif col.kind in DATE_KINDS:
+            out[name] = np.array(list(column.parsed), dtype="datetime64[D]")[codes]
         else:
-            out[name] = [values[p] for p in good]
+            out[name] = column.parsed[codes]
     if any(c.personal for c in schema.columns):
-        ids, years = [], []
-        for p in good:
-            ident, year = _person(parsed, p, key)
-            ids.append(ident)
-            years.append(year)
-        out["person_id"], out["birth_year"] = ids, years
-    frame = pd.DataFrame(out, columns=[c for c, _ in stored_columns(schema)])
-    for name, sql_type in stored_columns(schema):
+        out["person_id"], out["birth_year"] = _people(parsed, good, key)
+    # Each column is made with its type at once: pandas would otherwise read object columns of
+    # text as its own string type, only to be turned back (the row hashes rely on these types).
+    typed: dict[str, Any] = {}
+    for name, sql_type in stored:
+        values = out.pop(name)
         if sql_type == "DATE":
-            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
-        elif sql_type == "BOOLEAN":
-            frame[name] = frame[name].astype("boolean")
-        elif sql_type == "DOUBLE":
-            frame[name] = frame[name].astype("Float64")
-        elif sql_type == "INTEGER":
-            frame[name] = frame[name].astype("Int64")
+            typed[name] = pd.Series(np.asarray(values, dtype="datetime64[D]")
+                                    .astype("datetime64[s]"))
+        elif sql_type in _NULLABLE:
+            typed[name] = pd.Series(pd.array(values, dtype=_NULLABLE[sql_type]))
         else:
-            frame[name] = frame[name].astype(object)
+            typed[name] = pd.Series(values, dtype=object)
+    del values
+    frame = pd.DataFrame(typed)
+    del typed
     frame["source_sheet"] = sheet
-    frame["source_row"] = [excel_rows[p] for p in good]
-    frame["row_hash"] = _row_hashes(frame, [c for c, _ in stored_columns(schema)])
+    frame["source_row"] = excel_rows[good]
+    frame["row_hash"] = _row_hashes(frame, [c for c, _ in stored])
     return frame
 
 
-def _person(parsed: dict[str, list[Any]], p: int, key: bytes) -> tuple[str | None, int | None]:
-    def get(name: str) -> Any:
-        return parsed[name][p] if name in parsed else None
-    dob = get("date_of_birth")
-    name = get("name") or " ".join(x for x in (get("forename"), get("surname")) if x) or None
-    ident = person_key(get("nhs_number"), name, dob.isoformat() if dob else None)
+_NULLABLE = {"BOOLEAN": "boolean", "DOUBLE": "Float64", "INTEGER": "Int64"}
+_PERSON_COLUMNS = ("nhs_number", "name", "forename", "surname", "date_of_birth")
+
+
+def _people(parsed: dict[str, _Parsed], good: np.ndarray, key: bytes
+            ) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
+    """person_id and birth_year of the good rows: one pseudonym per distinct person. A child
+    with an NHS number is known by it alone (see `person_key`); the rest by name and birth."""
+    n = int(good.sum())
+    ids = np.full(n, None, dtype=object)
+    if "nhs_number" in parsed:
+        nhs = parsed["nhs_number"]
+        per_number = np.array([pseudonym(key, "person", person_key(v, None, None))
+                               if v else None for v in nhs.parsed], dtype=object)
+        ids = per_number[nhs.codes[good]]
+    others = [c for c in _PERSON_COLUMNS if c in parsed and c != "nhs_number"]
+    rest = np.flatnonzero(np.equal(ids, None))
+    if others and len(rest):
+        # Codes of the parsed (not raw) values: ' Amir  Kowalczyk' and 'Amir Kowalczyk' are one.
+        codes = np.column_stack([pd.factorize(parsed[c].parsed)[0][parsed[c].codes[good][rest]]
+                                 for c in others])
+        _, first, inverse = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+        found = np.empty(len(first), dtype=object)
+        rows = np.flatnonzero(good)[rest[first]]
+        for k, row in enumerate(rows.tolist()):
+            found[k] = _person({c: parsed[c].value(row) for c in others}, key)[0]
+        ids[rest] = found[inverse.ravel()]
+    years = pd.array([None] * n, dtype="Int64")
+    if "date_of_birth" in parsed:
+        births = parsed["date_of_birth"].dates()[good]
+        known = ~np.isnat(births)
+        years = pd.array(births.astype("datetime64[Y]").astype(np.int64) + 1970, dtype="Int64")
+        years[~known] = pd.NA
+    return ids, years
+
+
+def _person(values: dict[str, Any], key: bytes) -> tuple[str | None, int | None]:
+    dob = values.get("date_of_birth")
+    name = values.get("name") or " ".join(
+        x for x in (values.get("forename"), values.get("surname")) if x) or None
+    ident = person_key(values.get("nhs_number"), name, dob.isoformat() if dob else None)
     return (pseudonym(key, "person", ident) if ident else None), (dob.year if dob else None)
 
 
-def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """A fingerprint of a record's values, to tell an unchanged repeat from an update. pandas'
     hash is vectorised and keyed by a fixed default, so it is the same in every process; the
-    columns have fixed types (see `_records`), so equal values hash equally."""
+    columns have fixed types (see `_records`), so equal values hash equally. Written as 16
+    lower-case hex digits, as every earlier load wrote it."""
     if frame.empty:
-        return []
-    hashes = pd.util.hash_pandas_object(frame[columns], index=False)
-    return [f"{h:016x}" for h in hashes.to_numpy()]
+        return np.empty(0, dtype=object)
+    hashes = pd.util.hash_pandas_object(frame[columns], index=False).to_numpy()
+    digits = np.frombuffer(hashes.astype(">u8").tobytes().hex().encode("ascii"), dtype="S16")
+    return pa.array(digits, type=pa.binary(16)).cast(pa.string()).to_numpy(zero_copy_only=False)

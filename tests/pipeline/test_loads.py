@@ -192,3 +192,29 @@ def test_a_reader_waits_while_this_process_is_writing(db):
     threading.Timer(0.5, writer.close).start()  # the write ends half a second later
     with reader(db, wait_seconds=5) as con:
         assert con.execute("SELECT count(*) FROM loads").fetchone() == (0,)
+
+
+def test_a_load_too_big_for_the_memory_cap_is_written_again_uncapped(load, db, tmp_path,
+                                                                     monkeypatch):
+    import pipelines.load as load_module
+
+    rows = [ADVICE_HEADER] + [[f"A{i}", f"C{i}", "Northshire", "SALT", "01/04/2025", "", "", "",
+                               "", ""] for i in range(30_000)]
+    path = write_csv(tmp_path / "big.csv", rows)
+    monkeypatch.setattr(load_module, "LOAD_MEMORY_LIMIT", "4MB")
+    attempts = []
+    write = load_module._write
+
+    def counted(*args, **kwargs):
+        attempts.append(1)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(load_module, "_write", counted)
+    result = load(path)
+    assert len(attempts) == 2  # the capped write ran out of memory, the second did not
+    assert (result.status, result.loaded, result.inserted, result.rows_read) == (
+        "loaded", 30_000, 30_000, 30_000)
+    assert result.reconciles()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM health_advice").fetchall() == [(30_000,)]
+        assert con.execute("SELECT count(*), max(loaded) FROM loads").fetchall() == [(1, 30_000)]

@@ -1,3 +1,5 @@
+import hashlib
+import hmac
 import os
 import stat
 
@@ -49,3 +51,10 @@ def test_environment_key_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("SEND_PSEUDONYM_KEY", "from-env")
     assert load_key(tmp_path / "x.duckdb") == b"from-env"
     assert not key_file_for(tmp_path / "x.duckdb").exists()
+
+
+def test_pseudonym_is_hmac_sha256_of_kind_and_value_cut_to_20_hex_digits():
+    key = b"test-key-not-secret"
+    for value in ("nhs:9434765919", "name:zoë quigley|2015-02-14"):
+        expected = hmac.new(key, f"person:{value}".encode(), hashlib.sha256).hexdigest()[:20]
+        assert pseudonym(key, "person", value) == expected
