@@ -82,7 +82,8 @@ def time_pages(db: Path, runs: int = 3) -> list[dict[str, object]]:
     spent: list[float] = []
     _timed_reads(spent)
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    scratch = tempfile.TemporaryDirectory(prefix="bench-pages-")  # the users file and audit log
+    folder = Path(scratch.name)
     users = folder / "users.json"
     access.add_user(users, "bench", "admin", "timing-only password")
     os.environ.update(SEND_DB=str(db), SEND_USERS_FILE=str(users),
@@ -110,6 +111,7 @@ def time_pages(db: Path, runs: int = 3) -> list[dict[str, object]]:
                         "warm_seconds": round(statistics.median(seconds[1:]), 3)
                         if len(seconds) > 1 else None,
                         "error": errors[0] if errors else None})
+    scratch.cleanup()
     return results
 
 
