@@ -72,7 +72,8 @@ def _timed_reads(spent: list[float]) -> None:
     data_access._read = timed_shared
 
 
-def time_pages(db: Path, runs: int = 3) -> list[dict[str, object]]:
+def time_pages(db: Path, runs: int = 3, params: dict[str, str] | None = None
+               ) -> list[dict[str, object]]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -94,6 +95,7 @@ def time_pages(db: Path, runs: int = 3) -> list[dict[str, object]]:
         st.cache_resource.clear()
         at = AppTest.from_file(str(APP), default_timeout=600)
         at.session_state["auth_user"] = "bench"
+        at.query_params.update(params or {})
         at.run()  # the Overview (default page) fills the filter caches: not what is timed
         st.cache_data.clear()
         at.switch_page(f"views/{name}")
@@ -121,12 +123,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True, type=Path, help="the database to time the pages on")
     parser.add_argument("--runs", type=int, default=3, help="runs per page (first is cold)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--view", action="append", default=[], metavar="KEY=VALUE",
+                        help="a filter as the address bar gives it, e.g. grain=calendar_year "
+                        "from=2022 to=2026 (repeatable; default: the last 12 months)")
     args = parser.parse_args(argv)
+    bad = [v for v in args.view if "=" not in v]
+    if bad:
+        parser.error(f"--view wants KEY=VALUE, not {bad[0]!r}")
     if not args.db.exists():
         parser.error(f"no database at {args.db}")
-    results = time_pages(args.db, max(args.runs, 1))
+    view = dict(v.split("=", 1) for v in args.view)
+    results = time_pages(args.db, max(args.runs, 1), view)
     slowest = max(results, key=lambda r: r["query_seconds"])
-    summary = {"database": str(args.db), "pages": results, "slowest_page": slowest["page"],
+    summary = {"database": str(args.db), "view": view, "pages": results, "slowest_page": slowest["page"],
                "slowest_query_seconds": slowest["query_seconds"],
                "every_page_queries_under_1s": all(r["query_seconds"] < TARGET_SECONDS
                                                   for r in results)}

@@ -11,6 +11,7 @@ are calendar days and "within N weeks" means end - start <= 7*N.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -1015,7 +1016,12 @@ def reconcile_advice(con: duckdb.DuckDBPyConnection, f: Filters,
     out of each figure, as in the headline; the two pair figures are over the same pairs (those
     decided on both sides and excepted on neither), so they differ only by the dates used.
     """
-    la, provider = _advice_side(con, f, "local authority"), _advice_side(con, f, "provider")
+    la = _advice_side(con, f, "local authority")
+    # Only the LAs with an LA export can be compared: read the providers' rows for those alone
+    # (at national scale the providers' logs are millions of rows, the LA exports few or none).
+    with_la = tuple(sorted(set(la.local_authority)))
+    provider = (_advice_side(con, dataclasses.replace(f, las=with_la), "provider") if with_la
+                else la.iloc[0:0])
     compared = tuple(sorted(set(la.local_authority) & set(provider.local_authority)))
     la = la[la.local_authority.isin(compared)].reset_index(drop=True)
     provider = provider[provider.local_authority.isin(compared)].reset_index(drop=True)

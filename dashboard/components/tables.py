@@ -76,6 +76,17 @@ def rate_table(frame: pd.DataFrame, group: str, met: str, due: str, excl_label: 
 
 
 
+MAX_STYLED_CELLS = 20_000  # pandas' Styler is slow on long lists and refuses past 262,144 cells
+
+
+def highlighted(table: pd.DataFrame, highlight: Any) -> Any:
+    """The table with rows coloured by `highlight` when it is short enough to colour quickly. The
+    colour only repeats what a column of the row says, so a long list loses nothing without it."""
+    if table.size > MAX_STYLED_CELLS:
+        return table
+    return table.style.apply(highlight, axis=1)
+
+
 def named_columns(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """The listed columns a metric returned, in the listed order and with readable names. Only
     listed columns are shown, so a column added to a metric later (a person identifier, say)

@@ -249,7 +249,7 @@ def open_list(f: Filters, frame: pd.DataFrame) -> None:
                          health_aspect=["yes" if a is True else "no" if a is False else ""
                                         for a in frame["health_aspect"]])
     table = tables.named_columns(shown, OPEN_COLUMNS)
-    st.dataframe(table.style.apply(_highlight, axis=1), hide_index=True, width="stretch",
+    st.dataframe(tables.highlighted(table, _highlight), hide_index=True, width="stretch",
                  key="open_complaints_table", column_config={
                      "Received": st.column_config.DateColumn(format="DD/MM/YYYY"),
                      "Response due": st.column_config.DateColumn(format="DD/MM/YYYY"),

@@ -153,7 +153,7 @@ def open_cases(f: Filters) -> None:
                           key="at_risk_only")
     shown = cases[cases["risk"] != "On track"] if only_risk else cases
     table = tables.named_columns(shown, CASE_COLUMNS)
-    st.dataframe(table.style.apply(_highlight, axis=1), hide_index=True, width="stretch",
+    st.dataframe(tables.highlighted(table, _highlight), hide_index=True, width="stretch",
                  key="at_risk_table", column_config={
                      "Request received": st.column_config.DateColumn(format="DD/MM/YYYY"),
                      "20 weeks end": st.column_config.DateColumn(format="DD/MM/YYYY")})
