@@ -38,7 +38,7 @@ def build_if_missing() -> None:
         upgrade_once(str(data_access.db_file()))
         return
     message = ("First start: building the database from the synthetic sample files in "
-               "data_samples/ (about ten seconds)...")
+               "data_samples/ (a few seconds)...")
     with st.spinner(message, show_time=True):
         results = data_access.ensure_database()
     if results == [] and not data_access.samples_available():
