@@ -73,7 +73,9 @@ def oidc_providers() -> list[str | None]:
 def _oidc_user() -> Viewer | None:
     if not oidc_providers() or not st.user.get("is_logged_in", False):
         return None
-    email = str(st.user.get("email") or "")
+    # Entra ID sends the tenant's user principal name (usually the email) when no email claim is
+    # configured: fall back to it, as the tenant manages it.
+    email = str(st.user.get("email") or st.user.get("preferred_username") or "")
     reason = "no role given to this email"
     try:
         role = access.role_for_email(users_path(), email)

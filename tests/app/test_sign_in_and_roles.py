@@ -233,3 +233,14 @@ def test_a_damaged_users_file_signs_everyone_out_without_a_traceback(
     assert not at.exception and not at.metric
     assert [t.value for t in at.title] == ["Sign in"]
     assert any("users file cannot be read" in e.value for e in at.error)
+
+
+def test_without_an_email_claim_the_user_principal_name_is_used(
+        run_app: Callable[..., AppTest], tiny_db: Path, tmp_path: Path) -> None:
+    users = tmp_path / "users.json"
+    access.add_user(users, "jo.bloggs@nhs.net", "board")
+    at = run_app(db=tiny_db, role=None, users=users)
+    at.secrets["auth"] = OIDC
+    at.user = {"is_logged_in": True, "preferred_username": "Jo.Bloggs@nhs.net", "name": "Jo"}
+    at.run()
+    assert any("Signed in as **Jo.Bloggs@nhs.net** (board)" in c.value for c in at.sidebar.caption)
