@@ -83,12 +83,16 @@ def metric_card(card: Card, suppress: bool = True) -> None:
     """One card in a bordered box. With `suppress`, small counts and their rates are hidden."""
     settings = load_settings()
     shown = value_text(card, suppress)
+    # A count card's sparkline carries each month's count to the browser: with suppression on,
+    # it is not drawn if any month is 1-4 (rate cards' series already leave such months out).
+    trend_withheld = suppress and card.kind == "count" and any(is_small(v) for v in card.trend)
     with st.container(border=True):
         delta = _delta(card, suppress)
         st.metric(card.label, shown, delta=delta, help=card.help or None,
                   delta_color={"up": "normal", "down": "inverse"}.get(card.good, "off"),
                   delta_description=card.comparison if delta else None,
-                  chart_data=list(card.trend) if len(card.trend) >= MIN_TREND else None,
+                  chart_data=list(card.trend) if len(card.trend) >= MIN_TREND
+                  and not trend_withheld else None,
                   chart_type="line" if card.kind == "rate" else "bar")
         if card.kind == "rate" and card.denominator is not None:
             if suppress and shown == WITHHELD:
@@ -101,7 +105,9 @@ def metric_card(card: Card, suppress: bool = True) -> None:
                 st.caption(f"{card.numerator:,} of {card.denominator:,} {card.of_what}{small}")
         if card.note:
             st.caption(card.note)
-        if 0 < len(card.trend) < MIN_TREND or (card.kind == "rate" and not card.trend):
+        if trend_withheld:
+            st.caption("Trend not shown: some months had fewer than 5")
+        elif 0 < len(card.trend) < MIN_TREND or (card.kind == "rate" and not card.trend):
             st.caption("Too few cases per month to draw a trend")
         if card.beside:
             st.caption(card.beside)

@@ -244,3 +244,13 @@ def test_without_an_email_claim_the_user_principal_name_is_used(
     at.user = {"is_logged_in": True, "preferred_username": "Jo.Bloggs@nhs.net", "name": "Jo"}
     at.run()
     assert any("Signed in as **Jo.Bloggs@nhs.net** (board)" in c.value for c in at.sidebar.caption)
+
+
+def test_a_board_member_receives_no_small_count_in_a_sparkline(
+        run_app: Callable[..., AppTest], tiny_db: Path) -> None:
+    from streamlit.proto.Metric_pb2 import Metric
+
+    at = run_app(db=tiny_db, role="board")
+    counts = [list(m.proto.chart_data) for m in at.metric if m.proto.chart_type == Metric.BAR]
+    assert all(not [v for v in values if 0 < v < 5] for values in counts), counts
+    assert any("Trend not shown: some months had fewer than 5" in c.value for c in at.caption)
