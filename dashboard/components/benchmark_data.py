@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import data_access
-from pipelines import benchmark_local, benchmarks
+from pipelines import audit, benchmark_local, benchmarks
 from pipelines.db import one, reader
 
 Version = data_access.Version
@@ -90,9 +90,11 @@ def local_figures(la: str, year: int, as_of: dt.date) -> tuple[pd.DataFrame, int
     return _local(la, year, as_of, data_access.data_version())
 
 
-def import_upload(files: list[tuple[str, bytes]]) -> dict[str, Any]:
+def import_upload(files: list[tuple[str, bytes]], actor: str) -> dict[str, Any]:
     """Import uploaded release files (a zip, or the CSVs themselves) as the command line does;
-    each is written to a private temporary folder under its own name first."""
+    each is written to a private temporary folder under its own name first. Each imported file
+    goes to the audit log under `actor`."""
+    data_access.release()  # a writer cannot open beside this run's read connection
     with tempfile.TemporaryDirectory(prefix="send-benchmarks-") as folder:
         for name, content in files:
             (Path(folder) / (Path(name).name or "upload")).write_bytes(content)
@@ -100,6 +102,10 @@ def import_upload(files: list[tuple[str, bytes]]) -> dict[str, Any]:
         single = Path(folder) / (Path(files[0][0]).name or "upload")
         source = single if len(files) == 1 else Path(folder)
         try:
-            return benchmarks.import_release(data_access.db_file(), source)
+            result = benchmarks.import_release(data_access.db_file(), source)
         finally:
             data_access.clear_caches()
+    for file in result["files"]:
+        audit.record(data_access.db_file(), actor, "load", what="DfE benchmarks",
+                     file=file["file"], dataset=file["dataset"], rows=file["rows"])
+    return result

@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import benchmark_data, data_access, tables
+from dashboard.components import auth, benchmark_data, data_access, tables
 from dashboard.components.benchmark_charts import LOCAL_LABEL, benchmark_chart
 from pipelines import benchmark_local, benchmarks, config
 from pipelines.readers import FileError
@@ -194,7 +194,11 @@ def measure_section(measure: str, la: str, frame: pd.DataFrame, local: pd.DataFr
 
 
 def import_form() -> None:
+    viewer = auth.current()
     with st.expander("Import a DfE release", icon=":material/upload_file:"):
+        if not viewer.can("dco"):
+            st.info("Sign in as a DCO or admin to import the DfE's figures.", icon=":material/lock:")
+            return
         st.markdown("The release zip, or its CSVs (`timeliness_20_week.csv`, `requests.csv`, "
                     "`annual_reviews.csv`) and the appeal-rate table. Each dataset imported "
                     "replaces its earlier figures; a file that cannot be read changes nothing.")
@@ -207,7 +211,8 @@ def import_form() -> None:
                 return
             try:
                 with st.spinner("Importing..."):
-                    result = benchmark_data.import_upload([(f.name, f.getvalue()) for f in files])
+                    result = benchmark_data.import_upload([(f.name, f.getvalue()) for f in files],
+                                                          actor=viewer.actor)
             except (FileError, ValueError) as exc:
                 st.error(f"Nothing was imported: {exc}", icon=":material/error:")
                 return

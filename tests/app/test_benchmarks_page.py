@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -146,6 +147,15 @@ def test_a_release_uploaded_on_the_page_is_imported(run_app: Callable[..., AppTe
     glance = table(at, "Measure", "Statistical neighbours").set_index("Measure")
     assert glance.loc["Within 20 weeks (excl. exceptions)", "Statistical neighbours"] == (
         "25.0% to 70.0% (2024, 2 of them)")
+    entry = json.loads((tmp_path / "audit.jsonl").read_text().splitlines()[-1])
+    assert (entry["actor"], entry["action"], entry["detail"]["what"]) == (
+        "dan (dco, password)", "load", "DfE benchmarks")
+
+
+def test_a_visitor_cannot_import_a_release(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(PAGE, role=None)
+    assert not at.get("file_uploader")
+    assert any("Sign in as a DCO or admin to import" in i.value for i in at.info)
 
 
 def test_a_file_that_is_not_the_release_imports_nothing(run_app: Callable[..., AppTest],
