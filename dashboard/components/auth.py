@@ -217,13 +217,39 @@ def no_role_page() -> None:
                icon=":material/no_accounts:")
 
 
+class DownloadRefused(RuntimeError):
+    """A download pressed after the data or the viewer's role changed: reload the page."""
+
+
+def _role_now(viewer: Viewer) -> str | None:
+    """The viewer's role as the users file and the data give it now (a download is built when its
+    button is pressed, outside the page run that drew it)."""
+    path = users_path()
+    try:
+        if viewer.method == "password":
+            user = access.read_users(path).get(viewer.name.lower())
+            return user.role if user is not None and user.local else None
+        if viewer.method == "oidc":
+            return access.role_for_email(path, viewer.name)
+    except access.AccessError:
+        return None
+    return viewer.role  # a visitor: what they may see changes only with the data (checked apart)
+
+
 def audited(build: Callable[[], bytes], viewer: Viewer, what: str, file_name: str
             ) -> Callable[[], bytes]:
     """A download's data callable that records the export (who, what, which file) when the file
-    is made, i.e. when the button is pressed."""
-    actor, db = viewer.actor, data_access.db_file()
+    is made, i.e. when the button is pressed. It refuses (and records the refusal) if since the
+    page was drawn the data changed or the viewer lost the role: a page left open must not hand
+    out what its viewer may no longer see."""
+    actor, db, version = viewer.actor, data_access.db_file(), data_access.data_version()
 
     def make() -> bytes:
+        if data_access.data_version() != version or _role_now(viewer) != viewer.role:
+            audit.record(db, actor, "export refused", what=what, file=file_name,
+                         reason="the data or the viewer's role changed since the page was drawn")
+            raise DownloadRefused("The data or your access changed since this page was drawn: "
+                                  "reload the page and download again.")
         data = build()
         audit.record(db, actor, "export", what=what, file=file_name, bytes=len(data))
         return data

@@ -194,7 +194,10 @@ def test_downloads_are_recorded_in_the_audit_log(tiny_db: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from dashboard.components import auth
 
+    users = tmp_path / "users.json"
+    access.add_user(users, "dan", "dco", "a long enough password")
     monkeypatch.setenv("SEND_DB", str(tiny_db))
+    monkeypatch.setenv("SEND_USERS_FILE", str(users))
     monkeypatch.setenv("SEND_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
     viewer = auth.Viewer("dan", "dco", "password")
     make = auth.audited(lambda: b"a,b\n1,2\n", viewer, "overdue advice", "overdue.csv")
@@ -205,6 +208,30 @@ def test_downloads_are_recorded_in_the_audit_log(tiny_db: Path, tmp_path: Path,
         "dan (dco, password)", "export", {"what": "overdue advice", "file": "overdue.csv",
                                           "bytes": 8})
     assert USERS["dco"] == "dan"
+
+
+def test_a_download_pressed_after_a_role_change_or_a_load_is_refused(
+        tiny_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.components import auth, data_access
+
+    users = tmp_path / "users.json"
+    access.add_user(users, "dan", "dco", "a long enough password")
+    access.add_user(users, "boss", "admin", "a long enough password")
+    monkeypatch.setenv("SEND_DB", str(tiny_db))
+    monkeypatch.setenv("SEND_USERS_FILE", str(users))
+    monkeypatch.setenv("SEND_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    viewer = auth.Viewer("dan", "dco", "password")
+    make = auth.audited(lambda: b"records", viewer, "evidence pack", "pack.xlsx")
+    access.set_role(users, "dan", "board")  # demoted while the page is open
+    with pytest.raises(auth.DownloadRefused, match="reload the page"):
+        make()
+    visitor = auth.Viewer(auth.VISITOR, "dco", "none")
+    make = auth.audited(lambda: b"records", visitor, "evidence pack", "pack.xlsx")
+    data_access.load_uploads([("new.csv", b"Advice ID,Case ID,Local Authority,Service,"
+                               b"Requested Date\nN1,C1,Riverside,SALT,01/02/2026\n")], actor="dan")
+    with pytest.raises(auth.DownloadRefused):
+        make()
+    assert [a for _, a in actions(tmp_path)][-1] == "export refused"
 
 
 def test_an_unverified_email_gets_no_role(run_app: Callable[..., AppTest], tiny_db: Path,
