@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import fcntl
 import hashlib
 import hmac
 import json
@@ -23,6 +24,8 @@ import os
 import re
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -100,9 +103,23 @@ def read_users(path: Path) -> dict[str, User]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         users = [User(**entry) for entry in raw["users"]]
-    except (ValueError, KeyError, TypeError) as exc:
+        if not all(isinstance(v, str) for u in users for v in asdict(u).values()):
+            raise TypeError("every field must be text")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise AccessError(f"{path} is not a valid users file: {exc}") from exc
     return {u.username.lower(): u for u in users if u.role in ROLES}
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One change to the users file at a time (read, change, write), across processes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _write_users(path: Path, users: dict[str, User]) -> None:
@@ -127,45 +144,54 @@ def add_user(path: Path, username: str, role: str, password: str | None = None) 
     if not _USERNAME.match(username):
         raise AccessError("A user name is 2-100 letters, digits or . _ @ + - (an email will do).")
     _check_role(role)
-    users = read_users(path)
-    if username.lower() in users:
-        raise AccessError(f"There is already a user called {username}.")
+    if password is None and "@" not in username:
+        raise AccessError("Someone who signs in through the identity provider is added by their "
+                          "email address.")
     if password is not None:
         check_new_password(password, username)
-    user = User(username, role, hash_password(password) if password else "",
-                dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
-    users[username.lower()] = user
-    _write_users(path, users)
+    hashed = hash_password(password) if password else ""  # slow: outside the lock
+    with _locked(path):
+        users = read_users(path)
+        if username.lower() in users:
+            raise AccessError(f"There is already a user called {username}.")
+        user = User(username, role, hashed, dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        users[username.lower()] = user
+        _write_users(path, users)
     return user
 
 
 def set_role(path: Path, username: str, role: str) -> User:
     _check_role(role)
-    users = read_users(path)
-    user = _existing(users, username)
-    if user.role == "admin" and role != "admin":
-        _keep_an_admin(users, user)
-    user.role = role
-    _write_users(path, users)
+    with _locked(path):
+        users = read_users(path)
+        user = _existing(users, username)
+        if user.role == "admin" and role != "admin":
+            _keep_an_admin(users, user)
+        user.role = role
+        _write_users(path, users)
     return user
 
 
 def set_password(path: Path, username: str, password: str) -> User:
-    users = read_users(path)
-    user = _existing(users, username)
+    user = _existing(read_users(path), username)
     check_new_password(password, user.username)
-    user.password = hash_password(password)
-    _write_users(path, users)
+    hashed = hash_password(password)  # slow: outside the lock
+    with _locked(path):
+        users = read_users(path)
+        user = _existing(users, username)
+        user.password = hashed
+        _write_users(path, users)
     return user
 
 
 def remove_user(path: Path, username: str) -> User:
-    users = read_users(path)
-    user = _existing(users, username)
-    if user.role == "admin":
-        _keep_an_admin(users, user)
-    del users[user.username.lower()]
-    _write_users(path, users)
+    with _locked(path):
+        users = read_users(path)
+        user = _existing(users, username)
+        if user.role == "admin":
+            _keep_an_admin(users, user)
+        del users[user.username.lower()]
+        _write_users(path, users)
     return user
 
 
@@ -180,11 +206,13 @@ def authenticate(path: Path, username: str, password: str) -> User | None:
 
 
 def role_for_email(path: Path, email: str | None) -> str | None:
-    """The role of someone the identity provider signed in, by email; None if not listed."""
-    if not email:
+    """The role of someone the identity provider signed in, by email; None if not listed. Only
+    entries added for the identity provider count (an email, no password): a local user's name
+    is never matched, whatever a provider's claim says."""
+    if not email or not email.isascii() or "@" not in email:
         return None
     user = read_users(path).get(email.strip().lower())
-    return user.role if user else None
+    return user.role if user is not None and not user.local else None
 
 
 def _check_role(role: str) -> None:

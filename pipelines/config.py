@@ -57,6 +57,7 @@ class Settings:
     england: tuple[LocalAuthority, ...] = field(default=())
     always_sign_in: bool = False  # also for the synthetic samples (real data always needs it)
     upload_max_mb: int = 100
+    identity_claim: str = "email"  # the identity provider's claim that names a user
 
     @property
     def area_las(self) -> list[str]:
@@ -103,6 +104,7 @@ def load_settings(path: str | None = None) -> Settings:
         england=_england(),
         always_sign_in=bool(raw.get("access", {}).get("always_require_sign_in", False)),
         upload_max_mb=int(raw.get("uploads", {}).get("max_mb", 100)),
+        identity_claim=str(raw.get("access", {}).get("identity_claim", "email")),
     )
 
 

@@ -73,9 +73,7 @@ def oidc_providers() -> list[str | None]:
 def _oidc_user() -> Viewer | None:
     if not oidc_providers() or not st.user.get("is_logged_in", False):
         return None
-    # Entra ID sends the tenant's user principal name (usually the email) when no email claim is
-    # configured: fall back to it, as the tenant manages it.
-    email = str(st.user.get("email") or st.user.get("preferred_username") or "")
+    email = str(st.user.get(load_settings().identity_claim) or "")
     reason = "no role given to this email"
     try:
         role = access.role_for_email(users_path(), email)
@@ -83,7 +81,8 @@ def _oidc_user() -> Viewer | None:
         role, reason = None, "the users file cannot be read"
     # A provider that says the address is unverified must not get it a role (on some providers
     # users can set their own email claim). Providers that send no such claim are trusted.
-    if st.user.get("email_verified") is False:
+    verified = st.user.get("email_verified")
+    if verified is not None and verified is not True and str(verified).lower() != "true":
         role, reason = None, "the identity provider has not verified this email"
     viewer = Viewer(email or str(st.user.get("name") or "unknown"), role, "oidc")
     if not st.session_state.get(OIDC_SEEN):
@@ -144,8 +143,13 @@ def _password_form() -> None:
     db = data_access.db_file()
     if user is None:
         st.session_state.setdefault(FAILURES, []).append(time.time())
-        audit.record(db, f"{username.strip()[:100]} (not signed in)", "sign in failed",
-                     method="password")
+        # A name that is no user's may be a password typed in the wrong box: never record it.
+        try:
+            known = username.strip().lower() in access.read_users(users_path())
+        except access.AccessError:
+            known = False
+        who = username.strip() if known else "(a user name that is no user's)"
+        audit.record(db, f"{who} (not signed in)", "sign in failed", method="password")
         st.session_state["auth_failed"] = True
         st.rerun()  # so a fifth failure shows the lock at once
     st.session_state.pop(FAILURES, None)

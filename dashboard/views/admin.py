@@ -55,12 +55,15 @@ def users_section(viewer: auth.Viewer) -> None:
         new_password = st.text_input("New password (leave empty to keep it)", type="password",
                                      autocomplete="new-password")
         if st.form_submit_button("Save", icon=":material/save:") and who:
+            changes = []
             if new_role:
-                _act(viewer, lambda: access.set_role(path, who, new_role), "role changed",
-                     lambda u: f"{u.username} is now {u.role}.", role=new_role)
+                changes.append((lambda: access.set_role(path, who, new_role), "role changed",
+                                lambda u: f"{u.username} is now {u.role}.", {"role": new_role}))
             if new_password:
-                _act(viewer, lambda: access.set_password(path, who, new_password),
-                     "password changed", lambda u: f"Password changed for {u.username}.")
+                changes.append((lambda: access.set_password(path, who, new_password),
+                                "password changed", lambda u: f"Password changed for {u.username}.",
+                                {}))
+            _act_all(viewer, changes)
     with remove, st.form("admin_remove", clear_on_submit=True):
         gone = st.selectbox("User", names, index=None, placeholder="Choose a user",
                             key="admin_remove_user")
@@ -71,14 +74,24 @@ def users_section(viewer: auth.Viewer) -> None:
 
 def _act(viewer: auth.Viewer, change, action: str, said, **detail: object) -> None:
     """Make one change to the users file, record it, and say what happened or why not."""
-    try:
-        user = change()
-    except access.AccessError as exc:
-        st.error(str(exc), icon=":material/error:")
-        return
-    _record(viewer, action, user=user.username, **detail)
-    st.session_state["admin_flash"] = said(user)
-    st.rerun()
+    _act_all(viewer, [(change, action, said, detail)])
+
+
+def _act_all(viewer: auth.Viewer, changes: list) -> None:
+    """Make each change in turn, recording each, then show the page afresh saying what was done
+    (a change refused stops the rest and says why)."""
+    done = []
+    for change, action, said, detail in changes:
+        try:
+            user = change()
+        except access.AccessError as exc:
+            st.error(str(exc), icon=":material/error:")
+            break
+        _record(viewer, action, user=user.username, **detail)
+        done.append(said(user))
+    if done:
+        st.session_state["admin_flash"] = " ".join(done)
+        st.rerun()
 
 
 def audit_section() -> None:

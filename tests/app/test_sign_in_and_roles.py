@@ -262,15 +262,59 @@ def test_a_damaged_users_file_signs_everyone_out_without_a_traceback(
     assert any("users file cannot be read" in e.value for e in at.error)
 
 
-def test_without_an_email_claim_the_user_principal_name_is_used(
-        run_app: Callable[..., AppTest], tiny_db: Path, tmp_path: Path) -> None:
+def test_the_claim_that_names_a_user_is_set_in_the_settings(
+        run_app: Callable[..., AppTest], tiny_db: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     users = tmp_path / "users.json"
     access.add_user(users, "jo.bloggs@nhs.net", "board")
+    access.add_user(users, "alice", "admin", "a long enough password")
+    principal = {"is_logged_in": True, "preferred_username": "Jo.Bloggs@nhs.net", "name": "Jo"}
     at = run_app(db=tiny_db, role=None, users=users)
     at.secrets["auth"] = OIDC
-    at.user = {"is_logged_in": True, "preferred_username": "Jo.Bloggs@nhs.net", "name": "Jo"}
+    at.user = principal
     at.run()
-    assert any("Signed in as **Jo.Bloggs@nhs.net** (board)" in c.value for c in at.sidebar.caption)
+    assert [t.value for t in at.title] == ["No access yet"]  # "email" by default: none sent
+    # A local user's name is never matched, whatever a provider's claim says.
+    at.user = {"is_logged_in": True, "email": "alice", "email_verified": True}
+    at.session_state["auth_oidc_seen"] = False
+    at.run()
+    assert [t.value for t in at.title] == ["No access yet"]
+    settings = tmp_path / "settings.toml"
+    original = (Path(__file__).resolve().parents[2] / "settings.toml").read_text()
+    settings.write_text(original.replace('identity_claim = "email"',
+                                         'identity_claim = "preferred_username"'))
+    monkeypatch.setenv("SEND_SETTINGS", str(settings))
+    load_settings.cache_clear()
+    try:
+        at.user = principal
+        at.run()
+        assert any("Signed in as **Jo.Bloggs@nhs.net** (board)" in c.value
+                   for c in at.sidebar.caption)
+    finally:
+        monkeypatch.delenv("SEND_SETTINGS")
+        load_settings.cache_clear()
+
+
+@pytest.mark.parametrize("verified", [False, "false", "False", 0])
+def test_any_unverified_flag_refuses(run_app: Callable[..., AppTest], tiny_db: Path,
+                                     tmp_path: Path, verified: object) -> None:
+    users = tmp_path / "users.json"
+    access.add_user(users, "ana@nhs.net", "dco")
+    at = run_app(db=tiny_db, role=None, users=users)
+    at.secrets["auth"] = OIDC
+    at.user = {"is_logged_in": True, "email": "ana@nhs.net", "email_verified": verified}
+    at.run()
+    assert [t.value for t in at.title] == ["No access yet"]
+
+
+def test_a_failed_sign_in_never_records_an_unknown_name(run_app: Callable[..., AppTest],
+                                                        tiny_db: Path, tmp_path: Path) -> None:
+    at = run_app(db=tiny_db, role=None)
+    _sign_in(at, "MySecretPassw0rd!2024", "whatever")
+    log = (tmp_path / "audit.jsonl").read_text()
+    assert "MySecretPassw0rd" not in log
+    assert actions(tmp_path) == [("(a user name that is no user's) (not signed in)",
+                                  "sign in failed")]
 
 
 def test_a_board_member_receives_no_small_count_in_a_sparkline(
@@ -281,3 +325,22 @@ def test_a_board_member_receives_no_small_count_in_a_sparkline(
     counts = [list(m.proto.chart_data) for m in at.metric if m.proto.chart_type == Metric.BAR]
     assert all(not [v for v in values if 0 < v < 5] for values in counts), counts
     assert any("Trend not shown: some months had fewer than 5" in c.value for c in at.caption)
+
+
+def test_admin_changes_a_role_and_a_password_in_one_save(
+        run_app: Callable[..., AppTest], tiny_db: Path, tmp_path: Path) -> None:
+    users = tmp_path / "users.json"
+    access.add_user(users, "boss", "admin", "a long enough password")
+    access.add_user(users, "dan", "dco", "a long enough password")
+    at = run_app(db=tiny_db, role=None, users=users)
+    at.session_state["auth_user"] = "boss"
+    at.run().switch_page("views/admin.py").run()
+    form = at.get("form")[1]
+    form.selectbox[0].select("dan")
+    form.selectbox[1].select("board")
+    form.text_input[0].input("a brand new password")
+    form.get("form_submit_button")[0].click()
+    at.run()
+    assert access.read_users(users)["dan"].role == "board"
+    assert access.authenticate(users, "dan", "a brand new password") is not None
+    assert any("dan is now board. Password changed for dan." in s.value for s in at.success)

@@ -103,3 +103,32 @@ def test_roles_are_ordered() -> None:
 ])
 def test_when_sign_in_is_required(provenance: str, always: bool, required: bool) -> None:
     assert access.sign_in_required(provenance, always) is required
+
+
+def test_a_provider_claim_never_matches_a_local_user(tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    access.add_user(path, "alice", "admin", PASSWORD)
+    access.add_user(path, "alice@nhs.net", "admin", PASSWORD)  # a local user named like an email
+    assert access.role_for_email(path, "alice") is None
+    assert access.role_for_email(path, "alice@nhs.net") is None
+    with pytest.raises(AccessError, match="by their email address"):
+        access.add_user(path, "bob", "dco")  # a provider's user without a password needs an email
+    access.add_user(path, "bob@nhs.net", "dco")
+    assert access.role_for_email(path, "BOB@nhs.net") == "dco"
+    assert access.role_for_email(path, "bob@nhs.net\u212a") is None  # not ASCII: not matched
+
+
+def test_changes_made_at_once_are_all_kept(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "users.json"
+    access.add_user(path, "root", "admin", PASSWORD)
+    access.add_user(path, "leaver@nhs.net", "dco")
+    jobs = [threading.Thread(target=access.add_user, args=(path, f"u{i}@nhs.net", "board"))
+            for i in range(8)]
+    jobs.append(threading.Thread(target=access.remove_user, args=(path, "leaver@nhs.net")))
+    for job in jobs:
+        job.start()
+    for job in jobs:
+        job.join()
+    assert sorted(access.read_users(path)) == sorted(["root", *(f"u{i}@nhs.net" for i in range(8))])
