@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipelines.db import connect_writer, one, reader, table_columns, transaction
 from pipelines.headers import find_header
-from pipelines.pseudonym import load_key
+from pipelines.pseudonym import PseudonymKeyError, load_key
 from pipelines.readers import FileError, read_file
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.validate import Reject, SheetOutcome, validate_body
@@ -191,6 +191,9 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
         outcomes, result.skipped_sheets = _prepare(path, kind, as_of, load_key(db))
     except FileError as exc:
         result.status, result.error = "failed", str(exc)
+        return result
+    except PseudonymKeyError as exc:
+        result.status, result.error = "failed", f"{path.name}: not loaded: {exc}"
         return result
 
     con = connect_writer(db)

@@ -21,19 +21,38 @@ def key_file_for(db: Path) -> Path:
     return db.with_name(db.name + ".key")
 
 
+class PseudonymKeyError(ValueError):
+    """The key is empty: nothing is pseudonymised with it (anyone could recompute the pseudonyms
+    from NHS numbers). Keys are 64 random hex characters when this module makes them."""
+
+
 def load_key(db: Path) -> bytes:
-    """The pseudonym key: from the environment, else the key file (created on first use)."""
+    """The pseudonym key: from the environment, else the key file (created on first use, whole:
+    written to a temporary file and renamed, so no process ever reads a half-written key)."""
     env = os.environ.get(KEY_ENV)
-    if env:
-        return env.encode("utf-8")
+    if env is not None:
+        return _checked(env.encode("utf-8"), f"${KEY_ENV}")
     path = key_file_for(db)
-    if path.exists():
-        return path.read_bytes().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(secrets.token_hex(32).encode("ascii"))
-    return path.read_bytes().strip()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_hex(32).encode("ascii"))
+        try:
+            os.link(tmp, path)  # fails if another process made the key first: theirs is kept
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return _checked(path.read_bytes().strip(), str(path))
+
+
+def _checked(key: bytes, where: str) -> bytes:
+    if not key.strip():
+        raise PseudonymKeyError(f"the pseudonym key in {where} is empty: set a long random one "
+                                "(see docs/security.md)")
+    return key.strip()
 
 
 def pseudonym(key: bytes, kind: str, value: str) -> str:

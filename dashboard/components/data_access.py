@@ -371,6 +371,10 @@ def load_uploads(files: list[tuple[str, bytes]], kind: str | None = None,
                 result = ingest_file(db_file(), path, kind=kind, as_of=as_of)
             except (DatabaseBusy, UploadRefused) as exc:
                 result = FileResult(file=path.name, status="failed", error=str(exc))
+            except Exception as exc:  # recorded as failed, then raised: never a silent loss
+                audit.record_load(db_file(), actor, FileResult(
+                    file=path.name, status="failed", error=f"unexpected {type(exc).__name__}"))
+                raise
             results.append(result)
             audit.record_load(db_file(), actor, result)
     clear_caches()

@@ -103,8 +103,11 @@ def audit_section() -> None:
         st.error("**The audit log has been altered outside the app.** " + "; ".join(problems[:5]),
                  icon=":material/gpp_bad:")
     else:
+        last = (f" The last was written {entries[-1]['at']}, hash {entries[-1]['hash'][:16]}: "
+                "compare with the copy forwarded to your log store, since lines cut from the end "
+                "leave the chain intact." if entries else "")
         st.caption(f"`{audit.audit_file(db)}`: {len(entries):,} entries; each carries the hash "
-                   "of the one before, and the chain is intact. Newest first.")
+                   f"of the one before, and the chain is intact.{last} Newest first.")
     if not entries:
         tables.no_data("Nothing has been recorded yet.")
         return

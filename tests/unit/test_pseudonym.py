@@ -58,3 +58,37 @@ def test_pseudonym_is_hmac_sha256_of_kind_and_value_cut_to_20_hex_digits():
     for value in ("nhs:9434765919", "name:zoë quigley|2015-02-14"):
         expected = hmac.new(key, f"person:{value}".encode(), hashlib.sha256).hexdigest()[:20]
         assert pseudonym(key, "person", value) == expected
+
+
+def test_an_empty_key_is_refused_and_nothing_loads(tmp_path, monkeypatch):
+    from pipelines.load import ingest_file
+    from pipelines.pseudonym import PseudonymKeyError, load_key
+
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", "  ")
+    with pytest.raises(PseudonymKeyError, match="empty"):
+        load_key(tmp_path / "x.duckdb")
+    (tmp_path / "a.csv").write_text("Advice ID,Case ID,Local Authority,Service,Requested Date\n"
+                                    "A1,C1,Riverside,SALT,01/02/2026\n")
+    result = ingest_file(tmp_path / "x.duckdb", tmp_path / "a.csv")
+    assert result.status == "failed" and "pseudonym key" in result.error
+    monkeypatch.delenv("SEND_PSEUDONYM_KEY")
+    (tmp_path / "y.duckdb.key").write_bytes(b"\n")  # a key file left empty
+    with pytest.raises(PseudonymKeyError):
+        load_key(tmp_path / "y.duckdb")
+
+
+def test_the_key_file_is_made_whole_once(tmp_path, monkeypatch):
+    import threading
+
+    from pipelines.pseudonym import load_key
+
+    monkeypatch.delenv("SEND_PSEUDONYM_KEY", raising=False)
+    keys: list[bytes] = []
+    jobs = [threading.Thread(target=lambda: keys.append(load_key(tmp_path / "z.duckdb")))
+            for _ in range(8)]
+    for job in jobs:
+        job.start()
+    for job in jobs:
+        job.join()
+    assert len(set(keys)) == 1 and len(keys[0]) == 64
+    assert [p.name for p in tmp_path.iterdir()] == ["z.duckdb.key"]
