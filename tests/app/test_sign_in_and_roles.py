@@ -190,15 +190,22 @@ def test_identity_provider_user_gets_the_role_given_to_their_email(
                                       ("stranger@example.com (no role)", "sign out")]
 
 
-def test_downloads_are_recorded_in_the_audit_log(tiny_db: Path, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from dashboard.components import auth
-
+@pytest.fixture
+def outside_a_run(tiny_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The environment a download callable runs in (no page run), with a DCO and an admin."""
     users = tmp_path / "users.json"
     access.add_user(users, "dan", "dco", "a long enough password")
+    access.add_user(users, "boss", "admin", "a long enough password")
     monkeypatch.setenv("SEND_DB", str(tiny_db))
     monkeypatch.setenv("SEND_USERS_FILE", str(users))
     monkeypatch.setenv("SEND_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    return users
+
+
+def test_downloads_are_recorded_in_the_audit_log(tiny_db: Path, tmp_path: Path,
+                                                 outside_a_run: Path) -> None:
+    from dashboard.components import auth
+
     viewer = auth.Viewer("dan", "dco", "password")
     make = auth.audited(lambda: b"a,b\n1,2\n", viewer, "overdue advice", "overdue.csv")
     assert actions(tmp_path) == []  # nothing is recorded until the file is made
@@ -211,15 +218,10 @@ def test_downloads_are_recorded_in_the_audit_log(tiny_db: Path, tmp_path: Path,
 
 
 def test_a_download_pressed_after_a_role_change_or_a_load_is_refused(
-        tiny_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, outside_a_run: Path) -> None:
     from dashboard.components import auth, data_access
 
-    users = tmp_path / "users.json"
-    access.add_user(users, "dan", "dco", "a long enough password")
-    access.add_user(users, "boss", "admin", "a long enough password")
-    monkeypatch.setenv("SEND_DB", str(tiny_db))
-    monkeypatch.setenv("SEND_USERS_FILE", str(users))
-    monkeypatch.setenv("SEND_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    users = outside_a_run
     viewer = auth.Viewer("dan", "dco", "password")
     make = auth.audited(lambda: b"records", viewer, "evidence pack", "pack.xlsx")
     access.set_role(users, "dan", "board")  # demoted while the page is open
