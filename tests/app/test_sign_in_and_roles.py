@@ -236,19 +236,6 @@ def test_a_download_pressed_after_a_role_change_or_a_load_is_refused(
     assert [a for _, a in actions(tmp_path)][-1] == "export refused"
 
 
-def test_an_unverified_email_gets_no_role(run_app: Callable[..., AppTest], tiny_db: Path,
-                                          tmp_path: Path) -> None:
-    users = tmp_path / "users.json"
-    access.add_user(users, "ana.smith@nhs.net", "admin")
-    at = run_app(db=tiny_db, role=None, users=users)
-    at.secrets["auth"] = OIDC
-    at.user = {"is_logged_in": True, "email": "ana.smith@nhs.net", "email_verified": False}
-    at.run()
-    assert [t.value for t in at.title] == ["No access yet"] and not at.metric
-    entry = json.loads((tmp_path / "audit.jsonl").read_text().splitlines()[-1])
-    assert entry["action"] == "sign in refused" and "not verified" in entry["detail"]["reason"]
-
-
 def test_a_damaged_users_file_signs_everyone_out_without_a_traceback(
         run_app: Callable[..., AppTest], tiny_db: Path, tmp_path: Path) -> None:
     users = tmp_path / "users.json"
@@ -306,7 +293,9 @@ def test_any_unverified_flag_refuses(run_app: Callable[..., AppTest], tiny_db: P
     at.secrets["auth"] = OIDC
     at.user = {"is_logged_in": True, "email": "ana@nhs.net", "email_verified": verified}
     at.run()
-    assert [t.value for t in at.title] == ["No access yet"]
+    assert [t.value for t in at.title] == ["No access yet"] and not at.metric
+    entry = json.loads((tmp_path / "audit.jsonl").read_text().splitlines()[-1])
+    assert entry["action"] == "sign in refused" and "not verified" in entry["detail"]["reason"]
 
 
 def test_a_failed_sign_in_never_records_an_unknown_name(run_app: Callable[..., AppTest],
