@@ -19,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,43 +33,36 @@ READERS = ("dashboard.components.data_access", "dashboard.components.benchmark_d
            "pipelines.inspection_pack")  # the modules that read the database for a page
 
 
-def _timed_reads(spent: list[float]) -> None:
-    """Wrap `pipelines.db.reader`, the one way anything reads the database, wherever it was
-    imported, so the time inside each read (open, query, fetch) is summed into `spent`."""
-    from pipelines import db
-
-    for name in READERS:  # imported now, so that their `reader` can be swapped before pages run
-        importlib.import_module(name)
-
-    original = db.reader
-
+def _summed(open_: Callable[..., object], spent: list[float]) -> Callable[..., object]:
+    """`open_` (a context manager giving a connection), with the time spent inside each use
+    appended to `spent`."""
     @contextmanager
     def timed(*args: object, **kwargs: object) -> Iterator[object]:
         start = time.perf_counter()
         try:
-            with original(*args, **kwargs) as con:
+            with open_(*args, **kwargs) as con:
                 yield con
         finally:
             spent.append(time.perf_counter() - start)
 
+    return timed
+
+
+def _timed_reads(spent: list[float]) -> None:
+    """Time every database read a page makes: `pipelines.db.reader` wherever it was imported,
+    and data_access._read, through which a page run's reads share one connection."""
+    from pipelines import db
+
+    for name in READERS:  # imported now, so that their `reader` can be swapped before pages run
+        importlib.import_module(name)
+    original = db.reader
+    timed = _summed(original, spent)
     for module in list(sys.modules.values()):
         if getattr(module, "reader", None) is original:
             module.reader = timed
     assert all(sys.modules[name].reader is timed for name in READERS)
-    # The pages' own reads share one connection per run (data_access._read): time those too.
     data_access = sys.modules["dashboard.components.data_access"]
-    shared = data_access._read
-
-    @contextmanager
-    def timed_shared() -> Iterator[object]:
-        start = time.perf_counter()
-        try:
-            with shared() as con:
-                yield con
-        finally:
-            spent.append(time.perf_counter() - start)
-
-    data_access._read = timed_shared
+    data_access._read = _summed(data_access._read, spent)
 
 
 def time_pages(db: Path, runs: int = 3, params: dict[str, str] | None = None

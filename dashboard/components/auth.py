@@ -93,6 +93,16 @@ def _oidc_user() -> Viewer | None:
     return viewer
 
 
+def _local_user(name: str) -> access.User | None:
+    """The password user of this name, read afresh; None if there is none, or if the users file
+    is damaged (then nobody keeps a role, and the sign-in page says why)."""
+    try:
+        user = access.read_users(users_path()).get(name.lower())
+    except access.AccessError:
+        return None
+    return user if user is not None and user.local else None
+
+
 def current() -> Viewer:
     """Who is looking, with the role they have for what the database now holds."""
     oidc = _oidc_user()
@@ -100,11 +110,8 @@ def current() -> Viewer:
         return oidc
     name = st.session_state.get(SIGNED_IN)
     if name:
-        try:
-            user = access.read_users(users_path()).get(name.lower())
-        except access.AccessError:  # damaged: nobody keeps a role (the sign-in page says why)
-            user = None
-        if user is not None and user.local:
+        user = _local_user(name)
+        if user is not None:
             return Viewer(user.username, user.role, "password")
         st.session_state.pop(SIGNED_IN, None)  # removed, or moved to the identity provider
     provenance = data_access.data_provenance()
@@ -228,15 +235,14 @@ class DownloadRefused(RuntimeError):
 def _role_now(viewer: Viewer) -> str | None:
     """The viewer's role as the users file and the data give it now (a download is built when its
     button is pressed, outside the page run that drew it)."""
-    path = users_path()
-    try:
-        if viewer.method == "password":
-            user = access.read_users(path).get(viewer.name.lower())
-            return user.role if user is not None and user.local else None
-        if viewer.method == "oidc":
-            return access.role_for_email(path, viewer.name)
-    except access.AccessError:
-        return None
+    if viewer.method == "password":
+        user = _local_user(viewer.name)
+        return user.role if user is not None else None
+    if viewer.method == "oidc":
+        try:
+            return access.role_for_email(users_path(), viewer.name)
+        except access.AccessError:
+            return None
     return viewer.role  # a visitor: what they may see changes only with the data (checked apart)
 
 
