@@ -85,11 +85,12 @@ class Cells:
         if self._blank is None:
             if isinstance(self.values, pa.Array) and self._distinct is None:
                 self._blank = _blank_strings(self.values)
-            elif self._distinct is not None and self.dictionary is not None:
-                self._blank = np.append(_blank_strings(self.dictionary), True)[self._distinct[0]]
             else:
                 codes, values = self.distinct
-                self._blank = np.fromiter(map(is_blank, values), bool, len(values))[codes]
+                if self.dictionary is not None:  # text: Arrow checks the distinct values at once
+                    self._blank = np.append(_blank_strings(self.dictionary), True)[codes]
+                else:
+                    self._blank = np.fromiter(map(is_blank, values), bool, len(values))[codes]
         return self._blank
 
 
