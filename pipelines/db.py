@@ -47,7 +47,8 @@ def _history_columns(schema: Schema) -> list[tuple[str, str]]:
 
 
 def _layouts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[list[str], list[str]]]:
-    """{table: (columns in order, primary key columns)} of the tables the database holds."""
+    """{table: (columns in order, primary key columns)} of the tables the database holds (a
+    dataset's table made by an earlier version has a primary key)."""
     layouts: dict[str, tuple[list[str], list[str]]] = {}
     for table, column in con.execute(
             "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' "
@@ -62,9 +63,9 @@ def _layouts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[list[str], list[
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection, schema: Schema, table: str,
-             columns: list[tuple[str, str]], key: tuple[str, ...], had: list[str]) -> None:
+             columns: list[tuple[str, str]], had: list[str]) -> None:
     """Recreate a table made by an earlier version of its schema, keeping its rows: a new column
-    is filled with its default (NULL if it has none)."""
+    is filled with its default (NULL if it has none), and a primary key is dropped."""
     defaults = {c.name: c.default for c in schema.columns if c.default is not None}
     select = []
     for name, sql_type in columns:
@@ -75,8 +76,7 @@ def _rebuild(con: duckdb.DuckDBPyConnection, schema: Schema, table: str,
         else:
             select.append(f"CAST(NULL AS {sql_type}) AS {name}")
     cols = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
-    pk = f", PRIMARY KEY ({', '.join(key)})" if key else ""
-    con.execute(f"CREATE TABLE {table}__rebuilt ({cols}{pk})")
+    con.execute(f"CREATE TABLE {table}__rebuilt ({cols})")
     con.execute(f"INSERT INTO {table}__rebuilt SELECT {', '.join(select)} FROM {table}")
     con.execute(f"DROP TABLE {table}")
     con.execute(f"ALTER TABLE {table}__rebuilt RENAME TO {table}")
@@ -86,17 +86,17 @@ def _stale(layouts: dict) -> list[tuple]:
     """Tables that exist but were made by an earlier version of their schema."""
     stale = []
     for schema in SCHEMAS.values():
-        for table, columns, key in ((schema.table, table_columns(schema), schema.key),
-                                    (f"{schema.table}_history", _history_columns(schema), ())):
+        for table, columns in ((schema.table, table_columns(schema)),
+                               (f"{schema.table}_history", _history_columns(schema))):
             if table in layouts:
                 had, had_key = layouts[table]
-                if had != [c for c, _ in columns] or sorted(had_key) != sorted(key):
-                    stale.append((schema, table, columns, key, had))
+                if had != [c for c, _ in columns] or had_key:
+                    stale.append((schema, table, columns, had))
     return stale
 
 
 def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """Every dataset's tables exist with the columns and key their schema gives now."""
+    """Every dataset's tables exist with the columns their schema gives now, and no key."""
     layouts = _layouts(con)
     tables = {t for s in SCHEMAS.values() for t in (s.table, f"{s.table}_history")}
     return tables <= set(layouts) and not _stale(layouts)
@@ -113,14 +113,14 @@ def upgrade(path: Path) -> bool:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring tables made by an earlier version up to their schemas (a column added, a key
-    widened), in one transaction: e.g. `health_advice.source`, 'provider' for earlier rows."""
+    """Bring tables made by an earlier version up to their schemas (a column added, a primary
+    key dropped), in one transaction: e.g. `health_advice.source`, 'provider' for earlier rows."""
     stale = _stale(_layouts(con))
     if not stale:
         return
     with transaction(con):
-        for schema, table, columns, key, had in stale:
-            _rebuild(con, schema, table, columns, key, had)
+        for schema, table, columns, had in stale:
+            _rebuild(con, schema, table, columns, had)
 
 
 def _ddl() -> list[str]:
@@ -144,8 +144,10 @@ def _ddl() -> list[str]:
     ]
     for schema in SCHEMAS.values():
         cols = ", ".join(f"{name} {sql_type}" for name, sql_type in table_columns(schema))
-        key = ", ".join(schema.key)
-        statements.append(f"CREATE TABLE IF NOT EXISTS {schema.table} ({cols}, PRIMARY KEY ({key}))")
+        # No PRIMARY KEY: the load keeps each key to one record (`load._stage` and `_upsert`,
+        # under the single writer's lock), and DuckDB's index of a key costs a third of the
+        # time of inserting the rows and writing them at commit.
+        statements.append(f"CREATE TABLE IF NOT EXISTS {schema.table} ({cols})")
         history = ", ".join(f"{name} {sql_type}" for name, sql_type in _history_columns(schema))
         statements.append(f"CREATE TABLE IF NOT EXISTS {schema.table}_history ({history})")
     return statements

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import numpy as np
+import pyarrow as pa
 
 from pipelines.db import connect_writer, one, reader, table_columns, transaction
 from pipelines.headers import find_header
@@ -108,48 +109,61 @@ def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _fates(schema: Schema, frame: pd.DataFrame) -> tuple[pd.Series, list[Reject]]:
-    """Per row: 'load', 'duplicate' (an exact repeat in this file) or 'conflict' (one key written
-    two different ways in this file: every such row is rejected, as neither can be trusted)."""
-    fate = pd.Series("load", index=frame.index, dtype=object)
-    if frame.empty:
-        return fate, []
-    repeat = frame.duplicated(subset=[*schema.key, "row_hash"], keep="first")
-    fate[repeat] = "duplicate"
-    distinct = frame[~repeat]
-    clash = distinct.duplicated(subset=list(schema.key), keep=False)
-    clashing_keys = distinct[clash]
+def _stage(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table, load_id: int,
+           file_name: str, now: dt.datetime) -> list[Reject]:
+    """Stage a file's records of one dataset, each with its fate: 'load', 'duplicate' (an exact
+    repeat of an earlier row of this file) or 'conflict' (one key written two different ways in
+    this file: every row of that key is rejected, as no version can be trusted)."""
+    key = ", ".join(schema.key)
+    given = {"load_id": "$load_id", "source_file": "$file", "loaded_at": "$now"}
+    on = " AND ".join(f"i.{k} = r.{k}" for k in schema.key)
+    con.register("incoming", records)
+    # Repeated keys are few (none in most files): found first, so that only their rows are
+    # looked at again. Of one key's versions, `first` is the row read first.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE repeated AS
+        SELECT {key}, row_hash, min(ord) AS first, count(*) OVER (PARTITION BY {key}) > 1 AS clash
+        FROM incoming i SEMI JOIN (SELECT {key} FROM incoming GROUP BY ALL HAVING count(*) > 1) r
+            ON {on}
+        GROUP BY {key}, row_hash""")
+    select = ", ".join(f"CAST({given.get(c, 'i.' + c)} AS {sql}) AS {c}"
+                       for c, sql in table_columns(schema))
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE staged AS
+        SELECT {select}, CASE WHEN r.clash THEN 'conflict' WHEN r.first <> i.ord THEN 'duplicate'
+                              ELSE 'load' END AS fate, i.ord
+        FROM incoming i LEFT JOIN repeated r ON {on} AND i.row_hash = r.row_hash""",
+                {"load_id": load_id, "file": file_name, "now": now})
+    con.execute("DROP TABLE repeated")
+    con.unregister("incoming")
+    clashing: dict[tuple, list[tuple]] = {}
+    for *key_values, sheet, row, row_hash in con.execute(
+            f"SELECT {key}, source_sheet, source_row, row_hash FROM staged "
+            "WHERE fate = 'conflict' ORDER BY ord").fetchall():
+        clashing.setdefault(tuple(key_values), []).append((sheet, row, row_hash))
     rejects = []
-    for key_values, group in clashing_keys.groupby(list(schema.key), sort=False):
+    for key_values, rows in clashing.items():
         label = "/".join(str(v) for v in key_values)
-        where = ", ".join(f"{s} row {r}" for s, r in zip(group.source_sheet, group.source_row,
-                                                          strict=True))
-        for sheet, row in zip(group.source_sheet, group.source_row, strict=True):
-            rejects.append(Reject(sheet, int(row), "", schema.record_id, label,
-                                  f"conflict: {len(group)} different rows for {label} in this "
-                                  f"file ({where})", "conflict"))
-    keys = set(clashing_keys[list(schema.key)].itertuples(index=False, name=None))
-    if keys:
-        in_clash = [k in keys for k in frame[list(schema.key)].itertuples(index=False, name=None)]
-        fate[in_clash] = "conflict"
-    return fate, rejects
+        versions = len({row_hash for _, _, row_hash in rows})
+        where = ", ".join(f"{sheet} row {row}" for sheet, row, _ in rows)
+        rejects += [Reject(sheet, row, "", schema.record_id, label,
+                           f"conflict: {versions} different rows for {label} in this file "
+                           f"({where})", "conflict") for sheet, row, _ in rows]
+    return rejects
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, frame: pd.DataFrame,
-            load_id: int, file_name: str, now: dt.datetime) -> tuple[int, int, int]:
-    """Insert new records, replace changed ones (keeping the old in history); (new, changed, same)."""
+def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, now: dt.datetime
+            ) -> tuple[int, int, int]:
+    """Insert the staged records to load, replace changed ones (keeping the old in history);
+    (new, changed, same)."""
     t = schema.table
     cols = [c for c, _ in table_columns(schema)]
-    staged = frame.assign(load_id=load_id, source_file=file_name, loaded_at=now)
-    con.register("staged_raw", staged)
-    select = ", ".join(f"CAST({c} AS {sql}) AS {c}" for c, sql in table_columns(schema))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {select} FROM staged_raw")
-    con.unregister("staged_raw")
     on = " AND ".join(f"t.{k} = s.{k}" for k in schema.key)
     # One join tells which staged records the table holds already, and whether unchanged.
     keys = ", ".join(f"s.{k}" for k in schema.key)
     con.execute(f"CREATE OR REPLACE TEMP TABLE matched AS SELECT {keys}, "
-                f"t.row_hash = s.row_hash AS same FROM staged s JOIN {t} t ON {on}")
+                f"t.row_hash = s.row_hash AS same FROM staged s JOIN {t} t ON {on} "
+                "WHERE s.fate = 'load'")
     same, changed = one(con, "SELECT count(*) FILTER (WHERE same), "
                              "count(*) FILTER (WHERE NOT same) FROM matched")
     col_list = ", ".join(cols)
@@ -158,14 +172,12 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, frame: pd.DataFrame,
         con.execute(f"INSERT INTO {t}_history SELECT {t_cols}, ?, ? FROM {t} t "
                     f"JOIN matched s ON {on} WHERE NOT s.same", [load_id, now])
         con.execute(f"DELETE FROM {t} t USING matched s WHERE {on} AND NOT s.same")
-    if same:
-        con.execute(f"INSERT INTO {t} ({col_list}) SELECT {col_list} FROM staged s "
-                    f"WHERE NOT EXISTS (SELECT 1 FROM matched t WHERE {on} AND t.same)")
-    else:
-        con.execute(f"INSERT INTO {t} ({col_list}) SELECT {col_list} FROM staged")
+    unchanged = f" AND NOT EXISTS (SELECT 1 FROM matched t WHERE {on} AND t.same)" if same else ""
+    inserted = one(con, f"INSERT INTO {t} ({col_list}) SELECT {col_list} FROM staged s "
+                        f"WHERE s.fate = 'load'{unchanged}")[0]
     con.execute("DROP TABLE staged")
     con.execute("DROP TABLE matched")
-    return len(frame) - same - changed, changed, same
+    return inserted - changed, changed, same
 
 
 def ingest_file(db: Path, path: Path, kind: str | None = None,
@@ -235,16 +247,17 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     fates: dict[tuple[str, str], int] = {}  # (sheet, fate) -> rows
     for kind in dict.fromkeys(o.kind for o in outcomes):
         schema = SCHEMAS[kind]
-        frames = [o.records for o in outcomes if o.kind == kind]
-        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-        del frames
-        fate, conflicts = _fates(schema, frame)
-        rejects += [(kind, r) for r in conflicts]
-        for (sheet, f), n in fate.groupby([frame.source_sheet, fate]).size().items():
-            fates[(sheet, f)] = int(n)
-        to_load = fate == "load"
-        new, changed, same = _upsert(con, schema, frame if to_load.all() else frame[to_load],
-                                     load_id, path.name, now)
+        tables = [o.records for o in outcomes if o.kind == kind]
+        records = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+        del tables
+        # The order rows were read in, so that of exact repeats the first is the one loaded.
+        records = records.append_column("ord", pa.array(np.arange(len(records))))
+        rejects += [(kind, r) for r in _stage(con, schema, records, load_id, path.name, now)]
+        del records
+        for sheet, fate, n in con.execute("SELECT source_sheet, fate, count(*) FROM staged "
+                                          "GROUP BY ALL").fetchall():
+            fates[(sheet, fate)] = n
+        new, changed, same = _upsert(con, schema, load_id, now)
         result.inserted += new
         result.updated += changed
         result.unchanged += same

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pandas.core.util.hashing import combine_hash_arrays
 
 from pipelines import vocab
 from pipelines.config import canonical_la
@@ -59,7 +60,7 @@ class SheetOutcome:
     rows_read: int = 0
     blank: int = 0
     notes: int = 0
-    records: pd.DataFrame = field(default_factory=pd.DataFrame)
+    records: pa.Table | None = None  # the good rows (see `_records`)
     rejects: list[Reject] = field(default_factory=list)
 
 
@@ -475,53 +476,67 @@ _ALREADY_CLEAN: dict[Callable[[Any], Any], Callable[[pa.Array], tuple[np.ndarray
 
 
 def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
-             excel_rows: np.ndarray, sheet: str, key: bytes) -> pd.DataFrame:
+             excel_rows: np.ndarray, sheet: str, key: bytes) -> pa.Table:
+    """The good rows as an Arrow table of the stored columns, lineage and row hash. Each column
+    is built from its distinct parsed values and each row's code, so no Python object is made
+    per cell, and DuckDB reads the table without converting a cell at a time."""
     stored = stored_columns(schema)
     n = int(good.sum())
-    out: dict[str, Any] = {}
+    none = np.zeros(n, dtype=np.intp)
+    coded: dict[str, tuple[Sequence[Any], np.ndarray | None]] = {}  # values, each row's code
     for name, _ in stored:
         if name in ("person_id", "birth_year") or name.endswith("_recorded"):
             continue
         col = schema.column(name)
         if name not in parsed:
-            out[name] = np.full(n, None, dtype=object)
+            coded[name] = ([None], none)
             if col.kind in EXCEPTION_KINDS:
-                out[f"{name}_recorded"] = np.full(n, None, dtype=object)
+                coded[f"{name}_recorded"] = ([None], none)
             continue
         column = parsed[name]
         codes = column.codes[good]
         if col.kind in EXCEPTION_KINDS:
             pairs = [p or (None, None) for p in column.parsed]
-            out[name] = np.array([p[0] for p in pairs], dtype=object)[codes]
-            out[f"{name}_recorded"] = np.array([p[1] for p in pairs], dtype=object)[codes]
-        elif col.kind in DATE_KINDS:
-            out[name] = np.array(list(column.parsed), dtype="datetime64[D]")[codes]
+            coded[name] = ([p[0] for p in pairs], codes)
+            coded[f"{name}_recorded"] = ([p[1] for p in pairs], codes)
         else:
-            out[name] = column.parsed[codes]
+            coded[name] = (column.parsed, codes)
     if any(c.personal for c in schema.columns):
-        out["person_id"], out["birth_year"] = _people(parsed, good, key)
-    # Each column is made with its type at once: pandas would otherwise read object columns of
-    # text as its own string type, only to be turned back (the row hashes rely on these types).
-    typed: dict[str, Any] = {}
+        ids, years = _people(parsed, good, key)
+        coded["person_id"], coded["birth_year"] = (ids, None), (years, None)
+    arrays: dict[str, pa.Array] = {}
+    hashes = []
     for name, sql_type in stored:
-        values = out.pop(name)
-        if sql_type == "DATE":
-            typed[name] = pd.Series(np.asarray(values, dtype="datetime64[D]")
-                                    .astype("datetime64[s]"))
-        elif sql_type in _NULLABLE:
-            typed[name] = pd.Series(pd.array(values, dtype=_NULLABLE[sql_type]))
-        else:
-            typed[name] = pd.Series(values, dtype=object)
-    del values
-    frame = pd.DataFrame(typed)
-    del typed
-    frame["source_sheet"] = sheet
-    frame["source_row"] = excel_rows[good]
-    frame["row_hash"] = _row_hashes(frame, [c for c, _ in stored])
-    return frame
+        values, codes = coded.pop(name)
+        typed = _typed(values, sql_type)
+        # pandas hashes each value on its own, so hashing the distinct values and taking them
+        # by code gives what hashing every row's value would.
+        hashed = pd.util.hash_array(typed, categorize=True)
+        array = pa.array(typed, from_pandas=True).cast(_ARROW_TYPES.get(sql_type, pa.string()))
+        if codes is not None:
+            hashed = hashed[codes]
+            array = array.take(pa.array(codes))
+        hashes.append(hashed)
+        arrays[name] = array
+    arrays["source_sheet"] = pa.array(np.full(n, sheet, dtype=object), type=pa.string())
+    arrays["source_row"] = pa.array(excel_rows[good], type=pa.int32())
+    arrays["row_hash"] = _row_hashes(hashes, n)
+    return pa.table(arrays)
+
+
+def _typed(values: Sequence[Any], sql_type: str) -> Any:
+    """Values with the pandas type each stored column has always been hashed as: the row hashes
+    of stored records depend on it (see `_row_hashes`)."""
+    if sql_type == "DATE":
+        return pd.Series(np.asarray(values, dtype="datetime64[D]").astype("datetime64[s]")).array
+    if sql_type in _NULLABLE:
+        return pd.array(values, dtype=_NULLABLE[sql_type])
+    return np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
 
 
 _NULLABLE = {"BOOLEAN": "boolean", "DOUBLE": "Float64", "INTEGER": "Int64"}
+_ARROW_TYPES = {"DATE": pa.date32(), "BOOLEAN": pa.bool_(), "DOUBLE": pa.float64(),
+                "INTEGER": pa.int32()}
 _PERSON_COLUMNS = ("nhs_number", "name", "forename", "surname", "date_of_birth")
 
 
@@ -565,13 +580,15 @@ def _person(values: dict[str, Any], key: bytes) -> tuple[str | None, int | None]
     return (pseudonym(key, "person", ident) if ident else None), (dob.year if dob else None)
 
 
-def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """A fingerprint of a record's values, to tell an unchanged repeat from an update. pandas'
-    hash is vectorised and keyed by a fixed default, so it is the same in every process; the
-    columns have fixed types (see `_records`), so equal values hash equally. Written as 16
-    lower-case hex digits, as every earlier load wrote it."""
-    if frame.empty:
-        return np.empty(0, dtype=object)
-    hashes = pd.util.hash_pandas_object(frame[columns], index=False).to_numpy()
-    digits = np.frombuffer(hashes.astype(">u8").tobytes().hex().encode("ascii"), dtype="S16")
-    return pa.array(digits, type=pa.binary(16)).cast(pa.string()).to_numpy(zero_copy_only=False)
+def _row_hashes(hashes: list[np.ndarray], n: int) -> pa.Array:
+    """A fingerprint of a record's values, to tell an unchanged repeat from an update: pandas'
+    hash of the record's stored columns (`hash_pandas_object` of them, without the index),
+    combined from each column's hashes as pandas combines them. It is vectorised and keyed by a
+    fixed default, so it is the same in every process; the columns have fixed types (see
+    `_typed`), so equal values hash equally. Written as 16 lower-case hex digits, as every
+    earlier load wrote it."""
+    if not n:
+        return pa.array([], type=pa.string())
+    combined = combine_hash_arrays(iter(hashes), len(hashes))
+    digits = np.frombuffer(combined.astype(">u8").tobytes().hex().encode("ascii"), dtype="S16")
+    return pa.array(digits, type=pa.binary(16)).cast(pa.string())

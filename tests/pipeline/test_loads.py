@@ -6,9 +6,11 @@ import zipfile
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipelines.db import connect_writer
-from tests.conftest import ADVICE_HEADER, write_csv, write_xlsx
+from tests.conftest import ADVICE_HEADER, AS_OF, write_csv, write_xlsx
 
 TABLES = (
     "ehcp",
@@ -218,3 +220,49 @@ def test_a_load_too_big_for_the_memory_cap_is_written_again_uncapped(load, db, t
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM health_advice").fetchall() == [(30_000,)]
         assert con.execute("SELECT count(*), max(loaded) FROM loads").fetchall() == [(1, 30_000)]
+
+
+KEYS = [(ref, la) for ref in ("A1", "A2", "A3") for la in ("Northshire", "Riverside")]
+SERVICES = ["Speech and Language Therapy", "Occupational Therapy"]
+ROWS = st.lists(st.tuples(st.sampled_from(KEYS), st.sampled_from(SERVICES)), max_size=8)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(st.tuples(ROWS, st.booleans(), st.booleans()), min_size=1, max_size=4))
+def test_the_table_holds_one_record_per_key_as_the_loads_say(tmp_path_factory, files, monkeypatch):
+    """The tables have no primary key: the load alone keeps one record per key. Random files
+    (repeats, one key written two ways, workbooks of two sheets), each maybe rolled back, must
+    leave exactly what a simple model of the rules says."""
+    from pipelines.load import ingest_file
+    from pipelines.rollback import rollback
+
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", "test-key-not-secret")
+    folder = tmp_path_factory.mktemp("keys")
+    db = folder / "k.duckdb"
+    model: dict[tuple[str, str], str] = {}
+    for n, (rows, as_workbook, undo) in enumerate(files):
+        cells = [[ref, "C1", la, service, "01/04/2025", "", "", "", "", ""]
+                 for (ref, la), service in rows]
+        if as_workbook:
+            half = len(cells) // 2
+            path = write_xlsx(folder / f"f{n}.xlsx", {"One": [ADVICE_HEADER, *cells[:half]],
+                                                      "Two": [ADVICE_HEADER, *cells[half:]]})
+        else:
+            path = write_csv(folder / f"f{n}.csv", [ADVICE_HEADER, *cells])
+        result = ingest_file(db, path, as_of=AS_OF)
+        assert result.reconciles()
+        if result.status != "loaded":
+            continue
+        versions: dict[tuple[str, str], set[str]] = {}
+        for key, service in rows:
+            versions.setdefault(key, set()).add(service)
+        before = dict(model)
+        model.update({key: next(iter(v)) for key, v in versions.items() if len(v) == 1})
+        assert result.rejected == sum(1 for key, _ in rows if len(versions[key]) > 1)
+        if undo:
+            rollback(db, result.load_id)
+            model = before
+        with duckdb.connect(str(db), read_only=True) as con:
+            stored = con.execute("SELECT advice_id, local_authority, service FROM health_advice "
+                                 "ORDER BY ALL").fetchall()
+        assert stored == sorted((ref, la, service) for (ref, la), service in model.items())
