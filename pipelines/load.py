@@ -109,13 +109,13 @@ def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _stage(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table, load_id: int,
-           file_name: str, now: dt.datetime) -> list[Reject]:
-    """Stage a file's records of one dataset, each with its fate: 'load', 'duplicate' (an exact
-    repeat of an earlier row of this file) or 'conflict' (one key written two different ways in
-    this file: every row of that key is rejected, as no version can be trusted)."""
+def _stage(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table) -> list[Reject]:
+    """Stage a file's records of one dataset as the view `staged`, each with its fate: 'load',
+    'duplicate' (an exact repeat of an earlier row of this file) or 'conflict' (one key written
+    two different ways in this file: every row of that key is rejected, as no version can be
+    trusted). A view, not a table: DuckDB reads the Arrow records where they are, once to count
+    and once to insert, rather than copying them first. `_upsert` lets it all go."""
     key = ", ".join(schema.key)
-    given = {"load_id": "$load_id", "source_file": "$file", "loaded_at": "$now"}
     on = " AND ".join(f"i.{k} = r.{k}" for k in schema.key)
     con.register("incoming", records)
     # Repeated keys are few (none in most files): found first, so that only their rows are
@@ -126,16 +126,13 @@ def _stage(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table, lo
         FROM incoming i SEMI JOIN (SELECT {key} FROM incoming GROUP BY ALL HAVING count(*) > 1) r
             ON {on}
         GROUP BY {key}, row_hash""")
-    select = ", ".join(f"CAST({given.get(c, 'i.' + c)} AS {sql}) AS {c}"
-                       for c, sql in table_columns(schema))
+    select = ", ".join(f"CAST(i.{c} AS {sql}) AS {c}" for c, sql in table_columns(schema)
+                       if c in records.column_names)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE staged AS
+        CREATE OR REPLACE TEMP VIEW staged AS
         SELECT {select}, CASE WHEN r.clash THEN 'conflict' WHEN r.first <> i.ord THEN 'duplicate'
                               ELSE 'load' END AS fate, i.ord
-        FROM incoming i LEFT JOIN repeated r ON {on} AND i.row_hash = r.row_hash""",
-                {"load_id": load_id, "file": file_name, "now": now})
-    con.execute("DROP TABLE repeated")
-    con.unregister("incoming")
+        FROM incoming i LEFT JOIN repeated r ON {on} AND i.row_hash = r.row_hash""")
     clashing: dict[tuple, list[tuple]] = {}
     for *key_values, sheet, row, row_hash in con.execute(
             f"SELECT {key}, source_sheet, source_row, row_hash FROM staged "
@@ -152,8 +149,8 @@ def _stage(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table, lo
     return rejects
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, now: dt.datetime
-            ) -> tuple[int, int, int]:
+def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_name: str,
+            now: dt.datetime) -> tuple[int, int, int]:
     """Insert the staged records to load, replace changed ones (keeping the old in history);
     (new, changed, same)."""
     t = schema.table
@@ -173,10 +170,16 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, now: d
                     f"JOIN matched s ON {on} WHERE NOT s.same", [load_id, now])
         con.execute(f"DELETE FROM {t} t USING matched s WHERE {on} AND NOT s.same")
     unchanged = f" AND NOT EXISTS (SELECT 1 FROM matched t WHERE {on} AND t.same)" if same else ""
-    inserted = one(con, f"INSERT INTO {t} ({col_list}) SELECT {col_list} FROM staged s "
-                        f"WHERE s.fate = 'load'{unchanged}")[0]
-    con.execute("DROP TABLE staged")
+    given = {"load_id": "$load_id", "source_file": "$file", "loaded_at": "$now"}
+    select = ", ".join(f"CAST({given[c]} AS {sql})" if c in given else f"s.{c}"
+                       for c, sql in table_columns(schema))
+    inserted = one(con, f"INSERT INTO {t} ({col_list}) SELECT {select} FROM staged s "
+                        f"WHERE s.fate = 'load'{unchanged}",
+                   {"load_id": load_id, "file": file_name, "now": now})[0]
+    con.execute("DROP VIEW staged")
+    con.execute("DROP TABLE repeated")
     con.execute("DROP TABLE matched")
+    con.unregister("incoming")
     return inserted - changed, changed, same
 
 
@@ -252,12 +255,12 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         del tables
         # The order rows were read in, so that of exact repeats the first is the one loaded.
         records = records.append_column("ord", pa.array(np.arange(len(records))))
-        rejects += [(kind, r) for r in _stage(con, schema, records, load_id, path.name, now)]
+        rejects += [(kind, r) for r in _stage(con, schema, records)]
         del records
         for sheet, fate, n in con.execute("SELECT source_sheet, fate, count(*) FROM staged "
                                           "GROUP BY ALL").fetchall():
             fates[(sheet, fate)] = n
-        new, changed, same = _upsert(con, schema, load_id, now)
+        new, changed, same = _upsert(con, schema, load_id, path.name, now)
         result.inserted += new
         result.updated += changed
         result.unchanged += same

@@ -511,17 +511,41 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
         typed = _typed(values, sql_type)
         # pandas hashes each value on its own, so hashing the distinct values and taking them
         # by code gives what hashing every row's value would.
-        hashed = pd.util.hash_array(typed, categorize=True)
+        hashed = _hashes(typed)
         array = pa.array(typed, from_pandas=True).cast(_ARROW_TYPES.get(sql_type, pa.string()))
         if codes is not None:
             hashed = hashed[codes]
-            array = array.take(pa.array(codes))
+            array = _take(array, codes)
         hashes.append(hashed)
         arrays[name] = array
     arrays["source_sheet"] = pa.array(np.full(n, sheet, dtype=object), type=pa.string())
     arrays["source_row"] = pa.array(excel_rows[good], type=pa.int32())
     arrays["row_hash"] = _row_hashes(hashes, n)
     return pa.table(arrays)
+
+
+def _take(values: pa.Array, codes: np.ndarray) -> pa.Array:
+    """Each row's value by its code. Text stays as the distinct values and the codes (a
+    dictionary array, read by DuckDB as text), as copying the strings out per row costs more."""
+    if not pa.types.is_string(values.type):
+        return values.take(pa.array(codes))
+    missing = ~values.is_valid().to_numpy(zero_copy_only=False)[codes]
+    indices = pa.array(codes.astype(np.int32), mask=missing if missing.any() else None)
+    return pa.DictionaryArray.from_arrays(indices, values)
+
+
+def _hashes(typed: Any) -> np.ndarray:
+    """pandas' hash of each value, as `hash_pandas_object` gives it: for text, the hash of the
+    string, and for a missing value the largest uint64 (pandas factorizes text to find the
+    missing ones; the distinct values need no factorizing)."""
+    if not isinstance(typed, np.ndarray):
+        return pd.util.hash_array(typed, categorize=True)
+    missing = pd.isna(typed)
+    if not missing.any():
+        return pd.util.hash_array(typed, categorize=False)
+    hashed = pd.util.hash_array(np.where(missing, "", typed), categorize=False)
+    hashed[missing] = np.iinfo(np.uint64).max
+    return hashed
 
 
 def _typed(values: Sequence[Any], sql_type: str) -> Any:
