@@ -155,8 +155,9 @@ def _blank_strings(values: pa.Array) -> np.ndarray:
 def rows_to_columns(rows: list[list[Any]]) -> list[Cells]:
     """A sheet's rows (cell objects, rows of any length) as columns; short rows padded blank."""
     n = len(rows)
-    width = max(map(len, rows), default=0)
-    if any(len(r) != width for r in rows):
+    widths = set(map(len, rows))
+    width = max(widths, default=0)
+    if len(widths) > 1:
         rows = [r + [None] * (width - len(r)) for r in rows]
     grid = np.empty((n, width), dtype=object)
     if n and width:
