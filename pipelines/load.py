@@ -195,12 +195,12 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_n
 def ingest_file(db: Path, path: Path, kind: str | None = None,
                 as_of: dt.date | None = None) -> FileResult:
     """Load one file. Never raises for a bad file: the result says what went wrong."""
-    with _collector_paused():
+    with collector_paused():
         return _ingest(db, path, kind, as_of)
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused while a file loads. A workbook's cells are millions of
     objects alive for the whole load, and each full collection walks every one of them: a sixth
     of the time of reading a 500,000-row sheet. A load makes few reference cycles, and those are

@@ -266,3 +266,21 @@ def test_the_table_holds_one_record_per_key_as_the_loads_say(tmp_path_factory, f
             stored = con.execute("SELECT advice_id, local_authority, service FROM health_advice "
                                  "ORDER BY ALL").fetchall()
         assert stored == sorted((ref, la, service) for (ref, la), service in model.items())
+
+
+def test_a_load_leaves_the_cycle_collector_as_it_found_it(load, tmp_path):
+    import gc
+
+    good = write_csv(tmp_path / "g.csv", [ADVICE_HEADER, ["A1", "C1", "Northshire", "SALT",
+                                                          "01/04/2025", "", "", "", "", ""]])
+    bad = tmp_path / "b.csv"
+    bad.write_bytes(b"\x00\x01 not a spreadsheet")
+    assert gc.isenabled()
+    assert load(good).status == "loaded" and gc.isenabled()
+    assert load(bad).status == "failed" and gc.isenabled()
+    gc.disable()  # a caller that paused it itself finds it still paused
+    try:
+        load(write_csv(tmp_path / "h.csv", [ADVICE_HEADER]))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

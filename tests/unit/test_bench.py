@@ -69,3 +69,10 @@ def test_a_run_reports_the_figures_the_issue_names(tmp_path, monkeypatch):
     assert result["incremental"]["inserted"] == 6
     assert result["ingests"]["advice_csv"]["loaded"] + result["ingests"]["advice_csv"]["rejected"] == 300
     assert "target: peak_memory_under_2gb" in bench.table(result)
+    # The floor under the CSV ratio, and calamine's read with the collector paused as a load
+    # pauses it: the table shows both beside the ratios they qualify.
+    assert result["csv_copy_into_duckdb_over_bare_read"] > 0
+    assert result["bare_reads"]["advice_xlsx_collector_paused"]["rows"] == 300
+    assert result["xlsx_ingest_over_bare_read_collector_paused"] > 0
+    assert "csv_copy_into_duckdb_seconds" in bench.table(result)
+    assert not (tmp_path / "bench_copy.duckdb").exists()
