@@ -284,3 +284,20 @@ def test_a_load_leaves_the_cycle_collector_as_it_found_it(load, tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_upgrade_looks_at_the_tables_even_when_the_signature_says_current(db):
+    """An earlier version may change tables without knowing the signature a later one keeps."""
+    from pipelines.db import schema_is_current, upgrade
+
+    connect_writer(db).close()
+    with duckdb.connect(str(db)) as con:  # as an earlier version would rebuild it, keyed
+        con.execute("CREATE TABLE t AS SELECT * FROM tribunals")
+        con.execute("DROP TABLE tribunals")
+        con.execute("CREATE TABLE tribunals AS SELECT * FROM t WHERE false")
+        con.execute("ALTER TABLE tribunals DROP COLUMN row_hash")
+        con.execute("DROP TABLE t")
+        assert not schema_is_current(con)
+    assert upgrade(db) is True
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert schema_is_current(con)
