@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -151,7 +152,7 @@ def _ddl() -> list[str]:
     for schema in SCHEMAS.values():
         cols = ", ".join(f"{name} {sql_type}" for name, sql_type in table_columns(schema))
         # No PRIMARY KEY: the load keeps each key to one record (`load._stage` and `_upsert`,
-        # under the single writer's lock), and DuckDB's index of a key costs a third of the
+        # one writer at a time: `writing`), and DuckDB's index of a key costs a third of the
         # time of inserting the rows and writing them at commit.
         statements.append(f"CREATE TABLE IF NOT EXISTS {schema.table} ({cols})")
         history = ", ".join(f"{name} {sql_type}" for name, sql_type in _history_columns(schema))
@@ -217,6 +218,28 @@ def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyCon
             time.sleep(0.2)
     ensure_schema(con)
     return con
+
+
+# DuckDB's file lock keeps other processes out, but connections of one process share the open
+# database: without this, two sessions of the app could load at the same moment, each unaware of
+# the other's rows (the tables have no primary key to refuse the second; see `_ddl`).
+_WRITING = threading.Lock()
+
+
+@contextmanager
+def writing(path: Path, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection for the block, closed at its end, and held by one thread of this
+    process at a time (other processes wait on DuckDB's own lock, in `connect_writer`)."""
+    if not _WRITING.acquire(timeout=wait_seconds):
+        raise DatabaseBusy(f"{path}: another load is writing to the database; try again shortly")
+    try:
+        con = connect_writer(path, wait_seconds)
+        try:
+            yield con
+        finally:
+            con.close()
+    finally:
+        _WRITING.release()
 
 
 def open_reader(path: Path, wait_seconds: float = 10.0) -> duckdb.DuckDBPyConnection:

@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from pipelines.db import connect_writer, one, reader, table_columns, transaction
+from pipelines.db import one, reader, table_columns, transaction, writing
 from pipelines.headers import find_header
 from pipelines.pseudonym import PseudonymKeyError, load_key
 from pipelines.readers import FileError, read_file
@@ -241,8 +241,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None) -> Fi
         result.status, result.error = "failed", f"{path.name}: not loaded: {exc}"
         return result
 
-    con = connect_writer(db)
-    try:
+    with writing(db) as con:
         previous = one(con, "SELECT load_id FROM loads WHERE file_hash = ? AND status = 'loaded' "
                                "ORDER BY load_id LIMIT 1", [digest])
         if previous:
@@ -259,8 +258,6 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None) -> Fi
             result = FileResult(file=path.name, skipped_sheets=result.skipped_sheets)
             with transaction(con):
                 _write(con, path, digest, as_of, outcomes, result)
-    finally:
-        con.close()
     return result
 
 

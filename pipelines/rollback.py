@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.db import connect_writer, one, table_columns, transaction
+from pipelines.db import one, table_columns, transaction, writing
 from pipelines.schemas import SCHEMAS
 
 
@@ -26,8 +26,7 @@ class RollbackResult:
 
 
 def rollback(db: Path, load_id: int) -> RollbackResult:
-    con = connect_writer(db)
-    try:
+    with writing(db) as con:
         row = one(con, "SELECT file_name, status FROM loads WHERE load_id = ?", [load_id])
         if row is None:
             raise RollbackRefused(f"there is no load {load_id}")
@@ -57,6 +56,4 @@ def rollback(db: Path, load_id: int) -> RollbackResult:
                 removed += written - restored_here
             con.execute("DELETE FROM rejects WHERE load_id = ?", [load_id])
             con.execute("UPDATE loads SET status = 'rolled back' WHERE load_id = ?", [load_id])
-    finally:
-        con.close()
     return RollbackResult(load_id, file_name, removed, restored)

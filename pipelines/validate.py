@@ -116,7 +116,12 @@ def _count(value: Any) -> int | None:
         return None
     if number < 0 or not number.is_integer():
         raise ValueError(f"not a count (a whole number, 0 or more): '{_cell_text(value)}'")
+    if number > _MAX_COUNT:  # the database keeps counts as 32-bit integers
+        raise ValueError(f"not a count: '{_cell_text(value)}' is more than {_MAX_COUNT:,}")
     return int(number)
+
+
+_MAX_COUNT = 2**31 - 1
 
 
 def _date(value: Any) -> dt.date | None:

@@ -301,3 +301,41 @@ def test_upgrade_looks_at_the_tables_even_when_the_signature_says_current(db):
     assert upgrade(db) is True
     with duckdb.connect(str(db), read_only=True) as con:
         assert schema_is_current(con)
+
+
+def test_two_loads_at_once_in_one_process_load_the_rows_once(db, tmp_path, monkeypatch):
+    """Threads of one process share DuckDB's open database (its file lock keeps out other
+    processes only): the second of two simultaneous loads of the same rows waits, then finds
+    them loaded, rather than adding them again."""
+    import threading
+
+    import pipelines.load as load_module
+    from pipelines.load import ingest_file
+
+    rows = [[f"A{i}", "C1", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""]
+            for i in range(50)]
+    files = [write_csv(tmp_path / f"copy{n}.csv", [ADVICE_HEADER, *rows, [f"extra{n}"]])
+             for n in (1, 2)]
+    both_ready = threading.Barrier(2, timeout=30)
+    prepare = load_module._prepare
+
+    def prepared_together(*args):
+        outcome = prepare(*args)
+        both_ready.wait()  # both files validated: their writes now start together
+        return outcome
+
+    monkeypatch.setattr(load_module, "_prepare", prepared_together)
+    results = [None, None]
+
+    def run(n):
+        results[n] = ingest_file(db, files[n], as_of=AS_OF)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted((r.inserted, r.unchanged) for r in results) == [(0, 50), (50, 0)]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT advice_id) FROM health_advice"
+                           ).fetchone() == (50, 50)
