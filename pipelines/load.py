@@ -153,7 +153,7 @@ def _stage(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table
         versions = len({row_hash for _, _, row_hash in rows})
         where = ", ".join(f"{sheet} row {row}" for sheet, row, _ in rows)
         rejects += [Reject(sheet, row, "", schema.record_id, label,
-                           f"conflict: {versions} different rows for {label} in this file "
+                           f"conflict: {versions} different versions of {label} in this file "
                            f"({where})", "conflict") for sheet, row, _ in rows]
     return rejects, fates
 
