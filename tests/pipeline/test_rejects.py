@@ -182,7 +182,8 @@ def test_exact_duplicates_dropped_and_conflicts_rejected(load, tmp_path, db):
     assert result.reconciles()
     conflicts = [r for r in result.rejects if r.rule == "conflict"]
     assert sorted((r.sheet, r.row) for r in conflicts) == [("One", 4), ("Two", 2)]
-    assert "2 different versions of Northshire/A7 in this file (One row 4, Two row 2)" in conflicts[0].reason
+    assert conflicts[0].reason == ("conflict: 2 different versions of Northshire/A7/provider in "
+                                   "this file (One row 4, Two row 2)")
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT advice_id FROM health_advice").fetchall() == [("A0",)]
         stored = con.execute("SELECT sheet, row_number, rule FROM rejects ORDER BY 1, 2").fetchall()
