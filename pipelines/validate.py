@@ -310,6 +310,7 @@ class _Parsed:
     parsed: np.ndarray  # per distinct value: the canonical value, None when blank or invalid
     invalid: np.ndarray  # per data row
     errors: dict[int, ValueError] = field(default_factory=dict)  # distinct value -> why invalid
+    _dates: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def values(self) -> np.ndarray:
@@ -325,7 +326,9 @@ class _Parsed:
         return np.equal(self.parsed, None)[self.codes]
 
     def dates(self) -> np.ndarray:
-        return np.array(list(self.parsed), dtype="datetime64[D]")[self.codes]
+        if self._dates is None:  # asked for by several rules
+            self._dates = np.array(list(self.parsed), dtype="datetime64[D]")[self.codes]
+        return self._dates
 
     def numbers(self) -> np.ndarray:
         return pd.array(self.parsed, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)[
@@ -423,7 +426,8 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
 def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], Any]) -> _Parsed:
     """Parse each distinct value of the data rows once."""
     codes, uniques = cells.distinct
-    codes = codes[data_idx]
+    if len(data_idx) < len(codes):  # else every row is a data row, in order
+        codes = codes[data_idx]
     used = np.zeros(len(uniques), dtype=bool)
     used[codes] = True
     results = np.full(len(uniques), None, dtype=object)
@@ -439,6 +443,8 @@ def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], An
             results[k] = parser(uniques[k])
         except ValueError as exc:
             errors[k] = exc
+    if not errors:
+        return _Parsed(codes, uniques, results, np.zeros(len(codes), dtype=bool))
     bad = np.zeros(len(uniques), dtype=bool)
     bad[list(errors)] = True
     return _Parsed(codes, uniques, results, bad[codes], errors)
@@ -487,6 +493,7 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
     per cell, and DuckDB reads the table without converting a cell at a time."""
     stored = stored_columns(schema)
     n = int(good.sum())
+    every_row_good = n == len(good)
     none = np.zeros(n, dtype=np.intp)
     coded: dict[str, tuple[Sequence[Any], np.ndarray | None]] = {}  # values, each row's code
     for name, _ in stored:
@@ -499,7 +506,7 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
                 coded[f"{name}_recorded"] = ([None], none)
             continue
         column = parsed[name]
-        codes = column.codes[good]
+        codes = column.codes if every_row_good else column.codes[good]
         if col.kind in EXCEPTION_KINDS:
             pairs = [p or (None, None) for p in column.parsed]
             coded[name] = ([p[0] for p in pairs], codes)
