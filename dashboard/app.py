@@ -124,7 +124,9 @@ def navigation(viewer: auth.Viewer) -> StreamlitPage:
     return st.navigation(sections, expanded=True)  # every page in view, none under "View more"
 
 
-st.set_page_config(page_title="SEND Coordination Dashboard", page_icon=":material/diversity_1:",
+# An emoji, drawn in the browser: Streamlit fetches a ":material/...:" page icon from Google's
+# font servers, and nothing about the app's use should leave the organisation.
+st.set_page_config(page_title="SEND Coordination Dashboard", page_icon="🤝",
                    layout="wide", initial_sidebar_state="expanded")
 filters.capture_url()
 try:

@@ -52,7 +52,7 @@ def serve(folder: Path, flags: Sequence[str] = (), **env_extra: str) -> Iterator
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *flags],
+         "--server.fileWatcherType", "none", *flags],  # the rest as .streamlit/config.toml says
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

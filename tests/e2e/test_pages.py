@@ -51,3 +51,16 @@ def test_filters_live_in_the_url(page, app_url):
     wait_for_app(page)
     assert "la=Riverside" in page.url
     assert_no_error(page)
+
+
+def test_the_browser_fetches_nothing_from_another_site(page, app_url):
+    """No usage statistics, fonts, scripts or images from elsewhere (.streamlit/config.toml turns
+    Streamlit's usage statistics off): every request the pages make goes to this server."""
+    elsewhere: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith((app_url, "data:", "blob:"))
+            else elsewhere.append(request.url))
+    for path, _, texts in PAGES[:2] + [p for p in PAGES if p[1] == "board-pack"]:
+        page.goto(f"{app_url}/{path}")
+        page.get_by_text(texts[0], exact=False).first.wait_for(timeout=120_000)
+        wait_for_app(page)
+    assert elsewhere == []

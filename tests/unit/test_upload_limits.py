@@ -14,3 +14,6 @@ def test_streamlit_refuses_what_the_pipeline_would_refuse() -> None:
     streamlit = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert streamlit["server"]["maxUploadSize"] == load_settings().upload_max_mb
     assert streamlit["client"]["showErrorDetails"] == "none"
+    # No usage statistics leave the organisation, and no developer menu is offered to viewers.
+    assert streamlit["browser"]["gatherUsageStats"] is False
+    assert streamlit["client"]["toolbarMode"] == "viewer"
