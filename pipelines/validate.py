@@ -30,7 +30,7 @@ from pipelines.pseudonym import (
     person_key,
     pseudonym,
 )
-from pipelines.readers import Cells, column_letter, rows_to_columns, text_array
+from pipelines.readers import Cells, column_letter, text_array
 from pipelines.schemas import Schema
 
 WITHHELD = "(withheld: personal data)"
@@ -292,13 +292,6 @@ def _classify_rows(body: list[Cells], mapped: list[int], required: list[int], n:
     note &= ~empty
     data = np.flatnonzero(~empty & ~note)
     return data, int(empty.sum()), int(note.sum())
-
-
-def validate_sheet(sheet_name: str, rows: list[list[Any]], match: HeaderMatch,
-                   as_of: dt.date, key: bytes) -> SheetOutcome:
-    """Validate the rows below the header of a sheet held as lists of cells."""
-    body = rows[match.row_index + 1:]
-    return validate_body(sheet_name, rows_to_columns(body), len(body), match, as_of, key)
 
 
 @dataclass
