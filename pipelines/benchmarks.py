@@ -24,7 +24,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import config
-from pipelines.db import connect_writer, one, reader, transaction
+from pipelines.db import one, reader, transaction, writing
 from pipelines.readers import FileError, decode_text
 
 NATIONAL, REGIONAL, LOCAL = "national", "regional", "local authority"
@@ -504,14 +504,11 @@ def import_release(db: Path, source: Path) -> dict[str, Any]:
         spec = next((s for s in TIDY if s.dataset == dataset), None)
         parsed.append(parse_tidy(file, spec) if spec else parse_appeal_rate(file))
     now = dt.datetime.now().replace(microsecond=0)
-    con = connect_writer(db)
-    try:
+    with writing(db) as con:
         ensure_benchmark_schema(con)
         with transaction(con):
             for p in parsed:
                 _replace(con, p, now, source)
-    finally:
-        con.close()
     return {"source": str(source), "files": [p.summary() for p in parsed]}
 
 

@@ -224,6 +224,10 @@ def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyCon
 # database: without this, two sessions of the app could load at the same moment, each unaware of
 # the other's rows (the tables have no primary key to refuse the second; see `_ddl`).
 _WRITING = threading.Lock()
+# Set while a thread of this process waits to open the database for writing: DuckDB lets it in
+# only once no read-only connection is open, so new readers hold back meanwhile (`open_reader`),
+# or a busy app's page runs could keep an upload out indefinitely.
+_WRITER_WAITING = threading.Event()
 
 
 @contextmanager
@@ -233,7 +237,11 @@ def writing(path: Path, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyC
     if not _WRITING.acquire(timeout=wait_seconds):
         raise DatabaseBusy(f"{path}: another load is writing to the database; try again shortly")
     try:
-        con = connect_writer(path, wait_seconds)
+        _WRITER_WAITING.set()
+        try:
+            con = connect_writer(path, wait_seconds)
+        finally:
+            _WRITER_WAITING.clear()
         try:
             yield con
         finally:
@@ -245,6 +253,8 @@ def writing(path: Path, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyC
 def open_reader(path: Path, wait_seconds: float = 10.0) -> duckdb.DuckDBPyConnection:
     """A read-only connection, waiting a while for a writer to let go; the caller closes it."""
     deadline = time.monotonic() + wait_seconds
+    while _WRITER_WAITING.is_set() and time.monotonic() < deadline:  # a writer goes first
+        time.sleep(0.05)
     while True:
         try:
             return duckdb.connect(str(path), read_only=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ import pandas as pd
 
 from pipelines import metrics
 from pipelines.dates import DateError, parse_date
-from pipelines.db import DatabaseBusy, connect_writer, one, transaction
+from pipelines.db import one, transaction, writing
 from pipelines.pseudonym import nhs_number_is_valid
 
 # ---- the framework (shared/DOMAIN.md, "Inspection preparation") -------------------------------
@@ -229,28 +228,11 @@ def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(row and row[0])
 
 
-def _writer(db: Path, wait_seconds: float = 10.0) -> duckdb.DuckDBPyConnection:
-    """A writer. Inside the app another session may be reading the file at this instant, which
-    DuckDB reports as a connection with another configuration: wait for it as for a lock."""
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            return connect_writer(db, wait_seconds)
-        except duckdb.ConnectionException as exc:
-            if "different configuration" not in str(exc) or time.monotonic() > deadline:
-                raise DatabaseBusy(f"{db}: the database is in use; try again shortly ({exc})"
-                                   ) from exc
-            time.sleep(0.1)
-
-
 def _transaction(db: Path, work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
-    con = _writer(db)
-    try:
+    with writing(db, wait_seconds=10.0) as con:
         ensure_inspection_schema(con)
         with transaction(con):
             return work(con)
-    finally:
-        con.close()
 
 
 # ---- validation --------------------------------------------------------------------------------
