@@ -523,7 +523,7 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
             array = _take(array, codes)
         hashes.append(hashed)
         arrays[name] = array
-    arrays["source_sheet"] = pa.array(np.full(n, sheet, dtype=object), type=pa.string())
+    arrays["source_sheet"] = pa.repeat(sheet, n)
     arrays["source_row"] = pa.array(excel_rows[good], type=pa.int32())
     arrays["row_hash"] = _row_hashes(hashes, n)
     return pa.table(arrays)
@@ -560,7 +560,7 @@ def _typed(values: Sequence[Any], sql_type: str) -> Any:
         return pd.Series(np.asarray(values, dtype="datetime64[D]").astype("datetime64[s]")).array
     if sql_type in _NULLABLE:
         return pd.array(values, dtype=_NULLABLE[sql_type])
-    return np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+    return np.asarray(values, dtype=object)
 
 
 _NULLABLE = {"BOOLEAN": "boolean", "DOUBLE": "Float64", "INTEGER": "Int64"}
