@@ -111,11 +111,8 @@ def upgrade(path: Path) -> bool:
     with reader(path) as con:
         if schema_is_current(con):
             return False
-    con = connect_writer(path)
-    try:
+    with writing(path) as con:
         ensure_schema(con, verify=True)
-    finally:
-        con.close()
     return True
 
 
