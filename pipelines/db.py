@@ -213,7 +213,11 @@ def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyCon
                 raise DatabaseBusy(f"{path}: the database is in use by another process "
                                    f"(a load or the app); try again shortly ({exc})") from exc
             time.sleep(0.2)
-    ensure_schema(con)
+    try:
+        ensure_schema(con)
+    except BaseException:
+        con.close()  # an open writer would keep every reader of this process out
+        raise
     return con
 
 
@@ -221,10 +225,6 @@ def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyCon
 # database: without this, two sessions of the app could load at the same moment, each unaware of
 # the other's rows (the tables have no primary key to refuse the second; see `_ddl`).
 _WRITING = threading.Lock()
-# Set while a thread of this process waits to open the database for writing: DuckDB lets it in
-# only once no read-only connection is open, so new readers hold back meanwhile (`open_reader`),
-# or a busy app's page runs could keep an upload out indefinitely.
-_WRITER_WAITING = threading.Event()
 
 
 @contextmanager
@@ -234,11 +234,7 @@ def writing(path: Path, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyC
     if not _WRITING.acquire(timeout=wait_seconds):
         raise DatabaseBusy(f"{path}: another load is writing to the database; try again shortly")
     try:
-        _WRITER_WAITING.set()
-        try:
-            con = connect_writer(path, wait_seconds)
-        finally:
-            _WRITER_WAITING.clear()
+        con = connect_writer(path, wait_seconds)
         try:
             yield con
         finally:
@@ -250,8 +246,6 @@ def writing(path: Path, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyC
 def open_reader(path: Path, wait_seconds: float = 10.0) -> duckdb.DuckDBPyConnection:
     """A read-only connection, waiting a while for a writer to let go; the caller closes it."""
     deadline = time.monotonic() + wait_seconds
-    while _WRITER_WAITING.is_set() and time.monotonic() < deadline:  # a writer goes first
-        time.sleep(0.05)
     while True:
         try:
             return duckdb.connect(str(path), read_only=True)

@@ -341,37 +341,19 @@ def test_two_loads_at_once_in_one_process_load_the_rows_once(db, tmp_path, monke
                            ).fetchone() == (50, 50)
 
 
-def test_a_waiting_writer_goes_before_new_readers(db):
-    """DuckDB lets a writer in only once no reader is open: in the app, new page runs hold back
-    while an upload waits, or a busy server could keep the upload out until it timed out."""
-    import threading
-    import time
-
+def test_a_writer_that_fails_to_set_up_the_schema_lets_go_of_the_file(db, monkeypatch):
+    """An open read-write connection would keep every reader of this process out."""
     from pipelines import db as database
 
     connect_writer(db).close()
-    order: list[str] = []
-    page_run = database.open_reader(db)  # a page run already reading
 
-    def upload():
-        with database.writing(db):
-            order.append("writer")
-            time.sleep(0.2)
+    def broken(con, verify=False):
+        raise RuntimeError("schema step failed")
 
-    def next_page_run():
-        con = database.open_reader(db)
-        order.append("reader")
-        con.close()
-
-    writer = threading.Thread(target=upload)
-    writer.start()
-    deadline = time.monotonic() + 10
-    while not database._WRITER_WAITING.is_set() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    later = threading.Thread(target=next_page_run)
-    later.start()
-    time.sleep(0.3)  # the later run would have got in by now, were it not held back
-    page_run.close()
-    writer.join(timeout=20)
-    later.join(timeout=20)
-    assert order == ["writer", "reader"]
+    monkeypatch.setattr(database, "ensure_schema", broken)
+    with pytest.raises(RuntimeError) as failure:
+        database.connect_writer(db)
+    # The traceback (kept, as a caller logging it would) holds connect_writer's frame.
+    assert failure.traceback
+    con = database.open_reader(db, wait_seconds=1)  # not "different configuration"
+    con.close()
