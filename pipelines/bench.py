@@ -312,6 +312,11 @@ def _peak_mb() -> float:
     return peak
 
 
+def _csv_as_read(path: Path) -> str:
+    """The CSV as DuckDB's reader reads it for the bare read and for the copy: every cell text."""
+    return f"read_csv('{path}', header = true, all_varchar = true)"
+
+
 def bare_read(path: Path, paused: bool = False) -> dict[str, Any]:
     """The fastest plain read: DuckDB's CSV reader, or calamine over every sheet. `paused`:
     with the cycle collector paused, as a load pauses it (`load.collector_paused`), which makes
@@ -322,8 +327,7 @@ def bare_read(path: Path, paused: bool = False) -> dict[str, Any]:
     with collector_paused() if paused else contextlib.nullcontext():
         start = time.perf_counter()
         if path.suffix == ".csv":
-            rows = duckdb.sql(f"SELECT count(*) FROM read_csv('{path}', header = true, "
-                              "all_varchar = true)").fetchall()[0][0]
+            rows = duckdb.sql(f"SELECT count(*) FROM {_csv_as_read(path)}").fetchall()[0][0]
         else:
             import python_calamine as calamine
 
@@ -338,8 +342,7 @@ def copy_into_duckdb(db: Path, path: Path) -> dict[str, Any]:
     text, into a table of a new database on disk (no validation, no key, no history)."""
     start = time.perf_counter()
     with duckdb.connect(str(db)) as con:
-        con.execute(f"CREATE TABLE copied AS SELECT * FROM read_csv('{path}', header = true, "
-                    "all_varchar = true)")
+        con.execute(f"CREATE TABLE copied AS SELECT * FROM {_csv_as_read(path)}")
     return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb()}
 
 

@@ -232,7 +232,8 @@ def writing(path: Path, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyC
     """A read-write connection for the block, closed at its end, and held by one thread of this
     process at a time (other processes wait on DuckDB's own lock, in `connect_writer`)."""
     if not _WRITING.acquire(timeout=wait_seconds):
-        raise DatabaseBusy(f"{path}: another load is writing to the database; try again shortly")
+        raise DatabaseBusy(f"{path}: another load or save is writing to the database; try again "
+                           "shortly")
     try:
         con = connect_writer(path, wait_seconds)
         try:
