@@ -1,6 +1,6 @@
 """The wording of every metric: title, definition, statutory basis, source data and caveats,
 one entry per metric, kept once for the dashboard's "About this metric" notes, the guide and the
-board pack. Definitions restate shared/DOMAIN.md and the docstrings of pipelines/metrics.py,
+board pack. Definitions restate shared/DOMAIN.md and the docstrings of pipelines/metrics/,
 which compute them.
 """
 

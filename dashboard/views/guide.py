@@ -81,7 +81,7 @@ dashboard picks up the new data on its next refresh.
         st.markdown(f"- **{note.title}.** {note.definition}")
     st.markdown("""
 The full definitions, statutory clocks and national figures are in `shared/DOMAIN.md`; the
-calculations are in `pipelines/metrics.py`, one definition per metric, shared by this dashboard,
+calculations are in `pipelines/metrics/`, one definition per metric, shared by this dashboard,
 the command line and the exports.
 
 ### Signing in and roles

@@ -1,0 +1,94 @@
+"""Every metric, defined once, as SQL over DuckDB. The app, the CLI, exports and tests call these.
+
+Each timeliness metric is a *base* query (`bases`) yielding one row per item with its anchor date
+(the date that places it in a period), whether it counts yet (`counted`), whether it met the
+standard (`met`) and whether a lawful exception applies (`excepted`); `rates` turns any base into
+rates overall, by period or by a column. Shares and snapshots that are not clocks (schools audits,
+waiting lists, budgets, complaints, the LA's advice records beside the providers') are plain
+functions returning DataFrames, one module per family. Days are calendar days and "within N weeks"
+means end - start <= 7*N (docs/metrics.md).
+"""
+
+from pipelines.metrics.bases import (  # noqa: F401
+    BASES,
+    advice_base,
+    advice_la_base,
+    amended_plan_base,
+    appeal_base,
+    complaint_received_base,
+    complaint_response_base,
+    decision_base,
+    phb_started_base,
+    plan_base,
+    response_base,
+    review_decision_base,
+    review_health_base,
+    review_health_invited_base,
+    review_held_base,
+)
+from pipelines.metrics.budgets_complaints import (  # noqa: F401
+    PHB_GROUPS,
+    open_complaints,
+    phb_active,
+    phb_trend,
+)
+from pipelines.metrics.core import (  # noqa: F401
+    ADVICE_DAYS,
+    AMENDED_PLAN_DAYS,
+    AUTISM_ASSESSMENT_WEEKS,
+    DECISION_DAYS,
+    GRAINS,
+    PLAN_DAYS,
+    POLICY_REVIEW_MONTHS,
+    RECONCILE_WINDOW_DAYS,
+    RESPONSE_DAYS,
+    REVIEW_DECISION_DAYS,
+    SCHOOL_POLICY_REFERENCE,
+    SMALL_DENOMINATOR,
+    Filters,
+    add_pcts,
+    as_ints,
+    calendar_sql,
+    empty_overall,
+    grouping,
+    pct,
+    periods,
+    query,
+    sql_in,
+)
+from pipelines.metrics.lists import (  # noqa: F401
+    HEADLINE_KEYS,
+    OVERDUE_ADVICE,
+    STAGE_MILESTONE_DAYS,
+    headline,
+    open_cases_at_risk,
+    overdue_advice,
+    overdue_advice_counts,
+    tribunal_responses,
+)
+from pipelines.metrics.rates import (  # noqa: F401
+    PERIOD_EXPR,
+    overall,
+    rates,
+)
+from pipelines.metrics.reconcile import (  # noqa: F401
+    AdviceReconciliation,
+    reconcile_advice,
+)
+from pipelines.metrics.schools import (  # noqa: F401
+    SCHOOL_GROUPS,
+    latest_school_audits,
+    school_audits,
+    school_elements_missing,
+    school_follow_up,
+    school_ihp_coverage,
+    school_mental_health,
+    school_policy_position,
+    school_policy_trend,
+)
+from pipelines.metrics.waiting_times import (  # noqa: F401
+    WAITING_GROUPS,
+    waiting_times_current,
+    waiting_times_trend,
+)
+from pipelines.schemas import POLICY_ELEMENTS  # noqa: F401

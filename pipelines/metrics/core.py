@@ -1,0 +1,134 @@
+"""What every metric shares: the statutory clocks, the filters a metric is asked for, rounding,
+the one aggregator of base queries into rates, and periods as a calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipelines.periods import ALL_GRAINS, period_of
+
+ADVICE_DAYS = 42  # reg 8(1): health advice within 6 weeks of the service receiving the request
+PLAN_DAYS = 140  # reg 13(2): final plan within 20 weeks of the request
+DECISION_DAYS = 42  # reg 5: decision whether to assess within 6 weeks
+RESPONSE_DAYS = 35  # SI 2017/1306: written response to a health recommendation within 5 weeks
+REVIEW_DECISION_DAYS = 28  # reg 20(10): annual review decision within 4 weeks of the meeting
+AMENDED_PLAN_DAYS = 84  # regs 20-22: amended final plan at most 12 weeks after the meeting
+POLICY_REVIEW_MONTHS = 12  # our rule: a medical conditions policy reviewed in the last 12 months
+AUTISM_ASSESSMENT_WEEKS = 13  # NICE CG128: autism assessment to start within 13 weeks of referral
+RECONCILE_WINDOW_DAYS = 14  # our rule: LA and provider records of one request lie this close
+SMALL_DENOMINATOR = 5  # a rate over fewer cases than this is flagged
+
+# Health Conditions in Schools Alliance: schools with a medical conditions policy, and with one
+# meeting the government's standard (shared/DOMAIN.md, "Schools"). Percentages of schools.
+SCHOOL_POLICY_REFERENCE: dict[str, Any] = {
+    "source": "Health Conditions in Schools Alliance",
+    "with_policy_pct": 47.5,
+    "compliant_pct": 11.5,
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What every metric is asked for: a period, an as-of date, and optional LAs and services."""
+
+    date_from: dt.date
+    date_to: dt.date
+    as_of: dt.date
+    las: tuple[str, ...] = ()
+    services: tuple[str, ...] = field(default=())
+
+    def params(self) -> dict[str, Any]:
+        return {"date_from": self.date_from, "date_to": self.date_to, "as_of": self.as_of}
+
+
+def pct(numerator: int, denominator: int) -> float | None:
+    """A percentage to one decimal, halves rounded up as the DfE publishes; None over nothing."""
+    if not denominator:
+        return None
+    value = Decimal(numerator) * 100 / Decimal(denominator)
+    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, f: Filters) -> pd.DataFrame:
+    """Run a metric query with the filter values it names (DuckDB refuses unused parameters)."""
+    params = {k: v for k, v in f.params().items() if f"${k}" in sql}
+    return con.execute(sql, params).df()
+
+
+def sql_in(column: str, values: tuple[str, ...]) -> str:
+    if not values:
+        return "TRUE"
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+
+# ---- periods as a calendar (for counts at a period's end, and audits per school year) -------
+
+GRAINS = ALL_GRAINS
+
+
+def _period_of(day: dt.date, grain: str) -> tuple[Any, dt.date, dt.date]:
+    """(label, first day, last day) of the period of `grain` holding `day` (`pipelines.periods`);
+    a calendar year's label is the number, as `rates` groups it."""
+    period = period_of(grain, day)
+    return (int(period.label) if grain == "calendar_year" else period.label), period.start, period.end
+
+
+def periods(f: Filters, grain: str) -> list[tuple[Any, dt.date, dt.date]]:
+    """The periods of `grain` from `date_from` to `date_to`, each clipped to the dates asked for
+    and to the as-of date (nothing is counted after it)."""
+    last = min(f.date_to, f.as_of)
+    out = []
+    day = f.date_from
+    while day <= last:
+        label, start, end = _period_of(day, grain)
+        out.append((label, max(start, f.date_from), min(end, last)))
+        day = end + dt.timedelta(days=1)
+    return out
+
+
+def calendar_sql(f: Filters, grain: str) -> str | None:
+    """The periods as an SQL relation cal(period, period_start, period_end); None if empty."""
+    rows = periods(f, grain)
+    if not rows:
+        return None
+    values = ", ".join(
+        f"({label if isinstance(label, int) else repr(label)}, DATE '{start}', DATE '{end}')"
+        for label, start, end in rows)
+    return f"(VALUES {values}) AS cal(period, period_start, period_end)"
+
+
+def add_pcts(frame: pd.DataFrame, rates_: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """Add percentage columns {name: (numerator, denominator)}, rounded as `pct` rounds."""
+    for name, (num, den) in rates_.items():
+        frame[name] = [pct(int(n), int(d)) for n, d in zip(frame[num], frame[den], strict=True)]
+    return frame
+
+
+def grouping(by: str | None, allowed: dict[str, str]) -> str:
+    if by is None:
+        return "'all'"
+    if by not in allowed:
+        raise ValueError(f"cannot group by '{by}' (one of {', '.join(allowed)})")
+    return allowed[by]
+
+
+def as_ints(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    for col in columns:
+        frame[col] = frame[col].fillna(0).astype(int)
+    return frame
+
+
+
+def empty_overall(frame: pd.DataFrame, by: str | None, zeros: dict[str, Any]) -> pd.DataFrame:
+    if by is None and frame.empty:
+        return pd.DataFrame([{"group": "all", **zeros}])
+    return frame
+

@@ -1,0 +1,155 @@
+"""The lists the DCO acts on and the headline set: overdue advice, open cases at risk,
+tribunal responses due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipelines.metrics.bases import advice_base, response_base
+from pipelines.metrics.core import DECISION_DAYS, PLAN_DAYS, Filters, query, sql_in
+from pipelines.metrics.rates import overall
+
+# ---- lists the DCO acts on -------------------------------------------------------------------
+
+OVERDUE_ADVICE = "NOT returned AND due_date < $as_of"  # over advice_base, as of $as_of
+
+
+def overdue_advice(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Open health advice requests past their due date as of the as-of date, most overdue first.
+    Not bound to the period: an overdue request is overdue whenever it was asked for."""
+    return query(con, f"""
+        WITH base AS ({advice_base(f)})
+        SELECT advice_id, case_id, local_authority, service, coalesce(provider, '') AS provider,
+            requested_date, due_date, CAST($as_of - due_date AS INTEGER) AS days_overdue,
+            exception AS lawful_exception, exception_recorded AS reason_recorded, stage
+        FROM base
+        WHERE {OVERDUE_ADVICE}
+        ORDER BY days_overdue DESC, local_authority, advice_id
+    """, f)
+
+
+def overdue_advice_counts(con: duckdb.DuckDBPyConnection, f: Filters,
+                          days: tuple[dt.date, ...]) -> pd.DataFrame:
+    """How many requests `overdue_advice` would list as of each of `days` (as the list stood
+    then): the same definition, counted for every day in one query instead of one list a day."""
+    if not days:
+        return pd.DataFrame({"as_of": [], "overdue": []})
+    branches = []
+    for i, day in enumerate(days):
+        literal = f"DATE '{day.isoformat()}'"
+        branches.append(f"SELECT {i} AS i, count(*) AS overdue FROM ({advice_base(f)}) "
+                        f"WHERE {OVERDUE_ADVICE}".replace("$as_of", literal))
+    counts = query(con, " UNION ALL ".join(branches), f).set_index("i")["overdue"]
+    return pd.DataFrame({"as_of": list(days), "overdue": [int(counts[i]) for i in range(len(days))]})
+
+
+# How long after the request each stage should be over for the 20 weeks to hold (Code of
+# Practice timeline: decision by week 6, draft plan by about week 16, final plan by week 20).
+STAGE_MILESTONE_DAYS = {
+    "awaiting decision to assess": DECISION_DAYS,
+    "assessment under way": 112,
+    "draft plan issued": PLAN_DAYS,
+}
+
+
+def open_cases_at_risk(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Open EHC needs assessments (no final plan, not refused, withdrawn or ended without a plan),
+    the stage each is in, the days elapsed since the request, the days left of the 20 weeks, and
+    whether the case is still in a stage it should have left by now (`stage_late`)."""
+    milestones = " ".join(f"WHEN '{stage}' THEN {days}" for stage, days in STAGE_MILESTONE_DAYS.items())
+    return query(con, f"""
+        WITH open_cases AS (
+            SELECT case_id, local_authority, request_date,
+                CASE WHEN draft_plan_date IS NOT NULL AND draft_plan_date <= $as_of THEN 'draft plan issued'
+                     WHEN decision_date IS NOT NULL AND decision_date <= $as_of THEN 'assessment under way'
+                     ELSE 'awaiting decision to assess' END AS stage,
+                CAST($as_of - request_date AS INTEGER) AS days_elapsed,
+                CAST(request_date + {PLAN_DAYS} - $as_of AS INTEGER) AS days_left,
+                request_date + {PLAN_DAYS} AS due_date,
+                exception AS lawful_exception, exception_recorded AS reason_recorded
+            FROM ehcp
+        WHERE request_date <= $as_of
+            AND (final_plan_date IS NULL OR final_plan_date > $as_of)
+            AND coalesce(decision, '') NOT IN ('not assess', 'withdrawn', 'historical')
+            AND coalesce(assessment_outcome, '') NOT IN ('plan not issued', 'withdrawn', 'historical')
+            AND {sql_in('local_authority', f.las)}
+        )
+        SELECT *, CASE stage {milestones} END AS stage_milestone_days,
+            days_elapsed > CASE stage {milestones} END AS stage_late
+        FROM open_cases
+        ORDER BY days_left, local_authority, case_id
+    """, f)
+
+
+def tribunal_responses(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Health recommendations whose response falls due in the period, with their status."""
+    return query(con, f"""
+        WITH base AS ({response_base(f)})
+        SELECT appeal_id, local_authority, recommendation_date, response_due, response_date,
+            CASE WHEN met THEN 'responded in time'
+                 WHEN responded THEN 'responded late'
+                 WHEN counted THEN 'overdue'
+                 ELSE 'awaiting response' END AS status,
+            CASE WHEN responded THEN CAST(response_date - recommendation_date AS INTEGER) END
+                AS days_to_respond
+        FROM base
+        WHERE anchor BETWEEN $date_from AND $date_to
+        ORDER BY response_due
+    """, f)
+
+
+# ---- the headline set ------------------------------------------------------------------------
+
+HEADLINE_KEYS = (
+    "health_advice_due",
+    "health_advice_within_6_weeks_pct",
+    "health_advice_overdue_open",
+    "ehcp_plans_issued",
+    "ehcp_within_20_weeks_pct_excl_exceptions",
+    "ehcp_within_20_weeks_pct_incl_exceptions",
+    "tribunal_appeals_registered",
+    "tribunal_appeals_with_health_aspects",
+    "tribunal_health_responses_within_5_weeks_pct",
+)
+
+
+def headline(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Any]:
+    """The headline metrics for a period, with numerators and denominators beside each rate."""
+    advice = overall(con, "health_advice", f)
+    plans = overall(con, "ehcp_plans", f)
+    decisions = overall(con, "ehcp_decisions", f)
+    responses = overall(con, "tribunal_responses", f)
+    appeals = overall(con, "tribunal_appeals", f)
+    overdue = int(overdue_advice_counts(con, f, (f.as_of,))["overdue"].iloc[0])
+    return {
+        "health_advice_due": advice["items"],
+        "health_advice_within_6_weeks_pct": advice["pct"],
+        "health_advice_overdue_open": overdue,
+        "ehcp_plans_issued": plans["items"],
+        "ehcp_within_20_weeks_pct_excl_exceptions": plans["pct"],
+        "ehcp_within_20_weeks_pct_incl_exceptions": plans["pct_incl"],
+        "tribunal_appeals_registered": appeals["items"],
+        "tribunal_appeals_with_health_aspects": appeals["numerator"],
+        "tribunal_health_responses_within_5_weeks_pct": responses["pct"],
+        # Beside each rate, what it is made of.
+        "health_advice_within_6_weeks_numerator": advice["numerator"],
+        "health_advice_within_6_weeks_denominator": advice["denominator"],
+        "health_advice_within_6_weeks_pct_incl_exceptions": advice["pct_incl"],
+        "health_advice_within_6_weeks_numerator_incl_exceptions": advice["numerator_incl"],
+        "health_advice_within_6_weeks_denominator_incl_exceptions": advice["denominator_incl"],
+        "ehcp_within_20_weeks_numerator_excl_exceptions": plans["numerator"],
+        "ehcp_within_20_weeks_denominator_excl_exceptions": plans["denominator"],
+        "ehcp_within_20_weeks_numerator_incl_exceptions": plans["numerator_incl"],
+        "ehcp_within_20_weeks_denominator_incl_exceptions": plans["denominator_incl"],
+        "ehcp_decided_within_6_weeks_pct": decisions["pct"],
+        "ehcp_decided_within_6_weeks_numerator": decisions["numerator"],
+        "ehcp_decided_within_6_weeks_denominator": decisions["denominator"],
+        "tribunal_health_responses_within_5_weeks_numerator": responses["numerator"],
+        "tribunal_health_responses_within_5_weeks_denominator": responses["denominator"],
+    }
+
+

@@ -1,0 +1,95 @@
+"""Health service waiting lists from providers' monthly returns."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from pipelines.metrics.core import (
+    AUTISM_ASSESSMENT_WEEKS,
+    Filters,
+    add_pcts,
+    as_ints,
+    grouping,
+    query,
+    sql_in,
+)
+
+# ---- health service waiting times ------------------------------------------------------------
+
+WAITING_GROUPS = {"service": "service", "provider": "provider", "local_authority": "local_authority"}
+
+
+def _waiting_rows(f: Filters) -> str:
+    """Monthly snapshots known by the as-of date (a month's return describes its last day, so it
+    counts only once that day has passed), within the LA and service filters. A row for a whole
+    area (no local authority, stored as '') is left out when LAs are chosen."""
+    return f"""
+    SELECT * FROM waiting_times
+    WHERE last_day(month) <= $as_of
+        AND {sql_in('local_authority', f.las)} AND {sql_in('service', f.services)}
+    """
+
+
+def _waiting_shares(out: pd.DataFrame) -> pd.DataFrame:
+    counts = ["waiting_total", "over_18_weeks", "total_reporting_18", "over_52_weeks",
+              "total_reporting_52", "referrals_received"]
+    out = as_ints(out, counts)
+    return add_pcts(out, {"over_18_weeks_pct": ("over_18_weeks", "total_reporting_18"),
+                       "over_52_weeks_pct": ("over_52_weeks", "total_reporting_52")})
+
+
+_WAITING_SUMS = """
+    sum(waiting_total) AS waiting_total,
+    sum(waiting_over_18_weeks) AS over_18_weeks,
+    sum(waiting_total) FILTER (WHERE waiting_over_18_weeks IS NOT NULL) AS total_reporting_18,
+    sum(waiting_over_52_weeks) AS over_52_weeks,
+    sum(waiting_total) FILTER (WHERE waiting_over_52_weeks IS NOT NULL) AS total_reporting_52,
+    sum(referrals_received) AS referrals_received"""
+
+
+def waiting_times_trend(con: duckdb.DuckDBPyConnection, f: Filters, by: str | None = "service"
+                        ) -> pd.DataFrame:
+    """Children waiting, month by month (snapshot months from the month of `date_from` to
+    `date_to`, labelled '2025-04'), summed over providers and LAs within each group: the total
+    waiting, those waiting over 18 and over 52 weeks and their shares of the total (%; over the
+    rows that report that count: `total_reporting_18`, `total_reporting_52`), and referrals
+    received in the month. Summing assumes a return does not hold both parts and their total.
+    `by`: 'service' (default), 'provider', 'local_authority' or None."""
+    group = grouping(by, WAITING_GROUPS)
+    out = query(con, f"""
+        WITH rows AS ({_waiting_rows(f)})
+        SELECT strftime(month, '%Y-%m') AS month, {group} AS "group", {_WAITING_SUMS}
+        FROM rows
+        WHERE month BETWEEN date_trunc('month', $date_from) AND $date_to
+        GROUP BY ALL ORDER BY 1, 2
+    """, f)
+    return _waiting_shares(out)
+
+
+def waiting_times_current(con: duckdb.DuckDBPyConnection, f: Filters, by: str | None = None
+                          ) -> pd.DataFrame:
+    """The current position of each service: its latest snapshot month on or before the as-of
+    date (the period is not used), summed over providers and LAs (or split `by` 'provider' or
+    'local_authority'): counts and shares as in `waiting_times_trend`, the worst median wait of
+    the rows summed (weeks; medians cannot be added), and for the autism assessment pathway the
+    NICE standard (13 weeks from referral) with whether that worst median exceeds it."""
+    if by is not None and by not in ("provider", "local_authority"):
+        raise ValueError(f"cannot split by '{by}' (provider or local_authority)")
+    split = f"{by}, " if by else ""
+    out = query(con, f"""
+        WITH rows AS ({_waiting_rows(f)}),
+        latest AS (SELECT service, max(month) AS month FROM rows GROUP BY service)
+        SELECT service, {split}strftime(month, '%Y-%m') AS month, {_WAITING_SUMS},
+            max(median_weeks_waiting) AS median_weeks_waiting_worst,
+            CASE WHEN service = 'Autism Assessment' THEN {AUTISM_ASSESSMENT_WEEKS} END AS nice_weeks
+        FROM rows JOIN latest USING (service, month)
+        GROUP BY ALL ORDER BY ALL
+    """, f)
+    out = _waiting_shares(out)
+    out["median_over_nice"] = [bool(m > n) if not (pd.isna(m) or pd.isna(n)) else None
+                               for m, n in zip(out.median_weeks_waiting_worst, out.nice_weeks,
+                                               strict=True)]
+    return out
+
+
