@@ -189,10 +189,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _describe(r: Any) -> str:
     if r.status == "unchanged":
         return f"{r.file}: already loaded (load {r.load_id}); nothing changed"
+    warned = "".join(f"\n  warning: {w['message']}" for w in r.warnings)
     return (f"{r.file}: {r.rows_read:,} rows read -> {r.loaded:,} loaded ({r.inserted:,} new, "
             f"{r.updated:,} updated, {r.unchanged:,} unchanged), {r.duplicates:,} duplicates, "
             f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals "
-            f"[load {r.load_id}: {', '.join(r.kinds)}]")
+            f"[load {r.load_id}: {', '.join(r.kinds)}]" + warned)
 
 
 def status(db: Path) -> dict[str, Any]:

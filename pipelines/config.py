@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pipelines.vocab import normalise_token
+from pipelines.vocab import ADVICE_EXCEPTIONS, PLAN_EXCEPTIONS, UNSPECIFIED, normalise_token
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = Path(__file__).resolve().parent / "reference"
@@ -58,6 +58,13 @@ class Settings:
     always_sign_in: bool = False  # also for the synthetic samples (real data always needs it)
     upload_max_mb: int = 100
     identity_claim: str = "email"  # the identity provider's claim that names a user
+    # The area's own reasons mapped to a lawful exception, by kind ("advice", "plan"): recorded
+    # text as written in settings.toml -> lawful reason. Shown wherever a figure is explained.
+    exception_map: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def local_exceptions(self, kind: str) -> dict[str, str]:
+        """{normalised spelling: lawful reason} for `vocab.lawful_exception`."""
+        return {normalise_token(k): v for k, v in self.exception_map.get(kind, {}).items()}
 
     @property
     def area_las(self) -> list[str]:
@@ -105,7 +112,24 @@ def load_settings(path: str | None = None) -> Settings:
         always_sign_in=bool(raw.get("access", {}).get("always_require_sign_in", False)),
         upload_max_mb=int(raw.get("uploads", {}).get("max_mb", 100)),
         identity_claim=str(raw.get("access", {}).get("identity_claim", "email")),
+        exception_map=_exception_map(raw.get("exceptions", {}), path),
     )
+
+
+def _exception_map(raw: dict, path: str) -> dict[str, dict[str, str]]:
+    """settings.toml's [exceptions.advice] and [exceptions.plan]: each value must be a lawful
+    reason of that kind, so the area can widen a spelling but never invent a reason."""
+    lawful = {"advice": set(ADVICE_EXCEPTIONS), "plan": set(PLAN_EXCEPTIONS) - {UNSPECIFIED}}
+    out: dict[str, dict[str, str]] = {}
+    for kind, mapping in raw.items():
+        if kind not in lawful:
+            raise ValueError(f"{path}: [exceptions.{kind}] is not one of advice, plan")
+        for text, reason in mapping.items():
+            if reason not in lawful[kind]:
+                raise ValueError(f"{path}: [exceptions.{kind}] maps {text!r} to {reason!r}, which is "
+                                 f"not a lawful reason ({'; '.join(sorted(lawful[kind]))})")
+        out[kind] = {str(k): str(v) for k, v in mapping.items()}
+    return out
 
 
 @cache

@@ -18,13 +18,14 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.db import one, reader, table_columns, transaction, writing
 from pipelines.headers import find_header
 from pipelines.pseudonym import PseudonymKeyError, load_key
 from pipelines.readers import FileError, read_file
 from pipelines.schemas import SCHEMAS, Schema
-from pipelines.validate import Reject, SheetOutcome, validate_body
+from pipelines.validate import EXCEPTION_KINDS, Reject, SheetOutcome, validate_body
 
 # DuckDB would take up to 80% of the machine's memory for a load, on top of the records Python
 # holds; capped, it spills to disk instead, which keeps a national export's load under 2 GB. A
@@ -51,6 +52,9 @@ class FileResult:
     sheets: list[dict] = field(default_factory=list)
     skipped_sheets: list[dict] = field(default_factory=list)  # hidden, or no recognisable header
     rejects: list[Reject] = field(default_factory=list)
+    # Rows loaded with a caveat, e.g. a recorded delay reason that is not a lawful exception:
+    # {"code", "column", "value", "rows", "message"}, one per distinct value.
+    warnings: list[dict] = field(default_factory=list)
 
     def reconciles(self) -> bool:
         return self.rows_read == (self.loaded + self.duplicates + self.rejected + self.blank
@@ -59,7 +63,7 @@ class FileResult:
     def summary(self) -> dict:
         keys = ("file", "status", "load_id", "error", "kinds", "rows_read", "loaded", "inserted",
                 "updated", "unchanged", "duplicates", "rejected", "blank", "notes", "sheets",
-                "skipped_sheets")
+                "skipped_sheets", "warnings")
         return {k: getattr(self, k) for k in keys}
 
 
@@ -105,6 +109,36 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
         raise FileError(f"{path.name}: no recognisable header row in any sheet (looked for "
                         f"{wanted}, e.g. case ID, local authority, request date)")
     return outcomes, skipped
+
+
+def unlawful_reasons(outcomes: list[SheetOutcome]) -> list[dict]:
+    """Each distinct delay reason recorded in an exception column that is neither a lawful
+    exception nor "none", with how many rows hold it: such rows load and count as late, and the
+    user is told, so a lawful reason written an unexpected way can be mapped in settings.toml."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for o in outcomes:
+        schema = SCHEMAS[o.kind]
+        for col in schema.columns:
+            if col.kind not in EXCEPTION_KINDS or o.records is None:
+                continue
+            lawful, recorded = o.records[col.name], o.records[f"{col.name}_recorded"]
+            kept = pc.and_(pc.is_null(lawful), pc.is_valid(recorded))
+            table = pa.table({"text": recorded.filter(kept)}).group_by("text").aggregate(
+                [("text", "count")])
+            for text, n in zip(table["text"].to_pylist(), table["text_count"].to_pylist(),
+                               strict=True):
+                k = (o.kind, col.name, text)
+                counts[k] = counts.get(k, 0) + n
+    law = {"advice_exception": "reg 8(2)", "plan_exception": "reg 10(4)"}
+    out = []
+    for (kind, column, text), n in sorted(counts.items()):
+        basis = law[SCHEMAS[kind].column(column).kind]
+        out.append({"code": "exception_not_lawful", "kind": kind, "column": column,
+                    "value": text, "rows": n,
+                    "message": f"{n:,} row(s) record '{text}', which is not a lawful {basis} "
+                               "exception: counted as late (map it in settings.toml "
+                               "[exceptions] if it means a lawful reason)"})
+    return out
 
 
 def _blank(cell: object) -> bool:
@@ -309,6 +343,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         con.execute("INSERT INTO load_sheets (load_id, sheet, note) VALUES (?, ?, ?)",
                     [load_id, skipped["sheet"], "skipped: " + skipped["reason"]])
     result.rejects = [r for _, r in rejects]
+    result.warnings = unlawful_reasons(outcomes)
     if rejects:  # as one table: DuckDB runs `executemany` as a statement per row
         fields = ("sheet", "row", "column", "header", "value", "reason", "rule")
         con.register("new_rejects", pa.table({

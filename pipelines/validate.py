@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from pandas.core.util.hashing import combine_hash_arrays
 
 from pipelines import vocab
-from pipelines.config import canonical_la
+from pipelines.config import canonical_la, load_settings
 from pipelines.dates import DateError, parse_date
 from pipelines.headers import HeaderMatch
 from pipelines.pseudonym import (
@@ -187,23 +187,24 @@ def _nhs_number(value: Any) -> str | None:
     return digits
 
 
-def _exception(index: dict[str, str], flag_is_lawful: bool
-               ) -> Callable[[Any], tuple[str | None, str | None]]:
+def _exception(kind: str) -> Callable[[Any], tuple[str | None, str | None]]:
     """(lawful canonical exception or None, the text as recorded or None).
 
-    A bare yes (SEN2's Week20 = true, Y, 1) declares an exception without its reason: for a plan
-    that is the DfE's own field and counts; for health advice the reason is what makes it lawful
-    under reg 8(2), so a bare yes is kept as recorded but not treated as lawful."""
+    Only a reason that states a lawful exception counts (`vocab.lawful_exception`, with the area's
+    own spellings from settings.toml). A bare yes (SEN2's Week20 = true, Y, 1) declares an
+    exception without its reason: for a plan that is the DfE's own field and counts; for health
+    advice the reason is what makes it lawful under reg 8(2), so a bare yes is kept as recorded
+    but not treated as lawful."""
     def parse(value: Any) -> tuple[str | None, str | None]:
         text = _text(value)
         token = vocab.normalise_token(text) if text is not None else ""
         if isinstance(value, bool) or token in vocab.TRUE_WORDS or token in vocab.FALSE_WORDS:
             if value is False or token in vocab.FALSE_WORDS:
                 return None, None
-            return ("exception (unspecified)" if flag_is_lawful else None), "exception flagged"
+            return (vocab.UNSPECIFIED if kind == "plan" else None), "exception flagged"
         if text is None or token in vocab.NO_EXCEPTION:
             return None, None
-        return index.get(token), text
+        return vocab.lawful_exception(text, kind, load_settings().local_exceptions(kind)), text
     return parse
 
 
@@ -221,8 +222,8 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
                                  list(vocab.ASSESSMENT_OUTCOMES)),
     "stage": _coded(vocab.STAGE_INDEX, "stage", list(vocab.STAGES)),
     "sen_type": _coded(vocab.SEN_TYPE_INDEX, "primary need (SEN type)", list(vocab.SEN_TYPES)),
-    "advice_exception": _exception(vocab.ADVICE_EXCEPTION_INDEX, flag_is_lawful=False),
-    "plan_exception": _exception(vocab.PLAN_EXCEPTION_INDEX, flag_is_lawful=True),
+    "advice_exception": _exception("advice"),
+    "plan_exception": _exception("plan"),
     "count": _count,
     "month": _month,
     "source": _coded(vocab.SOURCE_INDEX, "source", list(vocab.SOURCES)),

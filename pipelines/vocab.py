@@ -191,37 +191,73 @@ SEN_TYPES: dict[str, tuple[str, ...]] = {
 }
 SEN_TYPE_INDEX = _index(SEN_TYPES)
 
-# Lawful health-advice exceptions, SEND Regulations 2014 reg 8(2).
+# Lawful exceptions, and only those. Health advice: SEND Regulations 2014 reg 8(2); plans: reg
+# 10(4), applied by reg 13(3). A reason is lawful when its words say so ("absent from the area",
+# "away from area for a month", "school closed for the summer"); a reason that may or may not be
+# lawful ("holiday" alone, "illness", "family circumstances", "staff sickness") is not an
+# exception unless the area maps it in settings.toml ([exceptions]), and is warned about on load.
+PERSONAL = "exceptional personal circumstances"
+ABSENT = "absent from area 4+ weeks"
+MISSED = "missed appointment"
+CLOSURE = "school or setting closure 4+ weeks"
+UNSPECIFIED = "exception (unspecified)"
+
 ADVICE_EXCEPTIONS: dict[str, tuple[str, ...]] = {
-    "exceptional personal circumstances": (
-        "Personal circumstances", "Exceptional circumstances", "Exceptional personal circumstance",
-        "Family circumstances", "Bereavement", "Illness",
-    ),
-    "absent from area 4+ weeks": (
-        "Absent from area", "Away from area", "Out of area", "Away from the area",
-        "Absence from area", "Family away", "Child away from area for 4 weeks or more",
-        "Absent for 4 weeks",
-    ),
-    "missed appointment": ("DNA", "Did not attend", "Was not brought", "WNB", "Missed appt"),
+    PERSONAL: ("Personal circumstances", "Exceptional circumstances",
+               "Exceptional personal circumstance"),
+    ABSENT: ("Absent from area", "Away from area", "Out of area", "Away from the area",
+             "Absence from area", "Child away from area for 4 weeks or more", "Absent for 4 weeks"),
+    MISSED: ("DNA", "Did not attend", "Was not brought", "WNB", "Missed appt"),
+}
+PLAN_EXCEPTIONS: dict[str, tuple[str, ...]] = {
+    CLOSURE: ("School closure", "Setting closure", "School holidays", "Closure", "Summer closure",
+              "School holiday"),
+    PERSONAL: ("Personal circumstances", "Exceptional circumstances",
+               "Exceptional personal circumstance"),
+    ABSENT: ("Absent from area", "Away from area", "Out of area", "Absence from area"),
+    UNSPECIFIED: ("Week20", "Exception", "20 week exception", "Exception applies"),
 }
 ADVICE_EXCEPTION_INDEX = _index(ADVICE_EXCEPTIONS)
-
-# Lawful 20-week exceptions, reg 10(4) applied by reg 13(3).
-PLAN_EXCEPTIONS: dict[str, tuple[str, ...]] = {
-    "school or setting closure 4+ weeks": (
-        "School closure", "Setting closure", "School holidays", "Closure", "Summer closure",
-        "Holiday", "School holiday",
-    ),
-    "exceptional personal circumstances": (
-        "Personal circumstances", "Exceptional circumstances", "Family circumstances",
-        "Exceptional personal circumstance",
-    ),
-    "absent from area 4+ weeks": (
-        "Absent from area", "Away from area", "Out of area", "Absence from area",
-    ),
-    "exception (unspecified)": ("Week20", "Exception", "20 week exception", "Exception applies"),
-}
 PLAN_EXCEPTION_INDEX = _index(PLAN_EXCEPTIONS)
+
+# Wording variants of the lawful reasons, matched on the words of a reason (lower case, letters
+# and digits only). Each names what it needs, so a doubtful word never matches on its own.
+_ABSENT = re.compile(r"\b(absent|absence|away|out)\b.*\b(area|county|borough|country|uk)\b")
+_PERSONAL = re.compile(r"\bexceptional\b.*\bcircumstances?\b|\bpersonal circumstances?\b")
+_MISSED = re.compile(r"\b(did not attend|dna|was not brought|wnb|not brought|failed to attend|"
+                     r"missed (an |the )?(appointment|appt|assessment)|no show)\b")
+_SETTING = r"(school|setting|college|nursery|academy|pre school|preschool|early years)"
+_CLOSURE = re.compile(
+    rf"\b{_SETTING}\b.*\b(clos(ed|ure|ing)|holidays?|shut)\b"
+    rf"|\b(clos(ed|ure)|shut)\b.*\b{_SETTING}\b"
+    r"|\b(summer|christmas|easter|half term)\b.*\b(clos(ed|ure)|holidays?|break)\b"
+    r"|^(summer )?closure$")
+_VARIANTS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    "advice": ((MISSED, _MISSED), (ABSENT, _ABSENT), (PERSONAL, _PERSONAL)),
+    "plan": ((CLOSURE, _CLOSURE), (ABSENT, _ABSENT), (PERSONAL, _PERSONAL)),
+}
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower().replace("&", " and ")).split())
+
+
+def lawful_exception(text: str, kind: str, local: dict[str, str] | None = None) -> str | None:
+    """The lawful exception (reg 8(2) for kind "advice", reg 10(4) for "plan") that a recorded
+    reason states, else None. `local` maps the area's own spellings (normalised tokens) to a
+    lawful reason: settings.toml's [exceptions], shown wherever the figure is explained."""
+    token = normalise_token(text)
+    if local and token in local:
+        return local[token]
+    index = ADVICE_EXCEPTION_INDEX if kind == "advice" else PLAN_EXCEPTION_INDEX
+    if token in index:
+        return index[token]
+    words = _words(text)
+    for canonical, pattern in _VARIANTS[kind]:
+        if pattern.search(words):
+            return canonical
+    return None
+
 
 # Spellings in an exception column that mean "no exception".
 NO_EXCEPTION = frozenset(
