@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("files", nargs="+", type=Path, metavar="FILE")
     ingest.add_argument("--kind", choices=sorted(SCHEMAS),
                         help="dataset of the files (default: recognised from the columns)")
+    ingest.add_argument("--extract-date", type=_date, default=None,
+                        help="the day the export was made (default: a date in a title row, else in the "
+                             "file name, else the latest date in the file); a record is replaced only by "
+                             "an export of a later or equal extract date")
     ingest.add_argument("--as-of", type=_date, default=None,
                         help="reject dates after this day (default: today)")
     ingest.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -170,7 +174,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     results = []
     for path in args.files:
         try:
-            result = ingest_file(db, path, kind=args.kind, as_of=args.as_of)
+            result = ingest_file(db, path, kind=args.kind, as_of=args.as_of,
+                                 extract_date=args.extract_date)
         except DatabaseBusy as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -190,10 +195,13 @@ def _describe(r: Any) -> str:
     if r.status == "unchanged":
         return f"{r.file}: already loaded (load {r.load_id}); nothing changed"
     warned = "".join(f"\n  warning: {w['message']}" for w in r.warnings)
+    stale = (f"\n  {r.stale:,} stale: a newer export already holds these records differently; "
+             "kept in history, not used" if r.stale else "")
     return (f"{r.file}: {r.rows_read:,} rows read -> {r.loaded:,} loaded ({r.inserted:,} new, "
             f"{r.updated:,} updated, {r.unchanged:,} unchanged), {r.duplicates:,} duplicates, "
             f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals "
-            f"[load {r.load_id}: {', '.join(r.kinds)}]" + warned)
+            f"[load {r.load_id}: {', '.join(r.kinds)}; extract date {r.extract_date:%d/%m/%Y}, "
+            f"{r.extract_basis}]" + stale + warned)
 
 
 def status(db: Path) -> dict[str, Any]:

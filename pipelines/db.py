@@ -27,6 +27,7 @@ LINEAGE = [
     ("source_row", "INTEGER"),
     ("row_hash", "VARCHAR"),
     ("loaded_at", "TIMESTAMP"),
+    ("extract_date", "DATE"),  # the export's date: a record is replaced only by a newer extract
 ]
 
 
@@ -46,7 +47,10 @@ def table_columns(schema: Schema) -> list[tuple[str, str]]:
 
 
 def _history_columns(schema: Schema) -> list[tuple[str, str]]:
-    return table_columns(schema) + [("superseded_by_load", "INTEGER"), ("superseded_at", "TIMESTAMP")]
+    # history_note: 'replaced' (a later load changed the record) or 'stale' (an older extract's
+    # version, loaded after a newer one: kept here, never live; superseded_by_load is NULL).
+    return table_columns(schema) + [("superseded_by_load", "INTEGER"), ("superseded_at", "TIMESTAMP"),
+                                    ("history_note", "VARCHAR")]
 
 
 def _layouts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[list[str], list[str]]]:
@@ -136,6 +140,10 @@ def _ddl() -> list[str]:
             loaded INTEGER, inserted INTEGER, updated INTEGER, unchanged INTEGER,
             duplicates INTEGER, rejected INTEGER, blank INTEGER, notes INTEGER,
             status VARCHAR)""",
+        # Added after the first release: what orders versions of a record, and how it was found.
+        "ALTER TABLE loads ADD COLUMN IF NOT EXISTS extract_date DATE",
+        "ALTER TABLE loads ADD COLUMN IF NOT EXISTS extract_basis VARCHAR",
+        "ALTER TABLE loads ADD COLUMN IF NOT EXISTS stale INTEGER",
         """CREATE TABLE IF NOT EXISTS load_sheets (
             load_id INTEGER, sheet VARCHAR, kind VARCHAR, header_row INTEGER, rows_read INTEGER,
             loaded INTEGER, duplicates INTEGER, rejected INTEGER, blank INTEGER, notes INTEGER,

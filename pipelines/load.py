@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines import extract_date
 from pipelines.db import one, reader, table_columns, transaction, writing
 from pipelines.headers import find_header
 from pipelines.pseudonym import PseudonymKeyError, load_key
@@ -49,6 +50,9 @@ class FileResult:
     rejected: int = 0
     blank: int = 0
     notes: int = 0
+    stale: int = 0  # rows an older extract holds differently from the newer one already loaded
+    extract_date: dt.date | None = None
+    extract_basis: str = ""  # how the extract date was found (`extract_date.decide`)
     sheets: list[dict] = field(default_factory=list)
     skipped_sheets: list[dict] = field(default_factory=list)  # hidden, or no recognisable header
     rejects: list[Reject] = field(default_factory=list)
@@ -57,13 +61,13 @@ class FileResult:
     warnings: list[dict] = field(default_factory=list)
 
     def reconciles(self) -> bool:
-        return self.rows_read == (self.loaded + self.duplicates + self.rejected + self.blank
-                                  + self.notes)
+        return self.rows_read == (self.loaded + self.stale + self.duplicates + self.rejected
+                                  + self.blank + self.notes)
 
     def summary(self) -> dict:
         keys = ("file", "status", "load_id", "error", "kinds", "rows_read", "loaded", "inserted",
-                "updated", "unchanged", "duplicates", "rejected", "blank", "notes", "sheets",
-                "skipped_sheets", "warnings")
+                "updated", "unchanged", "stale", "duplicates", "rejected", "blank", "notes",
+                "extract_date", "extract_basis", "sheets", "skipped_sheets", "warnings")
         return {k: getattr(self, k) for k in keys}
 
 
@@ -76,13 +80,14 @@ def file_hash(path: Path) -> str:
 
 
 def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
-             ) -> tuple[list[SheetOutcome], list[dict]]:
+             ) -> tuple[list[SheetOutcome], list[dict], list[str]]:
     """Read and validate every sheet; raise FileError for a file that cannot load at all.
     Hidden sheets (lookups, old copies) and sheets with no recognisable header are skipped and
     listed, so the user sees they were passed over. Sheets are read one at a time, and each
     one's cells are let go once it is validated."""
     outcomes = []
     skipped = []
+    titles = []  # the text of the rows above each header: they may say when the data stand
     for sheet in read_file(path):
         if sheet.hidden:
             skipped.append({"sheet": sheet.name, "reason": "hidden sheet"})
@@ -100,6 +105,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
             where = f"sheet '{sheet.name}', row {match.row_index + 1}"
             raise FileError(f"{path.name}: {where}: the header looks like {match.schema.kind} "
                             f"but lacks required column(s) {', '.join(match.missing)}")
+        titles += [" ".join(str(c) for c in row if not _blank(c)) for row in sheet.rows[:match.row_index]]
         columns, rows = sheet.body(match.row_index + 1)
         sheet.release()  # the cells live on in `columns` only, freed once validated
         outcomes.append(validate_body(sheet.name, columns, rows, match, as_of, key))
@@ -108,7 +114,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
         wanted = f"a {kind} header" if kind else "a header naming the columns of a known dataset"
         raise FileError(f"{path.name}: no recognisable header row in any sheet (looked for "
                         f"{wanted}, e.g. case ID, local authority, request date)")
-    return outcomes, skipped
+    return outcomes, skipped, titles
 
 
 def unlawful_reasons(outcomes: list[SheetOutcome]) -> list[dict]:
@@ -193,44 +199,63 @@ def _stage(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_name: str,
-            now: dt.datetime) -> tuple[int, int, int]:
-    """Insert the staged records to load, replace changed ones (keeping the old in history);
-    (new, changed, same)."""
+            now: dt.datetime, extract: dt.date | None
+            ) -> tuple[int, int, int, dict[str, int]]:
+    """Insert the staged records to load and replace changed ones (keeping the old in history),
+    unless the table's version comes from a newer extract: then the staged version is stale, kept
+    in history as such and out of the live table, so an older export loaded after a newer one
+    undoes no correction. (new, changed, same, {sheet: stale})."""
     t = schema.table
     cols = [c for c, _ in table_columns(schema)]
     on = " AND ".join(f"t.{k} = s.{k}" for k in schema.key)
-    # One join tells which staged records the table holds already, and whether unchanged.
+    params = {"load_id": load_id, "file": file_name, "now": now, "extract": extract}
+    # One join tells which staged records the table holds already, whether unchanged, and
+    # whether the table's version is from a newer extract than this file.
     keys = ", ".join(f"s.{k}" for k in schema.key)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE matched AS SELECT {keys}, "
-                f"t.row_hash = s.row_hash AS same FROM staged s JOIN {t} t ON {on} "
-                "WHERE s.fate = 'load'")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE matched AS SELECT {keys}, s.source_sheet, "
+                "t.row_hash = s.row_hash AS same, "
+                "coalesce(t.extract_date > CAST($extract AS DATE), FALSE) AS newer_held "
+                f"FROM staged s JOIN {t} t ON {on} WHERE s.fate = 'load'", {"extract": extract})
     same, changed = one(con, "SELECT count(*) FILTER (WHERE same), "
-                             "count(*) FILTER (WHERE NOT same) FROM matched")
+                             "count(*) FILTER (WHERE NOT same AND NOT newer_held) FROM matched")
+    stale = dict(con.execute("SELECT source_sheet, count(*) FROM matched "
+                             "WHERE NOT same AND newer_held GROUP BY ALL").fetchall())
     col_list = ", ".join(cols)
     t_cols = ", ".join(f"t.{c}" for c in cols)
-    if changed:
-        con.execute(f"INSERT INTO {t}_history SELECT {t_cols}, ?, ? FROM {t} t "
-                    f"JOIN matched s ON {on} WHERE NOT s.same", [load_id, now])
-        con.execute(f"DELETE FROM {t} t USING matched s WHERE {on} AND NOT s.same")
-    unchanged = f" AND NOT EXISTS (SELECT 1 FROM matched t WHERE {on} AND t.same)" if same else ""
-    given = {"load_id": "$load_id", "source_file": "$file", "loaded_at": "$now"}
+    given = {"load_id": "$load_id", "source_file": "$file", "loaded_at": "$now",
+             "extract_date": "$extract"}
     select = ", ".join(f"CAST({given[c]} AS {sql})" if c in given else f"s.{c}"
                        for c, sql in table_columns(schema))
+    if changed:
+        con.execute(f"INSERT INTO {t}_history SELECT {t_cols}, ?, ?, 'replaced' FROM {t} t "
+                    f"JOIN matched s ON {on} WHERE NOT s.same AND NOT s.newer_held", [load_id, now])
+        con.execute(f"DELETE FROM {t} t USING matched s WHERE {on} AND NOT s.same "
+                    "AND NOT s.newer_held")
+    if stale:
+        con.execute(f"INSERT INTO {t}_history SELECT {select}, NULL, $now, 'stale' FROM staged s "
+                    f"SEMI JOIN matched t ON {on} AND NOT t.same AND t.newer_held", params)
+    if same and extract is not None:
+        # The same version seen in a newer extract: it now stands as of that extract.
+        con.execute(f"UPDATE {t} t SET extract_date = CAST($extract AS DATE) FROM matched s "
+                    f"WHERE {on} AND s.same AND (t.extract_date IS NULL OR t.extract_date < "
+                    "CAST($extract AS DATE))", {"extract": extract})
+    kept = (f" AND NOT EXISTS (SELECT 1 FROM matched t WHERE {on} AND (t.same OR t.newer_held))"
+            if same or stale else "")
     inserted = one(con, f"INSERT INTO {t} ({col_list}) SELECT {select} FROM staged s "
-                        f"WHERE s.fate = 'load'{unchanged}",
-                   {"load_id": load_id, "file": file_name, "now": now})[0]
+                        f"WHERE s.fate = 'load'{kept}", params)[0]
     con.execute("DROP VIEW staged")
     con.execute("DROP TABLE repeated")
     con.execute("DROP TABLE matched")
     con.unregister("incoming")
-    return inserted - changed, changed, same
+    return inserted - changed, changed, same, stale
 
 
 def ingest_file(db: Path, path: Path, kind: str | None = None,
-                as_of: dt.date | None = None) -> FileResult:
-    """Load one file. Never raises for a bad file: the result says what went wrong."""
+                as_of: dt.date | None = None, extract_date: dt.date | None = None) -> FileResult:
+    """Load one file. Never raises for a bad file: the result says what went wrong.
+    `extract_date`: when the export was made, if known (else found: `extract_date.decide`)."""
     with collector_paused():
-        return _ingest(db, path, kind, as_of)
+        return _ingest(db, path, kind, as_of, extract_date)
 
 
 @contextlib.contextmanager
@@ -249,7 +274,8 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None) -> FileResult:
+def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
+            given_extract: dt.date | None) -> FileResult:
     as_of = as_of or dt.date.today()
     result = FileResult(file=path.name)
     try:
@@ -267,7 +293,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None) -> Fi
             result.status, result.load_id = "unchanged", earlier[0]
             return result
     try:
-        outcomes, result.skipped_sheets = _prepare(path, kind, as_of, load_key(db))
+        outcomes, result.skipped_sheets, titles = _prepare(path, kind, as_of, load_key(db))
     except FileError as exc:
         result.status, result.error = "failed", str(exc)
         return result
@@ -275,6 +301,9 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None) -> Fi
         result.status, result.error = "failed", f"{path.name}: not loaded: {exc}"
         return result
 
+    extract = extract_date.decide(given_extract, titles, path.name,
+                                  [o.records for o in outcomes if o.records is not None], as_of)
+    result.extract_date, result.extract_basis = extract
     with writing(db) as con:
         previous = one(con, "SELECT load_id FROM loads WHERE file_hash = ? AND status = 'loaded' "
                                "ORDER BY load_id LIMIT 1", [digest])
@@ -289,7 +318,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None) -> Fi
             # Rolled back: write it again with all the memory DuckDB would take by default.
             _end_transaction(con)
             con.execute("RESET memory_limit")
-            result = FileResult(file=path.name, skipped_sheets=result.skipped_sheets)
+            result = FileResult(file=path.name, skipped_sheets=result.skipped_sheets,
+                                extract_date=extract[0], extract_basis=extract[1])
             with transaction(con):
                 _write(con, path, digest, as_of, outcomes, result)
     return result
@@ -320,21 +350,26 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         del records
         rejects += [(kind, r) for r in conflicts]
         fates.update(counts)
-        new, changed, same = _upsert(con, schema, load_id, path.name, now)
+        new, changed, same, stale = _upsert(con, schema, load_id, path.name, now,
+                                            result.extract_date)
         result.inserted += new
         result.updated += changed
         result.unchanged += same
+        for sheet, n in stale.items():
+            fates[(sheet, "load")] -= n
+            fates[(sheet, "stale")] = fates.get((sheet, "stale"), 0) + n
         result.kinds.append(kind)
 
     for o in outcomes:
         conflicted = fates.get((o.sheet, "conflict"), 0)
         sheet = {"sheet": o.sheet, "kind": o.kind, "header_row": o.header_row,
                  "rows_read": o.rows_read, "loaded": fates.get((o.sheet, "load"), 0),
+                 "stale": fates.get((o.sheet, "stale"), 0),
                  "duplicates": fates.get((o.sheet, "duplicate"), 0),
                  "rejected": len({r.row for r in o.rejects}) + conflicted,
                  "blank": o.blank, "notes": o.notes}
         result.sheets.append(sheet)
-        for k in ("rows_read", "loaded", "duplicates", "rejected", "blank", "notes"):
+        for k in ("rows_read", "loaded", "stale", "duplicates", "rejected", "blank", "notes"):
             setattr(result, k, getattr(result, k) + sheet[k])
         con.execute("INSERT INTO load_sheets VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     [load_id, o.sheet, o.kind, o.header_row, o.rows_read, sheet["loaded"],
@@ -353,7 +388,11 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
                     "header, value, reason, rule FROM new_rejects",
                     {"load_id": load_id, "file": path.name})
         con.unregister("new_rejects")
-    con.execute("INSERT INTO loads VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+    con.execute("INSERT INTO loads (load_id, file_name, file_hash, file_bytes, loaded_at, as_of, "
+                "kinds, rows_read, loaded, inserted, updated, unchanged, duplicates, rejected, "
+                "blank, notes, status, extract_date, extract_basis, stale) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
         load_id, path.name, digest, path.stat().st_size, now, as_of, ",".join(result.kinds),
         result.rows_read, result.loaded, result.inserted, result.updated, result.unchanged,
-        result.duplicates, result.rejected, result.blank, result.notes, "loaded"])
+        result.duplicates, result.rejected, result.blank, result.notes, "loaded",
+        result.extract_date, result.extract_basis, result.stale])

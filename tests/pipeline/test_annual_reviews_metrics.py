@@ -8,7 +8,7 @@ import pytest
 
 from pipelines import metrics
 from pipelines.db import reader
-from tests.conftest import write_csv, write_xlsx
+from tests.conftest import AS_OF, write_csv, write_xlsx
 
 HEADER = ["Case ID", "LA", "Review Due Date", "Meeting Date", "Health Invited", "Health Attended",
           "Health Advice Submitted", "Decision Date", "Decision", "Amended Plan Date"]
@@ -87,7 +87,8 @@ def test_reload_is_idempotent_and_a_later_export_updates(reviews_db, load, tmp_p
     same = load(write_xlsx(tmp_path / "reviews.xlsx", {"AR": [HEADER, *ROWS]}))
     assert (same.inserted, same.updated, same.unchanged) == (0, 0, len(ROWS))
     decided = ["C6", "Northshire", "10/01/2026", "05/01/2026", "Y", "", "", "20/01/2026", "M", ""]
-    later = load(write_csv(tmp_path / "later.csv", [HEADER, decided]))
+    # A later export says so (its extract date), else it would be taken as older than the first.
+    later = load(write_csv(tmp_path / "later.csv", [HEADER, decided]), extract_date=AS_OF)
     assert (later.inserted, later.updated) == (0, 1)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM annual_reviews_history").fetchone()[0] == 1

@@ -94,7 +94,8 @@ def test_reload_and_a_revised_return(waits_db, load, tmp_path, db):
     assert load(tmp_path / "waits.csv").status == "unchanged"
     copy = load(write_xlsx(tmp_path / "waits.xlsx", {"Return": [HEADER, *ROWS]}))
     assert (copy.inserted, copy.updated, copy.unchanged) == (0, 0, len(ROWS))
-    revised = load(write_csv(tmp_path / "revised.csv", [
+    # The revised return is the later extract (it says so), else taken as older than the first.
+    revised = load(write_csv(tmp_path / "revised_2026-03-31.csv", [
         HEADER, ["Jan 2026", NCH, "Northshire", "ASD Pathway", "1,210", "905", "400", "40.5", "60"]]))
     assert (revised.inserted, revised.updated) == (0, 1)
     with duckdb.connect(str(db), read_only=True) as con:

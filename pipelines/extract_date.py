@@ -1,0 +1,103 @@
+"""When an export was extracted: the date that orders the versions of one record.
+
+The same record arrives in every monthly export; the later extract wins, and an older one loaded
+afterwards must not undo a correction. A load's extract date is, in this order: the one given
+(`ingest --extract-date`), a date in a title row ("as at 30/11/2026"), a date in the file name
+(`..._2026-11-30.csv`, or `..._2026-11.csv` for the month's last day), else the latest date in
+the file. The load summary says which was used.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipelines.dates import DateError, parse_date
+
+# A title or note row naming the date its data stand at.
+_TITLE = re.compile(
+    r"\b(?:as at|as of|position at|extract(?:ed)?(?: date)?(?: on)?|date extracted|data extracted"
+    r"(?: on)?|run (?:date|on)|report(?:ed)? (?:date|run(?: on)?)|produced(?: on)?|snapshot(?: date)?"
+    r"|data to|up to)\b\s*[:\-]?\s*(.+)", re.IGNORECASE)
+_TIME = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?.*$")
+# Dates in file names: 2026-11-30, 20261130, 30-11-2026, 30.11.2026; then 2026-11 or Nov 2026.
+_NAME_DAY = (
+    (re.compile(r"(?<!\d)(20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)"), (1, 2, 3)),
+    (re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])[-_.](0[1-9]|1[0-2])[-_.](20\d\d)(?!\d)"), (3, 2, 1)),
+)
+_NAME_MONTH = re.compile(r"(?<!\d)(20\d\d)[-_.](0[1-9]|1[0-2])(?![\d])")
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+_NAME_MON_YEAR = re.compile(r"(?i)(?<![a-z])(" + "|".join(_MONTHS) + r")[a-z]*[-_ .]?(20\d\d)(?!\d)")
+
+
+def from_title(texts: Iterable[str]) -> tuple[dt.date, str] | None:
+    """The first date that a title row gives as its data's date, with that row's text."""
+    for text in texts:
+        m = _TITLE.search(text)
+        if not m:
+            continue
+        rest = _TIME.sub("", m.group(1).strip().rstrip(".)"))
+        words = rest.split()
+        # The date may be followed by more words ("as at 30 November 2026 (provisional)").
+        for n in range(min(len(words), 4), 0, -1):
+            try:
+                day = parse_date(" ".join(words[:n]).rstrip(",;"))
+            except DateError:
+                continue
+            if day is not None:
+                return day, text.strip()
+    return None
+
+
+def from_file_name(name: str) -> dt.date | None:
+    """A date in the file's name; a month alone means that month's last day."""
+    for pattern, (y, mo, d) in _NAME_DAY:
+        if m := pattern.search(name):
+            try:
+                return dt.date(int(m[y]), int(m[mo]), int(m[d]))
+            except ValueError:
+                continue
+    year_month = None
+    if m := _NAME_MONTH.search(name):
+        year_month = int(m[1]), int(m[2])
+    elif m := _NAME_MON_YEAR.search(name):
+        year_month = int(m[2]), _MONTHS[m[1][:3].lower()]
+    if year_month:
+        year, month = year_month
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return None
+
+
+def latest_date(tables: Iterable[pa.Table], as_of: dt.date) -> dt.date | None:
+    """The latest date held in any date column of the loaded rows, up to the as-of date (hearing
+    dates may lie ahead and say nothing of when the file was made)."""
+    latest = None
+    for table in tables:
+        for i, field in enumerate(table.schema):
+            if not pa.types.is_date(field.type):
+                continue
+            column = table.column(i)
+            kept = column.filter(pc.less_equal(column, pa.scalar(as_of, field.type)))
+            top = pc.max(kept).as_py() if len(kept) else None
+            if top is not None and (latest is None or top > latest):
+                latest = top
+    return latest
+
+
+def decide(given: dt.date | None, titles: list[str], file_name: str, tables: list[pa.Table],
+           as_of: dt.date) -> tuple[dt.date, str]:
+    """(extract date, how it was found), in the order the module docstring gives."""
+    if given:
+        return given, "given (--extract-date)"
+    if found := from_title(titles):
+        return found[0], f"title row '{found[1][:80]}'"
+    if named := from_file_name(file_name):
+        return named, "file name"
+    if latest := latest_date(tables, as_of):
+        return latest, "latest date in the file"
+    return as_of, "as-of date (the file holds no date)"

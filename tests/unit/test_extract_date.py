@@ -1,0 +1,49 @@
+"""A load's extract date: given, else a title row, else the file name, else the latest date."""
+
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from pipelines.extract_date import decide, from_file_name, from_title, latest_date
+
+D = dt.date
+
+
+@pytest.mark.parametrize("texts, expected", [
+    (["Health advice requests", "Data as at 30/11/2026"], D(2026, 11, 30)),
+    (["Report run on 2026-11-30 09:15"], D(2026, 11, 30)),
+    (["EHCP timeliness - as of 1 November 2026 (provisional)"], D(2026, 11, 1)),
+    (["Extract date: 28 Nov 2026"], D(2026, 11, 28)),
+    (["Northshire County Council", "Requests received 2026"], None),
+])
+def test_a_title_row_names_the_date(texts, expected):
+    found = from_title(texts)
+    assert (found[0] if found else None) == expected
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("health_advice_camhs_2026-10.csv", D(2026, 10, 31)),
+    ("ehcp_2026-11-30.xlsx", D(2026, 11, 30)),
+    ("export_20261130.csv", D(2026, 11, 30)),
+    ("advice 30.11.2026.csv", D(2026, 11, 30)),
+    ("Advice log Feb 2026.xlsx", D(2026, 2, 28)),
+    ("advice_log.csv", None),
+])
+def test_a_date_in_the_file_name(name, expected):
+    assert from_file_name(name) == expected
+
+
+def test_the_latest_date_up_to_the_as_of_date():
+    table = pa.table({"requested": pa.array([D(2026, 1, 5), D(2026, 3, 2)]),
+                      "hearing": pa.array([D(2027, 1, 1), None])})
+    assert latest_date([table], D(2026, 3, 31)) == D(2026, 3, 2)
+
+
+def test_the_order_of_evidence():
+    table = pa.table({"d": pa.array([D(2026, 3, 2)])})
+    args = (["as at 30/11/2026"], "x_2026-10.csv", [table], D(2026, 12, 1))
+    assert decide(D(2026, 12, 1), *args) == (D(2026, 12, 1), "given (--extract-date)")
+    assert decide(None, *args)[0] == D(2026, 11, 30)
+    assert decide(None, [], *args[1:]) == (D(2026, 10, 31), "file name")
+    assert decide(None, [], "x.csv", *args[2:]) == (D(2026, 3, 2), "latest date in the file")
