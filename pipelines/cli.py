@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("files", nargs="+", type=Path, metavar="FILE")
     ingest.add_argument("--kind", choices=sorted(SCHEMAS),
                         help="dataset of the files (default: recognised from the columns)")
+    ingest.add_argument("--source", choices=("provider", "local-authority"),
+                        help="whose log a health-advice file without a Source column is: a provider's "
+                             "(the reg 8(1) clock) or the local authority's")
+    ingest.add_argument("--provider", metavar="NAME",
+                        help="the provider of a health-advice file without a Provider column")
     ingest.add_argument("--extract-date", type=_date, default=None,
                         help="the day the export was made (default: a date in a title row, else in the "
                              "file name, else the latest date in the file); a record is replaced only by "
@@ -175,7 +180,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             result = ingest_file(db, path, kind=args.kind, as_of=args.as_of,
-                                 extract_date=args.extract_date)
+                                 extract_date=args.extract_date, given=_given(args))
         except DatabaseBusy as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -189,6 +194,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.summary() for r in results], indent=2, default=str))
     return 1 if failed else 0
+
+
+def _given(args: argparse.Namespace) -> dict[str, str]:
+    """Values for columns a file lacks, from `--source` and `--provider`."""
+    given = {}
+    if args.source:
+        given["source"] = {"provider": "provider", "local-authority": "local authority"}[args.source]
+    if args.provider:
+        given["provider"] = args.provider.strip()
+    return given
 
 
 def _describe(r: Any) -> str:

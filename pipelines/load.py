@@ -8,6 +8,7 @@ rows read = loaded + duplicates + rejected + blank + notes.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -22,7 +23,7 @@ import pyarrow.compute as pc
 
 from pipelines import extract_date
 from pipelines.db import one, reader, table_columns, transaction, writing
-from pipelines.headers import find_header
+from pipelines.headers import HeaderMatch, find_header
 from pipelines.pseudonym import PseudonymKeyError, load_key
 from pipelines.readers import FileError, read_file
 from pipelines.schemas import SCHEMAS, Schema
@@ -79,7 +80,8 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
+def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
+             given: dict[str, str] | None = None
              ) -> tuple[list[SheetOutcome], list[dict], list[str]]:
     """Read and validate every sheet; raise FileError for a file that cannot load at all.
     Hidden sheets (lookups, old copies) and sheets with no recognisable header are skipped and
@@ -106,6 +108,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
             raise FileError(f"{path.name}: {where}: the header looks like {match.schema.kind} "
                             f"but lacks required column(s) {', '.join(match.missing)}")
         titles += [" ".join(str(c) for c in row if not _blank(c)) for row in sheet.rows[:match.row_index]]
+        match = _with_given(path, sheet.name, match, given or {})
         columns, rows = sheet.body(match.row_index + 1)
         sheet.release()  # the cells live on in `columns` only, freed once validated
         outcomes.append(validate_body(sheet.name, columns, rows, match, as_of, key))
@@ -115,6 +118,26 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
         raise FileError(f"{path.name}: no recognisable header row in any sheet (looked for "
                         f"{wanted}, e.g. case ID, local authority, request date)")
     return outcomes, skipped, titles
+
+
+def _with_given(path: Path, sheet: str, match: HeaderMatch, given: dict[str, str]) -> HeaderMatch:
+    """The match with values the user gave for columns a file lacks (`ingest --source`,
+    `--provider`): each fills that column's blanks. A health-advice file must say whose log it
+    is, since the statutory clock starts at the provider: with a Source or a Provider column, or
+    `--source`; a file with none of these is refused rather than taken for a provider's log."""
+    schema = match.schema
+    wanted = {k: v for k, v in given.items() if any(c.name == k for c in schema.columns)}
+    if schema.kind == "health_advice" and not wanted.get("source") and not (
+            {"source", "provider"} & set(match.columns)):
+        raise FileError(
+            f"{path.name}: sheet '{sheet}': whose log is this? Health advice needs a Source column "
+            "(provider or local authority), a Provider column, or `ingest --source provider` (with "
+            "`--provider NAME`) or `--source local-authority` for a file that has neither")
+    if not wanted:
+        return match
+    columns = tuple(dataclasses.replace(c, default=wanted[c.name]) if c.name in wanted else c
+                    for c in schema.columns)
+    return dataclasses.replace(match, schema=dataclasses.replace(schema, columns=columns))
 
 
 def unlawful_reasons(outcomes: list[SheetOutcome]) -> list[dict]:
@@ -251,11 +274,13 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_n
 
 
 def ingest_file(db: Path, path: Path, kind: str | None = None,
-                as_of: dt.date | None = None, extract_date: dt.date | None = None) -> FileResult:
+                as_of: dt.date | None = None, extract_date: dt.date | None = None,
+                given: dict[str, str] | None = None) -> FileResult:
     """Load one file. Never raises for a bad file: the result says what went wrong.
-    `extract_date`: when the export was made, if known (else found: `extract_date.decide`)."""
+    `extract_date`: when the export was made, if known (else found: `extract_date.decide`).
+    `given`: {column: value} for columns the file lacks (e.g. `source`, `provider`)."""
     with collector_paused():
-        return _ingest(db, path, kind, as_of, extract_date)
+        return _ingest(db, path, kind, as_of, extract_date, given)
 
 
 @contextlib.contextmanager
@@ -275,7 +300,7 @@ def collector_paused() -> Iterator[None]:
 
 
 def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
-            given_extract: dt.date | None) -> FileResult:
+            given_extract: dt.date | None, given: dict[str, str] | None) -> FileResult:
     as_of = as_of or dt.date.today()
     result = FileResult(file=path.name)
     try:
@@ -293,7 +318,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             result.status, result.load_id = "unchanged", earlier[0]
             return result
     try:
-        outcomes, result.skipped_sheets, titles = _prepare(path, kind, as_of, load_key(db))
+        outcomes, result.skipped_sheets, titles = _prepare(path, kind, as_of, load_key(db), given)
     except FileError as exc:
         result.status, result.error = "failed", str(exc)
         return result

@@ -34,3 +34,26 @@ def test_doubtful_reasons_are_warned_about_and_counted_as_late(tmp_path, db, loa
     assert lawful["Holiday"] is None and lawful["Illness"] is None
     # Returned after 84 days: all late; the two lawful ones leave the headline, the rest stay.
     assert (advice.denominator, advice.denominator_incl) == (5, 7)
+
+
+def test_an_advice_file_that_does_not_say_whose_log_it_is_is_refused(tmp_path, load):
+    header = ["Advice ID", "Case ID", "LA", "Service", "Date Requested", "Date Returned"]
+    path = write_csv(tmp_path / "advice.csv", [header, ["A1", "C1", "Northshire", "OT", "01/02/2026", ""]])
+    refused = load(path)
+    assert refused.status == "failed" and "--source" in refused.error and "Provider" in refused.error
+    as_la = load(path, given={"source": "local authority"})
+    assert as_la.loaded == 1
+
+
+def test_source_and_provider_given_on_the_command_line(tmp_path, db):
+    import subprocess
+    import sys
+    header = ["Advice ID", "Case ID", "LA", "Service", "Date Requested", "Date Returned"]
+    path = write_csv(tmp_path / "advice.csv", [header, ["A1", "C1", "Northshire", "OT", "01/02/2026", ""]])
+    run = subprocess.run([sys.executable, "-m", "pipelines", "ingest", str(path), "--db", str(db),
+                          "--as-of", "2026-03-31", "--source", "provider", "--provider", "Northshire Trust"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT source, provider FROM health_advice").fetchall() == [
+            ("provider", "Northshire Trust")]

@@ -113,7 +113,7 @@ def test_semicolon_csv_and_thousands_separators(load, tmp_path, db):
         'A1;C1;Northshire;Paeds;01/04/2025;"1,234"\n',
         encoding="utf-8",
     )
-    assert load(path).loaded == 1
+    assert load(path, given={"source": "provider"}).loaded == 1
     assert rows(db, "SELECT quality_score FROM health_advice") == [(1234.0,)]
 
 
@@ -203,7 +203,8 @@ def test_week20_and_exception_flags(load, tmp_path, db):
 
 def test_bare_yes_is_not_a_lawful_advice_exception(load, tmp_path, db):
     header = ["Advice ID", "Case ID", "LA", "Service", "Date Requested", "Exception"]
-    load(write_csv(tmp_path / "a.csv", [header, ["A1", "C1", "Northshire", "OT", "01/04/2025", "Y"]]))
+    load(write_csv(tmp_path / "a.csv", [header, ["A1", "C1", "Northshire", "OT", "01/04/2025", "Y"]]),
+         given={"source": "provider"})
     assert rows(db, "SELECT exception, exception_recorded FROM health_advice") == [
         (None, "exception flagged")]
 
@@ -213,7 +214,7 @@ def test_a_total_row_with_several_figures_is_not_data(load, tmp_path):
         ["Advice ID", "Case ID", "LA", "Service", "Date Requested", "Quality Score", "Days"],
         ["A1", "C1", "Northshire", "OT", D(2025, 4, 1), 3, 20],
         ["Grand total", None, None, None, None, 3, 20],
-    ]}))
+    ]}), given={"source": "provider"})
     assert (result.loaded, result.notes, result.rejected) == (1, 1, 0)
 
 
