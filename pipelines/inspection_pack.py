@@ -173,7 +173,7 @@ def _readme(f: metrics.Filters, generated: dt.datetime, counts: dict[str, int]) 
                           "publish any part of this pack; in anything published, counts of 1 to "
                           f"{settings.suppression_threshold - 1} are shown as "
                           f"'<{settings.suppression_threshold}' and rates on them withheld."),
-        ("Definitions", "As in the dashboard's User guide and shared/DOMAIN.md: days are calendar "
+        ("Definitions", "As in the dashboard's User guide and docs/metrics.md: days are calendar "
                         "days; 'within N weeks' means at most 7 x N days."),
     ]
     rows += [(f"Sheet: {sheet}", f"{what} Rows: {counts[sheet]:,}.")
