@@ -80,7 +80,7 @@ def _england(measure: str) -> str:
     rows = rows[rows.measure == measure].sort_values("year")
     latest = (f" Latest for England: {rows.value.iloc[-1]:.1f}% ({int(rows.year.iloc[-1])})."
               if len(rows) else "")
-    return f"the DfE's `{measure}`: {described}{latest}"
+    return f"The DfE's `{measure}`: {described}{latest}"
 
 
 def _period(anchor: str) -> str:

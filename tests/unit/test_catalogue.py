@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import benchmarks, board_pack, catalogue, inspection, inspection_pack, metrics
+from pipelines import (
+    benchmark_local,
+    benchmarks,
+    board_pack,
+    catalogue,
+    inspection,
+    inspection_pack,
+    metrics,
+)
 from pipelines.notes import NOTES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +115,8 @@ def test_what_is_built_from_the_catalogue_names_only_its_keys() -> None:
         m = metrics.CATALOGUE[key]
         assert what.startswith(m.title) and of_what == m.of_what and key in metrics.BASES
     assert set(inspection_pack.SERIES_DATASET) <= set(inspection_pack.SERIES)
+    for measure, local in benchmark_local.LOCAL_MEASURES.items():
+        assert local.metric in metrics.BASES and measure in benchmarks.MEASURES, measure
 
 
 @pytest.mark.parametrize("path", sorted(
