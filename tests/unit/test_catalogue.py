@@ -4,6 +4,7 @@ generates, every key a module, a page or settings.toml names is in it, and what 
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 from pathlib import Path
@@ -142,3 +143,24 @@ def test_the_overview_reads_its_labels_and_sparklines_from_the_catalogue() -> No
 ])
 def test_an_unknown_key_is_caught(source: str, unknown: list[str]) -> None:
     assert unknown_keys(source) == unknown
+
+
+def test_the_metric_modules_import_one_way() -> None:
+    """The catalogue names the queries and `rates()` reads the registry built from it: neither may
+    import the other back (the catalogue imports no module that imports `rates`)."""
+    folder = ROOT / "pipelines" / "metrics"
+    graph: dict[str, set[str]] = {}
+    for path in folder.glob("*.py"):
+        if path.stem == "__init__":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        graph[path.stem] = {node.module.rsplit(".", 1)[1] for node in ast.walk(tree)
+                            if isinstance(node, ast.ImportFrom) and node.module
+                            and node.module.startswith("pipelines.metrics.")}
+
+    def reaches(start: str, goal: str, seen: frozenset[str] = frozenset()) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n}))
+                   for n in graph.get(start, ()))
+
+    assert "catalogue" in graph["rates"] and not reaches("catalogue", "rates")
+    assert [m for m in graph if reaches(m, m)] == []
