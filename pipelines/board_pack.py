@@ -168,43 +168,35 @@ class MetricSpec:
         return NOTES[self.metric].definition
 
 
-METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec(
-        "health_advice", "health_advice_within_6_weeks_pct", "requests due",
-        with_exceptions="Including lawful reg 8(2) exceptions"),
-    MetricSpec(
-        "ehcp_plans", "ehcp_within_20_weeks_pct_excl_exceptions", "new plans (excluding exceptions)",
-        england_measure="within_20_weeks_pct_excl_exceptions",
-        with_exceptions="Including 20-week exceptions"),
-    MetricSpec(
-        "ehcp_decisions", "ehcp_decided_within_6_weeks_pct", "requests decided",
-        england_measure="decided_within_6_weeks_pct"),
-    MetricSpec(
-        "tribunal_responses", "tribunal_health_responses_within_5_weeks_pct", "responses due"),
+# The pack's metric pages, in order: catalogue entries (title, target, England measure, direction,
+# what a rate counts), each with how the pack presents it.
+PAGES: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("health_advice", {}),
+    ("ehcp_plans", {}),
+    ("ehcp_decisions", {}),
+    ("tribunal_responses", {}),
     # The wider remit (issue #5): each page only when its dataset has rows.
-    MetricSpec(
-        "annual_review_decisions", "annual_review_decisions_within_4_weeks_pct", "decisions due",
-        england_measure="annual_review_decisions_within_4_weeks_pct",
+    ("annual_review_decisions", dict(
         dataset="annual_reviews",
         caveat="England's figure counts only decisions sent; this one also counts outstanding "
-               "decisions past their due date as late, so it can run lower."),
-    MetricSpec(
-        "complaint_responses", "complaint_responses_by_due_date_pct", "responses due",
+               "decisions past their due date as late, so it can run lower.")),
+    ("complaint_responses", dict(
         dataset="complaints",
         caveat="Complaints without a health aspect are included. A response dated after the "
-               "as-of date counts as not yet sent."),
-    MetricSpec(
-        WAITING, "waiting_over_18_weeks_pct", "children waiting",
-        improvement="down",
+               "as-of date counts as not yet sent.")),
+    (WAITING, dict(
         dataset="waiting_times",
         nothing="no return",
         no_england="No national comparison in this pack",
-        caveat="Returns arrive a month behind; a service without a return for a month drops out "
-               "of that month's total. Area-wide returns (no local authority) drop out when "
-               "local authorities are chosen.",
+        caveat=metrics.CATALOGUE[WAITING].caveats,
         counts=("Waiting over 18 weeks", "Children waiting"),
-        sheet="Waiting by month"),
+        sheet="Waiting by month")),
 )
+METRICS: tuple[MetricSpec, ...] = tuple(
+    MetricSpec(key, str(m.target), m.of_what, england_measure=m.england,
+               with_exceptions=m.with_exceptions, improvement="down" if m.direction == "down" else "up",
+               **pack)
+    for key, pack in PAGES for m in (metrics.CATALOGUE[key],))
 
 # The wider remit's datasets, as the pack names them when one has no rows.
 REMIT: dict[str, str] = {

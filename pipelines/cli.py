@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print as JSON")
 
     m = sub.add_parser("metrics", parents=[common], help="headline metrics for a period",
-                       description="Headline metrics as defined in shared/DOMAIN.md.")
+                       description="Headline metrics as defined in docs/metrics.md.")
     m.add_argument("--from", dest="date_from", type=_date,
                    help="first day of the period (default: start of the as-of financial year)")
     m.add_argument("--to", dest="date_to", type=_date, help="last day (default: the as-of date)")

@@ -53,7 +53,7 @@ class LiveMetric:
     link: str | None  # the dashboard page that shows it in full, if there is one
     of_what: str  # a rate's denominator ("requests due"), or what a count counts
     good: str = "up"  # "up", "down" (fewer is better) or "neither"
-    source: str = ""  # the metric (a key of metrics.BASES) or function it comes from
+    source: str = ""  # the catalogue entry it comes from (a key of metrics.CATALOGUE)
     reference: str = ""  # a published figure to read it against, where one exists
 
     @property
@@ -62,65 +62,39 @@ class LiveMetric:
         return self.source if self.kind == "rate" and self.source in metrics.BASES else None
 
 
-LIVE_METRICS: dict[str, LiveMetric] = {m.key: m for m in (
-    LiveMetric("health_advice_within_6_weeks_pct", "Health advice returned within 6 weeks", "rate",
-               "health_advice", "/health-advice", "requests due",
-               source="health_advice"),
-    LiveMetric("health_advice_overdue_open", "Health advice overdue now", "count",
-               "health_advice", "/health-advice#overdue",
-               "open requests past their due date on the as-of date", good="down",
-               source="overdue_advice"),
-    LiveMetric("ehcp_decided_within_6_weeks_pct", "Decided whether to assess in 6 weeks",
-               "rate", "ehcp", "/ehcp-timeliness", "requests decided",
-               source="ehcp_decisions"),
-    LiveMetric("ehcp_within_20_weeks_pct_excl_exceptions",
-               "New plans within 20 weeks", "rate", "ehcp",
-               "/ehcp-timeliness", "new plans issued (excluding exceptions)",
-               source="ehcp_plans"),
-    LiveMetric("ehcp_open_past_20_weeks", "Open needs assessments past 20 weeks", "count", "ehcp",
-               "/ehcp-timeliness#at-risk", "open on the as-of date, more than 20 weeks after "
-               "the request", good="down", source="open_cases_at_risk"),
-    LiveMetric("tribunal_appeals_with_health_aspects", "Tribunal appeals with health aspects",
-               "count", "tribunals", "/tribunals", "registered in the period", good="neither",
-               source="tribunal_appeals"),
-    LiveMetric("tribunal_health_responses_within_5_weeks_pct",
-               "Tribunal health responses in 5 weeks", "rate", "tribunals",
-               "/tribunals#recommendations", "responses due",
-               source="tribunal_responses"),
-    LiveMetric("waiting_over_18_weeks_pct", "Waiting over 18 weeks (latest month)", "rate",
-               "waiting_times", "/waiting-times",
-               "children waiting in the latest month reported", good="down",
-               source="waiting_times_trend"),
-    LiveMetric("complaints_with_health_aspect", "Complaints with a health aspect",
-               "count", "complaints", "/budgets-and-complaints", "received in the period", good="neither",
-               source="complaints_received"),
-    LiveMetric("complaint_responses_on_time_pct", "Complaints answered on time", "rate",
-               "complaints", "/budgets-and-complaints#complaints", "responses due",
-               source="complaint_responses"),
-    LiveMetric("annual_reviews_held_on_time_pct", "Reviews held by their due date", "rate",
-               "annual_reviews", "/annual-reviews", "reviews due", source="annual_reviews_held"),
-    LiveMetric("annual_review_decisions_within_4_weeks_pct",
-               "Review decisions within 4 weeks", "rate", "annual_reviews",
-               "/annual-reviews", "decisions due", source="annual_review_decisions"),
-    LiveMetric("annual_review_amended_plans_within_12_weeks_pct",
-               "Amended plans within 12 weeks", "rate", "annual_reviews",
-               "/annual-reviews", "amended plans due", source="annual_review_amended_plans"),
-    LiveMetric("annual_review_health_contribution_pct",
-               "Reviews with a health contribution", "rate", "annual_reviews",
-               "/annual-reviews", "review meetings held",
-               source="annual_review_health_contribution"),
-    LiveMetric("schools_policy_compliant_pct",
-               "Schools with a compliant policy", "rate", "schools",
-               "/schools", "schools audited (medical conditions policy)", source="school_policy_position",
-               reference=f"{metrics.SCHOOL_POLICY_REFERENCE['source']}: "
-                         f"{metrics.SCHOOL_POLICY_REFERENCE['compliant_pct']}% of schools had a "
-                         "policy meeting the standard"),
-    LiveMetric("schools_with_mhst_pct", "Schools with MHST coverage", "rate",
-               "schools", "/schools", "schools that recorded Mental Health Support Team coverage",
-               source="school_mental_health"),
-    LiveMetric("phb_active", "Personal health budgets active", "count", "phb",
-               "/budgets-and-complaints", "active on the as-of date", good="neither", source="phb_active"),
-)}
+# The figures that speak to a theme (keys of metrics.FIGURES: their labels, what they count and
+# which way is better come from the catalogue), each with the page that shows it in full.
+LIVE: dict[str, str | None] = {
+    "health_advice_within_6_weeks_pct": "/health-advice",
+    "health_advice_overdue_open": "/health-advice#overdue",
+    "ehcp_decided_within_6_weeks_pct": "/ehcp-timeliness",
+    "ehcp_within_20_weeks_pct_excl_exceptions": "/ehcp-timeliness",
+    "ehcp_open_past_20_weeks": "/ehcp-timeliness#at-risk",
+    "tribunal_appeals_with_health_aspects": "/tribunals",
+    "tribunal_health_responses_within_5_weeks_pct": "/tribunals#recommendations",
+    "waiting_over_18_weeks_pct": "/waiting-times",
+    "complaints_with_health_aspect": "/budgets-and-complaints",
+    "complaint_responses_by_due_date_pct": "/budgets-and-complaints#complaints",
+    "annual_reviews_held_on_time_pct": "/annual-reviews",
+    "annual_review_decisions_within_4_weeks_pct": "/annual-reviews",
+    "annual_review_amended_plans_within_12_weeks_pct": "/annual-reviews",
+    "annual_review_health_contribution_pct": "/annual-reviews",
+    "schools_policy_compliant_pct": "/schools",
+    "schools_with_mhst_pct": "/schools",
+    "phb_active": "/budgets-and-complaints",
+}
+
+
+def live_metric(key: str, link: str | None) -> LiveMetric:
+    """The catalogue's figure `key` as a live metric linking to `link`."""
+    figure = metrics.FIGURES[key]
+    metric = metrics.CATALOGUE[figure.metric]
+    return LiveMetric(key, figure.label, figure.kind, metric.datasets[0], link, figure.of_what,
+                      good=figure.direction, source=figure.metric,
+                      reference=metric.reference if key == metric.figure else "")
+
+
+LIVE_METRICS: dict[str, LiveMetric] = {key: live_metric(key, link) for key, link in LIVE.items()}
 
 
 @dataclass(frozen=True)
@@ -150,7 +124,7 @@ THEMES: dict[str, Theme] = {t.key: t for t in (
           "Tribunal or a complaint. Evidence of taking part (co-production, feedback from "
           "families) belongs in the tracker.",
           ("tribunal_appeals_with_health_aspects", "complaints_with_health_aspect",
-           "complaint_responses_on_time_pct")),
+           "complaint_responses_by_due_date_pct")),
     Theme("right_help_right_time", "Children get the right help at the right time",
           "Right help, right time",
           "Inspectors check that children get the right help at the right time.",
@@ -613,7 +587,7 @@ def _values(con: duckdb.DuckDBPyConnection, f: metrics.Filters, held: set[str]
     if "complaints" in held:
         out["complaints_with_health_aspect"] = (
             _row_of(metrics.rates(con, "complaints_received", f)).get("numerator"), None, None)
-        out["complaint_responses_on_time_pct"] = _rate(metrics.rates(con, "complaint_responses", f))
+        out["complaint_responses_by_due_date_pct"] = _rate(metrics.rates(con, "complaint_responses", f))
     if "annual_reviews" in held:
         for key, metric in (("annual_reviews_held_on_time_pct", "annual_reviews_held"),
                             ("annual_review_decisions_within_4_weeks_pct",

@@ -30,23 +30,13 @@ PERSONAL = frozenset({"person_id", "birth_year", "nhs_number", "name", "forename
 IN_PERIOD = "anchor BETWEEN $date_from AND $date_to"
 MAX_WIDTH = 60  # characters; longer text wraps
 
+# The headline series, by month: catalogue entries, each described as the catalogue words it
+# (title, what places an item in a month, what the numerator and denominator count).
+SERIES_KEYS = ("health_advice", "ehcp_plans", "ehcp_decisions", "tribunal_responses",
+               "tribunal_appeals", "annual_review_decisions", "annual_review_health_contribution")
 SERIES = {  # metric -> (what it is, what the numerator counts, what the denominator counts)
-    "health_advice": ("Health advice returned within 6 weeks (month of the due date)",
-                      "returned within 6 weeks", "requests due and counted"),
-    "ehcp_plans": ("New EHC plans issued within 20 weeks (month of issue)",
-                   "issued within 20 weeks", "new plans issued"),
-    "ehcp_decisions": ("Decisions whether to assess within 6 weeks (month of decision)",
-                       "decided within 6 weeks", "requests decided"),
-    "tribunal_responses": ("Tribunal health recommendations answered within 5 weeks (month the "
-                           "response was due)", "answered within 5 weeks", "responses due"),
-    "tribunal_appeals": ("SEND Tribunal appeals registered (month registered)",
-                         "with health aspects", "appeals registered"),
-    "annual_review_decisions": ("Annual review decisions within 4 weeks of the meeting (month the "
-                                "decision was due)", "decided within 4 weeks", "decisions due"),
-    "annual_review_health_contribution": ("Annual reviews with a health contribution (month of "
-                                          "the meeting)", "with health attending or advice",
-                                          "review meetings held"),
-}
+    key: (f"{m.title}, by month of {m.anchor}", m.met, m.of_what)
+    for key in SERIES_KEYS for m in (metrics.CATALOGUE[key],)}
 SERIES_DATASET = {"annual_review_decisions": "annual_reviews",
                   "annual_review_health_contribution": "annual_reviews"}
 
@@ -183,7 +173,7 @@ def _readme(f: metrics.Filters, generated: dt.datetime, counts: dict[str, int]) 
                           "publish any part of this pack; in anything published, counts of 1 to "
                           f"{settings.suppression_threshold - 1} are shown as "
                           f"'<{settings.suppression_threshold}' and rates on them withheld."),
-        ("Definitions", "As in the dashboard's User guide and shared/DOMAIN.md: days are calendar "
+        ("Definitions", "As in the dashboard's User guide and docs/metrics.md: days are calendar "
                         "days; 'within N weeks' means at most 7 x N days."),
     ]
     rows += [(f"Sheet: {sheet}", f"{what} Rows: {counts[sheet]:,}.")

@@ -84,7 +84,7 @@ def reviews_held(view: filters.View, targets: dict[str, float]) -> None:
                "in time.")
     by_period_and_la(view, "ar_held", "annual_reviews_held", "Annual reviews held by their due date",
                      "Held by the due date", "Held by the due date", "Reviews due",
-                     targets.get("annual_reviews_held_pct"), [])
+                     targets.get("annual_reviews_held_on_time_pct"), [])
     about.about("annual_reviews_held")
 
 

@@ -141,7 +141,7 @@ def complaints_now(f: Filters, open_now: pd.DataFrame) -> bool:
     small = " · small number" if 0 < responses["denominator"] < SMALL_DENOMINATOR else ""
     columns[0].caption(f"{int(responses['numerator']):,} of {int(responses['denominator']):,} "
                        f"responses due{small}")
-    target = load_settings().targets.get("complaints_responded_in_time_pct")
+    target = load_settings().targets.get("complaint_responses_by_due_date_pct")
     columns[0].caption(f"Local target {target:g}%" if target is not None else "No local target set")
     columns[1].metric("Complaints received", f"{int(received['items']):,}",
                       help=about.NOTES["complaints_received"].definition)
@@ -153,7 +153,7 @@ def complaints_now(f: Filters, open_now: pd.DataFrame) -> bool:
 
 
 def responses(view: filters.View) -> None:
-    target = load_settings().targets.get("complaints_responded_in_time_pct")
+    target = load_settings().targets.get("complaint_responses_by_due_date_pct")
     grain = GRAIN_WORDS[view.grain]
     splits = (("stage", "Stage"), ("local_authority", "Local authority"))
     tabs = st.tabs([f"By {grain}"] + [f"By {name.lower()}" for _, name in splits])

@@ -80,9 +80,9 @@ dashboard picks up the new data on its next refresh.
     for note in NOTES.values():
         st.markdown(f"- **{note.title}.** {note.definition}")
     st.markdown("""
-The full definitions, statutory clocks and national figures are in `shared/DOMAIN.md`; the
-calculations are in `pipelines/metrics/`, one definition per metric, shared by this dashboard,
-the command line and the exports.
+The full definitions, statutory clocks, targets and national figures are in `docs/metrics.md`,
+written from the metric catalogue in `pipelines/metrics/`: one definition per metric, shared by
+this dashboard, the command line and the exports.
 
 ### Signing in and roles
 Once real exports are loaded, the dashboard asks everyone to sign in, with the organisation's

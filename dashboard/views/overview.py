@@ -19,7 +19,7 @@ from dashboard.components import about, data_access, filters, tables
 from dashboard.components.cards import Card, metric_card, rag, value_text
 from dashboard.components.suppression import rate_withheld, suppress_count, suppress_rate
 from pipelines.config import load_settings
-from pipelines.metrics import SCHOOL_POLICY_REFERENCE, Filters
+from pipelines.metrics import FIGURES, SCHOOL_POLICY_REFERENCE, Filters
 from pipelines.periods import (
     MONTHS_PER,
     display_label,
@@ -28,17 +28,7 @@ from pipelines.periods import (
     shift_months,
 )
 
-LABELS = {  # card labels short enough for a third of the page
-    "health_advice": "Health advice within 6 weeks",
-    "ehcp_plans": "New plans within 20 weeks",
-    "ehcp_decisions": "Decided within 6 weeks",
-    "tribunal_responses": "Tribunal health responses in 5 weeks",
-    "annual_review_decisions": "Review decisions within 4 weeks",
-    "school_policy": "Schools with a compliant policy",
-    "waiting_current": "Waiting over 18 weeks",
-    "complaint_responses": "Complaints answered in time",
-    "phb_active": "Personal health budgets active",
-}
+LABELS = {key: figure.label for key, figure in FIGURES.items()}  # the catalogue's card labels
 SECTIONS = {
     "Health advice for EHC needs assessments": ("advice_pct", "advice_overdue", "advice_due"),
     "EHC needs assessments and plans": ("plans_pct", "decisions_pct", "plans_issued"),
@@ -80,7 +70,7 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
 
     def rate(key: str, metric: str, pct: str, num: str, den: str, of_what: str, **extra: Any
              ) -> Card:
-        return Card(label=LABELS.get(key, notes[key].title), kind="rate", value=h[pct], numerator=h[num],
+        return Card(label=LABELS[pct], kind="rate", value=h[pct], numerator=h[num],
                     denominator=h[den], previous=p[pct], previous_numerator=p[num],
                     previous_denominator=p[den], of_what=of_what, target=targets.get(pct),
                     trend=_monthly(metric, trend, "pct"), help=notes[key].definition, **extra)
@@ -101,13 +91,13 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
                 "health_advice_within_6_weeks_denominator_incl_exceptions",
                 "Including exceptions")),
         "advice_overdue": count(
-            "Health advice overdue now", "overdue_advice", h["health_advice_overdue_open"],
+            LABELS["health_advice_overdue_open"], "overdue_advice", h["health_advice_overdue_open"],
             int(overdue["overdue"].iloc[-1]), [float(v) for v in overdue["overdue"].iloc[:-1]]
             + [float(h["health_advice_overdue_open"])], good="down",
             comparison="vs a week earlier",
             note=f"Open requests past their 6-week due date on {view.filters.as_of:%d/%m/%Y}"),
         "advice_due": count(
-            "Requests for health advice due", "health_advice", h["health_advice_due"],
+            LABELS["health_advice_due"], "health_advice", h["health_advice_due"],
             p["health_advice_due"], _monthly("health_advice", trend, "items"),
             note="Requests whose 6-week due date falls in the period"),
         "plans_pct": rate(
@@ -125,7 +115,7 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
             "requests decided",
             england=data_access.england_figure("decided_within_6_weeks_pct", year)),
         "plans_issued": count(
-            "New EHC plans issued", "ehcp_plans", h["ehcp_plans_issued"], p["ehcp_plans_issued"],
+            LABELS["ehcp_plans_issued"], "ehcp_plans", h["ehcp_plans_issued"], p["ehcp_plans_issued"],
             _monthly("ehcp_plans", trend, "items"),
             note="New plans whose final plan was issued in the period"),
         "responses_pct": rate(
@@ -134,11 +124,11 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
             "tribunal_health_responses_within_5_weeks_numerator",
             "tribunal_health_responses_within_5_weeks_denominator", "responses due"),
         "appeals": count(
-            "Tribunal appeals registered", "tribunal_appeals", h["tribunal_appeals_registered"],
+            LABELS["tribunal_appeals_registered"], "tribunal_appeals", h["tribunal_appeals_registered"],
             p["tribunal_appeals_registered"], _monthly("tribunal_appeals", trend, "items"),
             note="Appeals registered by the Tribunal in the period"),
         "appeals_health": count(
-            "Appeals with health aspects", "tribunal_appeals",
+            LABELS["tribunal_appeals_with_health_aspects"], "tribunal_appeals",
             h["tribunal_appeals_with_health_aspects"], p["tribunal_appeals_with_health_aspects"],
             _monthly("tribunal_appeals", trend, "numerator"),
             note="Appeals raising health needs or provision"),
@@ -174,7 +164,7 @@ def more_cards(view: filters.View) -> dict[str, Card]:
 
     def rate(key: str, metric: str, target: str, of_what: str, **extra: Any) -> Card:
         now, before = data_access.rates(metric, f).iloc[0], data_access.rates(metric, prev).iloc[0]
-        return Card(label=LABELS[key], kind="rate", value=now["pct"], numerator=int(now["numerator"]),
+        return Card(label=LABELS[target], kind="rate", value=now["pct"], numerator=int(now["numerator"]),
                     denominator=int(now["denominator"]), previous=before["pct"],
                     previous_numerator=int(before["numerator"]),
                     previous_denominator=int(before["denominator"]), of_what=of_what,
@@ -195,18 +185,18 @@ def more_cards(view: filters.View) -> dict[str, Card]:
             "annual_review_decisions_within_4_weeks_pct", "decisions due",
             england=data_access.england_figure("annual_review_decisions_within_4_weeks_pct", year)),
         "schools_pct": Card(
-            label=LABELS["school_policy"], kind="rate", value=schools["compliant_pct"],
+            label=LABELS["schools_policy_compliant_pct"], kind="rate", value=schools["compliant_pct"],
             numerator=int(schools["compliant"]), denominator=int(schools["schools"]),
             previous=schools_then["compliant_pct"], previous_numerator=int(schools_then["compliant"]),
             previous_denominator=int(schools_then["schools"]), of_what="schools audited",
-            comparison=f"vs {then.as_of:%d/%m/%Y}", target=targets.get("schools_compliant_pct"),
+            comparison=f"vs {then.as_of:%d/%m/%Y}", target=targets.get("schools_policy_compliant_pct"),
             trend=_shown_rates(terms, "compliant_pct", "compliant", "schools"),
             help=notes["school_policy"].definition,
             note="Each school's latest audit; the period does not apply. Sparkline: by term",
             beside=f"Reference: the {reference['source']} found {reference['compliant_pct']:g}% "
                    "of schools compliant (a survey, not official statistics)"),
         "waiting_pct": Card(
-            label=LABELS["waiting_current"], kind="rate",
+            label=LABELS["waiting_over_18_weeks_pct"], kind="rate",
             value=waiting.row["over_18_weeks_pct"] if waiting else None,
             numerator=int(waiting.row["over_18_weeks"]) if waiting else 0,
             denominator=int(waiting.row["total_reporting_18"]) if waiting else 0,
@@ -223,7 +213,7 @@ def more_cards(view: filters.View) -> dict[str, Card]:
             note=(f"All services, latest return ({display_label('month', waiting.month)}); the "
                   "period does not apply") if waiting else "No waiting-list return yet"),
         "complaints_pct": rate(
-            "complaint_responses", "complaint_responses", "complaints_responded_in_time_pct",
+            "complaint_responses", "complaint_responses", "complaint_responses_by_due_date_pct",
             "responses due"),
         "phb_active": Card(
             label=LABELS["phb_active"], kind="count", value=budgets, previous=budgets_then,
@@ -263,18 +253,13 @@ def board_table(cards: dict[str, Card]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-TREND_SERIES = (  # (sparkline, metric, rate or count column)
-    ("Health advice within 6 weeks", "health_advice", "pct"),
-    ("Requests for health advice due", "health_advice", "items"),
-    ("New plans within 20 weeks", "ehcp_plans", "pct"),
-    ("Decided within 6 weeks", "ehcp_decisions", "pct"),
-    ("New EHC plans issued", "ehcp_plans", "items"),
-    ("Tribunal health responses in 5 weeks", "tribunal_responses", "pct"),
-    ("Tribunal appeals registered", "tribunal_appeals", "items"),
-    ("Appeals with health aspects", "tribunal_appeals", "numerator"),
-    ("Review decisions within 4 weeks", "annual_review_decisions", "pct"),
-    ("Complaints answered in time", "complaint_responses", "pct"),
-)
+TREND_SERIES = tuple(  # (sparkline, metric, rate or count column): figures of the catalogue
+    (FIGURES[key].label, FIGURES[key].metric, FIGURES[key].column) for key in (
+        "health_advice_within_6_weeks_pct", "health_advice_due",
+        "ehcp_within_20_weeks_pct_excl_exceptions", "ehcp_decided_within_6_weeks_pct",
+        "ehcp_plans_issued", "tribunal_health_responses_within_5_weeks_pct",
+        "tribunal_appeals_registered", "tribunal_appeals_with_health_aspects",
+        "annual_review_decisions_within_4_weeks_pct", "complaint_responses_by_due_date_pct"))
 
 
 def trend_table(view: filters.View) -> pd.DataFrame:

@@ -6,11 +6,11 @@ standard (`met`) and whether a lawful exception applies (`excepted`); `rates` tu
 rates overall, by period or by a column. Shares and snapshots that are not clocks (schools audits,
 waiting lists, budgets, complaints, the LA's advice records beside the providers') are plain
 functions returning DataFrames, one module per family. Days are calendar days and "within N weeks"
-means end - start <= 7*N (docs/metrics.md).
+means end - start <= 7*N. Each metric is one entry of the catalogue (`catalogue`), from which the
+query registry `BASES`, the named figures and docs/metrics.md are built.
 """
 
 from pipelines.metrics.bases import (  # noqa: F401
-    BASES,
     advice_base,
     advice_la_base,
     amended_plan_base,
@@ -31,6 +31,13 @@ from pipelines.metrics.budgets_complaints import (  # noqa: F401
     open_complaints,
     phb_active,
     phb_trend,
+)
+from pipelines.metrics.catalogue import (  # noqa: F401
+    BASES,
+    CATALOGUE,
+    FIGURES,
+    HEADLINE_KEYS,
+    TARGETS,
 )
 from pipelines.metrics.core import (  # noqa: F401
     ADVICE_DAYS,
@@ -56,11 +63,11 @@ from pipelines.metrics.core import (  # noqa: F401
     query,
     sql_in,
 )
+from pipelines.metrics.entry import Figure, Metric  # noqa: F401
+from pipelines.metrics.headlines import headline  # noqa: F401
 from pipelines.metrics.lists import (  # noqa: F401
-    HEADLINE_KEYS,
     OVERDUE_ADVICE,
     STAGE_MILESTONE_DAYS,
-    headline,
     open_cases_at_risk,
     overdue_advice,
     overdue_advice_counts,

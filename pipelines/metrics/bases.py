@@ -235,30 +235,3 @@ def phb_started_base(f: Filters) -> str:
     FROM phb
     WHERE start_date <= $as_of AND {sql_in('local_authority', f.las)}
     """
-
-
-BASES = {
-    "health_advice": advice_base,
-    "health_advice_la_records": advice_la_base,
-    "ehcp_plans": plan_base,
-    "ehcp_decisions": decision_base,
-    "tribunal_responses": response_base,
-    "tribunal_appeals": appeal_base,
-    "annual_reviews_held": review_held_base,
-    "annual_review_decisions": review_decision_base,
-    "annual_review_amended_plans": amended_plan_base,
-    "annual_review_health_contribution": review_health_base,
-    "annual_review_health_invited": review_health_invited_base,
-    "complaint_responses": complaint_response_base,
-    "complaints_received": complaint_received_base,
-    "phb_started": phb_started_base,
-}
-
-
-# ---- annual reviews --------------------------------------------------------------------------
-# The timeliness of reviews is in BASES (`rates(con, "annual_reviews_held", f)` and so on):
-#   annual_reviews_held                reviews due in the period held by their due date
-#   annual_review_decisions            decisions sent within 4 weeks of the meeting
-#   annual_review_amended_plans        amended final plans within 12 weeks of the meeting
-#   annual_review_health_contribution  meetings with health attending or written health advice
-#   annual_review_health_invited       meetings to which health was invited

@@ -1,17 +1,14 @@
-"""The lists the DCO acts on and the headline set: overdue advice, open cases at risk,
-tribunal responses due."""
+"""The lists the DCO acts on: overdue advice, open cases at risk, tribunal responses due."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import duckdb
 import pandas as pd
 
 from pipelines.metrics.bases import advice_base, response_base
 from pipelines.metrics.core import DECISION_DAYS, PLAN_DAYS, Filters, query, sql_in
-from pipelines.metrics.rates import overall
 
 # ---- lists the DCO acts on -------------------------------------------------------------------
 
@@ -100,56 +97,3 @@ def tribunal_responses(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFra
         WHERE anchor BETWEEN $date_from AND $date_to
         ORDER BY response_due
     """, f)
-
-
-# ---- the headline set ------------------------------------------------------------------------
-
-HEADLINE_KEYS = (
-    "health_advice_due",
-    "health_advice_within_6_weeks_pct",
-    "health_advice_overdue_open",
-    "ehcp_plans_issued",
-    "ehcp_within_20_weeks_pct_excl_exceptions",
-    "ehcp_within_20_weeks_pct_incl_exceptions",
-    "tribunal_appeals_registered",
-    "tribunal_appeals_with_health_aspects",
-    "tribunal_health_responses_within_5_weeks_pct",
-)
-
-
-def headline(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Any]:
-    """The headline metrics for a period, with numerators and denominators beside each rate."""
-    advice = overall(con, "health_advice", f)
-    plans = overall(con, "ehcp_plans", f)
-    decisions = overall(con, "ehcp_decisions", f)
-    responses = overall(con, "tribunal_responses", f)
-    appeals = overall(con, "tribunal_appeals", f)
-    overdue = int(overdue_advice_counts(con, f, (f.as_of,))["overdue"].iloc[0])
-    return {
-        "health_advice_due": advice["items"],
-        "health_advice_within_6_weeks_pct": advice["pct"],
-        "health_advice_overdue_open": overdue,
-        "ehcp_plans_issued": plans["items"],
-        "ehcp_within_20_weeks_pct_excl_exceptions": plans["pct"],
-        "ehcp_within_20_weeks_pct_incl_exceptions": plans["pct_incl"],
-        "tribunal_appeals_registered": appeals["items"],
-        "tribunal_appeals_with_health_aspects": appeals["numerator"],
-        "tribunal_health_responses_within_5_weeks_pct": responses["pct"],
-        # Beside each rate, what it is made of.
-        "health_advice_within_6_weeks_numerator": advice["numerator"],
-        "health_advice_within_6_weeks_denominator": advice["denominator"],
-        "health_advice_within_6_weeks_pct_incl_exceptions": advice["pct_incl"],
-        "health_advice_within_6_weeks_numerator_incl_exceptions": advice["numerator_incl"],
-        "health_advice_within_6_weeks_denominator_incl_exceptions": advice["denominator_incl"],
-        "ehcp_within_20_weeks_numerator_excl_exceptions": plans["numerator"],
-        "ehcp_within_20_weeks_denominator_excl_exceptions": plans["denominator"],
-        "ehcp_within_20_weeks_numerator_incl_exceptions": plans["numerator_incl"],
-        "ehcp_within_20_weeks_denominator_incl_exceptions": plans["denominator_incl"],
-        "ehcp_decided_within_6_weeks_pct": decisions["pct"],
-        "ehcp_decided_within_6_weeks_numerator": decisions["numerator"],
-        "ehcp_decided_within_6_weeks_denominator": decisions["denominator"],
-        "tribunal_health_responses_within_5_weeks_numerator": responses["numerator"],
-        "tribunal_health_responses_within_5_weeks_denominator": responses["denominator"],
-    }
-
-

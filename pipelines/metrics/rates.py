@@ -8,7 +8,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines.metrics.bases import BASES
+from pipelines.metrics.catalogue import BASES
 from pipelines.metrics.core import SMALL_DENOMINATOR, Filters, pct, query
 
 PERIOD_EXPR = {

@@ -50,7 +50,7 @@ def test_live_metrics_are_the_headline_figures(run_app: Callable[..., AppTest], 
     with reader(sample_db) as con:
         h = metrics.headline(con, fy_filters)
     shown = {m.label: m.value for m in at.metric}
-    assert shown["Health advice returned within 6 weeks"] == (
+    assert shown["Health advice within 6 weeks"] == (
         f"{h['health_advice_within_6_weeks_pct']:.1f}%")
     assert shown["Health advice overdue now"] == f"{h['health_advice_overdue_open']:,}"
     assert shown["Tribunal health responses in 5 weeks"] == (

@@ -1,0 +1,49 @@
+"""The headline set: the figures the Overview, the CLI's `metrics` and the evidence pack lead
+with, each rate with its numerator and denominator beside it (keys: `catalogue.HEADLINE_KEYS`
+first, then what each rate is made of)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from pipelines.metrics.core import Filters
+from pipelines.metrics.lists import overdue_advice_counts
+from pipelines.metrics.rates import overall
+
+
+def headline(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Any]:
+    """The headline metrics for a period, with numerators and denominators beside each rate."""
+    advice = overall(con, "health_advice", f)
+    plans = overall(con, "ehcp_plans", f)
+    decisions = overall(con, "ehcp_decisions", f)
+    responses = overall(con, "tribunal_responses", f)
+    appeals = overall(con, "tribunal_appeals", f)
+    overdue = int(overdue_advice_counts(con, f, (f.as_of,))["overdue"].iloc[0])
+    return {
+        "health_advice_due": advice["items"],
+        "health_advice_within_6_weeks_pct": advice["pct"],
+        "health_advice_overdue_open": overdue,
+        "ehcp_plans_issued": plans["items"],
+        "ehcp_within_20_weeks_pct_excl_exceptions": plans["pct"],
+        "ehcp_within_20_weeks_pct_incl_exceptions": plans["pct_incl"],
+        "tribunal_appeals_registered": appeals["items"],
+        "tribunal_appeals_with_health_aspects": appeals["numerator"],
+        "tribunal_health_responses_within_5_weeks_pct": responses["pct"],
+        # Beside each rate, what it is made of.
+        "health_advice_within_6_weeks_numerator": advice["numerator"],
+        "health_advice_within_6_weeks_denominator": advice["denominator"],
+        "health_advice_within_6_weeks_pct_incl_exceptions": advice["pct_incl"],
+        "health_advice_within_6_weeks_numerator_incl_exceptions": advice["numerator_incl"],
+        "health_advice_within_6_weeks_denominator_incl_exceptions": advice["denominator_incl"],
+        "ehcp_within_20_weeks_numerator_excl_exceptions": plans["numerator"],
+        "ehcp_within_20_weeks_denominator_excl_exceptions": plans["denominator"],
+        "ehcp_within_20_weeks_numerator_incl_exceptions": plans["numerator_incl"],
+        "ehcp_within_20_weeks_denominator_incl_exceptions": plans["denominator_incl"],
+        "ehcp_decided_within_6_weeks_pct": decisions["pct"],
+        "ehcp_decided_within_6_weeks_numerator": decisions["numerator"],
+        "ehcp_decided_within_6_weeks_denominator": decisions["denominator"],
+        "tribunal_health_responses_within_5_weeks_numerator": responses["numerator"],
+        "tribunal_health_responses_within_5_weeks_denominator": responses["denominator"],
+    }
