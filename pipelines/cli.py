@@ -22,6 +22,7 @@ from pipelines import access, audit, benchmarks, config, metrics
 from pipelines.db import DatabaseBusy, connect_writer, one, reader
 from pipelines.exports import write_table
 from pipelines.load import ingest_file
+from pipelines.periods import period_of
 from pipelines.readers import FileError
 from pipelines.schemas import SCHEMAS
 
@@ -31,10 +32,6 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in yyyy-mm-dd form: '{text}'") from None
-
-
-def financial_year_start(day: dt.date) -> dt.date:
-    return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -236,7 +233,7 @@ def _local_authorities(names: list[str]) -> list[str] | None:
 def cmd_metrics(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
     date_to = args.date_to or as_of
-    date_from = args.date_from or financial_year_start(date_to)
+    date_from = args.date_from or period_of("financial_year", date_to).start
     if date_from > date_to:
         print("error: --from is after --to", file=sys.stderr)
         return 2

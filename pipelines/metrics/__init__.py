@@ -55,6 +55,7 @@ from pipelines.metrics.core import (  # noqa: F401
     periods,
     query,
     sql_in,
+    with_period_labels,
 )
 from pipelines.metrics.lists import (  # noqa: F401
     HEADLINE_KEYS,
@@ -67,7 +68,6 @@ from pipelines.metrics.lists import (  # noqa: F401
     tribunal_responses,
 )
 from pipelines.metrics.rates import (  # noqa: F401
-    PERIOD_EXPR,
     overall,
     rates,
 )
