@@ -104,7 +104,9 @@ def _parser() -> argparse.ArgumentParser:
         ".pdf and .pptx give the pack, .xlsx its appendix of tables.")
     pack.add_argument("--quarter", required=True, metavar="QUARTER",
                       help="calendar quarter such as 2025Q4 (October-December 2025), or NHS "
-                      "financial quarter such as FY2025-26Q3 (the same months)")
+                      "financial quarter such as FY2025-26Q3 (the same months); the pack names it "
+                      "as settings.toml's [board_pack] quarters says (default: NHS financial "
+                      "year, 'Q3 2025/26')")
     pack.add_argument("--out", required=True, type=Path, metavar="FILE",
                       help="file to write, ending .pdf, .pptx or .xlsx")
     pack.add_argument("--as-of", type=_date, default=None,
@@ -379,8 +381,8 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
     writer(pack, args.out)
     audit.record(db, audit.command_line_actor(), "export", what="board pack",
                  quarter=pack.quarter.label, file=str(args.out), las=list(pack.las))
-    print(f"{args.out}: {pack.title} ({pack.quarter.dates}), as of {as_of:%d/%m/%Y}, "
-          f"{', '.join(pack.las) if pack.las else 'all local authorities'}")
+    print(f"{args.out}: {pack.title} ({pack.quarter.dates}; {pack.quarter.other_name}), as of "
+          f"{as_of:%d/%m/%Y}, {', '.join(pack.las) if pack.las else 'all local authorities'}")
     return 0
 
 

@@ -58,6 +58,7 @@ class Settings:
     always_sign_in: bool = False  # also for the synthetic samples (real data always needs it)
     upload_max_mb: int = 100
     identity_claim: str = "email"  # the identity provider's claim that names a user
+    quarter_basis: str = "financial"  # the board pack's quarters: NHS financial-year or calendar
 
     @property
     def area_las(self) -> list[str]:
@@ -105,7 +106,15 @@ def load_settings(path: str | None = None) -> Settings:
         always_sign_in=bool(raw.get("access", {}).get("always_require_sign_in", False)),
         upload_max_mb=int(raw.get("uploads", {}).get("max_mb", 100)),
         identity_claim=str(raw.get("access", {}).get("identity_claim", "email")),
+        quarter_basis=_quarter_basis(raw.get("board_pack", {}).get("quarters", "financial"), path),
     )
+
+
+def _quarter_basis(value: object, path: str) -> str:
+    if value not in ("financial", "calendar"):
+        raise ValueError(f"{path}: [board_pack] quarters must be \"financial\" or \"calendar\", "
+                         f"not {value!r}")
+    return str(value)
 
 
 @cache
