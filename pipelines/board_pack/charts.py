@@ -14,6 +14,7 @@ import textwrap
 import threading
 import warnings
 
+import kaleido
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -151,8 +152,6 @@ def figure_png(fig: go.Figure, width: int = PNG_SIZE[0], height: int | None = No
     """A figure as PNG bytes, at the figure's own height unless told. The kaleido server starts
     on first use and stays for the process (repeated exports are then about ten times faster)."""
     height = height or int(fig.layout.height or PNG_SIZE[1])
-    import kaleido
-
     with _RENDER_LOCK, warnings.catch_warnings():
         # plotly passes options a running server ignores (they are set at start instead).
         warnings.filterwarnings("ignore", message="The kopts argument is ignored")

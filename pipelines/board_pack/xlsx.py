@@ -43,13 +43,21 @@ class Percent:
         return cls(round(float(pct), 1))
 
 
-def headline_table(pack: BoardPack) -> pd.DataFrame:
-    """One row per metric page: the quarter's figure (a percentage, or the words the page shows
-    when it is withheld or there were no cases), the local target, England and the icons."""
+def headline_table(pack: BoardPack, numbers: bool = False) -> pd.DataFrame:
+    """One row per metric page: the quarter's figure, the local target, England and the icons, as
+    the pages show them (the /board-pack page's table); with `numbers`, the figure and target as
+    numbers where a board may see them (the appendix), else the words the page shows."""
+    def number(page: MetricPage) -> Percent | str | None:
+        return Percent.of(page.number) if numbers and page.number is not None else page.value
+
+    def target(page: MetricPage) -> Percent | str | None:
+        if page.target is None:
+            return ""
+        return Percent.of(page.target) if numbers else f"{page.target:g}%"
+
     return pd.DataFrame([{
-        "Metric": p.spec.title, pack.quarter.name: p.value if p.number is None else Percent.of(
-            p.number), "Made of": p.made_of,
-        "Local target": "" if p.target is None else Percent.of(p.target), "England": p.england,
+        "Metric": p.spec.title, pack.quarter.name: number(p), "Made of": p.made_of,
+        "Local target": target(p), "England": p.england,
         "Variation": p.variation.label, "Assurance": p.assurance.label,
     } for p in pack.pages])
 
@@ -120,7 +128,7 @@ def appendix_tables(pack: BoardPack) -> dict[str, pd.DataFrame]:
         f"{spc.MIN_POINTS} months (NHS England, Making Data Count).",
         pack.skipped_note,
     ]})
-    sheets = {"About": about, "Headlines": headline_table(pack)}
+    sheets = {"About": about, "Headlines": headline_table(pack, numbers=True)}
     for sheet in dict.fromkeys(p.spec.sheet for p in pack.pages):  # one per kind of count
         sheets[sheet] = pd.concat([series_table(p) for p in pack.pages if p.spec.sheet == sheet],
                                   ignore_index=True)

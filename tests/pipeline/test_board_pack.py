@@ -811,3 +811,12 @@ def test_table_cells_become_numbers_only_where_shown() -> None:
     for text in ("<5", "*", "withheld", "no cases", "n/a", "within 13 weeks (median 9 weeks)",
                  "12.5 weeks", "4%x", "%"):
         assert shown(text) == text
+
+
+def test_the_page_s_headline_table_stays_in_words(pack: board_pack.BoardPack) -> None:
+    shown = board_pack.headline_table(pack)
+    plans = shown.set_index("Metric").loc["New EHC plans issued within 20 weeks"]
+    assert (plans["2025 Q4"], plans["Local target"]) == ("79.2%", "60%")
+    numbers = board_pack.headline_table(pack, numbers=True).set_index("Metric")
+    assert numbers.loc["New EHC plans issued within 20 weeks", "2025 Q4"] == \
+        board_pack.xlsx.Percent(79.2)
