@@ -820,3 +820,28 @@ def test_the_page_s_headline_table_stays_in_words(pack: board_pack.BoardPack) ->
     numbers = board_pack.headline_table(pack, numbers=True).set_index("Metric")
     assert numbers.loc["New EHC plans issued within 20 weeks", "2025 Q4"] == \
         board_pack.xlsx.Percent(79.2)
+
+
+def test_the_pdf_on_nhs_financial_year_quarters(tiny_db: Path, tmp_path: Path) -> None:
+    _need_chromium()
+    pack = build_board_pack(tiny_db, QUARTER, basis="financial")
+    out = tmp_path / "pack.pdf"
+    board_pack.write_pdf(pack, out)
+    reader = PdfReader(out)
+    assert len(reader.pages) == 7  # the basis sentence keeps the cover to one page
+    assert reader.metadata.title == "SEND board pack: Q3 2025/26"
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert "Q3 2025/26, Oct-Dec 2025: 1 October to 31 December 2025 (calendar quarter 2025 Q4)" \
+        in cover
+    assert "Quarters are NHS financial-year quarters" in cover
+
+
+def test_the_sample_pack_on_nhs_financial_year_quarters(sample_db: Path, tmp_path: Path) -> None:
+    _need_chromium()
+    pack = build_board_pack(sample_db, SAMPLE_QUARTER, basis="financial")
+    files = write_all(pack, tmp_path)
+    reader = PdfReader(files["pdf"])
+    assert len(reader.pages) == 12 and reader.metadata.title == "SEND board pack: Q2 2026/27"
+    slides = list(Presentation(str(files["pptx"])).slides)
+    assert slides[0].shapes.title.text == "SEND board pack: Q2 2026/27"
+    assert "NHS financial-year quarters" in slides[0].notes_slide.notes_text_frame.text
