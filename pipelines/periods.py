@@ -177,7 +177,7 @@ def with_periods(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
 
 # ---- the board pack's quarter ----------------------------------------------------------------
 
-BASES = ("financial", "calendar")  # how a board pack names its quarter (settings.toml)
+QUARTER_BASES = ("financial", "calendar")  # how a board pack names its quarter (settings.toml)
 _MONTH_NAMES = tuple(calendar.month_name)
 
 
@@ -274,8 +274,8 @@ class Quarter:
 
     def on(self, basis: str) -> Quarter:
         """The same quarter named on another basis."""
-        if basis not in BASES:
-            raise ValueError(f"unknown quarter basis '{basis}' (one of {', '.join(BASES)})")
+        if basis not in QUARTER_BASES:
+            raise ValueError(f"unknown quarter basis '{basis}' (one of {', '.join(QUARTER_BASES)})")
         return Quarter(self.year, self.number, basis)
 
     def previous(self) -> Quarter:
