@@ -1,5 +1,5 @@
 """The house style of every chart, on screen (dashboard/components/charts.py) and in the board
-pack (pipelines/board_pack_charts.py): the Okabe-Ito colour-blind-safe palette, fill patterns so
+pack (pipelines/board_pack/charts.py): the Okabe-Ito colour-blind-safe palette, fill patterns so
 that meaning never rests on colour alone, fonts, titles, axes and grid.
 """
 

@@ -22,6 +22,7 @@ from pipelines import access, audit, benchmarks, config, metrics
 from pipelines.db import DatabaseBusy, connect_writer, one, reader
 from pipelines.exports import write_table
 from pipelines.load import ingest_file
+from pipelines.periods import period_of
 from pipelines.readers import FileError
 from pipelines.schemas import SCHEMAS
 
@@ -31,10 +32,6 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in yyyy-mm-dd form: '{text}'") from None
-
-
-def financial_year_start(day: dt.date) -> dt.date:
-    return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -116,7 +113,9 @@ def _parser() -> argparse.ArgumentParser:
         ".pdf and .pptx give the pack, .xlsx its appendix of tables.")
     pack.add_argument("--quarter", required=True, metavar="QUARTER",
                       help="calendar quarter such as 2025Q4 (October-December 2025), or NHS "
-                      "financial quarter such as FY2025-26Q3 (the same months)")
+                      "financial quarter such as FY2025-26Q3 (the same months); the pack names it "
+                      "as settings.toml's [board_pack] quarters says (default: NHS financial "
+                      "year, 'Q3 2025/26')")
     pack.add_argument("--out", required=True, type=Path, metavar="FILE",
                       help="file to write, ending .pdf, .pptx or .xlsx")
     pack.add_argument("--as-of", type=_date, default=None,
@@ -260,7 +259,7 @@ def _local_authorities(names: list[str]) -> list[str] | None:
 def cmd_metrics(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
     date_to = args.date_to or as_of
-    date_from = args.date_from or financial_year_start(date_to)
+    date_from = args.date_from or period_of("financial_year", date_to).start
     if date_from > date_to:
         print("error: --from is after --to", file=sys.stderr)
         return 2
@@ -406,8 +405,8 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
     writer(pack, args.out)
     audit.record(db, audit.command_line_actor(), "export", what="board pack",
                  quarter=pack.quarter.label, file=str(args.out), las=list(pack.las))
-    print(f"{args.out}: {pack.title} ({pack.quarter.dates}), as of {as_of:%d/%m/%Y}, "
-          f"{', '.join(pack.las) if pack.las else 'all local authorities'}")
+    print(f"{args.out}: {pack.title} ({pack.quarter.dates}; {pack.quarter.other_name}), as of "
+          f"{as_of:%d/%m/%Y}, {', '.join(pack.las) if pack.las else 'all local authorities'}")
     return 0
 
 

@@ -58,6 +58,7 @@ class Settings:
     always_sign_in: bool = False  # also for the synthetic samples (real data always needs it)
     upload_max_mb: int = 100
     identity_claim: str = "email"  # the identity provider's claim that names a user
+    quarter_basis: str = "financial"  # the board pack's quarters: NHS financial-year or calendar
     # The area's own reasons mapped to a lawful exception, by kind ("advice", "plan"): recorded
     # text as written in settings.toml -> lawful reason. Shown wherever a figure is explained.
     exception_map: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -113,6 +114,7 @@ def load_settings(path: str | None = None) -> Settings:
         upload_max_mb=int(raw.get("uploads", {}).get("max_mb", 100)),
         identity_claim=str(raw.get("access", {}).get("identity_claim", "email")),
         exception_map=_exception_map(raw.get("exceptions", {}), path),
+        quarter_basis=_quarter_basis(raw.get("board_pack", {}).get("quarters", "financial"), path),
     )
 
 
@@ -130,6 +132,13 @@ def _exception_map(raw: dict, path: str) -> dict[str, dict[str, str]]:
                                  f"not a lawful reason ({'; '.join(sorted(lawful[kind]))})")
         out[kind] = {str(k): str(v) for k, v in mapping.items()}
     return out
+
+
+def _quarter_basis(value: object, path: str) -> str:
+    if value not in ("financial", "calendar"):
+        raise ValueError(f"{path}: [board_pack] quarters must be \"financial\" or \"calendar\", "
+                         f"not {value!r}")
+    return str(value)
 
 
 @cache

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 
+from pipelines.config import ROOT, load_settings
 from pipelines.load import FileResult, ingest_file
 
 AS_OF = dt.date(2026, 3, 31)
@@ -59,3 +61,28 @@ def load(db: Path) -> Callable[..., FileResult]:
         kwargs.setdefault("as_of", AS_OF)
         return ingest_file(db, path, **kwargs)
     return _load
+
+
+@contextlib.contextmanager
+def quarters_on(basis: str, folder: Path) -> Iterator[Path]:
+    """settings.toml as shipped but with the board pack's quarters on `basis` ('calendar' or
+    'financial'), for as long as the block runs (settings are read once per process)."""
+    text = (ROOT / "settings.toml").read_text(encoding="utf-8")
+    assert 'quarters = "financial"' in text
+    path = folder / f"settings-{basis}.toml"
+    path.write_text(text.replace('quarters = "financial"', f'quarters = "{basis}"'), encoding="utf-8")
+    try:
+        with pytest.MonkeyPatch.context() as mp:  # puts back the SEND_SETTINGS there was
+            mp.setenv("SEND_SETTINGS", str(path))
+            load_settings.cache_clear()
+            yield path
+    finally:
+        load_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def calendar_quarters(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The board pack on calendar quarters ('2025 Q4'), as packs were named before NHS
+    financial-year quarters became the default."""
+    with quarters_on("calendar", tmp_path_factory.mktemp("settings")) as path:
+        yield path

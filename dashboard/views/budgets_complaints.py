@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard.components import about, charts, data_access, filters, tables
 from pipelines.config import load_settings
 from pipelines.metrics import SMALL_DENOMINATOR, Filters
-from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, display_label, with_periods
+from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, shorts, with_periods
 
 OPEN_COLUMNS = {
     "complaint_ref": "Complaint reference", "local_authority": "Local authority", "stage": "Stage",
@@ -94,7 +94,7 @@ def budgets_over_time(view: filters.View) -> None:
     st.header("Budgets over time")
     grain = GRAIN_WORDS[view.grain]
     frame = data_access.phb_trend(view.filters, view.grain)
-    frame = frame.assign(period=[display_label(view.grain, str(p)) for p in frame["period"]])
+    frame = frame.assign(period=shorts(view.grain, frame["start"]))
     if frame.empty:
         tables.no_data()
         return

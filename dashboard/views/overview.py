@@ -22,10 +22,10 @@ from pipelines.config import load_settings
 from pipelines.metrics import FIGURES, SCHOOL_POLICY_REFERENCE, Filters
 from pipelines.periods import (
     MONTHS_PER,
-    display_label,
     month_end,
     periods_between,
     shift_months,
+    shorts,
 )
 
 LABELS = {key: figure.label for key, figure in FIGURES.items()}  # the catalogue's card labels
@@ -205,12 +205,12 @@ def more_cards(view: filters.View) -> dict[str, Card]:
             previous_denominator=(int(waiting_then.row["total_reporting_18"]) if waiting_then
                                   else None),
             of_what="children waiting", good="down",
-            comparison=f"vs {display_label('month', waiting_then.month)}" if waiting_then
+            comparison=f"vs {shorts('month', [waiting_then.row['start']])[0]}" if waiting_then
             else "vs previous period",
             trend=_shown_rates(monthly_waits, "over_18_weeks_pct", "over_18_weeks",
                                "total_reporting_18"),
             help=notes["waiting_current"].definition,
-            note=(f"All services, latest return ({display_label('month', waiting.month)}); the "
+            note=(f"All services, latest return ({shorts('month', [waiting.row['start']])[0]}); the "
                   "period does not apply") if waiting else "No waiting-list return yet"),
         "complaints_pct": rate(
             "complaint_responses", "complaint_responses", "complaint_responses_by_due_date_pct",
@@ -272,22 +272,23 @@ def trend_table(view: filters.View) -> pd.DataFrame:
                       zip(frame["pct"], frame["numerator"], frame["denominator"], strict=True)]
         else:
             values = [suppress_count(v) for v in frame[column]]
-        out[label] = pd.Series(values, index=frame["group"], dtype=object)
+        out[label] = pd.Series(values, index=pd.to_datetime(frame["start"]), dtype=object)
     overdue = data_access.overdue_counts(view.filters, _overdue_days(view.trend())).iloc[:-1]
     out["Health advice overdue at month end"] = pd.Series(
         [suppress_count(int(v)) for v in overdue["overdue"]],
-        index=[f"{d:%Y-%m}" for d in overdue["as_of"]], dtype=object)
+        index=pd.to_datetime([d.replace(day=1) for d in overdue["as_of"]]), dtype=object)
     waits = data_access.waiting_times_trend(dataclasses.replace(view.trend(), services=()), None)
     out["Waiting over 18 weeks (all services)"] = pd.Series(
         [suppress_rate(p, n, d) for p, n, d in zip(waits["over_18_weeks_pct"], waits["over_18_weeks"],
                                                    waits["total_reporting_18"], strict=True)],
-        index=waits["month"], dtype=object)
+        index=pd.to_datetime(waits["start"]), dtype=object)
     budgets = data_access.phb_trend(view.trend(), "month")
     out["Personal health budgets active at month end"] = pd.Series(
-        [suppress_count(int(v)) for v in budgets["active_at_end"]], index=budgets["period"],
+        [suppress_count(int(v)) for v in budgets["active_at_end"]],
+        index=pd.to_datetime(budgets["start"]),
         dtype=object)
-    table = pd.DataFrame(out).sort_index().fillna("-")  # "2025-04" labels sort as dates
-    table.insert(0, "Month", [display_label("month", m) for m in table.index])
+    table = pd.DataFrame(out).sort_index().fillna("-")  # by each month's first day
+    table.insert(0, "Month", shorts("month", table.index))
     return table.reset_index(drop=True)
 
 

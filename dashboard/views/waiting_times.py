@@ -8,13 +8,14 @@ DATA PROTECTION: providers' returns hold counts only; nothing here identifies a 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.components import about, charts, data_access, filters, tables
 from pipelines.metrics import AUTISM_ASSESSMENT_WEEKS, Filters
-from pipelines.periods import display_label
+from pipelines.periods import shorts
 
 AREA_WIDE = "Area-wide (no local authority)"
 SPLITS = {"Service": "service", "Provider": "provider", "Local authority": "local_authority"}
@@ -42,8 +43,9 @@ def percent(value: float | None) -> str:
     return "-" if value is None or value != value else f"{value:.1f}%"
 
 
-def month_text(label: str) -> str:
-    return display_label("month", label)
+def month_text(start: Any) -> str:
+    """A return's month as people read it ("Jan 2026"), from its first day."""
+    return shorts("month", [start])[0]
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -57,7 +59,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         out["nice_flag"] = ["yes: over NICE's 13 weeks" if flag is True else
                             "no" if flag is False else "" for flag in out["median_over_nice"]]
     if "month" in out:
-        out["month"] = [month_text(m) for m in out["month"]]
+        out["month"] = shorts("month", out["start"])
     return out
 
 
@@ -69,16 +71,17 @@ def current_position(f: Filters) -> bool:
         tables.no_data(f"No waiting-list return on or before {f.as_of:%d/%m/%Y}.")
         return False
     row = latest.row
+    latest_month = month_text(row["start"])
     st.caption(f"Each service's latest monthly return on or before {f.as_of:%d/%m/%Y}; the period "
-               f"does not apply. Totals: all services at the end of {month_text(latest.month)}.")
+               f"does not apply. Totals: all services at the end of {latest_month}.")
     if len(latest.services) < len(latest.reporting):
         behind = sorted(set(latest.reporting) - set(latest.services))
-        st.warning(f"Not every service has a return for {month_text(latest.month)}: the totals "
+        st.warning(f"Not every service has a return for {latest_month}: the totals "
                    f"leave out {', '.join(behind)}.", icon=":material/warning:")
     columns = st.columns(3)
     columns[0].metric("Children waiting", f"{int(row['waiting_total']):,}",
                       help=about.NOTES["waiting_current"].definition)
-    columns[0].caption(f"{len(latest.services)} services, {month_text(latest.month)}")
+    columns[0].caption(f"{len(latest.services)} services, {latest_month}")
     for column, (label, pct, num, den) in zip(columns[1:], (
             ("Waiting over 18 weeks", "over_18_weeks_pct", "over_18_weeks", "total_reporting_18"),
             ("Waiting over 52 weeks", "over_52_weeks_pct", "over_52_weeks", "total_reporting_52")),
@@ -90,7 +93,7 @@ def current_position(f: Filters) -> bool:
         if item.median_over_nice:
             # A warning, not st.error: the page has not failed, a standard is not being met.
             st.warning(f"**Autism assessment: median wait so far {item.median_weeks_waiting_worst:g} "
-                     f"weeks** (worst of the returns, {month_text(item.month)}), against NICE's "
+                     f"weeks** (worst of the returns, {month_text(item.start)}), against NICE's "
                      f"{AUTISM_ASSESSMENT_WEEKS} weeks from referral to the start of assessment. "
                      f"{percent(item.over_18_weeks_pct)} of the {item.waiting_total:,} waiting "
                      "have waited over 18 weeks.", icon=":material/report:")
@@ -166,7 +169,7 @@ def trend(f: Filters) -> None:
                                     key="waiting_trend_split")
     column, parts, y_title = MEASURES[measure]
     frame = readable(data_access.waiting_times_trend(f, SPLITS[split]))
-    frame = frame.assign(period=[month_text(m) for m in frame["month"]])
+    frame = frame.assign(period=shorts("month", frame["start"]))
     st.caption("Monthly returns in the period chosen, summed over the providers and local "
                "authorities in each line. Returns run a month behind.")
     fig = charts.group_lines(frame, f"{measure}, by month and {split.lower()}", "Month", "group",

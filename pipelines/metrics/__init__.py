@@ -62,6 +62,7 @@ from pipelines.metrics.core import (  # noqa: F401
     periods,
     query,
     sql_in,
+    with_period_labels,
 )
 from pipelines.metrics.entry import Figure, Metric  # noqa: F401
 from pipelines.metrics.headlines import headline  # noqa: F401
@@ -74,7 +75,6 @@ from pipelines.metrics.lists import (  # noqa: F401
     tribunal_responses,
 )
 from pipelines.metrics.rates import (  # noqa: F401
-    PERIOD_EXPR,
     overall,
     rates,
 )

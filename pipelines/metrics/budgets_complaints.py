@@ -14,6 +14,7 @@ from pipelines.metrics.core import (
     grouping,
     query,
     sql_in,
+    with_period_labels,
 )
 
 # ---- personal health budgets -----------------------------------------------------------------
@@ -48,14 +49,15 @@ def phb_trend(con: duckdb.DuckDBPyConnection, f: Filters, grain: str = "month") 
     before the as-of date), and budgets active on the period's last day (or the as-of date, if
     earlier), with those of continuing care."""
     cal = calendar_sql(f, grain)
-    columns = ["period", "started", "ended", "active_at_end", "continuing_care_active_at_end"]
+    columns = ["period", "start", "started", "ended", "active_at_end",
+               "continuing_care_active_at_end"]
     if cal is None:
         return pd.DataFrame(columns=columns)
     out = query(con, f"""
         WITH budgets AS (
             SELECT * FROM phb WHERE start_date <= $as_of AND {sql_in('local_authority', f.las)}
         )
-        SELECT period,
+        SELECT period_start,
             count(start_date) FILTER (WHERE start_date BETWEEN period_start AND period_end) AS started,
             count(start_date) FILTER (WHERE end_date BETWEEN period_start AND period_end
                                       AND end_date <= $as_of) AS ended,
@@ -67,9 +69,9 @@ def phb_trend(con: duckdb.DuckDBPyConnection, f: Filters, grain: str = "month") 
                                       AND coalesce(continuing_care, FALSE))
                 AS continuing_care_active_at_end
         FROM {cal} LEFT JOIN budgets ON TRUE
-        GROUP BY period, period_start ORDER BY period_start
+        GROUP BY period_start ORDER BY period_start
     """, f)
-    return as_ints(out, columns[1:])
+    return with_period_labels(as_ints(out, columns[2:]), grain)
 
 
 # ---- complaints and ombudsman cases ----------------------------------------------------------

@@ -1,5 +1,5 @@
 """What every metric shares: the statutory clocks, the filters a metric is asked for, rounding,
-the one aggregator of base queries into rates, and periods as a calendar."""
+and periods as a calendar (grouped by each period's first day)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines.periods import ALL_GRAINS, period_of
+from pipelines.periods import ALL_GRAINS, labels, period_of, periods_between
 
 ADVICE_DAYS = 42  # reg 8(1): health advice within 6 weeks of the service receiving the request
 PLAN_DAYS = 140  # reg 13(2): final plan within 20 weeks of the request
@@ -74,35 +74,34 @@ def sql_in(column: str, values: tuple[str, ...]) -> str:
 GRAINS = ALL_GRAINS
 
 
-def _period_of(day: dt.date, grain: str) -> tuple[Any, dt.date, dt.date]:
-    """(label, first day, last day) of the period of `grain` holding `day` (`pipelines.periods`);
-    a calendar year's label is the number, as `rates` groups it."""
-    period = period_of(grain, day)
-    return (int(period.label) if grain == "calendar_year" else period.label), period.start, period.end
-
-
-def periods(f: Filters, grain: str) -> list[tuple[Any, dt.date, dt.date]]:
-    """The periods of `grain` from `date_from` to `date_to`, each clipped to the dates asked for
-    and to the as-of date (nothing is counted after it)."""
+def periods(f: Filters, grain: str) -> list[tuple[dt.date, dt.date]]:
+    """The periods of `grain` from `date_from` to `date_to` as (first day, last day), each clipped
+    to the dates asked for and to the as-of date (nothing is counted after it)."""
     last = min(f.date_to, f.as_of)
-    out = []
-    day = f.date_from
-    while day <= last:
-        label, start, end = _period_of(day, grain)
-        out.append((label, max(start, f.date_from), min(end, last)))
-        day = end + dt.timedelta(days=1)
-    return out
+    if f.date_from > last:
+        return []
+    return [(max(p.start, f.date_from), min(p.end, last))
+            for p in periods_between(grain, f.date_from, last)]
 
 
 def calendar_sql(f: Filters, grain: str) -> str | None:
-    """The periods as an SQL relation cal(period, period_start, period_end); None if empty."""
+    """The periods as an SQL relation cal(period_start, period_end); None if empty. A query groups
+    by `period_start` and `with_period_labels` names the periods from it."""
     rows = periods(f, grain)
     if not rows:
         return None
-    values = ", ".join(
-        f"({label if isinstance(label, int) else repr(label)}, DATE '{start}', DATE '{end}')"
-        for label, start, end in rows)
-    return f"(VALUES {values}) AS cal(period, period_start, period_end)"
+    values = ", ".join(f"(DATE '{start}', DATE '{end}')" for start, end in rows)
+    return f"(VALUES {values}) AS cal(period_start, period_end)"
+
+
+def with_period_labels(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
+    """A frame grouped by `period_start` with the period's label first (`period`) and its first
+    day as `start` (the first day of the period itself, before clipping)."""
+    starts = [period_of(grain, d.date() if isinstance(d, pd.Timestamp) else d).start
+              for d in frame.pop("period_start")]
+    frame.insert(0, "period", labels(grain, starts))
+    frame.insert(1, "start", pd.to_datetime(pd.Series(starts, dtype=object)))
+    return frame
 
 
 def add_pcts(frame: pd.DataFrame, rates_: dict[str, tuple[str, str]]) -> pd.DataFrame:

@@ -10,30 +10,23 @@ import pandas as pd
 
 from pipelines.metrics.catalogue import BASES
 from pipelines.metrics.core import SMALL_DENOMINATOR, Filters, pct, query
-
-PERIOD_EXPR = {
-    "month": "strftime(anchor, '%Y-%m')",
-    "quarter": "strftime(anchor, '%Y') || ' Q' || quarter(anchor)",
-    "financial_year": "CASE WHEN month(anchor) >= 4 THEN year(anchor) ELSE year(anchor) - 1 END",
-    "calendar_year": "year(anchor)",
-}
-
-
-def _fy_label(start_year: int) -> str:
-    return f"{start_year}-{(start_year + 1) % 100:02d}"
+from pipelines.periods import ALL_GRAINS, labels, start_sql
 
 
 def rates(con: duckdb.DuckDBPyConnection, metric: str, f: Filters, by: str | None = None
           ) -> pd.DataFrame:
     """Numerator, denominator and percentage of a metric over the period, optionally grouped by
     a period grain (month, quarter, financial_year, calendar_year) or a column (service, ...).
+    By a period grain, `group` is the period's label ('2025-04', '2025 Q2', '2025-26', '2025')
+    and `start` its first day.
 
     `numerator`/`denominator` exclude items with a lawful exception (the headline);
     `numerator_incl`/`denominator_incl` include them. `items` counts every item anchored in the
     period, counted yet or not.
     """
     base = BASES[metric](f)
-    group = PERIOD_EXPR.get(by, by) if by else "'all'"
+    grain = by in ALL_GRAINS
+    group = start_sql(by) if grain else by or "'all'"
     sql = f"""
     WITH base AS ({base})
     SELECT {group} AS "group",
@@ -47,8 +40,9 @@ def rates(con: duckdb.DuckDBPyConnection, metric: str, f: Filters, by: str | Non
     GROUP BY ALL ORDER BY 1
     """
     out = query(con, sql, f)
-    if by == "financial_year":
-        out["group"] = out["group"].map(_fy_label)
+    if grain:  # grouped by each period's first day; the label is made from it
+        out = out.rename(columns={"group": "start"})
+        out.insert(0, "group", labels(by, out["start"]))
     if by is None and out.empty:
         out = pd.DataFrame([{"group": "all", "denominator": 0, "numerator": 0,
                              "denominator_incl": 0, "numerator_incl": 0, "items": 0}])

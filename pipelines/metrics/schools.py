@@ -20,6 +20,7 @@ from pipelines.metrics.core import (
     grouping,
     query,
     sql_in,
+    with_period_labels,
 )
 from pipelines.schemas import POLICY_ELEMENTS
 
@@ -175,23 +176,24 @@ def school_policy_trend(con: duckdb.DuckDBPyConnection, f: Filters, grain: str =
     period is not in it. `by`: None, 'local_authority' or 'phase'."""
     group = grouping(by, SCHOOL_GROUPS)
     cal = calendar_sql(f, grain)
-    columns = ["period", "group", "schools", "with_policy", "published", "compliant"]
+    columns = ["period", "start", "group", "schools", "with_policy", "published", "compliant"]
     if cal is None:
         return pd.DataFrame(columns=columns + ["with_policy_pct", "published_pct", "compliant_pct"])
     out = query(con, f"""
         WITH audits AS ({school_audits(f)}),
         placed AS (
-            SELECT cal.period, cal.period_start, audits.*
+            SELECT cal.period_start, audits.*
             FROM audits JOIN {cal} ON audits.audit_date BETWEEN cal.period_start AND cal.period_end
-            QUALIFY row_number() OVER (PARTITION BY cal.period, audits.urn
+            QUALIFY row_number() OVER (PARTITION BY cal.period_start, audits.urn
                                        ORDER BY audits.audit_date DESC) = 1
         )
-        SELECT period, {group} AS "group", count(*) AS schools,
+        SELECT period_start, {group} AS "group", count(*) AS schools,
             count(*) FILTER (WHERE has_policy) AS with_policy,
             count(*) FILTER (WHERE published) AS published,
             count(*) FILTER (WHERE compliant) AS compliant
-        FROM placed GROUP BY period, period_start, "group" ORDER BY period_start, "group"
+        FROM placed GROUP BY period_start, "group" ORDER BY period_start, "group"
     """, f)
+    out = with_period_labels(out, grain)
     out = as_ints(out, ["schools", "with_policy", "published", "compliant"])
     return add_pcts(out, {"with_policy_pct": ("with_policy", "schools"),
                        "published_pct": ("published", "schools"),

@@ -14,6 +14,7 @@ from pipelines.metrics.core import (
     query,
     sql_in,
 )
+from pipelines.periods import labels
 
 # ---- health service waiting times ------------------------------------------------------------
 
@@ -51,7 +52,8 @@ _WAITING_SUMS = """
 def waiting_times_trend(con: duckdb.DuckDBPyConnection, f: Filters, by: str | None = "service"
                         ) -> pd.DataFrame:
     """Children waiting, month by month (snapshot months from the month of `date_from` to
-    `date_to`, labelled '2025-04'), summed over providers and LAs within each group: the total
+    `date_to`, labelled '2025-04', with the month's first day as `start`), summed over providers
+    and LAs within each group: the total
     waiting, those waiting over 18 and over 52 weeks and their shares of the total (%; over the
     rows that report that count: `total_reporting_18`, `total_reporting_52`), and referrals
     received in the month. Summing assumes a return does not hold both parts and their total.
@@ -59,11 +61,12 @@ def waiting_times_trend(con: duckdb.DuckDBPyConnection, f: Filters, by: str | No
     group = grouping(by, WAITING_GROUPS)
     out = query(con, f"""
         WITH rows AS ({_waiting_rows(f)})
-        SELECT strftime(month, '%Y-%m') AS month, {group} AS "group", {_WAITING_SUMS}
+        SELECT CAST(month AS DATE) AS start, {group} AS "group", {_WAITING_SUMS}
         FROM rows
         WHERE month BETWEEN date_trunc('month', $date_from) AND $date_to
         GROUP BY ALL ORDER BY 1, 2
     """, f)
+    out.insert(0, "month", labels("month", out["start"]))
     return _waiting_shares(out)
 
 
@@ -80,12 +83,13 @@ def waiting_times_current(con: duckdb.DuckDBPyConnection, f: Filters, by: str | 
     out = query(con, f"""
         WITH rows AS ({_waiting_rows(f)}),
         latest AS (SELECT service, max(month) AS month FROM rows GROUP BY service)
-        SELECT service, {split}strftime(month, '%Y-%m') AS month, {_WAITING_SUMS},
+        SELECT service, {split}CAST(month AS DATE) AS start, {_WAITING_SUMS},
             max(median_weeks_waiting) AS median_weeks_waiting_worst,
             CASE WHEN service = 'Autism Assessment' THEN {AUTISM_ASSESSMENT_WEEKS} END AS nice_weeks
         FROM rows JOIN latest USING (service, month)
         GROUP BY ALL ORDER BY ALL
     """, f)
+    out.insert(1 + bool(by), "month", labels("month", out["start"]))
     out = _waiting_shares(out)
     out["median_over_nice"] = [bool(m > n) if not (pd.isna(m) or pd.isna(n)) else None
                                for m, n in zip(out.median_weeks_waiting_worst, out.nice_weeks,

@@ -8,10 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines.board_pack import METRICS, WAITING, build_board_pack
 
+# These tests read the pack on calendar quarters ("2025 Q4"); NHS financial-year quarters, the
+# default, have their own tests.
+pytestmark = pytest.mark.usefixtures("calendar_quarters")
 PAGE = "views/board_pack.py"
 DOWNLOADS = ["Download PDF", "Download PowerPoint", "Download xlsx appendix"]
 

@@ -14,18 +14,31 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE
 from pypdf import PdfReader
 
-from pipelines import board_pack, bootstrap, metrics
-from pipelines.board_pack import WAITING, MetricPage, Quarter, TablePage, build_board_pack, parse_quarter
+from pipelines import board_pack, bootstrap, config, metrics, spc
+from pipelines.board_pack import (
+    WAITING,
+    MetricPage,
+    Quarter,
+    TablePage,
+    build_board_pack,
+    charts,
+    parse_quarter,
+)
 from pipelines.cli import main
 from pipelines.db import connect_writer, reader
 from pipelines.load import ingest_file
 from pipelines.suppression import WITHHELD, suppress_count, suppress_rate
-from tests.conftest import ADVICE_HEADER, AS_OF, EHCP_HEADER, write_csv
+from tests.conftest import ADVICE_HEADER, AS_OF, EHCP_HEADER, quarters_on, write_csv
 
+# These tests read the pack on calendar quarters ("2025 Q4"); NHS financial-year quarters, the
+# default, have their own tests.
+pytestmark = pytest.mark.usefixtures("calendar_quarters")
 QUARTER = "2025Q4"
 TITLES = [
     "SEND board pack: 2025 Q4",
@@ -656,3 +669,179 @@ def test_no_small_number_escapes_the_wider_remit_files(remit_pack: board_pack.Bo
                  "Policy elements missing", "PHB by LA", "Monthly series", "Waiting by month"):
         values = [v for row in list(book[name].values)[1:] for v in row]
         assert not [v for v in values if isinstance(v, int) and 1 <= v <= 4], name
+
+
+# ---- NHS financial-year quarters (the default), greyscale, sentences, numbers ----------------
+
+@pytest.mark.parametrize(("quarter", "name", "describe"), [
+    (Quarter(2025, 4, "financial"), "Q3 2025/26",
+     "Q3 2025/26, Oct-Dec 2025: 1 October to 31 December 2025 (calendar quarter 2025 Q4)"),
+    (Quarter(2026, 1, "financial"), "Q4 2025/26",
+     "Q4 2025/26, Jan-Mar 2026: 1 January to 31 March 2026 (calendar quarter 2026 Q1)"),
+    (Quarter(2025, 2, "financial"), "Q1 2025/26",
+     "Q1 2025/26, Apr-Jun 2025: 1 April to 30 June 2025 (calendar quarter 2025 Q2)"),
+    (Quarter(2025, 4, "calendar"), "2025 Q4",
+     "2025 Q4: 1 October to 31 December 2025 (NHS financial year 2025-26, quarter 3)"),
+])
+def test_a_quarter_named_as_an_nhs_board_names_it(quarter: Quarter, name: str, describe: str
+                                                  ) -> None:
+    assert (quarter.name, quarter.describe) == (name, describe)
+    assert quarter.previous().basis == quarter.basis
+
+
+def test_settings_choose_the_quarters_and_default_to_the_nhs_financial_year(
+        tiny_db: Path, tmp_path: Path) -> None:
+    with quarters_on("financial", tmp_path) as settings:
+        assert 'quarters = "financial"' in settings.read_text(encoding="utf-8")
+        pack = build_board_pack(tiny_db, "2025Q4")  # the calendar spelling, named the NHS way
+        assert pack.title == "SEND board pack: Q3 2025/26"
+        assert pack.subtitle.startswith("Q3 2025/26, Oct-Dec 2025")
+        assert pack.pages[1].title == ("New EHC plans issued within 20 weeks: 79.2% in Q3 2025/26, "
+                                       "meeting the 60% target")
+        assert "NHS financial-year quarters" in " ".join(pack.how_to_read)
+        assert pack.file_stem == "send-board-pack-FY2025-26Q3"
+        out = tmp_path / "pack.xlsx"
+        assert main(["board-pack", "--db", str(tiny_db), "--quarter", "FY2025-26Q3",
+                     "--out", str(out)]) == 0
+        book = openpyxl.load_workbook(out)
+        assert list(book["Headlines"].values)[0][:2] == ("Metric", "Q3 2025/26")
+        assert any("NHS financial-year quarters" in str(row[0]) for row in book["About"].values)
+    calendar = build_board_pack(tiny_db, "FY2025-26Q3", basis="calendar")
+    assert calendar.title == "SEND board pack: 2025 Q4"
+    assert "Quarters are calendar quarters" in " ".join(calendar.how_to_read)
+
+
+def test_a_quarter_basis_that_is_neither_is_refused(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.toml"
+    text = (Path(bootstrap.__file__).parent.parent / "settings.toml").read_text(encoding="utf-8")
+    settings.write_text(text.replace('quarters = "financial"', 'quarters = "fiscal"'),
+                        encoding="utf-8")
+    with pytest.raises(ValueError, match=r"settings\.toml: \[board_pack\] quarters .*'fiscal'"):
+        config.load_settings(str(settings))
+
+
+def _luminance(colour: str) -> float:
+    red, green, blue = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def test_improvement_and_concern_differ_in_grey(pack: board_pack.BoardPack) -> None:
+    """Blue and orange are nearly the same grey, so shape and fill must tell them apart."""
+    styles = charts.POINT_STYLES
+    (_, blue, better), (_, orange, worse) = styles["improvement"], styles["concern"]
+    assert abs(_luminance(blue) - _luminance(orange)) < 40  # why colour cannot carry it
+    assert better != worse and worse.endswith("-open") and not better.endswith("-open")
+    assert "diamond" in styles["improvement"][0] and "hollow square" in styles["concern"][0]
+    # Drawn: a chart with a run of low months (concern) and then high ones (improvement).
+    values = [50.0] * 8 + [20.0] * 8 + [90.0] * 8
+    chart = spc.xmr(values)
+    months = [dt.date(2024 + i // 12, i % 12 + 1, 1) for i in range(24)]
+    shown = pd.DataFrame({"month": months, "pct": values, "numerator": [50] * 24,
+                          "denominator": [100] * 24})
+    fig = charts.spc_chart(shown, chart, "A test", None, "up", (months[0], months[-1]))
+    markers = {t.name: t.marker for t in fig.data if t.mode == "markers"}
+    assert markers[styles["concern"][0]].symbol == "square-open"
+    assert markers[styles["improvement"][0]].symbol == "diamond"
+    icons = {icon.kind: board_pack.model.icon_is_square(icon) for icon in board_pack.ICON_KEY}
+    assert icons == {"common_cause": False, "improvement": False, "concern": True, "pass": False,
+                     "fail": True, "hit_and_miss": False}
+    assert "improvement is a filled diamond and concern a hollow square" in " ".join(
+        pack.how_to_read)
+
+
+def test_icons_on_the_slides_are_square_for_concern(files: dict[str, Path]) -> None:
+    cover = Presentation(str(files["pptx"])).slides[0]
+    shapes = {s.name: s.auto_shape_type for s in cover.shapes if s.name.startswith("Icon: ")}
+    assert shapes["Icon: Special cause concern (L low, H high)"] == MSO_SHAPE.RECTANGLE
+    assert shapes["Icon: Consistently failing"] == MSO_SHAPE.RECTANGLE
+    assert shapes["Icon: Special cause improvement (H high, L low)"] == MSO_SHAPE.OVAL
+
+
+def test_a_sentence_instead_of_a_chart_of_fewer_than_two_months(pack: board_pack.BoardPack
+                                                                ) -> None:
+    advice, plans, decisions, responses = pack.pages
+    assert plans.drawn and decisions.drawn and not plans.too_few
+    for page in (advice, responses):
+        assert not page.drawn
+        assert page.too_few.startswith("No month from Jan 2024 to Dec 2025 can be shown")
+        assert not [t for t in page.figure.data]  # no axis, no lone point
+        assert page.figure.layout.annotations[0].text.replace("<br>", " ") == page.too_few
+        assert page.chart_alt.startswith("SPC chart not drawn for ")
+    assert plans.chart_alt.startswith("SPC chart of New EHC plans issued within 20 weeks")
+
+
+def test_the_sentence_for_a_single_month() -> None:
+    series = pd.DataFrame({
+        "month": [dt.date(2025, 10, 1), dt.date(2025, 11, 1), dt.date(2025, 12, 1)],
+        "period": ["Oct 2025", "Nov 2025", "Dec 2025"], "numerator": [2, 96, 0],
+        "denominator": [3, 100, 0], "pct": [66.7, 96.0, None], "shown": [False, True, False],
+        "note": ["withheld: fewer than 5", "", "no cases"]})
+    spec = board_pack.METRICS[0]
+    assert board_pack.build.too_few_months(series, spec) == (
+        "Only Nov 2025 can be shown (96.0%, 96 of 100 requests due) of Oct 2025 to Dec 2025; "
+        "the other months had too few cases to show (fewer than 5) or none. A chart needs at "
+        "least 2 months.")
+
+
+def test_the_appendix_holds_numbers_as_numbers(files: dict[str, Path]) -> None:
+    book = openpyxl.load_workbook(files["xlsx"])
+    headlines = book["Headlines"]
+    plans = next(row for row in headlines.iter_rows(min_row=2)
+                 if row[0].value == "New EHC plans issued within 20 weeks")
+    assert (plans[1].value, plans[1].number_format) == (79.2, '0.0"%"')
+    assert (plans[3].value, plans[3].number_format) == (60, '0.0"%"')  # the local target
+    assert headlines["B2"].value == "withheld (small number)"  # suppressed: still words
+    series = list(book["Monthly series"].iter_rows())
+    heads = [c.value for c in series[0]]
+    per_cent, counted = heads.index("Per cent"), heads.index("Counted")
+    drawn = [r for r in series[1:] if r[0].value == "New EHC plans issued within 20 weeks"]
+    assert all(isinstance(r[per_cent].value, int | float) and r[per_cent].number_format == '0.0"%"'
+               and 50 < r[per_cent].value <= 100 for r in drawn)
+    assert all(isinstance(r[counted].value, int) and r[counted].number_format == "#,##0"
+               for r in drawn)
+    assert {r[counted].value for r in series[1:] if isinstance(r[counted].value, str)} == {"<5"}
+    overdue = list(book["Overdue by service"].values)
+    assert overdue[-1] == ("Total", "<5", "<5")
+
+
+def test_table_cells_become_numbers_only_where_shown() -> None:
+    shown = board_pack.xlsx.shown_number
+    assert shown("1,176") == 1176 and shown("80.4%") == board_pack.xlsx.Percent(80.4)
+    assert shown("0.0%") == board_pack.xlsx.Percent(0.0)
+    for text in ("<5", "*", "withheld", "no cases", "n/a", "within 13 weeks (median 9 weeks)",
+                 "12.5 weeks", "4%x", "%"):
+        assert shown(text) == text
+
+
+def test_the_page_s_headline_table_stays_in_words(pack: board_pack.BoardPack) -> None:
+    shown = board_pack.headline_table(pack)
+    plans = shown.set_index("Metric").loc["New EHC plans issued within 20 weeks"]
+    assert (plans["2025 Q4"], plans["Local target"]) == ("79.2%", "60%")
+    numbers = board_pack.headline_table(pack, numbers=True).set_index("Metric")
+    assert numbers.loc["New EHC plans issued within 20 weeks", "2025 Q4"] == \
+        board_pack.xlsx.Percent(79.2)
+
+
+def test_the_pdf_on_nhs_financial_year_quarters(tiny_db: Path, tmp_path: Path) -> None:
+    _need_chromium()
+    pack = build_board_pack(tiny_db, QUARTER, basis="financial")
+    out = tmp_path / "pack.pdf"
+    board_pack.write_pdf(pack, out)
+    reader = PdfReader(out)
+    assert len(reader.pages) == 7  # the basis sentence keeps the cover to one page
+    assert reader.metadata.title == "SEND board pack: Q3 2025/26"
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert "Q3 2025/26, Oct-Dec 2025: 1 October to 31 December 2025 (calendar quarter 2025 Q4)" \
+        in cover
+    assert "Quarters are NHS financial-year quarters" in cover
+
+
+def test_the_sample_pack_on_nhs_financial_year_quarters(sample_db: Path, tmp_path: Path) -> None:
+    _need_chromium()
+    pack = build_board_pack(sample_db, SAMPLE_QUARTER, basis="financial")
+    files = write_all(pack, tmp_path)
+    reader = PdfReader(files["pdf"])
+    assert len(reader.pages) == 12 and reader.metadata.title == "SEND board pack: Q2 2026/27"
+    slides = list(Presentation(str(files["pptx"])).slides)
+    assert slides[0].shapes.title.text == "SEND board pack: Q2 2026/27"
+    assert "NHS financial-year quarters" in slides[0].notes_slide.notes_text_frame.text

@@ -1,8 +1,6 @@
-"""The quarterly SEND board pack: one page per headline metric with its statistical process control
-chart and icons, the overdue and at-risk lists in summary, a page for each part of the wider remit
-that has data (annual reviews, complaints, waiting times, schools, personal health budgets), and an
-appendix of tables. Built once by `build_board_pack` and written by `write_pdf`, `write_pptx` and
-`write_xlsx`, which the /board-pack page and `python -m pipelines board-pack` share.
+"""Builds a board pack from the metrics: each metric's quarter, monthly series, SPC chart and
+icons, the wider remit's figures and tables, and the overdue and at-risk summaries, all worded
+and suppressed for a board (`pipelines.board_pack.model` says what the pack holds).
 
 DATA PROTECTION: a board pack is published, so every count of 1-4 shows as "<5" and rates built
 on one are withheld (pipelines.suppression). No record-level identifier enters the pack.
@@ -11,24 +9,37 @@ on one are withheld (pipelines.suppression). No record-level identifier enters t
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import json
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
-import plotly.graph_objects as go
 
 from pipelines import benchmarks, metrics, spc
-from pipelines.board_pack_charts import PNG_SIZE, figure_png, spc_chart
+from pipelines.board_pack.charts import MIN_DRAWN, PNG_SIZE, sentence_figure, spc_chart
+from pipelines.board_pack.model import (
+    METRICS,
+    REMIT,
+    SERIES_MONTHS,
+    WAITING,
+    WITHHELD_CELL,
+    BoardPack,
+    Figure,
+    MetricPage,
+    MetricSpec,
+    Table,
+    TablePage,
+    default_as_of,
+)
 from pipelines.bootstrap import SAMPLES
 from pipelines.config import load_settings
 from pipelines.db import reader
-from pipelines.notes import NOTES
+from pipelines.periods import Quarter, day_text, parse_quarter, periods_between, shift_months, shorts
 from pipelines.suppression import (
     WITHHELD,
     is_small,
@@ -36,395 +47,15 @@ from pipelines.suppression import (
     suppress_count,
     suppress_frame,
     suppress_rate,
-    suppress_value,
     suppress_with_totals,
 )
 
-SERIES_MONTHS = 24  # the monthly series each SPC chart shows, ending with the quarter
 SHORT_CHART = 400  # a chart's height (layout pixels) on a page with a table under it
 CLOSE_DAYS = 28  # an open case with 4 weeks or fewer left of its 20 is "due within 4 weeks"
 OVERDUE_BANDS = ((14, "Up to 2 weeks overdue"), (42, "2 to 6 weeks overdue"),
                  (None, "More than 6 weeks overdue"))
 MONTH_NAMES = tuple(calendar.month_name)
 
-
-# ---- quarters --------------------------------------------------------------------------------
-
-_CALENDAR_Q = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
-_FINANCIAL_Q = re.compile(r"^FY\s*(\d{4})\s*[-/]\s*(\d{2})\s*-?\s*Q([1-4])$", re.IGNORECASE)
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
-
-
-def _words(items: list[str]) -> str:
-    """'a, b and c'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-@dataclass(frozen=True)
-class Quarter:
-    """A calendar quarter ("2025 Q4" = October-December 2025), which is also a quarter of the
-    NHS financial year ("FY2025-26 Q3"): the board (LA and ICB) reads both labels."""
-
-    year: int
-    number: int  # 1 = January-March
-
-    @property
-    def start(self) -> dt.date:
-        return dt.date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self) -> dt.date:
-        month = 3 * self.number
-        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
-
-    @property
-    def label(self) -> str:
-        return f"{self.year} Q{self.number}"
-
-    @property
-    def financial_label(self) -> str:
-        first = self.year if self.number >= 2 else self.year - 1
-        return f"FY{first}-{(first + 1) % 100:02d} Q{(self.number - 2) % 4 + 1}"
-
-    @property
-    def dates(self) -> str:
-        return f"{self.start.day} {MONTH_NAMES[self.start.month]} to {_day(self.end)}"
-
-    @property
-    def describe(self) -> str:
-        """'2025 Q4: 1 October to 31 December 2025 (NHS financial year 2025-26, quarter 3)'."""
-        fy = self.financial_label
-        return (f"{self.label}: {self.dates} (NHS financial year {fy[2:9]}, quarter {fy[-1]})")
-
-    @property
-    def file_label(self) -> str:
-        return f"{self.year}Q{self.number}"
-
-    def previous(self) -> Quarter:
-        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
-
-
-def parse_quarter(text: str) -> Quarter:
-    """`2025Q4` (also `2025 Q4`, `2025-Q4`): the calendar quarter October-December 2025.
-    `FY2025-26Q3` (also `FY2025/26 Q3`): quarter 3 of the NHS financial year April 2025-March
-    2026, the same October-December 2025. Raises ValueError for anything else."""
-    cleaned = " ".join(str(text).split())
-    if match := _CALENDAR_Q.match(cleaned):
-        return Quarter(int(match.group(1)), int(match.group(2)))
-    if match := _FINANCIAL_Q.match(cleaned):
-        first, second, number = int(match.group(1)), int(match.group(2)), int(match.group(3))
-        if second != (first + 1) % 100:
-            raise ValueError(f"'{text}': a financial year runs from one year into the next "
-                             f"(FY{first}-{(first + 1) % 100:02d})")
-        return Quarter(first + 1, 1) if number == 4 else Quarter(first, number + 1)
-    raise ValueError(f"'{text}' is not a quarter: give a calendar quarter such as 2025Q4 "
-                     "(October-December 2025) or a financial one such as FY2025-26Q3")
-
-
-def quarter_of(day: dt.date) -> Quarter:
-    return Quarter(day.year, (day.month - 1) // 3 + 1)
-
-
-def default_as_of(quarter: Quarter, today: dt.date | None = None) -> dt.date:
-    """The quarter's last day, or today if the quarter has not ended yet."""
-    return min(quarter.end, today or dt.date.today())
-
-
-def _months_back(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 - months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-# ---- what the pack reports -------------------------------------------------------------------
-
-WAITING = "waiting_over_18_weeks"  # the one metric page not built on metrics.rates()
-
-
-@dataclass(frozen=True)
-class MetricSpec:
-    metric: str  # a pipelines.metrics rates() metric, or WAITING (metrics.waiting_times_trend)
-    target_key: str
-    of_what: str  # "requests due": read as "123 of 150 requests due"
-    england_measure: str | None = None
-    with_exceptions: str | None = None  # how the figure including exceptions is named
-    improvement: spc.Improvement = "up"
-    dataset: str | None = None  # the table the page needs rows in; None: always in the pack
-    caveat: str = ""  # read with the figure (a note on the page)
-    nothing: str = "no cases"  # a month or quarter with nothing counted
-    no_england: str = "No national figure published"
-    counts: tuple[str, str] = ("Within the time limit", "Counted")  # the appendix's count columns
-    sheet: str = "Monthly series"  # the appendix sheet of its monthly points
-
-    @property
-    def title(self) -> str:
-        return NOTES[self.metric].title
-
-    @property
-    def definition(self) -> str:
-        """The About sentence, worded once in pipelines/notes.py for the pages and the pack."""
-        return NOTES[self.metric].definition
-
-
-# The pack's metric pages, in order: catalogue entries (title, target, England measure, direction,
-# what a rate counts), each with how the pack presents it.
-PAGES: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("health_advice", {}),
-    ("ehcp_plans", {}),
-    ("ehcp_decisions", {}),
-    ("tribunal_responses", {}),
-    # The wider remit (issue #5): each page only when its dataset has rows.
-    ("annual_review_decisions", dict(
-        dataset="annual_reviews",
-        caveat="England's figure counts only decisions sent; this one also counts outstanding "
-               "decisions past their due date as late, so it can run lower.")),
-    ("complaint_responses", dict(
-        dataset="complaints",
-        caveat="Complaints without a health aspect are included. A response dated after the "
-               "as-of date counts as not yet sent.")),
-    (WAITING, dict(
-        dataset="waiting_times",
-        nothing="no return",
-        no_england="No national comparison in this pack",
-        caveat=metrics.CATALOGUE[WAITING].caveats,
-        counts=("Waiting over 18 weeks", "Children waiting"),
-        sheet="Waiting by month")),
-)
-METRICS: tuple[MetricSpec, ...] = tuple(
-    MetricSpec(key, str(m.target), m.of_what, england_measure=m.england,
-               with_exceptions=m.with_exceptions, improvement="down" if m.direction == "down" else "up",
-               **pack)
-    for key, pack in PAGES for m in (metrics.CATALOGUE[key],))
-
-# The wider remit's datasets, as the pack names them when one has no rows.
-REMIT: dict[str, str] = {
-    "annual_reviews": "annual reviews", "complaints": "complaints",
-    "waiting_times": "waiting times", "schools": "schools audit",
-    "phb": "personal health budgets",
-}
-
-
-WITHHELD_CELL = "withheld"  # a withheld rate in a table's cell (the page's notes say why)
-
-
-@dataclass(frozen=True)
-class Table:
-    """A summary table as the board sees it: every count already suppressed (text cells)."""
-
-    title: str
-    frame: pd.DataFrame
-    caption: str = ""
-    sheet: str = ""  # its sheet in the xlsx appendix (at most 31 characters)
-
-
-def column_chars(table: Table) -> list[float]:
-    """Each column's width in characters: its longest value on one line, its heading on at most
-    two lines (wrapping between words). The PDF and the slides size columns by it."""
-    out = []
-    for column in table.frame.columns:
-        heading = str(column)
-        longest_word = max((len(w) for w in heading.split()), default=1)
-        longest_value = max((len(str(v)) for v in table.frame[column]), default=1)
-        out.append(max(longest_word, (len(heading) + 1) / 2, longest_value, 5))
-    return out
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A figure beside a page's headline, as the board sees it (already suppressed)."""
-
-    label: str  # "Reviews held within 12 months"
-    value: str  # "80.4%", "233", WITHHELD or "no cases"
-    made_of: str = ""  # "945 of 1,176 reviews due"
-
-    @property
-    def text(self) -> str:
-        return f"{self.label}: {self.value}" + (f" ({self.made_of})" if self.made_of else "")
-
-
-@dataclass(frozen=True)
-class MetricPage:
-    """One metric's page. Every text field is already suppressed; `series` keeps the monthly
-    counts as counted (the chart draws only the months a board may see, and the appendix
-    suppresses the rest), so nothing prints it as it stands. `figures` and `tables` are the
-    page's other figures (the wider remit's pages have them)."""
-
-    spec: MetricSpec
-    title: str  # the finding, in words
-    value: str  # the quarter's figure as shown: "72.4%", WITHHELD or "no cases"
-    made_of: str  # "362 of 500 requests due" (suppressed)
-    with_exceptions: str  # the figure including exceptions, or ""
-    target: float | None
-    england: str  # "England 2024: 46.4% (DfE)" or "No national figure published"
-    series: pd.DataFrame  # month, period, numerator, denominator, pct, shown, note
-    chart: spc.XmR
-    variation: spc.Icon
-    assurance: spc.Icon
-    figure: go.Figure
-    interpretation: tuple[str, ...]
-    notes: tuple[str, ...]
-    figures: tuple[Figure, ...] = ()
-    tables: tuple[Table, ...] = ()
-
-    @property
-    def anchor(self) -> str:
-        return self.spec.metric.replace("_", "-")
-
-    @property
-    def reading(self) -> str:
-        """The chart's mean and limits in a sentence (the icons' words say the rest)."""
-        return self.interpretation[-1]
-
-    @property
-    def target_text(self) -> str:
-        return "No local target set" if self.target is None else f"Local target {self.target:g}%"
-
-
-@dataclass(frozen=True)
-class TablePage:
-    """A page of figures and tables with no chart: the overdue and at-risk summaries, schools and
-    personal health budgets. Every cell is already suppressed; no record-level identifier."""
-
-    title: str  # the finding, in words
-    anchor: str
-    name: str  # how the cover's contents line names it
-    tables: tuple[Table, ...]
-    figures: tuple[Figure, ...] = ()
-    about: str = ""  # the definition, for "About this page"
-    notes: tuple[str, ...] = ()
-    side_by_side: bool = False  # the tables in columns rather than one under another
-
-
-Page = MetricPage | TablePage
-
-
-@dataclass(frozen=True)
-class BoardPack:
-    quarter: Quarter
-    as_of: dt.date
-    las: tuple[str, ...]
-    area: str
-    pages: tuple[MetricPage, ...]
-    overdue: tuple[Table, ...]
-    at_risk: tuple[Table, ...]
-    overdue_total: str
-    at_risk_total: str
-    open_total: str
-    provenance: str  # 'synthetic', 'mixed', 'local' or 'empty'
-    remit: tuple[TablePage, ...] = ()  # schools and personal health budgets, where loaded
-    skipped: tuple[str, ...] = ()  # the wider remit's datasets with no rows (REMIT's words)
-    _pngs: list[bytes] = field(default_factory=list, repr=False, compare=False)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> BoardPack:
-        # Immutable once built: a copy (fpdf2 copies its document to try a layout) shares it.
-        return self
-
-    def chart_pngs(self) -> list[bytes]:
-        """Each metric page's chart as PNG, rendered once for the PDF and the slides alike."""
-        if not self._pngs:
-            self._pngs.extend(figure_png(page.figure) for page in self.pages)
-        return list(self._pngs)
-
-    def document(self) -> tuple[Page, ...]:
-        """Every page after the cover, in order: the statutory metrics, their summaries, then the
-        wider remit (its metric pages, then its tables)."""
-        statutory = tuple(p for p in self.pages if p.spec.dataset is None)
-        remit = tuple(p for p in self.pages if p.spec.dataset is not None)
-        summaries = (TablePage(self.overdue_title, "overdue", "overdue health advice", self.overdue),
-                     TablePage(self.at_risk_title, "at-risk", "open needs assessments", self.at_risk))
-        return (*statutory, *summaries, *remit, *self.remit)
-
-    @property
-    def contents_note(self) -> str:
-        """The pages without a chart, which the cover's headline table does not list."""
-        names = [p.name for p in self.document() if isinstance(p, TablePage)]
-        return "Also in this pack: " + _words(names) + "." if names else ""
-
-    @property
-    def skipped_note(self) -> str:
-        return (f"Not in this pack (no data loaded): {_words(list(self.skipped))}."
-                if self.skipped else "")
-
-    @property
-    def title(self) -> str:
-        return f"SEND board pack: {self.quarter.label}"
-
-    @property
-    def subtitle(self) -> str:
-        return self.quarter.describe
-
-    @property
-    def scope(self) -> str:
-        las = ", ".join(self.las) if self.las else "all local authorities"
-        return f"{self.area} · {las} · figures as of {_day(self.as_of)}"
-
-    @property
-    def partial(self) -> bool:
-        return self.as_of < self.quarter.end
-
-    @property
-    def data_note(self) -> str:
-        if self.provenance == "synthetic":
-            return ("Synthetic sample data: every child, case and date in this pack is invented "
-                    "(the bundled samples).")
-        if self.provenance == "mixed":
-            return "Includes synthetic sample data: figures mix invented and real records."
-        return ""
-
-    @property
-    def suppression_note(self) -> str:
-        return ('Small numbers: counts from 1 to 4 are shown as "<5" and rates built on them '
-                'are withheld, so no child can be identified; in tables with totals, a count '
-                'shown as "*" is withheld so that a "<5" cannot be worked out from its row or '
-                "column.")
-
-    @property
-    def file_stem(self) -> str:
-        return f"send-board-pack-{self.quarter.file_label}"
-
-    @property
-    def overdue_title(self) -> str:
-        return (f"Overdue health advice: {self.overdue_total} requests open past their 6-week "
-                f"due date on {_day(self.as_of)}")
-
-    @property
-    def at_risk_title(self) -> str:
-        return (f"Open needs assessments: {self.at_risk_total} of {self.open_total} past 20 weeks "
-                f"or due within 4 weeks on {_day(self.as_of)}")
-
-
-ICON_KEY: tuple[spc.Icon, ...] = (
-    spc.Icon("common_cause", "C", "Common cause", spc.GREY,
-             "Only the usual variation: nothing unusual in the latest month."),
-    spc.Icon("improvement", "H", "Special cause improvement (H high, L low)", spc.BLUE,
-             "The latest month is unusual in the better direction."),
-    spc.Icon("concern", "L", "Special cause concern (L low, H high)", spc.ORANGE,
-             "The latest month is unusual in the worse direction: look into it."),
-    spc.Icon("pass", "P", "Consistently passing", spc.BLUE,
-             "Both process limits are on the right side of the target."),
-    spc.Icon("fail", "F", "Consistently failing", spc.ORANGE,
-             "Both process limits are on the wrong side of the target: a change is needed."),
-    spc.Icon("hit_and_miss", "?", "Hit and miss", spc.GREY,
-             "The target lies between the limits: met in some months, by chance."),
-)
-
-HOW_TO_READ: tuple[str, ...] = (
-    "Each metric is drawn as an XmR statistical process control chart (NHS England, Making Data "
-    f"Count) over the {SERIES_MONTHS} months to the end of the quarter: the mean, and process "
-    "limits at the mean plus or minus 2.66 times the average month-to-month change. Months fall "
-    "between the limits by chance alone.",
-    "A month is a special cause when it is beyond a limit; when 7 or more months in a row are "
-    "above or below the mean; when 7 or more months in a row rise or fall; or when two of three "
-    "months in a row are close to a limit (beyond two sigma).",
-    f"Limits need at least {spc.MIN_POINTS} months; a month left out for small numbers or with no "
-    "cases is not counted. Quarters are calendar quarters; the NHS financial-year quarter is "
-    "given beside each.",
-)
-
-
-# ---- building it -----------------------------------------------------------------------------
 
 def england_figure(measure: str | None, year: int) -> tuple[int, float] | None:
     """England's figure for the latest published calendar year up to `year`."""
@@ -450,11 +81,23 @@ def _made_of(numerator: int, denominator: int, of_what: str) -> str:
     return f"{suppress_count(numerator)} of {suppress_count(denominator)} {of_what}"
 
 
+def _shown_pct(pct: Any, numerator: int, denominator: int) -> float | None:
+    """A percentage a board may see, or None (nothing counted, or built on a count of 1-4)."""
+    if not denominator or rate_withheld(numerator, denominator) or pct is None or pd.isna(pct):
+        return None
+    return float(pct)
+
+
 def _share(label: str, numerator: Any, denominator: Any, pct: Any, of_what: str) -> Figure:
     """A share as a figure (suppressed), with what it is made of."""
     num, den = int(numerator), int(denominator)
     return Figure(label, _pct_text(None if pd.isna(pct) else float(pct), num, den),
-                  _made_of(num, den, of_what))
+                  _made_of(num, den, of_what), _shown_pct(pct, num, den), percent=True)
+
+
+def _count(label: str, count: int, made_of: str = "") -> Figure:
+    """A count as a figure: '<5' for 1-4, else the number."""
+    return Figure(label, suppress_count(count), made_of, None if is_small(count) else count)
 
 
 def _rate_figure(row: Any, label: str, of_what: str) -> Figure:
@@ -476,19 +119,18 @@ def monthly_series(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filte
                    nothing: str = "no cases") -> pd.DataFrame:
     """Every month from `date_from` to `date_to` with its rate, and whether a board may see it
     (`shown`): a month with nothing counted, or a rate built on a count of 1-4, is left out."""
-    frame = monthly_rates(con, metric, f).set_index("group")
+    frame = monthly_rates(con, metric, f)
+    frame = frame.set_index(pd.to_datetime(frame["start"]).dt.date)
     rows = []
-    month = f.date_from.replace(day=1)
-    while month <= f.date_to:
-        key = f"{month:%Y-%m}"
+    for period in periods_between("month", f.date_from, f.date_to):
+        month = key = period.start
         num = int(frame.numerator.get(key, 0))
         den = int(frame.denominator.get(key, 0))
         value = frame.pct.get(key) if den else None
         note = (nothing if den == 0 else "withheld: fewer than 5" if rate_withheld(num, den)
                 else "")
-        rows.append({"month": month, "period": f"{month:%b %Y}", "numerator": num,
+        rows.append({"month": month, "period": period.short, "numerator": num,
                      "denominator": den, "pct": value, "shown": not note, "note": note})
-        month = _months_back(month, -1)
     return pd.DataFrame(rows, columns=["month", "period", "numerator", "denominator", "pct",
                                        "shown", "note"])
 
@@ -537,6 +179,21 @@ def _notes(series: pd.DataFrame, nothing: str = "no cases") -> tuple[str, ...]:
     return tuple(notes)
 
 
+def too_few_months(series: pd.DataFrame, spec: MetricSpec) -> str:
+    """What a page says in place of a chart that would hold fewer than two months."""
+    shown = series[series.shown]
+    span = f"{series.period.iloc[0]} to {series.period.iloc[-1]}" if len(series) else "the period"
+    others = ("; the other months had too few cases to show (fewer than 5) or none"
+              if len(series) > len(shown) else "")
+    if shown.empty:
+        return (f"No month from {span} can be shown: each had too few cases to show (fewer "
+                f"than 5) or {spec.nothing}. A chart needs at least {MIN_DRAWN} months.")
+    row = shown.iloc[0]
+    return (f"Only {row.period} can be shown ({float(row.pct):.1f}%, "
+            f"{suppress_count(int(row.numerator))} of {suppress_count(int(row.denominator))} "
+            f"{spec.of_what}) of {span}{others}. A chart needs at least {MIN_DRAWN} months.")
+
+
 @dataclass(frozen=True)
 class QuarterFigure:
     """A metric page's headline: the quarter's counts, and how the title places them in time."""
@@ -556,9 +213,9 @@ def quarter_figure(con: duckdb.DuckDBPyConnection, spec: MetricSpec, f: metrics.
     if spec.metric == WAITING:
         trend = monthly_rates(con, spec.metric, f)
         if trend.empty:
-            return QuarterFigure(0, 0, None, quarter.label)
+            return QuarterFigure(0, 0, None, quarter.name)
         row = trend.iloc[-1]
-        month = dt.date.fromisoformat(f"{row.group}-01")
+        month = pd.Timestamp(row.start)
         return QuarterFigure(int(row.numerator), int(row.denominator),
                              None if pd.isna(row.pct) else float(row.pct),
                              f"the end of {MONTH_NAMES[month.month]} {month.year}", "at")
@@ -566,7 +223,7 @@ def quarter_figure(con: duckdb.DuckDBPyConnection, spec: MetricSpec, f: metrics.
     incl = (int(row.numerator_incl), int(row.denominator_incl),
             None if pd.isna(row.pct_incl) else float(row.pct_incl))
     return QuarterFigure(int(row.numerator), int(row.denominator),
-                         None if pd.isna(row.pct) else float(row.pct), quarter.label, incl=incl)
+                         None if pd.isna(row.pct) else float(row.pct), quarter.name, incl=incl)
 
 
 def metric_page(con: duckdb.DuckDBPyConnection, spec: MetricSpec, quarter: Quarter,
@@ -583,7 +240,7 @@ def metric_page(con: duckdb.DuckDBPyConnection, spec: MetricSpec, quarter: Quart
                 f"({suppress_count(n_in)} of {suppress_count(d_in)})")
     target = load_settings().targets.get(spec.target_key)
     england = england_figure(spec.england_measure, quarter.year)
-    first = _months_back(quarter.start, SERIES_MONTHS - 3)
+    first = shift_months(quarter.start, -(SERIES_MONTHS - 3))
     series = monthly_series(con, spec.metric, metrics.Filters(first, end, as_of, las), spec.nothing)
     shown = series[series.shown].reset_index(drop=True)
     chart = spc.xmr(shown.pct.astype(float).tolist())
@@ -591,9 +248,14 @@ def metric_page(con: duckdb.DuckDBPyConnection, spec: MetricSpec, quarter: Quart
     assurance = spc.assurance(chart, target, spec.improvement)
     figures, tables = REMIT_EXTRAS[spec.dataset](con, f, quarter) if spec.dataset else ((), ())
     reference = (england[1], f"England {england[0]}: {england[1]:.1f}% (DfE)") if england else None
-    figure = spc_chart(shown, chart, f"{spec.title}, by month", target, spec.improvement,
-                       (first, end.replace(day=1)), (quarter.start, end), quarter.label, reference,
-                       SHORT_CHART if tables else PNG_SIZE[1])
+    height = SHORT_CHART if tables else PNG_SIZE[1]
+    too_few = too_few_months(series, spec) if len(shown) < MIN_DRAWN else ""
+    if too_few:
+        figure = sentence_figure(too_few, f"{spec.title}, by month", height)
+    else:
+        figure = spc_chart(shown, chart, f"{spec.title}, by month", target, spec.improvement,
+                           (first, end.replace(day=1)), (quarter.start, end), quarter.name,
+                           reference, height)
     return MetricPage(
         spec=spec, title=_finding(spec, value, pct, target, headline), value=value,
         made_of=_made_of(num, den, spec.of_what), with_exceptions=incl, target=target,
@@ -602,7 +264,7 @@ def metric_page(con: duckdb.DuckDBPyConnection, spec: MetricSpec, quarter: Quart
         series=series, chart=chart, variation=variation, assurance=assurance, figure=figure,
         interpretation=_interpretation(chart, shown, variation, assurance),
         notes=(*_notes(series, spec.nothing), *((spec.caveat,) if spec.caveat else ())),
-        figures=figures, tables=tables,
+        figures=figures, tables=tables, too_few=too_few, number=_shown_pct(pct, num, den),
     )
 
 
@@ -630,9 +292,9 @@ def complaint_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter
     still_open = metrics.open_complaints(con, f)
     overdue = int((still_open.status == "overdue").sum())
     return (
-        Figure(f"Received in {quarter.label}", suppress_count(int(received["items"])),
+        _count(f"Received in {quarter.name}", int(received["items"]),
                f"{suppress_count(int(received.numerator))} with a health aspect"),
-        Figure(f"Open on {_day(f.as_of)}", suppress_count(len(still_open)),
+        _count(f"Open on {day_text(f.as_of)}", len(still_open),
                f"{suppress_count(overdue)} past their response due date"),
     ), ()
 
@@ -655,18 +317,20 @@ def waiting_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: 
     trend = metrics.waiting_times_trend(con, f, by=None)
     if not trend.empty:
         row = trend.iloc[-1]
-        month = dt.date.fromisoformat(f"{row.month}-01")
+        month = pd.Timestamp(row.start)
         figures = (
             Figure("Waiting over 52 weeks", _pct_text(row.over_52_weeks_pct, int(row.over_52_weeks),
                                                       int(row.total_reporting_52), "no return"),
-                   _made_of(int(row.over_52_weeks), int(row.total_reporting_52), "children waiting")),
-            Figure("Children waiting", suppress_count(int(row.waiting_total)),
+                   _made_of(int(row.over_52_weeks), int(row.total_reporting_52), "children waiting"),
+                   _shown_pct(row.over_52_weeks_pct, int(row.over_52_weeks),
+                              int(row.total_reporting_52)), percent=True),
+            _count("Children waiting", int(row.waiting_total),
                    f"end of {MONTH_NAMES[month.month]} {month.year}"),
         )
     current = metrics.waiting_times_current(con, f)
     frame = _cells(pd.DataFrame({
         "Service": current.service,
-        "Latest return": [f"{dt.date.fromisoformat(m + '-01'):%b %Y}" for m in current.month],
+        "Latest return": shorts("month", current.start),
         "Children waiting": [suppress_count(int(v)) for v in current.waiting_total],
         "Over 18 weeks": [suppress_rate(p, n, d) for p, n, d in zip(
             current.over_18_weeks_pct, current.over_18_weeks, current.total_reporting_18, strict=True)],
@@ -676,7 +340,7 @@ def waiting_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: 
     }, columns=["Service", "Latest return", "Children waiting", "Over 18 weeks", "Over 52 weeks",
                 "Autism: NICE 13 weeks"]))
     table = Table("Waiting lists by service now", frame,
-                  f"Each service's latest monthly return on or before {_day(f.as_of)}, summed over "
+                  f"Each service's latest monthly return on or before {day_text(f.as_of)}, summed over "
                   "providers and local authorities; shares of the children waiting.",
                   "Waiting by service")
     return figures, (table,)
@@ -710,7 +374,7 @@ def schools_page(con: duckdb.DuckDBPyConnection, f: metrics.Filters, las: tuple[
     def policy(column: str, label: str, hcsa: str = "") -> Figure:
         figure = _share(label, overall[column], schools, overall[f"{column}_pct"],
                         "schools audited")
-        return Figure(figure.label, figure.value, figure.made_of + hcsa)
+        return dataclasses.replace(figure, made_of=figure.made_of + hcsa)
 
     figures = (
         policy("with_policy", "With a medical conditions policy",
@@ -744,7 +408,7 @@ def schools_page(con: duckdb.DuckDBPyConnection, f: metrics.Filters, las: tuple[
             missing.missing_pct, missing.missing, missing.schools_with_policy, strict=True)],
     }, columns=["Policy element", "Schools lacking it", "Of schools with a policy"]))
     if schools == 0:
-        title = f"Schools: no audit on or before {_day(f.as_of)}"
+        title = f"Schools: no audit on or before {day_text(f.as_of)}"
     elif WITHHELD in (figures[0].value, figures[2].value):
         title = (f"Schools' medical conditions policies: {suppress_count(schools)} schools audited "
                  "(figures on fewer than 5 withheld)")
@@ -780,13 +444,13 @@ def phb_page(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarte
     """Personal health budgets active at the quarter's end and started in it (counts only)."""
     active = metrics.phb_active(con, f).iloc[0]
     started = metrics.rates(con, "phb_started", f).iloc[0]
-    on = _day(f.as_of)
+    on = day_text(f.as_of)
     share = _share("Of them through continuing care", active.continuing_care, active.active,
                    active.continuing_care_pct, "active budgets")
     figures = (
-        Figure(f"Active on {on}", suppress_count(int(active.active))),
+        _count(f"Active on {on}", int(active.active)),
         share,
-        Figure(f"Started in {quarter.label}", suppress_count(int(started["items"])),
+        _count(f"Started in {quarter.name}", int(started["items"]),
                f"{suppress_count(int(started.numerator))} through continuing care"),
     )
     by_la = metrics.phb_active(con, f, by="local_authority")
@@ -804,7 +468,7 @@ def phb_page(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarte
     table = _cells(safe)[["group", "active", "continuing_care", "continuing_care_pct", "items",
                           "numerator"]].set_axis(
         ["Local authority", f"Active on {on}", "Of them continuing care", "Continuing care (%)",
-         f"Started in {quarter.label}", "Started: continuing care"], axis=1)
+         f"Started in {quarter.name}", "Started: continuing care"], axis=1)
     title = f"Personal health budgets: {figures[0].value} active on {on}"
     if int(active.active) == 0:
         title = f"Personal health budgets: none active on {on}"
@@ -814,7 +478,7 @@ def phb_page(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarte
         title, "personal-health-budgets", "personal health budgets",
         (Table("Personal health budgets by local authority", table,
                f"Active on {on} (started on or before it, not ended before it); started in "
-               f"{quarter.label}.", "PHB by LA"),),
+               f"{quarter.name}.", "PHB by LA"),),
         figures,
         "Children's personal health budgets from the register: those active on the as-of date "
         "(started on or before it and not ended before it), of them those funded through "
@@ -877,7 +541,7 @@ def summary_tables(overdue: pd.DataFrame, cases: pd.DataFrame, las: tuple[str, .
                    as_of: dt.date) -> tuple[tuple[Table, ...], tuple[Table, ...], dict[str, str]]:
     """The overdue advice and open cases in counts only (no record-level ids), suppressed."""
     shown_las = _las_shown(las, overdue, cases)
-    on = _day(as_of)
+    on = day_text(as_of)
     overdue = overdue.assign(band=[_band(d) for d in overdue.days_overdue])
     over = (
         Table("Overdue health advice by service", suppress_crosstab(
@@ -934,12 +598,14 @@ def has_data(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def build_board_pack(db: Path, quarter: Quarter | str, las: Sequence[str] = (),
-                     as_of: dt.date | None = None) -> BoardPack:
-    """Everything the pack shows, suppressed, with the figures: one database read."""
+                     as_of: dt.date | None = None, basis: str | None = None) -> BoardPack:
+    """Everything the pack shows, suppressed, with the figures: one database read. `basis` names
+    the quarters ('financial' or 'calendar'; default: settings.toml's [board_pack] quarters)."""
     quarter = parse_quarter(quarter) if isinstance(quarter, str) else quarter
+    quarter = quarter.on(basis or load_settings().quarter_basis)
     as_of = as_of or default_as_of(quarter)
     if as_of < quarter.start:
-        raise ValueError(f"the as-of date {as_of:%d/%m/%Y} is before {quarter.label} begins")
+        raise ValueError(f"the as-of date {as_of:%d/%m/%Y} is before {quarter.name} begins")
     las = tuple(las)
     f = metrics.Filters(quarter.start, min(quarter.end, as_of), as_of, las)
     with reader(db) as con:
@@ -957,103 +623,3 @@ def build_board_pack(db: Path, quarter: Quarter | str, las: Sequence[str] = (),
                      tuple(words for dataset, words in REMIT.items() if dataset not in loaded))
 
 
-# ---- the appendix (xlsx) ---------------------------------------------------------------------
-
-def headline_table(pack: BoardPack) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "Metric": p.spec.title, pack.quarter.label: p.value, "Made of": p.made_of,
-        "Local target": "" if p.target is None else f"{p.target:g}%", "England": p.england,
-        "Variation": p.variation.label, "Assurance": p.assurance.label,
-    } for p in pack.pages])
-
-
-def series_table(page: MetricPage) -> pd.DataFrame:
-    """The monthly points of one chart, suppressed, with the chart's mean and limits."""
-    chart = page.chart
-    shown_index = {month: i for i, month in enumerate(page.series.month[page.series.shown])}
-    rows = []
-    met, counted = page.spec.counts
-    for r in page.series.itertuples(index=False):
-        i = shown_index.get(r.month)
-        special = ""
-        if i is not None and chart.enough:
-            special = "; ".join(f"{spc.RULE_NAMES[s.rule]} ({s.side})" for s in chart.signals
-                                if i in s.points)
-        rows.append({
-            "Metric": page.spec.title, "Month": r.period,
-            met: suppress_value(r.numerator),
-            counted: suppress_value(r.denominator),
-            "Per cent": (round(float(r.pct), 1) if r.shown else
-                         page.spec.nothing if r.denominator == 0 else WITHHELD),
-            "Mean": round(chart.mean, 1) if chart.enough and i is not None else None,
-            "Lower process limit": round(chart.lower, 1) if chart.enough and i is not None else None,
-            "Upper process limit": round(chart.upper, 1) if chart.enough and i is not None else None,
-            "Special cause": special,
-        })
-    return pd.DataFrame(rows)
-
-
-def _numeric(table: Table) -> pd.DataFrame:
-    """A summary table with its counts as numbers where shown (so Excel can add them up)."""
-    return table.frame.map(lambda v: int(v.replace(",", "")) if isinstance(v, str)
-                           and v.replace(",", "").isdigit() else v)
-
-
-def figures_table(pack: BoardPack) -> pd.DataFrame:
-    """Every page's other figures (the wider remit's), one row each, as the pages show them."""
-    return pd.DataFrame([{"Page": page.title, "Figure": figure.label, "Value": figure.value,
-                          "Made of": figure.made_of}
-                         for page in pack.document() for figure in page.figures],
-                        columns=["Page", "Figure", "Value", "Made of"])
-
-
-def appendix_tables(pack: BoardPack) -> dict[str, pd.DataFrame]:
-    about = pd.DataFrame({"Board pack": [
-        pack.title, pack.subtitle, pack.scope, pack.suppression_note, pack.data_note,
-        "Quarters are calendar quarters; the NHS financial-year quarter is given beside each.",
-        f"SPC: XmR charts over up to {SERIES_MONTHS} months; limits need at least "
-        f"{spc.MIN_POINTS} months (NHS England, Making Data Count).",
-        pack.skipped_note,
-    ]})
-    sheets = {"About": about, "Headlines": headline_table(pack)}
-    for sheet in dict.fromkeys(p.spec.sheet for p in pack.pages):  # one per kind of count
-        sheets[sheet] = pd.concat([series_table(p) for p in pack.pages if p.spec.sheet == sheet],
-                                  ignore_index=True)
-    for table in (*pack.overdue, *pack.at_risk):
-        sheets[table.sheet or table.title[:31]] = _numeric(table)
-    figures = figures_table(pack)
-    if not figures.empty:
-        sheets["Wider remit figures"] = figures
-    for table in (t for page in (*pack.pages, *pack.remit) for t in page.tables):
-        sheets[table.sheet or table.title[:31]] = _numeric(table)
-    return sheets
-
-
-def write_xlsx(pack: BoardPack, out: Path | None = None) -> bytes:
-    from pipelines.exports import xlsx_bytes
-
-    data = xlsx_bytes(appendix_tables(pack))
-    if out is not None:
-        Path(out).write_bytes(data)
-    return data
-
-
-def write_pdf(pack: BoardPack, out: Path | None = None) -> bytes:
-    from pipelines.board_pack_pdf import pdf_bytes
-
-    data = pdf_bytes(pack)
-    if out is not None:
-        Path(out).write_bytes(data)
-    return data
-
-
-def write_pptx(pack: BoardPack, out: Path | None = None) -> bytes:
-    from pipelines.board_pack_pptx import pptx_bytes
-
-    data = pptx_bytes(pack)
-    if out is not None:
-        Path(out).write_bytes(data)
-    return data
-
-
-WRITERS: dict[str, Any] = {".pdf": write_pdf, ".pptx": write_pptx, ".xlsx": write_xlsx}

@@ -2,15 +2,19 @@
 (rendered to PNG by kaleido with Debian's Chromium, offline), in the app's house style
 (dashboard/components/charts.py: Okabe-Ito colours, titles that state the subject).
 
-Meaning never rests on colour alone: special cause points differ by marker shape and legend name.
+Meaning never rests on colour alone, so a chart printed in grey still reads: special cause points
+differ by marker shape, fill and legend name (improvement a filled diamond, concern a hollow
+square), and a chart that would hold fewer than two months is a sentence instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 import threading
 import warnings
 
+import kaleido
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -20,10 +24,11 @@ from pipelines.chart_style import GREY, PALETTE, layout
 PNG_SIZE = (1100, 560)  # layout pixels of the exported chart; scale 2 for print
 _RENDER_LOCK = threading.Lock()  # one kaleido server per process, one figure at a time
 
-POINT_STYLES = {  # kind -> legend name, colour, marker symbol
+MIN_DRAWN = 2  # fewer months than this make a sentence, not a chart
+POINT_STYLES = {  # kind -> legend name, colour, marker symbol (an "-open" one is hollow)
     "common": ("Common cause", "#7a7a7a", "circle"),
-    "improvement": ("Special cause: improvement", spc.BLUE, "diamond"),
-    "concern": ("Special cause: concern", spc.ORANGE, "square"),
+    "improvement": ("Special cause: improvement (filled diamond)", spc.BLUE, "diamond"),
+    "concern": ("Special cause: concern (hollow square)", spc.ORANGE, "square-open"),
     "neither": ("Special cause", spc.PURPLE, "triangle-up"),
 }
 
@@ -97,8 +102,9 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
         fig.add_trace(go.Scatter(
             x=[months[i] for i in at], y=[float(shown["pct"].iloc[i]) for i in at],
             mode="markers", name=name, customdata=[custom[i] for i in at],
-            marker={"color": colour, "symbol": symbol, "size": 9 if kind == "common" else 11,
-                    "line": {"color": "white", "width": 1}},
+            marker={"color": colour, "symbol": symbol, "size": 9 if kind == "common" else 12,
+                    "line": ({"color": colour, "width": 3} if symbol.endswith("-open")
+                             else {"color": "white", "width": 1})},
             hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
                            "%{customdata[2]:,} of %{customdata[3]:,}<br>" + name
                            + "<extra></extra>")))
@@ -127,13 +133,25 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
     return fig
 
 
+def sentence_figure(sentence: str, title: str, height: int = PNG_SIZE[1]) -> go.Figure:
+    """In place of a chart that would hold fewer than two months: no axes, the sentence saying
+    why, so a lone point is never drawn against a scale it cannot fill."""
+    fig = go.Figure()
+    fig.add_annotation(text="<br>".join(textwrap.wrap(sentence, 90)), x=0.5, y=0.5,
+                       xref="paper", yref="paper", showarrow=False, font={"size": 18},
+                       align="center")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig = layout(fig, title, "", "", height=height)
+    fig.update_layout(paper_bgcolor="white", plot_bgcolor="white", showlegend=False)
+    return fig
+
+
 def figure_png(fig: go.Figure, width: int = PNG_SIZE[0], height: int | None = None,
                scale: float = 2) -> bytes:
     """A figure as PNG bytes, at the figure's own height unless told. The kaleido server starts
     on first use and stays for the process (repeated exports are then about ten times faster)."""
     height = height or int(fig.layout.height or PNG_SIZE[1])
-    import kaleido
-
     with _RENDER_LOCK, warnings.catch_warnings():
         # plotly passes options a running server ignores (they are set at start instead).
         warnings.filterwarnings("ignore", message="The kopts argument is ignored")

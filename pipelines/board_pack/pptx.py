@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -18,8 +19,8 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from pipelines import spc
-from pipelines.board_pack import (
-    HOW_TO_READ,
+from pipelines.board_pack.charts import PNG_SIZE
+from pipelines.board_pack.model import (
     ICON_KEY,
     BoardPack,
     Figure,
@@ -27,8 +28,8 @@ from pipelines.board_pack import (
     Table,
     TablePage,
     column_chars,
+    icon_is_square,
 )
-from pipelines.board_pack_charts import PNG_SIZE
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.45)
@@ -70,8 +71,10 @@ def _title(slide: Slide, text: str, size: float = 26) -> None:
 
 
 def _icon(slide: Slide, icon: spc.Icon, left: Emu, top: Emu, size: Emu = ICON) -> None:
-    """A circle with the icon's letter: filled in its colour, or an outline with a dash."""
-    shape = slide.shapes.add_shape(MSO_SHAPE.OVAL, left, top, size, size)
+    """A circle with the icon's letter, filled in its colour (a square for concern and failing, so
+    the two read apart in grey), or an outline with a dash."""
+    outline = MSO_SHAPE.RECTANGLE if icon_is_square(icon) else MSO_SHAPE.OVAL
+    shape = slide.shapes.add_shape(outline, left, top, size, size)
     shape.name = f"Icon: {icon.label}"
     if icon.kind == "none":
         shape.fill.background()
@@ -180,7 +183,7 @@ def _cover(prs: Presentation, pack: BoardPack) -> None:
     if pack.data_note:
         lines.append((pack.data_note, 12, True, RGBColor(0x00, 0x4A, 0x75)))
     _text(slide, MARGIN, Inches(1.1), WIDTH - 2 * MARGIN, Inches(1.0), lines)
-    heads = ["Metric", pack.quarter.label, "Made of", "Target", "England", "Variation", "Assurance"]
+    heads = ["Metric", pack.quarter.name, "Made of", "Target", "England", "Variation", "Assurance"]
     roomy = len(pack.pages) <= 4  # the wider remit's metrics lengthen the table
     widths = [3.0, 1.0, 3.0, 0.8, 1.9, 1.3, 1.4] if roomy else [3.5, 1.0, 2.7, 0.7, 1.8, 1.35, 1.35]
     points = 9.5 if roomy else 8.5
@@ -218,7 +221,7 @@ def _cover(prs: Presentation, pack: BoardPack) -> None:
               WIDTH - 2 * MARGIN, Inches(0.4), [(note, 9, False, INK) for note in contents])
     small = 8.5 if roomy else 7
     how = ([("How to read the charts and icons", 12 if roomy else 11, True, INK)]
-           + [(t, small, False, INK) for t in HOW_TO_READ] + [(pack.suppression_note, small, True, INK)])
+           + [(t, small, False, INK) for t in pack.how_to_read] + [(pack.suppression_note, small, True, INK)])
     if roomy:
         _text(slide, MARGIN, top, Inches(6.6), Inches(2.3), how)
         for i, icon in enumerate(ICON_KEY):
@@ -231,7 +234,7 @@ def _cover(prs: Presentation, pack: BoardPack) -> None:
             left = Inches(7.55 + 1.8 * (i % 3))
             _icon_with_words(slide, icon, icon.letter, left, top + Inches(0.1 + 0.85 * (i // 3)),
                              Inches(1.75), Inches(0.3), 8)
-    _notes(slide, [pack.subtitle, pack.scope, pack.data_note, *contents, *HOW_TO_READ,
+    _notes(slide, [pack.subtitle, pack.scope, pack.data_note, *contents, *pack.how_to_read,
                    pack.suppression_note])
 
 
@@ -240,7 +243,7 @@ def _metric(prs: Presentation, pack: BoardPack, page: MetricPage, png: bytes) ->
     _title(slide, page.title, 24)
     top = Inches(1.35)
     left_w = Inches(3.6)
-    lines = [(f"{pack.quarter.label}", 11, False, MUTED), (page.value, 28, True, INK),
+    lines = [(f"{pack.quarter.name}", 11, False, MUTED), (page.value, 28, True, INK),
              (page.made_of, 11, False, INK)]
     if page.with_exceptions:
         lines.append((page.with_exceptions, 9, False, MUTED))
@@ -256,8 +259,7 @@ def _metric(prs: Presentation, pack: BoardPack, page: MetricPage, png: bytes) ->
     picture = slide.shapes.add_picture(io.BytesIO(png), chart_left, top, chart_w, chart_h)
     picture.name = f"SPC chart: {page.spec.title}"
     # Alternative text for screen readers (python-pptx has no API for it: set descr directly).
-    picture._element.nvPicPr.cNvPr.set("descr", f"SPC chart of {page.spec.title} by month. "
-                                       + " ".join(page.interpretation))
+    picture._element.nvPicPr.cNvPr.set("descr", page.chart_alt)
     about = [("About this metric: " + page.spec.definition, 9, False, MUTED),
              *[(note, 8, False, MUTED) for note in page.notes]]
     below = top + chart_h + Inches(0.1)
@@ -348,3 +350,11 @@ def pptx_bytes(pack: BoardPack) -> bytes:
     buffer = io.BytesIO()
     prs.save(buffer)
     return _fixed_zip(buffer.getvalue(), pack.as_of)
+
+
+def write_pptx(pack: BoardPack, out: Path | None = None) -> bytes:
+    """The pack as PPTX bytes, also written to `out` if given."""
+    data = pptx_bytes(pack)
+    if out is not None:
+        Path(out).write_bytes(data)
+    return data

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from pipelines import spc
-from pipelines.board_pack import (
-    HOW_TO_READ,
+from pipelines.board_pack.charts import PNG_SIZE
+from pipelines.board_pack.model import (
     ICON_KEY,
     BoardPack,
     Figure,
@@ -25,8 +26,8 @@ from pipelines.board_pack import (
     Table,
     TablePage,
     column_chars,
+    icon_is_square,
 )
-from pipelines.board_pack_charts import PNG_SIZE
 
 FONT = "helvetica"
 INK = (31, 31, 31)
@@ -106,12 +107,17 @@ class PackPDF(FPDF):
         self.ln(2)
 
     def icon(self, icon: spc.Icon, x: float, y: float, radius: float = 5.5) -> None:
-        """A filled circle with its letter in white (an outline circle with a dash: no icon)."""
+        """A filled circle with its letter in white, a filled square for concern and failing (so
+        the two read apart in grey), or an outline circle with a dash (no icon)."""
         if icon.kind == "none":
             self.set_draw_color(*MUTED)
             self.set_line_width(0.4)
             self.circle(x + radius, y + radius, radius, style="D")
             self.set_text_color(*MUTED)
+        elif icon_is_square(icon):
+            self.set_fill_color(*_rgb(icon.colour))
+            self.rect(x, y, 2 * radius, 2 * radius, style="F")
+            self.set_text_color(255, 255, 255)
         else:
             self.set_fill_color(*_rgb(icon.colour))
             self.circle(x + radius, y + radius, radius, style="F")
@@ -274,7 +280,7 @@ def _headline_rows(pdf: PackPDF, row_h: float, footnote: bool) -> None:
     without a chart, and the wider remit's parts with no data."""
     pack = pdf.pack
     widths = (70, 32, 72, 16, 42, 20, 21)
-    heads = ("Metric", pack.quarter.label, "Made of", "Target", "England", "Variation",
+    heads = ("Metric", pack.quarter.name, "Made of", "Target", "England", "Variation",
              "Assurance")
     pdf.set_font(FONT, "B", 9)
     pdf.set_fill_color(235, 235, 235)
@@ -321,7 +327,7 @@ def _how_to_read(pdf: PackPDF, size: float, beside: bool) -> None:
         _how_to_read_compact(pdf, size)
         return
     top = pdf.get_y()
-    for text in HOW_TO_READ:
+    for text in pdf.pack.how_to_read:
         pdf.text_block(text, size, width=130, colour=INK, height=4.3)
         pdf.ln(1.5)
     pdf.set_y(top)
@@ -331,7 +337,7 @@ def _how_to_read(pdf: PackPDF, size: float, beside: bool) -> None:
 
 def _how_to_read_compact(pdf: PackPDF, size: float) -> None:
     """The words across the page and the icons in a grid of three columns."""
-    for text in HOW_TO_READ:
+    for text in pdf.pack.how_to_read:
         pdf.text_block(text, size, colour=INK, height=size * 0.47)
         pdf.ln(1)
     pdf.ln(1)
@@ -354,7 +360,7 @@ def _metric(pdf: PackPDF, page: MetricPage, png: bytes) -> None:
     pdf.title_block(page.title)
     top = pdf.get_y()
     pdf.text_block(page.spec.title, 9, colour=MUTED, width=LEFT)
-    pdf.text_block(f"{pdf.pack.quarter.label}: {page.value}", 20, "B", width=LEFT, height=9)
+    pdf.text_block(f"{pdf.pack.quarter.name}: {page.value}", 20, "B", width=LEFT, height=9)
     pdf.text_block(page.made_of, 10, width=LEFT, height=5)
     if page.with_exceptions:
         pdf.text_block(page.with_exceptions, 9, width=LEFT, colour=MUTED, height=4.5)
@@ -370,8 +376,7 @@ def _metric(pdf: PackPDF, page: MetricPage, png: bytes) -> None:
     chart_w = PAGE_W - MARGIN - chart_x
     chart_h = chart_w * float(page.figure.layout.height) / PNG_SIZE[0]
     pdf.image(io.BytesIO(png), x=chart_x, y=top, w=chart_w, h=chart_h,
-              alt_text=latin1(f"SPC chart: {page.spec.title} by month. " + " ".join(
-                  page.interpretation)))
+              alt_text=latin1(page.chart_alt))
     pdf.set_xy(chart_x, top + chart_h + 2)
     pdf.text_block(page.reading, 9, width=chart_w, height=4.3)
     if page.tables:
@@ -424,3 +429,11 @@ def pdf_bytes(pack: BoardPack) -> bytes:
         else:
             _table_page(pdf, page)
     return bytes(pdf.output())
+
+
+def write_pdf(pack: BoardPack, out: Path | None = None) -> bytes:
+    """The pack as PDF bytes, also written to `out` if given."""
+    data = pdf_bytes(pack)
+    if out is not None:
+        Path(out).write_bytes(data)
+    return data
