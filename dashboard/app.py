@@ -26,15 +26,21 @@ BUSY = ("The data are being updated (a load is running). Try again in a moment: 
         "reload the page or press R.")
 
 
+@st.cache_resource(show_spinner="Updating the database to this version of the dashboard...")
+def upgrade_once(path: str) -> bool:
+    """A database made by an earlier version is brought up to date once per server process."""
+    return bootstrap.upgrade_database(Path(path))
+
+
 def build_if_missing() -> None:
     """On a fresh clone there is no database yet: build it from data_samples/, saying so."""
     if gateway.db_file().exists():
-        gateway.upgrade_once()
+        upgrade_once(str(gateway.db_file()))
         return
     message = ("First start: building the database from the synthetic sample files in "
                "data_samples/ (a few seconds)...")
     with st.spinner(message, show_time=True):
-        results = gateway.ensure_database()
+        results = bootstrap.ensure_database(gateway.db_file())
     if results == [] and not bootstrap.samples_available():
         st.warning("No sample files were found in data_samples/, so the database starts empty. "
                    "Load your exports on the **Load data** page.")

@@ -15,8 +15,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
 
-from pipelines import bootstrap, config, queries
-from pipelines.uploads import FileResult
+from pipelines import config, queries
 
 BUSY_WAIT_SECONDS = 3.0  # then tell the user the data are being updated
 Version = tuple[Any, ...]
@@ -102,20 +101,3 @@ def write(change: Callable[Concatenate[Path, P], T], *args: P.args, **kwargs: P.
     finally:
         clear_caches()
 
-
-# ---- first start -------------------------------------------------------------------------------
-
-@st.cache_resource(show_spinner="Updating the database to this version of the dashboard...")
-def _upgraded(path: str) -> bool:
-    return bootstrap.upgrade_database(Path(path))
-
-
-def upgrade_once() -> bool:
-    """A database made by an earlier version is brought up to date once per server process."""
-    return _upgraded(str(db_file()))
-
-
-def ensure_database() -> list[FileResult] | None:
-    """Build the database from data_samples/ if it does not exist yet; None if it already did.
-    Without samples an empty database is made, so the Data page can still load files."""
-    return bootstrap.ensure_database(db_file())
