@@ -1,7 +1,8 @@
 """The reads the app's pages make beyond the metrics themselves, as functions of a read-only
 connection, and `Session`, which runs any such function (these, `metrics`, `status`...) on one
-connection. The app reaches the database only through here; the command line shares the same
-functions. Breakdowns read FROM the metric base queries, so each definition stays single.
+connection: the app opens no connection of its own. Like `metrics` and `status`, which the
+command line prints, each runs on any connection. Breakdowns read FROM the metric base
+queries, so each definition stays single.
 """
 
 from __future__ import annotations
