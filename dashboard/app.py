@@ -13,13 +13,13 @@ if str(ROOT) not in sys.path:
     # `streamlit run dashboard/app.py` puts dashboard/ on the path, not the repository root.
     sys.path.insert(0, str(ROOT))
 
-import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit.navigation.page import StreamlitPage  # noqa: E402
 
-from dashboard.components import auth, data_access, filters  # noqa: E402
+from dashboard.components import auth, filters, gateway  # noqa: E402
+from pipelines import bootstrap, status  # noqa: E402
 from pipelines.config import load_settings  # noqa: E402
-from pipelines.db import DatabaseBusy, upgrade  # noqa: E402
+from pipelines.queries import DatabaseBusy, DatabaseError  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "views"  # not "pages/": see views/__init__.py
 BUSY = ("The data are being updated (a load is running). Try again in a moment: "
@@ -29,19 +29,19 @@ BUSY = ("The data are being updated (a load is running). Try again in a moment: 
 @st.cache_resource(show_spinner="Updating the database to this version of the dashboard...")
 def upgrade_once(path: str) -> bool:
     """A database made by an earlier version is brought up to date once per server process."""
-    return upgrade(Path(path))
+    return bootstrap.upgrade_database(Path(path))
 
 
 def build_if_missing() -> None:
     """On a fresh clone there is no database yet: build it from data_samples/, saying so."""
-    if data_access.db_file().exists():
-        upgrade_once(str(data_access.db_file()))
+    if gateway.db_file().exists():
+        upgrade_once(str(gateway.db_file()))
         return
     message = ("First start: building the database from the synthetic sample files in "
                "data_samples/ (a few seconds)...")
     with st.spinner(message, show_time=True):
-        results = data_access.ensure_database()
-    if results == [] and not data_access.samples_available():
+        results = bootstrap.ensure_database(gateway.db_file())
+    if results == [] and not bootstrap.samples_available():
         st.warning("No sample files were found in data_samples/, so the database starts empty. "
                    "Load your exports on the **Load data** page.")
     failed = [r for r in results or [] if r.status == "failed"]
@@ -131,17 +131,17 @@ st.set_page_config(page_title="SEND Coordination Dashboard", page_icon="🤝",
 filters.capture_url()
 try:
     build_if_missing()
-    with data_access.run_connection():  # one read-only connection for this run's reads
+    with gateway.run_connection():  # one read-only connection for this run's reads
         viewer = auth.current()
         current = navigation(viewer)
         st.sidebar.caption(load_settings().area_name)
         auth.sidebar(viewer)
         if viewer.role is not None:
-            provenance_banner(data_access.data_provenance())
+            provenance_banner(gateway.read(status.provenance))
         current.run()
 except DatabaseBusy:
     st.warning(BUSY, icon=":material/hourglass_top:")
-except duckdb.Error as exc:
+except DatabaseError as exc:
     # Most often a database built by an older version of the pipelines (a column it lacks).
     st.error("The database could not be read. If it was built by an earlier version of the "
              "pipelines, rebuild it: delete it and restart the app (the samples are reloaded), "

@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -28,9 +27,8 @@ APP = ROOT / "dashboard" / "app.py"
 PAGES = sorted(p.name for p in (ROOT / "dashboard" / "views").glob("*.py")
                if p.name != "__init__.py")
 TARGET_SECONDS = 1.0
-READERS = ("dashboard.components.data_access", "dashboard.components.benchmark_data",
-           "dashboard.components.inspection_data", "pipelines.board_pack", "pipelines.cli",
-           "pipelines.inspection_pack")  # the modules that read the database for a page
+# Pages that build a file (the board pack, the evidence pack) read with their own connection.
+READERS = ("pipelines.board_pack.build", "pipelines.inspection_pack")
 
 
 def _summed(open_: Callable[..., object], spent: list[float]) -> Callable[..., object]:
@@ -49,20 +47,22 @@ def _summed(open_: Callable[..., object], spent: list[float]) -> Callable[..., o
 
 
 def _timed_reads(spent: list[float]) -> None:
-    """Time every database read a page makes: `pipelines.db.reader` wherever it was imported,
-    and data_access._read, through which a page run's reads share one connection."""
-    from pipelines import db
+    """Time every database read a page makes: each of the gateway's (a query on the run's shared
+    connection, its opening included) and each use of `reader` in the READERS modules."""
+    gateway = importlib.import_module("dashboard.components.gateway")
+    run = gateway._run
 
-    for name in READERS:  # imported now, so that their `reader` can be swapped before pages run
-        importlib.import_module(name)
-    original = db.reader
-    timed = _summed(original, spent)
-    for module in list(sys.modules.values()):
-        if getattr(module, "reader", None) is original:
-            module.reader = timed
-    assert all(sys.modules[name].reader is timed for name in READERS)
-    data_access = sys.modules["dashboard.components.data_access"]
-    data_access._read = _summed(data_access._read, spent)
+    def timed_run(query: Callable[..., object], args: tuple[object, ...]) -> object:
+        start = time.perf_counter()
+        try:
+            return run(query, args)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    gateway._run = timed_run
+    for name in READERS:
+        module = importlib.import_module(name)
+        module.reader = _summed(module.reader, spent)
 
 
 def time_pages(db: Path, runs: int = 3, params: dict[str, str] | None = None

@@ -563,6 +563,15 @@ def england_headlines() -> pd.DataFrame:
     return long.assign(area=ENGLAND, numerator=float("nan"), denominator=float("nan"))
 
 
+def england_figure(measure: str, year: int) -> tuple[int, float] | None:
+    """England's figure for the latest published calendar year up to `year`, if there is one."""
+    frame = england_headlines()
+    rows = frame[(frame.measure == measure) & (frame.year <= year)].sort_values("year")
+    if rows.empty:
+        return None
+    return int(rows.year.iloc[-1]), float(rows.value.iloc[-1])
+
+
 def _imported(con: duckdb.DuckDBPyConnection, level: str, names: list[str],
               measures: list[str]) -> pd.DataFrame:
     """Imported figures for areas of one level; empty where nothing (or no table) exists."""

@@ -1,19 +1,36 @@
-"""Build a database from the bundled synthetic samples, so a fresh clone shows a working app.
-
-The samples are loaded as of their extract date, so the numbers shown never drift with the day
-the app happens to be started.
+"""Build a database from the bundled synthetic samples, so a fresh clone shows a working app, and
+ready an existing one for this version. The samples are loaded as of their extract date, so the
+numbers shown never drift with the day the app happens to be started.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from pathlib import Path
 
+from pipelines import audit
 from pipelines.config import ROOT
+from pipelines.db import connect_writer, upgrade
 from pipelines.load import FileResult, ingest_file
 
 SAMPLES = ROOT / "data_samples"
+FIRST_START = "dashboard (first start: bundled synthetic samples)"  # the audit log's actor
+_BUILD_LOCK = threading.Lock()  # two first visitors must not both build the sample database
+
+
+def samples_available(folder: Path = SAMPLES) -> bool:
+    return (folder / "MANIFEST.json").exists()
+
+
+def sample_manifest(folder: Path = SAMPLES) -> dict[str, str]:
+    """File name -> sha256 of the bundled synthetic samples (empty if there is no manifest)."""
+    path = folder / "MANIFEST.json"
+    if not path.exists():
+        return {}
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    return {f["name"]: f.get("sha256", "") for f in manifest.get("files", [])}
 
 
 def sample_files(folder: Path = SAMPLES) -> list[Path]:
@@ -31,3 +48,25 @@ def build_sample_database(db: Path, folder: Path = SAMPLES) -> list[FileResult]:
     """Load every sample file into `db` (created if absent); returns each file's result."""
     as_of = sample_as_of(folder)
     return [ingest_file(db, path, as_of=as_of) for path in sample_files(folder)]
+
+
+def ensure_database(db: Path) -> list[FileResult] | None:
+    """Build `db` from the samples if it does not exist yet, each file's load in the audit log;
+    None if it already did. Without samples an empty database is made ([]), so files can still
+    be loaded into it."""
+    with _BUILD_LOCK:
+        if db.exists():
+            return None
+        if not samples_available():
+            connect_writer(db).close()
+            return []
+        results = build_sample_database(db)
+        for result in results:
+            audit.record_load(db, FIRST_START, result)
+        return results
+
+
+def upgrade_database(db: Path) -> bool:
+    """Bring a database made by an earlier version up to the current schemas; True if it had to
+    (see `pipelines.db.upgrade`). The app does this once per process, before any read."""
+    return upgrade(db)

@@ -1,5 +1,6 @@
 """Command line: `python -m pipelines ingest|status|metrics|rejects|loads|rollback|benchmarks|
-board-pack|users|audit`.
+board-pack|users|audit`. What it reports comes from the same functions the app reads
+(`pipelines.status`, `pipelines.metrics`); this module only parses, prints and records.
 
 Exit codes: 0 done (rows may have been rejected), 1 a file could not be loaded, 2 usage.
 Whatever loads, exports, rolls back or changes users is written to the audit log
@@ -19,12 +20,13 @@ from typing import Any
 import pandas as pd
 
 from pipelines import access, audit, benchmarks, config, metrics
-from pipelines.db import DatabaseBusy, connect_writer, one, reader
+from pipelines.db import DatabaseBusy, connect_writer, reader
 from pipelines.exports import write_table
 from pipelines.load import ingest_file
 from pipelines.periods import period_of
 from pipelines.readers import FileError
 from pipelines.schemas import SCHEMAS
+from pipelines.status import loads, rejects, status
 
 
 def _date(text: str) -> dt.date:
@@ -218,20 +220,6 @@ def _describe(r: Any) -> str:
             f"{r.extract_basis}]" + stale + warned)
 
 
-def status(db: Path) -> dict[str, Any]:
-    """Rows held per dataset, rejected rows, loads: the same figures the app's data page shows."""
-    empty = {"rows": {k: 0 for k in SCHEMAS}, "rejected": 0, "loads": 0, "last_load": None}
-    if not db.exists():
-        return {**empty, "database": str(db)}
-    with reader(db) as con:
-        rows = {k: one(con, f"SELECT count(*) FROM {k}")[0] for k in SCHEMAS}
-        rejected = one(con, "SELECT count(*) FROM (SELECT DISTINCT load_id, sheet, row_number "
-                               "FROM rejects)")[0]
-        loads, last = one(con, "SELECT count(*), max(loaded_at) FROM loads")
-    return {"rows": rows, "rejected": rejected, "loads": loads,
-            "last_load": last.isoformat() if last else None, "database": str(db)}
-
-
 def cmd_status(args: argparse.Namespace) -> int:
     result = status(config.db_path(args.db))
     if args.json:
@@ -287,18 +275,9 @@ def _read(db: Path):
     return reader(db)
 
 
-def rejects_frame(db: Path, load_id: int | None = None) -> pd.DataFrame:
-    with _read(db) as con:
-        where = "WHERE load_id = ?" if load_id is not None else ""
-        return con.execute(
-            "SELECT load_id, file_name AS file, sheet, kind AS dataset, row_number AS row, "
-            f"column_letter AS col, column_header AS header, value, reason, rule FROM rejects {where} "
-            "ORDER BY load_id, file_name, sheet, row_number, column_letter",
-            [load_id] if load_id is not None else []).df()
-
-
 def cmd_rejects(args: argparse.Namespace) -> int:
-    frame = rejects_frame(config.db_path(args.db), args.load)
+    with _read(config.db_path(args.db)) as con:
+        frame = rejects(con, None if args.load is None else [args.load])
     if args.out:
         write_table(frame, args.out, sheet="Rejected rows")
         audit.record(config.db_path(args.db), audit.command_line_actor(), "export",
@@ -310,15 +289,10 @@ def cmd_rejects(args: argparse.Namespace) -> int:
     return 0
 
 
-def loads_frame(db: Path) -> pd.DataFrame:
-    with _read(db) as con:
-        return con.execute("SELECT load_id, file_name, left(file_hash, 12) AS file_hash, loaded_at, "
-                           "as_of, kinds, rows_read, loaded, inserted, updated, unchanged, "
-                           "duplicates, rejected, blank, notes, status FROM loads ORDER BY load_id").df()
-
-
 def cmd_loads(args: argparse.Namespace) -> int:
-    _print_table(loads_frame(config.db_path(args.db)))
+    with _read(config.db_path(args.db)) as con:
+        frame = loads(con)
+    _print_table(frame)
     return 0
 
 

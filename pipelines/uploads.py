@@ -1,12 +1,24 @@
-"""Check a file uploaded through the app before the pipeline reads it: its size, and that its
-content (not its name) is an xlsx workbook or CSV text. The readers then bound the workbook's
-decompression (`pipelines.readers`) as they do for the command line.
+"""Files uploaded through the app: each is checked before the pipeline reads it (its size, and
+that its content, not its name, is an xlsx workbook or CSV text), then loaded, or imported as a
+DfE release, exactly as the command line does, and recorded in the audit log. The readers bound
+a workbook's decompression (`pipelines.readers`) as they do for the command line.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import tempfile
 import zipfile
+from pathlib import Path
+from typing import Any
+
+from pipelines import audit, benchmarks, config
+from pipelines.db import DatabaseBusy
+from pipelines.load import FileResult, ingest_file
+
+__all__ = ["FileResult", "UploadRefused", "check_upload", "import_benchmarks", "kind_by_content",
+           "load_uploads"]
 
 _SNIFF = 65536
 _TEXT_CONTROLS = {9, 10, 13, 12}  # tab, newlines, form feed
@@ -48,3 +60,45 @@ def check_upload(name: str, data: bytes, max_mb: int) -> str:
         raise UploadRefused(f"{name}: the content is {what}. Only Excel workbooks (.xlsx) and "
                             "CSV text are accepted; save the export as .xlsx or .csv and load that.")
     return kind
+
+
+def load_uploads(db: Path, files: list[tuple[str, bytes]], kind: str | None = None,
+                 as_of: dt.date | None = None, actor: str = "unknown") -> list[FileResult]:
+    """Run the command line's pipeline on uploaded files (name, content), each written to a
+    private temporary file that keeps its name (the load log and rejects cite it). A file over
+    the size limit or whose content is not xlsx/CSV is refused unread. Each file's fate goes to
+    the audit log under `actor`."""
+    results = []
+    limit = config.load_settings().upload_max_mb
+    with tempfile.TemporaryDirectory(prefix="send-upload-") as folder:
+        for name, content in files:
+            path = Path(folder) / (Path(name).name or "upload")
+            try:
+                check_upload(path.name, content, limit)
+                path.write_bytes(content)
+                result = ingest_file(db, path, kind=kind, as_of=as_of)
+            except (DatabaseBusy, UploadRefused) as exc:
+                result = FileResult(file=path.name, status="failed", error=str(exc))
+            except Exception as exc:  # recorded as failed, then raised: never a silent loss
+                audit.record_load(db, actor, FileResult(
+                    file=path.name, status="failed", error=f"unexpected {type(exc).__name__}"))
+                raise
+            results.append(result)
+            audit.record_load(db, actor, result)
+    return results
+
+
+def import_benchmarks(db: Path, files: list[tuple[str, bytes]], actor: str) -> dict[str, Any]:
+    """Import uploaded DfE release files (a zip, or the CSVs themselves) as the command line
+    does; each is written to a private temporary folder under its own name first. Each imported
+    file goes to the audit log under `actor`."""
+    with tempfile.TemporaryDirectory(prefix="send-benchmarks-") as folder:
+        for name, content in files:
+            (Path(folder) / (Path(name).name or "upload")).write_bytes(content)
+        # One file (a zip, or one CSV) is imported as itself; several CSVs as their folder.
+        single = Path(folder) / (Path(files[0][0]).name or "upload")
+        result = benchmarks.import_release(db, single if len(files) == 1 else Path(folder))
+    for file in result["files"]:
+        audit.record(db, actor, "load", what="DfE benchmarks", file=file["file"],
+                     dataset=file["dataset"], rows=file["rows"])
+    return result

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.components import data_access
+from dashboard.components import gateway
+from pipelines import status
 from pipelines.notes import NOTES
 
 __all__ = ["NOTES", "about", "about_many"]
@@ -22,7 +23,7 @@ def about(key: str) -> None:
         st.markdown(f"**Caveats.** {note.caveats}")
         lines = []
         for dataset in note.datasets:
-            for row in data_access.sources(dataset).itertuples():
+            for row in gateway.read(status.sources, dataset).itertuples():
                 lines.append(f"- {row.file_name}: loaded {row.loaded_at:%d/%m/%Y %H:%M}, "
                              f"as of {row.as_of:%d/%m/%Y}, {row.loaded:,} rows")
         st.markdown("**Data.** " + ("Loaded from:\n" + "\n".join(lines) if lines
@@ -38,6 +39,6 @@ def about_many(keys: list[str]) -> None:
             st.markdown(f"**{note.title}.** {note.definition}\n\n*Statutory basis:* {note.basis}"
                         f"\n\n*Caveats:* {note.caveats}")
         lines = [f"- {row.file_name}: loaded {row.loaded_at:%d/%m/%Y %H:%M}, as of "
-                 f"{row.as_of:%d/%m/%Y}" for row in data_access.loads().itertuples()]
+                 f"{row.as_of:%d/%m/%Y}" for row in gateway.read(status.loads).itertuples()]
         st.markdown("**Data.** " + ("Loaded from:\n" + "\n".join(lines) if lines
                                     else "No file has been loaded yet."))

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard.components import data_access
-from pipelines import access, audit
+from dashboard.components import gateway
+from pipelines import access, audit, status
 from pipelines.config import load_settings
 
 SIGNED_IN = "auth_user"  # session state: the local user name signed in with a password
@@ -55,7 +55,7 @@ class Viewer:
 
 
 def users_path():
-    return access.users_file(data_access.db_file())
+    return access.users_file(gateway.db_file())
 
 
 def oidc_providers() -> list[str | None]:
@@ -87,7 +87,7 @@ def _oidc_user() -> Viewer | None:
     viewer = Viewer(email or str(st.user.get("name") or "unknown"), role, "oidc")
     if not st.session_state.get(OIDC_SEEN):
         st.session_state[OIDC_SEEN] = True
-        audit.record(data_access.db_file(), viewer.actor,
+        audit.record(gateway.db_file(), viewer.actor,
                      "sign in" if role else "sign in refused", method="identity provider",
                      **({} if role else {"reason": reason}))
     return viewer
@@ -114,7 +114,7 @@ def current() -> Viewer:
         if user is not None:
             return Viewer(user.username, user.role, "password")
         st.session_state.pop(SIGNED_IN, None)  # removed, or moved to the identity provider
-    provenance = data_access.data_provenance()
+    provenance = gateway.read(status.provenance)
     if not access.sign_in_required(provenance, load_settings().always_sign_in):
         return Viewer(VISITOR, "dco", "none")
     return Viewer("", None, "none")
@@ -147,7 +147,7 @@ def _password_form() -> None:
     if not pressed:
         return
     user = access.authenticate(users_path(), username, password)
-    db = data_access.db_file()
+    db = gateway.db_file()
     if user is None:
         st.session_state.setdefault(FAILURES, []).append(time.time())
         # A name that is no user's may be a password typed in the wrong box: never record it.
@@ -168,7 +168,7 @@ def _password_form() -> None:
 
 def sign_in_page() -> None:
     st.title("Sign in")
-    if data_access.data_provenance() in ("local", "mixed"):
+    if gateway.read(status.provenance) in ("local", "mixed"):
         st.markdown("This dashboard holds information about children's education, health and "
                     "care plans. Sign in to continue: what you see depends on your role.")
     else:
@@ -197,7 +197,7 @@ def sign_in_page() -> None:
 
 
 def sign_out(viewer: Viewer) -> None:
-    audit.record(data_access.db_file(), viewer.actor, "sign out")
+    audit.record(gateway.db_file(), viewer.actor, "sign out")
     st.session_state.pop(SIGNED_IN, None)
     st.session_state.pop(OIDC_SEEN, None)
     if viewer.method == "oidc":
@@ -252,10 +252,10 @@ def audited(build: Callable[[], bytes], viewer: Viewer, what: str, file_name: st
     is made, i.e. when the button is pressed. It refuses (and records the refusal) if since the
     page was drawn the data changed or the viewer lost the role: a page left open must not hand
     out what its viewer may no longer see."""
-    actor, db, version = viewer.actor, data_access.db_file(), data_access.data_version()
+    actor, db, version = viewer.actor, gateway.db_file(), gateway.data_version()
 
     def make() -> bytes:
-        if data_access.data_version() != version or _role_now(viewer) != viewer.role:
+        if gateway.data_version() != version or _role_now(viewer) != viewer.role:
             audit.record(db, actor, "export refused", what=what, file=file_name,
                          reason="the data or the viewer's role changed since the page was drawn")
             raise DownloadRefused("The data or your access changed since this page was drawn: "

@@ -12,7 +12,8 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.components import data_access
+from dashboard.components import gateway
+from pipelines import queries
 from pipelines.metrics import Filters
 from pipelines.periods import (
     GRAIN_NAMES,
@@ -77,11 +78,11 @@ def capture_url() -> None:
         st.session_state["_flt_url"] = {p: st.query_params.get_all(p) for p in PARAMS}
 
 
-def _default_as_of(options: data_access.FilterOptions) -> dt.date:
+def _default_as_of(options: queries.FilterOptions) -> dt.date:
     return options.latest_as_of or dt.date.today()
 
 
-def _options_for(grain: str, as_of: dt.date, options: data_access.FilterOptions) -> list[Period]:
+def _options_for(grain: str, as_of: dt.date, options: queries.FilterOptions) -> list[Period]:
     return periods_between(grain, min(options.first_day, as_of), as_of)
 
 
@@ -90,7 +91,7 @@ def _default_span(grain: str, as_of: dt.date) -> tuple[str, str]:
     return first.label, period_of(grain, as_of).label
 
 
-def _from_url(options: data_access.FilterOptions) -> dict[str, Any]:
+def _from_url(options: queries.FilterOptions) -> dict[str, Any]:
     """Filter values from the query string the session started with; invalid values are dropped."""
     url: dict[str, list[str]] = st.session_state.get("_flt_url") or {}
     first = (url.get("as_of") or [""])[-1]
@@ -114,7 +115,7 @@ def _from_url(options: data_access.FilterOptions) -> dict[str, Any]:
     }
 
 
-def _initialise(options: data_access.FilterOptions) -> None:
+def _initialise(options: queries.FilterOptions) -> None:
     if st.session_state.get("_flt_ready"):
         return
     for param, value in _from_url(options).items():
@@ -129,7 +130,7 @@ def reset() -> None:
     st.session_state.pop("_flt_dates", None)
 
 
-def _keep_valid(options: data_access.FilterOptions, period_labels: list[str], grain: str,
+def _keep_valid(options: queries.FilterOptions, period_labels: list[str], grain: str,
                 as_of: dt.date) -> None:
     """Repair values the options no longer hold (after a new grain, as-of date or load); a new
     grain keeps the dates chosen, as the periods of that grain that contain them."""
@@ -172,7 +173,7 @@ def _bound(param: str) -> dict[str, Any]:
 
 def sidebar_filters(show_services: bool = True) -> View:
     """Draw the filters in the sidebar and return what they select."""
-    options = data_access.filter_options()
+    options = gateway.read(queries.filter_options)
     _initialise(options)
     state = st.session_state
     if state.get(KEY["grain"]) not in GRAINS:

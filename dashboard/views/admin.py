@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import auth, data_access, tables
+from dashboard.components import auth, gateway, tables
 from pipelines import access, audit
 
 ROLE_HELP = {"board": "board: the overview and board pack only, small numbers suppressed",
@@ -18,7 +18,7 @@ ROLE_HELP = {"board": "board: the overview and board pack only, small numbers su
 
 
 def _record(viewer: auth.Viewer, action: str, **detail: object) -> None:
-    audit.record(data_access.db_file(), viewer.actor, action, **detail)
+    audit.record(gateway.db_file(), viewer.actor, action, **detail)
 
 
 def users_section(viewer: auth.Viewer) -> None:
@@ -96,7 +96,7 @@ def _act_all(viewer: auth.Viewer, changes: list) -> None:
 
 def audit_section() -> None:
     st.header("Audit log")
-    db = data_access.db_file()
+    db = gateway.db_file()
     problems = audit.verify(db)
     entries = audit.entries(db)
     if problems:

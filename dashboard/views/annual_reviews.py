@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, charts, data_access, filters, tables
+from dashboard.components import about, charts, filters, gateway, tables
+from pipelines import benchmarks, queries
 from pipelines.config import load_settings
 from pipelines.metrics import SMALL_DENOMINATOR, Filters
 from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
@@ -32,7 +33,7 @@ def headline_row(f: Filters, england: tuple[int, float] | None) -> bool:
         ("Health contributed", "annual_review_health_contribution",
          "meetings held"),
     ]
-    overall = {metric: data_access.rates(metric, f).iloc[0] for _, metric, _ in figures}
+    overall = {metric: gateway.read(queries.rates_table, metric, f).iloc[0] for _, metric, _ in figures}
     if not any(row["items"] for row in overall.values()):
         tables.no_data("No annual review is due, held or decided in this period.")
         return False
@@ -55,7 +56,7 @@ def by_period_and_la(view: filters.View, key: str, metric: str, title: str, seri
     grain = GRAIN_WORDS[view.grain]
     by_period, by_la = st.tabs([f"By {grain}", "By local authority"])
     with by_period:
-        frame = with_periods(data_access.rates(metric, view.filters, view.grain), view.grain)
+        frame = with_periods(gateway.read(queries.rates_table, metric, view.filters, view.grain), view.grain)
         fig = charts.run_chart(frame, f"{title}, by {grain}", GRAIN_NAMES[view.grain],
                                [("pct", series_name, "numerator", "denominator")], target)
         charts.reference_lines(fig, references)
@@ -67,7 +68,7 @@ def by_period_and_la(view: filters.View, key: str, metric: str, title: str, seri
             summary=charts.latest_summary(frame, "pct", "numerator", "denominator", target)
             + summary_extra)
     with by_la:
-        frame = data_access.rates(metric, view.filters, "local_authority")
+        frame = gateway.read(queries.rates_table, metric, view.filters, "local_authority")
         fig = charts.rate_bars(frame, f"{title}, by local authority", "Local authority", target,
                                name=series_name)
         charts.reference_lines(fig, references, horizontal=False)
@@ -123,7 +124,7 @@ def health_part(view: filters.View) -> None:
               ("annual_review_health_contribution", "Health contributed"))
     by_period, by_la = st.tabs([f"By {grain}", "By local authority"])
     with by_period:
-        frames = {metric: with_periods(data_access.rates(metric, view.filters, view.grain),
+        frames = {metric: with_periods(gateway.read(queries.rates_table, metric, view.filters, view.grain),
                                        view.grain) for metric, _ in series}
         invited, contributed = (frames[m] for m, _ in series)
         # Period labels as rates() gives them ("2025-04", "2025 Q2", "2025-26") sort in time.
@@ -151,7 +152,7 @@ def health_part(view: filters.View) -> None:
                 "denominator_contributed": "denominator"}), "pct", "numerator", "denominator",
                 None).replace("Latest", "Health contributed, latest"))
     with by_la:
-        long = pd.concat([data_access.rates(metric, view.filters, "local_authority")
+        long = pd.concat([gateway.read(queries.rates_table, metric, view.filters, "local_authority")
                           .assign(measure=name) for metric, name in series], ignore_index=True)
         fig = charts.share_bars(long, "Annual review meetings with health invited and "
                                       "contributing, by local authority", "group",
@@ -172,7 +173,7 @@ def render() -> None:
     view = filters.sidebar_filters(show_services=False)
     st.caption(view.describe(services=False))
     targets = load_settings().targets
-    england = data_access.england_figure(ENGLAND_COLUMN, view.filters.date_to.year)
+    england = benchmarks.england_figure(ENGLAND_COLUMN, view.filters.date_to.year)
     if not headline_row(view.filters, england):
         return
     reviews_held(view, targets)

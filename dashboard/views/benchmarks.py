@@ -13,9 +13,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import auth, benchmark_data, data_access, tables
+from dashboard.components import auth, gateway, tables
 from dashboard.components.benchmark_charts import LOCAL_LABEL, benchmark_chart
-from pipelines import benchmark_local, benchmarks, config
+from pipelines import benchmark_local, benchmarks, config, queries, status, uploads
 from pipelines.readers import FileError
 
 SHOWN = {  # measure -> (heading, short label)
@@ -48,7 +48,7 @@ HOW_TO_IMPORT = (
 
 def _la_options() -> tuple[list[str], set[str]]:
     area = config.load_settings().area_las
-    others = [la for la in benchmark_data.published_las() if la not in area]
+    others = [la for la in gateway.read(queries.published_las) if la not in area]
     return area + others, set(area)
 
 
@@ -67,7 +67,7 @@ def _describe(la: str) -> str:
 
 
 def _as_of() -> dt.date:
-    return data_access.filter_options().latest_as_of or dt.date.today()
+    return gateway.read(queries.filter_options).latest_as_of or dt.date.today()
 
 
 def _fmt(value: float | None, unit: str = "%") -> str:
@@ -130,7 +130,7 @@ def _dataset(measure: str) -> str | None:
 
 def about_measure(measure: str, la: str, year: int, as_of: dt.date) -> None:
     spec = benchmarks.MEASURES[measure]
-    imported = benchmark_data.latest_imports()
+    imported = gateway.read(queries.latest_benchmark_imports)
     mine = imported[imported.dataset == _dataset(measure)]
     with st.expander("About this metric", icon=":material/info:"):
         st.markdown(f"**Definition (published).** {spec.description}")
@@ -158,7 +158,7 @@ def measure_section(measure: str, la: str, frame: pd.DataFrame, local: pd.DataFr
     heading, _ = SHOWN[measure]
     st.header(heading, anchor=measure.replace("_", "-"))
     mine = local[local.measure == measure][["area", "year", "value", "numerator", "denominator"]]
-    imported = _dataset(measure) in set(benchmark_data.latest_imports().dataset)
+    imported = _dataset(measure) in set(gateway.read(queries.latest_benchmark_imports).dataset)
     if imported and published_anywhere and "local authority" not in set(frame.role):
         st.caption(f"The imported release has no figure for {la} on this measure.")
     if measure == "appeal_rate_pct" and appeals is not None:
@@ -211,8 +211,9 @@ def import_form() -> None:
                 return
             try:
                 with st.spinner("Importing..."):
-                    result = benchmark_data.import_upload([(f.name, f.getvalue()) for f in files],
-                                                          actor=viewer.actor)
+                    result = gateway.write(uploads.import_benchmarks,
+                                           [(f.name, f.getvalue()) for f in files],
+                                           actor=viewer.actor)
             except (FileError, ValueError) as exc:
                 st.error(f"Nothing was imported: {exc}", icon=":material/error:")
                 return
@@ -228,7 +229,7 @@ def render() -> None:
     st.caption("Published figures for a local authority beside its region, England and its "
                "statistical neighbours, by calendar year (the DfE's year), with the area's own "
                "figure for the latest complete calendar year, from local data.")
-    log = benchmark_data.imports()
+    log = gateway.read(queries.benchmark_imports)
     if log.empty:
         st.info("**No DfE release imported yet.** England's headline series still shows (from "
                 "the DfE's 2025 release, bundled with the dashboard), with the area's own "
@@ -237,7 +238,7 @@ def render() -> None:
     else:
         latest = log.imported_at.max()
         st.caption(f"Release last imported {latest:%d/%m/%Y %H:%M}: "
-                   + ", ".join(sorted(set(benchmark_data.latest_imports().file))) + ".")
+                   + ", ".join(sorted(set(gateway.read(queries.latest_benchmark_imports).file))) + ".")
 
     options, area = _la_options()
     if not options:
@@ -250,12 +251,13 @@ def render() -> None:
     st.caption(_describe(la))
     as_of = _as_of()
     year = benchmark_local.latest_complete_year(as_of)
-    local, appeals = benchmark_data.local_figures(la, year, as_of)
-    frames = {m: benchmark_data.comparison(la, m) for m in SHOWN}
+    local = gateway.read(benchmark_local.local_figures, la, year, as_of)
+    appeals = gateway.read(benchmark_local.local_appeals, la, year, as_of)
+    frames = {m: gateway.read(benchmarks.comparison, la, m) for m in SHOWN}
     published_anywhere = any((f.role == "local authority").any() for f in frames.values())
     if not published_anywhere:
         fictional = " (the sample area's local authorities are invented)" if (
-            data_access.data_provenance() == "synthetic" and la in area) else ""
+            gateway.read(status.provenance) == "synthetic" and la in area) else ""
         beside = ["England"] + [words for role, words in (
             ("region", "its region"), ("statistical neighbour", "its statistical neighbours"))
             if any((f.role == role).any() for f in frames.values())]

@@ -14,8 +14,8 @@ import html
 
 import streamlit as st
 
-from dashboard.components import auth, data_access, filters, tables
-from pipelines import board_pack, spc
+from dashboard.components import auth, filters, gateway, tables
+from pipelines import board_pack, queries, spc
 from pipelines.board_pack import BoardPack, Figure, MetricPage, Quarter, TablePage
 from pipelines.suppression import WITHHELD
 
@@ -28,19 +28,19 @@ MIME = {
 
 @st.cache_data(show_spinner="Building the board pack...", max_entries=16)
 def _pack(quarter: Quarter, las: tuple[str, ...], as_of: dt.date,
-          version: data_access.Version) -> BoardPack:
-    return board_pack.build_board_pack(data_access.db_file(), quarter, las, as_of)
+          version: gateway.Version) -> BoardPack:
+    return board_pack.build_board_pack(gateway.db_file(), quarter, las, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _file(kind: str, quarter: Quarter, las: tuple[str, ...], as_of: dt.date,
-          version: data_access.Version) -> bytes:
+          version: gateway.Version) -> bytes:
     pack = _pack(quarter, las, as_of, version)
     return {"pdf": board_pack.write_pdf, "pptx": board_pack.write_pptx,
             "xlsx": board_pack.write_xlsx}[kind](pack)
 
 
-def quarter_options(options: data_access.FilterOptions, latest: dt.date) -> list[Quarter]:
+def quarter_options(options: queries.FilterOptions, latest: dt.date) -> list[Quarter]:
     """Every quarter from the first data to the latest as-of date, newest first."""
     first = board_pack.quarter_of(min(options.first_day, latest))
     out = [board_pack.quarter_of(latest)]
@@ -57,7 +57,7 @@ def _default_quarter(quarters: list[Quarter], latest: dt.date) -> int:
 def choose() -> tuple[Quarter, tuple[str, ...], dt.date]:
     """Quarter, local authorities and as-of date, in the sidebar. The local authorities start
     from those chosen in the other pages' filters."""
-    options = data_access.filter_options()
+    options = gateway.read(queries.filter_options)
     latest = options.latest_as_of or dt.date.today()
     quarters = quarter_options(options, latest)
     shared = [la for la in st.session_state.get(filters.KEY["la"], []) if la in options.las]
@@ -159,7 +159,7 @@ def table_section(page: TablePage) -> None:
 
 
 def downloads(pack: BoardPack, quarter: Quarter, las: tuple[str, ...], as_of: dt.date) -> None:
-    version = data_access.data_version()
+    version = gateway.data_version()
     viewer = auth.current()
     labels = {"pdf": "Download PDF", "pptx": "Download PowerPoint", "xlsx": "Download xlsx appendix"}
     for column, (kind, label) in zip(st.columns(3), labels.items(), strict=True):
@@ -176,7 +176,7 @@ def downloads(pack: BoardPack, quarter: Quarter, las: tuple[str, ...], as_of: dt
 def render() -> None:
     st.title("Board pack")
     quarter, las, as_of = choose()
-    pack = _pack(quarter, las, as_of, data_access.data_version())
+    pack = _pack(quarter, las, as_of, gateway.data_version())
     st.caption(f"{pack.subtitle} · {pack.scope}")
     if pack.partial:
         st.warning(f"{quarter.label} has not ended by {as_of:%d/%m/%Y}: the figures are for part "

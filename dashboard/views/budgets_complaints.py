@@ -12,7 +12,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, charts, data_access, filters, tables
+from dashboard.components import about, charts, filters, gateway, tables
+from pipelines import metrics, queries
 from pipelines.config import load_settings
 from pipelines.metrics import SMALL_DENOMINATOR, Filters
 from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, shorts, with_periods
@@ -46,8 +47,8 @@ def band_order(band: str) -> float:
 
 def budgets_now(f: Filters) -> bool:
     st.header("Personal health budgets")
-    active = data_access.phb_active(f).iloc[0]
-    started = data_access.rates("phb_started", f).iloc[0]
+    active = gateway.read(metrics.phb_active, f).iloc[0]
+    started = gateway.read(queries.rates_table, "phb_started", f).iloc[0]
     if not active["active"] and not started["items"]:
         tables.no_data("No personal health budget is active on the as-of date or started in the "
                        "period.")
@@ -65,7 +66,7 @@ def budgets_now(f: Filters) -> bool:
     for tab, (by, name) in zip(tabs, (("local_authority", "Local authority"),
                                       ("amount_band", "Annual amount band")), strict=True):
         with tab:
-            frame = data_access.phb_active(f, by)
+            frame = gateway.read(metrics.phb_active, f, by)
             if by == "amount_band":
                 frame = frame.sort_values("group", key=lambda col: col.map(band_order))
             frame = frame.assign(group=[g or "Not recorded" for g in frame["group"]])
@@ -93,7 +94,7 @@ def budgets_now(f: Filters) -> bool:
 def budgets_over_time(view: filters.View) -> None:
     st.header("Budgets over time")
     grain = GRAIN_WORDS[view.grain]
-    frame = data_access.phb_trend(view.filters, view.grain)
+    frame = gateway.read(metrics.phb_trend, view.filters, view.grain)
     frame = frame.assign(period=shorts(view.grain, frame["start"]))
     if frame.empty:
         tables.no_data()
@@ -130,8 +131,8 @@ def budgets_over_time(view: filters.View) -> None:
 
 def complaints_now(f: Filters, open_now: pd.DataFrame) -> bool:
     st.header("Complaints answered by their due date", anchor="complaints")
-    responses = data_access.rates("complaint_responses", f).iloc[0]
-    received = data_access.rates("complaints_received", f).iloc[0]
+    responses = gateway.read(queries.rates_table, "complaint_responses", f).iloc[0]
+    received = gateway.read(queries.rates_table, "complaints_received", f).iloc[0]
     if not responses["items"] and not received["items"] and open_now.empty:
         tables.no_data("No complaint was received, fell due or is open in this selection.")
         return False
@@ -158,8 +159,8 @@ def responses(view: filters.View) -> None:
     splits = (("stage", "Stage"), ("local_authority", "Local authority"))
     tabs = st.tabs([f"By {grain}"] + [f"By {name.lower()}" for _, name in splits])
     with tabs[0]:
-        frame = with_periods(data_access.rates("complaint_responses", view.filters, view.grain),
-                             view.grain)
+        frame = with_periods(
+            gateway.read(queries.rates_table, "complaint_responses", view.filters, view.grain), view.grain)
         fig = charts.run_chart(frame, f"Complaints responded to by their due date, by {grain}",
                                GRAIN_NAMES[view.grain],
                                [("pct", "Responded by the due date", "numerator", "denominator")],
@@ -177,7 +178,7 @@ def responses(view: filters.View) -> None:
             summary=charts.latest_summary(frame, "pct", "numerator", "denominator", target))
     for tab, (by, name) in zip(tabs[1:], splits, strict=True):
         with tab:
-            frame = data_access.rates("complaint_responses", view.filters, by)
+            frame = gateway.read(queries.rates_table, "complaint_responses", view.filters, by)
             frame = frame.assign(group=[sentence_case(g) for g in frame["group"]])
             fig = charts.rate_bars(frame, f"Complaints responded to by their due date, by "
                                           f"{name.lower()}", name, target,
@@ -198,8 +199,8 @@ def received(view: filters.View) -> None:
     splits = (("stage", "Stage"), ("outcome", "Outcome"))
     tabs = st.tabs([f"By {grain}"] + [f"By {name.lower()}" for _, name in splits])
     with tabs[0]:
-        frame = with_periods(data_access.rates("complaints_received", view.filters, view.grain),
-                             view.grain)
+        frame = with_periods(
+            gateway.read(queries.rates_table, "complaints_received", view.filters, view.grain), view.grain)
         fig = charts.count_chart(frame, f"Complaints and ombudsman cases received, by {grain}",
                                  GRAIN_NAMES[view.grain],
                                  [("items", "All complaints"), ("numerator", "With a health aspect")],
@@ -213,7 +214,7 @@ def received(view: filters.View) -> None:
                     f"{int(frame['numerator'].sum()):,} with a health aspect.")
     for tab, (by, name) in zip(tabs[1:], splits, strict=True):
         with tab:
-            frame = data_access.rates("complaints_received", view.filters, by)
+            frame = gateway.read(queries.rates_table, "complaints_received", view.filters, by)
             frame = frame.assign(group=[sentence_case(g) for g in frame["group"]])
             long = pd.concat([
                 pd.DataFrame({"group": frame["group"], "aspect": "With a health aspect",
@@ -268,7 +269,7 @@ def render() -> None:
     if budgets_now(view.filters):
         budgets_over_time(view)
     st.divider()
-    open_now = data_access.open_complaints(view.filters)
+    open_now = gateway.read(metrics.open_complaints, view.filters)
     if complaints_now(view.filters, open_now):
         responses(view)
         received(view)

@@ -11,10 +11,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import auth, data_access, tables
+from dashboard.components import auth, gateway, tables
+from pipelines import status, uploads
 from pipelines.config import load_settings
-from pipelines.load import FileResult
 from pipelines.schemas import SCHEMAS
+from pipelines.uploads import FileResult
 
 KINDS = {"": "Recognise from the column headings", **{k: s.description.split(",")[0]
                                                          for k, s in SCHEMAS.items()}}
@@ -67,8 +68,8 @@ def upload_form(viewer: auth.Viewer) -> None:
                                   "export's run date.")
     if st.button("Load files", type="primary", disabled=not files, key="upload_load"):
         with st.spinner(f"Loading {len(files)} file(s)..."):
-            results = data_access.load_uploads([(f.name, f.getvalue()) for f in files],
-                                               kind or None, as_of, actor=viewer.actor)
+            results = gateway.write(uploads.load_uploads, [(f.name, f.getvalue()) for f in files],
+                                    kind or None, as_of, actor=viewer.actor)
         st.session_state["upload_results"] = results
         st.rerun()  # so the banner and every cached figure reflect the new data at once
 
@@ -96,7 +97,7 @@ def show_results(results: list[FileResult]) -> None:
 
 def show_rejects(load_ids: list[int], key: str) -> None:
     """Rejected rows of some loads, with an Excel download for whoever corrects the source."""
-    rejects = data_access.rejects(load_ids).rename(columns=REJECT_COLUMNS)
+    rejects = gateway.read(status.rejects, tuple(load_ids)).rename(columns=REJECT_COLUMNS)
     st.dataframe(rejects, hide_index=True, width="stretch", key=f"{key}_table")
     tables.downloads(rejects, f"rejected-rows-load-{'-'.join(map(str, load_ids))}", key,
                      sheet="Rejected rows")
@@ -110,11 +111,11 @@ PER_ROW = 4
 
 def holdings() -> None:
     st.header("What the database holds")
-    status = data_access.holdings()
+    held = gateway.read(status.holdings)
     # Every dataset the pipelines define, so a new schema shows here without a change.
     figures = [(NAMES.get(kind, kind.replace("_", " ").capitalize()), rows)
-               for kind, rows in status["rows"].items()]
-    figures.append(("Rows rejected (all loads)", status["rejected"]))
+               for kind, rows in held["rows"].items()]
+    figures.append(("Rows rejected (all loads)", held["rejected"]))
     for start in range(0, len(figures), PER_ROW):
         for column, (label, value) in zip(st.columns(PER_ROW), figures[start:start + PER_ROW],
                                           strict=False):
@@ -123,7 +124,7 @@ def holdings() -> None:
 
 def history() -> None:
     st.header("History of loads")
-    loads = data_access.loads()
+    loads = gateway.read(status.loads)
     if loads.empty:
         tables.no_data("Nothing has been loaded yet.")
         return

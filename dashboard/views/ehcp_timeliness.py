@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, charts, data_access, filters, tables
+from dashboard.components import about, charts, filters, gateway, tables
+from pipelines import benchmarks, metrics, queries
 from pipelines.config import load_settings
 from pipelines.metrics import DECISION_DAYS, PLAN_DAYS, STAGE_MILESTONE_DAYS, Filters
 from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
@@ -31,14 +32,15 @@ CASE_COLUMNS = {
 def plans_within_20_weeks(view: filters.View, targets: dict[str, float]) -> None:
     st.header("New plans issued within 20 weeks")
     target = targets.get("ehcp_within_20_weeks_pct_excl_exceptions")
-    frame = with_periods(data_access.rates("ehcp_plans", view.filters, view.grain), view.grain)
+    frame = with_periods(
+        gateway.read(queries.rates_table, "ehcp_plans", view.filters, view.grain), view.grain)
     grain = GRAIN_WORDS[view.grain]
     fig = charts.run_chart(
         frame, f"New EHC plans issued within 20 weeks, by {grain}", GRAIN_NAMES[view.grain],
         [("pct", "Excluding exceptions (headline)", "numerator", "denominator"),
          ("pct_incl", "Including exceptions", "numerator_incl", "denominator_incl")], target)
-    england = data_access.england_figure("within_20_weeks_pct_excl_exceptions",
-                                         view.filters.date_to.year)
+    england = benchmarks.england_figure("within_20_weeks_pct_excl_exceptions",
+                                        view.filters.date_to.year)
     summary = charts.latest_summary(frame, "pct", "numerator", "denominator", target)
     if england:
         summary += f" England {england[0]}: {england[1]:.1f}% excluding exceptions (DfE)."
@@ -53,12 +55,13 @@ def plans_within_20_weeks(view: filters.View, targets: dict[str, float]) -> None
 def decisions_within_6_weeks(view: filters.View, targets: dict[str, float]) -> None:
     st.header("Decisions whether to assess within 6 weeks")
     target = targets.get("ehcp_decided_within_6_weeks_pct")
-    frame = with_periods(data_access.rates("ehcp_decisions", view.filters, view.grain), view.grain)
+    frame = with_periods(
+        gateway.read(queries.rates_table, "ehcp_decisions", view.filters, view.grain), view.grain)
     grain = GRAIN_WORDS[view.grain]
     fig = charts.run_chart(frame, f"Requests decided within 6 weeks, by {grain}",
                            GRAIN_NAMES[view.grain],
                            [("pct", "Decided within 6 weeks", "numerator", "denominator")], target)
-    england = data_access.england_figure("decided_within_6_weeks_pct", view.filters.date_to.year)
+    england = benchmarks.england_figure("decided_within_6_weeks_pct", view.filters.date_to.year)
     summary = charts.latest_summary(frame, "pct", "numerator", "denominator", target)
     if england:
         summary += f" England {england[0]}: {england[1]:.1f}% (DfE)."
@@ -72,7 +75,7 @@ def decisions_within_6_weeks(view: filters.View, targets: dict[str, float]) -> N
 
 def stages(f: Filters) -> None:
     st.header("Time spent in each stage")
-    frame = data_access.stage_durations(f)
+    frame = gateway.read(queries.stage_durations, f)
     fig = charts.stage_boxes(frame, "Days per stage, new plans issued in the period")
     table = frame.drop(columns="step").rename(columns={
         "stage": "Stage", "plans": "Plans", "shortest": "Shortest (days)",
@@ -121,7 +124,7 @@ def _highlight(row: pd.Series) -> list[str]:
 
 def open_cases(f: Filters) -> None:
     st.header("Open cases at risk of missing 20 weeks", anchor="at-risk")
-    cases = data_access.open_cases_at_risk(f)
+    cases = gateway.read(metrics.open_cases_at_risk, f)
     st.caption(f"Needs assessments open on {f.as_of:%d/%m/%Y}. Not bound to the period.")
     if cases.empty:
         tables.no_data("No needs assessment is open.")

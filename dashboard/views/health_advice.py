@@ -8,7 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, charts, data_access, filters, tables
+from dashboard.components import about, charts, filters, gateway, tables
+from pipelines import metrics, queries
 from pipelines.config import load_settings
 from pipelines.metrics import ADVICE_DAYS, Filters
 from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
@@ -45,7 +46,8 @@ DATES = ("LA sent request", "Service received request", "LA received advice",
 
 def timeliness_by_period(view: filters.View, target: float | None) -> None:
     st.header("Returned within 6 weeks")
-    frame = with_periods(data_access.rates("health_advice", view.filters, view.grain), view.grain)
+    frame = with_periods(
+        gateway.read(queries.rates_table, "health_advice", view.filters, view.grain), view.grain)
     grain = GRAIN_WORDS[view.grain]
     fig = charts.run_chart(
         frame, f"Health advice returned within 6 weeks, by {grain}", GRAIN_NAMES[view.grain],
@@ -65,7 +67,7 @@ def timeliness_by_dimension(f: Filters, target: float | None) -> None:
     for tab, (column, name) in zip(st.tabs([f"By {n.lower()}" for _, n in DIMENSIONS]), DIMENSIONS,
                                    strict=True):
         with tab:
-            frame = data_access.rates("health_advice", f, column)
+            frame = gateway.read(queries.rates_table, "health_advice", f, column)
             fig = charts.rate_bars(frame, f"Health advice returned within 6 weeks, by "
                                           f"{name.lower()}", name, target,
                                    name="Returned within 6 weeks")
@@ -78,8 +80,8 @@ def timeliness_by_dimension(f: Filters, target: float | None) -> None:
 
 def distribution(f: Filters) -> None:
     st.header("Days taken to return advice")
-    frame = data_access.days_to_return(f)
-    last = data_access.OVER_26_WEEKS
+    frame = gateway.read(queries.days_to_return, f)
+    last = queries.OVER_26_WEEKS
     frame = frame.assign(days=[f"{7 * w - 6 if w > 1 else 0}-{7 * w} days" if w < last
                                else f"more than {7 * (last - 1)} days" for w in frame["week"]])
     fig = charts.days_histogram(frame, "Health advice returned, by days taken", ADVICE_DAYS, last)
@@ -98,7 +100,7 @@ def distribution(f: Filters) -> None:
 
 def exceptions(f: Filters) -> None:
     st.header("Exceptions and reasons for delay")
-    frame = data_access.advice_exceptions(f)
+    frame = gateway.read(queries.advice_exceptions, f)
     frame["reason"] = [r[:1].upper() + r[1:] for r in frame["reason"]]
     fig = charts.category_bars(frame, "Reasons recorded for late health advice: lawful or not",
                                "reason", "requests", "lawful", "Requests", "Reason recorded")
@@ -116,7 +118,7 @@ def exceptions(f: Filters) -> None:
 
 def quality(f: Filters) -> None:
     st.header("Quality of advice")
-    by_score, by_service = data_access.quality_scores(f)
+    by_score, by_service = gateway.read(queries.quality_scores, f)
     if by_score.empty:
         tables.no_data("No quality scores are recorded for this selection.")
         return
@@ -133,7 +135,7 @@ def quality(f: Filters) -> None:
 
 def overdue(f: Filters) -> None:
     st.header("Overdue health advice", anchor="overdue")
-    frame = data_access.overdue_advice(f)
+    frame = gateway.read(metrics.overdue_advice, f)
     st.caption(f"Open requests past their due date on {f.as_of:%d/%m/%Y}, most overdue first. "
                "Sort by any column by clicking its heading. Local authority and service filters "
                "apply; the period does not.")
@@ -164,7 +166,7 @@ def _date_columns(table: pd.DataFrame) -> dict[str, object]:
 
 def reconciliation(f: Filters) -> None:
     st.header("The LA's records and the providers' logs compared", anchor="reconciliation")
-    found = data_access.reconcile_advice(f)
+    found = gateway.read(metrics.reconcile_advice, f)
     st.caption(f"The 6-week clock runs from the day the service received the request (reg 8(1)), "
                f"so the headline uses the providers' logs. A request in the LA's export and one "
                f"in a provider's log are the same request when they name the same local "

@@ -16,12 +16,12 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import auth, data_access, filters, inspection_data
+from dashboard.components import auth, filters, gateway
 from dashboard.components.cards import MIN_TREND, rag
-from pipelines import audit, inspection
+from pipelines import audit, inspection, inspection_pack, queries
 from pipelines.config import load_settings
-from pipelines.db import DatabaseBusy
 from pipelines.metrics import SMALL_DENOMINATOR as SMALL
+from pipelines.queries import DatabaseBusy
 
 PAGE_NAMES = {"/health-advice": "Health advice", "/ehcp-timeliness": "EHC plan timeliness",
               "/tribunals": "Tribunals", "/annual-reviews": "Annual reviews",
@@ -51,7 +51,7 @@ def _who() -> str:
 
 
 def _audit(action: str, theme: str, **detail: Any) -> None:
-    audit.record(data_access.db_file(), auth.current().actor, action, theme=theme, **detail)
+    audit.record(gateway.db_file(), auth.current().actor, action, theme=theme, **detail)
 
 
 def _flash(theme: str, message: str) -> None:
@@ -144,8 +144,8 @@ def evidence_pack(view: filters.View) -> None:
     name = f"health-evidence-pack-{f.date_from:%Y%m%d}-{f.date_to:%Y%m%d}.xlsx"
     st.download_button(
         "Download the health evidence pack (Excel)",
-        data=auth.audited(lambda: inspection_data.evidence_pack(f), auth.current(),
-                          "health evidence pack", name),
+        data=auth.audited(lambda: inspection_pack.health_evidence_pack(gateway.db_file(), f),
+                          auth.current(), "health evidence pack", name),
         file_name=name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="insp_pack", on_click="ignore", icon=":material/download:", type="primary")
@@ -155,7 +155,7 @@ def _trend(series: str | None, view: filters.View) -> list[float] | None:
     """The last 12 months of a rate, by month (months with nothing counted left out)."""
     if series is None:
         return None
-    frame = data_access.rates(series, view.trend(), "month")
+    frame = gateway.read(queries.rates_table, series, view.trend(), "month")
     values = [float(p) for p in frame["pct"] if p is not None and p == p]
     return values if len(values) >= MIN_TREND else None
 
@@ -226,8 +226,8 @@ def _save_editor(theme: str, frame: pd.DataFrame, state: dict[str, Any]) -> None
     added = [{k: v for k, v in row.items() if k in inspection.EDITABLE}
              for row in state.get("added_rows", [])]
     seen = dict(zip(ids, frame["last_updated"], strict=True))
-    result = inspection_data.save_changes(theme, updated_by=_who(), added=added, edited=edited,
-                                          deleted=deleted, seen=seen)
+    result = gateway.write(inspection.save_evidence_changes, theme, updated_by=_who(),
+                           added=added, edited=edited, deleted=deleted, seen=seen)
     _flash(theme, f"Tracker saved: {result.describe()}.")
     _audit("evidence changed", theme, change=result.describe())
 
@@ -318,9 +318,9 @@ def add_form(theme: inspection.Theme) -> None:
                              key=f"insp_link_{v}")
         if st.form_submit_button("Add item", icon=":material/add:"):
             def add() -> None:
-                new = inspection_data.add_item(theme.key, item=item, owner=owner, status=status,
-                                               due_date=due, link_or_note=note,
-                                               updated_by=_who())
+                new = gateway.write(inspection.add_evidence_item, theme.key, item=item,
+                                    owner=owner, status=status, due_date=due,
+                                    link_or_note=note, updated_by=_who())
                 _flash(theme.key, f"Added evidence item {new}.")
                 _audit("evidence item added", theme.key, item_id=new)
             if _guarded(theme.key, add):
@@ -351,7 +351,8 @@ def notes_section(theme: inspection.Theme, notes: pd.DataFrame) -> None:
                             key=f"insp_note_day_{v}")
         if st.form_submit_button("Add note", icon=":material/edit_note:"):
             def add() -> None:
-                inspection_data.add_note(theme.key, text, author=_who(), written_on=day)
+                gateway.write(inspection.add_self_evaluation, theme.key, text, author=_who(),
+                              written_on=day)
                 _flash(theme.key, "Self-evaluation note added.")
                 _audit("self-evaluation note added", theme.key, written_on=str(day))
             if _guarded(theme.key, add):
@@ -405,8 +406,8 @@ def render() -> None:
     view = filters.sidebar_filters()
     st.caption(view.describe())
     outcomes()
-    live = inspection_data.live_metrics(view.filters)
-    tracker = inspection_data.tracker(dt.date.today())
+    live = gateway.read(inspection.live_metrics, view.filters)
+    tracker = gateway.read(queries.evidence_tracker, dt.date.today())
     summary(tracker, live)
     evidence_pack(view)
     st.header("Themes", anchor="themes")

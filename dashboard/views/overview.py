@@ -15,9 +15,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, data_access, filters, tables
+from dashboard.components import about, filters, gateway, tables
 from dashboard.components.cards import Card, metric_card, rag, value_text
 from dashboard.components.suppression import rate_withheld, suppress_count, suppress_rate
+from pipelines import benchmarks, metrics, queries
 from pipelines.config import load_settings
 from pipelines.metrics import FIGURES, SCHOOL_POLICY_REFERENCE, Filters
 from pipelines.periods import (
@@ -41,7 +42,7 @@ COLUMNS = 3  # cards per row, so every card has the same width
 
 def _monthly(metric: str, trend: Filters, column: str) -> list[float]:
     """A sparkline: the monthly series, leaving out months whose rate a board may not see."""
-    frame = data_access.rates(metric, trend, "month")
+    frame = gateway.read(queries.rates_table, metric, trend, "month")
     if column == "pct":
         shown = [not rate_withheld(n, d) and p is not None and p == p for n, d, p in
                  zip(frame.numerator, frame.denominator, frame.pct, strict=True)]
@@ -65,7 +66,7 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
     targets = load_settings().targets
     trend = view.trend()
     year = view.filters.date_to.year
-    overdue = data_access.overdue_counts(view.filters, _overdue_days(trend))
+    overdue = gateway.read(metrics.overdue_advice_counts, view.filters, _overdue_days(trend))
     notes = about.NOTES
 
     def rate(key: str, metric: str, pct: str, num: str, den: str, of_what: str, **extra: Any
@@ -104,7 +105,7 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
             "ehcp_plans", "ehcp_plans", "ehcp_within_20_weeks_pct_excl_exceptions",
             "ehcp_within_20_weeks_numerator_excl_exceptions",
             "ehcp_within_20_weeks_denominator_excl_exceptions", "new plans (excluding exceptions)",
-            england=data_access.england_figure("within_20_weeks_pct_excl_exceptions", year),
+            england=benchmarks.england_figure("within_20_weeks_pct_excl_exceptions", year),
             beside=_rate_beside(
                 h, "ehcp_within_20_weeks_pct_incl_exceptions",
                 "ehcp_within_20_weeks_numerator_incl_exceptions",
@@ -113,7 +114,7 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
             "ehcp_decisions", "ehcp_decisions", "ehcp_decided_within_6_weeks_pct",
             "ehcp_decided_within_6_weeks_numerator", "ehcp_decided_within_6_weeks_denominator",
             "requests decided",
-            england=data_access.england_figure("decided_within_6_weeks_pct", year)),
+            england=benchmarks.england_figure("decided_within_6_weeks_pct", year)),
         "plans_issued": count(
             LABELS["ehcp_plans_issued"], "ehcp_plans", h["ehcp_plans_issued"], p["ehcp_plans_issued"],
             _monthly("ehcp_plans", trend, "items"),
@@ -163,7 +164,7 @@ def more_cards(view: filters.View) -> dict[str, Card]:
     year = f.date_to.year
 
     def rate(key: str, metric: str, target: str, of_what: str, **extra: Any) -> Card:
-        now, before = data_access.rates(metric, f).iloc[0], data_access.rates(metric, prev).iloc[0]
+        now, before = (gateway.read(queries.rates_table, metric, g).iloc[0] for g in (f, prev))
         return Card(label=LABELS[target], kind="rate", value=now["pct"], numerator=int(now["numerator"]),
                     denominator=int(now["denominator"]), previous=before["pct"],
                     previous_numerator=int(before["numerator"]),
@@ -171,19 +172,19 @@ def more_cards(view: filters.View) -> dict[str, Card]:
                     target=targets.get(target), trend=_monthly(metric, trend, "pct"),
                     help=notes[key].definition, **extra)
 
-    schools, schools_then = (data_access.school_policy_position(g).iloc[0] for g in (f, then))
-    terms = data_access.school_policy_trend(trend, "term")
+    schools, schools_then = (gateway.read(metrics.school_policy_position, g).iloc[0] for g in (f, then))
+    terms = gateway.read(metrics.school_policy_trend, trend, "term")
     no_services = dataclasses.replace(f, services=())
-    waiting = data_access.latest_waiting(no_services)
-    waiting_then = data_access.latest_waiting(_snapshot(no_services, then.as_of))
-    monthly_waits = data_access.waiting_times_trend(dataclasses.replace(trend, services=()), None)
-    budgets, budgets_then = (int(data_access.phb_active(g).iloc[0]["active"]) for g in (f, then))
+    waiting = gateway.read(queries.latest_waiting, no_services)
+    waiting_then = gateway.read(queries.latest_waiting, _snapshot(no_services, then.as_of))
+    monthly_waits = gateway.read(metrics.waiting_times_trend, dataclasses.replace(trend, services=()), None)
+    budgets, budgets_then = (int(gateway.read(metrics.phb_active, g).iloc[0]["active"]) for g in (f, then))
     reference = SCHOOL_POLICY_REFERENCE
     return {
         "reviews_pct": rate(
             "annual_review_decisions", "annual_review_decisions",
             "annual_review_decisions_within_4_weeks_pct", "decisions due",
-            england=data_access.england_figure("annual_review_decisions_within_4_weeks_pct", year)),
+            england=benchmarks.england_figure("annual_review_decisions_within_4_weeks_pct", year)),
         "schools_pct": Card(
             label=LABELS["schools_policy_compliant_pct"], kind="rate", value=schools["compliant_pct"],
             numerator=int(schools["compliant"]), denominator=int(schools["schools"]),
@@ -218,7 +219,7 @@ def more_cards(view: filters.View) -> dict[str, Card]:
         "phb_active": Card(
             label=LABELS["phb_active"], kind="count", value=budgets, previous=budgets_then,
             comparison=f"vs {then.as_of:%d/%m/%Y}", good="neither",
-            trend=[float(v) for v in data_access.phb_trend(trend, "month")["active_at_end"]],
+            trend=[float(v) for v in gateway.read(metrics.phb_trend, trend, "month")["active_at_end"]],
             help=notes["phb_active"].definition,
             note=f"Active on {f.as_of:%d/%m/%Y}, the period does not apply"),
     }
@@ -266,23 +267,23 @@ def trend_table(view: filters.View) -> pd.DataFrame:
     """The monthly figures the sparklines draw, suppressed as the cards are (one row a month)."""
     out: dict[str, pd.Series] = {}
     for label, metric, column in TREND_SERIES:
-        frame = data_access.rates(metric, view.trend(), "month")
+        frame = gateway.read(queries.rates_table, metric, view.trend(), "month")
         if column == "pct":
             values = [suppress_rate(p, n, d) for p, n, d in
                       zip(frame["pct"], frame["numerator"], frame["denominator"], strict=True)]
         else:
             values = [suppress_count(v) for v in frame[column]]
         out[label] = pd.Series(values, index=pd.to_datetime(frame["start"]), dtype=object)
-    overdue = data_access.overdue_counts(view.filters, _overdue_days(view.trend())).iloc[:-1]
+    overdue = gateway.read(metrics.overdue_advice_counts, view.filters, _overdue_days(view.trend())).iloc[:-1]
     out["Health advice overdue at month end"] = pd.Series(
         [suppress_count(int(v)) for v in overdue["overdue"]],
         index=pd.to_datetime([d.replace(day=1) for d in overdue["as_of"]]), dtype=object)
-    waits = data_access.waiting_times_trend(dataclasses.replace(view.trend(), services=()), None)
+    waits = gateway.read(metrics.waiting_times_trend, dataclasses.replace(view.trend(), services=()), None)
     out["Waiting over 18 weeks (all services)"] = pd.Series(
         [suppress_rate(p, n, d) for p, n, d in zip(waits["over_18_weeks_pct"], waits["over_18_weeks"],
                                                    waits["total_reporting_18"], strict=True)],
         index=pd.to_datetime(waits["start"]), dtype=object)
-    budgets = data_access.phb_trend(view.trend(), "month")
+    budgets = gateway.read(metrics.phb_trend, view.trend(), "month")
     out["Personal health budgets active at month end"] = pd.Series(
         [suppress_count(int(v)) for v in budgets["active_at_end"]],
         index=pd.to_datetime(budgets["start"]),
@@ -296,7 +297,7 @@ def render() -> None:
     st.title("Overview")
     view = filters.sidebar_filters()
     st.caption(view.describe())
-    h = data_access.headline(view.filters)
+    h = gateway.read(metrics.headline, view.filters)
     more = more_cards(view)
     if not any(h[k] for k in ("health_advice_due", "health_advice_overdue_open", "ehcp_plans_issued",
                               "ehcp_decided_within_6_weeks_denominator",
@@ -305,7 +306,7 @@ def render() -> None:
             and not any(card.denominator or card.value for card in more.values()):
         tables.no_data("Try a longer period, another as-of date or fewer filters.")
         return
-    cards = build_cards(h, data_access.headline(view.previous()), view) | more
+    cards = build_cards(h, gateway.read(metrics.headline, view.previous()), view) | more
     prev = view.previous()
     st.caption(f"Changes compare with {prev.date_from:%d/%m/%Y} to {prev.date_to:%d/%m/%Y}; "
                "overdue advice compares with a week earlier; schools, waiting lists and budgets "

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, charts, data_access, filters, tables
+from dashboard.components import about, charts, filters, gateway, tables
+from pipelines import metrics
 from pipelines.metrics import SCHOOL_POLICY_REFERENCE, SMALL_DENOMINATOR, Filters
 
 HCSA = SCHOOL_POLICY_REFERENCE
@@ -69,7 +70,7 @@ def position_table(frame: pd.DataFrame, group: str) -> pd.DataFrame:
 
 def current_position(f: Filters) -> bool:
     st.header("Medical conditions policies")
-    overall = data_access.school_policy_position(f)
+    overall = gateway.read(metrics.school_policy_position, f)
     row = overall.iloc[0]
     if not row["schools"]:
         tables.no_data(f"No school was audited on or before {f.as_of:%d/%m/%Y}.")
@@ -92,7 +93,7 @@ def current_position(f: Filters) -> bool:
     tabs = st.tabs([f"By {name.lower()}" for _, name in SPLITS])
     for tab, (by, name) in zip(tabs, SPLITS, strict=True):
         with tab:
-            frame = with_all(data_access.school_policy_position(f, by), overall)
+            frame = with_all(gateway.read(metrics.school_policy_position, f, by), overall)
             fig = charts.share_bars(
                 position_long(frame), f"Schools with a medical conditions policy, published and "
                                       f"compliant, by {name.lower()}", "group", name,
@@ -114,7 +115,7 @@ def trend(f: Filters) -> None:
     st.header("Across audit rounds")
     choice = st.segmented_control("Audit rounds by", list(TREND_GRAINS), default="Academic year",
                                   required=True, key="school_trend_grain")
-    frame = data_access.school_policy_trend(f, TREND_GRAINS[choice])
+    frame = gateway.read(metrics.school_policy_trend, f, TREND_GRAINS[choice])
     st.caption(f"Each school's latest audit in each {choice.lower()} of the period chosen "
                f"({f.date_from:%d/%m/%Y} to {f.date_to:%d/%m/%Y}); periods are cut to those "
                "dates. Choose an earlier 'From' in the sidebar to see every round.")
@@ -156,7 +157,7 @@ def elements_long(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 
 def elements_missing(f: Filters) -> None:
     st.header("Policy elements most often missing")
-    overall = data_access.school_elements_missing(f)
+    overall = gateway.read(metrics.school_elements_missing, f)
     order = [element_name(e, x) for e, x in zip(overall["element"], overall["label"], strict=True)]
     st.caption("Of the schools whose latest audit found a policy: the share whose policy lacks "
                "each element of the statutory guidance, most often missing first.")
@@ -164,7 +165,7 @@ def elements_missing(f: Filters) -> None:
     for tab, (by, name) in zip(tabs, ((None, ALL), *SPLITS), strict=True):
         with tab:
             frame = elements_long(overall if by is None else
-                                  data_access.school_elements_missing(f, by), order)
+                                  gateway.read(metrics.school_elements_missing, f, by), order)
             fig = charts.share_bars(
                 frame, "What schools' medical conditions policies lack"
                        + ("" if by is None else f", by {name.lower()}"),
@@ -188,7 +189,7 @@ def elements_missing(f: Filters) -> None:
 
 def ihp_coverage(f: Filters) -> None:
     st.header("Individual healthcare plans")
-    overall = data_access.school_ihp_coverage(f)
+    overall = gateway.read(metrics.school_ihp_coverage, f)
     row = overall.iloc[0]
     st.metric("IHP coverage", percent(row["ihp_coverage_pct"]),
               help=about.NOTES["school_ihp"].definition)
@@ -198,7 +199,7 @@ def ihp_coverage(f: Filters) -> None:
     tabs = st.tabs([f"By {name.lower()}" for _, name in SPLITS])
     for tab, (by, name) in zip(tabs, SPLITS, strict=True):
         with tab:
-            frame = with_all(data_access.school_ihp_coverage(f, by), overall)
+            frame = with_all(gateway.read(metrics.school_ihp_coverage, f, by), overall)
             long = pd.DataFrame({"group": frame["group"], "pct": frame["ihp_coverage_pct"],
                                  "numerator": frame["pupils_with_ihp"],
                                  "denominator": frame["pupils_with_medical_conditions"]})
@@ -218,7 +219,7 @@ def ihp_coverage(f: Filters) -> None:
 
 def mental_health(f: Filters) -> None:
     st.header("Mental health support")
-    overall = data_access.school_mental_health(f)
+    overall = gateway.read(metrics.school_mental_health, f)
     row = overall.iloc[0]
     columns = st.columns(3)
     columns[0].metric("Trained senior mental health lead", percent(row["smhl_pct"]))
@@ -234,7 +235,7 @@ def mental_health(f: Filters) -> None:
     tabs = st.tabs([f"By {name.lower()}" for _, name in SPLITS])
     for tab, (by, name) in zip(tabs, SPLITS, strict=True):
         with tab:
-            frame = with_all(data_access.school_mental_health(f, by), overall)
+            frame = with_all(gateway.read(metrics.school_mental_health, f, by), overall)
             long = pd.concat([
                 pd.DataFrame({"group": frame["group"], "measure": "Trained senior mental health lead",
                               "pct": frame["smhl_pct"], "numerator": frame["with_smhl"],
@@ -264,7 +265,7 @@ def mental_health(f: Filters) -> None:
 
 def follow_up(f: Filters) -> None:
     st.header("Schools to follow up", anchor="follow-up")
-    frame = data_access.school_follow_up(f)
+    frame = gateway.read(metrics.school_follow_up, f)
     st.caption(f"Schools whose latest audit on or before {f.as_of:%d/%m/%Y} found no compliant "
                "policy or a policy not published on the website, with what each lacks: no policy "
                "first, then those lacking most. The period does not apply.")

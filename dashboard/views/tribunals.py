@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, charts, data_access, filters, tables
+from dashboard.components import about, charts, filters, gateway, tables
+from pipelines import metrics, queries
 from pipelines.config import load_settings
 from pipelines.metrics import Filters
 from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
@@ -24,7 +25,7 @@ RESPONSE_COLUMNS = {
 
 def appeals_by_period(view: filters.View) -> None:
     st.header("Appeals registered")
-    frame = with_periods(data_access.rates("tribunal_appeals", view.filters, view.grain),
+    frame = with_periods(gateway.read(queries.rates_table, "tribunal_appeals", view.filters, view.grain),
                          view.grain)
     grain = GRAIN_WORDS[view.grain]
     fig = charts.count_chart(frame, f"SEND Tribunal appeals registered, by {grain}",
@@ -51,7 +52,7 @@ def _outcome_rank(outcome: str) -> int:
 
 def appeals_by_type(f: Filters) -> None:
     st.header("Appeals by type and outcome")
-    frame = data_access.appeals_by_type_and_outcome(f)
+    frame = gateway.read(queries.appeals_by_type_and_outcome, f)
     frame = frame.sort_values("outcome", key=lambda col: col.map(_outcome_rank), kind="stable")
     fig = charts.category_bars(frame, "Appeals registered in the period, by type and outcome",
                                "appeal_type", "appeals", "outcome", "Appeals", "Appeal type")
@@ -73,7 +74,7 @@ def appeals_by_type(f: Filters) -> None:
 def responses_by_period(view: filters.View) -> None:
     st.header("Health recommendations answered within 5 weeks")
     target = load_settings().targets.get("tribunal_health_responses_within_5_weeks_pct")
-    frame = with_periods(data_access.rates("tribunal_responses", view.filters, view.grain),
+    frame = with_periods(gateway.read(queries.rates_table, "tribunal_responses", view.filters, view.grain),
                          view.grain)
     grain = GRAIN_WORDS[view.grain]
     fig = charts.run_chart(frame, f"Health recommendations answered within 5 weeks, by {grain}",
@@ -99,7 +100,7 @@ def _highlight(row: pd.Series) -> list[str]:
 
 def recommendations(f: Filters) -> None:
     st.header("Health recommendations and their responses", anchor="recommendations")
-    frame = data_access.tribunal_responses(f)
+    frame = gateway.read(metrics.tribunal_responses, f)
     st.caption("Recommendations whose 5-week response falls due in the period. Late and overdue "
                "responses are shaded and named in the Status column.")
     if frame.empty:

@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, charts, data_access, filters, tables
+from dashboard.components import about, charts, filters, gateway, tables
+from pipelines import metrics, queries
 from pipelines.metrics import AUTISM_ASSESSMENT_WEEKS, Filters
 from pipelines.periods import shorts
 
@@ -65,8 +66,8 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 def current_position(f: Filters) -> bool:
     st.header("Waiting lists now")
-    latest = data_access.latest_waiting(f)
-    current = data_access.waiting_times_current(f)
+    latest = gateway.read(queries.latest_waiting, f)
+    current = gateway.read(metrics.waiting_times_current, f)
     if latest is None or current.empty:
         tables.no_data(f"No waiting-list return on or before {f.as_of:%d/%m/%Y}.")
         return False
@@ -100,7 +101,7 @@ def current_position(f: Filters) -> bool:
     tabs = st.tabs([f"By {name.lower()}" for name in SPLITS])
     for tab, (name, by) in zip(tabs, SPLITS.items(), strict=True):
         with tab:
-            frame = readable(data_access.waiting_times_current(f, None if by == "service" else by))
+            frame = readable(gateway.read(metrics.waiting_times_current, f, None if by == "service" else by))
             long = pd.concat([pd.DataFrame({
                 "category": frame["service"] if by == "service" else
                 [f"{s} · {g}" for s, g in zip(frame["service"], frame[by], strict=True)],
@@ -137,7 +138,7 @@ def pathways(f: Filters) -> None:
     splits = (("provider", "Provider"), ("local_authority", "Local authority"))
     for tab, (by, name) in zip(st.tabs([f"By {n.lower()}" for _, n in splits]), splits, strict=True):
         with tab:
-            frame = readable(data_access.waiting_times_current(f, by))
+            frame = readable(gateway.read(metrics.waiting_times_current, f, by))
             frame = frame[frame["service"].isin(PATHWAYS)].reset_index(drop=True)
             frame = frame.assign(category=[f"{s} · {g}" for s, g in
                                            zip(frame["service"], frame[by], strict=True)])
@@ -168,7 +169,7 @@ def trend(f: Filters) -> None:
     split = right.segmented_control("Lines by", list(SPLITS), default="Service", required=True,
                                     key="waiting_trend_split")
     column, parts, y_title = MEASURES[measure]
-    frame = readable(data_access.waiting_times_trend(f, SPLITS[split]))
+    frame = readable(gateway.read(metrics.waiting_times_trend, f, SPLITS[split]))
     frame = frame.assign(period=shorts("month", frame["start"]))
     st.caption("Monthly returns in the period chosen, summed over the providers and local "
                "authorities in each line. Returns run a month behind.")

@@ -11,8 +11,8 @@ import pytest
 from app_helpers import ADVICE, KEY, TINY_AS_OF, csv_bytes, table
 from streamlit.testing.v1 import AppTest
 
-from dashboard.components import data_access
-from pipelines import audit
+from dashboard.components import gateway
+from pipelines import audit, config, status, uploads
 from pipelines.config import load_settings
 
 UPLOAD = csv_bytes([
@@ -62,8 +62,8 @@ def test_loading_the_same_file_twice_changes_nothing(tiny_db: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SEND_DB", str(tiny_db))
     monkeypatch.setenv("SEND_PSEUDONYM_KEY", KEY)
-    first = data_access.load_uploads([("again.csv", UPLOAD)], as_of=TINY_AS_OF)
-    second = data_access.load_uploads([("again.csv", UPLOAD)], as_of=TINY_AS_OF)
+    first = gateway.write(uploads.load_uploads, [("again.csv", UPLOAD)], as_of=TINY_AS_OF)
+    second = gateway.write(uploads.load_uploads, [("again.csv", UPLOAD)], as_of=TINY_AS_OF)
     assert [r.status for r in first + second] == ["loaded", "unchanged"]
     assert first[0].file == "again.csv"  # the temporary file kept the uploaded name
 
@@ -71,7 +71,8 @@ def test_loading_the_same_file_twice_changes_nothing(tiny_db: Path,
 def test_a_file_that_cannot_load_says_why(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SEND_DB", str(tiny_db))
     monkeypatch.setenv("SEND_PSEUDONYM_KEY", KEY)
-    [result] = data_access.load_uploads([("../../notes.csv", b"just some words\nno header\n")])
+    [result] = gateway.write(uploads.load_uploads,
+                             [("../../notes.csv", b"just some words\nno header\n")])
     assert result.status == "failed" and result.file == "notes.csv"
     assert "header" in result.error
 
@@ -82,15 +83,17 @@ def test_an_upload_is_checked_by_content_and_size_and_audited(
     monkeypatch.setenv("SEND_PSEUDONYM_KEY", KEY)
     monkeypatch.setenv("SEND_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
     small = dataclasses.replace(load_settings(), upload_max_mb=1)
-    monkeypatch.setattr(data_access.config, "load_settings", lambda: small)
-    before = data_access.loads()
-    pdf, big, good = data_access.load_uploads(
-        [("advice.csv", b"%PDF-1.7\n1 0 obj <<>>"), ("huge.csv", UPLOAD * 12_000),
-         ("good.csv", UPLOAD)], as_of=TINY_AS_OF, actor="dan (dco, password)")
+    monkeypatch.setattr(config, "load_settings", lambda: small)
+    before = gateway.read(status.loads)
+    files = [("advice.csv", b"%PDF-1.7\n1 0 obj <<>>"), ("huge.csv", UPLOAD * 12_000),
+             ("good.csv", UPLOAD)]
+    pdf, big, good = gateway.write(uploads.load_uploads, files, as_of=TINY_AS_OF,
+                                   actor="dan (dco, password)")
     assert (pdf.status, big.status, good.status) == ("failed", "failed", "loaded")
     assert pdf.error.startswith("advice.csv: the content is a PDF")
     assert "over the 1 MB limit" in big.error
-    assert len(data_access.loads()) == len(before) + 1  # only the good file reached the database
+    # Only the good file reached the database.
+    assert len(gateway.read(status.loads)) == len(before) + 1
     entries = audit.entries(tiny_db)
     assert [(e["actor"], e["detail"]["file"], e["detail"]["status"]) for e in entries] == [
         ("dan (dco, password)", "advice.csv", "failed"), ("dan (dco, password)", "huge.csv", "failed"),

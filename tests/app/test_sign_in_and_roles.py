@@ -219,7 +219,8 @@ def test_downloads_are_recorded_in_the_audit_log(tiny_db: Path, tmp_path: Path,
 
 def test_a_download_pressed_after_a_role_change_or_a_load_is_refused(
         tmp_path: Path, outside_a_run: Path) -> None:
-    from dashboard.components import auth, data_access
+    from dashboard.components import auth, gateway
+    from pipelines import uploads
 
     users = outside_a_run
     viewer = auth.Viewer("dan", "dco", "password")
@@ -229,8 +230,10 @@ def test_a_download_pressed_after_a_role_change_or_a_load_is_refused(
         make()
     visitor = auth.Viewer(auth.VISITOR, "dco", "none")
     make = auth.audited(lambda: b"records", visitor, "evidence pack", "pack.xlsx")
-    data_access.load_uploads([("new.csv", b"Advice ID,Case ID,Local Authority,Service,"
-                               b"Requested Date\nN1,C1,Riverside,SALT,01/02/2026\n")], actor="dan")
+    gateway.write(uploads.load_uploads, [("new.csv", b"Advice ID,Case ID,Local Authority,Service,"
+                                          b"Requested Date,Provider\n"
+                                          b"N1,C1,Riverside,SALT,01/02/2026,Riverside Trust\n")],
+                  actor="dan")
     with pytest.raises(auth.DownloadRefused):
         make()
     assert [a for _, a in actions(tmp_path)][-1] == "export refused"

@@ -9,8 +9,8 @@ import pytest
 
 from pipelines import metrics
 from pipelines.bootstrap import SAMPLES, build_sample_database, sample_as_of, sample_files
-from pipelines.cli import status
 from pipelines.db import reader
+from pipelines.status import status
 
 
 @pytest.fixture(scope="module")

@@ -1,21 +1,125 @@
 """Data flows one way: the pipelines never import the dashboard or Streamlit, so the command
-line, the board pack and the tests run without a web app."""
+line, the board pack and the tests run without a web app; and the dashboard reaches the data
+only through its gateway and the pipelines' query API: no SQL, no DuckDB, no database module."""
 
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
-PIPELINES = Path(__file__).resolve().parents[2] / "pipelines"
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PIPELINES = ROOT / "pipelines"
+DASHBOARD = ROOT / "dashboard"
+# What only pipelines may touch: the database engine, connections, loading, the command line.
+NOT_IN_DASHBOARD = ("duckdb", "pipelines.db", "pipelines.load", "pipelines.cli")
+CONNECTION_CALLS = {"execute", "executemany", "sql", "fetchall", "fetchone", "fetchdf"}
+# SQL as this project writes it (keywords in capitals), and lower-case SQL shaped like SQL (a
+# star, a function call or a column list between SELECT and FROM) rather than like prose.
+SQL = re.compile(r"\b(SELECT|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET"
+                 r"|(CREATE|DROP|ALTER)\s+(TABLE|VIEW)|GROUP\s+BY|ORDER\s+BY|JOIN|UNION)\b")
+LOWER_SQL = re.compile(r"\bselect\s+(distinct\s+)?(\*|\w+\(|\w+\s*,)[^;]*?\bfrom\s+\w+"
+                       r"|\b(insert\s+into|delete\s+from|create\s+table)\s+\w+", re.IGNORECASE)
+
+
+def looks_like_sql(text: str) -> bool:
+    return bool(SQL.search(text) or LOWER_SQL.search(text))
+
+
+def _trees(folder: Path) -> Iterator[tuple[Path, ast.AST]]:
+    for path in sorted(folder.rglob("*.py")):
+        yield path, ast.parse(path.read_text(encoding="utf-8"))
+
+
+def imported_modules(tree: ast.AST) -> Iterator[str]:
+    """Every module an import statement names, `from a import b` giving both `a` and `a.b`,
+    and every module named to importlib.import_module or __import__."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+            yield from (f"{node.module}.{a.name}" for a in node.names)
+        elif (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+              and isinstance(node.args[0].value, str)
+              and (getattr(node.func, "attr", None) == "import_module"
+                   or getattr(node.func, "id", None) == "__import__")):
+            yield node.args[0].value
+
+
+def _banned(module: str, banned: tuple[str, ...]) -> bool:
+    return any(module == b or module.startswith(b + ".") for b in banned)
 
 
 def test_pipelines_import_neither_the_dashboard_nor_streamlit() -> None:
-    offenders = []
-    for path in sorted(PIPELINES.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            offenders += [f"{path.name}: {n}" for n in names
-                          if n.split(".")[0] in ("dashboard", "streamlit")]
+    offenders = [f"{path.name}: {name}" for path, tree in _trees(PIPELINES)
+                 for name in imported_modules(tree) if _banned(name, ("dashboard", "streamlit"))]
     assert len(list(PIPELINES.rglob("*.py"))) > 20
     assert offenders == []
+
+
+def test_the_dashboard_imports_no_database_module() -> None:
+    offenders = [f"{path.relative_to(ROOT)}: {name}" for path, tree in _trees(DASHBOARD)
+                 for name in imported_modules(tree) if _banned(name, NOT_IN_DASHBOARD)]
+    assert len(list(DASHBOARD.rglob("*.py"))) > 20
+    assert offenders == []
+
+
+def test_the_dashboard_holds_no_sql_and_uses_no_connection() -> None:
+    offenders = []
+    for path, tree in _trees(DASHBOARD):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and looks_like_sql(
+                    node.value):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:60]!r}")
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in CONNECTION_CALLS):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: .{node.func.attr}()")
+    assert offenders == []
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT count(*) FROM loads",
+    "SELECT ",  # the head of an f-string: f"SELECT {columns} FROM benchmark_imports"
+    " FROM benchmark_imports ORDER BY imported_at DESC",
+    "WITH base AS (x) SELECT week FROM base GROUP BY ALL",
+    "SELECT local_authority FROM ehcp UNION SELECT local_authority FROM tribunals",
+    "select * from health_advice where service = 'SALT'",
+    "select count(*) from ehcp",
+    "select la, count(*) from ehcp group by la",
+    "insert into benchmarks values (1)",
+    "DELETE FROM rejects WHERE load_id = ?",
+    "UPDATE evidence_items SET status = 'done'",
+    "CREATE TABLE t (a INTEGER)",
+])
+def test_sql_is_recognised(text: str) -> None:
+    assert looks_like_sql(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Draw the filters in the sidebar and return what they select.",
+    "Edit cells, add a row at the foot of the table or select rows to delete them, then save.",
+    "Select a load from the list to see its rejected rows.",
+    "Rejected rows of an earlier load",
+    "Load the exports from local authorities, health providers and the Tribunal tracker.",
+    "Order by date; group the services by provider.",
+])
+def test_prose_is_not_taken_for_sql(text: str) -> None:
+    assert not looks_like_sql(text)
+
+
+@pytest.mark.parametrize("source, found, banned", [
+    ("import duckdb", ["duckdb"], True),
+    ("import duckdb.typing", ["duckdb.typing"], True),
+    ("from pipelines import db", ["pipelines", "pipelines.db"], True),
+    ("from pipelines.load import FileResult", ["pipelines.load", "pipelines.load.FileResult"], True),
+    ("importlib.import_module('pipelines.cli')", ["pipelines.cli"], True),
+    ("from pipelines import metrics", ["pipelines", "pipelines.metrics"], False),
+    ("from pipelines.loader import x", ["pipelines.loader", "pipelines.loader.x"], False),
+])
+def test_every_way_of_importing_is_seen(source: str, found: list[str], banned: bool) -> None:
+    assert list(imported_modules(ast.parse(source))) == found
+    assert any(_banned(name, NOT_IN_DASHBOARD) for name in found) == banned

@@ -1,0 +1,259 @@
+"""The reads the app's pages make beyond the metrics themselves, as functions of a read-only
+connection, and `Session`, which runs any such function (these, `metrics`, `status`...) on one
+connection: the app opens no connection of its own. Like `metrics` and `status`, which the
+command line prints, each runs on any connection. Breakdowns read FROM the metric base
+queries, so each definition stays single.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import duckdb
+import pandas as pd
+
+from pipelines import benchmarks, config, inspection, metrics
+from pipelines.db import DatabaseBusy, open_reader
+from pipelines.vocab import SERVICES
+
+__all__ = [
+    "DatabaseBusy", "DatabaseError", "FilterOptions", "LatestWaiting", "Session",
+    "advice_exceptions", "appeals_by_type_and_outcome", "benchmark_imports", "days_to_return",
+    "evidence_tracker", "filter_options", "latest_benchmark_imports", "latest_waiting",
+    "published_las", "quality_scores", "rates_table", "stage_durations",
+]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+DatabaseError = duckdb.Error  # a database that cannot be read (e.g. built by an older version)
+
+
+class Session:
+    """Reads sharing one read-only connection, opened by the first and closed by `close` (or at
+    the end of a `with` block): opening costs about 20 ms and a page makes dozens of reads.
+    Nothing is held open before the first read or after closing, so a load can take the file."""
+
+    def __init__(self, db: Path, wait_seconds: float = 10.0) -> None:
+        self.db, self.wait_seconds = db, wait_seconds
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def run(self, query: Callable[Concatenate[duckdb.DuckDBPyConnection, P], T],
+            *args: P.args, **kwargs: P.kwargs) -> T:
+        """`query(connection, *args, **kwargs)`; DatabaseBusy if a writer holds the file longer
+        than `wait_seconds`."""
+        if self._con is None:
+            self._con = open_reader(self.db, self.wait_seconds)
+        return query(self._con, *args, **kwargs)
+
+    def close(self) -> None:
+        """Let the connection go (the next read opens another)."""
+        con, self._con = self._con, None
+        if con is not None:
+            con.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# ---- filters -----------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class FilterOptions:
+    las: tuple[str, ...]
+    services: tuple[str, ...]
+    first_day: dt.date
+    latest_as_of: dt.date | None
+
+
+def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
+    """What the filters offer: the local authorities and services in the data, the first day any
+    record starts, and the latest load's as-of date."""
+    las = [r[0] for r in con.execute(
+        "SELECT local_authority FROM ehcp UNION SELECT local_authority FROM health_advice "
+        "UNION SELECT local_authority FROM tribunals").fetchall() if r[0]]
+    services = {r[0] for r in con.execute(
+        "SELECT DISTINCT service FROM health_advice").fetchall() if r[0]}
+    first = con.execute(
+        "SELECT least((SELECT min(request_date) FROM ehcp), "
+        "(SELECT min(requested_date) FROM health_advice), "
+        "(SELECT min(registered_date) FROM tribunals))").fetchall()[0][0]
+    latest = con.execute("SELECT max(as_of) FROM loads").fetchall()[0][0]
+    area = config.load_settings().area_las
+    # The area's own LAs first, in settings order; any others after, alphabetically.
+    ordered_las = [la for la in area if la in las] + sorted(la for la in las if la not in area)
+    ordered_services = [s for s in SERVICES if s in services] + sorted(services - set(SERVICES))
+    return FilterOptions(tuple(ordered_las), tuple(ordered_services),
+                         first or dt.date.today(), latest)
+
+
+# ---- rates and breakdowns that are not metrics, read from the metric bases ---------------------
+
+IN_PERIOD = "anchor BETWEEN $date_from AND $date_to"
+OVER_26_WEEKS = 27  # the histogram's last bin holds everything after 26 weeks
+
+
+def rates_table(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters,
+                by: str | None = None) -> pd.DataFrame:
+    """`metrics.rates` with every group as text, as pages chart and tabulate it."""
+    out = metrics.rates(con, metric, f, by)
+    # Calendar years come back as integers; period labels are text everywhere else.
+    out["group"] = out["group"].map(lambda g: "Not recorded" if g is None or g != g else str(g))
+    return out
+
+
+def days_to_return(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> pd.DataFrame:
+    """Returned advice due in the period, by week taken to return it (week 6 ends on day 42)."""
+    return metrics.query(con, f"""
+        WITH base AS ({metrics.advice_base(f)})
+        SELECT CAST(least(greatest(ceil(days_to_return / 7.0), 1), {OVER_26_WEEKS}) AS INTEGER)
+                AS week,
+            count(*) AS requests
+        FROM base WHERE {IN_PERIOD} AND days_to_return IS NOT NULL
+        GROUP BY ALL ORDER BY week""", f)
+
+
+def advice_exceptions(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> pd.DataFrame:
+    """Reasons recorded for late advice: lawful reg 8(2) exceptions and reasons that are not."""
+    return metrics.query(con, f"""
+        WITH base AS ({metrics.advice_base(f)})
+        SELECT CASE WHEN excepted THEN 'Lawful (reg 8(2))' ELSE 'Not a lawful exception' END
+                AS lawful,
+            CASE WHEN excepted THEN exception ELSE trim(exception_recorded) END AS reason,
+            count(*) AS requests,
+            count(*) FILTER (WHERE counted AND NOT met) AS late_or_overdue
+        FROM base
+        WHERE {IN_PERIOD} AND (excepted OR nullif(trim(exception_recorded), '') IS NOT NULL)
+        GROUP BY ALL ORDER BY lawful, requests DESC, reason""", f)
+
+
+def quality_scores(con: duckdb.DuckDBPyConnection, f: metrics.Filters
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Quality audit scores of advice due in the period: (count per score, summary per service)."""
+    by_score = metrics.query(con, f"""
+        WITH base AS ({metrics.advice_base(f)})
+        SELECT quality_score AS score, count(*) AS advice
+        FROM base WHERE {IN_PERIOD} AND quality_score IS NOT NULL
+        GROUP BY ALL ORDER BY score""", f)
+    by_service = metrics.query(con, f"""
+        WITH base AS ({metrics.advice_base(f)})
+        SELECT service, count(*) FILTER (WHERE returned) AS returned,
+            count(quality_score) AS scored, round(avg(quality_score), 2) AS mean_score
+        FROM base WHERE {IN_PERIOD}
+        GROUP BY ALL HAVING count(quality_score) > 0 ORDER BY service""", f)
+    return by_score, by_service
+
+
+def stage_durations(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> pd.DataFrame:
+    """Days spent in each stage by the new plans issued in the period: quartiles per stage."""
+    return metrics.query(con, f"""
+        WITH base AS ({metrics.plan_base(f)}),
+        plans AS (SELECT * FROM base WHERE {IN_PERIOD}),
+        stages AS (
+            SELECT 1 AS step, 'Request to decision to assess' AS stage,
+                decision_date - request_date AS days FROM plans WHERE decision_date IS NOT NULL
+            UNION ALL
+            SELECT 2, 'Decision to draft plan', draft_plan_date - decision_date FROM plans
+            WHERE decision_date IS NOT NULL AND draft_plan_date IS NOT NULL
+            UNION ALL
+            SELECT 3, 'Draft plan to final plan', final_plan_date - draft_plan_date FROM plans
+            WHERE draft_plan_date IS NOT NULL
+            UNION ALL
+            SELECT 4, 'Request to final plan (all stages)', days_to_plan FROM plans)
+        SELECT step, stage, count(*) AS plans, min(days) AS shortest,
+            quantile_cont(days, 0.25) AS lower_quartile, median(days) AS median,
+            quantile_cont(days, 0.75) AS upper_quartile, max(days) AS longest
+        FROM stages GROUP BY ALL ORDER BY step""", f)
+
+
+def appeals_by_type_and_outcome(con: duckdb.DuckDBPyConnection, f: metrics.Filters
+                                ) -> pd.DataFrame:
+    """Appeals registered in the period, by appeal type and outcome, with the health count."""
+    return metrics.query(con, f"""
+        WITH base AS ({metrics.appeal_base(f)})
+        SELECT coalesce(appeal_type, 'Not recorded') AS appeal_type,
+            coalesce(outcome, 'Not recorded') AS outcome,
+            count(*) AS appeals, count(*) FILTER (WHERE met) AS with_health_aspects
+        FROM base WHERE {IN_PERIOD}
+        GROUP BY ALL ORDER BY appeal_type, outcome""", f)
+
+
+# ---- waiting lists -----------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class LatestWaiting:
+    """All services' waiting list at the latest snapshot month: `row` is `waiting_times_trend`'s
+    overall row for that month; `services` are those whose latest return is that month, of
+    `reporting` services with any return (they differ when a provider's return is late)."""
+
+    month: str
+    row: dict[str, Any]
+    services: tuple[str, ...]
+    reporting: tuple[str, ...]
+
+
+def latest_waiting(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> LatestWaiting | None:
+    """The whole waiting list at the latest month any service reported on or before the as-of
+    date, as `waiting_times_trend` (by=None) sums it for that month; None with no returns.
+    `waiting_times_current` gives each service's latest month but no total over services."""
+    current = metrics.waiting_times_current(con, f)
+    if current.empty:
+        return None
+    month = str(current["month"].max())
+    first = dt.date.fromisoformat(f"{month}-01")
+    one_month = dataclasses.replace(f, date_from=first, date_to=min(f.as_of, first))
+    overall = metrics.waiting_times_trend(con, one_month, None)
+    if overall.empty:
+        return None
+    return LatestWaiting(month, overall.iloc[0].to_dict(),
+                         tuple(current.loc[current["month"] == month, "service"]),
+                         tuple(current["service"]))
+
+
+# ---- benchmarks (the DfE's published figures) and the inspection tracker -----------------------
+
+IMPORT_COLUMNS = ["dataset", "file", "sha256", "imported_at", "rows", "source"]
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND "
+                            "table_name = ?", [table]).fetchall()[0][0])
+
+
+def benchmark_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every import of a release file, the latest first."""
+    if not _has_table(con, "benchmark_imports"):
+        return pd.DataFrame(columns=IMPORT_COLUMNS)
+    return con.execute(f"SELECT {', '.join(IMPORT_COLUMNS)} FROM benchmark_imports "
+                       "ORDER BY imported_at DESC, dataset").df()
+
+
+def latest_benchmark_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The import each dataset's figures come from now (a later import replaces an earlier)."""
+    log = benchmark_imports(con)
+    return log.drop_duplicates("dataset", keep="first").reset_index(drop=True)
+
+
+def published_las(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The local authorities the imported release holds figures for."""
+    if not _has_table(con, "benchmarks"):
+        return []
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT area_name FROM benchmarks WHERE area_level = ? ORDER BY 1",
+        [benchmarks.LOCAL]).fetchall()]
+
+
+def evidence_tracker(con: duckdb.DuckDBPyConnection, today: dt.date) -> dict[str, pd.DataFrame]:
+    """Evidence items, their history, self-evaluation notes (all, and current per theme) and the
+    readiness summary by theme."""
+    return {"items": inspection.evidence_items(con),
+            "history": inspection.evidence_history(con),
+            "notes": inspection.self_evaluations(con),
+            "current": inspection.current_self_evaluations(con),
+            "readiness": inspection.readiness(con, today)}

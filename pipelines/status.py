@@ -1,0 +1,80 @@
+"""What the database holds and where it came from: rows per dataset, rejected rows, the history
+of loads, the files behind each dataset and whether they are the bundled synthetic samples.
+`python -m pipelines status|loads|rejects` and the app's pages show these same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipelines.bootstrap import sample_manifest
+from pipelines.db import one, reader
+from pipelines.schemas import SCHEMAS
+
+
+def holdings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Rows held per dataset, rejected rows (each rejected row once, however many reasons), the
+    number of loads and when the last one ran."""
+    rows = {k: one(con, f"SELECT count(*) FROM {k}")[0] for k in SCHEMAS}
+    rejected = one(con, "SELECT count(*) FROM (SELECT DISTINCT load_id, sheet, row_number "
+                        "FROM rejects)")[0]
+    loads_held, last = one(con, "SELECT count(*), max(loaded_at) FROM loads")
+    return {"rows": rows, "rejected": rejected, "loads": loads_held,
+            "last_load": last.isoformat() if last else None}
+
+
+def status(db: Path) -> dict[str, Any]:
+    """`holdings` of the database at `db` and its path; all zero where there is no database yet
+    (none is created)."""
+    if not db.exists():
+        return {"rows": {k: 0 for k in SCHEMAS}, "rejected": 0, "loads": 0, "last_load": None,
+                "database": str(db)}
+    with reader(db) as con:
+        return {**holdings(con), "database": str(db)}
+
+
+def loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every load: file, hash (first 12 characters), when, as-of date, datasets, counts."""
+    return con.execute("SELECT load_id, file_name, left(file_hash, 12) AS file_hash, loaded_at, "
+                       "as_of, kinds, rows_read, loaded, inserted, updated, unchanged, "
+                       "duplicates, rejected, blank, notes, status FROM loads ORDER BY load_id").df()
+
+
+def rejects(con: duckdb.DuckDBPyConnection, load_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Rejected rows (of these loads, else of all) with file, sheet, Excel row, column and reason."""
+    where = ""
+    if load_ids is not None:
+        where = f"WHERE load_id IN ({', '.join('?' * len(load_ids))})" if load_ids else "WHERE false"
+    return con.execute(
+        "SELECT load_id, file_name AS file, sheet, kind AS dataset, row_number AS row, "
+        f"column_letter AS col, column_header AS header, value, reason, rule FROM rejects {where} "
+        "ORDER BY load_id, file_name, sheet, row_number, column_letter",
+        list(load_ids or [])).df()
+
+
+def sources(con: duckdb.DuckDBPyConnection, dataset: str) -> pd.DataFrame:
+    """The files a dataset was loaded from, with their load dates and rows loaded."""
+    frame = loads(con)
+    if frame.empty:
+        return frame
+    mask = frame["kinds"].fillna("").str.split(",").map(lambda kinds: dataset in kinds)
+    return frame.loc[mask, ["file_name", "loaded_at", "as_of", "loaded"]]
+
+
+def provenance(con: duckdb.DuckDBPyConnection) -> str:
+    """'empty', 'synthetic' (every file loaded is a bundled sample, by data_samples/MANIFEST.json),
+    'mixed' or 'local'."""
+    frame = loads(con)
+    if frame.empty:
+        return "empty"
+    manifest = sample_manifest()
+    synthetic = [manifest.get(name, "-").startswith(str(digest))
+                 for name, digest in zip(frame.file_name, frame.file_hash, strict=True)]
+    if all(synthetic):
+        return "synthetic"
+    return "mixed" if any(synthetic) else "local"
