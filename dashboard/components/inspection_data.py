@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard.components import data_access
 from pipelines import inspection, inspection_pack
 from pipelines.db import reader
+from pipelines.formats import sen2_tables
 from pipelines.metrics import Filters
 
 Version = data_access.Version
@@ -28,6 +29,19 @@ def _live(f: Filters, version: Version) -> pd.DataFrame:
 def live_metrics(f: Filters) -> pd.DataFrame:
     """Every live metric for the filters (see `pipelines.inspection.live_metrics`)."""
     return _live(f, data_access.data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _dmo_dco(las: tuple[str, ...], version: Version) -> pd.DataFrame:
+    with reader(data_access.db_file(), wait_seconds=data_access.BUSY_WAIT_SECONDS) as con:
+        return pd.DataFrame(sen2_tables.header_flags(con, las),
+                            columns=["local_authority", "collection_year", "dmo", "dco",
+                                     "dmo_in_post", "dco_in_post"])
+
+
+def dmo_dco(las: tuple[str, ...]) -> pd.DataFrame:
+    """The DMO and DCO flags the LAs' own SEN2 returns gave, latest collection first."""
+    return _dmo_dco(las, data_access.data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
