@@ -57,6 +57,13 @@ def store(con: duckdb.DuckDBPyConnection, ret: Sen2Return, kept: list[dict[str, 
         con.executemany("INSERT INTO sen2_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
+def forget(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
+    """A rolled-back load's flags and items go (those an earlier return wrote and this one
+    replaced are not brought back: load that return again)."""
+    con.execute("DELETE FROM sen2_header_flags WHERE load_id = ?", [load_id])
+    con.execute("DELETE FROM sen2_requests WHERE load_id = ?", [load_id])
+
+
 def header_flags(con: duckdb.DuckDBPyConnection, las: tuple[str, ...] = ()) -> list[dict]:
     """The DMO/DCO flags each LA's return gave, latest year first; every LA held when `las` is
     empty."""
