@@ -250,8 +250,8 @@ def from_sheets(file: str, sheets: list[Sen2Sheet]) -> Sen2Return:
     if base is None:
         raise FileError(f"{file}: looks like a flattened SEN2 return but no sheet has the "
                         "requests' ReceivedDate column")
-    unused = {f"{s.name}/{s.header[p]}".strip() for s in sheets
-              for item, p in s.items.items() if item not in USED_ITEMS}
+    unused = {f"{s.name}/{str(cell).strip()}" for s in sheets for p, cell in enumerate(s.header)
+              if not is_blank(cell) and p not in _used_positions(s)}
     requests, las = [], []
     lookups = []
     for other in sheets:
@@ -289,6 +289,12 @@ def from_sheets(file: str, sheets: list[Sen2Sheet]) -> Sen2Return:
     result = Sen2Return(file, requests, sorted(unused))
     result.local_authorities = [_la_of(v) for v in las]
     return result
+
+
+def _used_positions(sheet: Sen2Sheet) -> set[int | None]:
+    """Columns a flattened sheet gives the load: used items, its join ids and its LA."""
+    return {*(p for item, p in sheet.items.items() if item in USED_ITEMS), sheet.person_id,
+            sheet.request_id, sheet.la}
 
 
 def _cell(row: list[Any], position: int | None) -> Any:

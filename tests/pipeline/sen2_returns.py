@@ -155,7 +155,7 @@ def module_workbook(path: Path) -> Path:
              "RequestMediation", "RequestTribunal"]]
     assessments = [["RequestID", "AssessmentOutcome", "AssessmentOutcomeDate", "Week20"]]
     plans = [["RequestID", "StartDate", "PlanRes", "CeaseDate"]]
-    active = [["RequestID", "SENtype", "SENtypeRank", "LastReview"]]
+    active = [["RequestID", "SENtype", "SENtypeRank", "LastReview", "Caseworker notes"]]
     k = 0
     for n, p in enumerate(PERSONS, start=1):
         persons.append([n, p["Surname"], p["Forename"], day(p["PersonBirthDate"]), p["Sex"],
@@ -170,6 +170,6 @@ def module_workbook(path: Path) -> Path:
                                     a["Week20"]])
                 plans.append([k, day(a["StartDate"]), "A", None])
             if r.get("SENtype"):
-                active.append([k, r["SENtype"], 1, None])
+                active.append([k, r["SENtype"], 1, None, "seen"])
     return write_xlsx(path, {"persons": persons, "requests": reqs, "assessments": assessments,
                              "named plans": plans, "active plans": active})

@@ -121,6 +121,7 @@ def test_unused_items_are_listed_in_the_summary_and_json(db, tmp_path, capsys):
     assert main(["ingest", str(flat), "--db", str(db), "--la", "Birmingham", *ARGS]) == 0
     out = capsys.readouterr().out
     assert "not used (SEN2 items): " in out and "named plans/CeaseDate" in out
+    assert "active plans/Caseworker notes" in out and "requests/RequestID" not in out
 
 
 def test_a_flat_return_without_an_la_is_refused_saying_so(db, tmp_path, capsys):
