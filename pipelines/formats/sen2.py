@@ -288,7 +288,18 @@ def from_sheets(file: str, sheets: list[Sen2Sheet]) -> Sen2Return:
         las.append(la)
     result = Sen2Return(file, requests, sorted(unused))
     result.local_authorities = [_la_of(v) for v in las]
+    result.year, result.dmo, result.dco = (_first(sheets, item) for item in ("Year", "DMO", "DCO"))
     return result
+
+
+def _first(sheets: list[Sen2Sheet], item: str) -> str | None:
+    """A header item a flattened return repeats on its rows (or gives once): the first value."""
+    for sheet in sheets:
+        if item in sheet.items:
+            for row in sheet.rows:
+                if (value := _cell_id(row, sheet.items[item])) is not None:
+                    return value
+    return None
 
 
 def _used_positions(sheet: Sen2Sheet) -> set[int | None]:
@@ -322,15 +333,18 @@ def _la_of(value: Any) -> str | None:
 
 def local_authority(ret: Sen2Return, la: str | None) -> list[str]:
     """Each request's LA: the header's LEA code, else the file's LA column, else `--la`."""
+    given = canonical_la(la) if la else None
+    if la and given is None:
+        raise FileError(f"{ret.file}: --la '{la}' is not a known local authority")
     if ret.lea is not None:
         name = canonical_la(ret.lea)
         if name is None:
             raise FileError(f"{ret.file}: the header's LEA code '{ret.lea}' is not an English "
                             "local authority's DfE code")
+        if given is not None and given != name:
+            raise FileError(f"{ret.file}: the header's LEA code '{ret.lea}' is {name}, not "
+                            f"{given} (--la): check the file")
         return [name] * len(ret.requests)
-    given = canonical_la(la) if la else None
-    if la and given is None:
-        raise FileError(f"{ret.file}: --la '{la}' is not a known local authority")
     found = ret.local_authorities or [None] * len(ret.requests)
     if given is None and any(f is None for f in found):
         raise FileError(f"{ret.file}: a SEN2 return without an LEA code or LA column: name its "

@@ -134,14 +134,15 @@ def _sen2_tool_date(iso: str | None) -> str | None:
 
 
 def flat_csv(path: Path, lea: bool = False) -> Path:
-    rows = [(["LEA"] if lea else []) + FLAT_COLUMNS]
+    """One row per request; with `lea`, the header's LEA, DMO and DCO repeated on every row."""
+    rows = [(["LEA", "DMO", "DCO"] if lea else []) + FLAT_COLUMNS]
     for n, p in enumerate(PERSONS, start=1):
         for r in p["requests"]:
             a = r.get("Assessment", {})
             values = {**p, **r, **a, "PersonID": f"P{n}", "PlanRes": "A" if a else None,
                       "ReceivedDate": _sen2_tool_date(r["ReceivedDate"]),
                       "StartDate": _sen2_tool_date(a.get("StartDate"))}
-            rows.append(([LEA] if lea else []) + [values.get(c) or "" for c in FLAT_COLUMNS])
+            rows.append(([LEA, "N", "Y"] if lea else []) + [values.get(c) or "" for c in FLAT_COLUMNS])
     return write_csv(path, rows)
 
 

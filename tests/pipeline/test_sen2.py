@@ -186,3 +186,15 @@ def test_rolling_back_a_return_removes_its_rows_flags_and_items(db, tmp_path, ca
     assert main(["rollback", "1", "--db", str(db)]) == 0
     for table in ("ehcp", "sen2_header_flags", "sen2_requests"):
         assert stored(db, f"SELECT count(*) FROM {table}") == [(0,)]
+
+
+def test_a_flat_return_keeps_its_dmo_dco_columns(load, db, tmp_path):
+    assert load(sen2.flat_csv(tmp_path / "flat.csv", lea=True)).loaded == 6
+    assert stored(db, "SELECT local_authority, collection_year, dmo, dco FROM sen2_header_flags"
+                  ) == [("Birmingham", 2026, "N", "Y")]
+
+
+def test_an_la_named_that_the_lea_code_contradicts_is_refused(load, tmp_path):
+    path, _ = _files(tmp_path)["xml 2024"]
+    result = load(path, la="Leeds")
+    assert result.status == "failed" and "is Birmingham, not Leeds" in result.error
