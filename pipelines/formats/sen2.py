@@ -40,8 +40,12 @@ HEADER_ITEMS = ("Collection", "Year", "ReferenceDate", "SourceLevel", "LEA", "So
 ALL_ITEMS = (*PERSON_ITEMS, *REQUEST_ITEMS, *ASSESSMENT_ITEMS, *NAMED_PLAN_ITEMS,
              *ACTIVE_PLAN_ITEMS, *HEADER_ITEMS)
 IDENTITY_ITEMS = ("UPN", "UniqueLearnerNumber", "Surname", "Forename", "PersonBirthDate")
+# Names any export may use: alone they do not make a sheet a SEN2 return.
+GENERIC_ITEMS = frozenset({"Surname", "Forename", "Sex", "Ethnicity", "PostCode", "UPN", "URN",
+                           "UKPRN", "Year", "Collection", "Release", "DateTime", "SerialNo", "DP",
+                           "OA", "PB", "Res", "WBP"})
 # Columns a flattened return joins its modules on (not SEN2 items: the flattening tool's ids).
-PERSON_ID_SPELLINGS = ("PersonID", "Person ID", "person_id", "ChildID", "Child ID", "child_id")
+PERSON_ID_SPELLINGS = ("PersonID", "Person ID", "person_id")
 REQUEST_ID_SPELLINGS = ("RequestID", "Request ID", "request_id", "RequestsID", "requests_id")
 
 # SEN2 item -> the ehcp column (by the alias the schema knows it as) it fills.
@@ -231,7 +235,7 @@ def sen2_sheet(name: str, rows: list[list[Any]]) -> tuple[int, Sen2Sheet] | None
         if "LEA" in items and la is None:
             la = items["LEA"]
         ids = (person_id is not None) + (request_id is not None)
-        if len(items) >= 2 or (items and ids):
+        if set(items) - GENERIC_ITEMS and (len(items) >= 2 or ids):
             sheet = Sen2Sheet(name, list(cells), items, person_id, request_id, la)
             if best is None or len(items) > len(best[1].items):
                 best = (index, sheet)

@@ -198,3 +198,22 @@ def test_an_la_named_that_the_lea_code_contradicts_is_refused(load, tmp_path):
     path, _ = _files(tmp_path)["xml 2024"]
     result = load(path, la="Leeds")
     assert result.status == "failed" and "is Birmingham, not Leeds" in result.error
+
+
+@pytest.mark.parametrize("header", [
+    ["Child ID", "LA", "Request Date", "Surname", "Forename", "Sex", "Ethnicity", "UPN"],
+    ["Case ID", "LA", "ReceivedDate", "PersonBirthDate", "UPN", "RequestOutcome", "Week20"],
+])
+def test_an_las_export_naming_a_child_is_not_taken_for_a_sen2_return(header, load, db, tmp_path):
+    row = ["C1", "Riverside", "2025-04-01", "2015-02-14", "A123456789012", "Y", "false", "M"]
+    path = write_csv(tmp_path / "export.csv", [header, row[:len(header)]])
+    result = load(path)
+    assert result.loaded == 1 and not result.unused
+    assert stored(db, "SELECT case_id FROM ehcp") == [("C1",)]
+
+
+def test_a_namespaced_return_loads(load, tmp_path):
+    path = tmp_path / "ns.xml"
+    path.write_text(sen2.xml_return(2024).replace(
+        "<Message>", '<Message xmlns="http://www.example.org/sen2">'))
+    assert load(path).loaded == 6
