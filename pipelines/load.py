@@ -91,6 +91,9 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes, la: str |
     one's cells are let go once it is validated. A SEN2 return (XML, or flattened to sheets
     that name SEN2 items and a child) becomes one ehcp sheet of its requests."""
     if _starts_as_xml(path):
+        if kind not in (None, "ehcp"):
+            raise FileError(f"{path.name}: an XML file loads only as a SEN2 return, whose requests "
+                            f"are ehcp rows, not {kind}")
         try:
             data = path.read_bytes()
         except OSError as exc:
