@@ -91,6 +91,9 @@ def test_no_name_upn_uln_or_postcode_in_the_database_file(load, db, tmp_path):
         data += wal.read_bytes()
     found = [s for s in sen2.SECRETS if s.encode() in data or s.upper().encode() in data]
     assert sen2.SECRETS and not found
+    # The search sees what is stored: the ethnicity codes and the request keys are there.
+    case_id = stored(db, "SELECT min(case_id) FROM ehcp")[0][0]
+    assert b"WBRI" in data and case_id.encode() in data
 
 
 def test_twenty_week_figures_equal_an_independent_count(db, tmp_path, capsys):
