@@ -175,6 +175,10 @@ def _sen2_outcome(ret: sen2.Sen2Return, la: str | None, as_of: dt.date, key: byt
     match = find_header(rows[:1], "ehcp")
     assert match is not None and not match.missing  # the header is made from the schema's names
     outcome = validate_body(sen2.SHEET, rows_to_columns(rows[1:]), len(rows) - 1, match, as_of, key)
+    for reject in outcome.rejects:
+        if reject.header == "case_id" and reject.rule == "missing_required":
+            reject.reason = ("no UPN, ULN, or name and date of birth: the request cannot be told "
+                             "apart from the child's others")
     return [outcome], [], Sen2Load(ret, kept, sen2.read_year(ret, as_of))
 
 

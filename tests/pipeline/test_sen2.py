@@ -220,3 +220,15 @@ def test_a_namespaced_return_loads(load, tmp_path):
     path.write_text(sen2.xml_return(2024).replace(
         "<Message>", '<Message xmlns="http://www.example.org/sen2">'))
     assert load(path).loaded == 6
+
+
+def test_a_request_whose_child_cannot_be_identified_is_rejected_saying_why(load, tmp_path):
+    text = sen2.xml_return(2024)
+    for item in ("<Surname>Marchbankes</Surname>", "<Forename>Priyanka</Forename>",
+                 "<UPN>B987654321098</UPN>"):
+        text = text.replace(item, "")
+    path = tmp_path / "anonymous.xml"
+    path.write_text(text)
+    result = load(path)
+    assert (result.loaded, result.rejected) == (5, 1)
+    assert "no UPN, ULN, or name and date of birth" in result.rejects[0].reason
