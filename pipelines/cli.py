@@ -22,6 +22,7 @@ import pandas as pd
 from pipelines import access, audit, benchmarks, config, metrics
 from pipelines.db import DatabaseBusy, connect_writer, reader
 from pipelines.exports import write_table
+from pipelines.formats import sen2_tables
 from pipelines.load import ingest_file
 from pipelines.periods import period_of
 from pipelines.readers import FileError
@@ -61,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
                              "an export of a later or equal extract date")
     ingest.add_argument("--as-of", type=_date, default=None,
                         help="reject dates after this day (default: today)")
+    ingest.add_argument("--la", metavar="NAME", default=None,
+                        help="local authority of a SEN2 return that names none (a flattened "
+                        "return without an LEA code or LA column)")
     ingest.add_argument("--json", action="store_true", help="print the results as JSON")
 
     status = sub.add_parser("status", parents=[common], help="row counts and loads",
@@ -181,7 +185,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             result = ingest_file(db, path, kind=args.kind, as_of=args.as_of,
-                                 extract_date=args.extract_date, given=_given(args))
+                                 extract_date=args.extract_date, given=_given(args), la=args.la)
         except DatabaseBusy as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -192,6 +196,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"error: {result.error}", file=sys.stderr)
         elif not args.json:
             print(_describe(result))
+            if result.unused:
+                print(f"  not used (SEN2 items): {', '.join(result.unused)}")
     if args.json:
         print(json.dumps([r.summary() for r in results], indent=2, default=str))
     return 1 if failed else 0
@@ -335,12 +341,32 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
     except benchmarks.UnknownArea as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    result["sen2_header_flags"] = _sen2_flags(db, result["area"])
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print(result["area"])
+        for flags in result["sen2_header_flags"]:
+            print(f"  SEN2 {flags['collection_year']} {flags['local_authority']}: "
+                  f"DMO {flags['dmo_in_post'] or '-'}, DCO {flags['dco_in_post'] or '-'}")
         _print_table(benchmarks.show_table(result))
     return 0
+
+
+def _sen2_flags(db: Path, area: str) -> list[dict]:
+    """The DMO/DCO flags the LAs' own SEN2 returns gave: the LA's, its region's LAs', or all."""
+    if not db.exists():
+        return []
+    la = config.canonical_la(area)
+    if la is not None:
+        las: tuple[str, ...] = (la,)
+    else:
+        region = [x.name for x in config.load_settings().england if x.region == area]
+        las = tuple(region)
+        if not las and area.lower() != "england":
+            return []
+    with reader(db) as con:
+        return sen2_tables.header_flags(con, las)
 
 
 def cmd_board_pack(args: argparse.Namespace) -> int:

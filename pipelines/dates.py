@@ -1,8 +1,9 @@
 """Turn the many ways exports write a date into a `datetime.date`, day first (this is England).
 
 Accepts real Excel dates and date-times, Excel serial numbers, `dd/mm/yyyy` (also with `-` or
-`.`, and two-digit years), `yyyy-mm-dd`, `1 Apr 2025`, `01-Apr-25` and `April 1, 2025`, each with
-an optional time. A well-formed but impossible date (31/02/2025) is an error, never a guess.
+`.`, and two-digit years), `yyyy-mm-dd`, `1 Apr 2025`, `01-Apr-25`, `2023-Nov-30` (as SEN2
+tools write it) and `April 1, 2025`, each with an optional time. A well-formed but impossible
+date (31/02/2025) is an error, never a guess.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ _YMD = re.compile(rf"^(\d{{4}})[/.\-](\d{{1,2}})[/.\-](\d{{1,2}}){_TIME}$")
 _D_MON_Y = re.compile(
     rf"^(\d{{1,2}})(?:st|nd|rd|th)?[\s\-/]+([A-Za-z]{{3,9}})\.?,?[\s\-/]+(\d{{4}}|\d{{2}}){_TIME}$"
 )
+_Y_MON_D = re.compile(rf"^(\d{{4}})-([A-Za-z]{{3,9}})-(\d{{1,2}}){_TIME}$")  # SEN2 tools: 2023-Nov-30
 _MON_D_Y = re.compile(rf"^([A-Za-z]{{3,9}})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}){_TIME}$")
 _SERIAL = re.compile(r"^\d{1,6}(?:\.\d+)?$")
 
@@ -100,6 +102,10 @@ def parse_date(value: object) -> dt.date | None:
         month = _MONTHS.get(m[2].lower())
         if month:
             return _make(_year(m[3]), month, int(m[1]), text)
+    if m := _Y_MON_D.match(text):
+        month = _MONTHS.get(m[2].lower())
+        if month:
+            return _make(int(m[1]), month, int(m[3]), text)
     if m := _MON_D_Y.match(text):
         month = _MONTHS.get(m[1].lower())
         if month:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.formats import sen2_tables
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.validate import stored_columns
 
@@ -162,6 +163,7 @@ def _ddl() -> list[str]:
         statements.append(f"CREATE TABLE IF NOT EXISTS {schema.table} ({cols})")
         history = ", ".join(f"{name} {sql_type}" for name, sql_type in _history_columns(schema))
         statements.append(f"CREATE TABLE IF NOT EXISTS {schema.table}_history ({history})")
+    statements += sen2_tables.DDL
     return statements
 
 

@@ -23,11 +23,13 @@ import pyarrow.compute as pc
 
 from pipelines import extract_date
 from pipelines.db import one, reader, table_columns, transaction, writing
+from pipelines.formats import sen2, sen2_tables
 from pipelines.headers import HeaderMatch, find_header
 from pipelines.pseudonym import PseudonymKeyError, load_key
-from pipelines.readers import FileError, read_file
+from pipelines.readers import FileError, RawSheet, read_file, rows_to_columns
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.validate import EXCEPTION_KINDS, Reject, SheetOutcome, validate_body
+from pipelines.vocab import normalise_token
 
 # DuckDB would take up to 80% of the machine's memory for a load, on top of the records Python
 # holds; capped, it spills to disk instead, which keeps a national export's load under 2 GB. A
@@ -56,6 +58,7 @@ class FileResult:
     extract_basis: str = ""  # how the extract date was found (`extract_date.decide`)
     sheets: list[dict] = field(default_factory=list)
     skipped_sheets: list[dict] = field(default_factory=list)  # hidden, or no recognisable header
+    unused: list[str] = field(default_factory=list)  # items of a SEN2 return not loaded
     rejects: list[Reject] = field(default_factory=list)
     # Rows loaded with a caveat, e.g. a recorded delay reason that is not a lawful exception:
     # {"code", "column", "value", "rows", "message"}, one per distinct value.
@@ -68,7 +71,7 @@ class FileResult:
     def summary(self) -> dict:
         keys = ("file", "status", "load_id", "error", "kinds", "rows_read", "loaded", "inserted",
                 "updated", "unchanged", "stale", "duplicates", "rejected", "blank", "notes",
-                "extract_date", "extract_basis", "sheets", "skipped_sheets", "warnings")
+                "extract_date", "extract_basis", "sheets", "skipped_sheets", "unused", "warnings")
         return {k: getattr(self, k) for k in keys}
 
 
@@ -80,19 +83,51 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
+@dataclass
+class Sen2Load:
+    """A SEN2 return being loaded: what is stored beside its ehcp rows."""
+
+    ret: sen2.Sen2Return
+    kept: list[dict]
+    year: int
+
+
+@dataclass
+class Prepared:
+    """A file read and validated, before anything is written."""
+
+    outcomes: list[SheetOutcome]
+    skipped: list[dict] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # rows above the headers: may date the data
+    sen2_load: Sen2Load | None = None
+
+
 def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
-             given: dict[str, str] | None = None
-             ) -> tuple[list[SheetOutcome], list[dict], list[str]]:
+             given: dict[str, str] | None = None, la: str | None = None) -> Prepared:
     """Read and validate every sheet; raise FileError for a file that cannot load at all.
     Hidden sheets (lookups, old copies) and sheets with no recognisable header are skipped and
     listed, so the user sees they were passed over. Sheets are read one at a time, and each
-    one's cells are let go once it is validated."""
+    one's cells are let go once it is validated. A SEN2 return (XML, or flattened to sheets
+    that name SEN2 items and a child) becomes one ehcp sheet of its requests."""
+    if _starts_as_xml(path):
+        if kind not in (None, "ehcp"):
+            raise FileError(f"{path.name}: an XML file loads only as a SEN2 return, whose requests "
+                            f"are ehcp rows, not {kind}")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise FileError(f"{path.name}: cannot be opened ({exc.strerror or exc})") from exc
+        return _sen2_outcome(sen2.read_xml(path, data), la, as_of, key)
     outcomes = []
     skipped = []
-    titles = []  # the text of the rows above each header: they may say when the data stand
+    titles = []
+    flat: list[sen2.Sen2Sheet] = []
     for sheet in read_file(path):
         if sheet.hidden:
             skipped.append({"sheet": sheet.name, "reason": "hidden sheet"})
+            continue
+        if kind in (None, "ehcp") and (found := _flat_sen2(sheet)) is not None:
+            flat.append(found)
             continue
         match = find_header(sheet.rows, kind)
         if (match is None or match.missing) and not sheet.complete:
@@ -113,11 +148,59 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         sheet.release()  # the cells live on in `columns` only, freed once validated
         outcomes.append(validate_body(sheet.name, columns, rows, match, as_of, key))
         del columns
+    if flat:
+        found = _sen2_outcome(sen2.from_sheets(path.name, flat), la, as_of, key)
+        return Prepared(outcomes + found.outcomes, skipped, titles, found.sen2_load)
     if not outcomes:
         wanted = f"a {kind} header" if kind else "a header naming the columns of a known dataset"
         raise FileError(f"{path.name}: no recognisable header row in any sheet (looked for "
                         f"{wanted}, e.g. case ID, local authority, request date)")
-    return outcomes, skipped, titles
+    return Prepared(outcomes, skipped, titles)
+
+
+def _starts_as_xml(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return sen2.looks_like_xml(fh.read(4096))
+    except OSError:
+        return False  # read_file says why
+
+
+_CASE_IDS = frozenset(t for t, c in SCHEMAS["ehcp"].header_index().items() if c == "case_id")
+
+
+def _flat_sen2(sheet: RawSheet) -> sen2.Sen2Sheet | None:
+    """The sheet as part of a flattened SEN2 return: it names SEN2 items and a child (their
+    identity items or a person id), or joins on a request id without naming its LA; and has no
+    case reference of an LA's own export. Else None, and the sheet loads as before."""
+    found = sen2.sen2_sheet(sheet.name, sheet.rows)
+    if found is None:
+        return None
+    index, flat = found
+    request_only = flat.request_id is not None and flat.la is None
+    if not (flat.has_identity or flat.person_id is not None or request_only):
+        return None
+    ids = {flat.person_id, flat.request_id}
+    if any(normalise_token(str(c)) in _CASE_IDS for p, c in enumerate(flat.header) if p not in ids
+           and isinstance(c, str)):
+        return None
+    columns, n = sheet.body(index + 1)
+    sheet.release()
+    flat.rows = sen2.body_rows(columns, n)
+    return flat
+
+
+def _sen2_outcome(ret: sen2.Sen2Return, la: str | None, as_of: dt.date, key: bytes) -> Prepared:
+    """The return's requests validated as one ehcp sheet."""
+    rows, kept = sen2.ehcp_rows(ret, sen2.local_authority(ret, la), key)
+    match = find_header(rows[:1], "ehcp")
+    assert match is not None and not match.missing  # the header is made from the schema's names
+    outcome = validate_body(sen2.SHEET, rows_to_columns(rows[1:]), len(rows) - 1, match, as_of, key)
+    for reject in outcome.rejects:
+        if reject.header == "case_id" and reject.rule == "missing_required":
+            reject.reason = ("no UPN, ULN, or name and date of birth: the request cannot be told "
+                             "apart from the child's others")
+    return Prepared([outcome], sen2_load=Sen2Load(ret, kept, sen2.read_year(ret, as_of)))
 
 
 def _with_given(path: Path, sheet: str, match: HeaderMatch, given: dict[str, str]) -> HeaderMatch:
@@ -275,12 +358,13 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_n
 
 def ingest_file(db: Path, path: Path, kind: str | None = None,
                 as_of: dt.date | None = None, extract_date: dt.date | None = None,
-                given: dict[str, str] | None = None) -> FileResult:
+                given: dict[str, str] | None = None, la: str | None = None) -> FileResult:
     """Load one file. Never raises for a bad file: the result says what went wrong.
     `extract_date`: when the export was made, if known (else found: `extract_date.decide`).
-    `given`: {column: value} for columns the file lacks (e.g. `source`, `provider`)."""
+    `given`: {column: value} for columns the file lacks (e.g. `source`, `provider`).
+    `la` names the local authority of a SEN2 return that does not name its own."""
     with collector_paused():
-        return _ingest(db, path, kind, as_of, extract_date, given)
+        return _ingest(db, path, kind, as_of, extract_date, given, la)
 
 
 @contextlib.contextmanager
@@ -300,7 +384,8 @@ def collector_paused() -> Iterator[None]:
 
 
 def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
-            given_extract: dt.date | None, given: dict[str, str] | None) -> FileResult:
+            given_extract: dt.date | None, given: dict[str, str] | None,
+            la: str | None = None) -> FileResult:
     as_of = as_of or dt.date.today()
     result = FileResult(file=path.name)
     try:
@@ -318,7 +403,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             result.status, result.load_id = "unchanged", earlier[0]
             return result
     try:
-        outcomes, result.skipped_sheets, titles = _prepare(path, kind, as_of, load_key(db), given)
+        prepared = _prepare(path, kind, as_of, load_key(db), given, la)
     except FileError as exc:
         result.status, result.error = "failed", str(exc)
         return result
@@ -326,7 +411,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
         result.status, result.error = "failed", f"{path.name}: not loaded: {exc}"
         return result
 
-    extract = extract_date.decide(given_extract, titles, path.name,
+    outcomes, result.skipped_sheets = prepared.outcomes, prepared.skipped
+    extract = extract_date.decide(given_extract, prepared.titles, path.name,
                                   [o.records for o in outcomes if o.records is not None], as_of)
     result.extract_date, result.extract_basis = extract
     with writing(db) as con:
@@ -338,7 +424,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
         try:
             con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
             with transaction(con):
-                _write(con, path, digest, as_of, outcomes, result)
+                _write(con, path, digest, as_of, outcomes, result, prepared.sen2_load)
         except duckdb.OutOfMemoryException:
             # Rolled back: write it again with all the memory DuckDB would take by default.
             _end_transaction(con)
@@ -346,7 +432,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             result = FileResult(file=path.name, skipped_sheets=result.skipped_sheets,
                                 extract_date=extract[0], extract_basis=extract[1])
             with transaction(con):
-                _write(con, path, digest, as_of, outcomes, result)
+                _write(con, path, digest, as_of, outcomes, result, prepared.sen2_load)
     return result
 
 
@@ -358,7 +444,8 @@ def _end_transaction(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.date,
-           outcomes: list[SheetOutcome], result: FileResult) -> None:
+           outcomes: list[SheetOutcome], result: FileResult, sen2_load: Sen2Load | None = None
+           ) -> None:
     now = dt.datetime.now().replace(microsecond=0)
     load_id = one(con, "SELECT nextval('load_seq')")[0]
     result.load_id = load_id
@@ -384,6 +471,9 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
             fates[(sheet, "load")] -= n
             fates[(sheet, "stale")] = fates.get((sheet, "stale"), 0) + n
         result.kinds.append(kind)
+    if sen2_load is not None:
+        sen2_tables.store(con, sen2_load.ret, sen2_load.kept, sen2_load.year, load_id, now)
+        result.unused = sen2_load.ret.unused
 
     for o in outcomes:
         conflicted = fates.get((o.sheet, "conflict"), 0)

@@ -1,6 +1,6 @@
 """Keyed pseudonyms for children's identifiers, and the NHS number check digit.
 
-DATA PROTECTION: names, NHS numbers and dates of birth never leave this module in clear. The key
+DATA PROTECTION: names, NHS numbers, UPNs, ULNs and dates of birth never leave this module in clear. The key
 comes from `SEND_PSEUDONYM_KEY`, else a key file beside the database created with 0600
 permissions. Anyone holding the key and a list of NHS numbers can re-identify: keep it secret.
 """
@@ -79,10 +79,16 @@ def nhs_number_is_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def person_key(nhs_number: str | None, name: str | None, birth_iso: str | None) -> str | None:
-    """What identifies a child: the NHS number if present, else name with date of birth."""
+def person_key(nhs_number: str | None, name: str | None, birth_iso: str | None,
+               upn: str | None = None, uln: str | None = None) -> str | None:
+    """What identifies a child: the NHS number if present, else the UPN, else the ULN, else name
+    with date of birth."""
     if nhs_number:
         return f"nhs:{nhs_number}"
+    if upn:
+        return f"upn:{upn.upper()}"
+    if uln:
+        return f"uln:{uln}"
     if name and birth_iso:
         return "name:" + " ".join(name.lower().split()) + "|" + birth_iso
     return None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.db import one, table_columns, transaction, writing
+from pipelines.formats import sen2_tables
 from pipelines.schemas import SCHEMAS
 
 
@@ -58,5 +59,6 @@ def rollback(db: Path, load_id: int) -> RollbackResult:
                 restored += restored_here
                 removed += written - restored_here
             con.execute("DELETE FROM rejects WHERE load_id = ?", [load_id])
+            sen2_tables.forget(con, load_id)
             con.execute("UPDATE loads SET status = 'rolled back' WHERE load_id = ?", [load_id])
     return RollbackResult(load_id, file_name, removed, restored)

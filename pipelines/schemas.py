@@ -152,6 +152,8 @@ EHCP = Schema(
                personal=True),
         Column("surname", "text", False, ("Surname", "Last Name", "Family Name"), personal=True),
         Column("upn", "text", False, ("UPN", "Unique Pupil Number"), personal=True),
+        Column("uln", "text", False, ("UniqueLearnerNumber", "Unique Learner Number", "ULN"),
+               personal=True),
         Column("postcode", "text", False, ("Postcode", "Post Code"), personal=True),
     ),
     date_order=(

@@ -1,7 +1,8 @@
 """Files uploaded through the app: each is checked before the pipeline reads it (its size, and
-that its content, not its name, is an xlsx workbook or CSV text), then loaded, or imported as a
-DfE release, exactly as the command line does, and recorded in the audit log. The readers bound
-a workbook's decompression (`pipelines.readers`) as they do for the command line.
+that its content, not its name, is an xlsx workbook, CSV text or XML (a SEN2 return)), then
+loaded, or imported as a DfE release, exactly as the command line does, and recorded in the audit
+log. The readers bound a workbook's decompression (`pipelines.readers`) as they do for the
+command line.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ _SNIFF = 65536
 _TEXT_CONTROLS = {9, 10, 13, 12}  # tab, newlines, form feed
 # Formats whose first bytes are printable enough to pass for text: refused by their signature.
 _NOT_TEXT = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"BZh", b"7z\xbc\xaf",
-             b"Rar!", b"{\\rtf", b"<?xml", b"<html", b"<!DOCTYPE")
+             b"Rar!", b"{\\rtf", b"<html", b"<!DOCTYPE")
 
 
 class UploadRefused(ValueError):
@@ -32,7 +33,8 @@ class UploadRefused(ValueError):
 
 
 def kind_by_content(data: bytes) -> str | None:
-    """'xlsx', 'csv', or None for anything else (PDF, image, legacy .xls, other zip, binary)."""
+    """'xlsx', 'csv', 'xml' (the pipeline accepts a SEN2 return and refuses other XML), or None
+    for anything else (PDF, image, HTML, legacy .xls, other zip, binary)."""
     if data.startswith(b"PK\x03\x04"):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
@@ -44,7 +46,9 @@ def kind_by_content(data: bytes) -> str | None:
             tuple(sig.lower() for sig in _NOT_TEXT)):
         return None
     controls = sum(1 for b in head if b < 32 and b not in _TEXT_CONTROLS)
-    return "csv" if controls <= len(head) // 1000 else None
+    if controls > len(head) // 1000:
+        return None
+    return "xml" if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") else "csv"
 
 
 def check_upload(name: str, data: bytes, max_mb: int) -> str:
@@ -58,7 +62,8 @@ def check_upload(name: str, data: bytes, max_mb: int) -> str:
         what = ("a legacy .xls or password-protected workbook" if data.startswith(b"\xd0\xcf\x11\xe0")
                 else "a PDF" if data.startswith(b"%PDF") else "not a spreadsheet export")
         raise UploadRefused(f"{name}: the content is {what}. Only Excel workbooks (.xlsx) and "
-                            "CSV text are accepted; save the export as .xlsx or .csv and load that.")
+                            "CSV text (or a SEN2 return's XML) are accepted; save the export as .xlsx or "
+                            ".csv and load that.")
     return kind
 
 

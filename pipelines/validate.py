@@ -567,7 +567,7 @@ def _typed(values: Sequence[Any], sql_type: str) -> Any:
 _NULLABLE = {"BOOLEAN": "boolean", "DOUBLE": "Float64", "INTEGER": "Int64"}
 _ARROW_TYPES = {"DATE": pa.date32(), "BOOLEAN": pa.bool_(), "DOUBLE": pa.float64(),
                 "INTEGER": pa.int32()}
-_PERSON_COLUMNS = ("nhs_number", "name", "forename", "surname", "date_of_birth")
+_PERSON_COLUMNS = ("nhs_number", "name", "forename", "surname", "date_of_birth", "upn", "uln")
 
 
 def _people(parsed: dict[str, _Parsed], good: np.ndarray, key: bytes
@@ -606,7 +606,8 @@ def _person(values: dict[str, Any], key: bytes) -> tuple[str | None, int | None]
     dob = values.get("date_of_birth")
     name = values.get("name") or " ".join(
         x for x in (values.get("forename"), values.get("surname")) if x) or None
-    ident = person_key(values.get("nhs_number"), name, dob.isoformat() if dob else None)
+    ident = person_key(values.get("nhs_number"), name, dob.isoformat() if dob else None,
+                       upn=values.get("upn"), uln=values.get("uln"))
     return (pseudonym(key, "person", ident) if ident else None), (dob.year if dob else None)
 
 

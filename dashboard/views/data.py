@@ -54,7 +54,8 @@ def upload_form(viewer: auth.Viewer) -> None:
                 "log under the name of whoever loads.", icon=":material/lock:")
         return
     limit = load_settings().upload_max_mb
-    files = st.file_uploader("Export files (Excel .xlsx or .csv)", type=["xlsx", "xlsm", "csv"],
+    files = st.file_uploader("Export files (Excel .xlsx or .csv, or a SEN2 return's .xml)",
+                             type=["xlsx", "xlsm", "csv", "xml"],
                              accept_multiple_files=True, key="upload_files",
                              max_upload_size=limit,
                              help="EHC needs assessment requests, health advice logs or Tribunal "

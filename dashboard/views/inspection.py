@@ -20,6 +20,7 @@ from dashboard.components import auth, filters, gateway
 from dashboard.components.cards import MIN_TREND, rag
 from pipelines import audit, inspection, inspection_pack, queries
 from pipelines.config import load_settings
+from pipelines.formats import sen2_tables
 from pipelines.metrics import SMALL_DENOMINATOR as SMALL
 from pipelines.queries import DatabaseBusy
 
@@ -127,6 +128,28 @@ def summary(tracker: dict[str, pd.DataFrame], live: pd.DataFrame) -> None:
                "target: green at or above the local target (settings.toml), amber up to "
                f"{load_settings().amber_margin:g} points below, red further below; only four "
                "measures have a local target. Themes are numbered as the tabs below.")
+
+
+def dmo_dco_in_post(view: filters.View) -> None:
+    """Whether each LA's own SEN2 return says a DMO and a DCO are in post (the header flags)."""
+    las = view.filters.las or tuple(la.name for la in load_settings().local_authorities)
+    flags = pd.DataFrame(gateway.read(sen2_tables.header_flags, las),
+                         columns=["local_authority", "collection_year", "dmo", "dco", "dmo_in_post",
+                                  "dco_in_post"])
+    st.subheader("DMO/DCO in post", anchor="dmo-dco")
+    if flags.empty:
+        st.caption("No SEN2 return loaded for these local authorities: its header says whether "
+                   "a Designated Medical Officer and a Designated Clinical Officer are in post.")
+        return
+    latest = flags.drop_duplicates("local_authority")
+    st.dataframe(pd.DataFrame({
+        "Local authority": latest.local_authority,
+        "SEN2 collection": latest.collection_year,
+        "DMO": latest.dmo_in_post.fillna("not given"),
+        "DCO": latest.dco_in_post.fillna("not given"),
+    }), hide_index=True, width="stretch", key="insp_dmo_dco")
+    st.caption("From the header of each LA's latest SEN2 return loaded (DMO and DCO: Y in post, "
+               "N not in post, R role covered by another post).")
 
 
 def evidence_pack(view: filters.View) -> None:
@@ -409,6 +432,7 @@ def render() -> None:
     live = gateway.read(inspection.live_metrics, view.filters)
     tracker = gateway.read(queries.evidence_tracker, dt.date.today())
     summary(tracker, live)
+    dmo_dco_in_post(view)
     evidence_pack(view)
     st.header("Themes", anchor="themes")
     if _who():

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.components import gateway
 from pipelines import audit, config, status, uploads
 from pipelines.config import load_settings
+from tests.pipeline import sen2_returns
 
 UPLOAD = csv_bytes([
     ADVICE,
@@ -98,3 +99,13 @@ def test_an_upload_is_checked_by_content_and_size_and_audited(
     assert [(e["actor"], e["detail"]["file"], e["detail"]["status"]) for e in entries] == [
         ("dan (dco, password)", "advice.csv", "failed"), ("dan (dco, password)", "huge.csv", "failed"),
         ("dan (dco, password)", "good.csv", "loaded")]
+
+
+def test_a_sen2_return_uploaded_as_xml_loads_one_row_per_request(
+        tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEND_DB", str(tiny_db))
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", KEY)
+    xml = sen2_returns.xml_return(2025, declaration=False).encode()
+    [result] = gateway.write(uploads.load_uploads, [("sen2.xml", xml)], as_of=TINY_AS_OF)
+    assert (result.status, result.loaded, result.kinds) == ("loaded", 6, ["ehcp"])
+    assert "Person/PostCode" in result.unused

@@ -12,6 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines import inspection, metrics
 from pipelines.db import reader
+from pipelines.load import ingest_file
+from tests.pipeline import sen2_returns
 
 PAGE = "views/inspection.py"
 FIRST = "identified_in_time"
@@ -142,3 +144,17 @@ def test_no_person_identifier_reaches_a_table(run_app: Callable[..., AppTest]) -
     for frame in (d.value for d in at.dataframe):
         assert not {"person_id", "birth_year", "nhs_number"} & {str(c).lower() for c in
                                                               frame.columns}
+
+
+def test_dmo_dco_in_post_from_the_las_own_sen2_return(run_app: Callable[..., AppTest],
+                                                      tiny_db: Path, tmp_path: Path) -> None:
+    at = run_app(PAGE, db=tiny_db, **FY_PARAMS)
+    assert "No SEN2 return loaded" in " ".join(c.value for c in at.caption)
+    path = tmp_path / "sen2.xml"
+    path.write_text(sen2_returns.xml_return(2024, dmo="Y", dco="N"))
+    assert ingest_file(tiny_db, path, as_of=dt.date(2026, 3, 31)).status == "loaded"
+    at = run_app(PAGE, db=tiny_db, la=["Birmingham"], **FY_PARAMS)
+    assert "DMO/DCO in post" in [s.value for s in at.subheader]
+    flags = table(at, "Local authority", "DMO", "DCO")
+    assert flags.to_dict("records") == [{"Local authority": "Birmingham", "SEN2 collection": 2025,
+                                         "DMO": "in post", "DCO": "not in post"}]

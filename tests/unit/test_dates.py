@@ -18,6 +18,8 @@ D = dt.date
     ("02.03.2025", D(2025, 3, 2)),
     ("02/03/25", D(2025, 3, 2)),
     ("2025-04-01", D(2025, 4, 1)),
+    ("2023-Nov-30 00:00:00", D(2023, 11, 30)),  # as SEN2 tools write it
+    ("2023-Nov-30", D(2023, 11, 30)),
     ("2025-04-01 13:45:00", D(2025, 4, 1)),
     ("2025-04-01T13:45:00", D(2025, 4, 1)),
     ("01/04/2025 09:30", D(2025, 4, 1)),
@@ -50,6 +52,7 @@ def test_blank_is_none(value):
     ("12/13/2025", "impossible date"),  # month-first spelling is not guessed at
     ("2025-02-30", "impossible date"),
     ("31 Feb 2025", "impossible date"),
+    ("2023-Feb-30 00:00:00", "impossible date"),
     ("next Tuesday", "not a date"),
     ("1 Foo 2025", "not a date"),
     ("01/04/1899", "implausible"),

@@ -10,6 +10,7 @@ from pipelines.pseudonym import (
     load_key,
     nhs_number_is_valid,
     normalise_nhs_number,
+    person_key,
     pseudonym,
 )
 
@@ -92,3 +93,11 @@ def test_the_key_file_is_made_whole_once(tmp_path, monkeypatch):
         job.join()
     assert len(set(keys)) == 1 and len(keys[0]) == 64
     assert [p.name for p in tmp_path.iterdir()] == ["z.duckdb.key"]
+
+
+def test_a_child_is_known_by_upn_else_uln_else_name_and_birth():
+    assert person_key(None, "Ann Lee", "2015-01-02", upn="a123456789012", uln="1234567890") \
+        == "upn:A123456789012"
+    assert person_key(None, "Ann Lee", "2015-01-02", uln="1234567890") == "uln:1234567890"
+    assert person_key(None, "Ann  Lee", "2015-01-02") == "name:ann lee|2015-01-02"
+    assert person_key("9434765919", None, None, upn="A123456789012") == "nhs:9434765919"

@@ -38,6 +38,9 @@ def _zip(name: str) -> bytes:
     (b"PK\x03\x04 truncated", None),
     (bytes(range(256)) * 10, None),
     (b"   \n  ", None),
+    (b'<?xml version="1.0"?>\n<Message><Header/></Message>', "xml"),
+    (b"\xef\xbb\xbf\r\n<Message><Header/></Message>", "xml"),  # a SEN2 return without <?xml
+    (b"<html><body>report</body></html>", None),
 ])
 def test_kind_is_decided_by_content(data: bytes, kind: str | None) -> None:
     assert kind_by_content(data) == kind
