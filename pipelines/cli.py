@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipelines import access, audit, benchmarks, config, metrics
+from pipelines import access, audit, benchmark_show, benchmarks, config, metrics
 from pipelines.db import DatabaseBusy, connect_writer, one, reader
 from pipelines.exports import write_table
 from pipelines.load import ingest_file
@@ -334,7 +334,7 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
                 print(f"warning: {warning}", file=sys.stderr)
         return 0
     try:
-        result = benchmarks.show(db, args.area)
+        result = benchmark_show.show(db, args.area)
     except benchmarks.UnknownArea as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -342,7 +342,7 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=2))
     else:
         print(result["area"])
-        _print_table(benchmarks.show_table(result))
+        _print_table(benchmark_show.show_table(result))
     return 0
 
 
