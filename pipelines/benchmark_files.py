@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -88,10 +89,17 @@ class SourceFile:
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
-    @property
+    @cached_property
     def is_workbook(self) -> bool:
-        """An xlsx (itself a zip holding xl/workbook.xml)."""
-        return self.data[:4] == b"PK\x03\x04" and b"xl/workbook" in self.data[:65536] + self.data[-65536:]
+        """An xlsx: itself a zip, with xl/workbook.xml at its top (a release zip holding a
+        workbook is not one)."""
+        if self.data[:4] != b"PK\x03\x04":
+            return False
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
+                return "xl/workbook.xml" in zf.namelist()
+        except (zipfile.BadZipFile, OSError):
+            return False
 
 
 @dataclass

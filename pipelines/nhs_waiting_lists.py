@@ -84,7 +84,8 @@ def _month(sheets: dict[str, list[list[Any]]]) -> str | None:
         for row in rows[: at if at is not None else 40]:
             for cell in row:
                 found = _MONTH.search(_text(cell))
-                if found:
+                # A cover also carries the publication's own dates; the month counted is the other.
+                if found and not re.search(r"publish|release|next|updated", _text(cell), re.I):
                     return f"{found.group(2)}-{_MONTHS.index(found.group(1).lower()) + 1:02d}"
     return None
 

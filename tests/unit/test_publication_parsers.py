@@ -1,0 +1,153 @@
+"""Parsers of NHS England's CHS waiting-list workbook, the DfE's DMO/DCO flags and the inclusion
+dashboard's series, and recognition by content, on hand-made files in the published layouts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipelines import dmo_dco, nhs_waiting_lists
+from pipelines.benchmark_files import SourceFile, parse_cell, symbol_of
+from pipelines.benchmarks import find_release_files, recognise
+from pipelines.readers import FileError
+from tests import publication_files as pub
+
+
+def source(name: str, data: bytes) -> SourceFile:
+    return SourceFile(name, name, data)
+
+
+def workbook(tmp_path: Path, name: str = "CHS-Waiting-Lists Oct 2025 (1).xlsx") -> SourceFile:
+    path = pub.chs_workbook(tmp_path / name)
+    return source(path.name, path.read_bytes())
+
+
+def by_org(parsed) -> dict[tuple[str, str], dict]:
+    return {(r[3], r[4]): dict(zip(parsed.columns, r, strict=True)) for r in parsed.rows}
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("c", (None, "c")), ("[c]", (None, "c")), ("low", (None, "low")), ("x", (None, "x")),
+    (":", (None, ":")), ("z", (None, "z")), ("u", (None, "u")), ("..", (None, "..")),
+    ("~", (None, "~")), ("–", (None, "-")), ("NA", (None, "na")), ("", (None, None)),
+    ("1,071", (1071.0, None)), ("0.00%", (0.0, None)),
+])
+def test_each_symbol_is_kept_as_itself(cell, expected):
+    assert parse_cell(cell) == expected
+
+
+def test_text_is_no_symbol():
+    assert symbol_of("Yes") is None
+    with pytest.raises(ValueError, match="not a number"):
+        parse_cell("12a")
+
+
+def test_chs_workbook_england_children_community_paediatrics(tmp_path):
+    parsed = nhs_waiting_lists.parse(workbook(tmp_path))
+    paeds = by_org(parsed)[("England", "Community paediatric service")]
+    bands = pub.ENGLAND_PAEDIATRICS
+    assert paeds["month"] == "2025-10"  # from the cover's period, not its publication date
+    assert paeds["total"] == sum(bands) == 120_215
+    assert [paeds[b] for b in nhs_waiting_lists.BANDS.values()] == bands
+    assert paeds["over_18_weeks"] == bands[5] + bands[6] + bands[7] == 70_290
+    assert paeds["over_52_weeks"] == bands[6] + bands[7] == 22_270
+    assert paeds["org_type"] == "National"
+
+
+def test_chs_workbook_keeps_only_childrens_lines_at_every_level(tmp_path):
+    parsed = nhs_waiting_lists.parse(workbook(tmp_path))
+    assert {r[4] for r in parsed.rows} == {"Audiology", "Community paediatric service",
+                                         "Speech and language therapy service", "Occupational therapy"}
+    assert {r[1] for r in parsed.rows} == {"National", "Region", "ICB", "Provider"}
+    assert len(parsed.rows) == len(pub.ORGS) * 4
+    # Adults' audiology has the same name: only the "(CYP)" column is kept.
+    england_audiology = by_org(parsed)[("England", "Audiology")]
+    assert england_audiology["total"] == sum(pub._bands(0, 2))
+    icb = by_org(parsed)[("NHS North East and North Cumbria Integrated Care Board",
+                          "Occupational therapy")]
+    assert icb["org_code"] == "QHM" and icb["total"] == sum(pub._bands(2, 5))
+
+
+def test_chs_blank_cells_mean_no_submission_never_zero(tmp_path):
+    parsed = nhs_waiting_lists.parse(workbook(tmp_path))
+    row = by_org(parsed)[("Cumbria, Northumberland, Tyne and Wear NHS Foundation Trust",
+                          "Community paediatric service")]
+    assert row["total"] is None and row["over_18_weeks"] is None and row["over_52_weeks"] is None
+
+
+def test_chs_workbook_without_table_4_is_refused(tmp_path):
+    path = pub.chs_workbook(tmp_path / "chs.xlsx")
+    book = load_workbook(path)
+    del book["Table 4"]
+    book.save(path)
+    file = source(path.name, path.read_bytes())
+    assert recognise(file) is None
+    with pytest.raises(FileError, match=r"chs.xlsx: no table 4 \(the total waiting list\)"):
+        nhs_waiting_lists.parse(file)
+
+
+def test_chs_workbook_without_a_month_is_refused(tmp_path):
+    path = pub.chs_workbook(tmp_path / "chs.xlsx", month="the latest month")
+    with pytest.raises(FileError, match="no month"):
+        nhs_waiting_lists.parse(source(path.name, path.read_bytes()))
+
+
+def test_inclusion_series_na_is_missing_and_bands_summed():
+    parsed = nhs_waiting_lists.parse(source("la_ch_time_series_derived.csv", pub.inclusion_series()))
+    rows = by_org(parsed)
+    england = rows[("England", "Community paediatric service")]
+    assert (england["month"], england["org_type"]) == ("2023-01", "National")
+    assert (england["total"], england["over_18_weeks"], england["over_52_weeks"]) == (
+        64597, 26676 + 6795, 6795)
+    assert rows[("London", "Speech and language therapy service")]["org_type"] == "Region"
+    dorset = rows[("Dorset", "Occupational therapy")]
+    assert dorset["total"] is None and dorset["over_18_weeks"] is None
+
+
+def test_dmo_dco_flags_as_published():
+    parsed = dmo_dco.parse(source("any name.csv", pub.dmo_dco()))
+    rows = {(r[0], r[4]): r[5:8] for r in parsed.rows}
+    assert rows == {("Hartlepool", 2024): ("Yes", "Recruiting", "n/a"),
+                    ("Hartlepool", 2025): ("No", "Yes", "Yes"),
+                    ("Darlington", 2025): ("Yes", "Yes", "No")}
+
+
+def test_dmo_dco_without_its_flag_columns_is_refused():
+    data = pub.csv_text([pub.AREA + ["des_med_off", "des_clin_off"],
+                         ["2025", "Calendar year", *pub.HARTLEPOOL, "Yes", "No"]]).replace(
+        b"la_name", b"la")
+    with pytest.raises(FileError, match=r"x.csv: not the DfE sen2_dmo_dco.csv \(missing columns: la_name\)"):
+        dmo_dco.parse(source("x.csv", data))
+
+
+@pytest.mark.parametrize("name, data, dataset", [
+    ("download (3).csv", pub.timeliness(), "timeliness"),
+    ("SEND Tribunals and appeal rate 2014-2024.csv", pub.appeal_rate_table(), "appeal_rate"),
+    ("flags.csv", pub.dmo_dco(), "dmo_dco"),
+    ("series.csv", pub.inclusion_series(), "chs_waiting_lists"),
+    ("notes.csv", b"a,b\n1,2\n", None),
+])
+def test_recognised_by_content_whatever_the_name(name, data, dataset):
+    assert recognise(source(name, data)) == dataset
+
+
+def test_workbook_recognised_by_content(tmp_path):
+    assert recognise(workbook(tmp_path, "report.xlsx")) == "chs_waiting_lists"
+
+
+@pytest.mark.parametrize("data, message", [
+    (pub.timeliness_2022_layout(), "a DfE table, but not one imported here"),
+    (pub.csv_text([["time_period", "geographic_level", "la_name", "indicator", "value"]]),
+     "a DfE table, but not one imported here"),
+    (pub.csv_text([["Organisation", "indicator", "value"], ["England", "x", "NA"]]),
+     "fit no benchmark table"),
+    (b"hello", "not a DfE, MoJ or NHS England file imported here"),
+])
+def test_a_file_alone_that_fits_nothing_is_refused_clearly(tmp_path, data, message):
+    path = tmp_path / "old.csv"
+    path.write_bytes(data)
+    with pytest.raises(FileError) as exc:
+        find_release_files(path)
+    assert str(exc.value).startswith("old.csv: ") and message in str(exc.value)
