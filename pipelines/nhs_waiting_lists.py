@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.benchmark_files import Parsed, SourceFile, csv_rows, parse_cell
+from pipelines.metrics.core import SMALL_DENOMINATOR
 from pipelines.readers import FileError
 from pipelines.vocab import chs_service_line, normalise_token
 
@@ -253,18 +254,33 @@ def waiting_lists(con: duckdb.DuckDBPyConnection, org_type: str,
     return held
 
 
-def comparison_frame(con: duckdb.DuckDBPyConnection, icb: str,
-                     providers: list[str]) -> pd.DataFrame:
-    """The latest month's lists for England, the ICB and its providers: columns org_type,
-    org_name, service, total, over_18_weeks, over_52_weeks, month."""
-    names = [icb, *providers]
+def comparison_frame(con: duckdb.DuckDBPyConnection, icb: str, providers: list[str],
+                     services: list[str] | None = None) -> pd.DataFrame:
+    """The latest month's children's lists for England, the ICB and its providers (each named
+    or coded as NHS England does), for the service lines given (all when None): columns month,
+    org_type, org_name, service, total, over_18_weeks, over_18_weeks_pct, over_52_weeks,
+    over_52_weeks_pct, small (a total under SMALL_DENOMINATOR). Shares are of the whole list."""
+    wanted = [org for org in (find_org(con, n) for n in [icb, *providers] if n) if org]
+    names = [name for _, name in wanted] or [""]
+    lines = services if services is not None else [
+        r[0] for r in con.execute("SELECT DISTINCT service FROM benchmark_waiting_lists").fetchall()]
+    if not lines:
+        lines = [""]
     return con.execute(f"""
         WITH latest AS (SELECT max(month) AS month FROM benchmark_waiting_lists),
+        chosen AS (
+            SELECT w.* FROM benchmark_waiting_lists w JOIN latest USING (month)
+            WHERE (w.org_type = 'National' OR w.org_name IN ({', '.join('?' * len(names))}))
+              AND w.service IN ({', '.join('?' * len(lines))})
+        ),
         final AS (
-            SELECT w.month, w.org_type, w.org_name, w.service, w.total, w.over_18_weeks,
-                   w.over_52_weeks
-            FROM benchmark_waiting_lists w JOIN latest USING (month)
-            WHERE w.org_type = 'National'
-               OR w.org_name IN ({', '.join('?' * len(names))})
+            SELECT month, org_type, org_name, service, total,
+                   over_18_weeks, round(100.0 * over_18_weeks / nullif(total, 0), 1) AS over_18_weeks_pct,
+                   over_52_weeks, round(100.0 * over_52_weeks / nullif(total, 0), 1) AS over_52_weeks_pct,
+                   total < ? AS small
+            FROM chosen
         )
-        SELECT * FROM final ORDER BY service, org_type DESC, org_name""", names).df()
+        SELECT * FROM final
+        ORDER BY service, CASE org_type WHEN 'National' THEN 0 WHEN 'Region' THEN 1
+                 WHEN 'ICB' THEN 2 ELSE 3 END, org_name""",
+                       [*names, *lines, SMALL_DENOMINATOR]).df()

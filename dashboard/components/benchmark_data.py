@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import data_access
-from pipelines import audit, benchmark_local, benchmarks
+from pipelines import audit, benchmark_local, benchmarks, config, nhs_waiting_lists
 from pipelines.db import one, reader
 
 Version = data_access.Version
@@ -40,6 +40,22 @@ def _comparison(la: str, measure: str, version: Version) -> pd.DataFrame:
 def comparison(la: str, measure: str) -> pd.DataFrame:
     """Published figures by year for the LA, its region, England and its neighbours."""
     return _comparison(la, measure, data_access.data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _nhs_waiting(lines: tuple[str, ...], version: Version) -> pd.DataFrame:
+    settings = config.load_settings()
+    with _read() as con:
+        if not _has(con, "benchmark_waiting_lists"):
+            return pd.DataFrame()
+        return nhs_waiting_lists.comparison_frame(con, settings.icb, list(settings.nhs_providers),
+                                                  list(lines))
+
+
+def nhs_waiting(lines: list[str]) -> pd.DataFrame:
+    """NHS England's latest children's waiting lists for England, the area's ICB and its
+    providers (settings.toml), for these service lines; empty before any CHS import."""
+    return _nhs_waiting(tuple(lines), data_access.data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
