@@ -78,7 +78,7 @@ def _chs_org(db: Path, area: str) -> tuple[str, str] | None:
 def _extras(con: duckdb.DuckDBPyConnection, level: str, name: str) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     if level in (NATIONAL, REGIONAL, LOCAL) and has_table(con, "benchmarks"):
-        extra["figures"] = _figures(con, level, name)
+        extra["figures"] = figures(con, level, name)
     if level == LOCAL and has_table(con, "benchmark_dmo_dco"):
         extra["dmo_dco"] = dmo_dco.flags_for(con, name)
     if has_table(con, "benchmark_waiting_lists"):
@@ -90,7 +90,7 @@ def _extras(con: duckdb.DuckDBPyConnection, level: str, name: str) -> dict[str, 
     return extra
 
 
-def _figures(con: duckdb.DuckDBPyConnection, level: str, name: str) -> dict[str, Any]:
+def figures(con: duckdb.DuckDBPyConnection, level: str, name: str) -> dict[str, Any]:
     """Every published figure for the area, symbols included: {"2024": {measure: {...}}}."""
     rows = con.execute("""
         SELECT year, measure, value, value_status, numerator, numerator_status, denominator,

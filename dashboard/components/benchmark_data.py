@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import data_access
-from pipelines import audit, benchmark_local, benchmarks, config, nhs_waiting_lists
+from pipelines import audit, benchmark_local, benchmark_show, benchmarks, config, nhs_waiting_lists
 from pipelines.db import one, reader
 
 Version = data_access.Version
@@ -40,6 +40,23 @@ def _comparison(la: str, measure: str, version: Version) -> pd.DataFrame:
 def comparison(la: str, measure: str) -> pd.DataFrame:
     """Published figures by year for the LA, its region, England and its neighbours."""
     return _comparison(la, measure, data_access.data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _figures(la: str, version: Version) -> dict[str, Any]:
+    with _read() as con:
+        if not _has(con, "benchmarks"):
+            return {}
+        return benchmark_show.figures(con, benchmarks.LOCAL, la)
+
+
+def published_symbols(la: str, measure: str) -> list[str]:
+    """The years an LA's figure on a measure was published as a symbol, in words:
+    ["2024: 'c' (suppressed (confidential))"]."""
+    held = _figures(la, data_access.data_version())
+    return [f"{year}: '{figure['status']}' ({figure['meaning']})"
+            for year, measures in held.items() for m, figure in measures.items()
+            if m == measure and figure["value"] is None and figure["status"]]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

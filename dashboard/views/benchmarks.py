@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard.components import auth, benchmark_data, data_access, tables
 from dashboard.components.benchmark_charts import LOCAL_LABEL, benchmark_chart
 from pipelines import benchmark_local, benchmarks, config
+from pipelines.metrics import SMALL_DENOMINATOR
 from pipelines.readers import FileError
 
 SHOWN = {  # measure -> (heading, short label)
@@ -135,7 +136,9 @@ def about_measure(measure: str, la: str, year: int, as_of: dt.date) -> None:
     with st.expander("About this metric", icon=":material/info:"):
         st.markdown(f"**Definition (published).** {spec.description}")
         st.markdown(f"**Caveats.** {CAVEATS[measure]} Figures are as published, never "
-                    "recomputed; a blank means the file had a placeholder (x, c, z, .., ~).")
+                    "recomputed; where the file has a symbol (c suppressed, low rounds to zero, x or : not "
+                    "available, z not applicable, u low reliability, .. or ~ as the MoJ's legend "
+                    "says) the symbol is named above the chart, never drawn as a value.")
         local = benchmark_local.LOCAL_MEASURES.get(measure)
         st.markdown(f"**Local data ({year}, as of {as_of:%d/%m/%Y}).** "
                     + (local.definition if local else benchmark_local.APPEAL_RATE_NOTE)
@@ -161,6 +164,17 @@ def measure_section(measure: str, la: str, frame: pd.DataFrame, local: pd.DataFr
     imported = _dataset(measure) in set(benchmark_data.latest_imports().dataset)
     if imported and published_anywhere and "local authority" not in set(frame.role):
         st.caption(f"The imported release has no figure for {la} on this measure.")
+    symbols = benchmark_data.published_symbols(la, measure)
+    if symbols:
+        st.caption(f"{la}: no figure published for " + "; ".join(symbols) + ".")
+    small = frame[(frame.denominator > 0) & (frame.denominator < SMALL_DENOMINATOR)]
+    if len(small):
+        st.warning("Small denominators (fewer than "
+                   f"{SMALL_DENOMINATOR} cases; a rate moves a lot on one case): "
+                   + "; ".join(f"{r.area} {int(r.year)}: {int(r.numerator)} of {int(r.denominator)}"
+                               if pd.notna(r.numerator) else f"{r.area} {int(r.year)}: "
+                               f"{int(r.denominator)} cases" for r in small.itertuples()) + ".",
+                   icon=":material/warning:")
     if measure == "appeal_rate_pct" and appeals is not None:
         st.caption(f"{la} local data: {appeals:,} appeals registered in {year}. "
                    + benchmark_local.APPEAL_RATE_NOTE)
@@ -200,9 +214,12 @@ def import_form() -> None:
             st.info("Sign in as a DCO or admin to import the DfE's figures.", icon=":material/lock:")
             return
         st.markdown("The release zip, or its CSVs (`timeliness_20_week.csv`, `requests.csv`, "
-                    "`annual_reviews.csv`) and the appeal-rate table. Each dataset imported "
+                    "`annual_reviews.csv`, `sen2_dmo_dco.csv`) and the appeal-rate table, under "
+                    "any names; NHS England's community health services waiting-list workbook "
+                    "too. Files are recognised by what they hold. Each dataset imported "
                     "replaces its earlier figures; a file that cannot be read changes nothing.")
-        files = st.file_uploader("Release files", type=["zip", "csv"], accept_multiple_files=True,
+        files = st.file_uploader("Release files", type=["zip", "csv", "xlsx"],
+                                 accept_multiple_files=True,
                                  key="bench_upload")
         if st.button("Import", disabled=not files, key="bench_import", type="primary"):
             names = [f.name for f in files]
