@@ -116,6 +116,16 @@ TIDY = [
             ("pc_decsion_4weeks", "number_decsion_4weeks", None),
     }),
 ]
+# The 2022 release (and the time series before it) published the 20-week figures in one wide
+# table, sen2_mi.csv, without breakdown columns: the same measures under other names.
+OLDER = [
+    TidySpec("timeliness", "sen2_mi.csv", {
+        "within_20_weeks_pct_excl_exceptions":
+            ("no_exc_20week_rate", "no_exc_20week_ehc", "tot_no_exc_ehc"),
+        "within_20_weeks_pct_incl_exceptions":
+            ("inc_exc_20week_rate", "inc_exc_20week_ehc", "tot_inc_exc_ehc"),
+    }),
+]
 TRIBUNAL_DATASET = "appeal_rate"
 DATASET_MEASURES = {
     **{spec.dataset: tuple(spec.columns) for spec in TIDY},
@@ -148,16 +158,20 @@ def recognise(file: SourceFile) -> str | None:
     if {"time_period", "geographic_level"} <= header:
         if dmo_dco.fits(header):
             return dmo_dco.DATASET
-        for spec in TIDY:
-            if any(cols[0].lower() in header for cols in spec.columns.values()):
-                return spec.dataset
-        return None
+        spec = tidy_spec(header)
+        return spec.dataset if spec else None
     if nhs_waiting_lists.is_inclusion_series(header):
         return nhs_waiting_lists.CHS_DATASET
     text = " ".join(" ".join(r) for r in rows).lower()
     if "appeal rate" in text and any(r and r[0].strip().lower() == "local authority" for r in rows):
         return TRIBUNAL_DATASET
     return None
+
+
+def tidy_spec(header: set[str]) -> TidySpec | None:
+    """The layout (today's, else an older release's) whose measure columns a tidy header has."""
+    return next((spec for spec in (*TIDY, *OLDER)
+                 if any(cols[0].lower() in header for cols in spec.columns.values())), None)
 
 
 def _named_as(file: SourceFile) -> str | None:
@@ -479,6 +493,7 @@ def import_release(db: Path, source: Path) -> dict[str, Any]:
     for dataset, file in files.items():
         spec = next((s for s in TIDY if s.dataset == dataset), None)
         if spec:
+            spec = tidy_spec(_tidy_header(head_rows(file))) or spec
             parsed.append(parse_tidy(file, spec))
         elif dataset == TRIBUNAL_DATASET:
             parsed.append(parse_appeal_rate(file))

@@ -42,10 +42,25 @@ def timeliness() -> bytes:
     ])
 
 
-def timeliness_2022_layout() -> bytes:
-    """A release before 2023: the same areas, none of today's measure columns."""
-    return csv_text([AREA + ["ehc_plans_issued", "pc_within_20_weeks_exc"],
-                     ["2021", "Calendar year", *ENGLAND, "62,180", "59.9"]])
+def other_dfe_table() -> bytes:
+    """A DfE tidy table holding none of the imported measures (as the release's assessments.csv)."""
+    return csv_text([AREA + ["assess_in_year", "assess_issued_pc"],
+                     ["2024", "Calendar year", *ENGLAND, "80,000", "94.1"]])
+
+
+def sen2_mi_2022() -> bytes:
+    """The 2022 release's wide sen2_mi.csv: no breakdown columns, the 20-week measures under other
+    names, "z" where a figure does not apply."""
+    return csv_text([
+        AREA + ["ass_refused", "inc_exc_20week_ehc", "inc_exc_20week_rate", "inc_exc_26week",
+                "no_exc_20week_ehc", "no_exc_20week_rate", "tot_inc_exc", "tot_inc_exc_ehc",
+                "tot_no_exc", "tot_no_exc_ehc"],
+        ["2021", "Calendar year", *ENGLAND, "9,870", "35,520", "59.9", "z", "34,105", "60.8", "z",
+         "59,299", "z", "56,094"],
+        ["2021", "Calendar year", *HARTLEPOOL, "12", "z", "z", "z", "z", "z", "z", "0", "z", "0"],
+        ["2021", "Calendar year", *DARLINGTON, "20", "3", "75.0", "z", "3", "75.0", "z", "4", "z",
+         "4"],
+    ])
 
 
 def appeal_rate_table() -> bytes:

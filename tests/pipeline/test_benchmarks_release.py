@@ -387,3 +387,20 @@ def test_cli_errors(tmp_path, capsys):
     assert "unknown area 'Westshire'" in capsys.readouterr().err
     assert main(["benchmarks", "show", "--area", "England", "--json", "--db", db]) == 0
     assert json.loads(capsys.readouterr().out)["years"]["2024"]["within_20_weeks_pct_excl_exceptions"] == 46.4
+
+
+@needs_release
+def test_the_release_zip_with_spaced_names_keeps_the_appeal_rate(tmp_path):
+    # As the 2025 zip is published: the tribunal table named with spaces, beside the tidy CSVs.
+    archive = tmp_path / "ehcp-2025.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name in FILES:
+            member = ("SEND Tribunals and appeal rate 2014-2024.csv"
+                      if name.startswith("send_tribunals") else name)
+            zf.write(RELEASE / name, f"data/{member}")
+    db = tmp_path / "bench.duckdb"
+    result = import_release(db, archive)
+    assert {f["dataset"] for f in result["files"]} == {
+        "timeliness", "requests", "annual_reviews", "appeal_rate"}
+    assert show(db, "England")["years"]["2024"]["appeal_rate_pct"] == 3.2
+    assert show(db, "Darlington")["years"]["2023"]["appeal_rate_pct"] == 1.3

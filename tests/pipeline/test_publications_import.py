@@ -26,7 +26,7 @@ def release_zip(tmp_path: Path) -> Path:
         zf.writestr("data/SEND Tribunals and appeal rate 2014-2024.csv", pub.appeal_rate_table())
         zf.writestr("data/EHC plans timeliness 20 week.csv", pub.timeliness())
         zf.writestr("data/DMO and DCO in post.csv", pub.dmo_dco())
-        zf.writestr("data/assessments.csv", pub.timeliness_2022_layout())  # not imported: skipped
+        zf.writestr("data/assessments.csv", pub.other_dfe_table())  # not imported: skipped
         zf.writestr("data-guidance/data-guidance.txt", b"x - unavailable\nz - Not applicable\n")
         zf.write(workbook, "nhs/CHS waiting lists October 2025.xlsx")
     return archive

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from pipelines import dmo_dco, nhs_waiting_lists
 from pipelines.benchmark_files import SourceFile, parse_cell, symbol_of
-from pipelines.benchmarks import find_release_files, recognise
+from pipelines.benchmarks import find_release_files, parse_tidy, recognise, tidy_spec
 from pipelines.readers import FileError
 from tests import publication_files as pub
 
@@ -138,7 +138,9 @@ def test_workbook_recognised_by_content(tmp_path):
 
 
 @pytest.mark.parametrize("data, message", [
-    (pub.timeliness_2022_layout(), "a DfE table, but not one imported here"),
+    (pub.other_dfe_table(), "a DfE table, but not one imported here"),
+    (pub.csv_text([pub.AREA + ["pc_within_20_weeks"], ["2021", "Calendar year", *pub.ENGLAND, "5"]]),
+     "a DfE table, but not one imported here"),
     (pub.csv_text([["time_period", "geographic_level", "la_name", "indicator", "value"]]),
      "a DfE table, but not one imported here"),
     (pub.csv_text([["Organisation", "indicator", "value"], ["England", "x", "NA"]]),
@@ -151,3 +153,21 @@ def test_a_file_alone_that_fits_nothing_is_refused_clearly(tmp_path, data, messa
     with pytest.raises(FileError) as exc:
         find_release_files(path)
     assert str(exc.value).startswith("old.csv: ") and message in str(exc.value)
+
+
+def test_the_2022_release_loads_the_measures_its_columns_carry(tmp_path):
+    path = tmp_path / "sen2_mi.csv"
+    path.write_bytes(pub.sen2_mi_2022())
+    found = find_release_files(path)
+    assert list(found) == ["timeliness"]
+    spec = tidy_spec(set(pub.AREA) | {"no_exc_20week_rate"})
+    assert spec is not None and spec.file == "sen2_mi.csv"
+    parsed = parse_tidy(found["timeliness"], spec)
+    rows = {(r[1], r[6]): r for r in parsed.rows}
+    england = rows[("England", "within_20_weeks_pct_excl_exceptions")]
+    assert (england[5], *england[7:10]) == (2021, 60.8, 34105.0, 56094.0)
+    assert rows[("England", "within_20_weeks_pct_incl_exceptions")][7:10] == (59.9, 35520.0, 59299.0)
+    assert rows[("Darlington", "within_20_weeks_pct_excl_exceptions")][7:10] == (75.0, 3.0, 4.0)
+    # Hartlepool issued no plans: the rate is "z" (not applicable) over a denominator of 0.
+    hartlepool = rows[("Hartlepool", "within_20_weeks_pct_excl_exceptions")]
+    assert hartlepool[7:10] == (None, None, 0.0) and hartlepool[11:14] == ("z", "z", None)
