@@ -167,6 +167,40 @@ def cell_value(source: SourceFile, line: int, column: str, cell: str) -> tuple[f
         raise FileError(f"{source.name}: line {line}, column {column}: {exc}") from None
 
 
+def is_long(header: list[str]) -> bool:
+    """A tidy file in long form, as the DfE's inclusion dashboard publishes: one row per
+    indicator, its figure in a `value` column."""
+    names = {h.strip().lower() for h in header}
+    return {"indicator", "value", "time_period", "geographic_level"} <= names
+
+
+def widen(source: SourceFile) -> SourceFile:
+    """A long-form tidy file as the wide one it stands for: one column per indicator, the other
+    columns as the key; the same name, so messages and the import log name the file given.
+    A key with an indicator twice is an error; an indicator absent for a key is blank."""
+    rows = csv_rows(source)
+    first = next(rows, None)
+    header = [h.strip() for h in first[1]] if first else []
+    lower = [h.lower() for h in header]
+    at_indicator, at_value = lower.index("indicator"), lower.index("value")
+    keys = [i for i in range(len(header)) if i not in (at_indicator, at_value)]
+    table: dict[tuple[str, ...], dict[str, str]] = {}
+    for line, cells in rows:
+        key = tuple(cells[i].strip() for i in keys)
+        indicator = cells[at_indicator].strip()
+        held = table.setdefault(key, {})
+        if indicator in held:
+            raise FileError(f"{source.name}: line {line}: a second '{indicator}' for the same "
+                            "area, period and breakdown")
+        held[indicator] = cells[at_value]
+    indicators = list(dict.fromkeys(i for held in table.values() for i in held))
+    wide = [[header[i] for i in keys] + indicators]
+    wide += [list(key) + [held.get(i, "") for i in indicators] for key, held in table.items()]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(wide)
+    return SourceFile(source.name, source.base, buffer.getvalue().encode("utf-8"))
+
+
 # --- gathering the files -------------------------------------------------------------------
 
 def gather(source: Path) -> list[tuple[int, SourceFile]]:

@@ -25,8 +25,10 @@ from pipelines.benchmark_files import (
     csv_rows,
     gather,
     head_rows,
+    is_long,
     parse_number,
     strip_footnote,
+    widen,
 )
 from pipelines.db import one, transaction, writing
 from pipelines.readers import FileError
@@ -131,8 +133,8 @@ DATASET_MEASURES = {
     **{spec.dataset: tuple(spec.columns) for spec in TIDY},
     TRIBUNAL_DATASET: ("appeal_rate_pct", "appeal_rate_pct_in_development"),
 }
-_AREA_COLUMNS = ("time_period", "geographic_level", "region_name", "la_name", "old_la_code",
-                 "new_la_code")
+_AREA_COLUMNS = ("time_period", "geographic_level")
+_PLACE_COLUMNS = ("region_name", "la_name", "old_la_code", "new_la_code")  # any one will do
 _LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
 
 _DASHES = frozenset({"-", "–", "—"})
@@ -187,8 +189,8 @@ def _refusal(file: SourceFile) -> str:
     """Why a file given on its own is not imported."""
     header = _tidy_header(head_rows(file))
     if {"time_period", "geographic_level"} <= header:
-        return (f"{file.name}: a DfE table, but not one imported here (its columns fit none of "
-                f"{KNOWN}; a release before 2023 may lack them)")
+        return (f"{file.name}: a DfE table, but not one imported here (its columns or indicators "
+                f"fit none of {KNOWN}; a release before 2023 may lack them)")
     if header and ("indicator" in header or "na" in header):
         return (f"{file.name}: its columns ({', '.join(sorted(header)[:8])}) fit no benchmark "
                 "table (expected a DfE or NHS England waiting-list layout)")
@@ -196,11 +198,14 @@ def _refusal(file: SourceFile) -> str:
 
 
 def find_release_files(source: Path) -> dict[str, SourceFile]:
-    """The publications in a folder (two levels down), a zip or one file, recognised by content;
-    for each dataset the shallowest copy wins, then the latest-named."""
+    """The publications in a folder (two levels down), a zip or one file, recognised by content
+    (a long-form tidy file as the wide one it stands for); for each dataset the shallowest copy
+    wins, then the latest-named."""
     found = gather(source)
     recognised = []
-    for depth, file in found:
+    for depth, given in found:
+        rows = head_rows(given, 1)
+        file = widen(given) if rows and is_long(rows[0]) else given
         dataset = recognise(file) or _named_as(file)
         if dataset:
             recognised.append((depth, file.base, dataset, file))
@@ -247,6 +252,7 @@ def parse_tidy(source: SourceFile, spec: TidySpec) -> Parsed:
     usable = {m: cols for m, cols in spec.columns.items()
               if all(c.lower() in index for c in cols if c)}
     missing = [c for c in _AREA_COLUMNS if c not in index] or (
+        [] if any(c in index for c in _PLACE_COLUMNS) else ["la_name or new_la_code"]) or (
         [] if usable else [c for cols in spec.columns.values() for c in cols if c])
     if missing:
         raise FileError(f"{source.name}: not the DfE {spec.file} (missing columns: "
@@ -256,7 +262,8 @@ def parse_tidy(source: SourceFile, spec: TidySpec) -> Parsed:
                                "not imported from this file")
     seen: set[tuple] = set()
     for line, cells in rows:
-        cell = {name: cells[i].strip() for name, i in index.items()}
+        cell = dict.fromkeys(_PLACE_COLUMNS, "") | {name: cells[i].strip()
+                                                    for name, i in index.items()}
         level = _LEVELS.get(cell["geographic_level"].lower())
         if level is None or not all(_is_total(cell.get(c, "total"))
                                     for c in ("breakdown", "breakdown_topic")):

@@ -167,8 +167,7 @@ def _sum(by_table: dict[str, float | None], *tables: str) -> float | None:
 
 # --- the DfE inclusion dashboard's derived series --------------------------------------------
 
-_SERIES = {"organisationtype", "organisationname", "therapy", "totalwaitinglist", "waiting1852weeks",
-           "waiting52weeks"}
+_SERIES = {"therapy", "totalwaitinglist", "waiting1852weeks", "waiting52weeks"}
 
 
 def is_inclusion_series(header: Iterable[str]) -> bool:
@@ -177,20 +176,21 @@ def is_inclusion_series(header: Iterable[str]) -> bool:
 
 def parse_inclusion_series(source: SourceFile) -> Parsed:
     """Columns Organisation Type, Organisation Name, Date or formattedDate, Therapy, Total
-    waiting list, Waiting >18-52 weeks, Waiting >52 weeks; `NA` where a figure is missing."""
+    waiting list, Waiting >18-52 weeks, Waiting >52 weeks; `NA` where a figure is missing. The
+    England series has no organisation columns: every row is England's."""
     rows = csv_rows(source)
     first = next(rows, None)
     keys = [normalise_token(h) for h in first[1]] if first else []
     if not is_inclusion_series(keys) or not {"date", "formatteddate"} & set(keys):
         raise FileError(f"{source.name}: not the inclusion dashboard's community health series "
-                        "(needs Organisation Type, Organisation Name, Date, Therapy, Total "
-                        "waiting list, Waiting >18-52 weeks, Waiting >52 weeks)")
+                        "(needs Date, Therapy, Total waiting list, Waiting >18-52 weeks, Waiting "
+                        ">52 weeks)")
     at = {k: i for i, k in reversed(list(enumerate(keys)))}
     parsed = Parsed(source, CHS_DATASET, COLUMNS)
     for line, cells in rows:
         month = _series_month(source, line, cells, at)
-        name = cells[at["organisationname"]].strip()
-        kind = cells[at["organisationtype"]].strip().lower()
+        name = cells[at["organisationname"]].strip() if "organisationname" in at else "England"
+        kind = cells[at["organisationtype"]].strip().lower() if "organisationtype" in at else "na"
         org_type = ORG_TYPES.get(kind) or ("National" if name.lower() == "england" else None)
         if org_type is None:
             raise FileError(f"{source.name}: line {line}: organisation type '{kind}' is not "

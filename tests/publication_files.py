@@ -87,6 +87,21 @@ def appeal_rate_table() -> bytes:
     ])
 
 
+def inclusion_long() -> bytes:
+    """The inclusion dashboard's tidy long form: one row per indicator, `NA` where missing, and
+    only the LA columns it needs."""
+    header = ["time_period", "time_identifier", "geographic_level", "la_name", "new_la_code",
+              "indicator", "value"]
+    rows = [header]
+    for level, name, code, within, pc in (("National", "England", "E92000001", "42224", "46.4"),
+                                          ("Local authority", "Hartlepool", "E06000001", "NA", "NA")):
+        for indicator, value in (("plans_issued_20_weeks_ex", within),
+                                 ("plans_issued_den_ex", "91000" if within != "NA" else "NA"),
+                                 ("PC_plans_issued_20_weeks_ex", pc)):
+            rows.append(["2024", "Calendar year", level, name, code, indicator, value])
+    return csv_text(rows)
+
+
 def dmo_dco() -> bytes:
     return csv_text([
         AREA + ["des_med_off", "des_clin_off", "des_so_care_off"],

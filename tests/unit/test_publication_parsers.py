@@ -171,3 +171,40 @@ def test_the_2022_release_loads_the_measures_its_columns_carry(tmp_path):
     # Hartlepool issued no plans: the rate is "z" (not applicable) over a denominator of 0.
     hartlepool = rows[("Hartlepool", "within_20_weeks_pct_excl_exceptions")]
     assert hartlepool[7:10] == (None, None, 0.0) and hartlepool[11:14] == ("z", "z", None)
+
+
+def test_the_inclusion_dashboards_long_form_loads_where_its_indicators_fit(tmp_path):
+    path = tmp_path / "inclusion dashboard ehcp.csv"
+    path.write_bytes(pub.inclusion_long())
+    found = find_release_files(path)
+    assert list(found) == ["timeliness"]
+    parsed = parse_tidy(found["timeliness"], tidy_spec({"pc_plans_issued_20_weeks_ex"}))
+    rows = {(r[1], r[6]): r for r in parsed.rows}
+    assert rows[("England", "within_20_weeks_pct_excl_exceptions")][7:10] == (46.4, 42224.0, 91000.0)
+    # NA: not available, kept as such, never zero.
+    assert rows[("Hartlepool", "within_20_weeks_pct_excl_exceptions")][7:14] == (
+        None, None, None, "inclusion dashboard ehcp.csv", "na", "na", "na")
+    # The measure whose indicators the file lacks is named, not silently missing.
+    assert any("within_20_weeks_pct_incl_exceptions" in w for w in parsed.warnings)
+
+
+def test_long_form_indicators_that_fit_nothing_are_refused(tmp_path):
+    path = tmp_path / "nhs.csv"
+    path.write_bytes(pub.csv_text([
+        ["time_period", "geographic_level", "la_name", "indicator", "value"],
+        ["2024", "Local authority", "Hartlepool", "Percentage waiting more than 18 weeks", "NA"]]))
+    with pytest.raises(FileError, match="nhs.csv: a DfE table, but not one imported here"):
+        find_release_files(path)
+
+
+def test_the_england_series_without_organisation_columns_is_englands():
+    data = pub.csv_text([
+        ["", "Therapy", "Total waiting list", "Waiting >18-52 weeks", "Waiting >52 weeks", "Date",
+         "Percentage waiting more than 18 weeks", "formattedDate"],
+        ["1", "Community Paediatric Service", "64597", "26676", "6795", " January 2023", "51.8",
+         "2023-01-01"]])
+    file = source("eng_series.csv", data)
+    assert recognise(file) == "chs_waiting_lists"
+    (row,) = nhs_waiting_lists.parse(file).rows
+    assert row[:6] == ("2023-01", "National", None, "England", "Community paediatric service", 64597.0)
+    assert row[-3:-1] == (26676.0 + 6795.0, 6795.0)
