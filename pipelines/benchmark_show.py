@@ -91,10 +91,15 @@ def _extras(con: duckdb.DuckDBPyConnection, level: str, name: str) -> dict[str, 
 
 
 def figures(con: duckdb.DuckDBPyConnection, level: str, name: str) -> dict[str, Any]:
-    """Every published figure for the area, symbols included: {"2024": {measure: {...}}}."""
-    rows = con.execute("""
-        SELECT year, measure, value, value_status, numerator, numerator_status, denominator,
-               denominator_status
+    """Every published figure for the area, symbols included: {"2024": {measure: {...}}}. A table
+    from before statuses were stored (never imported again since) reads as having none."""
+    held_columns = {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'benchmarks'").fetchall()}
+    status = {c: c if c in held_columns else f"NULL AS {c}"
+              for c in ("value_status", "numerator_status", "denominator_status")}
+    rows = con.execute(f"""
+        SELECT year, measure, value, {status['value_status']}, numerator,
+               {status['numerator_status']}, denominator, {status['denominator_status']}
         FROM benchmarks WHERE area_level = ? AND area_name = ? ORDER BY year, measure""",
                        [level, name]).fetchall()
     held: dict[str, dict[str, Any]] = {}

@@ -547,6 +547,9 @@ def describe_import(file: dict[str, Any]) -> str:
     """One line per imported file, as the command line prints it."""
     years = file["years"]
     span = f"{years[0]}-{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "none")
+    if file["dataset"] == nhs_waiting_lists.CHS_DATASET:
+        return (f"{file['file']}: {file['rows']:,} rows, months {span}, {file['areas']:,} "
+                "organisations")
     return f"{file['file']}: {file['rows']:,} rows, years {span}, {file['areas']:,} areas"
 
 

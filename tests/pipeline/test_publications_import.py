@@ -13,7 +13,7 @@ import pytest
 from pipelines.benchmark_show import show
 from pipelines.benchmarks import import_release
 from pipelines.cli import main
-from pipelines.db import reader
+from pipelines.db import connect_writer, reader
 from tests import publication_files as pub
 
 
@@ -133,3 +133,23 @@ def test_unknown_area_is_still_refused(tmp_path, release_zip, capsys):
     import_release(db, release_zip)
     assert main(["benchmarks", "show", "--area", "Narnia", "--db", str(db)]) == 2
     assert "unknown area 'Narnia'" in capsys.readouterr().err
+
+
+def test_a_database_from_before_statuses_still_shows(tmp_path):
+    db = tmp_path / "old.duckdb"
+    with connect_writer(db) as con:
+        con.execute("""CREATE TABLE benchmarks (area_level VARCHAR, area_name VARCHAR,
+            old_la_code VARCHAR, new_la_code VARCHAR, region_name VARCHAR, year INTEGER,
+            measure VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE,
+            source_file VARCHAR)""")
+        con.execute("INSERT INTO benchmarks VALUES ('local authority', 'Hartlepool', '805', "
+                    "'E06000001', 'North East', 2024, 'appeal_rate_pct', 2.0, 2, 100, 'a.csv')")
+    assert show(db, "Hartlepool")["figures"]["2024"]["appeal_rate_pct"]["status"] is None
+    import_release(db, pub.chs_workbook(tmp_path / "chs.xlsx"))  # the import adds the columns
+    assert show(db, "Hartlepool")["years"]["2024"]["appeal_rate_pct"] == 2.0
+
+
+def test_cli_describes_a_workbook_by_months_and_organisations(tmp_path, capsys):
+    path = pub.chs_workbook(tmp_path / "chs.xlsx")
+    assert main(["benchmarks", "import", str(path), "--db", str(tmp_path / "b.duckdb")]) == 0
+    assert capsys.readouterr().out.strip() == "chs.xlsx: 20 rows, months 2025-10, 5 organisations"
