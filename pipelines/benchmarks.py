@@ -1,9 +1,10 @@
-"""England, regional and local authority benchmarks, as the DfE and MoJ publish them.
+"""England, regional and local authority benchmarks, as the DfE, MoJ and NHS England publish them.
 
-Users download the DfE "Education, health and care plans" release (and the SEND Tribunal
-appeal-rate table) themselves; this imports its headline rows so any LA can be set beside England,
-its region and its statistical neighbours. Published figures are stored, never recomputed.
-Area totals only: no personal data.
+Users download the DfE "Education, health and care plans" release (the SEND Tribunal appeal-rate
+table, sen2_dmo_dco.csv) and NHS England's CHS waiting lists themselves; this recognises each file
+by its content and imports its headline rows so any LA can be set beside England, its region and
+its statistical neighbours. Published figures and their symbols are stored, never recomputed.
+Every benchmark table's DDL is here (BENCHMARK_DDL). Area totals only: no personal data.
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ def _refusal(file: SourceFile) -> str:
     if {"time_period", "geographic_level"} <= header:
         return (f"{file.name}: a DfE table, but not one imported here (its columns or indicators "
                 f"fit none of {KNOWN}; a release before 2023 may lack them)")
-    if header and ("indicator" in header or "na" in header):
+    if "indicator" in header:
         return (f"{file.name}: its columns ({', '.join(sorted(header)[:8])}) fit no benchmark "
                 "table (expected a DfE or NHS England waiting-list layout)")
     return f"{file.name}: not a DfE, MoJ or NHS England file imported here (expected any of {KNOWN})"
@@ -220,6 +221,9 @@ def find_release_files(source: Path) -> dict[str, SourceFile]:
         shallowest = min(r[0] for r in candidates)
         chosen[dataset] = max((r for r in candidates if r[0] == shallowest), key=lambda r: r[1])[3]
     return chosen
+
+
+# --- parsing -------------------------------------------------------------------------------
 
 BENCHMARK_COLUMNS = ["area_level", "area_name", "old_la_code", "new_la_code", "region_name", "year",
                      "measure", "value", "numerator", "denominator", "source_file", "value_status",
