@@ -40,9 +40,9 @@ LOCAL = "Local data (not DfE published)"
 HOW_TO_IMPORT = (
     "Download the DfE's *Education, health and care plans* release (explore-education-"
     "statistics.service.gov.uk, 'Download all data', a zip) and, for the appeal rate, the SEND "
-    "Tribunal appeal-rate table (`send_tribunals_and_appeal_rate_*.csv`). Then import them, "
-    "either from the command line:\n\n"
-    "    python -m pipelines benchmarks import PATH   # a folder, the zip, or one CSV\n\n"
+    "Tribunal appeal-rate table (`send_tribunals_and_appeal_rate_*.csv`); files are recognised "
+    "by what they hold, under any name. Then import them, either from the command line:\n\n"
+    "    python -m pipelines benchmarks import PATH   # a folder, the zip, or one file\n\n"
     "or with **Import a DfE release** at the foot of this page. Importing again replaces the "
     "figures of the files imported.")
 

@@ -208,3 +208,25 @@ def test_the_england_series_without_organisation_columns_is_englands():
     (row,) = nhs_waiting_lists.parse(file).rows
     assert row[:6] == ("2023-01", "National", None, "England", "Community paediatric service", 64597.0)
     assert row[-3:-1] == (26676.0 + 6795.0, 6795.0)
+
+
+def test_a_cell_that_is_no_figure_is_named_by_sheet_row_and_column(tmp_path):
+    path = pub.chs_workbook(tmp_path / "chs.xlsx")
+    book = load_workbook(path)
+    book["Table 4g"]["G5"] = "about 40"  # England, (CYP) Community paediatric service
+    book.save(path)
+    with pytest.raises(FileError, match=r"chs.xlsx: sheet 'Table 4g', row 5, column G: "
+                                        r"'about 40' is not a number"):
+        nhs_waiting_lists.parse(source(path.name, path.read_bytes()))
+
+
+def test_a_workbook_of_adults_lines_only_is_not_the_childrens_lists(tmp_path):
+    path = pub.chs_workbook(tmp_path / "chs.xlsx")
+    book = load_workbook(path)
+    for sheet in book.worksheets[1:]:
+        for cell in sheet[4]:
+            if str(cell.value or "").startswith("(CYP)"):
+                cell.value = str(cell.value).replace("(CYP)", "(A)")
+    book.save(path)
+    with pytest.raises(FileError, match="chs.xlsx: not a DfE, MoJ or NHS England file"):
+        find_release_files(path)
