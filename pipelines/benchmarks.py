@@ -164,7 +164,7 @@ def recognise(file: SourceFile) -> str | None:
         spec = tidy_spec(header)
         return spec.dataset if spec else None
     if nhs_waiting_lists.is_inclusion_series(header):
-        return nhs_waiting_lists.CHS_DATASET
+        return nhs_waiting_lists.SERIES_DATASET
     text = " ".join(" ".join(r) for r in rows).lower()
     if "appeal rate" in text and any(r and r[0].strip().lower() == "local authority" for r in rows):
         return TRIBUNAL_DATASET
@@ -481,7 +481,8 @@ BENCHMARK_DDL = [
         over_52_weeks DOUBLE,          -- 4g + 4h
         source_file VARCHAR NOT NULL)""",
 ]
-TABLES = {dmo_dco.DATASET: "benchmark_dmo_dco", nhs_waiting_lists.CHS_DATASET: "benchmark_waiting_lists"}
+TABLES = {dmo_dco.DATASET: "benchmark_dmo_dco",
+          **dict.fromkeys(nhs_waiting_lists.DATASETS, "benchmark_waiting_lists")}
 
 
 def ensure_benchmark_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -527,10 +528,13 @@ def _replace(con: duckdb.DuckDBPyConnection, p: Parsed, now: dt.datetime, source
         measures = DATASET_MEASURES[p.dataset]
         con.execute(f"DELETE FROM benchmarks WHERE measure IN ({', '.join('?' * len(measures))})",
                     list(measures))
-    elif p.dataset == nhs_waiting_lists.CHS_DATASET:  # a month replaces only that month
-        months = sorted(set(p.column("month")))
-        con.execute(f"DELETE FROM {table} WHERE month IN ({', '.join('?' * len(months))})"
-                    if months else f"DELETE FROM {table} WHERE false", months)
+    elif table == "benchmark_waiting_lists":
+        # A file replaces only its own months' lists of the service lines it holds, so the
+        # workbook and the dashboard's series of four lines can sit side by side.
+        for month in sorted(set(p.column("month"))):
+            lines = sorted({r[4] for r in p.rows if r[0] == month})
+            con.execute(f"DELETE FROM {table} WHERE month = ? AND service IN "
+                        f"({', '.join('?' * len(lines))})", [month, *lines])
     else:
         con.execute(f"DELETE FROM {table}")
     frame = pd.DataFrame(p.rows, columns=p.columns)
@@ -551,7 +555,7 @@ def describe_import(file: dict[str, Any]) -> str:
     """One line per imported file, as the command line prints it."""
     years = file["years"]
     span = f"{years[0]}-{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "none")
-    if file["dataset"] == nhs_waiting_lists.CHS_DATASET:
+    if file["dataset"] in nhs_waiting_lists.DATASETS:
         return (f"{file['file']}: {file['rows']:,} rows, months {span}, {file['areas']:,} "
                 "organisations")
     return f"{file['file']}: {file['rows']:,} rows, years {span}, {file['areas']:,} areas"

@@ -21,6 +21,8 @@ from pipelines.readers import FileError
 from pipelines.vocab import chs_service_line, normalise_token
 
 CHS_DATASET = "chs_waiting_lists"
+SERIES_DATASET = "chs_waiting_series"  # the DfE inclusion dashboard's derived series
+DATASETS = (CHS_DATASET, SERIES_DATASET)
 BANDS = {"4a": "weeks_0_1", "4b": "weeks_1_2", "4c": "weeks_2_4", "4d": "weeks_4_12",
          "4e": "weeks_12_18", "4f": "weeks_18_52", "4g": "weeks_52_104", "4h": "weeks_104_plus"}
 COLUMNS = ["month", "org_type", "org_code", "org_name", "service", "total", *BANDS.values(),
@@ -186,7 +188,7 @@ def parse_inclusion_series(source: SourceFile) -> Parsed:
                         "(needs Date, Therapy, Total waiting list, Waiting >18-52 weeks, Waiting "
                         ">52 weeks)")
     at = {k: i for i, k in reversed(list(enumerate(keys)))}
-    parsed = Parsed(source, CHS_DATASET, COLUMNS)
+    parsed = Parsed(source, SERIES_DATASET, COLUMNS)
     for line, cells in rows:
         month = _series_month(source, line, cells, at)
         name = cells[at["organisationname"]].strip() if "organisationname" in at else "England"

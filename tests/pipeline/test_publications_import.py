@@ -153,3 +153,21 @@ def test_cli_describes_a_workbook_by_months_and_organisations(tmp_path, capsys):
     path = pub.chs_workbook(tmp_path / "chs.xlsx")
     assert main(["benchmarks", "import", str(path), "--db", str(tmp_path / "b.duckdb")]) == 0
     assert capsys.readouterr().out.strip() == "chs.xlsx: 20 rows, months 2025-10, 5 organisations"
+
+
+def test_the_workbook_and_the_dashboards_series_sit_side_by_side(tmp_path):
+    folder = tmp_path / "nhs"
+    folder.mkdir()
+    pub.chs_workbook(folder / "chs.xlsx")
+    (folder / "la_ch_time_series_derived.csv").write_bytes(pub.inclusion_series())
+    db = tmp_path / "bench.duckdb"
+    result = import_release(db, folder)
+    assert {f["dataset"]: f["rows"] for f in result["files"]} == {
+        "chs_waiting_lists": 20, "chs_waiting_series": 3}
+    england = show(db, "England")["waiting_lists"]
+    assert england["2023-01"] == {"Community paediatric service": {
+        "total": 64597, "over_18_weeks": 33471, "over_52_weeks": 6795}}
+    assert england["2025-10"]["Community paediatric service"]["total"] == 120215
+    # The series again replaces only its own month and lines.
+    import_release(db, folder / "la_ch_time_series_derived.csv")
+    assert show(db, "England")["waiting_lists"] == england

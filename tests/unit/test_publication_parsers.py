@@ -126,7 +126,7 @@ def test_dmo_dco_without_its_flag_columns_is_refused():
     ("download (3).csv", pub.timeliness(), "timeliness"),
     ("SEND Tribunals and appeal rate 2014-2024.csv", pub.appeal_rate_table(), "appeal_rate"),
     ("flags.csv", pub.dmo_dco(), "dmo_dco"),
-    ("series.csv", pub.inclusion_series(), "chs_waiting_lists"),
+    ("series.csv", pub.inclusion_series(), "chs_waiting_series"),
     ("notes.csv", b"a,b\n1,2\n", None),
 ])
 def test_recognised_by_content_whatever_the_name(name, data, dataset):
@@ -204,7 +204,7 @@ def test_the_england_series_without_organisation_columns_is_englands():
         ["1", "Community Paediatric Service", "64597", "26676", "6795", " January 2023", "51.8",
          "2023-01-01"]])
     file = source("eng_series.csv", data)
-    assert recognise(file) == "chs_waiting_lists"
+    assert recognise(file) == "chs_waiting_series"
     (row,) = nhs_waiting_lists.parse(file).rows
     assert row[:6] == ("2023-01", "National", None, "England", "Community paediatric service", 64597.0)
     assert row[-3:-1] == (26676.0 + 6795.0, 6795.0)
