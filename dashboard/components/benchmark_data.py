@@ -15,7 +15,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import data_access
-from pipelines import audit, benchmark_local, benchmark_show, benchmarks, config, nhs_waiting_lists
+from pipelines import (
+    audit,
+    benchmark_local,
+    benchmark_show,
+    benchmarks,
+    config,
+    dmo_dco,
+    nhs_waiting_lists,
+)
 from pipelines.db import one, reader
 
 Version = data_access.Version
@@ -57,6 +65,17 @@ def published_symbols(la: str, measure: str) -> list[str]:
     return [f"{year}: '{figure['status']}' ({figure['meaning']})"
             for year, measures in held.items() for m, figure in measures.items()
             if m == measure and figure["value"] is None and figure["status"]]
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _dmo_dco(la: str, version: Version) -> dict[str, dict[str, str | None]]:
+    with _read() as con:
+        return dmo_dco.flags_for(con, la) if _has(con, "benchmark_dmo_dco") else {}
+
+
+def dmo_dco_flags(la: str) -> dict[str, dict[str, str | None]]:
+    """The DfE's published DMO/DCO/DSCO flags for an LA by year (sen2_dmo_dco.csv)."""
+    return _dmo_dco(la, data_access.data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

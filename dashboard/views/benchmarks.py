@@ -265,6 +265,12 @@ def render() -> None:
                       help="The area's local authorities (settings.toml), then every local "
                            "authority in the imported release.")
     st.caption(_describe(la))
+    flags = benchmark_data.dmo_dco_flags(la)
+    if flags:
+        year, latest = list(flags.items())[-1]
+        st.caption(f"In post, as {la} told the DfE for {year} (SEN2): designated medical officer "
+                   f"{latest['dmo'] or '-'}; designated clinical officer {latest['dco'] or '-'}; "
+                   f"designated social care officer {latest['dsco'] or '-'}.")
     as_of = _as_of()
     year = benchmark_local.latest_complete_year(as_of)
     local, appeals = benchmark_data.local_figures(la, year, as_of)

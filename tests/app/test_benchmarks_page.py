@@ -178,8 +178,12 @@ def test_symbols_are_named_and_small_denominators_flagged(run_app: Callable[...,
     at.selectbox(key="bench_la").select("Hartlepool").run()
     assert any("Small denominators" in w.value and "Hartlepool 2024: 3 of 4" in w.value
                for w in at.warning)
+    assert not any("designated medical officer" in c.value for c in at.caption)
+    import_release(db, write(tmp_path / "flags.csv", publication_files.dmo_dco()))
     at.selectbox(key="bench_la").select("Darlington").run()
     captions = [c.value for c in at.caption]
+    assert ("In post, as Darlington told the DfE for 2025 (SEN2): designated medical officer Yes; "
+            "designated clinical officer Yes; designated social care officer No.") in captions
     assert any("Darlington: no figure published for 2024: ':' (not available)" in c for c in captions)
     assert not any("Small denominators" in w.value for w in at.warning)
 
