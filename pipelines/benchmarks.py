@@ -27,14 +27,11 @@ from pipelines.benchmark_files import (
     gather,
     head_rows,
     is_long,
-    parse_number,
     strip_footnote,
     widen,
 )
 from pipelines.db import one, transaction, writing
 from pipelines.readers import FileError
-
-__all__ = ["SourceFile", "parse_number", "strip_footnote"]  # re-exported for callers and tests
 
 NATIONAL, REGIONAL, LOCAL = "national", "regional", "local authority"
 ENGLAND = "England"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.benchmark_files import parse_number
 from pipelines.benchmarks import (
     LOCAL,
     NATIONAL,
@@ -18,7 +19,6 @@ from pipelines.benchmarks import (
     UnknownArea,
     find_release_files,
     parse_appeal_rate,
-    parse_number,
     parse_tidy,
     resolve_area,
     strip_footnote,
