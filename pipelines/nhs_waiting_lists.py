@@ -126,8 +126,8 @@ def parse(source: SourceFile) -> Parsed:
     for name, rows in sheets.items():
         at = _header_at(rows)
         table = _table_of(name, rows, at) if at is not None else None
-        if table is None:
-            continue
+        if table not in ("4", *BANDS):
+            continue  # the cover, or another of the publication's tables
         tables.add(table)
         header = [_text(c) for c in rows[at]]
         keys = [normalise_token(h) for h in header]

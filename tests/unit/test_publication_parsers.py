@@ -230,3 +230,16 @@ def test_a_workbook_of_adults_lines_only_is_not_the_childrens_lists(tmp_path):
     book.save(path)
     with pytest.raises(FileError, match="chs.xlsx: not a DfE, MoJ or NHS England file"):
         find_release_files(path)
+
+
+def test_other_tables_of_the_publication_are_left_alone(tmp_path):
+    path = pub.chs_workbook(tmp_path / "chs.xlsx")
+    book = load_workbook(path)
+    other = book.create_sheet("Table 3")
+    other.append(["Table 3: Referrals received, October 2025"])
+    other.append(["Organisation Type", "Org Code", "Org Name", "(CYP) Wheelchair services"])
+    other.append(["National", None, "England", 999])
+    book.save(path)
+    parsed = nhs_waiting_lists.parse(source(path.name, path.read_bytes()))
+    assert "Wheelchair services" not in {r[4] for r in parsed.rows}
+    assert len(parsed.rows) == len(pub.ORGS) * 4
