@@ -29,6 +29,15 @@ COLUMNS = ["month", "org_type", "org_code", "org_name", "service", "total", *BAN
            "over_18_weeks", "over_52_weeks", "source_file"]
 ORG_TYPES = {"national": "National", "england": "National", "region": "Region", "icb": "ICB",
              "provider": "Provider"}
+_ORG_SPELLINGS = {**ORG_TYPES, "nhsregion": "Region",
+                  "commissioningregion": "Region", "integratedcareboard": "ICB",
+                  "trust": "Provider", "nhstrust": "Provider", "nhsprovider": "Provider",
+                  "independentsectorprovider": "Provider", "nonnhsprovider": "Provider"}
+
+
+def org_type_of(label: str) -> str | None:
+    """National, Region, ICB or Provider, from the spellings an Organisation Type column uses."""
+    return _ORG_SPELLINGS.get(normalise_token(label))
 CYP = re.compile(r"^\(cyp\)\s*", re.IGNORECASE)
 _TABLE = re.compile(r"\btable\s*(4[a-h]?)\b", re.IGNORECASE)
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -139,7 +148,7 @@ def parse(source: SourceFile) -> Parsed:
         services = {i: CYP.sub("", h) for i, h in enumerate(header) if CYP.match(h)}
         for r in range(at + 1, len(rows)):
             cells = rows[r] + [None] * (len(header) - len(rows[r]))
-            org_type = ORG_TYPES.get(_text(cells[kind]).lower())
+            org_type = org_type_of(_text(cells[kind]))
             if org_type is None or not _text(cells[org]):
                 continue  # notes below the table, or a blank row
             key_org = (org_type, _text(cells[code]) if code is not None else "", _text(cells[org]))
@@ -193,7 +202,7 @@ def parse_inclusion_series(source: SourceFile) -> Parsed:
         month = _series_month(source, line, cells, at)
         name = cells[at["organisationname"]].strip() if "organisationname" in at else "England"
         kind = cells[at["organisationtype"]].strip().lower() if "organisationtype" in at else "na"
-        org_type = ORG_TYPES.get(kind) or ("National" if name.lower() == "england" else None)
+        org_type = org_type_of(kind) or ("National" if name.lower() == "england" else None)
         if org_type is None:
             raise FileError(f"{source.name}: line {line}: organisation type '{kind}' is not "
                             "National, Region, ICB or Provider")

@@ -243,3 +243,12 @@ def test_other_tables_of_the_publication_are_left_alone(tmp_path):
     parsed = nhs_waiting_lists.parse(source(path.name, path.read_bytes()))
     assert "Wheelchair services" not in {r[4] for r in parsed.rows}
     assert len(parsed.rows) == len(pub.ORGS) * 4
+
+
+@pytest.mark.parametrize("label, expected", [
+    ("National", "National"), ("ENGLAND", "National"), ("NHS Region", "Region"),
+    ("Integrated Care Board", "ICB"), ("ICB", "ICB"), ("NHS Trust", "Provider"),
+    ("Independent sector provider", "Provider"), ("Sub-ICB location", None), ("", None),
+])
+def test_organisation_types_as_spelled(label, expected):
+    assert nhs_waiting_lists.org_type_of(label) == expected
