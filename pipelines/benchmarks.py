@@ -1,37 +1,41 @@
-"""England, regional and local authority benchmarks, as the DfE and MoJ publish them.
+"""England, regional and local authority benchmarks, as the DfE, MoJ and NHS England publish them.
 
-Users download the DfE "Education, health and care plans" release (and the SEND Tribunal
-appeal-rate table) themselves; this imports its headline rows so any LA can be set beside England,
-its region and its statistical neighbours. Published figures are stored, never recomputed.
-Area totals only: no personal data.
+Users download the DfE "Education, health and care plans" release (the SEND Tribunal appeal-rate
+table, sen2_dmo_dco.csv) and NHS England's CHS waiting lists themselves; this recognises each file
+by its content and imports its headline rows so any LA can be set beside England, its region and
+its statistical neighbours. Published figures and their symbols are stored, never recomputed.
+Every benchmark table's DDL is here (BENCHMARK_DDL). Area totals only: no personal data.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
-import io
-import os
 import re
-import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from pipelines import config
-from pipelines.db import one, reader, transaction, writing
-from pipelines.readers import FileError, decode_text
+from pipelines import config, dmo_dco, nhs_waiting_lists
+from pipelines.benchmark_files import (
+    Parsed,
+    SourceFile,
+    cell_value,
+    csv_rows,
+    gather,
+    head_rows,
+    is_long,
+    strip_footnote,
+    widen,
+)
+from pipelines.db import one, transaction, writing
+from pipelines.readers import FileError
 
 NATIONAL, REGIONAL, LOCAL = "national", "regional", "local authority"
 ENGLAND = "England"
 ROLES = ("local authority", "region", "England", "statistical neighbour")
-MAX_MEMBER_BYTES = 512 * 1024**2  # the release's largest CSV is a few MB; refuse zip bombs
-TRIBUNAL_FILE = re.compile(r"send_tribunals?_and_appeal_rate.*\.csv$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -112,171 +116,123 @@ TIDY = [
             ("pc_decsion_4weeks", "number_decsion_4weeks", None),
     }),
 ]
+# The 2022 release (and the time series before it) published the 20-week figures in one wide
+# table, sen2_mi.csv, without breakdown columns: the same measures under other names.
+OLDER = [
+    TidySpec("timeliness", "sen2_mi.csv", {
+        "within_20_weeks_pct_excl_exceptions":
+            ("no_exc_20week_rate", "no_exc_20week_ehc", "tot_no_exc_ehc"),
+        "within_20_weeks_pct_incl_exceptions":
+            ("inc_exc_20week_rate", "inc_exc_20week_ehc", "tot_inc_exc_ehc"),
+    }),
+]
 TRIBUNAL_DATASET = "appeal_rate"
 DATASET_MEASURES = {
     **{spec.dataset: tuple(spec.columns) for spec in TIDY},
     TRIBUNAL_DATASET: ("appeal_rate_pct", "appeal_rate_pct_in_development"),
 }
-_AREA_COLUMNS = ("time_period", "geographic_level", "region_name", "la_name", "old_la_code",
-                 "new_la_code", "breakdown")
+_AREA_COLUMNS = ("time_period", "geographic_level")
+_PLACE_COLUMNS = ("region_name", "la_name", "old_la_code", "new_la_code")  # any one will do
 _LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
 
-# Cells that mean "no figure": the DfE's x (unavailable), z (not applicable), c (confidential),
-# low (rounds to 0), u (low reliability); the MoJ's .. (not available) and ~ (suppressed).
-PLACEHOLDERS = frozenset({"", "x", "z", "c", "low", "u", "-", "--", "–", "—", "..", "~", ":", "*",
-                          "n/a", "na", "[x]", "[z]", "[c]", "[low]", "[u]"})
 _DASHES = frozenset({"-", "–", "—"})
-_NUMBER = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
-_FOOTNOTE = re.compile(r"(?<=[A-Za-z)])\d+(,\d+)*$")  # "Appeals registered4", "Total4,9"
 
 
-def parse_number(cell: str) -> float | None:
-    """A published figure as a number: None for a placeholder; thousands separators and a
-    trailing % dropped ("1,071" -> 1071, "1.30%" -> 1.3). Anything else is an error."""
-    text = cell.strip()
-    if text.lower() in PLACEHOLDERS:
-        return None
-    if text.endswith("%"):
-        text = text[:-1].strip()
-    if not _NUMBER.fullmatch(text):
-        raise ValueError(f"'{cell.strip()}' is not a number")
-    return float(text.replace(",", ""))
+# --- recognising the files -----------------------------------------------------------------
+
+TRIBUNAL_NAME = "send_tribunals_and_appeal_rate_*.csv"
+KNOWN = ", ".join([s.file for s in TIDY] + [TRIBUNAL_NAME, "sen2_dmo_dco.csv",
+                                            "NHS England's community health services workbook"])
 
 
-def strip_footnote(label: str) -> str:
-    """A name or header without its footnote markers: "Cumberland8" -> "Cumberland"."""
-    return _FOOTNOTE.sub("", label.strip()).strip()
+def _tidy_header(rows: list[list[str]]) -> set[str]:
+    return {h.strip().lower() for h in rows[0]} if rows else set()
 
 
-# --- finding the files ---------------------------------------------------------------------
+def recognise(file: SourceFile) -> str | None:
+    """The dataset a file holds, judged by its content alone; None for anything else."""
+    if file.is_workbook:
+        return nhs_waiting_lists.CHS_DATASET if nhs_waiting_lists.is_chs_workbook(file) else None
+    rows = head_rows(file)
+    header = _tidy_header(rows)
+    if {"time_period", "geographic_level"} <= header:
+        if dmo_dco.fits(header):
+            return dmo_dco.DATASET
+        spec = tidy_spec(header)
+        return spec.dataset if spec else None
+    if nhs_waiting_lists.is_inclusion_series(header):
+        return nhs_waiting_lists.SERIES_DATASET
+    text = " ".join(" ".join(r) for r in rows).lower()
+    if "appeal rate" in text and any(r and r[0].strip().lower() == "local authority" for r in rows):
+        return TRIBUNAL_DATASET
+    return None
 
-@dataclass
-class SourceFile:
-    name: str  # shown in messages: the file name, or zip name/member
-    base: str  # the file's own name, stored as source_file
-    data: bytes
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+def tidy_spec(header: set[str]) -> TidySpec | None:
+    """The layout (today's, else an older release's) whose measure columns a tidy header has."""
+    return next((spec for spec in (*TIDY, *OLDER)
+                 if any(cols[0].lower() in header for cols in spec.columns.values())), None)
 
 
-def _dataset_of(base: str) -> str | None:
-    for spec in TIDY:
-        if base.lower() == spec.file:
-            return spec.dataset
-    return TRIBUNAL_DATASET if TRIBUNAL_FILE.fullmatch(base) else None
+def _named_as(file: SourceFile) -> str | None:
+    """The dataset whose DfE file name this file carries: used only to refuse a damaged copy
+    loudly instead of skipping it, never to accept a file."""
+    base = file.base.lower()
+    if re.fullmatch(r"send_tribunals?_and_appeal_rate.*\.csv", base):
+        return TRIBUNAL_DATASET
+    return next((s.dataset for s in TIDY if base == s.file), None)
+
+
+def _refusal(file: SourceFile) -> str:
+    """Why a file given on its own is not imported."""
+    header = _tidy_header(head_rows(file))
+    if {"time_period", "geographic_level"} <= header:
+        return (f"{file.name}: a DfE table, but not one imported here (its columns or indicators "
+                f"fit none of {KNOWN}; a release before 2023 may lack them)")
+    if "indicator" in header:
+        return (f"{file.name}: its columns ({', '.join(sorted(header)[:8])}) fit no benchmark "
+                "table (expected a DfE or NHS England waiting-list layout)")
+    return f"{file.name}: not a DfE, MoJ or NHS England file imported here (expected any of {KNOWN})"
 
 
 def find_release_files(source: Path) -> dict[str, SourceFile]:
-    """The release files in a folder (searched two levels down, as an unzipped release nests
-    them in data/), a zip, or a single file; the shallowest wins, then the latest-named."""
-    if not source.exists():
-        raise FileError(f"{source}: no such file or folder")
-    if source.is_dir():
-        found = _from_folder(source)
-    elif zipfile.is_zipfile(source):
-        found = _from_zip(source)
-    elif source.suffix.lower() == ".zip":
-        raise FileError(f"{source.name}: not a readable zip file")
-    else:
-        found = [(0, source.name, source)] if _dataset_of(source.name) else []
-    if not found:
-        expected = ", ".join([s.file for s in TIDY] + ["send_tribunals_and_appeal_rate_*.csv"])
+    """The publications in a folder (two levels down), a zip or one file, recognised by content
+    (a long-form tidy file as the wide one it stands for); for each dataset the shallowest copy
+    wins, then the latest-named."""
+    found = gather(source)
+    recognised = []
+    for depth, given in found:
+        rows = head_rows(given, 1)
+        file = widen(given) if rows and is_long(rows[0]) else given
+        dataset = recognise(file) or _named_as(file)
+        if dataset:
+            recognised.append((depth, file.base, dataset, file))
+        elif source.is_file() and file.name == source.name:
+            raise FileError(_refusal(file))
+    if not recognised:
         raise FileError(f"{source.name or source}: none of the release files found (expected "
-                        f"any of {expected})")
-    chosen: dict[str, tuple[int, str, Any]] = {}
-    for dataset in dict.fromkeys(_dataset_of(Path(name).name) for _, name, _ in found):
-        candidates = [c for c in found if _dataset_of(Path(c[1]).name) == dataset]
-        shallowest = min(depth for depth, _, _ in candidates)
-        chosen[dataset] = max((c for c in candidates if c[0] == shallowest),
-                              key=lambda c: Path(c[1]).name)
-    return {ds: _read_source(source, name, handle) for ds, (_, name, handle) in chosen.items()}
-
-
-def _from_folder(folder: Path) -> list[tuple[int, str, Any]]:
-    found = []
-    for root, dirs, files in os.walk(folder):
-        depth = len(Path(root).relative_to(folder).parts)
-        if depth >= 2:
-            dirs.clear()
-        found += [(depth, name, Path(root) / name) for name in files if _dataset_of(name)]
-    return found
-
-
-def _from_zip(path: Path) -> list[tuple[int, str, Any]]:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return [(info.filename.count("/"), info.filename, info) for info in zf.infolist()
-                    if not info.is_dir() and _dataset_of(Path(info.filename).name)]
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise FileError(f"{path.name}: not a readable zip file ({exc})") from exc
-
-
-def _read_source(source: Path, name: str, handle: Any) -> SourceFile:
-    if isinstance(handle, zipfile.ZipInfo):
-        label = f"{source.name}/{name}"
-        if handle.file_size > MAX_MEMBER_BYTES:
-            raise FileError(f"{label}: would expand to {handle.file_size / 1024**2:,.0f} MB; "
-                            "refusing to open it")
-        try:
-            with zipfile.ZipFile(source) as zf:
-                data = zf.read(handle)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise FileError(f"{label}: cannot be read from the zip ({exc})") from exc
-        return SourceFile(label, Path(name).name, data)
-    try:
-        data = Path(handle).read_bytes()
-    except OSError as exc:
-        raise FileError(f"{Path(handle).name}: cannot be opened ({exc.strerror or exc})") from exc
-    return SourceFile(Path(handle).name, Path(handle).name, data)
+                        f"any of {KNOWN})")
+    chosen: dict[str, SourceFile] = {}
+    for dataset in dict.fromkeys(r[2] for r in recognised):
+        candidates = [r for r in recognised if r[2] == dataset]
+        shallowest = min(r[0] for r in candidates)
+        chosen[dataset] = max((r for r in candidates if r[0] == shallowest), key=lambda r: r[1])[3]
+    return chosen
 
 
 # --- parsing -------------------------------------------------------------------------------
 
-@dataclass
-class Parsed:
-    """One file's rows, in the order of the benchmarks table's columns."""
-
-    source: SourceFile
-    dataset: str
-    rows: list[tuple] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def summary(self) -> dict[str, Any]:
-        years = sorted({r[5] for r in self.rows})
-        return {"file": self.source.name, "dataset": self.dataset,
-                "sha256": self.source.sha256, "rows": len(self.rows),
-                "years": years, "areas": len({(r[0], r[1]) for r in self.rows}),
-                "measures": sorted({r[6] for r in self.rows}), "warnings": self.warnings}
+BENCHMARK_COLUMNS = ["area_level", "area_name", "old_la_code", "new_la_code", "region_name", "year",
+                     "measure", "value", "numerator", "denominator", "source_file", "value_status",
+                     "numerator_status", "denominator_status"]
 
 
-def _csv_rows(source: SourceFile, ragged: bool = False) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) for each row. In a tidy file a row whose width differs from the
-    header's means a truncated or damaged file; a `ragged` table's rows may differ."""
-    if not source.data.strip():
-        raise FileError(f"{source.name}: the file is empty")
-    text = decode_text(Path(source.name), source.data)
-    reader_ = csv.reader(io.StringIO(text, newline=""), strict=True)
-    width = None
-    try:
-        for cells in reader_:
-            if not cells:
-                continue
-            width = width or len(cells)
-            if not ragged and len(cells) != width:
-                raise FileError(f"{source.name}: line {reader_.line_num} has {len(cells)} fields "
-                                f"where the header has {width} (truncated or damaged file)")
-            yield reader_.line_num, cells
-    except csv.Error as exc:
-        raise FileError(f"{source.name}: malformed CSV near line {reader_.line_num} ({exc})") from exc
-
-
-def _number(source: SourceFile, line: int, column: str, cell: str) -> float | None:
-    try:
-        return parse_number(cell)
-    except ValueError as exc:
-        raise FileError(f"{source.name}: line {line}, column {column}: {exc}") from None
+def _bench_row(level: str, area: str, old: str | None, new: str | None, region: str | None,
+               year: int, measure: str, figures: list[tuple[float | None, str | None]],
+               base: str) -> tuple:
+    """A benchmarks row: (value, status) of the figure, its numerator and its denominator."""
+    (value, vs), (num, ns), (den, ds) = figures
+    return (level, area, old, new, region, year, measure, value, num, den, base, vs, ns, ds)
 
 
 def _is_total(text: str) -> bool:
@@ -284,26 +240,34 @@ def _is_total(text: str) -> bool:
 
 
 def parse_tidy(source: SourceFile, spec: TidySpec) -> Parsed:
-    """The 'All ...' rows of a DfE tidy CSV for England, its regions and its LAs."""
-    parsed = Parsed(source, spec.dataset)
-    rows = _csv_rows(source)
+    """The 'All ...' rows of a DfE tidy CSV for England, its regions and its LAs. An older
+    release lacking some measures' columns loads the measures it has, with a warning; a file
+    without breakdown columns is all totals."""
+    parsed = Parsed(source, spec.dataset, BENCHMARK_COLUMNS)
+    rows = csv_rows(source)
     first = next(rows, None)
     header = [h.strip().lower() for h in first[1]] if first else []
     index: dict[str, int] = {}
     for i, name in enumerate(header):
         index.setdefault(name, i)  # annual_reviews.csv repeats a column; the first is as good
-    wanted = [c for cols in spec.columns.values() for c in cols if c]
-    missing = [c for c in (*_AREA_COLUMNS, *wanted) if c not in index]
+    usable = {m: cols for m, cols in spec.columns.items()
+              if all(c.lower() in index for c in cols if c)}
+    missing = [c for c in _AREA_COLUMNS if c not in index] or (
+        [] if any(c in index for c in _PLACE_COLUMNS) else ["la_name or new_la_code"]) or (
+        [] if usable else [c for cols in spec.columns.values() for c in cols if c])
     if missing:
         raise FileError(f"{source.name}: not the DfE {spec.file} (missing columns: "
                         f"{', '.join(missing)})")
+    for measure in spec.columns.keys() - usable.keys():
+        parsed.warnings.append(f"{source.name}: no columns for {measure} (an older layout?); "
+                               "not imported from this file")
     seen: set[tuple] = set()
     for line, cells in rows:
-        cell = {name: cells[i].strip() for name, i in index.items()}
+        cell = dict.fromkeys(_PLACE_COLUMNS, "") | {name: cells[i].strip()
+                                                    for name, i in index.items()}
         level = _LEVELS.get(cell["geographic_level"].lower())
-        if level is None or not _is_total(cell["breakdown"]):
-            continue
-        if "breakdown_topic" in cell and not _is_total(cell["breakdown_topic"]):
+        if level is None or not all(_is_total(cell.get(c, "total"))
+                                    for c in ("breakdown", "breakdown_topic")):
             continue
         if not re.fullmatch(r"\d{4}", cell["time_period"]):
             raise FileError(f"{source.name}: line {line}: time_period '{cell['time_period']}' is "
@@ -314,11 +278,13 @@ def parse_tidy(source: SourceFile, spec: TidySpec) -> Parsed:
             raise FileError(f"{source.name}: line {line}: a second total row for {area} in "
                             f"{cell['time_period']}")
         seen.add(key)
-        for measure, columns in spec.columns.items():
-            value, num, den = (_number(source, line, c, cell[c]) if c else None for c in columns)
-            if value is not None or num is not None or den is not None:
-                parsed.rows.append((level, area, old, new, region, int(cell["time_period"]),
-                                    measure, value, num, den, source.base))
+        for measure, columns in usable.items():
+            figures = [cell_value(source, line, c, cell[c.lower()]) if c else (None, None)
+                       for c in columns]
+            if any(v is not None or st is not None for v, st in figures):
+                parsed.rows.append(_bench_row(level, area, old, new, region,
+                                              int(cell["time_period"]), measure, figures,
+                                              source.base))
     return parsed
 
 
@@ -337,8 +303,8 @@ def _tidy_area(level: str, cell: dict[str, str]) -> tuple[str, str | None, str |
 def parse_appeal_rate(source: SourceFile) -> Parsed:
     """The SEND Tribunal appeal-rate table: title rows, a header of years over a header of
     measure names, region headings in capitals between LA rows, an England total, then notes."""
-    parsed = Parsed(source, TRIBUNAL_DATASET)
-    rows = list(_csv_rows(source, ragged=True))
+    parsed = Parsed(source, TRIBUNAL_DATASET, BENCHMARK_COLUMNS)
+    rows = list(csv_rows(source, ragged=True))
     width = max((len(cells) for _, cells in rows), default=0)
     rows = [(line, cells + [""] * (width - len(cells))) for line, cells in rows]
     at = next((i for i, (_, cells) in enumerate(rows)
@@ -409,27 +375,30 @@ def _appeal_columns(years_row: list[str], names_row: list[str]) -> dict[int, tup
 def _appeal_rows(parsed: Parsed, line: int, level: str, name: str, old: str | None,
                  new: str | None, columns: dict[int, tuple[int, str]], cells: list[str],
                  region: str | None = None) -> None:
-    by_year: dict[int, dict[str, float | None]] = {}
+    by_year: dict[int, dict[str, tuple[float | None, str | None]]] = {}
     for col, (year, kind) in columns.items():
         cell = cells[col]
         # The table's legend defines only ".." (not available) and "~" (suppressed). A lone dash
         # is the statistical convention for nil: every dash in the appeals column sits beside a
         # published rate of 0.00% over a positive number of decisions, so it is stored as 0
-        # appeals. Everywhere else placeholders stay NULL.
+        # appeals, its status "-" kept beside it. Every other symbol is stored as a status.
         if kind == "appeals" and cell.strip() in _DASHES:
-            value: float | None = 0.0
+            figure: tuple[float | None, str | None] = (0.0, "-")
         else:
-            value = _number(parsed.source, line, f"{year} {kind.replace('_', ' ')}", cell)
-        by_year.setdefault(year, {})[kind] = value
+            figure = cell_value(parsed.source, line, f"{year} {kind.replace('_', ' ')}", cell)
+        by_year.setdefault(year, {})[kind] = figure
     for year, f in sorted(by_year.items()):
-        for measure, rate, den, own in (
-            ("appeal_rate_pct", "rate", "decisions", ("rate", "decisions", "appeals")),
-            # Borrows the year's appeals registered, so it exists only where its own cells do.
-            ("appeal_rate_pct_in_development", "dev_rate", "dev_decisions", ("dev_rate", "dev_decisions")),
+        for measure, rate, den, own, needs_figure in (
+            ("appeal_rate_pct", "rate", "decisions", ("rate", "decisions", "appeals"), False),
+            # Borrows the year's appeals registered, so it exists only where its own figures do.
+            ("appeal_rate_pct_in_development", "dev_rate", "dev_decisions",
+             ("dev_rate", "dev_decisions"), True),
         ):
-            if any(f.get(kind) is not None for kind in own):
-                parsed.rows.append((level, name, old, new, region, year, measure, f.get(rate),
-                                    f.get("appeals"), f.get(den), parsed.source.base))
+            held = [f.get(kind, (None, None)) for kind in own]
+            if any(v is not None or (st is not None and not needs_figure) for v, st in held):
+                figures = [f.get(k, (None, None)) for k in (rate, "appeals", den)]
+                parsed.rows.append(_bench_row(level, name, old, new, region, year, measure,
+                                              figures, parsed.source.base))
 
 
 def _place_tribunal_la(parsed: Parsed, line: int, label: str,
@@ -467,6 +436,7 @@ def _key(text: str) -> str:
 
 # --- the database --------------------------------------------------------------------------
 
+# Every benchmark table's DDL, in one place. Published area totals only: no personal data.
 BENCHMARK_DDL = [
     """CREATE TABLE IF NOT EXISTS benchmarks (
         area_level VARCHAR NOT NULL,   -- national / regional / local authority
@@ -474,13 +444,42 @@ BENCHMARK_DDL = [
         old_la_code VARCHAR, new_la_code VARCHAR, region_name VARCHAR,
         year INTEGER NOT NULL,         -- calendar year
         measure VARCHAR NOT NULL,      -- a key of benchmarks.MEASURES
-        value DOUBLE,                  -- as published; NULL where the file has a placeholder
+        value DOUBLE,                  -- as published; NULL where the file has a symbol or blank
         numerator DOUBLE, denominator DOUBLE,
         source_file VARCHAR NOT NULL)""",
+    # The symbol printed in place of (or, for the MoJ's nil "-", beside) each figure: a key of
+    # benchmark_files.SYMBOLS, NULL for a plain figure or a blank cell.
+    "ALTER TABLE benchmarks ADD COLUMN IF NOT EXISTS value_status VARCHAR",
+    "ALTER TABLE benchmarks ADD COLUMN IF NOT EXISTS numerator_status VARCHAR",
+    "ALTER TABLE benchmarks ADD COLUMN IF NOT EXISTS denominator_status VARCHAR",
     """CREATE TABLE IF NOT EXISTS benchmark_imports (
         dataset VARCHAR, file VARCHAR, sha256 VARCHAR, imported_at TIMESTAMP, rows INTEGER,
         source VARCHAR)""",
+    # The DfE's sen2_dmo_dco.csv: is a designated medical / clinical / social care officer in
+    # post, per LA and calendar year, as published ("Yes", "No", "Recruiting", "n/a"). Kept apart
+    # from sen2_header_flags, which holds the same flags from an LA's own SEN2 return.
+    """CREATE TABLE IF NOT EXISTS benchmark_dmo_dco (
+        la_name VARCHAR NOT NULL, old_la_code VARCHAR, new_la_code VARCHAR, region_name VARCHAR,
+        year INTEGER NOT NULL,
+        dmo VARCHAR, dco VARCHAR, dsco VARCHAR,
+        source_file VARCHAR NOT NULL)""",
+    # NHS England's community health services waiting lists, children's service lines only:
+    # one row per month, organisation and service line. Counts of children waiting; NULL where
+    # the organisation made no submission.
+    """CREATE TABLE IF NOT EXISTS benchmark_waiting_lists (
+        month VARCHAR NOT NULL,        -- YYYY-MM, the month-end the list was counted
+        org_type VARCHAR NOT NULL,     -- National / Region / ICB / Provider
+        org_code VARCHAR, org_name VARCHAR NOT NULL,
+        service VARCHAR NOT NULL,      -- NHS England's service line, without "(CYP) "
+        total DOUBLE,                  -- table 4: the whole waiting list
+        weeks_0_1 DOUBLE, weeks_1_2 DOUBLE, weeks_2_4 DOUBLE, weeks_4_12 DOUBLE,
+        weeks_12_18 DOUBLE, weeks_18_52 DOUBLE, weeks_52_104 DOUBLE, weeks_104_plus DOUBLE,
+        over_18_weeks DOUBLE,          -- 4f + 4g + 4h
+        over_52_weeks DOUBLE,          -- 4g + 4h
+        source_file VARCHAR NOT NULL)""",
 ]
+TABLES = {dmo_dco.DATASET: "benchmark_dmo_dco",
+          **dict.fromkeys(nhs_waiting_lists.DATASETS, "benchmark_waiting_lists")}
 
 
 def ensure_benchmark_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -488,8 +487,8 @@ def ensure_benchmark_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
-def _has_benchmarks(con: duckdb.DuckDBPyConnection) -> bool:
-    return one(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'benchmarks'")[0] > 0
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return one(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table])[0] > 0
 
 
 def import_release(db: Path, source: Path) -> dict[str, Any]:
@@ -502,7 +501,15 @@ def import_release(db: Path, source: Path) -> dict[str, Any]:
     parsed = []
     for dataset, file in files.items():
         spec = next((s for s in TIDY if s.dataset == dataset), None)
-        parsed.append(parse_tidy(file, spec) if spec else parse_appeal_rate(file))
+        if spec:
+            spec = tidy_spec(_tidy_header(head_rows(file))) or spec
+            parsed.append(parse_tidy(file, spec))
+        elif dataset == TRIBUNAL_DATASET:
+            parsed.append(parse_appeal_rate(file))
+        elif dataset == dmo_dco.DATASET:
+            parsed.append(dmo_dco.parse(file))
+        else:
+            parsed.append(nhs_waiting_lists.parse(file))
     now = dt.datetime.now().replace(microsecond=0)
     with writing(db) as con:
         ensure_benchmark_schema(con)
@@ -513,28 +520,41 @@ def import_release(db: Path, source: Path) -> dict[str, Any]:
 
 
 def _replace(con: duckdb.DuckDBPyConnection, p: Parsed, now: dt.datetime, source: Path) -> None:
-    measures = DATASET_MEASURES[p.dataset]
-    con.execute(f"DELETE FROM benchmarks WHERE measure IN ({', '.join('?' * len(measures))})",
-                list(measures))
-    frame = pd.DataFrame(p.rows, columns=["area_level", "area_name", "old_la_code", "new_la_code",
-                                          "region_name", "year", "measure", "value", "numerator",
-                                          "denominator", "source_file"])
-    frame[["value", "numerator", "denominator"]] = frame[
-        ["value", "numerator", "denominator"]].astype("float64")
+    table = TABLES.get(p.dataset, "benchmarks")
+    if table == "benchmarks":
+        measures = DATASET_MEASURES[p.dataset]
+        con.execute(f"DELETE FROM benchmarks WHERE measure IN ({', '.join('?' * len(measures))})",
+                    list(measures))
+    elif table == "benchmark_waiting_lists":
+        # A file replaces only its own months' lists of the service lines it holds, so the
+        # workbook and the dashboard's series of four lines can sit side by side.
+        for month in sorted(set(p.column("month"))):
+            lines = sorted({r[4] for r in p.rows if r[0] == month})
+            con.execute(f"DELETE FROM {table} WHERE month = ? AND service IN "
+                        f"({', '.join('?' * len(lines))})", [month, *lines])
+    else:
+        con.execute(f"DELETE FROM {table}")
+    frame = pd.DataFrame(p.rows, columns=p.columns)
+    for name in frame.columns:
+        if name in ("value", "numerator", "denominator", "total") or name.startswith(
+                ("weeks_", "over_")):
+            frame[name] = frame[name].astype("float64")
     con.register("incoming_benchmarks", frame)
     try:
-        con.execute("INSERT INTO benchmarks SELECT * FROM incoming_benchmarks")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_benchmarks")
     finally:
         con.unregister("incoming_benchmarks")
     con.execute("INSERT INTO benchmark_imports VALUES (?, ?, ?, ?, ?, ?)",
-                [p.dataset, p.source.name, p.source.sha256, now,
-                 len(p.rows), str(source)])
+                [p.dataset, p.source.name, p.source.sha256, now, len(p.rows), str(source)])
 
 
 def describe_import(file: dict[str, Any]) -> str:
     """One line per imported file, as the command line prints it."""
     years = file["years"]
     span = f"{years[0]}-{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "none")
+    if file["dataset"] in nhs_waiting_lists.DATASETS:
+        return (f"{file['file']}: {file['rows']:,} rows, months {span}, {file['areas']:,} "
+                "organisations")
     return f"{file['file']}: {file['rows']:,} rows, years {span}, {file['areas']:,} areas"
 
 
@@ -572,11 +592,11 @@ def england_figure(measure: str, year: int) -> tuple[int, float] | None:
     return int(rows.year.iloc[-1]), float(rows.value.iloc[-1])
 
 
-def _imported(con: duckdb.DuckDBPyConnection, level: str, names: list[str],
+def imported(con: duckdb.DuckDBPyConnection, level: str, names: list[str],
               measures: list[str]) -> pd.DataFrame:
     """Imported figures for areas of one level; empty where nothing (or no table) exists."""
     columns = ["area", "year", "measure", "value", "numerator", "denominator"]
-    if not names or not _has_benchmarks(con):
+    if not names or not has_table(con, "benchmarks"):
         return pd.DataFrame(columns=columns)
     sql = f"""
         SELECT area_name AS area, year, measure, value, numerator, denominator
@@ -588,47 +608,14 @@ def _imported(con: duckdb.DuckDBPyConnection, level: str, names: list[str],
     return con.execute(sql, [level, *names, *measures]).df()
 
 
-def _england(con: duckdb.DuckDBPyConnection | None, measures: list[str]) -> pd.DataFrame:
+def england_figures(con: duckdb.DuckDBPyConnection | None, measures: list[str]) -> pd.DataFrame:
     """England's imported figures; a measure never imported comes from the headline series."""
-    imported = _imported(con, NATIONAL, [ENGLAND], measures) if con is not None else pd.DataFrame(
+    held = imported(con, NATIONAL, [ENGLAND], measures) if con is not None else pd.DataFrame(
         columns=["area", "year", "measure", "value", "numerator", "denominator"])
     headlines = england_headlines()
-    fallback = headlines[headlines.measure.isin(measures) & ~headlines.measure.isin(imported.measure)]
-    parts = [f for f in (imported, fallback[imported.columns]) if not f.empty]
-    return pd.concat(parts, ignore_index=True) if parts else imported
-
-
-def show(db: Path, area: str) -> dict[str, Any]:
-    """What is held for one area: {"area": name, "years": {"2024": {measure: value}}}.
-
-    Read-only (no table is created), so it works while the app or a load holds the file."""
-    level, name = resolve_area(area)
-    measures = list(MEASURES)
-    if not db.exists():
-        frame = _england(None, measures) if level == NATIONAL else pd.DataFrame()
-    else:
-        with reader(db) as con:
-            frame = (_england(con, measures) if level == NATIONAL
-                     else _imported(con, level, [name], measures))
-    years: dict[str, dict[str, float | int]] = {}
-    for row in frame.sort_values(["year"]).itertuples() if not frame.empty else []:
-        value = float(row.value)
-        years.setdefault(str(int(row.year)), {})[row.measure] = (
-            int(value) if MEASURES[row.measure].unit == "count" and value.is_integer() else value)
-    ordered = {y: {m: v[m] for m in MEASURES if m in v} for y, v in sorted(years.items())}
-    return {"area": name, "years": ordered}
-
-
-def show_table(result: dict[str, Any]) -> pd.DataFrame:
-    """show()'s result for reading: one row per measure, one column per year, "-" where absent."""
-    years = result["years"]
-    held = [m for m in MEASURES if any(m in v for v in years.values())]
-    rows = [[m, *(_cell(years[y].get(m)) for y in years)] for m in held]
-    return pd.DataFrame(rows, columns=["measure", *years])
-
-
-def _cell(value: float | int | None) -> str:
-    return "-" if value is None else f"{value:,}" if isinstance(value, int) else f"{value:.1f}"
+    fallback = headlines[headlines.measure.isin(measures) & ~headlines.measure.isin(held.measure)]
+    parts = [f for f in (held, fallback[held.columns]) if not f.empty]
+    return pd.concat(parts, ignore_index=True) if parts else held
 
 
 def comparison(con: duckdb.DuckDBPyConnection, la: str, measure: str) -> pd.DataFrame:
@@ -642,13 +629,13 @@ def comparison(con: duckdb.DuckDBPyConnection, la: str, measure: str) -> pd.Data
     settings = config.load_settings()
     local = next((x for x in settings.local_authorities if x.name == name), None)
     neighbours = [config.canonical_la(n) or n for n in (local.statistical_neighbours if local else ())]
-    own = _imported(con, LOCAL, [name], [measure])
+    own = imported(con, LOCAL, [name], [measure])
     region = _region_of(con, name)
     parts = [
         own.assign(role="local authority"),
-        _imported(con, REGIONAL, [region] if region else [], [measure]).assign(role="region"),
-        _england(con, [measure]).assign(role="England"),
-        _imported(con, LOCAL, neighbours, [measure]).assign(role="statistical neighbour"),
+        imported(con, REGIONAL, [region] if region else [], [measure]).assign(role="region"),
+        england_figures(con, [measure]).assign(role="England"),
+        imported(con, LOCAL, neighbours, [measure]).assign(role="statistical neighbour"),
     ]
     columns = ["area", "role", "year", "value", "numerator", "denominator"]
     held = [p for p in parts if not p.empty]
@@ -665,7 +652,7 @@ def _region_of(con: duckdb.DuckDBPyConnection, la: str) -> str | None:
     known = _england_la(la)
     if known and known.region:
         return known.region
-    if not _has_benchmarks(con):
+    if not has_table(con, "benchmarks"):
         return None
     row = one(con, "SELECT max(region_name) FROM benchmarks WHERE area_level = ? AND area_name = ?",
               [LOCAL, la])

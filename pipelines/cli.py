@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipelines import access, audit, benchmarks, config, metrics
+from pipelines import access, audit, benchmark_show, benchmarks, config, metrics
 from pipelines.db import DatabaseBusy, connect_writer, reader
 from pipelines.exports import write_table
 from pipelines.formats import sen2_tables
@@ -95,22 +95,27 @@ def _parser() -> argparse.ArgumentParser:
                         "changed the same records (roll that one back first).")
     rb.add_argument("load_id", type=int, metavar="LOAD_ID", help="the load's id (see: loads)")
 
-    b = sub.add_parser("benchmarks", parents=[common], help="DfE figures for England, regions, LAs",
+    b = sub.add_parser("benchmarks", parents=[common],
+                       help="DfE and NHS England figures for England, regions, LAs, ICBs",
                        description="Import the DfE 'Education, health and care plans' release "
-                       "(and the SEND Tribunal appeal-rate table) and show an area's published figures.")
+                       "(the SEND Tribunal appeal-rate table, sen2_dmo_dco.csv) and NHS England's "
+                       "community health services waiting lists, recognised by content, and show "
+                       "an area's published figures.")
     actions = b.add_subparsers(dest="benchmarks_command", required=True, metavar="ACTION")
     # SUPPRESS keeps `benchmarks --db X show` working: a subparser's own default would overwrite X.
     leaf = argparse.ArgumentParser(add_help=False)
     leaf.add_argument("--db", default=argparse.SUPPRESS,
                       help="database file (default: $SEND_DB, else data/send.duckdb)")
     bi = actions.add_parser("import", parents=[leaf], help="import the release files",
-                            description="Import the release (folder, zip or one file); replaces "
-                            "the earlier import of each file found.")
+                            description="Import the release (folder, zip or one file; files are "
+                            "recognised by content, whatever their names); replaces the earlier "
+                            "import of each dataset found (a CHS workbook: of its month).")
     bi.add_argument("source", type=Path, metavar="PATH", help="release folder, release zip or one file")
     bs = actions.add_parser("show", parents=[leaf], help="an area's figures by year",
-                            description="Published figures for England, a region or a local authority.")
+                            description="Published figures for England, a region, a local "
+                            "authority, or an ICB or provider in NHS England's waiting lists.")
     bs.add_argument("--area", required=True, metavar="NAME",
-                    help="England, a region, or a local authority's name or code")
+                    help="England, a region, a local authority, an ICB or a provider (name or code)")
     bs.add_argument("--json", action="store_true", help="print one JSON object")
     pack = sub.add_parser(
         "board-pack", parents=[common], help="the quarterly SEND board pack (PDF, PPTX, xlsx)",
@@ -337,7 +342,7 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
                 print(f"warning: {warning}", file=sys.stderr)
         return 0
     try:
-        result = benchmarks.show(db, args.area)
+        result = benchmark_show.show(db, args.area)
     except benchmarks.UnknownArea as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -349,7 +354,7 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
         for flags in result["sen2_header_flags"]:
             print(f"  SEN2 {flags['collection_year']} {flags['local_authority']}: "
                   f"DMO {flags['dmo_in_post'] or '-'}, DCO {flags['dco_in_post'] or '-'}")
-        _print_table(benchmarks.show_table(result))
+        _print_table(benchmark_show.show_table(result))
     return 0
 
 

@@ -58,6 +58,8 @@ class Settings:
     always_sign_in: bool = False  # also for the synthetic samples (real data always needs it)
     upload_max_mb: int = 100
     identity_claim: str = "email"  # the identity provider's claim that names a user
+    icb: str = ""  # the area's ICB as NHS England names it (CHS waiting lists), and its providers
+    nhs_providers: tuple[str, ...] = ()
     quarter_basis: str = "financial"  # the board pack's quarters: NHS financial-year or calendar
     # The area's own reasons mapped to a lawful exception, by kind ("advice", "plan"): recorded
     # text as written in settings.toml -> lawful reason. Shown wherever a figure is explained.
@@ -113,6 +115,8 @@ def load_settings(path: str | None = None) -> Settings:
         always_sign_in=bool(raw.get("access", {}).get("always_require_sign_in", False)),
         upload_max_mb=int(raw.get("uploads", {}).get("max_mb", 100)),
         identity_claim=str(raw.get("access", {}).get("identity_claim", "email")),
+        icb=str(raw.get("area", {}).get("icb", "")),
+        nhs_providers=tuple(raw.get("area", {}).get("providers", ())),
         exception_map=_exception_map(raw.get("exceptions", {}), path),
         quarter_basis=_quarter_basis(raw.get("board_pack", {}).get("quarters", "financial"), path),
     )

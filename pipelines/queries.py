@@ -16,7 +16,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import duckdb
 import pandas as pd
 
-from pipelines import benchmarks, config, inspection, metrics
+from pipelines import benchmark_show, benchmarks, config, dmo_dco, inspection, metrics, nhs_waiting_lists
 from pipelines.db import DatabaseBusy, open_reader
 from pipelines.vocab import SERVICES
 
@@ -247,6 +247,32 @@ def published_las(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute(
         "SELECT DISTINCT area_name FROM benchmarks WHERE area_level = ? ORDER BY 1",
         [benchmarks.LOCAL]).fetchall()]
+
+
+def published_symbols(con: duckdb.DuckDBPyConnection, la: str, measure: str) -> list[str]:
+    """The years an LA's figure on a measure was published as a symbol, in words:
+    ["2024: 'c' (suppressed (confidential))"]."""
+    if not _has_table(con, "benchmarks"):
+        return []
+    held = benchmark_show.figures(con, benchmarks.LOCAL, la)
+    return [f"{year}: '{figure['status']}' ({figure['meaning']})"
+            for year, measures in held.items() for m, figure in measures.items()
+            if m == measure and figure["value"] is None and figure["status"]]
+
+
+def dmo_dco_flags(con: duckdb.DuckDBPyConnection, la: str) -> dict[str, dict[str, str | None]]:
+    """The DfE's published DMO/DCO/DSCO flags for an LA by year (sen2_dmo_dco.csv)."""
+    return dmo_dco.flags_for(con, la) if _has_table(con, "benchmark_dmo_dco") else {}
+
+
+def nhs_waiting(con: duckdb.DuckDBPyConnection, lines: tuple[str, ...]) -> pd.DataFrame:
+    """NHS England's latest children's waiting lists for England, the area's ICB and its
+    providers (settings.toml), for these service lines; empty before any CHS import."""
+    if not _has_table(con, "benchmark_waiting_lists"):
+        return pd.DataFrame()
+    settings = config.load_settings()
+    return nhs_waiting_lists.comparison_frame(con, settings.icb, list(settings.nhs_providers),
+                                              list(lines))
 
 
 def evidence_tracker(con: duckdb.DuckDBPyConnection, today: dt.date) -> dict[str, pd.DataFrame]:

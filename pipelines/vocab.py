@@ -267,3 +267,32 @@ NO_EXCEPTION = frozenset(
 
 TRUE_WORDS = frozenset({"y", "yes", "true", "1", "t"})
 FALSE_WORDS = frozenset({"n", "no", "false", "0", "f"})
+
+
+# NHS England's community health services waiting-list service lines for children and young
+# people (the "(CYP) ..." columns, stored without the prefix), with the spellings of the DfE
+# inclusion dashboard's series; and which of this project's services (SERVICES) each one counts.
+CHS_SERVICE_LINES: dict[str, tuple[str, ...]] = {
+    "Community paediatric service": ("Community Paediatric Service", "Community paediatrics"),
+    "Speech and language therapy service": ("Speech And Language", "Speech and language therapy"),
+    "Occupational therapy": ("Occupational Therapy service",),
+    "Physiotherapy": ("Community physiotherapy", "Physiotherapy service"),
+    "Audiology": ("Audiology service",),
+    "Dietetics": ("Dietetics service", "Nutrition and dietetics"),
+    "Community nursing services": ("Community nursing services (planned care)", "Community nursing"),
+}
+LOCAL_TO_CHS: dict[str, str] = {
+    "Community Paediatrics": "Community paediatric service",
+    "Speech and Language Therapy": "Speech and language therapy service",
+    "Occupational Therapy": "Occupational therapy",
+    "Physiotherapy": "Physiotherapy",
+    "Audiology": "Audiology",
+    "Dietetics": "Dietetics",
+    "Specialist Nursing": "Community nursing services",
+}
+_CHS_INDEX = _index(CHS_SERVICE_LINES)
+
+
+def chs_service_line(label: str) -> str:
+    """NHS England's name for a children's service line; a line not listed keeps its own name."""
+    return _CHS_INDEX.get(normalise_token(label), label.strip())

@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard.components import auth, gateway, tables
 from dashboard.components.benchmark_charts import LOCAL_LABEL, benchmark_chart
 from pipelines import benchmark_local, benchmarks, config, queries, status, uploads
+from pipelines.metrics import SMALL_DENOMINATOR
 from pipelines.readers import FileError
 
 SHOWN = {  # measure -> (heading, short label)
@@ -39,9 +40,9 @@ LOCAL = "Local data (not DfE published)"
 HOW_TO_IMPORT = (
     "Download the DfE's *Education, health and care plans* release (explore-education-"
     "statistics.service.gov.uk, 'Download all data', a zip) and, for the appeal rate, the SEND "
-    "Tribunal appeal-rate table (`send_tribunals_and_appeal_rate_*.csv`). Then import them, "
-    "either from the command line:\n\n"
-    "    python -m pipelines benchmarks import PATH   # a folder, the zip, or one CSV\n\n"
+    "Tribunal appeal-rate table (`send_tribunals_and_appeal_rate_*.csv`); files are recognised "
+    "by what they hold, under any name. Then import them, either from the command line:\n\n"
+    "    python -m pipelines benchmarks import PATH   # a folder, the zip, or one file\n\n"
     "or with **Import a DfE release** at the foot of this page. Importing again replaces the "
     "figures of the files imported.")
 
@@ -135,7 +136,9 @@ def about_measure(measure: str, la: str, year: int, as_of: dt.date) -> None:
     with st.expander("About this metric", icon=":material/info:"):
         st.markdown(f"**Definition (published).** {spec.description}")
         st.markdown(f"**Caveats.** {CAVEATS[measure]} Figures are as published, never "
-                    "recomputed; a blank means the file had a placeholder (x, c, z, .., ~).")
+                    "recomputed; where the file has a symbol (c suppressed, low rounds to zero, x or : not "
+                    "available, z not applicable, u low reliability, .. or ~ as the MoJ's legend "
+                    "says) the symbol is named above the chart, never drawn as a value.")
         local = benchmark_local.LOCAL_MEASURES.get(measure)
         st.markdown(f"**Local data ({year}, as of {as_of:%d/%m/%Y}).** "
                     + (local.definition if local else benchmark_local.APPEAL_RATE_NOTE)
@@ -161,6 +164,17 @@ def measure_section(measure: str, la: str, frame: pd.DataFrame, local: pd.DataFr
     imported = _dataset(measure) in set(gateway.read(queries.latest_benchmark_imports).dataset)
     if imported and published_anywhere and "local authority" not in set(frame.role):
         st.caption(f"The imported release has no figure for {la} on this measure.")
+    symbols = gateway.read(queries.published_symbols, la, measure)
+    if symbols:
+        st.caption(f"{la}: no figure published for " + "; ".join(symbols) + ".")
+    small = frame[(frame.denominator > 0) & (frame.denominator < SMALL_DENOMINATOR)]
+    if len(small):
+        st.warning("Small denominators (fewer than "
+                   f"{SMALL_DENOMINATOR} cases; a rate moves a lot on one case): "
+                   + "; ".join(f"{r.area} {int(r.year)}: {int(r.numerator)} of {int(r.denominator)}"
+                               if pd.notna(r.numerator) else f"{r.area} {int(r.year)}: "
+                               f"{int(r.denominator)} cases" for r in small.itertuples()) + ".",
+                   icon=":material/warning:")
     if measure == "appeal_rate_pct" and appeals is not None:
         st.caption(f"{la} local data: {appeals:,} appeals registered in {year}. "
                    + benchmark_local.APPEAL_RATE_NOTE)
@@ -200,9 +214,12 @@ def import_form() -> None:
             st.info("Sign in as a DCO or admin to import the DfE's figures.", icon=":material/lock:")
             return
         st.markdown("The release zip, or its CSVs (`timeliness_20_week.csv`, `requests.csv`, "
-                    "`annual_reviews.csv`) and the appeal-rate table. Each dataset imported "
+                    "`annual_reviews.csv`, `sen2_dmo_dco.csv`) and the appeal-rate table, under "
+                    "any names; NHS England's community health services waiting-list workbook "
+                    "too. Files are recognised by what they hold. Each dataset imported "
                     "replaces its earlier figures; a file that cannot be read changes nothing.")
-        files = st.file_uploader("Release files", type=["zip", "csv"], accept_multiple_files=True,
+        files = st.file_uploader("Release files", type=["zip", "csv", "xlsx"],
+                                 accept_multiple_files=True,
                                  key="bench_upload")
         if st.button("Import", disabled=not files, key="bench_import", type="primary"):
             names = [f.name for f in files]
@@ -249,6 +266,12 @@ def render() -> None:
                       help="The area's local authorities (settings.toml), then every local "
                            "authority in the imported release.")
     st.caption(_describe(la))
+    flags = gateway.read(queries.dmo_dco_flags, la)
+    if flags:
+        year, latest = list(flags.items())[-1]
+        st.caption(f"In post, as {la} told the DfE for {year} (SEN2): designated medical officer "
+                   f"{latest['dmo'] or '-'}; designated clinical officer {latest['dco'] or '-'}; "
+                   f"designated social care officer {latest['dsco'] or '-'}.")
     as_of = _as_of()
     year = benchmark_local.latest_complete_year(as_of)
     local = gateway.read(benchmark_local.local_figures, la, year, as_of)

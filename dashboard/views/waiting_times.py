@@ -14,9 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import about, charts, filters, gateway, tables
-from pipelines import metrics, queries
+from pipelines import config, metrics, periods, queries
 from pipelines.metrics import AUTISM_ASSESSMENT_WEEKS, Filters
 from pipelines.periods import shorts
+from pipelines.vocab import LOCAL_TO_CHS
 
 AREA_WIDE = "Area-wide (no local authority)"
 SPLITS = {"Service": "service", "Provider": "provider", "Local authority": "local_authority"}
@@ -187,6 +188,38 @@ def trend(f: Filters) -> None:
     about.about("waiting_trend")
 
 
+NHS_COLUMNS = {"service": "NHS England service line", "org_type": "Level", "org_name": "Organisation",
+               "total": "Children waiting", "over_18_weeks": "Over 18 weeks",
+               "over_18_weeks_pct": "Over 18 weeks (%)", "over_52_weeks": "Over 52 weeks",
+               "over_52_weeks_pct": "Over 52 weeks (%)", "note": "Note"}
+
+
+def against_england(f: Filters) -> None:
+    """The area's ICB and its providers beside England, from NHS England's CHS waiting lists,
+    for the service lines the local returns map onto."""
+    st.header("Against England (NHS England)")
+    local = sorted(set(gateway.read(metrics.waiting_times_current, f)["service"]))
+    lines = list(dict.fromkeys(LOCAL_TO_CHS[s] for s in local if s in LOCAL_TO_CHS))
+    icb = config.load_settings().icb
+    frame = gateway.read(queries.nhs_waiting, tuple(lines)) if lines else pd.DataFrame()
+    if frame.empty:
+        tables.no_data("Import NHS England's community health services waiting-list workbook "
+                       "(`python -m pipelines benchmarks import FILE`) to compare with England.")
+        return
+    if not icb:
+        st.caption("Set `icb` (and `providers`) under [area] in settings.toml to show the ICB.")
+    month = periods.parse("month", str(frame["month"].iloc[0]))
+    shown_month = month.short if month else frame["month"].iloc[0]
+    st.caption(f"Children's service lines, end of {shown_month}: England, "
+               f"{icb or 'the ICB'} and its providers. Local services counted: "
+               + "; ".join(f"{s} as {LOCAL_TO_CHS[s]}" for s in local if s in LOCAL_TO_CHS) + ".")
+    shown = frame.assign(note=["no submission" if pd.isna(t) else "small number" if small else ""
+                               for t, small in zip(frame["total"], frame["small"], strict=True)])
+    st.dataframe(tables.named_columns(shown, NHS_COLUMNS), hide_index=True, width="stretch")
+    tables.downloads(tables.named_columns(shown, NHS_COLUMNS), "nhs-england-waiting-lists",
+                     "nhs_waiting")
+
+
 def render() -> None:
     st.title("Health service waiting times")
     view = filters.sidebar_filters(show_services=False)
@@ -201,6 +234,7 @@ def render() -> None:
         return
     pathways(f)
     trend(f)
+    against_england(f)
 
 
 render()

@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from pipelines import benchmark_local
 from pipelines.benchmarks import comparison, import_release
 from pipelines.db import reader
+from tests import publication_files
 
 PAGE = "views/benchmarks.py"
 MEASURE = "within_20_weeks_pct_excl_exceptions"
@@ -166,3 +167,27 @@ def test_a_file_that_is_not_the_release_imports_nothing(run_app: Callable[..., A
     at.button(key="bench_import").click().run()
     assert any("Nothing was imported" in e.value for e in at.error)
 
+
+
+def test_symbols_are_named_and_small_denominators_flagged(run_app: Callable[..., AppTest],
+                                                          sample_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "symbols.duckdb"
+    shutil.copy(sample_db, db)
+    import_release(db, write(tmp_path / "EHC plans timeliness.csv", publication_files.timeliness()))
+    at = run_app(PAGE, db=db)
+    at.selectbox(key="bench_la").select("Hartlepool").run()
+    assert any("Small denominators" in w.value and "Hartlepool 2024: 3 of 4" in w.value
+               for w in at.warning)
+    assert not any("designated medical officer" in c.value for c in at.caption)
+    import_release(db, write(tmp_path / "flags.csv", publication_files.dmo_dco()))
+    at.selectbox(key="bench_la").select("Darlington").run()
+    captions = [c.value for c in at.caption]
+    assert ("In post, as Darlington told the DfE for 2025 (SEN2): designated medical officer Yes; "
+            "designated clinical officer Yes; designated social care officer No.") in captions
+    assert any("Darlington: no figure published for 2024: ':' (not available)" in c for c in captions)
+    assert not any("Small denominators" in w.value for w in at.warning)
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +13,9 @@ from app_helpers import FY_PARAMS, captions, metric_values, table
 from streamlit.testing.v1 import AppTest
 
 from pipelines import metrics
+from pipelines.benchmarks import import_release
 from pipelines.db import reader
+from tests.publication_files import chs_workbook
 
 PAGE = "views/waiting_times.py"
 
@@ -68,3 +71,29 @@ def test_no_waiting_list_return_says_no_data(run_app: Callable[..., AppTest], ti
     at = run_app(PAGE, db=tiny_db, la="Riverside")
     assert any("No data for this selection" in i.value for i in at.info)
     assert not at.metric
+
+
+def test_the_icb_and_its_providers_against_england(run_app: Callable[..., AppTest], sample_db: Path,
+                                                   fy_filters: metrics.Filters,
+                                                   tmp_path: Path) -> None:
+    db = tmp_path / "with-nhs.duckdb"
+    shutil.copy(sample_db, db)
+    import_release(db, chs_workbook(tmp_path / "CHS October 2025.xlsx"))
+    at = run_app(PAGE, db=db, **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+    assert "Against England (NHS England)" in {h.value for h in at.header}
+    frame = table(at, "NHS England service line", "Organisation", "Children waiting")
+    paeds = frame[frame["NHS England service line"] == "Community paediatric service"]
+    assert paeds["Organisation"].tolist() == [
+        "England", "NHS North East and North Cumbria Integrated Care Board",
+        "Cumbria, Northumberland, Tyne and Wear NHS Foundation Trust",
+        "Northumbria Healthcare NHS Foundation Trust"]
+    assert paeds["Children waiting"].iloc[0] == 120_215
+    assert paeds["Over 18 weeks"].iloc[0] == 70_290
+    assert paeds["Note"].tolist()[2] == "no submission"
+    assert any("Community Paediatrics as Community paediatric service" in c for c in captions(at))
+
+
+def test_without_the_nhs_workbook_the_comparison_says_how_to_import(
+        run_app: Callable[..., AppTest], fy_filters: metrics.Filters) -> None:
+    at = run_app(PAGE, **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+    assert any("community health services waiting-list workbook" in i.value for i in at.info)

@@ -18,7 +18,8 @@ import duckdb
 import pytest
 
 from pipelines import config
-from pipelines.benchmarks import comparison, ensure_benchmark_schema, import_release, show
+from pipelines.benchmark_show import show
+from pipelines.benchmarks import comparison, ensure_benchmark_schema, import_release
 from pipelines.cli import main
 from pipelines.db import connect_writer, reader
 from pipelines.readers import FileError
@@ -172,9 +173,14 @@ def test_reimport_is_idempotent(tmp_path):
     before = snapshot(db)
     second = import_release(db, RELEASE)
     assert snapshot(db) == before
-    assert len(before) == sum(f["rows"] for f in first["files"]) == sum(f["rows"] for f in second["files"])
+    # The release folder also holds sen2_dmo_dco.csv, stored in its own table.
+    def into_benchmarks(result: dict) -> int:
+        return sum(f["rows"] for f in result["files"] if f["dataset"] != "dmo_dco")
+    assert len(before) == into_benchmarks(first) == into_benchmarks(second)
+    flags = next(f["rows"] for f in first["files"] if f["dataset"] == "dmo_dco")
+    assert fetch(db, "SELECT count(*) FROM benchmark_dmo_dco") == [(flags,)]
     imports = fetch(db, "SELECT dataset, file, rows, sha256 FROM benchmark_imports ORDER BY ALL")
-    assert len(imports) == 8 and {r[1] for r in imports} == set(FILES)
+    assert len(imports) == 10 and {r[1] for r in imports} == {*FILES, "sen2_dmo_dco.csv"}
 
 
 @needs_release
@@ -359,8 +365,9 @@ def test_cli_import_and_show(tmp_path, capsys):
     db = str(tmp_path / "bench.duckdb")
     assert main(["benchmarks", "import", str(RELEASE), "--db", db]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "timeliness_20_week.csv: 1,930 rows, years 2019-2024, 165 areas" in out
-    assert len(out) == 4
+    # 1,930 figures and 10 rows where every figure is a symbol (x, z), kept as such
+    assert "timeliness_20_week.csv: 1,940 rows, years 2019-2024, 165 areas" in out
+    assert len(out) == 5  # the four files of FILES and sen2_dmo_dco.csv
     assert main(["benchmarks", "--db", db, "show", "--area", "E06000005", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["area"] == "Darlington"
@@ -380,3 +387,20 @@ def test_cli_errors(tmp_path, capsys):
     assert "unknown area 'Westshire'" in capsys.readouterr().err
     assert main(["benchmarks", "show", "--area", "England", "--json", "--db", db]) == 0
     assert json.loads(capsys.readouterr().out)["years"]["2024"]["within_20_weeks_pct_excl_exceptions"] == 46.4
+
+
+@needs_release
+def test_the_release_zip_with_spaced_names_keeps_the_appeal_rate(tmp_path):
+    # As the 2025 zip is published: the tribunal table named with spaces, beside the tidy CSVs.
+    archive = tmp_path / "ehcp-2025.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name in FILES:
+            member = ("SEND Tribunals and appeal rate 2014-2024.csv"
+                      if name.startswith("send_tribunals") else name)
+            zf.write(RELEASE / name, f"data/{member}")
+    db = tmp_path / "bench.duckdb"
+    result = import_release(db, archive)
+    assert {f["dataset"] for f in result["files"]} == {
+        "timeliness", "requests", "annual_reviews", "appeal_rate"}
+    assert show(db, "England")["years"]["2024"]["appeal_rate_pct"] == 3.2
+    assert show(db, "Darlington")["years"]["2023"]["appeal_rate_pct"] == 1.3

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.benchmark_files import parse_number
 from pipelines.benchmarks import (
     LOCAL,
     NATIONAL,
@@ -18,7 +19,6 @@ from pipelines.benchmarks import (
     UnknownArea,
     find_release_files,
     parse_appeal_rate,
-    parse_number,
     parse_tidy,
     resolve_area,
     strip_footnote,
@@ -110,7 +110,7 @@ def test_tidy_keeps_total_rows_of_every_level_and_skips_breakdowns():
     assert darlington[10] == "timeliness_20_week.csv"
 
 
-def test_tidy_placeholders_are_absent_or_null_never_zero():
+def test_tidy_symbols_are_null_with_their_status_never_zero():
     parsed = parse_tidy(timeliness(
         # Dorset 2024: every plan had an exception, so the excluding-exceptions figures are x.
         ["2024", "Calendar year", "Local authority", *ENG, "E12000009", "South West", "E06000059",
@@ -119,9 +119,14 @@ def test_tidy_placeholders_are_absent_or_null_never_zero():
          "838", "Dorset", *ALL, "u", "x", "x", "x", "x", "x"],
     ), TIMELINESS)
     rows = by_key(parsed)
-    assert list(rows) == [(LOCAL, "Dorset", 2024, "within_20_weeks_pct_incl_exceptions")]
-    assert rows[(LOCAL, "Dorset", 2024, "within_20_weeks_pct_incl_exceptions")][7:10] == (
-        None, None, 1093.0)
+    incl, excl = "within_20_weeks_pct_incl_exceptions", "within_20_weeks_pct_excl_exceptions"
+    # (value, numerator, denominator) then their statuses: every symbol kept as what it is.
+    assert rows[(LOCAL, "Dorset", 2024, incl)][7:10] == (None, None, 1093.0)
+    assert rows[(LOCAL, "Dorset", 2024, incl)][11:14] == ("low", "c", None)
+    assert rows[(LOCAL, "Dorset", 2024, excl)][7:10] == (None, None, None)
+    assert rows[(LOCAL, "Dorset", 2024, excl)][11:14] == ("z", "x", "x")
+    assert rows[(LOCAL, "Dorset", 2023, incl)][11:14] == ("x", "x", "u")
+    assert all(r[7] != 0 for r in parsed.rows)
 
 
 def test_tidy_la_named_by_its_code_when_the_name_is_unfamiliar():
@@ -222,8 +227,11 @@ def test_appeal_table_quirks():
     assert rows[(LOCAL, "Hartlepool", 2022, "appeal_rate_pct")][7:10] == (0.0, 0.0, 858.0)
     assert rows[(LOCAL, "Hartlepool", 2023, "appeal_rate_pct")][7:10] == (None, None, 934.0)
     assert (LOCAL, "Hartlepool", 2023, "appeal_rate_pct_in_development") not in rows
-    # ".." (not available) years are absent; footnote digits leave names.
-    assert (LOCAL, "Cumberland", 2022, "appeal_rate_pct") not in rows
+    assert rows[(LOCAL, "Hartlepool", 2022, "appeal_rate_pct")][11:14] == (None, "-", None)
+    assert rows[(LOCAL, "Hartlepool", 2023, "appeal_rate_pct")][11:14] == ("~", "~", None)
+    # ".." (not available) years are kept as that symbol, never as zero; footnote digits leave names.
+    assert rows[(LOCAL, "Cumberland", 2022, "appeal_rate_pct")][7:14] == (
+        None, None, None, "send_tribunals_and_appeal_rate_2014-2023.csv", "..", "..", "..")
     assert rows[(LOCAL, "Cumberland", 2023, "appeal_rate_pct")][7] == 1.0
     # An LA the DfE no longer lists keeps its name and the region heading above it.
     assert rows[(LOCAL, "Oldtown", 2022, "appeal_rate_pct")][2:5] == (None, None, "North East")
@@ -309,7 +317,8 @@ def test_no_release_files_is_one_clear_error(tmp_path):
         find_release_files(tmp_path)
     assert str(exc.value) == (
         f"{tmp_path.name}: none of the release files found (expected any of timeliness_20_week.csv, "
-        "requests.csv, annual_reviews.csv, send_tribunals_and_appeal_rate_*.csv)")
+        "requests.csv, annual_reviews.csv, send_tribunals_and_appeal_rate_*.csv, sen2_dmo_dco.csv, "
+        "NHS England's community health services workbook)")
 
 
 def test_broken_zip_and_missing_source(tmp_path):
