@@ -467,27 +467,6 @@ def _key(text: str) -> str:
 
 # --- the database --------------------------------------------------------------------------
 
-BENCHMARK_DDL = [
-    """CREATE TABLE IF NOT EXISTS benchmarks (
-        area_level VARCHAR NOT NULL,   -- national / regional / local authority
-        area_name VARCHAR NOT NULL,    -- England, a DfE region name, or the DfE LA name
-        old_la_code VARCHAR, new_la_code VARCHAR, region_name VARCHAR,
-        year INTEGER NOT NULL,         -- calendar year
-        measure VARCHAR NOT NULL,      -- a key of benchmarks.MEASURES
-        value DOUBLE,                  -- as published; NULL where the file has a placeholder
-        numerator DOUBLE, denominator DOUBLE,
-        source_file VARCHAR NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS benchmark_imports (
-        dataset VARCHAR, file VARCHAR, sha256 VARCHAR, imported_at TIMESTAMP, rows INTEGER,
-        source VARCHAR)""",
-]
-
-
-def ensure_benchmark_schema(con: duckdb.DuckDBPyConnection) -> None:
-    for statement in BENCHMARK_DDL:
-        con.execute(statement)
-
-
 def _has_benchmarks(con: duckdb.DuckDBPyConnection) -> bool:
     return one(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'benchmarks'")[0] > 0
 
@@ -504,11 +483,10 @@ def import_release(db: Path, source: Path) -> dict[str, Any]:
         spec = next((s for s in TIDY if s.dataset == dataset), None)
         parsed.append(parse_tidy(file, spec) if spec else parse_appeal_rate(file))
     now = dt.datetime.now().replace(microsecond=0)
-    with writing(db) as con:
-        ensure_benchmark_schema(con)
-        with transaction(con):
-            for p in parsed:
-                _replace(con, p, now, source)
+    # The writer makes the tables (`db`, from their declarations in `tables`).
+    with writing(db) as con, transaction(con):
+        for p in parsed:
+            _replace(con, p, now, source)
     return {"source": str(source), "files": [p.summary() for p in parsed]}
 
 

@@ -11,6 +11,14 @@ from dataclasses import dataclass, field
 
 from pipelines.vocab import normalise_token
 
+# The SQL type each kind of column is stored as; every other kind is text.
+SQL_TYPES = {"date": "DATE", "month": "DATE", "bool": "BOOLEAN", "number": "DOUBLE",
+             "count": "INTEGER"}
+# Kinds stored as two columns: the lawful exception, and `<name>_recorded`, the text as recorded.
+EXCEPTION_KINDS = frozenset({"advice_exception", "plan_exception"})
+# What a dataset with personal columns keeps in their place.
+PERSON_COLUMNS = (("person_id", "VARCHAR"), ("birth_year", "INTEGER"))
+
 LA_ALIASES = ("Local Authority", "LA", "LA Name", "Authority", "Council", "Local Authority Name",
               "LA_name", "la_name", "Local_Authority", "Borough", "LA Area")
 
@@ -29,6 +37,10 @@ class Column:
     # Stored when the cell is blank or the file has no such column. A key column that may be
     # blank needs one: DuckDB key columns cannot be NULL (use "" for "not recorded").
     default: str | None = None
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES.get(self.kind, "VARCHAR")
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,20 @@ class Schema:
     def record_id(self) -> str:
         """The key column that names a record (its reference), for messages about the record."""
         return next((k for k in reversed(self.key) if self.column(k).kind == "id"), self.key[-1])
+
+    @property
+    def stored_columns(self) -> list[tuple[str, str]]:
+        """(name, SQL type) of what the database keeps of a row: no personal column in clear."""
+        cols: list[tuple[str, str]] = []
+        for col in self.columns:
+            if col.personal:
+                continue
+            cols.append((col.name, col.sql_type))
+            if col.kind in EXCEPTION_KINDS:
+                cols.append((f"{col.name}_recorded", "VARCHAR"))
+        if any(c.personal for c in self.columns):
+            cols += PERSON_COLUMNS
+        return cols
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

@@ -31,7 +31,7 @@ from pipelines.pseudonym import (
     pseudonym,
 )
 from pipelines.readers import Cells, column_letter, text_array
-from pipelines.schemas import Schema
+from pipelines.schemas import EXCEPTION_KINDS, Schema
 
 WITHHELD = "(withheld: personal data)"
 _NOTE_ROW = re.compile(
@@ -234,24 +234,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "complaint_outcome": _coded(vocab.COMPLAINT_OUTCOME_INDEX, "complaint outcome",
                                 list(vocab.COMPLAINT_OUTCOMES)),
 }
-EXCEPTION_KINDS = frozenset({"advice_exception", "plan_exception"})
 DATE_KINDS = frozenset({"date", "month"})
-SQL_TYPES = {"date": "DATE", "month": "DATE", "bool": "BOOLEAN", "number": "DOUBLE",
-             "count": "INTEGER"}
-
-
-def stored_columns(schema: Schema) -> list[tuple[str, str]]:
-    """(name, SQL type) of what the database keeps for a dataset: no personal column in clear."""
-    cols: list[tuple[str, str]] = []
-    for col in schema.columns:
-        if col.personal:
-            continue
-        cols.append((col.name, SQL_TYPES.get(col.kind, "VARCHAR")))
-        if col.kind in EXCEPTION_KINDS:
-            cols.append((f"{col.name}_recorded", "VARCHAR"))
-    if any(c.personal for c in schema.columns):
-        cols += [("person_id", "VARCHAR"), ("birth_year", "INTEGER")]
-    return cols
 
 
 def _cell_text(value: Any) -> str:
@@ -484,7 +467,7 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
     """The good rows as an Arrow table of the stored columns, lineage and row hash. Each column
     is built from its distinct parsed values and each row's code, so no Python object is made
     per cell, and DuckDB reads the table without converting a cell at a time."""
-    stored = stored_columns(schema)
+    stored = schema.stored_columns
     n = int(good.sum())
     every_row_good = n == len(good)
     none = np.zeros(n, dtype=np.intp)
