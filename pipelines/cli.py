@@ -191,8 +191,8 @@ def _describe(r: Any) -> str:
         return f"{r.file}: already loaded (load {r.load_id}); nothing changed"
     return (f"{r.file}: {r.rows_read:,} rows read -> {r.loaded:,} loaded ({r.inserted:,} new, "
             f"{r.updated:,} updated, {r.unchanged:,} unchanged), {r.duplicates:,} duplicates, "
-            f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals "
-            f"[load {r.load_id}: {', '.join(r.kinds)}]")
+            f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals, "
+            f"{len(r.warnings):,} loaded with a warning [load {r.load_id}: {', '.join(r.kinds)}]")
 
 
 def status(db: Path) -> dict[str, Any]:

@@ -57,11 +57,15 @@ class Schema:
     signature: tuple[str, ...] = field(default=())
     # (part, whole, label): a count `part` greater than the count `whole` rejects the row.
     count_order: tuple[tuple[str, str, str], ...] = ()
+    # (start, end, weeks, label): an end more than `weeks` after its start is kept but queried
+    # (a warning, see `rules.long_gap`).
+    long_gaps: tuple[tuple[str, str, int, str], ...] = ()
 
     def __post_init__(self) -> None:
         names = {c.name for c in self.columns}
         named = {*self.key, *self.signature, *(c for rule in self.date_order for c in rule[:2]),
-                 *(c for rule in self.count_order for c in rule[:2])}
+                 *(c for rule in self.count_order for c in rule[:2]),
+                 *(c for rule in self.long_gaps for c in rule[:2])}
         if named - names:
             raise ValueError(f"{self.kind}: unknown column(s) {sorted(named - names)}")
         for name in self.key:
@@ -249,6 +253,8 @@ HEALTH_ADVICE = Schema(
                         "the column are provider logs."),
     ),
     date_order=(("requested_date", "returned_date", "returned before requested"),),
+    long_gaps=(("requested_date", "returned_date", 52,
+                "returned more than a year after requested"),),
 )
 
 TRIBUNALS = Schema(
