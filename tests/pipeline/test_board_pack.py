@@ -18,7 +18,7 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from pipelines import board_pack, bootstrap, metrics
+from pipelines import board_pack, metrics
 from pipelines.board_pack import WAITING, MetricPage, Quarter, TablePage, build_board_pack, parse_quarter
 from pipelines.cli import main
 from pipelines.db import connect_writer, reader
@@ -363,21 +363,6 @@ REMIT_TITLES = (  # how each wider-remit page's title begins, in the pack's orde
     "Schools: ",
     "Personal health budgets: ",
 )
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = bootstrap.SAMPLES
-    if not (folder / "MANIFEST.json").exists():
-        from pipelines.samples import generate
-
-        folder = tmp_path_factory.mktemp("samples")
-        generate(folder)
-    db = tmp_path_factory.mktemp("sample-pack") / "sample.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SEND_PSEUDONYM_KEY", "board-pack-test-key")
-        assert all(r.status == "loaded" for r in bootstrap.build_sample_database(db, folder))
-    return db
 
 
 @pytest.fixture(scope="module")
