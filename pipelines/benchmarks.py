@@ -4,7 +4,7 @@ Users download the DfE "Education, health and care plans" release (the SEND Trib
 table, sen2_dmo_dco.csv) and NHS England's CHS waiting lists themselves; this recognises each file
 by its content and imports its headline rows so any LA can be set beside England, its region and
 its statistical neighbours. Published figures and their symbols are stored, never recomputed.
-Every benchmark table's DDL is here (BENCHMARK_DDL). Area totals only: no personal data.
+Every benchmark table is declared in `pipelines/tables.py`. Area totals only: no personal data.
 """
 
 from __future__ import annotations
@@ -436,55 +436,8 @@ def _key(text: str) -> str:
 
 # --- the database --------------------------------------------------------------------------
 
-# Every benchmark table's DDL, in one place. Published area totals only: no personal data.
-BENCHMARK_DDL = [
-    """CREATE TABLE IF NOT EXISTS benchmarks (
-        area_level VARCHAR NOT NULL,   -- national / regional / local authority
-        area_name VARCHAR NOT NULL,    -- England, a DfE region name, or the DfE LA name
-        old_la_code VARCHAR, new_la_code VARCHAR, region_name VARCHAR,
-        year INTEGER NOT NULL,         -- calendar year
-        measure VARCHAR NOT NULL,      -- a key of benchmarks.MEASURES
-        value DOUBLE,                  -- as published; NULL where the file has a symbol or blank
-        numerator DOUBLE, denominator DOUBLE,
-        source_file VARCHAR NOT NULL)""",
-    # The symbol printed in place of (or, for the MoJ's nil "-", beside) each figure: a key of
-    # benchmark_files.SYMBOLS, NULL for a plain figure or a blank cell.
-    "ALTER TABLE benchmarks ADD COLUMN IF NOT EXISTS value_status VARCHAR",
-    "ALTER TABLE benchmarks ADD COLUMN IF NOT EXISTS numerator_status VARCHAR",
-    "ALTER TABLE benchmarks ADD COLUMN IF NOT EXISTS denominator_status VARCHAR",
-    """CREATE TABLE IF NOT EXISTS benchmark_imports (
-        dataset VARCHAR, file VARCHAR, sha256 VARCHAR, imported_at TIMESTAMP, rows INTEGER,
-        source VARCHAR)""",
-    # The DfE's sen2_dmo_dco.csv: is a designated medical / clinical / social care officer in
-    # post, per LA and calendar year, as published ("Yes", "No", "Recruiting", "n/a"). Kept apart
-    # from sen2_header_flags, which holds the same flags from an LA's own SEN2 return.
-    """CREATE TABLE IF NOT EXISTS benchmark_dmo_dco (
-        la_name VARCHAR NOT NULL, old_la_code VARCHAR, new_la_code VARCHAR, region_name VARCHAR,
-        year INTEGER NOT NULL,
-        dmo VARCHAR, dco VARCHAR, dsco VARCHAR,
-        source_file VARCHAR NOT NULL)""",
-    # NHS England's community health services waiting lists, children's service lines only:
-    # one row per month, organisation and service line. Counts of children waiting; NULL where
-    # the organisation made no submission.
-    """CREATE TABLE IF NOT EXISTS benchmark_waiting_lists (
-        month VARCHAR NOT NULL,        -- YYYY-MM, the month-end the list was counted
-        org_type VARCHAR NOT NULL,     -- National / Region / ICB / Provider
-        org_code VARCHAR, org_name VARCHAR NOT NULL,
-        service VARCHAR NOT NULL,      -- NHS England's service line, without "(CYP) "
-        total DOUBLE,                  -- table 4: the whole waiting list
-        weeks_0_1 DOUBLE, weeks_1_2 DOUBLE, weeks_2_4 DOUBLE, weeks_4_12 DOUBLE,
-        weeks_12_18 DOUBLE, weeks_18_52 DOUBLE, weeks_52_104 DOUBLE, weeks_104_plus DOUBLE,
-        over_18_weeks DOUBLE,          -- 4f + 4g + 4h
-        over_52_weeks DOUBLE,          -- 4g + 4h
-        source_file VARCHAR NOT NULL)""",
-]
 TABLES = {dmo_dco.DATASET: "benchmark_dmo_dco",
           **dict.fromkeys(nhs_waiting_lists.DATASETS, "benchmark_waiting_lists")}
-
-
-def ensure_benchmark_schema(con: duckdb.DuckDBPyConnection) -> None:
-    for statement in BENCHMARK_DDL:
-        con.execute(statement)
 
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -511,11 +464,10 @@ def import_release(db: Path, source: Path) -> dict[str, Any]:
         else:
             parsed.append(nhs_waiting_lists.parse(file))
     now = dt.datetime.now().replace(microsecond=0)
-    with writing(db) as con:
-        ensure_benchmark_schema(con)
-        with transaction(con):
-            for p in parsed:
-                _replace(con, p, now, source)
+    # The writer makes the tables (`db`, from their declarations in `tables`).
+    with writing(db) as con, transaction(con):
+        for p in parsed:
+            _replace(con, p, now, source)
     return {"source": str(source), "files": [p.summary() for p in parsed]}
 
 

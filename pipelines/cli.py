@@ -221,14 +221,14 @@ def _given(args: argparse.Namespace) -> dict[str, str]:
 def _describe(r: Any) -> str:
     if r.status == "unchanged":
         return f"{r.file}: already loaded (load {r.load_id}); nothing changed"
-    warned = "".join(f"\n  warning: {w['message']}" for w in r.warnings)
+    warned = "".join(f"\n  warning: {w['message']}" for w in r.unlawful_reasons)
     stale = (f"\n  {r.stale:,} stale: a newer export already holds these records differently; "
              "kept in history, not used" if r.stale else "")
     return (f"{r.file}: {r.rows_read:,} rows read -> {r.loaded:,} loaded ({r.inserted:,} new, "
             f"{r.updated:,} updated, {r.unchanged:,} unchanged), {r.duplicates:,} duplicates, "
-            f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals "
-            f"[load {r.load_id}: {', '.join(r.kinds)}; extract date {r.extract_date:%d/%m/%Y}, "
-            f"{r.extract_basis}]" + stale + warned)
+            f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals, "
+            f"{len(r.warnings):,} loaded with a warning [load {r.load_id}: {', '.join(r.kinds)}; "
+            f"extract date {r.extract_date:%d/%m/%Y}, {r.extract_basis}]" + stale + warned)
 
 
 def cmd_status(args: argparse.Namespace) -> int:

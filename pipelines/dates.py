@@ -42,6 +42,10 @@ class DateError(ValueError):
     """The value is not a date, or names a day that does not exist."""
 
 
+class ImpossibleDate(DateError):
+    """A well-formed date naming a day that does not exist (31/02/2025)."""
+
+
 def _year(text: str) -> int:
     year = int(text)
     if len(text) == 2:  # 00-69 -> 2000s, 70-99 -> 1900s, as Excel does
@@ -53,7 +57,7 @@ def _make(year: int, month: int, day: int, original: str) -> dt.date:
     try:
         value = dt.date(year, month, day)
     except ValueError as exc:
-        raise DateError(f"impossible date '{original}'") from exc
+        raise ImpossibleDate(f"impossible date '{original}'") from exc
     return _plausible(value, original)
 
 

@@ -1,4 +1,5 @@
-"""The DuckDB database: its tables, created from the schemas, and how to open it.
+"""The DuckDB database: every table, created from its declaration (a dataset's `Schema`, or a
+`Table` in tables.py), the upgrade of a database made by an earlier version, and how to open it.
 
 DuckDB lets one process hold a read-write connection and nobody else open the file meanwhile, so
 writers open, write and close at once, and readers (the app) open read-only per query batch.
@@ -18,7 +19,7 @@ import duckdb
 
 from pipelines.formats import sen2_tables
 from pipelines.schemas import SCHEMAS, Schema
-from pipelines.validate import stored_columns
+from pipelines.tables import SEQUENCES, TABLES, Table
 
 SCHEMA_VERSION = 1
 LINEAGE = [
@@ -44,7 +45,7 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tupl
 
 
 def table_columns(schema: Schema) -> list[tuple[str, str]]:
-    return stored_columns(schema) + LINEAGE
+    return schema.stored_columns + LINEAGE
 
 
 def _history_columns(schema: Schema) -> list[tuple[str, str]]:
@@ -70,49 +71,62 @@ def _layouts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[list[str], list[
     return layouts
 
 
-def _rebuild(con: duckdb.DuckDBPyConnection, schema: Schema, table: str,
-             columns: list[tuple[str, str]], had: list[str]) -> None:
-    """Recreate a table made by an earlier version of its schema, keeping its rows: a new column
-    is filled with its default (NULL if it has none), and a primary key is dropped."""
-    defaults = {c.name: c.default for c in schema.columns if c.default is not None}
+def _rebuild(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]],
+             had: list[str], defaults: dict[str, str], primary_key: tuple[str, ...]) -> None:
+    """Recreate a table made by an earlier version of its declaration, keeping its rows: a new
+    column is filled with its default (NULL if it has none), and the key made as declared."""
     select = []
     for name, sql_type in columns:
+        kind = sql_type.split()[0]  # the type without its constraints
         if name in had:
             select.append(name)
         elif name in defaults:
-            select.append(f"CAST('{defaults[name]}' AS {sql_type}) AS {name}")
+            select.append(f"CAST('{defaults[name]}' AS {kind}) AS {name}")
         else:
-            select.append(f"CAST(NULL AS {sql_type}) AS {name}")
-    cols = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
-    con.execute(f"CREATE TABLE {table}__rebuilt ({cols})")
+            select.append(f"CAST(NULL AS {kind}) AS {name}")
+    cols = [f"{name} {sql_type}" for name, sql_type in columns]
+    if primary_key:
+        cols.append(f"PRIMARY KEY ({', '.join(primary_key)})")
+    con.execute(f"CREATE TABLE {table}__rebuilt ({', '.join(cols)})")
     con.execute(f"INSERT INTO {table}__rebuilt SELECT {', '.join(select)} FROM {table}")
     con.execute(f"DROP TABLE {table}")
     con.execute(f"ALTER TABLE {table}__rebuilt RENAME TO {table}")
 
 
-def _stale(layouts: dict) -> list[tuple]:
-    """Tables that exist but were made by an earlier version of their schema."""
-    stale = []
+def _declared() -> list[tuple[str, list[tuple[str, str]], dict[str, str], tuple[str, ...]]]:
+    """Every table as declared now: (name, columns, defaults of new columns, primary key)."""
+    tables = [(t.name, list(t.columns), {}, t.primary_key) for t in TABLES.values()]
     for schema in SCHEMAS.values():
-        for table, columns in ((schema.table, table_columns(schema)),
-                               (f"{schema.table}_history", _history_columns(schema))):
-            if table in layouts:
-                had, had_key = layouts[table]
-                if had != [c for c, _ in columns] or had_key:
-                    stale.append((schema, table, columns, had))
+        # No PRIMARY KEY: the load keeps each key to one record (`load._stage` and `_upsert`,
+        # one writer at a time: `writing`), and DuckDB's index of a key costs a third of the
+        # time of inserting the rows and writing them at commit.
+        defaults = {c.name: c.default for c in schema.columns if c.default is not None}
+        tables.append((schema.table, table_columns(schema), defaults, ()))
+        tables.append((f"{schema.table}_history", _history_columns(schema), defaults, ()))
+    return tables
+
+
+def _stale(layouts: dict) -> list[tuple]:
+    """Tables that exist but were made by an earlier version of their declaration."""
+    stale = []
+    for table, columns, defaults, key in _declared():
+        if table in layouts:
+            had, had_key = layouts[table]
+            if had != [c for c, _ in columns] or sorted(had_key) != sorted(key):
+                stale.append((table, columns, had, defaults, key))
     return stale
 
 
 def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """Every dataset's tables exist with the columns their schema gives now, and no key."""
+    """Every table exists with the columns and key its declaration gives now."""
     layouts = _layouts(con)
-    tables = {t for s in SCHEMAS.values() for t in (s.table, f"{s.table}_history")}
-    return tables <= set(layouts) and not _stale(layouts)
+    return {t[0] for t in _declared()} <= set(layouts) and not _stale(layouts)
 
 
 def upgrade(path: Path) -> bool:
-    """Bring an existing database up to the current schemas (a reader never can); True if it
-    had to. The app calls this once at start, so a database from an earlier version still opens."""
+    """Bring an existing database up to the current declarations (a reader never can); True if
+    it had to. The app calls this once at start, so a database from an earlier version still
+    opens."""
     with reader(path) as con:
         if schema_is_current(con):
             return False
@@ -122,47 +136,21 @@ def upgrade(path: Path) -> bool:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring tables made by an earlier version up to their schemas (a column added, a primary
-    key dropped), in one transaction: e.g. `health_advice.source`, 'provider' for earlier rows."""
+    """Bring tables made by an earlier version up to their declarations (a column added, a
+    dataset's primary key dropped), in one transaction: e.g. `health_advice.source`, 'provider'
+    for earlier rows."""
     stale = _stale(_layouts(con))
     if not stale:
         return
     with transaction(con):
-        for schema, table, columns, had in stale:
-            _rebuild(con, schema, table, columns, had)
+        for table, columns, had, defaults, key in stale:
+            _rebuild(con, table, columns, had, defaults, key)
 
 
 def _ddl() -> list[str]:
-    statements = [
-        "CREATE SEQUENCE IF NOT EXISTS load_seq START 1",
-        """CREATE TABLE IF NOT EXISTS loads (
-            load_id INTEGER PRIMARY KEY, file_name VARCHAR, file_hash VARCHAR, file_bytes BIGINT,
-            loaded_at TIMESTAMP, as_of DATE, kinds VARCHAR, rows_read INTEGER,
-            loaded INTEGER, inserted INTEGER, updated INTEGER, unchanged INTEGER,
-            duplicates INTEGER, rejected INTEGER, blank INTEGER, notes INTEGER,
-            status VARCHAR)""",
-        # Added after the first release: what orders versions of a record, and how it was found.
-        "ALTER TABLE loads ADD COLUMN IF NOT EXISTS extract_date DATE",
-        "ALTER TABLE loads ADD COLUMN IF NOT EXISTS extract_basis VARCHAR",
-        "ALTER TABLE loads ADD COLUMN IF NOT EXISTS stale INTEGER",
-        """CREATE TABLE IF NOT EXISTS load_sheets (
-            load_id INTEGER, sheet VARCHAR, kind VARCHAR, header_row INTEGER, rows_read INTEGER,
-            loaded INTEGER, duplicates INTEGER, rejected INTEGER, blank INTEGER, notes INTEGER,
-            note VARCHAR)""",
-        """CREATE TABLE IF NOT EXISTS rejects (
-            load_id INTEGER, file_name VARCHAR, sheet VARCHAR, kind VARCHAR, row_number INTEGER,
-            column_letter VARCHAR, column_header VARCHAR, value VARCHAR, reason VARCHAR,
-            rule VARCHAR)""",
-        "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
-    ]
-    for schema in SCHEMAS.values():
-        cols = ", ".join(f"{name} {sql_type}" for name, sql_type in table_columns(schema))
-        # No PRIMARY KEY: the load keeps each key to one record (`load._stage` and `_upsert`,
-        # one writer at a time: `writing`), and DuckDB's index of a key costs a third of the
-        # time of inserting the rows and writing them at commit.
-        statements.append(f"CREATE TABLE IF NOT EXISTS {schema.table} ({cols})")
-        history = ", ".join(f"{name} {sql_type}" for name, sql_type in _history_columns(schema))
-        statements.append(f"CREATE TABLE IF NOT EXISTS {schema.table}_history ({history})")
+    statements = [f"CREATE SEQUENCE IF NOT EXISTS {name} START 1" for name in SEQUENCES]
+    for table, columns, _, key in _declared():
+        statements.append(Table(table, tuple(columns), key).ddl())
     statements += sen2_tables.DDL
     return statements
 
@@ -233,7 +221,7 @@ def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyCon
 
 # DuckDB's file lock keeps other processes out, but connections of one process share the open
 # database: without this, two sessions of the app could load at the same moment, each unaware of
-# the other's rows (the tables have no primary key to refuse the second; see `_ddl`).
+# the other's rows (the tables have no primary key to refuse the second; see `_declared`).
 _WRITING = threading.Lock()
 
 

@@ -21,6 +21,7 @@ from pipelines import metrics
 from pipelines.dates import DateError, parse_date
 from pipelines.db import one, transaction, writing
 from pipelines.pseudonym import nhs_number_is_valid
+from pipelines.tables import EVIDENCE_ITEMS, SELF_EVALUATION_NOTES
 
 # ---- the framework (shared/DOMAIN.md, "Inspection preparation") -------------------------------
 
@@ -172,28 +173,8 @@ class EvidenceConflict(EvidenceError):
 
 # ---- tables ------------------------------------------------------------------------------------
 
-_ITEM_COLUMNS = """item_id INTEGER, theme VARCHAR NOT NULL, item VARCHAR NOT NULL, owner VARCHAR,
-    status VARCHAR NOT NULL, due_date DATE, last_updated TIMESTAMP NOT NULL,
-    link_or_note VARCHAR, updated_by VARCHAR NOT NULL"""
-INSPECTION_DDL = [
-    "CREATE SEQUENCE IF NOT EXISTS evidence_item_seq START 1",
-    "CREATE SEQUENCE IF NOT EXISTS self_evaluation_seq START 1",
-    f"CREATE TABLE IF NOT EXISTS evidence_items ({_ITEM_COLUMNS}, PRIMARY KEY (item_id))",
-    # Every version of every item: the state after each change ('added', 'edited'), and the last
-    # state with who deleted it and when ('deleted').
-    f"CREATE TABLE IF NOT EXISTS evidence_items_history ({_ITEM_COLUMNS}, change VARCHAR NOT NULL)",
-    """CREATE TABLE IF NOT EXISTS self_evaluation_notes (
-        note_id INTEGER PRIMARY KEY, theme VARCHAR NOT NULL, note VARCHAR NOT NULL,
-        written_on DATE NOT NULL, author VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)""",
-]
-ITEM_FIELDS = ["item_id", "theme", "item", "owner", "status", "due_date", "last_updated",
-               "link_or_note", "updated_by"]
-NOTE_FIELDS = ["note_id", "theme", "note", "written_on", "author", "created_at"]
-
-
-def ensure_inspection_schema(con: duckdb.DuckDBPyConnection) -> None:
-    for statement in INSPECTION_DDL:
-        con.execute(statement)
+ITEM_FIELDS = EVIDENCE_ITEMS.column_names
+NOTE_FIELDS = SELF_EVALUATION_NOTES.column_names
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -203,10 +184,9 @@ def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def _transaction(db: Path, work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
-    with writing(db, wait_seconds=10.0) as con:
-        ensure_inspection_schema(con)
-        with transaction(con):
-            return work(con)
+    # The writer makes the tables (`db`, from their declarations in `tables`).
+    with writing(db, wait_seconds=10.0) as con, transaction(con):
+        return work(con)
 
 
 # ---- validation --------------------------------------------------------------------------------

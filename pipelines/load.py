@@ -60,9 +60,11 @@ class FileResult:
     skipped_sheets: list[dict] = field(default_factory=list)  # hidden, or no recognisable header
     unused: list[str] = field(default_factory=list)  # items of a SEN2 return not loaded
     rejects: list[Reject] = field(default_factory=list)
-    # Rows loaded with a caveat, e.g. a recorded delay reason that is not a lawful exception:
-    # {"code", "column", "value", "rows", "message"}, one per distinct value.
-    warnings: list[dict] = field(default_factory=list)
+    # Rows loaded but queried by a warning rule (`rules.py`), kept in `row_warnings`.
+    warnings: list[Reject] = field(default_factory=list)
+    # Delay reasons recorded that are not lawful exceptions, one per distinct text with its rows
+    # ({"code", "kind", "column", "value", "rows", "message"}): the rows load and count as late.
+    unlawful_reasons: list[dict] = field(default_factory=list)
 
     def reconciles(self) -> bool:
         return self.rows_read == (self.loaded + self.stale + self.duplicates + self.rejected
@@ -71,8 +73,9 @@ class FileResult:
     def summary(self) -> dict:
         keys = ("file", "status", "load_id", "error", "kinds", "rows_read", "loaded", "inserted",
                 "updated", "unchanged", "stale", "duplicates", "rejected", "blank", "notes",
-                "extract_date", "extract_basis", "sheets", "skipped_sheets", "unused", "warnings")
-        return {k: getattr(self, k) for k in keys}
+                "extract_date", "extract_basis", "sheets", "skipped_sheets", "unused",
+                "unlawful_reasons")
+        return {**{k: getattr(self, k) for k in keys}, "warnings": len(self.warnings)}
 
 
 def file_hash(path: Path) -> str:
@@ -436,6 +439,22 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
     return result
 
 
+def _keep_findings(con: duckdb.DuckDBPyConnection, table: str,
+                   findings: list[tuple[str, Reject]], load_id: int, file_name: str) -> None:
+    """Write rejects or warnings to their table, as one Arrow table: DuckDB runs `executemany`
+    as a statement per row."""
+    if not findings:
+        return
+    fields = ("sheet", "row", "column", "header", "value", "reason", "rule")
+    con.register("new_findings", pa.table({
+        "kind": [kind for kind, _ in findings],
+        **{f: [getattr(r, f) for _, r in findings] for f in fields}}))
+    con.execute(f'INSERT INTO {table} SELECT $load_id, $file, sheet, kind, "row", "column", '
+                "header, value, reason, rule FROM new_findings",
+                {"load_id": load_id, "file": file_name})
+    con.unregister("new_findings")
+
+
 def _end_transaction(con: duckdb.DuckDBPyConnection) -> None:
     """Make sure no transaction is left open (one that failed in COMMIT may be); if none is,
     `transaction` had rolled it back and DuckDB's complaint is ignored."""
@@ -493,16 +512,13 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         con.execute("INSERT INTO load_sheets (load_id, sheet, note) VALUES (?, ?, ?)",
                     [load_id, skipped["sheet"], "skipped: " + skipped["reason"]])
     result.rejects = [r for _, r in rejects]
-    result.warnings = unlawful_reasons(outcomes)
-    if rejects:  # as one table: DuckDB runs `executemany` as a statement per row
-        fields = ("sheet", "row", "column", "header", "value", "reason", "rule")
-        con.register("new_rejects", pa.table({
-            "kind": [kind for kind, _ in rejects],
-            **{f: [getattr(r, f) for _, r in rejects] for f in fields}}))
-        con.execute('INSERT INTO rejects SELECT $load_id, $file, sheet, kind, "row", "column", '
-                    "header, value, reason, rule FROM new_rejects",
-                    {"load_id": load_id, "file": path.name})
-        con.unregister("new_rejects")
+    _keep_findings(con, "rejects", rejects, load_id, path.name)
+    # A warning about a row another sheet's duplicate or conflict kept out is still reported:
+    # it is about the file as written.
+    warnings = [(o.kind, w) for o in outcomes for w in o.warnings]
+    result.warnings = [w for _, w in warnings]
+    _keep_findings(con, "row_warnings", warnings, load_id, path.name)
+    result.unlawful_reasons = unlawful_reasons(outcomes)
     con.execute("INSERT INTO loads (load_id, file_name, file_hash, file_bytes, loaded_at, as_of, "
                 "kinds, rows_read, loaded, inserted, updated, unchanged, duplicates, rejected, "
                 "blank, notes, status, extract_date, extract_basis, stale) "

@@ -60,5 +60,6 @@ def rollback(db: Path, load_id: int) -> RollbackResult:
                 removed += written - restored_here
             con.execute("DELETE FROM rejects WHERE load_id = ?", [load_id])
             sen2_tables.forget(con, load_id)
+            con.execute("DELETE FROM row_warnings WHERE load_id = ?", [load_id])
             con.execute("UPDATE loads SET status = 'rolled back' WHERE load_id = ?", [load_id])
     return RollbackResult(load_id, file_name, removed, restored)

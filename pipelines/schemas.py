@@ -11,6 +11,14 @@ from dataclasses import dataclass, field
 
 from pipelines.vocab import normalise_token
 
+# The SQL type each kind of column is stored as; every other kind is text.
+SQL_TYPES = {"date": "DATE", "month": "DATE", "bool": "BOOLEAN", "number": "DOUBLE",
+             "count": "INTEGER"}
+# Kinds stored as two columns: the lawful exception, and `<name>_recorded`, the text as recorded.
+EXCEPTION_KINDS = frozenset({"advice_exception", "plan_exception"})
+# What a dataset with personal columns keeps in their place.
+PERSON_COLUMNS = (("person_id", "VARCHAR"), ("birth_year", "INTEGER"))
+
 LA_ALIASES = ("Local Authority", "LA", "LA Name", "Authority", "Council", "Local Authority Name",
               "LA_name", "la_name", "Local_Authority", "Borough", "LA Area")
 
@@ -30,6 +38,10 @@ class Column:
     # blank needs one: DuckDB key columns cannot be NULL (use "" for "not recorded").
     default: str | None = None
 
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES.get(self.kind, "VARCHAR")
+
 
 @dataclass(frozen=True)
 class Schema:
@@ -45,11 +57,15 @@ class Schema:
     signature: tuple[str, ...] = field(default=())
     # (part, whole, label): a count `part` greater than the count `whole` rejects the row.
     count_order: tuple[tuple[str, str, str], ...] = ()
+    # (start, end, weeks, label): an end more than `weeks` after its start is kept but queried
+    # (a warning, see `rules.long_gap`).
+    long_gaps: tuple[tuple[str, str, int, str], ...] = ()
 
     def __post_init__(self) -> None:
         names = {c.name for c in self.columns}
         named = {*self.key, *self.signature, *(c for rule in self.date_order for c in rule[:2]),
-                 *(c for rule in self.count_order for c in rule[:2])}
+                 *(c for rule in self.count_order for c in rule[:2]),
+                 *(c for rule in self.long_gaps for c in rule[:2])}
         if named - names:
             raise ValueError(f"{self.kind}: unknown column(s) {sorted(named - names)}")
         for name in self.key:
@@ -66,6 +82,20 @@ class Schema:
     def record_id(self) -> str:
         """The key column that names a record (its reference), for messages about the record."""
         return next((k for k in reversed(self.key) if self.column(k).kind == "id"), self.key[-1])
+
+    @property
+    def stored_columns(self) -> list[tuple[str, str]]:
+        """(name, SQL type) of what the database keeps of a row: no personal column in clear."""
+        cols: list[tuple[str, str]] = []
+        for col in self.columns:
+            if col.personal:
+                continue
+            cols.append((col.name, col.sql_type))
+            if col.kind in EXCEPTION_KINDS:
+                cols.append((f"{col.name}_recorded", "VARCHAR"))
+        if any(c.personal for c in self.columns):
+            cols += PERSON_COLUMNS
+        return cols
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -225,6 +255,8 @@ HEALTH_ADVICE = Schema(
                         "the column are provider logs."),
     ),
     date_order=(("requested_date", "returned_date", "returned before requested"),),
+    long_gaps=(("requested_date", "returned_date", 52,
+                "returned more than a year after requested"),),
 )
 
 TRIBUNALS = Schema(

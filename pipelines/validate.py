@@ -31,7 +31,8 @@ from pipelines.pseudonym import (
     pseudonym,
 )
 from pipelines.readers import Cells, column_letter, text_array
-from pipelines.schemas import Schema
+from pipelines.rules import ERROR, Rows, parse_rule, rules_for
+from pipelines.schemas import EXCEPTION_KINDS, Schema
 
 WITHHELD = "(withheld: personal data)"
 _NOTE_ROW = re.compile(
@@ -43,6 +44,8 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass
 class Reject:
+    """A row that breaks a rule: rejected, or for a warning, kept and reported."""
+
     sheet: str
     row: int  # as Excel numbers it
     column: str  # letter, "" when the problem is the whole row
@@ -62,6 +65,7 @@ class SheetOutcome:
     notes: int = 0
     records: pa.Table | None = None  # the good rows (see `_records`)
     rejects: list[Reject] = field(default_factory=list)
+    warnings: list[Reject] = field(default_factory=list)  # rows kept but queried
 
 
 # --- value parsers: return the canonical value, None for blank, or raise ValueError(reason) ---
@@ -128,7 +132,7 @@ def _date(value: Any) -> dt.date | None:
     try:
         return parse_date(value)
     except DateError as exc:
-        raise ValueError(str(exc)) from None
+        raise type(exc)(str(exc)) from None  # its type names the rule (`rules.parse_rule`)
 
 
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")  # 2025-04
@@ -235,26 +239,6 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "complaint_outcome": _coded(vocab.COMPLAINT_OUTCOME_INDEX, "complaint outcome",
                                 list(vocab.COMPLAINT_OUTCOMES)),
 }
-EXCEPTION_KINDS = frozenset({"advice_exception", "plan_exception"})
-DATE_KINDS = frozenset({"date", "month"})
-SQL_TYPES = {"date": "DATE", "month": "DATE", "bool": "BOOLEAN", "number": "DOUBLE",
-             "count": "INTEGER"}
-
-
-def stored_columns(schema: Schema) -> list[tuple[str, str]]:
-    """(name, SQL type) of what the database keeps for a dataset: no personal column in clear."""
-    cols: list[tuple[str, str]] = []
-    for col in schema.columns:
-        if col.personal:
-            continue
-        cols.append((col.name, SQL_TYPES.get(col.kind, "VARCHAR")))
-        if col.kind in EXCEPTION_KINDS:
-            cols.append((f"{col.name}_recorded", "VARCHAR"))
-    if any(c.personal for c in schema.columns):
-        cols += [("person_id", "VARCHAR"), ("birth_year", "INTEGER")]
-    return cols
-
-
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -342,13 +326,16 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
     excel_rows = match.row_index + 2 + data_idx
     m = len(data_idx)
     found: list[tuple[int, Reject]] = []  # (data row position, reject), in the order of checks
+    queried: list[tuple[int, Reject]] = []  # the same, for warnings: the rows are kept
 
-    def reject(pos: int, col: str, value: Any, reason: str, rule: str) -> None:
+    def reject(pos: int, col: str, value: Any, reason: str, rule: str,
+               severity: str = ERROR) -> None:
         column = schema.column(col) if col else None
         letter = column_letter(match.columns[col]) if col in match.columns else ""
         shown = WITHHELD if column is not None and column.personal else _cell_text(value)
-        found.append((pos, Reject(sheet_name, int(excel_rows[pos]), letter,
-                                  match.headers.get(col, col), shown, reason, rule)))
+        finding = Reject(sheet_name, int(excel_rows[pos]), letter, match.headers.get(col, col),
+                         shown, reason, rule)
+        (found if severity == ERROR else queried).append((pos, finding))
 
     parsed: dict[str, _Parsed] = {}
     cells: Cells | None = None
@@ -360,8 +347,8 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
         parsed[col.name] = column = _parse_column(cells, data_idx, PARSERS[col.kind])
         for pos in np.flatnonzero(column.invalid):
             error = column.errors[column.codes[pos]]
-            rule = "impossible_date" if "impossible date" in str(error) else f"invalid_{col.kind}"
-            reject(pos, col.name, column.raw_at(pos), f"{col.name}: {error}", rule)
+            reject(pos, col.name, column.raw_at(pos), f"{col.name}: {error}",
+                   parse_rule(col.kind, error))
 
     # The cells are not needed past here (rejects show the distinct raw values _Parsed keeps):
     # let them go before the records are built, as a national export's cells run to gigabytes.
@@ -378,41 +365,21 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
                                            np.array([col.default], dtype=object),
                                            np.zeros(m, dtype=bool))
 
-    for name in schema.required:
-        column = parsed[name]
-        for pos in np.flatnonzero(column.is_none() & ~column.invalid):
-            reject(pos, name, column.raw_at(pos), f"{name}: missing required field",
-                   "missing_required")
-
-    for start, end, label in schema.date_order:
-        if start in parsed and end in parsed:
-            first, then = parsed[start], parsed[end]
-            for pos in np.flatnonzero(then.dates() < first.dates()):
-                reject(pos, end, then.raw_at(pos),
-                       f"{label}: {end} {then.value(pos):%d/%m/%Y} is before {start} "
-                       f"{first.value(pos):%d/%m/%Y}", "end_before_start")
-
-    for part, whole, label in schema.count_order:
-        if part in parsed and whole in parsed:
-            some, every = parsed[part], parsed[whole]
-            for pos in np.flatnonzero(some.numbers() > every.numbers()):
-                reject(pos, part, some.raw_at(pos),
-                       f"{label}: {part} {some.value(pos)} is more than {whole} "
-                       f"{every.value(pos)}", "part_exceeds_whole")
-
-    limit = np.datetime64(as_of, "D")
-    for col in schema.columns:
-        if col.kind in DATE_KINDS and not col.future_ok and col.name in parsed:
-            column = parsed[col.name]
-            for pos in np.flatnonzero(column.dates() > limit):
-                reject(pos, col.name, column.raw_at(pos),
-                       f"{col.name}: {column.value(pos):%d/%m/%Y} is after the load's as-of "
-                       f"date {as_of:%d/%m/%Y}", "future_date")
+    rows = Rows(parsed, as_of)
+    for rule in rules_for(schema):
+        if rule.applies(rows):
+            column = parsed[rule.column]
+            for pos in rule.breaks(rows):
+                reject(pos, rule.column, column.raw_at(pos), rule.reason(rows, pos), rule.code,
+                       rule.severity)
 
     found.sort(key=lambda item: item[0])  # stable: a row's rejects keep the order of the checks
     good = np.ones(m, dtype=bool)
     good[[pos for pos, _ in found]] = False
     outcome.rejects = [r for _, r in found]
+    # A row rejected is not queried too: its warnings would be about a row not loaded.
+    queried.sort(key=lambda item: item[0])
+    outcome.warnings = [r for pos, r in queried if good[pos]]
     outcome.records = _records(schema, parsed, good, excel_rows, sheet_name, key)
     return outcome
 
@@ -485,7 +452,7 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
     """The good rows as an Arrow table of the stored columns, lineage and row hash. Each column
     is built from its distinct parsed values and each row's code, so no Python object is made
     per cell, and DuckDB reads the table without converting a cell at a time."""
-    stored = stored_columns(schema)
+    stored = schema.stored_columns
     n = int(good.sum())
     every_row_good = n == len(good)
     none = np.zeros(n, dtype=np.intp)

@@ -1,4 +1,5 @@
-"""Shared fixtures: hand-made export files and a database factory on a temporary path."""
+"""Shared fixtures: hand-made export files, a database factory on a temporary path, and the
+sample database, built once per test session (a test that writes to it takes a copy)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,10 +15,13 @@ from typing import Any
 import openpyxl
 import pytest
 
+from pipelines import bootstrap
 from pipelines.config import ROOT, load_settings
 from pipelines.load import FileResult, ingest_file
+from pipelines.samples import generate
 
 AS_OF = dt.date(2026, 3, 31)
+SAMPLE_KEY = "app-tests-not-secret"  # the pseudonym key the sample database is built with
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]], hidden: tuple[str, ...] = ()) -> Path:
@@ -86,3 +91,41 @@ def calendar_quarters(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     financial-year quarters became the default."""
     with quarters_on("calendar", tmp_path_factory.mktemp("settings")) as path:
         yield path
+@pytest.fixture(scope="session")
+def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """data_samples/ when it is there; otherwise the generator's output in a temporary folder."""
+    if (bootstrap.SAMPLES / "MANIFEST.json").exists():
+        return bootstrap.SAMPLES
+    folder = tmp_path_factory.mktemp("samples")
+    generate(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample_results(tmp_path_factory: pytest.TempPathFactory, sample_folder: Path
+                   ) -> tuple[Path, list[FileResult]]:
+    """The sample database, loaded as the app loads it on first start, and each file's result.
+    Built once per session: read it, never write to it (take `sample_db_copy` to write)."""
+    db = tmp_path_factory.mktemp("sample-db") / "sample.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SEND_PSEUDONYM_KEY", SAMPLE_KEY)
+        results = bootstrap.build_sample_database(db, sample_folder)
+    assert all(r.status == "loaded" for r in results), [r.error for r in results]
+    return db, results
+
+
+@pytest.fixture(scope="session")
+def sample_db(sample_results: tuple[Path, list[FileResult]]) -> Path:
+    return sample_results[0]
+
+
+@pytest.fixture(scope="session")
+def sample_as_of(sample_folder: Path) -> dt.date:
+    return bootstrap.sample_as_of(sample_folder)
+
+
+@pytest.fixture
+def sample_db_copy(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the sample database of this test's own, for a test that writes to it."""
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", SAMPLE_KEY)
+    return Path(shutil.copy(sample_db, tmp_path / "sample.duckdb"))

@@ -11,8 +11,10 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import SAMPLE_KEY
+
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-KEY = "app-tests-not-secret"
+KEY = SAMPLE_KEY  # the sample database is built with it (tests/conftest.py)
 USERS = {"board": "bea", "dco": "dan", "admin": "alice"}  # one local user per role
 PASSWORD = "long enough password for the "  # + the role
 # A fixed view over the samples: financial year 2025-26, as of the samples' extract date.

@@ -1,5 +1,5 @@
-"""App-tier fixtures: the sample database built once per session, a tiny hand-made database for
-small-number cases, and a factory that runs the app (or one of its pages) under AppTest."""
+"""App-tier fixtures: a tiny hand-made database for small-number cases, and a factory that runs
+the app (or one of its pages) under AppTest. The sample database is `tests/conftest.py`'s."""
 
 from __future__ import annotations
 
@@ -13,36 +13,9 @@ import streamlit as st
 from app_helpers import APP, KEY, PASSWORD, TINY_AS_OF, USERS, tiny_files
 from streamlit.testing.v1 import AppTest
 
-from pipelines import access, bootstrap
+from pipelines import access
 from pipelines.load import ingest_file
 from pipelines.metrics import Filters
-
-
-@pytest.fixture(scope="session")
-def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """data_samples/ when it is there; otherwise the generator's output in a temporary folder."""
-    if (bootstrap.SAMPLES / "MANIFEST.json").exists():
-        return bootstrap.SAMPLES
-    from pipelines.samples import generate
-
-    folder = tmp_path_factory.mktemp("samples")
-    generate(folder)
-    return folder
-
-
-@pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory, sample_folder: Path) -> Path:
-    db = tmp_path_factory.mktemp("sample-db") / "sample.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SEND_PSEUDONYM_KEY", KEY)
-        results = bootstrap.build_sample_database(db, sample_folder)
-    assert all(r.status == "loaded" for r in results), [r.error for r in results]
-    return db
-
-
-@pytest.fixture(scope="session")
-def sample_as_of(sample_folder: Path) -> dt.date:
-    return bootstrap.sample_as_of(sample_folder)
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError("Chromium is missing in CI: .ci/run must install it (apt-get chromium)")
     skip = pytest.mark.skip(reason="Chromium not installed (apt-get install -y chromium)")
     for item in items:
-        if "e2e" in item.nodeid:
+        if item.get_closest_marker("e2e"):
             item.add_marker(skip)
 
 

@@ -19,9 +19,9 @@ import pytest
 
 from pipelines import config
 from pipelines.benchmark_show import show
-from pipelines.benchmarks import comparison, ensure_benchmark_schema, import_release
+from pipelines.benchmarks import comparison, import_release
 from pipelines.cli import main
-from pipelines.db import connect_writer, reader
+from pipelines.db import connect_writer, ensure_schema, reader
 from pipelines.readers import FileError
 
 RELEASE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "dfe-ehcp-2025"
@@ -351,10 +351,10 @@ def test_comparison_without_benchmarks_falls_back_to_england_headlines(tmp_path)
         comparison(con, "Northshire", "happiness_pct")
 
 
-def test_ensure_benchmark_schema_is_repeatable():
+def test_the_benchmark_tables_are_made_repeatably():
     con = duckdb.connect()
-    ensure_benchmark_schema(con)
-    ensure_benchmark_schema(con)
+    ensure_schema(con)
+    ensure_schema(con)
     assert con.execute("SELECT count(*) FROM benchmarks").fetchall() == [(0,)]
 
 

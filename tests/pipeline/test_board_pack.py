@@ -379,21 +379,6 @@ REMIT_TITLES = (  # how each wider-remit page's title begins, in the pack's orde
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = bootstrap.SAMPLES
-    if not (folder / "MANIFEST.json").exists():
-        from pipelines.samples import generate
-
-        folder = tmp_path_factory.mktemp("samples")
-        generate(folder)
-    db = tmp_path_factory.mktemp("sample-pack") / "sample.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SEND_PSEUDONYM_KEY", "board-pack-test-key")
-        assert all(r.status == "loaded" for r in bootstrap.build_sample_database(db, folder))
-    return db
-
-
-@pytest.fixture(scope="module")
 def sample_pack(sample_db: Path) -> board_pack.BoardPack:
     return build_board_pack(sample_db, SAMPLE_QUARTER)
 

@@ -19,11 +19,11 @@ def test_doubtful_reasons_are_warned_about_and_counted_as_late(tmp_path, db, loa
                "", "None"]
     result = load(write_csv(tmp_path / "advice.csv", _advice(reasons)))
     assert result.status == "loaded" and result.loaded == 7
-    warned = {w["value"]: w["rows"] for w in result.warnings}
+    warned = {w["value"]: w["rows"] for w in result.unlawful_reasons}
     assert warned == {"Holiday": 2, "Illness": 1}
     assert all(w["code"] == "exception_not_lawful" and "reg 8(2)" in w["message"]
-               for w in result.warnings)
-    assert result.summary()["warnings"] == result.warnings
+               for w in result.unlawful_reasons)
+    assert result.summary()["unlawful_reasons"] == result.unlawful_reasons
     with duckdb.connect(str(db), read_only=True) as con:
         lawful = dict(con.execute("SELECT exception_recorded, exception FROM health_advice "
                                   "WHERE exception_recorded IS NOT NULL").fetchall())

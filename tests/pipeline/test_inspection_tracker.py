@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from pipelines import inspection
-from pipelines.db import connect_writer, reader
+from pipelines.db import connect_writer, ensure_schema, reader
 from pipelines.inspection import (
     EvidenceConflict,
     EvidenceError,
@@ -212,8 +212,8 @@ def test_readiness_counts_items_by_status_and_overdue(db):
             row.overdue, row.latest_self_evaluation) == (4, 1, 1, 1, 1, 1, dt.date(2026, 11, 5))
 
 
-def test_ensure_inspection_schema_is_repeatable():
+def test_the_inspection_tables_are_made_repeatably():
     con = duckdb.connect()
-    inspection.ensure_inspection_schema(con)
-    inspection.ensure_inspection_schema(con)
+    ensure_schema(con)
+    ensure_schema(con)
     assert con.execute("SELECT count(*) FROM evidence_items").fetchall() == [(0,)]

@@ -5,7 +5,6 @@ import datetime as dt
 import json
 
 import duckdb
-import pytest
 
 from pipelines import metrics
 from pipelines.bootstrap import SAMPLES, build_sample_database, sample_as_of, sample_files
@@ -13,15 +12,8 @@ from pipelines.db import reader
 from pipelines.status import status
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("samples") / "send.duckdb"
-    results = build_sample_database(db)
-    return db, results
-
-
-def test_every_sample_file_loads_and_reconciles(sample_db):
-    db, results = sample_db
+def test_every_sample_file_loads_and_reconciles(sample_results):
+    db, results = sample_results
     assert [r.file for r in results] == [p.name for p in sample_files()]
     datasets = {f["name"]: f["dataset"] for f in json.loads(
         (SAMPLES / "MANIFEST.json").read_text(encoding="utf-8"))["files"]}
@@ -47,8 +39,8 @@ def test_every_sample_file_loads_and_reconciles(sample_db):
     assert camhs_later.updated > 0 and camhs_later.unchanged > 0
 
 
-def test_status_counts_match_the_tables(sample_db):
-    db, results = sample_db
+def test_status_counts_match_the_tables(sample_results):
+    db, results = sample_results
     s = status(db)
     loaded = sum(r.inserted for r in results)
     assert sum(s["rows"].values()) == loaded
@@ -56,14 +48,13 @@ def test_status_counts_match_the_tables(sample_db):
     assert all(n > 0 for n in s["rows"].values()), s["rows"]
 
 
-def test_rebuilding_from_the_same_files_changes_nothing(sample_db):
-    db, _ = sample_db
-    again = build_sample_database(db)
+def test_rebuilding_from_the_same_files_changes_nothing(sample_db_copy, sample_folder):
+    again = build_sample_database(sample_db_copy, sample_folder)
     assert {r.status for r in again} == {"unchanged"}
 
 
-def test_advice_and_plan_rates_agree_with_an_independent_pandas_computation(sample_db):
-    db, _ = sample_db
+def test_advice_and_plan_rates_agree_with_an_independent_pandas_computation(sample_results):
+    db, _ = sample_results
     as_of = sample_as_of()
     f = metrics.Filters(dt.date(2025, 4, 1), dt.date(2026, 3, 31), as_of)
     with duckdb.connect(str(db), read_only=True) as con:
@@ -90,8 +81,8 @@ def test_advice_and_plan_rates_agree_with_an_independent_pandas_computation(samp
     assert 40 < h["ehcp_within_20_weeks_pct_excl_exceptions"] < 70
 
 
-def test_the_la_export_is_reconciled_with_the_providers_logs(sample_db):
-    db, results = sample_db
+def test_the_la_export_is_reconciled_with_the_providers_logs(sample_results):
+    db, results = sample_results
     f = metrics.Filters(dt.date(2025, 4, 1), dt.date(2026, 3, 31), sample_as_of())
     with reader(db) as con:
         sources = dict(con.execute("SELECT source, count(*) FROM health_advice GROUP BY 1").fetchall())

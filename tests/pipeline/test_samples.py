@@ -18,6 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipelines import samples
+from pipelines.samples import messiness, model
 from pipelines.schemas import SCHEMAS
 from pipelines.vocab import (
     ADVICE_EXCEPTION_INDEX,
@@ -263,10 +264,10 @@ def test_nhs_numbers_pass_modulus_11(tables: list[Table]) -> None:
 
 
 def test_generator_check_digit() -> None:
-    assert samples.nhs_check_digit("943476591") == 9  # the NHS's published example
+    assert model.nhs_check_digit("943476591") == 9  # the NHS's published example
     assert nhs_number_is_valid("9434765919")
     assert not nhs_number_is_valid("9434765918")
-    assert samples.nhs_check_digit("999000000") is None  # remainder gives 10: never issued
+    assert model.nhs_check_digit("999000000") is None  # remainder gives 10: never issued
 
 
 def dataset_of(table: Table) -> str:
@@ -365,7 +366,7 @@ def test_deliberate_bad_and_duplicate_rows() -> None:
     assert parse_date(returned) < parse_date(requested)
     assert ",Chiropody," in rows["REH-900003"] and ",Westshire," in rows["REH-900004"]
     assert rows["REH-900005"].split(",")[1] == ""
-    for advice_id in samples.REH_DUPLICATED:
+    for advice_id in messiness.REH_DUPLICATED:
         copies = [line for line in lines if line.split(",")[0] == advice_id]
         assert len(copies) == 2 and copies[0] == copies[1]
     assert any(line.startswith("reh-") for line in lines)  # mixed-case references

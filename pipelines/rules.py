@@ -1,0 +1,144 @@
+"""The row rules: each one a code, a message, the fields it reads, a severity and its check.
+
+A rule of severity "error" rejects the row; one of severity "warning" keeps the row and is
+counted and reported (a query for whoever keeps the record). `rules_for(schema)` gives a
+dataset's rules, in the order they run, from what its `Schema` declares. Checks run over a
+column's values at once (numpy), never a Python loop per row; only a breaking row's reason is
+written one at a time. A rule is known by its code, never by the words of its reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from pipelines.dates import ImpossibleDate
+from pipelines.schemas import Schema
+
+ERROR = "error"
+WARNING = "warning"
+DATE_KINDS = frozenset({"date", "month"})
+
+
+class ParsedColumn(Protocol):
+    """A mapped column's parsed values for a sheet's data rows (`validate._Parsed`)."""
+
+    invalid: np.ndarray
+
+    def value(self, pos: int) -> Any: ...
+
+    def raw_at(self, pos: int) -> Any: ...
+
+    def is_none(self) -> np.ndarray: ...
+
+    def dates(self) -> np.ndarray: ...
+
+    def numbers(self) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What a rule looks at: a sheet's parsed columns, and the as-of date of the load."""
+
+    parsed: Mapping[str, ParsedColumn]
+    as_of: dt.date
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row rule. `column` is the field a finding points at (the one to correct); `breaks`
+    gives the data-row positions that break the rule, and `reason` says why for one of them."""
+
+    code: str
+    message: str
+    fields: tuple[str, ...]
+    severity: str
+    column: str
+    breaks: Callable[[Rows], np.ndarray]
+    reason: Callable[[Rows, int], str]
+
+    def applies(self, rows: Rows) -> bool:
+        return all(f in rows.parsed for f in self.fields)
+
+
+# --- the rules ------------------------------------------------------------------------------
+
+def missing_required(name: str) -> Rule:
+    def breaks(rows: Rows) -> np.ndarray:
+        column = rows.parsed[name]
+        return np.flatnonzero(column.is_none() & ~column.invalid)  # an invalid value says so
+    return Rule("missing_required", f"{name} is required", (name,), ERROR, name, breaks,
+                lambda rows, pos: f"{name}: missing required field")
+
+
+def end_before_start(start: str, end: str, label: str) -> Rule:
+    def breaks(rows: Rows) -> np.ndarray:
+        return np.flatnonzero(rows.parsed[end].dates() < rows.parsed[start].dates())
+
+    def reason(rows: Rows, pos: int) -> str:
+        first, then = rows.parsed[start], rows.parsed[end]
+        return (f"{label}: {end} {then.value(pos):%d/%m/%Y} is before {start} "
+                f"{first.value(pos):%d/%m/%Y}")
+    return Rule("end_before_start", label, (start, end), ERROR, end, breaks, reason)
+
+
+def part_exceeds_whole(part: str, whole: str, label: str) -> Rule:
+    def breaks(rows: Rows) -> np.ndarray:
+        return np.flatnonzero(rows.parsed[part].numbers() > rows.parsed[whole].numbers())
+
+    def reason(rows: Rows, pos: int) -> str:
+        return (f"{label}: {part} {rows.parsed[part].value(pos)} is more than {whole} "
+                f"{rows.parsed[whole].value(pos)}")
+    return Rule("part_exceeds_whole", label, (part, whole), ERROR, part, breaks, reason)
+
+
+def future_date(name: str) -> Rule:
+    def breaks(rows: Rows) -> np.ndarray:
+        return np.flatnonzero(rows.parsed[name].dates() > np.datetime64(rows.as_of, "D"))
+
+    def reason(rows: Rows, pos: int) -> str:
+        return (f"{name}: {rows.parsed[name].value(pos):%d/%m/%Y} is after the load's as-of "
+                f"date {rows.as_of:%d/%m/%Y}")
+    return Rule("future_date", f"{name} must not lie after the load's as-of date", (name,),
+                ERROR, name, breaks, reason)
+
+
+def long_gap(start: str, end: str, weeks: int, label: str) -> Rule:
+    """A warning: a gap this long is possible but more often a mistyped year."""
+    def breaks(rows: Rows) -> np.ndarray:
+        gap = rows.parsed[end].dates() - rows.parsed[start].dates()
+        return np.flatnonzero(gap > np.timedelta64(7 * weeks, "D"))
+
+    def reason(rows: Rows, pos: int) -> str:
+        first, then = rows.parsed[start], rows.parsed[end]
+        days = (then.value(pos) - first.value(pos)).days
+        return (f"{label}: {end} {then.value(pos):%d/%m/%Y} is {days // 7} weeks after {start} "
+                f"{first.value(pos):%d/%m/%Y} (more than {weeks}); check the year")
+    return Rule("long_gap", label, (start, end), WARNING, end, breaks, reason)
+
+
+def rules_for(schema: Schema) -> list[Rule]:
+    """A dataset's row rules in the order they run (a row's rejects keep this order)."""
+    rules = [missing_required(name) for name in schema.required]
+    rules += [end_before_start(*order) for order in schema.date_order]
+    rules += [part_exceeds_whole(*order) for order in schema.count_order]
+    rules += [future_date(c.name) for c in schema.columns
+              if c.kind in DATE_KINDS and not c.future_ok]
+    rules += [long_gap(*gap) for gap in schema.long_gaps]
+    return rules
+
+
+# --- the rule a value that cannot be read breaks --------------------------------------------
+
+# A parser's error of one of these types breaks the rule named; any other, `invalid_<kind>`.
+PARSE_ERRORS: dict[type[ValueError], str] = {ImpossibleDate: "impossible_date"}
+
+
+def parse_rule(kind: str, error: ValueError) -> str:
+    """The code of the rule a value breaks when its column's parser (of `kind`) refuses it."""
+    return next((code for cls, code in PARSE_ERRORS.items() if isinstance(error, cls)),
+                f"invalid_{kind}")

@@ -1,0 +1,122 @@
+"""The tables the database keeps besides the datasets' own: the load log, rejects and warnings,
+published benchmarks and the inspection evidence tracker. Declared here, created by `db`.
+
+Each dataset's tables come from its `Schema` (schemas.py); these are the rest, so that one module
+(`db`) creates every table and a reader can tell at once whether a database is up to date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: its columns in order as (name, SQL type and constraints), and its primary key."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    primary_key: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [name for name, _ in self.columns]
+
+    def ddl(self) -> str:
+        cols = [f"{name} {sql}" for name, sql in self.columns]
+        if self.primary_key:
+            cols.append(f"PRIMARY KEY ({', '.join(self.primary_key)})")
+        return f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(cols)})"
+
+
+SEQUENCES = ("load_seq", "evidence_item_seq", "self_evaluation_seq")
+
+# A row that breaks a rule: the sheet, the row as Excel numbers it, the column (letter and
+# header), the value as written (withheld if personal), the reason and the rule's code.
+_FINDING = (("load_id", "INTEGER"), ("file_name", "VARCHAR"), ("sheet", "VARCHAR"),
+            ("kind", "VARCHAR"), ("row_number", "INTEGER"), ("column_letter", "VARCHAR"),
+            ("column_header", "VARCHAR"), ("value", "VARCHAR"), ("reason", "VARCHAR"),
+            ("rule", "VARCHAR"))
+
+LOADS = Table("loads", (
+    ("load_id", "INTEGER"), ("file_name", "VARCHAR"), ("file_hash", "VARCHAR"),
+    ("file_bytes", "BIGINT"), ("loaded_at", "TIMESTAMP"), ("as_of", "DATE"), ("kinds", "VARCHAR"),
+    ("rows_read", "INTEGER"), ("loaded", "INTEGER"), ("inserted", "INTEGER"),
+    ("updated", "INTEGER"), ("unchanged", "INTEGER"), ("duplicates", "INTEGER"),
+    ("rejected", "INTEGER"), ("blank", "INTEGER"), ("notes", "INTEGER"), ("status", "VARCHAR"),
+    # What orders versions of a record (`extract_date`), how it was found, and the rows an
+    # older extract held differently from the newer one already loaded.
+    ("extract_date", "DATE"), ("extract_basis", "VARCHAR"), ("stale", "INTEGER"),
+), primary_key=("load_id",))
+LOAD_SHEETS = Table("load_sheets", (
+    ("load_id", "INTEGER"), ("sheet", "VARCHAR"), ("kind", "VARCHAR"), ("header_row", "INTEGER"),
+    ("rows_read", "INTEGER"), ("loaded", "INTEGER"), ("duplicates", "INTEGER"),
+    ("rejected", "INTEGER"), ("blank", "INTEGER"), ("notes", "INTEGER"), ("note", "VARCHAR"),
+))
+# Rows refused by a rule of severity "error" (see `rules.py`).
+REJECTS = Table("rejects", _FINDING)
+# Rows kept but queried by a rule of severity "warning": counted and reported, never refused.
+ROW_WARNINGS = Table("row_warnings", _FINDING)
+META = Table("meta", (("key", "VARCHAR"), ("value", "VARCHAR")), primary_key=("key",))
+
+BENCHMARKS = Table("benchmarks", (
+    ("area_level", "VARCHAR NOT NULL"),  # national / regional / local authority
+    ("area_name", "VARCHAR NOT NULL"),  # England, a DfE region name, or the DfE LA name
+    ("old_la_code", "VARCHAR"), ("new_la_code", "VARCHAR"), ("region_name", "VARCHAR"),
+    ("year", "INTEGER NOT NULL"),  # calendar year
+    ("measure", "VARCHAR NOT NULL"),  # a key of benchmarks.MEASURES
+    ("value", "DOUBLE"),  # as published; NULL where the file has a symbol or blank
+    ("numerator", "DOUBLE"), ("denominator", "DOUBLE"),
+    ("source_file", "VARCHAR NOT NULL"),
+    # The symbol printed in place of (or, for the MoJ's nil "-", beside) each figure: a key of
+    # benchmark_files.SYMBOLS, NULL for a plain figure or a blank cell.
+    ("value_status", "VARCHAR"), ("numerator_status", "VARCHAR"), ("denominator_status", "VARCHAR"),
+))
+# The DfE's sen2_dmo_dco.csv: is a designated medical / clinical / social care officer in post,
+# per LA and calendar year, as published ("Yes", "No", "Recruiting", "n/a"). Kept apart from
+# sen2_header_flags, which holds the same flags from an LA's own SEN2 return.
+BENCHMARK_DMO_DCO = Table("benchmark_dmo_dco", (
+    ("la_name", "VARCHAR NOT NULL"), ("old_la_code", "VARCHAR"), ("new_la_code", "VARCHAR"),
+    ("region_name", "VARCHAR"), ("year", "INTEGER NOT NULL"),
+    ("dmo", "VARCHAR"), ("dco", "VARCHAR"), ("dsco", "VARCHAR"),
+    ("source_file", "VARCHAR NOT NULL"),
+))
+# NHS England's community health services waiting lists, children's service lines only: one row
+# per month, organisation and service line. Counts of children waiting; NULL where the
+# organisation made no submission.
+BENCHMARK_WAITING_LISTS = Table("benchmark_waiting_lists", (
+    ("month", "VARCHAR NOT NULL"),  # YYYY-MM, the month-end the list was counted
+    ("org_type", "VARCHAR NOT NULL"),  # National / Region / ICB / Provider
+    ("org_code", "VARCHAR"), ("org_name", "VARCHAR NOT NULL"),
+    ("service", "VARCHAR NOT NULL"),  # NHS England's service line, without "(CYP) "
+    ("total", "DOUBLE"),  # table 4: the whole waiting list
+    ("weeks_0_1", "DOUBLE"), ("weeks_1_2", "DOUBLE"), ("weeks_2_4", "DOUBLE"),
+    ("weeks_4_12", "DOUBLE"), ("weeks_12_18", "DOUBLE"), ("weeks_18_52", "DOUBLE"),
+    ("weeks_52_104", "DOUBLE"), ("weeks_104_plus", "DOUBLE"),
+    ("over_18_weeks", "DOUBLE"),  # 4f + 4g + 4h
+    ("over_52_weeks", "DOUBLE"),  # 4g + 4h
+    ("source_file", "VARCHAR NOT NULL"),
+))
+BENCHMARK_IMPORTS = Table("benchmark_imports", (
+    ("dataset", "VARCHAR"), ("file", "VARCHAR"), ("sha256", "VARCHAR"),
+    ("imported_at", "TIMESTAMP"), ("rows", "INTEGER"), ("source", "VARCHAR"),
+))
+
+_ITEM = (("item_id", "INTEGER"), ("theme", "VARCHAR NOT NULL"), ("item", "VARCHAR NOT NULL"),
+         ("owner", "VARCHAR"), ("status", "VARCHAR NOT NULL"), ("due_date", "DATE"),
+         ("last_updated", "TIMESTAMP NOT NULL"), ("link_or_note", "VARCHAR"),
+         ("updated_by", "VARCHAR NOT NULL"))
+EVIDENCE_ITEMS = Table("evidence_items", _ITEM, primary_key=("item_id",))
+# Every version of every item: the state after each change ('added', 'edited'), and the last
+# state with who deleted it and when ('deleted').
+EVIDENCE_ITEMS_HISTORY = Table("evidence_items_history", (*_ITEM, ("change", "VARCHAR NOT NULL")))
+SELF_EVALUATION_NOTES = Table("self_evaluation_notes", (
+    ("note_id", "INTEGER"), ("theme", "VARCHAR NOT NULL"), ("note", "VARCHAR NOT NULL"),
+    ("written_on", "DATE NOT NULL"), ("author", "VARCHAR NOT NULL"),
+    ("created_at", "TIMESTAMP NOT NULL"),
+), primary_key=("note_id",))
+
+TABLES: dict[str, Table] = {t.name: t for t in (
+    LOADS, LOAD_SHEETS, REJECTS, ROW_WARNINGS, META, BENCHMARKS, BENCHMARK_IMPORTS,
+    BENCHMARK_DMO_DCO, BENCHMARK_WAITING_LISTS,
+    EVIDENCE_ITEMS, EVIDENCE_ITEMS_HISTORY, SELF_EVALUATION_NOTES)}
