@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="dataset of the files (default: recognised from the columns)")
     ingest.add_argument("--as-of", type=_date, default=None,
                         help="reject dates after this day (default: today)")
+    ingest.add_argument("--la", metavar="NAME", default=None,
+                        help="the local authority of files without an LA column (an Annex A "
+                             "list, a flat SEN2 return); a file's own LA column wins")
     ingest.add_argument("--json", action="store_true", help="print the results as JSON")
 
     status = sub.add_parser("status", parents=[common], help="row counts and loads",
@@ -170,7 +173,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     results = []
     for path in args.files:
         try:
-            result = ingest_file(db, path, kind=args.kind, as_of=args.as_of)
+            result = ingest_file(db, path, kind=args.kind, as_of=args.as_of, la=args.la)
         except DatabaseBusy as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -189,10 +192,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _describe(r: Any) -> str:
     if r.status == "unchanged":
         return f"{r.file}: already loaded (load {r.load_id}); nothing changed"
-    return (f"{r.file}: {r.rows_read:,} rows read -> {r.loaded:,} loaded ({r.inserted:,} new, "
-            f"{r.updated:,} updated, {r.unchanged:,} unchanged), {r.duplicates:,} duplicates, "
-            f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals "
-            f"[load {r.load_id}: {', '.join(r.kinds)}]")
+    lines = [f"{r.file}: {r.rows_read:,} rows read -> {r.loaded:,} loaded ({r.inserted:,} new, "
+             f"{r.updated:,} updated, {r.unchanged:,} unchanged), {r.duplicates:,} duplicates, "
+             f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals "
+             f"[load {r.load_id}: {', '.join(r.kinds)}]"]
+    for sheet in r.sheets:
+        if sheet.get("unused_columns"):
+            lines.append(f"  sheet '{sheet['sheet']}': columns not used: "
+                         + ", ".join(sheet["unused_columns"]))
+    for skipped in r.skipped_sheets:
+        lines.append(f"  sheet '{skipped['sheet']}' skipped: {skipped['reason']}")
+    return "\n".join(lines)
 
 
 def status(db: Path) -> dict[str, Any]:

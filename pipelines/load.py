@@ -19,8 +19,10 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from pipelines import refusals
+from pipelines.config import canonical_la
 from pipelines.db import one, reader, table_columns, transaction, writing
-from pipelines.headers import find_header
+from pipelines.headers import find_header, sheet_values
 from pipelines.pseudonym import PseudonymKeyError, load_key
 from pipelines.readers import FileError, read_file
 from pipelines.schemas import SCHEMAS, Schema
@@ -71,39 +73,50 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
+def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes, la: str | None = None
              ) -> tuple[list[SheetOutcome], list[dict]]:
     """Read and validate every sheet; raise FileError for a file that cannot load at all.
-    Hidden sheets (lookups, old copies) and sheets with no recognisable header are skipped and
-    listed, so the user sees they were passed over. Sheets are read one at a time, and each
-    one's cells are let go once it is validated."""
+    Hidden sheets (lookups, old copies), sheets with no recognisable header and sheets that
+    match a dataset only on personal columns are skipped and listed, so the user sees they
+    were passed over. `la` names the local authority of sheets without an LA column. Sheets
+    are read one at a time, and each one's cells are let go once it is validated."""
     outcomes = []
     skipped = []
+    published = None
     for sheet in read_file(path):
         if sheet.hidden:
             skipped.append({"sheet": sheet.name, "reason": "hidden sheet"})
             continue
         match = find_header(sheet.rows, kind)
-        if (match is None or match.missing) and not sheet.complete:
+        given = {} if match is None else sheet_values(match, sheet.rows, sheet.name, path.name)
+        if match is not None and la and "local_authority" not in match.columns:
+            given["local_authority"] = la
+        missing = [] if match is None else [c for c in match.missing if c not in given]
+        if (match is None or missing) and not sheet.complete:
             # A file that cannot be read says so before its header is judged, as when every
             # row was read up front.
             sheet.body(0 if match is None else match.row_index + 1)
+        if match is None or missing:
+            published = published or refusals.publication(sheet.rows, sheet.name)
+        if match is not None and refusals.personal_only(match):
+            skipped.append({"sheet": sheet.name, "reason": refusals.personal_only_note(match)})
+            continue
         if match is None:
             if any(any(not _blank(c) for c in row) for row in sheet.rows) or not sheet.complete:
                 skipped.append({"sheet": sheet.name, "reason": "no recognisable header row"})
             continue
-        if match.missing:
-            where = f"sheet '{sheet.name}', row {match.row_index + 1}"
-            raise FileError(f"{path.name}: {where}: the header looks like {match.schema.kind} "
-                            f"but lacks required column(s) {', '.join(match.missing)}")
+        if missing:
+            if published:
+                raise FileError(refusals.publication_message(path.name, published))
+            raise FileError(refusals.missing_columns(path.name, sheet.name, match, kind))
         columns, rows = sheet.body(match.row_index + 1)
         sheet.release()  # the cells live on in `columns` only, freed once validated
-        outcomes.append(validate_body(sheet.name, columns, rows, match, as_of, key))
+        outcomes.append(validate_body(sheet.name, columns, rows, match, as_of, key, given))
         del columns
     if not outcomes:
-        wanted = f"a {kind} header" if kind else "a header naming the columns of a known dataset"
-        raise FileError(f"{path.name}: no recognisable header row in any sheet (looked for "
-                        f"{wanted}, e.g. case ID, local authority, request date)")
+        if published:
+            raise FileError(refusals.publication_message(path.name, published))
+        raise FileError(refusals.no_header(path.name, kind))
     return outcomes, skipped
 
 
@@ -193,10 +206,11 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_n
 
 
 def ingest_file(db: Path, path: Path, kind: str | None = None,
-                as_of: dt.date | None = None) -> FileResult:
-    """Load one file. Never raises for a bad file: the result says what went wrong."""
+                as_of: dt.date | None = None, la: str | None = None) -> FileResult:
+    """Load one file. Never raises for a bad file: the result says what went wrong. `la` names
+    the local authority of a file without an LA column (an Annex A list, a flat SEN2 return)."""
     with collector_paused():
-        return _ingest(db, path, kind, as_of)
+        return _ingest(db, path, kind, as_of, la)
 
 
 @contextlib.contextmanager
@@ -215,9 +229,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None) -> FileResult:
+def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
+            la: str | None = None) -> FileResult:
     as_of = as_of or dt.date.today()
     result = FileResult(file=path.name)
+    if la is not None and canonical_la(la) is None:
+        return FileResult(file=path.name, status="failed",
+                          error=f"{path.name}: not loaded: unknown local authority '{la}' (--la): "
+                                "not an English local authority name or code, nor a spelling "
+                                "listed in settings.toml")
     try:
         digest = file_hash(path)
     except OSError as exc:
@@ -233,7 +253,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None) -> Fi
             result.status, result.load_id = "unchanged", earlier[0]
             return result
     try:
-        outcomes, result.skipped_sheets = _prepare(path, kind, as_of, load_key(db))
+        outcomes, result.skipped_sheets = _prepare(path, kind, as_of, load_key(db), la)
     except FileError as exc:
         result.status, result.error = "failed", str(exc)
         return result
@@ -299,7 +319,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
                  "duplicates": fates.get((o.sheet, "duplicate"), 0),
                  "rejected": len({r.row for r in o.rejects}) + conflicted,
                  "blank": o.blank, "notes": o.notes}
-        result.sheets.append(sheet)
+        result.sheets.append({**sheet, "unused_columns": o.unused})
         for k in ("rows_read", "loaded", "duplicates", "rejected", "blank", "notes"):
             setattr(result, k, getattr(result, k) + sheet[k])
         con.execute("INSERT INTO load_sheets VALUES (?,?,?,?,?,?,?,?,?,?,?)",

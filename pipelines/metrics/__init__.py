@@ -32,6 +32,14 @@ from pipelines.metrics.budgets_complaints import (  # noqa: F401
     phb_active,
     phb_trend,
 )
+from pipelines.metrics.cohort import (  # noqa: F401
+    AGE_BANDS,
+    COHORT_GROUPS,
+    REVIEW_DAYS,
+    cohort_headline,
+    cohort_reviews,
+    plan_cohort_base,
+)
 from pipelines.metrics.core import (  # noqa: F401
     ADVICE_DAYS,
     AMENDED_PLAN_DAYS,

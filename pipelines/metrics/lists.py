@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.metrics.bases import advice_base, response_base
+from pipelines.metrics.cohort import cohort_headline
 from pipelines.metrics.core import DECISION_DAYS, PLAN_DAYS, Filters, query, sql_in
 from pipelines.metrics.rates import overall
 
@@ -114,6 +115,8 @@ HEADLINE_KEYS = (
     "tribunal_appeals_registered",
     "tribunal_appeals_with_health_aspects",
     "tribunal_health_responses_within_5_weeks_pct",
+    "cohort_with_plan",
+    "plans_not_reviewed_in_12_months",
 )
 
 
@@ -150,6 +153,8 @@ def headline(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Any]:
         "ehcp_decided_within_6_weeks_denominator": decisions["denominator"],
         "tribunal_health_responses_within_5_weeks_numerator": responses["numerator"],
         "tribunal_health_responses_within_5_weeks_denominator": responses["denominator"],
+        # The Annex A lists: a snapshot on the as-of date, not bound to the period.
+        **cohort_headline(con, f),
     }
 
 
