@@ -374,4 +374,20 @@ NOTES: dict[str, Note] = {
         "Not bound to the period. A response sent but not yet logged shows here until the next "
         "load.",
     ),
+    "cohort_reviews": Note(
+        "EHC plans not reviewed in the last 12 months (Annex A)",
+        "Children and young people on the LA's Annex A List 1 whose EHC plan was in place on the "
+        "as-of date (first issued on or before it), and of them those more than 365 days from "
+        "the plan's last annual review (or, never reviewed, from its first issue) to the as-of "
+        "date. By age band (age reached in the as-of year), sex, ethnic group, primary need and "
+        "phase of the main education establishment.",
+        "Children and Families Act 2014 s44 and SEND Regulations 2014 reg 18: an EHC plan is "
+        "reviewed at least every 12 months. Annex A: the lists a local area gives inspectors "
+        "(area SEND inspection framework).",
+        ("cohort",),
+        "A snapshot: the latest list loaded for each child, with no end date for a plan that "
+        "has ceased since. A plan with neither date recorded is counted with a plan but not in "
+        "the share. Only the year of birth is kept, so an age band can be a year out. Counts "
+        "of 1 to 4 are shown as '<5'.",
+    ),
 }

@@ -354,11 +354,12 @@ def rejects(load_ids: list[int]) -> pd.DataFrame:
 
 
 def load_uploads(files: list[tuple[str, bytes]], kind: str | None = None,
-                 as_of: dt.date | None = None, actor: str = "unknown") -> list[FileResult]:
+                 as_of: dt.date | None = None, actor: str = "unknown",
+                 la: str | None = None) -> list[FileResult]:
     """Run the same pipeline as the command line on uploaded files, each written to a temporary
     file that keeps its name (the load log and rejects cite it). A file over the size limit or
     whose content is not xlsx/CSV is refused unread. Each file's fate goes to the audit log under
-    `actor`. Caches are cleared afterwards."""
+    `actor`. `la` names the LA of files without an LA column. Caches are cleared afterwards."""
     release()
     results = []
     limit = config.load_settings().upload_max_mb
@@ -368,7 +369,7 @@ def load_uploads(files: list[tuple[str, bytes]], kind: str | None = None,
             try:
                 check_upload(path.name, content, limit)
                 path.write_bytes(content)
-                result = ingest_file(db_file(), path, kind=kind, as_of=as_of)
+                result = ingest_file(db_file(), path, kind=kind, as_of=as_of, la=la)
             except (DatabaseBusy, UploadRefused) as exc:
                 result = FileResult(file=path.name, status="failed", error=str(exc))
             except Exception as exc:  # recorded as failed, then raised: never a silent loss
