@@ -1752,6 +1752,83 @@ def write_la_advice(path: Path, world: World, rng: Random) -> int:
     return len(rows)
 
 
+# --- Annex A lists (for an area SEND inspection) -------------------------------------------
+
+ANNEX_A_LIST_1_HEADER = [
+    "Child unique ID", "UPN", "ULN", "Date of birth", "Gender", "Ethnicity",
+    "Date initial EHC plan issued", "Date updated EHC plan issued", "Date EHC plan last reviewed",
+    "SEN primary need", "Main education establishment – URN",
+    "Main education establishment – phase", "Elective home education",
+]
+ANNEX_A_LIST_2_HEADER = [
+    "Child unique ID", "UPN", "ULN", "Date of birth", "Gender", "Ethnicity", "SEN primary need",
+    "Main education establishment – URN", "Main education establishment – phase",
+]
+ETHNICITY_WEIGHTS = {"WBRI": 70, "WOTH": 5, "MWBC": 3, "MWAS": 2, "MOTH": 2, "AIND": 3,
+                     "APKN": 5, "ABAN": 1, "BAFR": 3, "BCRB": 1, "CHNE": 1, "OOTH": 1, "NOBT": 3}
+SEN_SUPPORT_CHILDREN = 400  # Northshire's List 2 (a sample, not the whole of SEN support)
+
+
+def _annex_a_phase(rng: Random, born: date) -> str:
+    age = _years_in(LAST) - _years_in(born)
+    if rng.random() < 0.12:
+        return "Special"
+    return ("Nursery" if age < 5 else "Primary" if age < 11 else "Secondary" if age < 16
+            else "FE college")
+
+
+def _annex_a_person(rng: Random, number: int, born: date) -> list[object]:
+    """UPN (an invented 'Z999' range), ULN for the over-16s, birth date (7% as text), gender,
+    ethnicity code."""
+    upn = f"Z999{number:09d}"
+    uln = f"99{number:08d}" if _years_in(LAST) - _years_in(born) >= 16 else None
+    birth: object = _dmy(born) if rng.random() < 0.07 else born
+    return [upn, uln, birth, rng.choices(("M", "F"), (70, 30))[0],
+            _weighted(rng, ETHNICITY_WEIGHTS)]
+
+
+def write_annex_a_northshire(path: Path, world: World, rng: Random) -> int:
+    """Northshire's Annex A: List 1 (every child with a plan issued by the extract date, last
+    reviewed at the latest review meeting held) and List 2 (SEN support, invented children).
+    Like the DfE template, neither list has a local authority column: it is loaded with
+    `--la Northshire` (the manifest says so)."""
+    wb = _workbook()
+    first = wb.active
+    first.title = "List 1"
+    first.append(["Annex A – List 1: children and young people with an EHC plan"])
+    first.append([f"Northshire County Council, as at {_dmy(EXTRACT)}"])
+    _blank_row(first)
+    first.append(ANNEX_A_LIST_1_HEADER)
+    held: dict[str, date] = {}
+    for r in world.reviews:
+        if r.la == "Northshire" and r.meeting and r.meeting <= LAST:
+            held[r.case_id] = max(r.meeting, held.get(r.case_id, r.meeting))
+    plans = [c for c in world.cases if c.la == "Northshire" and c.final and c.final <= LAST]
+    for number, case in enumerate(plans, start=1):
+        reviewed = held.get(case.case_id)
+        updated = None
+        if reviewed and rng.random() < 0.3:  # the review amended the plan
+            updated = reviewed + timedelta(days=rng.randint(20, 80))
+        _append(first, [case.case_id, *_annex_a_person(rng, number, case.person.dob),
+                        case.final, updated if updated and updated <= LAST else None, reviewed,
+                        case.need, f"1{rng.randint(10000, 49999)}",
+                        _annex_a_phase(rng, case.person.dob),
+                        "Yes" if rng.random() < 0.02 else "No"])
+    second = wb.create_sheet("List 2")
+    second.append(["Annex A – List 2: children and young people receiving SEN support"])
+    second.append([f"Northshire County Council, as at {_dmy(EXTRACT)}"])
+    _blank_row(second)
+    second.append(ANNEX_A_LIST_2_HEADER)
+    for number in range(1, SEN_SUPPORT_CHILDREN + 1):
+        born = LAST - timedelta(days=rng.randint(4 * 365, 16 * 365))
+        _append(second, [f"NSH-SS-{number:05d}",
+                         *_annex_a_person(rng, len(plans) + number, born),
+                         _weighted(rng, NEED_WEIGHTS), f"1{rng.randint(10000, 49999)}",
+                         _annex_a_phase(rng, born)])
+    _save_workbook(wb, path)
+    return len(plans) + SEN_SUPPORT_CHILDREN
+
+
 # --- driver ---------------------------------------------------------------------------------
 
 Writer = Callable[[Path, World, Random], int]
@@ -1777,7 +1854,10 @@ FILES: tuple[tuple[str, str, Writer], ...] = (
     ("waiting_times_camhs_partnership_2026-10.xlsx", "waiting_times", write_waits_camhs),
     ("phb_register_2026-11.xlsx", "phb", write_phb),
     ("complaints_log_2026-11.csv", "complaints", write_complaints),
+    ("annex_a_northshire_2026-11.xlsx", "cohort", write_annex_a_northshire),
 )
+# The local authority of a file without an LA column (loaded with `ingest --la`).
+FILE_LAS = {"annex_a_northshire_2026-11.xlsx": "Northshire"}
 
 
 def sha256(path: Path) -> str:
@@ -1795,7 +1875,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
         # One random stream per file: a change to one file's quirks leaves the others alone.
         rows = writer(path, world, Random(f"{seed}:{name}"))
         entries.append({"name": name, "dataset": dataset, "sha256": sha256(path),
-                        "data_rows": rows})
+                        "data_rows": rows, **({"la": FILE_LAS[name]} if name in FILE_LAS else {})})
         paths.append(path)
     manifest = out_dir / "MANIFEST.json"
     body = {"generator": "python -m pipelines.samples", "seed": seed, "synthetic": True,
