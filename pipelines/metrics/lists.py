@@ -115,8 +115,6 @@ HEADLINE_KEYS = (
     "tribunal_appeals_registered",
     "tribunal_appeals_with_health_aspects",
     "tribunal_health_responses_within_5_weeks_pct",
-    "cohort_with_plan",
-    "plans_not_reviewed_in_12_months",
 )
 
 
