@@ -256,6 +256,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
         outcomes, result.skipped_sheets = _prepare(path, kind, as_of, load_key(db), la)
     except FileError as exc:
         result.status, result.error = "failed", str(exc)
+        if refusals.release_zip(path):
+            result.error = refusals.publication_message(path.name, "DfE")
         return result
     except PseudonymKeyError as exc:
         result.status, result.error = "failed", f"{path.name}: not loaded: {exc}"

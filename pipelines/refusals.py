@@ -6,6 +6,8 @@ headers it has, when `--kind` or `--la` would help, and when it is a publication
 from __future__ import annotations
 
 import difflib
+import zipfile
+from pathlib import Path
 from typing import Any
 
 from pipelines.headers import HeaderMatch
@@ -111,3 +113,15 @@ def publication_message(file_name: str, publisher: str) -> str:
     return (f"{file_name}: this looks like a {publisher} publication, not a local export: load it "
             f"with `python -m pipelines benchmarks import {file_name}` (the Benchmarks page "
             "shows it)")
+
+
+def release_zip(path: Path) -> bool:
+    """A zip of CSV files (a DfE release as downloaded), which `ingest` cannot read but
+    `benchmarks import` can."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return any(n.lower().endswith(".csv") for n in names) and not any(
+        n.startswith("xl/") for n in names)

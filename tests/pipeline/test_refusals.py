@@ -4,6 +4,7 @@ of a missing column, --kind, publications pointed at `benchmarks import`, unused
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 from pipelines import cli
@@ -76,3 +77,12 @@ def test_unused_columns_are_in_ingest_json(tmp_path: Path, db: Path, capsys) -> 
     assert cli.main(["ingest", "--db", str(db), "--as-of", str(AS_OF), "--json", str(path)]) == 0
     (summary,) = json.loads(capsys.readouterr().out)
     assert summary["sheets"][0]["unused_columns"] == ["Keyworker", "Notes"]
+
+
+def test_a_release_zip_is_pointed_at_benchmarks_import(tmp_path: Path, load) -> None:
+    path = tmp_path / "ehcp_2025.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("data/SEND Tribunals and appeal rate 2014-2024.csv", "a,b\n1,2\n")
+    result = load(path)
+    assert result.status == "failed"
+    assert "benchmarks import ehcp_2025.zip" in result.error
