@@ -164,8 +164,10 @@ def _coded(index: dict[str, str], what: str, accepted: list[str]) -> Callable[[A
         if text is None:
             return None
         found = index.get(vocab.normalise_token(text))
-        if found is None:
-            found = index.get(vocab.normalise_token(_OPTION_LETTER.sub("", text)))
+        if found is None:  # "a) Male" (a template's option letter), "WBRI - White British"
+            bare = _OPTION_LETTER.sub("", text)
+            found = index.get(vocab.normalise_token(bare)) or index.get(
+                vocab.normalise_token(re.split(r"\s[-–:]\s|\s\(", bare)[0]))
         if found is None:
             raise ValueError(f"unknown {what} '{text}' (accepted: {', '.join(accepted)})")
         return found

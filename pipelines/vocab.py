@@ -143,15 +143,20 @@ PHASES: dict[str, tuple[str, ...]] = {
                               "Pupil referral unit/Alternative provision", "PRU/AP"),
     "post-16": ("Post 16", "16 Plus", "Sixth Form", "Sixth Form College",
                 "FE", "FE College", "Further Education", "College", "Specialist Post-16"),
+    # Where an Annex A list names no school phase for a child's main establishment.
+    "independent or other": ("Independent", "Independent School", "Hospital School",
+                             "Secure Setting", "Other Setting", "Other"),
+    "not in education": ("Not in education", "NEET", "Not attending", "No setting",
+                         "No school", "Home educated", "Elective home education", "EHE"),
 }
 PHASE_INDEX = _index(PHASES)
 
 # Sex as the DfE's Annex A and school census record it (the Annex A template calls it "Gender").
 SEXES: dict[str, tuple[str, ...]] = {
-    "male": ("M", "Male", "Boy"),
-    "female": ("F", "Female", "Girl"),
-    "not known": ("U", "Unknown", "Not known", "Not recorded"),
-    "not specified": ("I", "Indeterminate", "Not specified", "Other"),
+    "male": ("M", "Male", "Boy", "1"),
+    "female": ("F", "Female", "Girl", "2"),
+    "not known": ("U", "Unknown", "Not known", "Not recorded", "0"),
+    "not specified": ("I", "Indeterminate", "Not specified", "Other", "9"),
 }
 SEX_INDEX = _index(SEXES)
 
@@ -235,6 +240,8 @@ SEN_TYPES: dict[str, tuple[str, ...]] = {
     "ASD": ("Autistic spectrum disorder", "Autism", "Autistic Spectrum Condition", "ASC"),
     "OTH": ("Other", "Other difficulty/disability", "Other difficulty or disability"),
     "DS": ("Down syndrome", "Down's syndrome"),
+    # School census only: SEN support without a specialist assessment of the type of need.
+    "NSA": ("No specialist assessment", "No specialist assessment of type of need"),
 }
 SEN_TYPE_INDEX = _index(SEN_TYPES)
 

@@ -79,3 +79,13 @@ def test_publications_by_content() -> None:
     assert publication([["time_period", "geographic_level", "la_name"]], "x.csv") == "DfE"
     assert publication([["Community Health Services waiting lists"]], "Cover") == "NHS England"
     assert publication([["Case ID", "Local Authority", "Request Date"]], "Requests") is None
+
+
+@pytest.mark.parametrize(("kind", "value", "expected"), [
+    ("ethnicity", "WBRI - White British", "WBRI"), ("ethnicity", "APKN (Pakistani)", "APKN"),
+    ("sen_type", "ASD - Autistic spectrum disorder", "ASD"), ("sen_type", "NSA", "NSA"),
+    ("phase", "Independent school", "independent or other"),
+    ("phase", "Not in education", "not in education"), ("sex", "2", "female"),
+])
+def test_spellings_seen_in_local_lists(kind: str, value: str, expected: str) -> None:
+    assert PARSERS[kind](value) == expected
