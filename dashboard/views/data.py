@@ -118,7 +118,7 @@ def show_rejects(load_ids: list[int], key: str) -> None:
 
 NAMES = {"ehcp": "EHC needs assessment requests", "health_advice": "Health advice requests",
          "tribunals": "Tribunal appeals", "phb": "Personal health budgets",
-         "schools": "Schools audited"}
+         "schools": "Schools audited", "cohort": "Children on Annex A lists"}
 PER_ROW = 4
 
 

@@ -4,6 +4,7 @@ reviewed in 12 months by group, small numbers suppressed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,8 @@ import openpyxl
 from app_helpers import TINY_AS_OF, table
 from streamlit.testing.v1 import AppTest
 
+from pipelines import metrics
+from pipelines.db import reader
 from tests.annex_a_files import independent_counts, list_1_rows, list_2_rows
 
 
@@ -65,3 +68,16 @@ def test_cohort_section_suppresses_small_groups(run_app: Callable[..., AppTest],
     sexes = table(at, "Sex", "With a plan").set_index("Sex")
     assert sexes.loc["male", "With a plan"] == "<5" and sexes.loc["female", "With a plan"] == "<5"
     assert "withheld" in sexes.loc["male", "Not reviewed (%)"]
+
+
+def test_cohort_on_the_sample_data(run_app: Callable[..., AppTest], sample_db: Path,
+                                   sample_as_of: dt.date) -> None:
+    f = metrics.Filters(sample_as_of, sample_as_of, sample_as_of)
+    with reader(sample_db) as con:
+        h = metrics.cohort_headline(con, f)
+    assert h["cohort_with_plan"] > 500 and h["cohort_sen_support"] == 400
+    at = run_app("views/annual_reviews.py", as_of=sample_as_of.isoformat())
+    assert {m.label: m.value for m in at.metric}["Children with a plan"] == \
+        f"{h['cohort_with_plan']:,}"
+    phases = table(at, "Phase", "With a plan")
+    assert set(phases["Phase"]) <= {"nursery", "primary", "secondary", "special", "post-16"}
