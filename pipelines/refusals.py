@@ -18,9 +18,11 @@ CLOSEST = 3  # accepted spellings named for each missing column
 
 
 def personal_only(match: HeaderMatch) -> bool:
-    """A header that matches a dataset only on personal columns (name, date of birth, UPN...):
-    a contact list or a lookup, not a table of that dataset."""
-    return bool(match.columns) and all(match.schema.column(c).personal for c in match.columns)
+    """A header that matches a dataset only on personal columns (name, date of birth, UPN...),
+    with at most a local authority beside them: a contact list or a lookup, not a table of that
+    dataset."""
+    columns = [match.schema.column(c) for c in match.columns]
+    return any(c.personal for c in columns) and all(c.personal or c.kind == "la" for c in columns)
 
 
 def personal_only_note(match: HeaderMatch) -> str:

@@ -67,6 +67,7 @@ def test_identifiers_in_order() -> None:
 
 def test_personal_only_headers() -> None:
     assert personal_only(match_header(["Name", "DOB", "UPN", "Notes"], EHCP))
+    assert personal_only(match_header(["Name", "DOB", "UPN", "Local Authority"], EHCP))
     assert not personal_only(match_header(["Name", "DOB", "Case ID"], EHCP))
 
 
