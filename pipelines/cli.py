@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from pipelines import access, audit, benchmarks, config, metrics
-from pipelines.db import DatabaseBusy, connect_writer, one, reader
+from pipelines.db import DatabaseBusy, connect_writer, one, reader, upgrade
 from pipelines.exports import write_table
 from pipelines.load import ingest_file
 from pipelines.readers import FileError
@@ -268,9 +268,12 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def _read(db: Path):
-    """A reader on an existing database; an empty one is created first so metrics say 0."""
+    """A reader on an existing database, brought up to the current schemas first (a dataset
+    added since it was made gets its empty table); an empty one is created so metrics say 0."""
     if not db.exists():
         connect_writer(db).close()
+    else:
+        upgrade(db)
     return reader(db)
 
 
@@ -381,6 +384,7 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
         print(f"error: no database at {db}: load exports first (python -m pipelines ingest)",
               file=sys.stderr)
         return 1
+    upgrade(db)  # a database made before a dataset was added gets its empty table
     with reader(db) as con:
         empty = not board_pack.has_data(con)
     if empty:

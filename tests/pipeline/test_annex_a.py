@@ -147,3 +147,15 @@ def _count(db: Path, sql: str) -> int:
         return con.execute(sql).fetchall()[0][0]
     finally:
         con.close()
+
+
+def test_metrics_on_a_database_made_before_the_cohort(tmp_path: Path, load, db: Path,
+                                                      capsys) -> None:
+    load(write_csv(tmp_path / "none.csv", [["Case ID", "Local Authority", "Request Date"],
+                                           ["C1", "Northshire", "01/04/2025"]]))
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE cohort")
+    con.execute("DROP TABLE cohort_history")
+    con.close()
+    assert cli.main(["metrics", "--db", str(db), "--json", "--as-of", str(AS_OF)]) == 0
+    assert json.loads(capsys.readouterr().out)["cohort_with_plan"] == 0
