@@ -7,6 +7,8 @@ import json
 import zipfile
 from pathlib import Path
 
+import duckdb
+
 from pipelines import cli
 from tests.conftest import AS_OF, EHCP_HEADER, write_csv, write_xlsx
 
@@ -86,3 +88,15 @@ def test_a_release_zip_is_pointed_at_benchmarks_import(tmp_path: Path, load) -> 
     result = load(path)
     assert result.status == "failed"
     assert "benchmarks import ehcp_2025.zip" in result.error
+
+
+def test_la_names_the_authority_of_any_dataset_without_one(tmp_path: Path, load, db: Path) -> None:
+    path = write_csv(tmp_path / "flat.csv", [["Case ID", "Request Date", "Decision"],
+                                             ["C1", "01/04/2025", "Y"]])
+    refused = load(path)
+    assert refused.status == "failed" and "--la NAME" in refused.error
+    result = load(path, la="NSH")  # a local spelling from settings.toml
+    assert result.status == "loaded", result.error
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT local_authority FROM ehcp").fetchall() == [("Northshire",)]
+    con.close()
