@@ -64,6 +64,9 @@ def cohort_reviews(con: duckdb.DuckDBPyConnection, f: Filters, by: str | None = 
     if by is None and out.empty:
         out = pd.DataFrame([{"group": "all", "with_plan": 0, "measurable": 0,
                              "not_reviewed_in_12_months": 0}])
+    if by == "age_band":  # youngest first, not in the order of the labels' letters
+        order = [label for _, _, label in AGE_BANDS] + ["over 25", "Not recorded"]
+        out = out.sort_values("group", key=lambda g: g.map(order.index)).reset_index(drop=True)
     out = as_ints(out, ["with_plan", "measurable", "not_reviewed_in_12_months"])
     return add_pcts(out, {"not_reviewed_pct": ("not_reviewed_in_12_months", "measurable")})
 

@@ -98,6 +98,7 @@ def test_breakdown_by_group_adds_up(annex_a: Path, load, db: Path) -> None:
             assert frame["with_plan"].sum() == overall["with_plan"], by
             assert frame["not_reviewed_in_12_months"].sum() == overall["not_reviewed_in_12_months"]
         ages = metrics.cohort_reviews(con, f, "age_band").set_index("group")["with_plan"]
+        assert list(ages.index) == ["5 to 10", "11 to 15", "16 to 19"]
         groups = metrics.cohort_reviews(con, f, "ethnicity").set_index("group")["with_plan"]
     # Born 2012, 2010, 2019, 2008, 2014, 2013, 2011: ages reached in 2026.
     assert ages.to_dict() == {"11 to 15": 4, "16 to 19": 2, "5 to 10": 1}
