@@ -56,8 +56,9 @@ def upload_form(viewer: auth.Viewer) -> None:
     files = st.file_uploader("Export files (Excel .xlsx or .csv)", type=["xlsx", "xlsm", "csv"],
                              accept_multiple_files=True, key="upload_files",
                              max_upload_size=limit,
-                             help="EHC needs assessment requests, health advice logs or Tribunal "
-                                  "trackers. Each file is recognised from its column headings; "
+                             help="EHC needs assessment requests, health advice logs, Tribunal "
+                                  "trackers or the Annex A lists (with their local authority "
+                                  "below). Each file is recognised from its column headings; "
                                   f"its content must be xlsx or CSV text, at most {limit} MB.")
     left, middle, right = st.columns(3)
     kind = left.selectbox("Dataset", list(KINDS), format_func=KINDS.get, key="upload_kind")
