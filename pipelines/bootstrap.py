@@ -44,10 +44,18 @@ def sample_as_of(folder: Path = SAMPLES) -> dt.date:
     return dt.date.fromisoformat(manifest.get("extract_date", "2026-11-16"))
 
 
+def sample_las(folder: Path = SAMPLES) -> dict[str, str]:
+    """File name -> the local authority of a sample without an LA column (an Annex A list)."""
+    manifest = json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8"))
+    return {f["name"]: f["la"] for f in manifest["files"] if f.get("la")}
+
+
 def build_sample_database(db: Path, folder: Path = SAMPLES) -> list[FileResult]:
     """Load every sample file into `db` (created if absent); returns each file's result."""
     as_of = sample_as_of(folder)
-    return [ingest_file(db, path, as_of=as_of) for path in sample_files(folder)]
+    las = sample_las(folder)
+    return [ingest_file(db, path, as_of=as_of, la=las.get(path.name))
+            for path in sample_files(folder)]
 
 
 def ensure_database(db: Path) -> list[FileResult] | None:

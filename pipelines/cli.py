@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from pipelines import access, audit, benchmark_show, benchmarks, config, metrics
-from pipelines.db import DatabaseBusy, connect_writer, reader
+from pipelines.db import DatabaseBusy, connect_writer, reader, upgrade
 from pipelines.exports import write_table
 from pipelines.formats import sen2_tables
 from pipelines.load import ingest_file
@@ -63,8 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--as-of", type=_date, default=None,
                         help="reject dates after this day (default: today)")
     ingest.add_argument("--la", metavar="NAME", default=None,
-                        help="local authority of a SEN2 return that names none (a flattened "
-                        "return without an LEA code or LA column)")
+                        help="the local authority of files without an LA column (an Annex A "
+                             "list, a flat SEN2 return); a file's own LA column wins")
     ingest.add_argument("--json", action="store_true", help="print the results as JSON")
 
     status = sub.add_parser("status", parents=[common], help="row counts and loads",
@@ -224,11 +224,18 @@ def _describe(r: Any) -> str:
     warned = "".join(f"\n  warning: {w['message']}" for w in r.unlawful_reasons)
     stale = (f"\n  {r.stale:,} stale: a newer export already holds these records differently; "
              "kept in history, not used" if r.stale else "")
-    return (f"{r.file}: {r.rows_read:,} rows read -> {r.loaded:,} loaded ({r.inserted:,} new, "
-            f"{r.updated:,} updated, {r.unchanged:,} unchanged), {r.duplicates:,} duplicates, "
-            f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals, "
-            f"{len(r.warnings):,} loaded with a warning [load {r.load_id}: {', '.join(r.kinds)}; "
-            f"extract date {r.extract_date:%d/%m/%Y}, {r.extract_basis}]" + stale + warned)
+    lines = [f"{r.file}: {r.rows_read:,} rows read -> {r.loaded:,} loaded ({r.inserted:,} new, "
+             f"{r.updated:,} updated, {r.unchanged:,} unchanged), {r.duplicates:,} duplicates, "
+             f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals, "
+             f"{len(r.warnings):,} loaded with a warning [load {r.load_id}: {', '.join(r.kinds)}; "
+             f"extract date {r.extract_date:%d/%m/%Y}, {r.extract_basis}]" + stale + warned]
+    for sheet in r.sheets:
+        if sheet.get("unused_columns"):
+            lines.append(f"  sheet '{sheet['sheet']}': columns not used: "
+                         + ", ".join(sheet["unused_columns"]))
+    for skipped in r.skipped_sheets:
+        lines.append(f"  sheet '{skipped['sheet']}' skipped: {skipped['reason']}")
+    return "\n".join(lines)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -280,9 +287,12 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def _read(db: Path):
-    """A reader on an existing database; an empty one is created first so metrics say 0."""
+    """A reader on an existing database, brought up to the current schemas first (a dataset
+    added since it was made gets its empty table); an empty one is created so metrics say 0."""
     if not db.exists():
         connect_writer(db).close()
+    else:
+        upgrade(db)
     return reader(db)
 
 
@@ -399,6 +409,7 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
         print(f"error: no database at {db}: load exports first (python -m pipelines ingest)",
               file=sys.stderr)
         return 1
+    upgrade(db)  # a database made before a dataset was added gets its empty table
     with reader(db) as con:
         empty = not board_pack.has_data(con)
     if empty:

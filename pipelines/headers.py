@@ -8,7 +8,7 @@ spaces and punctuation, through each schema's alias list.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -26,6 +26,7 @@ class HeaderMatch:
     row_index: int  # 0-based index into the sheet's rows
     columns: dict[str, int]  # canonical column -> 0-based column index
     headers: dict[str, str]  # canonical column -> header text as written
+    cells: list[Any] = field(default_factory=list)  # the header row as the file holds it
 
     @property
     def missing(self) -> list[str]:
@@ -50,7 +51,7 @@ def match_header(cells: list[Any], schema: Schema) -> HeaderMatch:
         if canonical and canonical not in columns:
             columns[canonical] = position
             headers[canonical] = cell.strip()
-    return HeaderMatch(schema, -1, columns, headers)
+    return HeaderMatch(schema, -1, columns, headers, list(cells))
 
 
 def _score(match: HeaderMatch) -> tuple[int, int, int]:
@@ -78,3 +79,25 @@ def find_header(rows: list[list[Any]], kind: str | None = None) -> HeaderMatch |
             if best is None or _score(match) > _score(best):
                 best = match
     return best
+
+
+def sheet_values(match: HeaderMatch, rows: list[list[Any]], sheet: str, file_name: str
+                 ) -> dict[str, str]:
+    """Values a sheet gives every row of a column it lacks (`Column.context`), from its name,
+    then its title rows, its header, then its file's name: the first of these that names one of
+    the column's phrases decides, phrases taken in the order the schema lists them."""
+    titles = " ".join(str(c) for row in rows[:max(match.row_index, 0)] for c in row
+                      if isinstance(c, str))
+    header = " ".join(c for c in match.cells if isinstance(c, str))
+    sources = [normalise_token(text) for text in (sheet, titles, header, file_name)]
+    values: dict[str, str] = {}
+    for col in match.schema.columns:
+        if not col.context or col.name in match.columns:
+            continue
+        for source in sources:
+            found = next((value for phrase, value in col.context
+                          if normalise_token(phrase) in source), None)
+            if found is not None:
+                values[col.name] = found
+                break
+    return values

@@ -8,7 +8,6 @@ rows read = loaded + duplicates + rejected + blank + notes.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -21,10 +20,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import extract_date
+from pipelines import extract_date, refusals
+from pipelines.config import canonical_la
 from pipelines.db import one, reader, table_columns, transaction, writing
 from pipelines.formats import sen2, sen2_tables
-from pipelines.headers import HeaderMatch, find_header
+from pipelines.headers import HeaderMatch, find_header, sheet_values
 from pipelines.pseudonym import PseudonymKeyError, load_key
 from pipelines.readers import FileError, RawSheet, read_file, rows_to_columns
 from pipelines.schemas import SCHEMAS, Schema
@@ -75,7 +75,10 @@ class FileResult:
                 "updated", "unchanged", "stale", "duplicates", "rejected", "blank", "notes",
                 "extract_date", "extract_basis", "sheets", "skipped_sheets", "unused",
                 "unlawful_reasons")
-        return {**{k: getattr(self, k) for k in keys}, "warnings": len(self.warnings)}
+        out = {**{k: getattr(self, k) for k in keys}, "warnings": len(self.warnings)}
+        if self.extract_date is not None:  # JSON as it is printed: a date as yyyy-mm-dd
+            out["extract_date"] = self.extract_date.isoformat()
+        return out
 
 
 def file_hash(path: Path) -> str:
@@ -121,9 +124,11 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         except OSError as exc:
             raise FileError(f"{path.name}: cannot be opened ({exc.strerror or exc})") from exc
         return _sen2_outcome(sen2.read_xml(path, data), la, as_of, key)
+    fixed = {**(given or {}), **({"local_authority": la} if la else {})}
     outcomes = []
     skipped = []
     titles = []
+    published = None
     flat: list[sen2.Sen2Sheet] = []
     for sheet in read_file(path):
         if sheet.hidden:
@@ -133,31 +138,38 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
             flat.append(found)
             continue
         match = find_header(sheet.rows, kind)
-        if (match is None or match.missing) and not sheet.complete:
+        given = {} if match is None else _given_values(path, sheet.name, sheet.rows, match, fixed)
+        missing = [] if match is None else [c for c in match.missing if c not in given]
+        if (match is None or missing) and not sheet.complete:
             # A file that cannot be read says so before its header is judged, as when every
             # row was read up front.
             sheet.body(0 if match is None else match.row_index + 1)
+        if match is None or missing:
+            published = published or refusals.publication(sheet.rows, sheet.name)
+        if match is not None and refusals.personal_only(match):
+            skipped.append({"sheet": sheet.name, "reason": refusals.personal_only_note(match)})
+            continue
         if match is None:
             if any(any(not _blank(c) for c in row) for row in sheet.rows) or not sheet.complete:
                 skipped.append({"sheet": sheet.name, "reason": "no recognisable header row"})
             continue
-        if match.missing:
-            where = f"sheet '{sheet.name}', row {match.row_index + 1}"
-            raise FileError(f"{path.name}: {where}: the header looks like {match.schema.kind} "
-                            f"but lacks required column(s) {', '.join(match.missing)}")
+        if missing:
+            if published:
+                raise FileError(refusals.publication_message(path.name, published))
+            raise FileError(refusals.missing_columns(path.name, sheet.name, match, kind))
+        _check_whose_log(path, sheet.name, match, given)
         titles += [" ".join(str(c) for c in row if not _blank(c)) for row in sheet.rows[:match.row_index]]
-        match = _with_given(path, sheet.name, match, given or {})
         columns, rows = sheet.body(match.row_index + 1)
         sheet.release()  # the cells live on in `columns` only, freed once validated
-        outcomes.append(validate_body(sheet.name, columns, rows, match, as_of, key))
+        outcomes.append(validate_body(sheet.name, columns, rows, match, as_of, key, given))
         del columns
     if flat:
         found = _sen2_outcome(sen2.from_sheets(path.name, flat), la, as_of, key)
         return Prepared(outcomes + found.outcomes, skipped, titles, found.sen2_load)
     if not outcomes:
-        wanted = f"a {kind} header" if kind else "a header naming the columns of a known dataset"
-        raise FileError(f"{path.name}: no recognisable header row in any sheet (looked for "
-                        f"{wanted}, e.g. case ID, local authority, request date)")
+        if published:
+            raise FileError(refusals.publication_message(path.name, published))
+        raise FileError(refusals.no_header(path.name, kind))
     return Prepared(outcomes, skipped, titles)
 
 
@@ -206,24 +218,29 @@ def _sen2_outcome(ret: sen2.Sen2Return, la: str | None, as_of: dt.date, key: byt
     return Prepared([outcome], sen2_load=Sen2Load(ret, kept, sen2.read_year(ret, as_of)))
 
 
-def _with_given(path: Path, sheet: str, match: HeaderMatch, given: dict[str, str]) -> HeaderMatch:
-    """The match with values the user gave for columns a file lacks (`ingest --source`,
-    `--provider`): each fills that column's blanks. A health-advice file must say whose log it
-    is, since the statutory clock starts at the provider: with a Source or a Provider column, or
-    `--source`; a file with none of these is refused rather than taken for a provider's log."""
-    schema = match.schema
-    wanted = {k: v for k, v in given.items() if any(c.name == k for c in schema.columns)}
-    if schema.kind == "health_advice" and not wanted.get("source") and not (
-            {"source", "provider"} & set(match.columns)):
+def _given_values(path: Path, sheet: str, rows: list, match: HeaderMatch,
+                  fixed: dict[str, str]) -> dict[str, str]:
+    """Values for whole columns the sheet lacks: what its name, titles or the file's name say
+    (an Annex A list's kind), and what the user gave (`ingest --la`, `--source`, `--provider`).
+    A column the sheet has wins over a value given."""
+    given = sheet_values(match, rows, sheet, path.name)
+    names = {c.name for c in match.schema.columns}
+    for column, value in fixed.items():
+        if column in names and column not in match.columns:
+            given[column] = value
+    return given
+
+
+def _check_whose_log(path: Path, sheet: str, match: HeaderMatch, given: dict[str, str]) -> None:
+    """A health-advice file must say whose log it is, since the statutory clock starts at the
+    provider: with a Source or a Provider column, or `--source`. A file with none of these is
+    refused rather than taken for a provider's log."""
+    if match.schema.kind == "health_advice" and not (
+            {"source", "provider"} & (set(match.columns) | set(given))):
         raise FileError(
             f"{path.name}: sheet '{sheet}': whose log is this? Health advice needs a Source column "
             "(provider or local authority), a Provider column, or `ingest --source provider` (with "
             "`--provider NAME`) or `--source local-authority` for a file that has neither")
-    if not wanted:
-        return match
-    columns = tuple(dataclasses.replace(c, default=wanted[c.name]) if c.name in wanted else c
-                    for c in schema.columns)
-    return dataclasses.replace(match, schema=dataclasses.replace(schema, columns=columns))
 
 
 def unlawful_reasons(outcomes: list[SheetOutcome]) -> list[dict]:
@@ -391,6 +408,11 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             la: str | None = None) -> FileResult:
     as_of = as_of or dt.date.today()
     result = FileResult(file=path.name)
+    if la is not None and canonical_la(la) is None:
+        return FileResult(file=path.name, status="failed",
+                          error=f"{path.name}: not loaded: unknown local authority '{la}' (--la): "
+                                "not an English local authority name or code, nor a spelling "
+                                "listed in settings.toml")
     try:
         digest = file_hash(path)
     except OSError as exc:
@@ -409,6 +431,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
         prepared = _prepare(path, kind, as_of, load_key(db), given, la)
     except FileError as exc:
         result.status, result.error = "failed", str(exc)
+        if refusals.release_zip(path):
+            result.error = refusals.publication_message(path.name, "DfE")
         return result
     except PseudonymKeyError as exc:
         result.status, result.error = "failed", f"{path.name}: not loaded: {exc}"
@@ -502,7 +526,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
                  "duplicates": fates.get((o.sheet, "duplicate"), 0),
                  "rejected": len({r.row for r in o.rejects}) + conflicted,
                  "blank": o.blank, "notes": o.notes}
-        result.sheets.append(sheet)
+        result.sheets.append({**sheet, "unused_columns": o.unused})
         for k in ("rows_read", "loaded", "stale", "duplicates", "rejected", "blank", "notes"):
             setattr(result, k, getattr(result, k) + sheet[k])
         con.execute("INSERT INTO load_sheets VALUES (?,?,?,?,?,?,?,?,?,?,?)",

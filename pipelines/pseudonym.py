@@ -79,16 +79,17 @@ def nhs_number_is_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def person_key(nhs_number: str | None, name: str | None, birth_iso: str | None,
-               upn: str | None = None, uln: str | None = None) -> str | None:
-    """What identifies a child: the NHS number if present, else the UPN, else the ULN, else name
-    with date of birth."""
+def person_key(nhs_number: str | None = None, name: str | None = None,
+               birth_iso: str | None = None, upn: str | None = None,
+               uln: str | None = None) -> str | None:
+    """What identifies a child: the NHS number if present, else the unique pupil number, else
+    the unique learner number, else name with date of birth."""
     if nhs_number:
         return f"nhs:{nhs_number}"
     if upn:
-        return f"upn:{upn.upper()}"
+        return "upn:" + "".join(upn.upper().split())
     if uln:
-        return f"uln:{uln}"
+        return "uln:" + "".join(uln.upper().split())
     if name and birth_iso:
         return "name:" + " ".join(name.lower().split()) + "|" + birth_iso
     return None

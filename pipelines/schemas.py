@@ -37,6 +37,9 @@ class Column:
     # Stored when the cell is blank or the file has no such column. A key column that may be
     # blank needs one: DuckDB key columns cannot be NULL (use "" for "not recorded").
     default: str | None = None
+    # (phrase, value): for a sheet without this column, the value every row takes when the
+    # phrase names the sheet, its title rows or its file (an Annex A "List 2" is SEN support).
+    context: tuple[tuple[str, str], ...] = ()
 
     @property
     def sql_type(self) -> str:
@@ -610,5 +613,86 @@ COMPLAINTS = Schema(
     ),
 )
 
+_ANNEX_A_URN = ("Main education establishment – URN", "Main education establishment URN",
+                "Main establishment URN", "Education establishment URN", "School URN",
+                "Setting URN", "Establishment URN")
+_ANNEX_A_PHASE = ("Main education establishment – phase", "Main education establishment phase",
+                  "Main establishment phase", "Education establishment phase", "School Phase",
+                  "Phase", "Phase of Education")
+
+COHORT = Schema(
+    kind="cohort",
+    description="One row per child or young person with SEND (an EHC plan, or SEN support), "
+                "from the local authority's Annex A lists for an area SEND inspection.",
+    key=("local_authority", "child_id"),
+    # Not ethnicity or sex: an LA's case export names them too (see SEN2 flat files).
+    signature=("plan_issued_date", "last_reviewed_date", "school_urn", "phase", "support"),
+    columns=(
+        Column("child_id", "id", True, (
+            "Child unique ID", "Unique ID", "Child Unique Identifier", "ChildUniqueID",
+            "Child ID", "Person ID", "LA Child ID", "Young Person ID", "CYP ID",
+        ), description="The local authority's own reference for the child (trimmed, upper "
+                       "case); not a national identifier."),
+        Column("local_authority", "la", True, LA_ALIASES,
+               description="Local authority, canonical name (Annex A lists have no LA column: "
+                           "named with `ingest --la`)."),
+        Column("support", "sen_provision", False, (
+            "SEN Provision", "SEN Status", "SEN Support Type", "Support Type", "Annex A List",
+            "List",
+        ), context=(("list 2", "SEN support"), ("sen support", "SEN support"),
+                    ("list 1", "EHC plan"), ("ehc plan", "EHC plan"), ("ehcp", "EHC plan")),
+            description="EHC plan (Annex A List 1) or SEN support (List 2); from the sheet's "
+                        "name, title or file name when the list has no such column."),
+        Column("sex", "sex", False, ("Gender", "Sex", "Legal Sex"),
+               description="male / female / not known / not specified."),
+        Column("ethnicity", "ethnicity", False, (
+            "Ethnicity", "Ethnic Group", "Ethnic Origin", "Ethnicity Code",
+        ), description="The DfE's ethnicity code (e.g. WBRI); its major group in breakdowns."),
+        Column("plan_issued_date", "date", False, (
+            "Date EHC plan first issued", "Date initial EHC plan issued", "Initial EHC plan issued",
+            "Date of initial EHC plan", "EHC plan first issued", "Date EHCP first issued",
+            "Date initial EHCP issued", "EHC Plan Start Date", "EHCP Start Date",
+        ), description="Date the child's first EHC plan was issued (blank on List 2)."),
+        Column("plan_updated_date", "date", False, (
+            "Date updated EHC plan issued", "Date EHC plan last updated", "Updated EHC plan issued",
+            "Date updated EHCP issued", "Date of updated EHC plan",
+        ), description="Date the plan was last amended and reissued; blank if never."),
+        Column("last_reviewed_date", "date", False, (
+            "Date EHC plan last reviewed", "EHC plan last reviewed", "Date EHCP last reviewed",
+            "Date of last annual review", "Last annual review", "Last Annual Review Date",
+            "Date last reviewed",
+        ), description="Date of the plan's last annual review; blank if not yet reviewed."),
+        Column("primary_need", "sen_type", False, (
+            "SEN primary need", "Primary Need", "Primary SEN Need", "SENtype", "SEN Type",
+            "Primary SEN Type", "SEN Need",
+        ), description="SEN2 SENtype code of the primary need."),
+        Column("school_urn", "id", False, _ANNEX_A_URN,
+               description="URN of the main education establishment (an organisation)."),
+        Column("phase", "phase", False, _ANNEX_A_PHASE,
+               description="Phase of the main education establishment."),
+        Column("elective_home_education", "bool", False, (
+            "Elective home education", "EHE", "Electively home educated",
+        ), description="Electively home educated."),
+        Column("upn", "id", False, ("UPN", "Unique Pupil Number"), personal=True),
+        Column("uln", "id", False, ("ULN", "Unique Learner Number"), personal=True),
+        Column("date_of_birth", "date", False, (
+            "Date of birth", "DOB", "PersonBirthDate", "Birth Date", "D.O.B",
+        ), personal=True),
+        Column("name", "text", False, (
+            "Name", "Child Name", "Full Name", "Child's Name", "Young Person Name",
+        ), personal=True),
+        Column("forename", "text", False, ("Forename", "First Name", "Given Name", "Forenames"),
+               personal=True),
+        Column("surname", "text", False, ("Surname", "Last Name", "Family Name"), personal=True),
+        Column("postcode", "text", False, ("Postcode", "Post Code"), personal=True),
+    ),
+    date_order=(
+        ("plan_issued_date", "plan_updated_date", "updated plan before the first plan"),
+        ("plan_issued_date", "last_reviewed_date", "review before the plan was issued"),
+        ("date_of_birth", "plan_issued_date", "plan issued before date of birth"),
+    ),
+)
+
 SCHEMAS: dict[str, Schema] = {s.kind: s for s in (EHCP, HEALTH_ADVICE, TRIBUNALS, SCHOOLS,
-                                                  ANNUAL_REVIEWS, WAITING_TIMES, PHB, COMPLAINTS)}
+                                                  ANNUAL_REVIEWS, WAITING_TIMES, PHB, COMPLAINTS,
+                                                  COHORT)}

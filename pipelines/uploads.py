@@ -68,11 +68,13 @@ def check_upload(name: str, data: bytes, max_mb: int) -> str:
 
 
 def load_uploads(db: Path, files: list[tuple[str, bytes]], kind: str | None = None,
-                 as_of: dt.date | None = None, actor: str = "unknown") -> list[FileResult]:
+                 as_of: dt.date | None = None, actor: str = "unknown", la: str | None = None,
+                 given: dict[str, str] | None = None) -> list[FileResult]:
     """Run the command line's pipeline on uploaded files (name, content), each written to a
     private temporary file that keeps its name (the load log and rejects cite it). A file over
     the size limit or whose content is not xlsx/CSV is refused unread. Each file's fate goes to
-    the audit log under `actor`."""
+    the audit log under `actor`. `la` and `given` (e.g. `source`, `provider`) fill columns a file
+    lacks, as `ingest --la`, `--source` and `--provider` do."""
     results = []
     limit = config.load_settings().upload_max_mb
     with tempfile.TemporaryDirectory(prefix="send-upload-") as folder:
@@ -81,7 +83,7 @@ def load_uploads(db: Path, files: list[tuple[str, bytes]], kind: str | None = No
             try:
                 check_upload(path.name, content, limit)
                 path.write_bytes(content)
-                result = ingest_file(db, path, kind=kind, as_of=as_of)
+                result = ingest_file(db, path, kind=kind, as_of=as_of, la=la, given=given)
             except (DatabaseBusy, UploadRefused) as exc:
                 result = FileResult(file=path.name, status="failed", error=str(exc))
             except Exception as exc:  # recorded as failed, then raised: never a silent loss

@@ -40,6 +40,8 @@ _NOTE_ROW = re.compile(
     r"report (run|generated|date)|generated|extracted|produced|\*)", re.IGNORECASE
 )
 _SPACES = re.compile(r"\s+")
+# The option letter a template's drop-down lists put before a value ("a) Male", "k) ASD").
+_OPTION_LETTER = re.compile(r"^[a-z]\)\s*", re.IGNORECASE)
 
 
 @dataclass
@@ -66,6 +68,7 @@ class SheetOutcome:
     records: pa.Table | None = None  # the good rows (see `_records`)
     rejects: list[Reject] = field(default_factory=list)
     warnings: list[Reject] = field(default_factory=list)  # rows kept but queried
+    unused: list[str] = field(default_factory=list)  # headers of columns no schema column takes
 
 
 # --- value parsers: return the canonical value, None for blank, or raise ValueError(reason) ---
@@ -90,7 +93,7 @@ def _bool(value: Any) -> bool | None:
     text = _text(value)
     if text is None:
         return None
-    word = text.lower()
+    word = _OPTION_LETTER.sub("", text).lower()
     if word in vocab.TRUE_WORDS:
         return True
     if word in vocab.FALSE_WORDS:
@@ -165,6 +168,10 @@ def _coded(index: dict[str, str], what: str, accepted: list[str]) -> Callable[[A
         if text is None:
             return None
         found = index.get(vocab.normalise_token(text))
+        if found is None:  # "a) Male" (a template's option letter), "WBRI - White British"
+            bare = _OPTION_LETTER.sub("", text)
+            found = index.get(vocab.normalise_token(bare)) or index.get(
+                vocab.normalise_token(re.split(r"\s[-–:]\s|\s\(", bare)[0]))
         if found is None:
             raise ValueError(f"unknown {what} '{text}' (accepted: {', '.join(accepted)})")
         return found
@@ -238,6 +245,9 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
                               list(vocab.COMPLAINT_STAGES)),
     "complaint_outcome": _coded(vocab.COMPLAINT_OUTCOME_INDEX, "complaint outcome",
                                 list(vocab.COMPLAINT_OUTCOMES)),
+    "sex": _coded(vocab.SEX_INDEX, "sex (gender)", list(vocab.SEXES)),
+    "ethnicity": _coded(vocab.ETHNICITY_INDEX, "ethnicity code", list(vocab.ETHNICITIES)),
+    "sen_provision": _coded(vocab.SEN_PROVISION_INDEX, "SEN provision", list(vocab.SEN_PROVISIONS)),
 }
 def _cell_text(value: Any) -> str:
     if value is None:
@@ -314,11 +324,14 @@ class _Parsed:
 
 
 def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch,
-                  as_of: dt.date, key: bytes) -> SheetOutcome:
+                  as_of: dt.date, key: bytes, given: dict[str, str] | None = None) -> SheetOutcome:
     """Validate the body of a sheet (the rows below its header), given as columns. The list is
-    emptied once the cells are parsed, so that they can be freed."""
+    emptied once the cells are parsed, so that they can be freed. `given`: a value for every row
+    of a column the sheet lacks (the LA named with `--la`, the list a title names), parsed as
+    the column's cells would be."""
     schema = match.schema
     outcome = SheetOutcome(sheet_name, schema.kind, match.row_index + 1)
+    outcome.unused = unused_headers(match)
     mapped = list(match.columns.values())
     required = [match.columns[c] for c in schema.required if c in match.columns]
     data_idx, outcome.blank, outcome.notes = _classify_rows(body, mapped, required, n)
@@ -355,6 +368,12 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
     del cells
     body.clear()
 
+    for name, value in (given or {}).items():
+        if name not in parsed:
+            parsed[name] = _Parsed(np.zeros(m, dtype=np.intp), [value],
+                                   np.array([PARSERS[schema.column(name).kind](value)], dtype=object),
+                                   np.zeros(m, dtype=bool))
+
     for col in schema.columns:
         if col.default is not None:
             if col.name in parsed:
@@ -382,6 +401,14 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
     outcome.warnings = [r for pos, r in queried if good[pos]]
     outcome.records = _records(schema, parsed, good, excel_rows, sheet_name, key)
     return outcome
+
+
+def unused_headers(match: HeaderMatch) -> list[str]:
+    """The headers of the header row that no column of the dataset takes, as written: listed in
+    the load summary, so that nothing a file holds is dropped without saying so."""
+    taken = set(match.columns.values())
+    return [cell.strip() for position, cell in enumerate(match.cells)
+            if position not in taken and isinstance(cell, str) and cell.strip()]
 
 
 def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], Any]) -> _Parsed:
@@ -534,7 +561,9 @@ def _typed(values: Sequence[Any], sql_type: str) -> Any:
 _NULLABLE = {"BOOLEAN": "boolean", "DOUBLE": "Float64", "INTEGER": "Int64"}
 _ARROW_TYPES = {"DATE": pa.date32(), "BOOLEAN": pa.bool_(), "DOUBLE": pa.float64(),
                 "INTEGER": pa.int32()}
-_PERSON_COLUMNS = ("nhs_number", "name", "forename", "surname", "date_of_birth", "upn", "uln")
+_PERSON_COLUMNS = ("nhs_number", "name", "forename", "surname", "date_of_birth")
+# Identifiers that name a child on their own, strongest first (see `person_key`).
+_IDENTIFIERS = ("nhs_number", "upn", "uln")
 
 
 def _people(parsed: dict[str, _Parsed], good: np.ndarray, key: bytes
@@ -543,11 +572,14 @@ def _people(parsed: dict[str, _Parsed], good: np.ndarray, key: bytes
     with an NHS number is known by it alone (see `person_key`); the rest by name and birth."""
     n = int(good.sum())
     ids = np.full(n, None, dtype=object)
-    if "nhs_number" in parsed:
-        nhs = parsed["nhs_number"]
-        per_number = np.array([pseudonym(key, "person", person_key(v, None, None))
-                               if v else None for v in nhs.parsed], dtype=object)
-        ids = per_number[nhs.codes[good]]
+    for identifier in _IDENTIFIERS:
+        if identifier not in parsed:
+            continue
+        column = parsed[identifier]
+        per_value = np.array([pseudonym(key, "person", person_key(**{identifier: v}))
+                              if v else None for v in column.parsed], dtype=object)
+        missing = np.equal(ids, None)
+        ids[missing] = per_value[column.codes[good]][missing]
     others = [c for c in _PERSON_COLUMNS if c in parsed and c != "nhs_number"]
     rest = np.flatnonzero(np.equal(ids, None))
     if others and len(rest):

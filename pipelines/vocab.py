@@ -139,11 +139,63 @@ PHASES: dict[str, tuple[str, ...]] = {
     "special": ("Special", "Special School", "Special Academy", "SEN School",
                 "Independent Special School", "Non-maintained Special School", "NMSS"),
     "alternative provision": ("AP", "Alternative Provision", "PRU", "Pupil Referral Unit",
-                              "AP Academy", "Alternative Provision Academy"),
+                              "AP Academy", "Alternative Provision Academy",
+                              "Pupil referral unit/Alternative provision", "PRU/AP"),
     "post-16": ("Post 16", "16 Plus", "Sixth Form", "Sixth Form College",
                 "FE", "FE College", "Further Education", "College", "Specialist Post-16"),
+    # Where an Annex A list names no school phase for a child's main establishment.
+    "independent or other": ("Independent", "Independent School", "Hospital School",
+                             "Secure Setting", "Other Setting", "Other"),
+    "not in education": ("Not in education", "NEET", "Not attending", "No setting",
+                         "No school", "Home educated", "Elective home education", "EHE"),
 }
 PHASE_INDEX = _index(PHASES)
+
+# Sex as the DfE's Annex A and school census record it (the Annex A template calls it "Gender").
+SEXES: dict[str, tuple[str, ...]] = {
+    "male": ("M", "Male", "Boy", "1"),
+    "female": ("F", "Female", "Girl", "2"),
+    "not known": ("U", "Unknown", "Not known", "Not recorded", "0"),
+    "not specified": ("I", "Indeterminate", "Not specified", "Other", "9"),
+}
+SEX_INDEX = _index(SEXES)
+
+# The DfE's ethnicity codes (school census and Annex A), with their major group and the names
+# seen in case systems. Stored as the code; breakdowns use the major group, as small groups of
+# children would otherwise be suppressed.
+ETHNICITIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "WBRI": ("White", ("White British", "White - British", "A1")),
+    "WIRI": ("White", ("White Irish", "White - Irish", "A2")),
+    "WIRT": ("White", ("Traveller of Irish Heritage", "Traveller of Irish heritage", "A4")),
+    "WOTH": ("White", ("Any other White background", "White other", "White - Other", "A3")),
+    "WROM": ("White", ("Gypsy/Roma", "Gypsy Roma", "A5")),
+    "MWBC": ("Mixed", ("White and Black Caribbean", "B1")),
+    "MWBA": ("Mixed", ("White and Black African", "B2")),
+    "MWAS": ("Mixed", ("White and Asian", "B3")),
+    "MOTH": ("Mixed", ("Any other mixed background", "Mixed other", "B4")),
+    "AIND": ("Asian", ("Indian", "Asian - Indian", "C1")),
+    "APKN": ("Asian", ("Pakistani", "Asian - Pakistani", "C2")),
+    "ABAN": ("Asian", ("Bangladeshi", "Asian - Bangladeshi", "C3")),
+    "AOTH": ("Asian", ("Any other Asian background", "Asian other", "C4")),
+    "BCRB": ("Black", ("Black Caribbean", "Caribbean", "Black - Caribbean", "D1")),
+    "BAFR": ("Black", ("Black African", "African", "Black - African", "D2")),
+    "BOTH": ("Black", ("Any other Black background", "Black other", "D3")),
+    "CHNE": ("Other", ("Chinese", "E1")),
+    "OOTH": ("Other", ("Any other ethnic group", "Other ethnic group", "E2")),
+    "REFU": ("Not obtained or refused", ("Refused", "Information refused", "E3")),
+    "NOBT": ("Not obtained or refused", ("Information not yet obtained", "Not obtained", "E4")),
+    "UNKNOWN": ("Not obtained or refused", ("Unknown", "Not known", "E5")),
+}
+ETHNICITY_INDEX = _index({code: names for code, (_, names) in ETHNICITIES.items()})
+ETHNIC_GROUPS: dict[str, str] = {code: group for code, (group, _) in ETHNICITIES.items()}
+
+# Which Annex A list a child is on: List 1 (an EHC plan) or List 2 (SEN support); the school
+# census's SEN provision codes (E, K) say the same.
+SEN_PROVISIONS: dict[str, tuple[str, ...]] = {
+    "EHC plan": ("E", "EHCP", "EHC", "Education, health and care plan", "List 1", "Statement"),
+    "SEN support": ("K", "SEN Support", "Support", "List 2"),
+}
+SEN_PROVISION_INDEX = _index(SEN_PROVISIONS)
 
 # Complaint stage: the council's (or ICB's) own stages, then the ombudsmen.
 COMPLAINT_STAGES: dict[str, tuple[str, ...]] = {
@@ -188,6 +240,8 @@ SEN_TYPES: dict[str, tuple[str, ...]] = {
     "ASD": ("Autistic spectrum disorder", "Autism", "Autistic Spectrum Condition", "ASC"),
     "OTH": ("Other", "Other difficulty/disability", "Other difficulty or disability"),
     "DS": ("Down syndrome", "Down's syndrome"),
+    # School census only: SEN support without a specialist assessment of the type of need.
+    "NSA": ("No specialist assessment", "No specialist assessment of type of need"),
 }
 SEN_TYPE_INDEX = _index(SEN_TYPES)
 

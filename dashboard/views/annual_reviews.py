@@ -1,6 +1,7 @@
 """Annual reviews (/annual-reviews): are EHC plans reviewed within 12 months, are decisions sent
 within 4 weeks of the meeting (the DfE's measure; England 44.4% in 2024), are amended plans final
-within 12 weeks, and does health take part.
+within 12 weeks, and does health take part; and, from the Annex A lists, which children's plans
+have gone more than 12 months without a review, by group.
 
 DATA PROTECTION: figures only; no case is listed on this page.
 """
@@ -11,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import about, charts, filters, gateway, tables
-from pipelines import benchmarks, queries
+from dashboard.components.suppression import suppress_count, suppress_frame
+from pipelines import benchmarks, metrics, queries
 from pipelines.config import load_settings
 from pipelines.metrics import SMALL_DENOMINATOR, Filters
 from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
@@ -168,18 +170,58 @@ def health_part(view: filters.View) -> None:
     about.about("annual_review_health")
 
 
+COHORT_BREAKDOWNS = (("age_band", "Age band"), ("sex", "Sex"), ("ethnicity", "Ethnic group"),
+                     ("primary_need", "Primary need"), ("phase", "Phase"),
+                     ("local_authority", "Local authority"))
+COHORT_COLUMNS = {"with_plan": "With a plan", "measurable": "Review date known",
+                  "not_reviewed_in_12_months": "Not reviewed in 12 months",
+                  "not_reviewed_pct": "Not reviewed (%)"}
+
+
+def cohort(f: Filters) -> None:
+    """Annex A List 1 on the as-of date: plans not reviewed in 12 months, overall and by group,
+    small numbers suppressed (a group of a few children could single one out)."""
+    st.header("Cohort: plans not reviewed in 12 months (Annex A)")
+    overall = gateway.read(metrics.cohort_reviews, f).iloc[0]
+    if not overall["with_plan"]:
+        tables.no_data("No Annex A List 1 is loaded for this selection (load it on the Data "
+                       "page, naming its local authority).")
+        return
+    st.caption(f"Children with an EHC plan on {f.as_of:%d/%m/%Y} from the Annex A lists; more "
+               "than 365 days since the last review (or the plan's first issue). Counts of 1 to "
+               "4 are shown as '<5'.")
+    shown = suppress_frame(overall.to_frame().T, list(COHORT_COLUMNS)[:3],
+                           {"not_reviewed_pct": ("not_reviewed_in_12_months", "measurable")})
+    left, right = st.columns(2)
+    left.metric("Children with a plan", suppress_count(int(overall["with_plan"])))
+    right.metric("Not reviewed in 12 months", shown["not_reviewed_in_12_months"].iloc[0])
+    right.caption(f"{shown['not_reviewed_pct'].iloc[0]} of {shown['measurable'].iloc[0]} plans "
+                  "with a review or issue date")
+    for tab, (by, label) in zip(st.tabs([label for _, label in COHORT_BREAKDOWNS]),
+                                COHORT_BREAKDOWNS, strict=True):
+        with tab:
+            frame = gateway.read(metrics.cohort_reviews, f, by)
+            table = suppress_frame(frame, list(COHORT_COLUMNS)[:3],
+                                   {"not_reviewed_pct": ("not_reviewed_in_12_months", "measurable")})
+            table = table.rename(columns={"group": label, **COHORT_COLUMNS})
+            st.dataframe(table, hide_index=True, width="stretch", key=f"cohort_{by}")
+            tables.downloads(table, f"annual-reviews-cohort-by-{by.replace('_', '-')}",
+                             f"cohort_{by}", sheet="Cohort")
+    about.about("cohort_reviews")
+
+
 def render() -> None:
     st.title("Annual reviews")
     view = filters.sidebar_filters(show_services=False)
     st.caption(view.describe(services=False))
     targets = load_settings().targets
     england = benchmarks.england_figure(ENGLAND_COLUMN, view.filters.date_to.year)
-    if not headline_row(view.filters, england):
-        return
-    reviews_held(view, targets)
-    decisions(view, targets, england)
-    amended_plans(view, targets)
-    health_part(view)
+    if headline_row(view.filters, england):
+        reviews_held(view, targets)
+        decisions(view, targets, england)
+        amended_plans(view, targets)
+        health_part(view)
+    cohort(view.filters)
 
 
 render()

@@ -58,11 +58,19 @@ def upload_form(viewer: auth.Viewer) -> None:
                              type=["xlsx", "xlsm", "csv", "xml"],
                              accept_multiple_files=True, key="upload_files",
                              max_upload_size=limit,
-                             help="EHC needs assessment requests, health advice logs or Tribunal "
-                                  "trackers. Each file is recognised from its column headings; "
+                             help="EHC needs assessment requests, health advice logs, Tribunal "
+                                  "trackers or the Annex A lists (with their local authority "
+                                  "below). Each file is recognised from its column headings; "
                                   f"its content must be xlsx or CSV text, at most {limit} MB.")
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     kind = left.selectbox("Dataset", list(KINDS), format_func=KINDS.get, key="upload_kind")
+    la = middle.selectbox("Local authority (for files without an LA column)",
+                          load_settings().area_las, index=None, accept_new_options=True,
+                          placeholder="The file names its own", key="upload_la",
+                          help="Annex A lists and flat SEN2 returns have no local authority "
+                               "column: choose the LA they come from (any English LA may be "
+                               "typed). A file's own LA column wins. Without it such a file "
+                               "is refused.")
     as_of = right.date_input("Reject dates after", value=dt.date.today(), format="DD/MM/YYYY",
                              key="upload_as_of",
                              help="Dates later than this are rejected as impossible; use the "
@@ -70,7 +78,7 @@ def upload_form(viewer: auth.Viewer) -> None:
     if st.button("Load files", type="primary", disabled=not files, key="upload_load"):
         with st.spinner(f"Loading {len(files)} file(s)..."):
             results = gateway.write(uploads.load_uploads, [(f.name, f.getvalue()) for f in files],
-                                    kind or None, as_of, actor=viewer.actor)
+                                    kind or None, as_of, actor=viewer.actor, la=la)
         st.session_state["upload_results"] = results
         st.rerun()  # so the banner and every cached figure reflect the new data at once
 
@@ -87,6 +95,13 @@ def show_results(results: list[FileResult]) -> None:
             st.success(f"**{r.file}**: {r.rows_read:,} rows read, {r.loaded:,} loaded, "
                        f"{r.rejected:,} rejected.", icon=":material/check_circle:")
     st.dataframe(results_frame(results), hide_index=True, width="stretch", key="upload_summary")
+    for r in results:
+        for sheet in r.sheets:
+            if sheet.get("unused_columns"):
+                st.caption(f"{r.file}, sheet '{sheet['sheet']}': columns not used: "
+                           + ", ".join(sheet["unused_columns"]))
+        for skipped in r.skipped_sheets:
+            st.caption(f"{r.file}, sheet '{skipped['sheet']}' skipped: {skipped['reason']}")
     load_ids = [r.load_id for r in results if r.status == "loaded" and r.rejected]
     if not load_ids:
         return
@@ -106,7 +121,7 @@ def show_rejects(load_ids: list[int], key: str) -> None:
 
 NAMES = {"ehcp": "EHC needs assessment requests", "health_advice": "Health advice requests",
          "tribunals": "Tribunal appeals", "phb": "Personal health budgets",
-         "schools": "Schools audited"}
+         "schools": "Schools audited", "cohort": "Children on Annex A lists"}
 PER_ROW = 4
 
 

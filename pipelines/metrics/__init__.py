@@ -39,6 +39,14 @@ from pipelines.metrics.catalogue import (  # noqa: F401
     HEADLINE_KEYS,
     TARGETS,
 )
+from pipelines.metrics.cohort import (  # noqa: F401
+    AGE_BANDS,
+    COHORT_GROUPS,
+    REVIEW_DAYS,
+    cohort_headline,
+    cohort_reviews,
+    plan_cohort_base,
+)
 from pipelines.metrics.core import (  # noqa: F401
     ADVICE_DAYS,
     AMENDED_PLAN_DAYS,

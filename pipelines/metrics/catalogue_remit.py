@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pipelines.metrics.bases import complaint_received_base, complaint_response_base, phb_started_base
 from pipelines.metrics.budgets_complaints import open_complaints, phb_active, phb_trend
+from pipelines.metrics.cohort import cohort_reviews
 from pipelines.metrics.core import SCHOOL_POLICY_REFERENCE
 from pipelines.metrics.entry import SMALL, Figure, Metric
 from pipelines.metrics.schools import (
@@ -236,5 +237,30 @@ REMIT: tuple[Metric, ...] = (
         caveats="Not bound to the period. A response sent but not yet logged shows here until the next "
                 "load.",
         unit="complaints", anchor="not bound to the period: complaints without a response on the as-of date",
+    ),
+    Metric(
+        "cohort_reviews", "EHC plans not reviewed in the last 12 months (Annex A)",
+        kind="position", query=cohort_reviews, datasets=("cohort",),
+        definition="Children and young people on the LA's Annex A List 1 whose EHC plan was in place on the "
+                   "as-of date (first issued on or before it), and of them those more than 365 days from "
+                   "the plan's last annual review (or, never reviewed, from its first issue) to the as-of "
+                   "date. By age band (age reached in the as-of year), sex, ethnic group, primary need and "
+                   "phase of the main education establishment.",
+        basis="Children and Families Act 2014 s44 and SEND Regulations 2014 reg 18: an EHC plan is "
+              "reviewed at least every 12 months. Annex A: the lists a local area gives inspectors "
+              "(area SEND inspection framework).",
+        caveats="A snapshot: the latest list loaded for each child, with no end date for a plan that has "
+                "ceased since. A plan with neither date recorded is counted with a plan but not in the "
+                "share. Only the year of birth is kept, so an age band can be a year out. Counts of 1 to 4 "
+                "are shown as '<5'.",
+        unit="% of plans with a review or issue date",
+        anchor="not bound to the period: the Annex A list on the as-of date",
+        figure="plans_not_reviewed_in_12_months_pct", column="not_reviewed_pct", direction="down",
+        of_what="plans with a review or issue date", met="not reviewed in 12 months",
+        more=(Figure("cohort_with_plan", "cohort_reviews", "Children with an EHC plan (Annex A)",
+                     "count", "on List 1 on the as-of date", "with_plan", "neither"),
+              Figure("plans_not_reviewed_in_12_months", "cohort_reviews",
+                     "Plans not reviewed in 12 months", "count", "plans on List 1",
+                     "not_reviewed_in_12_months", "down")),
     ),
 )

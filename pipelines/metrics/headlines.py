@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 
+from pipelines.metrics.cohort import cohort_headline
 from pipelines.metrics.core import Filters
 from pipelines.metrics.lists import overdue_advice_counts
 from pipelines.metrics.rates import overall
@@ -46,4 +47,6 @@ def headline(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Any]:
         "ehcp_decided_within_6_weeks_denominator": decisions["denominator"],
         "tribunal_health_responses_within_5_weeks_numerator": responses["numerator"],
         "tribunal_health_responses_within_5_weeks_denominator": responses["denominator"],
+        # The Annex A lists: a snapshot on the as-of date, not bound to the period.
+        **cohort_headline(con, f),
     }

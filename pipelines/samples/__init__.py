@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from random import Random
 
+from pipelines.samples.annex_a import write_annex_a_northshire
 from pipelines.samples.messiness import (
     write_complaints,
     write_ehcp_eastmoor,
@@ -63,7 +64,10 @@ FILES: tuple[tuple[str, str, Writer], ...] = (
     ("waiting_times_camhs_partnership_2026-10.xlsx", "waiting_times", write_waits_camhs),
     ("phb_register_2026-11.xlsx", "phb", write_phb),
     ("complaints_log_2026-11.csv", "complaints", write_complaints),
+    ("annex_a_northshire_2026-11.xlsx", "cohort", write_annex_a_northshire),
 )
+# The local authority of a file without an LA column (loaded with `ingest --la`).
+FILE_LAS = {"annex_a_northshire_2026-11.xlsx": "Northshire"}
 
 
 def sha256(path: Path) -> str:
@@ -81,7 +85,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
         # One random stream per file: a change to one file's quirks leaves the others alone.
         rows = writer(path, world, Random(f"{seed}:{name}"))
         entries.append({"name": name, "dataset": dataset, "sha256": sha256(path),
-                        "data_rows": rows})
+                        "data_rows": rows, **({"la": FILE_LAS[name]} if name in FILE_LAS else {})})
         paths.append(path)
     manifest = out_dir / "MANIFEST.json"
     body = {"generator": "python -m pipelines.samples", "seed": seed, "synthetic": True,

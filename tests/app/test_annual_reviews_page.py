@@ -39,7 +39,7 @@ def test_annual_reviews_page_shows_the_rates(run_app: Callable[..., AppTest], sa
         assert shown[label] == f"{row['pct']:.1f}%"
         assert (f"{row['numerator']:,} of {row['denominator']:,}") in " ".join(captions(at))
     assert "England 2024: 44.4% (DfE)" in captions(at)
-    assert [e.label for e in at.expander].count("About this metric") == 4
+    assert [e.label for e in at.expander].count("About this metric") == 5  # with the cohort
 
     at.segmented_control(key="ar_decisions_by_la_view").set_value("Table").run()
     frame = table(at, "Local authority", "Sent within 4 weeks").set_index("Local authority")

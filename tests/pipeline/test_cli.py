@@ -32,7 +32,8 @@ def test_ingest_status_rejects_round_trip(db, advice_csv, tmp_path, capsys):
     assert main(["status", "--json", "--db", str(db)]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["rows"] == {"ehcp": 0, "health_advice": 1, "tribunals": 0, "schools": 0,
-                              "annual_reviews": 0, "waiting_times": 0, "phb": 0, "complaints": 0}
+                              "annual_reviews": 0, "waiting_times": 0, "phb": 0, "complaints": 0,
+                              "cohort": 0}
     assert status["rejected"] == 1
     out = tmp_path / "rejects.xlsx"
     assert main(["rejects", "--db", str(db), "--out", str(out)]) == 0
