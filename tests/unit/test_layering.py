@@ -186,3 +186,60 @@ def test_the_walk_would_see_a_tool_imported() -> None:
 def test_storage_needs_no_validator() -> None:
     """The schemas own storage: `db` makes the tables without the row rules or their parsers."""
     assert not {"pipelines.validate", "pipelines.rules"} & imported_by(["pipelines.db"])
+
+
+def _project_modules() -> list[str]:
+    return [".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+            for folder in (PIPELINES, DASHBOARD) for p in sorted(folder.rglob("*.py"))]
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every cycle of modules importing each other (one path of each strongly connected group)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1 or node in graph.get(node, ()):
+                cycles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+def test_no_module_imports_itself_back() -> None:
+    """No import cycle, at the top of a module or inside a function: a package's __init__
+    re-exporting its modules is the one way down, and no module imports its package back."""
+    graph = {m: {i for i in _imports(_module_file(m), m) if i not in ("pipelines", "dashboard")}
+             for m in _project_modules() if m not in ("pipelines", "dashboard")}
+    assert len(graph) > 60
+    assert import_cycles(graph) == []
+
+
+def test_a_cycle_would_be_found() -> None:
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_source_module_is_over_700_lines() -> None:
+    long = {str(p.relative_to(ROOT)): n for folder in (PIPELINES, DASHBOARD)
+            for p in folder.rglob("*.py") if (n := len(p.read_text(encoding="utf-8").splitlines())) > 700}
+    assert long == {}
