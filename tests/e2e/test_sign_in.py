@@ -62,9 +62,9 @@ def test_sign_in_upload_and_what_each_role_then_sees(browser, secured, tmp_path)
     wait_for_app(dco)
     upload = tmp_path / "hand_made_advice.csv"
     upload.write_text("Health advice log\n\n"
-                      "Advice ID,Case ID,LA,Service,Date Requested,Date Returned\n"
-                      "E2E-1,C-1,Northshire,SALT,01/04/2026,01/05/2026\n"
-                      "E2E-2,C-2,Westshire,OT,01/04/2026,\n", encoding="utf-8")
+                      "Advice ID,Case ID,LA,Service,Date Requested,Date Returned,Provider\n"
+                      "E2E-1,C-1,Northshire,SALT,01/04/2026,01/05/2026,Northshire Trust\n"
+                      "E2E-2,C-2,Westshire,OT,01/04/2026,,Northshire Trust\n", encoding="utf-8")
     dco.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     dco.get_by_role("button", name="Load files").click()
     success = dco.locator('[data-testid="stAlertContentSuccess"]')
