@@ -2,7 +2,8 @@
 
 The same record arrives in every monthly export; the later extract wins, and an older one loaded
 afterwards must not undo a correction. A load's extract date is, in this order: the one given
-(`ingest --extract-date`), a date in a title row ("as at 30/11/2026"), a date in the file name
+(`ingest --extract-date`), the date the file declares (a SEN2 header's DateTime), a date in a
+title row ("as at 30/11/2026"), a date in the file name
 (`..._2026-11-30.csv`, or `..._2026-11.csv` for the month's last day), else the latest date in
 the file. The load summary says which was used.
 """
@@ -90,10 +91,13 @@ def latest_date(tables: Iterable[pa.Table], as_of: dt.date) -> dt.date | None:
 
 
 def decide(given: dt.date | None, titles: list[str], file_name: str, tables: list[pa.Table],
-           as_of: dt.date) -> tuple[dt.date, str]:
-    """(extract date, how it was found), in the order the module docstring gives."""
+           as_of: dt.date, stated: tuple[dt.date, str] | None = None) -> tuple[dt.date, str]:
+    """(extract date, how it was found), in the order the module docstring gives; `stated` is
+    what the file itself declares (a SEN2 return's header), taken before its title rows."""
     if given:
         return given, "given (--extract-date)"
+    if stated:
+        return stated
     if found := from_title(titles):
         return found[0], f"title row '{found[1][:80]}'"
     if named := from_file_name(file_name):

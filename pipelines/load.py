@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from pipelines import extract_date, refusals
 from pipelines.config import canonical_la
+from pipelines.dates import DateError, parse_date
 from pipelines.db import one, reader, table_columns, transaction, writing
 from pipelines.formats import sen2, sen2_tables
 from pipelines.headers import HeaderMatch, find_header, sheet_values
@@ -106,6 +107,7 @@ class Prepared:
     skipped: list[dict] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)  # rows above the headers: may date the data
     sen2_load: Sen2Load | None = None
+    stated: tuple[dt.date, str] | None = None  # the extract date the file declares, if any
 
 
 def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
@@ -165,7 +167,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         del columns
     if flat:
         found = _sen2_outcome(sen2.from_sheets(path.name, flat), la, as_of, key)
-        return Prepared(outcomes + found.outcomes, skipped, titles, found.sen2_load)
+        return Prepared(outcomes + found.outcomes, skipped, titles, found.sen2_load, found.stated)
     if not outcomes:
         if published:
             raise FileError(refusals.publication_message(path.name, published))
@@ -215,7 +217,17 @@ def _sen2_outcome(ret: sen2.Sen2Return, la: str | None, as_of: dt.date, key: byt
         if reject.header == "case_id" and reject.rule == "missing_required":
             reject.reason = ("no UPN, ULN, or name and date of birth: the request cannot be told "
                              "apart from the child's others")
-    return Prepared([outcome], sen2_load=Sen2Load(ret, kept, sen2.read_year(ret, as_of)))
+    return Prepared([outcome], sen2_load=Sen2Load(ret, kept, sen2.read_year(ret, as_of)),
+                    stated=_stated(ret.made, "SEN2 header"))
+
+
+def _stated(text: str | None, where: str) -> tuple[dt.date, str] | None:
+    """A date a file declares about itself (e.g. '2024-01-20T10:00:00'), if it reads as one."""
+    try:
+        day = parse_date(text[:10]) if text else None
+    except DateError:
+        return None
+    return (day, f"{where} '{text}'") if day else None
 
 
 def _given_values(path: Path, sheet: str, rows: list, match: HeaderMatch,
@@ -440,7 +452,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
 
     outcomes, result.skipped_sheets = prepared.outcomes, prepared.skipped
     extract = extract_date.decide(given_extract, prepared.titles, path.name,
-                                  [o.records for o in outcomes if o.records is not None], as_of)
+                                  [o.records for o in outcomes if o.records is not None], as_of,
+                                  prepared.stated)
     result.extract_date, result.extract_basis = extract
     with writing(db) as con:
         previous = one(con, "SELECT load_id FROM loads WHERE file_hash = ? AND status = 'loaded' "

@@ -67,7 +67,7 @@ EHCP_ITEMS = {
 # Items kept beside the ehcp row (`sen2_requests`), and the header's items that are stored.
 KEPT_ITEMS = ("Sex", "Ethnicity", "RequestMediation", "RequestTribunal", "AssessmentMediation",
               "AssessmentTribunal")
-USED_HEADER_ITEMS = ("Collection", "Year", "LEA", "DMO", "DCO")
+USED_HEADER_ITEMS = ("Collection", "Year", "LEA", "DMO", "DCO", "DateTime", "ReferenceDate")
 USED_ITEMS = frozenset({*EHCP_ITEMS, *KEPT_ITEMS, *USED_HEADER_ITEMS, "SENtypeRank"})
 
 SHEET = "SEN2 requests"  # the sheet name rejects give: row 2 is the file's first request
@@ -87,6 +87,7 @@ class Sen2Return:
     year: str | None = None
     dmo: str | None = None
     dco: str | None = None
+    made: str | None = None  # the header's DateTime (else ReferenceDate): when it was extracted
     local_authorities: list[str | None] = field(default_factory=list)  # one per request
 
 
@@ -162,6 +163,9 @@ def read_xml(path: Path, data: bytes) -> Sen2Return:
         result.lea = _leaf_text(_child(source, "LEA"))
         result.dmo = _leaf_text(_child(source, "DMO"))
         result.dco = _leaf_text(_child(source, "DCO"))
+        result.made = _leaf_text(_child(source, "DateTime"))
+    if not result.made and details is not None:
+        result.made = _leaf_text(_child(details, "ReferenceDate"))
     for person in persons:
         if _name(person) != "Person":
             continue

@@ -47,3 +47,9 @@ def test_the_order_of_evidence():
     assert decide(None, *args)[0] == D(2026, 11, 30)
     assert decide(None, [], *args[1:]) == (D(2026, 10, 31), "file name")
     assert decide(None, [], "x.csv", *args[2:]) == (D(2026, 3, 2), "latest date in the file")
+
+
+def test_what_a_file_declares_comes_after_a_date_given_and_before_its_titles():
+    stated = (D(2024, 1, 20), "SEN2 header '2024-01-20T10:00:00'")
+    assert decide(None, ["as at 30/11/2023"], "x.xml", [], D(2024, 2, 1), stated) == stated
+    assert decide(D(2024, 2, 1), [], "x.xml", [], D(2024, 2, 1), stated)[0] == D(2024, 2, 1)
