@@ -52,7 +52,14 @@ Generated from the metric catalogue (`pipelines/metrics/catalogue.py` and
 - Days are calendar days. "Within N weeks" means end date - start date <= 7 x N days.
 - A rate is over the items placed in the period (each metric says by which date), rounded half up
   to one decimal as the DfE publishes, and carries its numerator and denominator. A rate over
-  fewer than {SMALL_DENOMINATOR} cases is marked "small number".
+  fewer than {SMALL_DENOMINATOR} cases is marked "small number". In `python -m pipelines metrics
+  --json`, every rate (a key holding `_pct`) has `<key>_small_denominator` beside it: `true` when
+  its denominator (the key with `_pct` read as `_denominator`) is under {SMALL_DENOMINATOR}.
+- Positions ("kind: a position") are counted on the as-of date, whatever the period: they show
+  what a rate over completed items cannot see (requests still waiting).
+- Where England's figure is shown, the local figure beside it is on the DfE's basis (a calendar
+  year: decisions by year of request; annual review decisions sent, by year sent; the JSON's
+  `dfe_basis_year` names the year, the one holding the period's end) and says so.
 - Every figure is as of a date (the as-of date): a date recorded after it counts as not yet
   happened. An item whose deadline has passed without the event counts as late; one not yet due
   is not counted.

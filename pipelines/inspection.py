@@ -554,9 +554,7 @@ def _values(con: duckdb.DuckDBPyConnection, f: metrics.Filters, held: set[str]
             h["ehcp_within_20_weeks_pct_excl_exceptions"],
             h["ehcp_within_20_weeks_numerator_excl_exceptions"],
             h["ehcp_within_20_weeks_denominator_excl_exceptions"]),
-        # "Past 20 weeks" as the EHC plan timeliness page counts it: no days left.
-        "ehcp_open_past_20_weeks": (
-            int((metrics.open_cases_at_risk(con, f)["days_left"] < 0).sum()), None, None),
+        "ehcp_open_past_20_weeks": (h["ehcp_open_past_20_weeks"], None, None),
         "tribunal_appeals_with_health_aspects": (
             h["tribunal_appeals_with_health_aspects"], None, None),
         "tribunal_health_responses_within_5_weeks_pct": (

@@ -12,7 +12,14 @@ import streamlit as st
 from dashboard.components import about, charts, filters, gateway, tables
 from pipelines import benchmarks, metrics, queries
 from pipelines.config import load_settings
-from pipelines.metrics import DECISION_DAYS, PLAN_DAYS, STAGE_MILESTONE_DAYS, Filters
+from pipelines.metrics import (
+    DECISION_DAYS,
+    FIGURES,
+    PLAN_DAYS,
+    SMALL_DENOMINATOR,
+    STAGE_MILESTONE_DAYS,
+    Filters,
+)
 from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
 
 CLOSE_DAYS = 28  # "close to 20 weeks": four weeks or fewer left
@@ -27,6 +34,28 @@ CASE_COLUMNS = {
     "due_date": "20 weeks end", "risk": "Risk", "stage_check": "Stage against its milestone",
     "lawful_exception": "Lawful exception (reg 10(4))", "reason_recorded": "Exception recorded",
 }
+
+
+def position_beside(f: Filters, key: str, hidden_by: str) -> None:
+    """A position on the as-of date beside the rate that cannot see it (cases still waiting)."""
+    value = gateway.read(metrics.ehcp_positions, f)[key]
+    st.metric(f"{FIGURES[key].label} on {f.as_of:%d/%m/%Y}", f"{value:,}", border=True,
+              help=about.NOTES[FIGURES[key].metric].definition)
+    st.caption(f"Whatever the period: {hidden_by}, so these cases are in no rate above.")
+
+
+def dfe_basis_beside_england(f: Filters) -> None:
+    """The 6-week rate by year of request, as the DfE counts, beside England's figure."""
+    basis = gateway.read(metrics.dfe_basis, f)
+    key, year = "ehcp_decided_within_6_weeks_by_request_year", basis["dfe_basis_year"]
+    local = (f"{basis[f'{key}_pct']:.1f}% ({basis[f'{key}_numerator']:,} of "
+             f"{basis[f'{key}_denominator']:,} requests decided)"
+             if basis[f"{key}_denominator"] else "no requests decided yet")
+    small = " · small number" if 0 < basis[f"{key}_denominator"] < SMALL_DENOMINATOR else ""
+    england = benchmarks.england_figure("decided_within_6_weeks_pct", f.date_to.year)
+    beside = f"; England {england[0]}: {england[1]:.1f}% (DfE, same basis)" if england else ""
+    st.caption(f"By year of request, as the DfE counts: requests received in {year}, "
+               f"{local}{small}{beside}.")
 
 
 def plans_within_20_weeks(view: filters.View, targets: dict[str, float]) -> None:
@@ -49,6 +78,8 @@ def plans_within_20_weeks(view: filters.View, targets: dict[str, float]) -> None
         "ehcp-within-20-weeks", summary=summary,
         alt=f"Run chart of the percentage of new EHC plans issued within 20 weeks by {grain}, "
             "excluding and including exceptions, with the local target line")
+    position_beside(view.filters, "ehcp_open_past_20_weeks",
+                    "the 20-week rate counts only plans issued")
     about.about("ehcp_plans")
 
 
@@ -70,7 +101,11 @@ def decisions_within_6_weeks(view: filters.View, targets: dict[str, float]) -> N
     tables.chart_or_table(
         "decisions_trend", fig, table, "ehcp-decided-within-6-weeks", summary=summary,
         alt=f"Run chart of the percentage of requests decided within 6 weeks by {grain}")
+    dfe_basis_beside_england(view.filters)
+    position_beside(view.filters, "ehcp_decisions_outstanding_past_6_weeks",
+                    "the 6-week rate counts only decisions made")
     about.about("ehcp_decisions")
+    about.about("ehcp_decisions_by_request_year")
 
 
 def stages(f: Filters) -> None:

@@ -33,6 +33,8 @@ LABELS = {key: figure.label for key, figure in FIGURES.items()}  # the catalogue
 SECTIONS = {
     "Health advice for EHC needs assessments": ("advice_pct", "advice_overdue", "advice_due"),
     "EHC needs assessments and plans": ("plans_pct", "decisions_pct", "plans_issued"),
+    "Waiting on the as-of date, whatever the period": ("open_past_20_weeks",
+                                                       "decisions_outstanding"),
     "SEND Tribunal": ("responses_pct", "appeals", "appeals_health"),
     "Annual reviews, schools and waiting lists": ("reviews_pct", "schools_pct", "waiting_pct"),
     "Complaints and personal health budgets": ("complaints_pct", "phb_active"),
@@ -62,11 +64,20 @@ def _rate_beside(h: dict[str, Any], pct: str, num: str, den: str, label: str) ->
     return f"{label}: {value} ({suppress_count(h[num])} of {suppress_count(h[den])})"
 
 
+def _dfe_basis(h: dict[str, Any], figure: str, basis: str) -> str:
+    """A rate on the DfE's basis (the calendar year of `dfe_basis_year`), naming its basis, to
+    read beside England's figure."""
+    return _rate_beside(h, f"{figure}_pct", f"{figure}_numerator", f"{figure}_denominator",
+                        f"{basis}, as the DfE counts ({h['dfe_basis_year']})")
+
+
 def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dict[str, Card]:
     targets = load_settings().targets
     trend = view.trend()
     year = view.filters.date_to.year
     overdue = gateway.read(metrics.overdue_advice_counts, view.filters, _overdue_days(trend))
+    then = _snapshot(view.filters, position_before(view))
+    waiting_then = gateway.read(metrics.ehcp_positions, then)
     notes = about.NOTES
 
     def rate(key: str, metric: str, pct: str, num: str, den: str, of_what: str, **extra: Any
@@ -114,7 +125,22 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
             "ehcp_decisions", "ehcp_decisions", "ehcp_decided_within_6_weeks_pct",
             "ehcp_decided_within_6_weeks_numerator", "ehcp_decided_within_6_weeks_denominator",
             "requests decided",
-            england=benchmarks.england_figure("decided_within_6_weeks_pct", year)),
+            england=benchmarks.england_figure("decided_within_6_weeks_pct", year),
+            beside=_dfe_basis(h, "ehcp_decided_within_6_weeks_by_request_year",
+                              "By year of request")),
+        "open_past_20_weeks": count(
+            LABELS["ehcp_open_past_20_weeks"], "open_past_20_weeks", h["ehcp_open_past_20_weeks"],
+            waiting_then["ehcp_open_past_20_weeks"], [], good="down",
+            comparison=f"vs {then.as_of:%d/%m/%Y}",
+            note=f"Assessing, no final plan, more than 20 weeks after the request, on "
+                 f"{view.filters.as_of:%d/%m/%Y}: the 20-week rate counts only plans issued"),
+        "decisions_outstanding": count(
+            LABELS["ehcp_decisions_outstanding_past_6_weeks"], "decisions_outstanding",
+            h["ehcp_decisions_outstanding_past_6_weeks"],
+            waiting_then["ehcp_decisions_outstanding_past_6_weeks"], [], good="down",
+            comparison=f"vs {then.as_of:%d/%m/%Y}",
+            note=f"No decision whether to assess, more than 6 weeks after the request, on "
+                 f"{view.filters.as_of:%d/%m/%Y}: the 6-week rate counts only decisions made"),
         "plans_issued": count(
             LABELS["ehcp_plans_issued"], "ehcp_plans", h["ehcp_plans_issued"], p["ehcp_plans_issued"],
             _monthly("ehcp_plans", trend, "items"),
@@ -180,11 +206,16 @@ def more_cards(view: filters.View) -> dict[str, Card]:
     monthly_waits = gateway.read(metrics.waiting_times_trend, dataclasses.replace(trend, services=()), None)
     budgets, budgets_then = (int(gateway.read(metrics.phb_active, g).iloc[0]["active"]) for g in (f, then))
     reference = SCHOOL_POLICY_REFERENCE
+    dfe = metrics.dfe_year(f)
+    sent = gateway.read(queries.rates_table, "annual_review_decisions_sent", dfe).iloc[0].to_dict()
     return {
         "reviews_pct": rate(
             "annual_review_decisions", "annual_review_decisions",
             "annual_review_decisions_within_4_weeks_pct", "decisions due",
-            england=benchmarks.england_figure("annual_review_decisions_within_4_weeks_pct", year)),
+            england=benchmarks.england_figure("annual_review_decisions_within_4_weeks_pct", year),
+            beside=_rate_beside(
+                sent, "pct", "numerator", "denominator",
+                f"Decisions sent, by year sent, as the DfE counts ({dfe.date_from.year})")),
         "schools_pct": Card(
             label=LABELS["schools_policy_compliant_pct"], kind="rate", value=schools["compliant_pct"],
             numerator=int(schools["compliant"]), denominator=int(schools["schools"]),
@@ -332,6 +363,8 @@ def render() -> None:
                     metric_card(cards[key])
     st.divider()
     about.about_many(["health_advice", "overdue_advice", "ehcp_plans", "ehcp_decisions",
+                      "ehcp_decisions_by_request_year", "open_past_20_weeks",
+                      "decisions_outstanding", "annual_review_decisions_sent",
                       "tribunal_responses", "tribunal_appeals", "annual_review_decisions",
                       "school_policy", "waiting_current", "complaint_responses", "phb_active"])
 

@@ -246,7 +246,8 @@ def metric_page(con: duckdb.DuckDBPyConnection, spec: MetricSpec, quarter: Quart
     chart = spc.xmr(shown.pct.astype(float).tolist())
     variation = spc.variation(chart, spec.improvement)
     assurance = spc.assurance(chart, target, spec.improvement)
-    figures, tables = REMIT_EXTRAS[spec.dataset](con, f, quarter) if spec.dataset else ((), ())
+    extras = PAGE_EXTRAS.get(spec.metric) or (REMIT_EXTRAS[spec.dataset] if spec.dataset else None)
+    figures, tables = extras(con, f, quarter) if extras else ((), ())
     reference = (england[1], f"England {england[0]}: {england[1]:.1f}% (DfE)") if england else None
     height = SHORT_CHART if tables else PNG_SIZE[1]
     too_few = too_few_months(series, spec) if len(shown) < MIN_DRAWN else ""
@@ -265,7 +266,54 @@ def metric_page(con: duckdb.DuckDBPyConnection, spec: MetricSpec, quarter: Quart
         interpretation=_interpretation(chart, shown, variation, assurance),
         notes=(*_notes(series, spec.nothing), *((spec.caveat,) if spec.caveat else ())),
         figures=figures, tables=tables, too_few=too_few, number=_shown_pct(pct, num, den),
+        dfe_basis=dfe_basis_text(con, spec.metric, f) if england else "",
     )
+
+
+# ---- beside the EHC pages: what the rates leave out, and the DfE's basis ---------------------
+
+# A page's rate on the DfE's basis (a calendar year), to read beside England's figure: the
+# catalogue entry, how its basis is named, what its denominator counts.
+DFE_BASIS = {
+    "ehcp_decisions": ("ehcp_decisions_by_request_year", "By year of request, as the DfE counts",
+                       "requests decided"),
+    "annual_review_decisions": ("annual_review_decisions_sent",
+                                "Decisions sent, by year sent, as the DfE counts", "decisions sent"),
+}
+
+
+def dfe_basis_text(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters) -> str:
+    """The page's rate on the DfE's basis for the calendar year holding the quarter's end, worded
+    and suppressed for a board; "" for a page without one."""
+    if metric not in DFE_BASIS:
+        return ""
+    key, basis, of_what = DFE_BASIS[metric]
+    year = metrics.dfe_year(f)
+    row = metrics.rates(con, key, year).iloc[0]
+    num, den = int(row.numerator), int(row.denominator)
+    if den == 0:
+        return f"{basis} ({year.date_from.year}): no {of_what} yet"
+    return (f"{basis} ({year.date_from.year}): {_pct_text(row.pct, num, den)} "
+            f"({_made_of(num, den, of_what)})")
+
+
+def _position(con: duckdb.DuckDBPyConnection, f: metrics.Filters, key: str, what: str) -> Figure:
+    """A position on the as-of date as a figure (a count, suppressed): cases no rate counts."""
+    return _count(f"{metrics.FIGURES[key].label} on {day_text(f.as_of)}",
+                  metrics.ehcp_positions(con, f)[key], what)
+
+
+def plan_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarter) -> Extras:
+    """Beside the 20-week rate (plans issued): assessments still open past 20 weeks."""
+    return (_position(con, f, "ehcp_open_past_20_weeks",
+                      "no final plan yet, so in no rate: the rate counts plans issued"),), ()
+
+
+def decision_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarter
+                    ) -> Extras:
+    """Beside the 6-week rate (decisions made): requests still undecided past 6 weeks."""
+    return (_position(con, f, "ehcp_decisions_outstanding_past_6_weeks",
+                      "no decision yet, so in no rate: the rate counts decisions made"),), ()
 
 
 # ---- the wider remit's other figures ---------------------------------------------------------
@@ -353,6 +401,7 @@ def _cells(frame: pd.DataFrame) -> pd.DataFrame:
 
 REMIT_EXTRAS = {"annual_reviews": annual_review_extras, "complaints": complaint_extras,
                 "waiting_times": waiting_extras}
+PAGE_EXTRAS = {"ehcp_plans": plan_extras, "ehcp_decisions": decision_extras}  # by metric
 
 
 def _ordered(frame: pd.DataFrame, las: tuple[str, ...]) -> pd.DataFrame:

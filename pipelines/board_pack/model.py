@@ -165,6 +165,7 @@ class MetricPage:
     tables: tuple[Table, ...] = ()
     too_few: str = ""  # the sentence in place of a chart of fewer than two months, or ""
     number: float | None = None  # the quarter's percentage where a board may see it, else None
+    dfe_basis: str = ""  # the local figure on the DfE's basis, read beside `england`, or ""
 
     @property
     def drawn(self) -> bool:

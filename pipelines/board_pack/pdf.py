@@ -366,6 +366,8 @@ def _metric(pdf: PackPDF, page: MetricPage, png: bytes) -> None:
         pdf.text_block(page.with_exceptions, 9, width=LEFT, colour=MUTED, height=4.5)
     pdf.text_block(page.target_text, 10, width=LEFT, height=5)
     pdf.text_block(page.england, 10, width=LEFT, height=5)
+    if page.dfe_basis:
+        pdf.text_block(page.dfe_basis, 9, width=LEFT, colour=MUTED, height=4.5)
     pdf.ln(3)
     pdf.icon_with_words(page.variation, "Variation", MARGIN, LEFT)
     pdf.icon_with_words(page.assurance, "Assurance", MARGIN, LEFT)

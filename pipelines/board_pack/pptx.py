@@ -248,6 +248,8 @@ def _metric(prs: Presentation, pack: BoardPack, page: MetricPage, png: bytes) ->
     if page.with_exceptions:
         lines.append((page.with_exceptions, 9, False, MUTED))
     lines += [(page.target_text, 11, False, INK), (page.england, 11, False, INK)]
+    if page.dfe_basis:
+        lines.append((page.dfe_basis, 9, False, MUTED))
     _text(slide, MARGIN, top, left_w, Inches(2.0), lines)
     _icon_with_words(slide, page.variation, "Variation", MARGIN, top + Inches(2.3), left_w,
                      Inches(0.45), 11)
@@ -274,7 +276,7 @@ def _metric(prs: Presentation, pack: BoardPack, page: MetricPage, png: bytes) ->
         for table in page.tables:
             _table(slide, table, chart_left, below + Inches(0.35), chart_w, 8.5, Inches(0.22),
                    fitted=True, compact=True)
-        _notes(slide, [page.title, page.made_of, page.target_text, page.england,
+        _notes(slide, [page.title, page.made_of, page.target_text, page.england, page.dfe_basis,
                        *page.interpretation, *[f.text for f in page.figures],
                        *[f"{t.title}. {t.caption}" for t in page.tables],
                        "About this metric: " + page.spec.definition, *page.notes])
@@ -283,7 +285,7 @@ def _metric(prs: Presentation, pack: BoardPack, page: MetricPage, png: bytes) ->
     _text(slide, left, below, WIDTH - left - MARGIN, HEIGHT - below - Inches(0.1),
           [(page.reading, 10, False, INK), *about])
     _notes(slide, [page.title, page.made_of, page.with_exceptions, page.target_text, page.england,
-                   *page.interpretation, *[f.text for f in page.figures],
+                   page.dfe_basis, *page.interpretation, *[f.text for f in page.figures],
                    "About this metric: " + page.spec.definition, *page.notes])
 
 

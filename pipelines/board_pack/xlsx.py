@@ -58,6 +58,9 @@ def headline_table(pack: BoardPack, numbers: bool = False) -> pd.DataFrame:
     return pd.DataFrame([{
         "Metric": p.spec.title, pack.quarter.name: number(p), "Made of": p.made_of,
         "Local target": target(p), "England": p.england,
+        "Local figure on England's basis": p.dfe_basis,
+        # The EHC pages' positions on the as-of date (the wider remit's go on their own sheet).
+        "Beside it": "; ".join(f.text for f in p.figures) if p.spec.dataset is None else "",
         "Variation": p.variation.label, "Assurance": p.assurance.label,
     } for p in pack.pages])
 
@@ -110,13 +113,19 @@ def _numeric(table: Table) -> pd.DataFrame:
     return table.frame.map(shown_number)
 
 
+def _statutory(page: Any) -> bool:
+    return isinstance(page, MetricPage) and page.spec.dataset is None
+
+
 def figures_table(pack: BoardPack) -> pd.DataFrame:
-    """Every page's other figures (the wider remit's), one row each, as the pages show them."""
+    """The wider remit pages' other figures, one row each, as the pages show them (the EHC
+    pages' positions are in the headline table's "Beside it")."""
     return pd.DataFrame([{"Page": page.title, "Figure": figure.label,
                           "Value": figure.value if figure.number is None else
                           Percent.of(figure.number) if figure.percent else figure.number,
                           "Made of": figure.made_of}
-                         for page in pack.document() for figure in page.figures],
+                         for page in pack.document() if not _statutory(page)
+                         for figure in page.figures],
                         columns=["Page", "Figure", "Value", "Made of"])
 
 

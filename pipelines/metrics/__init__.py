@@ -18,10 +18,12 @@ from pipelines.metrics.bases import (  # noqa: F401
     complaint_received_base,
     complaint_response_base,
     decision_base,
+    decision_by_request_base,
     phb_started_base,
     plan_base,
     response_base,
     review_decision_base,
+    review_decision_sent_base,
     review_health_base,
     review_health_invited_base,
     review_held_base,
@@ -64,6 +66,7 @@ from pipelines.metrics.core import (  # noqa: F401
     add_pcts,
     as_ints,
     calendar_sql,
+    dfe_year,
     empty_overall,
     grouping,
     pct,
@@ -73,11 +76,15 @@ from pipelines.metrics.core import (  # noqa: F401
     with_period_labels,
 )
 from pipelines.metrics.entry import Figure, Metric  # noqa: F401
-from pipelines.metrics.headlines import headline  # noqa: F401
+from pipelines.metrics.headlines import SMALL_SUFFIX, dfe_basis, headline, small_denominators  # noqa: F401
 from pipelines.metrics.lists import (  # noqa: F401
+    AWAITING_DECISION,
     OVERDUE_ADVICE,
     STAGE_MILESTONE_DAYS,
+    decisions_outstanding_past_6_weeks,
+    ehcp_positions,
     open_cases_at_risk,
+    open_past_20_weeks,
     overdue_advice,
     overdue_advice_counts,
     tribunal_responses,

@@ -74,6 +74,16 @@ def decision_base(f: Filters) -> str:
     """
 
 
+def decision_by_request_base(f: Filters) -> str:
+    """Requests decided (to assess or not) by the as-of date, placed in a period by the date the
+    request was received, as the DfE counts its decisions within 6 weeks (by calendar year of
+    the request). A request not yet decided is not counted (see
+    `lists.decisions_outstanding_past_6_weeks`)."""
+    return f"""
+    SELECT * REPLACE (request_date AS anchor) FROM ({decision_base(f)})
+    """
+
+
 def response_base(f: Filters) -> str:
     """Tribunal health recommendations, with the commissioner's 5-week response due date."""
     return f"""
@@ -146,6 +156,16 @@ def review_decision_base(f: Filters) -> str:
         FALSE AS excepted
     FROM annual_reviews
     WHERE meeting_date IS NOT NULL AND meeting_date <= $as_of AND {sql_in('local_authority', f.las)}
+    """
+
+
+def review_decision_sent_base(f: Filters) -> str:
+    """Annual review decisions sent by the as-of date, placed in a period by the date the
+    decision was sent, with whether it was within 4 weeks of the meeting: the DfE's basis (only
+    decisions sent count; an outstanding one is not late here, unlike `review_decision_base`)."""
+    return f"""
+    SELECT * REPLACE (decision_date AS anchor) FROM ({review_decision_base(f)})
+    WHERE decided
     """
 
 

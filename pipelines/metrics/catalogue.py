@@ -18,9 +18,11 @@ from pipelines.metrics.bases import (
     amended_plan_base,
     appeal_base,
     decision_base,
+    decision_by_request_base,
     plan_base,
     response_base,
     review_decision_base,
+    review_decision_sent_base,
     review_health_base,
     review_health_invited_base,
     review_held_base,
@@ -28,7 +30,12 @@ from pipelines.metrics.bases import (
 from pipelines.metrics.catalogue_remit import REMIT
 from pipelines.metrics.core import Filters
 from pipelines.metrics.entry import SMALL, Figure, Metric
-from pipelines.metrics.lists import open_cases_at_risk, overdue_advice
+from pipelines.metrics.lists import (
+    decisions_outstanding_past_6_weeks,
+    open_cases_at_risk,
+    open_past_20_weeks,
+    overdue_advice,
+)
 
 # ---- the statutory clocks: health advice, EHC plans, the Tribunal, annual reviews -----------
 
@@ -147,6 +154,56 @@ CLOCKS: tuple[Metric, ...] = (
         met="decided within 6 weeks", england="decided_within_6_weeks_pct",
     ),
     Metric(
+        "ehcp_decisions_by_request_year", "Decision whether to assess within 6 weeks, by year of request",
+        label="Decided within 6 weeks, by year of request (DfE basis)",
+        kind="base", query=decision_by_request_base, datasets=('ehcp',),
+        definition="Of the requests received in the calendar year and decided (to assess or not) by the "
+                   "as-of date, the share decided within 42 days of the LA receiving the request: by year "
+                   "of request, as the DfE counts. Shown for the calendar year holding the period's end, "
+                   "beside England's figure for its latest year.",
+        basis="SEND Regulations 2014, reg 5. The DfE's 'Education, health and care plans' release counts "
+              "requests by the calendar year they were received. England: 84.8% of 2024 requests.",
+        caveats="A request not yet decided is not counted (the position 'Decisions outstanding past 6 "
+                "weeks' shows them); a year not yet over can still change as decisions are made. "
+                "Withdrawn requests are not counted. " + SMALL,
+        unit="% of requests decided", anchor="the date the request was received (by calendar year)",
+        figure="ehcp_decided_within_6_weeks_by_request_year_pct", of_what="requests received and decided",
+        met="decided within 6 weeks", england="decided_within_6_weeks_pct",
+    ),
+    Metric(
+        "decisions_outstanding", "Requests undecided past 6 weeks",
+        label="Requests undecided past 6 weeks",
+        kind="position", query=decisions_outstanding_past_6_weeks, datasets=('ehcp',),
+        definition="Requests for an EHC needs assessment with no decision whether to assess on the as-of "
+                   "date more than 42 days after the LA received them (not withdrawn; the 'awaiting "
+                   "decision to assess' cases of the open cases list). Not bound to the period: the "
+                   "6-week rate counts only decisions made, so these are the requests it cannot see.",
+        basis="SEND Regulations 2014, reg 5: a decision within 6 weeks of the request.",
+        caveats="Not bound to the period. A decision made but not yet recorded in the latest export "
+                "counts here until the next load.",
+        unit="requests", anchor="not bound to the period: requests undecided on the as-of date",
+        figure="ehcp_decisions_outstanding_past_6_weeks", rate=False, direction="down",
+        of_what="undecided on the as-of date, more than 6 weeks after the request",
+    ),
+    Metric(
+        "open_past_20_weeks", "Open needs assessments past 20 weeks",
+        label="Open needs assessments past 20 weeks",
+        kind="position", query=open_past_20_weeks, datasets=('ehcp',),
+        definition="Requests with a decision to assess and no final plan on the as-of date (no decision "
+                   "not to issue a plan, not withdrawn), more than 140 days after the LA received the "
+                   "request: the assessments of the open cases list past 20 weeks. Not bound to the "
+                   "period: the 20-week rate counts only plans issued, so these are the cases it cannot "
+                   "see.",
+        basis="SEND Regulations 2014, reg 13(2): the final plan within 20 weeks of the request.",
+        caveats="Not bound to the period. Cases with a 20-week exception (reg 10(4)) are counted; the "
+                "open cases list shows the reason recorded. A plan issued but not yet recorded counts "
+                "here until the next load.",
+        unit="open assessments", anchor="not bound to the period: assessments open on the as-of date",
+        exceptions="Counted with any exception recorded: a lawful exception does not close a case.",
+        figure="ehcp_open_past_20_weeks", rate=False, direction="down",
+        of_what="open on the as-of date, more than 20 weeks after the request",
+    ),
+    Metric(
         "stage_durations", "Time spent in each stage",
         kind="breakdown", query=plan_base, datasets=('ehcp',),
         definition="For the new plans issued in the period, the days from request to decision to assess, "
@@ -160,7 +217,6 @@ CLOCKS: tuple[Metric, ...] = (
     ),
     Metric(
         "open_cases", "Open cases at risk of missing 20 weeks",
-        label="Open needs assessments past 20 weeks",
         kind="list", query=open_cases_at_risk, datasets=('ehcp',),
         definition="Needs assessments open on the as-of date (no final plan, not refused, withdrawn or ended"
                    " without a plan), the stage each is in, the days since the request and the days left of "
@@ -172,8 +228,7 @@ CLOCKS: tuple[Metric, ...] = (
                 "exception column shows the reason recorded.",
         unit="open cases", anchor="not bound to the period: assessments open on the as-of date",
         exceptions="Cases with a 20-week exception are listed with it.",
-        figure="ehcp_open_past_20_weeks", rate=False, direction="down",
-        of_what="open on the as-of date, more than 20 weeks after the request",
+        of_what="open cases",
     ),
     Metric(
         "tribunal_appeals", "SEND Tribunal appeals registered",
@@ -274,6 +329,22 @@ CLOCKS: tuple[Metric, ...] = (
         met="decided within 4 weeks", england="annual_review_decisions_within_4_weeks_pct",
     ),
     Metric(
+        "annual_review_decisions_sent", "Annual review decisions sent within 4 weeks, by year sent",
+        label="Review decisions sent within 4 weeks, by year sent (DfE basis)",
+        kind="base", query=review_decision_sent_base, datasets=('annual_reviews',),
+        definition="Of the annual review decisions sent in the calendar year (by the as-of date), the "
+                   "share sent within 28 days of the review meeting: decisions sent only, by the year "
+                   "sent, as the DfE counts. Shown for the calendar year holding the period's end, beside "
+                   "England's figure for its latest year.",
+        basis="SEND Regulations 2014, reg 20(10) (and reg 21 for young people). England: 44.4% of "
+              "decisions in 2024 (DfE, first published 2025).",
+        caveats="A decision still outstanding is not counted here (it is late in 'Annual review "
+                "decisions within 4 weeks of the meeting', the local headline). " + SMALL,
+        unit="% of decisions sent", anchor="the date the decision was sent (by calendar year)",
+        figure="annual_review_decisions_sent_within_4_weeks_pct", of_what="decisions sent",
+        met="sent within 4 weeks", england="annual_review_decisions_within_4_weeks_pct",
+    ),
+    Metric(
         "annual_review_amended_plans", "Amended plans within 12 weeks of the meeting",
         label="Amended plans within 12 weeks",
         kind="base", query=amended_plan_base, datasets=('annual_reviews',),
@@ -354,6 +425,8 @@ HEADLINE_KEYS: tuple[str, ...] = (
     "tribunal_appeals_registered",
     "tribunal_appeals_with_health_aspects",
     "tribunal_health_responses_within_5_weeks_pct",
+    "ehcp_open_past_20_weeks",
+    "ehcp_decisions_outstanding_past_6_weeks",
 )
 
 # Which named figure each settings.toml [targets] key sets a target for.

@@ -3,6 +3,7 @@ and periods as a calendar (grouped by each period's first day)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -45,6 +46,13 @@ class Filters:
 
     def params(self) -> dict[str, Any]:
         return {"date_from": self.date_from, "date_to": self.date_to, "as_of": self.as_of}
+
+
+def dfe_year(f: Filters) -> Filters:
+    """The calendar year holding the period's end (the DfE's year), as of the same date and for
+    the same areas: where a figure is put on the DfE's basis to stand beside England's."""
+    year = f.date_to.year
+    return dataclasses.replace(f, date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31))
 
 
 def pct(numerator: int, denominator: int) -> float | None:

@@ -82,6 +82,37 @@ def open_cases_at_risk(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFra
     """, f)
 
 
+# ---- positions on the as-of date: what the rates leave out --------------------------------------
+
+AWAITING_DECISION = "awaiting decision to assess"  # the stage `open_cases_at_risk` gives it
+
+
+def open_past_20_weeks(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Open cases of `open_cases_at_risk` with a decision to assess (no final plan, no decision
+    not to issue, not withdrawn) more than 140 days after the request on the as-of date. A
+    plan issued late counts in the 20-week rate; one not yet issued counts here, whatever the
+    period."""
+    cases = open_cases_at_risk(con, f)
+    late = (cases["stage"] != AWAITING_DECISION) & (cases["days_elapsed"] > PLAN_DAYS)
+    return cases.loc[late].reset_index(drop=True)
+
+
+def decisions_outstanding_past_6_weeks(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Open cases of `open_cases_at_risk` with no decision whether to assess more than 42 days
+    after the request on the as-of date: the requests the 6-week rate (over decisions made)
+    cannot see, whatever the period."""
+    cases = open_cases_at_risk(con, f)
+    late = (cases["stage"] == AWAITING_DECISION) & (cases["days_elapsed"] > DECISION_DAYS)
+    return cases.loc[late].reset_index(drop=True)
+
+
+def ehcp_positions(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int]:
+    """The two positions as the headline gives them (a count each)."""
+    return {"ehcp_open_past_20_weeks": len(open_past_20_weeks(con, f)),
+            "ehcp_decisions_outstanding_past_6_weeks":
+                len(decisions_outstanding_past_6_weeks(con, f))}
+
+
 def tribunal_responses(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Health recommendations whose response falls due in the period, with their status."""
     return query(con, f"""

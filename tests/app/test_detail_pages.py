@@ -90,3 +90,19 @@ def test_recommendations_list_is_the_responses_metric(run_app: Callable[..., App
     at.toggle(key="late_only").set_value(True).run()
     late = expected[expected["status"].isin(["responded late", "overdue"])]
     assert table(at, "Appeal ID", "Status")["Appeal ID"].tolist() == late["appeal_id"].tolist()
+
+
+def test_ehcp_page_shows_the_positions_and_the_dfe_basis_beside_the_rates(
+        run_app: Callable[..., AppTest], sample_db: Path, fy_filters: metrics.Filters) -> None:
+    with reader(sample_db) as con:
+        h = metrics.headline(con, fy_filters)
+    at = run_app("views/ehcp_timeliness.py", **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+    on = f"on {fy_filters.as_of:%d/%m/%Y}"
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[f"Open needs assessments past 20 weeks {on}"] == f"{h['ehcp_open_past_20_weeks']:,}"
+    assert shown[f"Requests undecided past 6 weeks {on}"] == (
+        f"{h['ehcp_decisions_outstanding_past_6_weeks']:,}")
+    key = "ehcp_decided_within_6_weeks_by_request_year"
+    assert (f"By year of request, as the DfE counts: requests received in {h['dfe_basis_year']}, "
+            f"{h[f'{key}_pct']:.1f}% ({h[f'{key}_numerator']:,} of {h[f'{key}_denominator']:,} "
+            "requests decided); England 2024: 84.8% (DfE, same basis).") in [c.value for c in at.caption]

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from pipelines import metrics
 from pipelines.db import DatabaseBusy, reader
 from pipelines.load import ingest_file
+from pipelines.suppression import suppress_count
 
 RATE_CARDS = {
     "Health advice within 6 weeks": "health_advice_within_6_weeks_pct",
@@ -29,6 +30,10 @@ COUNT_CARDS = {
     "New EHC plans issued": "ehcp_plans_issued",
     "Tribunal appeals registered": "tribunal_appeals_registered",
     "Appeals with health aspects": "tribunal_appeals_with_health_aspects",
+}
+POSITION_CARDS = {  # on the as-of date: 1-4 show as '<5' in one local authority
+    "Open needs assessments past 20 weeks": "ehcp_open_past_20_weeks",
+    "Requests undecided past 6 weeks": "ehcp_decisions_outstanding_past_6_weeks",
 }
 
 
@@ -57,6 +62,7 @@ def new_areas(db: Path, f: metrics.Filters) -> dict[str, Any]:
 def expected_cards(h: dict[str, Any], more: dict[str, Any]) -> dict[str, str]:
     shown = {label: f"{h[key]:.1f}%" for label, key in RATE_CARDS.items()}
     shown.update({label: f"{h[key]:,}" for label, key in COUNT_CARDS.items()})
+    shown.update({label: suppress_count(h[key]) for label, key in POSITION_CARDS.items()})
     shown.update({
         "Review decisions within 4 weeks": f"{more['reviews']['pct']:.1f}%",
         "Schools with a compliant policy": f"{more['schools']['compliant_pct']:.1f}%",
@@ -228,3 +234,18 @@ def test_new_cards_suppress_small_counts_for_the_board(run_app: Callable[..., Ap
     assert "<5 of 6 responses due" in captions(at)
     assert shown["Schools with a compliant policy"] == "-"
     assert "No schools audited in this period" in captions(at)
+
+
+def test_dfe_basis_figures_stand_beside_england_naming_their_basis(
+        run_app: Callable[..., AppTest], sample_db: Path, fy_filters: metrics.Filters) -> None:
+    h = headline(sample_db, fy_filters)
+    at = run_app(**FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+    shown = captions(at)
+    key, year = "ehcp_decided_within_6_weeks_by_request_year", h["dfe_basis_year"]
+    assert year == fy_filters.date_to.year
+    assert (f"By year of request, as the DfE counts ({year}): {h[f'{key}_pct']:.1f}% "
+            f"({h[f'{key}_numerator']:,} of {h[f'{key}_denominator']:,})") in shown
+    key = "annual_review_decisions_sent_within_4_weeks"
+    assert (f"Decisions sent, by year sent, as the DfE counts ({year}): {h[f'{key}_pct']:.1f}% "
+            f"({h[f'{key}_numerator']:,} of {h[f'{key}_denominator']:,})") in shown
+    assert "England 2024: 84.8% (DfE)" in shown and "England 2024: 44.4% (DfE)" in shown

@@ -830,3 +830,30 @@ def test_the_sample_pack_on_nhs_financial_year_quarters(sample_db: Path, tmp_pat
     slides = list(Presentation(str(files["pptx"])).slides)
     assert slides[0].shapes.title.text == "SEND board pack: Q2 2026/27"
     assert "NHS financial-year quarters" in slides[0].notes_slide.notes_text_frame.text
+
+
+def test_the_ehc_pages_show_the_positions_and_the_dfe_basis_suppressed(
+        sample_pack: board_pack.BoardPack, sample_db: Path, pack: board_pack.BoardPack,
+        tiny_db: Path) -> None:
+    for built, db in ((sample_pack, sample_db), (pack, tiny_db)):
+        q, as_of = built.quarter, built.as_of
+        f = metrics.Filters(q.start, min(q.end, as_of), as_of)
+        with reader(db) as con:
+            h = metrics.headline(con, f)
+        pages = {p.spec.metric: p for p in built.pages}
+        on = f"on {as_of.day} {as_of:%B %Y}"
+        assert [(fig.label, fig.value) for fig in pages["ehcp_plans"].figures] == [
+            (f"Open needs assessments past 20 weeks {on}",
+             suppress_count(h["ehcp_open_past_20_weeks"]))]
+        assert [(fig.label, fig.value) for fig in pages["ehcp_decisions"].figures] == [
+            (f"Requests undecided past 6 weeks {on}",
+             suppress_count(h["ehcp_decisions_outstanding_past_6_weeks"]))]
+        key = "ehcp_decided_within_6_weeks_by_request_year"
+        num, den = h[f"{key}_numerator"], h[f"{key}_denominator"]
+        shown = (f"{suppress_rate(h[f'{key}_pct'], num, den)} ({suppress_count(num)} of "
+                 f"{suppress_count(den)} requests decided)" if den else "no requests decided yet")
+        assert pages["ehcp_decisions"].dfe_basis == (
+            f"By year of request, as the DfE counts ({h['dfe_basis_year']}): {shown}")
+        assert pages["ehcp_plans"].dfe_basis == ""  # England's 20-week figure is on this basis
+    reviews = {p.spec.metric: p for p in sample_pack.pages}["annual_review_decisions"]
+    assert reviews.dfe_basis.startswith("Decisions sent, by year sent, as the DfE counts (2026): ")
