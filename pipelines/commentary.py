@@ -22,7 +22,7 @@ import pandas as pd
 from pipelines import audit, metrics, spc
 from pipelines.config import load_settings
 from pipelines.db import transaction, writing
-from pipelines.periods import quarter_of, shift_months
+from pipelines.periods import day_text, quarter_of, shift_months
 from pipelines.pseudonym import nhs_number_is_valid
 from pipelines.suppression import is_small, rate_withheld, suppress_count
 
@@ -330,3 +330,12 @@ def save_edit(db: Path, metric: str, quarter: str, text: str, *, edited_by: str,
     audit.record(db, who, "commentary_edit", metric=metric, quarter=quarter, change=action,
                  text=wording)
     return action
+
+
+def period_name(f: metrics.Filters) -> str:
+    """How a draft names its period: the quarter as the board pack names it when the period is
+    one quarter (up to the as-of date), else its first and last days."""
+    quarter = quarter_of(f.date_to).on(load_settings().quarter_basis)
+    if f.date_from == quarter.start and f.date_to in (quarter.end, min(quarter.end, f.as_of)):
+        return f"{quarter.name}"
+    return f"{day_text(f.date_from)} to {day_text(f.date_to)}"

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, filters, gateway, tables
+from dashboard.components import about, attention, filters, gateway, tables
 from dashboard.components.cards import Card, metric_card, rag, value_text
 from dashboard.components.suppression import rate_withheld, suppress_count, suppress_rate
 from pipelines import benchmarks, metrics, queries
@@ -306,6 +306,7 @@ def render() -> None:
             and not any(card.denominator or card.value for card in more.values()):
         tables.no_data("Try a longer period, another as-of date or fewer filters.")
         return
+    attention.band(view.filters, "overview_attention")
     cards = build_cards(h, gateway.read(metrics.headline, view.previous()), view) | more
     prev = view.previous()
     st.caption(f"Changes compare with {prev.date_from:%d/%m/%Y} to {prev.date_to:%d/%m/%Y}; "
