@@ -49,6 +49,7 @@ from pipelines.metrics.cohort import (  # noqa: F401
 )
 from pipelines.metrics.contribution import (  # noqa: F401
     ALL_SERVICES,
+    QUALITY_RUBRIC,
     health_contribution,
 )
 from pipelines.metrics.core import (  # noqa: F401

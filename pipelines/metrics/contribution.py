@@ -70,3 +70,15 @@ def health_contribution(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFr
         out[column] = out[column].astype(int)
     return add_pcts(out, {"within_advice_on_time_pct": ("within_advice_on_time", "within"),
                           "late_advice_late_pct": ("late_advice_late", "late")})
+
+
+# The local quality audit scale of health advice (the `quality_score` column), 1 to 4, read
+# against the Code of Practice's ask (9.49) for advice that is clear, specific and quantified.
+QUALITY_RUBRIC: dict[int, str] = {
+    4: "Clear, specific and quantified: needs and outcomes stated, and each provision says what, "
+       "who delivers it, how often and for how long.",
+    3: "Mostly specific: needs and provision described, but some provision not quantified.",
+    2: "General: needs described, provision vague ('would benefit from', 'access to').",
+    1: "Not usable as written: no provision specified, or not about the child's special "
+       "educational needs.",
+}
