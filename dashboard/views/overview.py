@@ -62,6 +62,19 @@ def _rate_beside(h: dict[str, Any], pct: str, num: str, den: str, label: str) ->
     return f"{label}: {value} ({suppress_count(h[num])} of {suppress_count(h[den])})"
 
 
+def _due_note(h: dict[str, Any]) -> str:
+    """Why the count of requests due and the 6-week rate's "of N requests due" differ: the count
+    takes every request due in the period; the rate leaves out lawful exceptions and requests
+    not yet due on the as-of date."""
+    text = "Requests whose 6-week due date falls in the period"
+    apart = int(h["health_advice_due"]) - int(h["health_advice_within_6_weeks_denominator"])
+    if apart <= 0:
+        return text
+    return (f"{text}; {suppress_count(apart)} of them are not in the 6-week rate's "
+            f"{suppress_count(h['health_advice_within_6_weeks_denominator'])} (a lawful exception, "
+            "or not yet due on the as-of date)")
+
+
 def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dict[str, Card]:
     targets = load_settings().targets
     trend = view.trend()
@@ -100,7 +113,7 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
         "advice_due": count(
             LABELS["health_advice_due"], "health_advice", h["health_advice_due"],
             p["health_advice_due"], _monthly("health_advice", trend, "items"),
-            note="Requests whose 6-week due date falls in the period"),
+            note=_due_note(h)),
         "plans_pct": rate(
             "ehcp_plans", "ehcp_plans", "ehcp_within_20_weeks_pct_excl_exceptions",
             "ehcp_within_20_weeks_numerator_excl_exceptions",
