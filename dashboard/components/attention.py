@@ -40,10 +40,14 @@ def _editor(draft: commentary.Draft, key: str) -> None:
             st.rerun()
 
 
-def band(f: metrics.Filters, key: str) -> list[commentary.Draft]:
-    """The band for the period `f`: a heading, then each measure's sentence and why it is listed."""
+def band(f: metrics.Filters, key: str, heading: bool = True) -> list[commentary.Draft]:
+    """The band for the period `f`: a heading (a subheader, or with `heading` False a bold line
+    where the page's headings are its sections), then each measure's sentence and why."""
     drafts = gateway.read(commentary.needs_attention, f, commentary.period_name(f))
-    st.subheader("Needs attention", help=REASON_HELP)
+    if heading:
+        st.subheader("Needs attention", help=REASON_HELP)
+    else:
+        st.markdown("**Needs attention**", help=REASON_HELP)
     if not drafts:
         st.success("No measure is red against its target, failing it consistently, or showing "
                    "special cause concern on its SPC chart for this period.",
