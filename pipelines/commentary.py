@@ -180,23 +180,27 @@ def _spc_clause(variation: spc.Icon, assurance: spc.Icon, months: int) -> str:
 
 
 def draft_sentence(label: str, direction: str, pct: float | None, num: int, den: int,
-                   of_what: str, period: str, period_start: dt.date, target: float | None,
+                   of_what: str, period: str, period_end: dt.date, target: float | None,
                    series: pd.DataFrame, late: str = "", spc_text: str = "") -> str:
     """The draft, from figures alone: the latest month against COMPARE_MONTHS before it, the
     target and how long it has been missed, then the period's figure and what it is made of.
-    When no month of the period may be shown (too few cases), the period's figure leads."""
+    When none of the period's last COMPARE_MONTHS months may be shown (too few cases), the
+    period's figure leads and the sentence says which month was the last shown."""
     made = f"{suppress_count(num)} of {suppress_count(den)} {of_what}"
     withheld = pct is None or rate_withheld(num, den)
     side = "above" if direction == "down" else "below"
-    if series.empty or series.month.iloc[-1] < period_start.replace(day=1):
+    recent = shift_months(period_end.replace(day=1), -(COMPARE_MONTHS - 1))
+    if series.empty or series.month.iloc[-1] < recent:
         if withheld:
             return f"{label}: figure withheld for {period} (fewer than 5 cases).{spc_text}"
         against = ""
         if target is not None:
             against = (f", {side} the {target:g}% target" if _missed(pct, target, direction)
                        else f", meeting the {target:g}% target")
-        return (f"{label} was {_pct(pct)} in {period} ({made}){against}{late}; no single month "
-                f"had enough cases to show on its own.{spc_text}")
+        last = ("no single month had enough cases to show on its own" if series.empty else
+                f"the latest month with enough cases to show on its own is "
+                f"{month_text(series.month.iloc[-1])}")
+        return f"{label} was {_pct(pct)} in {period} ({made}){against}{late}; {last}.{spc_text}"
     last = series.iloc[-1]
     earlier = series[series.month <= shift_months(last.month, -COMPARE_MONTHS)]
     opening = f"{label} was {_pct(last.pct)} in {month_text(last.month)}"
@@ -239,7 +243,7 @@ def assess(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters,
         ("consistently failing the target", assured.kind == "fail")) if flagged)
     late = _late_share(con, metric, f) if reasons else ""
     text = draft_sentence(entry.card_label, direction, pct, num, den, entry.of_what, period,
-                          f.date_from, target, series, late, _spc_clause(variation, assured, len(series)))
+                          f.date_to, target, series, late, _spc_clause(variation, assured, len(series)))
     short = months_short(series, target, direction)
     latest = (series.month.iloc[-1], float(series.pct.iloc[-1])) if not series.empty else None
     back = series[series.month <= shift_months(latest[0], -COMPARE_MONTHS)] if latest else series
