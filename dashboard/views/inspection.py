@@ -177,15 +177,23 @@ def health_contribution(view: filters.View) -> None:
     missing = int(whole.plans - whole.plans_with_advice)
     st.caption(f"{whole.plans:,} new plans issued in the period (without a lawful exception); "
                f"{missing:,} had no health advice request recorded and are left out above.")
-    table = frame.iloc[1:].rename(columns={
-        "group": "Service", "within": "Plans within 20 weeks",
-        "within_advice_on_time": "... with this service's advice on time",
-        "within_advice_on_time_pct": "% on time",
-        "late": "Plans after 20 weeks", "late_advice_late": "... with this service's advice late",
-        "late_advice_late_pct": "% with late advice"}).drop(columns=["plans", "plans_with_advice"])
+    table = pd.DataFrame({
+        "Service": frame.group.iloc[1:], "Within 20 weeks": frame.within.iloc[1:],
+        "Advice on time": frame.within_advice_on_time.iloc[1:],
+        "% on time": frame.within_advice_on_time_pct.iloc[1:],
+        "After 20 weeks": frame.late.iloc[1:], "Advice late": frame.late_advice_late.iloc[1:],
+        "% late": frame.late_advice_late_pct.iloc[1:]})
+    percent = st.column_config.NumberColumn(format="%.1f%%")
     st.dataframe(table, hide_index=True, width="stretch", key="insp_contribution", column_config={
-        "% on time": st.column_config.NumberColumn(format="%.1f%%"),
-        "% with late advice": st.column_config.NumberColumn(format="%.1f%%")})
+        "Within 20 weeks": st.column_config.NumberColumn(help="Plans issued within 20 weeks with "
+                                                         "advice from this service"),
+        "Advice on time": st.column_config.NumberColumn(help="Of them, this service's advice was "
+                                                        "all returned within 6 weeks"),
+        "After 20 weeks": st.column_config.NumberColumn(help="Plans issued after 20 weeks with "
+                                                        "advice from this service"),
+        "Advice late": st.column_config.NumberColumn(help="Of them, some of this service's advice "
+                                                     "was late"),
+        "% on time": percent, "% late": percent})
     st.caption(f"By service: plans with advice from that service (a plan can have advice from "
                f"several). {entry.caveats}")
     st.subheader("Quality of health advice", anchor="advice-quality")
