@@ -503,9 +503,13 @@ READINESS_COLUMNS = ["theme", "title", "items", "ready", "in_progress", "not_sta
 def readiness(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> pd.DataFrame:
     """Per theme: evidence items by status, items overdue (due before `today` and not ready), and
     the date of the current self-evaluation note."""
+    return readiness_of(evidence_items(con), current_self_evaluations(con), today)
+
+
+def readiness_of(items: pd.DataFrame, notes: pd.DataFrame, today: dt.date | None = None
+                 ) -> pd.DataFrame:
+    """`readiness` of given evidence items and current self-evaluation notes (one per theme)."""
     today = today or dt.date.today()
-    items = evidence_items(con)
-    notes = current_self_evaluations(con)
     latest = dict(zip(notes.theme, notes.written_on, strict=True)) if not notes.empty else {}
     rows = []
     for key, theme in THEMES.items():

@@ -116,7 +116,15 @@ SELF_EVALUATION_NOTES = Table("self_evaluation_notes", (
     ("created_at", "TIMESTAMP NOT NULL"),
 ), primary_key=("note_id",))
 
+# The DCO's wording of a measure's "needs attention" sentence for a quarter, in place of the
+# draft (pipelines/commentary.py); `drafted` is the draft it replaced. Every change is audited.
+COMMENTARY_EDITS = Table("commentary_edits", (
+    ("metric", "VARCHAR NOT NULL"), ("quarter", "VARCHAR NOT NULL"), ("text", "VARCHAR NOT NULL"),
+    ("drafted", "VARCHAR NOT NULL"), ("edited_by", "VARCHAR NOT NULL"),
+    ("edited_at", "TIMESTAMP NOT NULL"),
+), primary_key=("metric", "quarter"))
+
 TABLES: dict[str, Table] = {t.name: t for t in (
     LOADS, LOAD_SHEETS, REJECTS, ROW_WARNINGS, META, BENCHMARKS, BENCHMARK_IMPORTS,
     BENCHMARK_DMO_DCO, BENCHMARK_WAITING_LISTS,
-    EVIDENCE_ITEMS, EVIDENCE_ITEMS_HISTORY, SELF_EVALUATION_NOTES)}
+    EVIDENCE_ITEMS, EVIDENCE_ITEMS_HISTORY, SELF_EVALUATION_NOTES, COMMENTARY_EDITS)}

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from dashboard.components.suppression import WITHHELD, is_small, rate_withheld, suppress_count
+from pipelines.commentary import rag_status
 from pipelines.config import load_settings
 
 MIN_TREND = 3  # fewer monthly points than this make no trend worth drawing
@@ -24,15 +25,18 @@ class Rag:
     colour: str  # st.badge colour
 
 
+RAG_LOOK = {"green": (":material/check_circle:", "green"), "amber": (":material/warning:", "orange"),
+            "red": (":material/cancel:", "red")}  # icon and st.badge / st.metric colour
+
+
 def rag(value: float | None, target: float | None, margin: float) -> Rag | None:
-    """Green at or above target, amber within `margin` points below it, red further below."""
-    if value is None or target is None:
+    """Green at or above target, amber within `margin` points below it, red further below: the
+    rule of `pipelines.commentary.rag_status`, which also picks what needs a board's attention."""
+    status = rag_status(value, target, margin)
+    if status is None:
         return None
-    if value >= target:
-        return Rag("green", f"Green: meets {target:g}% target", ":material/check_circle:", "green")
-    if value >= target - margin:
-        return Rag("amber", f"Amber: below {target:g}% target", ":material/warning:", "orange")
-    return Rag("red", f"Red: well below {target:g}% target", ":material/cancel:", "red")
+    icon, colour = RAG_LOOK[status.status]
+    return Rag(status.status, status.text, icon, colour)
 
 
 @dataclass(frozen=True)
@@ -86,10 +90,14 @@ def metric_card(card: Card, suppress: bool = True) -> None:
     # A count card's sparkline carries each month's count to the browser: with suppression on,
     # it is not drawn if any month is 1-4 (rate cards' series already leave such months out).
     trend_withheld = suppress and card.kind == "count" and any(is_small(v) for v in card.trend)
+    status = rag(card.value, card.target, settings.amber_margin) if shown != WITHHELD else None
     with st.container(border=True):
         delta = _delta(card, suppress)
+        # With a target, the change and the sparkline take the RAG's colour, so a green card never
+        # has a red line beside it; without one, the colour says which way the change went.
         st.metric(card.label, shown, delta=delta, help=card.help or None,
-                  delta_color={"up": "normal", "down": "inverse"}.get(card.good, "off"),
+                  delta_color=status.colour if status else
+                  {"up": "normal", "down": "inverse"}.get(card.good, "off"),
                   delta_description=card.comparison if delta else None,
                   chart_data=list(card.trend) if len(card.trend) >= MIN_TREND
                   and not trend_withheld else None,
@@ -111,7 +119,6 @@ def metric_card(card: Card, suppress: bool = True) -> None:
             st.caption("Too few cases per month to draw a trend")
         if card.beside:
             st.caption(card.beside)
-        status = rag(card.value, card.target, settings.amber_margin) if shown != WITHHELD else None
         if status:
             st.badge(status.text, icon=status.icon, color=status.colour,
                      help=f"Green at or above the local target; amber up to "

@@ -14,8 +14,8 @@ import html
 
 import streamlit as st
 
-from dashboard.components import auth, filters, gateway, tables
-from pipelines import board_pack, queries, spc
+from dashboard.components import attention, auth, filters, gateway, tables
+from pipelines import board_pack, metrics, queries, spc
 from pipelines.board_pack import BoardPack, Figure, MetricPage, Quarter, TablePage
 from pipelines.suppression import WITHHELD
 
@@ -115,6 +115,8 @@ def table_block(table: board_pack.Table) -> None:
 
 def metric_section(pack: BoardPack, page: MetricPage) -> None:
     st.header(page.title, anchor=page.anchor)
+    if page.attention:
+        st.markdown(f"**Needs attention:** {page.attention}")
     left, right = st.columns([1, 2.4])
     with left:
         withheld = page.value == WITHHELD
@@ -182,6 +184,10 @@ def render() -> None:
         st.warning(f"{quarter.label} has not ended by {as_of:%d/%m/%Y}: the figures are for part "
                    "of the quarter.", icon=":material/hourglass_top:")
     st.info(pack.suppression_note, icon=":material/visibility_off:")
+    # The sentences that open the pack's pages of measures needing attention: a DCO may reword
+    # them here before downloading.
+    attention.band(metrics.Filters(quarter.start, min(quarter.end, as_of), as_of, las),
+                   "pack_attention", heading=False)
     downloads(pack, quarter, las, as_of)
     st.header("Headlines")
     # A static table wraps its text, so every column fits the page without scrolling.

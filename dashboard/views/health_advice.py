@@ -130,6 +130,8 @@ def quality(f: Filters) -> None:
     st.dataframe(by_service.rename(columns={
         "service": "Service", "returned": "Advice returned", "scored": "Scored",
         "mean_score": "Mean score"}), hide_index=True, width="stretch")
+    st.caption("The quality scale: " + " ".join(
+        f"{score}: {words}" for score, words in metrics.QUALITY_RUBRIC.items()))
     about.about("advice_quality")
 
 

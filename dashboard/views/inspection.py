@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard.components import auth, filters, gateway
 from dashboard.components.cards import MIN_TREND, rag
-from pipelines import audit, inspection, inspection_pack, queries
+from pipelines import audit, inspection, inspection_example, inspection_pack, metrics, queries, status
 from pipelines.config import load_settings
 from pipelines.formats import sen2_tables
 from pipelines.metrics import SMALL_DENOMINATOR as SMALL
@@ -152,6 +152,65 @@ def dmo_dco_in_post(view: filters.View) -> None:
                "N not in post, R role covered by another post).")
 
 
+def _pct_text(value: Any) -> str:
+    return "-" if value is None or pd.isna(value) else f"{value:.1f}%"
+
+
+def health_contribution(view: filters.View) -> None:
+    """How health advice lines up with plan timeliness: the inspector's "how do you know?"."""
+    st.header("Health's contribution to EHC plans", anchor="contribution")
+    frame = gateway.read(metrics.health_contribution, view.filters)
+    entry = metrics.CATALOGUE["health_contribution"]
+    whole = frame.iloc[0]
+    if not whole.plans:
+        st.caption("No new plans issued in this period (or no EHC plan data loaded).")
+        return
+    left, right = st.columns(2)
+    left.metric("Plans within 20 weeks whose health advice was on time",
+                _pct_text(whole.within_advice_on_time_pct), help=entry.definition)
+    left.caption(f"{whole.within_advice_on_time:,} of {whole.within:,} plans issued within 20 "
+                 "weeks that had health advice")
+    right.metric("Late plans that had late health advice",
+                 _pct_text(whole.late_advice_late_pct), help=entry.definition)
+    right.caption(f"{whole.late_advice_late:,} of {whole.late:,} plans issued after 20 weeks "
+                  "that had health advice")
+    missing = int(whole.plans - whole.plans_with_advice)
+    st.caption(f"{whole.plans:,} new plans issued in the period (without a lawful exception); "
+               f"{missing:,} had no health advice request recorded and are left out above.")
+    table = pd.DataFrame({
+        "Service": frame.group.iloc[1:], "Within 20 weeks": frame.within.iloc[1:],
+        "Advice on time": frame.within_advice_on_time.iloc[1:],
+        "% on time": frame.within_advice_on_time_pct.iloc[1:],
+        "After 20 weeks": frame.late.iloc[1:], "Advice late": frame.late_advice_late.iloc[1:],
+        "% late": frame.late_advice_late_pct.iloc[1:]})
+    percent = st.column_config.NumberColumn(format="%.1f%%")
+    st.dataframe(table, hide_index=True, width="stretch", key="insp_contribution", column_config={
+        "Within 20 weeks": st.column_config.NumberColumn(help="Plans issued within 20 weeks with "
+                                                         "advice from this service"),
+        "Advice on time": st.column_config.NumberColumn(help="Of them, this service's advice was "
+                                                        "all returned within 6 weeks"),
+        "After 20 weeks": st.column_config.NumberColumn(help="Plans issued after 20 weeks with "
+                                                        "advice from this service"),
+        "Advice late": st.column_config.NumberColumn(help="Of them, some of this service's advice "
+                                                     "was late"),
+        "% on time": percent, "% late": percent})
+    st.caption(f"By service: plans with advice from that service (a plan can have advice from "
+               f"several). {entry.caveats}")
+    st.subheader("Quality of health advice", anchor="advice-quality")
+    st.markdown("Each service audits a sample of its advice on a 1 to 4 scale. The scale:")
+    st.table(pd.DataFrame({"Score": list(metrics.QUALITY_RUBRIC),
+                           "What the advice is like": list(metrics.QUALITY_RUBRIC.values())}))
+    by_score, _ = gateway.read(queries.quality_scores, view.filters)
+    if by_score.empty:
+        st.caption("No quality scores recorded for advice due in this period.")
+    else:
+        scored = int(by_score.advice.sum())
+        good = int(by_score[by_score.score >= 3].advice.sum())
+        st.caption(f"Advice due in this period and scored: {scored:,}; scored 3 or 4: {good:,} "
+                   f"({100 * good / scored:.1f}%). By score and service: [Health advice]"
+                   f"({_href('/health-advice')}).")
+
+
 def evidence_pack(view: filters.View) -> None:
     st.header("Health evidence pack", anchor="pack")
     st.markdown(
@@ -255,9 +314,13 @@ def _save_editor(theme: str, frame: pd.DataFrame, state: dict[str, Any]) -> None
     _audit("evidence changed", theme, change=result.describe())
 
 
-def tracker_section(theme: inspection.Theme, items: pd.DataFrame, history: pd.DataFrame) -> None:
+def tracker_section(theme: inspection.Theme, items: pd.DataFrame, history: pd.DataFrame,
+                    example: pd.DataFrame | None = None) -> None:
     st.subheader("Evidence tracker", anchor=False)
     st.caption(NO_CHILD)
+    if example is not None:
+        st.markdown("**Example items** (synthetic sample mode, not saved)")
+        tracker_read_only(_editor_frame(example[example.theme == theme.key]))
     mine = items[items.theme == theme.key]
     frame = _editor_frame(mine)
     if not _who():
@@ -413,14 +476,14 @@ def _guarded(theme: str, write: Any) -> bool:
 
 
 def theme_tab(theme: inspection.Theme, live: pd.DataFrame, tracker: dict[str, pd.DataFrame],
-              view: filters.View) -> None:
+              view: filters.View, example: pd.DataFrame | None = None) -> None:
     st.header(theme.title, anchor=theme.key.replace("_", "-"))
     message = st.session_state.pop(f"insp_flash_{theme.key}", None)
     if message:
         st.success(message, icon=":material/check_circle:")
     st.markdown(f"{theme.checks} **What health's data show:** {theme.health_evidence}")
     live_metrics(theme, live, view)
-    tracker_section(theme, tracker["items"], tracker["history"])
+    tracker_section(theme, tracker["items"], tracker["history"], example)
     notes_section(theme, tracker["notes"])
 
 
@@ -431,8 +494,17 @@ def render() -> None:
     outcomes()
     live = gateway.read(inspection.live_metrics, view.filters)
     tracker = gateway.read(queries.evidence_tracker, dt.date.today())
-    summary(tracker, live)
+    example = tracker["items"].empty and gateway.read(status.provenance) == "synthetic"
+    shown = tracker | inspection_example.example_tracker(dt.date.today(), tracker["current"]) \
+        if example else tracker
+    if example:
+        st.info("**Example evidence tracker.** Only the synthetic samples are loaded and no "
+                "evidence item has been added yet, so the readiness table and each theme's "
+                "tracker show example items (not saved) to show what the page is for. The "
+                "first real item replaces them.", icon=":material/lightbulb:")
+    summary(shown, live)
     dmo_dco_in_post(view)
+    health_contribution(view)
     evidence_pack(view)
     st.header("Themes", anchor="themes")
     if _who():
@@ -445,7 +517,7 @@ def render() -> None:
     for tab, theme in zip(st.tabs([f"{i}. {t.short}" for i, t in enumerate(themes, start=1)]),
                           themes, strict=True):
         with tab:
-            theme_tab(theme, live, tracker, view)
+            theme_tab(theme, live, tracker, view, shown["items"] if example else None)
 
 
 render()

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, filters, gateway, tables
+from dashboard.components import about, attention, filters, gateway, tables
 from dashboard.components.cards import Card, metric_card, rag, value_text
 from dashboard.components.suppression import rate_withheld, suppress_count, suppress_rate
 from pipelines import benchmarks, metrics, queries
@@ -71,6 +71,19 @@ def _dfe_basis(h: dict[str, Any], figure: str, basis: str) -> str:
                         f"{basis}, as the DfE counts ({h['dfe_basis_year']})")
 
 
+def _due_note(h: dict[str, Any]) -> str:
+    """Why the count of requests due and the 6-week rate's "of N requests due" differ: the count
+    takes every request due in the period; the rate leaves out lawful exceptions and requests
+    not yet due on the as-of date."""
+    text = "Requests whose 6-week due date falls in the period"
+    apart = int(h["health_advice_due"]) - int(h["health_advice_within_6_weeks_denominator"])
+    if apart <= 0:
+        return text
+    return (f"{text}; {suppress_count(apart)} of them are not in the 6-week rate's "
+            f"{suppress_count(h['health_advice_within_6_weeks_denominator'])} (a lawful exception, "
+            "or not yet due on the as-of date)")
+
+
 def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dict[str, Card]:
     targets = load_settings().targets
     trend = view.trend()
@@ -111,7 +124,7 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
         "advice_due": count(
             LABELS["health_advice_due"], "health_advice", h["health_advice_due"],
             p["health_advice_due"], _monthly("health_advice", trend, "items"),
-            note="Requests whose 6-week due date falls in the period"),
+            note=_due_note(h)),
         "plans_pct": rate(
             "ehcp_plans", "ehcp_plans", "ehcp_within_20_weeks_pct_excl_exceptions",
             "ehcp_within_20_weeks_numerator_excl_exceptions",
@@ -337,6 +350,7 @@ def render() -> None:
             and not any(card.denominator or card.value for card in more.values()):
         tables.no_data("Try a longer period, another as-of date or fewer filters.")
         return
+    attention.band(view.filters, "overview_attention")
     cards = build_cards(h, gateway.read(metrics.headline, view.previous()), view) | more
     prev = view.previous()
     st.caption(f"Changes compare with {prev.date_from:%d/%m/%Y} to {prev.date_to:%d/%m/%Y}; "

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines import benchmarks, metrics, spc
+from pipelines import benchmarks, commentary, metrics, spc
 from pipelines.board_pack.charts import MIN_DRAWN, PNG_SIZE, sentence_figure, spc_chart
 from pipelines.board_pack.model import (
     METRICS,
@@ -659,8 +659,11 @@ def build_board_pack(db: Path, quarter: Quarter | str, las: Sequence[str] = (),
     f = metrics.Filters(quarter.start, min(quarter.end, as_of), as_of, las)
     with reader(db) as con:
         loaded = {dataset for dataset in REMIT if _has_rows(con, dataset)}
-        pages = tuple(metric_page(con, spec, quarter, las, as_of) for spec in METRICS
-                      if spec.dataset is None or spec.dataset in loaded)
+        attention = {d.metric: d.text for d in commentary.needs_attention(
+            con, f, quarter.name, limit=len(commentary.WATCHED))}
+        pages = tuple(dataclasses.replace(page, attention=attention.get(page.spec.metric, ""))
+                      for spec in METRICS if spec.dataset is None or spec.dataset in loaded
+                      for page in (metric_page(con, spec, quarter, las, as_of),))
         remit = ((schools_page(con, f, las),) if "schools" in loaded else ()) + (
             (phb_page(con, f, quarter, las),) if "phb" in loaded else ())
         overdue = metrics.overdue_advice(con, f)

@@ -166,6 +166,9 @@ class MetricPage:
     too_few: str = ""  # the sentence in place of a chart of fewer than two months, or ""
     number: float | None = None  # the quarter's percentage where a board may see it, else None
     dfe_basis: str = ""  # the local figure on the DfE's basis, read beside `england`, or ""
+    # The "needs attention" sentence (pipelines.commentary: the DCO's wording if edited, else the
+    # draft) when the measure is in the worst state; "" otherwise. It opens the page.
+    attention: str = ""
 
     @property
     def drawn(self) -> bool:

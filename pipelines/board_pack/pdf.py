@@ -358,6 +358,9 @@ def _how_to_read_compact(pdf: PackPDF, size: float) -> None:
 def _metric(pdf: PackPDF, page: MetricPage, png: bytes) -> None:
     pdf.add_page()
     pdf.title_block(page.title)
+    if page.attention:
+        pdf.text_block(f"Needs attention: {page.attention}", 10, "B", colour=INK, height=5)
+        pdf.ln(2)
     top = pdf.get_y()
     pdf.text_block(page.spec.title, 9, colour=MUTED, width=LEFT)
     pdf.text_block(f"{pdf.pack.quarter.name}: {page.value}", 20, "B", width=LEFT, height=9)

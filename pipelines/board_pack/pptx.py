@@ -270,22 +270,25 @@ def _metric(prs: Presentation, pack: BoardPack, page: MetricPage, png: bytes) ->
         _text(slide, MARGIN, top + Inches(4.45), left_w, HEIGHT - top - Inches(4.5),
               [(f"{f.label}: {f.value}" + (f" ({f.made_of})" if f.made_of else ""), 9.5, False,
                 INK) for f in page.figures])
+    attention = [(f"Needs attention: {page.attention}", 10, True, INK)] if page.attention else []
     if page.tables:
         _text(slide, chart_left, below - Inches(0.05), chart_w, Inches(0.3),
-              [(page.reading, 9, False, INK)])
+              [*attention, (page.reading, 9, False, INK)])
         for table in page.tables:
             _table(slide, table, chart_left, below + Inches(0.35), chart_w, 8.5, Inches(0.22),
                    fitted=True, compact=True)
-        _notes(slide, [page.title, page.made_of, page.target_text, page.england, page.dfe_basis,
-                       *page.interpretation, *[f.text for f in page.figures],
+        _notes(slide, [page.title, *[text for text, *_ in attention], page.made_of,
+                       page.target_text, page.england, page.dfe_basis, *page.interpretation,
+                       *[f.text for f in page.figures],
                        *[f"{t.title}. {t.caption}" for t in page.tables],
                        "About this metric: " + page.spec.definition, *page.notes])
         return
     left = chart_left if page.figures else MARGIN
     _text(slide, left, below, WIDTH - left - MARGIN, HEIGHT - below - Inches(0.1),
-          [(page.reading, 10, False, INK), *about])
-    _notes(slide, [page.title, page.made_of, page.with_exceptions, page.target_text, page.england,
-                   page.dfe_basis, *page.interpretation, *[f.text for f in page.figures],
+          [*attention, (page.reading, 10, False, INK), *about])
+    _notes(slide, [page.title, *[text for text, *_ in attention], page.made_of,
+                   page.with_exceptions, page.target_text, page.england, page.dfe_basis,
+                   *page.interpretation, *[f.text for f in page.figures],
                    "About this metric: " + page.spec.definition, *page.notes])
 
 

@@ -49,6 +49,11 @@ from pipelines.metrics.cohort import (  # noqa: F401
     cohort_reviews,
     plan_cohort_base,
 )
+from pipelines.metrics.contribution import (  # noqa: F401
+    ALL_SERVICES,
+    QUALITY_RUBRIC,
+    health_contribution,
+)
 from pipelines.metrics.core import (  # noqa: F401
     ADVICE_DAYS,
     AMENDED_PLAN_DAYS,

@@ -28,6 +28,7 @@ from pipelines.metrics.bases import (
     review_held_base,
 )
 from pipelines.metrics.catalogue_remit import REMIT
+from pipelines.metrics.contribution import health_contribution
 from pipelines.metrics.core import Filters
 from pipelines.metrics.entry import SMALL, Figure, Metric
 from pipelines.metrics.lists import (
@@ -202,6 +203,23 @@ CLOCKS: tuple[Metric, ...] = (
         exceptions="Counted with any exception recorded: a lawful exception does not close a case.",
         figure="ehcp_open_past_20_weeks", rate=False, direction="down",
         of_what="open on the as-of date, more than 20 weeks after the request",
+    ),
+    Metric(
+        "health_contribution", "Health advice behind new plans",
+        kind="breakdown", query=health_contribution, datasets=("ehcp", "health_advice"),
+        definition="New plans issued in the period (without a lawful reg 10(4) exception), each joined to "
+                   "the health advice requests for the same case and local authority. Of the plans issued "
+                   "within 20 weeks, the share whose health advice was all returned within 6 weeks; of the "
+                   "plans issued later, the share with at least one request returned late or still "
+                   "open past its due date. Overall and by service.",
+        basis="SEND Regulations 2014, reg 8(1) (advice within 6 weeks) and reg 13(2) (the plan within "
+              "20 weeks): late advice is one cause a plan can be late, not the only one.",
+        caveats="Only requests that count by the as-of date (returned, or past their due date) are joined. "
+                "A plan whose case has no health advice request recorded is counted apart, not as on "
+                "time. A late request with a lawful reg 8(2) exception still counts as late here. The "
+                "share shows association, not cause. " + SMALL,
+        unit="% of new plans with health advice recorded",
+        anchor="the date the final plan was issued",
     ),
     Metric(
         "stage_durations", "Time spent in each stage",
