@@ -21,7 +21,7 @@ import pandas as pd
 from pipelines import access, audit, benchmarks, config, metrics
 from pipelines.db import DatabaseBusy, connect_writer, one, reader
 from pipelines.exports import write_table
-from pipelines.load import ingest_file
+from pipelines.isolated import load_file
 from pipelines.readers import FileError
 from pipelines.schemas import SCHEMAS
 
@@ -169,13 +169,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     failed = 0
     results = []
     for path in args.files:
-        try:
-            result = ingest_file(db, path, kind=args.kind, as_of=args.as_of)
+        try:  # in a child process with a memory and time limit; audited there and here
+            result = load_file(db, path, audit.command_line_actor(), kind=args.kind,
+                               as_of=args.as_of)
         except DatabaseBusy as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         results.append(result)
-        audit.record_load(db, audit.command_line_actor(), result)
         if result.status == "failed":
             failed += 1
             print(f"error: {result.error}", file=sys.stderr)

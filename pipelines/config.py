@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from pipelines.limits import Limits
 from pipelines.vocab import normalise_token
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,7 @@ class Settings:
     always_sign_in: bool = False  # also for the synthetic samples (real data always needs it)
     upload_max_mb: int = 100
     identity_claim: str = "email"  # the identity provider's claim that names a user
+    limits: Limits = field(default_factory=Limits)  # how big a file may be to be read at all
 
     @property
     def area_las(self) -> list[str]:
@@ -105,6 +107,7 @@ def load_settings(path: str | None = None) -> Settings:
         always_sign_in=bool(raw.get("access", {}).get("always_require_sign_in", False)),
         upload_max_mb=int(raw.get("uploads", {}).get("max_mb", 100)),
         identity_claim=str(raw.get("access", {}).get("identity_claim", "email")),
+        limits=Limits.from_settings(raw.get("limits", {})),
     )
 
 

@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from pipelines.db import one, reader, table_columns, transaction, writing
 from pipelines.headers import find_header
+from pipelines.limits import Limits
 from pipelines.pseudonym import PseudonymKeyError, load_key
 from pipelines.readers import FileError, read_file
 from pipelines.schemas import SCHEMAS, Schema
@@ -71,7 +72,7 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
+def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes, limits: Limits | None
              ) -> tuple[list[SheetOutcome], list[dict]]:
     """Read and validate every sheet; raise FileError for a file that cannot load at all.
     Hidden sheets (lookups, old copies) and sheets with no recognisable header are skipped and
@@ -79,7 +80,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes
     one's cells are let go once it is validated."""
     outcomes = []
     skipped = []
-    for sheet in read_file(path):
+    for sheet in read_file(path, limits):
         if sheet.hidden:
             skipped.append({"sheet": sheet.name, "reason": "hidden sheet"})
             continue
@@ -192,11 +193,18 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_n
     return inserted - changed, changed, same
 
 
+BeforeCommit = Callable[[FileResult], None]
+
+
 def ingest_file(db: Path, path: Path, kind: str | None = None,
-                as_of: dt.date | None = None) -> FileResult:
-    """Load one file. Never raises for a bad file: the result says what went wrong."""
+                as_of: dt.date | None = None, before_commit: BeforeCommit | None = None,
+                limits: Limits | None = None) -> FileResult:
+    """Load one file. Never raises for a bad file: the result says what went wrong.
+    `before_commit` sees the counted result inside the transaction (the audit log's "load
+    started" entry): if it raises, nothing is committed. `limits`: how big a sheet may be
+    (default: settings.toml's)."""
     with collector_paused():
-        return _ingest(db, path, kind, as_of)
+        return _ingest(db, path, kind, as_of, before_commit, limits)
 
 
 @contextlib.contextmanager
@@ -215,7 +223,8 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None) -> FileResult:
+def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
+            before_commit: BeforeCommit | None, limits: Limits | None) -> FileResult:
     as_of = as_of or dt.date.today()
     result = FileResult(file=path.name)
     try:
@@ -233,7 +242,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None) -> Fi
             result.status, result.load_id = "unchanged", earlier[0]
             return result
     try:
-        outcomes, result.skipped_sheets = _prepare(path, kind, as_of, load_key(db))
+        outcomes, result.skipped_sheets = _prepare(path, kind, as_of, load_key(db), limits)
     except FileError as exc:
         result.status, result.error = "failed", str(exc)
         return result
@@ -251,6 +260,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None) -> Fi
             con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
             with transaction(con):
                 _write(con, path, digest, as_of, outcomes, result)
+                if before_commit is not None:
+                    before_commit(result)
         except duckdb.OutOfMemoryException:
             # Rolled back: write it again with all the memory DuckDB would take by default.
             _end_transaction(con)
@@ -258,6 +269,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None) -> Fi
             result = FileResult(file=path.name, skipped_sheets=result.skipped_sheets)
             with transaction(con):
                 _write(con, path, digest, as_of, outcomes, result)
+                if before_commit is not None:
+                    before_commit(result)
     return result
 
 

@@ -26,7 +26,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import python_calamine as calamine
 
+from pipelines import config
 from pipelines.headers import SCAN_ROWS
+from pipelines.limits import Limits, TooLarge, check_csv, check_extent, sheet_extent, sheet_parts
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit; a longer CSV field is not a spreadsheet cell
 MAX_XLSX_UNCOMPRESSED = 2 * 1024**3  # refuse zip bombs before calamine inflates them
@@ -201,9 +203,11 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_file(path: Path) -> Iterator[RawSheet]:
+def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawSheet]:
     """The sheets of a workbook, read one at a time as they are asked for (so a sheet's cells
-    can be freed before the next is read), or the one table of a CSV file."""
+    can be freed before the next is read), or the one table of a CSV file. A sheet or CSV
+    beyond `limits` (default: settings.toml's) is refused before it is read."""
+    limits = limits or config.load_settings().limits
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -214,11 +218,11 @@ def read_file(path: Path) -> Iterator[RawSheet]:
         if _ENCRYPTED_OLE in data:
             raise FileError(f"{path.name}: the workbook is password-protected; save an "
                             "unprotected copy and load that")
-        return _read_workbook(path, data)
+        return _read_workbook(path, data, limits)
     if data.startswith(b"PK\x03\x04"):
         _check_zip(path, data)
-        return _read_workbook(path, data)
-    return iter([_read_csv(path, data)])
+        return _read_workbook(path, data, limits)
+    return iter([_read_csv(path, data, limits)])
 
 
 def _check_zip(path: Path, data: bytes) -> None:
@@ -235,7 +239,7 @@ def _check_zip(path: Path, data: bytes) -> None:
                         "refusing to open it")
 
 
-def _read_workbook(path: Path, data: bytes) -> Iterator[RawSheet]:
+def _read_workbook(path: Path, data: bytes, limits: Limits) -> Iterator[RawSheet]:
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         worksheets = [m for m in book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
@@ -245,14 +249,33 @@ def _read_workbook(path: Path, data: bytes) -> Iterator[RawSheet]:
         raise FileError(f"{path.name}: corrupt or unreadable workbook ({exc})") from exc
     if not worksheets:
         raise FileError(f"{path.name}: the workbook has no worksheets")
-    return _sheets(path, book, worksheets)
+    return _sheets(path, data, book, worksheets, limits)
 
 
-def _sheets(path: Path, book: calamine.CalamineWorkbook, worksheets: list) -> Iterator[RawSheet]:
+def _sheets(path: Path, data: bytes, book: calamine.CalamineWorkbook, worksheets: list,
+            limits: Limits) -> Iterator[RawSheet]:
+    zf = zipfile.ZipFile(io.BytesIO(data)) if data.startswith(b"PK") else None
+    parts = sheet_parts(zf) if zf is not None else {}
     for meta in worksheets:
+        if zf is not None and meta.name in parts:
+            _check_sheet(path, zf, meta.name, parts[meta.name], limits)
         # No local name holds the rows, so the generator lets go of a sheet once it is used.
         yield RawSheet(meta.name, _sheet_rows(path, book, meta.name),
                        meta.visible != calamine.SheetVisibleEnum.Visible)
+
+
+def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: Limits) -> None:
+    """Refuse a sheet whose declared or actual extent passes a limit, before calamine sizes a
+    grid for it (one cell at XFD1048576 would make it ask for 512 GB)."""
+    try:
+        declared, actual = sheet_extent(zf, part, limits)
+        check_extent(declared, limits, "declares")
+        check_extent(actual, limits, "reaches")
+    except TooLarge as exc:
+        raise FileError(f"{path.name}: sheet '{name}' is too large to read: {exc}") from exc
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise FileError(f"{path.name}: sheet '{name}': corrupt or unreadable workbook "
+                        f"({exc})") from exc
 
 
 def _sheet_rows(path: Path, book: calamine.CalamineWorkbook, name: str) -> list[list[Any]]:
@@ -283,9 +306,13 @@ def _decode(path: Path, data: bytes) -> tuple[str, bool]:
             return data.decode("latin-1"), False
 
 
-def _read_csv(path: Path, data: bytes) -> RawSheet:
+def _read_csv(path: Path, data: bytes, limits: Limits) -> RawSheet:
     text, utf8 = _decode(path, data)
     delimiter = _delimiter(text)
+    try:
+        check_csv(data, delimiter.encode(), limits)
+    except TooLarge as exc:
+        raise FileError(f"{path.name}: too large to read: {exc}") from exc
     head, ends = _csv_head(path, text, delimiter, HEAD_ROWS)
     if not ends or ends[-1] == len(text):
         return RawSheet(path.name, head)  # the whole file is in the head: nothing more to read

@@ -22,7 +22,8 @@ import streamlit as st
 
 from pipelines import audit, bootstrap, cli, config, metrics
 from pipelines.db import DatabaseBusy, connect_writer, open_reader, reader
-from pipelines.load import FileResult, ingest_file
+from pipelines.isolated import load_file
+from pipelines.load import FileResult
 from pipelines.uploads import UploadRefused, check_upload
 from pipelines.vocab import SERVICES
 
@@ -368,7 +369,9 @@ def load_uploads(files: list[tuple[str, bytes]], kind: str | None = None,
             try:
                 check_upload(path.name, content, limit)
                 path.write_bytes(content)
-                result = ingest_file(db_file(), path, kind=kind, as_of=as_of)
+                # In a child process with a memory and time limit, audited there and here.
+                results.append(load_file(db_file(), path, actor, kind=kind, as_of=as_of))
+                continue
             except (DatabaseBusy, UploadRefused) as exc:
                 result = FileResult(file=path.name, status="failed", error=str(exc))
             except Exception as exc:  # recorded as failed, then raised: never a silent loss

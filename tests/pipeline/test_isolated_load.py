@@ -1,0 +1,42 @@
+"""Loads in a child process: a file that exhausts memory stops only its own process, and the
+failure is a clear, audited error naming the file; a good file loads with both audit entries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines import audit
+from pipelines.isolated import load_file
+from pipelines.limits import Limits
+from tests.conftest import ADVICE_HEADER, AS_OF, write_csv
+from tests.hostile import workbook
+
+
+def test_a_file_that_asks_for_512_gb_fails_alone_and_is_audited(db: Path, tmp_path: Path) -> None:
+    path = workbook(tmp_path / "bomb.xlsx", {"A1": "Case ID", "XFD1048576": "x"})
+    # Limits raised so the extent check lets it through: the child's memory limit stops it.
+    lax = Limits(max_columns=20_000, max_cells=10**13, child_memory_mb=1_024)
+    result = load_file(db, path, "tester (command line)", as_of=AS_OF, limits=lax)
+    assert result.status == "failed"
+    assert result.error.startswith("bomb.xlsx: reading it stopped the loading process")
+    assert "1,024 MB of memory" in result.error
+    [entry] = audit.entries(db)
+    assert (entry["action"], entry["detail"]["file"], entry["detail"]["status"]) == (
+        "load", "bomb.xlsx", "failed")
+
+
+def test_a_good_file_loads_in_the_child_with_started_and_final_entries(db: Path,
+                                                                       tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "advice.csv", [
+        ADVICE_HEADER, ["A1", "C1", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""]])
+    result = load_file(db, path, "tester (command line)", as_of=AS_OF)
+    assert (result.status, result.loaded, result.load_id) == ("loaded", 1, 1)
+    assert [(e["action"], e["detail"]["load_id"]) for e in audit.entries(db)] == [
+        ("load started", 1), ("load", 1)]
+
+
+def test_the_extent_check_names_the_file_through_the_child(db: Path, tmp_path: Path) -> None:
+    path = workbook(tmp_path / "tiny.xlsx", {"A1": "Case ID", "XFD1048576": "x"})
+    result = load_file(db, path, "tester (command line)", as_of=AS_OF)
+    assert result.error == ("tiny.xlsx: sheet 'Data' is too large to read: it reaches 16,384 "
+                            "columns (the limit is 1,000, [limits] max_columns)")
