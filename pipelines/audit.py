@@ -81,6 +81,8 @@ def record_load(db: Path, actor: str, result: Any) -> dict[str, Any]:
     else:
         detail |= {"kinds": list(result.kinds), "rows_read": result.rows_read,
                    "loaded": result.loaded, "rejected": result.rejected}
+    if result.warnings:
+        detail["warnings"] = list(result.warnings)
     return record(db, actor, "load", **detail)
 
 

@@ -181,6 +181,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"error: {result.error}", file=sys.stderr)
         elif not args.json:
             print(_describe(result))
+        for warning in [] if args.json else result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps([r.summary() for r in results], indent=2, default=str))
     return 1 if failed else 0
@@ -277,7 +279,14 @@ def rejects_frame(db: Path, load_id: int | None = None) -> pd.DataFrame:
 def cmd_rejects(args: argparse.Namespace) -> int:
     frame = rejects_frame(config.db_path(args.db), args.load)
     if args.out:
-        write_table(frame, args.out, sheet="Rejected rows")
+        try:
+            write_table(frame, args.out, sheet="Rejected rows")
+        except (OSError, ValueError) as exc:
+            audit.record(config.db_path(args.db), audit.command_line_actor(), "export failed",
+                         what="rejected rows", file=str(args.out), error=type(exc).__name__)
+            print(f"error: the rejected rows could not be written to {args.out} "
+                  f"({getattr(exc, 'strerror', None) or exc})", file=sys.stderr)
+            return 1
         audit.record(config.db_path(args.db), audit.command_line_actor(), "export",
                      what="rejected rows", file=str(args.out), rows=len(frame), load_id=args.load)
         print(f"{len(frame):,} rejects written to {args.out}")

@@ -23,6 +23,7 @@ _ROW_NUMBER = re.compile(rb'row\s[^>]*?\br="(\d+)"')
 _COLUMN = re.compile(rb'\sr="([A-Z]+)\d')
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\s[^>]*?/?>')
 _ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+_ESCAPE = re.compile(rb"_x00[01][0-9A-Fa-f]_|&#")
 _RELATIONSHIP = re.compile(rb'<(?:\w+:)?Relationship\s[^>]*?/?>')
 
 
@@ -95,11 +96,29 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits) -> tuple[Extent, Extent]:
+def escapes_controls(zf: zipfile.ZipFile, part: str) -> bool:
+    """Whether a part (streamed) holds an escape that a reader turns into a character, such as
+    _x0001_ or &#1;: only then are a sheet's cells looked at one by one for control characters."""
+    if part not in zf.namelist():
+        return False
+    tail = b""
+    with zf.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            data = tail + chunk
+            if _ESCAPE.search(data):
+                return True
+            tail = data[-_OVERLAP:]
+    return False
+
+
+def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits
+                 ) -> tuple[Extent, Extent, bool]:
     """(declared, actual) extent of one sheet's XML, streamed: the declared one from its
-    <dimension>, the actual one from the highest row number and column letters in it.
+    <dimension>, the actual one from the highest row number and column letters in it; and
+    whether it holds character escapes (see `escapes_controls`).
     Raises TooLarge (without a file name) if the XML is bigger than max_sheet_mb."""
     declared, actual = Extent(), Extent()
+    escapes = False
     cap = limits.max_sheet_mb * 1024**2
     if zf.getinfo(part).file_size > cap:
         raise TooLarge(f"its XML is {zf.getinfo(part).file_size / 1024**2:,.0f} MB uncompressed "
@@ -123,9 +142,10 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits) -> tuple[Extent
             rows = max([rows, *map(int, deeper.findall(data))])
             actual.rows = max(actual.rows, rows)
             letters.update(_COLUMN.findall(data))
+            escapes = escapes or _ESCAPE.search(data) is not None
             tail = data[-_OVERLAP:]
     actual.columns = max(map(column_number, map(bytes.decode, letters)), default=0)
-    return declared, actual
+    return declared, actual, escapes
 
 
 def check_extent(extent: Extent, limits: Limits, what: str) -> None:

@@ -51,6 +51,7 @@ class FileResult:
     notes: int = 0
     sheets: list[dict] = field(default_factory=list)
     skipped_sheets: list[dict] = field(default_factory=list)  # hidden, or no recognisable header
+    warnings: list[str] = field(default_factory=list)  # what reading changed (stray bytes, controls)
     rejects: list[Reject] = field(default_factory=list)
 
     def reconciles(self) -> bool:
@@ -60,7 +61,7 @@ class FileResult:
     def summary(self) -> dict:
         keys = ("file", "status", "load_id", "error", "kinds", "rows_read", "loaded", "inserted",
                 "updated", "unchanged", "duplicates", "rejected", "blank", "notes", "sheets",
-                "skipped_sheets")
+                "skipped_sheets", "warnings")
         return {k: getattr(self, k) for k in keys}
 
 
@@ -72,8 +73,8 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes, limits: Limits | None
-             ) -> tuple[list[SheetOutcome], list[dict]]:
+def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes, limits: Limits | None,
+             warnings: list[str]) -> tuple[list[SheetOutcome], list[dict]]:
     """Read and validate every sheet; raise FileError for a file that cannot load at all.
     Hidden sheets (lookups, old copies) and sheets with no recognisable header are skipped and
     listed, so the user sees they were passed over. Sheets are read one at a time, and each
@@ -81,6 +82,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes, limits: L
     outcomes = []
     skipped = []
     for sheet in read_file(path, limits):
+        warnings += sheet.warnings
         if sheet.hidden:
             skipped.append({"sheet": sheet.name, "reason": "hidden sheet"})
             continue
@@ -242,7 +244,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             result.status, result.load_id = "unchanged", earlier[0]
             return result
     try:
-        outcomes, result.skipped_sheets = _prepare(path, kind, as_of, load_key(db), limits)
+        outcomes, result.skipped_sheets = _prepare(path, kind, as_of, load_key(db), limits,
+                                                    result.warnings)
     except FileError as exc:
         result.status, result.error = "failed", str(exc)
         return result
@@ -266,7 +269,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             # Rolled back: write it again with all the memory DuckDB would take by default.
             _end_transaction(con)
             con.execute("RESET memory_limit")
-            result = FileResult(file=path.name, skipped_sheets=result.skipped_sheets)
+            result = FileResult(file=path.name, skipped_sheets=result.skipped_sheets,
+                                warnings=result.warnings)
             with transaction(con):
                 _write(con, path, digest, as_of, outcomes, result)
                 if before_commit is not None:

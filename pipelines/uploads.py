@@ -28,7 +28,8 @@ def kind_by_content(data: bytes) -> str | None:
             return None
         return "xlsx" if "xl/workbook.xml" in names or "xl/workbook.bin" in names else None
     head = data[:_SNIFF]
-    if not head.strip() or b"\x00" in head or head.lstrip().lower().startswith(
+    # A NUL anywhere (not only in the bytes sniffed) means binary content, never CSV text.
+    if not head.strip() or b"\x00" in data or head.lstrip().lower().startswith(
             tuple(sig.lower() for sig in _NOT_TEXT)):
         return None
     controls = sum(1 for b in head if b < 32 and b not in _TEXT_CONTROLS)

@@ -260,7 +260,14 @@ def audited(build: Callable[[], bytes], viewer: Viewer, what: str, file_name: st
                          reason="the data or the viewer's role changed since the page was drawn")
             raise DownloadRefused("The data or your access changed since this page was drawn: "
                                   "reload the page and download again.")
-        data = build()
+        try:
+            data = build()
+        except Exception as exc:  # audited, and the viewer told in words, not a traceback
+            audit.record(db, actor, "export failed", what=what, file=file_name,
+                         error=type(exc).__name__)
+            raise DownloadRefused("This download could not be made; the failure was recorded "
+                                  "for the administrator. Try again, or ask them to look at "
+                                  "the audit log.") from exc
         audit.record(db, actor, "export", what=what, file=file_name, bytes=len(data))
         return data
 
