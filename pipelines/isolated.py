@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+
 from pipelines import audit, config
 from pipelines.db import DatabaseBusy
 from pipelines.limits import Limits
@@ -73,9 +75,11 @@ def _child(db: Path, path: Path, actor: str, kind: str | None, as_of: dt.date | 
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.child_seconds, limits.child_seconds + 5))
 
-    def started(result: FileResult) -> None:
-        audit.record(db, actor, "load started", file=result.file, load_id=result.load_id,
-                     rows_read=result.rows_read, loaded=result.loaded, rejected=result.rejected)
+    def started(con: duckdb.DuckDBPyConnection, result: FileResult) -> None:
+        entry = audit.record(db, actor, "load started", file=result.file, load_id=result.load_id,
+                             rows_read=result.rows_read, loaded=result.loaded,
+                             rejected=result.rejected)
+        audit.store_head(con, entry)
 
     try:
         return "result", ingest_file(db, path, kind=kind, as_of=as_of, before_commit=started,

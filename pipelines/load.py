@@ -195,16 +195,16 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_n
     return inserted - changed, changed, same
 
 
-BeforeCommit = Callable[[FileResult], None]
+BeforeCommit = Callable[[duckdb.DuckDBPyConnection, FileResult], None]
 
 
 def ingest_file(db: Path, path: Path, kind: str | None = None,
                 as_of: dt.date | None = None, before_commit: BeforeCommit | None = None,
                 limits: Limits | None = None) -> FileResult:
     """Load one file. Never raises for a bad file: the result says what went wrong.
-    `before_commit` sees the counted result inside the transaction (the audit log's "load
-    started" entry): if it raises, nothing is committed. `limits`: how big a sheet may be
-    (default: settings.toml's)."""
+    `before_commit` sees the connection and the counted result inside the transaction (the
+    audit log's "load started" entry and its head): if it raises, nothing is committed.
+    `limits`: how big a sheet may be (default: settings.toml's)."""
     with collector_paused():
         return _ingest(db, path, kind, as_of, before_commit, limits)
 
@@ -264,7 +264,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             with transaction(con):
                 _write(con, path, digest, as_of, outcomes, result)
                 if before_commit is not None:
-                    before_commit(result)
+                    before_commit(con, result)
         except duckdb.OutOfMemoryException:
             # Rolled back: write it again with all the memory DuckDB would take by default.
             _end_transaction(con)
@@ -274,7 +274,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             with transaction(con):
                 _write(con, path, digest, as_of, outcomes, result)
                 if before_commit is not None:
-                    before_commit(result)
+                    before_commit(con, result)
     return result
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard.components import data_access
+from dashboard.components.text import plain
 from pipelines import access, audit
 from pipelines.config import load_settings
 
@@ -183,7 +184,7 @@ def sign_in_page() -> None:
     try:
         local = any(u.local for u in access.read_users(users_path()).values())
     except access.AccessError as exc:
-        st.error(f"The users file cannot be read: {exc}", icon=":material/error:")
+        st.error(f"The users file cannot be read: {plain(exc)}", icon=":material/error:")
         return
     if local:
         if providers:
@@ -207,11 +208,11 @@ def sign_out(viewer: Viewer) -> None:
 def sidebar(viewer: Viewer) -> None:
     with st.sidebar:
         if viewer.signed_in:
-            st.caption(f"Signed in as **{viewer.name}** ({viewer.role})")
+            st.caption(f"Signed in as **{plain(viewer.name)}** ({viewer.role})")
             st.button("Sign out", key="sign_out", on_click=sign_out, args=(viewer,),
                       icon=":material/logout:")
         elif viewer.method == "oidc":
-            st.caption(f"Signed in as **{viewer.name}**, with no role here")
+            st.caption(f"Signed in as **{plain(viewer.name)}**, with no role here")
             st.button("Sign out", key="sign_out", on_click=sign_out, args=(viewer,),
                       icon=":material/logout:")
         elif viewer.role:
@@ -222,7 +223,7 @@ def no_role_page() -> None:
     """Signed in by the identity provider, but nobody has given this account a role."""
     viewer = current()
     st.title("No access yet")
-    st.warning(f"You are signed in as **{viewer.name}**, but this account has not been given a "
+    st.warning(f"You are signed in as **{plain(viewer.name)}**, but this account has not been given a "
                "role on this dashboard. Ask its administrator to add you, e.g. "
                f"`python -m pipelines users add {viewer.name} --role dco --no-password`.",
                icon=":material/no_accounts:")

@@ -12,6 +12,7 @@ from app_helpers import ADVICE, KEY, TINY_AS_OF, csv_bytes, table
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components import data_access
+from dashboard.components.text import plain
 from pipelines import audit
 from pipelines.config import load_settings
 
@@ -32,7 +33,8 @@ def test_an_uploaded_file_is_loaded_and_its_rejects_listed(run_app: Callable[...
     at.run()
     at.button(key="upload_load").click().run()
     assert not at.exception
-    assert any("new_advice.csv" in s.value and "1 rejected" in s.value for s in at.success)
+    # Shown as Markdown with the file name escaped (data is text, never markup).
+    assert any(plain("new_advice.csv") in s.value and "1 rejected" in s.value for s in at.success)
     summary = table(at, "File", "Rows read")
     row = summary.iloc[0]
     assert (row["File"], row["Rows read"], row["Loaded"], row["Rejected"]) == (
@@ -92,6 +94,9 @@ def test_an_upload_is_checked_by_content_and_size_and_audited(
     assert "over the 1 MB limit" in big.error
     assert len(data_access.loads()) == len(before) + 1  # only the good file reached the database
     entries = audit.entries(tiny_db)
+    assert [(e["actor"], e["detail"]["file"]) for e in entries if e["action"] == "load started"
+            ] == [("dan (dco, password)", "good.csv")]
+    entries = [e for e in entries if e["action"] == "load"]
     assert [(e["actor"], e["detail"]["file"], e["detail"]["status"]) for e in entries] == [
         ("dan (dco, password)", "advice.csv", "failed"), ("dan (dco, password)", "huge.csv", "failed"),
         ("dan (dco, password)", "good.csv", "loaded")]
