@@ -470,7 +470,22 @@ COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "metrics": cmd_metrics,
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
-    except DatabaseBusy as exc:
+        code = COMMANDS[args.command](args)
+    except (DatabaseBusy, audit.AuditError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        code = 1
+    if code and args.command != "ingest":  # a failed load is audited as that load
+        _audit_failure(args, code)
+    return code
+
+
+def _audit_failure(args: argparse.Namespace, code: int) -> None:
+    """A command that failed is recorded too (who tried what); if even that cannot be written,
+    the user is told so."""
+    action = " ".join(filter(None, [args.command, getattr(args, "users_command", None),
+                                    getattr(args, "benchmarks_command", None)]))
+    try:
+        audit.record(config.db_path(getattr(args, "db", None)), audit.command_line_actor(),
+                     "command failed", command=action, exit_code=code)
+    except audit.AuditError as exc:
+        print(f"warning: the failure could not be audited: {exc}", file=sys.stderr)
