@@ -217,14 +217,13 @@ def entries(db: Path) -> list[dict[str, Any]]:
 
 
 def verify(db: Path) -> list[str]:
-    """Problems with the chain, by line, and with the database's record of it; an empty list
-    means the log is intact and holds every load."""
+    """Problems with the chain, by line, and the database's head missing from it; an empty
+    list means the log is intact (see also `loads_without_entries`)."""
     problems = []
     previous = GENESIS
     keyed = False
     key = audit_key()
     seen: dict[str, int] = {}
-    loads: set[int] = set()
     for number, line in _lines(db):
         entry = _parsed(line)
         if entry is None:
@@ -242,21 +241,32 @@ def verify(db: Path) -> list[str]:
             problems.append(f"line {number}: its content was changed after it was written")
         previous = str(entry.get("hash", "broken"))
         seen[previous] = number
-        if entry.get("action") in ("load", "load started"):
-            load_id = entry.get("detail", {}).get("load_id")
-            if isinstance(load_id, int):
-                loads.add(load_id)
-    return problems + _against_database(db, seen, loads)
+    head, _ = _database_record(db)
+    where = "is missing" if not audit_file(db).exists() else "no longer holds"
+    return problems + [f"the log {where} the entry the database recorded last (at byte "
+                       f"{size:,}): it was cut short, replaced or deleted"
+                       for hash_, size in head if hash_ not in seen]
 
 
-def _against_database(db: Path, seen: dict[str, int], logged: set[int]) -> list[str]:
-    """The head the database recorded must be in the log, and every load must have entries."""
+def loads_without_entries(db: Path) -> list[str]:
+    """Loads the database holds that the log has no entry for (a load made around the
+    pipeline's audited path, or whose entries were removed)."""
+    logged = {e["detail"].get("load_id") for e in entries(db)
+              if e["action"] in ("load", "load started")}
+    _, loads = _database_record(db)
+    return [f"load {load_id} ({name}) is in the database but has no entry in the log"
+            for load_id, name in loads if load_id not in logged]
+
+
+def _database_record(db: Path) -> tuple[list[tuple], list[tuple]]:
+    """(the chain's head as the database recorded it, every load) or nothing if no database."""
     if not db.exists():
-        return []
+        return [], []
     try:
         con = duckdb.connect(str(db), read_only=True)
     except duckdb.Error as exc:
-        return [f"the database could not be read to compare with the log ({exc})"]
+        raise AuditError(f"the database could not be read to compare with the log ({exc})"
+                         ) from exc
     try:
         tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         head = (con.execute("SELECT hash, log_bytes FROM audit_head").fetchall()
@@ -265,12 +275,4 @@ def _against_database(db: Path, seen: dict[str, int], logged: set[int]) -> list[
                  if "loads" in tables else [])
     finally:
         con.close()
-    problems = []
-    for hash_, size in head:
-        if hash_ not in seen:
-            where = "is missing" if not audit_file(db).exists() else "no longer holds"
-            problems.append(f"the log {where} the entry the database recorded last (at byte "
-                            f"{size:,}): it was cut short, replaced or deleted")
-    problems += [f"load {load_id} ({name}) is in the database but has no entry in the log"
-                 for load_id, name in loads if load_id not in logged]
-    return problems
+    return head, loads

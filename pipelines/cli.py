@@ -1,5 +1,5 @@
 """Command line: `python -m pipelines ingest|status|metrics|rejects|loads|rollback|benchmarks|
-board-pack|users|audit`.
+board-pack|users|audit|rekey`.
 
 Exit codes: 0 done (rows may have been rejected), 1 a file could not be loaded, 2 usage.
 Whatever loads, exports, rolls back or changes users is written to the audit log
@@ -12,13 +12,14 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from pipelines import access, audit, benchmarks, config, metrics
+from pipelines import access, audit, benchmarks, config, metrics, pseudonym
 from pipelines.db import DatabaseBusy, connect_writer, one, reader
 from pipelines.exports import write_table
 from pipelines.isolated import load_file
@@ -82,6 +83,14 @@ def _parser() -> argparse.ArgumentParser:
                         "earlier versions of those it changed. Refused while a later load has "
                         "changed the same records (roll that one back first).")
     rb.add_argument("load_id", type=int, metavar="LOAD_ID", help="the load's id (see: loads)")
+    rb.add_argument("--yes", action="store_true",
+                    help="roll back without asking (otherwise it only shows what it would remove)")
+    rk = sub.add_parser("rekey", parents=[common], help="rotate the pseudonym key",
+                        description="Make a new pseudonym key (the old key file is kept, renamed). "
+                        "Refused while the database holds pseudonyms made with the current key: a "
+                        "pseudonym is a one-way hash, so they cannot be re-made without the source "
+                        "files. To rotate: move the database aside, rekey, load the exports again.")
+    rk.add_argument("--yes", action="store_true", help="rotate without asking")
 
     b = sub.add_parser("benchmarks", parents=[common], help="DfE figures for England, regions, LAs",
                        description="Import the DfE 'Education, health and care plans' release "
@@ -315,6 +324,23 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     if not db.exists():
         print(f"error: no database at {db}", file=sys.stderr)
         return 1
+    with reader(db) as con:
+        load = one(con, "SELECT file_name, loaded_at, inserted, updated, status FROM loads "
+                        "WHERE load_id = ?", [args.load_id])
+    if load is None:
+        print(f"error: there is no load {args.load_id} (see: python -m pipelines loads)",
+              file=sys.stderr)
+        return 1
+    file_name, loaded_at, inserted, updated, state = load
+    if state != "loaded":
+        print(f"error: load {args.load_id} ({file_name}) is already {state}", file=sys.stderr)
+        return 1
+    if not args.yes:
+        print(f"load {args.load_id}: {file_name}, loaded {loaded_at:%d/%m/%Y %H:%M}. Rolling it "
+              f"back removes the {inserted:,} records it added and restores the earlier version "
+              f"of the {updated:,} it changed.\nNothing was changed: run again with --yes to "
+              "roll it back.")
+        return 0
     try:
         result = rollback(db, args.load_id)
     except RollbackRefused as exc:
@@ -324,6 +350,34 @@ def cmd_rollback(args: argparse.Namespace) -> int:
                  file=result.file, removed=result.removed, restored=result.restored)
     print(f"load {result.load_id} ({result.file}) rolled back: {result.removed:,} records removed, "
           f"{result.restored:,} restored to their earlier version")
+    return 0
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    db = config.db_path(args.db)
+    if os.environ.get(pseudonym.KEY_ENV) is not None:
+        print(f"error: the key comes from ${pseudonym.KEY_ENV}: change it where that is set "
+              "(and see docs/security.md, 'Pseudonym key')", file=sys.stderr)
+        return 1
+    held = pseudonym.recorded_fingerprint(db)
+    if held is not None:
+        print(f"error: {db} holds pseudonyms made with the current key (fingerprint {held}). A "
+              "pseudonym is a one-way hash: it cannot be re-made under a new key without the "
+              "source files. To rotate: move the database aside, run rekey, then load the "
+              "exports again.", file=sys.stderr)
+        return 1
+    path = pseudonym.key_file_for(db)
+    if not args.yes:
+        print(f"Would make a new key at {path}" + (" (the current one kept, renamed)"
+              if path.exists() else "") + ". Run again with --yes to do it.")
+        return 0
+    old = pseudonym.fingerprint(pseudonym.load_key(db)) if path.exists() else None
+    if path.exists():
+        path.rename(path.with_name(f"{path.name}.retired-{dt.datetime.now():%Y%m%dT%H%M%S}"))
+    pseudonym.new_key_file(path)
+    new = pseudonym.fingerprint(pseudonym.load_key(db))
+    audit.record(db, audit.command_line_actor(), "pseudonym key rotated", old=old, new=new)
+    print(f"new pseudonym key at {path} (fingerprint {new})")
     return 0
 
 
@@ -399,6 +453,10 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
 def _new_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise access.AccessError("No terminal to ask for the password: give it on standard "
+                                 "input with --password-stdin (or --no-password for someone "
+                                 "who signs in through the identity provider).")
     first = getpass.getpass("New password: ")
     if getpass.getpass("Again: ") != first:
         raise access.AccessError("The two passwords differ.")
@@ -445,7 +503,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     db = config.db_path(args.db)
     if args.verify:
-        problems = audit.verify(db)
+        problems = audit.verify(db) + audit.loads_without_entries(db)
         for problem in problems:
             print(f"error: {audit.audit_file(db)} {problem}", file=sys.stderr)
         if not problems:
@@ -464,7 +522,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "metrics": cmd_metrics,
             "rejects": cmd_rejects, "loads": cmd_loads, "benchmarks": cmd_benchmarks,
             "board-pack": cmd_board_pack, "rollback": cmd_rollback, "users": cmd_users,
-            "audit": cmd_audit}
+            "audit": cmd_audit, "rekey": cmd_rekey}
 
 
 def main(argv: list[str] | None = None) -> int:

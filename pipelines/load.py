@@ -22,7 +22,14 @@ import pyarrow as pa
 from pipelines.db import one, reader, table_columns, transaction, writing
 from pipelines.headers import find_header
 from pipelines.limits import Limits
-from pipelines.pseudonym import PseudonymKeyError, load_key
+from pipelines.pseudonym import (
+    PseudonymKeyError,
+    claim_key,
+    fingerprint,
+    load_key,
+    recorded_fingerprint,
+    wrong_key,
+)
 from pipelines.readers import FileError, read_file
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.validate import Reject, SheetOutcome, validate_body
@@ -244,7 +251,11 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             result.status, result.load_id = "unchanged", earlier[0]
             return result
     try:
-        outcomes, result.skipped_sheets = _prepare(path, kind, as_of, load_key(db), limits,
+        key = load_key(db)
+        held = recorded_fingerprint(db)
+        if held is not None and held != fingerprint(key):  # said before the file is read
+            raise PseudonymKeyError(wrong_key(fingerprint(key), held))
+        outcomes, result.skipped_sheets = _prepare(path, kind, as_of, key, limits,
                                                     result.warnings)
     except FileError as exc:
         result.status, result.error = "failed", str(exc)
@@ -263,6 +274,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
             with transaction(con):
                 _write(con, path, digest, as_of, outcomes, result)
+                claim_key(con, key)
                 if before_commit is not None:
                     before_commit(con, result)
         except duckdb.OutOfMemoryException:
@@ -273,6 +285,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
                                 warnings=result.warnings)
             with transaction(con):
                 _write(con, path, digest, as_of, outcomes, result)
+                claim_key(con, key)
                 if before_commit is not None:
                     before_commit(con, result)
     return result

@@ -135,6 +135,9 @@ def _locked_out() -> float:
 def _password_form() -> None:
     if st.session_state.pop("auth_failed", False):
         st.error("That user name and password do not match.", icon=":material/error:")
+    if wait := st.session_state.pop("auth_user_locked", 0):
+        st.error(f"Too many wrong passwords for that user name. Try again in {wait / 60:.0f} "
+                 "minute(s).", icon=":material/lock_clock:")
     wait = _locked_out()
     if wait:
         st.error(f"Too many wrong passwords. Try again in {wait / 60:.0f} minute(s).",
@@ -147,7 +150,9 @@ def _password_form() -> None:
         pressed = st.form_submit_button("Sign in", type="primary", icon=":material/login:")
     if not pressed:
         return
-    user = access.authenticate(users_path(), username, password)
+    # Per user name too, across sessions and restarts (pipelines.access keeps the count).
+    locked = access.locked_for(users_path(), username)
+    user = None if locked else access.authenticate(users_path(), username, password)
     db = data_access.db_file()
     if user is None:
         st.session_state.setdefault(FAILURES, []).append(time.time())
@@ -156,10 +161,18 @@ def _password_form() -> None:
             known = username.strip().lower() in access.read_users(users_path())
         except access.AccessError:
             known = False
-        who = username.strip() if known else "(a user name that is no user's)"
-        audit.record(db, f"{who} (not signed in)", "sign in failed", method="password")
-        st.session_state["auth_failed"] = True
+        name = username.strip() if known else "(a user name that is no user's)"
+        who = f"{name} (not signed in)"
+        if locked:
+            audit.record(db, who, "sign in refused", reason="locked out after wrong passwords")
+        else:
+            audit.record(db, who, "sign in failed", method="password")
+            locked = access.record_failure(users_path(), username)
+            if locked:
+                audit.record(db, who, "locked out", minutes=round(locked / 60))
+        st.session_state["auth_user_locked" if locked else "auth_failed"] = locked or True
         st.rerun()  # so a fifth failure shows the lock at once
+    access.clear_failures(users_path(), user.username)
     st.session_state.pop(FAILURES, None)
     st.session_state[SIGNED_IN] = user.username
     audit.record(db, Viewer(user.username, user.role, "password").actor, "sign in",
