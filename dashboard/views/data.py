@@ -86,6 +86,8 @@ def show_results(results: list[FileResult]) -> None:
         else:
             st.success(f"**{plain(r.file)}**: {r.rows_read:,} rows read, {r.loaded:,} loaded, "
                        f"{r.rejected:,} rejected.", icon=":material/check_circle:")
+        for warning in r.warnings:  # what reading changed: stray bytes, control characters
+            st.warning(plain(warning), icon=":material/warning:")
     st.dataframe(results_frame(results), hide_index=True, width="stretch", key="upload_summary")
     load_ids = [r.load_id for r in results if r.status == "loaded" and r.rejected]
     if not load_ids:
