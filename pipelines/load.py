@@ -26,8 +26,8 @@ from pipelines.pseudonym import (
     PseudonymKeyError,
     claim_key,
     fingerprint,
+    fingerprint_in,
     load_key,
-    recorded_fingerprint,
     wrong_key,
 )
 from pipelines.readers import FileError, read_file
@@ -242,17 +242,18 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
         return FileResult(file=path.name, status="failed",
                           error=f"{path.name}: cannot be opened ({exc.strerror or exc})")
     # A file already loaded changes nothing: say so before spending time validating it again.
+    held = None  # the fingerprint of the key the database's pseudonyms were made with
     if db.exists():
         with reader(db) as con:
             tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
             earlier = one(con, "SELECT load_id FROM loads WHERE file_hash = ? AND status = 'loaded' "
                           "ORDER BY load_id LIMIT 1", [digest]) if "loads" in tables else None
+            held = fingerprint_in(con)
         if earlier:
             result.status, result.load_id = "unchanged", earlier[0]
             return result
     try:
         key = load_key(db)
-        held = recorded_fingerprint(db)
         if held is not None and held != fingerprint(key):  # said before the file is read
             raise PseudonymKeyError(wrong_key(fingerprint(key), held))
         outcomes, result.skipped_sheets = _prepare(path, kind, as_of, key, limits,

@@ -43,12 +43,13 @@ def recorded_fingerprint(db: Path) -> str | None:
         return None
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return _fingerprint_in(con)
+        return fingerprint_in(con)
     finally:
         con.close()
 
 
-def _fingerprint_in(con: duckdb.DuckDBPyConnection) -> str | None:
+def fingerprint_in(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The recorded fingerprint, read on an open connection."""
     if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'pseudonym_key'"
                        ).fetchall():
         return None
@@ -60,7 +61,7 @@ def claim_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     """Inside a load's transaction: record the key's fingerprint if the database has none;
     raise PseudonymKeyError if it holds another's."""
     mine = fingerprint(key)
-    held = _fingerprint_in(con)
+    held = fingerprint_in(con)
     if held is None:
         con.execute("CREATE TABLE IF NOT EXISTS pseudonym_key (fingerprint VARCHAR, "
                     "recorded_at TIMESTAMP)")

@@ -97,5 +97,6 @@ def test_a_failed_rejects_export_is_audited_and_said_in_words(db: Path, tmp_path
     assert main(["rejects", "--db", str(db), "--out", str(out)]) == 1
     assert capsys.readouterr().err.startswith(
         f"error: the rejected rows could not be written to {out} (")
-    [entry] = audit.entries(db)
-    assert (entry["action"], entry["detail"]["error"]) == ("export failed", "FileNotFoundError")
+    export, command = audit.entries(db)
+    assert (export["action"], export["detail"]["error"]) == ("export failed", "FileNotFoundError")
+    assert (command["action"], command["detail"]["command"]) == ("command failed", "rejects")
