@@ -13,6 +13,7 @@ import pytest
 from pipelines import audit
 from pipelines.cli import main
 from pipelines.exports import xlsx_bytes
+from pipelines.inspection_pack import workbook_bytes
 from pipelines.readers import FileError, read_file
 from pipelines.uploads import kind_by_content
 from tests.conftest import ADVICE_HEADER, write_csv
@@ -100,3 +101,11 @@ def test_a_failed_rejects_export_is_audited_and_said_in_words(db: Path, tmp_path
     export, command = audit.entries(db)
     assert (export["action"], export["detail"]["error"]) == ("export failed", "FileNotFoundError")
     assert (command["action"], command["detail"]["command"]) == ("command failed", "rejects")
+
+
+def test_the_evidence_pack_workbook_never_fails_on_a_stored_value() -> None:
+    frame = pd.DataFrame({"Reference": ["R1\x02", "R2"], "Note": ["=cmd|x", "ok\x00"]})
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes({"Open cases: 1/2 [x]": frame})))
+    assert book.sheetnames == ["Open cases_ 1_2 _x_"]
+    assert [[c.value for c in row] for row in book.active.iter_rows()] == [
+        ["Reference", "Note"], ["R1\ufffd", "'=cmd|x"], ["R2", "ok\ufffd"]]
