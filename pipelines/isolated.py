@@ -44,7 +44,7 @@ def _run_child(job: tuple, path: Path, limits: Limits) -> FileResult | DatabaseB
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(config.ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
     child = subprocess.Popen([sys.executable, "-m", "pipelines.isolated"], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, env=env, cwd=config.ROOT)
+                             stdout=subprocess.PIPE, env=env)
     try:
         answer, _ = child.communicate(pickle.dumps(job), timeout=limits.child_seconds)
     except subprocess.TimeoutExpired:

@@ -40,3 +40,16 @@ def test_the_extent_check_names_the_file_through_the_child(db: Path, tmp_path: P
     result = load_file(db, path, "tester (command line)", as_of=AS_OF)
     assert result.error == ("tiny.xlsx: sheet 'Data' is too large to read: it reaches 16,384 "
                             "columns (the limit is 1,000, [limits] max_columns)")
+
+
+def test_a_load_past_its_time_limit_is_stopped_and_audited(db: Path, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "advice.csv", [
+        ADVICE_HEADER, ["A1", "C1", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""]])
+    result = load_file(db, path, "tester (command line)", as_of=AS_OF,
+                       limits=Limits(child_seconds=0))  # no load finishes in no time
+    assert result.status == "failed"
+    assert result.error == ("advice.csv: reading it took longer than 0 s ([limits] "
+                            "child_seconds); it was stopped and nothing was loaded")
+    assert [e["detail"]["status"] for e in audit.entries(db) if e["action"] == "load"] == [
+        "failed"]
+    assert load_file(db, path, "tester", as_of=AS_OF).status == "loaded"  # nothing was left half-done
