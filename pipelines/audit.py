@@ -70,7 +70,14 @@ def audit_key() -> bytes:
     env = os.environ.get(KEY_ENV)
     if env and env.strip():
         return env.strip().encode("utf-8")
-    path = key_file()
+    try:
+        return _key_from_file(key_file())
+    except (OSError, RuntimeError) as exc:  # no home folder, or one the account cannot write
+        raise AuditError(f"the audit log's key cannot be read or made ({exc}): set ${KEY_ENV} "
+                         f"or ${KEY_FILE_ENV}") from exc
+
+
+def _key_from_file(path: Path) -> bytes:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")

@@ -123,3 +123,12 @@ def test_a_log_that_cannot_be_written_raises_audit_error(db: Path, tmp_path: Pat
     (tmp_path / "not-a-folder").write_text("a file where the folder should be")
     with pytest.raises(audit.AuditError, match="cannot be written"):
         audit.record(db, "jo", "sign in")
+
+
+def test_a_key_that_cannot_be_made_is_an_audit_error(db: Path, tmp_path: Path,
+                                                     monkeypatch) -> None:
+    monkeypatch.delenv(audit.KEY_ENV, raising=False)
+    (tmp_path / "blocked").write_text("a file where the key's folder should be")
+    monkeypatch.setenv(audit.KEY_FILE_ENV, str(tmp_path / "blocked" / "audit.key"))
+    with pytest.raises(audit.AuditError, match="SEND_AUDIT_KEY"):
+        audit.record(db, "jo", "sign in")
