@@ -17,6 +17,7 @@ import streamlit as st  # noqa: E402
 from streamlit.navigation.page import StreamlitPage  # noqa: E402
 
 from dashboard.components import auth, filters, gateway  # noqa: E402
+from dashboard.components.text import plain  # noqa: E402
 from pipelines import bootstrap, status  # noqa: E402
 from pipelines.config import load_settings  # noqa: E402
 from pipelines.queries import DatabaseBusy, DatabaseError  # noqa: E402
@@ -46,7 +47,7 @@ def build_if_missing() -> None:
                    "Load your exports on the **Load data** page.")
     failed = [r for r in results or [] if r.status == "failed"]
     for result in failed:
-        st.error(f"A sample file could not be loaded: {result.error}")
+        st.error(f"A sample file could not be loaded: {plain(result.error)}")
 
 
 def provenance_banner(kind: str) -> None:

@@ -24,6 +24,7 @@ import os
 import re
 import secrets
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -233,6 +234,73 @@ def _keep_an_admin(users: dict[str, User], leaving: User) -> None:
 
 
 _DUMMY = hash_password("not a real password", salt=b"\0" * 16)
+
+
+# ---- lockout after wrong passwords, per user, across sessions and restarts -------------------
+
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 300
+_KEEP_NAMES = 1_000  # names tried (hashed) kept in the failures file at most
+
+
+def failures_file(users: Path) -> Path:
+    return users.with_name(users.name + ".failures")
+
+
+def _name_key(username: str) -> str:
+    # Hashed: a "user name" that is no user's may be a password typed in the wrong box.
+    return hashlib.sha256(username.strip().lower().encode("utf-8")).hexdigest()[:32]
+
+
+def _read_failures(path: Path) -> dict[str, list[float]]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {str(k): [float(t) for t in v] for k, v in raw.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}  # missing or damaged: a lockout is a brake, never a reason to stop signing in
+
+
+def locked_for(users: Path, username: str, now: float | None = None) -> float:
+    """Seconds before `username` may try a password again (0: now)."""
+    now = time.time() if now is None else now
+    recent = [t for t in _read_failures(failures_file(users)).get(_name_key(username), [])
+              if now - t < LOCKOUT_SECONDS]
+    return LOCKOUT_SECONDS - (now - recent[-MAX_FAILURES]) if len(recent) >= MAX_FAILURES else 0.0
+
+
+def record_failure(users: Path, username: str, now: float | None = None) -> float:
+    """Count a wrong password for `username`; the seconds it is now locked for (0: not)."""
+    now = time.time() if now is None else now
+    path = failures_file(users)
+    with _locked(path):
+        failures = _read_failures(path)
+        failures = {k: [t for t in v if now - t < LOCKOUT_SECONDS] for k, v in failures.items()}
+        failures[_name_key(username)] = [*failures.get(_name_key(username), []), now]
+        kept = sorted((k for k, v in failures.items() if v), key=lambda k: failures[k][-1])
+        _write_private(path, {k: failures[k] for k in kept[-_KEEP_NAMES:]})
+    return locked_for(users, username, now)
+
+
+def clear_failures(users: Path, username: str) -> None:
+    path = failures_file(users)
+    if not path.exists():
+        return
+    with _locked(path):
+        failures = _read_failures(path)
+        if failures.pop(_name_key(username), None) is not None:
+            _write_private(path, failures)
+
+
+def _write_private(path: Path, data: object) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".failures-")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 # ---- when sign-in is needed --------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Command line: `python -m pipelines ingest|status|metrics|rejects|loads|rollback|benchmarks|
-board-pack|users|audit`. What it reports comes from the same functions the app reads
+board-pack|users|audit|rekey`. What it reports comes from the same functions the app reads
 (`pipelines.status`, `pipelines.metrics`); this module only parses, prints and records.
 
 Exit codes: 0 done (rows may have been rejected), 1 a file could not be loaded, 2 usage.
@@ -13,17 +13,18 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from pipelines import access, audit, benchmark_show, benchmarks, config, metrics
-from pipelines.db import DatabaseBusy, connect_writer, reader, upgrade
+from pipelines import access, audit, benchmark_show, benchmarks, config, metrics, pseudonym
+from pipelines.db import DatabaseBusy, connect_writer, one, reader, upgrade
 from pipelines.exports import write_table
 from pipelines.formats import sen2_tables
-from pipelines.load import ingest_file
+from pipelines.isolated import load_file
 from pipelines.periods import period_of
 from pipelines.readers import FileError
 from pipelines.schemas import SCHEMAS
@@ -94,6 +95,14 @@ def _parser() -> argparse.ArgumentParser:
                         "earlier versions of those it changed. Refused while a later load has "
                         "changed the same records (roll that one back first).")
     rb.add_argument("load_id", type=int, metavar="LOAD_ID", help="the load's id (see: loads)")
+    rb.add_argument("--yes", action="store_true",
+                    help="roll back without asking (otherwise it only shows what it would remove)")
+    rk = sub.add_parser("rekey", parents=[common], help="rotate the pseudonym key",
+                        description="Make a new pseudonym key (the old key file is kept, renamed). "
+                        "Refused while the database holds pseudonyms made with the current key: a "
+                        "pseudonym is a one-way hash, so they cannot be re-made without the source "
+                        "files. To rotate: move the database aside, rekey, load the exports again.")
+    rk.add_argument("--yes", action="store_true", help="rotate without asking")
 
     b = sub.add_parser("benchmarks", parents=[common],
                        help="DfE and NHS England figures for England, regions, LAs, ICBs",
@@ -188,14 +197,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     failed = 0
     results = []
     for path in args.files:
-        try:
-            result = ingest_file(db, path, kind=args.kind, as_of=args.as_of,
-                                 extract_date=args.extract_date, given=_given(args), la=args.la)
+        try:  # in a child process with a memory and time limit; audited there and here
+            result = load_file(db, path, audit.command_line_actor(), kind=args.kind,
+                               as_of=args.as_of, extract_date=args.extract_date,
+                               given=_given(args), la=args.la)
         except DatabaseBusy as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         results.append(result)
-        audit.record_load(db, audit.command_line_actor(), result)
         if result.status == "failed":
             failed += 1
             print(f"error: {result.error}", file=sys.stderr)
@@ -203,6 +212,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(_describe(result))
             if result.unused:
                 print(f"  not used (SEN2 items): {', '.join(result.unused)}")
+        for warning in [] if args.json else result.read_warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps([r.summary() for r in results], indent=2, default=str))
     return 1 if failed else 0
@@ -300,7 +311,14 @@ def cmd_rejects(args: argparse.Namespace) -> int:
     with _read(config.db_path(args.db)) as con:
         frame = rejects(con, None if args.load is None else [args.load])
     if args.out:
-        write_table(frame, args.out, sheet="Rejected rows")
+        try:
+            write_table(frame, args.out, sheet="Rejected rows")
+        except (OSError, ValueError) as exc:
+            audit.record(config.db_path(args.db), audit.command_line_actor(), "export failed",
+                         what="rejected rows", file=str(args.out), error=type(exc).__name__)
+            print(f"error: the rejected rows could not be written to {args.out} "
+                  f"({getattr(exc, 'strerror', None) or exc})", file=sys.stderr)
+            return 1
         audit.record(config.db_path(args.db), audit.command_line_actor(), "export",
                      what="rejected rows", file=str(args.out), rows=len(frame), load_id=args.load)
         print(f"{len(frame):,} rejects written to {args.out}")
@@ -324,6 +342,23 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     if not db.exists():
         print(f"error: no database at {db}", file=sys.stderr)
         return 1
+    with reader(db) as con:
+        load = one(con, "SELECT file_name, loaded_at, inserted, updated, status FROM loads "
+                        "WHERE load_id = ?", [args.load_id])
+    if load is None:
+        print(f"error: there is no load {args.load_id} (see: python -m pipelines loads)",
+              file=sys.stderr)
+        return 1
+    file_name, loaded_at, inserted, updated, state = load
+    if state != "loaded":
+        print(f"error: load {args.load_id} ({file_name}) is already {state}", file=sys.stderr)
+        return 1
+    if not args.yes:
+        print(f"load {args.load_id}: {file_name}, loaded {loaded_at:%d/%m/%Y %H:%M}. Rolling it "
+              f"back removes the {inserted:,} records it added and restores the earlier version "
+              f"of the {updated:,} it changed.\nNothing was changed: run again with --yes to "
+              "roll it back.")
+        return 0
     try:
         result = rollback(db, args.load_id)
     except RollbackRefused as exc:
@@ -333,6 +368,34 @@ def cmd_rollback(args: argparse.Namespace) -> int:
                  file=result.file, removed=result.removed, restored=result.restored)
     print(f"load {result.load_id} ({result.file}) rolled back: {result.removed:,} records removed, "
           f"{result.restored:,} restored to their earlier version")
+    return 0
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    db = config.db_path(args.db)
+    if os.environ.get(pseudonym.KEY_ENV) is not None:
+        print(f"error: the key comes from ${pseudonym.KEY_ENV}: change it where that is set "
+              "(and see docs/security.md, 'Pseudonym key')", file=sys.stderr)
+        return 1
+    held = pseudonym.recorded_fingerprint(db)
+    if held is not None:
+        print(f"error: {db} holds pseudonyms made with the current key (fingerprint {held}). A "
+              "pseudonym is a one-way hash: it cannot be re-made under a new key without the "
+              "source files. To rotate: move the database aside, run rekey, then load the "
+              "exports again.", file=sys.stderr)
+        return 1
+    path = pseudonym.key_file_for(db)
+    if not args.yes:
+        print(f"Would make a new key at {path}" + (" (the current one kept, renamed)"
+              if path.exists() else "") + ". Run again with --yes to do it.")
+        return 0
+    old = pseudonym.fingerprint(pseudonym.load_key(db)) if path.exists() else None
+    if path.exists():
+        path.rename(path.with_name(f"{path.name}.retired-{dt.datetime.now():%Y%m%dT%H%M%S}"))
+    pseudonym.new_key_file(path)
+    new = pseudonym.fingerprint(pseudonym.load_key(db))
+    audit.record(db, audit.command_line_actor(), "pseudonym key rotated", old=old, new=new)
+    print(f"new pseudonym key at {path} (fingerprint {new})")
     return 0
 
 
@@ -429,6 +492,10 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
 def _new_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise access.AccessError("No terminal to ask for the password: give it on standard "
+                                 "input with --password-stdin (or --no-password for someone "
+                                 "who signs in through the identity provider).")
     first = getpass.getpass("New password: ")
     if getpass.getpass("Again: ") != first:
         raise access.AccessError("The two passwords differ.")
@@ -475,7 +542,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     db = config.db_path(args.db)
     if args.verify:
-        problems = audit.verify(db)
+        problems = audit.verify(db) + audit.loads_without_entries(db)
         for problem in problems:
             print(f"error: {audit.audit_file(db)} {problem}", file=sys.stderr)
         if not problems:
@@ -494,13 +561,28 @@ def cmd_audit(args: argparse.Namespace) -> int:
 COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "metrics": cmd_metrics,
             "rejects": cmd_rejects, "loads": cmd_loads, "benchmarks": cmd_benchmarks,
             "board-pack": cmd_board_pack, "rollback": cmd_rollback, "users": cmd_users,
-            "audit": cmd_audit}
+            "audit": cmd_audit, "rekey": cmd_rekey}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
-    except DatabaseBusy as exc:
+        code = COMMANDS[args.command](args)
+    except (DatabaseBusy, audit.AuditError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        code = 1
+    if code and args.command != "ingest":  # a failed load is audited as that load
+        _audit_failure(args, code)
+    return code
+
+
+def _audit_failure(args: argparse.Namespace, code: int) -> None:
+    """A command that failed is recorded too (who tried what); if even that cannot be written,
+    the user is told so."""
+    action = " ".join(filter(None, [args.command, getattr(args, "users_command", None),
+                                    getattr(args, "benchmarks_command", None)]))
+    try:
+        audit.record(config.db_path(getattr(args, "db", None)), audit.command_line_actor(),
+                     "command failed", command=action, exit_code=code)
+    except audit.AuditError as exc:
+        print(f"warning: the failure could not be audited: {exc}", file=sys.stderr)

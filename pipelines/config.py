@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from pipelines.limits import Limits
 from pipelines.vocab import ADVICE_EXCEPTIONS, PLAN_EXCEPTIONS, UNSPECIFIED, normalise_token
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,7 @@ class Settings:
     icb: str = ""  # the area's ICB as NHS England names it (CHS waiting lists), and its providers
     nhs_providers: tuple[str, ...] = ()
     quarter_basis: str = "financial"  # the board pack's quarters: NHS financial-year or calendar
+    limits: Limits = field(default_factory=Limits)  # how big a file may be to be read at all
     # The area's own reasons mapped to a lawful exception, by kind ("advice", "plan"): recorded
     # text as written in settings.toml -> lawful reason. Shown wherever a figure is explained.
     exception_map: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -119,6 +121,7 @@ def load_settings(path: str | None = None) -> Settings:
         nhs_providers=tuple(raw.get("area", {}).get("providers", ())),
         exception_map=_exception_map(raw.get("exceptions", {}), path),
         quarter_basis=_quarter_basis(raw.get("board_pack", {}).get("quarters", "financial"), path),
+        limits=Limits.from_settings(raw.get("limits", {})),
     )
 
 

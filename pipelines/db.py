@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -201,6 +202,7 @@ def _held_by_a_writer(exc: Exception) -> bool:
 def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
     """A read-write connection, waiting a while for another writer (or the app) to let go."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -211,6 +213,8 @@ def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyCon
                 raise DatabaseBusy(f"{path}: the database is in use by another process "
                                    f"(a load or the app); try again shortly ({exc})") from exc
             time.sleep(0.2)
+    if new:  # children's pseudonyms and case records: readable by the owner only
+        os.chmod(path, 0o600)
     try:
         ensure_schema(con)
     except BaseException:

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from pipelines import inspection, metrics
 from pipelines.config import load_settings
 from pipelines.db import reader
-from pipelines.exports import safe_frame
+from pipelines.exports import safe_frame, sheet_title
 
 # Columns that would identify a child; no sheet may carry one (each list names its columns, and
 # this is the backstop if a metric gains a column later).
@@ -242,8 +242,8 @@ def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            safe_frame(frame).to_excel(writer, sheet_name=name[:31], index=False)
-            sheet = writer.sheets[name[:31]]
+            safe_frame(frame).to_excel(writer, sheet_name=sheet_title(name), index=False)
+            sheet = writer.sheets[sheet_title(name)]
             sheet.freeze_panes = "A2"
             for cell in sheet[1]:
                 cell.font = Font(bold=True)

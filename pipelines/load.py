@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +26,15 @@ from pipelines.dates import DateError, parse_date
 from pipelines.db import one, reader, table_columns, transaction, writing
 from pipelines.formats import sen2, sen2_tables
 from pipelines.headers import HeaderMatch, find_header, sheet_values
-from pipelines.pseudonym import PseudonymKeyError, load_key
+from pipelines.limits import Limits
+from pipelines.pseudonym import (
+    PseudonymKeyError,
+    claim_key,
+    fingerprint,
+    fingerprint_in,
+    load_key,
+    wrong_key,
+)
 from pipelines.readers import FileError, RawSheet, read_file, rows_to_columns
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.validate import EXCEPTION_KINDS, Reject, SheetOutcome, validate_body
@@ -60,6 +68,7 @@ class FileResult:
     sheets: list[dict] = field(default_factory=list)
     skipped_sheets: list[dict] = field(default_factory=list)  # hidden, or no recognisable header
     unused: list[str] = field(default_factory=list)  # items of a SEN2 return not loaded
+    read_warnings: list[str] = field(default_factory=list)  # what reading changed (stray bytes, controls)
     rejects: list[Reject] = field(default_factory=list)
     # Rows loaded but queried by a warning rule (`rules.py`), kept in `row_warnings`.
     warnings: list[Reject] = field(default_factory=list)
@@ -75,7 +84,7 @@ class FileResult:
         keys = ("file", "status", "load_id", "error", "kinds", "rows_read", "loaded", "inserted",
                 "updated", "unchanged", "stale", "duplicates", "rejected", "blank", "notes",
                 "extract_date", "extract_basis", "sheets", "skipped_sheets", "unused",
-                "unlawful_reasons")
+                "unlawful_reasons", "read_warnings")
         out = {**{k: getattr(self, k) for k in keys}, "warnings": len(self.warnings)}
         if self.extract_date is not None:  # JSON as it is printed: a date as yyyy-mm-dd
             out["extract_date"] = self.extract_date.isoformat()
@@ -111,7 +120,8 @@ class Prepared:
 
 
 def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
-             given: dict[str, str] | None = None, la: str | None = None) -> Prepared:
+             given: dict[str, str] | None = None, la: str | None = None,
+             limits: Limits | None = None, warnings: list[str] | None = None) -> Prepared:
     """Read and validate every sheet; raise FileError for a file that cannot load at all.
     Hidden sheets (lookups, old copies) and sheets with no recognisable header are skipped and
     listed, so the user sees they were passed over. Sheets are read one at a time, and each
@@ -132,7 +142,9 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
     titles = []
     published = None
     flat: list[sen2.Sen2Sheet] = []
-    for sheet in read_file(path):
+    for sheet in read_file(path, limits):
+        if warnings is not None:
+            warnings += sheet.warnings
         if sheet.hidden:
             skipped.append({"sheet": sheet.name, "reason": "hidden sheet"})
             continue
@@ -388,15 +400,23 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_n
     return inserted - changed, changed, same, stale
 
 
+BeforeCommit = Callable[[duckdb.DuckDBPyConnection, FileResult], None]
+
+
 def ingest_file(db: Path, path: Path, kind: str | None = None,
                 as_of: dt.date | None = None, extract_date: dt.date | None = None,
-                given: dict[str, str] | None = None, la: str | None = None) -> FileResult:
+                given: dict[str, str] | None = None, la: str | None = None,
+                before_commit: BeforeCommit | None = None,
+                limits: Limits | None = None) -> FileResult:
     """Load one file. Never raises for a bad file: the result says what went wrong.
     `extract_date`: when the export was made, if known (else found: `extract_date.decide`).
     `given`: {column: value} for columns the file lacks (e.g. `source`, `provider`).
-    `la` names the local authority of a SEN2 return that does not name its own."""
+    `la` names the local authority of a SEN2 return that does not name its own.
+    `before_commit` sees the connection and the counted result inside the transaction (the
+    audit log's "load started" entry and its head): if it raises, nothing is committed.
+    `limits`: how big a sheet may be (default: settings.toml's)."""
     with collector_paused():
-        return _ingest(db, path, kind, as_of, extract_date, given, la)
+        return _ingest(db, path, kind, as_of, extract_date, given, la, before_commit, limits)
 
 
 @contextlib.contextmanager
@@ -417,7 +437,8 @@ def collector_paused() -> Iterator[None]:
 
 def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             given_extract: dt.date | None, given: dict[str, str] | None,
-            la: str | None = None) -> FileResult:
+            la: str | None, before_commit: BeforeCommit | None,
+            limits: Limits | None) -> FileResult:
     as_of = as_of or dt.date.today()
     result = FileResult(file=path.name)
     if la is not None and canonical_la(la) is None:
@@ -431,16 +452,21 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
         return FileResult(file=path.name, status="failed",
                           error=f"{path.name}: cannot be opened ({exc.strerror or exc})")
     # A file already loaded changes nothing: say so before spending time validating it again.
+    held = None  # the fingerprint of the key the database's pseudonyms were made with
     if db.exists():
         with reader(db) as con:
             tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
             earlier = one(con, "SELECT load_id FROM loads WHERE file_hash = ? AND status = 'loaded' "
                           "ORDER BY load_id LIMIT 1", [digest]) if "loads" in tables else None
+            held = fingerprint_in(con)
         if earlier:
             result.status, result.load_id = "unchanged", earlier[0]
             return result
     try:
-        prepared = _prepare(path, kind, as_of, load_key(db), given, la)
+        key = load_key(db)
+        if held is not None and held != fingerprint(key):  # said before the file is read
+            raise PseudonymKeyError(wrong_key(fingerprint(key), held))
+        prepared = _prepare(path, kind, as_of, key, given, la, limits, result.read_warnings)
     except FileError as exc:
         result.status, result.error = "failed", str(exc)
         if refusals.release_zip(path):
@@ -465,14 +491,21 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
             with transaction(con):
                 _write(con, path, digest, as_of, outcomes, result, prepared.sen2_load)
+                claim_key(con, key)
+                if before_commit is not None:
+                    before_commit(con, result)
         except duckdb.OutOfMemoryException:
             # Rolled back: write it again with all the memory DuckDB would take by default.
             _end_transaction(con)
             con.execute("RESET memory_limit")
             result = FileResult(file=path.name, skipped_sheets=result.skipped_sheets,
-                                extract_date=extract[0], extract_basis=extract[1])
+                                extract_date=extract[0], extract_basis=extract[1],
+                                read_warnings=result.read_warnings)
             with transaction(con):
                 _write(con, path, digest, as_of, outcomes, result, prepared.sen2_load)
+                claim_key(con, key)
+                if before_commit is not None:
+                    before_commit(con, result)
     return result
 
 

@@ -3,15 +3,21 @@
 DATA PROTECTION: names, NHS numbers, UPNs, ULNs and dates of birth never leave this module in clear. The key
 comes from `SEND_PSEUDONYM_KEY`, else a key file beside the database created with 0600
 permissions. Anyone holding the key and a list of NHS numbers can re-identify: keep it secret.
+One child, one pseudonym: the database records its key's fingerprint (a keyed hash that does not
+reveal the key); a load under another key is refused, and no new key is made beside a database
+that already holds pseudonyms.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import os
 import re
 import secrets
 from pathlib import Path
+
+import duckdb
 
 KEY_ENV = "SEND_PSEUDONYM_KEY"
 _NON_DIGIT = re.compile(r"\D")
@@ -26,13 +32,70 @@ class PseudonymKeyError(ValueError):
     from NHS numbers). Keys are 64 random hex characters when this module makes them."""
 
 
+def fingerprint(key: bytes) -> str:
+    """What the database records of its key: enough to tell two keys apart, nothing more."""
+    return hmac.digest(key, b"send-dashboard key fingerprint", "sha256").hex()[:16]
+
+
+def recorded_fingerprint(db: Path) -> str | None:
+    """The fingerprint of the key the database's pseudonyms were made with; None if none yet."""
+    if not db.exists():
+        return None
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return fingerprint_in(con)
+    finally:
+        con.close()
+
+
+def fingerprint_in(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The recorded fingerprint, read on an open connection."""
+    if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'pseudonym_key'"
+                       ).fetchall():
+        return None
+    row = con.execute("SELECT fingerprint FROM pseudonym_key").fetchone()
+    return row[0] if row else None
+
+
+def claim_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """Inside a load's transaction: record the key's fingerprint if the database has none;
+    raise PseudonymKeyError if it holds another's."""
+    mine = fingerprint(key)
+    held = fingerprint_in(con)
+    if held is None:
+        con.execute("INSERT INTO pseudonym_key VALUES (?, ?)", [mine, dt.datetime.now()])
+    elif held != mine:
+        raise PseudonymKeyError(wrong_key(mine, held))
+
+
+def wrong_key(mine: str, held: str) -> str:
+    return (f"the pseudonym key (fingerprint {mine}) is not the one this database's pseudonyms "
+            f"were made with (fingerprint {held}): the same child would get a second "
+            f"pseudonym. Set {KEY_ENV} or restore the key file; to change keys see `python -m "
+            "pipelines rekey`")
+
+
 def load_key(db: Path) -> bytes:
     """The pseudonym key: from the environment, else the key file (created on first use, whole:
-    written to a temporary file and renamed, so no process ever reads a half-written key)."""
+    written to a temporary file and renamed, so no process ever reads a half-written key). No
+    key is created beside a database that already holds pseudonyms: that would be a new key."""
     env = os.environ.get(KEY_ENV)
     if env is not None:
         return _checked(env.encode("utf-8"), f"${KEY_ENV}")
     path = key_file_for(db)
+    if not path.exists():
+        held = recorded_fingerprint(db)
+        if held is not None:
+            raise PseudonymKeyError(
+                f"no key file at {path} and no ${KEY_ENV}, but the database holds pseudonyms "
+                f"made with a key (fingerprint {held}): restore that key; a new one would give "
+                "every child a second pseudonym")
+        new_key_file(path)
+    return _checked(path.read_bytes().strip(), str(path))
+
+
+def new_key_file(path: Path) -> None:
+    """A new random key at `path`, owner-only, unless another process just made one."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
@@ -45,7 +108,6 @@ def load_key(db: Path) -> bytes:
             pass
         finally:
             tmp.unlink()
-    return _checked(path.read_bytes().strip(), str(path))
 
 
 def _checked(key: bytes, where: str) -> bytes:

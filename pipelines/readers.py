@@ -15,7 +15,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,17 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import python_calamine as calamine
 
+from pipelines import config
 from pipelines.headers import SCAN_ROWS
+from pipelines.limits import (
+    Limits,
+    TooLarge,
+    check_csv,
+    check_extent,
+    escapes_controls,
+    sheet_extent,
+    sheet_parts,
+)
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit; a longer CSV field is not a spreadsheet cell
 MAX_XLSX_UNCOMPRESSED = 2 * 1024**3  # refuse zip bombs before calamine inflates them
@@ -173,6 +183,7 @@ class RawSheet:
     rows: list[list[Any]]
     hidden: bool = False
     rest: Callable[[int], tuple[list[Cells], int]] | None = None
+    warnings: list[str] = field(default_factory=list)  # what was changed while reading
 
     @property
     def complete(self) -> bool:
@@ -201,9 +212,11 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_file(path: Path) -> Iterator[RawSheet]:
+def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawSheet]:
     """The sheets of a workbook, read one at a time as they are asked for (so a sheet's cells
-    can be freed before the next is read), or the one table of a CSV file."""
+    can be freed before the next is read), or the one table of a CSV file. A sheet or CSV
+    beyond `limits` (default: settings.toml's) is refused before it is read."""
+    limits = limits or config.load_settings().limits
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -214,11 +227,11 @@ def read_file(path: Path) -> Iterator[RawSheet]:
         if _ENCRYPTED_OLE in data:
             raise FileError(f"{path.name}: the workbook is password-protected; save an "
                             "unprotected copy and load that")
-        return _read_workbook(path, data)
+        return _read_workbook(path, data, limits)
     if data.startswith(b"PK\x03\x04"):
         _check_zip(path, data)
-        return _read_workbook(path, data)
-    return iter([_read_csv(path, data)])
+        return _read_workbook(path, data, limits)
+    return iter([_read_csv(path, data, limits)])
 
 
 def _check_zip(path: Path, data: bytes) -> None:
@@ -235,7 +248,7 @@ def _check_zip(path: Path, data: bytes) -> None:
                         "refusing to open it")
 
 
-def _read_workbook(path: Path, data: bytes) -> Iterator[RawSheet]:
+def _read_workbook(path: Path, data: bytes, limits: Limits) -> Iterator[RawSheet]:
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         worksheets = [m for m in book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
@@ -245,14 +258,58 @@ def _read_workbook(path: Path, data: bytes) -> Iterator[RawSheet]:
         raise FileError(f"{path.name}: corrupt or unreadable workbook ({exc})") from exc
     if not worksheets:
         raise FileError(f"{path.name}: the workbook has no worksheets")
-    return _sheets(path, book, worksheets)
+    return _sheets(path, data, book, worksheets, limits)
 
 
-def _sheets(path: Path, book: calamine.CalamineWorkbook, worksheets: list) -> Iterator[RawSheet]:
+def _sheets(path: Path, data: bytes, book: calamine.CalamineWorkbook, worksheets: list,
+            limits: Limits) -> Iterator[RawSheet]:
+    zf = zipfile.ZipFile(io.BytesIO(data)) if data.startswith(b"PK") else None
+    parts = sheet_parts(zf) if zf is not None else {}
+    # Without a zip to look into (a legacy .xls), every cell is checked.
+    shared = zf is None or escapes_controls(zf, "xl/sharedStrings.xml")
     for meta in worksheets:
+        escapes = zf is None or meta.name not in parts
+        if not escapes:
+            escapes = _check_sheet(path, zf, meta.name, parts[meta.name], limits)
         # No local name holds the rows, so the generator lets go of a sheet once it is used.
-        yield RawSheet(meta.name, _sheet_rows(path, book, meta.name),
-                       meta.visible != calamine.SheetVisibleEnum.Visible)
+        sheet = RawSheet(meta.name, _sheet_rows(path, book, meta.name),
+                         meta.visible != calamine.SheetVisibleEnum.Visible)
+        if shared or escapes:
+            sheet.warnings = _strip_cell_controls(path, sheet)
+        yield sheet
+
+
+def _strip_cell_controls(path: Path, sheet: RawSheet) -> list[str]:
+    """Control characters removed from a sheet's text cells, with a warning naming the rows."""
+    rows: list[int] = []
+    count = 0
+    for number, row in enumerate(sheet.rows, start=1):
+        for c, cell in enumerate(row):
+            if cell.__class__ is str and _CONTROL_TEXT.search(cell):
+                count += len(_CONTROL_TEXT.findall(cell))
+                row[c] = _CONTROL_TEXT.sub("", cell)
+                if not rows or rows[-1] != number:
+                    rows.append(number)
+    if not count:
+        return []
+    return [_controls_warning(f"{path.name}: sheet '{sheet.name}'", count, rows[:20],
+                              len(rows) > 20, "row")]
+
+
+def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: Limits) -> bool:
+    """Refuse a sheet whose declared or actual extent passes a limit, before calamine sizes a
+    grid for it (one cell at XFD1048576 would make it ask for 512 GB). Whether its XML holds
+    character escapes (which may be control characters)."""
+    try:
+        declared, actual, escapes = sheet_extent(zf, part, limits)
+        check_extent(declared, limits, "declares")
+        check_extent(actual, limits, "reaches")
+        return escapes
+    except TooLarge as exc:
+        raise FileError(f"{path.name}: sheet '{name}' is too large to read: {exc}") from exc
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise FileError(f"{path.name}: sheet '{name}': corrupt or unreadable workbook "
+                        f"({exc})") from exc
 
 
 def _sheet_rows(path: Path, book: calamine.CalamineWorkbook, name: str) -> list[list[Any]]:
@@ -269,26 +326,84 @@ def decode_text(path: Path, data: bytes) -> str:
 
 def _decode(path: Path, data: bytes) -> tuple[str, bool]:
     """The text, and whether it was UTF-8 (so the bytes after any BOM can be read as they are)."""
-    if b"\x00" in data[:65536]:
-        raise FileError(f"{path.name}: not a spreadsheet or CSV file (binary content)")
+    text, utf8, _ = _decode_with_evidence(path, data)
+    return text, utf8
+
+
+def _decode_with_evidence(path: Path, data: bytes) -> tuple[str, bool, list[str]]:
+    """The text, whether its bytes are clean UTF-8, and warnings. The encoding is decided for
+    the file with evidence: text with valid multi-byte UTF-8 in it stays UTF-8 even with a
+    stray byte or two (each shown as U+FFFD, its line named in a warning); only text with no
+    UTF-8 sequence at all is read as Windows-1252."""
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise FileError(f"{path.name}: not a spreadsheet or CSV file (binary content: a NUL "
+                        f"byte on line {line:,})")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8"), True
+        return data.decode("utf-8"), True, []
     except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 maps every byte, so nothing is lost.
-        try:
-            return data.decode("cp1252"), False
-        except UnicodeDecodeError:
-            return data.decode("latin-1"), False
+        pass
+    text = data.decode("utf-8", errors="surrogateescape")
+    strays = [m.start() for m in _STRAY.finditer(text)]
+    if len(strays) * 20 < len(_MULTIBYTE.findall(text)) or (
+            _MULTIBYTE.search(text) and len(strays) <= 3):
+        lines = sorted({text.count("\n", 0, at) + 1 for at in strays[:20]})
+        warning = (f"{path.name}: {len(strays):,} byte(s) that are not UTF-8 in a UTF-8 file, "
+                   f"shown as \ufffd (line {', '.join(f'{n:,}' for n in lines)}"
+                   f"{', ...' if len(strays) > 20 else ''}): check those rows in the source")
+        return _STRAY.sub("\ufffd", text), False, [warning]
+    # cp1252 leaves five bytes undefined; latin-1 maps every byte, so nothing is lost.
+    try:
+        return data.decode("cp1252"), False, []
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), False, []
 
 
-def _read_csv(path: Path, data: bytes) -> RawSheet:
-    text, utf8 = _decode(path, data)
+_STRAY = re.compile("[\udc80-\udcff]")
+_MULTIBYTE = re.compile("[\u0080-\udc7f\udd00-\U0010ffff]")
+# C0 controls but tab, LF and CR: no export, screen or spreadsheet cell can hold them.
+_CONTROL_BYTES = bytes([*range(1, 9), 11, 12, *range(14, 32)])
+_CONTROL_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def strip_controls(path: Path, data: bytes) -> tuple[bytes, list[str]]:
+    """The bytes without C0 control characters (tab and line ends kept), and a warning naming
+    the lines they were on. Removed, not refused: a stray control in a free-text note should not
+    cost the row, and nothing downstream can show or export one."""
+    stripped = data.translate(None, _CONTROL_BYTES)
+    if len(stripped) == len(data):
+        return data, []
+    array = np.frombuffer(data, dtype=np.uint8)
+    found = np.flatnonzero(np.isin(array, np.frombuffer(_CONTROL_BYTES, dtype=np.uint8)))
+    lines = [int((array[:at] == 10).sum()) + 1 for at in found[:20]]
+    return stripped, [_controls_warning(path.name, len(found), list(dict.fromkeys(lines)),
+                                        len(found) > 20)]
+
+
+def _controls_warning(where: str, count: int, lines: list[int], cut: bool,
+                      unit: str = "line") -> str:
+    more = ", ..." if cut else ""
+    return (f"{where}: {count:,} control character(s) removed ({unit} "
+            f"{', '.join(f'{n:,}' for n in lines)}{more}): they cannot be shown or exported")
+
+
+def _read_csv(path: Path, data: bytes, limits: Limits | None = None) -> RawSheet:
+    text, utf8, warnings = _decode_with_evidence(path, data)
+    data, stripped = strip_controls(path, data)
+    if stripped:
+        text = _CONTROL_TEXT.sub("", text)
+    warnings += stripped
     delimiter = _delimiter(text)
+    try:
+        check_csv(data, delimiter.encode(), limits or config.load_settings().limits)
+    except TooLarge as exc:
+        raise FileError(f"{path.name}: too large to read: {exc}") from exc
     head, ends = _csv_head(path, text, delimiter, HEAD_ROWS)
     if not ends or ends[-1] == len(text):
-        return RawSheet(path.name, head)  # the whole file is in the head: nothing more to read
+        # the whole file is in the head: nothing more to read
+        return RawSheet(path.name, head, warnings=warnings)
     if utf8:
         # Arrow reads the bytes as they are, from the byte where a row starts; the decoded text
         # is let go (it is made again only if the csv module has to read the file after all).
@@ -297,7 +412,7 @@ def _read_csv(path: Path, data: bytes) -> RawSheet:
         del text
 
     def whole_text() -> str:
-        return _decode(path, data)[0] if utf8 else text
+        return _CONTROL_TEXT.sub("", _decode(path, data)[0]) if utf8 else text
 
     def rest(start: int) -> tuple[list[Cells], int]:
         """Rows from `start` on: Arrow reads from the row above (the header, which sets the
@@ -317,7 +432,7 @@ def _read_csv(path: Path, data: bytes) -> RawSheet:
         n = len(columns[0]) if columns else 0
         return [Cells(c, n) for c in columns], n
 
-    return RawSheet(path.name, head, rest=rest)
+    return RawSheet(path.name, head, rest=rest, warnings=warnings)
 
 
 def _delimiter(text: str) -> str:

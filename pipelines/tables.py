@@ -1,5 +1,6 @@
 """The tables the database keeps besides the datasets' own: the load log, rejects and warnings,
-published benchmarks and the inspection evidence tracker. Declared here, created by `db`.
+published benchmarks, the inspection evidence tracker, the audit chain's head and the pseudonym
+key's fingerprint. Declared here, created by `db`.
 
 Each dataset's tables come from its `Schema` (schemas.py); these are the rest, so that one module
 (`db`) creates every table and a reader can tell at once whether a database is up to date.
@@ -123,8 +124,17 @@ COMMENTARY_EDITS = Table("commentary_edits", (
     ("drafted", "VARCHAR NOT NULL"), ("edited_by", "VARCHAR NOT NULL"),
     ("edited_at", "TIMESTAMP NOT NULL"),
 ), primary_key=("metric", "quarter"))
+# The audit log's chain head as the last load recorded it (one row, id 1), written in the load's
+# transaction: a log later cut short before it, or deleted, no longer holds it (`audit.verify`).
+AUDIT_HEAD = Table("audit_head", (
+    ("id", "INTEGER"), ("hash", "VARCHAR"), ("log_bytes", "BIGINT"), ("recorded_at", "VARCHAR"),
+), primary_key=("id",))
+# The fingerprint of the key the database's pseudonyms were made with (at most one row): a load
+# under another key is refused, so one child keeps one pseudonym (`pseudonym.claim_key`).
+PSEUDONYM_KEY = Table("pseudonym_key", (("fingerprint", "VARCHAR"), ("recorded_at", "TIMESTAMP")))
 
 TABLES: dict[str, Table] = {t.name: t for t in (
     LOADS, LOAD_SHEETS, REJECTS, ROW_WARNINGS, META, BENCHMARKS, BENCHMARK_IMPORTS,
     BENCHMARK_DMO_DCO, BENCHMARK_WAITING_LISTS,
-    EVIDENCE_ITEMS, EVIDENCE_ITEMS_HISTORY, SELF_EVALUATION_NOTES, COMMENTARY_EDITS)}
+    EVIDENCE_ITEMS, EVIDENCE_ITEMS_HISTORY, SELF_EVALUATION_NOTES, COMMENTARY_EDITS, AUDIT_HEAD,
+    PSEUDONYM_KEY)}

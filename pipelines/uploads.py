@@ -1,8 +1,8 @@
 """Files uploaded through the app: each is checked before the pipeline reads it (its size, and
 that its content, not its name, is an xlsx workbook, CSV text or XML (a SEN2 return)), then
-loaded, or imported as a DfE release, exactly as the command line does, and recorded in the audit
-log. The readers bound a workbook's decompression (`pipelines.readers`) as they do for the
-command line.
+loaded, or imported as a DfE release, exactly as the command line does (a load in a child process
+with a memory and time limit, `pipelines.isolated`), and recorded in the audit log. The readers
+bound a workbook's decompression (`pipelines.readers`) as they do for the command line.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 
 from pipelines import audit, benchmarks, config
 from pipelines.db import DatabaseBusy
-from pipelines.load import FileResult, ingest_file
+from pipelines.isolated import load_file
+from pipelines.load import FileResult
 
 __all__ = ["FileResult", "UploadRefused", "check_upload", "import_benchmarks", "kind_by_content",
            "load_uploads"]
@@ -42,7 +43,8 @@ def kind_by_content(data: bytes) -> str | None:
             return None
         return "xlsx" if "xl/workbook.xml" in names or "xl/workbook.bin" in names else None
     head = data[:_SNIFF]
-    if not head.strip() or b"\x00" in head or head.lstrip().lower().startswith(
+    # A NUL anywhere (not only in the bytes sniffed) means binary content, never CSV text.
+    if not head.strip() or b"\x00" in data or head.lstrip().lower().startswith(
             tuple(sig.lower() for sig in _NOT_TEXT)):
         return None
     controls = sum(1 for b in head if b < 32 and b not in _TEXT_CONTROLS)
@@ -83,7 +85,10 @@ def load_uploads(db: Path, files: list[tuple[str, bytes]], kind: str | None = No
             try:
                 check_upload(path.name, content, limit)
                 path.write_bytes(content)
-                result = ingest_file(db, path, kind=kind, as_of=as_of, la=la, given=given)
+                # In a child process with a memory and time limit, audited there and here.
+                results.append(load_file(db, path, actor, kind=kind, as_of=as_of, la=la,
+                                         given=given))
+                continue
             except (DatabaseBusy, UploadRefused) as exc:
                 result = FileResult(file=path.name, status="failed", error=str(exc))
             except Exception as exc:  # recorded as failed, then raised: never a silent loss

@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.components import gateway
+from dashboard.components.text import plain
 from pipelines import status
 from pipelines.notes import NOTES
 
@@ -24,7 +25,7 @@ def about(key: str) -> None:
         lines = []
         for dataset in note.datasets:
             for row in gateway.read(status.sources, dataset).itertuples():
-                lines.append(f"- {row.file_name}: loaded {row.loaded_at:%d/%m/%Y %H:%M}, "
+                lines.append(f"- {plain(row.file_name)}: loaded {row.loaded_at:%d/%m/%Y %H:%M}, "
                              f"as of {row.as_of:%d/%m/%Y}, {row.loaded:,} rows")
         st.markdown("**Data.** " + ("Loaded from:\n" + "\n".join(lines) if lines
                                     else "No file of this kind has been loaded yet."))
@@ -38,7 +39,7 @@ def about_many(keys: list[str]) -> None:
             note = NOTES[key]
             st.markdown(f"**{note.title}.** {note.definition}\n\n*Statutory basis:* {note.basis}"
                         f"\n\n*Caveats:* {note.caveats}")
-        lines = [f"- {row.file_name}: loaded {row.loaded_at:%d/%m/%Y %H:%M}, as of "
+        lines = [f"- {plain(row.file_name)}: loaded {row.loaded_at:%d/%m/%Y %H:%M}, as of "
                  f"{row.as_of:%d/%m/%Y}" for row in gateway.read(status.loads).itertuples()]
         st.markdown("**Data.** " + ("Loaded from:\n" + "\n".join(lines) if lines
                                     else "No file has been loaded yet."))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard.components import gateway
+from dashboard.components.text import plain
 from pipelines import access, audit, status
 from pipelines.config import load_settings
 
@@ -134,6 +135,9 @@ def _locked_out() -> float:
 def _password_form() -> None:
     if st.session_state.pop("auth_failed", False):
         st.error("That user name and password do not match.", icon=":material/error:")
+    if wait := st.session_state.pop("auth_user_locked", 0):
+        st.error(f"Too many wrong passwords for that user name. Try again in {wait / 60:.0f} "
+                 "minute(s).", icon=":material/lock_clock:")
     wait = _locked_out()
     if wait:
         st.error(f"Too many wrong passwords. Try again in {wait / 60:.0f} minute(s).",
@@ -146,7 +150,9 @@ def _password_form() -> None:
         pressed = st.form_submit_button("Sign in", type="primary", icon=":material/login:")
     if not pressed:
         return
-    user = access.authenticate(users_path(), username, password)
+    # Per user name too, across sessions and restarts (pipelines.access keeps the count).
+    locked = access.locked_for(users_path(), username)
+    user = None if locked else access.authenticate(users_path(), username, password)
     db = gateway.db_file()
     if user is None:
         st.session_state.setdefault(FAILURES, []).append(time.time())
@@ -155,10 +161,18 @@ def _password_form() -> None:
             known = username.strip().lower() in access.read_users(users_path())
         except access.AccessError:
             known = False
-        who = username.strip() if known else "(a user name that is no user's)"
-        audit.record(db, f"{who} (not signed in)", "sign in failed", method="password")
-        st.session_state["auth_failed"] = True
+        name = username.strip() if known else "(a user name that is no user's)"
+        who = f"{name} (not signed in)"
+        if locked:
+            audit.record(db, who, "sign in refused", reason="locked out after wrong passwords")
+        else:
+            audit.record(db, who, "sign in failed", method="password")
+            locked = access.record_failure(users_path(), username)
+            if locked:
+                audit.record(db, who, "locked out", minutes=round(locked / 60))
+        st.session_state["auth_user_locked" if locked else "auth_failed"] = locked or True
         st.rerun()  # so a fifth failure shows the lock at once
+    access.clear_failures(users_path(), user.username)
     st.session_state.pop(FAILURES, None)
     st.session_state[SIGNED_IN] = user.username
     audit.record(db, Viewer(user.username, user.role, "password").actor, "sign in",
@@ -183,7 +197,7 @@ def sign_in_page() -> None:
     try:
         local = any(u.local for u in access.read_users(users_path()).values())
     except access.AccessError as exc:
-        st.error(f"The users file cannot be read: {exc}", icon=":material/error:")
+        st.error(f"The users file cannot be read: {plain(exc)}", icon=":material/error:")
         return
     if local:
         if providers:
@@ -207,11 +221,11 @@ def sign_out(viewer: Viewer) -> None:
 def sidebar(viewer: Viewer) -> None:
     with st.sidebar:
         if viewer.signed_in:
-            st.caption(f"Signed in as **{viewer.name}** ({viewer.role})")
+            st.caption(f"Signed in as **{plain(viewer.name)}** ({viewer.role})")
             st.button("Sign out", key="sign_out", on_click=sign_out, args=(viewer,),
                       icon=":material/logout:")
         elif viewer.method == "oidc":
-            st.caption(f"Signed in as **{viewer.name}**, with no role here")
+            st.caption(f"Signed in as **{plain(viewer.name)}**, with no role here")
             st.button("Sign out", key="sign_out", on_click=sign_out, args=(viewer,),
                       icon=":material/logout:")
         elif viewer.role:
@@ -222,7 +236,7 @@ def no_role_page() -> None:
     """Signed in by the identity provider, but nobody has given this account a role."""
     viewer = current()
     st.title("No access yet")
-    st.warning(f"You are signed in as **{viewer.name}**, but this account has not been given a "
+    st.warning(f"You are signed in as **{plain(viewer.name)}**, but this account has not been given a "
                "role on this dashboard. Ask its administrator to add you, e.g. "
                f"`python -m pipelines users add {viewer.name} --role dco --no-password`.",
                icon=":material/no_accounts:")
@@ -260,7 +274,14 @@ def audited(build: Callable[[], bytes], viewer: Viewer, what: str, file_name: st
                          reason="the data or the viewer's role changed since the page was drawn")
             raise DownloadRefused("The data or your access changed since this page was drawn: "
                                   "reload the page and download again.")
-        data = build()
+        try:
+            data = build()
+        except Exception as exc:  # audited, and the viewer told in words, not a traceback
+            audit.record(db, actor, "export failed", what=what, file=file_name,
+                         error=type(exc).__name__)
+            raise DownloadRefused("This download could not be made; the failure was recorded "
+                                  "for the administrator. Try again, or ask them to look at "
+                                  "the audit log.") from exc
         audit.record(db, actor, "export", what=what, file=file_name, bytes=len(data))
         return data
 

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.components import gateway
+from dashboard.components.text import plain
 from pipelines import queries
 from pipelines.metrics import Filters
 from pipelines.periods import (
@@ -59,14 +60,15 @@ class View:
         return dataclasses.replace(f, date_from=min(f.date_from, start))
 
     def describe(self, services: bool = True) -> str:
-        """The view in one line, for the caption under each page title."""
+        """The view in one line, as Markdown for the caption under each page title (the names
+        come from the data, so they are escaped)."""
         f = self.filters
         span = (self.first.display if self.first == self.last
                 else f"{self.first.display} to {self.last.display}")
         if f.date_to < self.last.end:
             span += f" (to {f.date_to:%d/%m/%Y})"
-        las = ", ".join(f.las) if f.las else "all local authorities"
-        names = ", ".join(f.services) if f.services else "all services"
+        las = plain(", ".join(f.las)) if f.las else "all local authorities"
+        names = plain(", ".join(f.services)) if f.services else "all services"
         text = f"{span} · as of {f.as_of:%d/%m/%Y} · {las}"
         return text + (f" · health advice: {names}" if services else "")
 

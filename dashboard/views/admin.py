@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import auth, gateway, tables
+from dashboard.components.text import plain
 from pipelines import access, audit
 
 ROLE_HELP = {"board": "board: the overview and board pack only, small numbers suppressed",
@@ -100,7 +101,8 @@ def audit_section() -> None:
     problems = audit.verify(db)
     entries = audit.entries(db)
     if problems:
-        st.error("**The audit log has been altered outside the app.** " + "; ".join(problems[:5]),
+        st.error("**The audit log has been altered outside the app.** "
+                 + plain("; ".join(problems[:5])),
                  icon=":material/gpp_bad:")
     else:
         last = (f" The last was written {entries[-1]['at']}, hash {entries[-1]['hash'][:16]}: "

@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboard.components import auth, gateway, tables
 from dashboard.components.benchmark_charts import LOCAL_LABEL, benchmark_chart
+from dashboard.components.text import plain
 from pipelines import benchmark_local, benchmarks, config, queries, status, uploads
 from pipelines.metrics import SMALL_DENOMINATOR
 from pipelines.readers import FileError
@@ -151,7 +152,7 @@ def about_measure(measure: str, la: str, year: int, as_of: dt.date) -> None:
                            ", which has no appeal rate") + f". Source file: {spec.source}.")
         else:
             row = mine.iloc[0]
-            st.markdown(f"**Data.** Imported from {row.file} on {row.imported_at:%d/%m/%Y %H:%M} "
+            st.markdown(f"**Data.** Imported from {plain(row.file)} on {row.imported_at:%d/%m/%Y %H:%M} "
                         f"({row.rows:,} rows; SHA-256 {row.sha256[:12]}). "
                         f"Source file: {spec.source}.")
 
@@ -232,7 +233,7 @@ def import_form() -> None:
                                            [(f.name, f.getvalue()) for f in files],
                                            actor=viewer.actor)
             except (FileError, ValueError) as exc:
-                st.error(f"Nothing was imported: {exc}", icon=":material/error:")
+                st.error(f"Nothing was imported: {plain(exc)}", icon=":material/error:")
                 return
             st.session_state["bench_result"] = [benchmarks.describe_import(f)
                                                 for f in result["files"]]
@@ -255,7 +256,8 @@ def render() -> None:
     else:
         latest = log.imported_at.max()
         st.caption(f"Release last imported {latest:%d/%m/%Y %H:%M}: "
-                   + ", ".join(sorted(set(gateway.read(queries.latest_benchmark_imports).file))) + ".")
+                   + plain(", ".join(sorted(set(gateway.read(queries.latest_benchmark_imports).file))))
+                   + ".")
 
     options, area = _la_options()
     if not options:

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import auth, gateway, tables
+from dashboard.components.text import plain
 from pipelines import status, uploads
 from pipelines.config import load_settings
 from pipelines.schemas import SCHEMAS
@@ -87,13 +88,16 @@ def show_results(results: list[FileResult]) -> None:
     st.header("Result of the last load")
     for r in results:
         if r.status == "failed":
-            st.error(f"**{r.file}** was not loaded: {r.error}", icon=":material/error:")
+            st.error(f"**{plain(r.file)}** was not loaded: {plain(r.error)}",
+                     icon=":material/error:")
         elif r.status == "unchanged":
-            st.info(f"**{r.file}** was loaded before (load {r.load_id}): nothing changed.",
+            st.info(f"**{plain(r.file)}** was loaded before (load {r.load_id}): nothing changed.",
                     icon=":material/info:")
         else:
-            st.success(f"**{r.file}**: {r.rows_read:,} rows read, {r.loaded:,} loaded, "
+            st.success(f"**{plain(r.file)}**: {r.rows_read:,} rows read, {r.loaded:,} loaded, "
                        f"{r.rejected:,} rejected.", icon=":material/check_circle:")
+        for warning in r.read_warnings:  # what reading changed: stray bytes, control characters
+            st.warning(plain(warning), icon=":material/warning:")
     st.dataframe(results_frame(results), hide_index=True, width="stretch", key="upload_summary")
     for r in results:
         for sheet in r.sheets:

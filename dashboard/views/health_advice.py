@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import about, charts, filters, gateway, tables
+from dashboard.components.text import plain
 from pipelines import metrics, queries
 from pipelines.config import load_settings
 from pipelines.metrics import ADVICE_DAYS, Filters
@@ -180,7 +181,7 @@ def reconciliation(f: Filters) -> None:
                        "requests and a provider's log loaded, so there is nothing to compare.")
         about.about("advice_reconciliation")
         return
-    st.caption(f"Compared: {', '.join(found.compared)} (the local authorities with records on "
+    st.caption(f"Compared: {plain(', '.join(found.compared))} (the local authorities with records on "
                "both sides).")
     matched = found.matched
     differ = matched[matched["disagreement"] != ""]

@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard.components import auth, filters, gateway
 from dashboard.components.cards import MIN_TREND, rag
+from dashboard.components.text import plain
 from pipelines import audit, inspection, inspection_example, inspection_pack, metrics, queries, status
 from pipelines.config import load_settings
 from pipelines.formats import sen2_tables
@@ -423,7 +424,7 @@ def notes_section(theme: inspection.Theme, notes: pd.DataFrame) -> None:
         current = mine.iloc[0]
         with st.container(border=True):
             st.markdown(f"**Current note**, written {current.written_on:%d/%m/%Y} by "
-                        f"{current.author}")
+                        f"{plain(current.author)}")
             st.text(current.note)
     if not _who():
         return
@@ -466,7 +467,7 @@ def _guarded(theme: str, write: Any) -> bool:
     try:
         write()
     except inspection.EvidenceError as exc:
-        st.error(f"Not saved. {exc}", icon=":material/error:")
+        st.error(f"Not saved. {plain(exc)}", icon=":material/error:")
         return False
     except DatabaseBusy:
         st.warning("Not saved: the database is being updated (a load is running). Try again in "

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import about, charts, filters, gateway, tables
+from dashboard.components.text import plain
 from pipelines import config, metrics, periods, queries
 from pipelines.metrics import AUTISM_ASSESSMENT_WEEKS, Filters
 from pipelines.periods import shorts
@@ -79,7 +80,7 @@ def current_position(f: Filters) -> bool:
     if len(latest.services) < len(latest.reporting):
         behind = sorted(set(latest.reporting) - set(latest.services))
         st.warning(f"Not every service has a return for {latest_month}: the totals "
-                   f"leave out {', '.join(behind)}.", icon=":material/warning:")
+                   f"leave out {plain(', '.join(behind))}.", icon=":material/warning:")
     columns = st.columns(3)
     columns[0].metric("Children waiting", f"{int(row['waiting_total']):,}",
                       help=about.NOTES["waiting_current"].definition)

@@ -11,6 +11,7 @@ import pytest
 from app_helpers import PASSWORD, USERS
 from streamlit.testing.v1 import AppTest
 
+from dashboard.components.text import plain
 from pipelines import access, audit
 from pipelines.config import load_settings
 
@@ -60,12 +61,31 @@ def test_signing_in_with_a_password_opens_the_dashboard(run_app: Callable[..., A
     assert "sign_in_password" not in at.session_state
 
 
-def test_five_wrong_passwords_lock_the_form(run_app: Callable[..., AppTest], tiny_db: Path) -> None:
-    at = run_app(db=tiny_db, role=None)
+def test_five_wrong_passwords_lock_the_form(run_app: Callable[..., AppTest], tiny_db: Path,
+                                           tmp_path: Path) -> None:
+    users = tmp_path / "users.json"  # its own: the lock outlives the session and the test
+    access.add_user(users, "dan", "dco", PASSWORD + "dco")
+    at = run_app(db=tiny_db, role=None, users=users)
     for _ in range(5):
         _sign_in(at, "dan", "not the password at all")
     assert any("Too many wrong passwords" in e.value for e in at.error)
     assert not at.get("form_submit_button")
+
+
+def test_the_lock_holds_in_a_new_session_and_is_audited(run_app: Callable[..., AppTest],
+                                                        tiny_db: Path, tmp_path: Path) -> None:
+    users = tmp_path / "users.json"
+    access.add_user(users, "dan", "dco", PASSWORD + "dco")
+    for _ in range(access.MAX_FAILURES):
+        access.record_failure(users, "dan")
+    at = run_app(db=tiny_db, role=None, users=users)  # a new session (or a restarted app)
+    _sign_in(at, "dan", PASSWORD + "dco")  # the right password, but locked
+    assert any("Too many wrong passwords for that user name" in e.value for e in at.error)
+    assert "auth_user" not in at.session_state
+    assert actions(tmp_path)[-1] == ("dan (not signed in)", "sign in refused")
+    access.clear_failures(users, "dan")
+    _sign_in(at, "dan", PASSWORD + "dco")
+    assert at.session_state["auth_user"] == "dan"
 
 
 def test_board_sees_only_the_overview_and_board_pack(run_app: Callable[..., AppTest],
@@ -180,7 +200,7 @@ def test_identity_provider_user_gets_the_role_given_to_their_email(
     at.user = {"is_logged_in": True, "email": "ana.smith@nhs.net", "name": "Ana"}
     at.run()
     assert at.metric and not at.exception
-    assert any("Signed in as **ana.smith@nhs.net** (dco)" in c.value for c in at.sidebar.caption)
+    assert any(f"Signed in as **{plain('ana.smith@nhs.net')}** (dco)" in c.value for c in at.sidebar.caption)
     at.user = {"is_logged_in": True, "email": "stranger@example.com"}
     at.session_state["auth_oidc_seen"] = False
     at.run()
@@ -280,7 +300,7 @@ def test_the_claim_that_names_a_user_is_set_in_the_settings(
     try:
         at.user = principal
         at.run()
-        assert any("Signed in as **Jo.Bloggs@nhs.net** (board)" in c.value
+        assert any(f"Signed in as **{plain('Jo.Bloggs@nhs.net')}** (board)" in c.value
                    for c in at.sidebar.caption)
     finally:
         monkeypatch.delenv("SEND_SETTINGS")

@@ -99,9 +99,15 @@ def test_runs_as_a_module(tmp_path):
 def test_rollback_from_the_command_line(db, advice_csv, capsys):
     main(["ingest", str(advice_csv), "--db", str(db), "--as-of", "2026-03-31"])
     capsys.readouterr()
-    assert main(["rollback", "1", "--db", str(db)]) == 0
+    assert main(["rollback", "1", "--db", str(db)]) == 0  # without --yes: only what it would do
+    shown = capsys.readouterr().out
+    assert "load 1: advice.csv, loaded " in shown and "removes the 1 records it added" in shown
+    assert "Nothing was changed: run again with --yes" in shown
+    assert main(["status", "--json", "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"]["health_advice"] == 1
+    assert main(["rollback", "1", "--yes", "--db", str(db)]) == 0
     assert "load 1 (advice.csv) rolled back: 1 records removed" in capsys.readouterr().out
-    assert main(["rollback", "1", "--db", str(db)]) == 1
+    assert main(["rollback", "1", "--yes", "--db", str(db)]) == 1
     assert "already rolled back" in capsys.readouterr().err
     main(["loads", "--db", str(db)])
     assert "rolled back" in capsys.readouterr().out
@@ -135,21 +141,24 @@ def test_loads_rollbacks_and_user_changes_are_audited(db, advice_csv, tmp_path, 
     monkeypatch.delenv("SEND_AUDIT_LOG", raising=False)
     main(["ingest", str(advice_csv), "--db", str(db), "--as-of", "2026-03-31"])
     main(["ingest", str(tmp_path / "missing.csv"), "--db", str(db)])
-    main(["rollback", "1", "--db", str(db)])
+    main(["rollback", "1", "--yes", "--db", str(db)])
     main(["users", "add", "viewer@nhs.net", "--role", "board", "--no-password", "--db", str(db)])
     main(["rejects", "--db", str(db), "--out", str(tmp_path / "rejects.xlsx")])
     entries = audit.entries(db)
-    assert [e["action"] for e in entries] == ["load", "load", "rollback", "user added", "export"]
+    assert [e["action"] for e in entries] == ["load started", "load", "load", "rollback",
+                                              "user added", "export"]
     assert all(e["actor"].endswith("(command line)") for e in entries)
-    assert entries[0]["detail"]["file"] == "advice.csv" and entries[0]["detail"]["loaded"] == 1
-    assert entries[1]["detail"]["status"] == "failed" and "missing.csv" in entries[1]["detail"]["error"]
+    assert entries[0]["detail"] == {"file": "advice.csv", "load_id": 1, "rows_read": 2,
+                                    "loaded": 1, "rejected": 1}
+    assert entries[1]["detail"]["file"] == "advice.csv" and entries[1]["detail"]["loaded"] == 1
+    assert entries[2]["detail"]["status"] == "failed" and "missing.csv" in entries[2]["detail"]["error"]
     capsys.readouterr()
     assert main(["audit", "--verify", "--db", str(db)]) == 0
-    assert "5 entries, chain intact" in capsys.readouterr().out
+    assert "6 entries, chain intact" in capsys.readouterr().out
     assert main(["audit", "--db", str(db), "--last", "2"]) == 0
     shown = capsys.readouterr().out
     assert "user added" in shown and " rollback " not in shown
     path = audit.audit_file(db)
     path.write_text(path.read_text().replace('"removed": 1', '"removed": 0'))
     assert main(["audit", "--verify", "--db", str(db)]) == 1
-    assert "line 3: its content was changed" in capsys.readouterr().err
+    assert "line 4: its content was changed" in capsys.readouterr().err

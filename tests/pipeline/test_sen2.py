@@ -186,7 +186,7 @@ def test_an_las_own_export_in_sen2_names_still_loads_as_before(load, db, tmp_pat
 def test_rolling_back_a_return_removes_its_rows_flags_and_items(db, tmp_path, capsys):
     path, _ = _files(tmp_path)["xml 2024"]
     assert main(["ingest", str(path), "--db", str(db), *ARGS]) == 0
-    assert main(["rollback", "1", "--db", str(db)]) == 0
+    assert main(["rollback", "1", "--yes", "--db", str(db)]) == 0
     for table in ("ehcp", "sen2_header_flags", "sen2_requests"):
         assert stored(db, f"SELECT count(*) FROM {table}") == [(0,)]
 

@@ -132,3 +132,18 @@ def test_changes_made_at_once_are_all_kept(tmp_path: Path) -> None:
     for job in jobs:
         job.join()
     assert sorted(access.read_users(path)) == sorted(["root", *(f"u{i}@nhs.net" for i in range(8))])
+
+
+def test_the_lockout_is_per_user_and_outlives_the_session(tmp_path) -> None:
+    users = tmp_path / "users.json"
+    for n in range(access.MAX_FAILURES - 1):
+        assert access.record_failure(users, "Jo", now=1000.0 + n) == 0
+    assert access.locked_for(users, "jo", now=1010.0) == 0
+    assert access.record_failure(users, "jo", now=1010.0) == access.LOCKOUT_SECONDS - 10
+    assert access.locked_for(users, "JO ", now=1100.0) == access.LOCKOUT_SECONDS - 100
+    assert access.locked_for(users, "ana", now=1100.0) == 0  # another user is not locked
+    assert access.locked_for(users, "jo", now=1000.0 + access.LOCKOUT_SECONDS + 1) == 0
+    assert "jo" not in access.failures_file(users).read_text().lower()  # names kept hashed
+    assert stat.S_IMODE(access.failures_file(users).stat().st_mode) == 0o600
+    access.clear_failures(users, "jo")
+    assert access.locked_for(users, "jo", now=1100.0) == 0

@@ -77,3 +77,58 @@ def test_the_log_is_readable_only_by_its_owner(db: Path) -> None:
 
 def test_no_log_yet_is_an_intact_empty_log(db: Path) -> None:
     assert audit.entries(db) == [] and audit.verify(db) == []
+
+
+def test_a_long_entry_neither_breaks_the_chain_nor_grows_unbounded(db: Path) -> None:
+    audit.record(db, "jo", "load", file="a.csv", error="x" * 70_000)
+    audit.record(db, "jo", "load", file="b.csv")
+    assert audit.verify(db) == []
+    first = audit.entries(db)[0]
+    assert first["detail"]["error"].endswith("... (68,000 characters cut)")
+    assert len(_lines(db)[0]) < audit.MAX_ENTRY
+
+
+def test_the_last_entry_is_read_exactly_however_long(db: Path, monkeypatch) -> None:
+    monkeypatch.setattr(audit, "_BLOCK", 16)  # lines far longer than a block
+    for name in ("a.csv", "b.csv", "c.csv"):
+        audit.record(db, "jo", "load", file=name)
+    assert audit.verify(db) == []
+
+
+@pytest.mark.parametrize("bad", [b"5\n", b"[1, 2]\n", b"\xff\xfe not text\n", b'{"detail": 3}\n'])
+def test_a_malformed_line_is_reported_and_appends_go_on(db: Path, bad: bytes) -> None:
+    audit.record(db, "jo", "sign in")
+    with audit.audit_file(db).open("ab") as fh:
+        fh.write(bad)
+    audit.record(db, "jo", "sign in")  # does not raise
+    assert [e["action"] for e in audit.entries(db)] == ["sign in", "damaged", "sign in"]
+    assert audit.verify(db)[0] == "line 2: not a JSON entry"
+
+
+def test_without_the_key_a_rewritten_log_does_not_pass(db: Path, monkeypatch) -> None:
+    audit.record(db, "jo", "load", file="a.csv")
+    line = json.loads(_lines(db)[0])
+    line["detail"]["file"] = "forged.csv"
+    monkeypatch.setenv(audit.KEY_ENV, "the attacker's own key")
+    line["hash"] = audit._digest(line)
+    monkeypatch.undo()
+    monkeypatch.delenv(audit.AUDIT_ENV, raising=False)
+    audit.audit_file(db).write_text(json.dumps(line) + "\n")
+    assert audit.verify(db) == ["line 1: its content was changed after it was written"]
+
+
+def test_a_log_that_cannot_be_written_raises_audit_error(db: Path, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    monkeypatch.setenv(audit.AUDIT_ENV, str(tmp_path / "not-a-folder" / "audit.jsonl"))
+    (tmp_path / "not-a-folder").write_text("a file where the folder should be")
+    with pytest.raises(audit.AuditError, match="cannot be written"):
+        audit.record(db, "jo", "sign in")
+
+
+def test_a_key_that_cannot_be_made_is_an_audit_error(db: Path, tmp_path: Path,
+                                                     monkeypatch) -> None:
+    monkeypatch.delenv(audit.KEY_ENV, raising=False)
+    (tmp_path / "blocked").write_text("a file where the key's folder should be")
+    monkeypatch.setenv(audit.KEY_FILE_ENV, str(tmp_path / "blocked" / "audit.key"))
+    with pytest.raises(audit.AuditError, match="SEND_AUDIT_KEY"):
+        audit.record(db, "jo", "sign in")

@@ -1,0 +1,73 @@
+"""A sheet or CSV beyond the limits is refused before it is read, naming file, sheet and limit."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipelines.limits import Limits
+from pipelines.readers import FileError, read_file
+from tests.hostile import workbook
+
+
+def test_one_cell_at_xfd1048576_is_refused_before_calamine_sizes_a_grid(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "tiny.xlsx", {"A1": "Case ID", "XFD1048576": "x"})
+    assert path.stat().st_size < 2048
+    with pytest.raises(FileError) as caught:
+        list(read_file(path))
+    assert str(caught.value) == ("tiny.xlsx: sheet 'Data' is too large to read: it reaches "
+                                 "16,384 columns (the limit is 1,000, [limits] max_columns)")
+
+
+def test_a_declared_dimension_beyond_the_limits_is_refused(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "claims.xlsx", {"A1": "Case ID", "B2": "x"}, sheet="Cases",
+                    dimension="A1:C1048576")
+    with pytest.raises(FileError, match=r"sheet 'Cases' .* declares 1,048,576 rows by 3 columns, "
+                                        r"3,145,728 cells \(the limit is 1,000,000"):
+        list(read_file(path, Limits(max_cells=1_000_000)))
+
+
+def test_a_cell_below_its_row_tag_counts_by_its_own_reference(tmp_path: Path) -> None:
+    # The row tag says 1; the cell's reference says row 2,000,000: the reference is what a
+    # reader places it by.
+    path = workbook(tmp_path / "liar.xlsx", {"A1": "Case ID", "B1": "x"})
+    _replace_part(path, b'<c r="B1"', b'<c r="B2000000"')
+    with pytest.raises(FileError, match="reaches 2,000,000 rows"):
+        list(read_file(path))
+
+
+def test_sheets_within_the_limits_read_as_before(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "fine.xlsx", {"A1": "Case ID", "B1": "Service", "A2": "C1",
+                                             "B2": "SALT"}, dimension="A1:B2")
+    [sheet] = read_file(path, Limits(max_rows=2, max_columns=2, max_cells=4))
+    assert sheet.rows == [["Case ID", "Service"], ["C1", "SALT"]]
+
+
+def test_sheet_xml_bigger_than_the_limit_is_refused(tmp_path: Path) -> None:
+    cells = {f"A{n}": "x" * 200 for n in range(1, 6000)}
+    path = workbook(tmp_path / "big.xlsx", cells)
+    with pytest.raises(FileError, match=r"big.xlsx: sheet 'Data' .* MB uncompressed"):
+        list(read_file(path, Limits(max_sheet_mb=1)))
+
+
+@pytest.mark.parametrize(("body", "found"), [
+    (b"a,b\n" + b"x" * 3000 + b"\n", "line 2 is 3 KB long (the limit is 2 KB"),
+    (b"a,b\r\n1,2\r\n" + b"," * 1500 + b"\r\n", "line 3 has 1,501 columns (the limit is 1,000"),
+])
+def test_csv_line_length_and_width_are_bounded(tmp_path: Path, body: bytes, found: str) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_bytes(body)
+    with pytest.raises(FileError, match="wide.csv: too large to read: " + re.escape(found)):
+        list(read_file(path, Limits(max_line_kb=2)))
+
+
+def _replace_part(path: Path, old: bytes, new: bytes) -> None:
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(old, new)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
