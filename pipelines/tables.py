@@ -1,5 +1,6 @@
 """The tables the database keeps besides the datasets' own: the load log, rejects and warnings,
-published benchmarks and the inspection evidence tracker. Declared here, created by `db`.
+published benchmarks, the inspection evidence tracker and the DCO's chase notes. Declared here,
+created by `db`.
 
 Each dataset's tables come from its `Schema` (schemas.py); these are the rest, so that one module
 (`db`) creates every table and a reader can tell at once whether a database is up to date.
@@ -116,7 +117,15 @@ SELF_EVALUATION_NOTES = Table("self_evaluation_notes", (
     ("created_at", "TIMESTAMP NOT NULL"),
 ), primary_key=("note_id",))
 
+# The DCO's "chased on / note" per overdue advice request, keyed like the request itself (LA,
+# advice id, source), not by load, so a reload of the same records keeps it. Ids only.
+CHASE_NOTES = Table("chase_notes", (
+    ("local_authority", "VARCHAR NOT NULL"), ("advice_id", "VARCHAR NOT NULL"),
+    ("source", "VARCHAR NOT NULL"), ("chased_on", "DATE"), ("note", "VARCHAR NOT NULL"),
+    ("updated_by", "VARCHAR NOT NULL"), ("updated_at", "TIMESTAMP NOT NULL"),
+), primary_key=("local_authority", "advice_id", "source"))
+
 TABLES: dict[str, Table] = {t.name: t for t in (
     LOADS, LOAD_SHEETS, REJECTS, ROW_WARNINGS, META, BENCHMARKS, BENCHMARK_IMPORTS,
     BENCHMARK_DMO_DCO, BENCHMARK_WAITING_LISTS,
-    EVIDENCE_ITEMS, EVIDENCE_ITEMS_HISTORY, SELF_EVALUATION_NOTES)}
+    EVIDENCE_ITEMS, EVIDENCE_ITEMS_HISTORY, SELF_EVALUATION_NOTES, CHASE_NOTES)}
