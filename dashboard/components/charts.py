@@ -165,6 +165,25 @@ def stacked_columns(frame: pd.DataFrame, title: str, x: str, y: str, colour_by: 
     return layout(fig, title, x_title, y_title)
 
 
+def band_bars(frame: pd.DataFrame, category: str, title: str, category_title: str,
+              bands: list[str]) -> go.Figure:
+    """Requests per category (a provider, a service) as horizontal bars stacked by age band, in
+    the bands' order; the category with most requests at the top. A bar can be clicked to pick
+    its category (the page reads the selection's y value)."""
+    fig = go.Figure()
+    order = list(dict.fromkeys(frame[category]))
+    for i, band in enumerate(b for b in bands if b in set(frame["age_band"])):
+        part = frame[frame["age_band"] == band]
+        fig.add_trace(go.Bar(
+            y=part[category], x=part["requests"], name=band, orientation="h",
+            marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=pattern(i),
+            hovertemplate=f"<b>%{{y}}</b><br>Overdue {band}: %{{x:,}}<extra></extra>"))
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"}, clickmode="event+select")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1])
+    return layout(fig, title, "Requests to chase", category_title,
+                  height=max(260, 110 + 34 * len(order)))
+
+
 def simple_bars(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str
                 ) -> go.Figure:
     """Counts by one category, labelled with their values."""
