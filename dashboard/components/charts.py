@@ -178,10 +178,27 @@ def band_bars(frame: pd.DataFrame, category: str, title: str, category_title: st
             y=part[category], x=part["requests"], name=band, orientation="h",
             marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=pattern(i),
             hovertemplate=f"<b>%{{y}}</b><br>Overdue {band}: %{{x:,}}<extra></extra>"))
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal"}, clickmode="event+select")
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1])
-    return layout(fig, title, "Requests to chase", category_title,
-                  height=max(260, 110 + 34 * len(order)))
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1],
+                     tickvals=order, ticktext=[_wrap(str(c)) for c in order])
+    fig = layout(fig, title, "Requests to chase", category_title,
+                 height=max(340, 220 + 44 * len(order)))
+    # The legend at the foot of the chart, so a narrow screen keeps the bars' width and the
+    # title clear; the bottom margin holds it (four lines when the screen is too narrow for one).
+    fig.update_layout(barmode="stack", clickmode="event+select", margin={"b": 110}, legend={
+        "traceorder": "normal", "orientation": "h", "yref": "container", "yanchor": "bottom",
+        "y": 0, "xanchor": "left", "x": 0})
+    return fig
+
+
+def _wrap(label: str, width: int = 24) -> str:
+    """A long category name over two or more lines (at spaces), so it does not squeeze the bars."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def simple_bars(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str

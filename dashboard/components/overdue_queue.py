@@ -6,6 +6,7 @@ DATA PROTECTION: ids, LA, service and provider only; notes are checked for NHS n
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -53,9 +54,8 @@ def _charts(queue: pd.DataFrame) -> None:
     for tab, (column, name, key) in zip(tabs, PICKS, strict=True):
         with tab:
             summary = chase.queue_summary(queue, column)
-            fig = charts.band_bars(summary, column, f"Requests to chase by {name.lower()} and "
-                                   "how long overdue (click a bar to open its list)", name,
-                                   chase.BAND_ORDER)
+            fig = charts.band_bars(summary, column, f"Requests to chase by {name.lower()}",
+                                   name, chase.BAND_ORDER)
             event = st.plotly_chart(fig, key=f"{key}_chart", on_select="rerun",
                                     selection_mode="points", config=tables.PLOTLY_CONFIG,
                                     width="stretch",
@@ -105,6 +105,8 @@ def _queue_table(shown: pd.DataFrame) -> None:
     table = tables.named_columns(shown, QUEUE_COLUMNS)
     table["Chased on"] = pd.to_datetime(table["Chased on"])
     config = {
+        "Provider": st.column_config.TextColumn(width="medium"),
+        "Service": st.column_config.TextColumn(width="medium"),
         "Received": st.column_config.DateColumn(format="DD/MM/YYYY"),
         "Due": st.column_config.DateColumn(format="DD/MM/YYYY"),
         "Days overdue": st.column_config.NumberColumn(format="%d"),
@@ -140,8 +142,8 @@ def _downloads(queue: pd.DataFrame, f: Filters) -> None:
     provider = st.session_state.get("chase_provider", ALL)
     left, right = st.columns(2)
     if provider != ALL:
-        name = chase.sheet_names([provider])[provider]
-        file_name = f"chase-list-{name.replace(' ', '-').lower()}-{day}.xlsx"
+        slug = "-".join(re.findall(r"[a-z0-9]+", provider.lower())) or "provider"
+        file_name = f"chase-list-{slug}-{day}.xlsx"
         left.download_button(
             f"Download {provider}'s chase list (Excel)", mime=XLSX, file_name=file_name,
             data=auth.audited(lambda: chase.provider_workbook(queue, [provider]), viewer,
