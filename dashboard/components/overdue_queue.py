@@ -6,6 +6,7 @@ DATA PROTECTION: ids, LA, service and provider only; notes are checked for NHS n
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -77,8 +78,13 @@ def _pickers(queue: pd.DataFrame) -> pd.DataFrame:
     return chosen
 
 
-def _editor_key() -> str:
-    return f"chase_editor_{st.session_state.get('chase_editor_version', 0)}"
+def _editor_key(shown: pd.DataFrame) -> str:
+    """The editor's key names the rows it holds: its edits are kept by row position, so a list
+    changed by a pick (or a save) must start a fresh editor, never carry an edit to another row."""
+    rows = "|".join(f"{la}/{a}" for la, a in zip(shown["local_authority"], shown["advice_id"],
+                                                 strict=True))
+    digest = hashlib.sha256(rows.encode()).hexdigest()[:10]
+    return f"chase_editor_{st.session_state.get('chase_editor_version', 0)}_{digest}"
 
 
 def _save(shown: pd.DataFrame, state: dict[str, Any]) -> None:
@@ -120,9 +126,10 @@ def _queue_table(shown: pd.DataFrame) -> None:
         st.dataframe(table, hide_index=True, width="stretch", key="chase_queue",
                      column_config=config)
         return
-    st.caption("Type a date in **Chased on** and a **Note** against any request, then save. "
-               "Notes stay with the request across reloads and go into the exports.")
-    key = _editor_key()
+    st.caption("Type a date in **Chased on** and a **Note** against any request, then save "
+               "(before picking another provider or service). Notes stay with the request "
+               "across reloads and go into the exports.")
+    key = _editor_key(shown)
     st.data_editor(table, key=key, hide_index=True, width="stretch", num_rows="fixed",
                    column_config=config,
                    disabled=[c for c in table.columns if c not in ("Chased on", "Note")])

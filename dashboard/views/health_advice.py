@@ -141,7 +141,7 @@ def overdue(f: Filters) -> None:
     if frame.empty:
         tables.no_data("No request is overdue.")
         return
-    to_chase = int((frame["days_overdue"] <= chase.LONG_OPEN_DAYS).sum())
+    to_chase = int(gateway.read(chase.overdue_queue, f)["to_chase"].sum())
     for column, (label, value, note) in zip(st.columns(3), (
             ("Requests overdue", len(frame), "Open requests whose due date (received + 42 days) "
                                              "has passed."),
