@@ -38,9 +38,10 @@ ROWS = [  # advice id, service, provider, days overdue (all open on the as-of da
 ]
 
 
-def _file(tmp_path, name="advice.csv"):
+def _file(tmp_path, name="advice.csv", extra=()):
     rows = [[a, f"C{a}", "Northshire", service, _requested(days), "", provider, "", "", "New"]
             for a, service, provider, days in ROWS]
+    rows += [list(r) for r in extra]
     rows.append(["R1", "CR1", "Northshire", "SALT", _requested(10), _requested(5), "Trust", "",
                  "", "New"])  # returned: never on the list
     return write_csv(tmp_path / name, [ADVICE_HEADER, *rows])
@@ -50,6 +51,11 @@ def _file(tmp_path, name="advice.csv"):
 def queue_db(db, load, tmp_path):
     assert load(_file(tmp_path)).status == "loaded"
     return db
+
+
+def chase_load_ids(db) -> list[int]:
+    with reader(db) as con:
+        return [r[0] for r in con.execute("SELECT load_id FROM loads").fetchall()]
 
 
 def _queue(db):
@@ -93,13 +99,18 @@ def test_notes_are_kept_across_a_reload_and_audited(queue_db, load, tmp_path) ->
                        today=AS_OF)
     counts = chase.save_chase_notes(queue_db, [noted], actor="dan (dco, password)")
     assert counts == {"added": 1, "changed": 0, "cleared": 0}
-    # The same records again, in a later extract: a new load, the note stays with the request.
-    later = _file(tmp_path, "advice_2026-03-31.csv")
-    assert load(later, extract_date=AS_OF).status in ("loaded", "unchanged")
+    # The same records again in a later extract with one more request: a new load, and the note
+    # stays with its request.
+    first_load = max(chase_load_ids(queue_db))
+    later = _file(tmp_path, "advice_2026-03-31.csv", extra=[
+        ["Q11", "CQ11", "Northshire", "OT", _requested(2), "", "Northshire Community Trust", "",
+         "", "New"]])
+    assert load(later, extract_date=AS_OF).status == "loaded"
+    assert max(chase_load_ids(queue_db)) > first_load
     queue = _queue(queue_db).set_index("advice_id")
     assert queue.loc["Q3", "chased_on"] == dt.date(2026, 3, 30)
     assert queue.loc["Q3", "chase_note"] == "Emailed the SALT team lead"
-    assert queue.loc["Q1", "chase_note"] == ""
+    assert queue.loc["Q1", "chase_note"] == "" and "Q11" in queue.index
     entries = [json.loads(line) for line in audit.audit_file(queue_db).read_text().splitlines()]
     saved = [e for e in entries if e["action"] == "chase notes saved"]
     assert saved[-1]["actor"] == "dan (dco, password)"
