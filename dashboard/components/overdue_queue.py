@@ -210,11 +210,10 @@ def long_open(f: Filters, queue: pd.DataFrame) -> None:
                      "long_open", sheet="Open over 6 months")
 
 
-def render(f: Filters) -> pd.DataFrame:
-    """The queue and the long-open records; returns the queue (every overdue request)."""
+def render(f: Filters) -> None:
+    """The chase list, then the long-open records (nothing when no request is overdue)."""
     queue = gateway.read(chase.overdue_queue, f)
     if queue.empty:
-        return queue
+        return
     chase_queue(f, queue)
     long_open(f, queue)
-    return queue
