@@ -1,6 +1,6 @@
 """The tables the database keeps besides the datasets' own: the load log, rejects and warnings,
-published benchmarks, the inspection evidence tracker, the audit chain's head and the pseudonym
-key's fingerprint. Declared here, created by `db`.
+published benchmarks, the inspection evidence tracker, the audit chain's head, the pseudonym
+key's fingerprint and the DCO's chase notes. Declared here, created by `db`.
 
 Each dataset's tables come from its `Schema` (schemas.py); these are the rest, so that one module
 (`db`) creates every table and a reader can tell at once whether a database is up to date.
@@ -132,9 +132,16 @@ AUDIT_HEAD = Table("audit_head", (
 # The fingerprint of the key the database's pseudonyms were made with (at most one row): a load
 # under another key is refused, so one child keeps one pseudonym (`pseudonym.claim_key`).
 PSEUDONYM_KEY = Table("pseudonym_key", (("fingerprint", "VARCHAR"), ("recorded_at", "TIMESTAMP")))
+# The DCO's "chased on / note" per overdue advice request, keyed like the request itself (LA,
+# advice id, source), not by load, so a reload of the same records keeps it. Ids only.
+CHASE_NOTES = Table("chase_notes", (
+    ("local_authority", "VARCHAR NOT NULL"), ("advice_id", "VARCHAR NOT NULL"),
+    ("source", "VARCHAR NOT NULL"), ("chased_on", "DATE"), ("note", "VARCHAR NOT NULL"),
+    ("updated_by", "VARCHAR NOT NULL"), ("updated_at", "TIMESTAMP NOT NULL"),
+), primary_key=("local_authority", "advice_id", "source"))
 
 TABLES: dict[str, Table] = {t.name: t for t in (
     LOADS, LOAD_SHEETS, REJECTS, ROW_WARNINGS, META, BENCHMARKS, BENCHMARK_IMPORTS,
     BENCHMARK_DMO_DCO, BENCHMARK_WAITING_LISTS,
     EVIDENCE_ITEMS, EVIDENCE_ITEMS_HISTORY, SELF_EVALUATION_NOTES, COMMENTARY_EDITS, AUDIT_HEAD,
-    PSEUDONYM_KEY)}
+    PSEUDONYM_KEY, CHASE_NOTES)}

@@ -165,6 +165,42 @@ def stacked_columns(frame: pd.DataFrame, title: str, x: str, y: str, colour_by: 
     return layout(fig, title, x_title, y_title)
 
 
+def band_bars(frame: pd.DataFrame, category: str, title: str, category_title: str,
+              bands: list[str]) -> go.Figure:
+    """Requests per category (a provider, a service) as horizontal bars stacked by age band, in
+    the bands' order; the category with most requests at the top. A bar can be clicked to pick
+    its category (the page reads the selection's y value)."""
+    fig = go.Figure()
+    order = list(dict.fromkeys(frame[category]))
+    for i, band in enumerate(b for b in bands if b in set(frame["age_band"])):
+        part = frame[frame["age_band"] == band]
+        fig.add_trace(go.Bar(
+            y=part[category], x=part["requests"], name=band, orientation="h",
+            marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=pattern(i),
+            hovertemplate=f"<b>%{{y}}</b><br>Overdue {band}: %{{x:,}}<extra></extra>"))
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1],
+                     tickvals=order, ticktext=[_wrap(str(c)) for c in order])
+    fig = layout(fig, title, "Requests to chase", category_title,
+                 height=max(340, 220 + 44 * len(order)))
+    # The legend at the foot of the chart, so a narrow screen keeps the bars' width and the
+    # title clear; the bottom margin holds it (four lines when the screen is too narrow for one).
+    fig.update_layout(barmode="stack", clickmode="event+select", margin={"b": 110}, legend={
+        "traceorder": "normal", "orientation": "h", "yref": "container", "yanchor": "bottom",
+        "y": 0, "xanchor": "left", "x": 0})
+    return fig
+
+
+def _wrap(label: str, width: int = 24) -> str:
+    """A long category name over two or more lines (at spaces), so it does not squeeze the bars."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def simple_bars(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str
                 ) -> go.Figure:
     """Counts by one category, labelled with their values."""

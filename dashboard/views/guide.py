@@ -11,7 +11,8 @@ PAGES = (
     ("Overview", "How are we doing on the headline measures, against our targets and England?",
      "SEND board, quarterly"),
     ("Health advice", "Is health advice returned within 6 weeks, by which services and "
-     "providers, and which requests are overdue now?", "DCO, weekly"),
+     "providers, and what do I chase this week, from whom (the chase list by provider, with "
+     "notes and a workbook to send)?", "DCO, weekly"),
     ("EHC plan timeliness", "Are plans issued within 20 weeks, where does the time go, and which "
      "open cases are at risk?", "DCO and LA partners"),
     ("Tribunals", "How many appeals involve health, and are health recommendations answered "

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, charts, filters, gateway, tables
+from dashboard.components import about, charts, filters, gateway, overdue_queue, tables
 from dashboard.components.text import plain
-from pipelines import metrics, queries
+from pipelines import chase, metrics, queries
 from pipelines.config import load_settings
 from pipelines.metrics import ADVICE_DAYS, Filters
 from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
@@ -138,23 +138,30 @@ def quality(f: Filters) -> None:
 
 def overdue(f: Filters) -> None:
     st.header("Overdue health advice", anchor="overdue")
+    st.caption(f"Open requests past their due date on {f.as_of:%d/%m/%Y}. Local authority and "
+               "service filters apply; the period does not.")
     frame = gateway.read(metrics.overdue_advice, f)
-    st.caption(f"Open requests past their due date on {f.as_of:%d/%m/%Y}, most overdue first. "
-               "Sort by any column by clicking its heading. Local authority and service filters "
-               "apply; the period does not.")
     if frame.empty:
         tables.no_data("No request is overdue.")
         return
-    st.metric("Requests overdue", f"{len(frame):,}",
-              help="Open requests whose due date (received + 42 days) has passed.")
-    table = tables.named_columns(frame, OVERDUE_COLUMNS)
-    st.dataframe(table, hide_index=True, width="stretch", key="overdue_table", column_config={
-        "Received": st.column_config.DateColumn(format="DD/MM/YYYY"),
-        "Due": st.column_config.DateColumn(format="DD/MM/YYYY"),
-        "Days overdue": st.column_config.NumberColumn(format="%d"),
-    })
-    tables.downloads(table, f"overdue-health-advice-{f.as_of:%Y-%m-%d}", "overdue",
-                     sheet="Overdue health advice")
+    to_chase = int(gateway.read(chase.overdue_queue, f)["to_chase"].sum())
+    for column, (label, value, note) in zip(st.columns(3), (
+            ("Requests overdue", len(frame), "Open requests whose due date (received + 42 days) "
+                                             "has passed."),
+            ("To chase", to_chase, "Overdue by six months or less: a provider can still act."),
+            ("Records to close", len(frame) - to_chase, "Open more than six months past due: "
+                                                        "data-quality items.")), strict=True):
+        column.metric(label, f"{value:,}", help=note)
+    overdue_queue.render(f)
+    with st.expander(f"Every overdue request in one list, most overdue first ({len(frame):,})"):
+        table = tables.named_columns(frame, OVERDUE_COLUMNS)
+        st.dataframe(table, hide_index=True, width="stretch", key="overdue_table", column_config={
+            "Received": st.column_config.DateColumn(format="DD/MM/YYYY"),
+            "Due": st.column_config.DateColumn(format="DD/MM/YYYY"),
+            "Days overdue": st.column_config.NumberColumn(format="%d"),
+        })
+        tables.downloads(table, f"overdue-health-advice-{f.as_of:%Y-%m-%d}", "overdue",
+                         sheet="Overdue health advice")
     about.about("overdue_advice")
 
 
@@ -273,7 +280,7 @@ def render() -> None:
     st.title("Health advice")
     view = filters.sidebar_filters()
     st.caption(view.describe())
-    st.markdown("[Jump to the overdue list](#overdue) · "
+    st.markdown("[Jump to the chase list](#chase) · "
                 "[Jump to the LA's records compared](#reconciliation)")
     target = load_settings().targets.get("health_advice_within_6_weeks_pct")
     timeliness_by_period(view, target)

@@ -25,7 +25,7 @@ def test_overdue_list_is_the_overdue_metric(run_app: Callable[..., AppTest], sam
     expected = overdue(sample_db, fy_filters)
     assert len(expected) > 10
     at = run_app("views/health_advice.py", **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
-    shown = table(at, "Advice ID", "Days overdue")
+    shown = table(at, "Advice ID", "Days overdue", "Request type")  # the full list
     assert shown["Advice ID"].tolist() == expected["advice_id"].tolist()
     assert shown["Days overdue"].tolist() == expected["days_overdue"].tolist()
     assert shown["Service"].tolist() == expected["service"].tolist()
@@ -39,7 +39,7 @@ def test_overdue_list_follows_the_service_filter(run_app: Callable[..., AppTest]
     camhs = overdue(sample_db, dataclasses.replace(fy_filters, services=("CAMHS",)))
     at = run_app("views/health_advice.py", **FY_PARAMS, as_of=fy_filters.as_of.isoformat(),
                  service="CAMHS")
-    shown = table(at, "Advice ID", "Days overdue")
+    shown = table(at, "Advice ID", "Days overdue", "Request type")  # the full list
     assert set(shown["Service"]) == {"CAMHS"}
     assert shown["Advice ID"].tolist() == camhs["advice_id"].tolist()
 
