@@ -3,8 +3,8 @@
 The same record arrives in every monthly export; the later extract wins, and an older one loaded
 afterwards must not undo a correction. A load's extract date is, in this order: the one given
 (`ingest --extract-date`), a date in a title row ("as at 30/11/2026"), a date in the file name
-(`..._2026-11-30.csv`, or `..._2026-11.csv` for the month's last day), else the latest date in
-the file. The load summary says which was used.
+(`..._2026-11-30.csv`, or `..._2026-11.csv` for the month's last day, no later than the load's
+as-of date), else the latest date in the file. The load summary says which was used.
 """
 
 from __future__ import annotations
@@ -97,6 +97,10 @@ def decide(given: dt.date | None, titles: list[str], file_name: str, tables: lis
     if found := from_title(titles):
         return found[0], f"title row '{found[1][:80]}'"
     if named := from_file_name(file_name):
+        # "_2026-11" stands for 30 November, but a file loaded as of 16 November was made by
+        # then: the extract is no later than the load's as-of date.
+        if named > as_of:
+            return as_of, "file name (month to the as-of date)"
         return named, "file name"
     if latest := latest_date(tables, as_of):
         return latest, "latest date in the file"

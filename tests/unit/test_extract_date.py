@@ -47,3 +47,11 @@ def test_the_order_of_evidence():
     assert decide(None, *args)[0] == D(2026, 11, 30)
     assert decide(None, [], *args[1:]) == (D(2026, 10, 31), "file name")
     assert decide(None, [], "x.csv", *args[2:]) == (D(2026, 3, 2), "latest date in the file")
+
+
+def test_a_month_in_the_file_name_ends_no_later_than_the_as_of_date():
+    table = pa.table({"d": pa.array([D(2026, 11, 2)])})
+    assert decide(None, [], "ehcp_2026-11.csv", [table], D(2026, 11, 16)) == (
+        D(2026, 11, 16), "file name (month to the as-of date)")
+    assert decide(None, [], "ehcp_2026-10.csv", [table], D(2026, 11, 16)) == (
+        D(2026, 10, 31), "file name")
