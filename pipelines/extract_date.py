@@ -54,14 +54,20 @@ def from_title(texts: Iterable[str]) -> tuple[dt.date, str] | None:
     return None
 
 
-def from_file_name(name: str) -> dt.date | None:
-    """A date in the file's name; a month alone means that month's last day."""
+def _day_in_name(name: str) -> dt.date | None:
     for pattern, (y, mo, d) in _NAME_DAY:
         if m := pattern.search(name):
             try:
                 return dt.date(int(m[y]), int(m[mo]), int(m[d]))
             except ValueError:
                 continue
+    return None
+
+
+def from_file_name(name: str) -> dt.date | None:
+    """A date in the file's name; a month alone means that month's last day."""
+    if day := _day_in_name(name):
+        return day
     year_month = None
     if m := _NAME_MONTH.search(name):
         year_month = int(m[1]), int(m[2])
@@ -99,7 +105,7 @@ def decide(given: dt.date | None, titles: list[str], file_name: str, tables: lis
     if named := from_file_name(file_name):
         # "_2026-11" stands for 30 November, but a file loaded as of 16 November was made by
         # then: the extract is no later than the load's as-of date.
-        if named > as_of:
+        if named > as_of and _day_in_name(file_name) is None:
             return as_of, "file name (month to the as-of date)"
         return named, "file name"
     if latest := latest_date(tables, as_of):

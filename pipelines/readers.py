@@ -30,7 +30,6 @@ from pipelines.headers import SCAN_ROWS
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit; a longer CSV field is not a spreadsheet cell
 MAX_XLSX_UNCOMPRESSED = 2 * 1024**3  # refuse zip bombs before calamine inflates them
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # names that promise a zip workbook
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_OLE = "EncryptionInfo".encode("utf-16-le")
 
@@ -219,11 +218,6 @@ def read_file(path: Path) -> Iterator[RawSheet]:
     if data.startswith(b"PK\x03\x04"):
         _check_zip(path, data)
         return _read_workbook(path, data)
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        raise FileError(f"{path.name}: this is not an Excel workbook: the name ends "
-                        f"{path.suffix} but the content is not a workbook (it may be CSV or "
-                        "text renamed). Open it in Excel and save it as .xlsx, or, if it is a "
-                        "CSV export, give it a .csv name")
     return iter([_read_csv(path, data)])
 
 

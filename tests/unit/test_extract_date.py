@@ -55,3 +55,6 @@ def test_a_month_in_the_file_name_ends_no_later_than_the_as_of_date():
         D(2026, 11, 16), "file name (month to the as-of date)")
     assert decide(None, [], "ehcp_2026-10.csv", [table], D(2026, 11, 16)) == (
         D(2026, 10, 31), "file name")
+    # A whole date in the name is the export's word for its date, kept as it is.
+    assert decide(None, [], "ehcp_2026-11-30.csv", [table], D(2026, 11, 16)) == (
+        D(2026, 11, 30), "file name")
