@@ -1,8 +1,8 @@
 """Files uploaded through the app: each is checked before the pipeline reads it (its size, and
 that its content, not its name, is an xlsx workbook, CSV text or XML (a SEN2 return); a file
 named .xlsx must hold a workbook), then loaded, or imported as a DfE release, exactly as the
-command line does, and recorded in the audit log. The readers bound a workbook's decompression (`pipelines.readers`) as they do for the
-command line.
+command line does, and recorded in the audit log. The readers bound a workbook's decompression
+(`pipelines.readers`) as they do for the command line.
 """
 
 from __future__ import annotations

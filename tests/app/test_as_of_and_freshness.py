@@ -8,8 +8,11 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from app_helpers import ADVICE, csv_bytes, table
+import pytest
+from app_helpers import ADVICE, KEY, TINY_AS_OF, csv_bytes, table, tiny_files
 from streamlit.testing.v1 import AppTest
+
+from pipelines.load import ingest_file
 
 # Advice requested in February 2026: its extract date is 01/03/2026, long before the samples'.
 OLD_ADVICE = csv_bytes([
@@ -56,10 +59,15 @@ def test_every_page_says_how_current_each_source_is(run_app: Callable[..., AppTe
 
 
 def test_sources_more_than_a_month_apart_are_flagged(run_app: Callable[..., AppTest],
-                                                     tiny_db: Path) -> None:
-    # The tiny advice log's latest date is 01/02/2026, the plans' 30/03/2026.
-    at = run_app(db=tiny_db)
+                                                     tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", KEY)
+    db = tmp_path / "apart.duckdb"
+    advice, plans = tiny_files(tmp_path)
+    ingest_file(db, advice, as_of=TINY_AS_OF, extract_date=dt.date(2026, 2, 1))
+    ingest_file(db, plans, as_of=TINY_AS_OF, extract_date=dt.date(2026, 3, 30))
+    at = run_app(db=db)
     [warning] = [w.value for w in at.warning if "more than a month apart" in w.value]
     assert "30/03/2026" in warning and "Health advice requests to 01/02/2026" in warning
     assert "EHC needs assessment requests" not in warning
-
+    assert at.date_input(key="flt_as_of_w").value == dt.date(2026, 3, 30)
