@@ -4,6 +4,8 @@ combine them then describe different days)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from dashboard.components import gateway
@@ -21,7 +23,7 @@ def dataset_name(kind: str) -> str:
 
 def summary(fresh: status.Freshness) -> str:
     """One compact line: each extract date with the datasets it holds, newest first."""
-    by_day: dict = {}
+    by_day: dict[dt.date, list[str]] = {}
     for kind, day in fresh.extracts.items():
         by_day.setdefault(day, []).append(dataset_name(kind))
     parts = [f"{day:%d/%m/%Y}: {', '.join(names)}" for day, names in
