@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 from streamlit.navigation.page import StreamlitPage  # noqa: E402
 
-from dashboard.components import auth, filters, gateway  # noqa: E402
+from dashboard.components import auth, filters, freshness, gateway  # noqa: E402
 from dashboard.components.text import plain  # noqa: E402
 from pipelines import bootstrap, status  # noqa: E402
 from pipelines.config import load_settings  # noqa: E402
@@ -139,6 +139,7 @@ try:
         auth.sidebar(viewer)
         if viewer.role is not None:
             provenance_banner(gateway.read(status.provenance))
+            freshness.show()
         current.run()
 except DatabaseBusy:
     st.warning(BUSY, icon=":material/hourglass_top:")

@@ -3,9 +3,9 @@
 The same record arrives in every monthly export; the later extract wins, and an older one loaded
 afterwards must not undo a correction. A load's extract date is, in this order: the one given
 (`ingest --extract-date`), the date the file declares (a SEN2 header's DateTime), a date in a
-title row ("as at 30/11/2026"), a date in the file name
-(`..._2026-11-30.csv`, or `..._2026-11.csv` for the month's last day), else the latest date in
-the file. The load summary says which was used.
+title row ("as at 30/11/2026"), a date in the file name (`..._2026-11-30.csv`, or `..._2026-11.csv`
+for the month's last day, no later than the load's as-of date), else the latest date in the file.
+The load summary says which was used.
 """
 
 from __future__ import annotations
@@ -55,14 +55,20 @@ def from_title(texts: Iterable[str]) -> tuple[dt.date, str] | None:
     return None
 
 
-def from_file_name(name: str) -> dt.date | None:
-    """A date in the file's name; a month alone means that month's last day."""
+def _day_in_name(name: str) -> dt.date | None:
     for pattern, (y, mo, d) in _NAME_DAY:
         if m := pattern.search(name):
             try:
                 return dt.date(int(m[y]), int(m[mo]), int(m[d]))
             except ValueError:
                 continue
+    return None
+
+
+def from_file_name(name: str) -> dt.date | None:
+    """A date in the file's name; a month alone means that month's last day."""
+    if day := _day_in_name(name):
+        return day
     year_month = None
     if m := _NAME_MONTH.search(name):
         year_month = int(m[1]), int(m[2])
@@ -101,6 +107,10 @@ def decide(given: dt.date | None, titles: list[str], file_name: str, tables: lis
     if found := from_title(titles):
         return found[0], f"title row '{found[1][:80]}'"
     if named := from_file_name(file_name):
+        # "_2026-11" stands for 30 November, but a file loaded as of 16 November was made by
+        # then: the extract is no later than the load's as-of date.
+        if named > as_of and _day_in_name(file_name) is None:
+            return as_of, "file name (month to the as-of date)"
         return named, "file name"
     if latest := latest_date(tables, as_of):
         return latest, "latest date in the file"

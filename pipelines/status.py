@@ -5,6 +5,8 @@ of loads, the files behind each dataset and whether they are the bundled synthet
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ import pandas as pd
 
 from pipelines.bootstrap import sample_manifest
 from pipelines.db import one, reader
+from pipelines.periods import shift_months
 from pipelines.schemas import SCHEMAS
 
 
@@ -39,9 +42,10 @@ def status(db: Path) -> dict[str, Any]:
 
 
 def loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every load: file, hash (first 12 characters), when, as-of date, datasets, counts."""
+    """Every load: file, hash (first 12 characters), when, as-of and extract dates, datasets,
+    counts."""
     return con.execute("SELECT load_id, file_name, left(file_hash, 12) AS file_hash, loaded_at, "
-                       "as_of, kinds, rows_read, loaded, inserted, updated, unchanged, "
+                       "as_of, extract_date, kinds, rows_read, loaded, inserted, updated, unchanged, "
                        "duplicates, rejected, blank, notes, status FROM loads ORDER BY load_id").df()
 
 
@@ -78,3 +82,50 @@ def provenance(con: duckdb.DuckDBPyConnection) -> str:
     if all(synthetic):
         return "synthetic"
     return "mixed" if any(synthetic) else "local"
+
+
+def latest_extracts(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date]:
+    """Dataset -> the latest extract date of the loads that still stand (a rolled-back load
+    no longer counts), in dataset order; a dataset never loaded, or loaded only by a version
+    that recorded no extract date, is left out. An upload's "reject dates after" date is not
+    an extract date, so it never moves these."""
+    found = dict(con.execute(
+        "SELECT kind, max(extract_date) FROM (SELECT unnest(string_split(kinds, ',')) AS kind, "
+        "extract_date FROM loads WHERE status = 'loaded' AND extract_date IS NOT NULL) "
+        "GROUP BY kind").fetchall())
+    return {kind: found[kind] for kind in [*SCHEMAS, *sorted(set(found) - set(SCHEMAS))]
+            if kind in found}
+
+
+@dataclasses.dataclass(frozen=True)
+class Freshness:
+    """How current each dataset is: its latest extract date."""
+
+    extracts: dict[str, dt.date]
+
+    @property
+    def latest(self) -> dt.date | None:
+        """The default as-of date: the latest extract across every source."""
+        return max(self.extracts.values(), default=None)
+
+    @property
+    def earliest(self) -> dt.date | None:
+        return min(self.extracts.values(), default=None)
+
+    @property
+    def months_apart(self) -> bool:
+        """True when the oldest source's extract is more than a month before the newest's."""
+        if self.latest is None or self.earliest is None:
+            return False
+        return self.earliest < shift_months(self.latest, -1)
+
+    def behind(self) -> dict[str, dt.date]:
+        """The datasets extracted more than a month before the newest source."""
+        if self.latest is None:
+            return {}
+        cut = shift_months(self.latest, -1)
+        return {kind: day for kind, day in self.extracts.items() if day < cut}
+
+
+def freshness(con: duckdb.DuckDBPyConnection) -> Freshness:
+    return Freshness(latest_extracts(con))

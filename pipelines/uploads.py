@@ -1,8 +1,9 @@
 """Files uploaded through the app: each is checked before the pipeline reads it (its size, and
-that its content, not its name, is an xlsx workbook, CSV text or XML (a SEN2 return)), then
-loaded, or imported as a DfE release, exactly as the command line does (a load in a child process
-with a memory and time limit, `pipelines.isolated`), and recorded in the audit log. The readers
-bound a workbook's decompression (`pipelines.readers`) as they do for the command line.
+that its content, not its name, is an xlsx workbook, CSV text or XML (a SEN2 return); a file
+named .xlsx must hold a workbook), then loaded, or imported as a DfE release, exactly as the
+command line does (a load in a child process with a memory and time limit, `pipelines.isolated`),
+and recorded in the audit log. The readers bound a workbook's decompression (`pipelines.readers`)
+as they do for the command line.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = ["FileResult", "UploadRefused", "check_upload", "import_benchmarks", "
            "load_uploads"]
 
 _SNIFF = 65536
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # names that promise a workbook
 _TEXT_CONTROLS = {9, 10, 13, 12}  # tab, newlines, form feed
 # Formats whose first bytes are printable enough to pass for text: refused by their signature.
 _NOT_TEXT = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"BZh", b"7z\xbc\xaf",
@@ -66,6 +68,12 @@ def check_upload(name: str, data: bytes, max_mb: int) -> str:
         raise UploadRefused(f"{name}: the content is {what}. Only Excel workbooks (.xlsx) and "
                             "CSV text (or a SEN2 return's XML) are accepted; save the export as .xlsx or "
                             ".csv and load that.")
+    if kind != "xlsx" and Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
+        # Read as CSV it would fail with "no recognisable header row", which hides the cause.
+        raise UploadRefused(f"{name}: this is not an Excel workbook: the name ends "
+                            f"{Path(name).suffix} but the content is {kind.upper()} text (a file "
+                            "renamed, or saved as text). Open it in Excel and save it as .xlsx, "
+                            "or, if it is a CSV export, give it a .csv name.")
     return kind
 
 

@@ -180,6 +180,32 @@ def _password_form() -> None:
     st.rerun()
 
 
+SIGNED_OUT_BROWSE = (
+    "**Without signing in**, anyone who can reach this address may browse every page of the "
+    "synthetic sample data, as a DCO sees it (pseudonymous record lists included), download its "
+    "tables and read the user guide. They may not load files, import the DfE's figures, keep "
+    "the inspection evidence tracker or manage users. Once real data are loaded, nothing is "
+    "shown without signing in.")
+SIGNED_OUT_NOTHING = (
+    "**Without signing in**, nobody sees any figures: only this sign-in page and the "
+    "accessibility statement. {why}")
+ROLES_TEXT = ("Signed in, a **board** member sees the overview and board pack with small numbers "
+              "suppressed; a **dco** every page, and may load files; an **admin** also manages "
+              "users and the inspection evidence.")
+
+
+def signed_out_rights() -> str:
+    """What someone who has not signed in may do here now (the sign-in and admin pages say it)."""
+    provenance = gateway.read(status.provenance)
+    always = load_settings().always_sign_in
+    if not access.sign_in_required(provenance, always):
+        return SIGNED_OUT_BROWSE
+    why = ("The database holds real data." if provenance in ("local", "mixed")
+           else "settings.toml asks for sign-in even for the synthetic samples "
+                "(`always_require_sign_in`).")
+    return SIGNED_OUT_NOTHING.format(why=why)
+
+
 def sign_in_page() -> None:
     st.title("Sign in")
     if gateway.read(status.provenance) in ("local", "mixed"):
@@ -188,6 +214,7 @@ def sign_in_page() -> None:
     else:
         st.markdown("Sign in to load files, keep the inspection evidence tracker or manage users. "
                     "The synthetic sample data can be browsed without signing in.")
+    st.info(f"{signed_out_rights()}\n\n{ROLES_TEXT}", icon=":material/info:")
     providers = oidc_providers()
     for provider in providers:
         label = provider.replace("_", " ").title() if provider else "your organisation's account"
@@ -206,8 +233,9 @@ def sign_in_page() -> None:
     if not local and not providers:
         st.error("Nobody can sign in yet: no users are set up and no identity provider is "
                  "configured. An administrator on the server runs "
-                 "`python -m pipelines users add NAME --role admin` (see docs/security.md).",
-                 icon=":material/no_accounts:")
+                 "`python -m pipelines users add NAME --role admin` and types a password "
+                 "(or gives it on standard input with `--password-stdin`); see "
+                 "docs/security.md.", icon=":material/no_accounts:")
 
 
 def sign_out(viewer: Viewer) -> None:

@@ -33,6 +33,7 @@ def users_section(viewer: auth.Viewer) -> None:
                            "Added (UTC)": u.created} for u in users.values()],
                          columns=["User", "Role", "Signs in with", "Added (UTC)"])
     st.dataframe(table, hide_index=True, width="stretch", key="admin_users")
+    st.info(auth.signed_out_rights(), icon=":material/person_off:")
     message = st.session_state.pop("admin_flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")

@@ -74,7 +74,7 @@ def choose() -> tuple[Quarter, tuple[str, ...], dt.date]:
             "As of", value=board_pack.default_as_of(quarter, latest), key=f"bp_as_of_{quarter.label}",
             min_value=quarter.start, format="DD/MM/YYYY",
             help="The day the figures describe. Defaults to the quarter's last day, or the latest "
-                 "load's date if the quarter has not ended.")
+                 "extract date across sources if the quarter has not ended.")
     return quarter, tuple(las), as_of
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import auth, gateway, tables
+from dashboard.components import auth, freshness, gateway, tables
 from dashboard.components.text import plain
 from pipelines import status, uploads
 from pipelines.config import load_settings
@@ -26,13 +26,17 @@ RESULT_COLUMNS = {
     "duplicates": "Duplicates", "rejected": "Rejected", "blank": "Blank", "notes": "Notes/totals",
     "load_id": "Load", "error": "Problem",
 }
+# Reason first, so it is never off the right edge; then where to find it in the source.
 REJECT_COLUMNS = {
-    "load_id": "Load", "file": "File", "sheet": "Sheet", "dataset": "Dataset", "row": "Row",
-    "col": "Column", "header": "Heading", "value": "Value", "reason": "Reason", "rule": "Rule",
+    "reason": "Reason", "row": "Row", "error": "Error", "col": "Column", "header": "Heading",
+    "value": "Value", "sheet": "Sheet", "file": "File", "dataset": "Dataset", "rule": "Rule",
+    "load_id": "Load",
 }
+WARN_SHARE, BAD_SHARE = 0.0, 0.5  # rejected share of data rows above which amber, at which red
 LOAD_COLUMNS = {
     "load_id": "Load", "file_name": "File", "file_hash": "SHA-256 (start)", "loaded_at": "Loaded at",
-    "as_of": "As of", "kinds": "Datasets", "rows_read": "Rows read", "loaded": "Loaded",
+    "as_of": "As of", "extract_date": "Extract", "kinds": "Datasets", "rows_read": "Rows read",
+    "loaded": "Loaded",
     "inserted": "New", "updated": "Updated", "unchanged": "Unchanged", "duplicates": "Duplicates",
     "rejected": "Rejected", "blank": "Blank", "notes": "Notes/totals",
 }
@@ -75,7 +79,8 @@ def upload_form(viewer: auth.Viewer) -> None:
     as_of = right.date_input("Reject dates after", value=dt.date.today(), format="DD/MM/YYYY",
                              key="upload_as_of",
                              help="Dates later than this are rejected as impossible; use the "
-                                  "export's run date.")
+                                  "export's run date. It does not change the dashboards' as-of "
+                                  "date, which follows the extract dates of the data loaded.")
     if st.button("Load files", type="primary", disabled=not files, key="upload_load"):
         with st.spinner(f"Loading {len(files)} file(s)..."):
             results = gateway.write(uploads.load_uploads, [(f.name, f.getvalue()) for f in files],
@@ -94,8 +99,7 @@ def show_results(results: list[FileResult]) -> None:
             st.info(f"**{plain(r.file)}** was loaded before (load {r.load_id}): nothing changed.",
                     icon=":material/info:")
         else:
-            st.success(f"**{plain(r.file)}**: {r.rows_read:,} rows read, {r.loaded:,} loaded, "
-                       f"{r.rejected:,} rejected.", icon=":material/check_circle:")
+            loaded_message(r)
         for warning in r.read_warnings:  # what reading changed: stray bytes, control characters
             st.warning(plain(warning), icon=":material/warning:")
     st.dataframe(results_frame(results), hide_index=True, width="stretch", key="upload_summary")
@@ -115,17 +119,48 @@ def show_results(results: list[FileResult]) -> None:
     show_rejects(load_ids, "rejects")
 
 
+def rejected_share(r: FileResult) -> float:
+    """Rejected rows as a share of the file's data rows (blank and note rows left out)."""
+    data_rows = r.rows_read - r.blank - r.notes
+    return r.rejected / data_rows if data_rows else 0.0
+
+
+def loaded_message(r: FileResult) -> None:
+    """Green only when nothing was rejected; amber when some rows were, red at half or more."""
+    text = (f"**{plain(r.file)}**: {r.rows_read:,} rows read, {r.loaded:,} loaded, "
+            f"{r.rejected:,} rejected.")
+    share = rejected_share(r)
+    if share >= BAD_SHARE:
+        st.error(f"{text} **{share:.0%} of its rows were rejected**: check that this is the "
+                 "right export and correct the source (the reasons are below).",
+                 icon=":material/error:")
+    elif share > WARN_SHARE:
+        st.warning(f"{text} Some rows were rejected: the reasons are below.",
+                   icon=":material/warning:")
+    else:
+        st.success(text, icon=":material/check_circle:")
+
+
+def rejects_table(load_ids: list[int]) -> pd.DataFrame:
+    """Every error of every rejected row, a row's errors together and numbered ("1 of 2")."""
+    frame = gateway.read(status.rejects, tuple(load_ids))
+    row_keys = ["load_id", "file", "sheet", "row"]
+    frame = frame.sort_values(row_keys, kind="stable")
+    position = frame.groupby(row_keys, sort=False).cumcount() + 1
+    count = frame.groupby(row_keys, sort=False)["reason"].transform("size")
+    frame["error"] = [f"{p} of {c}" for p, c in zip(position, count, strict=True)]
+    return frame[list(REJECT_COLUMNS)].rename(columns=REJECT_COLUMNS)
+
+
 def show_rejects(load_ids: list[int], key: str) -> None:
     """Rejected rows of some loads, with an Excel download for whoever corrects the source."""
-    rejects = gateway.read(status.rejects, tuple(load_ids)).rename(columns=REJECT_COLUMNS)
-    st.dataframe(rejects, hide_index=True, width="stretch", key=f"{key}_table")
+    rejects = rejects_table(load_ids)
+    st.dataframe(rejects, hide_index=True, width="stretch", key=f"{key}_table",
+                 column_config={"Reason": st.column_config.TextColumn(width="large")})
     tables.downloads(rejects, f"rejected-rows-load-{'-'.join(map(str, load_ids))}", key,
                      sheet="Rejected rows")
 
 
-NAMES = {"ehcp": "EHC needs assessment requests", "health_advice": "Health advice requests",
-         "tribunals": "Tribunal appeals", "phb": "Personal health budgets",
-         "schools": "Schools audited", "cohort": "Children on Annex A lists"}
 PER_ROW = 4
 
 
@@ -133,8 +168,7 @@ def holdings() -> None:
     st.header("What the database holds")
     held = gateway.read(status.holdings)
     # Every dataset the pipelines define, so a new schema shows here without a change.
-    figures = [(NAMES.get(kind, kind.replace("_", " ").capitalize()), rows)
-               for kind, rows in held["rows"].items()]
+    figures = [(freshness.dataset_name(kind), rows) for kind, rows in held["rows"].items()]
     figures.append(("Rows rejected (all loads)", held["rejected"]))
     for start in range(0, len(figures), PER_ROW):
         for column, (label, value) in zip(st.columns(PER_ROW), figures[start:start + PER_ROW],
@@ -144,14 +178,18 @@ def holdings() -> None:
 
 def history() -> None:
     st.header("History of loads")
-    loads = gateway.read(status.loads)
+    st.caption("Newest first. \"As of\" is the date after which a load rejected dates; "
+               "\"Extract\" is the date its export was made, which sets how current the "
+               "dashboards are.")
+    loads = gateway.read(status.loads).iloc[::-1].reset_index(drop=True)
     if loads.empty:
         tables.no_data("Nothing has been loaded yet.")
         return
     table = loads.rename(columns=LOAD_COLUMNS)
     st.dataframe(table, hide_index=True, width="stretch", key="load_history", column_config={
         "Loaded at": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
-        "As of": st.column_config.DateColumn(format="DD/MM/YYYY")})
+        "As of": st.column_config.DateColumn(format="DD/MM/YYYY"),
+        "Extract": st.column_config.DateColumn(format="DD/MM/YYYY")})
     tables.downloads(table, "load-history", "history", sheet="Loads")
     with_rejects = loads.loc[loads["rejected"] > 0, ["load_id", "file_name"]]
     if with_rejects.empty:

@@ -29,7 +29,9 @@ def tiny_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SEND_PSEUDONYM_KEY", KEY)
     db = tmp_path / "tiny.duckdb"
     for path in tiny_files(tmp_path):
-        assert ingest_file(db, path, as_of=TINY_AS_OF).status == "loaded"
+        # Extracted on the as-of date (the default as-of date is the latest extract's).
+        assert ingest_file(db, path, as_of=TINY_AS_OF,
+                           extract_date=TINY_AS_OF).status == "loaded"
     return db
 
 

@@ -34,8 +34,10 @@ def test_an_uploaded_file_is_loaded_and_its_rejects_listed(run_app: Callable[...
     at.run()
     at.button(key="upload_load").click().run()
     assert not at.exception
-    # Shown as Markdown with the file name escaped (data is text, never markup).
-    assert any(plain("new_advice.csv") in s.value and "1 rejected" in s.value for s in at.success)
+    # One of its two rows rejected: half, so red, never a green success. Shown as Markdown with
+    # the file name escaped (data is text, never markup).
+    assert any(plain("new_advice.csv") in s.value and "1 rejected" in s.value for s in at.error)
+    assert not at.success
     summary = table(at, "File", "Rows read")
     row = summary.iloc[0]
     assert (row["File"], row["Rows read"], row["Loaded"], row["Rejected"]) == (
@@ -44,7 +46,7 @@ def test_an_uploaded_file_is_loaded_and_its_rejects_listed(run_app: Callable[...
     assert rejects[["Row", "Column", "Heading"]].values.tolist() == [[3, "F", "Returned Date"]]
     assert "returned before requested" in rejects["Reason"].iloc[0]
     history = table(at, "File", "SHA-256 (start)")
-    assert history["File"].tolist()[-1] == "new_advice.csv"
+    assert history["File"].tolist()[0] == "new_advice.csv"  # newest first
     # The cached figures were dropped: the page now counts the new row.
     assert {m.label: m.value for m in at.metric}["Health advice requests"] == "4"
     labels = [b.label for b in at.get("download_button")]

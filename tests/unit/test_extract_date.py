@@ -53,3 +53,14 @@ def test_what_a_file_declares_comes_after_a_date_given_and_before_its_titles():
     stated = (D(2024, 1, 20), "SEN2 header '2024-01-20T10:00:00'")
     assert decide(None, ["as at 30/11/2023"], "x.xml", [], D(2024, 2, 1), stated) == stated
     assert decide(D(2024, 2, 1), [], "x.xml", [], D(2024, 2, 1), stated)[0] == D(2024, 2, 1)
+
+
+def test_a_month_in_the_file_name_ends_no_later_than_the_as_of_date():
+    table = pa.table({"d": pa.array([D(2026, 11, 2)])})
+    assert decide(None, [], "ehcp_2026-11.csv", [table], D(2026, 11, 16)) == (
+        D(2026, 11, 16), "file name (month to the as-of date)")
+    assert decide(None, [], "ehcp_2026-10.csv", [table], D(2026, 11, 16)) == (
+        D(2026, 10, 31), "file name")
+    # A whole date in the name is the export's word for its date, kept as it is.
+    assert decide(None, [], "ehcp_2026-11-30.csv", [table], D(2026, 11, 16)) == (
+        D(2026, 11, 30), "file name")

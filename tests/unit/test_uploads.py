@@ -55,6 +55,13 @@ def test_a_pdf_named_xlsx_is_refused_with_the_file_name() -> None:
         check_upload("report.xlsx", b"%PDF-1.4 ...", max_mb=1)
 
 
+@pytest.mark.parametrize("name", ["advice.xlsx", "advice.XLSM"])
+def test_text_named_as_a_workbook_is_not_an_excel_workbook(name: str) -> None:
+    with pytest.raises(UploadRefused, match=rf"^{name}: this is not an Excel workbook"):
+        check_upload(name, b"Case ID,Local Authority\r\nC1,Riverside\r\n", max_mb=1)
+    assert check_upload("advice.csv", b"Case ID,Local Authority\r\n", max_mb=1) == "csv"
+
+
 def test_a_file_over_the_limit_is_refused() -> None:
     with pytest.raises(UploadRefused, match="over the 1 MB limit"):
         check_upload("big.csv", b"a,b\n" * 300_000, max_mb=1)
