@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import extract_date, refusals
+from pipelines import extract_date, refusals, review_cycles
 from pipelines.config import canonical_la
 from pipelines.db import one, reader, table_columns, transaction, writing
 from pipelines.formats import sen2, sen2_tables
@@ -501,6 +501,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         del tables
         # The order rows were read in, so that of exact repeats the first is the one loaded.
         records = records.append_column("ord", pa.array(np.arange(len(records))))
+        if schema.derived:
+            records = review_cycles.assign(con, schema, records)
         conflicts, counts = _stage(con, schema, records)
         del records
         rejects += [(kind, r) for r in conflicts]
