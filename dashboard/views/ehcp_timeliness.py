@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, charts, filters, gateway, tables
+from dashboard.components import about, charts, exceptions, filters, gateway, tables
 from pipelines import benchmarks, metrics, queries
 from pipelines.config import load_settings
 from pipelines.metrics import DECISION_DAYS, PLAN_DAYS, STAGE_MILESTONE_DAYS, Filters
@@ -49,6 +49,7 @@ def plans_within_20_weeks(view: filters.View, targets: dict[str, float]) -> None
         "ehcp-within-20-weeks", summary=summary,
         alt=f"Run chart of the percentage of new EHC plans issued within 20 weeks by {grain}, "
             "excluding and including exceptions, with the local target line")
+    exceptions.reasons_table("ehcp_plans", view.filters, "plans", "plans")
     about.about("ehcp_plans")
 
 

@@ -11,8 +11,9 @@ import pandas as pd
 from app_helpers import FY_PARAMS, table
 from streamlit.testing.v1 import AppTest
 
-from pipelines import metrics
+from pipelines import metrics, queries
 from pipelines.db import reader
+from pipelines.notes import local_exceptions
 
 
 def overdue(db: Path, f: metrics.Filters) -> pd.DataFrame:
@@ -90,3 +91,20 @@ def test_recommendations_list_is_the_responses_metric(run_app: Callable[..., App
     at.toggle(key="late_only").set_value(True).run()
     late = expected[expected["status"].isin(["responded late", "overdue"])]
     assert table(at, "Appeal ID", "Status")["Appeal ID"].tolist() == late["appeal_id"].tolist()
+
+
+def test_reasons_are_listed_as_recorded_with_how_they_counted(run_app: Callable[..., AppTest],
+                                                              sample_db: Path,
+                                                              fy_filters: metrics.Filters) -> None:
+    for page, metric, kind in (("views/health_advice.py", "health_advice", "advice"),
+                               ("views/ehcp_timeliness.py", "ehcp_plans", "plan")):
+        with reader(sample_db) as con:
+            expected = queries.exceptions_by_reason(con, metric, fy_filters)
+        assert "excepted" in set(expected["counted_as"])  # the samples hold lawful reasons
+        at = run_app(page, **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+        shown = table(at, "Reason as recorded", "Lawful reason taken as", "Counted as")
+        assert shown.values.tolist() == expected.values.tolist()
+        # The area's mapping is shown where the figure is explained, and beside the table.
+        mapping = local_exceptions(kind)
+        assert any(mapping in m.value for m in at.markdown if m.value.startswith("**Exceptions.**"))
+        assert any(mapping in c.value for c in at.caption)

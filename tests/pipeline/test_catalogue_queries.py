@@ -32,6 +32,10 @@ OLD_REGISTRY = {
     "complaints_received": bases.complaint_received_base,
     "phb_started": bases.phb_started_base,
 }
+# Base queries added to the catalogue since, each with its own definition and tests.
+ADDED_SINCE = {
+    "review_advice": bases.review_advice_base,  # tests/pipeline/test_review_advice.py
+}
 BY_MONTH = """
     WITH base AS ({base})
     SELECT strftime(anchor, '%Y-%m') AS "group",
@@ -54,7 +58,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, metrics.Filt
 
 
 def test_the_registry_is_the_one_it_replaced() -> None:
-    assert metrics.BASES == OLD_REGISTRY
+    assert metrics.BASES == {**OLD_REGISTRY, **ADDED_SINCE}
 
 
 @pytest.mark.parametrize("key", list(OLD_REGISTRY))
