@@ -108,3 +108,10 @@ def test_reasons_are_listed_as_recorded_with_how_they_counted(run_app: Callable[
         mapping = local_exceptions(kind)
         assert any(mapping in m.value for m in at.markdown if m.value.startswith("**Exceptions.**"))
         assert any(mapping in c.value for c in at.caption)
+
+
+def test_the_guide_shows_the_areas_mapping_of_lawful_exceptions(
+        run_app: Callable[..., AppTest]) -> None:
+    at = run_app("views/guide.py")
+    assert any(local_exceptions("advice") in m.value and local_exceptions("plan") in m.value
+               for m in at.markdown)
