@@ -318,9 +318,10 @@ def _stage(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table
         label = "/".join(str(v) for v in key_values)
         versions = len({row_hash for _, _, row_hash in rows})
         where = ", ".join(f"{sheet} row {row}" for sheet, row, _ in rows)
+        note = review_cycles.CONFLICT_NOTE if schema.derived else ""
         rejects += [Reject(sheet, row, "", schema.record_id, label,
                            f"conflict: {versions} different versions of {label} in this file "
-                           f"({where})", "conflict") for sheet, row, _ in rows]
+                           f"({where}){note}", "conflict") for sheet, row, _ in rows]
     return rejects, fates
 
 

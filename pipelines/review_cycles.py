@@ -18,6 +18,9 @@ import pyarrow as pa
 from pipelines.schemas import Schema
 
 SAME_REVIEW_DAYS = 56  # 8 weeks: a due date this close to a held one is that review, corrected
+# Said of a conflict in one file: two rows whose due dates are this close are one review.
+CONFLICT_NOTE = (f"; due dates of one plan within {SAME_REVIEW_DAYS // 7} weeks of each other are "
+                 "one review, its due date corrected")
 
 
 def assign(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table) -> pa.Table:

@@ -10,6 +10,7 @@ import duckdb
 from pipelines import metrics
 from pipelines.db import ensure_schema, reader, schema_is_current, upgrade
 from pipelines.review_cycles import SAME_REVIEW_DAYS
+from pipelines.rollback import rollback
 from tests.conftest import AS_OF, write_csv
 
 HEADER = ["Case ID", "LA", "Review Due Date", "Meeting Date"]
@@ -86,6 +87,16 @@ def test_two_versions_of_one_review_in_one_file_are_a_conflict(load, tmp_path):
     result = load(write_csv(tmp_path / "two.csv", rows))
     assert (result.loaded, result.rejected) == (0, 2) and result.reconciles()
     assert {r.rule for r in result.rejects} == {"conflict"}
+    assert "within 8 weeks of each other are one review" in result.rejects[0].reason
+
+
+def test_rolling_back_a_correction_restores_the_due_date_first_recorded(db, load, tmp_path):
+    load(write_csv(tmp_path / "oct.csv", [HEADER, ROWS[2]]), extract_date=dt.date(2025, 10, 1))
+    corrected = load(write_csv(tmp_path / "nov.csv", [HEADER, ["C3", "Northshire", "15/06/2025",
+                                                               "10/06/2025"]]),
+                     extract_date=dt.date(2025, 11, 1))
+    assert rollback(db, corrected.load_id).restored == 1
+    assert _reviews(db, "C3") == [(dt.date(2025, 6, 1), dt.date(2025, 6, 1))]
 
 
 def test_a_database_keyed_by_due_date_upgrades(tmp_path):
