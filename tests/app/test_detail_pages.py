@@ -115,3 +115,16 @@ def test_the_guide_shows_the_areas_mapping_of_lawful_exceptions(
     at = run_app("views/guide.py")
     assert any(local_exceptions("advice") in m.value and local_exceptions("plan") in m.value
                for m in at.markdown)
+
+
+def test_review_advice_is_shown_apart_as_its_metric(run_app: Callable[..., AppTest],
+                                                    sample_db: Path,
+                                                    fy_filters: metrics.Filters) -> None:
+    with reader(sample_db) as con:
+        expected = metrics.rates(con, "review_advice", fy_filters, "financial_year")
+    assert expected["denominator"].sum() > 0
+    at = run_app("views/health_advice.py", **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+    at.segmented_control(key="review_advice_trend_view").set_value("Table").run()
+    shown = table(at, "Returned 2 weeks before")
+    assert shown["Per cent"].tolist() == expected["pct"].tolist()
+    assert shown["Due"].tolist() == expected["denominator"].tolist()
