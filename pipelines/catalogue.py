@@ -33,7 +33,8 @@ BETTER = {"up": "higher is better", "down": "lower is better", "neither": "a cou
 
 CLOCK_TABLE = (
     ("Decision whether to assess", DECISION_DAYS, "the LA receives the request", "reg 5"),
-    ("Health advice", ADVICE_DAYS, "the service receives the LA's request for advice", "reg 8(1)"),
+    ("Health advice for a needs assessment or re-assessment", ADVICE_DAYS,
+     "the service receives the LA's request for advice", "reg 8(1)"),
     ("Final EHC plan", PLAN_DAYS, "the LA receives the request", "reg 13(2)"),
     ("Annual review decision", REVIEW_DECISION_DAYS, "the review meeting", "reg 20(10)"),
     ("Amended final plan", AMENDED_PLAN_DAYS, "the review meeting", "regs 20-22"),
@@ -77,7 +78,11 @@ Generated from the metric catalogue (`pipelines/metrics/catalogue.py` and
 | step | limit | clock starts | basis |
 |---|---|---|---|
 """ + "\n".join(f"| {step} | {days} days ({days // 7} weeks) | {start} | {basis} |"
-                for step, days, start, basis in CLOCK_TABLE) + "\n"
+                for step, days, start, basis in CLOCK_TABLE) + """
+
+Health advice for an annual review has no six weeks: it is due 2 weeks before the review meeting,
+so that the LA can send it to those invited (reg 20(4)).
+"""
 
 
 def _england(measure: str) -> str:

@@ -46,7 +46,7 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tupl
 
 
 def table_columns(schema: Schema) -> list[tuple[str, str]]:
-    return schema.stored_columns + LINEAGE
+    return schema.stored_columns + [(name, sql) for name, sql, _ in schema.derived] + LINEAGE
 
 
 def _history_columns(schema: Schema) -> list[tuple[str, str]]:
@@ -75,14 +75,15 @@ def _layouts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[list[str], list[
 def _rebuild(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]],
              had: list[str], defaults: dict[str, str], primary_key: tuple[str, ...]) -> None:
     """Recreate a table made by an earlier version of its declaration, keeping its rows: a new
-    column is filled with its default (NULL if it has none), and the key made as declared."""
+    column is filled with its default, an SQL expression (NULL if it has none), and the key
+    made as declared."""
     select = []
     for name, sql_type in columns:
         kind = sql_type.split()[0]  # the type without its constraints
         if name in had:
             select.append(name)
         elif name in defaults:
-            select.append(f"CAST('{defaults[name]}' AS {kind}) AS {name}")
+            select.append(f"CAST({defaults[name]} AS {kind}) AS {name}")
         else:
             select.append(f"CAST(NULL AS {kind}) AS {name}")
     cols = [f"{name} {sql_type}" for name, sql_type in columns]
@@ -95,13 +96,16 @@ def _rebuild(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str
 
 
 def _declared() -> list[tuple[str, list[tuple[str, str]], dict[str, str], tuple[str, ...]]]:
-    """Every table as declared now: (name, columns, defaults of new columns, primary key)."""
+    """Every table as declared now: (name, columns, defaults of new columns as SQL, primary
+    key). A derived column of rows stored before it existed copies its column (an annual
+    review's cycle is its due date)."""
     tables = [(t.name, list(t.columns), {}, t.primary_key) for t in TABLES.values()]
     for schema in SCHEMAS.values():
         # No PRIMARY KEY: the load keeps each key to one record (`load._stage` and `_upsert`,
         # one writer at a time: `writing`), and DuckDB's index of a key costs a third of the
         # time of inserting the rows and writing them at commit.
-        defaults = {c.name: c.default for c in schema.columns if c.default is not None}
+        defaults = {c.name: f"'{c.default}'" for c in schema.columns if c.default is not None}
+        defaults |= {name: column for name, _, column in schema.derived}
         tables.append((schema.table, table_columns(schema), defaults, ()))
         tables.append((f"{schema.table}_history", _history_columns(schema), defaults, ()))
     return tables

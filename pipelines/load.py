@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import extract_date, refusals
+from pipelines import extract_date, refusals, review_cycles
 from pipelines.config import canonical_la
 from pipelines.dates import DateError, parse_date
 from pipelines.db import one, reader, table_columns, transaction, writing
@@ -342,9 +342,10 @@ def _stage(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table
         label = "/".join(str(v) for v in key_values)
         versions = len({row_hash for _, _, row_hash in rows})
         where = ", ".join(f"{sheet} row {row}" for sheet, row, _ in rows)
+        note = review_cycles.CONFLICT_NOTE if schema.derived else ""
         rejects += [Reject(sheet, row, "", schema.record_id, label,
                            f"conflict: {versions} different versions of {label} in this file "
-                           f"({where})", "conflict") for sheet, row, _ in rows]
+                           f"({where}){note}", "conflict") for sheet, row, _ in rows]
     return rejects, fates
 
 
@@ -547,6 +548,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         del tables
         # The order rows were read in, so that of exact repeats the first is the one loaded.
         records = records.append_column("ord", pa.array(np.arange(len(records))))
+        if schema.derived:
+            records = review_cycles.assign(con, schema, records)
         conflicts, counts = _stage(con, schema, records)
         del records
         rejects += [(kind, r) for r in conflicts]

@@ -32,8 +32,8 @@ from pipelines.vocab import SERVICES
 __all__ = [
     "DatabaseBusy", "DatabaseError", "FilterOptions", "LatestWaiting", "Session",
     "advice_exceptions", "appeals_by_type_and_outcome", "benchmark_imports", "days_to_return",
-    "evidence_tracker", "filter_options", "latest_benchmark_imports", "latest_waiting",
-    "published_las", "quality_scores", "rates_table", "stage_durations",
+    "evidence_tracker", "exceptions_by_reason", "filter_options", "latest_benchmark_imports",
+    "latest_waiting", "published_las", "quality_scores", "rates_table", "stage_durations",
 ]
 
 P = ParamSpec("P")
@@ -143,6 +143,36 @@ def advice_exceptions(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> pd.
         FROM base
         WHERE {IN_PERIOD} AND (excepted OR nullif(trim(exception_recorded), '') IS NOT NULL)
         GROUP BY ALL ORDER BY lawful, requests DESC, reason""", f)
+
+
+# The rates whose items carry a lawful exception, and which law's: the reasons behind them.
+EXCEPTION_LAW = {"health_advice": "reg 8(2)", "ehcp_plans": "reg 10(4)"}
+NOT_LAWFUL = "not a lawful exception"
+
+
+def exceptions_by_reason(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters
+                         ) -> pd.DataFrame:
+    """The items of a rate in the period with a reason recorded, by the reason as recorded, the
+    lawful exception it was taken as (`NOT_LAWFUL` if none: vocab.lawful_exception with
+    settings.toml's [exceptions]) and how the rate counted them: 'excepted' (left out of the
+    headline), 'late', 'in time' or 'not yet due'. So a reader sees which reasons were excluded
+    and which were not, as written."""
+    if metric not in EXCEPTION_LAW:
+        raise ValueError(f"{metric} has no lawful exceptions (one of {', '.join(EXCEPTION_LAW)})")
+    return metrics.query(con, f"""
+        WITH base AS ({metrics.BASES[metric](f)}),
+        reasons AS (
+            SELECT coalesce(nullif(trim(exception_recorded), ''), exception) AS reason_recorded,
+                coalesce(exception, '{NOT_LAWFUL}') AS taken_as,
+                CASE WHEN NOT counted THEN 'not yet due' WHEN excepted THEN 'excepted'
+                     WHEN met THEN 'in time' ELSE 'late' END AS counted_as
+            FROM base
+            WHERE {IN_PERIOD} AND (excepted OR nullif(trim(exception_recorded), '') IS NOT NULL))
+        SELECT reason_recorded, taken_as, counted_as, count(*) AS items
+        FROM reasons
+        GROUP BY reason_recorded, taken_as, counted_as
+        ORDER BY taken_as = '{NOT_LAWFUL}', taken_as, reason_recorded, counted_as
+        """, f)
 
 
 def quality_scores(con: duckdb.DuckDBPyConnection, f: metrics.Filters

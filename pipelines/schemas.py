@@ -63,15 +63,17 @@ class Schema:
     # (start, end, weeks, label): an end more than `weeks` after its start is kept but queried
     # (a warning, see `rules.long_gap`).
     long_gaps: tuple[tuple[str, str, int, str], ...] = ()
+    # (name, SQL type, column): filled by the load (`review_cycles`), unhashed; old rows copy column.
+    derived: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        names = {c.name for c in self.columns}
+        names = {c.name for c in self.columns} | {d[0] for d in self.derived}
         named = {*self.key, *self.signature, *(c for rule in self.date_order for c in rule[:2]),
                  *(c for rule in self.count_order for c in rule[:2]),
                  *(c for rule in self.long_gaps for c in rule[:2])}
         if named - names:
             raise ValueError(f"{self.kind}: unknown column(s) {sorted(named - names)}")
-        for name in self.key:
+        for name in set(self.key) - {d[0] for d in self.derived}:
             col = self.column(name)
             if not col.required and col.default is None:
                 raise ValueError(f"{self.kind}: key column {name} may be blank, so it needs a "
@@ -84,7 +86,8 @@ class Schema:
     @property
     def record_id(self) -> str:
         """The key column that names a record (its reference), for messages about the record."""
-        return next((k for k in reversed(self.key) if self.column(k).kind == "id"), self.key[-1])
+        named = [k for k in self.key if k in {c.name for c in self.columns}]
+        return next((k for k in reversed(named) if self.column(k).kind == "id"), named[-1])
 
     @property
     def stored_columns(self) -> list[tuple[str, str]]:
@@ -419,7 +422,9 @@ SCHOOLS = Schema(
 ANNUAL_REVIEWS = Schema(
     kind="annual_reviews",
     description="One row per annual review of an EHC plan, from the LA's review tracker.",
-    key=("local_authority", "case_id", "review_due_date"),
+    # One review per plan and cycle: a corrected due date updates its review (`review_cycles`).
+    key=("local_authority", "case_id", "review_cycle"),
+    derived=(("review_cycle", "DATE", "review_due_date"),),
     signature=("review_due_date", "meeting_date", "amended_plan_date", "health_invited",
                "health_advice_submitted"),
     columns=(
@@ -460,19 +465,16 @@ ANNUAL_REVIEWS = Schema(
         ), description="Date the LA sent its decision (4 weeks from the meeting, reg 20(10))."),
         Column("decision", "review_decision", False, (
             "Decision", "Review Decision", "ReviewOutcome", "Review Outcome", "Outcome",
-            "Annual Review Outcome", "LA Decision",
-        ), description="amend / maintain / cease (SEN2 ReviewOutcome A, M, C)."),
+            "Annual Review Outcome", "LA Decision"),
+            description="amend / maintain / cease (SEN2 ReviewOutcome A, M, C)."),
         Column("amended_plan_date", "date", False, (
             "Amended Plan Date", "Amended Plan Issued", "Amended Final Plan Issued",
             "Final Amended Plan Date", "Amended EHCP Issued", "Date Amended Plan Issued",
             "Amended Final Plan Date", "Amended Final EHCP Issued",
         ), description="Date the amended final plan was issued (at most 12 weeks after the "
                        "meeting, regs 20-22)."),
-    ),
-    date_order=(
-        ("meeting_date", "decision_date", "decision before meeting"),
-        ("meeting_date", "amended_plan_date", "amended plan before meeting"),
-    ),
+    ), date_order=(("meeting_date", "decision_date", "decision before meeting"),
+                   ("meeting_date", "amended_plan_date", "amended plan before meeting")),
 )
 
 WAITING_TIMES = Schema(

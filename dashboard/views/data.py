@@ -33,6 +33,9 @@ REJECT_COLUMNS = {
     "load_id": "Load",
 }
 WARN_SHARE, BAD_SHARE = 0.0, 0.5  # rejected share of data rows above which amber, at which red
+# Whose log a health-advice file is, for a file without a Source or Provider column (the
+# statutory clock starts at the provider): as `ingest --source` gives it.
+SOURCES = {"provider": "A health provider's log", "local authority": "The local authority's export"}
 LOAD_COLUMNS = {
     "load_id": "Load", "file_name": "File", "file_hash": "SHA-256 (start)", "loaded_at": "Loaded at",
     "as_of": "As of", "extract_date": "Extract", "kinds": "Datasets", "rows_read": "Rows read",
@@ -81,12 +84,37 @@ def upload_form(viewer: auth.Viewer) -> None:
                              help="Dates later than this are rejected as impossible; use the "
                                   "export's run date. It does not change the dashboards' as-of "
                                   "date, which follows the extract dates of the data loaded.")
+    given = whose_log()
     if st.button("Load files", type="primary", disabled=not files, key="upload_load"):
         with st.spinner(f"Loading {len(files)} file(s)..."):
             results = gateway.write(uploads.load_uploads, [(f.name, f.getvalue()) for f in files],
-                                    kind or None, as_of, actor=viewer.actor, la=la)
+                                    kind or None, as_of, actor=viewer.actor, la=la,
+                                    given=given or None)
         st.session_state["upload_results"] = results
         st.rerun()  # so the banner and every cached figure reflect the new data at once
+
+
+def whose_log() -> dict[str, str]:
+    """Ask whose log a health-advice file is, for a file that does not say (no Source or Provider
+    column): such a file is refused rather than taken for a provider's log. A file's own columns
+    win over the answers."""
+    left, right = st.columns(2)
+    source = left.selectbox("Health advice without a Source or Provider column: whose log is it?",
+                            list(SOURCES), index=None, format_func=SOURCES.get, key="upload_source",
+                            placeholder="The file says (it has a Source or Provider column)",
+                            help="The six weeks run from the day the service received the "
+                                 "request, which only a provider's log records; the LA's export "
+                                 "records the day it sent the request. A health-advice file that "
+                                 "does not say whose log it is is not loaded.")
+    provider = right.text_input("Provider (a provider's log without a Provider column)",
+                                key="upload_provider", placeholder="e.g. the NHS trust's name",
+                                disabled=source != "provider",
+                                help="The organisation whose log this is, shown beside its "
+                                     "requests on the health advice page.")
+    given = {"source": source} if source else {}
+    if source == "provider" and provider.strip():
+        given["provider"] = provider.strip()
+    return given
 
 
 def show_results(results: list[FileResult]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, charts, filters, gateway, tables
+from dashboard.components import about, charts, exceptions, filters, gateway, tables
 from pipelines import benchmarks, metrics, queries
 from pipelines.config import load_settings
 from pipelines.metrics import (
@@ -80,6 +80,7 @@ def plans_within_20_weeks(view: filters.View, targets: dict[str, float]) -> None
             "excluding and including exceptions, with the local target line")
     position_beside(view.filters, "ehcp_open_past_20_weeks",
                     "the 20-week rate counts only plans issued")
+    exceptions.reasons_table("ehcp_plans", view.filters, "plans", "plans")
     about.about("ehcp_plans")
 
 

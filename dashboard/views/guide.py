@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pipelines.config import load_settings
-from pipelines.notes import NOTES
+from pipelines.notes import NOTES, local_exceptions
 
 PAGES = (
     ("Overview", "How are we doing on the headline measures, against our targets and England?",
@@ -82,6 +82,8 @@ dashboard picks up the new data on its next refresh.
 """)
     for note in NOTES.values():
         st.markdown(f"- **{note.title}.** {note.definition}")
+    st.markdown(f"**Lawful exceptions.** Health advice: {local_exceptions('advice')} EHC plans: "
+                f"{local_exceptions('plan')}")
     st.markdown("""
 The full definitions, statutory clocks, targets and national figures are in `docs/metrics.md`,
 written from the metric catalogue in `pipelines/metrics/`: one definition per metric, shared by

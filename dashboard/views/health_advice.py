@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, charts, filters, gateway, overdue_queue, tables
+from dashboard.components import about, charts, exceptions, filters, gateway, overdue_queue, tables
 from dashboard.components.text import plain
 from pipelines import chase, metrics, queries
 from pipelines.config import load_settings
@@ -99,7 +99,7 @@ def distribution(f: Filters) -> None:
     about.about("days_to_return")
 
 
-def exceptions(f: Filters) -> None:
+def reasons_for_delay(f: Filters) -> None:
     st.header("Exceptions and reasons for delay")
     frame = gateway.read(queries.advice_exceptions, f)
     frame["reason"] = [r[:1].upper() + r[1:] for r in frame["reason"]]
@@ -114,7 +114,29 @@ def exceptions(f: Filters) -> None:
             "and reasons that are not lawful exceptions",
         summary=(f"{unlawful:,} requests carry a reason that is not a lawful exception: they "
                  "count as late if returned after 42 days."))
+    exceptions.reasons_table("health_advice", f, "advice", "requests")
     about.about("advice_exceptions")
+
+
+def review_advice(view: filters.View) -> None:
+    st.header("Advice for annual reviews")
+    st.caption("Not under reg 8's six weeks: advice for an annual review is due 2 weeks before the "
+               "review meeting, so it is measured apart from the headline above.")
+    frame = with_periods(
+        gateway.read(queries.rates_table, "review_advice", view.filters, view.grain), view.grain)
+    grain = GRAIN_WORDS[view.grain]
+    fig = charts.run_chart(
+        frame, f"Advice for annual reviews returned 2 weeks before the meeting, by {grain}",
+        GRAIN_NAMES[view.grain],
+        [("pct", "Returned 2 weeks before the meeting", "numerator", "denominator")], None)
+    table = tables.rate_table(frame, "Period", "Returned 2 weeks before", "Due",
+                              include_exceptions=False)
+    tables.chart_or_table(
+        "review_advice_trend", fig, table, "health-advice-for-annual-reviews",
+        alt=f"Run chart of the percentage of health advice for annual reviews returned 2 weeks "
+            f"before the review meeting by {grain}",
+        summary=charts.latest_summary(frame, "pct", "numerator", "denominator", None))
+    about.about("review_advice")
 
 
 def quality(f: Filters) -> None:
@@ -286,7 +308,8 @@ def render() -> None:
     timeliness_by_period(view, target)
     timeliness_by_dimension(view.filters, target)
     distribution(view.filters)
-    exceptions(view.filters)
+    reasons_for_delay(view.filters)
+    review_advice(view)
     quality(view.filters)
     overdue(view.filters)
     reconciliation(view.filters)

@@ -22,6 +22,7 @@ from pipelines.metrics.bases import (  # noqa: F401
     phb_started_base,
     plan_base,
     response_base,
+    review_advice_base,
     review_decision_base,
     review_decision_sent_base,
     review_health_base,

@@ -9,7 +9,9 @@ from pipelines.metrics.core import (
     DECISION_DAYS,
     PLAN_DAYS,
     RESPONSE_DAYS,
+    REVIEW_ADVICE_DAYS,
     REVIEW_DECISION_DAYS,
+    REVIEW_MATCH_DAYS,
     Filters,
     sql_in,
 )
@@ -24,7 +26,10 @@ def advice_base(f: Filters, source: str = "provider") -> str:
     Only the rows of one `source`: by default the providers' logs, whose requested date is the
     date the service received the request, where reg 8(1)'s clock starts. A file without a
     source column is a provider log, so every row counts unless an LA export is loaded beside
-    it ('local authority' rows: the LA's own dates, compared in `reconcile_advice`)."""
+    it ('local authority' rows: the LA's own dates, compared in `reconcile_advice`).
+
+    Only advice for EHC needs assessments and re-assessments (and rows whose stage is not
+    recorded): advice for an annual review is not under reg 8's six weeks (`review_advice_base`)."""
     return f"""
     SELECT *,
         requested_date + {ADVICE_DAYS} AS anchor,
@@ -38,7 +43,44 @@ def advice_base(f: Filters, source: str = "provider") -> str:
         exception IS NOT NULL AS excepted
     FROM health_advice
     WHERE requested_date <= $as_of AND {sql_in('source', (source,))}
-        AND {sql_in('local_authority', f.las)} AND {sql_in('service', f.services)}
+        AND {ASSESSMENT_ADVICE} AND {sql_in('local_authority', f.las)}
+        AND {sql_in('service', f.services)}
+    """
+
+
+ASSESSMENT_ADVICE = "coalesce(stage, '') <> 'annual review'"  # reg 8's advice, or stage unknown
+
+
+def review_advice_base(f: Filters) -> str:
+    """Providers' advice for annual reviews, each due 2 weeks before its review meeting: the
+    meeting of the first review of the same LA and case on or after the request (within 6
+    months), or where the meeting is not yet held, the review's due date (the latest it may be
+    held). Advice with no such review in the LA's tracker has no due date and is not counted.
+    Late once its due date has passed unreturned; a return after the as-of date is not yet one."""
+    return f"""
+    WITH advice AS (
+        SELECT * FROM health_advice
+        WHERE stage = 'annual review' AND requested_date <= $as_of AND source = 'provider'
+            AND {sql_in('local_authority', f.las)} AND {sql_in('service', f.services)}),
+    reviews AS (
+        SELECT local_authority AS review_la, case_id AS review_case,
+            coalesce(meeting_date, review_due_date) AS meeting FROM annual_reviews),
+    matched AS (
+        SELECT a.*, CASE WHEN r.meeting - a.requested_date <= {REVIEW_MATCH_DAYS}
+                         THEN r.meeting END AS meeting
+        FROM advice a ASOF LEFT JOIN reviews r
+            ON a.local_authority = r.review_la AND a.case_id = r.review_case
+            AND a.requested_date <= r.meeting)
+    SELECT *,
+        meeting - {REVIEW_ADVICE_DAYS} AS anchor,
+        meeting - {REVIEW_ADVICE_DAYS} AS due_date,
+        returned_date IS NOT NULL AND returned_date <= $as_of AS returned,
+        meeting IS NOT NULL AND ((returned_date IS NOT NULL AND returned_date <= $as_of)
+            OR meeting - {REVIEW_ADVICE_DAYS} < $as_of) AS counted,
+        returned_date IS NOT NULL AND returned_date <= $as_of
+            AND returned_date <= meeting - {REVIEW_ADVICE_DAYS} AS met,
+        FALSE AS excepted
+    FROM matched
     """
 
 

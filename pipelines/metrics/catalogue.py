@@ -21,6 +21,7 @@ from pipelines.metrics.bases import (
     decision_by_request_base,
     plan_base,
     response_base,
+    review_advice_base,
     review_decision_base,
     review_decision_sent_base,
     review_health_base,
@@ -45,11 +46,13 @@ CLOCKS: tuple[Metric, ...] = (
         "health_advice", "Health advice returned within 6 weeks",
         label="Health advice within 6 weeks",
         kind="base", query=advice_base, datasets=('health_advice',),
-        definition="Of the requests for health advice whose due date (the day the service received the LA's "
-                   "request + 42 days) falls in the period, the share returned within 42 days. A request "
-                   "still open after its due date counts as late; one not yet due is not counted. The "
-                   "headline excludes requests with a lawful reg 8(2) exception; the figure including them "
-                   "is shown beside it.",
+        definition="Of the requests for health advice for an EHC needs assessment or re-assessment whose "
+                   "due date (the day the service received the LA's request + 42 days) falls in the "
+                   "period, the share returned within 42 days. A request still open after its due date "
+                   "counts as late; one not yet due is not counted. The headline excludes requests with a "
+                   "lawful reg 8(2) exception; the figure including them is shown beside it. Advice for "
+                   "annual reviews is measured on its own (2 weeks before the meeting); a request whose "
+                   "stage is not recorded is taken as advice for an assessment.",
         basis="SEND Regulations 2014, reg 8(1): advice within 6 weeks of the request; reg 8(2) lists "
               "the only exceptions (exceptional personal circumstances, absence from the area for 4 "
               "weeks or more, a missed appointment). No national target exists; the target line is "
@@ -63,14 +66,16 @@ CLOCKS: tuple[Metric, ...] = (
         met="returned within 6 weeks", with_exceptions="Including lawful reg 8(2) exceptions",
         more=(Figure("health_advice_due", "health_advice", "Requests for health advice due", "count",
                      "requests whose 6-week due date falls in the period", "items", "neither"),),
+        lawful="advice",
     ),
     Metric(
         "overdue_advice", "Overdue health advice",
         label="Health advice overdue now",
         kind="list", query=overdue_advice, datasets=('health_advice',),
-        definition="Requests still open on the as-of date whose due date (received + 42 days) has passed, "
-                   "with the days overdue. Not bound to the period: an overdue request is listed whenever it"
-                   " was asked for. Local authority and service filters apply.",
+        definition="Requests for advice for a needs assessment or re-assessment still open on the as-of "
+                   "date whose due date (received + 42 days) has passed, with the days overdue. Not bound "
+                   "to the period: an overdue request is listed whenever it was asked for. Local "
+                   "authority and service filters apply.",
         basis="SEND Regulations 2014, reg 8(1).",
         caveats="A request returned but not yet recorded as returned in the latest export appears here "
                 "until the next load. The exception column shows any reason recorded, lawful or not.",
@@ -80,6 +85,7 @@ CLOCKS: tuple[Metric, ...] = (
                    "the clock's due date passing.",
         figure="health_advice_overdue_open", rate=False, direction="down",
         of_what="open requests past their due date on the as-of date",
+        lawful="advice",
     ),
     Metric(
         "days_to_return", "Days taken to return health advice",
@@ -92,6 +98,7 @@ CLOCKS: tuple[Metric, ...] = (
                 "exception are included.",
         unit="requests, by week of return", anchor="the due date, as for the 6-week rate",
         exceptions="Requests with a lawful exception are included.",
+        lawful="advice",
     ),
     Metric(
         "advice_exceptions", "Exceptions recorded against health advice",
@@ -102,10 +109,12 @@ CLOCKS: tuple[Metric, ...] = (
         basis="SEND Regulations 2014, reg 8(2). School holidays and waiting lists are not exceptions "
               "for health.",
         caveats="Reasons are matched to the lawful list from the words providers use; an unusual spelling"
-                " of a lawful reason shows as 'not lawful' until it is added to pipelines/vocab.py.",
+                " of a lawful reason shows as 'not lawful' until the area maps it in settings.toml "
+                "[exceptions.advice] (each such reason is warned about when its file loads).",
         unit="requests", anchor="the due date, as for the 6-week rate",
         exceptions="The subject of the breakdown: lawful reg 8(2) reasons beside any other reason "
                    "recorded.",
+        lawful="advice",
     ),
     Metric(
         "advice_quality", "Quality of health advice",
@@ -141,6 +150,7 @@ CLOCKS: tuple[Metric, ...] = (
                      "new plans issued", "pct_incl"),
               Figure("ehcp_plans_issued", "ehcp_plans", "New EHC plans issued", "count",
                      "new plans whose final plan was issued in the period", "items", "neither")),
+        lawful="plan",
     ),
     Metric(
         "ehcp_decisions", "Decision whether to assess within 6 weeks",
@@ -247,6 +257,7 @@ CLOCKS: tuple[Metric, ...] = (
         unit="open cases", anchor="not bound to the period: assessments open on the as-of date",
         exceptions="Cases with a 20-week exception are listed with it.",
         of_what="open cases",
+        lawful="plan",
     ),
     Metric(
         "tribunal_appeals", "SEND Tribunal appeals registered",
@@ -314,6 +325,25 @@ CLOCKS: tuple[Metric, ...] = (
         unit="% of requests due", anchor="the due date: the day the LA sent the request + 42 days",
         exceptions="The LA's export records none, so every request counts.",
         of_what="requests due", met="received within 6 weeks",
+    ),
+    Metric(
+        "review_advice", "Health advice for annual reviews 2 weeks before the meeting",
+        label="Review advice 2 weeks before the meeting",
+        kind="base", query=review_advice_base, datasets=("health_advice", "annual_reviews"),
+        definition="Of the providers' requests for health advice for an annual review whose due date (2 "
+                   "weeks before the review meeting) falls in the period, the share returned by then. The "
+                   "meeting is that of the first review of the same local authority and case in the LA's "
+                   "review tracker on or after the request (within 6 months); while the meeting is not yet "
+                   "held, the review's due date stands in for it. Advice with no such review in the tracker"
+                   " has no due date and is not counted. Open after its due date counts as late.",
+        basis="SEND Regulations 2014, reg 20(3)-(4): the LA gathers advice for the review and sends it "
+              "to those invited at least 2 weeks before the meeting. Reg 8's six weeks do not apply. No "
+              "national target exists.",
+        caveats="Needs the annual review tracker loaded beside the providers' logs, with the same case "
+                "references. A return dated after the as-of date counts as not yet returned. " + SMALL,
+        unit="% of requests due", anchor="the due date: 14 days before the review meeting",
+        figure="review_advice_2_weeks_before_meeting_pct", of_what="requests due",
+        met="returned 2 weeks before the meeting",
     ),
     Metric(
         "annual_reviews_held", "Annual reviews held within 12 months",

@@ -64,6 +64,9 @@ class Metric:
     england: str | None = None  # the DfE's published measure to compare with, if there is one
     reference: str = ""  # a published figure that is not the DfE's, to read it against
     more: tuple[Figure, ...] = ()  # other named figures it gives
+    # The lawful exceptions its items may carry ("advice": reg 8(2), "plan": reg 10(4)): the
+    # area's own spellings taken as lawful (settings.toml [exceptions]) are shown beside it.
+    lawful: str | None = None
 
     @property
     def card_label(self) -> str:

@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import pytest
 from app_helpers import ADVICE, KEY, TINY_AS_OF, csv_bytes, table
 from streamlit.testing.v1 import AppTest
@@ -53,6 +54,28 @@ def test_an_uploaded_file_is_loaded_and_its_rejects_listed(run_app: Callable[...
     assert "Download Excel" in labels
     # The banner now says the data mix synthetic samples with a file that is not one.
     assert not any("Synthetic sample data" in i.value for i in at.info)
+
+
+def test_the_page_asks_whose_log_an_advice_file_without_a_source_is(
+        run_app: Callable[..., AppTest], tiny_db: Path) -> None:
+    header = [c for c in ADVICE if c != "Provider"]
+    unsaid = csv_bytes([header, ["A20", "C20", "Eastmoor", "SALT", "02/02/2026", "01/03/2026", "",
+                                 "", "New"]])
+    at = run_app("views/data.py", db=tiny_db)
+    assert at.text_input(key="upload_provider").disabled  # asked only of a provider's log
+    at.file_uploader(key="upload_files").set_value(("unsaid.csv", unsaid, "text/csv"))
+    at.date_input(key="upload_as_of").set_value(TINY_AS_OF)
+    at.run()
+    at.button(key="upload_load").click().run()
+    assert any(plain("unsaid.csv") in e.value and "whose log is this?" in e.value for e in at.error)
+    at.selectbox(key="upload_source").set_value("provider").run()
+    at.text_input(key="upload_provider").input("Eastmoor Community Trust").run()
+    at.button(key="upload_load").click().run()
+    assert not at.exception
+    assert any(plain("unsaid.csv") in s.value and "1 loaded" in s.value for s in at.success)
+    with duckdb.connect(str(tiny_db), read_only=True) as con:
+        assert con.execute("SELECT source, provider FROM health_advice WHERE advice_id = 'A20'"
+                           ).fetchall() == [("provider", "Eastmoor Community Trust")]
 
 
 def test_rejects_of_an_earlier_load_can_be_listed(run_app: Callable[..., AppTest],

@@ -11,8 +11,9 @@ import pandas as pd
 from app_helpers import FY_PARAMS, table
 from streamlit.testing.v1 import AppTest
 
-from pipelines import metrics
+from pipelines import metrics, queries
 from pipelines.db import reader
+from pipelines.notes import local_exceptions
 
 
 def overdue(db: Path, f: metrics.Filters) -> pd.DataFrame:
@@ -106,3 +107,40 @@ def test_ehcp_page_shows_the_positions_and_the_dfe_basis_beside_the_rates(
     assert (f"By year of request, as the DfE counts: requests received in {h['dfe_basis_year']}, "
             f"{h[f'{key}_pct']:.1f}% ({h[f'{key}_numerator']:,} of {h[f'{key}_denominator']:,} "
             "requests decided); England 2024: 84.8% (DfE, same basis).") in [c.value for c in at.caption]
+
+
+def test_reasons_are_listed_as_recorded_with_how_they_counted(run_app: Callable[..., AppTest],
+                                                              sample_db: Path,
+                                                              fy_filters: metrics.Filters) -> None:
+    for page, metric, kind in (("views/health_advice.py", "health_advice", "advice"),
+                               ("views/ehcp_timeliness.py", "ehcp_plans", "plan")):
+        with reader(sample_db) as con:
+            expected = queries.exceptions_by_reason(con, metric, fy_filters)
+        assert "excepted" in set(expected["counted_as"])  # the samples hold lawful reasons
+        at = run_app(page, **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+        shown = table(at, "Reason as recorded", "Lawful reason taken as", "Counted as")
+        assert shown.values.tolist() == expected.values.tolist()
+        # The area's mapping is shown where the figure is explained, and beside the table.
+        mapping = local_exceptions(kind)
+        assert any(mapping in m.value for m in at.markdown if m.value.startswith("**Exceptions.**"))
+        assert any(mapping in c.value for c in at.caption)
+
+
+def test_the_guide_shows_the_areas_mapping_of_lawful_exceptions(
+        run_app: Callable[..., AppTest]) -> None:
+    at = run_app("views/guide.py")
+    assert any(local_exceptions("advice") in m.value and local_exceptions("plan") in m.value
+               for m in at.markdown)
+
+
+def test_review_advice_is_shown_apart_as_its_metric(run_app: Callable[..., AppTest],
+                                                    sample_db: Path,
+                                                    fy_filters: metrics.Filters) -> None:
+    with reader(sample_db) as con:
+        expected = metrics.rates(con, "review_advice", fy_filters, "financial_year")
+    assert expected["denominator"].sum() > 0
+    at = run_app("views/health_advice.py", **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+    at.segmented_control(key="review_advice_trend_view").set_value("Table").run()
+    shown = table(at, "Returned 2 weeks before")
+    assert shown["Per cent"].tolist() == expected["pct"].tolist()
+    assert shown["Due"].tolist() == expected["denominator"].tolist()

@@ -11,6 +11,8 @@ import pytest
 from app_helpers import ADVICE, TINY_AS_OF, csv_bytes, table
 from streamlit.testing.v1 import AppTest
 
+from dashboard.components.text import plain  # file names are shown escaped for Markdown
+
 GOOD = ["A20", "C20", "Eastmoor", "OT", "10/02/2026", "", "Trust", "", "", "New"]
 TWO_ERRORS = ["A21", "C21", "Eastmoor", "SALT", "31/02/2026", "soon", "Trust", "", "3", "New"]
 RETURNED_EARLY = ["A22", "C22", "Eastmoor", "OT", "10/02/2026", "01/02/2026", "Trust", "", "", "New"]
@@ -37,9 +39,9 @@ def test_every_error_of_a_row_is_listed_reason_first(run_app: Callable[..., AppT
     assert "impossible date" in rejects["Reason"].iloc[0]
     assert "not a date" in rejects["Reason"].iloc[1]
     # Two of three rows rejected: red, with the share, never a green success.
-    [error] = [e.value for e in at.error if "mostly_bad.csv" in e.value]
+    [error] = [e.value for e in at.error if plain("mostly_bad.csv") in e.value]
     assert "2 rejected" in error and "67% of its rows were rejected" in error
-    assert not [m for m in [*at.success, *at.warning] if "mostly_bad.csv" in m.value]
+    assert not [m for m in [*at.success, *at.warning] if plain("mostly_bad.csv") in m.value]
 
 
 @pytest.mark.parametrize(("rows", "colour"), [
@@ -51,7 +53,7 @@ def test_every_error_of_a_row_is_listed_reason_first(run_app: Callable[..., AppT
 def test_the_colour_follows_the_share_rejected(run_app: Callable[..., AppTest], tiny_db: Path,
                                                rows: list[list[str]], colour: str) -> None:
     at = upload(run_app, tiny_db, "some.csv", csv_bytes([ADVICE, *rows]))
-    shown = {kind: [m.value for m in getattr(at, kind) if "some.csv" in m.value]
+    shown = {kind: [m.value for m in getattr(at, kind) if plain("some.csv") in m.value]
              for kind in ("success", "warning", "error")}
     assert [kind for kind, messages in shown.items() if messages] == [colour]
 
@@ -59,6 +61,6 @@ def test_the_colour_follows_the_share_rejected(run_app: Callable[..., AppTest], 
 def test_a_text_file_named_xlsx_is_not_an_excel_workbook(run_app: Callable[..., AppTest],
                                                          tiny_db: Path) -> None:
     at = upload(run_app, tiny_db, "advice.xlsx", csv_bytes([ADVICE, GOOD]))
-    [error] = [e.value for e in at.error if "advice.xlsx" in e.value]
+    [error] = [e.value for e in at.error if plain("advice.xlsx") in e.value]
     assert "this is not an Excel workbook" in error
     assert "no recognisable header" not in error

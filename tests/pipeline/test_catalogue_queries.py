@@ -36,6 +36,8 @@ OLD_REGISTRY = {
 ADDED = {
     "ehcp_decisions_by_request_year": bases.decision_by_request_base,
     "annual_review_decisions_sent": bases.review_decision_sent_base,
+    # Base queries added to the catalogue since, each with its own definition and tests.
+    "review_advice": bases.review_advice_base,  # tests/pipeline/test_review_advice.py
 }
 BY_MONTH = """
     WITH base AS ({base})
