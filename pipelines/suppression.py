@@ -78,21 +78,40 @@ def _pair_text(count: int | None, hidden: bool, limit: int) -> str:
     return COMPLEMENTARY if hidden and not is_small(count, limit) else suppress_count(count, limit)
 
 
-def made_of(numerator: int | None, denominator: int | None, limit: int | None = None) -> str:
+def made_of(numerator: int | None, denominator: int | None, limit: int | None = None,
+            withheld: tuple[bool, bool] = (False, False)) -> str:
     """"362 of 500" as a board may see it: counts of 1-4 as "<5", and a numerator (or a
-    denominator) that would give away a complement of 1-4 as "*"."""
+    denominator) that would give away a complement of 1-4, or is `withheld` by a table's
+    protection, as "*"."""
     limit = threshold() if limit is None else limit
     num, den = pair_hidden(numerator, denominator, limit)
-    return f"{_pair_text(numerator, num, limit)} of {_pair_text(denominator, den, limit)}"
+    return (f"{_pair_text(numerator, num or withheld[0], limit)} of "
+            f"{_pair_text(denominator, den or withheld[1], limit)}")
 
 
-def pair_values(numerator: int | None, denominator: int | None, limit: int | None = None
+def pair_values(numerator: int | None, denominator: int | None, limit: int | None = None,
+                withheld: tuple[bool, bool] = (False, False)
                 ) -> tuple[int | str | None, int | str | None]:
     """A rate's counts for a spreadsheet: numbers, or "<5" / "*" where `made_of` hides them."""
     limit = threshold() if limit is None else limit
     hidden = pair_hidden(numerator, denominator, limit)
-    return tuple(COMPLEMENTARY if h and not is_small(v, limit) else suppress_value(v, limit)
-                 for v, h in zip((numerator, denominator), hidden, strict=True))
+    num, den = (COMPLEMENTARY if (h or w) and not is_small(v, limit) else suppress_value(v, limit)
+                for v, h, w in zip((numerator, denominator), hidden, withheld, strict=True))
+    return num, den
+
+
+def part_text(part: int | None, whole: int | None, limit: int | None = None) -> str:
+    """A count that is part of another shown count ("with a health aspect" of the complaints
+    received): "<5" for 1-4, "*" where the rest (whole - part) would be 1-4."""
+    limit = threshold() if limit is None else limit
+    return _pair_text(part, pair_hidden(part, whole, limit)[0], limit)
+
+
+def differs_by_small(*pairs: tuple[int | None, int | None], limit: int | None = None) -> bool:
+    """Whether any two shown counts of the same things differ by 1-4 (a figure including
+    exceptions beside one excluding them gives away the exceptions)."""
+    return any(a is not None and b is not None and is_small(abs(int(a) - int(b)), limit)
+               for a, b in pairs)
 
 
 def suppress_rate(pct: float | None, numerator: int | None, denominator: int | None,
@@ -223,14 +242,13 @@ def _path(arcs: dict[object, list[tuple[object, tuple[int, int], int]]], start: 
     return None
 
 
-def suppress_frame(frame: pd.DataFrame, counts: list[str], rates: dict[str, tuple[str, str]],
-                   limit: int | None = None, total_row: bool = False) -> pd.DataFrame:
-    """A table made safe for a board: `counts` columns suppressed, and each rate column (mapped
-    to its numerator and denominator columns) withheld where either is withheld or its
-    complement is 1-4 (the numerator then shown as "*"). With `total_row` (the last row sums the
-    others), each count column is protected as a line with a total (`protect`)."""
+def frame_withheld(frame: pd.DataFrame, counts: list[str], rates: dict[str, tuple[str, str]],
+                   limit: int | None = None, total_row: bool = False
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(primary, withheld) masks over `counts` columns, as `suppress_frame` shows them: a rate's
+    numerator (or denominator) beside a complement of 1-4 is withheld, and with `total_row` each
+    count column is protected as a line with a total (`protect`)."""
     limit = threshold() if limit is None else limit
-    out = frame.copy()
     values = frame[counts].fillna(0).to_numpy(dtype=np.int64)
     column = {col: j for j, col in enumerate(counts)}
     also = np.zeros(values.shape, dtype=bool)
@@ -251,7 +269,18 @@ def suppress_frame(frame: pd.DataFrame, counts: list[str], rates: dict[str, tupl
                     upper[i, num] = min(upper[i, num], values[i, den] - 1)
                 more |= hide_num or hide_den
         if not more:
-            break
+            return primary, hidden
+
+
+def suppress_frame(frame: pd.DataFrame, counts: list[str], rates: dict[str, tuple[str, str]],
+                   limit: int | None = None, total_row: bool = False) -> pd.DataFrame:
+    """A table made safe for a board: `counts` columns suppressed, and each rate column (mapped
+    to its numerator and denominator columns) withheld where either is withheld or its
+    complement is 1-4 (the numerator then shown as "*"). With `total_row` (the last row sums the
+    others), each count column is protected as a line with a total (`frame_withheld`)."""
+    limit = threshold() if limit is None else limit
+    out = frame.copy()
+    primary, hidden = frame_withheld(frame, counts, rates, limit, total_row)
     withheld = {col: hidden[:, j] for j, col in enumerate(counts)}
     for rate, (num, den) in rates.items():
         out[rate] = [WITHHELD if withheld.get(num, [False] * len(frame))[i]

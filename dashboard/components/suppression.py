@@ -3,7 +3,11 @@
 
 from pipelines.suppression import (
     WITHHELD,
+    complement_small,
+    differs_by_small,
     is_small,
+    made_of,
+    part_text,
     rate_withheld,
     suppress_count,
     suppress_frame,
@@ -12,5 +16,6 @@ from pipelines.suppression import (
     threshold,
 )
 
-__all__ = ["WITHHELD", "is_small", "rate_withheld", "suppress_count", "suppress_frame",
-           "suppress_rate", "suppress_value", "threshold"]
+__all__ = ["WITHHELD", "complement_small", "differs_by_small", "is_small", "made_of", "part_text",
+           "rate_withheld", "suppress_count", "suppress_frame", "suppress_rate", "suppress_value",
+           "threshold"]

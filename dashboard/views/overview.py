@@ -17,7 +17,15 @@ import streamlit as st
 
 from dashboard.components import about, filters, gateway, tables
 from dashboard.components.cards import Card, metric_card, rag, value_text
-from dashboard.components.suppression import rate_withheld, suppress_count, suppress_rate
+from dashboard.components.suppression import (
+    WITHHELD,
+    differs_by_small,
+    made_of,
+    part_text,
+    rate_withheld,
+    suppress_count,
+    suppress_rate,
+)
 from pipelines import benchmarks, metrics, queries
 from pipelines.config import load_settings
 from pipelines.metrics import FIGURES, SCHOOL_POLICY_REFERENCE, Filters
@@ -57,9 +65,14 @@ def _overdue_days(trend: Filters) -> tuple[dt.date, ...]:
     return (*[d for d in ends if d < trend.as_of], trend.as_of - dt.timedelta(days=7))
 
 
-def _rate_beside(h: dict[str, Any], pct: str, num: str, den: str, label: str) -> str:
+def _rate_beside(h: dict[str, Any], pct: str, num: str, den: str, label: str,
+                 main: tuple[str, str]) -> str:
+    """A second figure (including exceptions), withheld where it differs from the card's own
+    counts (`main`) by 1-4: the difference would be the exceptions."""
+    if differs_by_small((h[num], h[main[0]]), (h[den], h[main[1]])):
+        return f"{label}: {WITHHELD}"
     value = suppress_rate(h[pct], h[num], h[den])
-    return f"{label}: {value} ({suppress_count(h[num])} of {suppress_count(h[den])})"
+    return f"{label}: {value} ({made_of(h[num], h[den])})"
 
 
 def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dict[str, Card]:
@@ -90,7 +103,8 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
                 h, "health_advice_within_6_weeks_pct_incl_exceptions",
                 "health_advice_within_6_weeks_numerator_incl_exceptions",
                 "health_advice_within_6_weeks_denominator_incl_exceptions",
-                "Including exceptions")),
+                "Including exceptions", ("health_advice_within_6_weeks_numerator",
+                                         "health_advice_within_6_weeks_denominator"))),
         "advice_overdue": count(
             LABELS["health_advice_overdue_open"], "overdue_advice", h["health_advice_overdue_open"],
             int(overdue["overdue"].iloc[-1]), [float(v) for v in overdue["overdue"].iloc[:-1]]
@@ -109,7 +123,9 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
             beside=_rate_beside(
                 h, "ehcp_within_20_weeks_pct_incl_exceptions",
                 "ehcp_within_20_weeks_numerator_incl_exceptions",
-                "ehcp_within_20_weeks_denominator_incl_exceptions", "Including exceptions")),
+                "ehcp_within_20_weeks_denominator_incl_exceptions", "Including exceptions",
+                ("ehcp_within_20_weeks_numerator_excl_exceptions",
+                 "ehcp_within_20_weeks_denominator_excl_exceptions"))),
         "decisions_pct": rate(
             "ehcp_decisions", "ehcp_decisions", "ehcp_decided_within_6_weeks_pct",
             "ehcp_decided_within_6_weeks_numerator", "ehcp_decided_within_6_weeks_denominator",
@@ -132,7 +148,9 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
             LABELS["tribunal_appeals_with_health_aspects"], "tribunal_appeals",
             h["tribunal_appeals_with_health_aspects"], p["tribunal_appeals_with_health_aspects"],
             _monthly("tribunal_appeals", trend, "numerator"),
-            note="Appeals raising health needs or provision"),
+            note="Appeals raising health needs or provision",
+            whole=h["tribunal_appeals_registered"], whole_previous=p["tribunal_appeals_registered"],
+            whole_trend=_monthly("tribunal_appeals", trend, "items")),
     }
 
 
@@ -243,8 +261,7 @@ def board_table(cards: dict[str, Card]) -> pd.DataFrame:
             status = rag(card.value, card.target, margin) if "withheld" not in shown else None
             rows.append({
                 "Area": section, "Metric": card.label, "This period": shown,
-                "Made of": (f"{suppress_count(card.numerator)} of {suppress_count(card.denominator)}"
-                            if card.kind == "rate" else ""),
+                "Made of": made_of(card.numerator, card.denominator) if card.kind == "rate" else "",
                 "Comparison period": _previous_text(card),
                 "Compared with": card.comparison.removeprefix("vs ").capitalize(),
                 "Target": f"{card.target:g}%" if card.target is not None else "",
@@ -271,6 +288,8 @@ def trend_table(view: filters.View) -> pd.DataFrame:
         if column == "pct":
             values = [suppress_rate(p, n, d) for p, n, d in
                       zip(frame["pct"], frame["numerator"], frame["denominator"], strict=True)]
+        elif column == "numerator":  # a part of the month's items: withheld if the rest is 1-4
+            values = [part_text(v, w) for v, w in zip(frame[column], frame["items"], strict=True)]
         else:
             values = [suppress_count(v) for v in frame[column]]
         out[label] = pd.Series(values, index=pd.to_datetime(frame["start"]), dtype=object)
