@@ -16,6 +16,7 @@ from pipelines.config import load_settings
 
 WITHHELD = "withheld (small number)"
 COMPLEMENTARY = "*"  # withheld so that a "<5" (or a complement of 1-4) cannot be worked out
+TABLE_WITHHELD = "withheld"  # every cell of a table whose small counts nothing else could hide
 UNBOUNDED = np.iinfo(np.int64).max
 
 
@@ -69,7 +70,8 @@ def pair_hidden(numerator: int | None, denominator: int | None, limit: int | Non
     not "<5" would then have to be 5."""
     limit = threshold() if limit is None else limit
     num_small, den_small = is_small(numerator, limit), is_small(denominator, limit)
-    complement = complement_small(numerator, denominator, limit) and not den_small
+    complement = (complement_small(numerator, denominator, limit)
+                  and not num_small and not den_small)
     return (num_small or complement,
             den_small or (complement and int(denominator) <= limit + 1))
 
@@ -129,13 +131,16 @@ def suppress_rate(pct: float | None, numerator: int | None, denominator: int | N
 
 def protect(values: np.ndarray, row_totals: bool, column_totals: bool, limit: int,
             also: np.ndarray | None = None, upper: np.ndarray | None = None
-            ) -> tuple[np.ndarray, np.ndarray]:
-    """(primary, withheld) masks of a table whose last column sums each row (`row_totals`) and
-    whose last row sums each column (`column_totals`). Counts of 1-4 are withheld (and any cell
-    in `also`); then, to a fixed point: a line (row or column with a total) holding exactly one
-    withheld cell has its smallest other non-zero count withheld too; and any withheld cell that
-    everything shown pins to one value (checked exactly, `can_vary`) has a neighbour withheld.
-    `upper` caps what a reader can tell of a cell withheld through `also` (its denominator - 1)."""
+            ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(primary, withheld, whole table withheld) for a table whose last column sums each row
+    (`row_totals`) and whose last row sums each column (`column_totals`). Counts of 1-4 are
+    withheld (and any cell in `also`); then, to a fixed point: a line (a row or column with a
+    total) holding exactly one withheld cell has its smallest other non-zero count withheld too;
+    and a withheld cell that everything shown pins to one value (checked exactly, `can_vary`)
+    has a neighbour withheld. `upper` caps what a reader can tell of a cell withheld through
+    `also` (its denominator - 1). Where nothing is left to withhold and a cell could still be
+    worked out (a table of a few children, whose shown zeros and "<5" bounds pin it), the whole
+    table is withheld."""
     primary = (values > 0) & (values < limit)
     hidden = primary | (also if also is not None else False)
     lower, high = bounds(values, limit, upper)
@@ -163,8 +168,9 @@ def protect(values: np.ndarray, row_totals: bool, column_totals: bool, limit: in
         near = [c for line in lines if exposed in line for c in line]
         everywhere = [(i, j) for i in range(rows) for j in range(cols)]
         if not withhold_beside(near) and not withhold_beside(everywhere):
-            break
-    return primary, hidden
+            hidden[:] = True
+            return primary, hidden, True
+    return primary, hidden, False
 
 
 def bounds(values: np.ndarray, limit: int, upper: np.ndarray | None = None
@@ -202,7 +208,7 @@ def another_table(values: np.ndarray, hidden: np.ndarray, lower: np.ndarray, upp
         return out if lower[cell] <= out[cell] <= upper[cell] else None
     arcs: dict[object, list[tuple[object, tuple[int, int], int]]] = {}
     for i, j in zip(*np.nonzero(hidden), strict=True):
-        sign = (-1) ** ((row_totals and j == cols - 1) + (column_totals and i == rows - 1))
+        sign = (-1) ** (int(row_totals and j == cols - 1) + int(column_totals and i == rows - 1))
         row = ("row", i) if row_totals else "free"
         column = ("column", j) if column_totals else "free"
         for step, tail, head in ((1, column, row), (-1, row, column)):
@@ -244,10 +250,10 @@ def _path(arcs: dict[object, list[tuple[object, tuple[int, int], int]]], start: 
 
 def frame_withheld(frame: pd.DataFrame, counts: list[str], rates: dict[str, tuple[str, str]],
                    limit: int | None = None, total_row: bool = False
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """(primary, withheld) masks over `counts` columns, as `suppress_frame` shows them: a rate's
-    numerator (or denominator) beside a complement of 1-4 is withheld, and with `total_row` each
-    count column is protected as a line with a total (`protect`)."""
+                   ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(primary, withheld, whole table withheld) over `counts` columns, as `suppress_frame` shows
+    them: a rate's numerator (or denominator) beside a complement of 1-4 is withheld, and with
+    `total_row` each count column is protected as a line with a total (`protect`)."""
     limit = threshold() if limit is None else limit
     values = frame[counts].fillna(0).to_numpy(dtype=np.int64)
     column = {col: j for j, col in enumerate(counts)}
@@ -255,8 +261,10 @@ def frame_withheld(frame: pd.DataFrame, counts: list[str], rates: dict[str, tupl
     upper = np.full(values.shape, UNBOUNDED, dtype=np.int64)
     pairs = [(column[num], column[den]) for num, den in rates.values()
              if num in column and den in column]
+    for num, den in pairs:  # a reader knows a numerator is at most its denominator
+        upper[:, num] = np.minimum(upper[:, num], values[:, den])
     while True:  # a complement is only seen where both counts are shown
-        primary, hidden = protect(values, False, total_row, limit, also, upper)
+        primary, hidden, whole = protect(values, False, total_row, limit, also, upper)
         more = False
         for i in range(len(frame)):
             for num, den in pairs:
@@ -268,8 +276,8 @@ def frame_withheld(frame: pd.DataFrame, counts: list[str], rates: dict[str, tupl
                 if hide_num and not hide_den:
                     upper[i, num] = min(upper[i, num], values[i, den] - 1)
                 more |= hide_num or hide_den
-        if not more:
-            return primary, hidden
+        if not more or whole:
+            return primary, hidden, whole
 
 
 def suppress_frame(frame: pd.DataFrame, counts: list[str], rates: dict[str, tuple[str, str]],
@@ -280,7 +288,11 @@ def suppress_frame(frame: pd.DataFrame, counts: list[str], rates: dict[str, tupl
     others), each count column is protected as a line with a total (`frame_withheld`)."""
     limit = threshold() if limit is None else limit
     out = frame.copy()
-    primary, hidden = frame_withheld(frame, counts, rates, limit, total_row)
+    primary, hidden, whole = frame_withheld(frame, counts, rates, limit, total_row)
+    if whole:
+        for col in (*counts, *rates):
+            out[col] = TABLE_WITHHELD
+        return out
     withheld = {col: hidden[:, j] for j, col in enumerate(counts)}
     for rate, (num, den) in rates.items():
         out[rate] = [WITHHELD if withheld.get(num, [False] * len(frame))[i]
@@ -299,7 +311,9 @@ def suppress_with_totals(counts: pd.DataFrame, limit: int | None = None) -> pd.D
     worked out from the totals and the other cells (`protect`)."""
     limit = threshold() if limit is None else limit
     values = counts.to_numpy(dtype=np.int64)
-    primary, hidden = protect(values, True, True, limit)
+    primary, hidden, whole = protect(values, True, True, limit)
+    if whole:
+        return pd.DataFrame(TABLE_WITHHELD, index=counts.index, columns=counts.columns)
     rows, cols = values.shape
     shown = [[f"<{limit}" if primary[i, j] else COMPLEMENTARY if hidden[i, j] else f"{values[i, j]:,}"
               for j in range(cols)] for i in range(rows)]

@@ -156,7 +156,7 @@ def protect_quarter(series: pd.DataFrame, numerator: int, denominator: int, star
         return series, (False, False)
     frame = pd.DataFrame({"numerator": [*months.numerator, numerator],
                           "denominator": [*months.denominator, denominator]}).assign(pct=0.0)
-    _, hidden = frame_withheld(frame, ["numerator", "denominator"],
+    _, hidden, _ = frame_withheld(frame, ["numerator", "denominator"],
                                {"pct": ("numerator", "denominator")}, total_row=True)
     out = series.copy()
     for row, index in enumerate(months.index):
