@@ -13,6 +13,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -840,3 +841,54 @@ def test_the_sample_pack_on_nhs_financial_year_quarters(sample_db: Path, tmp_pat
     slides = list(Presentation(str(files["pptx"])).slides)
     assert slides[0].shapes.title.text == "SEND board pack: Q2 2026/27"
     assert "NHS financial-year quarters" in slides[0].notes_slide.notes_text_frame.text
+
+
+# ---- nothing in the xlsx appendix gives away a count of 1-4 ----------------------------------
+
+def _reader_view(rows: list[tuple]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A crosstab sheet (a heading row, a label column, a Total row and column) as a reader
+    sees it: which cells are withheld, and what a reader knows of each (numbers: themselves)."""
+    cells = np.array([list(r[1:]) for r in rows[1:]], dtype=object)
+    hidden = np.isin(cells.astype(str), ["<5", "*"])
+    lower = np.where(cells == "<5", 1, np.where(cells == "*", 5, 0)).astype(np.int64)
+    upper = np.where(cells == "<5", 4, suppression.UNBOUNDED).astype(np.int64)
+    return cells, hidden, lower, upper
+
+
+def test_four_hidden_services_and_the_total_give_no_service_away(tmp_path: Path) -> None:
+    # The finding: in the xlsx appendix, four services of 1 and the shown total gave each away.
+    services = {"Audiology": 1, "Dietetics": 1, "OT": 1, "Physio": 1, "SALT": 20}
+    rows = [ADVICE_HEADER] + [
+        [f"H{service}{i}", f"R{service}{i}", "Riverside", service, "01/10/2025", "", "Trust", "",
+         "", "New"] for service, count in services.items() for i in range(count)]
+    db = tmp_path / "overdue.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SEND_PSEUDONYM_KEY", "board-pack-test-key")
+        assert ingest_file(db, write_csv(tmp_path / "advice.csv", rows), as_of=AS_OF).status == "loaded"
+    out = tmp_path / "pack.xlsx"
+    board_pack.write_xlsx(build_board_pack(db, QUARTER), out)
+    sheet = list(openpyxl.load_workbook(out)["Overdue by service"].values)
+    assert [r[0] for r in sheet[1:]] == ["Audiology", "Dietetics", "Occupational Therapy",
+                                         "Physiotherapy", "Speech and Language Therapy", "Total"]
+    truth = np.array([[1, 1], [1, 1], [1, 1], [1, 1], [20, 20], [24, 24]], dtype=np.int64)
+    cells, hidden, lower, upper = _reader_view(sheet)
+    assert (cells[:4] == "<5").all() and cells[4, 0] == "*"  # 20 withheld beside the four
+    assert (cells[~hidden] == truth[~hidden]).all()
+    for cell in zip(*np.nonzero(hidden), strict=True):  # each can take another value
+        other = suppression.another_table(truth, hidden, lower, upper, True, True, cell)
+        assert other is not None and other[cell] != truth[cell]
+        assert (other[~hidden] == truth[~hidden]).all()
+        assert (other[:, :-1].sum(axis=1) == other[:, -1]).all()
+        assert (other[:-1].sum(axis=0) == other[-1]).all()
+
+
+def test_no_month_of_the_appendix_gives_away_a_complement(files: dict[str, Path]) -> None:
+    book = openpyxl.load_workbook(files["xlsx"])
+    rows = list(book["Monthly series"].values)
+    heads = rows[0]
+    met, counted = heads.index("Within the time limit"), heads.index("Counted")
+    for row in rows[1:]:
+        n, d = row[met], row[counted]
+        if isinstance(n, int) and isinstance(d, int):
+            assert not (0 < n < 5 or 0 < d < 5 or 0 < d - n < 5), row
+        assert n not in (1, 2, 3, 4) and d not in (1, 2, 3, 4)
