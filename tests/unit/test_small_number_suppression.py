@@ -104,6 +104,8 @@ def test_a_total_is_withheld_when_nothing_else_in_its_line_can_be() -> None:
 def test_no_withheld_count_stands_alone_in_a_row_or_column(rows: list[list[int]]) -> None:
     table = _table(rows)
     shown = suppression.suppress_with_totals(table, limit=5)
+    if (shown == suppression.TABLE_WITHHELD).all().all():
+        return  # a table of a few children, withheld whole: nothing stands alone
     hidden = shown.isin(["<5", "*"]).to_numpy()
     values = table.to_numpy()
     assert ((shown == "<5").to_numpy() == ((values > 0) & (values < 5))).all()
