@@ -62,6 +62,13 @@ def headline_table(pack: BoardPack, numbers: bool = False) -> pd.DataFrame:
     } for p in pack.pages])
 
 
+def series_table_cells(row: Any) -> tuple[int | str | None, int | str | None]:
+    """A month's counts as the appendix shows them: numbers, or "<5" / "*" where withheld (a
+    complement of 1-4, or a month that would give away another through the quarter's figure)."""
+    return pair_values(row.numerator, row.denominator,
+                       withheld=getattr(row, "withheld", (False, False)))
+
+
 def series_table(page: MetricPage) -> pd.DataFrame:
     """The monthly points of one chart, suppressed, with the chart's mean and limits."""
     chart = page.chart
@@ -74,8 +81,7 @@ def series_table(page: MetricPage) -> pd.DataFrame:
         if i is not None and chart.enough:
             special = "; ".join(f"{spc.RULE_NAMES[s.rule]} ({s.side})" for s in chart.signals
                                 if i in s.points)
-        numerator, denominator = pair_values(r.numerator, r.denominator,
-                                             withheld=getattr(r, "withheld", (False, False)))
+        numerator, denominator = series_table_cells(r)
         rows.append({
             "Metric": page.spec.title, "Month": r.period, met: numerator, counted: denominator,
             "Per cent": (Percent.of(r.pct) if r.shown else

@@ -892,3 +892,22 @@ def test_no_month_of_the_appendix_gives_away_a_complement(files: dict[str, Path]
         if isinstance(n, int) and isinstance(d, int):
             assert not (0 < n < 5 or 0 < d < 5 or 0 < d - n < 5), row
         assert n not in (1, 2, 3, 4) and d not in (1, 2, 3, 4)
+
+
+def test_a_month_left_out_cannot_be_worked_out_from_the_quarter_s_figure() -> None:
+    months = [dt.date(2025, 10, 1), dt.date(2025, 11, 1), dt.date(2025, 12, 1)]
+    series = pd.DataFrame({
+        "month": [dt.date(2025, 9, 1), *months], "period": ["Sep 2025", "Oct 2025", "Nov 2025",
+                                                           "Dec 2025"],
+        "numerator": [30, 2, 20, 25], "denominator": [40, 10, 30, 40],
+        "pct": [75.0, 20.0, 66.7, 62.5], "shown": [True, False, True, True],
+        "note": ["", "withheld: fewer than 5", "", ""], "withheld": [(False, False)] * 4})
+    # The quarter is 47 of 80: less November and December, October's 2 would be plain.
+    out, quarter = board_pack.build.protect_quarter(series, 47, 80, months[0])
+    assert out.shown.tolist() == [True, False, False, True]  # November goes too
+    assert out.note[2] == board_pack.build.SECOND_WITHHELD
+    assert out.withheld[2] == (True, False) and quarter == (False, False)
+    assert [board_pack.xlsx.series_table_cells(r) for r in out.itertuples()] == [
+        (30, 40), ("<5", 10), ("*", 30), (25, 40)]
+    # Not a sum (a snapshot, as waiting lists are): nothing to protect.
+    assert board_pack.build.protect_quarter(series, 25, 40, months[0])[0] is series
