@@ -305,6 +305,29 @@ def suppress_frame(frame: pd.DataFrame, counts: list[str], rates: dict[str, tupl
     return out
 
 
+def suppress_with_subtotal(counts: list[int], inside: list[bool], parts_of: list[int] | None = None,
+                           limit: int | None = None) -> list[str]:
+    """A series of counts (one a month) as a board may see it beside a shown total of those
+    `inside` (a card's figure for the period): counts of 1-4 as "<5", and those inside protected
+    as a column with that total (`protect`), so a month of 1-4 cannot be worked out as the total
+    less the months shown. With `parts_of` (each month's whole, for a part such as appeals with
+    a health aspect), a month whose rest is 1-4 is withheld as "*" too."""
+    limit = threshold() if limit is None else limit
+    values = np.array([int(v) for v in counts], dtype=np.int64)
+    also = np.array([parts_of is not None and pair_hidden(v, w, limit)[0] and not is_small(v, limit)
+                     for v, w in zip(counts, parts_of or counts, strict=True)], dtype=bool)
+    hidden = also.copy()
+    rows = [i for i, flag in enumerate(inside) if flag]
+    if rows:
+        line = np.append(values[rows], values[rows].sum())[:, None]
+        _, masked, whole = protect(line, False, True, limit, np.append(also[rows], False)[:, None])
+        if whole or masked[-1, 0]:
+            return [TABLE_WITHHELD if flag else _pair_text(v, h, limit)
+                    for v, h, flag in zip(values, hidden, inside, strict=True)]
+        hidden[rows] = masked[:-1, 0]
+    return [_pair_text(v, h, limit) for v, h in zip(values, hidden, strict=True)]
+
+
 def suppress_with_totals(counts: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """A table of counts whose last row and last column are totals, as a board may see it:
     counts of 1-4 as "<5", and further counts withheld as "*" until no hidden count can be

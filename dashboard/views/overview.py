@@ -21,10 +21,10 @@ from dashboard.components.suppression import (
     WITHHELD,
     differs_by_small,
     made_of,
-    part_text,
     rate_withheld,
     suppress_count,
     suppress_rate,
+    suppress_with_subtotal,
 )
 from pipelines import benchmarks, metrics, queries
 from pipelines.config import load_settings
@@ -288,10 +288,12 @@ def trend_table(view: filters.View) -> pd.DataFrame:
         if column == "pct":
             values = [suppress_rate(p, n, d) for p, n, d in
                       zip(frame["pct"], frame["numerator"], frame["denominator"], strict=True)]
-        elif column == "numerator":  # a part of the month's items: withheld if the rest is 1-4
-            values = [part_text(v, w) for v, w in zip(frame[column], frame["items"], strict=True)]
-        else:
-            values = [suppress_count(v) for v in frame[column]]
+        else:  # the card beside it shows the period's total: protected with it
+            period = [view.filters.date_from <= pd.Timestamp(d).date() <= view.filters.date_to
+                      for d in frame["start"]]
+            values = suppress_with_subtotal(
+                list(frame[column]), period,
+                list(frame["items"]) if column == "numerator" else None)
         out[label] = pd.Series(values, index=pd.to_datetime(frame["start"]), dtype=object)
     overdue = gateway.read(metrics.overdue_advice_counts, view.filters, _overdue_days(view.trend())).iloc[:-1]
     out["Health advice overdue at month end"] = pd.Series(

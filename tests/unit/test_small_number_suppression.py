@@ -242,3 +242,14 @@ def test_no_withheld_count_or_complement_can_be_worked_out_from_a_column_with_a_
         other = suppression.another_table(values, hidden, lower, upper, False, True, cell)
         assert other is not None, (cell, shown.tolist())
         assert other[cell] != values[cell] and _consistent(other, shown, lower, upper, False, True)
+
+
+def test_months_beside_a_card_s_total_for_the_period() -> None:
+    # 12 appeals in the period (shown on the card): a lone "<5" month would be 12 - 5 - 5; with
+    # one 5 withheld beside it, it is 1 or 2 (the "*" at least 5).
+    shown = suppression.suppress_with_subtotal([9, 2, 5, 5], [False, True, True, True], limit=5)
+    assert shown == ["9", "<5", "*", "5"]
+    # A part of each month's whole: a month whose rest is 1-4 is withheld as well.
+    assert suppression.suppress_with_subtotal([6, 10], [False, False], [8, 20], limit=5) == [
+        "*", "10"]
+    assert suppression.suppress_with_subtotal([7, 8], [True, True], limit=5) == ["7", "8"]
