@@ -137,10 +137,10 @@ def protect(values: np.ndarray, row_totals: bool, column_totals: bool, limit: in
     withheld (and any cell in `also`); then, to a fixed point: a line (a row or column with a
     total) holding exactly one withheld cell has its smallest other non-zero count withheld too;
     and a withheld cell that everything shown pins to one value (checked exactly, `can_vary`)
-    has a neighbour withheld. `upper` caps what a reader can tell of a cell withheld through
-    `also` (its denominator - 1). Where nothing is left to withhold and a cell could still be
-    worked out (a table of a few children, whose shown zeros and "<5" bounds pin it), the whole
-    table is withheld."""
+    has a neighbour withheld. `upper` is what a reader knows caps a cell (a numerator: its
+    denominator, or one less beside a complement of 1-4). Where nothing is left to withhold
+    and a cell could still be worked out (a table of a few children, whose shown zeros and "<5"
+    bounds pin it), the whole table is withheld."""
     primary = (values > 0) & (values < limit)
     hidden = primary | (also if also is not None else False)
     lower, high = bounds(values, limit, upper)
