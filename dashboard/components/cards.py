@@ -1,6 +1,7 @@
 """Headline metric cards for a board: value, what it is made of, change on the previous period,
 RAG against the local target (in words and an icon, never colour alone), England's figure, and a
-monthly sparkline. Counts of 1-4 show as "<5" and rates built on them are withheld.
+monthly sparkline. Counts of 1-4 show as "<5"; rates built on them, or whose complement is 1-4,
+are withheld, and so is a count that is part of another (`whole`) where the rest is 1-4.
 """
 
 from __future__ import annotations
@@ -10,7 +11,14 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from dashboard.components.suppression import WITHHELD, is_small, rate_withheld, suppress_count
+from dashboard.components.suppression import (
+    WITHHELD,
+    complement_small,
+    is_small,
+    made_of,
+    rate_withheld,
+    suppress_count,
+)
 from pipelines.commentary import rag_status
 from pipelines.config import load_settings
 
@@ -59,10 +67,21 @@ class Card:
     label_help: str = ""
     beside: str = ""  # a second figure, e.g. including exceptions
     help: str = ""
+    # A count card's count that it is part of (appeals with a health aspect of all appeals), on
+    # another card: where the rest is 1-4 the part is withheld, as a rate's complement is.
+    whole: int | None = None
+    whole_previous: int | None = None
+    whole_trend: Sequence[float] = field(default_factory=tuple)
+
+
+def _part_withheld(value: float | int | None, whole: int | None) -> bool:
+    return not is_small(value) and complement_small(value, whole)
 
 
 def value_text(card: Card, suppress: bool) -> str:
     if card.kind == "count":
+        if suppress and _part_withheld(card.value, card.whole):
+            return WITHHELD
         return suppress_count(card.value) if suppress else f"{card.value:,}"
     if suppress and rate_withheld(card.numerator, card.denominator):
         return WITHHELD
@@ -74,7 +93,9 @@ def _delta(card: Card, suppress: bool) -> str | None:
     if card.value is None or card.previous is None:
         return None
     if suppress:
-        hidden = (is_small(card.value) or is_small(card.previous) if card.kind == "count"
+        hidden = (is_small(card.value) or is_small(card.previous)
+                  or _part_withheld(card.value, card.whole)
+                  or _part_withheld(card.previous, card.whole_previous) if card.kind == "count"
                   else rate_withheld(card.numerator, card.denominator)
                   or rate_withheld(card.previous_numerator, card.previous_denominator))
         if hidden:
@@ -89,7 +110,9 @@ def metric_card(card: Card, suppress: bool = True) -> None:
     shown = value_text(card, suppress)
     # A count card's sparkline carries each month's count to the browser: with suppression on,
     # it is not drawn if any month is 1-4 (rate cards' series already leave such months out).
-    trend_withheld = suppress and card.kind == "count" and any(is_small(v) for v in card.trend)
+    trend_withheld = suppress and card.kind == "count" and (
+        any(is_small(v) for v in card.trend)
+        or any(_part_withheld(v, w) for v, w in zip(card.trend, card.whole_trend, strict=False)))
     status = rag(card.value, card.target, settings.amber_margin) if shown != WITHHELD else None
     with st.container(border=True):
         delta = _delta(card, suppress)
@@ -104,8 +127,7 @@ def metric_card(card: Card, suppress: bool = True) -> None:
                   chart_type="line" if card.kind == "rate" else "bar")
         if card.kind == "rate" and card.denominator is not None:
             if suppress and shown == WITHHELD:
-                st.caption(f"{suppress_count(card.numerator)} of {suppress_count(card.denominator)} "
-                           f"{card.of_what}")
+                st.caption(f"{made_of(card.numerator, card.denominator)} {card.of_what}")
             elif card.denominator == 0:
                 st.caption(f"No {card.of_what} in this period")
             else:

@@ -3,14 +3,20 @@
 
 from pipelines.suppression import (
     WITHHELD,
+    complement_small,
+    differs_by_small,
     is_small,
+    made_of,
+    part_text,
     rate_withheld,
     suppress_count,
     suppress_frame,
     suppress_rate,
     suppress_value,
+    suppress_with_subtotal,
     threshold,
 )
 
-__all__ = ["WITHHELD", "is_small", "rate_withheld", "suppress_count", "suppress_frame",
-           "suppress_rate", "suppress_value", "threshold"]
+__all__ = ["WITHHELD", "complement_small", "differs_by_small", "is_small", "made_of", "part_text",
+           "rate_withheld", "suppress_count", "suppress_frame", "suppress_rate", "suppress_value",
+           "suppress_with_subtotal", "threshold"]

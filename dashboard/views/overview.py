@@ -17,7 +17,15 @@ import streamlit as st
 
 from dashboard.components import about, attention, filters, gateway, tables
 from dashboard.components.cards import Card, metric_card, rag, value_text
-from dashboard.components.suppression import rate_withheld, suppress_count, suppress_rate
+from dashboard.components.suppression import (
+    WITHHELD,
+    differs_by_small,
+    made_of,
+    rate_withheld,
+    suppress_count,
+    suppress_rate,
+    suppress_with_subtotal,
+)
 from pipelines import benchmarks, metrics, queries
 from pipelines.config import load_settings
 from pipelines.metrics import FIGURES, SCHOOL_POLICY_REFERENCE, Filters
@@ -59,9 +67,15 @@ def _overdue_days(trend: Filters) -> tuple[dt.date, ...]:
     return (*[d for d in ends if d < trend.as_of], trend.as_of - dt.timedelta(days=7))
 
 
-def _rate_beside(h: dict[str, Any], pct: str, num: str, den: str, label: str) -> str:
+def _rate_beside(h: dict[str, Any], pct: str, num: str, den: str, label: str,
+                 main: tuple[str, str] | None = None) -> str:
+    """A second figure beside a card's own, suppressed as any rate is; one that counts the card's
+    items with others (including exceptions: `main`, the card's own counts) is withheld where it
+    differs from them by 1-4, as the difference would be the exceptions."""
+    if main and differs_by_small((h[num], h[main[0]]), (h[den], h[main[1]])):
+        return f"{label}: {WITHHELD}"
     value = suppress_rate(h[pct], h[num], h[den])
-    return f"{label}: {value} ({suppress_count(h[num])} of {suppress_count(h[den])})"
+    return f"{label}: {value} ({made_of(h[num], h[den])})"
 
 
 def _dfe_basis(h: dict[str, Any], figure: str, basis: str) -> str:
@@ -114,7 +128,8 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
                 h, "health_advice_within_6_weeks_pct_incl_exceptions",
                 "health_advice_within_6_weeks_numerator_incl_exceptions",
                 "health_advice_within_6_weeks_denominator_incl_exceptions",
-                "Including exceptions")),
+                "Including exceptions", ("health_advice_within_6_weeks_numerator",
+                                         "health_advice_within_6_weeks_denominator"))),
         "advice_overdue": count(
             LABELS["health_advice_overdue_open"], "overdue_advice", h["health_advice_overdue_open"],
             int(overdue["overdue"].iloc[-1]), [float(v) for v in overdue["overdue"].iloc[:-1]]
@@ -133,7 +148,9 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
             beside=_rate_beside(
                 h, "ehcp_within_20_weeks_pct_incl_exceptions",
                 "ehcp_within_20_weeks_numerator_incl_exceptions",
-                "ehcp_within_20_weeks_denominator_incl_exceptions", "Including exceptions")),
+                "ehcp_within_20_weeks_denominator_incl_exceptions", "Including exceptions",
+                ("ehcp_within_20_weeks_numerator_excl_exceptions",
+                 "ehcp_within_20_weeks_denominator_excl_exceptions"))),
         "decisions_pct": rate(
             "ehcp_decisions", "ehcp_decisions", "ehcp_decided_within_6_weeks_pct",
             "ehcp_decided_within_6_weeks_numerator", "ehcp_decided_within_6_weeks_denominator",
@@ -171,7 +188,9 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
             LABELS["tribunal_appeals_with_health_aspects"], "tribunal_appeals",
             h["tribunal_appeals_with_health_aspects"], p["tribunal_appeals_with_health_aspects"],
             _monthly("tribunal_appeals", trend, "numerator"),
-            note="Appeals raising health needs or provision"),
+            note="Appeals raising health needs or provision",
+            whole=h["tribunal_appeals_registered"], whole_previous=p["tribunal_appeals_registered"],
+            whole_trend=_monthly("tribunal_appeals", trend, "items")),
     }
 
 
@@ -287,8 +306,7 @@ def board_table(cards: dict[str, Card]) -> pd.DataFrame:
             status = rag(card.value, card.target, margin) if "withheld" not in shown else None
             rows.append({
                 "Area": section, "Metric": card.label, "This period": shown,
-                "Made of": (f"{suppress_count(card.numerator)} of {suppress_count(card.denominator)}"
-                            if card.kind == "rate" else ""),
+                "Made of": made_of(card.numerator, card.denominator) if card.kind == "rate" else "",
                 "Comparison period": _previous_text(card),
                 "Compared with": card.comparison.removeprefix("vs ").capitalize(),
                 "Target": f"{card.target:g}%" if card.target is not None else "",
@@ -315,8 +333,12 @@ def trend_table(view: filters.View) -> pd.DataFrame:
         if column == "pct":
             values = [suppress_rate(p, n, d) for p, n, d in
                       zip(frame["pct"], frame["numerator"], frame["denominator"], strict=True)]
-        else:
-            values = [suppress_count(v) for v in frame[column]]
+        else:  # the card beside it shows the period's total: protected with it
+            period = [view.filters.date_from <= pd.Timestamp(d).date() <= view.filters.date_to
+                      for d in frame["start"]]
+            values = suppress_with_subtotal(
+                list(frame[column]), period,
+                list(frame["items"]) if column == "numerator" else None)
         out[label] = pd.Series(values, index=pd.to_datetime(frame["start"]), dtype=object)
     overdue = gateway.read(metrics.overdue_advice_counts, view.filters, _overdue_days(view.trend())).iloc[:-1]
     out["Health advice overdue at month end"] = pd.Series(

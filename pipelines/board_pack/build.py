@@ -42,7 +42,11 @@ from pipelines.db import reader
 from pipelines.periods import Quarter, day_text, parse_quarter, periods_between, shift_months, shorts
 from pipelines.suppression import (
     WITHHELD,
+    differs_by_small,
+    frame_withheld,
     is_small,
+    made_of,
+    part_text,
     rate_withheld,
     suppress_count,
     suppress_frame,
@@ -75,10 +79,11 @@ def _pct_text(pct: float | None, numerator: int, denominator: int, nothing: str 
     return suppress_rate(pct, numerator, denominator)
 
 
-def _made_of(numerator: int, denominator: int, of_what: str) -> str:
+def _made_of(numerator: int, denominator: int, of_what: str,
+             withheld: tuple[bool, bool] = (False, False)) -> str:
     if denominator == 0:
         return f"No {of_what} in the quarter"
-    return f"{suppress_count(numerator)} of {suppress_count(denominator)} {of_what}"
+    return f"{made_of(numerator, denominator, withheld=withheld)} {of_what}"
 
 
 def _shown_pct(pct: Any, numerator: int, denominator: int) -> float | None:
@@ -130,9 +135,35 @@ def monthly_series(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filte
         note = (nothing if den == 0 else "withheld: fewer than 5" if rate_withheld(num, den)
                 else "")
         rows.append({"month": month, "period": period.short, "numerator": num,
-                     "denominator": den, "pct": value, "shown": not note, "note": note})
+                     "denominator": den, "pct": value, "shown": not note, "note": note,
+                     "withheld": (False, False)})
     return pd.DataFrame(rows, columns=["month", "period", "numerator", "denominator", "pct",
-                                       "shown", "note"])
+                                       "shown", "note", "withheld"])
+
+
+SECOND_WITHHELD = "withheld: would give away a month of fewer than 5"
+
+
+def protect_quarter(series: pd.DataFrame, numerator: int, denominator: int, start: dt.date
+                    ) -> tuple[pd.DataFrame, tuple[bool, bool]]:
+    """The quarter's months protected with the quarter's figure as their total (where it is their
+    sum), so that a month left out cannot be worked out as the quarter's figure less the months
+    shown: further months are left out (`withheld` says which of their counts), or the quarter's
+    counts withheld (returned)."""
+    months = series[series.month >= start]
+    if (months.empty or int(months.numerator.sum()) != numerator
+            or int(months.denominator.sum()) != denominator):
+        return series, (False, False)
+    frame = pd.DataFrame({"numerator": [*months.numerator, numerator],
+                          "denominator": [*months.denominator, denominator]}).assign(pct=0.0)
+    _, hidden, _ = frame_withheld(frame, ["numerator", "denominator"],
+                               {"pct": ("numerator", "denominator")}, total_row=True)
+    out = series.copy()
+    for row, index in enumerate(months.index):
+        out.at[index, "withheld"] = (bool(hidden[row, 0]), bool(hidden[row, 1]))
+        if hidden[row].any() and out.at[index, "shown"]:
+            out.loc[index, ["shown", "note"]] = [False, SECOND_WITHHELD]
+    return out, (bool(hidden[-1, 0]), bool(hidden[-1, 1]))
 
 
 def _finding(spec: MetricSpec, value: str, pct: float | None, target: float | None,
@@ -190,7 +221,7 @@ def too_few_months(series: pd.DataFrame, spec: MetricSpec) -> str:
                 f"than 5) or {spec.nothing}. A chart needs at least {MIN_DRAWN} months.")
     row = shown.iloc[0]
     return (f"Only {row.period} can be shown ({float(row.pct):.1f}%, "
-            f"{suppress_count(int(row.numerator))} of {suppress_count(int(row.denominator))} "
+            f"{made_of(int(row.numerator), int(row.denominator))} "
             f"{spec.of_what}) of {span}{others}. A chart needs at least {MIN_DRAWN} months.")
 
 
@@ -232,16 +263,21 @@ def metric_page(con: duckdb.DuckDBPyConnection, spec: MetricSpec, quarter: Quart
     f = metrics.Filters(quarter.start, end, as_of, las)
     headline = quarter_figure(con, spec, f, quarter)
     num, den, pct = headline.numerator, headline.denominator, headline.pct
-    value = _pct_text(pct, num, den, spec.nothing)
+    first = shift_months(quarter.start, -(SERIES_MONTHS - 3))
+    series = monthly_series(con, spec.metric, metrics.Filters(first, end, as_of, las), spec.nothing)
+    series, withheld = protect_quarter(series, num, den, quarter.start)
+    value = WITHHELD if any(withheld) and den else _pct_text(pct, num, den, spec.nothing)
+    if any(withheld):
+        pct = None
     incl = ""
     if spec.with_exceptions and headline.incl is not None:
         n_in, d_in, p_in = headline.incl
         incl = (f"{spec.with_exceptions}: {_pct_text(p_in, n_in, d_in)} "
-                f"({suppress_count(n_in)} of {suppress_count(d_in)})")
+                f"({made_of(n_in, d_in)})")
+        if differs_by_small((n_in, num), (d_in, den)) or any(withheld):
+            incl = f"{spec.with_exceptions}: {WITHHELD} (would give away fewer than 5 exceptions)"
     target = load_settings().targets.get(spec.target_key)
     england = england_figure(spec.england_measure, quarter.year)
-    first = shift_months(quarter.start, -(SERIES_MONTHS - 3))
-    series = monthly_series(con, spec.metric, metrics.Filters(first, end, as_of, las), spec.nothing)
     shown = series[series.shown].reset_index(drop=True)
     chart = spc.xmr(shown.pct.astype(float).tolist())
     variation = spc.variation(chart, spec.improvement)
@@ -259,13 +295,14 @@ def metric_page(con: duckdb.DuckDBPyConnection, spec: MetricSpec, quarter: Quart
                            reference, height)
     return MetricPage(
         spec=spec, title=_finding(spec, value, pct, target, headline), value=value,
-        made_of=_made_of(num, den, spec.of_what), with_exceptions=incl, target=target,
+        made_of=_made_of(num, den, spec.of_what, withheld), with_exceptions=incl, target=target,
         england=(f"England {england[0]}: {england[1]:.1f}% (DfE, calendar year)" if england
                  else spec.no_england),
         series=series, chart=chart, variation=variation, assurance=assurance, figure=figure,
         interpretation=_interpretation(chart, shown, variation, assurance),
         notes=(*_notes(series, spec.nothing), *((spec.caveat,) if spec.caveat else ())),
-        figures=figures, tables=tables, too_few=too_few, number=_shown_pct(pct, num, den),
+        figures=figures, tables=tables, too_few=too_few,
+        number=None if any(withheld) else _shown_pct(pct, num, den),
         dfe_basis=dfe_basis_text(con, spec.metric, f) if england else "",
     )
 
@@ -341,9 +378,9 @@ def complaint_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter
     overdue = int((still_open.status == "overdue").sum())
     return (
         _count(f"Received in {quarter.name}", int(received["items"]),
-               f"{suppress_count(int(received.numerator))} with a health aspect"),
+               f"{part_text(int(received.numerator), int(received['items']))} with a health aspect"),
         _count(f"Open on {day_text(f.as_of)}", len(still_open),
-               f"{suppress_count(overdue)} past their response due date"),
+               f"{part_text(overdue, len(still_open))} past their response due date"),
     ), ()
 
 
@@ -500,7 +537,7 @@ def phb_page(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarte
         _count(f"Active on {on}", int(active.active)),
         share,
         _count(f"Started in {quarter.name}", int(started["items"]),
-               f"{suppress_count(int(started.numerator))} through continuing care"),
+               f"{part_text(int(started.numerator), int(started['items']))} through continuing care"),
     )
     by_la = metrics.phb_active(con, f, by="local_authority")
     begun = metrics.rates(con, "phb_started", f, by="local_authority")[["group", "items", "numerator"]]
@@ -613,7 +650,7 @@ def summary_tables(overdue: pd.DataFrame, cases: pd.DataFrame, las: tuple[str, .
             _crosstab(cases, "risk", shown_las, RISKS), "Time left"),
             "Every open needs assessment, by how near it is to 20 weeks.", "Open cases by time left"),
     )
-    totals = {"overdue": suppress_count(len(overdue)), "at_risk": suppress_count(len(risky)),
+    totals = {"overdue": suppress_count(len(overdue)), "at_risk": part_text(len(risky), len(cases)),
               "open": suppress_count(len(cases))}
     return over, risk, totals
 

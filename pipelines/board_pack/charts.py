@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from pipelines import spc
 from pipelines.chart_style import GREY, PALETTE, layout
+from pipelines.suppression import made_of
 
 PNG_SIZE = (1100, 560)  # layout pixels of the exported chart; scale 2 for print
 _RENDER_LOCK = threading.Lock()  # one kaleido server per process, one figure at a time
@@ -87,7 +88,7 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
               "target")
     if reference is not None:
         _line(fig, span, reference[0], reference[1], "dot", PALETTE["green"], 2, "reference")
-    custom = [[f"{m:%b %Y}", f"{p:.1f}%", int(n), int(d)] for m, p, n, d in
+    custom = [[f"{m:%b %Y}", f"{p:.1f}%", made_of(int(n), int(d))] for m, p, n, d in
               zip(months, shown["pct"], shown["numerator"], shown["denominator"], strict=True)]
     fig.add_trace(go.Scatter(
         x=months, y=[float(p) for p in shown["pct"]], mode="lines", name="Monthly figure",
@@ -106,7 +107,7 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
                     "line": ({"color": colour, "width": 3} if symbol.endswith("-open")
                              else {"color": "white", "width": 1})},
             hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
-                           "%{customdata[2]:,} of %{customdata[3]:,}<br>" + name
+                           "%{customdata[2]}<br>" + name
                            + "<extra></extra>")))
     # With no month to draw, the whole scale, so a reference line alone does not fill it.
     values = [float(p) for p in shown["pct"]] or [0.0, 100.0]

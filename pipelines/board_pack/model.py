@@ -295,10 +295,10 @@ class BoardPack:
 
     @property
     def suppression_note(self) -> str:
-        return ('Small numbers: counts from 1 to 4 are shown as "<5" and rates built on them '
-                'are withheld, so no child can be identified; in tables with totals, a count '
-                'shown as "*" is withheld so that a "<5" cannot be worked out from its row or '
-                "column.")
+        return ('Small numbers: counts from 1 to 4 are shown as "<5", and rates built on them, '
+                "or whose cases not counted are fewer than 5, are withheld, so no child can be "
+                'identified; a count shown as "*" is withheld so that a "<5" cannot be worked '
+                "out from a total, the other cells of its row or column, or the rate beside it.")
 
     @property
     def file_stem(self) -> str:

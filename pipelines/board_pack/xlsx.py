@@ -1,7 +1,7 @@
 """The board pack's appendix as an xlsx workbook: the headlines, every chart's monthly points
 with its mean and limits, and every summary table, one sheet each. Numbers are numbers, so Excel
 can add them up: counts as whole numbers (#,##0) and percentages in points shown "79.6%"; a
-suppressed cell stays text ("<5", "withheld"), and text that Excel would run as a formula is
+suppressed cell stays text ("<5", "*", "withheld"), and text that Excel would run as a formula is
 made inert.
 
 DATA PROTECTION: the same suppression as the pack's pages; no record-level identifier.
@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 from pipelines import spc
 from pipelines.board_pack.model import SERIES_MONTHS, BoardPack, MetricPage, Table
 from pipelines.exports import neutralise
-from pipelines.suppression import WITHHELD, suppress_value
+from pipelines.suppression import WITHHELD, pair_values
 
 # Percentages in points (79.6), shown "79.6%": as fractions, 100% would be stored as 1 and read
 # back as a count of one.
@@ -65,6 +65,13 @@ def headline_table(pack: BoardPack, numbers: bool = False) -> pd.DataFrame:
     } for p in pack.pages])
 
 
+def series_table_cells(row: Any) -> tuple[int | str | None, int | str | None]:
+    """A month's counts as the appendix shows them: numbers, or "<5" / "*" where withheld (a
+    complement of 1-4, or a month that would give away another through the quarter's figure)."""
+    return pair_values(row.numerator, row.denominator,
+                       withheld=getattr(row, "withheld", (False, False)))
+
+
 def series_table(page: MetricPage) -> pd.DataFrame:
     """The monthly points of one chart, suppressed, with the chart's mean and limits."""
     chart = page.chart
@@ -77,10 +84,9 @@ def series_table(page: MetricPage) -> pd.DataFrame:
         if i is not None and chart.enough:
             special = "; ".join(f"{spc.RULE_NAMES[s.rule]} ({s.side})" for s in chart.signals
                                 if i in s.points)
+        numerator, denominator = series_table_cells(r)
         rows.append({
-            "Metric": page.spec.title, "Month": r.period,
-            met: suppress_value(r.numerator),
-            counted: suppress_value(r.denominator),
+            "Metric": page.spec.title, "Month": r.period, met: numerator, counted: denominator,
             "Per cent": (Percent.of(r.pct) if r.shown else
                          page.spec.nothing if r.denominator == 0 else WITHHELD),
             "Mean": Percent.of(chart.mean) if chart.enough and i is not None else None,

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from pathlib import Path
+
 import pandas as pd
 import pytest
+from app_helpers import FY_PARAMS, TINY_AS_OF, captions, metric_values
+from streamlit.testing.v1 import AppTest
 
 from dashboard.components.cards import rag
 from dashboard.components.suppression import (
@@ -46,3 +52,19 @@ def test_rag_against_a_90_target_with_a_10_point_margin(value: float, status: st
     result = rag(value, 90.0, 10.0)
     assert result is not None and result.status == status
     assert result.text.lower().startswith(status)  # said in words, not colour alone
+
+
+def test_the_cards_a_board_member_sees_give_no_count_or_complement_of_1_to_4(
+        run_app: Callable[..., AppTest], tiny_db: Path) -> None:
+    # The tiny exports: 3 advice requests due (2 in time) and 6 plans, 5 within 20 weeks.
+    at = run_app(db=tiny_db, role="board", **FY_PARAMS, as_of=TINY_AS_OF.isoformat())
+    shown = metric_values(at)
+    assert shown["New plans within 20 weeks"] == WITHHELD  # 83.3% would say 1 was late
+    assert shown["Health advice within 6 weeks"] == WITHHELD
+    assert "* of * new plans (excluding exceptions)" in captions(at)
+    assert "<5 of <5 requests due" in captions(at)
+    for text in [*captions(at), *shown.values()]:
+        for num, den in re.findall(r"\b(\d[\d,]*) of (\d[\d,]*)\b", text):
+            n, d = int(num.replace(",", "")), int(den.replace(",", ""))
+            assert not (0 < n < 5 or 0 < d < 5 or 0 < d - n < 5), text
+        assert not re.fullmatch(r"[1-4]", text.strip()), text

@@ -13,6 +13,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -20,7 +21,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE
 from pypdf import PdfReader
 
-from pipelines import board_pack, bootstrap, config, metrics, spc
+from pipelines import board_pack, bootstrap, config, metrics, spc, suppression
 from pipelines.board_pack import (
     WAITING,
     MetricPage,
@@ -43,7 +44,7 @@ QUARTER = "2025Q4"
 TITLES = [
     "SEND board pack: 2025 Q4",
     "Health advice returned within 6 weeks: figure withheld for 2025 Q4 (fewer than 5 cases)",
-    # Oct-Dec 2025: 5 of 7, 7 of 8 and 7 of 9 plans within 20 weeks (see tiny_exports).
+    # Oct-Dec 2025: 25 of 35, 35 of 40 and 35 of 45 plans within 20 weeks (see tiny_exports).
     "New EHC plans issued within 20 weeks: 79.2% in 2025 Q4, meeting the 60% target",
     "Decision whether to assess within 6 weeks: no cases in 2025 Q4",  # decided by September
     "Health recommendations answered within 5 weeks: no cases in 2025 Q4",
@@ -102,8 +103,9 @@ def _months(first: dt.date, count: int) -> list[dt.date]:
 
 def tiny_exports(folder: Path) -> list[Path]:
     """Riverside: three advice requests due in 2025 Q4 (two in time, one overdue) and two open
-    needs assessments at risk; Northshire: 7 to 9 new plans a month for two years, one or two
-    late each month. No tribunal data."""
+    needs assessments at risk; Northshire: 35 to 45 new plans a month for two years, 5 or 10
+    late each month (a month with 1-4 late would be withheld: its complement). No tribunal
+    data."""
     day = "{:%d/%m/%Y}".format
     advice = write_csv(folder / "advice.csv", [
         ADVICE_HEADER,
@@ -115,8 +117,8 @@ def tiny_exports(folder: Path) -> list[Path]:
             ["R10", "Riverside", "01/07/2025", "01/08/2025", "Yes", "", "", "", "ASD"],
             ["R11", "Riverside", "20/08/2025", "20/09/2025", "Yes", "", "", "", "SLCN"]]
     for i, final in enumerate(_months(dt.date(2024, 1, 1), 24)):
-        total = 7 + i % 3
-        within = total - 1 - i % 2
+        total = 5 * (7 + i % 3)
+        within = total - 5 * (1 + i % 2)
         for j in range(total):
             request = final - dt.timedelta(days=120 if j < within else 160)
             rows.append([f"N{i}-{j}", "Northshire", day(request), day(request + dt.timedelta(days=30)),
@@ -183,7 +185,7 @@ def test_the_pack_built_from_the_tiny_database(pack: board_pack.BoardPack) -> No
     assert pack.remit == () and pack.skipped_note == NOT_LOADED
     advice, plans, _, responses = pack.pages
     assert (advice.value, advice.made_of) == ("withheld (small number)", "<5 of <5 requests due")
-    assert plans.made_of == "19 of 24 new plans (excluding exceptions)"
+    assert plans.made_of == "95 of 120 new plans (excluding exceptions)"
     assert plans.chart.enough and len(plans.chart.values) == 24
     assert plans.variation.kind in {"common_cause", "improvement", "concern"}
     assert plans.england == "England 2024: 46.4% (DfE, calendar year)"
@@ -412,7 +414,7 @@ def test_the_sample_pack_shows_what_the_metric_functions_say(
         return suppress_rate(row.pct, row.numerator, row.denominator)
 
     def made_of(num: int, den: int, of_what: str) -> str:
-        return f"{suppress_count(num)} of {suppress_count(den)} {of_what}"
+        return f"{suppression.made_of(num, den)} {of_what}"
 
     with reader(sample_db) as con:
         for metric, of_what in (("annual_review_decisions", "decisions due"),
@@ -421,13 +423,21 @@ def test_the_sample_pack_shows_what_the_metric_functions_say(
             page = pages[metric]
             assert (page.value, page.made_of) == (rate(row), made_of(
                 row.numerator, row.denominator, of_what))
-            assert page.title == f"{page.spec.title}: {rate(row)} in 2026 Q3"  # no local target
+            assert page.title == (  # no local target
+                f"{page.spec.title}: figure withheld for 2026 Q3 (fewer than 5 cases)"
+                if rate(row) == WITHHELD else f"{page.spec.title}: {rate(row)} in 2026 Q3")
             monthly = metrics.rates(con, metric, metrics.Filters(dt.date(2024, 10, 1), q.end,
                                                                  q.end), "month")
-            shown = page.series[page.series.shown]  # months of 1-4 left out
-            assert shown.pct.tolist() == [p for p, n, d in zip(
-                monthly.pct, monthly.numerator, monthly.denominator, strict=True)
-                if d >= 5 and not 1 <= n <= 4]
+            # Months of 1-4 (or a complement of 1-4) left out, and any month of the quarter
+            # that would give one away from the quarter's figure.
+            kept = page.series[page.series.note != board_pack.build.SECOND_WITHHELD]
+            assert (page.series.month[page.series.note == board_pack.build.SECOND_WITHHELD]
+                    >= q.start).all()
+            shown = page.series[page.series.shown]
+            assert shown.pct.tolist() == [p for p, n, d, m in zip(
+                monthly.pct, monthly.numerator, monthly.denominator, monthly.start, strict=True)
+                if d >= 5 and not suppression.rate_withheld(n, d)
+                and pd.Timestamp(m).date() in set(kept.month)]
         assert pages["annual_review_decisions"].england == "England 2024: 44.4% (DfE, calendar year)"
         assert pages["annual_review_decisions"].target is None
         others = {fig.label: fig.value for fig in pages["annual_review_decisions"].figures}
@@ -441,10 +451,11 @@ def test_the_sample_pack_shows_what_the_metric_functions_say(
         received = metrics.rates(con, "complaints_received", f).iloc[0]
         still_open = metrics.open_complaints(con, f)
         assert [(fig.value, fig.made_of) for fig in pages["complaint_responses"].figures] == [
-            (suppress_count(received["items"]), f"{suppress_count(received.numerator)} with a "
-                                                "health aspect"),
-            (suppress_count(len(still_open)), f"{suppress_count((still_open.status == 'overdue').sum())}"
-                                              " past their response due date")]
+            (suppress_count(received["items"]),
+             f"{suppression.part_text(received.numerator, received['items'])} with a health aspect"),
+            (suppress_count(len(still_open)),
+             f"{suppression.part_text((still_open.status == 'overdue').sum(), len(still_open))}"
+             " past their response due date")]
 
         waiting = pages[WAITING]
         latest = metrics.waiting_times_trend(con, f, by=None).iloc[-1]
@@ -758,12 +769,12 @@ def test_a_sentence_instead_of_a_chart_of_fewer_than_two_months(pack: board_pack
 def test_the_sentence_for_a_single_month() -> None:
     series = pd.DataFrame({
         "month": [dt.date(2025, 10, 1), dt.date(2025, 11, 1), dt.date(2025, 12, 1)],
-        "period": ["Oct 2025", "Nov 2025", "Dec 2025"], "numerator": [2, 96, 0],
-        "denominator": [3, 100, 0], "pct": [66.7, 96.0, None], "shown": [False, True, False],
+        "period": ["Oct 2025", "Nov 2025", "Dec 2025"], "numerator": [2, 95, 0],
+        "denominator": [3, 100, 0], "pct": [66.7, 95.0, None], "shown": [False, True, False],
         "note": ["withheld: fewer than 5", "", "no cases"]})
     spec = board_pack.METRICS[0]
     assert board_pack.build.too_few_months(series, spec) == (
-        "Only Nov 2025 can be shown (96.0%, 96 of 100 requests due) of Oct 2025 to Dec 2025; "
+        "Only Nov 2025 can be shown (95.0%, 95 of 100 requests due) of Oct 2025 to Dec 2025; "
         "the other months had too few cases to show (fewer than 5) or none. A chart needs at "
         "least 2 months.")
 
@@ -857,3 +868,73 @@ def test_the_ehc_pages_show_the_positions_and_the_dfe_basis_suppressed(
         assert pages["ehcp_plans"].dfe_basis == ""  # England's 20-week figure is on this basis
     reviews = {p.spec.metric: p for p in sample_pack.pages}["annual_review_decisions"]
     assert reviews.dfe_basis.startswith("Decisions sent, by year sent, as the DfE counts (2026): ")
+
+
+# ---- nothing in the xlsx appendix gives away a count of 1-4 ----------------------------------
+
+def _reader_view(rows: list[tuple]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A crosstab sheet (a heading row, a label column, a Total row and column) as a reader
+    sees it: which cells are withheld, and what a reader knows of each (numbers: themselves)."""
+    cells = np.array([list(r[1:]) for r in rows[1:]], dtype=object)
+    hidden = np.isin(cells.astype(str), ["<5", "*"])
+    lower = np.where(cells == "<5", 1, np.where(cells == "*", 5, 0)).astype(np.int64)
+    upper = np.where(cells == "<5", 4, suppression.UNBOUNDED).astype(np.int64)
+    return cells, hidden, lower, upper
+
+
+def test_four_hidden_services_and_the_total_give_no_service_away(tmp_path: Path) -> None:
+    # The finding: in the xlsx appendix, four services of 1 and the shown total gave each away.
+    services = {"Audiology": 1, "Dietetics": 1, "OT": 1, "Physio": 1, "SALT": 20}
+    rows = [ADVICE_HEADER] + [
+        [f"H{service}{i}", f"R{service}{i}", "Riverside", service, "01/10/2025", "", "Trust", "",
+         "", "New"] for service, count in services.items() for i in range(count)]
+    db = tmp_path / "overdue.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SEND_PSEUDONYM_KEY", "board-pack-test-key")
+        assert ingest_file(db, write_csv(tmp_path / "advice.csv", rows), as_of=AS_OF).status == "loaded"
+    out = tmp_path / "pack.xlsx"
+    board_pack.write_xlsx(build_board_pack(db, QUARTER), out)
+    sheet = list(openpyxl.load_workbook(out)["Overdue by service"].values)
+    assert [r[0] for r in sheet[1:]] == ["Audiology", "Dietetics", "Occupational Therapy",
+                                         "Physiotherapy", "Speech and Language Therapy", "Total"]
+    truth = np.array([[1, 1], [1, 1], [1, 1], [1, 1], [20, 20], [24, 24]], dtype=np.int64)
+    cells, hidden, lower, upper = _reader_view(sheet)
+    assert (cells[:4] == "<5").all() and cells[4, 0] == "*"  # 20 withheld beside the four
+    assert (cells[~hidden] == truth[~hidden]).all()
+    for cell in zip(*np.nonzero(hidden), strict=True):  # each can take another value
+        other = suppression.another_table(truth, hidden, lower, upper, True, True, cell)
+        assert other is not None and other[cell] != truth[cell]
+        assert (other[~hidden] == truth[~hidden]).all()
+        assert (other[:, :-1].sum(axis=1) == other[:, -1]).all()
+        assert (other[:-1].sum(axis=0) == other[-1]).all()
+
+
+def test_no_month_of_the_appendix_gives_away_a_complement(files: dict[str, Path]) -> None:
+    book = openpyxl.load_workbook(files["xlsx"])
+    rows = list(book["Monthly series"].values)
+    heads = rows[0]
+    met, counted = heads.index("Within the time limit"), heads.index("Counted")
+    for row in rows[1:]:
+        n, d = row[met], row[counted]
+        if isinstance(n, int) and isinstance(d, int):
+            assert not (0 < n < 5 or 0 < d < 5 or 0 < d - n < 5), row
+        assert n not in (1, 2, 3, 4) and d not in (1, 2, 3, 4)
+
+
+def test_a_month_left_out_cannot_be_worked_out_from_the_quarter_s_figure() -> None:
+    months = [dt.date(2025, 10, 1), dt.date(2025, 11, 1), dt.date(2025, 12, 1)]
+    series = pd.DataFrame({
+        "month": [dt.date(2025, 9, 1), *months], "period": ["Sep 2025", "Oct 2025", "Nov 2025",
+                                                           "Dec 2025"],
+        "numerator": [30, 2, 20, 25], "denominator": [40, 10, 30, 40],
+        "pct": [75.0, 20.0, 66.7, 62.5], "shown": [True, False, True, True],
+        "note": ["", "withheld: fewer than 5", "", ""], "withheld": [(False, False)] * 4})
+    # The quarter is 47 of 80: less November and December, October's 2 would be plain.
+    out, quarter = board_pack.build.protect_quarter(series, 47, 80, months[0])
+    assert out.shown.tolist() == [True, False, False, True]  # November goes too
+    assert out.note[2] == board_pack.build.SECOND_WITHHELD
+    assert out.withheld[2] == (True, False) and quarter == (False, False)
+    assert [board_pack.xlsx.series_table_cells(r) for r in out.itertuples()] == [
+        (30, 40), ("<5", 10), ("*", 30), (25, 40)]
+    # Not a sum (a snapshot, as waiting lists are): nothing to protect.
+    assert board_pack.build.protect_quarter(series, 25, 40, months[0])[0] is series
