@@ -8,7 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.chart_style import GREY, PALETTE, SEQUENCE, layout, pattern
+from pipelines.chart_style import GREY, MUTED, PALETTE, SEQUENCE, SERIES_COLOURS, layout, pattern
+
+MAX_SERIES = 5  # more lines than this get a highlight-one view (see `highlight_styles`)
 
 
 def _target_line(fig: go.Figure, target: float | None, horizontal: bool = True) -> None:
@@ -62,7 +64,7 @@ def count_chart(frame: pd.DataFrame, title: str, x_title: str, series: list[tupl
     fig = go.Figure()
     for i, (col, name) in enumerate(series):
         fig.add_trace(go.Bar(
-            x=frame["period"], y=frame[col], name=name, marker_color=SEQUENCE[i],
+            x=frame["period"], y=frame[col], name=name, marker_color=SERIES_COLOURS[i],
             marker_pattern=pattern(i), text=frame[col], textposition="outside",
             hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>",
         ))
@@ -120,7 +122,7 @@ def category_bars(frame: pd.DataFrame, title: str, category: str, value: str, co
     for i, (name, part) in enumerate(frame.groupby(colour_by, sort=False)):
         fig.add_trace(go.Bar(
             y=part[category], x=part[value], name=str(name), orientation="h",
-            marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=pattern(i),
+            marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)], marker_pattern=pattern(i),
             hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:,}}<extra></extra>",
         ))
     fig.update_layout(barmode="stack", yaxis={"categoryorder": "total ascending"},
@@ -136,7 +138,7 @@ def stage_boxes(frame: pd.DataFrame, title: str) -> go.Figure:
         fig.add_trace(go.Box(
             y=[row.stage], q1=[row.lower_quartile], median=[row.median],
             q3=[row.upper_quartile], lowerfence=[row.shortest], upperfence=[row.longest],
-            name=row.stage, orientation="h", marker_color=SEQUENCE[i % len(SEQUENCE)],
+            name=row.stage, orientation="h", marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
             hovertemplate=(f"<b>{row.stage}</b><br>median {row.median:g} days<br>"
                            f"quartiles {row.lower_quartile:g}-{row.upper_quartile:g} days<br>"
                            f"{row.plans:,} plans<extra></extra>"),
@@ -153,7 +155,7 @@ def stacked_columns(frame: pd.DataFrame, title: str, x: str, y: str, colour_by: 
     fig = go.Figure()
     for i, (name, part) in enumerate(frame.groupby(colour_by, sort=False)):
         fig.add_trace(go.Bar(
-            x=part[x], y=part[y], name=str(name), marker_color=SEQUENCE[i % len(SEQUENCE)],
+            x=part[x], y=part[y], name=str(name), marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
             marker_pattern=pattern(i),
             hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>",
         ))
@@ -226,7 +228,7 @@ def share_bars(frame: pd.DataFrame, title: str, category: str, category_title: s
                 for p, n, d in zip(part["pct"], part["numerator"], part["denominator"], strict=True)]
         fig.add_trace(go.Bar(
             y=part[category], x=part["pct"], name=str(label), orientation="h",
-            marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=pattern(i), text=text,
+            marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)], marker_pattern=pattern(i), text=text,
             textposition="outside", cliponaxis=False,
             customdata=_custom(part, category, "pct", "numerator", "denominator"),
             hovertemplate=_rate_hover(str(label)),
@@ -242,17 +244,40 @@ def share_bars(frame: pd.DataFrame, title: str, category: str, category_title: s
     return layout(fig, title, "Per cent", category_title, height=max(280, 100 + 26 * bars))
 
 
+def highlight_styles(names: list[str], highlight: str | None) -> list[dict[str, object]]:
+    """Per series: its colour, width, legend group and whether it draws its own legend entry.
+    With `highlight` one series keeps its colour and the rest turn light grey under one legend
+    entry ("Others"), so a chart of many lines can be read one line at a time."""
+    styles = []
+    for i, name in enumerate(names):
+        if highlight is None or name == highlight:
+            styles.append({"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": 2.2,
+                           "group": name, "legend": True, "name": name})
+        else:
+            styles.append({"color": MUTED, "width": 1.2, "group": "others",
+                           "legend": not any(s["group"] == "others" for s in styles),
+                           "name": "Others"})
+    return styles
+
+
 def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value: str,
                 y_title: str, parts: tuple[str, str] | None = None,
-                references: list[tuple[float, str]] | None = None) -> go.Figure:
+                references: list[tuple[float, str]] | None = None,
+                highlight: str | None = None) -> go.Figure:
     """One line per group over `period`. With `parts` (numerator, denominator columns) `value`
     is a percentage and the hover says what it is made of; otherwise it is a count. Lines differ
-    by dash and marker as well as colour; yellow is left out (too faint on white)."""
-    colours = [c for c in SEQUENCE if c != PALETTE["yellow"]]
+    by dash and marker as well as colour, each its own colour up to twelve; with `highlight`
+    one group stands out and the others are grey."""
     dashes = ["solid", "dot", "dash", "dashdot", "longdash"]
     symbols = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon"]
+    groups = list(frame.groupby(group, sort=False))
+    styles = highlight_styles([str(name) for name, _ in groups], highlight)
     fig = go.Figure()
-    for i, (name, part) in enumerate(frame.groupby(group, sort=False)):
+    # The highlighted line is drawn last, over the grey ones.
+    order = sorted(range(len(groups)), key=lambda i: str(groups[i][0]) == highlight)
+    for i in order:
+        name, part = groups[i]
+        style = styles[i]
         trace: dict[str, object] = {}
         if parts:
             num, den = parts
@@ -261,8 +286,10 @@ def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value
         else:
             trace["hovertemplate"] = f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>"
         fig.add_trace(go.Scatter(
-            x=part["period"], y=part[value], name=str(name), mode="lines+markers",
-            line={"color": colours[i % len(colours)], "width": 2.2, "dash": dashes[i % len(dashes)]},
+            x=part["period"], y=part[value], name=str(style["name"]), mode="lines+markers",
+            legendgroup=str(style["group"]), showlegend=bool(style["legend"]),
+            line={"color": style["color"], "width": style["width"],
+                  "dash": dashes[i % len(dashes)]},
             marker={"size": 7, "symbol": symbols[i % len(symbols)]}, **trace,
         ))
     if parts:
@@ -272,11 +299,7 @@ def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value
     reference_lines(fig, references or [])
     fig.update_xaxes(type="category", categoryorder="array",
                      categoryarray=list(dict.fromkeys(frame["period"])))
-    fig = layout(fig, title, x_title, y_title, height=440)
-    # Many lines: the legend goes beside the plot, where it cannot cover the title.
-    fig.update_layout(legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.01,
-                              "xanchor": "left"})
-    return fig
+    return layout(fig, title, x_title, y_title, height=440)
 
 
 def value_bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,
