@@ -1,10 +1,11 @@
-"""Every page in a real browser: it renders its key text, shows no error, and leaves a screenshot."""
+"""Every page in a real browser at 1440 px: it renders its key text, shows no error, has no serious
+or critical axe-core finding, and leaves a screenshot (tests/e2e/screenshots/NAME-1440.png)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import screenshot, serious_accessibility_findings, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +43,8 @@ def test_page_renders(page, app_url, path, name, texts):
         assert page.get_by_text(text, exact=False).count() > 0, f"{text!r} missing on /{path}"
     assert page.get_by_text("Synthetic sample data", exact=False).count() > 0
     assert_no_error(page)
-    screenshot(page, name)
+    screenshot(page, f"{name}-1440")
+    assert serious_accessibility_findings(page) == []
 
 
 def test_filters_live_in_the_url(page, app_url):
