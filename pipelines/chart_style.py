@@ -42,6 +42,11 @@ def wrap_title(title: str, width: int = TITLE_WIDTH) -> list[str]:
     return textwrap.wrap(title, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
+def wrap_label(label: str, width: int = 22) -> str:
+    """A category label (a provider's name) broken over lines, so a phone keeps room for bars."""
+    return "<br>".join(textwrap.wrap(str(label), width, break_long_words=False)) or str(label)
+
+
 def legend_entries(fig: go.Figure) -> int:
     return len({t.legendgroup or t.name for t in fig.data
                 if t.showlegend is not False and t.name})
@@ -55,10 +60,10 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int =
     height += 20 * max(0, legend_entries(fig) - 4)
     fig.update_layout(
         title={"text": "<br>".join(lines), "x": 0, "xanchor": "left", "font": {"size": 17},
-               "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}},
+               "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 22}},
         xaxis_title=x_title, yaxis_title=y_title, height=height + 22 * (len(lines) - 1),
         font={"family": FONT, "size": 13, "color": TEXT},
-        margin={"l": 10, "r": 10, "t": 40 + 22 * len(lines), "b": 10},
+        margin={"l": 10, "r": 10, "t": 54 + 22 * len(lines), "b": 10},
         legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0,
                 "xanchor": "left", "x": 0, "font": {"color": TEXT}},
         hoverlabel={"font_size": 13}, colorway=SERIES_COLOURS, plot_bgcolor="white",

@@ -8,7 +8,16 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.chart_style import GREY, MUTED, PALETTE, SEQUENCE, SERIES_COLOURS, layout, pattern
+from pipelines.chart_style import (
+    GREY,
+    MUTED,
+    PALETTE,
+    SEQUENCE,
+    SERIES_COLOURS,
+    layout,
+    pattern,
+    wrap_label,
+)
 
 MAX_SERIES = 5  # more lines than this get a highlight-one view (see `highlight_styles`)
 
@@ -23,6 +32,13 @@ def _target_line(fig: go.Figure, target: float | None, horizontal: bool = True) 
     else:
         fig.add_vline(x=target, line_dash="dash", line_color=GREY, annotation_text=label,
                       annotation_position="top", annotation_font_color=GREY)
+
+
+def _wrap_categories(fig: go.Figure, categories: object) -> None:
+    """Long category names (providers, services) over two or three lines, so the bars keep the
+    width of a phone screen."""
+    names = [str(c) for c in dict.fromkeys(categories)]
+    fig.update_yaxes(tickvals=names, ticktext=[wrap_label(n) for n in names])
 
 
 def _rate_hover(label: str) -> str:
@@ -89,6 +105,7 @@ def rate_bars(frame: pd.DataFrame, title: str, group_title: str, target: float |
     _target_line(fig, target, horizontal=False)
     ticks = [0, 20, 40, 60, 80, 100]
     fig.update_xaxes(range=[0, 125], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
+    _wrap_categories(fig, frame["group"])
     return layout(fig, title, "Per cent", group_title, height=max(260, 60 + 38 * len(frame)))
 
 
@@ -127,6 +144,7 @@ def category_bars(frame: pd.DataFrame, title: str, category: str, value: str, co
         ))
     fig.update_layout(barmode="stack", yaxis={"categoryorder": "total ascending"},
                       legend={"traceorder": "normal"})
+    _wrap_categories(fig, frame[category])
     return layout(fig, title, x_title, y_title,
                    height=max(280, 90 + 36 * frame[category].nunique()))
 
@@ -237,6 +255,7 @@ def share_bars(frame: pd.DataFrame, title: str, category: str, category_title: s
     fig.update_xaxes(range=[0, 135], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
     order = list(dict.fromkeys(frame[category]))
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1])
+    _wrap_categories(fig, order)
     fig.update_layout(barmode="group", showlegend=series is not None,
                       legend={"traceorder": "reversed"})
     reference_lines(fig, references or [], horizontal=False)
@@ -315,6 +334,7 @@ def value_bars(frame: pd.DataFrame, category: str, value: str, title: str, value
     ))
     fig.update_yaxes(type="category", categoryorder="array",
                      categoryarray=list(dict.fromkeys(frame[category]))[::-1])
+    _wrap_categories(fig, frame[category])
     known = [float(v) for v in frame[value] if v is not None and v == v]
     right = max(known + [r for r, _ in references or []] + [1.0])
     fig.update_xaxes(range=[0, right * 1.25])  # room for the labels beyond the longest bar

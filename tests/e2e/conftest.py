@@ -123,11 +123,13 @@ def phone(browser):
 # Findings in markup Streamlit itself writes, which no app code can change, each allowed only for
 # the rule named and only inside the element named (reported upstream; recheck on upgrade):
 # - the sidebar's page list puts each section's heading, a <div>, straight inside its <ul>;
-# - a metric card's sparkline (Vega-Lite) leaves an empty, unlabelled group of highlight marks.
+# - a metric card's sparkline (Vega-Lite) leaves an empty, unlabelled group of highlight marks;
+# - st.table's scrolling frame (a wide table on a phone) takes no keyboard focus.
 STREAMLIT_OWN = {
     "list": '[data-testid="stSidebarNav"]',
     "listitem": '[data-testid="stSidebarNav"]',
     "svg-img-alt": '[data-testid="stMetric"]',
+    "scrollable-region-focusable": '[data-testid="stTable"]',
 }
 _INSIDE = "([selector, within]) => !!document.querySelector(selector)?.closest(within)"
 
@@ -147,3 +149,18 @@ def serious_accessibility_findings(page) -> list[str]:
         if targets:
             found.append(f"{v['id']} ({v['impact']}): {v['help']}: " + "; ".join(targets[:3]))
     return found
+
+
+def wait_for_app(page, timeout_ms: int = 90_000) -> None:
+    """Wait until the script has finished running and nothing is still a loading skeleton."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
+                           timeout=timeout_ms)
+    page.wait_for_timeout(300)
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

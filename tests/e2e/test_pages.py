@@ -1,5 +1,7 @@
-"""Every page in a real browser at 1440 px: it renders its key text, shows no error, has no serious
-or critical axe-core finding, and leaves a screenshot (tests/e2e/screenshots/NAME-1440.png)."""
+"""Every page in a real browser at 1440 px and then at 390 px (a phone): it renders its key text,
+shows no error, has no serious or critical axe-core finding at either width, nothing runs off the
+phone's screen, and it leaves a screenshot at each width (tests/e2e/screenshots/NAME-1440.png,
+NAME-390.png)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,19 @@ import pytest
 from tests.e2e.conftest import screenshot, serious_accessibility_findings, wait_for_app
 
 pytestmark = pytest.mark.e2e
+
+PHONE = 390
+# Elements of the main area that run past the right edge of the screen, outside anything that
+# scrolls or clips them (a table, a chart or a row of tabs may scroll inside its own frame).
+OVERFLOW = """(width) => {
+  const clipped = e => { for (let p = e.parentElement; p; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== 'visible') return true;
+      if (p.dataset.testid === 'stMain') return false; } return false; };
+  return [...document.querySelectorAll('[data-testid="stMain"] *')]
+    .filter(e => e.getBoundingClientRect().right > width + 1 && e.getClientRects().length
+                 && !clipped(e))
+    .slice(0, 5).map(e => (e.dataset.testid || e.tagName) + ': ' + (e.innerText || '').slice(0, 60));
+}"""
 
 PAGES = [
     ("", "overview", ["Overview", "Health advice returned within 6 weeks"]),
@@ -45,6 +60,17 @@ def test_page_renders(page, app_url, path, name, texts):
     assert_no_error(page)
     screenshot(page, f"{name}-1440")
     assert serious_accessibility_findings(page) == []
+    # The same page on a phone: Streamlit lays it out again for the width, without a rerun.
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    page.wait_for_timeout(800)
+    assert page.evaluate(OVERFLOW, PHONE) == []
+    assert serious_accessibility_findings(page) == []
+    # The page scrolls inside Streamlit's main frame, not the document: a window as tall as the
+    # page shows all of it in one screenshot.
+    tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": PHONE, "height": min(max(int(tall), 844), 12_000)})
+    page.wait_for_timeout(500)
+    screenshot(page, f"{name}-{PHONE}")
 
 
 def test_filters_live_in_the_url(page, app_url):
