@@ -61,7 +61,8 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int =
     fig.update_layout(
         title={"text": "<br>".join(lines), "x": 0, "xanchor": "left", "font": {"size": 17},
                "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 22}},
-        xaxis_title=x_title, yaxis_title=y_title, height=height + 22 * (len(lines) - 1),
+        xaxis_title="<br>".join(wrap_title(x_title, 44)), yaxis_title=y_title,
+        height=height + 22 * (len(lines) - 1),
         font={"family": FONT, "size": 13, "color": TEXT},
         margin={"l": 10, "r": 10, "t": 54 + 22 * len(lines), "b": 10},
         legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0,
