@@ -34,11 +34,13 @@ def _target_line(fig: go.Figure, target: float | None, horizontal: bool = True) 
                       annotation_position="top", annotation_font_color=GREY)
 
 
-def _wrap_categories(fig: go.Figure, categories: object) -> None:
+def _wrap_categories(fig: go.Figure, categories: object) -> int:
     """Long category names (providers, services) over two or three lines, so the bars keep the
-    width of a phone screen."""
+    width of a phone screen; returns the height (px) the extra lines need."""
     names = [str(c) for c in dict.fromkeys(categories)]
-    fig.update_yaxes(tickvals=names, ticktext=[wrap_label(n) for n in names])
+    wrapped = [wrap_label(n) for n in names]
+    fig.update_yaxes(tickvals=names, ticktext=wrapped)
+    return 16 * sum(w.count("<br>") for w in wrapped)
 
 
 def _rate_hover(label: str) -> str:
@@ -105,8 +107,9 @@ def rate_bars(frame: pd.DataFrame, title: str, group_title: str, target: float |
     _target_line(fig, target, horizontal=False)
     ticks = [0, 20, 40, 60, 80, 100]
     fig.update_xaxes(range=[0, 125], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
-    _wrap_categories(fig, frame["group"])
-    return layout(fig, title, "Per cent", group_title, height=max(260, 60 + 38 * len(frame)))
+    extra = _wrap_categories(fig, frame["group"])
+    return layout(fig, title, "Per cent", group_title,
+                  height=max(260, 60 + 38 * len(frame)) + extra)
 
 
 def days_histogram(frame: pd.DataFrame, title: str, limit_days: int, last_bin: int) -> go.Figure:
@@ -144,9 +147,9 @@ def category_bars(frame: pd.DataFrame, title: str, category: str, value: str, co
         ))
     fig.update_layout(barmode="stack", yaxis={"categoryorder": "total ascending"},
                       legend={"traceorder": "normal"})
-    _wrap_categories(fig, frame[category])
+    extra = _wrap_categories(fig, frame[category])
     return layout(fig, title, x_title, y_title,
-                   height=max(280, 90 + 36 * frame[category].nunique()))
+                  height=max(280, 90 + 36 * frame[category].nunique()) + extra)
 
 
 def stage_boxes(frame: pd.DataFrame, title: str) -> go.Figure:
@@ -255,12 +258,12 @@ def share_bars(frame: pd.DataFrame, title: str, category: str, category_title: s
     fig.update_xaxes(range=[0, 135], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
     order = list(dict.fromkeys(frame[category]))
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1])
-    _wrap_categories(fig, order)
+    extra = _wrap_categories(fig, order)
     fig.update_layout(barmode="group", showlegend=series is not None,
                       legend={"traceorder": "reversed"})
     reference_lines(fig, references or [], horizontal=False)
     bars = len(order) * max(1, len(groups))
-    return layout(fig, title, "Per cent", category_title, height=max(280, 100 + 26 * bars))
+    return layout(fig, title, "Per cent", category_title, height=max(280, 100 + 26 * bars) + extra)
 
 
 def highlight_styles(names: list[str], highlight: str | None) -> list[dict[str, object]]:
@@ -334,10 +337,10 @@ def value_bars(frame: pd.DataFrame, category: str, value: str, title: str, value
     ))
     fig.update_yaxes(type="category", categoryorder="array",
                      categoryarray=list(dict.fromkeys(frame[category]))[::-1])
-    _wrap_categories(fig, frame[category])
+    extra = _wrap_categories(fig, frame[category])
     known = [float(v) for v in frame[value] if v is not None and v == v]
     right = max(known + [r for r, _ in references or []] + [1.0])
     fig.update_xaxes(range=[0, right * 1.25])  # room for the labels beyond the longest bar
     reference_lines(fig, references or [], horizontal=False)
     return layout(fig, title, value_title, category_title,
-                   height=max(260, 90 + 34 * frame[category].nunique()))
+                  height=max(260, 90 + 34 * frame[category].nunique()) + extra)

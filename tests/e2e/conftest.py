@@ -159,6 +159,17 @@ def wait_for_app(page, timeout_ms: int = 90_000) -> None:
     page.wait_for_timeout(300)
 
 
+def whole_page_screenshot(page, width: int, name: str) -> Path:
+    """A screenshot of all of the page at `width`: the page scrolls inside Streamlit's main frame,
+    not the document, so the window is made as tall as the page first."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.wait_for_timeout(300)
+    tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": min(max(int(tall), 900), 12_000)})
+    page.wait_for_timeout(500)
+    return screenshot(page, name)
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

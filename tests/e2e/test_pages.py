@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot, serious_accessibility_findings, wait_for_app
+from tests.e2e.conftest import serious_accessibility_findings, wait_for_app, whole_page_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -58,19 +58,14 @@ def test_page_renders(page, app_url, path, name, texts):
         assert page.get_by_text(text, exact=False).count() > 0, f"{text!r} missing on /{path}"
     assert page.get_by_text("Synthetic sample data", exact=False).count() > 0
     assert_no_error(page)
-    screenshot(page, f"{name}-1440")
     assert serious_accessibility_findings(page) == []
+    whole_page_screenshot(page, 1440, f"{name}-1440")
     # The same page on a phone: Streamlit lays it out again for the width, without a rerun.
     page.set_viewport_size({"width": PHONE, "height": 844})
     page.wait_for_timeout(800)
     assert page.evaluate(OVERFLOW, PHONE) == []
     assert serious_accessibility_findings(page) == []
-    # The page scrolls inside Streamlit's main frame, not the document: a window as tall as the
-    # page shows all of it in one screenshot.
-    tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": PHONE, "height": min(max(int(tall), 844), 12_000)})
-    page.wait_for_timeout(500)
-    screenshot(page, f"{name}-{PHONE}")
+    whole_page_screenshot(page, PHONE, f"{name}-{PHONE}")
 
 
 def test_filters_live_in_the_url(page, app_url):
