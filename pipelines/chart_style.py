@@ -19,7 +19,9 @@ SEQUENCE = list(PALETTE.values())
 GREY = "#595959"  # 7:1 on white, for reference lines and their labels
 MUTED = "#c4c4c4"  # the lines a highlight-one view leaves in the background
 # One colour per series, none repeated before the twelfth: Okabe-Ito without its yellow (1.2:1 on
-# white, too faint for a line), then Paul Tol's darker "muted" colours, each 3:1 or more on white.
+# white, too faint for a line), then darker colours from Paul Tol's schemes. Orange and sky blue
+# are 2.0 and 2.4:1 on white, so lines differ by dash and marker too; text is never in a series
+# colour.
 SERIES_COLOURS = [c for c in SEQUENCE if c != PALETTE["yellow"]] + [
     "#332288", "#882255", "#117733", "#999933", "#AA4499"]
 TEXT = "#1f1f1f"  # chart text: 16:1 on white (WCAG asks 4.5:1)
