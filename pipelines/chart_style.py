@@ -61,7 +61,8 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int =
     lines = wrap_title(title)
     height += 20 * max(0, legend_entries(fig) - 4)
     fig.update_layout(
-        title={"text": "<br>".join(lines), "x": 0, "xanchor": "left", "font": {"size": 17},
+        title={"text": "<br>".join(lines), "x": 0, "xanchor": "left",
+               "font": {"size": 17, "color": TEXT},
                "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 22}},
         xaxis_title="<br>".join(wrap_title(x_title, 44)), yaxis_title=y_title,
         height=height + 22 * (len(lines) - 1),
@@ -71,6 +72,10 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int =
                 "xanchor": "left", "x": 0, "font": {"color": TEXT}},
         hoverlabel={"font_size": 13}, colorway=SERIES_COLOURS, plot_bgcolor="white",
     )
-    fig.update_xaxes(showline=True, linecolor=GREY, gridcolor="#e6e6e6")
-    fig.update_yaxes(showline=True, linecolor=GREY, gridcolor="#e6e6e6", zeroline=False)
+    # Colours set on the figure itself: Streamlit's chart theme would otherwise draw axis text in
+    # a light grey under 4.5:1 on white.
+    axis_text = {"tickfont_color": TEXT, "title_font_color": TEXT}
+    fig.update_xaxes(showline=True, linecolor=GREY, gridcolor="#e6e6e6", **axis_text)
+    fig.update_yaxes(showline=True, linecolor=GREY, gridcolor="#e6e6e6", zeroline=False,
+                     **axis_text)
     return fig

@@ -48,6 +48,8 @@ def test_a_long_title_wraps_and_the_legend_sits_below() -> None:
     lines = fig.layout.title.text.split("<br>")
     assert len(lines) == 2 and all(len(line) <= TITLE_WIDTH for line in lines)
     assert " ".join(lines) == title
+    assert {fig.layout.title.font.color, fig.layout.xaxis.tickfont.color,
+            fig.layout.yaxis.title.font.color, fig.layout.legend.font.color} == {TEXT}
     legend = fig.layout.legend
     assert (legend.orientation, legend.yref, legend.y, legend.yanchor) == (
         "h", "container", 0, "bottom")
