@@ -39,7 +39,7 @@ def build_if_missing() -> None:
         upgrade_once(str(gateway.db_file()))
         return
     message = ("First start: building the database from the synthetic sample files in "
-               "data_samples/ (a few seconds)...")
+               "data_samples/ and the DfE's 2025 EHC plans release (a few seconds)...")
     with st.spinner(message, show_time=True):
         results = bootstrap.ensure_database(gateway.db_file())
     if results == [] and not bootstrap.samples_available():
@@ -125,10 +125,12 @@ def navigation(viewer: auth.Viewer) -> StreamlitPage:
     return st.navigation(sections, expanded=True)  # every page in view, none under "View more"
 
 
+# "auto" starts the sidebar collapsed on a narrow (phone) screen, so it does not open over the
+# page on every load, and expanded on a wide one.
 # An emoji, drawn in the browser: Streamlit fetches a ":material/...:" page icon from Google's
 # font servers, and nothing about the app's use should leave the organisation.
 st.set_page_config(page_title="SEND Coordination Dashboard", page_icon="🤝",
-                   layout="wide", initial_sidebar_state="expanded")
+                   layout="wide", initial_sidebar_state="auto")
 filters.capture_url()
 try:
     build_if_missing()

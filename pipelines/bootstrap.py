@@ -1,6 +1,7 @@
-"""Build a database from the bundled synthetic samples, so a fresh clone shows a working app, and
-ready an existing one for this version. The samples are loaded as of their extract date, so the
-numbers shown never drift with the day the app happens to be started.
+"""Build a database from the bundled synthetic samples and the bundled DfE release, so a fresh
+clone shows a working app with England's figures, and ready an existing one for this version. The
+samples are loaded as of their extract date, so the numbers shown never drift with the day the app
+happens to be started.
 """
 
 from __future__ import annotations
@@ -9,14 +10,18 @@ import datetime as dt
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
-from pipelines import audit
+from pipelines import audit, benchmarks
 from pipelines.config import ROOT
 from pipelines.db import connect_writer, upgrade
 from pipelines.load import FileResult, ingest_file
 
 SAMPLES = ROOT / "data_samples"
+# The DfE's 2025 EHCP release (Open Government Licence v3.0; see the README beside it).
+RELEASE = ROOT / "pipelines" / "reference" / "dfe-ehcp-2025" / "dfe-ehcp-2025.zip"
 FIRST_START = "dashboard (first start: bundled synthetic samples)"  # the audit log's actor
+FIRST_START_RELEASE = "dashboard (first start: bundled DfE release)"
 _BUILD_LOCK = threading.Lock()  # two first visitors must not both build the sample database
 
 
@@ -58,19 +63,31 @@ def build_sample_database(db: Path, folder: Path = SAMPLES) -> list[FileResult]:
             for path in sample_files(folder)]
 
 
+def import_bundled_release(db: Path, release: Path = RELEASE) -> dict[str, Any]:
+    """Import the bundled DfE release into `db`, each file in the audit log as a benchmarks
+    import from the command line is; returns `benchmarks.import_release`'s result."""
+    result = benchmarks.import_release(db, release)
+    for file in result["files"]:
+        audit.record(db, FIRST_START_RELEASE, "load", what="DfE benchmarks", file=file["file"],
+                     dataset=file["dataset"], rows=file["rows"])
+    return result
+
+
 def ensure_database(db: Path) -> list[FileResult] | None:
-    """Build `db` from the samples if it does not exist yet, each file's load in the audit log;
-    None if it already did. Without samples an empty database is made ([]), so files can still
-    be loaded into it."""
+    """Build `db` from the samples and the bundled DfE release if it does not exist yet, each
+    load in the audit log; None if it already did. Without samples the database holds only the
+    release ([]), so files can still be loaded into it."""
     with _BUILD_LOCK:
         if db.exists():
             return None
-        if not samples_available():
+        results = build_sample_database(db) if samples_available() else []
+        if results:
+            for result in results:
+                audit.record_load(db, FIRST_START, result)
+        else:
             connect_writer(db).close()
-            return []
-        results = build_sample_database(db)
-        for result in results:
-            audit.record_load(db, FIRST_START, result)
+        if RELEASE.exists():
+            import_bundled_release(db)
         return results
 
 

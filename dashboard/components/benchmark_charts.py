@@ -1,6 +1,7 @@
 """The benchmark chart: a local authority beside its region, England and its statistical
 neighbours by calendar year, with the area's own figure as a separate marker. Series differ by
-line style and marker as well as colour (Okabe-Ito), so none relies on colour alone.
+line style and marker as well as colour (Okabe-Ito, then Paul Tol's), each its own colour, so
+none relies on colour alone; with a highlight, one area keeps its colour and the rest turn grey.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.chart_style import GREY, PALETTE, layout
+from pipelines.chart_style import GREY, MUTED, PALETTE, SERIES_COLOURS, layout
 
 # role -> (colour, dash, marker, line width)
 STYLE = {
@@ -16,9 +17,12 @@ STYLE = {
     "region": (PALETTE["vermillion"], "dash", "square", 2.5),
     "England": (PALETTE["black"], "solid", "diamond", 2.5),
 }
-NEIGHBOUR_COLOURS = [PALETTE["sky"], PALETTE["purple"], PALETTE["orange"], PALETTE["green"],
-                     GREY, PALETTE["yellow"]]
-NEIGHBOUR_MARKERS = ["triangle-up", "triangle-down", "cross", "x", "star-triangle-up", "hexagon"]
+# A statistical neighbour set holds ten LAs: ten colours none of the lines above (or the local
+# star's green) uses, so no two series share one.
+_TAKEN = {PALETTE["blue"], PALETTE["vermillion"], PALETTE["black"], PALETTE["green"]}
+NEIGHBOUR_COLOURS = [c for c in SERIES_COLOURS if c not in _TAKEN] + [GREY, "#8C510A"]
+NEIGHBOUR_MARKERS = ["triangle-up", "triangle-down", "cross", "x", "star-triangle-up", "hexagon",
+                     "pentagon", "hourglass", "bowtie", "asterisk-open"]
 LOCAL_LABEL = "local data, not DfE published"
 
 
@@ -39,12 +43,20 @@ def _made_of(frame: pd.DataFrame) -> list[str]:
     return out
 
 
+def series_names(published: pd.DataFrame) -> list[str]:
+    """The areas the chart draws a line for, in the order it draws them."""
+    return [str(a) for a in dict.fromkeys(published["area"])]
+
+
 def benchmark_chart(published: pd.DataFrame, local: pd.DataFrame, title: str, la: str,
-                    unit: str = "%", y_title: str = "Per cent") -> go.Figure:
+                    unit: str = "%", y_title: str = "Per cent", highlight: str | None = None
+                    ) -> go.Figure:
     """`published`: benchmarks.comparison() rows; `local`: the area's own figures (area, year,
-    value, numerator, denominator), drawn as open stars beside the published lines."""
+    value, numerator, denominator), drawn as open stars beside the published lines. With
+    `highlight` (an area) that area's line keeps its colour and the others are grey."""
     fig = go.Figure()
     neighbour = 0
+    others_shown = False
     for (role, area), part in published.groupby(["role", "area"], sort=False):
         part = part.sort_values("year")
         if role in STYLE:
@@ -55,8 +67,13 @@ def benchmark_chart(published: pd.DataFrame, local: pd.DataFrame, title: str, la
             marker = NEIGHBOUR_MARKERS[neighbour % len(NEIGHBOUR_MARKERS)]
             dash, width, name = "dot", 1.5, f"{area} (neighbour)"
             neighbour += 1
+        group, legend = name, True
+        if highlight is not None and area != highlight:
+            colour, width, group, name = MUTED, 1.2, "others", "Others"
+            legend, others_shown = not others_shown, True
         fig.add_trace(go.Scatter(
             x=part["year"], y=part["value"], name=name, mode="lines+markers",
+            legendgroup=group, showlegend=legend,
             line={"color": colour, "dash": dash, "width": width},
             marker={"symbol": marker, "size": 9 if role in STYLE else 7},
             customdata=[[area, role, m] for m in _made_of(part)], hovertemplate=_hover(unit)))
@@ -67,12 +84,12 @@ def benchmark_chart(published: pd.DataFrame, local: pd.DataFrame, title: str, la
                     "line": {"width": 2.5}},
             customdata=[[la, LOCAL_LABEL, m] for m in _made_of(local)],
             hovertemplate=_hover(unit)))
+    if highlight is not None:  # the highlighted line over the grey ones
+        fig.data = (tuple(t for t in fig.data if t.legendgroup == "others")
+                    + tuple(t for t in fig.data if t.legendgroup != "others"))
     years = sorted(set(published["year"]) | set(local["year"]))
     fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
     values = pd.concat([published["value"], local["value"]]).dropna()
     top = float(values.max()) if len(values) else 100.0
     fig.update_yaxes(range=[0, 105] if top > 20 else [0, top * 1.25 or 1], ticksuffix=unit)
-    fig = layout(fig, title, "Calendar year", y_title, height=430)
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left",
-                              "x": 0})
-    return fig
+    return layout(fig, title, "Calendar year", y_title, height=430)

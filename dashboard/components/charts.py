@@ -8,7 +8,18 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.chart_style import GREY, PALETTE, SEQUENCE, layout, pattern
+from pipelines.chart_style import (
+    GREY,
+    MUTED,
+    PALETTE,
+    SEQUENCE,
+    SERIES_COLOURS,
+    layout,
+    pattern,
+    wrap_label,
+)
+
+MAX_SERIES = 5  # more lines than this get a highlight-one view (see `highlight_styles`)
 
 
 def _target_line(fig: go.Figure, target: float | None, horizontal: bool = True) -> None:
@@ -21,6 +32,15 @@ def _target_line(fig: go.Figure, target: float | None, horizontal: bool = True) 
     else:
         fig.add_vline(x=target, line_dash="dash", line_color=GREY, annotation_text=label,
                       annotation_position="top", annotation_font_color=GREY)
+
+
+def _wrap_categories(fig: go.Figure, categories: object) -> int:
+    """Long category names (providers, services) over two or three lines, so the bars keep the
+    width of a phone screen; returns the height (px) the extra lines need."""
+    names = [str(c) for c in dict.fromkeys(categories)]
+    wrapped = [wrap_label(n) for n in names]
+    fig.update_yaxes(tickvals=names, ticktext=wrapped)
+    return 16 * sum(w.count("<br>") for w in wrapped)
 
 
 def _rate_hover(label: str) -> str:
@@ -62,7 +82,7 @@ def count_chart(frame: pd.DataFrame, title: str, x_title: str, series: list[tupl
     fig = go.Figure()
     for i, (col, name) in enumerate(series):
         fig.add_trace(go.Bar(
-            x=frame["period"], y=frame[col], name=name, marker_color=SEQUENCE[i],
+            x=frame["period"], y=frame[col], name=name, marker_color=SERIES_COLOURS[i],
             marker_pattern=pattern(i), text=frame[col], textposition="outside",
             hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>",
         ))
@@ -87,7 +107,9 @@ def rate_bars(frame: pd.DataFrame, title: str, group_title: str, target: float |
     _target_line(fig, target, horizontal=False)
     ticks = [0, 20, 40, 60, 80, 100]
     fig.update_xaxes(range=[0, 125], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
-    return layout(fig, title, "Per cent", group_title, height=max(260, 60 + 38 * len(frame)))
+    extra = _wrap_categories(fig, frame["group"])
+    return layout(fig, title, "Per cent", group_title,
+                  height=max(260, 60 + 38 * len(frame)) + extra)
 
 
 def days_histogram(frame: pd.DataFrame, title: str, limit_days: int, last_bin: int) -> go.Figure:
@@ -120,13 +142,14 @@ def category_bars(frame: pd.DataFrame, title: str, category: str, value: str, co
     for i, (name, part) in enumerate(frame.groupby(colour_by, sort=False)):
         fig.add_trace(go.Bar(
             y=part[category], x=part[value], name=str(name), orientation="h",
-            marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=pattern(i),
+            marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)], marker_pattern=pattern(i),
             hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:,}}<extra></extra>",
         ))
     fig.update_layout(barmode="stack", yaxis={"categoryorder": "total ascending"},
                       legend={"traceorder": "normal"})
+    extra = _wrap_categories(fig, frame[category])
     return layout(fig, title, x_title, y_title,
-                   height=max(280, 90 + 36 * frame[category].nunique()))
+                  height=max(280, 90 + 36 * frame[category].nunique()) + extra)
 
 
 def stage_boxes(frame: pd.DataFrame, title: str) -> go.Figure:
@@ -136,7 +159,7 @@ def stage_boxes(frame: pd.DataFrame, title: str) -> go.Figure:
         fig.add_trace(go.Box(
             y=[row.stage], q1=[row.lower_quartile], median=[row.median],
             q3=[row.upper_quartile], lowerfence=[row.shortest], upperfence=[row.longest],
-            name=row.stage, orientation="h", marker_color=SEQUENCE[i % len(SEQUENCE)],
+            name=row.stage, orientation="h", marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
             hovertemplate=(f"<b>{row.stage}</b><br>median {row.median:g} days<br>"
                            f"quartiles {row.lower_quartile:g}-{row.upper_quartile:g} days<br>"
                            f"{row.plans:,} plans<extra></extra>"),
@@ -153,7 +176,7 @@ def stacked_columns(frame: pd.DataFrame, title: str, x: str, y: str, colour_by: 
     fig = go.Figure()
     for i, (name, part) in enumerate(frame.groupby(colour_by, sort=False)):
         fig.add_trace(go.Bar(
-            x=part[x], y=part[y], name=str(name), marker_color=SEQUENCE[i % len(SEQUENCE)],
+            x=part[x], y=part[y], name=str(name), marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
             marker_pattern=pattern(i),
             hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>",
         ))
@@ -262,7 +285,7 @@ def share_bars(frame: pd.DataFrame, title: str, category: str, category_title: s
                 for p, n, d in zip(part["pct"], part["numerator"], part["denominator"], strict=True)]
         fig.add_trace(go.Bar(
             y=part[category], x=part["pct"], name=str(label), orientation="h",
-            marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=pattern(i), text=text,
+            marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)], marker_pattern=pattern(i), text=text,
             textposition="outside", cliponaxis=False,
             customdata=_custom(part, category, "pct", "numerator", "denominator"),
             hovertemplate=_rate_hover(str(label)),
@@ -271,24 +294,48 @@ def share_bars(frame: pd.DataFrame, title: str, category: str, category_title: s
     fig.update_xaxes(range=[0, 135], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
     order = list(dict.fromkeys(frame[category]))
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1])
+    extra = _wrap_categories(fig, order)
     fig.update_layout(barmode="group", showlegend=series is not None,
                       legend={"traceorder": "reversed"})
     reference_lines(fig, references or [], horizontal=False)
     bars = len(order) * max(1, len(groups))
-    return layout(fig, title, "Per cent", category_title, height=max(280, 100 + 26 * bars))
+    return layout(fig, title, "Per cent", category_title, height=max(280, 100 + 26 * bars) + extra)
+
+
+def highlight_styles(names: list[str], highlight: str | None) -> list[dict[str, object]]:
+    """Per series: its colour, width, legend group and whether it draws its own legend entry.
+    With `highlight` one series keeps its colour and the rest turn light grey under one legend
+    entry ("Others"), so a chart of many lines can be read one line at a time."""
+    styles = []
+    for i, name in enumerate(names):
+        if highlight is None or name == highlight:
+            styles.append({"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": 2.2,
+                           "group": name, "legend": True, "name": name})
+        else:
+            styles.append({"color": MUTED, "width": 1.2, "group": "others",
+                           "legend": not any(s["group"] == "others" for s in styles),
+                           "name": "Others"})
+    return styles
 
 
 def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value: str,
                 y_title: str, parts: tuple[str, str] | None = None,
-                references: list[tuple[float, str]] | None = None) -> go.Figure:
+                references: list[tuple[float, str]] | None = None,
+                highlight: str | None = None) -> go.Figure:
     """One line per group over `period`. With `parts` (numerator, denominator columns) `value`
     is a percentage and the hover says what it is made of; otherwise it is a count. Lines differ
-    by dash and marker as well as colour; yellow is left out (too faint on white)."""
-    colours = [c for c in SEQUENCE if c != PALETTE["yellow"]]
+    by dash and marker as well as colour, each its own colour up to twelve; with `highlight`
+    one group stands out and the others are grey."""
     dashes = ["solid", "dot", "dash", "dashdot", "longdash"]
     symbols = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon"]
+    groups = list(frame.groupby(group, sort=False))
+    styles = highlight_styles([str(name) for name, _ in groups], highlight)
     fig = go.Figure()
-    for i, (name, part) in enumerate(frame.groupby(group, sort=False)):
+    # The highlighted line is drawn last, over the grey ones.
+    order = sorted(range(len(groups)), key=lambda i: str(groups[i][0]) == highlight)
+    for i in order:
+        name, part = groups[i]
+        style = styles[i]
         trace: dict[str, object] = {}
         if parts:
             num, den = parts
@@ -297,8 +344,10 @@ def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value
         else:
             trace["hovertemplate"] = f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>"
         fig.add_trace(go.Scatter(
-            x=part["period"], y=part[value], name=str(name), mode="lines+markers",
-            line={"color": colours[i % len(colours)], "width": 2.2, "dash": dashes[i % len(dashes)]},
+            x=part["period"], y=part[value], name=str(style["name"]), mode="lines+markers",
+            legendgroup=str(style["group"]), showlegend=bool(style["legend"]),
+            line={"color": style["color"], "width": style["width"],
+                  "dash": dashes[i % len(dashes)]},
             marker={"size": 7, "symbol": symbols[i % len(symbols)]}, **trace,
         ))
     if parts:
@@ -308,11 +357,7 @@ def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value
     reference_lines(fig, references or [])
     fig.update_xaxes(type="category", categoryorder="array",
                      categoryarray=list(dict.fromkeys(frame["period"])))
-    fig = layout(fig, title, x_title, y_title, height=440)
-    # Many lines: the legend goes beside the plot, where it cannot cover the title.
-    fig.update_layout(legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.01,
-                              "xanchor": "left"})
-    return fig
+    return layout(fig, title, x_title, y_title, height=440)
 
 
 def value_bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,
@@ -328,9 +373,10 @@ def value_bars(frame: pd.DataFrame, category: str, value: str, title: str, value
     ))
     fig.update_yaxes(type="category", categoryorder="array",
                      categoryarray=list(dict.fromkeys(frame[category]))[::-1])
+    extra = _wrap_categories(fig, frame[category])
     known = [float(v) for v in frame[value] if v is not None and v == v]
     right = max(known + [r for r, _ in references or []] + [1.0])
     fig.update_xaxes(range=[0, right * 1.25])  # room for the labels beyond the longest bar
     reference_lines(fig, references or [], horizontal=False)
     return layout(fig, title, value_title, category_title,
-                   height=max(260, 90 + 34 * frame[category].nunique()))
+                  height=max(260, 90 + 34 * frame[category].nunique()) + extra)

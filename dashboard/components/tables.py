@@ -60,6 +60,20 @@ def chart_or_table(key: str, chart: go.Figure, table: pd.DataFrame, file_stem: s
     downloads(table, file_stem, key)
 
 
+EVERY_SERIES = "None: every line in colour"
+
+
+def highlight_choice(key: str, names: list[str], most: int = 5) -> str | None:
+    """For a chart of more than `most` lines, a "Highlight" choice: the line picked keeps its
+    colour and the others turn grey, so one line can be followed among many (and on a phone the
+    legend shrinks to two entries). None when every line keeps its colour."""
+    if len(names) <= most:
+        return None
+    choice = st.selectbox("Highlight", [EVERY_SERIES, *names], key=f"{key}_highlight",
+                          help="Show one line in colour and the others in grey.")
+    return None if choice == EVERY_SERIES else choice
+
+
 def rate_table(frame: pd.DataFrame, group: str, met: str, due: str, excl_label: str = "Per cent",
                include_exceptions: bool = True) -> pd.DataFrame:
     """A `rates()` frame as people read it: named columns, both figures, and the small-number flag."""

@@ -21,7 +21,15 @@ We aim to meet the **Web Content Accessibility Guidelines (WCAG) 2.2 at level AA
   text (for example "Target 90%", "42 days (6 weeks)").
 - **Text alternatives for charts.** Every chart has a Table view with the same figures, a one-line
   written summary and CSV and Excel downloads. Charts carry an accessible name for screen readers.
-- **Contrast.** Text and the theme colour meet a contrast ratio of at least 4.5:1 on white.
+- **Contrast.** Text, captions, chart text and the theme colour meet a contrast ratio of at least
+  4.5:1 on white; each line of a chart has its own colour (up to twelve).
+- **Phones and reflow.** At 390 px wide (a phone) the page list starts folded away, chart titles
+  and long names wrap, legends sit below the charts, and nothing runs off the screen (wide tables
+  scroll inside their own frame). A chart of more than five lines has a **Highlight** choice that
+  shows one line in colour and the others in grey.
+- **Automated checks.** Every page is checked with axe-core at 1440 px and 390 px wide on each
+  change; a serious or critical finding fails the build, except in markup Streamlit writes itself
+  (its page list, the Overview sparklines, and the scrolling frame of a static table).
 - **Keyboard use.** A "Skip to main content" link comes first; the page list, filters, chart and
   table switches, downloads and notes can be reached and used with the keyboard (Tab, Shift+Tab,
   arrow keys, Enter and Space). We checked the order of keyboard stops on each page.
@@ -39,7 +47,10 @@ We know some parts are not yet fully accessible:
   Download the table to read it in a spreadsheet.
 - The dashboard is built with Streamlit, whose own components we do not control; we have not yet
   had an independent accessibility audit.
-- Reflow at 400% zoom works for text; charts then need horizontal scrolling.
+- On a phone, value labels beside the longest bars and labels of reference lines that lie close
+  together can be cut off or overlap; the **Table** view gives every figure.
+- A wide static table (the board pack's headlines) scrolls sideways on a phone and its scrolling
+  frame cannot be reached with the keyboard.
 
 ### Reporting a problem
 If something is hard to use or you need the information in another format, contact the Designated

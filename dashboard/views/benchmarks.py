@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import auth, gateway, tables
-from dashboard.components.benchmark_charts import LOCAL_LABEL, benchmark_chart
+from dashboard.components.benchmark_charts import LOCAL_LABEL, benchmark_chart, series_names
 from dashboard.components.text import plain
 from pipelines import benchmark_local, benchmarks, config, queries, status, uploads
 from pipelines.metrics import SMALL_DENOMINATOR
@@ -186,8 +186,18 @@ def measure_section(measure: str, la: str, frame: pd.DataFrame, local: pd.DataFr
                 "The imported release has no figures for this measure.", icon=":material/info:")
         about_measure(measure, la, year, as_of)
         return
-    fig = benchmark_chart(frame, mine, f"{heading}: {la} and comparators, by calendar year", la)
     table = chart_table(frame, mine)
+    points = int(frame["value"].notna().sum()) + int(mine["value"].notna().sum())
+    if points < 2:
+        st.caption(("No chart: there is only one figure to show" if points else
+                    "No chart: every figure here is a symbol, not a value")
+                   + ", and a chart needs at least two points to compare. The table holds it.")
+        st.dataframe(table, hide_index=True, width="stretch", key=f"bench_{measure}_table")
+        about_measure(measure, la, year, as_of)
+        return
+    highlight = tables.highlight_choice(f"bench_{measure}", series_names(frame))
+    fig = benchmark_chart(frame, mine, f"{heading}: {la} and comparators, by calendar year", la,
+                          highlight=highlight)
     summary = []
     if len(mine):
         row = mine.iloc[0]

@@ -175,8 +175,10 @@ def trend(f: Filters) -> None:
     frame = frame.assign(period=shorts("month", frame["start"]))
     st.caption("Monthly returns in the period chosen, summed over the providers and local "
                "authorities in each line. Returns run a month behind.")
+    highlight = tables.highlight_choice("waiting_trend",
+                                        [str(g) for g in dict.fromkeys(frame["group"])])
     fig = charts.group_lines(frame, f"{measure}, by month and {split.lower()}", "Month", "group",
-                             column, y_title, parts=parts)
+                             column, y_title, parts=parts, highlight=highlight)
     table = frame[["period", "group", "waiting_total", "over_18_weeks", "over_18_weeks_pct",
                    "over_52_weeks", "over_52_weeks_pct", "referrals_received"]].rename(columns={
         "period": "Month", "group": split, "waiting_total": "Children waiting",

@@ -36,6 +36,7 @@ from pipelines.board_pack.model import (
     TablePage,
     default_as_of,
 )
+from pipelines.board_pack.summary import las_shown, summary_tables
 from pipelines.bootstrap import SAMPLES
 from pipelines.config import load_settings
 from pipelines.db import reader
@@ -51,13 +52,9 @@ from pipelines.suppression import (
     suppress_count,
     suppress_frame,
     suppress_rate,
-    suppress_with_totals,
 )
 
 SHORT_CHART = 400  # a chart's height (layout pixels) on a page with a table under it
-CLOSE_DAYS = 28  # an open case with 4 weeks or fewer left of its 20 is "due within 4 weeks"
-OVERDUE_BANDS = ((14, "Up to 2 weeks overdue"), (42, "2 to 6 weeks overdue"),
-                 (None, "More than 6 weeks overdue"))
 MONTH_NAMES = tuple(calendar.month_name)
 
 
@@ -443,7 +440,7 @@ PAGE_EXTRAS = {"ehcp_plans": plan_extras, "ehcp_decisions": decision_extras}  # 
 
 def _ordered(frame: pd.DataFrame, las: tuple[str, ...]) -> pd.DataFrame:
     """Rows by local authority (`group`) in the area's order, then any other."""
-    order = _las_shown(las, frame.rename(columns={"group": "local_authority"}))
+    order = las_shown(las, frame.rename(columns={"group": "local_authority"}))
     return frame.set_index("group").reindex([g for g in order if g in set(frame.group)])
 
 
@@ -580,79 +577,6 @@ def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
         return bool(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
     except duckdb.CatalogException:  # a database made before the dataset existed
         return False
-
-
-def _crosstab(frame: pd.DataFrame, rows: str, las: list[str], row_order: Sequence[str] = ()
-              ) -> pd.DataFrame:
-    """Counts by `rows` (every one of `row_order`, then any other) and local authority, with
-    totals."""
-    counts = (frame.groupby([rows, "local_authority"]).size().unstack(fill_value=0)
-              .reindex(columns=las, fill_value=0))
-    order = list(row_order) + sorted(r for r in counts.index if r not in row_order)
-    counts = counts.reindex(order, fill_value=0)
-    counts["Total"] = counts.sum(axis=1)
-    counts.loc["Total"] = counts.sum(axis=0)
-    counts = counts.astype(int)
-    return counts
-
-
-def suppress_crosstab(counts: pd.DataFrame, first: str) -> pd.DataFrame:
-    out = suppress_with_totals(counts).reset_index()
-    out.columns = [first, *counts.columns]
-    return out
-
-
-def _band(days: int) -> str:
-    return next(label for limit, label in OVERDUE_BANDS if limit is None or days <= limit)
-
-
-def _las_shown(las: tuple[str, ...], *frames: pd.DataFrame) -> list[str]:
-    if las:
-        return list(las)
-    present = set().union(*(set(f.local_authority) for f in frames if not f.empty))
-    area = [la for la in load_settings().area_las if la in present]
-    return area + sorted(present - set(area))
-
-
-def _risk(days_left: int) -> str:
-    return ("Past 20 weeks" if days_left < 0 else "Due within 4 weeks" if days_left <= CLOSE_DAYS
-            else "On track")
-
-
-RISKS = ("Past 20 weeks", "Due within 4 weeks", "On track")
-STAGES = ("Awaiting decision to assess", "Assessment under way", "Draft plan issued")
-
-
-def summary_tables(overdue: pd.DataFrame, cases: pd.DataFrame, las: tuple[str, ...],
-                   as_of: dt.date) -> tuple[tuple[Table, ...], tuple[Table, ...], dict[str, str]]:
-    """The overdue advice and open cases in counts only (no record-level ids), suppressed."""
-    shown_las = _las_shown(las, overdue, cases)
-    on = day_text(as_of)
-    overdue = overdue.assign(band=[_band(d) for d in overdue.days_overdue])
-    over = (
-        Table("Overdue health advice by service", suppress_crosstab(
-            _crosstab(overdue, "service", shown_las), "Service"),
-            f"Requests open on {on} whose 6-week due date has passed, by health service and "
-            "local authority. Not bound to the quarter.", "Overdue by service"),
-        Table("Overdue health advice by time overdue", suppress_crosstab(
-            _crosstab(overdue, "band", shown_las, [b for _, b in OVERDUE_BANDS]), "Time overdue"),
-            "The same requests, by days past the due date.", "Overdue by time overdue"),
-    )
-    cases = cases.assign(risk=[_risk(d) for d in cases.days_left])
-    cases = cases.assign(stage=cases.stage.str.capitalize())
-    risky = cases[cases.risk != "On track"]
-    risk = (
-        Table("Open cases at risk by stage", suppress_crosstab(
-            _crosstab(risky, "stage", shown_las, STAGES), "Stage"),
-            f"Needs assessments open on {on} that are past 20 weeks or have 4 weeks or fewer "
-            "left, by the stage each is in and local authority.", "At risk by stage"),
-        Table("Open cases by time left of the 20 weeks", suppress_crosstab(
-            _crosstab(cases, "risk", shown_las, RISKS), "Time left"),
-            "Every open needs assessment, by how near it is to 20 weeks.", "Open cases by time left"),
-    )
-    totals = {"overdue": suppress_count(len(overdue)), "at_risk": part_text(len(risky), len(cases)),
-              "open": suppress_count(len(cases))}
-    return over, risk, totals
 
 
 def provenance(con: duckdb.DuckDBPyConnection, samples: Path = SAMPLES) -> str:

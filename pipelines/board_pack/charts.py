@@ -130,7 +130,7 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
     # axis title takes a larger share of the plot's height.
     below = -0.2 * (PNG_SIZE[1] / height) ** 1.25
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": below, "xanchor": "left",
-                              "x": 0}, margin={"b": 10})
+                              "x": 0, "yref": "paper"}, margin={"b": 10})
     return fig
 
 

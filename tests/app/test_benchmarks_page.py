@@ -194,3 +194,30 @@ def test_symbols_are_named_and_small_denominators_flagged(run_app: Callable[...,
 def write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+
+def test_a_measure_with_one_figure_shows_a_sentence_and_the_table_not_a_chart(
+        run_app: Callable[..., AppTest], sample_db: Path, tmp_path: Path) -> None:
+    """Hartlepool has no local records, and for decisions within 6 weeks only England's 2024
+    figure: a chart of one point says nothing the table does not, so the page says why it has
+    none. The 20-week measure (England's six years) keeps its chart."""
+    db = tmp_path / "one-point.duckdb"
+    shutil.copy(sample_db, db)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([HEADER, _row(2024, "Local authority", "North East",
+                                               ("E06000001", "805", "Hartlepool"), 25, 20)])
+    import_release(db, write(tmp_path / "timeliness_20_week.csv", buffer.getvalue().encode()))
+    at = run_app(PAGE, db=db)
+    at.selectbox(key="bench_la").select("Hartlepool").run()
+    assert not at.exception
+    views = {s.key for s in at.segmented_control}
+    assert "bench_decided_within_6_weeks_pct_view" not in views
+    assert f"bench_{MEASURE}_view" in views
+    assert any(c.value == "No chart: there is only one figure to show, and a chart needs at "
+               "least two points to compare. The table holds it." for c in at.caption)
+    # The 20-week section is a chart; the 6-week and annual-review sections (England's 2024
+    # figure each) are tables in its place.
+    shown = [list(zip(d.value["Area"], d.value["Value"], strict=True))
+             for d in at.dataframe if "Area" in d.value.columns]
+    assert shown == [[("England", 84.8)], [("England", 44.4)]]

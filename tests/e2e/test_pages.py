@@ -1,12 +1,28 @@
-"""Every page in a real browser: it renders its key text, shows no error, and leaves a screenshot."""
+"""Every page in a real browser at 1440 px and then at 390 px (a phone): it renders its key text,
+shows no error, has no serious or critical axe-core finding at either width, nothing runs off the
+phone's screen, and it leaves a screenshot at each width (tests/e2e/screenshots/NAME-1440.png,
+NAME-390.png)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import serious_accessibility_findings, wait_for_app, whole_page_screenshot
 
 pytestmark = pytest.mark.e2e
+
+PHONE = 390
+# Elements of the main area that run past the right edge of the screen, outside anything that
+# scrolls or clips them (a table, a chart or a row of tabs may scroll inside its own frame).
+OVERFLOW = """(width) => {
+  const clipped = e => { for (let p = e.parentElement; p; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== 'visible') return true;
+      if (p.dataset.testid === 'stMain') return false; } return false; };
+  return [...document.querySelectorAll('[data-testid="stMain"] *')]
+    .filter(e => e.getBoundingClientRect().right > width + 1 && e.getClientRects().length
+                 && !clipped(e))
+    .slice(0, 5).map(e => (e.dataset.testid || e.tagName) + ': ' + (e.innerText || '').slice(0, 60));
+}"""
 
 PAGES = [
     ("", "overview", ["Overview", "Health advice returned within 6 weeks"]),
@@ -42,7 +58,14 @@ def test_page_renders(page, app_url, path, name, texts):
         assert page.get_by_text(text, exact=False).count() > 0, f"{text!r} missing on /{path}"
     assert page.get_by_text("Synthetic sample data", exact=False).count() > 0
     assert_no_error(page)
-    screenshot(page, name)
+    assert serious_accessibility_findings(page) == []
+    whole_page_screenshot(page, 1440, f"{name}-1440")
+    # The same page on a phone: Streamlit lays it out again for the width, without a rerun.
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    page.wait_for_timeout(800)
+    assert page.evaluate(OVERFLOW, PHONE) == []
+    assert serious_accessibility_findings(page) == []
+    whole_page_screenshot(page, PHONE, f"{name}-{PHONE}")
 
 
 def test_filters_live_in_the_url(page, app_url):

@@ -1,7 +1,7 @@
 """The DfE release into DuckDB and out again: published values, re-imports, zips, bad files, the CLI.
 
-The DfE's own files are read where CI keeps them, beside the clone (`../shared/reference`); they
-are never copied into the repository. Tests that need them skip, saying why, where they are absent.
+The DfE's own files are the release bundled with the product (pipelines/reference/dfe-ehcp-2025/,
+Open Government Licence v3.0), unpacked once for this module into a temporary folder.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,19 +18,23 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import config
+from pipelines import bootstrap, config
 from pipelines.benchmark_show import show
 from pipelines.benchmarks import comparison, import_release
 from pipelines.cli import main
 from pipelines.db import connect_writer, ensure_schema, reader
 from pipelines.readers import FileError
 
-RELEASE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "dfe-ehcp-2025"
+BUNDLED = bootstrap.RELEASE
+_UNPACKED = tempfile.TemporaryDirectory(prefix="dfe-ehcp-2025-")  # removed when the run ends
+with zipfile.ZipFile(BUNDLED) as _zip:
+    _zip.extractall(_UNPACKED.name)
+RELEASE = Path(_UNPACKED.name)
 FILES = ["timeliness_20_week.csv", "requests.csv", "annual_reviews.csv",
          "send_tribunals_and_appeal_rate_2014-2024.csv"]
 needs_release = pytest.mark.skipif(
     not all((RELEASE / f).exists() for f in FILES),
-    reason=f"the DfE release files are not at {RELEASE} (CI keeps them beside the clone)")
+    reason=f"the bundled DfE release {BUNDLED} lacks a file")
 
 
 @pytest.fixture(scope="module")

@@ -19,14 +19,15 @@ def independent(db: Path, f: metrics.Filters) -> dict[str, tuple[int, int, int, 
         plans = con.execute("SELECT local_authority, case_id, request_date, final_plan_date, "
                             "exception FROM ehcp").df()
         advice = con.execute("SELECT local_authority, case_id, service, requested_date, "
-                             "returned_date, source FROM health_advice").df()
+                             "returned_date, source, stage FROM health_advice").df()
     as_of = pd.Timestamp(f.as_of)
     issued = pd.to_datetime(plans.final_plan_date)
     plans = plans[issued.between(pd.Timestamp(f.date_from), pd.Timestamp(f.date_to))
                   & (issued <= as_of) & plans.exception.isna()].copy()
     plans["on_time"] = (pd.to_datetime(plans.final_plan_date)
                         - pd.to_datetime(plans.request_date)).dt.days <= 140
-    advice = advice[advice.source == "provider"].copy()
+    # Providers' advice for needs assessments: advice for annual reviews is not under reg 8.
+    advice = advice[(advice.source == "provider") & (advice.stage != "annual review")].copy()
     requested = pd.to_datetime(advice.requested_date)
     returned = pd.to_datetime(advice.returned_date)
     returned = returned.where(returned <= as_of)  # a return after the as-of date is not yet made

@@ -15,7 +15,7 @@ MODULES = sorted(PACKAGE.glob("*.py"))
 
 def test_the_package_has_its_modules() -> None:
     assert [m.name for m in MODULES] == ["__init__.py", "build.py", "charts.py", "model.py",
-                                         "pdf.py", "pptx.py", "xlsx.py"]
+                                         "pdf.py", "pptx.py", "summary.py", "xlsx.py"]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name)

@@ -57,14 +57,15 @@ def test_small_counts_are_not_given_in_clear() -> None:
 
 
 def test_a_period_with_no_month_to_show_leads_with_the_period() -> None:
-    text = commentary.draft_sentence("Tribunal health responses in 5 weeks", "up", 70.0, 7, 10,
+    # 5 of 10: neither the count nor its complement is 1-4, so the period's figure can be shown.
+    text = commentary.draft_sentence("Tribunal health responses in 5 weeks", "up", 50.0, 5, 10,
                                      "responses due", "2025 Q4", dt.date(2025, 12, 31), 95.0,
                                      series(100.0, last=dt.date(2025, 9, 1)))
-    assert text == ("Tribunal health responses in 5 weeks was 70.0% in 2025 Q4 (7 of 10 "
+    assert text == ("Tribunal health responses in 5 weeks was 50.0% in 2025 Q4 (5 of 10 "
                     "responses due), below the 95% target; the latest month with enough cases to "
                     "show on its own is September 2025.")
     empty = series().iloc[0:0]
-    assert commentary.draft_sentence("Responses", "up", 70.0, 7, 10, "responses due", "2025 Q4",
+    assert commentary.draft_sentence("Responses", "up", 50.0, 5, 10, "responses due", "2025 Q4",
                                      dt.date(2025, 12, 31), 95.0, empty).endswith(
         "; no single month had enough cases to show on its own.")
 
