@@ -72,15 +72,28 @@ class Card:
     whole: int | None = None
     whole_previous: int | None = None
     whole_trend: Sequence[float] = field(default_factory=tuple)
+    # A count shown on another card that is part of this one (a rate's "of M" beside the count
+    # of all items: requests due, plans issued): where this one exceeds it by 1-4, the difference
+    # would be a small count (exceptions, items not yet counted), so this one is withheld.
+    contains: int | None = None
+    contains_previous: int | None = None
 
 
 def _part_withheld(value: float | int | None, whole: int | None) -> bool:
     return not is_small(value) and complement_small(value, whole)
 
 
+def _count_withheld(card: Card, previous: bool = False) -> bool:
+    """A count card's value (or its previous one) that, beside the counts it is part of or that
+    are part of it, would give a count of 1-4 away."""
+    value, whole, part = ((card.previous, card.whole_previous, card.contains_previous) if previous
+                          else (card.value, card.whole, card.contains))
+    return _part_withheld(value, whole) or (part is not None and complement_small(part, value))
+
+
 def value_text(card: Card, suppress: bool) -> str:
     if card.kind == "count":
-        if suppress and _part_withheld(card.value, card.whole):
+        if suppress and _count_withheld(card):
             return WITHHELD
         return suppress_count(card.value) if suppress else f"{card.value:,}"
     if suppress and rate_withheld(card.numerator, card.denominator):
@@ -94,8 +107,8 @@ def _delta(card: Card, suppress: bool) -> str | None:
         return None
     if suppress:
         hidden = (is_small(card.value) or is_small(card.previous)
-                  or _part_withheld(card.value, card.whole)
-                  or _part_withheld(card.previous, card.whole_previous) if card.kind == "count"
+                  or _count_withheld(card) or _count_withheld(card, previous=True)
+                  if card.kind == "count"
                   else rate_withheld(card.numerator, card.denominator)
                   or rate_withheld(card.previous_numerator, card.previous_denominator))
         if hidden:

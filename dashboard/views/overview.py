@@ -139,7 +139,8 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
         "advice_due": count(
             LABELS["health_advice_due"], "health_advice", h["health_advice_due"],
             p["health_advice_due"], _monthly("health_advice", trend, "items"),
-            note=_due_note(h)),
+            note=_due_note(h), contains=h["health_advice_within_6_weeks_denominator"],
+            contains_previous=p["health_advice_within_6_weeks_denominator"]),
         "plans_pct": rate(
             "ehcp_plans", "ehcp_plans", "ehcp_within_20_weeks_pct_excl_exceptions",
             "ehcp_within_20_weeks_numerator_excl_exceptions",
@@ -174,7 +175,9 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
         "plans_issued": count(
             LABELS["ehcp_plans_issued"], "ehcp_plans", h["ehcp_plans_issued"], p["ehcp_plans_issued"],
             _monthly("ehcp_plans", trend, "items"),
-            note="New plans whose final plan was issued in the period"),
+            note="New plans whose final plan was issued in the period",
+            contains=h["ehcp_within_20_weeks_denominator_excl_exceptions"],
+            contains_previous=p["ehcp_within_20_weeks_denominator_excl_exceptions"]),
         "responses_pct": rate(
             "tribunal_responses", "tribunal_responses",
             "tribunal_health_responses_within_5_weeks_pct",
