@@ -19,9 +19,9 @@ import pandas as pd
 
 from pipelines import audit, exports
 from pipelines.db import one, transaction, writing
+from pipelines.free_text import IDENTIFIES, is_blank, nhs_number_in
 from pipelines.metrics.core import Filters
 from pipelines.metrics.lists import overdue_advice
-from pipelines.pseudonym import nhs_number_is_valid
 from pipelines.tables import CHASE_NOTES
 
 # Days overdue at the top of each band; beyond the last, a request is long open: no provider can
@@ -35,7 +35,6 @@ SOURCE = "provider"  # the overdue list is read from the providers' logs (advice
 MAX_NOTE = 500
 NO_PROVIDER = "(provider not recorded)"
 KEY = ("local_authority", "advice_id", "source")
-_DIGIT_RUN = re.compile(r"(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 # The columns of the chase list as a DCO sends it: ids only, no person's details.
@@ -119,32 +118,19 @@ class ChaseEdit:
     source: str = SOURCE
 
 
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def clean_note(value: Any, where: str) -> str:
-    text = "" if _blank(value) else " ".join(str(value).split())
+    text = "" if is_blank(value) else " ".join(str(value).split())
     if len(text) > MAX_NOTE:
         raise ChaseError(f"{where}: the note is {len(text):,} characters long; at most "
                          f"{MAX_NOTE:,} fit.")
-    for match in _DIGIT_RUN.finditer(text):
-        if nhs_number_is_valid(re.sub(r"\D", "", match.group())):
-            raise ChaseError(f"{where}: the note appears to hold an NHS number "
-                             f"('{match.group()}'). Do not record anything that identifies a "
-                             "child here.")
+    if found := nhs_number_in(text):
+        raise ChaseError(f"{where}: the note appears to hold an NHS number ('{found}'). "
+                         + IDENTIFIES)
     return text
 
 
 def clean_date(value: Any, where: str, today: dt.date) -> dt.date | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     try:
         day = pd.Timestamp(value).date()

@@ -22,8 +22,8 @@ import pandas as pd
 from pipelines import audit, metrics, spc
 from pipelines.config import load_settings
 from pipelines.db import transaction, writing
+from pipelines.free_text import IDENTIFIES, nhs_number_in
 from pipelines.periods import day_text, quarter_of, shift_months
-from pipelines.pseudonym import nhs_number_is_valid
 from pipelines.suppression import is_small, rate_withheld, suppress_count
 
 SERIES_MONTHS = 24  # the monthly series a draft reads, ending with the period (as the pack's SPC)
@@ -36,7 +36,6 @@ WATCHED = ("health_advice", "ehcp_plans", "ehcp_decisions", "tribunal_responses"
 LATE_BY = {"health_advice": ("service", "late returns")}
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
              "tenth", "eleventh", "twelfth")
-_DIGIT_RUN = re.compile(r"(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
 
 
 class CommentaryError(ValueError):
@@ -303,10 +302,8 @@ def _clean(text: Any, field: str, limit: int) -> str:
     value = " ".join(str(text or "").split())
     if len(value) > limit:
         raise CommentaryError(f"{field} is {len(value):,} characters long; at most {limit:,} fit.")
-    for match in _DIGIT_RUN.finditer(value):
-        if nhs_number_is_valid(re.sub(r"\D", "", match.group())):
-            raise CommentaryError(f"{field} appears to hold an NHS number ('{match.group()}'). "
-                                  "Do not record anything that identifies a child here.")
+    if found := nhs_number_in(value):
+        raise CommentaryError(f"{field} appears to hold an NHS number ('{found}'). {IDENTIFIES}")
     return value
 
 

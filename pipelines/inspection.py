@@ -8,7 +8,6 @@ text about services, never about a child: text holding a valid NHS number is ref
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ import pandas as pd
 from pipelines import metrics
 from pipelines.dates import DateError, parse_date
 from pipelines.db import one, transaction, writing
-from pipelines.pseudonym import nhs_number_is_valid
+from pipelines.free_text import IDENTIFIES, is_blank, nhs_number_in
 from pipelines.tables import EVIDENCE_ITEMS, SELF_EVALUATION_NOTES
 
 # ---- the framework (shared/DOMAIN.md, "Inspection preparation") -------------------------------
@@ -191,35 +190,19 @@ def _transaction(db: Path, work: Callable[[duckdb.DuckDBPyConnection], Any]) -> 
 
 # ---- validation --------------------------------------------------------------------------------
 
-_DIGIT_RUN = re.compile(r"(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
-
-
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _text(value: Any, field: str, limit: int, required: bool = False) -> str:
-    text = "" if _blank(value) else str(value).strip()
+    text = "" if is_blank(value) else str(value).strip()
     if required and not text:
         raise EvidenceError(f"{field} is empty: it is required.")
     if len(text) > limit:
         raise EvidenceError(f"{field} is {len(text):,} characters long; at most {limit:,} fit.")
-    for match in _DIGIT_RUN.finditer(text):
-        if nhs_number_is_valid(re.sub(r"\D", "", match.group())):
-            raise EvidenceError(f"{field} appears to hold an NHS number ('{match.group()}'). "
-                                "Do not record anything that identifies a child here.")
+    if found := nhs_number_in(text):
+        raise EvidenceError(f"{field} appears to hold an NHS number ('{found}'). {IDENTIFIES}")
     return text
 
 
 def _date(value: Any, field: str) -> dt.date | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
@@ -230,7 +213,7 @@ def _date(value: Any, field: str) -> dt.date | None:
 
 
 def _theme(value: Any) -> str:
-    key = "" if _blank(value) else str(value).strip()
+    key = "" if is_blank(value) else str(value).strip()
     if key in THEMES:
         return key
     by_title = {t.title.lower(): k for k, t in THEMES.items()}
@@ -240,7 +223,7 @@ def _theme(value: Any) -> str:
 
 
 def _status(value: Any) -> str:
-    status = "not started" if _blank(value) else " ".join(str(value).lower().split())
+    status = "not started" if is_blank(value) else " ".join(str(value).lower().split())
     if status not in STATUSES:
         raise EvidenceError(f"Status '{value}' is not one of: {', '.join(STATUSES)}.")
     return status
@@ -285,7 +268,7 @@ def _current(con: duckdb.DuckDBPyConnection, item_id: int, seen: Any = None) -> 
     if not rows:
         raise EvidenceError(f"Evidence item {item_id} does not exist (deleted by someone else?).")
     current = dict(zip(ITEM_FIELDS, rows[0], strict=True))
-    if not _blank(seen) and pd.Timestamp(seen) != pd.Timestamp(current["last_updated"]):
+    if not is_blank(seen) and pd.Timestamp(seen) != pd.Timestamp(current["last_updated"]):
         raise EvidenceConflict(
             f"Evidence item {item_id} ('{current['item']}') was changed by "
             f"{current['updated_by']} at {current['last_updated']:%d/%m/%Y %H:%M} after you "
@@ -371,7 +354,7 @@ def save_evidence_changes(db: Path, theme: str, *, updated_by: str,
     row."""
     key, who, stamp = _theme(theme), _who(updated_by), _stamp(now)
     edited, seen = edited or {}, seen or {}
-    new_rows = [row for row in added if any(not _blank(v) for v in row.values())]
+    new_rows = [row for row in added if any(not is_blank(v) for v in row.values())]
     checked = []
     for number, row in enumerate(new_rows, start=1):
         try:
@@ -612,8 +595,8 @@ def live_metrics(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> pd.DataF
     for key, m in LIVE_METRICS.items():
         value, num, den = values.get(key, (None, None, None)) if m.dataset in held else (
             None, None, None)
-        rows.append([key, m.label, m.kind, None if _blank(value) else value,
-                     None if _blank(num) else int(num), None if _blank(den) else int(den),
+        rows.append([key, m.label, m.kind, None if is_blank(value) else value,
+                     None if is_blank(num) else int(num), None if is_blank(den) else int(den),
                      m.dataset in held, m.link or "", m.good])
     frame = pd.DataFrame(rows, columns=LIVE_COLUMNS)
     return frame.astype({"numerator": "Int64", "denominator": "Int64"})
