@@ -64,13 +64,16 @@ def test_sign_in_upload_and_what_each_role_then_sees(browser, secured, tmp_path)
     upload.write_text("Health advice log\n\n"
                       "Advice ID,Case ID,LA,Service,Date Requested,Date Returned,Provider\n"
                       "E2E-1,C-1,Northshire,SALT,01/04/2026,01/05/2026,Northshire Trust\n"
+                      "E2E-3,C-3,Northshire,OT,01/04/2026,02/05/2026,Northshire Trust\n"
+                      "E2E-4,C-4,Northshire,OT,01/04/2026,,Northshire Trust\n"
                       "E2E-2,C-2,Westshire,OT,01/04/2026,,Northshire Trust\n", encoding="utf-8")
     dco.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     dco.get_by_role("button", name="Load files").click()
-    success = dco.locator('[data-testid="stAlertContentSuccess"]')
+    # One row of four rejected: amber (green only when nothing was rejected, red at half).
+    success = dco.locator('[data-testid="stAlertContentWarning"]', has_text="hand_made_advice.csv")
     success.first.wait_for(timeout=60_000)
     wait_for_app(dco)
-    assert "hand_made_advice.csv: 2 rows read, 1 loaded, 1 rejected" in success.first.inner_text()
+    assert "hand_made_advice.csv: 4 rows read, 3 loaded, 1 rejected" in success.first.inner_text()
     assert dco.get_by_text("unknown local authority 'Westshire'", exact=False).count() > 0
     assert_no_error(dco)
     screenshot(dco, "data-after-upload")
