@@ -22,7 +22,7 @@ from pipelines.db import one, transaction, writing
 from pipelines.free_text import IDENTIFIES, is_blank, nhs_number_in
 from pipelines.tables import EVIDENCE_ITEMS, SELF_EVALUATION_NOTES
 
-# ---- the framework (shared/DOMAIN.md, "Inspection preparation") -------------------------------
+# ---- the framework (Ofsted/CQC area SEND inspection, 2023, updated 2025) ---------------------
 
 FRAMEWORK = ("Ofsted and CQC inspect the local area partnership jointly, under the area SEND "
              "framework from January 2023, updated June 2025.")

@@ -30,7 +30,7 @@ def about(key: str) -> None:
                              f"as of {row.as_of:%d/%m/%Y}, {row.loaded:,} rows")
         st.markdown("**Data.** " + ("Loaded from:\n" + "\n".join(lines) if lines
                                     else "No file of this kind has been loaded yet."))
-        st.markdown("Full definitions: the **Guide** page, and `shared/DOMAIN.md` in the project.")
+        st.markdown("Full definitions: the **Guide** page, and `docs/metrics.md` in the project.")
 
 
 def exceptions(note: Note) -> str:

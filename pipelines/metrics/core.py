@@ -28,7 +28,7 @@ RECONCILE_WINDOW_DAYS = 14  # our rule: LA and provider records of one request l
 SMALL_DENOMINATOR = 5  # a rate over fewer cases than this is flagged
 
 # Health Conditions in Schools Alliance: schools with a medical conditions policy, and with one
-# meeting the government's standard (shared/DOMAIN.md, "Schools"). Percentages of schools.
+# meeting the government's standard (docs/metrics.md, schools). Percentages of schools.
 SCHOOL_POLICY_REFERENCE: dict[str, Any] = {
     "source": "Health Conditions in Schools Alliance",
     "with_policy_pct": 47.5,
