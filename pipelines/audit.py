@@ -27,6 +27,8 @@ from typing import Any
 
 import duckdb
 
+from pipelines.db import DatabaseBusy, open_reader
+
 AUDIT_ENV = "SEND_AUDIT_LOG"
 KEY_ENV = "SEND_AUDIT_KEY"
 KEY_FILE_ENV = "SEND_AUDIT_KEY_FILE"
@@ -272,8 +274,8 @@ def _database_record(db: Path) -> tuple[list[tuple], list[tuple]]:
     if not db.exists():
         return [], []
     try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as exc:
+        con = open_reader(db)  # the newest snapshot: never waits for a load
+    except (duckdb.Error, DatabaseBusy) as exc:
         raise AuditError(f"the database could not be read to compare with the log ({exc})"
                          ) from exc
     try:

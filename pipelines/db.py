@@ -2,7 +2,8 @@
 `Table` in tables.py), the upgrade of a database made by an earlier version, and how to open it.
 
 DuckDB lets one process hold a read-write connection and nobody else open the file meanwhile, so
-writers open, write and close at once, and readers (the app) open read-only per query batch.
+writers open, write, publish a read-only snapshot of what they committed and close, and readers
+(the app, the command line's reads) open the newest snapshot (snapshot.py), never the database.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import snapshot
 from pipelines.formats import sen2_tables
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.tables import SEQUENCES, TABLES, Table
@@ -203,8 +205,10 @@ def _held_by_a_writer(exc: Exception) -> bool:
     return "lock" in message or "different configuration" in message
 
 
-def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
-    """A read-write connection, waiting a while for another writer (or the app) to let go."""
+def connect_writer(path: Path, wait_seconds: float = 30.0,
+                   schema: bool = True) -> duckdb.DuckDBPyConnection:
+    """A read-write connection, waiting a while for another writer to let go; the tables made or
+    brought up to date first unless `schema` is False."""
     path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists()
     deadline = time.monotonic() + wait_seconds
@@ -220,7 +224,8 @@ def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyCon
     if new:  # children's pseudonyms and case records: readable by the owner only
         os.chmod(path, 0o600)
     try:
-        ensure_schema(con)
+        if schema:
+            ensure_schema(con)
     except BaseException:
         con.close()  # an open writer would keep every reader of this process out
         raise
@@ -234,38 +239,64 @@ _WRITING = threading.Lock()
 
 
 @contextmanager
-def writing(path: Path, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection for the block, closed at its end, and held by one thread of this
-    process at a time (other processes wait on DuckDB's own lock, in `connect_writer`)."""
+def writing(path: Path, wait_seconds: float = 30.0,
+            schema: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection for the block, held by one thread of this process at a time (other
+    processes wait on DuckDB's own lock, in `connect_writer`). When the block ends without an
+    error, what it committed is published as the readers' snapshot before the file is let go."""
     if not _WRITING.acquire(timeout=wait_seconds):
         raise DatabaseBusy(f"{path}: another load or save is writing to the database; try again "
                            "shortly")
     try:
-        con = connect_writer(path, wait_seconds)
+        con = connect_writer(path, wait_seconds, schema)
         try:
             yield con
+            snapshot.publish(con, path)
         finally:
             con.close()
     finally:
         _WRITING.release()
 
 
-def open_reader(path: Path, wait_seconds: float = 10.0) -> duckdb.DuckDBPyConnection:
-    """A read-only connection, waiting a while for a writer to let go; the caller closes it."""
-    deadline = time.monotonic() + wait_seconds
-    while True:
+def read_source(path: Path, wait_seconds: float = 10.0) -> snapshot.Snapshot:
+    """Where readers read: the newest snapshot of the database. If the database changed since
+    (a writer of an earlier version, one killed after its commit) or has none yet, one is
+    published first: at once when no writer holds the database; while one does, readers keep
+    to the snapshot they have (the writer publishes its own as it ends), and only a database
+    with none yet waits for it, up to `wait_seconds`."""
+    if not path.exists():  # never the snapshot of a database removed since
+        raise duckdb.IOException(f"{path}: there is no database here")
+    newest = snapshot.newest(path)
+    if newest is not None and snapshot.is_current(path, newest):
+        return newest
+    try:
+        with writing(path, 0.0 if newest else wait_seconds, schema=False) as con:
+            return snapshot.publish(con, path)
+    except (DatabaseBusy, OSError, duckdb.Error):
+        if newest is None:
+            raise
+        return newest  # a writer is at work (or the copy failed): the last snapshot meanwhile
+
+
+def open_reader(path: Path, wait_seconds: float = 10.0,
+                source: snapshot.Snapshot | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to `source`, a snapshot chosen earlier, or to where readers read
+    (`read_source`); to the newest if `source` has been removed since (a newer one replaced it).
+    The caller closes it."""
+    for _ in range(3):  # a snapshot can be replaced between the look and the open
+        chosen = source or read_source(path, wait_seconds)
         try:
-            return duckdb.connect(str(path), read_only=True)
-        except (duckdb.IOException, duckdb.ConnectionException) as exc:
-            if not _held_by_a_writer(exc) or time.monotonic() > deadline:
-                raise DatabaseBusy(f"{path}: the database is being updated; try again shortly"
-                                   ) from exc
-            time.sleep(0.2)
+            return duckdb.connect(str(chosen.path), read_only=True)
+        except duckdb.IOException:
+            if chosen.path.exists():
+                raise
+            source = None
+    raise DatabaseBusy(f"{path}: the data are being updated; try again shortly")
 
 
 @contextmanager
 def reader(path: Path, wait_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection, so a command-line load can take the file between uses."""
+    """A short-lived read-only connection to where readers read (`read_source`)."""
     con = open_reader(path, wait_seconds)
     try:
         yield con

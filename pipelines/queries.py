@@ -26,7 +26,8 @@ from pipelines import (
     nhs_waiting_lists,
     status,
 )
-from pipelines.db import DatabaseBusy, open_reader
+from pipelines.db import DatabaseBusy, open_reader, read_source
+from pipelines.snapshot import Snapshot
 from pipelines.vocab import SERVICES
 
 __all__ = [
@@ -44,23 +45,32 @@ DatabaseError = duckdb.Error  # a database that cannot be read (e.g. built by an
 class Session:
     """Reads sharing one read-only connection, opened by the first and closed by `close` (or at
     the end of a `with` block): opening costs about 20 ms and a page makes dozens of reads.
-    Nothing is held open before the first read or after closing, so a load can take the file."""
+    The session reads one snapshot of the database (`source`), chosen when first asked and kept
+    until closed, so its reads agree with each other and with the version a cache names."""
 
     def __init__(self, db: Path, wait_seconds: float = 10.0) -> None:
         self.db, self.wait_seconds = db, wait_seconds
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._source: Snapshot | None = None
+
+    def source(self) -> Snapshot:
+        """The snapshot this session reads: the newest when first asked (no connection opened)."""
+        if self._source is None:
+            self._source = read_source(self.db, self.wait_seconds)
+        return self._source
 
     def run(self, query: Callable[Concatenate[duckdb.DuckDBPyConnection, P], T],
             *args: P.args, **kwargs: P.kwargs) -> T:
-        """`query(connection, *args, **kwargs)`; DatabaseBusy if a writer holds the file longer
-        than `wait_seconds`."""
+        """`query(connection, *args, **kwargs)`; DatabaseBusy only if the database has no
+        snapshot yet and a writer holds it longer than `wait_seconds`. Should the session's
+        snapshot have been replaced before its first query, it reads the newer one."""
         if self._con is None:
-            self._con = open_reader(self.db, self.wait_seconds)
+            self._con = open_reader(self.db, self.wait_seconds, self.source())
         return query(self._con, *args, **kwargs)
 
     def close(self) -> None:
-        """Let the connection go (the next read opens another)."""
-        con, self._con = self._con, None
+        """Let the connection and the snapshot go (the next read takes the newest)."""
+        con, self._con, self._source = self._con, None, None
         if con is not None:
             con.close()
 

@@ -1,7 +1,8 @@
 """The dashboard's one door to the data. A page reads with `read(query, *args)`: a query function
 from `pipelines` (`metrics`, `queries`, `status`, ...) called with this script run's read-only
-connection and cached until a writer touches the database. A change goes through `write(change,
-*args)`: a pipelines function that opens and closes its own connection. No SQL here.
+connection to the newest snapshot of the database, and cached until a writer publishes another.
+A change goes through `write(change, *args)`: a pipelines function that opens and closes its own
+connection. No SQL here.
 """
 
 from __future__ import annotations
@@ -29,24 +30,18 @@ def db_file() -> Path:
 
 
 def data_version() -> Version:
-    """Changes whenever a writer touches the database (the file or its write-ahead log), so cached
-    results are dropped after any load, including one from the command line."""
-    db = db_file()
-    stamps: list[Any] = [str(db)]
-    for path in (db, db.with_name(db.name + ".wal")):
-        try:
-            stat = path.stat()
-            stamps += [stat.st_mtime_ns, stat.st_size]
-        except FileNotFoundError:
-            stamps += [0, 0]
-    return tuple(stamps)
+    """The snapshot this script run reads (outside a run: the newest). Every commit publishes a
+    new one, so cached results are dropped after any load, including one from the command line,
+    and the first run after it shows the new data."""
+    session = getattr(_RUN, "session", None)
+    source = (session or queries.Session(db_file(), BUSY_WAIT_SECONDS)).source()
+    return (str(source.path), source.published)
 
 
 @contextmanager
 def run_connection() -> Iterator[None]:
-    """Let the reads of one script run share a read-only connection, closed when the run ends,
-    so the app holds no connection between runs and a command-line load takes the file then.
-    Outside a run (a download being built, a test) every read opens and closes its own."""
+    """Let the reads of one script run share a read-only connection to one snapshot, closed when
+    the run ends. Outside a run, each read is a run of its own (a download being built, a test)."""
     _RUN.session = queries.Session(db_file(), BUSY_WAIT_SECONDS)
     try:
         yield
@@ -56,19 +51,14 @@ def run_connection() -> Iterator[None]:
 
 
 def release() -> None:
-    """Close this run's connection (the next read opens another): before this process writes,
-    since DuckDB refuses a writer beside a reader of the same file in one process."""
+    """Close this run's connection and let its snapshot go: the next read takes the newest."""
     session = getattr(_RUN, "session", None)
     if session is not None:
         session.close()
 
 
 def _run(query: Callable[..., T], args: tuple[Any, ...]) -> T:
-    session = getattr(_RUN, "session", None)
-    if session is not None:
-        return session.run(query, *args)
-    with queries.Session(db_file(), BUSY_WAIT_SECONDS) as own:
-        return own.run(query, *args)
+    return _RUN.session.run(query, *args)
 
 
 def _qualified_name(function: types.FunctionType) -> str:
@@ -82,8 +72,11 @@ def _cached(query: Callable[..., T], args: tuple[Any, ...], version: Version) ->
 
 
 def read(query: Callable[Concatenate[Any, P], T], *args: P.args) -> T:
-    """`query(connection, *args)`, cached until a writer touches the database. Every figure a
+    """`query(connection, *args)`, cached until a writer publishes a new snapshot. Every figure a
     page shows comes through here; each call gets its own copy of the cached result."""
+    if getattr(_RUN, "session", None) is None:
+        with run_connection():
+            return _cached(query, args, data_version())
     return _cached(query, args, data_version())
 
 
@@ -93,11 +86,12 @@ def clear_caches() -> None:
 
 def write(change: Callable[Concatenate[Path, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
     """`change(database, *args, **kwargs)`: a pipelines function that writes through its own
-    connection (an upload, a tracker save, a benchmark import). This run's read connection is
-    let go first, and every cached read is dropped after, so the page shows the change at once."""
-    release()
+    connection (an upload, a tracker save, a benchmark import) and publishes a new snapshot.
+    This run's reads move to it after, and every cached read is dropped, so the page shows the
+    change at once."""
     try:
         return change(db_file(), *args, **kwargs)
     finally:
+        release()
         clear_caches()
 

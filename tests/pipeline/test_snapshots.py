@@ -1,0 +1,153 @@
+"""Readers read a snapshot of the database that every writer publishes as it commits, so that no
+reader waits for a load: owner-only, replaced atomically, kept readable by a reader that has the
+previous one open, and published for a database that has none, or changed around the pipeline."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines import snapshot
+from pipelines.db import DatabaseBusy, connect_writer, reader, transaction, writing
+from pipelines.load import FileResult
+from tests.conftest import ADVICE_HEADER, write_csv
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _advice(folder: Path, name: str, count: int, first: int = 0) -> Path:
+    return write_csv(folder / name, [ADVICE_HEADER] + [
+        [f"A{i}", f"C{i}", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""]
+        for i in range(first, first + count)])
+
+
+def _count(db: Path) -> int:
+    with reader(db, wait_seconds=0) as con:
+        return con.execute("SELECT count(*) FROM health_advice").fetchall()[0][0]
+
+
+def _files(db: Path) -> list[str]:
+    return sorted(p.name for p in snapshot.folder(db).iterdir())
+
+
+def _read_from(con: duckdb.DuckDBPyConnection) -> Path:
+    return Path(con.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
+                            ).fetchall()[0][0])
+
+
+def test_a_load_publishes_an_owner_only_snapshot_that_readers_read(
+        load: Callable[..., FileResult], db: Path, tmp_path: Path) -> None:
+    assert load(_advice(tmp_path, "a.csv", 3)).status == "loaded"
+    newest = snapshot.newest(db)
+    assert newest is not None and snapshot.is_current(db, newest)
+    assert _files(db) == ["1.duckdb", snapshot.POINTER]
+    assert stat.S_IMODE(snapshot.folder(db).stat().st_mode) == 0o700
+    for path in snapshot.folder(db).iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    with reader(db) as con:
+        assert _read_from(con) == newest.path
+        assert con.execute("SELECT count(*) FROM health_advice").fetchall() == [(3,)]
+
+
+def test_each_commit_replaces_the_snapshot_and_a_reader_of_the_old_one_reads_on(
+        load: Callable[..., FileResult], db: Path, tmp_path: Path) -> None:
+    load(_advice(tmp_path, "a.csv", 3))
+    with reader(db) as before:
+        assert load(_advice(tmp_path, "b.csv", 2, first=3)).inserted == 2
+        assert _files(db) == ["2.duckdb", snapshot.POINTER]  # the first is gone from the folder
+        # ... but not from under the reader that has it open, mid-run.
+        assert before.execute("SELECT count(*) FROM health_advice").fetchall() == [(3,)]
+    assert _count(db) == 5
+
+
+def test_a_write_that_changes_nothing_or_fails_publishes_nothing(
+        load: Callable[..., FileResult], db: Path, tmp_path: Path) -> None:
+    load(_advice(tmp_path, "a.csv", 3))
+    first = snapshot.newest(db)
+    assert load(_advice(tmp_path, "a.csv", 3)).status == "unchanged"
+    with pytest.raises(RuntimeError), writing(db) as con, transaction(con):
+        con.execute("DELETE FROM health_advice")
+        raise RuntimeError("the save fails: rolled back")
+    assert snapshot.newest(db) == first
+    assert _count(db) == 3
+
+
+def test_a_database_without_a_snapshot_gets_one_when_first_read(
+        sample_db: Path, tmp_path: Path) -> None:
+    db = Path(shutil.copy(sample_db, tmp_path / "copied.duckdb"))  # as an earlier version made it
+    assert not snapshot.folder(db).exists()
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        held = con.execute("SELECT count(*) FROM ehcp").fetchall()
+    with reader(db, wait_seconds=0) as con:
+        assert con.execute("SELECT count(*) FROM ehcp").fetchall() == held
+    assert _files(db) == ["1.duckdb", snapshot.POINTER]
+
+
+def test_a_change_made_around_the_pipeline_is_published_before_the_next_read(
+        load: Callable[..., FileResult], db: Path, tmp_path: Path) -> None:
+    load(_advice(tmp_path, "a.csv", 3))
+    with duckdb.connect(str(db)) as con:  # e.g. a writer of an earlier version
+        con.execute("DELETE FROM health_advice WHERE advice_id = 'A0'")
+    assert _count(db) == 2
+    assert _files(db) == ["2.duckdb", snapshot.POINTER]
+
+
+def test_no_database_no_snapshot(load: Callable[..., FileResult], db: Path,
+                                 tmp_path: Path) -> None:
+    with pytest.raises(duckdb.IOException, match="no database"):
+        _count(db)
+    assert not snapshot.folder(db).exists()
+    load(_advice(tmp_path, "a.csv", 3))
+    db.unlink()  # removed: its snapshot is never read in its place
+    with pytest.raises(duckdb.IOException, match="no database"):
+        _count(db)
+
+
+HOLDER = textwrap.dedent("""
+    import sys
+    import duckdb
+    con = duckdb.connect(sys.argv[1])
+    con.execute("DELETE FROM health_advice WHERE advice_id = 'A0'")
+    print("holding", flush=True)
+    sys.stdin.readline()  # holds the database until told
+    con.close()
+""")
+
+
+def test_a_reader_never_waits_for_a_writer_in_another_process(
+        load: Callable[..., FileResult], db: Path, tmp_path: Path) -> None:
+    load(_advice(tmp_path, "a.csv", 3))
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], cwd=ROOT, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline() == "holding\n"
+        with pytest.raises(DatabaseBusy):  # the database itself is held
+            connect_writer(db, wait_seconds=0)
+        # Not allowed to wait at all, a reader reads the last snapshot.
+        assert _count(db) == 3
+        assert _files(db) == ["1.duckdb", snapshot.POINTER]
+    finally:
+        holder.communicate("done\n", timeout=60)
+    assert holder.returncode == 0
+    assert _count(db) == 2  # it let go without publishing: the next read publishes
+
+
+def test_snapshots_and_pointer_are_private_whatever_the_umask(
+        load: Callable[..., FileResult], db: Path, tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        load(_advice(tmp_path, "a.csv", 3))
+        load(_advice(tmp_path, "b.csv", 3, first=3))
+    finally:
+        os.umask(old)
+    for path in [snapshot.folder(db), *snapshot.folder(db).iterdir()]:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
