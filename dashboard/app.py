@@ -2,7 +2,7 @@
 synthetic samples on first start, asks for sign-in when the database holds real data, offers
 only the pages the viewer's role may see, labels sample data as synthetic, and runs the page.
 The app keeps no database connection open between runs: one run's reads share one read-only
-connection, closed when the run ends (or before the app itself writes).
+connection to the newest snapshot of the database, closed when the run ends.
 """
 
 import sys
