@@ -500,7 +500,8 @@ def run(scale: Scale, work: Path, seed: int = 20261101, repeats: int = 5,
     generate_seconds = generated["seconds"]
     db, xlsx_db = work / "bench.duckdb", work / "bench_xlsx.duckdb"
     for stale in work.glob("bench*.duckdb*"):  # a kept workdir: every load starts afresh
-        stale.unlink()
+        if stale.is_file():  # an old snapshot folder is emptied by the new database's first load
+            stale.unlink()
     os.environ.setdefault("SEND_PSEUDONYM_KEY", "bench-only-key")  # children inherit it
 
     ingests: dict[str, dict[str, Any]] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -25,6 +26,7 @@ from pipelines.schemas import SCHEMAS, Schema
 from pipelines.tables import SEQUENCES, TABLES, Table
 
 SCHEMA_VERSION = 1
+_log = logging.getLogger(__name__)
 LINEAGE = [
     ("load_id", "INTEGER"),
     ("source_file", "VARCHAR"),
@@ -251,7 +253,11 @@ def writing(path: Path, wait_seconds: float = 30.0,
         con = connect_writer(path, wait_seconds, schema)
         try:
             yield con
-            snapshot.publish(con, path)
+            try:
+                snapshot.publish(con, path)
+            except OSError as exc:  # committed all the same: readers publish it when they can
+                _log.error("%s: what was written could not be published for readers (%s); "
+                           "they read the previous snapshot until a copy succeeds", path, exc)
         finally:
             con.close()
     finally:

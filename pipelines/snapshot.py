@@ -100,12 +100,16 @@ def _private_copy(db: Path, tmp: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()  # left by a publisher that was killed
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    shutil.copyfile(db, tmp)  # into the existing file: its mode stays 0600
-    fd = os.open(tmp, os.O_RDONLY)
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        shutil.copyfile(db, tmp)  # into the existing file: its mode stays 0600
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        tmp.unlink()  # e.g. the disk is full: a part copy would only hold the space
+        raise
 
 
 def _write_pointer(where: Path, snapshot: Snapshot) -> None:

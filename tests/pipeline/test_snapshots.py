@@ -151,3 +151,19 @@ def test_snapshots_and_pointer_are_private_whatever_the_umask(
         os.umask(old)
     for path in [snapshot.folder(db), *snapshot.folder(db).iterdir()]:
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+def test_a_load_whose_copy_fails_is_still_loaded_and_readers_catch_up(
+        load: Callable[..., FileResult], db: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    load(_advice(tmp_path, "a.csv", 3))
+
+    def disk_full(db: Path, tmp: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(snapshot, "_private_copy", disk_full)
+        assert load(_advice(tmp_path, "b.csv", 2, first=3)).status == "loaded"
+        assert _count(db) == 3  # the previous snapshot meanwhile
+    assert _files(db) == ["1.duckdb", snapshot.POINTER]
+    assert _count(db) == 5  # the copy succeeds at the next read
