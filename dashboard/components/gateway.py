@@ -31,8 +31,8 @@ def db_file() -> Path:
 
 def data_version() -> Version:
     """The snapshot this script run reads (outside a run: the newest). Every commit publishes a
-    new one, so cached results are dropped after any load, including one from the command line,
-    and the first run after it shows the new data."""
+    new one, so results cached before a load (one from the command line too) are not used after
+    it, and the first run after it shows the new data."""
     session = getattr(_RUN, "session", None)
     source = (session or queries.Session(db_file(), BUSY_WAIT_SECONDS)).source()
     return (str(source.path), source.published)

@@ -19,6 +19,7 @@ import pytest
 from pipelines import snapshot
 from pipelines.db import DatabaseBusy, connect_writer, reader, transaction, writing
 from pipelines.load import FileResult
+from pipelines.queries import Session
 from tests.conftest import ADVICE_HEADER, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,3 +168,24 @@ def test_a_load_whose_copy_fails_is_still_loaded_and_readers_catch_up(
         assert _count(db) == 3  # the previous snapshot meanwhile
     assert _files(db) == ["1.duckdb", snapshot.POINTER]
     assert _count(db) == 5  # the copy succeeds at the next read
+
+
+def test_a_session_keeps_its_snapshot_and_reads_on_if_it_is_replaced_before_it_opens(
+        load: Callable[..., FileResult], db: Path, tmp_path: Path) -> None:
+    def advice(con: duckdb.DuckDBPyConnection) -> int:
+        return con.execute("SELECT count(*) FROM health_advice").fetchall()[0][0]
+
+    load(_advice(tmp_path, "a.csv", 3))
+    with Session(db, wait_seconds=0) as opened:
+        assert opened.run(advice) == 3
+        first = opened.source()
+        load(_advice(tmp_path, "b.csv", 2, first=3))
+        assert opened.source() == first and opened.run(advice) == 3  # one snapshot per run
+    chosen = Session(db, wait_seconds=0)
+    pinned = chosen.source()  # chosen, not yet opened
+    load(_advice(tmp_path, "c.csv", 1, first=5))
+    assert not pinned.path.exists()
+    assert chosen.run(advice) == 6  # its snapshot was removed: the newest instead
+    chosen.close()
+    with Session(db) as later:
+        assert later.source() not in (first, pinned) and later.run(advice) == 6
