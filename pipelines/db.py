@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import published
 from pipelines.formats import sen2_tables
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.tables import SEQUENCES, TABLES, Table
@@ -131,7 +132,10 @@ def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
 def upgrade(path: Path) -> bool:
     """Bring an existing database up to the current declarations (a reader never can); True if
     it had to. The app calls this once at start, so a database from an earlier version still
-    opens."""
+    opens. A published snapshot is never changed: it is refused if published by another version."""
+    if published.is_snapshot(path):
+        open_reader(path).close()
+        return False
     with reader(path) as con:
         if schema_is_current(con):
             return False
@@ -205,6 +209,7 @@ def _held_by_a_writer(exc: Exception) -> bool:
 
 def connect_writer(path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
     """A read-write connection, waiting a while for another writer (or the app) to let go."""
+    published.refuse_writes(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists()
     deadline = time.monotonic() + wait_seconds
@@ -251,7 +256,10 @@ def writing(path: Path, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyC
 
 
 def open_reader(path: Path, wait_seconds: float = 10.0) -> duckdb.DuckDBPyConnection:
-    """A read-only connection, waiting a while for a writer to let go; the caller closes it."""
+    """A read-only connection, waiting a while for a writer to let go; the caller closes it.
+    A folder is a published Parquet snapshot (`pipelines.published`): nothing to wait for."""
+    if published.is_snapshot(path):
+        return published.connect(path, _signature())
     deadline = time.monotonic() + wait_seconds
     while True:
         try:

@@ -15,7 +15,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
 
-from pipelines import config, queries
+from pipelines import config, published, queries
 
 BUSY_WAIT_SECONDS = 3.0  # then tell the user the data are being updated
 Version = tuple[Any, ...]
@@ -30,8 +30,11 @@ def db_file() -> Path:
 
 def data_version() -> Version:
     """Changes whenever a writer touches the database (the file or its write-ahead log), so cached
-    results are dropped after any load, including one from the command line."""
+    results are dropped after any load, including one from the command line. A published
+    snapshot (a folder): changes when a new publish replaces its manifest."""
     db = db_file()
+    if published.is_snapshot(db):
+        return (str(db), *published.version(db))
     stamps: list[Any] = [str(db)]
     for path in (db, db.with_name(db.name + ".wal")):
         try:
