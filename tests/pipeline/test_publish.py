@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines import metrics, published, queries
+from pipelines import benchmark_local, benchmark_show, bootstrap, metrics, published, queries
 from pipelines.cli import main
 from pipelines.db import reader, upgrade, writing
 from pipelines.isolated import load_file
@@ -145,6 +145,19 @@ def test_every_page_query_is_the_same_on_the_snapshot(sample_db, snapshot, filte
     differ = [name for name, call in calls.items()
               if (lambda pair: pair[0] != pair[1])(both(sample_db, snapshot, call))]
     assert differ == []
+
+
+def test_benchmarks_are_the_same_on_the_snapshot(sample_db_copy, tmp_path, filters) -> None:
+    bootstrap.import_bundled_release(sample_db_copy)
+    out = tmp_path / "snapshot"
+    publish(sample_db_copy, out)
+    for area in ("England", "Yorkshire and The Humber", "Leeds"):
+        on_db = benchmark_show.show(sample_db_copy, area)
+        assert on_db["years"], area
+        assert benchmark_show.show(out, area) == on_db
+    on_db, on_snapshot = both(sample_db_copy, out, lambda con: benchmark_local.local_figures(
+        con, "Northshire", 2025, filters.as_of))
+    assert on_db["rows"] and on_snapshot == on_db
 
 
 def test_every_column_keeps_its_type(sample_db, snapshot) -> None:
