@@ -146,13 +146,16 @@ def _parser() -> argparse.ArgumentParser:
                       help="a local authority to include (repeatable; default: all)")
     pub = sub.add_parser(
         "publish", parents=[common], help="publish the database as a Parquet snapshot",
-        description="Write the database as Parquet (a folder per table, by local authority and "
+        description="Write the database as Parquet (a folder per table, a record table's by "
         "year) with a manifest written last, so that readers elsewhere open it with --db DIR "
         "(see docs/scaling.md). Free text written in the app, staff names and rejected cells' "
         "values are left out.")
     pub.add_argument("--parquet", required=True, type=Path, metavar="DIR",
                      help="the folder to publish into (made if absent; the previous publish is "
                      "kept until the next)")
+    pub.add_argument("--split-by-la", action="store_true",
+                     help="a folder per local authority as well as per year (one file per LA "
+                     "and year: slower to read for many LAs; see docs/scaling.md)")
     _users_parser(sub, common)
     a = sub.add_parser("audit", parents=[common], help="the audit log: who did what, when",
                        description="Show the audit log (loads, exports, rollbacks, sign-ins, user "
@@ -551,7 +554,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     db = config.db_path(args.db)
-    manifest = publish(db, args.parquet)
+    manifest = publish(db, args.parquet, split_by_la=args.split_by_la)
     audit.record(db, audit.command_line_actor(), "export", what="parquet snapshot",
                  folder=str(args.parquet), publish_id=manifest["publish_id"], rows=manifest["rows"])
     withheld = sorted(t for t, spec in manifest["tables"].items() if "withheld" in spec)

@@ -1,7 +1,7 @@
 """Publish the working database as a Parquet snapshot that readers elsewhere (app replicas, a
-region's analysts) open with `--db DIR`: one folder per table, split by local authority and year
-where the table has them, and a manifest written last, by a rename, so that a reader sees the
-previous publish or this one, never part of one.
+region's analysts) open with `--db DIR`: one folder per table, a record table split by year (and
+by local authority if asked), and a manifest written last, by a rename, so that a reader sees
+the previous publish or this one, never part of one.
 
 DATA PROTECTION: the database holds children only by pseudonym. What a reader of the metrics does
 not need is published empty (`WITHHELD`), or with a column emptied (`WITHHELD_COLUMNS`): free text
@@ -13,6 +13,7 @@ its folders are made owner-only, like the database.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import json
@@ -60,20 +61,33 @@ WITHHELD_COLUMNS: dict[tuple[str, str], str] = {
 DATA_PREFIX = "publish-"
 
 
-def partitioning(columns: list[tuple[str, str]]) -> tuple[list[str], str | None]:
-    """How a table is split into folders: (partition columns, SQL of a derived `year` column or
-    None). By local authority and year where the table has a local authority: its own year
-    column, else the year of its first date (a dataset's anchor: a request, a registration, a
-    month); one folder otherwise."""
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """How a table's files are laid out: the folders it is split into (partition columns, a
+    `year` derived from `derived` if given) and the order of its rows within each file."""
+
+    partition_by: tuple[str, ...] = ()
+    derived_year: str | None = None  # SQL of the year column the folders are named by
+    order_by: tuple[str, ...] = ()
+
+
+def layout(columns: list[tuple[str, str]], split_by_la: bool = False) -> Layout:
+    """A record table (one with a local authority) in a folder per year: its own year column,
+    else the year of its first date (a dataset's anchor: a request, a registration, a month);
+    rows ordered by local authority within, so that a reader of some local authorities skips the
+    row groups of the others. `split_by_la`: a folder per local authority too (one file per
+    local authority and year). Any other table in one file."""
     names = [name for name, _ in columns]
     if "local_authority" not in names:
-        return [], None
-    if "collection_year" in names:
-        return ["local_authority", "collection_year"], None
+        return Layout()
     first_date = next((name for name, sql_type in columns if sql_type == "DATE"), None)
+    by_la = ("local_authority",) if split_by_la else ()
+    order = ("local_authority", *([first_date] if first_date else []))
+    if "collection_year" in names:
+        return Layout((*by_la, "collection_year"), None, order)
     if first_date is None or "year" in names:
-        return ["local_authority"], None
-    return ["local_authority", "year"], f'year("{first_date}")'
+        return Layout(by_la, None, order)
+    return Layout((*by_la, "year"), f'year("{first_date}")', order)
 
 
 def _literal(text: str) -> str:
@@ -81,11 +95,12 @@ def _literal(text: str) -> str:
 
 
 def _copy(con: duckdb.DuckDBPyConnection, folder: Path, table: str,
-          columns: list[tuple[str, str]]) -> dict[str, Any]:
+          columns: list[tuple[str, str]], split_by_la: bool) -> dict[str, Any]:
     """Write one table's files; its entry in the manifest."""
-    partition_by, derived = partitioning(columns)
-    spec: dict[str, Any] = {"columns": [list(c) for c in columns], "partition_by": partition_by,
-                            "rows": 0, "files": 0, "bytes": 0}
+    plan = layout(columns, split_by_la)
+    spec: dict[str, Any] = {"columns": [list(c) for c in columns],
+                            "partition_by": list(plan.partition_by), "rows": 0, "files": 0,
+                            "bytes": 0}
     withheld = {name: why for (t, name), why in WITHHELD_COLUMNS.items() if t == table}
     if table in WITHHELD:
         spec["withheld"] = WITHHELD[table]
@@ -97,17 +112,19 @@ def _copy(con: duckdb.DuckDBPyConnection, folder: Path, table: str,
         return spec
     select = [f'CAST(NULL AS {sql_type}) AS "{name}"' if name in withheld else f'"{name}"'
               for name, sql_type in columns]
-    if derived:
-        select.append(f"{derived} AS year")
+    if plan.derived_year:
+        select.append(f"{plan.derived_year} AS year")
+    order = f" ORDER BY {', '.join(plan.order_by)}" if plan.order_by else ""
     target = folder / table
     options = "FORMAT parquet, COMPRESSION zstd"
-    if partition_by:
-        options += f", PARTITION_BY ({', '.join(partition_by)}), WRITE_PARTITION_COLUMNS true"
+    if plan.partition_by:
+        options += (f", PARTITION_BY ({', '.join(plan.partition_by)}), "
+                    "WRITE_PARTITION_COLUMNS true")
     else:
         target.mkdir()
         target = target / "data_0.parquet"
-    con.execute(f'COPY (SELECT {", ".join(select)} FROM "{table}") TO {_literal(str(target))} '
-                f"({options})")
+    con.execute(f'COPY (SELECT {", ".join(select)} FROM "{table}"{order}) TO '
+                f"{_literal(str(target))} ({options})")
     files = list((folder / table).rglob("*.parquet"))
     spec["files"], spec["bytes"] = len(files), sum(f.stat().st_size for f in files)
     return spec
@@ -165,9 +182,11 @@ def _prune(out: Path, keep: set[str]) -> None:
             path.unlink()
 
 
-def publish(db: Path, out: Path, now: dt.datetime | None = None) -> dict[str, Any]:
+def publish(db: Path, out: Path, split_by_la: bool = False, now: dt.datetime | None = None
+            ) -> dict[str, Any]:
     """Publish the database at `db` into the folder `out` (made if absent); the manifest, with
-    `seconds` the publish took."""
+    `seconds` the publish took. `split_by_la`: a folder per local authority as well as per year
+    (see `layout`)."""
     started = time.perf_counter()
     if is_snapshot(db):
         raise SnapshotError(f"{db} is a published snapshot: publish from the working database")
@@ -184,7 +203,7 @@ def publish(db: Path, out: Path, now: dt.datetime | None = None) -> dict[str, An
         previous = read_manifest(out)["data"] if (out / MANIFEST).exists() else None
         folder.mkdir(mode=0o700)
         try:
-            manifest = _write(db, folder, publish_id, now)
+            manifest = _write(db, folder, publish_id, now, split_by_la)
             _check_types(folder, manifest["tables"])
             _owner_only(folder)
         except BaseException:
@@ -196,7 +215,8 @@ def publish(db: Path, out: Path, now: dt.datetime | None = None) -> dict[str, An
     return manifest
 
 
-def _write(db: Path, folder: Path, publish_id: str, now: dt.datetime) -> dict[str, Any]:
+def _write(db: Path, folder: Path, publish_id: str, now: dt.datetime, split_by_la: bool
+           ) -> dict[str, Any]:
     with reader(db) as con:
         con.execute("BEGIN TRANSACTION")  # every table as of one moment
         columns: dict[str, list[tuple[str, str]]] = {}
@@ -206,7 +226,8 @@ def _write(db: Path, folder: Path, publish_id: str, now: dt.datetime) -> dict[st
                 "WHERE database_name = current_database() AND schema_name = 'main' "
                 "AND NOT duckdb_tables.internal ORDER BY table_name, column_index").fetchall():
             columns.setdefault(table, []).append((name, sql_type))
-        tables = {table: _copy(con, folder, table, cols) for table, cols in columns.items()}
+        tables = {table: _copy(con, folder, table, cols, split_by_la)
+                  for table, cols in columns.items()}
         signature = one(con, "SELECT value FROM meta WHERE key = 'schema'")[0]
         last_load = one(con, "SELECT max(loaded_at) FROM loads")[0]
         con.execute("COMMIT")

@@ -22,7 +22,7 @@ from pipelines.cli import main
 from pipelines.db import reader, upgrade, writing
 from pipelines.isolated import load_file
 from pipelines.pseudonym import nhs_number_is_valid
-from pipelines.publish import WITHHELD, partitioning, publish
+from pipelines.publish import WITHHELD, Layout, layout, publish
 from pipelines.schemas import SCHEMAS
 from tests.conftest import ADVICE_HEADER, write_csv
 
@@ -189,31 +189,50 @@ def test_the_manifest_counts_rows_and_files(sample_db, snapshot) -> None:
     assert manifest["rows"] == sum(s["rows"] for s in manifest["tables"].values()) > 30_000
 
 
-def test_datasets_are_split_by_local_authority_and_year(snapshot) -> None:
+def _folders(snapshot: Path, table: str) -> set[str]:
+    folder = snapshot / published.read_manifest(snapshot)["data"] / table
+    return {p.parent.relative_to(folder).as_posix() for p in folder.rglob("*.parquet")}
+
+
+def test_record_tables_are_split_by_year(snapshot) -> None:
     manifest = published.read_manifest(snapshot)
-    advice = snapshot / manifest["data"] / "health_advice"
-    assert manifest["tables"]["health_advice"]["partition_by"] == ["local_authority", "year"]
-    folders = {p.parent.relative_to(advice).as_posix() for p in advice.rglob("*.parquet")}
-    assert "local_authority=Northshire/year=2025" in folders
-    assert all(re.fullmatch(r"local_authority=[^/]*/year=(\d{4}|__HIVE_DEFAULT_PARTITION__)", f)
-               for f in folders), folders
+    assert manifest["tables"]["health_advice"]["partition_by"] == ["year"]
+    assert manifest["tables"]["loads"]["partition_by"] == []
+    folders = _folders(snapshot, "health_advice")
+    assert "year=2025" in folders
+    assert all(re.fullmatch(r"year=(\d{4}|__HIVE_DEFAULT_PARTITION__)", f) for f in folders)
     # the year of the first date: requested_date, the clock's start
+    advice = snapshot / manifest["data"] / "health_advice"
     with duckdb.connect() as con:
         years = con.execute(f"SELECT DISTINCT year(requested_date) FROM read_parquet("
-                            f"'{advice}/local_authority=Northshire/year=2025/*.parquet')").fetchall()
+                            f"'{advice}/year=2025/*.parquet')").fetchall()
     assert years == [(2025,)]
 
 
-@pytest.mark.parametrize(("columns", "expected"), [
+def test_split_by_la_gives_a_folder_per_la_and_year_and_the_same_figures(
+        sample_db, tmp_path, filters) -> None:
+    out = tmp_path / "by-la"
+    manifest = publish(sample_db, out, split_by_la=True)
+    assert manifest["tables"]["ehcp"]["partition_by"] == ["local_authority", "year"]
+    assert "local_authority=Northshire/year=2025" in _folders(out, "ehcp")
+    on_db, on_snapshot = both(sample_db, out, lambda con: metrics.headline(con, filters))
+    assert on_snapshot == on_db
+
+
+@pytest.mark.parametrize(("columns", "split_by_la", "expected"), [
     ([("local_authority", "VARCHAR"), ("requested_date", "DATE"), ("returned_date", "DATE")],
-     (["local_authority", "year"], 'year("requested_date")')),
-    ([("local_authority", "VARCHAR"), ("collection_year", "INTEGER"), ("d", "DATE")],
-     (["local_authority", "collection_year"], None)),
-    ([("local_authority", "VARCHAR"), ("note", "VARCHAR")], (["local_authority"], None)),
-    ([("load_id", "INTEGER"), ("as_of", "DATE")], ([], None)),
+     False, Layout(("year",), 'year("requested_date")', ("local_authority", "requested_date"))),
+    ([("local_authority", "VARCHAR"), ("requested_date", "DATE")], True,
+     Layout(("local_authority", "year"), 'year("requested_date")',
+            ("local_authority", "requested_date"))),
+    ([("local_authority", "VARCHAR"), ("collection_year", "INTEGER")], False,
+     Layout(("collection_year",), None, ("local_authority",))),
+    ([("local_authority", "VARCHAR"), ("note", "VARCHAR")], True,
+     Layout(("local_authority",), None, ("local_authority",))),
+    ([("load_id", "INTEGER"), ("as_of", "DATE")], True, Layout()),
 ])
-def test_partitioning(columns, expected) -> None:
-    assert partitioning(columns) == expected
+def test_layout(columns, split_by_la, expected) -> None:
+    assert layout(columns, split_by_la) == expected
 
 
 # ---- what leaves ----------------------------------------------------------------------------
