@@ -3,6 +3,7 @@ over the database, and a new publish is read on the next run."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,3 +61,16 @@ def test_a_new_publish_is_shown_on_the_next_run(
     assert gateway.data_version() != version
     after = metric_values(run_app(db=out, **params))
     assert after["New EHC plans issued"] != before["New EHC plans issued"]
+
+
+def test_a_folder_without_its_manifest_is_refused_with_a_clear_message(
+        run_app: Callable[..., AppTest], snapshot: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    half = tmp_path / "half"
+    shutil.copytree(snapshot, half)
+    (half / "manifest.json").unlink()
+    at = run_app(db=half)
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        f"{half} holds no manifest.json: it is not a published snapshot, or its publish did not "
+        f"finish. Publish again: python -m pipelines publish --parquet {half}"]
+    assert not at.metric
