@@ -3,11 +3,11 @@ region's analysts) open with `--db DIR`: one folder per table, a record table sp
 by local authority if asked), and a manifest written last, by a rename, so that a reader sees
 the previous publish or this one, never part of one.
 
-DATA PROTECTION: the database holds children only by pseudonym. What a reader of the metrics does
-not need is published empty (`WITHHELD`), or with a column emptied (`WITHHELD_COLUMNS`): free text
-written in the app, staff names, earlier record versions, the audit chain and the key's
-fingerprint, and the value of each rejected cell. A snapshot is record-level data all the same:
-its folders are made owner-only, like the database.
+DATA PROTECTION: the database holds children only by pseudonym. Only the tables in `PUBLISHED`
+leave with their rows; any other is published empty (`WITHHELD` says why for each known one: free
+text written in the app, staff names, earlier record versions, the audit chain and the key's
+fingerprint), and a rejected cell's value is left out (`WITHHELD_COLUMNS`). A snapshot is
+record-level data all the same: its folders are made owner-only, like the database.
 """
 
 from __future__ import annotations
@@ -39,6 +39,15 @@ from pipelines.published import (
 )
 from pipelines.schemas import SCHEMAS
 
+# What a reader of the metrics and pages needs: the datasets, the SEN2 return's items, where the
+# data came from and how clean they are, the published benchmarks, the schema's version.
+PUBLISHED = frozenset({
+    *(s.table for s in SCHEMAS.values()), "sen2_header_flags", "sen2_requests",
+    "loads", "load_sheets", "rejects", "row_warnings", "meta",
+    "benchmarks", "benchmark_imports", "benchmark_dmo_dco", "benchmark_waiting_lists",
+})
+NOT_REVIEWED = ("a table not yet reviewed for publishing: add it to publish.PUBLISHED once it is "
+                "known to hold nothing a reader should not see")
 _NOTES = ("free text written in the app and the names of the staff who wrote it: one area's "
           "working notes, which may name people; no metric reads them")
 WITHHELD: dict[str, str] = {
@@ -56,15 +65,17 @@ WITHHELD: dict[str, str] = {
 WITHHELD_COLUMNS: dict[tuple[str, str], str] = {
     ("rejects", "value"): "a rejected cell as written: it may hold what should never have been "
                           "in that column; the reason, row and column are kept",
-    ("row_warnings", "value"): "as for rejects",
+    ("row_warnings", "value"): "a queried cell as written: it may hold what should never have "
+                               "been in that column; the reason, row and column are kept",
 }
 DATA_PREFIX = "publish-"
 
 
 @dataclasses.dataclass(frozen=True)
 class Layout:
-    """How a table's files are laid out: the folders it is split into (partition columns, a
-    `year` derived from `derived` if given) and the order of its rows within each file."""
+    """How a table's files are laid out: the folders it is split into (partition columns, one
+    of them a `year` made by `derived_year` if that is given) and the order of its rows within
+    each file."""
 
     partition_by: tuple[str, ...] = ()
     derived_year: str | None = None  # SQL of the year column the folders are named by
@@ -102,8 +113,8 @@ def _copy(con: duckdb.DuckDBPyConnection, folder: Path, table: str,
                             "partition_by": list(plan.partition_by), "rows": 0, "files": 0,
                             "bytes": 0}
     withheld = {name: why for (t, name), why in WITHHELD_COLUMNS.items() if t == table}
-    if table in WITHHELD:
-        spec["withheld"] = WITHHELD[table]
+    if table not in PUBLISHED:
+        spec["withheld"] = WITHHELD.get(table, NOT_REVIEWED)
         return spec
     if withheld:
         spec["withheld_columns"] = withheld

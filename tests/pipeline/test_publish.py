@@ -22,7 +22,7 @@ from pipelines.cli import main
 from pipelines.db import reader, upgrade, writing
 from pipelines.isolated import load_file
 from pipelines.pseudonym import nhs_number_is_valid
-from pipelines.publish import WITHHELD, Layout, layout, publish
+from pipelines.publish import NOT_REVIEWED, PUBLISHED, WITHHELD, Layout, layout, publish
 from pipelines.schemas import SCHEMAS
 from tests.conftest import ADVICE_HEADER, write_csv
 
@@ -265,6 +265,26 @@ def test_free_text_staff_names_and_rejected_values_stay_behind(sample_db_copy, t
                            "read_parquet(?, union_by_name = true)", [[str(f) for f in files]]
                            ).fetchall()[0]
     assert not any("Dr Jones" in (t or "") or "jo.bloggs" in (t or "") for t in text)
+
+
+def test_every_table_is_published_or_withheld_by_name(sample_db, snapshot) -> None:
+    """A table added to the database is published empty until someone decides otherwise."""
+    manifest = published.read_manifest(snapshot)
+    assert not PUBLISHED & set(WITHHELD)
+    assert set(manifest["tables"]) == PUBLISHED | set(WITHHELD)
+    assert [t for t, spec in manifest["tables"].items() if "withheld" in spec] == sorted(WITHHELD)
+
+
+def test_a_table_not_reviewed_is_published_empty(sample_db_copy, tmp_path) -> None:
+    with writing(sample_db_copy) as con:
+        con.execute("CREATE TABLE scratch AS SELECT 'a note about Jane' AS note")
+    out = tmp_path / "snapshot"
+    manifest = publish(sample_db_copy, out)
+    assert manifest["tables"]["scratch"] == {
+        "columns": [["note", "VARCHAR"]], "partition_by": [], "rows": 0, "files": 0,
+        "bytes": 0, "withheld": NOT_REVIEWED}
+    with reader(out) as con:
+        assert con.execute("SELECT count(*) FROM scratch").fetchall() == [(0,)]
 
 
 def test_no_personal_column_and_no_nhs_number_is_published(snapshot) -> None:
