@@ -103,6 +103,9 @@ def _open(path: Path, manifest: dict[str, Any]) -> duckdb.DuckDBPyConnection:
         # footers are read once per process rather than once per query.
         con.execute("SET GLOBAL parquet_metadata_cache = true")
         folder = path / manifest["data"]
+        if not folder.is_dir():
+            raise NotPublished(f"{path}: its manifest names {manifest['data']}, which is not "
+                               "there: copy a publish's folder before its manifest")
         for table, spec in manifest["tables"].items():
             con.execute(view_sql(folder, table, spec))
     except BaseException:

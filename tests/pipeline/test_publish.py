@@ -350,6 +350,15 @@ def test_a_folder_without_its_manifest_is_refused(snapshot, tmp_path, capsys) ->
         pass
 
 
+def test_a_manifest_without_its_files_is_refused(snapshot, tmp_path) -> None:
+    copied = tmp_path / "copied"
+    copied.mkdir()
+    shutil.copy(snapshot / published.MANIFEST, copied)
+    with pytest.raises(published.NotPublished, match="copy a publish's folder before its manifest"
+                       ), reader(copied):
+        pass
+
+
 def test_a_failed_publish_leaves_the_previous_one(sample_db, tmp_path, monkeypatch) -> None:
     out = tmp_path / "snapshot"
     first = publish(sample_db, out)
