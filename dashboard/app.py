@@ -20,6 +20,7 @@ from dashboard.components import auth, filters, freshness, gateway  # noqa: E402
 from dashboard.components.text import plain  # noqa: E402
 from pipelines import bootstrap, status  # noqa: E402
 from pipelines.config import load_settings  # noqa: E402
+from pipelines.published import SnapshotError  # noqa: E402
 from pipelines.queries import DatabaseBusy, DatabaseError  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "views"  # not "pages/": see views/__init__.py
@@ -145,6 +146,8 @@ try:
         current.run()
 except DatabaseBusy:
     st.warning(BUSY, icon=":material/hourglass_top:")
+except SnapshotError as exc:  # SEND_DB names a published snapshot: unfinished, or written to
+    st.error(plain(str(exc)), icon=":material/error:")
 except DatabaseError as exc:
     # Most often a database built by an older version of the pipelines (a column it lacks).
     st.error("The database could not be read. If it was built by an earlier version of the "

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from pipelines import metrics
+from pipelines import metrics, published
 from pipelines.db import one
 
 
@@ -55,10 +55,8 @@ def _calendar_year(la: str, year: int, as_of: dt.date) -> metrics.Filters:
 
 
 def _has_rows(con: duckdb.DuckDBPyConnection, table: str, la: str) -> bool:
-    exists = one(con, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND "
-                      "table_name = ?", [table])[0]
-    return bool(exists) and bool(one(con, f"SELECT count(*) FROM {table} WHERE local_authority = ?",
-                                     [la])[0])
+    return published.has_table(con, table) and bool(one(
+        con, f"SELECT count(*) FROM {table} WHERE local_authority = ?", [la])[0])
 
 
 def local_figures(con: duckdb.DuckDBPyConnection, la: str, year: int, as_of: dt.date

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines import config, dmo_dco, nhs_waiting_lists
+from pipelines import config, dmo_dco, nhs_waiting_lists, published
 from pipelines.benchmark_files import (
     Parsed,
     SourceFile,
@@ -441,7 +441,7 @@ TABLES = {dmo_dco.DATASET: "benchmark_dmo_dco",
 
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return one(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table])[0] > 0
+    return published.has_table(con, table)
 
 
 def import_release(db: Path, source: Path) -> dict[str, Any]:

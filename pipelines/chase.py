@@ -17,8 +17,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines import audit, exports
-from pipelines.db import one, transaction, writing
+from pipelines import audit, exports, published
+from pipelines.db import transaction, writing
 from pipelines.free_text import IDENTIFIES, is_blank, nhs_number_in
 from pipelines.metrics.core import Filters
 from pipelines.metrics.lists import overdue_advice
@@ -58,9 +58,7 @@ def age_band(days_overdue: int) -> str:
 
 
 def _has_notes_table(con: duckdb.DuckDBPyConnection) -> bool:
-    row = one(con, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND "
-                   "table_name = ?", [CHASE_NOTES.name])
-    return bool(row and row[0])
+    return published.has_table(con, CHASE_NOTES.name)
 
 
 def chase_notes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """Command line: `python -m pipelines ingest|status|metrics|rejects|loads|rollback|benchmarks|
-board-pack|users|audit|rekey`. What it reports comes from the same functions the app reads
+board-pack|publish|users|audit|rekey`. What it reports comes from the same functions the app reads
 (`pipelines.status`, `pipelines.metrics`); this module only parses, prints and records.
 
 Exit codes: 0 done (rows may have been rejected), 1 a file could not be loaded, 2 usage.
@@ -20,12 +20,13 @@ from typing import Any
 
 import pandas as pd
 
-from pipelines import access, audit, benchmark_show, benchmarks, config, metrics, pseudonym
+from pipelines import access, audit, benchmark_show, benchmarks, config, metrics, pseudonym, published
 from pipelines.db import DatabaseBusy, connect_writer, one, reader, upgrade
 from pipelines.exports import write_table
 from pipelines.formats import sen2_tables
 from pipelines.isolated import load_file
 from pipelines.periods import period_of
+from pipelines.publish import publish
 from pipelines.readers import FileError
 from pipelines.schemas import SCHEMAS
 from pipelines.status import loads, rejects, status
@@ -143,6 +144,18 @@ def _parser() -> argparse.ArgumentParser:
                       "today if the quarter has not ended)")
     pack.add_argument("--la", action="append", default=[], metavar="NAME",
                       help="a local authority to include (repeatable; default: all)")
+    pub = sub.add_parser(
+        "publish", parents=[common], help="publish the database as a Parquet snapshot",
+        description="Write the database as Parquet (a folder per table, a record table's by "
+        "year) with a manifest written last, so that readers elsewhere open it with --db DIR "
+        "(see docs/scaling.md). Free text written in the app, staff names and rejected cells' "
+        "values are left out.")
+    pub.add_argument("--parquet", required=True, type=Path, metavar="DIR",
+                     help="the folder to publish into (made if absent; the previous publish is "
+                     "kept until the next)")
+    pub.add_argument("--split-by-la", action="store_true",
+                     help="a folder per local authority as well as per year (one file per LA "
+                     "and year: slower to read for many LAs; see docs/scaling.md)")
     _users_parser(sub, common)
     a = sub.add_parser("audit", parents=[common], help="the audit log: who did what, when",
                        description="Show the audit log (loads, exports, rollbacks, sign-ins, user "
@@ -539,6 +552,20 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    db = config.db_path(args.db)
+    manifest = publish(db, args.parquet, split_by_la=args.split_by_la)
+    audit.record(db, audit.command_line_actor(), "export", what="parquet snapshot",
+                 folder=str(args.parquet), publish_id=manifest["publish_id"], rows=manifest["rows"])
+    withheld = sorted(t for t, spec in manifest["tables"].items() if "withheld" in spec)
+    print(f"{args.parquet}: {len(manifest['tables'])} tables, {manifest['rows']:,} rows in "
+          f"{manifest['files']:,} files ({manifest['bytes'] / 1e6:,.1f} MB), published in "
+          f"{manifest['seconds']:.1f} s [{manifest['publish_id']}]\n"
+          f"  published empty: {', '.join(withheld)}\n"
+          "  rejected cells' values left out (see the manifest's withheld notes)")
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     db = config.db_path(args.db)
     if args.verify:
@@ -561,14 +588,19 @@ def cmd_audit(args: argparse.Namespace) -> int:
 COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "metrics": cmd_metrics,
             "rejects": cmd_rejects, "loads": cmd_loads, "benchmarks": cmd_benchmarks,
             "board-pack": cmd_board_pack, "rollback": cmd_rollback, "users": cmd_users,
-            "audit": cmd_audit, "rekey": cmd_rekey}
+            "audit": cmd_audit, "rekey": cmd_rekey, "publish": cmd_publish}
+# What writes to the database (or makes its key): refused on a published snapshot at once,
+# before a file is read.
+WRITES = {"ingest", "rollback", "rekey", "benchmarks import"}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if _action(args) in WRITES:
+            published.refuse_writes(config.db_path(getattr(args, "db", None)))
         code = COMMANDS[args.command](args)
-    except (DatabaseBusy, audit.AuditError) as exc:
+    except (DatabaseBusy, audit.AuditError, published.SnapshotError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         code = 1
     if code and args.command != "ingest":  # a failed load is audited as that load
@@ -576,11 +608,15 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def _action(args: argparse.Namespace) -> str:
+    return " ".join(filter(None, [args.command, getattr(args, "users_command", None),
+                                  getattr(args, "benchmarks_command", None)]))
+
+
 def _audit_failure(args: argparse.Namespace, code: int) -> None:
     """A command that failed is recorded too (who tried what); if even that cannot be written,
     the user is told so."""
-    action = " ".join(filter(None, [args.command, getattr(args, "users_command", None),
-                                    getattr(args, "benchmarks_command", None)]))
+    action = _action(args)
     try:
         audit.record(config.db_path(getattr(args, "db", None)), audit.command_line_actor(),
                      "command failed", command=action, exit_code=code)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import snapshot
+from pipelines import published, snapshot
 from pipelines.formats import sen2_tables
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.tables import SEQUENCES, TABLES, Table
@@ -135,7 +135,10 @@ def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
 def upgrade(path: Path) -> bool:
     """Bring an existing database up to the current declarations (a reader never can); True if
     it had to. The app calls this once at start, so a database from an earlier version still
-    opens."""
+    opens. A published snapshot is never changed: it is refused if published by another version."""
+    if published.is_snapshot(path):
+        open_reader(path).close()
+        return False
     with reader(path) as con:
         if schema_is_current(con):
             return False
@@ -211,6 +214,7 @@ def connect_writer(path: Path, wait_seconds: float = 30.0,
                    schema: bool = True) -> duckdb.DuckDBPyConnection:
     """A read-write connection, waiting a while for another writer to let go; the tables made or
     brought up to date first unless `schema` is False."""
+    published.refuse_writes(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists()
     deadline = time.monotonic() + wait_seconds
@@ -270,6 +274,9 @@ def read_source(path: Path, wait_seconds: float = 10.0) -> snapshot.Snapshot:
     published first: at once when no writer holds the database; while one does, readers keep
     to the snapshot they have (the writer publishes its own as it ends), and only a database
     with none yet waits for it, up to `wait_seconds`."""
+    if published.is_snapshot(path):  # a published Parquet folder: read as it is, never copied
+        stamp = published.version(path)
+        return snapshot.Snapshot(path, stamp[1], [list(stamp)])
     if not path.exists():  # never the snapshot of a database removed since
         raise duckdb.IOException(f"{path}: there is no database here")
     newest = snapshot.newest(path)
@@ -288,7 +295,9 @@ def open_reader(path: Path, wait_seconds: float = 10.0,
                 source: snapshot.Snapshot | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to `source`, a snapshot chosen earlier, or to where readers read
     (`read_source`); to the newest if `source` has been removed since (a newer one replaced it).
-    The caller closes it."""
+    The caller closes it. A folder is a published Parquet snapshot (`pipelines.published`)."""
+    if published.is_snapshot(path):
+        return published.connect(path, _signature())
     for _ in range(3):  # a snapshot can be replaced between the look and the open
         chosen = source or read_source(path, wait_seconds)
         try:

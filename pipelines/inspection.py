@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines import metrics
+from pipelines import metrics, published
 from pipelines.dates import DateError, parse_date
 from pipelines.db import one, transaction, writing
 from pipelines.free_text import IDENTIFIES, is_blank, nhs_number_in
@@ -177,9 +177,7 @@ NOTE_FIELDS = SELF_EVALUATION_NOTES.column_names
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    row = one(con, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND "
-                   "table_name = ?", [table])
-    return bool(row and row[0])
+    return published.has_table(con, table)
 
 
 def _transaction(db: Path, work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:

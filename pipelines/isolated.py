@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import audit, config
+from pipelines import audit, config, published
 from pipelines.db import DatabaseBusy
 from pipelines.limits import Limits
 from pipelines.load import FileResult, ingest_file
@@ -33,6 +33,9 @@ def load_file(db: Path, path: Path, actor: str, kind: str | None = None,
     """Load one file in a child process within `limits` (default: settings.toml's) and audit
     it. `kind`, `as_of`, `extract_date`, `given` and `la` are `load.ingest_file`'s. Never raises
     for a bad file; raises DatabaseBusy if another process holds the database."""
+    if published.is_snapshot(db):  # said before the file is read or a key made beside it
+        return FileResult(file=path.name, status="failed", error=f"{path.name}: not loaded: "
+                          + published.REFUSED.format(path=db))
     limits = limits or config.load_settings().limits
     job = (db, path, actor, kind, as_of, extract_date, given, la, limits)
     outcome = _run_child(job, path, limits)

@@ -24,6 +24,7 @@ from pipelines import (
     inspection,
     metrics,
     nhs_waiting_lists,
+    published,
     status,
 )
 from pipelines.db import DatabaseBusy, open_reader, read_source
@@ -274,8 +275,7 @@ IMPORT_COLUMNS = ["dataset", "file", "sha256", "imported_at", "rows", "source"]
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND "
-                            "table_name = ?", [table]).fetchall()[0][0])
+    return published.has_table(con, table)
 
 
 def benchmark_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

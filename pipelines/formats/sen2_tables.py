@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from pipelines.formats.sen2 import Sen2Return
+from pipelines.published import has_table
 
 FLAG_MEANINGS = {"Y": "in post", "N": "not in post", "R": "role covered by another post"}
 
@@ -78,5 +79,4 @@ def header_flags(con: duckdb.DuckDBPyConnection, las: tuple[str, ...] = ()) -> l
 
 
 def _exists(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() "
-                            "WHERE table_name = 'sen2_header_flags'").fetchone()[0])
+    return has_table(con, "sen2_header_flags")
