@@ -33,9 +33,10 @@ def health_contribution(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFr
         SELECT local_authority, case_id, met AS plan_on_time
         FROM ({plan_base(f)}) WHERE anchor BETWEEN $date_from AND $date_to AND NOT excepted
     ),
-    advice AS (
+    advice AS (  -- only the plans' cases: every later step joins the advice to a plan
         SELECT local_authority, case_id, service, bool_and(met) AS advice_on_time
-        FROM ({advice_base(f)}) WHERE counted GROUP BY ALL
+        FROM ({advice_base(f)}) SEMI JOIN plans USING (local_authority, case_id)
+        WHERE counted GROUP BY ALL
     ),
     per_service AS (
         SELECT p.plan_on_time, a.* FROM plans p JOIN advice a USING (local_authority, case_id)
