@@ -26,54 +26,76 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 PAGES = sorted(p.name for p in (ROOT / "dashboard" / "views").glob("*.py")
                if p.name != "__init__.py")
-TARGET_SECONDS = 1.0
+TARGET_SECONDS = 0.5  # issue #16: every page's queries under half a second at national scale
 # Pages that build a file (the board pack, the evidence pack) read with their own connection.
 READERS = ("pipelines.board_pack.build", "pipelines.inspection_pack")
 
 
-def _summed(open_: Callable[..., object], spent: list[float]) -> Callable[..., object]:
+Spent = list[tuple[str, float]]  # (what was read, seconds)
+# The processor time of the gateway's reads (every thread of the process, DuckDB's included):
+# what the reads cost, however many other processes share the machine's cores.
+CPU: list[float] = []
+
+
+def _name(query: Callable[..., object]) -> str:
+    return f"{query.__module__.removeprefix('pipelines.')}.{query.__qualname__}"
+
+
+def _summed(open_: Callable[..., object], spent: Spent, name: str) -> Callable[..., object]:
     """`open_` (a context manager giving a connection), with the time spent inside each use
     appended to `spent`."""
     @contextmanager
     def timed(*args: object, **kwargs: object) -> Iterator[object]:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             with open_(*args, **kwargs) as con:
                 yield con
         finally:
-            spent.append(time.perf_counter() - start)
+            spent.append((name, time.perf_counter() - start))
+            CPU.append(time.process_time() - cpu)
 
     return timed
 
 
-def _timed_reads(spent: list[float]) -> None:
+def _timed_reads(spent: Spent) -> None:
     """Time every database read a page makes: each of the gateway's (a query on the run's shared
     connection, its opening included) and each use of `reader` in the READERS modules."""
     gateway = importlib.import_module("dashboard.components.gateway")
     run = gateway._run
 
     def timed_run(query: Callable[..., object], args: tuple[object, ...]) -> object:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             return run(query, args)
         finally:
-            spent.append(time.perf_counter() - start)
+            spent.append((_name(query), time.perf_counter() - start))
+            CPU.append(time.process_time() - cpu)
 
     gateway._run = timed_run
     for name in READERS:
         module = importlib.import_module(name)
-        module.reader = _summed(module.reader, spent)
+        module.reader = _summed(module.reader, spent, f"{name.removeprefix('pipelines.')} (file)")
 
 
-def time_pages(db: Path, runs: int = 3, params: dict[str, str] | None = None
-               ) -> list[dict[str, object]]:
+def _slowest(spent: Spent, top: int = 5) -> list[dict[str, object]]:
+    """The reads that took longest on the cold run, each query's calls summed."""
+    by_query: dict[str, list[float]] = {}
+    for name, seconds in spent:
+        by_query.setdefault(name, []).append(seconds)
+    ranked = sorted(by_query.items(), key=lambda item: -sum(item[1]))[:top]
+    return [{"read": name, "calls": len(times), "seconds": round(sum(times), 3)}
+            for name, times in ranked]
+
+
+def time_pages(db: Path, runs: int = 3, params: dict[str, str] | None = None,
+               pages: list[str] | None = None) -> list[dict[str, object]]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     from pipelines import access
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    spent: list[float] = []
+    spent: Spent = []
     _timed_reads(spent)
 
     scratch = tempfile.TemporaryDirectory(prefix="bench-pages-")  # the users file and audit log
@@ -83,7 +105,7 @@ def time_pages(db: Path, runs: int = 3, params: dict[str, str] | None = None
     os.environ.update(SEND_DB=str(db), SEND_USERS_FILE=str(users),
                       SEND_AUDIT_LOG=str(folder / "audit.jsonl"))
     results = []
-    for name in PAGES:
+    for name in [p for p in PAGES if not pages or p.removesuffix(".py") in pages]:
         st.cache_data.clear()
         st.cache_resource.clear()
         at = AppTest.from_file(str(APP), default_timeout=600)
@@ -95,17 +117,21 @@ def time_pages(db: Path, runs: int = 3, params: dict[str, str] | None = None
         seconds = []
         for run in range(runs):
             spent.clear()
+            CPU.clear()
             start = time.perf_counter()
             at.run()
             seconds.append(time.perf_counter() - start)
             if run == 0:
-                queries = sum(spent)
+                queries = sum(seconds for _, seconds in spent)
+                queries_cpu = sum(CPU)
+                slowest = _slowest(spent)
         errors = [e.message for e in at.exception]
         results.append({"page": name.removesuffix(".py"), "cold_seconds": round(seconds[0], 3),
                         "query_seconds": round(queries, 3),
+                        "query_cpu_seconds": round(queries_cpu, 3),
                         "warm_seconds": round(statistics.median(seconds[1:]), 3)
                         if len(seconds) > 1 else None,
-                        "error": errors[0] if errors else None})
+                        "slowest_reads": slowest, "error": errors[0] if errors else None})
     scratch.cleanup()
     return results
 
@@ -116,9 +142,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True, type=Path, help="the database to time the pages on")
     parser.add_argument("--runs", type=int, default=3, help="runs per page (first is cold)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--detail", action="store_true",
+                        help="under each page, its slowest reads on the cold run")
     parser.add_argument("--view", action="append", default=[], metavar="KEY=VALUE",
                         help="a filter as the address bar gives it, e.g. grain=calendar_year "
                         "from=2022 to=2026 (repeatable; default: the last 12 months)")
+    parser.add_argument("--page", action="append", default=[], choices=[
+        p.removesuffix(".py") for p in PAGES], help="time only this page (repeatable)")
     args = parser.parse_args(argv)
     bad = [v for v in args.view if "=" not in v]
     if bad:
@@ -126,22 +156,29 @@ def main(argv: list[str] | None = None) -> int:
     if not args.db.exists():
         parser.error(f"no database at {args.db}")
     view = dict(v.split("=", 1) for v in args.view)
-    results = time_pages(args.db, max(args.runs, 1), view)
+    results = time_pages(args.db, max(args.runs, 1), view, args.page)
     slowest = max(results, key=lambda r: r["query_seconds"])
     summary = {"database": str(args.db), "view": view, "pages": results, "slowest_page": slowest["page"],
                "slowest_query_seconds": slowest["query_seconds"],
-               "every_page_queries_under_1s": all(r["query_seconds"] < TARGET_SECONDS
-                                                  for r in results)}
+               "every_page_queries_under_1s": all(r["query_seconds"] < 1.0 for r in results),
+               "every_page_queries_under_target": all(r["query_seconds"] < TARGET_SECONDS
+                                                      for r in results),
+               "target_seconds": TARGET_SECONDS}
     if args.json:
         print(json.dumps(summary, indent=2))
         return 0
-    print(f"{'page':22} {'queries s':>10} {'cold s':>8} {'warm s':>8}")
+    print(f"{'page':22} {'queries s':>10} {'cpu s':>7} {'cold s':>8} {'warm s':>8}")
     for r in results:
         warm = "-" if r["warm_seconds"] is None else f"{r['warm_seconds']:.3f}"
-        print(f"{r['page']:22} {r['query_seconds']:10.3f} {r['cold_seconds']:8.3f} {warm:>8}" + (
+        print(f"{r['page']:22} {r['query_seconds']:10.3f} {r['query_cpu_seconds']:7.3f} "
+              f"{r['cold_seconds']:8.3f} {warm:>8}" + (
             f"  ERROR {r['error'][:60]}" if r["error"] else ""))
-    print(f"every page's queries under {TARGET_SECONDS:.0f} s (cold cache): "
-          f"{summary['every_page_queries_under_1s']}")
+        if args.detail:
+            for read in r["slowest_reads"]:
+                print(f"    {read['seconds']:8.3f} s  {read['calls']:3}x  {read['read']}")
+    print(f"every page's queries under {TARGET_SECONDS:g} s (cold cache): "
+          f"{summary['every_page_queries_under_target']} (load average {os.getloadavg()[0]:.2f}; "
+          "'cpu s': the reads' processor time, DuckDB's threads included)")
     return 0
 
 

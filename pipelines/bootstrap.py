@@ -63,31 +63,35 @@ def build_sample_database(db: Path, folder: Path = SAMPLES) -> list[FileResult]:
             for path in sample_files(folder)]
 
 
-def import_bundled_release(db: Path, release: Path = RELEASE) -> dict[str, Any]:
+def import_bundled_release(db: Path, release: Path = RELEASE, actor: str = FIRST_START_RELEASE
+                           ) -> dict[str, Any]:
     """Import the bundled DfE release into `db`, each file in the audit log as a benchmarks
     import from the command line is; returns `benchmarks.import_release`'s result."""
     result = benchmarks.import_release(db, release)
     for file in result["files"]:
-        audit.record(db, FIRST_START_RELEASE, "load", what="DfE benchmarks", file=file["file"],
+        audit.record(db, actor, "load", what="DfE benchmarks", file=file["file"],
                      dataset=file["dataset"], rows=file["rows"])
     return result
 
 
-def ensure_database(db: Path) -> list[FileResult] | None:
+def ensure_database(db: Path, actor: str = FIRST_START, release_actor: str = FIRST_START_RELEASE
+                    ) -> list[FileResult] | None:
     """Build `db` from the samples and the bundled DfE release if it does not exist yet, each
-    load in the audit log; None if it already did. Without samples the database holds only the
-    release ([]), so files can still be loaded into it."""
+    load in the audit log under `actor` (the release's under `release_actor`); None if it
+    already did. Without samples the database holds only the release ([]), so files can still
+    be loaded into it. The app does this on first start; `python -m pipelines samples` does it
+    before the app starts, so the first page opens at once."""
     with _BUILD_LOCK:
         if db.exists():
             return None
         results = build_sample_database(db) if samples_available() else []
         if results:
             for result in results:
-                audit.record_load(db, FIRST_START, result)
+                audit.record_load(db, actor, result)
         else:
             connect_writer(db).close()
         if RELEASE.exists():
-            import_bundled_release(db)
+            import_bundled_release(db, actor=release_actor)
         return results
 
 

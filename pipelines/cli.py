@@ -20,7 +20,17 @@ from typing import Any
 
 import pandas as pd
 
-from pipelines import access, audit, benchmark_show, benchmarks, config, metrics, pseudonym, published
+from pipelines import (
+    access,
+    audit,
+    benchmark_show,
+    benchmarks,
+    bootstrap,
+    config,
+    metrics,
+    pseudonym,
+    published,
+)
 from pipelines.db import DatabaseBusy, connect_writer, one, reader, upgrade
 from pipelines.exports import write_table
 from pipelines.formats import sen2_tables
@@ -72,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", parents=[common], help="row counts and loads",
                             description="Rows held per dataset, rejected rows and the last load.")
     status.add_argument("--json", action="store_true", help="print as JSON")
+
+    sub.add_parser("samples", parents=[common], help="build the database from the bundled samples",
+                   description="Build the database, if there is none yet, from the synthetic "
+                               "samples in data_samples/ and the bundled DfE release, as the app "
+                               "does on first start (run it first and the app opens at once).")
 
     m = sub.add_parser("metrics", parents=[common], help="headline metrics for a period",
                        description="Headline metrics as defined in docs/metrics.md.")
@@ -272,6 +287,22 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"{'rejected':15} {result['rejected']:>9,} rows")
         print(f"{'loads':15} {result['loads']:>9,}  (last: {result['last_load'] or 'never'})")
     return 0
+
+
+def cmd_samples(args: argparse.Namespace) -> int:
+    db = config.db_path(args.db)
+    actor = audit.command_line_actor()
+    results = bootstrap.ensure_database(db, actor, actor)
+    if results is None:
+        print(f"{db} already exists: nothing done (the samples load only into a new database)")
+        return 0
+    for result in results:
+        print(f"{result.file}: {result.status}, {result.loaded:,} rows loaded, "
+              f"{result.rejected:,} rejected" if result.status != "failed" else
+              f"{result.file}: failed: {result.error}")
+    print(f"Built {db} from {len(results)} sample files"
+          + (" and the bundled DfE release" if bootstrap.RELEASE.exists() else ""))
+    return 1 if any(r.status == "failed" for r in results) else 0
 
 
 def _local_authorities(names: list[str]) -> list[str] | None:
@@ -585,13 +616,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "metrics": cmd_metrics,
+COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "samples": cmd_samples,
+            "metrics": cmd_metrics,
             "rejects": cmd_rejects, "loads": cmd_loads, "benchmarks": cmd_benchmarks,
             "board-pack": cmd_board_pack, "rollback": cmd_rollback, "users": cmd_users,
             "audit": cmd_audit, "rekey": cmd_rekey, "publish": cmd_publish}
 # What writes to the database (or makes its key): refused on a published snapshot at once,
 # before a file is read.
-WRITES = {"ingest", "rollback", "rekey", "benchmarks import"}
+WRITES = {"ingest", "samples", "rollback", "rekey", "benchmarks import"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -105,14 +105,17 @@ def _pct(value: float) -> str:
     return f"{value:.1f}%"
 
 
-def monthly(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters) -> pd.DataFrame:
-    """The metric by month over SERIES_MONTHS months ending with the period, only the months a
-    board may see (some cases, none of the counts 1-4): month (first day), numerator,
-    denominator, pct."""
+def _by_month(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters) -> pd.DataFrame:
+    """`metrics.rates` by month over SERIES_MONTHS months ending with the period."""
     end = f.date_to
     first = shift_months(end.replace(day=1), -(SERIES_MONTHS - 1))
-    frame = metrics.rates(con, metric, metrics.Filters(first, end, f.as_of, f.las, f.services),
-                          "month")
+    return metrics.rates(con, metric, metrics.Filters(first, end, f.as_of, f.las, f.services),
+                         "month")
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The months of a `_by_month` frame a board may see (some cases, none of the counts 1-4):
+    month (first day), numerator, denominator, pct."""
     rows = []
     for row in frame.itertuples():
         num, den = int(row.numerator), int(row.denominator)
@@ -120,6 +123,27 @@ def monthly(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters) -> 
             rows.append({"month": pd.Timestamp(row.start).date(), "numerator": num,
                          "denominator": den, "pct": float(row.pct)})
     return pd.DataFrame(rows, columns=["month", "numerator", "denominator", "pct"])
+
+
+def monthly(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters) -> pd.DataFrame:
+    """The metric by month over SERIES_MONTHS months ending with the period, only the months a
+    board may see (some cases, none of the counts 1-4): month (first day), numerator,
+    denominator, pct."""
+    return _shown(_by_month(con, metric, f))
+
+
+def _period(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters,
+            months: pd.DataFrame) -> tuple[int, int]:
+    """The period's numerator and denominator. A period of whole months within the series is
+    the sum of its months (counts add up over months: each item is anchored in one), which
+    saves a query per measure; any other period is asked for."""
+    first = f.date_from
+    if first.day == 1 and first >= shift_months(f.date_to.replace(day=1), -(SERIES_MONTHS - 1)):
+        inside = [pd.Timestamp(start).date() >= first for start in months.start]
+        part = months.loc[pd.Series(inside, index=months.index, dtype=bool)]
+        return int(part.numerator.sum()), int(part.denominator.sum())
+    row = metrics.rates(con, metric, f).iloc[0]
+    return int(row.numerator), int(row.denominator)
 
 
 def _missed(pct: float, target: float, direction: str) -> bool:
@@ -226,10 +250,10 @@ def assess(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters,
     entry = metrics.CATALOGUE[metric]
     settings = load_settings()
     target = settings.targets.get(entry.target) if entry.target else None
-    row = metrics.rates(con, metric, f).iloc[0]
-    num, den = int(row.numerator), int(row.denominator)
-    pct = None if pd.isna(row.pct) or den == 0 else float(row.pct)
-    series = monthly(con, metric, f)
+    months = _by_month(con, metric, f)
+    num, den = _period(con, metric, f, months)
+    pct = metrics.pct(num, den) if den else None
+    series = _shown(months)
     chart = spc.xmr(series.pct.tolist())
     direction: spc.Improvement = "down" if entry.direction == "down" else "up"
     variation = spc.variation(chart, direction)

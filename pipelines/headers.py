@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pipelines.schemas import SCHEMAS, Schema
@@ -39,6 +39,13 @@ def _header_index(schema: Schema) -> dict[str, str]:
     return schema.header_index()
 
 
+@lru_cache(maxsize=65_536)
+def _spellings(cell: str) -> tuple[str, str]:
+    """A cell as header spellings are compared: whole, and without its bracketed parts. Cached,
+    as every candidate row is tried against every schema."""
+    return normalise_token(cell), normalise_token(_BRACKETED.sub("", cell))
+
+
 def match_header(cells: list[Any], schema: Schema) -> HeaderMatch:
     """Map one candidate header row onto a schema; the first spelling of a column wins."""
     index = _header_index(schema)
@@ -47,7 +54,8 @@ def match_header(cells: list[Any], schema: Schema) -> HeaderMatch:
     for position, cell in enumerate(cells):
         if not isinstance(cell, str) or not cell.strip():
             continue
-        canonical = index.get(normalise_token(cell)) or index.get(normalise_token(_BRACKETED.sub("", cell)))
+        whole, unbracketed = _spellings(cell)
+        canonical = index.get(whole) or index.get(unbracketed)
         if canonical and canonical not in columns:
             columns[canonical] = position
             headers[canonical] = cell.strip()

@@ -156,13 +156,25 @@ def protect(values: np.ndarray, row_totals: bool, column_totals: bool, limit: in
         hidden[min(candidates, key=lambda c: (c in totals, values[c]))] = True
         return True
 
+    # Cells found able to vary stay so: withholding more cells only adds ways to vary (each
+    # cell's moves depend on its own value and bounds), so a pass tries only the others.
+    varies: set[tuple[int, int]] = set()
+
+    def pinned(graph: _Graph, cell: tuple[int, int]) -> bool:
+        if cell in varies:
+            return False
+        if graph.another_table(cell) is None:
+            return True
+        varies.add(cell)
+        return False
+
     while True:
         lone = next((line for line in lines if sum(hidden[c] for c in line) == 1), None)
         if lone is not None and withhold_beside(lone):
             continue
+        graph = _Graph(values, hidden, lower, high, row_totals, column_totals)  # one per pass
         exposed = next((c for c in zip(*np.nonzero(hidden), strict=True)
-                        if not can_vary(values, hidden, lower, high, row_totals, column_totals,
-                                        c)), None)
+                        if pinned(graph, (int(c[0]), int(c[1])))), None)
         if exposed is None:
             break
         near = [c for line in lines if exposed in line for c in line]
@@ -201,31 +213,52 @@ def another_table(values: np.ndarray, hidden: np.ndarray, lower: np.ndarray, upp
     total, each feasible on its own, so one exists if a feasible cycle passes through the cell.
     Margins enter with sign -1 (a total minus its parts is 0), so each withheld cell is an edge
     between its row and its column (or a free node where that line has no total)."""
-    rows, cols = values.shape
-    if not (row_totals or column_totals):
-        out = values.copy()
-        out[cell] = values[cell] + 1 if values[cell] < upper[cell] else values[cell] - 1
-        return out if lower[cell] <= out[cell] <= upper[cell] else None
-    arcs: dict[object, list[tuple[object, tuple[int, int], int]]] = {}
-    for i, j in zip(*np.nonzero(hidden), strict=True):
-        sign = (-1) ** (int(row_totals and j == cols - 1) + int(column_totals and i == rows - 1))
-        row = ("row", i) if row_totals else "free"
-        column = ("column", j) if column_totals else "free"
-        for step, tail, head in ((1, column, row), (-1, row, column)):
-            moved = values[i, j] + sign * step
-            if lower[i, j] <= moved <= upper[i, j]:
-                arcs.setdefault(tail, []).append((head, (i, j), sign * step))
-    for tail, edges in list(arcs.items()):
-        for head, through, change in edges:
-            if through != tuple(cell):
-                continue
-            path = _path(arcs, head, tail, through)
+    return _Graph(values, hidden, lower, upper, row_totals, column_totals).another_table(cell)
+
+
+Arc = tuple[object, tuple[int, int], int]  # (head node, the withheld cell it moves, by how much)
+
+
+class _Graph:
+    """The moves `another_table` may make in one table with one set of withheld cells, built
+    once so that every withheld cell of a pass of `protect` is tried against the same graph (a
+    national table has thousands)."""
+
+    def __init__(self, values: np.ndarray, hidden: np.ndarray, lower: np.ndarray,
+                 upper: np.ndarray, row_totals: bool, column_totals: bool) -> None:
+        self.values, self.lower, self.upper = values, lower, upper
+        self.totals = row_totals or column_totals
+        rows, cols = values.shape
+        self.arcs: dict[object, list[Arc]] = {}
+        for i, j in zip(*np.nonzero(hidden), strict=True):
+            sign = (-1) ** (int(row_totals and j == cols - 1) + int(column_totals and i == rows - 1))
+            row = ("row", i) if row_totals else "free"
+            column = ("column", j) if column_totals else "free"
+            for step, tail, head in ((1, column, row), (-1, row, column)):
+                moved = values[i, j] + sign * step
+                if lower[i, j] <= moved <= upper[i, j]:
+                    self.arcs.setdefault(tail, []).append((head, (int(i), int(j)), sign * step))
+        # Each cell's arcs, in the order the arcs are listed (tails in order, then their arcs).
+        self.through: dict[tuple[int, int], list[tuple[object, object, int]]] = {}
+        for tail, edges in self.arcs.items():
+            for head, through, change in edges:
+                self.through.setdefault(through, []).append((tail, head, change))
+
+    def another_table(self, cell: tuple[int, int]) -> np.ndarray | None:
+        values, lower, upper = self.values, self.lower, self.upper
+        cell = (int(cell[0]), int(cell[1]))
+        if not self.totals:
+            out = values.copy()
+            out[cell] = values[cell] + 1 if values[cell] < upper[cell] else values[cell] - 1
+            return out if lower[cell] <= out[cell] <= upper[cell] else None
+        for tail, head, change in self.through.get(cell, []):
+            path = _path(self.arcs, head, tail, cell)
             if path is not None:
                 out = values.copy()
-                for moved, by in ((through, change), *path):
+                for moved, by in ((cell, change), *path):
                     out[moved] += by
                 return out
-    return None
+        return None
 
 
 def _path(arcs: dict[object, list[tuple[object, tuple[int, int], int]]], start: object,

@@ -65,12 +65,19 @@ def review_advice_base(f: Filters) -> str:
     reviews AS (
         SELECT local_authority AS review_la, case_id AS review_case,
             coalesce(meeting_date, review_due_date) AS meeting FROM annual_reviews),
+    -- The first meeting on or after each request: a join and a min over the distinct requests
+    -- (an ASOF join gave the same rows at twice the cost on two million requests).
+    asked AS (SELECT DISTINCT local_authority, case_id, requested_date FROM advice),
+    first_meeting AS (
+        SELECT a.local_authority, a.case_id, a.requested_date, min(r.meeting) AS meeting
+        FROM asked a JOIN reviews r
+            ON a.local_authority = r.review_la AND a.case_id = r.review_case
+            AND a.requested_date <= r.meeting
+        GROUP BY ALL),
     matched AS (
         SELECT a.*, CASE WHEN r.meeting - a.requested_date <= {REVIEW_MATCH_DAYS}
                          THEN r.meeting END AS meeting
-        FROM advice a ASOF LEFT JOIN reviews r
-            ON a.local_authority = r.review_la AND a.case_id = r.review_case
-            AND a.requested_date <= r.meeting)
+        FROM advice a LEFT JOIN first_meeting r USING (local_authority, case_id, requested_date))
     SELECT *,
         meeting - {REVIEW_ADVICE_DAYS} AS anchor,
         meeting - {REVIEW_ADVICE_DAYS} AS due_date,

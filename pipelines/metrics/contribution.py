@@ -28,25 +28,28 @@ def health_contribution(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFr
     `within`: plans issued within 20 weeks that had advice; `within_advice_on_time`: of them,
     those whose advice was on time. `late`: plans issued after 20 weeks that had advice;
     `late_advice_late`: of them, those whose advice was late."""
+    # A plan is one record of `ehcp`, whose key is the LA and case id (the load keeps one record
+    # per key), so its row number stands for both: the groupings below are by a number, and the
+    # plans' advice is joined once.
     sql = f"""
     WITH plans AS (
-        SELECT local_authority, case_id, met AS plan_on_time
+        SELECT local_authority, case_id, met AS plan_on_time, row_number() OVER () AS plan
         FROM ({plan_base(f)}) WHERE anchor BETWEEN $date_from AND $date_to AND NOT excepted
     ),
-    advice AS (
-        SELECT local_authority, case_id, service, bool_and(met) AS advice_on_time
-        FROM ({advice_base(f)}) WHERE counted GROUP BY ALL
+    per_service AS (  -- each plan's advice that counts, one row a service
+        SELECT p.plan, any_value(p.plan_on_time) AS plan_on_time, a.service,
+            bool_and(a.met) AS advice_on_time
+        FROM ({advice_base(f)}) a JOIN plans p
+            ON a.local_authority = p.local_authority AND a.case_id = p.case_id
+        WHERE a.counted GROUP BY p.plan, a.service
     ),
-    per_service AS (
-        SELECT p.plan_on_time, a.* FROM plans p JOIN advice a USING (local_authority, case_id)
-    ),
-    per_plan AS (
-        SELECT p.local_authority, p.case_id, any_value(p.plan_on_time) AS plan_on_time,
-            bool_and(a.advice_on_time) AS advice_on_time, count(a.service) AS services
-        FROM plans p LEFT JOIN advice a USING (local_authority, case_id) GROUP BY ALL
+    per_plan AS (  -- the plans with advice
+        SELECT plan, any_value(plan_on_time) AS plan_on_time,
+            bool_and(advice_on_time) AS advice_on_time, count(service) AS services
+        FROM per_service GROUP BY plan
     ),
     final AS (
-        SELECT '{ALL_SERVICES}' AS "group", 0 AS sort, count(*) AS plans,
+        SELECT '{ALL_SERVICES}' AS "group", 0 AS sort, (SELECT count(*) FROM plans) AS plans,
             count(*) FILTER (WHERE services > 0) AS plans_with_advice,
             count(*) FILTER (WHERE services > 0 AND plan_on_time) AS within,
             count(*) FILTER (WHERE services > 0 AND plan_on_time AND advice_on_time)

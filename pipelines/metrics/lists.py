@@ -51,19 +51,19 @@ STAGE_MILESTONE_DAYS = {
     "assessment under way": 112,
     "draft plan issued": PLAN_DAYS,
 }
+AWAITING_DECISION = "awaiting decision to assess"  # the stage `open_cases_at_risk` gives it
 
 
-def open_cases_at_risk(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Open EHC needs assessments (no final plan, not refused, withdrawn or ended without a plan),
-    the stage each is in, the days elapsed since the request, the days left of the 20 weeks, and
-    whether the case is still in a stage it should have left by now (`stage_late`)."""
+def _open_cases(f: Filters) -> str:
+    """`open_cases_at_risk`'s rows, unordered: the one definition the list, the two positions
+    and their counts read."""
     milestones = " ".join(f"WHEN '{stage}' THEN {days}" for stage, days in STAGE_MILESTONE_DAYS.items())
-    return query(con, f"""
+    return f"""
         WITH open_cases AS (
             SELECT case_id, local_authority, request_date,
                 CASE WHEN draft_plan_date IS NOT NULL AND draft_plan_date <= $as_of THEN 'draft plan issued'
                      WHEN decision_date IS NOT NULL AND decision_date <= $as_of THEN 'assessment under way'
-                     ELSE 'awaiting decision to assess' END AS stage,
+                     ELSE '{AWAITING_DECISION}' END AS stage,
                 CAST($as_of - request_date AS INTEGER) AS days_elapsed,
                 CAST(request_date + {PLAN_DAYS} - $as_of AS INTEGER) AS days_left,
                 request_date + {PLAN_DAYS} AS due_date,
@@ -78,13 +78,24 @@ def open_cases_at_risk(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFra
         SELECT *, CASE stage {milestones} END AS stage_milestone_days,
             days_elapsed > CASE stage {milestones} END AS stage_late
         FROM open_cases
-        ORDER BY days_left, local_authority, case_id
-    """, f)
+    """
+
+
+OPEN_CASES_ORDER = "ORDER BY days_left, local_authority, case_id"
+
+
+def open_cases_at_risk(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Open EHC needs assessments (no final plan, not refused, withdrawn or ended without a plan),
+    the stage each is in, the days elapsed since the request, the days left of the 20 weeks, and
+    whether the case is still in a stage it should have left by now (`stage_late`)."""
+    return query(con, f"{_open_cases(f)} {OPEN_CASES_ORDER}", f)
 
 
 # ---- positions on the as-of date: what the rates leave out --------------------------------------
 
-AWAITING_DECISION = "awaiting decision to assess"  # the stage `open_cases_at_risk` gives it
+# Over `open_cases_at_risk`'s rows: the two positions, as SQL so a count need not fetch the list.
+OPEN_PAST_20_WEEKS = f"stage <> '{AWAITING_DECISION}' AND days_elapsed > {PLAN_DAYS}"
+DECISION_OUTSTANDING = f"stage = '{AWAITING_DECISION}' AND days_elapsed > {DECISION_DAYS}"
 
 
 def open_past_20_weeks(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -92,25 +103,27 @@ def open_past_20_weeks(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFra
     not to issue, not withdrawn) more than 140 days after the request on the as-of date. A
     plan issued late counts in the 20-week rate; one not yet issued counts here, whatever the
     period."""
-    cases = open_cases_at_risk(con, f)
-    late = (cases["stage"] != AWAITING_DECISION) & (cases["days_elapsed"] > PLAN_DAYS)
-    return cases.loc[late].reset_index(drop=True)
+    return query(con, f"SELECT * FROM ({_open_cases(f)}) WHERE {OPEN_PAST_20_WEEKS} "
+                      f"{OPEN_CASES_ORDER}", f)
 
 
 def decisions_outstanding_past_6_weeks(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Open cases of `open_cases_at_risk` with no decision whether to assess more than 42 days
     after the request on the as-of date: the requests the 6-week rate (over decisions made)
     cannot see, whatever the period."""
-    cases = open_cases_at_risk(con, f)
-    late = (cases["stage"] == AWAITING_DECISION) & (cases["days_elapsed"] > DECISION_DAYS)
-    return cases.loc[late].reset_index(drop=True)
+    return query(con, f"SELECT * FROM ({_open_cases(f)}) WHERE {DECISION_OUTSTANDING} "
+                      f"{OPEN_CASES_ORDER}", f)
 
 
 def ehcp_positions(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int]:
-    """The two positions as the headline gives them (a count each)."""
-    return {"ehcp_open_past_20_weeks": len(open_past_20_weeks(con, f)),
-            "ehcp_decisions_outstanding_past_6_weeks":
-                len(decisions_outstanding_past_6_weeks(con, f))}
+    """The two positions as the headline gives them: how many rows each list has, counted in one
+    query."""
+    past_20, outstanding = con.execute(
+        f"SELECT count(*) FILTER (WHERE {OPEN_PAST_20_WEEKS}), "
+        f"count(*) FILTER (WHERE {DECISION_OUTSTANDING}) FROM ({_open_cases(f)})",
+        {"as_of": f.as_of}).fetchall()[0]
+    return {"ehcp_open_past_20_weeks": int(past_20),
+            "ehcp_decisions_outstanding_past_6_weeks": int(outstanding)}
 
 
 def tribunal_responses(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:

@@ -162,3 +162,22 @@ def test_loads_rollbacks_and_user_changes_are_audited(db, advice_csv, tmp_path, 
     path.write_text(path.read_text().replace('"removed": 1', '"removed": 0'))
     assert main(["audit", "--verify", "--db", str(db)]) == 1
     assert "line 4: its content was changed" in capsys.readouterr().err
+
+
+def test_samples_builds_a_new_database_once(tmp_path, monkeypatch, capsys):
+    """The quick start's build: every sample file and the bundled release, audited under the
+    command line's user; a second run leaves an existing database alone."""
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", "k")
+    db = tmp_path / "send.duckdb"
+    assert main(["samples", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "Built" in out and "bundled DfE release" in out
+    assert main(["status", "--json", "--db", str(db)]) == 0
+    held = json.loads(capsys.readouterr().out)
+    assert held["rows"]["ehcp"] > 0 and held["rows"]["health_advice"] > 0
+    actors = {e["actor"] for e in audit.entries(db)}
+    assert actors == {audit.command_line_actor()}
+    assert main(["samples", "--db", str(db)]) == 0
+    assert "already exists: nothing done" in capsys.readouterr().out
+    assert main(["status", "--json", "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out)["loads"] == held["loads"]
