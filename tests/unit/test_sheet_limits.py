@@ -56,6 +56,9 @@ def test_sheet_xml_bigger_than_the_limit_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("body", "found"), [
     (b"a,b\n" + b"x" * 3000 + b"\n", "line 2 is 3 KB long (the limit is 2 KB"),
     (b"a,b\r\n1,2\r\n" + b"," * 1500 + b"\r\n", "line 3 has 1,501 columns (the limit is 1,000"),
+    # the widest line named, between longer lines of fewer separators, as many as allowed
+    (b"a,b\r" + b"," * 999 + b"\n" + b"x" * 1800 + b"\n" + b"," * 1000 + b"\r\n"
+     + b"x;" * 900 + b"\n", "line 4 has 1,001 columns (the limit is 1,000"),
 ])
 def test_csv_line_length_and_width_are_bounded(tmp_path: Path, body: bytes, found: str) -> None:
     path = tmp_path / "wide.csv"
