@@ -93,14 +93,13 @@ class Cells:
     @property
     def blank(self) -> np.ndarray:
         if self._blank is None:
-            if isinstance(self.values, pa.Array) and self._distinct is None:
-                self._blank = _blank_strings(self.values)
+            # Text is checked once per distinct value (a column's distinct values are wanted
+            # by its parser anyway): the pattern over every row cost more than finding them.
+            codes, values = self.distinct
+            if self.dictionary is not None:
+                self._blank = np.append(_blank_strings(self.dictionary), True)[codes]
             else:
-                codes, values = self.distinct
-                if self.dictionary is not None:  # text: Arrow checks the distinct values at once
-                    self._blank = np.append(_blank_strings(self.dictionary), True)[codes]
-                else:
-                    self._blank = np.fromiter(map(is_blank, values), bool, len(values))[codes]
+                self._blank = np.fromiter(map(is_blank, values), bool, len(values))[codes]
         return self._blank
 
 
@@ -221,7 +220,7 @@ def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawSheet]:
         data = path.read_bytes()
     except OSError as exc:
         raise FileError(f"{path.name}: cannot be opened ({exc.strerror or exc})") from exc
-    if not data.strip():
+    if not data or data.isspace():  # as `not data.strip()`, without copying the file
         raise FileError(f"{path.name}: the file is empty")
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_OLE in data:
