@@ -173,7 +173,7 @@ def check_csv(data: bytes, delimiter: bytes, limits: Limits) -> None:
     separators than max_columns allows. A separator inside quotes counts too: no real export
     has a thousand of them on one line."""
     array = np.frombuffer(data, dtype=np.uint8)
-    ends = np.flatnonzero((array == 10) | (array == 13))
+    ends = _line_ends(array)
     bounds = np.concatenate(([-1], ends, [len(array)]))
     lengths = np.diff(bounds) - 1
     longest = int(lengths.argmax()) if len(lengths) else 0
@@ -193,6 +193,16 @@ def check_csv(data: bytes, delimiter: bytes, limits: Limits) -> None:
         raise TooLarge(f"line {_line_number(array, bounds[widest] + 1):,} has "
                        f"{per_line[widest] + 1:,} columns (the limit is {limits.max_columns:,}, "
                        "[limits] max_columns)")
+
+
+def _line_ends(array: np.ndarray) -> np.ndarray:
+    """Where each CR and LF is, found a few MB at a time: masks of the whole file at once cost
+    several times more (a national export is hundreds of MB, each mask as many bytes again)."""
+    parts = [np.zeros(0, dtype=np.intp)]
+    for start in range(0, len(array), _CHUNK):
+        chunk = array[start:start + _CHUNK]
+        parts.append(np.flatnonzero((chunk == 10) | (chunk == 13)) + start)
+    return np.concatenate(parts)
 
 
 def _line_number(array: np.ndarray, start: int) -> int:
