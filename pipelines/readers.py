@@ -510,6 +510,9 @@ def _check_cells(path: Path, rows: list[list[Any]]) -> None:
                                 f"characters (a spreadsheet cell holds at most {MAX_CELL_CHARS:,})")
 
 
+_MAX_BLOCK = 1 << 30
+
+
 def _arrow_csv(source: pa.Buffer, delimiter: str, width: int, skip_first: bool
                ) -> list[pa.Array] | None:
     """Every cell as text (no Python object per cell), or None when the rows are not all as
@@ -519,7 +522,10 @@ def _arrow_csv(source: pa.Buffer, delimiter: str, width: int, skip_first: bool
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(source),
-            read_options=pa_csv.ReadOptions(column_names=names),
+            # One block (up to 1 GB): the default's 1 MB blocks are parsed on every core but
+            # then copied into one array per column, which cost more than it saved.
+            read_options=pa_csv.ReadOptions(column_names=names,
+                                            block_size=min(source.size + 1, _MAX_BLOCK)),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char='"',
                                               double_quote=True, escape_char=False,
                                               newlines_in_values=True, ignore_empty_lines=False),
@@ -531,12 +537,15 @@ def _arrow_csv(source: pa.Buffer, delimiter: str, width: int, skip_first: bool
     if skip_first:
         table = table.slice(1)
     columns = []
-    while table.num_columns:  # one column at a time, so the copy and the table never both whole
+    while table.num_columns:  # one column at a time, so a copy and the table never both whole
         column = table.column(0)
         table = table.remove_column(0)
         array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
         del column
-        if len(array) and (pc.max(pc.utf8_length(array)).as_py() or 0) > MAX_CELL_CHARS:
+        # A cell's characters are at most its bytes: only a column with a long cell in bytes
+        # is measured in characters.
+        if len(array) and (pc.max(pc.binary_length(array)).as_py() or 0) > MAX_CELL_CHARS and (
+                pc.max(pc.utf8_length(array)).as_py() or 0) > MAX_CELL_CHARS:
             return None
         columns.append(array)
     return columns
