@@ -77,14 +77,10 @@ class Cells:
 
     @property
     def distinct(self) -> tuple[np.ndarray, Sequence[Any]]:
-        """(codes, values): the cell in row i is values[codes[i]], as the file holds it. The
-        values are distinct, but for a CSV column of ids (see `_mostly_distinct`)."""
+        """(codes, values): the cell in row i is values[codes[i]], as the file holds it."""
         if self._distinct is None:
             text = self.values if isinstance(self.values, pa.Array) else text_array(self.values)
-            if text is not None and text is self.values and _mostly_distinct(text):
-                self.dictionary = text
-                self._distinct = (np.arange(len(text), dtype=np.intp), ArrowValues(text))
-            elif text is not None:
+            if text is not None:
                 encoded = text.dictionary_encode()
                 self.dictionary = encoded.dictionary
                 codes = encoded.indices.fill_null(len(self.dictionary))
@@ -105,21 +101,6 @@ class Cells:
             else:
                 self._blank = np.fromiter(map(is_blank, values), bool, len(values))[codes]
         return self._blank
-
-
-# A CSV's text column this long whose first rows are nearly all different (ids) is taken as if
-# each row held a value of its own: finding the few repeats among two million ids (hashing them
-# all) costs more than parsing and hashing those few again. Nothing else changes.
-DISTINCT_ROWS_FROM = 50_000
-DISTINCT_SHARE = 0.95  # of the sample's rows
-_SAMPLE_ROWS = 4_096
-
-
-def _mostly_distinct(text: pa.Array) -> bool:
-    if len(text) < DISTINCT_ROWS_FROM or text.null_count:
-        return False
-    sample = text.slice(0, _SAMPLE_ROWS).to_pylist()
-    return len(set(sample)) >= DISTINCT_SHARE * len(sample)
 
 
 class ArrowValues(Sequence):

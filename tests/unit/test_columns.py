@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines import readers
 from pipelines.clean_values import clean_dates, clean_nhs_numbers, clean_text
 from pipelines.dates import DateError, parse_date
 from pipelines.pseudonym import nhs_number_is_valid
@@ -132,15 +131,3 @@ def test_cells_of_one_kind_come_back_as_the_same_python_objects(values):
 def test_an_empty_number_cell_is_none():
     codes, distinct = column([1.5, float("nan")]).distinct
     assert [distinct[c] for c in codes] == [1.5, None]
-
-
-def test_a_long_column_of_ids_is_taken_row_by_row_and_maps_back_exactly(monkeypatch):
-    monkeypatch.setattr(readers, "DISTINCT_ROWS_FROM", 10)
-    ids = [f"HA-{i}" for i in range(30)] + ["HA-3", "", " "]
-    cells = Cells(pa.array(ids), len(ids))
-    codes, values = cells.distinct
-    assert len(values) == len(ids) + 1  # every row its own value, then the blank beyond a row
-    assert [values[c] for c in codes] == ids
-    assert cells.blank.tolist() == [False] * 31 + [True, True]
-    services = Cells(pa.array(["SALT", "OT"] * 20), 40)  # few values: found distinct
-    assert len(services.distinct[1]) == 3
