@@ -27,9 +27,16 @@ _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
 def clean_text(values: pa.Array, upper: bool) -> tuple[np.ndarray, list[str]]:
+    clean, kept = clean_text_arrow(values, upper)
+    return clean, kept.to_pylist()
+
+
+def clean_text_arrow(values: pa.Array, upper: bool) -> tuple[np.ndarray, pa.Array]:
+    """`clean_text` with the clean values left in Arrow, so that a column of ids can reach the
+    table without being copied back from Python strings."""
     clean = pc.match_substring_regex(values, _CLEAN_TEXT).fill_null(False)
     kept = (pc.ascii_upper(values) if upper else values).filter(clean)
-    return clean.to_numpy(zero_copy_only=False), kept.to_pylist()
+    return clean.to_numpy(zero_copy_only=False), kept
 
 
 def _fixed_width(values: pa.Array, width: int) -> np.ndarray:

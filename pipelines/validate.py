@@ -298,6 +298,7 @@ class _Parsed:
     invalid: np.ndarray  # per data row
     errors: dict[int, ValueError] = field(default_factory=dict)  # distinct value -> why invalid
     _dates: np.ndarray | None = field(default=None, repr=False)
+    arrow: pa.Array | None = None  # `parsed` as Arrow text, where the bulk check made most of it
 
     @property
     def values(self) -> np.ndarray:
@@ -378,6 +379,7 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
             if col.name in parsed:
                 column = parsed[col.name]
                 column.parsed[np.equal(column.parsed, None)] = col.default
+                column.arrow = None
             else:
                 parsed[col.name] = _Parsed(np.zeros(m, dtype=np.intp), [None],
                                            np.array([col.default], dtype=object),
@@ -418,11 +420,18 @@ def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], An
     used = np.zeros(len(uniques), dtype=bool)
     used[codes] = True
     results = np.full(len(uniques), None, dtype=object)
+    kept: pa.Array | None = None  # the clean text values, in Arrow
+    clean_at = np.zeros(0, dtype=np.intp)
     if parser in _ALREADY_CLEAN and used.sum() >= FAST_PATH_FROM:
         dictionary = cells.dictionary if cells.dictionary is not None else text_array(uniques)
         if dictionary is not None:
-            clean, values = _ALREADY_CLEAN[parser](dictionary)
-            results[np.flatnonzero(clean)] = np.array(values, dtype=object)
+            if parser in _TEXT_PARSERS:
+                clean, kept = clean_values.clean_text_arrow(dictionary, parser is _id)
+                values = kept.to_numpy(zero_copy_only=False)
+            else:
+                clean, values = _ALREADY_CLEAN[parser](dictionary)
+            clean_at = np.flatnonzero(clean)
+            results[clean_at] = np.array(values, dtype=object)
             used[:len(clean)] &= ~clean
     errors: dict[int, ValueError] = {}
     for k in np.flatnonzero(used).tolist():
@@ -430,11 +439,25 @@ def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], An
             results[k] = parser(uniques[k])
         except ValueError as exc:
             errors[k] = exc
+    arrow = None if kept is None else _with_the_rest(results, clean_at, kept)
     if not errors:
-        return _Parsed(codes, uniques, results, np.zeros(len(codes), dtype=bool))
+        return _Parsed(codes, uniques, results, np.zeros(len(codes), dtype=bool), arrow=arrow)
     bad = np.zeros(len(uniques), dtype=bool)
     bad[list(errors)] = True
-    return _Parsed(codes, uniques, results, bad[codes], errors)
+    return _Parsed(codes, uniques, results, bad[codes], errors, arrow=arrow)
+
+
+def _with_the_rest(results: np.ndarray, clean_at: np.ndarray, kept: pa.Array) -> pa.Array:
+    """A text column's parsed distinct values as Arrow: the clean ones as the bulk check left
+    them, the few others (parsed in Python, or None) put in their places."""
+    rest_at = np.ones(len(results), dtype=bool)
+    rest_at[clean_at] = False
+    rest_at = np.flatnonzero(rest_at)
+    index = np.empty(len(results), dtype=np.int64)
+    index[clean_at] = np.arange(len(clean_at))
+    index[rest_at] = len(clean_at) + np.arange(len(rest_at))
+    rest = pa.array(results[rest_at].tolist(), type=pa.string())
+    return pa.concat_arrays([kept.cast(pa.string()), rest]).take(pa.array(index))
 
 
 # Distinct values from which a column's clean values are recognised in bulk (`clean_values`)
@@ -443,6 +466,7 @@ def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], An
 FAST_PATH_FROM = 256
 
 
+_TEXT_PARSERS = (_text, _id)
 _ALREADY_CLEAN: dict[Callable[[Any], Any], Callable[[pa.Array], tuple[np.ndarray, list[Any]]]] = {
     _text: lambda values: clean_values.clean_text(values, upper=False),
     _id: lambda values: clean_values.clean_text(values, upper=True),
@@ -461,6 +485,7 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
     every_row_good = n == len(good)
     none = np.zeros(n, dtype=np.intp)
     coded: dict[str, tuple[Sequence[Any], np.ndarray | None]] = {}  # values, each row's code
+    in_arrow: dict[str, pa.Array] = {}  # the same values, already Arrow text
     for name, _ in stored:
         if name in ("person_id", "birth_year") or name.endswith("_recorded"):
             continue
@@ -478,6 +503,8 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
             coded[f"{name}_recorded"] = ([p[1] for p in pairs], codes)
         else:
             coded[name] = (column.parsed, codes)
+            if column.arrow is not None:
+                in_arrow[name] = column.arrow
     if any(c.personal for c in schema.columns):
         ids, years = _people(parsed, good, key)
         coded["person_id"], coded["birth_year"] = (ids, None), (years, None)
@@ -489,7 +516,9 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
         # pandas hashes each value on its own, so hashing the distinct values and taking them
         # by code gives what hashing every row's value would.
         hashed = _hashes(typed)
-        array = pa.array(typed, from_pandas=True).cast(_ARROW_TYPES.get(sql_type, pa.string()))
+        array = in_arrow.get(name) if sql_type == "VARCHAR" else None
+        if array is None:
+            array = pa.array(typed, from_pandas=True).cast(_ARROW_TYPES.get(sql_type, pa.string()))
         if codes is not None:
             hashed = hashed[codes]
             array = _take(array, codes)
