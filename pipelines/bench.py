@@ -551,6 +551,8 @@ def run(scale: Scale, work: Path, seed: int = 20261101, repeats: int = 5,
                                        / bares["advice_xlsx"]["seconds"]),
         "csv_copy_into_duckdb_seconds": copy["seconds"],
         "csv_copy_into_duckdb_over_bare_read": copy["seconds"] / bares["advice_csv"]["seconds"],
+        # The CSV yardstick (issue 16): DuckDB's own copy of the file into a table on disk.
+        "csv_ingest_over_copy_floor": first / copy["seconds"],
         "xlsx_bare_read_collector_paused_seconds": bares["advice_xlsx_collector_paused"]["seconds"],
         "xlsx_ingest_over_bare_read_collector_paused": (
             ingests["advice_xlsx"]["seconds"] / bares["advice_xlsx_collector_paused"]["seconds"]),
@@ -573,7 +575,7 @@ def run(scale: Scale, work: Path, seed: int = 20261101, repeats: int = 5,
         result["profile"] = profiled
     result["targets"] = {
         "xlsx_ingest_at_most_1_5x_bare_read": result["xlsx_ingest_over_bare_read"] <= 1.5,
-        "csv_ingest_at_most_3x_bare_read": result["csv_ingest_over_bare_read"] <= 3.0,
+        "csv_ingest_at_most_2x_copy_floor": result["csv_ingest_over_copy_floor"] <= 2.0,
         "metrics_under_1s": cli_seconds < 1.0,
         "every_metric_query_under_1s": all(v["p95"] < 1.0 for v in queries.values()),
         "peak_memory_under_2gb": result["peak_memory_mb"] < 2048,
@@ -590,6 +592,7 @@ def table(result: dict[str, Any]) -> str:
         rows.append((key, f"{result[key]:,.0f}"))
     for key in ("csv_bare_read_seconds", "csv_ingest_seconds", "csv_ingest_over_bare_read",
                 "csv_copy_into_duckdb_seconds", "csv_copy_into_duckdb_over_bare_read",
+                "csv_ingest_over_copy_floor",
                 "xlsx_bare_read_seconds", "xlsx_ingest_seconds", "xlsx_ingest_over_bare_read",
                 "xlsx_bare_read_collector_paused_seconds",
                 "xlsx_ingest_over_bare_read_collector_paused",

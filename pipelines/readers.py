@@ -93,14 +93,13 @@ class Cells:
     @property
     def blank(self) -> np.ndarray:
         if self._blank is None:
-            if isinstance(self.values, pa.Array) and self._distinct is None:
-                self._blank = _blank_strings(self.values)
+            # Text is checked once per distinct value (a column's distinct values are wanted
+            # by its parser anyway): the pattern over every row cost more than finding them.
+            codes, values = self.distinct
+            if self.dictionary is not None:
+                self._blank = np.append(_blank_strings(self.dictionary), True)[codes]
             else:
-                codes, values = self.distinct
-                if self.dictionary is not None:  # text: Arrow checks the distinct values at once
-                    self._blank = np.append(_blank_strings(self.dictionary), True)[codes]
-                else:
-                    self._blank = np.fromiter(map(is_blank, values), bool, len(values))[codes]
+                self._blank = np.fromiter(map(is_blank, values), bool, len(values))[codes]
         return self._blank
 
 
@@ -221,7 +220,7 @@ def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawSheet]:
         data = path.read_bytes()
     except OSError as exc:
         raise FileError(f"{path.name}: cannot be opened ({exc.strerror or exc})") from exc
-    if not data.strip():
+    if not data or data.isspace():  # as `not data.strip()`, without copying the file
         raise FileError(f"{path.name}: the file is empty")
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_OLE in data:
@@ -492,6 +491,9 @@ def _check_cells(path: Path, rows: list[list[Any]]) -> None:
                                 f"characters (a spreadsheet cell holds at most {MAX_CELL_CHARS:,})")
 
 
+_MAX_BLOCK = 1 << 30
+
+
 def _arrow_csv(source: pa.Buffer, delimiter: str, width: int, skip_first: bool
                ) -> list[pa.Array] | None:
     """Every cell as text (no Python object per cell), or None when the rows are not all as
@@ -501,7 +503,10 @@ def _arrow_csv(source: pa.Buffer, delimiter: str, width: int, skip_first: bool
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(source),
-            read_options=pa_csv.ReadOptions(column_names=names),
+            # One block (up to 1 GB): the default's 1 MB blocks are parsed on every core but
+            # then copied into one array per column, which cost more than it saved.
+            read_options=pa_csv.ReadOptions(column_names=names,
+                                            block_size=min(source.size + 1, _MAX_BLOCK)),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char='"',
                                               double_quote=True, escape_char=False,
                                               newlines_in_values=True, ignore_empty_lines=False),
@@ -513,12 +518,15 @@ def _arrow_csv(source: pa.Buffer, delimiter: str, width: int, skip_first: bool
     if skip_first:
         table = table.slice(1)
     columns = []
-    while table.num_columns:  # one column at a time, so the copy and the table never both whole
+    while table.num_columns:  # one column at a time, so a copy and the table never both whole
         column = table.column(0)
         table = table.remove_column(0)
         array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
         del column
-        if len(array) and (pc.max(pc.utf8_length(array)).as_py() or 0) > MAX_CELL_CHARS:
+        # A cell's characters are at most its bytes: only a column with a long cell in bytes
+        # is measured in characters.
+        if len(array) and (pc.max(pc.binary_length(array)).as_py() or 0) > MAX_CELL_CHARS and (
+                pc.max(pc.utf8_length(array)).as_py() or 0) > MAX_CELL_CHARS:
             return None
         columns.append(array)
     return columns

@@ -4,6 +4,7 @@ ones Python tells apart, and blank must mean what str.strip() means."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pyarrow as pa
@@ -11,9 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipelines.clean_values import clean_dates, clean_nhs_numbers, clean_text
+from pipelines.dates import DateError, parse_date
 from pipelines.pseudonym import nhs_number_is_valid
 from pipelines.readers import Cells, is_blank, rows_to_columns
-from pipelines.validate import _clean_nhs_numbers, _clean_text, _id, _nhs_number, _text
+from pipelines.validate import _id, _nhs_number, _text
 
 
 def column(values: list) -> Cells:
@@ -55,14 +58,14 @@ TEXT = st.text(alphabet=st.sampled_from(["a", "Z", "1", " ", "\t", "-", "é", "\
 def test_text_already_clean_is_what_the_parsers_make_of_it(values):
     array = pa.array(values, type=pa.string())
     for parser, upper in ((_text, False), (_id, True)):
-        clean, kept = _clean_text(array, upper)
+        clean, kept = clean_text(array, upper)
         assert kept == [parser(v) for v, c in zip(values, clean, strict=True) if c]
 
 
 @given(numbers=st.lists(st.text(alphabet="0123456789 -", min_size=9, max_size=11), max_size=30))
 def test_nhs_numbers_already_clean_are_the_valid_ones(numbers):
     numbers += ["9434765919", "9434765918", "1111111111", "9434765910"]
-    clean, kept = _clean_nhs_numbers(pa.array(numbers, type=pa.string()))
+    clean, kept = clean_nhs_numbers(pa.array(numbers, type=pa.string()))
     expected = []
     for number, fast in zip(numbers, clean, strict=True):
         slow_ok = len(number) == 10 and number.isdigit() and nhs_number_is_valid(number)
@@ -70,6 +73,34 @@ def test_nhs_numbers_already_clean_are_the_valid_ones(numbers):
         if fast:
             expected.append(_nhs_number(number))
     assert kept == expected
+
+
+DATE_TEXT = st.one_of(
+    st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(
+        lambda d: d.strftime(f"%d/%m/{d.year:04d}")),
+    st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(lambda d: f"{d.year:04d}-{d:%m-%d}"),
+    st.from_regex(r"\A[0-9]{2}/[0-9]{2}/[0-9]{4}\Z"), st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"),
+    st.text(alphabet="0123456789/- .:T", max_size=12))
+
+
+@given(texts=st.lists(DATE_TEXT, max_size=40))
+def test_dates_already_clean_are_what_parse_date_makes_of_them(texts):
+    texts += ["31/02/2024", "29/02/2024", "29/02/2100", "31/12/1949", "01/01/1950", "31/12/2100",
+              "01/01/2101", "2025-04-01", "00/01/2025", "01/13/2025", "1/4/2025", " 01/04/2025"]
+    clean, kept = clean_dates(pa.array(texts, type=pa.string()))
+    expected = []
+    for text, fast in zip(texts, clean, strict=True):
+        try:
+            slow = parse_date(text)
+        except DateError:
+            slow = None
+        if fast:  # never accepts what the parser refuses, nor reads a date differently
+            assert slow is not None
+            expected.append(slow)
+        elif slow is not None and re.fullmatch("[0-9]{2}/[0-9]{2}/[0-9]{4}", text):
+            pytest.fail(f"a plain dd/mm/yyyy date left to the parser: {text!r}")
+    assert kept == expected
+    assert all(type(d) is dt.date for d in kept)
 
 
 def test_a_column_of_text_is_found_distinct_by_arrow_and_maps_back_exactly():

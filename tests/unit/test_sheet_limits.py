@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines import limits
 from pipelines.limits import Limits
 from pipelines.readers import FileError, read_file
 from tests.hostile import workbook
@@ -56,8 +57,14 @@ def test_sheet_xml_bigger_than_the_limit_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("body", "found"), [
     (b"a,b\n" + b"x" * 3000 + b"\n", "line 2 is 3 KB long (the limit is 2 KB"),
     (b"a,b\r\n1,2\r\n" + b"," * 1500 + b"\r\n", "line 3 has 1,501 columns (the limit is 1,000"),
+    # the widest line named, between longer lines of fewer separators, as many as allowed
+    (b"a,b\r" + b"," * 999 + b"\n" + b"x" * 1800 + b"\n" + b"," * 1000 + b"\r\n"
+     + b"x;" * 900 + b"\n", "line 4 has 1,001 columns (the limit is 1,000"),
 ])
-def test_csv_line_length_and_width_are_bounded(tmp_path: Path, body: bytes, found: str) -> None:
+@pytest.mark.parametrize("chunk", [3, 1 << 22])  # line ends found a chunk at a time
+def test_csv_line_length_and_width_are_bounded(tmp_path: Path, body: bytes, found: str,
+                                               chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "_CHUNK", chunk)
     path = tmp_path / "wide.csv"
     path.write_bytes(body)
     with pytest.raises(FileError, match="wide.csv: too large to read: " + re.escape(found)):
