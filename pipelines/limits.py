@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -100,13 +102,22 @@ def escapes_controls(zf: zipfile.ZipFile, part: str) -> bool:
     if part not in zf.namelist():
         return False
     tail = b""
-    with zf.open(part) as stream:
-        while chunk := stream.read(_CHUNK):
-            data = tail + chunk
-            if _has_escape(data):
-                return True
-            tail = data[-_OVERLAP:]
+    for chunk in _chunks(zf, part):
+        data = tail + chunk
+        if _has_escape(data):
+            return True
+        tail = data[-_OVERLAP:]
     return False
+
+
+def _chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """A part's bytes, a chunk at a time: a worker thread inflates the next chunk (zlib lets go
+    of the interpreter while it does) while the caller scans this one."""
+    with zf.open(part) as stream, ThreadPoolExecutor(1) as worker:
+        pending = worker.submit(stream.read, _CHUNK)
+        while chunk := pending.result():
+            pending = worker.submit(stream.read, _CHUNK)
+            yield chunk
 
 
 def _has_escape(data: bytes) -> bool:
@@ -128,21 +139,20 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits
                        f"(the limit is {limits.max_sheet_mb:,} MB, [limits] max_sheet_mb)")
     read = 0
     tail = b""
-    with zf.open(part) as stream:
-        while chunk := stream.read(_CHUNK):
-            read += len(chunk)
-            if read > cap:  # the zip's directory understated the size
-                raise TooLarge(f"its XML is over {limits.max_sheet_mb:,} MB uncompressed "
-                               "([limits] max_sheet_mb)")
-            data = tail + chunk
-            if not tail and (found := _DIMENSION.search(data)):
-                end_col, end_row = (found[3], found[4]) if found[3] else (found[1], found[2])
-                declared = Extent(int(end_row or 0), column_number(end_col.decode()))
-            rows, columns = references(data)
-            actual.rows = max(actual.rows, rows)
-            actual.columns = max(actual.columns, columns)
-            escapes = escapes or _has_escape(data)
-            tail = data[-_OVERLAP:]
+    for chunk in _chunks(zf, part):
+        read += len(chunk)
+        if read > cap:  # the zip's directory understated the size
+            raise TooLarge(f"its XML is over {limits.max_sheet_mb:,} MB uncompressed "
+                           "([limits] max_sheet_mb)")
+        data = tail + chunk
+        if not tail and (found := _DIMENSION.search(data)):
+            end_col, end_row = (found[3], found[4]) if found[3] else (found[1], found[2])
+            declared = Extent(int(end_row or 0), column_number(end_col.decode()))
+        rows, columns = references(data)
+        actual.rows = max(actual.rows, rows)
+        actual.columns = max(actual.columns, columns)
+        escapes = escapes or _has_escape(data)
+        tail = data[-_OVERLAP:]
     return declared, actual, escapes
 
 
