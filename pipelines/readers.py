@@ -79,9 +79,11 @@ class Cells:
     def distinct(self) -> tuple[np.ndarray, Sequence[Any]]:
         """(codes, values): the cell in row i is values[codes[i]], as the file holds it."""
         if self._distinct is None:
-            text = self.values if isinstance(self.values, pa.Array) else text_array(self.values)
-            if text is not None:
-                encoded = text.dictionary_encode()
+            if isinstance(self.values, pa.Array):
+                encoded = self.values.dictionary_encode()
+            else:
+                encoded = text_array(self.values, _TEXT_CODES)
+            if encoded is not None:
                 self.dictionary = encoded.dictionary
                 codes = encoded.indices.fill_null(len(self.dictionary))
                 self._distinct = (codes.to_numpy(zero_copy_only=False).astype(np.intp),
@@ -119,13 +121,19 @@ class ArrowValues(Sequence):
         return None if k == len(self.dictionary) else self.dictionary[int(k)].as_py()
 
 
-def text_array(values: np.ndarray | list[Any] | None) -> pa.Array | None:
+_TEXT = pa.string()
+_TEXT_CODES = pa.dictionary(pa.int32(), pa.string())
+
+
+def text_array(values: np.ndarray | list[Any] | None, as_type: pa.DataType = _TEXT
+               ) -> pa.Array | None:
     """Cells that are all text (or None) as Arrow text, which finds distinct values and checks
-    them far faster than Python; None when any cell is a number, a date or a boolean."""
+    them far faster than Python; None when any cell is a number, a date or a boolean. `as_type`
+    a dictionary type: the distinct values and each cell's code, found as the cells are read."""
     if values is None or not len(values) or type(values[0]) is not str:
         return None
     try:
-        return pa.array(values, type=pa.string())
+        return pa.array(values, type=as_type)
     except (ValueError, TypeError, pa.ArrowException):  # a non-text cell (or unencodable text)
         return None
 
