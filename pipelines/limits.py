@@ -124,12 +124,12 @@ def _has_escape(data: bytes) -> bool:
     return any(pattern.search(data) for pattern in _ESCAPES)
 
 
-def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits
-                 ) -> tuple[Extent, Extent, bool]:
+def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits,
+                 keep: list[bytes] | None = None) -> tuple[Extent, Extent, bool]:
     """(declared, actual) extent of one sheet's XML, streamed: the declared one from its
     <dimension>, the actual one from the highest row and column any `r` attribute names (a
     row's number, a cell's reference: a reader places a cell by its reference); and whether it
-    holds character escapes (see `escapes_controls`).
+    holds character escapes (see `escapes_controls`). `keep`: a list to put the XML's chunks in.
     Raises TooLarge (without a file name) if the XML is bigger than max_sheet_mb."""
     declared, actual = Extent(), Extent()
     escapes = False
@@ -144,6 +144,8 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits
         if read > cap:  # the zip's directory understated the size
             raise TooLarge(f"its XML is over {limits.max_sheet_mb:,} MB uncompressed "
                            "([limits] max_sheet_mb)")
+        if keep is not None:
+            keep.append(chunk)
         data = tail + chunk
         if not tail and (found := _DIMENSION.search(data)):
             end_col, end_row = (found[3], found[4]) if found[3] else (found[1], found[2])

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import python_calamine as calamine
 
-from pipelines import config
+from pipelines import config, sheet_halves
 from pipelines.headers import SCAN_ROWS
 from pipelines.limits import (
     Limits,
@@ -277,11 +277,16 @@ def _sheets(path: Path, data: bytes, book: calamine.CalamineWorkbook, worksheets
     shared = zf is None or escapes_controls(zf, "xl/sharedStrings.xml")
     for meta in worksheets:
         escapes = zf is None or meta.name not in parts
+        xml: list[bytes] | None = None  # a big sheet's XML, kept to be read in two halves
         if not escapes:
-            escapes = _check_sheet(path, zf, meta.name, parts[meta.name], limits)
+            xml = [] if sheet_halves.worth_splitting(zf, parts[meta.name]) else None
+            escapes = _check_sheet(path, zf, meta.name, parts[meta.name], limits, xml)
+        halves = (zf, parts, b"".join(xml)) if xml is not None else None
+        del xml
         # No local name holds the rows, so the generator lets go of a sheet once it is used.
-        sheet = RawSheet(meta.name, _sheet_rows(path, book, meta.name),
+        sheet = RawSheet(meta.name, _sheet_rows(path, book, meta.name, halves),
                          meta.visible != calamine.SheetVisibleEnum.Visible)
+        del halves
         if shared or escapes:
             sheet.warnings = _strip_cell_controls(path, sheet)
         yield sheet
@@ -304,12 +309,13 @@ def _strip_cell_controls(path: Path, sheet: RawSheet) -> list[str]:
                               len(rows) > 20, "row")]
 
 
-def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: Limits) -> bool:
+def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: Limits,
+                 keep: list[bytes] | None = None) -> bool:
     """Refuse a sheet whose declared or actual extent passes a limit, before calamine sizes a
     grid for it (one cell at XFD1048576 would make it ask for 512 GB). Whether its XML holds
-    character escapes (which may be control characters)."""
+    character escapes (which may be control characters). `keep`: a list for the XML's chunks."""
     try:
-        declared, actual, escapes = sheet_extent(zf, part, limits)
+        declared, actual, escapes = sheet_extent(zf, part, limits, keep)
         check_extent(declared, limits, "declares")
         check_extent(actual, limits, "reaches")
         return escapes
@@ -320,8 +326,15 @@ def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: 
                         f"({exc})") from exc
 
 
-def _sheet_rows(path: Path, book: calamine.CalamineWorkbook, name: str) -> list[list[Any]]:
+def _sheet_rows(path: Path, book: calamine.CalamineWorkbook, name: str,
+                halves: tuple[zipfile.ZipFile, dict[str, str], bytes] | None = None
+                ) -> list[list[Any]]:
+    """Every row of the sheet from A1, read by calamine; a big sheet whose XML is at hand
+    (`halves`: the zip, its sheets' parts, the XML) as two halves at once."""
     try:
+        if halves is not None and (rows := sheet_halves.rows_in_halves(
+                halves[0], halves[1], name, halves[2])) is not None:
+            return rows
         return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise FileError(f"{path.name}: corrupt or unreadable workbook ({exc})") from exc

@@ -1,0 +1,106 @@
+"""Read one big worksheet as two halves, on two cores at once: calamine lets go of the
+interpreter while it parses a sheet, so two workbooks in memory, each holding half of the
+sheet's rows (split at a row tag, every other part as it was), parse side by side. Their rows,
+joined, are the rows calamine reads from the whole sheet, cell for cell.
+
+The sheet's XML is already in memory then, inflated by the extent check (`limits.sheet_extent`)
+that must pass before any reader sizes a grid for the sheet.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import python_calamine as calamine
+
+SPLIT_MIN_BYTES = 16 * 1024**2  # sheet XML below this reads faster in one piece
+SPLIT_MAX_BYTES = 512 * 1024**2  # above this, the copies would cost too much memory
+_OPEN, _CLOSE = b"<sheetData>", b"</sheetData>"
+_NUMBERED_ROW = re.compile(rb'<row\s[^>]*?\br="\d+"[^>]*>')
+_EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b"<sheetData/></worksheet>")
+
+
+def worth_splitting(zf: zipfile.ZipFile, part: str) -> bool:
+    return SPLIT_MIN_BYTES <= zf.getinfo(part).file_size <= SPLIT_MAX_BYTES
+
+
+Pieces = tuple[memoryview, ...]  # a sheet's XML as slices of the whole, joined when written
+
+
+def halves(xml: bytes) -> tuple[Pieces, Pieces] | None:
+    """The sheet's XML as two sheets, the first with the rows before a numbered row tag near
+    the middle, the second with that row and those after it (both keep everything around the
+    rows); None when the XML is not laid out so that this is plainly safe (a prefixed or
+    repeated sheetData, no numbered row tag to split at). Slices, not copies."""
+    start, end = xml.find(_OPEN), xml.rfind(_CLOSE)
+    if start < 0 or end < start or xml.find(_OPEN, start + 1) >= 0 or xml.find(_CLOSE) != end:
+        return None
+    body = start + len(_OPEN)
+    found = _NUMBERED_ROW.search(xml, (body + end) // 2, end)
+    if found is None or xml[found.start() - 1:found.start()] != b">":
+        return None
+    whole, at = memoryview(xml), found.start()
+    return (whole[:at], whole[end:]), (whole[:body], whole[at:])
+
+
+def workbook_with(zf: zipfile.ZipFile, parts: dict[str, str], part: str, xml: Pieces) -> bytes:
+    """The workbook with `xml` as the sheet at `part`, every other worksheet emptied (it is not
+    read from this copy) and every other part as it was; stored, not compressed."""
+    others = set(parts.values()) - {part}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+        for info in zf.infolist():
+            if info.filename == part:
+                with copy.open(info.filename, "w", force_zip64=True) as sheet:
+                    for piece in xml:
+                        sheet.write(piece)
+            elif info.filename in others:
+                copy.writestr(info.filename, _EMPTY_SHEET)
+            else:
+                copy.writestr(info.filename, zf.read(info))
+    return out.getvalue()
+
+
+def rows_in_halves(zf: zipfile.ZipFile, parts: dict[str, str], name: str, xml: bytes
+                   ) -> list[list[Any]] | None:
+    """The sheet's rows, as `CalamineSheet.to_python(skip_empty_area=False)` gives them for the
+    whole sheet, read as two halves at once; None when the XML does not split (see `halves`).
+    Calamine's errors are raised as they come."""
+    split = halves(xml)
+    if split is None:
+        return None
+    part = parts[name]
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(lambda half: _parsed(workbook_with(zf, parts, part, half), name),
+                                 split)
+    return joined(first, second)
+
+
+def _parsed(book: bytes, name: str) -> calamine.CalamineSheet:
+    return calamine.CalamineWorkbook.from_filelike(io.BytesIO(book)).get_sheet_by_name(name)
+
+
+def joined(first: calamine.CalamineSheet, second: calamine.CalamineSheet) -> list[list[Any]]:
+    """The two halves' rows as one sheet's: from A1, every row as wide as the wider half, empty
+    cells as calamine gives them ('')."""
+    rows = first.to_python(skip_empty_area=False) if first.start is not None else []
+    if second.start is None:
+        return rows
+    (top, left), (_, right) = second.start, second.end
+    width = max(len(rows[0]) if rows else 0, right + 1)
+    if rows and len(rows[0]) < width:
+        pad = [""] * (width - len(rows[0]))
+        rows = [row + pad for row in rows]
+    rows += [[""] * width for _ in range(top - len(rows))]
+    lower = second.to_python(skip_empty_area=True)
+    if left or right + 1 < width:
+        before, after = [""] * left, [""] * (width - right - 1)
+        lower = [before + row + after for row in lower]
+    rows += lower
+    return rows
