@@ -331,10 +331,14 @@ def _sheet_rows(path: Path, book: calamine.CalamineWorkbook, name: str,
                 ) -> list[list[Any]]:
     """Every row of the sheet from A1, read by calamine; a big sheet whose XML is at hand
     (`halves`: the zip, its sheets' parts, the XML) as two halves at once."""
-    try:
-        if halves is not None and (rows := sheet_halves.rows_in_halves(
-                halves[0], halves[1], name, halves[2])) is not None:
+    if halves is not None:
+        try:
+            rows = sheet_halves.rows_in_halves(halves[0], halves[1], name, halves[2])
+        except Exception:  # noqa: BLE001 - reading the whole sheet says what is wrong, as before
+            rows = None
+        if rows is not None:
             return rows
+    try:
         return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise FileError(f"{path.name}: corrupt or unreadable workbook ({exc})") from exc

@@ -18,7 +18,7 @@ from typing import Any
 import python_calamine as calamine
 
 SPLIT_MIN_BYTES = 16 * 1024**2  # sheet XML below this reads faster in one piece
-SPLIT_MAX_BYTES = 512 * 1024**2  # above this, the copies would cost too much memory
+SPLIT_MAX_BYTES = 300 * 1024**2  # above this, the copies would cost too much memory
 _OPEN, _CLOSE = b"<sheetData>", b"</sheetData>"
 _NUMBERED_ROW = re.compile(rb'<row\s[^>]*?\br="\d+"[^>]*>')
 _EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -77,13 +77,15 @@ def rows_in_halves(zf: zipfile.ZipFile, parts: dict[str, str], name: str, xml: b
         return None
     part = parts[name]
     with ThreadPoolExecutor(2) as pool:
-        first, second = pool.map(lambda half: _parsed(workbook_with(zf, parts, part, half), name),
-                                 split)
+        first, second = pool.map(lambda half: _parsed(zf, parts, part, half, name), split)
     return joined(first, second)
 
 
-def _parsed(book: bytes, name: str) -> calamine.CalamineSheet:
-    return calamine.CalamineWorkbook.from_filelike(io.BytesIO(book)).get_sheet_by_name(name)
+def _parsed(zf: zipfile.ZipFile, parts: dict[str, str], part: str, half: Pieces, name: str
+            ) -> calamine.CalamineSheet:
+    # calamine copies the workbook's bytes as it opens it: ours are let go before the parse
+    book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(workbook_with(zf, parts, part, half)))
+    return book.get_sheet_by_name(name)
 
 
 def joined(first: calamine.CalamineSheet, second: calamine.CalamineSheet) -> list[list[Any]]:
