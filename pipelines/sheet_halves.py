@@ -49,10 +49,10 @@ def halves(xml: bytes) -> tuple[Pieces, Pieces] | None:
     return (whole[:at], whole[end:]), (whole[:body], whole[at:])
 
 
-def workbook_with(zf: zipfile.ZipFile, parts: dict[str, str], part: str, xml: Pieces) -> bytes:
+def workbook_with(zf: zipfile.ZipFile, parts: dict[str, str], part: str, xml: Pieces,
+                  contents: dict[str, bytes]) -> bytes:
     """The workbook with `xml` as the sheet at `part`, every other worksheet emptied (it is not
-    read from this copy) and every other part as it was; stored, not compressed."""
-    others = set(parts.values()) - {part}
+    read from this copy) and every other part as `contents` holds it; stored, not compressed."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
         for info in zf.infolist():
@@ -60,11 +60,15 @@ def workbook_with(zf: zipfile.ZipFile, parts: dict[str, str], part: str, xml: Pi
                 with copy.open(info.filename, "w", force_zip64=True) as sheet:
                     for piece in xml:
                         sheet.write(piece)
-            elif info.filename in others:
-                copy.writestr(info.filename, _EMPTY_SHEET)
             else:
-                copy.writestr(info.filename, zf.read(info))
+                copy.writestr(info.filename, contents.get(info.filename, _EMPTY_SHEET))
     return out.getvalue()
+
+
+def other_parts(zf: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, bytes]:
+    """Every part but the worksheets, inflated once for both halves."""
+    sheets = set(parts.values())
+    return {info.filename: zf.read(info) for info in zf.infolist() if info.filename not in sheets}
 
 
 def rows_in_halves(zf: zipfile.ZipFile, parts: dict[str, str], name: str, xml: bytes
@@ -75,16 +79,18 @@ def rows_in_halves(zf: zipfile.ZipFile, parts: dict[str, str], name: str, xml: b
     split = halves(xml)
     if split is None:
         return None
-    part = parts[name]
+    part, contents = parts[name], other_parts(zf, parts)
     with ThreadPoolExecutor(2) as pool:
-        first, second = pool.map(lambda half: _parsed(zf, parts, part, half, name), split)
+        first, second = pool.map(lambda half: _parsed(zf, parts, part, half, contents, name),
+                                 split)
     return joined(first, second)
 
 
-def _parsed(zf: zipfile.ZipFile, parts: dict[str, str], part: str, half: Pieces, name: str
-            ) -> calamine.CalamineSheet:
-    # calamine copies the workbook's bytes as it opens it: ours are let go before the parse
-    book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(workbook_with(zf, parts, part, half)))
+def _parsed(zf: zipfile.ZipFile, parts: dict[str, str], part: str, half: Pieces,
+            contents: dict[str, bytes], name: str) -> calamine.CalamineSheet:
+    # calamine copies the workbook's bytes as it opens it: ours go before it parses the sheet
+    book = calamine.CalamineWorkbook.from_filelike(
+        io.BytesIO(workbook_with(zf, parts, part, half, contents)))
     return book.get_sheet_by_name(name)
 
 
