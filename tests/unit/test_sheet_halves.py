@@ -49,8 +49,9 @@ def _random_sheet(rng: random.Random) -> list[list[Any]]:
     return rows
 
 
-def _xlsxwriter_book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+def _xlsxwriter_book(path: Path, sheets: dict[str, list[list[Any]]], inline: bool = True) -> Path:
+    """Inline strings (constant-memory mode, as the bench writes), else shared strings."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": inline})
     dates = book.add_format({"num_format": "dd/mm/yyyy"})
     for name, rows in sheets.items():
         sheet = book.add_worksheet(name)
@@ -77,7 +78,11 @@ def _openpyxl_book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
     return path
 
 
-@pytest.mark.parametrize("writer", [_xlsxwriter_book, _openpyxl_book])
+def _shared_strings_book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    return _xlsxwriter_book(path, sheets, inline=False)
+
+
+@pytest.mark.parametrize("writer", [_xlsxwriter_book, _shared_strings_book, _openpyxl_book])
 def test_random_sheets_read_in_halves_as_calamine_reads_them_whole(tmp_path: Path,
                                                                    writer: Any) -> None:
     rng = random.Random(20261203)
