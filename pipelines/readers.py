@@ -1,7 +1,8 @@
 """Read a spreadsheet export into raw sheets: every cell as the file holds it, positions kept.
 
 The file type is decided by content, not by name. Workbooks are read with calamine (several
-times faster than openpyxl), one sheet at a time; CSV bytes are decoded as UTF-8 (with or without
+times faster than openpyxl), one sheet at a time, a big one as two halves at once
+(`sheet_halves`); CSV bytes are decoded as UTF-8 (with or without
 BOM), else Windows-1252. A CSV's first rows are read with the csv module (to find the header);
 the rest with Arrow's CSV reader, which builds no Python object per cell, unless the file is
 irregular (ragged rows, an unclosed quote, huge cells), when the csv module reads it all as
