@@ -282,7 +282,7 @@ def _sheets(path: Path, data: bytes, book: calamine.CalamineWorkbook, worksheets
         if not escapes:
             xml = [] if sheet_halves.worth_splitting(zf, parts[meta.name]) else None
             escapes = _check_sheet(path, zf, meta.name, parts[meta.name], limits, xml)
-        halves = (zf, parts, b"".join(xml)) if xml is not None else None
+        halves = (zf, parts, xml) if xml is not None else None
         del xml
         # No local name holds the rows, so the generator lets go of a sheet once it is used.
         sheet = RawSheet(meta.name, _sheet_rows(path, book, meta.name, halves),
@@ -328,10 +328,10 @@ def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: 
 
 
 def _sheet_rows(path: Path, book: calamine.CalamineWorkbook, name: str,
-                halves: tuple[zipfile.ZipFile, dict[str, str], bytes] | None = None
+                halves: tuple[zipfile.ZipFile, dict[str, str], list[bytes]] | None = None
                 ) -> list[list[Any]]:
     """Every row of the sheet from A1, read by calamine; a big sheet whose XML is at hand
-    (`halves`: the zip, its sheets' parts, the XML) as two halves at once."""
+    (`halves`: the zip, its sheets' parts, the XML's chunks) as two halves at once."""
     if halves is not None:
         try:
             rows = sheet_halves.rows_in_halves(halves[0], halves[1], name, halves[2])

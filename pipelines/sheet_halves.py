@@ -71,26 +71,29 @@ def other_parts(zf: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, bytes]:
     return {info.filename: zf.read(info) for info in zf.infolist() if info.filename not in sheets}
 
 
-def rows_in_halves(zf: zipfile.ZipFile, parts: dict[str, str], name: str, xml: bytes
+def rows_in_halves(zf: zipfile.ZipFile, parts: dict[str, str], name: str, chunks: list[bytes]
                    ) -> list[list[Any]] | None:
     """The sheet's rows, as `CalamineSheet.to_python(skip_empty_area=False)` gives them for the
-    whole sheet, read as two halves at once; None when the XML does not split (see `halves`).
-    Calamine's errors are raised as they come."""
+    whole sheet, read as two halves at once, from its XML in `chunks` (emptied: the XML is let
+    go once calamine has its copies, before the rows are made); None when the XML does not split
+    (see `halves`). Calamine's errors are raised as they come."""
+    xml = b"".join(chunks)
+    chunks.clear()
     split = halves(xml)
     if split is None:
         return None
     part, contents = parts[name], other_parts(zf, parts)
+    # Each half's workbook in a box of its own, which `_parsed` empties
+    boxes = [[workbook_with(zf, parts, part, half, contents)] for half in split]
+    del split, xml, contents  # the copies hold all of it now
     with ThreadPoolExecutor(2) as pool:
-        first, second = pool.map(lambda half: _parsed(zf, parts, part, half, contents, name),
-                                 split)
+        first, second = pool.map(_parsed, boxes, [name, name])
     return joined(first, second)
 
 
-def _parsed(zf: zipfile.ZipFile, parts: dict[str, str], part: str, half: Pieces,
-            contents: dict[str, bytes], name: str) -> calamine.CalamineSheet:
-    # calamine copies the workbook's bytes as it opens it: ours go before it parses the sheet
-    book = calamine.CalamineWorkbook.from_filelike(
-        io.BytesIO(workbook_with(zf, parts, part, half, contents)))
+def _parsed(box: list[bytes], name: str) -> calamine.CalamineSheet:
+    """One half's sheet; the half's bytes go once calamine has copied them, before it parses."""
+    book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(box.pop()))
     return book.get_sheet_by_name(name)
 
 

@@ -29,7 +29,7 @@ def _whole(path: Path, name: str) -> list[list[Any]]:
 def _halves(path: Path, name: str) -> list[list[Any]] | None:
     with zipfile.ZipFile(path) as zf:
         parts = sheet_parts(zf)
-        return sheet_halves.rows_in_halves(zf, parts, name, zf.read(parts[name]))
+        return sheet_halves.rows_in_halves(zf, parts, name, [zf.read(parts[name])])
 
 
 def _random_sheet(rng: random.Random) -> list[list[Any]]:
@@ -125,8 +125,9 @@ def test_read_file_splits_a_big_sheet_and_reads_the_same_rows(
     split: list[str] = []
     real = sheet_halves.rows_in_halves
 
-    def counted(zf: zipfile.ZipFile, parts: dict[str, str], name: str, xml: bytes) -> Any:
-        found = real(zf, parts, name, xml)
+    def counted(zf: zipfile.ZipFile, parts: dict[str, str], name: str, chunks: list[bytes]
+                ) -> Any:
+        found = real(zf, parts, name, chunks)
         if found is not None:
             split.append(name)
         return found
