@@ -10,6 +10,7 @@ that must pass before any reader sizes a grid for the sheet.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +28,15 @@ _EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
 
 
 def worth_splitting(zf: zipfile.ZipFile, part: str) -> bool:
-    return SPLIT_MIN_BYTES <= zf.getinfo(part).file_size <= SPLIT_MAX_BYTES
+    """Whether to read the sheet at `part` in halves: big enough to gain, small enough to copy,
+    and a second core free to parse the other half (else the split costs more than it saves)."""
+    return SPLIT_MIN_BYTES <= zf.getinfo(part).file_size <= SPLIT_MAX_BYTES and second_core_free()
+
+
+def second_core_free() -> bool:
+    """Two cores or more, and the last minute's load average leaves one of them idle."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) >= 2 and os.getloadavg()[0] <= (cores or 1) - 1
 
 
 Pieces = tuple[memoryview, ...]  # a sheet's XML as slices of the whole, joined when written
@@ -50,7 +59,7 @@ def halves(xml: bytes) -> tuple[Pieces, Pieces] | None:
 
 
 def workbook_with(zf: zipfile.ZipFile, parts: dict[str, str], part: str, xml: Pieces,
-                  contents: dict[str, bytes]) -> bytes:
+                  contents: dict[str, bytes]) -> io.BytesIO:
     """The workbook with `xml` as the sheet at `part`, every other worksheet emptied (it is not
     read from this copy) and every other part as `contents` holds it; stored, not compressed."""
     out = io.BytesIO()
@@ -62,7 +71,8 @@ def workbook_with(zf: zipfile.ZipFile, parts: dict[str, str], part: str, xml: Pi
                         sheet.write(piece)
             else:
                 copy.writestr(info.filename, contents.get(info.filename, _EMPTY_SHEET))
-    return out.getvalue()
+    out.seek(0)
+    return out
 
 
 def other_parts(zf: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, bytes]:
@@ -91,9 +101,9 @@ def rows_in_halves(zf: zipfile.ZipFile, parts: dict[str, str], name: str, chunks
     return joined(first, second)
 
 
-def _parsed(box: list[bytes], name: str) -> calamine.CalamineSheet:
+def _parsed(box: list[io.BytesIO], name: str) -> calamine.CalamineSheet:
     """One half's sheet; the half's bytes go once calamine has copied them, before it parses."""
-    book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(box.pop()))
+    book = calamine.CalamineWorkbook.from_filelike(box.pop())
     return book.get_sheet_by_name(name)
 
 
