@@ -15,6 +15,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,7 +249,7 @@ def _check_zip(path: Path, data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
             total = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError) as exc:
         raise FileError(f"{path.name}: corrupt or truncated workbook ({exc})") from exc
     if not any(n.startswith("xl/") for n in names) and "content.xml" not in names:
         raise FileError(f"{path.name}: a zip file but not a spreadsheet (.xlsx or .ods)")
@@ -322,7 +323,8 @@ def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: 
         return escapes
     except TooLarge as exc:
         raise FileError(f"{path.name}: sheet '{name}' is too large to read: {exc}") from exc
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error,
+            NotImplementedError) as exc:
         raise FileError(f"{path.name}: sheet '{name}': corrupt or unreadable workbook "
                         f"({exc})") from exc
 

@@ -124,3 +124,21 @@ def test_a_reference_cut_between_two_chunks_is_read_whole(
         chunked = limits.sheet_extent(zf, "xl/worksheets/sheet1.xml", Limits())
     assert whole == chunked
     assert (whole[1].rows, whole[1].columns) == (123_456, 30)
+
+
+@pytest.mark.parametrize("damage", ["sheet", "version"])
+def test_a_damaged_workbook_is_a_clear_error(tmp_path: Path, damage: str) -> None:
+    # Found by the fuzz test: a corrupt deflate stream in a sheet, a zip of an unknown version.
+    path = workbook(tmp_path / "damaged.xlsx", {f"A{n}": f"cell {n}" for n in range(1, 400)})
+    data = bytearray(path.read_bytes())
+    if damage == "sheet":
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("xl/worksheets/sheet1.xml")
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        data[start:start + 8] = b"\xff" * 8
+    else:
+        end = data.rindex(b"PK\x01\x02")  # the last central directory entry's versions
+        data[end + 4:end + 8] = bytes([64, 0, 64, 0])
+    path.write_bytes(bytes(data))
+    with pytest.raises(FileError, match="damaged.xlsx: .*(corrupt|unreadable)"):
+        list(read_file(path))
