@@ -363,7 +363,8 @@ PROFILED = {  # function name in the profile -> the stage it stands for
     "read_file": "reading: opening; a CSV decoded and its first rows read",
     "_arrow_csv": "reading: the rest of a CSV (Arrow)",
     "_csv_rows": "reading: a whole irregular CSV (csv module)",
-    "_sheet_rows": "reading: a workbook sheet (calamine)",
+    "_check_sheet": "reading: a workbook sheet's extent check (its XML inflated and scanned)",
+    "_sheet_rows": "reading: a workbook sheet (calamine; a big one in two halves at once)",
     "rows_to_columns": "reading: a sheet's rows into columns",
     "find_header": "header detection",
     "validate_body": "validating (incl. pseudonymising)",
@@ -574,7 +575,7 @@ def run(scale: Scale, work: Path, seed: int = 20261101, repeats: int = 5,
     if profiled:
         result["profile"] = profiled
     result["targets"] = {
-        "xlsx_ingest_at_most_1_5x_bare_read": result["xlsx_ingest_over_bare_read"] <= 1.5,
+        "xlsx_ingest_at_most_1_3x_bare_read": result["xlsx_ingest_over_bare_read"] <= 1.3,
         "csv_ingest_at_most_2x_copy_floor": result["csv_ingest_over_copy_floor"] <= 2.0,
         "metrics_under_1s": cli_seconds < 1.0,
         "every_metric_query_under_1s": all(v["p95"] < 1.0 for v in queries.values()),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from pipelines.schemas import SCHEMAS, Schema
@@ -39,23 +39,22 @@ def _header_index(schema: Schema) -> dict[str, str]:
     return schema.header_index()
 
 
-@lru_cache(maxsize=65_536)
-def _spellings(cell: str) -> tuple[str, str]:
-    """A cell as header spellings are compared: whole, and without its bracketed parts. Cached,
-    as every candidate row is tried against every schema."""
-    return normalise_token(cell), normalise_token(_BRACKETED.sub("", cell))
+def spellings(cells: list[Any]) -> list[tuple[int, str, str, str]]:
+    """A candidate header row's text cells: (position, cell, its spelling, its spelling without
+    bracketed notes), worked out once however many datasets the row is compared with."""
+    return [(position, cell, normalise_token(cell), normalise_token(_BRACKETED.sub("", cell)))
+            for position, cell in enumerate(cells) if isinstance(cell, str) and cell.strip()]
 
 
-def match_header(cells: list[Any], schema: Schema) -> HeaderMatch:
-    """Map one candidate header row onto a schema; the first spelling of a column wins."""
+def match_header(cells: list[Any], schema: Schema,
+                 spelt: list[tuple[int, str, str, str]] | None = None) -> HeaderMatch:
+    """Map one candidate header row onto a schema; the first spelling of a column wins.
+    `spelt`: the row's `spellings`, if already worked out."""
     index = _header_index(schema)
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
-    for position, cell in enumerate(cells):
-        if not isinstance(cell, str) or not cell.strip():
-            continue
-        whole, unbracketed = _spellings(cell)
-        canonical = index.get(whole) or index.get(unbracketed)
+    for position, cell, spelling, unbracketed in spellings(cells) if spelt is None else spelt:
+        canonical = index.get(spelling) or index.get(unbracketed)
         if canonical and canonical not in columns:
             columns[canonical] = position
             headers[canonical] = cell.strip()
@@ -79,8 +78,9 @@ def find_header(rows: list[list[Any]], kind: str | None = None) -> HeaderMatch |
     schemas = [SCHEMAS[kind]] if kind else list(SCHEMAS.values())
     best: HeaderMatch | None = None
     for row_index, cells in enumerate(rows[:SCAN_ROWS]):
+        spelt = spellings(cells)
         for schema in schemas:
-            match = match_header(cells, schema)
+            match = match_header(cells, schema, spelt)
             if len(match.columns) < MIN_MATCHES:
                 continue
             match.row_index = row_index

@@ -1,7 +1,8 @@
 """Read a spreadsheet export into raw sheets: every cell as the file holds it, positions kept.
 
 The file type is decided by content, not by name. Workbooks are read with calamine (several
-times faster than openpyxl), one sheet at a time; CSV bytes are decoded as UTF-8 (with or without
+times faster than openpyxl), one sheet at a time, a big one as two halves at once
+(`sheet_halves`); CSV bytes are decoded as UTF-8 (with or without
 BOM), else Windows-1252. A CSV's first rows are read with the csv module (to find the header);
 the rest with Arrow's CSV reader, which builds no Python object per cell, unless the file is
 irregular (ragged rows, an unclosed quote, huge cells), when the csv module reads it all as
@@ -14,6 +15,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import python_calamine as calamine
 
-from pipelines import config
+from pipelines import config, sheet_halves
 from pipelines.headers import SCAN_ROWS
 from pipelines.limits import (
     Limits,
@@ -79,9 +81,11 @@ class Cells:
     def distinct(self) -> tuple[np.ndarray, Sequence[Any]]:
         """(codes, values): the cell in row i is values[codes[i]], as the file holds it."""
         if self._distinct is None:
-            text = self.values if isinstance(self.values, pa.Array) else text_array(self.values)
-            if text is not None:
-                encoded = text.dictionary_encode()
+            if isinstance(self.values, pa.Array):
+                encoded = self.values.dictionary_encode()
+            else:
+                encoded = text_array(self.values, _TEXT_CODES)
+            if encoded is not None:
                 self.dictionary = encoded.dictionary
                 codes = encoded.indices.fill_null(len(self.dictionary))
                 self._distinct = (codes.to_numpy(zero_copy_only=False).astype(np.intp),
@@ -118,13 +122,19 @@ class ArrowValues(Sequence):
         return None if k == len(self.dictionary) else self.dictionary[int(k)].as_py()
 
 
-def text_array(values: np.ndarray | list[Any] | None) -> pa.Array | None:
+_TEXT = pa.string()
+_TEXT_CODES = pa.dictionary(pa.int32(), pa.string())
+
+
+def text_array(values: np.ndarray | list[Any] | None, as_type: pa.DataType = _TEXT
+               ) -> pa.Array | None:
     """Cells that are all text (or None) as Arrow text, which finds distinct values and checks
-    them far faster than Python; None when any cell is a number, a date or a boolean."""
+    them far faster than Python; None when any cell is a number, a date or a boolean. `as_type`
+    a dictionary type: the distinct values and each cell's code, found as the cells are read."""
     if values is None or not len(values) or type(values[0]) is not str:
         return None
     try:
-        return pa.array(values, type=pa.string())
+        return pa.array(values, type=as_type)
     except (ValueError, TypeError, pa.ArrowException):  # a non-text cell (or unencodable text)
         return None
 
@@ -238,7 +248,7 @@ def _check_zip(path: Path, data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
             total = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError) as exc:
         raise FileError(f"{path.name}: corrupt or truncated workbook ({exc})") from exc
     if not any(n.startswith("xl/") for n in names) and "content.xml" not in names:
         raise FileError(f"{path.name}: a zip file but not a spreadsheet (.xlsx or .ods)")
@@ -268,11 +278,16 @@ def _sheets(path: Path, data: bytes, book: calamine.CalamineWorkbook, worksheets
     shared = zf is None or escapes_controls(zf, "xl/sharedStrings.xml")
     for meta in worksheets:
         escapes = zf is None or meta.name not in parts
+        xml: list[bytes] | None = None  # a big sheet's XML, kept to be read in two halves
         if not escapes:
-            escapes = _check_sheet(path, zf, meta.name, parts[meta.name], limits)
+            xml = [] if sheet_halves.worth_splitting(zf, parts[meta.name]) else None
+            escapes = _check_sheet(path, zf, meta.name, parts[meta.name], limits, xml)
+        halves = (zf, parts, xml) if xml is not None else None
+        del xml
         # No local name holds the rows, so the generator lets go of a sheet once it is used.
-        sheet = RawSheet(meta.name, _sheet_rows(path, book, meta.name),
+        sheet = RawSheet(meta.name, _sheet_rows(path, book, meta.name, halves),
                          meta.visible != calamine.SheetVisibleEnum.Visible)
+        del halves
         if shared or escapes:
             sheet.warnings = _strip_cell_controls(path, sheet)
         yield sheet
@@ -295,23 +310,36 @@ def _strip_cell_controls(path: Path, sheet: RawSheet) -> list[str]:
                               len(rows) > 20, "row")]
 
 
-def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: Limits) -> bool:
+def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: Limits,
+                 keep: list[bytes] | None = None) -> bool:
     """Refuse a sheet whose declared or actual extent passes a limit, before calamine sizes a
     grid for it (one cell at XFD1048576 would make it ask for 512 GB). Whether its XML holds
-    character escapes (which may be control characters)."""
+    character escapes (which may be control characters). `keep`: a list for the XML's chunks."""
     try:
-        declared, actual, escapes = sheet_extent(zf, part, limits)
+        declared, actual, escapes = sheet_extent(zf, part, limits, keep)
         check_extent(declared, limits, "declares")
         check_extent(actual, limits, "reaches")
         return escapes
     except TooLarge as exc:
         raise FileError(f"{path.name}: sheet '{name}' is too large to read: {exc}") from exc
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error,
+            NotImplementedError) as exc:
         raise FileError(f"{path.name}: sheet '{name}': corrupt or unreadable workbook "
                         f"({exc})") from exc
 
 
-def _sheet_rows(path: Path, book: calamine.CalamineWorkbook, name: str) -> list[list[Any]]:
+def _sheet_rows(path: Path, book: calamine.CalamineWorkbook, name: str,
+                halves: tuple[zipfile.ZipFile, dict[str, str], list[bytes]] | None = None
+                ) -> list[list[Any]]:
+    """Every row of the sheet from A1, read by calamine; a big sheet whose XML is at hand
+    (`halves`: the zip, its sheets' parts, the XML's chunks) as two halves at once."""
+    if halves is not None:
+        try:
+            rows = sheet_halves.rows_in_halves(halves[0], halves[1], name, halves[2])
+        except Exception:  # noqa: BLE001 - reading the whole sheet says what is wrong, as before
+            rows = None
+        if rows is not None:
+            return rows
     try:
         return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several unrelated types for broken files

@@ -123,7 +123,7 @@ def release_zip(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, NotImplementedError):  # NotImplemented: a zip version
         return False
     return any(n.lower().endswith(".csv") for n in names) and not any(
         n.startswith("xl/") for n in names)

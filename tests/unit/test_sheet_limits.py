@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -78,3 +79,72 @@ def _replace_part(path: Path, old: bytes, new: bytes) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
+
+
+def test_a_reference_in_single_quotes_counts_too(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "quoted.xlsx", {"A1": "Case ID", "B1": "x"})
+    _replace_part(path, b'<c r="B1"', b"<c r='XFD1'")
+    with pytest.raises(FileError, match="reaches 16,384 columns"):
+        list(read_file(path))
+
+
+def _column(number: int) -> str:
+    letters = ""
+    while number:
+        number, rem = divmod(number - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def test_references_found_with_numpy_match_the_regular_expression() -> None:
+    # Long runs, leading zeros, single quotes, attributes that end in r, cut-off references.
+    rng = random.Random(20261202)
+    for _ in range(3_000):
+        parts = []
+        for _ in range(rng.randint(0, 30)):
+            pick = rng.random()
+            if pick < 0.4:
+                parts.append(f'<c r="{_column(rng.randint(1, 800))}{rng.randint(1, 2_000_000)}"/>')
+            elif pick < 0.6:
+                parts.append(f'<row r="{rng.randint(1, 99_999_999)}">')
+            elif pick < 0.7:
+                parts.append(f"<c r='{_column(rng.randint(1, 20_000))}{rng.randint(0, 9)}'/>")
+            elif pick < 0.8:
+                parts.append(f'<c r="A0{rng.randint(0, 999)}"/>')
+            elif pick < 0.9:
+                parts.append(f'<pageMargins header="{rng.random():.2f}"/> r="x" r="')
+            else:
+                parts.append(f'r="{_column(rng.randint(1, 10**9))}{rng.randint(0, 10**12)}"')
+        data = "".join(parts).encode()
+        data = data[:rng.randint(0, len(data))] if rng.random() < 0.3 else data
+        assert limits.references(data) == limits._references_by_pattern(data), data
+
+
+def test_a_reference_cut_between_two_chunks_is_read_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cells = {f"{_column(1 + n % 30)}{n}": "x" for n in range(1, 400)} | {"AB123456": "far"}
+    path = workbook(tmp_path / "chunks.xlsx", cells)
+    with zipfile.ZipFile(path) as zf:
+        whole = limits.sheet_extent(zf, "xl/worksheets/sheet1.xml", Limits())
+        monkeypatch.setattr(limits, "_CHUNK", 37)
+        chunked = limits.sheet_extent(zf, "xl/worksheets/sheet1.xml", Limits())
+    assert whole == chunked
+    assert (whole[1].rows, whole[1].columns) == (123_456, 30)
+
+
+@pytest.mark.parametrize("damage", ["sheet", "version"])
+def test_a_damaged_workbook_is_a_clear_error(tmp_path: Path, damage: str) -> None:
+    # Found by the fuzz test: a corrupt deflate stream in a sheet, a zip of an unknown version.
+    path = workbook(tmp_path / "damaged.xlsx", {f"A{n}": f"cell {n}" for n in range(1, 400)})
+    data = bytearray(path.read_bytes())
+    if damage == "sheet":
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("xl/worksheets/sheet1.xml")
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        data[start:start + 8] = b"\xff" * 8
+    else:
+        end = data.rindex(b"PK\x01\x02")  # the last central directory entry's versions
+        data[end + 4:end + 8] = bytes([64, 0, 64, 0])
+    path.write_bytes(bytes(data))
+    with pytest.raises(FileError, match="damaged.xlsx: .*(corrupt|unreadable)"):
+        list(read_file(path))
