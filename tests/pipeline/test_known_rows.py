@@ -128,8 +128,8 @@ CASES = {
     "an older extract that changed a row": (
         changed(BASE, "A8", 5, "01/05/2025"), {"extract_date": dt.date(2025, 12, 31)}, 4),
     "a newer extract given": ([*BASE, NEW], {"extract_date": dt.date(2026, 3, 31)}, 4),
-    "a lone cell among the rows, and one below": (
-        [*BASE[:3], ["A99"], *BASE[3:], ["A98"]], {}, 5),
+    "a lone cell after the rows validated, and one below": (
+        [*BASE[:5], ["A99"], *BASE[5:], ["A98"]], {}, 5),
 }
 
 
