@@ -34,7 +34,7 @@ from pipelines.config import load_settings
 from pipelines.db import one, reader
 from pipelines.headers import HeaderMatch
 from pipelines.pseudonym import fingerprint
-from pipelines.readers import Cells, text_array
+from pipelines.readers import Cells
 from pipelines.schemas import EXCEPTION_KINDS, Schema
 from pipelines.validate import SheetOutcome
 
@@ -132,15 +132,18 @@ def raw_hashes(body: list[Cells], n: int, schema: Schema, match: HeaderMatch, ke
 
 
 def _as_text(cells: Cells, n: int) -> pa.Array:
+    """A column's cells as Arrow text. Cells read as Python objects (a workbook) are hashed by
+    their distinct values, which validation reads too, so a first load finds them only once."""
     values = cells.values
     if values is None:
         return pa.nulls(n, pa.string())
     if isinstance(values, pa.Array):
         return values if pa.types.is_string(values.type) else values.cast(pa.string())
-    text = text_array(values)
-    if text is not None:
-        return text
-    codes, uniques = cells.distinct  # validation reads the same distinct values
+    codes, uniques = cells.distinct
+    if cells.dictionary is not None:  # text: the distinct values, then None (blank)
+        missing = codes == len(cells.dictionary)
+        indices = pa.array(codes.astype(np.int32), mask=missing if missing.any() else None)
+        return pa.DictionaryArray.from_arrays(indices, cells.dictionary)
     typed = [v if v is None or v.__class__ is str else f"\x1e{type(v).__name__}:{v!r}"
              for v in uniques]
     return pa.array(typed, type=pa.string()).take(pa.array(codes))
