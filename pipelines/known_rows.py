@@ -91,11 +91,10 @@ def context(schema: Schema, match: HeaderMatch, given: dict[str, str], key: byte
 
 @functools.cache
 def _code_fingerprint() -> str:
-    """The package's code and reference data: a row known under other code is validated again,
-    as a rule or parser may have changed."""
+    """The package's code and the local authorities it knows: a row known under other code is
+    validated again, as a rule or parser may have changed."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in
-                       p.parts):
+    for path in sorted([*_PACKAGE.rglob("*.py"), _PACKAGE / "reference" / "local_authorities.csv"]):
         digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -179,21 +178,22 @@ def _look_up(con: duckdb.DuckDBPyConnection, schema: Schema, found: SheetKnown,
     con.register("incoming_raw", pa.table({
         "pos": pa.array(np.arange(len(found.hashes), dtype=np.int64)),
         "raw_hash": pa.array(found.hashes)}))
-    # One known row hash per raw hash: two would mean two raw rows of one 64-bit hash, as
-    # unlikely as a new row sharing a known row's hash, which no look-up can tell.
     known = con.sql(f"""
-        SELECT DISTINCT ON (i.pos) i.pos, k.row_hash, {latest} AS latest
+        SELECT i.pos, k.row_hash, {latest} AS latest
         FROM incoming_raw i
         JOIN known_rows k ON k.raw_hash = i.raw_hash AND k.kind = $kind
             AND k.context = $context AND k.as_of <= $as_of
-        JOIN {schema.table} t ON t.row_hash = k.row_hash
-        ORDER BY i.pos""",
+        JOIN {schema.table} t ON t.row_hash = k.row_hash""",
         params={"kind": schema.kind, "context": found.context, "as_of": as_of}).to_arrow_table()
     con.unregister("incoming_raw")
-    if len(known) < 2:
+    # A row known to several loads is one row, in the order of the sheet. (Two row hashes for
+    # one raw hash would mean two raw rows of one 64-bit hash: as unlikely as a new row sharing
+    # a known row's hash, which no look-up can tell.)
+    positions, first = np.unique(known["pos"].to_numpy(), return_index=True)
+    if len(positions) < 2:
         return
-    found.skipped = known["pos"].to_numpy()[:-1]
-    found.row_hashes = known["row_hash"].combine_chunks()[:-1]
+    found.skipped = positions[:-1]
+    found.row_hashes = known["row_hash"].take(pa.array(first[:-1])).combine_chunks()
     found.latest = pc.max(known["latest"]).as_py()
 
 
@@ -256,9 +256,8 @@ def merge(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
         "source_row": pa.array(np.concatenate(
             [found[p].first_row + found[p].skipped for p in parts]).astype(np.int32)),
         "row_hash": pa.concat_arrays([found[p].row_hashes for p in parts])}))
-    keys = ", ".join(f"t.{k}" for k in schema.key)
     con.execute(f"CREATE OR REPLACE TEMP TABLE known_live AS SELECT k.part, k.source_row, "
-                f"t.rowid AS rid, {keys} FROM known_incoming k JOIN {t} t ON t.row_hash = k.row_hash")
+                f"t.rowid AS rid FROM known_incoming k JOIN {t} t ON t.row_hash = k.row_hash")
     con.unregister("known_incoming")
     # A row hash names one live record (it hashes the key too, and a key has one record), so
     # as many matches as rows means every recognised row is still live.
@@ -267,12 +266,12 @@ def merge(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
         raise KnownRowsChanged(f"{t}: a recognised row's record changed before the load began")
     con.register("known_validated", pa.concat_tables(
         [table.select(list(schema.key)) for table in tables]))
-    on = " AND ".join(f"v.{k} = l.{k}" for k in schema.key)
+    on = " AND ".join(f"v.{k} = t.{k}" for k in schema.key)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE known_shared AS
-        SELECT part, source_row, rid FROM known_live l
+        SELECT part, source_row, rid FROM known_live
         WHERE rid IN (SELECT rid FROM known_live GROUP BY rid HAVING count(*) > 1)
-           OR EXISTS (SELECT 1 FROM known_validated v WHERE {on})""")
+           OR rid IN (SELECT t.rowid FROM {t} t SEMI JOIN known_validated v ON {on})""")
     con.unregister("known_validated")
     con.execute("CREATE OR REPLACE TEMP TABLE known_alone AS SELECT part, rid FROM known_live "
                 "ANTI JOIN known_shared USING (part, source_row)")
@@ -293,6 +292,8 @@ def _put_back(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
               tables: list[pa.Table]) -> list[pa.Table]:
     """Each sheet's records with its recognised rows that share a key, taken from the live
     table, in the order the sheet holds them."""
+    if not one(con, "SELECT count(*) FROM known_shared")[0]:
+        return tables
     stored = ", ".join(f"t.{c}" for c, _ in schema.stored_columns)
     shared = con.sql(f"SELECT k.part, {stored}, k.source_row, t.row_hash FROM known_shared k "
                      f"JOIN {schema.table} t ON t.rowid = k.rid").to_arrow_table()
