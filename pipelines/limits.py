@@ -181,8 +181,8 @@ def check_csv(data: bytes, delimiter: bytes, limits: Limits) -> None:
         raise TooLarge(f"line {_line_number(array, bounds[longest] + 1):,} is "
                        f"{lengths[longest] / 1024:,.0f} KB long (the limit is "
                        f"{limits.max_line_kb:,} KB, [limits] max_line_kb)")
-    separators = np.concatenate(([0], np.cumsum(array == delimiter[0])))
-    per_line = separators[bounds[1:]] - separators[bounds[:-1] + 1]
+    at = np.flatnonzero(array == delimiter[0])
+    per_line = np.searchsorted(at, bounds[1:]) - np.searchsorted(at, bounds[:-1] + 1)
     widest = int(per_line.argmax()) if len(per_line) else 0
     if len(per_line) and per_line[widest] + 1 > limits.max_columns:
         raise TooLarge(f"line {_line_number(array, bounds[widest] + 1):,} has "
