@@ -299,19 +299,20 @@ def _put_back(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
                      f"JOIN {schema.table} t ON t.rowid = k.rid").to_arrow_table()
     if not len(shared):
         return tables
+    # Text as plain strings in every sheet's table (they are concatenated): Arrow cannot sort
+    # columns of several dictionaries.
+    plain = pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f
+                       for f in tables[0].schema])
     out = []
     parts = shared["part"].to_numpy()
     for p, table in enumerate(tables):
         mine = shared.filter(pa.array(parts == p)).drop_columns(["part"])
         if not len(mine):
-            out.append(table)
+            out.append(table.cast(plain))
             continue
         mine = mine.add_column(len(schema.stored_columns), "source_sheet",
                                pa.repeat(sheets[p], len(mine)))
-        # Text as plain strings: Arrow cannot sort columns of several dictionaries.
-        plain = pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f
-                           for f in table.schema])
-        joined = pa.concat_tables([table.cast(plain), mine.select(table.column_names).cast(plain)])
+        joined = pa.concat_tables([table.cast(plain), mine.select(plain.names).cast(plain)])
         out.append(joined.sort_by("source_row"))
     return out
 

@@ -192,11 +192,13 @@ def test_a_provider_given_otherwise_is_validated_again(tmp_path, monkeypatch):
     assert validated[1:] == [4, len(rows) + 2]
 
 
-def test_two_sheets_of_one_workbook(tmp_path, monkeypatch):
-    conflicting = changed(BASE, "A7", 3, "OT")[6]
+@pytest.mark.parametrize("second", [
+    [*BASE[5:], BASE[0], changed(BASE, "A7", 3, "OT")[6]],  # across the sheets, and in one
+    [*BASE[5:], BASE[5]],  # a repeat within the second sheet only
+], ids=["across", "within"])
+def test_two_sheets_of_one_workbook(tmp_path, monkeypatch, second):
     book = write_xlsx(tmp_path / "b.xlsx", {"One": [ADVICE_HEADER, *BASE[:5]],
-                                            "Two": [ADVICE_HEADER, *BASE[5:], BASE[0],
-                                                    conflicting]})
+                                            "Two": [ADVICE_HEADER, *second]})
     steps = [("load", write_xlsx(tmp_path / "a.xlsx", {"One": [ADVICE_HEADER, *BASE]}), {}),
              ("load", book, {})]
     same_as_every_row_validated(tmp_path, monkeypatch, steps)
