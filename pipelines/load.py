@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import extract_date, refusals, review_cycles
+from pipelines import extract_date, known_rows, refusals, review_cycles
 from pipelines.config import canonical_la
 from pipelines.dates import DateError, parse_date
 from pipelines.db import one, reader, table_columns, transaction, writing
@@ -117,16 +117,21 @@ class Prepared:
     titles: list[str] = field(default_factory=list)  # rows above the headers: may date the data
     sen2_load: Sen2Load | None = None
     stated: tuple[dt.date, str] | None = None  # the extract date the file declares, if any
+    # Outcome index -> its sheet's raw hashes and the rows recognised as loaded (`known_rows`).
+    known: dict[int, known_rows.SheetKnown] = field(default_factory=dict)
 
 
 def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
              given: dict[str, str] | None = None, la: str | None = None,
-             limits: Limits | None = None, warnings: list[str] | None = None) -> Prepared:
+             limits: Limits | None = None, warnings: list[str] | None = None,
+             known_in: Path | None = None, look_up: bool = True) -> Prepared:
     """Read and validate every sheet; raise FileError for a file that cannot load at all.
     Hidden sheets (lookups, old copies) and sheets with no recognisable header are skipped and
     listed, so the user sees they were passed over. Sheets are read one at a time, and each
     one's cells are let go once it is validated. A SEN2 return (XML, or flattened to sheets
-    that name SEN2 items and a child) becomes one ehcp sheet of its requests."""
+    that name SEN2 items and a child) becomes one ehcp sheet of its requests. `known_in`: the
+    database whose rows already loaded are recognised rather than validated again (`look_up`),
+    and which remembers the rows validated now."""
     if _starts_as_xml(path):
         if kind not in (None, "ehcp"):
             raise FileError(f"{path.name}: an XML file loads only as a SEN2 return, whose requests "
@@ -137,7 +142,8 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
             raise FileError(f"{path.name}: cannot be opened ({exc.strerror or exc})") from exc
         return _sen2_outcome(sen2.read_xml(path, data), la, as_of, key)
     fixed = {**(given or {}), **({"local_authority": la} if la else {})}
-    outcomes = []
+    outcomes: list[SheetOutcome] = []
+    known: dict[int, known_rows.SheetKnown] = {}
     skipped = []
     titles = []
     published = None
@@ -175,16 +181,26 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         titles += [" ".join(str(c) for c in row if not _blank(c)) for row in sheet.rows[:match.row_index]]
         columns, rows = sheet.body(match.row_index + 1)
         sheet.release()  # the cells live on in `columns` only, freed once validated
-        outcomes.append(validate_body(sheet.name, columns, rows, match, as_of, key, given))
+        recognised = None if known_in is None else known_rows.recognise(
+            known_in, columns, rows, match, given, as_of, key, look_up)
+        left = rows
+        if recognised is not None:  # validated: the rows not recognised as loaded already
+            known[len(outcomes)] = recognised
+            columns, left = known_rows.rest(recognised, columns, rows)
+        outcome = validate_body(sheet.name, columns, left, match, as_of, key, given)
         del columns
+        if recognised is not None:
+            known_rows.restore(recognised, outcome, rows)
+        outcomes.append(outcome)
     if flat:
         found = _sen2_outcome(sen2.from_sheets(path.name, flat), la, as_of, key)
-        return Prepared(outcomes + found.outcomes, skipped, titles, found.sen2_load, found.stated)
+        return Prepared(outcomes + found.outcomes, skipped, titles, found.sen2_load, found.stated,
+                        known)
     if not outcomes:
         if published:
             raise FileError(refusals.publication_message(path.name, published))
         raise FileError(refusals.no_header(path.name, kind))
-    return Prepared(outcomes, skipped, titles)
+    return Prepared(outcomes, skipped, titles, known=known)
 
 
 def _starts_as_xml(path: Path) -> bool:
@@ -267,23 +283,26 @@ def _check_whose_log(path: Path, sheet: str, match: HeaderMatch, given: dict[str
             "`--provider NAME`) or `--source local-authority` for a file that has neither")
 
 
-def unlawful_reasons(outcomes: list[SheetOutcome]) -> list[dict]:
+def unlawful_reasons(tables: list[tuple[str, pa.Table]],
+                     recognised: dict[tuple[str, str, str], int] | None = None) -> list[dict]:
     """Each distinct delay reason recorded in an exception column that is neither a lawful
     exception nor "none", with how many rows hold it: such rows load and count as late, and the
-    user is told, so a lawful reason written an unexpected way can be mapped in settings.toml."""
-    counts: dict[tuple[str, str, str], int] = {}
-    for o in outcomes:
-        schema = SCHEMAS[o.kind]
+    user is told, so a lawful reason written an unexpected way can be mapped in settings.toml.
+    `tables`: (dataset, records); `recognised`: {(dataset, column, text): rows} of the rows
+    loaded as they were, without being validated again (`known_rows`)."""
+    counts = dict(recognised or {})
+    for kind, records in tables:
+        schema = SCHEMAS[kind]
         for col in schema.columns:
-            if col.kind not in EXCEPTION_KINDS or o.records is None:
+            if col.kind not in EXCEPTION_KINDS:
                 continue
-            lawful, recorded = o.records[col.name], o.records[f"{col.name}_recorded"]
+            lawful, recorded = records[col.name], records[f"{col.name}_recorded"]
             kept = pc.and_(pc.is_null(lawful), pc.is_valid(recorded))
             table = pa.table({"text": recorded.filter(kept)}).group_by("text").aggregate(
                 [("text", "count")])
             for text, n in zip(table["text"].to_pylist(), table["text_count"].to_pylist(),
                                strict=True):
-                k = (o.kind, col.name, text)
+                k = (kind, col.name, text)
                 counts[k] = counts.get(k, 0) + n
     law = {"advice_exception": "reg 8(2)", "plan_exception": "reg 10(4)"}
     out = []
@@ -408,16 +427,24 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
                 as_of: dt.date | None = None, extract_date: dt.date | None = None,
                 given: dict[str, str] | None = None, la: str | None = None,
                 before_commit: BeforeCommit | None = None,
-                limits: Limits | None = None) -> FileResult:
+                limits: Limits | None = None, recognise_known: bool = True) -> FileResult:
     """Load one file. Never raises for a bad file: the result says what went wrong.
     `extract_date`: when the export was made, if known (else found: `extract_date.decide`).
     `given`: {column: value} for columns the file lacks (e.g. `source`, `provider`).
     `la` names the local authority of a SEN2 return that does not name its own.
     `before_commit` sees the connection and the counted result inside the transaction (the
     audit log's "load started" entry and its head): if it raises, nothing is committed.
-    `limits`: how big a sheet may be (default: settings.toml's)."""
+    `limits`: how big a sheet may be (default: settings.toml's).
+    `recognise_known`: rows loaded before are recognised by their raw cells and not validated
+    again (`known_rows`); False validates every row, as a first load does (the rows are still
+    remembered for the next load)."""
     with collector_paused():
-        return _ingest(db, path, kind, as_of, extract_date, given, la, before_commit, limits)
+        try:
+            return _ingest(db, path, kind, as_of, extract_date, given, la, before_commit, limits,
+                           recognise_known)
+        except known_rows.KnownRowsChanged:  # rolled back: another load came in between
+            return _ingest(db, path, kind, as_of, extract_date, given, la, before_commit, limits,
+                           False)
 
 
 @contextlib.contextmanager
@@ -439,7 +466,7 @@ def collector_paused() -> Iterator[None]:
 def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             given_extract: dt.date | None, given: dict[str, str] | None,
             la: str | None, before_commit: BeforeCommit | None,
-            limits: Limits | None) -> FileResult:
+            limits: Limits | None, recognise_known: bool) -> FileResult:
     as_of = as_of or dt.date.today()
     result = FileResult(file=path.name)
     if la is not None and canonical_la(la) is None:
@@ -467,7 +494,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
         key = load_key(db)
         if held is not None and held != fingerprint(key):  # said before the file is read
             raise PseudonymKeyError(wrong_key(fingerprint(key), held))
-        prepared = _prepare(path, kind, as_of, key, given, la, limits, result.read_warnings)
+        prepared = _prepare(path, kind, as_of, key, given, la, limits, result.read_warnings,
+                            db, recognise_known)
     except FileError as exc:
         result.status, result.error = "failed", str(exc)
         if refusals.release_zip(path):
@@ -479,7 +507,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
 
     outcomes, result.skipped_sheets = prepared.outcomes, prepared.skipped
     extract = extract_date.decide(given_extract, prepared.titles, path.name,
-                                  [o.records for o in outcomes if o.records is not None], as_of,
+                                  [o.records for o in outcomes if o.records is not None]
+                                  + known_rows.latest_dates(prepared.known), as_of,
                                   prepared.stated)
     result.extract_date, result.extract_basis = extract
     with writing(db) as con:
@@ -491,7 +520,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
         try:
             con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
             with transaction(con):
-                _write(con, path, digest, as_of, outcomes, result, prepared.sen2_load)
+                _write(con, path, digest, as_of, outcomes, result, prepared.sen2_load,
+                       prepared.known)
                 claim_key(con, key)
                 if before_commit is not None:
                     before_commit(con, result)
@@ -503,7 +533,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
                                 extract_date=extract[0], extract_basis=extract[1],
                                 read_warnings=result.read_warnings)
             with transaction(con):
-                _write(con, path, digest, as_of, outcomes, result, prepared.sen2_load)
+                _write(con, path, digest, as_of, outcomes, result, prepared.sen2_load,
+                       prepared.known)
                 claim_key(con, key)
                 if before_commit is not None:
                     before_commit(con, result)
@@ -534,16 +565,32 @@ def _end_transaction(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.date,
-           outcomes: list[SheetOutcome], result: FileResult, sen2_load: Sen2Load | None = None
-           ) -> None:
+           outcomes: list[SheetOutcome], result: FileResult, sen2_load: Sen2Load | None = None,
+           known: dict[int, known_rows.SheetKnown] | None = None) -> None:
     now = dt.datetime.now().replace(microsecond=0)
     load_id = one(con, "SELECT nextval('load_seq')")[0]
     result.load_id = load_id
+    known = known or {}
     rejects: list[tuple[str, Reject]] = [(o.kind, r) for o in outcomes for r in o.rejects]
     fates: dict[tuple[str, str], int] = {}  # (sheet, fate) -> rows
+    all_records: list[tuple[str, pa.Table]] = []
+    recognised: dict[tuple[str, str, str], int] = {}
     for kind in dict.fromkeys(o.kind for o in outcomes):
         schema = SCHEMAS[kind]
-        tables = [o.records for o in outcomes if o.kind == kind]
+        parts = [i for i, o in enumerate(outcomes) if o.kind == kind]
+        for i in parts:
+            if i in known:
+                known_rows.store(con, kind, known[i].context, load_id, as_of,
+                                 known_rows.entries(known[i], outcomes[i]))
+        merged = known_rows.merge(con, schema, [outcomes[i].sheet for i in parts],
+                                  [outcomes[i].records for i in parts],
+                                  [known.get(i) for i in parts], result.extract_date)
+        for sheet, n in merged.loaded.items():  # unchanged records, counted as `_upsert` would
+            fates[(sheet, "load")] = fates.get((sheet, "load"), 0) + n
+            result.unchanged += n
+        recognised |= {(kind, column, text): n for (column, text), n in merged.unlawful.items()}
+        tables = merged.tables
+        all_records += [(kind, table) for table in tables]
         records = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
         del tables
         # The order rows were read in, so that of exact repeats the first is the one loaded.
@@ -553,7 +600,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         conflicts, counts = _stage(con, schema, records)
         del records
         rejects += [(kind, r) for r in conflicts]
-        fates.update(counts)
+        for fate, n in counts.items():
+            fates[fate] = fates.get(fate, 0) + n
         new, changed, same, stale = _upsert(con, schema, load_id, path.name, now,
                                             result.extract_date)
         result.inserted += new
@@ -591,7 +639,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     warnings = [(o.kind, w) for o in outcomes for w in o.warnings]
     result.warnings = [w for _, w in warnings]
     _keep_findings(con, "row_warnings", warnings, load_id, path.name)
-    result.unlawful_reasons = unlawful_reasons(outcomes)
+    result.unlawful_reasons = unlawful_reasons(all_records, recognised)
     con.execute("INSERT INTO loads (load_id, file_name, file_hash, file_bytes, loaded_at, as_of, "
                 "kinds, rows_read, loaded, inserted, updated, unchanged, duplicates, rejected, "
                 "blank, notes, status, extract_date, extract_basis, stale) "

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines import known_rows
 from pipelines.db import one, table_columns, transaction, writing
 from pipelines.formats import sen2_tables
 from pipelines.schemas import SCHEMAS
@@ -61,5 +62,6 @@ def rollback(db: Path, load_id: int) -> RollbackResult:
             con.execute("DELETE FROM rejects WHERE load_id = ?", [load_id])
             sen2_tables.forget(con, load_id)
             con.execute("DELETE FROM row_warnings WHERE load_id = ?", [load_id])
+            known_rows.forget(con, load_id)
             con.execute("UPDATE loads SET status = 'rolled back' WHERE load_id = ?", [load_id])
     return RollbackResult(load_id, file_name, removed, restored)

@@ -1,6 +1,7 @@
 """The tables the database keeps besides the datasets' own: the load log, rejects and warnings,
 published benchmarks, the inspection evidence tracker, the audit chain's head, the pseudonym
-key's fingerprint and the DCO's chase notes. Declared here, created by `db`.
+key's fingerprint, the DCO's chase notes and the raw hashes of rows loaded. Declared here, created
+by `db`.
 
 Each dataset's tables come from its `Schema` (schemas.py); these are the rest, so that one module
 (`db`) creates every table and a reader can tell at once whether a database is up to date.
@@ -140,8 +141,16 @@ CHASE_NOTES = Table("chase_notes", (
     ("updated_by", "VARCHAR NOT NULL"), ("updated_at", "TIMESTAMP NOT NULL"),
 ), primary_key=("local_authority", "advice_id", "source"))
 
+# A hash of the raw cells of each row a load validated, under the context that decides what they
+# make (`known_rows`), with the row hash of the record made: a later file's row with a known hash
+# whose record is live is not validated again. A rollback forgets its load's rows. Hashes only.
+KNOWN_ROWS = Table("known_rows", (
+    ("kind", "VARCHAR"), ("context", "VARCHAR"), ("raw_hash", "UBIGINT"), ("row_hash", "VARCHAR"),
+    ("load_id", "INTEGER"), ("as_of", "DATE"),
+))
+
 TABLES: dict[str, Table] = {t.name: t for t in (
     LOADS, LOAD_SHEETS, REJECTS, ROW_WARNINGS, META, BENCHMARKS, BENCHMARK_IMPORTS,
     BENCHMARK_DMO_DCO, BENCHMARK_WAITING_LISTS,
     EVIDENCE_ITEMS, EVIDENCE_ITEMS_HISTORY, SELF_EVALUATION_NOTES, COMMENTARY_EDITS, AUDIT_HEAD,
-    PSEUDONYM_KEY, CHASE_NOTES)}
+    PSEUDONYM_KEY, CHASE_NOTES, KNOWN_ROWS)}

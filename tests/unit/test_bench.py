@@ -86,3 +86,13 @@ def test_a_run_reports_the_figures_the_issue_names(tmp_path, monkeypatch):
     assert result["incremental_over_first_load"] == pytest.approx(
         result["incremental_seconds"] / result["csv_ingest_seconds"])
     assert not (tmp_path / "bench_copy.duckdb").exists()
+
+
+def test_a_profiled_run_profiles_next_months_load_over_the_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "_child", bench.child_task)
+    monkeypatch.setattr(bench, "metrics_cli_seconds", lambda db: 0.5)
+    result = bench.run(TINY, tmp_path, repeats=1, profile=True)
+    incremental = result["profile"][-1]
+    assert incremental["file"] == "health_advice_next_month.csv"
+    assert "recognising: looking up the rows loaded before" in incremental["stages"]
+    assert "target: incremental_at_most_0_3x_first_load" in bench.table(result)
