@@ -267,6 +267,10 @@ def metric_tile(row: Any, view: filters.View) -> None:
             small = " · small number" if 0 < den < SMALL else ""
             st.caption(f"{num:,} of {den:,} {spec.of_what}{small}" if den
                        else f"No {spec.of_what} in this period")
+            if spec.source == metrics.DUE.metric and den:  # the count of requests due, and why
+                due = gateway.read(queries.rates_table, spec.source, view.filters).iloc[0]
+                st.caption(metrics.due_reason(due["items"], due["denominator_incl"],
+                                              due["denominator"], suppress=False))
             status = rag(value, settings.targets.get(spec.key), settings.amber_margin)
             if status:
                 st.badge(status.text, icon=status.icon, color=status.colour)

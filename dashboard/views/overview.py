@@ -297,12 +297,14 @@ def board_table(cards: dict[str, Card]) -> pd.DataFrame:
             status = rag(card.value, card.target, margin) if "withheld" not in shown else None
             rows.append({
                 "Area": section, "Metric": card.label, "This period": shown,
-                "Made of": made_of(card.numerator, card.denominator) if card.kind == "rate" else "",
+                "Made of": (f"{made_of(card.numerator, card.denominator)} {card.of_what}"
+                            if card.kind == "rate" else ""),
                 "Comparison period": _previous_text(card),
                 "Compared with": card.comparison.removeprefix("vs ").capitalize(),
                 "Target": f"{card.target:g}%" if card.target is not None else "",
                 "RAG": status.text if status else "",
                 "England": f"{card.england[1]:.1f}% ({card.england[0]})" if card.england else "",
+                "Note": card.note,  # what a count counts, and why it differs from a rate's
             })
     return pd.DataFrame(rows)
 
