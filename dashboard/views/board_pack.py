@@ -16,9 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import attention, auth, filters, gateway, tables
+from dashboard.components.text import plain
 from pipelines import board_pack, metrics, queries, spc
 from pipelines.board_pack import BoardPack, Figure, MetricPage, Quarter, TablePage
 from pipelines.board_pack.xlsx import Percent
+from pipelines.config import load_settings
 from pipelines.suppression import WITHHELD
 
 MIME = {
@@ -61,7 +63,8 @@ def choose() -> tuple[Quarter, tuple[str, ...], dt.date]:
     from those chosen in the other pages' filters."""
     options = gateway.read(queries.filter_options)
     latest = options.latest_as_of or dt.date.today()
-    quarters = quarter_options(options, latest)
+    basis = load_settings().quarter_basis  # the quarters named as the pack names them
+    quarters = [q.on(basis) for q in quarter_options(options, latest)]
     shared = [la for la in st.session_state.get(filters.KEY["la"], []) if la in options.las]
     with st.sidebar:
         st.header("Board pack")
@@ -103,7 +106,11 @@ def figures_row(figures: tuple[Figure, ...], per_row: int = 3) -> None:
     for first in range(0, len(figures), per_row):
         for column, figure in zip(st.columns(per_row), figures[first:first + per_row], strict=False):
             withheld = figure.value == WITHHELD
-            column.metric(figure.label, "Withheld" if withheld else figure.value)
+            # The label as text above the figure, so a long one wraps on a phone (a metric's
+            # label is cut to one line).
+            column.markdown(f"**{plain(figure.label)}**")
+            column.metric(figure.label, "Withheld" if withheld else figure.value,
+                          label_visibility="collapsed")
             if figure.made_of or withheld:
                 column.caption(("Withheld: a small number (a count of 1-4). " if withheld else "")
                                + figure.made_of)
@@ -117,26 +124,26 @@ def table_block(table: board_pack.Table) -> None:
 
 # The headline table in a grid that fits a phone: the metric pinned while the rest scrolls inside
 # the grid, and rows tall enough for the grid to wrap its text (it wraps above 4rem).
-HEADLINE_ROW_HEIGHT = 104
+HEADLINE_ROW_HEIGHT = 124
 HEADLINE_COLUMNS = {
     "Metric": st.column_config.TextColumn(pinned=True, width=130),
-    "Made of": st.column_config.TextColumn(width=170, help="What the figure counts, suppressed "
+    "Made of": st.column_config.TextColumn(width=160, help="What the figure counts, suppressed "
                                            "for a board"),
-    "Local target": st.column_config.TextColumn(width=70),
-    "England": st.column_config.TextColumn(width=170),
-    "Local figure on England's basis": st.column_config.TextColumn(width=230),
-    "Beside it": st.column_config.TextColumn(width=380, help="Figures read with the rate: what it "
+    "Local target": st.column_config.TextColumn(width=80),
+    "England": st.column_config.TextColumn(width=150),
+    "Local figure on England's basis": st.column_config.TextColumn(width=200),
+    "Beside it": st.column_config.TextColumn(width=300, help="Figures read with the rate: what it "
                                              "leaves out, and why"),
-    "Variation": st.column_config.TextColumn(width=160),
-    "Assurance": st.column_config.TextColumn(width=160),
+    "Variation": st.column_config.TextColumn(width=140),
+    "Assurance": st.column_config.TextColumn(width=150),
 }
 
 
 def headline_block(pack: BoardPack) -> None:
     table = board_pack.headline_table(pack)
     config = HEADLINE_COLUMNS | {pack.quarter.name: st.column_config.TextColumn(width=90)}
-    st.dataframe(table, hide_index=True, width="stretch", row_height=HEADLINE_ROW_HEIGHT,
-                 column_config=config, key="bp_headlines")
+    st.dataframe(table, hide_index=True, width="stretch", height="content",
+                 row_height=HEADLINE_ROW_HEIGHT, column_config=config, key="bp_headlines")
     tables.downloads(table, f"{pack.file_stem}-headlines", "bp_headlines", sheet="Headlines")
 
 
