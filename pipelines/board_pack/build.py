@@ -341,7 +341,7 @@ def advice_due_figure(con: duckdb.DuckDBPyConnection, f: metrics.Filters, withhe
     if withheld:
         return Figure(metrics.DUE.label, WITHHELD, "withheld with the quarter's figure")
     value = metrics.due_value(items, den)
-    return Figure(metrics.DUE.label, value, metrics.due_note(items, incl, den),
+    return Figure(metrics.DUE.label, value, metrics.due_note(items, incl, den, compact=True),
                   items if value == f"{items:,}" else None)
 
 

@@ -34,11 +34,14 @@ def due_value(items: int, denominator: int, suppress: bool = True) -> str:
     return WITHHELD if is_small(int(items) - int(denominator)) else suppress_count(int(items))
 
 
-def due_note(items: int, denominator_incl: int, denominator: int, suppress: bool = True) -> str:
-    """What the count counts and why the 6-week rate's denominator is smaller, in a sentence or
-    two to show beside either figure."""
+def due_note(items: int, denominator_incl: int, denominator: int, suppress: bool = True,
+             compact: bool = False) -> str:
+    """What the count counts and why the 6-week rate's denominator is smaller, in a sentence to
+    show beside either figure; `compact`, shorter, where the rate's denominator is shown just
+    above (the board pack's page)."""
     count = suppress_count if suppress else (lambda n: f"{int(n):,}")
-    text = "Every request whose 6-week due date falls in the period, lawful exceptions"
+    text = ("Lawful exceptions" if compact else
+            "Every request whose 6-week due date falls in the period, lawful exceptions")
     lawful, not_yet = left_out(items, denominator_incl, denominator)
     if lawful + not_yet <= 0:
         return f"{text} included; the 6-week rate counts them all."
@@ -48,6 +51,8 @@ def due_note(items: int, denominator_incl: int, denominator: int, suppress: bool
         parts = " and ".join(
             [f"{count(lawful)} with a lawful reg 8(2) exception"] * bool(lawful)
             + [f"{count(not_yet)} not yet due on the as-of date"] * bool(not_yet))
+    if compact:
+        return f"{text} included; the 6-week rate leaves out {parts}."
     return (f"{text} included; the 6-week rate leaves out {parts}, so it is over "
             f"{count(denominator)} {RATE.of_what}.")
 

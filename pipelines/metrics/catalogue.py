@@ -50,9 +50,8 @@ CLOCKS: tuple[Metric, ...] = (
                    "due date (the day the service received the LA's request + 42 days) falls in the "
                    "period, the share returned within 42 days. A request still open after its due date "
                    "counts as late; one not yet due is not counted. The headline excludes requests with a "
-                   "lawful reg 8(2) exception; the figure including them is shown beside it. So the "
-                   "rate is over the 'requests due (excluding exceptions)', and 'Requests for health "
-                   "advice due' counts every request due in the period, exceptions included. Advice for "
+                   "lawful reg 8(2) exception; the figure including them is shown beside it ('Requests"
+                   " for health advice due' counts them all). Advice for "
                    "annual reviews is measured on its own (2 weeks before the meeting); a request whose "
                    "stage is not recorded is taken as advice for an assessment.",
         basis="SEND Regulations 2014, reg 8(1): advice within 6 weeks of the request; reg 8(2) lists "

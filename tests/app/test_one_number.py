@@ -51,6 +51,8 @@ def test_requests_due_has_one_value_and_one_label_everywhere(
     # The same reason, for a board (a part of 1-4 merged with the rest) and for a DCO (exact).
     reasons = {metrics.due_note(items, incl, den, suppress=s) for s in (True, False)}
     assert all(f"{den:,} {RATE.of_what}" in r for r in reasons)
+    # The board pack's page gives it shorter, under the rate's "N of M requests due (...)".
+    reasons.add(metrics.due_note(items, incl, den, compact=True))
 
     view = {"grain": "quarter", "from": quarter.label, "to": quarter.label,
             "as_of": as_of.isoformat()}

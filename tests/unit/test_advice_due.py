@@ -38,4 +38,10 @@ def test_the_count_is_withheld_where_it_exceeds_the_rate_by_1_to_4() -> None:
 def test_the_definition_names_the_two_figures() -> None:
     definition = metrics.CATALOGUE["health_advice"].definition
     assert metrics.DUE.label in definition
-    assert metrics.CATALOGUE["health_advice"].of_what in definition
+    assert "excludes requests with a lawful reg 8(2) exception" in definition
+
+
+def test_the_compact_reason_leaves_the_denominator_to_the_line_above() -> None:
+    assert metrics.due_note(4052, 4052, 3924, compact=True) == (
+        "Lawful exceptions included; the 6-week rate leaves out 128 with a lawful reg 8(2) "
+        "exception.")
