@@ -12,7 +12,7 @@ from dashboard.components import about, charts, exceptions, filters, gateway, ov
 from dashboard.components.text import plain
 from pipelines import chase, metrics, queries
 from pipelines.config import load_settings
-from pipelines.metrics import ADVICE_DAYS, CATALOGUE, INCL_OF_WHAT, Filters
+from pipelines.metrics import ADVICE_DAYS, CATALOGUE, FIGURES, INCL_OF_WHAT, Filters
 from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
 
 OVERDUE_COLUMNS = {
@@ -42,6 +42,7 @@ ONE_SIDE_COLUMNS = {
 }
 RATE = CATALOGUE["health_advice"]  # the 6-week rate: its column names come from the catalogue
 REVIEW = CATALOGUE["review_advice"]
+OVERDUE = FIGURES["health_advice_overdue_open"]  # the same label as on the Overview
 DATES = ("LA sent request", "Service received request", "LA received advice",
          "Service returned advice", "Requested (LA sent)", "Returned (LA received)",
          "Requested (service received)", "Returned (service returned)", "Due")
@@ -184,8 +185,8 @@ def overdue(f: Filters) -> None:
         return
     to_chase = int(gateway.read(chase.overdue_queue, f)["to_chase"].sum())
     for column, (label, value, note) in zip(st.columns(3), (
-            ("Requests overdue", len(frame), "Open requests whose due date (received + 42 days) "
-                                             "has passed."),
+            (OVERDUE.label, len(frame), "Open requests whose due date (received + 42 days) has "
+                                        "passed: the Overview's figure."),
             ("To chase", to_chase, "Overdue by six months or less: a provider can still act."),
             ("Records to close", len(frame) - to_chase, "Open more than six months past due: "
                                                         "data-quality items.")), strict=True):

@@ -91,3 +91,10 @@ def test_the_health_advice_tables_name_their_columns_from_the_catalogue(
     assert not any("Due" in c for c in rate)
     frames = [d.value for d in at.dataframe if RATE.of_what.capitalize() in d.value.columns]
     assert all(isinstance(f, pd.DataFrame) for f in frames)
+
+
+def test_overdue_advice_has_one_label_and_one_value(run_app: Callable[..., AppTest]) -> None:
+    label = metrics.FIGURES["health_advice_overdue_open"].label
+    values = {page: [m.value for m in run_app(page).metric if m.label == label] for page in PAGES}
+    assert all(len(v) == 1 for v in values.values()), values  # each page names it the same way
+    assert len({v[0] for v in values.values()}) == 1, values
