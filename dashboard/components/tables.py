@@ -75,15 +75,16 @@ def highlight_choice(key: str, names: list[str], most: int = 5) -> str | None:
 
 
 def rate_table(frame: pd.DataFrame, group: str, met: str, due: str, excl_label: str = "Per cent",
-               include_exceptions: bool = True) -> pd.DataFrame:
-    """A `rates()` frame as people read it: named columns, both figures, and the small-number flag."""
+               include_exceptions: bool = True, due_incl: str | None = None) -> pd.DataFrame:
+    """A `rates()` frame as people read it: named columns, both figures, and the small-number flag.
+    `due_incl` names the denominator including exceptions (else `due` + ", incl. exceptions")."""
     out = pd.DataFrame({group: frame["group"] if "period" not in frame else frame["period"]})
     out[met] = frame["numerator"].to_numpy()
     out[due] = frame["denominator"].to_numpy()
     out[excl_label] = frame["pct"].to_numpy()
     if include_exceptions:
         out[f"{met}, incl. exceptions"] = frame["numerator_incl"].to_numpy()
-        out[f"{due}, incl. exceptions"] = frame["denominator_incl"].to_numpy()
+        out[due_incl or f"{due}, incl. exceptions"] = frame["denominator_incl"].to_numpy()
         out["Per cent incl. exceptions"] = frame["pct_incl"].to_numpy()
     out["Note"] = ["small number (fewer than 5)" if s else "" for s in frame["small"]]
     return out

@@ -12,11 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.components import attention, auth, filters, gateway, tables
+from dashboard.components.text import plain
 from pipelines import board_pack, metrics, queries, spc
 from pipelines.board_pack import BoardPack, Figure, MetricPage, Quarter, TablePage
+from pipelines.board_pack.xlsx import Percent
+from pipelines.config import load_settings
 from pipelines.suppression import WITHHELD
 
 MIME = {
@@ -59,15 +63,16 @@ def choose() -> tuple[Quarter, tuple[str, ...], dt.date]:
     from those chosen in the other pages' filters."""
     options = gateway.read(queries.filter_options)
     latest = options.latest_as_of or dt.date.today()
-    quarters = quarter_options(options, latest)
+    basis = load_settings().quarter_basis  # the quarters named as the pack names them
+    quarters = [q.on(basis) for q in quarter_options(options, latest)]
     shared = [la for la in st.session_state.get(filters.KEY["la"], []) if la in options.las]
     with st.sidebar:
         st.header("Board pack")
         quarter = st.selectbox(
             "Quarter", quarters, index=_default_quarter(quarters, latest), key="bp_quarter",
-            format_func=lambda q: f"{q.label} ({q.dates}) · {q.financial_label}",
-            help="Calendar quarters; the NHS financial-year quarter is given beside each "
-                 "(2025 Q4 = FY2025-26 Q3).")
+            format_func=lambda q: f"{q.name} ({q.dates}) · {q.other_name}",
+            help="Named as the pack names them (settings.toml [board_pack] quarters: NHS "
+                 "financial-year quarters unless set to calendar), the other name beside each.")
         las = st.multiselect("Local authorities", options.las, default=shared, key="bp_las",
                              placeholder="All local authorities")
         as_of = st.date_input(
@@ -101,7 +106,11 @@ def figures_row(figures: tuple[Figure, ...], per_row: int = 3) -> None:
     for first in range(0, len(figures), per_row):
         for column, figure in zip(st.columns(per_row), figures[first:first + per_row], strict=False):
             withheld = figure.value == WITHHELD
-            column.metric(figure.label, "Withheld" if withheld else figure.value)
+            # The label as text above the figure, so a long one wraps on a phone (a metric's
+            # label is cut to one line).
+            column.markdown(f"**{plain(figure.label)}**")
+            column.metric(figure.label, "Withheld" if withheld else figure.value,
+                          label_visibility="collapsed")
             if figure.made_of or withheld:
                 column.caption(("Withheld: a small number (a count of 1-4). " if withheld else "")
                                + figure.made_of)
@@ -113,6 +122,51 @@ def table_block(table: board_pack.Table) -> None:
     st.dataframe(table.frame, hide_index=True, width="stretch", height="content")
 
 
+# The headline table in a grid that fits a phone: the metric pinned while the rest scrolls inside
+# the grid, and rows tall enough for the grid to wrap its text (it wraps above 4rem).
+HEADLINE_ROW_HEIGHT = 124
+HEADLINE_COLUMNS = {
+    "Metric": st.column_config.TextColumn(pinned=True, width=130),
+    "Made of": st.column_config.TextColumn(width=160, help="What the figure counts, suppressed "
+                                           "for a board"),
+    "Local target": st.column_config.TextColumn(width=80),
+    "England": st.column_config.TextColumn(width=150),
+    "Local figure on England's basis": st.column_config.TextColumn(width=200),
+    "Beside it": st.column_config.TextColumn(width=300, help="Figures read with the rate: what it "
+                                             "leaves out, and why"),
+    "Variation": st.column_config.TextColumn(width=140),
+    "Assurance": st.column_config.TextColumn(width=150),
+}
+
+
+def headline_block(pack: BoardPack) -> None:
+    table = board_pack.headline_table(pack)
+    config = HEADLINE_COLUMNS | {pack.quarter.name: st.column_config.TextColumn(width=90)}
+    st.dataframe(table, hide_index=True, width="stretch", height="content",
+                 row_height=HEADLINE_ROW_HEIGHT, column_config=config, key="bp_headlines")
+    tables.downloads(table, f"{pack.file_stem}-headlines", "bp_headlines", sheet="Headlines")
+
+
+def series_frame(page: MetricPage) -> pd.DataFrame:
+    """A chart's monthly points as the xlsx appendix gives them (suppressed), percentages as
+    numbers in points."""
+    table = board_pack.series_table(page).drop(columns="Metric")
+    return table.map(lambda v: v.points if isinstance(v, Percent) else v)
+
+
+def chart_block(pack: BoardPack, page: MetricPage) -> None:
+    """The page's SPC chart or its monthly table, with the downloads every chart has; a chart
+    that would hold fewer than two months is the pack's sentence instead, above its table."""
+    table = series_frame(page)
+    key, stem = f"bp_{page.spec.metric}", f"{pack.file_stem}-{page.anchor}"
+    if page.drawn:
+        tables.chart_or_table(key, page.figure, table, stem, alt=page.chart_alt)
+        return
+    st.info(page.too_few, icon=":material/info:")
+    st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
+    tables.downloads(table, stem, key)
+
+
 def metric_section(pack: BoardPack, page: MetricPage) -> None:
     st.header(page.title, anchor=page.anchor)
     if page.attention:
@@ -120,7 +174,7 @@ def metric_section(pack: BoardPack, page: MetricPage) -> None:
     left, right = st.columns([1, 2.4])
     with left:
         withheld = page.value == WITHHELD
-        st.metric(pack.quarter.label, "Withheld" if withheld else page.value, help=page.spec.title)
+        st.metric(pack.quarter.name, "Withheld" if withheld else page.value, help=page.spec.title)
         st.caption(("Withheld: a small number (a count of 1-4). " if withheld else "") + page.made_of)
         if page.with_exceptions:
             st.caption(page.with_exceptions)
@@ -128,9 +182,7 @@ def metric_section(pack: BoardPack, page: MetricPage) -> None:
         st.markdown(icon_html(page.variation, "Variation") + icon_html(page.assurance, "Assurance"),
                     unsafe_allow_html=True)
     with right:
-        st.plotly_chart(page.figure, key=f"bp_{page.spec.metric}", config=tables.PLOTLY_CONFIG,
-                        width="stretch", alt=f"Statistical process control chart of "
-                        f"{page.spec.title} by month. " + " ".join(page.interpretation))
+        chart_block(pack, page)
     st.markdown(page.reading)
     figures_row(page.figures)
     for table in page.tables:
@@ -190,8 +242,7 @@ def render() -> None:
                    "pack_attention", heading=False)
     downloads(pack, quarter, las, as_of)
     st.header("Headlines")
-    # A static table wraps its text, so every column fits the page without scrolling.
-    st.table(board_pack.headline_table(pack), hide_index=True, border="horizontal")
+    headline_block(pack)
     for note in (pack.contents_note, pack.skipped_note):
         if note:
             st.caption(note)

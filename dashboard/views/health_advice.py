@@ -12,7 +12,7 @@ from dashboard.components import about, charts, exceptions, filters, gateway, ov
 from dashboard.components.text import plain
 from pipelines import chase, metrics, queries
 from pipelines.config import load_settings
-from pipelines.metrics import ADVICE_DAYS, Filters
+from pipelines.metrics import ADVICE_DAYS, CATALOGUE, FIGURES, INCL_OF_WHAT, Filters
 from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
 
 OVERDUE_COLUMNS = {
@@ -40,13 +40,30 @@ ONE_SIDE_COLUMNS = {
     "requested_date": "Requested", "returned_date": "Returned", "due_date": "Due",
     "days_to_return": "Days to return", "local_authority": "Local authority", "provider": "Provider",
 }
+RATE = CATALOGUE["health_advice"]  # the 6-week rate: its column names come from the catalogue
+REVIEW = CATALOGUE["review_advice"]
+OVERDUE = FIGURES["health_advice_overdue_open"]  # the same label as on the Overview
 DATES = ("LA sent request", "Service received request", "LA received advice",
          "Service returned advice", "Requested (LA sent)", "Returned (LA received)",
          "Requested (service received)", "Returned (service returned)", "Due")
 
 
+def advice_rate_table(frame: pd.DataFrame, group: str) -> pd.DataFrame:
+    """A 6-week `rates()` frame with the catalogue's names for what it counts."""
+    return tables.rate_table(frame, group, RATE.met.capitalize(), RATE.of_what.capitalize(),
+                             due_incl=INCL_OF_WHAT.capitalize())
+
+
+def due_caption(f: Filters) -> None:
+    """The count of requests due beside the rate's denominator, and why they differ."""
+    row = gateway.read(queries.rates_table, "health_advice", f).iloc[0]
+    st.caption(metrics.due_reason(row["items"], row["denominator_incl"], row["denominator"],
+                                  suppress=False))
+
+
 def timeliness_by_period(view: filters.View, target: float | None) -> None:
     st.header("Returned within 6 weeks")
+    due_caption(view.filters)
     frame = with_periods(
         gateway.read(queries.rates_table, "health_advice", view.filters, view.grain), view.grain)
     grain = GRAIN_WORDS[view.grain]
@@ -54,7 +71,7 @@ def timeliness_by_period(view: filters.View, target: float | None) -> None:
         frame, f"Health advice returned within 6 weeks, by {grain}", GRAIN_NAMES[view.grain],
         [("pct", "Excluding lawful exceptions", "numerator", "denominator"),
          ("pct_incl", "Including exceptions", "numerator_incl", "denominator_incl")], target)
-    table = tables.rate_table(frame, "Period", "Returned within 6 weeks", "Due")
+    table = advice_rate_table(frame, "Period")
     tables.chart_or_table(
         "advice_trend", fig, table, "health-advice-within-6-weeks",
         alt=f"Run chart of the percentage of health advice returned within 6 weeks by {grain}, "
@@ -72,7 +89,7 @@ def timeliness_by_dimension(f: Filters, target: float | None) -> None:
             fig = charts.rate_bars(frame, f"Health advice returned within 6 weeks, by "
                                           f"{name.lower()}", name, target,
                                    name="Returned within 6 weeks")
-            table = tables.rate_table(frame, name, "Returned within 6 weeks", "Due")
+            table = advice_rate_table(frame, name)
             tables.chart_or_table(
                 f"advice_by_{column}", fig, table, f"health-advice-by-{column.replace('_', '-')}",
                 alt=f"Bar chart of the percentage of health advice returned within 6 weeks by "
@@ -95,7 +112,8 @@ def distribution(f: Filters) -> None:
     tables.chart_or_table(
         "advice_days", fig, table, "health-advice-days-to-return",
         alt="Histogram of health advice returned by week taken, with a line at 42 days",
-        summary=f"{within:,} of {total:,} returns took 42 days or fewer." if total else "")
+        summary=(f"{within:,} of {total:,} returns took 42 days or fewer. " if total else "")
+        + metrics.RETURNED_ONLY)
     about.about("days_to_return")
 
 
@@ -120,8 +138,7 @@ def reasons_for_delay(f: Filters) -> None:
 
 def review_advice(view: filters.View) -> None:
     st.header("Advice for annual reviews")
-    st.caption("Not under reg 8's six weeks: advice for an annual review is due 2 weeks before the "
-               "review meeting, so it is measured apart from the headline above.")
+    st.caption(metrics.REVIEW_APART)
     frame = with_periods(
         gateway.read(queries.rates_table, "review_advice", view.filters, view.grain), view.grain)
     grain = GRAIN_WORDS[view.grain]
@@ -129,7 +146,7 @@ def review_advice(view: filters.View) -> None:
         frame, f"Advice for annual reviews returned 2 weeks before the meeting, by {grain}",
         GRAIN_NAMES[view.grain],
         [("pct", "Returned 2 weeks before the meeting", "numerator", "denominator")], None)
-    table = tables.rate_table(frame, "Period", "Returned 2 weeks before", "Due",
+    table = tables.rate_table(frame, "Period", REVIEW.met.capitalize(), REVIEW.of_what.capitalize(),
                               include_exceptions=False)
     tables.chart_or_table(
         "review_advice_trend", fig, table, "health-advice-for-annual-reviews",
@@ -168,8 +185,8 @@ def overdue(f: Filters) -> None:
         return
     to_chase = int(gateway.read(chase.overdue_queue, f)["to_chase"].sum())
     for column, (label, value, note) in zip(st.columns(3), (
-            ("Requests overdue", len(frame), "Open requests whose due date (received + 42 days) "
-                                             "has passed."),
+            (OVERDUE.label, len(frame), "Open requests whose due date (received + 42 days) has "
+                                        "passed: the Overview's figure."),
             ("To chase", to_chase, "Overdue by six months or less: a provider can still act."),
             ("Records to close", len(frame) - to_chase, "Open more than six months past due: "
                                                         "data-quality items.")), strict=True):
@@ -225,7 +242,7 @@ def reconciliation(f: Filters) -> None:
     figures = found.figures.assign(group=[b[:1].upper() + b[1:] for b in found.figures["basis"]])
     fig = charts.share_bars(figures, "Health advice returned within 6 weeks: provider and LA dates",
                             "group", "Dates used", name="Returned within 6 weeks")
-    table = tables.rate_table(figures, "Dates used", "Returned within 6 weeks", "Due",
+    table = tables.rate_table(figures, "Dates used", RATE.met.capitalize(), "Due",
                               include_exceptions=False)
     provider, la = figures.iloc[0], figures.iloc[1]
     pair_provider, pair_la = figures.iloc[2], figures.iloc[3]

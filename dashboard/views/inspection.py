@@ -207,7 +207,8 @@ def health_contribution(view: filters.View) -> None:
     else:
         scored = int(by_score.advice.sum())
         good = int(by_score[by_score.score >= 3].advice.sum())
-        st.caption(f"Advice due in this period and scored: {scored:,}; scored 3 or 4: {good:,} "
+        st.caption(f"Advice due in this period and scored: {scored:,} (services score a sample, so "
+                   f"fewer than the {metrics.DUE.label.lower()}); scored 3 or 4: {good:,} "
                    f"({100 * good / scored:.1f}%). By score and service: [Health advice]"
                    f"({_href('/health-advice')}).")
 
@@ -266,6 +267,10 @@ def metric_tile(row: Any, view: filters.View) -> None:
             small = " · small number" if 0 < den < SMALL else ""
             st.caption(f"{num:,} of {den:,} {spec.of_what}{small}" if den
                        else f"No {spec.of_what} in this period")
+            if spec.source == metrics.DUE.metric and den:  # the count of requests due, and why
+                due = gateway.read(queries.rates_table, spec.source, view.filters).iloc[0]
+                st.caption(metrics.due_reason(due["items"], due["denominator_incl"],
+                                              due["denominator"], suppress=False))
             status = rag(value, settings.targets.get(spec.key), settings.amber_margin)
             if status:
                 st.badge(status.text, icon=status.icon, color=status.colour)

@@ -28,7 +28,7 @@ from dashboard.components.suppression import (
 )
 from pipelines import benchmarks, metrics, queries
 from pipelines.config import load_settings
-from pipelines.metrics import FIGURES, SCHOOL_POLICY_REFERENCE, Filters
+from pipelines.metrics import CATALOGUE, FIGURES, SCHOOL_POLICY_REFERENCE, Filters
 from pipelines.periods import (
     MONTHS_PER,
     month_end,
@@ -85,19 +85,6 @@ def _dfe_basis(h: dict[str, Any], figure: str, basis: str) -> str:
                         f"{basis}, as the DfE counts ({h['dfe_basis_year']})")
 
 
-def _due_note(h: dict[str, Any]) -> str:
-    """Why the count of requests due and the 6-week rate's "of N requests due" differ: the count
-    takes every request due in the period; the rate leaves out lawful exceptions and requests
-    not yet due on the as-of date."""
-    text = "Requests whose 6-week due date falls in the period"
-    apart = int(h["health_advice_due"]) - int(h["health_advice_within_6_weeks_denominator"])
-    if apart <= 0:
-        return text
-    return (f"{text}; {suppress_count(apart)} of them are not in the 6-week rate's "
-            f"{suppress_count(h['health_advice_within_6_weeks_denominator'])} (a lawful exception, "
-            "or not yet due on the as-of date)")
-
-
 def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dict[str, Card]:
     targets = load_settings().targets
     trend = view.trend()
@@ -107,11 +94,11 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
     waiting_then = gateway.read(metrics.ehcp_positions, then)
     notes = about.NOTES
 
-    def rate(key: str, metric: str, pct: str, num: str, den: str, of_what: str, **extra: Any
-             ) -> Card:
+    def rate(key: str, metric: str, pct: str, num: str, den: str, **extra: Any) -> Card:
         return Card(label=LABELS[pct], kind="rate", value=h[pct], numerator=h[num],
                     denominator=h[den], previous=p[pct], previous_numerator=p[num],
-                    previous_denominator=p[den], of_what=of_what, target=targets.get(pct),
+                    previous_denominator=p[den], of_what=CATALOGUE[key].of_what,
+                    target=targets.get(pct),
                     trend=_monthly(metric, trend, "pct"), help=notes[key].definition, **extra)
 
     def count(label: str, key: str, value: Any, previous: Any, series: list[float], **extra: Any
@@ -124,7 +111,7 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
         "advice_pct": rate(
             "health_advice", "health_advice", "health_advice_within_6_weeks_pct",
             "health_advice_within_6_weeks_numerator", "health_advice_within_6_weeks_denominator",
-            "requests due", beside=_rate_beside(
+            beside=_rate_beside(
                 h, "health_advice_within_6_weeks_pct_incl_exceptions",
                 "health_advice_within_6_weeks_numerator_incl_exceptions",
                 "health_advice_within_6_weeks_denominator_incl_exceptions",
@@ -139,12 +126,15 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
         "advice_due": count(
             LABELS["health_advice_due"], "health_advice", h["health_advice_due"],
             p["health_advice_due"], _monthly("health_advice", trend, "items"),
-            note=_due_note(h), contains=h["health_advice_within_6_weeks_denominator"],
+            note=metrics.due_note(
+                h["health_advice_due"], h["health_advice_within_6_weeks_denominator_incl_exceptions"],
+                h["health_advice_within_6_weeks_denominator"]),
+            contains=h["health_advice_within_6_weeks_denominator"],
             contains_previous=p["health_advice_within_6_weeks_denominator"]),
         "plans_pct": rate(
             "ehcp_plans", "ehcp_plans", "ehcp_within_20_weeks_pct_excl_exceptions",
             "ehcp_within_20_weeks_numerator_excl_exceptions",
-            "ehcp_within_20_weeks_denominator_excl_exceptions", "new plans (excluding exceptions)",
+            "ehcp_within_20_weeks_denominator_excl_exceptions",
             england=benchmarks.england_figure("within_20_weeks_pct_excl_exceptions", year),
             beside=_rate_beside(
                 h, "ehcp_within_20_weeks_pct_incl_exceptions",
@@ -155,7 +145,6 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
         "decisions_pct": rate(
             "ehcp_decisions", "ehcp_decisions", "ehcp_decided_within_6_weeks_pct",
             "ehcp_decided_within_6_weeks_numerator", "ehcp_decided_within_6_weeks_denominator",
-            "requests decided",
             england=benchmarks.england_figure("decided_within_6_weeks_pct", year),
             beside=_dfe_basis(h, "ehcp_decided_within_6_weeks_by_request_year",
                               "By year of request")),
@@ -182,7 +171,7 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
             "tribunal_responses", "tribunal_responses",
             "tribunal_health_responses_within_5_weeks_pct",
             "tribunal_health_responses_within_5_weeks_numerator",
-            "tribunal_health_responses_within_5_weeks_denominator", "responses due"),
+            "tribunal_health_responses_within_5_weeks_denominator"),
         "appeals": count(
             LABELS["tribunal_appeals_registered"], "tribunal_appeals", h["tribunal_appeals_registered"],
             p["tribunal_appeals_registered"], _monthly("tribunal_appeals", trend, "items"),
@@ -224,12 +213,12 @@ def more_cards(view: filters.View) -> dict[str, Card]:
     then = _snapshot(f, position_before(view))
     year = f.date_to.year
 
-    def rate(key: str, metric: str, target: str, of_what: str, **extra: Any) -> Card:
+    def rate(key: str, metric: str, target: str, **extra: Any) -> Card:
         now, before = (gateway.read(queries.rates_table, metric, g).iloc[0] for g in (f, prev))
         return Card(label=LABELS[target], kind="rate", value=now["pct"], numerator=int(now["numerator"]),
                     denominator=int(now["denominator"]), previous=before["pct"],
                     previous_numerator=int(before["numerator"]),
-                    previous_denominator=int(before["denominator"]), of_what=of_what,
+                    previous_denominator=int(before["denominator"]), of_what=CATALOGUE[key].of_what,
                     target=targets.get(target), trend=_monthly(metric, trend, "pct"),
                     help=notes[key].definition, **extra)
 
@@ -246,7 +235,7 @@ def more_cards(view: filters.View) -> dict[str, Card]:
     return {
         "reviews_pct": rate(
             "annual_review_decisions", "annual_review_decisions",
-            "annual_review_decisions_within_4_weeks_pct", "decisions due",
+            "annual_review_decisions_within_4_weeks_pct",
             england=benchmarks.england_figure("annual_review_decisions_within_4_weeks_pct", year),
             beside=_rate_beside(
                 sent, "pct", "numerator", "denominator",
@@ -280,8 +269,7 @@ def more_cards(view: filters.View) -> dict[str, Card]:
             note=(f"All services, latest return ({shorts('month', [waiting.row['start']])[0]}); the "
                   "period does not apply") if waiting else "No waiting-list return yet"),
         "complaints_pct": rate(
-            "complaint_responses", "complaint_responses", "complaint_responses_by_due_date_pct",
-            "responses due"),
+            "complaint_responses", "complaint_responses", "complaint_responses_by_due_date_pct"),
         "phb_active": Card(
             label=LABELS["phb_active"], kind="count", value=budgets, previous=budgets_then,
             comparison=f"vs {then.as_of:%d/%m/%Y}", good="neither",
@@ -309,12 +297,14 @@ def board_table(cards: dict[str, Card]) -> pd.DataFrame:
             status = rag(card.value, card.target, margin) if "withheld" not in shown else None
             rows.append({
                 "Area": section, "Metric": card.label, "This period": shown,
-                "Made of": made_of(card.numerator, card.denominator) if card.kind == "rate" else "",
+                "Made of": (f"{made_of(card.numerator, card.denominator)} {card.of_what}"
+                            if card.kind == "rate" else ""),
                 "Comparison period": _previous_text(card),
                 "Compared with": card.comparison.removeprefix("vs ").capitalize(),
                 "Target": f"{card.target:g}%" if card.target is not None else "",
                 "RAG": status.text if status else "",
                 "England": f"{card.england[1]:.1f}% ({card.england[0]})" if card.england else "",
+                "Note": card.note,  # what a count counts, and why it differs from a rate's
             })
     return pd.DataFrame(rows)
 

@@ -281,6 +281,8 @@ def metric_page(con: duckdb.DuckDBPyConnection, spec: MetricSpec, quarter: Quart
     assurance = spc.assurance(chart, target, spec.improvement)
     extras = PAGE_EXTRAS.get(spec.metric) or (REMIT_EXTRAS[spec.dataset] if spec.dataset else None)
     figures, tables = extras(con, f, quarter) if extras else ((), ())
+    if spec.metric == metrics.DUE.metric:  # the count of requests due, and why the rate's is less
+        figures = (advice_due_figure(con, f, any(withheld)), *figures)
     reference = (england[1], f"England {england[0]}: {england[1]:.1f}% (DfE)") if england else None
     height = SHORT_CHART if tables else PNG_SIZE[1]
     too_few = too_few_months(series, spec) if len(shown) < MIN_DRAWN else ""
@@ -329,6 +331,18 @@ def dfe_basis_text(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filte
         return f"{basis} ({year.date_from.year}): no {of_what} yet"
     return (f"{basis} ({year.date_from.year}): {_pct_text(row.pct, num, den)} "
             f"({_made_of(num, den, of_what)})")
+
+
+def advice_due_figure(con: duckdb.DuckDBPyConnection, f: metrics.Filters, withheld: bool) -> Figure:
+    """Beside the 6-week rate: the requests for health advice due, and why the rate counts fewer
+    (withheld with the quarter's figure, as it would give that away)."""
+    row = metrics.rates(con, metrics.DUE.metric, f).iloc[0]
+    items, incl, den = int(row["items"]), int(row["denominator_incl"]), int(row["denominator"])
+    if withheld:
+        return Figure(metrics.DUE.label, WITHHELD, "withheld with the quarter's figure")
+    value = metrics.due_value(items, den)
+    return Figure(metrics.DUE.label, value, metrics.due_note(items, incl, den, compact=True),
+                  items if value == f"{items:,}" else None)
 
 
 def _position(con: duckdb.DuckDBPyConnection, f: metrics.Filters, key: str, what: str) -> Figure:

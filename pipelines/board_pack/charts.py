@@ -69,11 +69,11 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
     pixels at PNG_SIZE's width (shorter where a page has a table under its chart)."""
     fig = go.Figure()
     months = [pd.Timestamp(m) for m in shown["month"]]
-    if highlight is not None:
+    if highlight is not None:  # its label to the band's right edge, inside the plot on a phone too
         fig.add_vrect(x0=pd.Timestamp(highlight[0]) - pd.Timedelta(days=15),
                       x1=pd.Timestamp(highlight[1]) - pd.Timedelta(days=14),
                       fillcolor="#e8e8e8", line_width=0, layer="below",
-                      annotation_text=highlight_label, annotation_position="top left",
+                      annotation_text=highlight_label, annotation_position="top right",
                       annotation_font_color=GREY)
     span = [pd.Timestamp(window[0]) - pd.Timedelta(days=10),
             pd.Timestamp(window[1]) + pd.Timedelta(days=10)]

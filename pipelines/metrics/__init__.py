@@ -10,6 +10,16 @@ means end - start <= 7*N. Each metric is one entry of the catalogue (`catalogue`
 query registry `BASES`, the named figures and docs/metrics.md are built.
 """
 
+from pipelines.metrics.advice_due import (  # noqa: F401
+    DUE,
+    INCL_OF_WHAT,
+    RETURNED_ONLY,
+    REVIEW_APART,
+    due_note,
+    due_reason,
+    due_value,
+    left_out,
+)
 from pipelines.metrics.bases import (  # noqa: F401
     advice_base,
     advice_la_base,

@@ -50,7 +50,8 @@ CLOCKS: tuple[Metric, ...] = (
                    "due date (the day the service received the LA's request + 42 days) falls in the "
                    "period, the share returned within 42 days. A request still open after its due date "
                    "counts as late; one not yet due is not counted. The headline excludes requests with a "
-                   "lawful reg 8(2) exception; the figure including them is shown beside it. Advice for "
+                   "lawful reg 8(2) exception; the figure including them is shown beside it ('Requests"
+                   " for health advice due' counts them all). Advice for "
                    "annual reviews is measured on its own (2 weeks before the meeting); a request whose "
                    "stage is not recorded is taken as advice for an assessment.",
         basis="SEND Regulations 2014, reg 8(1): advice within 6 weeks of the request; reg 8(2) lists "
@@ -62,10 +63,11 @@ CLOCKS: tuple[Metric, ...] = (
         unit="% of requests due", anchor="the due date: the day the service received the request + 42 days",
         exceptions="Requests with a lawful reg 8(2) exception are left out of the headline rate; the "
                    "figure including them is given beside it.",
-        figure="health_advice_within_6_weeks_pct", of_what="requests due",
+        figure="health_advice_within_6_weeks_pct", of_what="requests due (excluding exceptions)",
         met="returned within 6 weeks", with_exceptions="Including lawful reg 8(2) exceptions",
         more=(Figure("health_advice_due", "health_advice", "Requests for health advice due", "count",
-                     "requests whose 6-week due date falls in the period", "items", "neither"),),
+                     "requests whose 6-week due date falls in the period, lawful exceptions "
+                     "included", "items", "neither"),),
         lawful="advice",
     ),
     Metric(
@@ -324,7 +326,7 @@ CLOCKS: tuple[Metric, ...] = (
                 "records no reg 8(2) exceptions. " + SMALL,
         unit="% of requests due", anchor="the due date: the day the LA sent the request + 42 days",
         exceptions="The LA's export records none, so every request counts.",
-        of_what="requests due", met="received within 6 weeks",
+        of_what="requests due by the LA's dates", met="received within 6 weeks",
     ),
     Metric(
         "review_advice", "Health advice for annual reviews 2 weeks before the meeting",
@@ -342,7 +344,7 @@ CLOCKS: tuple[Metric, ...] = (
         caveats="Needs the annual review tracker loaded beside the providers' logs, with the same case "
                 "references. A return dated after the as-of date counts as not yet returned. " + SMALL,
         unit="% of requests due", anchor="the due date: 14 days before the review meeting",
-        figure="review_advice_2_weeks_before_meeting_pct", of_what="requests due",
+        figure="review_advice_2_weeks_before_meeting_pct", of_what="annual review advice requests due",
         met="returned 2 weeks before the meeting",
     ),
     Metric(

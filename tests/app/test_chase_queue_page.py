@@ -44,7 +44,7 @@ def test_queue_comes_first_with_long_open_records_apart(run_app, sample_db, fy_f
     values = metric_values(at)
     assert values["To chase"] == f"{len(to_chase):,}"
     assert values["Records to close"] == f"{len(stale):,}"
-    assert values["Requests overdue"] == f"{len(expected):,}"
+    assert values[metrics.FIGURES["health_advice_overdue_open"].label] == f"{len(expected):,}"
     headings = [s.value for s in at.subheader]
     assert f"To chase: overdue up to six months ({len(to_chase):,})" in headings
     assert f"Open more than six months past due: records to close ({len(stale):,})" in headings

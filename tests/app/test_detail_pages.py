@@ -31,7 +31,8 @@ def test_overdue_list_is_the_overdue_metric(run_app: Callable[..., AppTest], sam
     assert shown["Days overdue"].tolist() == expected["days_overdue"].tolist()
     assert shown["Service"].tolist() == expected["service"].tolist()
     assert "person_id" not in expected.columns and "Case ID" in shown.columns
-    assert any(m.label == "Requests overdue" and m.value == f"{len(expected):,}" for m in at.metric)
+    label = metrics.FIGURES["health_advice_overdue_open"].label  # as the Overview names it
+    assert any(m.label == label and m.value == f"{len(expected):,}" for m in at.metric)
 
 
 def test_overdue_list_follows_the_service_filter(run_app: Callable[..., AppTest],
@@ -56,7 +57,8 @@ def test_rates_table_is_the_rates_metric(run_app: Callable[..., AppTest], sample
     merged = shown.merge(expected, left_on="Service", right_on="group")
     assert len(merged) == len(expected)
     assert (merged["Per cent"] == merged["pct"]).all()
-    assert (merged["Due"] == merged["denominator"]).all()
+    due = metrics.CATALOGUE["health_advice"].of_what.capitalize()  # the catalogue names the column
+    assert (merged[due] == merged["denominator"]).all()
 
 
 def test_a_period_without_advice_due_shows_no_data(run_app: Callable[..., AppTest]) -> None:
@@ -141,6 +143,7 @@ def test_review_advice_is_shown_apart_as_its_metric(run_app: Callable[..., AppTe
     assert expected["denominator"].sum() > 0
     at = run_app("views/health_advice.py", **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
     at.segmented_control(key="review_advice_trend_view").set_value("Table").run()
-    shown = table(at, "Returned 2 weeks before")
+    review = metrics.CATALOGUE["review_advice"]  # the catalogue names the columns
+    shown = table(at, review.met.capitalize())
     assert shown["Per cent"].tolist() == expected["pct"].tolist()
-    assert shown["Due"].tolist() == expected["denominator"].tolist()
+    assert shown[review.of_what.capitalize()].tolist() == expected["denominator"].tolist()

@@ -96,7 +96,8 @@ def test_cards_show_the_headline_metrics(run_app: Callable[..., AppTest], sample
     at = run_app(**FY_PARAMS, as_of=fy_filters.as_of.isoformat())
     assert metric_values(at) == expected_cards(h, new_areas(sample_db, fy_filters))
     assert (f"{h['health_advice_within_6_weeks_numerator']:,} of "
-            f"{h['health_advice_within_6_weeks_denominator']:,} requests due") in captions(at)
+            f"{h['health_advice_within_6_weeks_denominator']:,} requests due (excluding exceptions)"
+            ) in captions(at)
     assert (f"Including exceptions: {h['ehcp_within_20_weeks_pct_incl_exceptions']:.1f}% "
             f"({h['ehcp_within_20_weeks_numerator_incl_exceptions']:,} of "
             f"{h['ehcp_within_20_weeks_denominator_incl_exceptions']:,})") in captions(at)
@@ -180,7 +181,7 @@ def test_small_counts_show_as_less_than_5_and_their_rates_are_withheld(
     shown = metric_values(at)
     assert shown["Requests for health advice due"] == "<5"
     assert shown["Health advice within 6 weeks"] == "withheld (small number)"
-    assert "<5 of <5 requests due" in captions(at)
+    assert "<5 of <5 requests due (excluding exceptions)" in captions(at)
     assert shown["New EHC plans issued"] == "6"
     # 5 of 6 in time: 83.3% would say one plan was late (a complement of 1), so it is withheld.
     assert shown["New plans within 20 weeks"] == "withheld (small number)"

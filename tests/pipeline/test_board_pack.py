@@ -184,7 +184,8 @@ def test_the_pack_built_from_the_tiny_database(pack: board_pack.BoardPack) -> No
     assert [p.title for p in pack.document()] == TITLES[1:]
     assert pack.remit == () and pack.skipped_note == NOT_LOADED
     advice, plans, _, responses = pack.pages
-    assert (advice.value, advice.made_of) == ("withheld (small number)", "<5 of <5 requests due")
+    assert (advice.value, advice.made_of) == ("withheld (small number)",
+                                              "<5 of <5 requests due (excluding exceptions)")
     assert plans.made_of == "95 of 120 new plans (excluding exceptions)"
     assert plans.chart.enough and len(plans.chart.values) == 24
     assert plans.variation.kind in {"common_cause", "improvement", "concern"}
@@ -285,7 +286,7 @@ def test_the_pdf(files: dict[str, Path]) -> None:
         assert title in text
     assert "1 October to 31 December 2025 (NHS financial year 2025-26, quarter 3)" in texts[0]
     assert NOT_LOADED in texts[0]  # no wider remit data: no page for it, a line on the cover
-    assert "<5 of <5 requests due" in texts[1]
+    assert "<5 of <5 requests due (excluding exceptions)" in texts[1]
     assert all(len(p.images) == 1 for p in reader.pages[1:5])  # one chart per metric page
     for text in texts:
         assert small_counts_in(text) == [], text
@@ -314,7 +315,8 @@ def test_the_xlsx_appendix(files: dict[str, Path]) -> None:
                                "Overdue by time overdue", "At risk by stage", "Open cases by time left"]
     headlines = list(book["Headlines"].values)
     assert headlines[0][:3] == ("Metric", "2025 Q4", "Made of")
-    assert headlines[1][1:3] == ("withheld (small number)", "<5 of <5 requests due")
+    assert headlines[1][1:3] == ("withheld (small number)",
+                                 "<5 of <5 requests due (excluding exceptions)")
     series = list(book["Monthly series"].values)
     counts = [series[0].index("Within the time limit"), series[0].index("Counted")]
     assert any(row[counts[0]] == "<5" for row in series[1:])
@@ -774,7 +776,8 @@ def test_the_sentence_for_a_single_month() -> None:
         "note": ["withheld: fewer than 5", "", "no cases"]})
     spec = board_pack.METRICS[0]
     assert board_pack.build.too_few_months(series, spec) == (
-        "Only Nov 2025 can be shown (95.0%, 95 of 100 requests due) of Oct 2025 to Dec 2025; "
+        "Only Nov 2025 can be shown (95.0%, 95 of 100 requests due (excluding exceptions)) of Oct "
+        "2025 to Dec 2025; "
         "the other months had too few cases to show (fewer than 5) or none. A chart needs at "
         "least 2 months.")
 

@@ -1,0 +1,63 @@
+"""One name and one value for the health advice requests due in a period. The count ("Requests
+for health advice due": every request whose 6-week due date falls in the period) and the 6-week
+rate's denominator (the same requests less lawful reg 8(2) exceptions and any not yet due on the
+as-of date) differ; the pages, the board pack and the inspection pages say why in these words.
+"""
+
+from __future__ import annotations
+
+from pipelines.metrics.catalogue import CATALOGUE, FIGURES
+from pipelines.suppression import WITHHELD, is_small, suppress_count
+
+DUE = FIGURES["health_advice_due"]  # the count of requests due, and its label
+RATE = CATALOGUE["health_advice"]  # the 6-week rate: `of_what` names its denominator
+REVIEW = CATALOGUE["review_advice"]  # advice for annual reviews, measured apart
+INCL_OF_WHAT = "requests due (including exceptions)"  # the rate including lawful exceptions
+
+REVIEW_APART = (f"{REVIEW.title} is measured apart: reg 8's six weeks do not apply, so those "
+                f"requests are in neither the 6-week rate nor the {DUE.label.lower()}.")
+RETURNED_ONLY = ("Returned requests only: those still open are in the overdue list, so these "
+                 f"add up to fewer than the {DUE.label.lower()}.")
+
+
+def left_out(items: int, denominator_incl: int, denominator: int) -> tuple[int, int]:
+    """Of the requests due, those the 6-week rate leaves out: (lawful reg 8(2) exceptions, not
+    yet due on the as-of date)."""
+    return int(denominator_incl) - int(denominator), int(items) - int(denominator_incl)
+
+
+def due_value(items: int, denominator: int, suppress: bool = True) -> str:
+    """The count as shown: for a board, withheld where it exceeds the rate's denominator by 1-4
+    (the difference would be a small count), else "<5" for 1-4."""
+    if not suppress:
+        return f"{int(items):,}"
+    return WITHHELD if is_small(int(items) - int(denominator)) else suppress_count(int(items))
+
+
+def due_note(items: int, denominator_incl: int, denominator: int, suppress: bool = True,
+             compact: bool = False) -> str:
+    """What the count counts and why the 6-week rate's denominator is smaller, in a sentence to
+    show beside either figure; `compact`, shorter, where the rate's denominator is shown just
+    above (the board pack's page)."""
+    count = suppress_count if suppress else (lambda n: f"{int(n):,}")
+    text = ("Lawful exceptions" if compact else
+            "Every request whose 6-week due date falls in the period, lawful exceptions")
+    lawful, not_yet = left_out(items, denominator_incl, denominator)
+    if lawful + not_yet <= 0:
+        return f"{text} included; the 6-week rate counts them all."
+    if suppress and (is_small(lawful) or is_small(not_yet)) and lawful and not_yet:
+        parts = f"{count(lawful + not_yet)} that have a lawful exception or are not yet due"
+    else:
+        parts = " and ".join(
+            [f"{count(lawful)} with a lawful reg 8(2) exception"] * bool(lawful)
+            + [f"{count(not_yet)} not yet due on the as-of date"] * bool(not_yet))
+    if compact:
+        return f"{text} included; the 6-week rate leaves out {parts}."
+    return (f"{text} included; the 6-week rate leaves out {parts}, so it is over "
+            f"{count(denominator)} {RATE.of_what}.")
+
+
+def due_reason(items: int, denominator_incl: int, denominator: int, suppress: bool = True) -> str:
+    """The count with its label, and `due_note`: for a page that shows the rate but not the count."""
+    return (f"{DUE.label}: {due_value(items, denominator, suppress)}. "
+            + due_note(items, denominator_incl, denominator, suppress))
