@@ -155,7 +155,7 @@ def legend_line(fig: go.Figure, value: float, label: str, dash: str, horizontal:
     """A dashed line across the plot at `value`, named in the legend (below the plot, where a
     phone wraps it) rather than by a label on the plot, which could cover the data or another
     line's label. Added after the house layout, the figure grows by the legend row it takes."""
-    line = {"line_dash": dash, "line_color": GREY, "line_width": 1.6}
+    line = {"line_dash": dash, "line_color": GREY, "line_width": 1.6, "layer": "below"}
     if horizontal:
         fig.add_hline(y=value, **line)
     else:
