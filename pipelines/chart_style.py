@@ -112,7 +112,9 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int =
         xaxis_title="<br>".join(x_lines), yaxis_title=y_title,
         height=height + 22 * (len(lines) - 1),
         font={"family": FONT, "size": 13, "color": TEXT},
-        margin={"l": 10, "r": 10, "t": 54 + 22 * len(lines), "b": 10},
+        # On the right, room for half the last tick label ("100%"), which Plotly hides if it
+        # would run past the chart.
+        margin={"l": 10, "r": 20, "t": 54 + 22 * len(lines), "b": 10},
         legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0,
                 "xanchor": "left", "x": 0, "font": {"color": TEXT}},
         hoverlabel={"font_size": 13}, colorway=SERIES_COLOURS, plot_bgcolor="white",

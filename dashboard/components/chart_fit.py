@@ -58,7 +58,7 @@ def row_px(lines: int, bars: int = 1) -> int:
 
 def phone_plot_px(left: float) -> float:
     """The plot area's width (px) on a phone once the category names take `left`."""
-    return PHONE_CHART_PX - left - 14
+    return PHONE_CHART_PX - left - 24
 
 
 def _inside_colour(trace: go.Bar) -> str | None:
