@@ -1,6 +1,7 @@
 """Plotly builders for every chart: a colour-blind-safe palette (Okabe-Ito), titles that state the
 subject, labelled axes, hover text with numerator and denominator. Meaning never rests on colour
-alone: series differ by dash, marker or pattern too, and small numbers get an open marker.
+alone: series differ by dash, marker or pattern too, and small numbers get an open marker. Text
+is placed to fit a 390 px phone (see `chart_fit`).
 """
 
 from __future__ import annotations
@@ -8,39 +9,38 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.components.chart_fit import (
+    bars_plot_px,
+    fit_bar_labels,
+    fit_column_labels,
+    legend_line,
+    padded_max,
+    percent_ticks,
+    reference_lines,
+    row_px,
+    target_line,
+    wrap_categories,
+)
 from pipelines.chart_style import (
-    GREY,
     MUTED,
     PALETTE,
     SEQUENCE,
     SERIES_COLOURS,
     layout,
     pattern,
-    wrap_label,
 )
 
 MAX_SERIES = 5  # more lines than this get a highlight-one view (see `highlight_styles`)
 
 
-def _target_line(fig: go.Figure, target: float | None, horizontal: bool = True) -> None:
-    if target is None:
-        return
-    label = f"Target {target:g}%"
-    if horizontal:
-        fig.add_hline(y=target, line_dash="dash", line_color=GREY, annotation_text=label,
-                      annotation_position="top left", annotation_font_color=GREY)
-    else:
-        fig.add_vline(x=target, line_dash="dash", line_color=GREY, annotation_text=label,
-                      annotation_position="top", annotation_font_color=GREY)
+MONTH_TICKS_PX = 62  # month names ("Dec 2025") that a phone turns upright under the plot
 
 
-def _wrap_categories(fig: go.Figure, categories: object) -> int:
-    """Long category names (providers, services) over two or three lines, so the bars keep the
-    width of a phone screen; returns the height (px) the extra lines need."""
-    names = [str(c) for c in dict.fromkeys(categories)]
-    wrapped = [wrap_label(n) for n in names]
-    fig.update_yaxes(tickvals=names, ticktext=wrapped)
-    return 16 * sum(w.count("<br>") for w in wrapped)
+def _rate_label(p: object, n: object, d: object, short: bool = False) -> str:
+    text = "-" if p is None or p != p else f"{p:.1f}%"
+    if not short:
+        text += f" ({int(n):,}/{int(d):,})"
+    return text + (" small number" if 0 < d < 5 else "")
 
 
 def _rate_hover(label: str) -> str:
@@ -70,10 +70,10 @@ def run_chart(frame: pd.DataFrame, title: str, x_title: str, series: list[tuple[
                                           for s in small]},
             customdata=_custom(frame, "period", pct, num, den), hovertemplate=_rate_hover(name),
         ))
-    _target_line(fig, target)
+    target_line(fig, target)
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
     fig.update_xaxes(type="category")
-    return layout(fig, title, x_title, y_title)
+    return layout(fig, title, x_title, y_title, plot_height=200, x_ticks_px=MONTH_TICKS_PX)
 
 
 def count_chart(frame: pd.DataFrame, title: str, x_title: str, series: list[tuple[str, str]],
@@ -83,33 +83,34 @@ def count_chart(frame: pd.DataFrame, title: str, x_title: str, series: list[tupl
     for i, (col, name) in enumerate(series):
         fig.add_trace(go.Bar(
             x=frame["period"], y=frame[col], name=name, marker_color=SERIES_COLOURS[i],
-            marker_pattern=pattern(i), text=frame[col], textposition="outside",
+            marker_pattern=pattern(i), text=[f"{v:,}" for v in frame[col]],
             hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>",
         ))
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
-    return layout(fig, title, x_title, y_title)
+    top = fit_column_labels(fig, len(frame), plot_height=220)
+    if top is not None:
+        fig.update_yaxes(range=[0, top])
+    return layout(fig, title, x_title, y_title, plot_height=220, x_ticks_px=MONTH_TICKS_PX)
 
 
 def rate_bars(frame: pd.DataFrame, title: str, group_title: str, target: float | None = None,
               name: str = "Within the time limit") -> go.Figure:
     """Rates by a dimension (service, provider, LA) as horizontal bars labelled with the value."""
     frame = frame.sort_values("pct", na_position="first")
-    labels = [("-" if p != p or p is None else f"{p:.1f}%") + f" ({n:,}/{d:,})"
-              + (" small number" if 0 < d < 5 else "")
-              for p, n, d in zip(frame["pct"], frame["numerator"], frame["denominator"], strict=True)]
+    made_of = list(zip(frame["pct"], frame["numerator"], frame["denominator"], strict=True))
     fig = go.Figure(go.Bar(
         y=frame["group"], x=frame["pct"], orientation="h", marker_color=PALETTE["blue"],
-        text=labels, textposition="auto", insidetextanchor="end", cliponaxis=False,
+        text=[_rate_label(*m) for m in made_of], name=name, showlegend=False,
         customdata=_custom(frame, "group", "pct", "numerator", "denominator"),
         hovertemplate=_rate_hover(name),
     ))
-    _target_line(fig, target, horizontal=False)
-    ticks = [0, 20, 40, 60, 80, 100]
-    fig.update_xaxes(range=[0, 125], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
-    extra = _wrap_categories(fig, frame["group"])
-    return layout(fig, title, "Per cent", group_title,
-                  height=max(260, 60 + 38 * len(frame)) + extra)
+    target_line(fig, target, horizontal=False)
+    left, lines = wrap_categories(fig, frame["group"])
+    top = fit_bar_labels(fig, left, 100.0, short=[[_rate_label(*m, short=True) for m in made_of]])
+    ticks, ticktext = percent_ticks(top, left)
+    fig.update_xaxes(range=[0, top], tickvals=ticks, ticktext=ticktext)
+    return layout(fig, title, "Per cent", group_title, plot_height=bars_plot_px(len(frame), lines))
 
 
 def days_histogram(frame: pd.DataFrame, title: str, limit_days: int, last_bin: int) -> go.Figure:
@@ -125,14 +126,14 @@ def days_histogram(frame: pd.DataFrame, title: str, limit_days: int, last_bin: i
             marker_color=colour, marker_pattern=pattern(i), customdata=part["days"],
             hovertemplate="<b>%{customdata}</b><br>%{y:,} returned<extra></extra>",
         ))
-    fig.add_vline(x=limit_days, line_dash="dash", line_color=GREY,
-                  annotation_text=f"{limit_days} days ({limit_days // 7} weeks)",
-                  annotation_position="top right", annotation_font_color=GREY)
+    legend_line(fig, limit_days, f"{limit_days} days ({limit_days // 7} weeks)", "dash",
+                horizontal=False)
     right = (int(frame["week"].max()) + 1) * 7 if len(frame) else last_bin * 7
-    ticks = list(range(0, right + 1, 14))
+    # Tick labels far enough apart for a phone: every two weeks, or four on a long range.
+    ticks = list(range(0, right + 1, 14 if right <= 140 else 28))
     fig.update_xaxes(tickvals=ticks, range=[0, max(right, limit_days + 14)])
     return layout(fig, title, "Days from request to return (last bar: more than 26 weeks)",
-                   "Advice returned")
+                  "Advice returned", plot_height=220)
 
 
 def category_bars(frame: pd.DataFrame, title: str, category: str, value: str, colour_by: str,
@@ -147,9 +148,9 @@ def category_bars(frame: pd.DataFrame, title: str, category: str, value: str, co
         ))
     fig.update_layout(barmode="stack", yaxis={"categoryorder": "total ascending"},
                       legend={"traceorder": "normal"})
-    extra = _wrap_categories(fig, frame[category])
+    _, lines = wrap_categories(fig, frame[category])
     return layout(fig, title, x_title, y_title,
-                  height=max(280, 90 + 36 * frame[category].nunique()) + extra)
+                  plot_height=bars_plot_px(frame[category].nunique(), lines))
 
 
 def stage_boxes(frame: pd.DataFrame, title: str) -> go.Figure:
@@ -164,28 +165,31 @@ def stage_boxes(frame: pd.DataFrame, title: str) -> go.Figure:
                            f"quartiles {row.lower_quartile:g}-{row.upper_quartile:g} days<br>"
                            f"{row.plans:,} plans<extra></extra>"),
         ))
-    fig.add_vline(x=140, line_dash="dash", line_color=GREY, annotation_text="140 days (20 weeks)",
-                  annotation_position="top", annotation_font_color=GREY)
-    fig.update_layout(showlegend=False, yaxis={"autorange": "reversed"})
-    return layout(fig, title, "Days", "Stage", height=120 + 60 * len(frame))
+    # The boxes are named on the axis; the legend names only the 20-week line.
+    fig.update_traces(showlegend=False)
+    legend_line(fig, 140, "140 days (20 weeks)", "dash", horizontal=False)
+    fig.update_layout(yaxis={"autorange": "reversed"})
+    _, lines = wrap_categories(fig, frame["stage"])
+    return layout(fig, title, "Days", "Stage", plot_height=len(frame) * max(50, row_px(lines)))
 
 
-def stacked_columns(frame: pd.DataFrame, title: str, x: str, y: str, colour_by: str,
-                    x_title: str, y_title: str, order: list[str]) -> go.Figure:
-    """Counts in bands shown in the given order, stacked by a category."""
+def stacked_bands(frame: pd.DataFrame, title: str, band: str, value: str, colour_by: str,
+                  band_title: str, value_title: str, order: list[str]) -> go.Figure:
+    """Counts in bands (time since a request), one horizontal bar each in the given order from
+    the top, stacked by a category. Horizontal, so long band names read across a phone screen
+    rather than being turned upright and squeezing the plot."""
     fig = go.Figure()
     for i, (name, part) in enumerate(frame.groupby(colour_by, sort=False)):
         fig.add_trace(go.Bar(
-            x=part[x], y=part[y], name=str(name), marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
-            marker_pattern=pattern(i),
-            hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>",
+            y=part[band], x=part[value], name=str(name), orientation="h",
+            marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)], marker_pattern=pattern(i),
+            hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:,}}<extra></extra>",
         ))
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
-    bands = [b for b in order if b in set(frame[x])]
-    # Long band names break before their bracket rather than being tilted and cut.
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=bands,
-                     tickvals=bands, ticktext=[b.replace(" (", "<br>(") for b in bands])
-    return layout(fig, title, x_title, y_title)
+    bands = [b for b in order if b in set(frame[band])]
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=bands[::-1])
+    _, lines = wrap_categories(fig, bands)
+    return layout(fig, title, value_title, band_title, plot_height=bars_plot_px(len(bands), lines))
 
 
 def band_bars(frame: pd.DataFrame, category: str, title: str, category_title: str,
@@ -201,27 +205,11 @@ def band_bars(frame: pd.DataFrame, category: str, title: str, category_title: st
             y=part[category], x=part["requests"], name=band, orientation="h",
             marker_color=SEQUENCE[i % len(SEQUENCE)], marker_pattern=pattern(i),
             hovertemplate=f"<b>%{{y}}</b><br>Overdue {band}: %{{x:,}}<extra></extra>"))
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1],
-                     tickvals=order, ticktext=[_wrap(str(c)) for c in order])
-    fig = layout(fig, title, "Requests to chase", category_title,
-                 height=max(340, 220 + 44 * len(order)))
-    # The legend at the foot of the chart, so a narrow screen keeps the bars' width and the
-    # title clear; the bottom margin holds it (four lines when the screen is too narrow for one).
-    fig.update_layout(barmode="stack", clickmode="event+select", margin={"b": 110}, legend={
-        "traceorder": "normal", "orientation": "h", "yref": "container", "yanchor": "bottom",
-        "y": 0, "xanchor": "left", "x": 0})
-    return fig
-
-
-def _wrap(label: str, width: int = 24) -> str:
-    """A long category name over two or more lines (at spaces), so it does not squeeze the bars."""
-    lines: list[str] = []
-    for word in label.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1])
+    _, lines = wrap_categories(fig, order)
+    fig.update_layout(barmode="stack", clickmode="event+select", legend={"traceorder": "normal"})
+    return layout(fig, title, "Requests to chase", category_title,
+                  plot_height=bars_plot_px(len(order), lines))
 
 
 def simple_bars(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str
@@ -229,12 +217,14 @@ def simple_bars(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y
     """Counts by one category, labelled with their values."""
     fig = go.Figure(go.Bar(
         x=[f"{v:g}" if isinstance(v, float) else str(v) for v in frame[x]], y=frame[y],
-        marker_color=PALETTE["blue"], text=frame[y],
-        textposition="outside", cliponaxis=False,
+        marker_color=PALETTE["blue"], text=[f"{v:,}" for v in frame[y]],
         hovertemplate=f"<b>{x_title} %{{x}}</b><br>{y_title}: %{{y:,}}<extra></extra>",
     ))
     fig.update_xaxes(type="category")
-    return layout(fig, title, x_title, y_title, height=320)
+    top = fit_column_labels(fig, len(frame), plot_height=180)
+    if top is not None:
+        fig.update_yaxes(range=[0, top])
+    return layout(fig, title, x_title, y_title, plot_height=180)
 
 
 def latest_summary(frame: pd.DataFrame, pct: str, num: str, den: str, target: float | None) -> str:
@@ -252,22 +242,6 @@ def latest_summary(frame: pd.DataFrame, pct: str, num: str, den: str, target: fl
     return text + "."
 
 
-def reference_lines(fig: go.Figure, references: list[tuple[float, str]], horizontal: bool = True
-                    ) -> go.Figure:
-    """Labelled dashed lines at reference figures (England's, a national survey's), dotted so they
-    differ from a target line."""
-    for value, label in references:
-        # Right-hand labels, so that a target line's label (top left) is not covered.
-        kwargs = {"line_dash": "dot", "line_color": GREY, "annotation_text": label,
-                  "annotation_font_color": GREY,
-                  "annotation_position": "top right" if horizontal else "top"}
-        if horizontal:
-            fig.add_hline(y=value, **kwargs)
-        else:
-            fig.add_vline(x=value, **kwargs)
-    return fig
-
-
 def share_bars(frame: pd.DataFrame, title: str, category: str, category_title: str,
                series: str | None = None, references: list[tuple[float, str]] | None = None,
                name: str = "Per cent") -> go.Figure:
@@ -279,27 +253,27 @@ def share_bars(frame: pd.DataFrame, title: str, category: str, category_title: s
     groups = [(name, frame)] if series is None else list(frame.groupby(series, sort=False))
     # Plotly stacks a group's horizontal bars from the bottom up: add the series last to first
     # so the first reads at the top, as in the legend (listed in reverse to match).
+    short = []
     for i, (label, part) in reversed(list(enumerate(groups))):
-        text = [("-" if p is None or p != p else f"{p:.1f}%") + f" ({int(n):,}/{int(d):,})"
-                + (" small number" if 0 < d < 5 else "")
-                for p, n, d in zip(part["pct"], part["numerator"], part["denominator"], strict=True)]
+        made_of = list(zip(part["pct"], part["numerator"], part["denominator"], strict=True))
+        short.append([_rate_label(*m, short=True) for m in made_of])
         fig.add_trace(go.Bar(
             y=part[category], x=part["pct"], name=str(label), orientation="h",
-            marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)], marker_pattern=pattern(i), text=text,
-            textposition="outside", cliponaxis=False,
+            marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)], marker_pattern=pattern(i),
+            text=[_rate_label(*m) for m in made_of], showlegend=series is not None,
             customdata=_custom(part, category, "pct", "numerator", "denominator"),
             hovertemplate=_rate_hover(str(label)),
         ))
-    ticks = [0, 20, 40, 60, 80, 100]
-    fig.update_xaxes(range=[0, 135], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
     order = list(dict.fromkeys(frame[category]))
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1])
-    extra = _wrap_categories(fig, order)
-    fig.update_layout(barmode="group", showlegend=series is not None,
-                      legend={"traceorder": "reversed"})
+    left, lines = wrap_categories(fig, order)
+    top = fit_bar_labels(fig, left, 100.0, short=short)
+    ticks, ticktext = percent_ticks(top, left)
+    fig.update_xaxes(range=[0, top], tickvals=ticks, ticktext=ticktext)
+    fig.update_layout(barmode="group", bargap=0.15, legend={"traceorder": "reversed"})
     reference_lines(fig, references or [], horizontal=False)
-    bars = len(order) * max(1, len(groups))
-    return layout(fig, title, "Per cent", category_title, height=max(280, 100 + 26 * bars) + extra)
+    return layout(fig, title, "Per cent", category_title,
+                  plot_height=bars_plot_px(len(order), lines, bars=len(groups)))
 
 
 def highlight_styles(names: list[str], highlight: str | None) -> list[dict[str, object]]:
@@ -357,7 +331,7 @@ def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value
     reference_lines(fig, references or [])
     fig.update_xaxes(type="category", categoryorder="array",
                      categoryarray=list(dict.fromkeys(frame["period"])))
-    return layout(fig, title, x_title, y_title, height=440)
+    return layout(fig, title, x_title, y_title, plot_height=220, x_ticks_px=MONTH_TICKS_PX)
 
 
 def value_bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,
@@ -368,15 +342,14 @@ def value_bars(frame: pd.DataFrame, category: str, value: str, title: str, value
     labels = ["-" if v is None or v != v else f"{v:g}{unit}" for v in frame[value]]
     fig = go.Figure(go.Bar(
         y=frame[category], x=frame[value], orientation="h", marker_color=PALETTE["blue"],
-        text=labels, textposition="outside", cliponaxis=False,
+        text=labels, name=value_title, showlegend=False,
         hovertemplate=f"<b>%{{y}}</b><br>{value_title}: %{{x:g}}{unit}<extra></extra>",
     ))
     fig.update_yaxes(type="category", categoryorder="array",
                      categoryarray=list(dict.fromkeys(frame[category]))[::-1])
-    extra = _wrap_categories(fig, frame[category])
-    known = [float(v) for v in frame[value] if v is not None and v == v]
-    right = max(known + [r for r, _ in references or []] + [1.0])
-    fig.update_xaxes(range=[0, right * 1.25])  # room for the labels beyond the longest bar
+    left, lines = wrap_categories(fig, frame[category])
+    right = padded_max(list(frame[value]) + [r for r, _ in references or []]) * 1.05
+    fig.update_xaxes(range=[0, fit_bar_labels(fig, left, right)])
     reference_lines(fig, references or [], horizontal=False)
     return layout(fig, title, value_title, category_title,
-                  height=max(260, 90 + 34 * frame[category].nunique()) + extra)
+                  plot_height=bars_plot_px(frame[category].nunique(), lines))

@@ -172,10 +172,10 @@ def open_cases(f: Filters) -> None:
                                     strict=True):
         column.metric(label, f"{len(cases) if key is None else int(counts.get(key, 0)):,}")
     banded = bands_table(cases)
-    fig = charts.stacked_columns(banded, "Open needs assessments by time since the request and "
-                                         "stage", "band", "cases", "stage",
-                                 "Time since the request was received", "Open cases",
-                                 order=[label for _, label in BANDS])
+    fig = charts.stacked_bands(banded, "Open needs assessments by time since the request and "
+                                       "stage", "band", "cases", "stage",
+                               "Time since the request was received", "Open cases",
+                               order=[label for _, label in BANDS])
     table = banded.pivot_table(index="band", columns="stage", values="cases", aggfunc="sum",
                                fill_value=0, sort=False)
     table = table.reindex([label for _, label in BANDS if label in table.index]).reset_index()

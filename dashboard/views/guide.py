@@ -38,10 +38,10 @@ PAGES = (
 )
 
 
-def pages_table() -> str:
-    rows = "\n".join(f"| **{page}** | {question} | {who} |" for page, question, who in PAGES)
-    return ("### What each page answers\n| Page | The question it answers | Who uses it |\n"
-            "|---|---|---|\n" + rows)
+def pages_list() -> str:
+    """A list rather than a table of three columns, which ran wider than a phone's screen."""
+    rows = "\n".join(f"- **{page}** ({who}): {question}" for page, question, who in PAGES)
+    return "### What each page answers\n" + rows
 
 
 def render() -> None:
@@ -52,7 +52,7 @@ This dashboard shows whether health is doing its part for children and young peo
 educational needs and disabilities (SEND) in **{settings.area_name}**: advice for EHC needs
 assessments on time, plans issued within 20 weeks, and Tribunal health recommendations answered.
 
-{pages_table()}
+{pages_list()}
 
 ### Using the filters
 The sidebar filters apply to every dashboard page: local authorities (empty means all), the period

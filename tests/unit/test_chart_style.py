@@ -10,16 +10,7 @@ import pytest
 
 from dashboard.components.benchmark_charts import NEIGHBOUR_COLOURS, STYLE, benchmark_chart
 from dashboard.components.charts import group_lines
-from pipelines.chart_style import GREY, MUTED, SERIES_COLOURS, TEXT, TITLE_WIDTH, layout
-
-
-def contrast(colour: str, background: str = "#ffffff") -> float:
-    def luminance(hex_colour: str) -> float:
-        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-    high, low = sorted([luminance(colour), luminance(background)], reverse=True)
-    return (high + 0.05) / (low + 0.05)
+from pipelines.chart_style import GREY, MUTED, SERIES_COLOURS, TEXT, TITLE_WIDTH, contrast, layout
 
 
 def test_contrast_of_known_colours() -> None:
