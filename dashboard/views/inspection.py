@@ -199,8 +199,9 @@ def health_contribution(view: filters.View) -> None:
                f"several). {entry.caveats}")
     st.subheader("Quality of health advice", anchor="advice-quality")
     st.markdown("Each service audits a sample of its advice on a 1 to 4 scale. The scale:")
-    st.table(pd.DataFrame({"Score": list(metrics.QUALITY_RUBRIC),
-                           "What the advice is like": list(metrics.QUALITY_RUBRIC.values())}))
+    # A list, not a table: the descriptions are sentences, and a table of them scrolls on a phone.
+    st.markdown("\n".join(f"- **{score}**: {meaning}"
+                          for score, meaning in metrics.QUALITY_RUBRIC.items()))
     by_score, _ = gateway.read(queries.quality_scores, view.filters)
     if by_score.empty:
         st.caption("No quality scores recorded for advice due in this period.")

@@ -128,13 +128,10 @@ def phone(browser):
 #   page list without section headings passes: we keep the headings.
 # - svg-img-alt: a metric card's sparkline (Vega-Lite) leaves an empty, unlabelled group of
 #   highlight marks with an image role, whichever chart_type (line, area or bar) it draws.
-# - scrollable-region-focusable: st.table's scrolling frame (a table wider than a phone: the board
-#   pack's headlines) takes no keyboard focus; st.dataframe's would.
 STREAMLIT_OWN = {
     "list": '[data-testid="stSidebarNav"]',
     "listitem": '[data-testid="stSidebarNav"]',
     "svg-img-alt": '[data-testid="stMetric"]',
-    "scrollable-region-focusable": '[data-testid="stTable"]',
 }
 _INSIDE = "([selector, within]) => !!document.querySelector(selector)?.closest(within)"
 

@@ -61,10 +61,6 @@ CHART_TEXT = """() => {
   }
   return out;
 }"""
-# Chart text faults on a page whose layout another change owns, allowed until it lands: the
-# board pack's quarter label on its SPC charts (cut off at the right edge) and its sentence in
-# place of a chart of too few months (wider than the chart).
-CHART_TEXT_PENDING = {"board-pack": ("Q2 2026/27", "can be shown")}
 
 PAGES = [
     ("", "overview", ["Overview", "Health advice returned within 6 weeks"]),
@@ -101,7 +97,7 @@ def test_page_renders(page, app_url, path, name, texts):
     assert page.get_by_text("Synthetic sample data", exact=False).count() > 0
     assert_no_error(page)
     assert serious_accessibility_findings(page) == []
-    assert chart_text_faults(page, name) == []
+    assert chart_text_faults(page) == []
     whole_page_screenshot(page, 1440, f"{name}-1440")
     # The same page on a phone: Streamlit lays it out again for the width, without a rerun.
     page.set_viewport_size({"width": PHONE, "height": 844})
@@ -109,13 +105,12 @@ def test_page_renders(page, app_url, path, name, texts):
     assert page.evaluate(OVERFLOW, PHONE) == []
     assert page.evaluate(SIDEWAYS) <= 0, "the page scrolls sideways on a phone"
     assert serious_accessibility_findings(page) == []
-    assert chart_text_faults(page, name) == []
+    assert chart_text_faults(page) == []
     whole_page_screenshot(page, PHONE, f"{name}-{PHONE}")
 
 
-def chart_text_faults(page, name: str) -> list[str]:
-    pending = CHART_TEXT_PENDING.get(name, ())
-    return [f for f in page.evaluate(CHART_TEXT) if not any(p in f for p in pending)]
+def chart_text_faults(page) -> list[str]:
+    return page.evaluate(CHART_TEXT)
 
 
 def test_filters_live_in_the_url(page, app_url):
