@@ -59,6 +59,8 @@ WITHHELD: dict[str, str] = {
                                  "commentary)",
     "audit_head": "the audit log's chain head: it checks a log kept beside the working database",
     "pseudonym_key": "the fingerprint of the pseudonym key: only a load needs it",
+    "known_rows": "hashes of the raw rows already loaded, so the next load can skip them: only a "
+                  "load needs them",
     **{f"{s.table}_history": "earlier versions of records, kept for rollback in the working "
                              "database; no metric or page reads them" for s in SCHEMAS.values()},
 }

@@ -19,6 +19,7 @@ from dashboard.components.suppression import (
     rate_withheld,
     suppress_count,
 )
+from dashboard.components.text import plain
 from pipelines.commentary import rag_status
 from pipelines.config import load_settings
 
@@ -140,7 +141,8 @@ def metric_card(card: Card, suppress: bool = True) -> None:
                   chart_type="line" if card.kind == "rate" else "bar")
         if card.kind == "rate" and card.denominator is not None:
             if suppress and shown == WITHHELD:
-                st.caption(f"{made_of(card.numerator, card.denominator)} {card.of_what}")
+                # plain: "* of 16" would otherwise start a Markdown list
+                st.caption(f"{plain(made_of(card.numerator, card.denominator))} {card.of_what}")
             elif card.denominator == 0:
                 st.caption(f"No {card.of_what} in this period")
             else:
@@ -153,7 +155,7 @@ def metric_card(card: Card, suppress: bool = True) -> None:
         elif 0 < len(card.trend) < MIN_TREND or (card.kind == "rate" and not card.trend):
             st.caption("Too few cases per month to draw a trend")
         if card.beside:
-            st.caption(card.beside)
+            st.caption(plain(card.beside))  # text, never Markdown: "* of 16"
         if status:
             st.badge(status.text, icon=status.icon, color=status.colour,
                      help=f"Green at or above the local target; amber up to "

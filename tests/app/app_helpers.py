@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,8 @@ def metric_values(at: AppTest) -> dict[str, str]:
 
 
 def captions(at: AppTest) -> list[str]:
-    return [c.value for c in at.caption]
+    """Each caption as Markdown renders it (a backslashed mark is shown as the mark)."""
+    return [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
 
 
 def table(at: AppTest, *columns: str) -> Any:

@@ -62,6 +62,8 @@ def test_the_cards_a_board_member_sees_give_no_count_or_complement_of_1_to_4(
     assert shown["New plans within 20 weeks"] == WITHHELD  # 83.3% would say 1 was late
     assert shown["Health advice within 6 weeks"] == WITHHELD
     assert "* of * new plans (excluding exceptions)" in captions(at)
+    # A withheld count leads its caption as text, never as the bullet of a Markdown list.
+    assert not [c.value for c in at.caption if re.match(r"[*+-] ", c.value)]
     assert "<5 of <5 requests due (excluding exceptions)" in captions(at)
     for text in [*captions(at), *shown.values()]:
         for num, den in re.findall(r"\b(\d[\d,]*) of (\d[\d,]*)\b", text):
