@@ -123,7 +123,8 @@ def table_block(table: board_pack.Table) -> None:
 
 
 # The headline table in a grid that fits a phone: the metric pinned while the rest scrolls inside
-# the grid, and rows tall enough for the grid to wrap its text (it wraps above 4rem).
+# the grid, and rows tall enough for the grid to wrap its text (it wraps above 4rem). The SPC
+# verdicts come before the longer notes, so a 1440 px screen shows what a board reads first.
 HEADLINE_ROW_HEIGHT = 124
 HEADLINE_COLUMNS = {
     "Metric": st.column_config.TextColumn(pinned=True, width=130),
@@ -142,7 +143,10 @@ HEADLINE_COLUMNS = {
 def headline_block(pack: BoardPack) -> None:
     table = board_pack.headline_table(pack)
     config = HEADLINE_COLUMNS | {pack.quarter.name: st.column_config.TextColumn(width=90)}
-    st.dataframe(table, hide_index=True, width="stretch", height="content",
+    first = [c for c in ("Metric", pack.quarter.name, "Made of", "Local target", "Variation",
+                         "Assurance") if c in table.columns]
+    shown = table[[*first, *(c for c in table.columns if c not in first)]]
+    st.dataframe(shown, hide_index=True, width="stretch", height="content",
                  row_height=HEADLINE_ROW_HEIGHT, column_config=config, key="bp_headlines")
     tables.downloads(table, f"{pack.file_stem}-headlines", "bp_headlines", sheet="Headlines")
 
