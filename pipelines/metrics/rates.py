@@ -16,10 +16,10 @@ from pipelines.periods import ALL_GRAINS, labels, period_of
 
 COUNT_COLUMNS = ("denominator", "numerator", "denominator_incl", "numerator_incl", "items")
 COUNTS = """
-        count(*) FILTER (WHERE counted AND NOT excepted) AS denominator,
-        count(*) FILTER (WHERE counted AND NOT excepted AND met) AS numerator,
-        count(*) FILTER (WHERE counted) AS denominator_incl,
-        count(*) FILTER (WHERE counted AND met) AS numerator_incl,
+        count_if(counted AND NOT excepted) AS denominator,
+        count_if(counted AND NOT excepted AND met) AS numerator,
+        count_if(counted) AS denominator_incl,
+        count_if(counted AND met) AS numerator_incl,
         count(*) AS items"""
 
 
