@@ -16,10 +16,10 @@ from pipelines.periods import ALL_GRAINS, labels, period_of
 
 COUNT_COLUMNS = ("denominator", "numerator", "denominator_incl", "numerator_incl", "items")
 COUNTS = """
-        count_if(counted AND NOT excepted) AS denominator,
-        count_if(counted AND NOT excepted AND met) AS numerator,
-        count_if(counted) AS denominator_incl,
-        count_if(counted AND met) AS numerator_incl,
+        CAST(count_if(counted AND NOT excepted) AS BIGINT) AS denominator,
+        CAST(count_if(counted AND NOT excepted AND met) AS BIGINT) AS numerator,
+        CAST(count_if(counted) AS BIGINT) AS denominator_incl,
+        CAST(count_if(counted AND met) AS BIGINT) AS numerator_incl,
         count(*) AS items"""
 
 

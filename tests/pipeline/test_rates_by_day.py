@@ -10,7 +10,7 @@ import pytest
 
 from pipelines import metrics, queries
 from pipelines.db import reader
-from pipelines.metrics.rates import COUNTS
+from pipelines.metrics.rates import COUNT_COLUMNS, COUNTS
 from pipelines.periods import ALL_GRAINS, labels, start_sql
 from tests.conftest import ADVICE_HEADER, write_csv
 
@@ -24,6 +24,8 @@ def grouped_in_sql(con, metric: str, f: metrics.Filters, by: str | None) -> pd.D
         SELECT {group} AS "group", {COUNTS}
         FROM base WHERE anchor BETWEEN $date_from AND $date_to
         GROUP BY ALL ORDER BY 1""", f)
+    for column in COUNT_COLUMNS:  # over no rows at all, DuckDB's count_if is NULL
+        out[column] = out[column].fillna(0).astype("int64")
     if by:
         out.insert(0, "start", out.pop("group"))
         out.insert(0, "group", labels(by, out["start"]))
