@@ -81,18 +81,21 @@ def _sum_days(days: pd.DataFrame, f: Filters, by: str | None) -> pd.DataFrame:
     """The days' counts in the period, summed overall (`by` None, no row if none) or by the
     first day of each period of a grain, in order. Every grain's periods begin on a month's
     first day, so each month present is placed by `period_of`."""
-    kept = days[(days["day"] >= pd.Timestamp(f.date_from))
-                & (days["day"] <= pd.Timestamp(f.date_to))]
-    counts = kept[list(COUNT_COLUMNS)]
+    day = days["day"].to_numpy()
+    kept = (day >= np.datetime64(f.date_from)) & (day <= np.datetime64(f.date_to))
+    counts = days[list(COUNT_COLUMNS)].to_numpy()[kept]
     if by is None:
-        rows = [] if kept.empty else [{"group": "all", **counts.sum().to_dict()}]
+        rows = [["all", *counts.sum(axis=0).tolist()]] if len(counts) else []
         return pd.DataFrame(rows, columns=["group", *COUNT_COLUMNS])
-    months = kept["day"].to_numpy().astype("datetime64[M]")
-    firsts = {month: np.datetime64(period_of(by, month.astype(dt.date)).start, "us")
-              for month in np.unique(months)}
-    starts = pd.Series([firsts[month] for month in months], index=kept.index,
-                       dtype="datetime64[us]", name="group")
-    return counts.groupby(starts).sum().sort_index().reset_index()
+    months, in_month = np.unique(day[kept].astype("datetime64[M]"), return_inverse=True)
+    firsts = np.array([np.datetime64(period_of(by, month.astype(dt.date)).start, "us")
+                       for month in months], dtype="datetime64[us]")
+    starts, in_period = np.unique(firsts, return_inverse=True)
+    sums = np.zeros((len(starts), len(COUNT_COLUMNS)), dtype=np.int64)
+    np.add.at(sums, in_period[in_month], counts)
+    out = pd.DataFrame(sums, columns=list(COUNT_COLUMNS))
+    out.insert(0, "group", pd.Series(starts, dtype="datetime64[us]"))
+    return out
 
 
 def overall(con: duckdb.DuckDBPyConnection, metric: str, f: Filters) -> dict[str, Any]:
