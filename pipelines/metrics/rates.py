@@ -38,6 +38,8 @@ def rates(con: duckdb.DuckDBPyConnection, metric: str, f: Filters, by: str | Non
     grain = by in ALL_GRAINS
     if by is None or grain:  # sums of the base's counts by day, which a page's reads share
         out = _sum_days(daily_counts(con, metric, f), f, by)
+    elif by in BREAKDOWNS.get(metric, ()):
+        out = breakdowns(con, metric, f)[by]
     else:
         out = query(con, f"""
         WITH base AS ({base})
@@ -59,6 +61,41 @@ def rates(con: duckdb.DuckDBPyConnection, metric: str, f: Filters, by: str | Non
                                                    strict=True)]
     out["small"] = out.denominator < SMALL_DENOMINATOR
     return out
+
+
+# The columns a page breaks a metric down by side by side (the health advice page's tabs):
+# asked for one, `rates` counts them all in one pass over the base, which the session keeps.
+BREAKDOWNS: dict[str, tuple[str, ...]] = {
+    "health_advice": ("service", "provider", "local_authority")}
+
+
+def breakdowns(con: duckdb.DuckDBPyConnection, metric: str, f: Filters
+               ) -> dict[str, pd.DataFrame]:
+    """The counts `rates` makes by each of the metric's BREAKDOWNS columns over the period, as
+    {column: frame with `group` and the counts, ordered by group}, from one query (GROUPING
+    SETS). Remembered for the session."""
+    columns = BREAKDOWNS[metric]
+
+    def work_out() -> dict[str, pd.DataFrame]:
+        listed = ", ".join(columns)
+        sets = ", ".join(f"({c})" for c in columns)
+        frame = query(con, f"""
+        WITH base AS ({BASES[metric](f)})
+        SELECT GROUPING({listed}) AS grouping_id, {listed}, {COUNTS}
+        FROM base
+        WHERE anchor BETWEEN $date_from AND $date_to
+        GROUP BY GROUPING SETS ({sets})
+        ORDER BY grouping_id, {listed}
+        """, f)
+        out = {}
+        for i, column in enumerate(columns):  # GROUPING() has a bit set for each column left out
+            mine = (1 << len(columns)) - 1 - (1 << (len(columns) - 1 - i))
+            part = frame[frame["grouping_id"] == mine]
+            out[column] = part[[column, *COUNT_COLUMNS]].rename(
+                columns={column: "group"}).reset_index(drop=True)
+        return out
+
+    return remembered(("breakdowns", id(con), metric, f), work_out)
 
 
 def daily_counts(con: duckdb.DuckDBPyConnection, metric: str, f: Filters) -> pd.DataFrame:

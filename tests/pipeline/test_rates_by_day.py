@@ -102,3 +102,17 @@ def test_a_session_shares_counts_until_closed_and_then_sees_a_load(db, load, tmp
     after = session.run(metrics.rates, "health_advice", f, by)
     assert after["items"].sum() == 5 and after["numerator"].sum() == 5
     session.close()
+
+
+@pytest.mark.parametrize("column", ["service", "provider", "local_authority"])
+def test_breakdowns_in_one_pass_equal_grouping_by_each_column(sample_db, sample_as_of, column):
+    with reader(sample_db) as con:
+        for f in filters(sample_as_of, ("Northshire",)):
+            got = metrics.rates(con, "health_advice", f, column)
+            want = metrics.query(con, f"""
+                WITH base AS ({metrics.BASES['health_advice'](f)})
+                SELECT {column} AS "group", {COUNTS}
+                FROM base WHERE anchor BETWEEN $date_from AND $date_to
+                GROUP BY ALL ORDER BY 1""", f)
+            pd.testing.assert_frame_equal(got[list(want.columns)], want, check_exact=True,
+                                          obj=f"health_advice by {column} for {f}")
