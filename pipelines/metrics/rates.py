@@ -39,7 +39,7 @@ def rates(con: duckdb.DuckDBPyConnection, metric: str, f: Filters, by: str | Non
     if by is None or grain:  # sums of the base's counts by day, which a page's reads share
         out = _sum_days(daily_counts(con, metric, f), f, by)
     elif by in BREAKDOWNS.get(metric, ()):
-        out = breakdowns(con, metric, f)[by]
+        out = breakdowns(con, metric, f)[by].copy()  # the session's copy stays as it was
     else:
         out = query(con, f"""
         WITH base AS ({base})

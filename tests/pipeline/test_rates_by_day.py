@@ -116,3 +116,16 @@ def test_breakdowns_in_one_pass_equal_grouping_by_each_column(sample_db, sample_
                 GROUP BY ALL ORDER BY 1""", f)
             pd.testing.assert_frame_equal(got[list(want.columns)], want, check_exact=True,
                                           obj=f"health_advice by {column} for {f}")
+
+
+def test_what_a_session_keeps_is_not_changed_by_its_readers(sample_db, sample_as_of):
+    f = metrics.Filters(dt.date(2024, 1, 1), sample_as_of, sample_as_of)
+    session = queries.Session(sample_db)
+    try:
+        first = session.run(metrics.rates, "health_advice", f, "service").copy()
+        shown = session.run(queries.rates_table, "health_advice", f, "service")  # maps the groups
+        shown.loc[:, "numerator"] = -1
+        again = session.run(metrics.rates, "health_advice", f, "service")
+    finally:
+        session.close()
+    pd.testing.assert_frame_equal(first, again)
