@@ -19,8 +19,9 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
@@ -41,25 +42,54 @@ def _name(query: Callable[..., object]) -> str:
     return f"{query.__module__.removeprefix('pipelines.')}.{query.__qualname__}"
 
 
-def _summed(open_: Callable[..., object], spent: Spent, name: str) -> Callable[..., object]:
-    """`open_` (a context manager giving a connection), with the time spent inside each use
-    appended to `spent`."""
+class _TimedConnection:
+    """A connection whose every call (a query, a fetch) adds its time to `spent`: what a page
+    that builds a file spends reading, without the charts and tables it builds in between."""
+
+    def __init__(self, con: Any, spent: Spent, name: str) -> None:
+        self._con, self._spent, self._name = con, spent, name
+
+    def __getattr__(self, attribute: str) -> Any:
+        value = getattr(self._con, attribute)
+        if not callable(value):
+            return value
+
+        def timed(*args: object, **kwargs: object) -> Any:
+            with _clock(self._spent, self._name):
+                result = value(*args, **kwargs)
+            return self if result is self._con else result  # `execute` returns the connection
+
+        return timed
+
+
+@contextmanager
+def _clock(spent: Spent, name: str) -> Iterator[None]:
+    start, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        spent.append((name, time.perf_counter() - start))
+        CPU.append(time.process_time() - cpu)
+
+
+def _summed(open_: Callable[..., Any], spent: Spent, name: str) -> Callable[..., object]:
+    """`open_` (a context manager giving a connection), with the time spent opening it and in
+    each of its calls appended to `spent`."""
     @contextmanager
     def timed(*args: object, **kwargs: object) -> Iterator[object]:
-        start, cpu = time.perf_counter(), time.process_time()
-        try:
-            with open_(*args, **kwargs) as con:
-                yield con
-        finally:
-            spent.append((name, time.perf_counter() - start))
-            CPU.append(time.process_time() - cpu)
+        with ExitStack() as stack:
+            with _clock(spent, name):
+                con = stack.enter_context(open_(*args, **kwargs))
+            yield _TimedConnection(con, spent, name)
 
     return timed
 
 
 def _timed_reads(spent: Spent) -> None:
     """Time every database read a page makes: each of the gateway's (a query on the run's shared
-    connection, its opening included) and each use of `reader` in the READERS modules."""
+    connection, its opening included) and, for a page building a file with `reader` in the
+    READERS modules, the opening of its connection and each call on it (not what the page does
+    with the results in between: charts, suppression)."""
     gateway = importlib.import_module("dashboard.components.gateway")
     run = gateway._run
 

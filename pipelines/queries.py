@@ -53,6 +53,7 @@ class Session:
         self.db, self.wait_seconds = db, wait_seconds
         self._con: duckdb.DuckDBPyConnection | None = None
         self._source: Snapshot | None = None
+        self._remembered: dict[Any, Any] = {}  # what its reads share (`metrics.remembered`)
 
     def source(self) -> Snapshot:
         """The snapshot this session reads: the newest when first asked (no connection opened)."""
@@ -67,11 +68,13 @@ class Session:
         snapshot have been replaced before its first query, it reads the newer one."""
         if self._con is None:
             self._con = open_reader(self.db, self.wait_seconds, self.source())
-        return query(self._con, *args, **kwargs)
+        with metrics.remembering(self._remembered):
+            return query(self._con, *args, **kwargs)
 
     def close(self) -> None:
         """Let the connection and the snapshot go (the next read takes the newest)."""
         con, self._con, self._source = self._con, None, None
+        self._remembered = {}
         if con is not None:
             con.close()
 

@@ -632,7 +632,8 @@ def build_board_pack(db: Path, quarter: Quarter | str, las: Sequence[str] = (),
         raise ValueError(f"the as-of date {as_of:%d/%m/%Y} is before {quarter.name} begins")
     las = tuple(las)
     f = metrics.Filters(quarter.start, min(quarter.end, as_of), as_of, las)
-    with reader(db) as con:
+    # One read: each metric's counts by day are shared by its months, quarter and year.
+    with reader(db) as con, metrics.remembering({}):
         loaded = {dataset for dataset in REMIT if _has_rows(con, dataset)}
         attention = {d.metric: d.text for d in commentary.needs_attention(
             con, f, quarter.name, limit=len(commentary.WATCHED))}

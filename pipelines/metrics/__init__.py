@@ -88,6 +88,8 @@ from pipelines.metrics.core import (  # noqa: F401
     pct,
     periods,
     query,
+    remembered,
+    remembering,
     sql_in,
     with_period_labels,
 )
@@ -106,6 +108,7 @@ from pipelines.metrics.lists import (  # noqa: F401
     tribunal_responses,
 )
 from pipelines.metrics.rates import (  # noqa: F401
+    daily_counts,
     overall,
     rates,
 )

@@ -30,7 +30,9 @@ def health_contribution(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFr
     `late_advice_late`: of them, those whose advice was late."""
     # A plan is one record of `ehcp`, whose key is the LA and case id (the load keeps one record
     # per key), so its row number stands for both: the groupings below are by a number, and the
-    # plans' advice is joined once.
+    # plans' advice is joined once. Advice not yet counted is left out in the aggregate, not
+    # before the join: filtered first, DuckDB took the requests for the smaller side and built
+    # its hash table on them (1.5 million rows against 450,000 plans over five years).
     sql = f"""
     WITH plans AS (
         SELECT local_authority, case_id, met AS plan_on_time, row_number() OVER () AS plan
@@ -38,10 +40,10 @@ def health_contribution(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFr
     ),
     per_service AS (  -- each plan's advice that counts, one row a service
         SELECT p.plan, any_value(p.plan_on_time) AS plan_on_time, a.service,
-            bool_and(a.met) AS advice_on_time
+            bool_and(a.met) FILTER (WHERE a.counted) AS advice_on_time
         FROM ({advice_base(f)}) a JOIN plans p
             ON a.local_authority = p.local_authority AND a.case_id = p.case_id
-        WHERE a.counted GROUP BY p.plan, a.service
+        GROUP BY p.plan, a.service HAVING count_if(a.counted) > 0
     ),
     per_plan AS (  -- the plans with advice
         SELECT plan, any_value(plan_on_time) AS plan_on_time,

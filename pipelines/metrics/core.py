@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -69,6 +72,34 @@ def query(con: duckdb.DuckDBPyConnection, sql: str, f: Filters) -> pd.DataFrame:
     """Run a metric query with the filter values it names (DuckDB refuses unused parameters)."""
     params = {k: v for k, v in f.params().items() if f"${k}" in sql}
     return con.execute(sql, params).df()
+
+
+T = TypeVar("T")
+# What the reads of one session (one connection to one snapshot) have worked out and may share.
+_REMEMBERED: ContextVar[dict[Hashable, Any] | None] = ContextVar("remembered", default=None)
+
+
+@contextmanager
+def remembering(store: dict[Hashable, Any]) -> Iterator[None]:
+    """Within the block, `remembered` keeps what it works out in `store`. The caller owns the
+    store and drops it when its connection closes, so nothing outlives the snapshot it came from
+    (`queries.Session` does this for a page run)."""
+    token = _REMEMBERED.set(store)
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
+def remembered(key: Hashable, work_out: Callable[[], T]) -> T:
+    """`work_out()`, or what it gave for the same key earlier in the same `remembering` block;
+    outside one, always `work_out()`. The key must name everything the result depends on."""
+    store = _REMEMBERED.get()
+    if store is None:
+        return work_out()
+    if key not in store:
+        store[key] = work_out()
+    return store[key]
 
 
 def sql_in(column: str, values: tuple[str, ...]) -> str:

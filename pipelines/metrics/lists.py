@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import duckdb
@@ -32,16 +33,31 @@ def overdue_advice(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 def overdue_advice_counts(con: duckdb.DuckDBPyConnection, f: Filters,
                           days: tuple[dt.date, ...]) -> pd.DataFrame:
     """How many requests `overdue_advice` would list as of each of `days` (as the list stood
-    then): the same definition, counted for every day in one query instead of one list a day."""
+    then), from one query. As of a day d, OVERDUE_ADVICE lists a request due before d and not
+    returned by d: a request joins the list on the day after it is due and leaves it on the day
+    it is returned (if that is later), so the count as of d is the sum of those changes up to
+    d, over the base as of the latest day. A request returned by the earliest day, or due on or
+    after the latest, is on the list on none of the days: left out."""
     if not days:
         return pd.DataFrame({"as_of": [], "overdue": []})
-    branches = []
-    for i, day in enumerate(days):
-        literal = f"DATE '{day.isoformat()}'"
-        branches.append(f"SELECT {i} AS i, count(*) AS overdue FROM ({advice_base(f)}) "
-                        f"WHERE {OVERDUE_ADVICE}".replace("$as_of", literal))
-    counts = query(con, " UNION ALL ".join(branches), f).set_index("i")["overdue"]
-    return pd.DataFrame({"as_of": list(days), "overdue": [int(counts[i]) for i in range(len(days))]})
+    latest = dataclasses.replace(f, as_of=max(days))
+    first, last = (f"DATE '{day.isoformat()}'" for day in (min(days), max(days)))
+    changes = query(con, f"""
+        WITH base AS (
+            SELECT due_date, returned_date FROM ({advice_base(latest)})
+            WHERE due_date < {last} AND (returned_date IS NULL OR returned_date > {first}))
+        SELECT due_date + 1 AS day, count(*) AS change FROM base GROUP BY ALL
+        UNION ALL
+        SELECT greatest(due_date + 1, returned_date), -count(*) FROM base
+        WHERE returned_date IS NOT NULL GROUP BY ALL
+        """, latest)
+    # From each day on, a request is listed (+1) or no longer listed (-1): the count as of a day
+    # is the sum of the changes up to it.
+    changes = changes.groupby("day")["change"].sum().sort_index()
+    running = changes.cumsum()
+    at = running.index.searchsorted(pd.to_datetime(pd.Series(days)), side="right")
+    overdue = [int(running.iloc[i - 1]) if i else 0 for i in at]
+    return pd.DataFrame({"as_of": list(days), "overdue": overdue})
 
 
 # How long after the request each stage should be over for the 20 weeks to hold (Code of
