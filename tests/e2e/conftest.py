@@ -120,8 +120,10 @@ def phone(browser):
     context.close()
 
 
-# The sidebar's page list, which the app draws (dashboard/app.py `navigation`).
+# The sidebar's page list, which the app draws (dashboard/app.py `navigation`), and the page itself:
+# look for a page's own text in MAIN, or a page's title would be found in the page list.
 PAGE_LIST = ".st-key-page_list"
+MAIN = '[data-testid="stMain"]'
 
 
 def serious_accessibility_findings(page) -> list[str]:
