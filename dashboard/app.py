@@ -24,6 +24,18 @@ from pipelines.published import SnapshotError  # noqa: E402
 from pipelines.queries import DatabaseBusy, DatabaseError  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "views"  # not "pages/": see views/__init__.py
+# On a narrow screen the sidebar lies over the page: choosing a page closes it, as Streamlit's own
+# page list does (st.page_link does not), so it does not stay open over every page that follows.
+CLOSE_SIDEBAR_ON_PHONE = """<script>
+if (!window.closesSidebarOnPageLink) {
+  window.closesSidebarOnPageLink = true;
+  document.addEventListener("click", (event) => {
+    if (!window.matchMedia("(max-width: 768px)").matches
+        || !event.target.closest(".st-key-page_list a")) return;
+    document.querySelector('[data-testid="stSidebarCollapseButton"] button')?.click();
+  }, true);
+}
+</script>"""
 BUSY = ("The data are being updated (a load is running). Try again in a moment: "
         "reload the page or press R.")
 
@@ -66,8 +78,9 @@ def provenance_banner(kind: str) -> None:
                 icon=":material/upload_file:")
 
 
-def navigation(viewer: auth.Viewer) -> StreamlitPage:
-    """The pages this viewer's role may open: a page left out cannot be reached by its address."""
+def sections_for(viewer: auth.Viewer) -> dict[str, list[StreamlitPage]]:
+    """The pages this viewer's role may open, by section: a page left out cannot be reached by its
+    address."""
     page = st.Page
     help_pages = [
         page(PAGES / "guide.py", title="User guide", url_path="guide", icon=":material/menu_book:"),
@@ -80,13 +93,13 @@ def navigation(viewer: auth.Viewer) -> StreamlitPage:
                       icon=":material/no_accounts:", default=True) if viewer.method == "oidc"
                  else page(auth.sign_in_page, title="Sign in", url_path="sign-in",
                            icon=":material/login:", default=True))
-        return st.navigation({"Account": [first], "Help": help_pages[1:]}, expanded=True)
+        return {"Account": [first], "Help": help_pages[1:]}
     overview = page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:",
                     default=True)
     board_pack = page(PAGES / "board_pack.py", title="Board pack", url_path="board-pack",
                       icon=":material/summarize:")
     if not viewer.sees("dco"):  # board: aggregates with small numbers suppressed, nothing else
-        return st.navigation({"Dashboard": [overview, board_pack], "Help": help_pages}, expanded=True)
+        return {"Dashboard": [overview, board_pack], "Help": help_pages}
     sections = {
         "Dashboard": [
             overview,
@@ -123,7 +136,23 @@ def navigation(viewer: auth.Viewer) -> StreamlitPage:
                                      url_path="admin", icon=":material/admin_panel_settings:"))
     if not viewer.signed_in:
         sections["Account"] = [sign_in]
-    return st.navigation(sections, expanded=True)  # every page in view, none under "View more"
+    return sections
+
+
+def navigation(viewer: auth.Viewer) -> StreamlitPage:
+    """The page to run, with the sidebar's page list drawn by the app rather than by
+    st.navigation, whose list puts each section's heading (a <div>) straight inside its <ul>,
+    which screen readers and axe-core's `list` rule reject. Each section is a heading and its
+    links, in no list; a link keeps its page's icon, and the current page is highlighted."""
+    sections = sections_for(viewer)
+    current = st.navigation(sections, position="hidden")
+    with st.sidebar.container(key="page_list"):
+        for heading, pages in sections.items():
+            st.caption(heading)
+            for page in pages:
+                st.page_link(page)
+        st.html(CLOSE_SIDEBAR_ON_PHONE, unsafe_allow_javascript=True)
+    return current
 
 
 # "auto" starts the sidebar collapsed on a narrow (phone) screen, so it does not open over the

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from dashboard.components.sparkline import colour, sparkline
 from dashboard.components.suppression import (
     WITHHELD,
     complement_small,
@@ -132,13 +133,13 @@ def metric_card(card: Card, suppress: bool = True) -> None:
         delta = _delta(card, suppress)
         # With a target, the change and the sparkline take the RAG's colour, so a green card never
         # has a red line beside it; without one, the colour says which way the change went.
-        st.metric(card.label, shown, delta=delta, help=card.help or None,
-                  delta_color=status.colour if status else
-                  {"up": "normal", "down": "inverse"}.get(card.good, "off"),
-                  delta_description=card.comparison if delta else None,
-                  chart_data=list(card.trend) if len(card.trend) >= MIN_TREND
-                  and not trend_withheld else None,
-                  chart_type="line" if card.kind == "rate" else "bar")
+        delta_color = (status.colour if status
+                       else {"up": "normal", "down": "inverse"}.get(card.good, "off"))
+        st.metric(card.label, shown, delta=delta, help=card.help or None, delta_color=delta_color,
+                  delta_description=card.comparison if delta else None)
+        if len(card.trend) >= MIN_TREND and not trend_withheld:
+            change = None if delta is None else card.value - card.previous
+            sparkline(card.label, card.trend, card.kind, colour(delta_color, change))
         if card.kind == "rate" and card.denominator is not None:
             if suppress and shown == WITHHELD:
                 # plain: "* of 16" would otherwise start a Markdown list

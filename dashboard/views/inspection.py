@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard.components import auth, filters, gateway
 from dashboard.components.cards import MIN_TREND, rag
+from dashboard.components.sparkline import colour, sparkline
 from dashboard.components.text import plain
 from pipelines import audit, inspection, inspection_example, inspection_pack, metrics, queries, status
 from pipelines.config import load_settings
@@ -257,9 +258,11 @@ def metric_tile(row: Any, view: filters.View) -> None:
         else:
             shown = "-" if value is None else f"{int(value):,}"
         trend = _trend(spec.series, view) if row.held else None
-        st.metric(spec.label, shown, chart_data=trend, chart_type="line",
+        st.metric(spec.label, shown,
                   help=f"Computed by pipelines.metrics ({spec.source}) for the filters in the "
                        "sidebar.")
+        if trend:  # a monthly rate, grey as st.metric drew it (no change is shown here)
+            sparkline(spec.label, trend, "rate", colour("off", None))
         if not row.held:
             st.caption(f"No {spec.dataset.replace('_', ' ')} data loaded.")
         elif spec.kind == "rate":

@@ -17,7 +17,7 @@ import werkzeug.serving
 from pipelines import access, audit
 from pipelines.load import ingest_file
 from tests.app.app_helpers import TINY_AS_OF, tiny_files
-from tests.e2e.conftest import screenshot, serve, wait_for_app
+from tests.e2e.conftest import PAGE_LIST, screenshot, serve, wait_for_app
 from tests.e2e.test_pages import assert_no_error
 from tests.e2e.test_sign_in import nav_links
 
@@ -80,7 +80,7 @@ def sign_in_with_provider(page, url: str, provider: str, email: str) -> None:
     page.get_by_placeholder("sub").fill(email)
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(f"{url}/**", timeout=30_000)
-    page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=60_000)
+    page.locator(PAGE_LIST).wait_for(timeout=60_000)
     wait_for_app(page)
 
 

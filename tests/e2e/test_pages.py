@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import serious_accessibility_findings, wait_for_app, whole_page_screenshot
+from tests.e2e.conftest import (
+    MAIN,
+    serious_accessibility_findings,
+    wait_for_app,
+    whole_page_screenshot,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -90,10 +95,10 @@ def assert_no_error(page) -> None:
 @pytest.mark.parametrize("path, name, texts", PAGES, ids=[p[1] for p in PAGES])
 def test_page_renders(page, app_url, path, name, texts):
     page.goto(f"{app_url}/{path}")
-    page.get_by_text(texts[0], exact=False).first.wait_for(timeout=120_000)
+    page.locator(MAIN).get_by_text(texts[0], exact=False).first.wait_for(timeout=120_000)
     wait_for_app(page)
     for text in texts:
-        assert page.get_by_text(text, exact=False).count() > 0, f"{text!r} missing on /{path}"
+        assert page.locator(MAIN).get_by_text(text, exact=False).count() > 0, f"{text!r} missing on /{path}"
     assert page.get_by_text("Synthetic sample data", exact=False).count() > 0
     assert_no_error(page)
     assert serious_accessibility_findings(page) == []
@@ -129,6 +134,6 @@ def test_the_browser_fetches_nothing_from_another_site(page, app_url):
             else elsewhere.append(request.url))
     for path, _, texts in PAGES[:2] + [p for p in PAGES if p[1] == "board-pack"]:
         page.goto(f"{app_url}/{path}")
-        page.get_by_text(texts[0], exact=False).first.wait_for(timeout=120_000)
+        page.locator(MAIN).get_by_text(texts[0], exact=False).first.wait_for(timeout=120_000)
         wait_for_app(page)
     assert elsewhere == []

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from pipelines import access, audit
-from tests.e2e.conftest import screenshot, serve, wait_for_app
+from tests.e2e.conftest import PAGE_LIST, screenshot, serve, wait_for_app
 from tests.e2e.test_pages import assert_no_error
 
 pytestmark = pytest.mark.e2e
@@ -42,7 +42,7 @@ def sign_in(page, user: str, url: str | None = None) -> None:
 def nav_links(page) -> list[str]:
     """The page titles in the sidebar (each link's text ends with its title, after the icon)."""
     return [t.strip().splitlines()[-1].strip()
-            for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+            for t in page.locator(f"{PAGE_LIST} a").all_inner_texts()]
 
 
 def test_sign_in_upload_and_what_each_role_then_sees(browser, secured, tmp_path):
@@ -57,7 +57,7 @@ def test_sign_in_upload_and_what_each_role_then_sees(browser, secured, tmp_path)
     # A DCO signs in (the session keeps it while they move between pages) and uploads.
     dco = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     sign_in(dco, "dan", url)
-    dco.locator('[data-testid="stSidebarNav"] a', has_text="Load data").click()
+    dco.locator(f"{PAGE_LIST} a", has_text="Load data").click()
     dco.get_by_text("History of loads").first.wait_for(timeout=60_000)
     wait_for_app(dco)
     upload = tmp_path / "hand_made_advice.csv"
