@@ -281,6 +281,7 @@ def read_source(path: Path, wait_seconds: float = 10.0) -> snapshot.Snapshot:
         raise duckdb.IOException(f"{path}: there is no database here")
     newest = snapshot.newest(path)
     if newest is not None and snapshot.is_current(path, newest):
+        snapshot.remove_replaced(path)
         return newest
     try:
         with writing(path, 0.0 if newest else wait_seconds, schema=False) as con:
@@ -296,12 +297,18 @@ def open_reader(path: Path, wait_seconds: float = 10.0,
     """A read-only connection to `source`, a snapshot chosen earlier, or to where readers read
     (`read_source`); to the newest if `source` has been removed since (a newer one replaced it).
     The caller closes it. A folder is a published Parquet snapshot (`pipelines.published`)."""
+    return open_snapshot(path, wait_seconds, source)[0]
+
+
+def open_snapshot(path: Path, wait_seconds: float = 10.0, source: snapshot.Snapshot | None = None
+                  ) -> tuple[duckdb.DuckDBPyConnection, snapshot.Snapshot]:
+    """`open_reader`, and the snapshot it opened: `source`, or the newest if that was gone."""
     if published.is_snapshot(path):
-        return published.connect(path, _signature())
+        return published.connect(path, _signature()), source or read_source(path, wait_seconds)
     for _ in range(3):  # a snapshot can be replaced between the look and the open
         chosen = source or read_source(path, wait_seconds)
         try:
-            return duckdb.connect(str(chosen.path), read_only=True)
+            return duckdb.connect(str(chosen.path), read_only=True), chosen
         except duckdb.IOException:
             if chosen.path.exists():
                 raise

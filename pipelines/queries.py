@@ -27,7 +27,7 @@ from pipelines import (
     published,
     status,
 )
-from pipelines.db import DatabaseBusy, open_reader, read_source
+from pipelines.db import DatabaseBusy, open_snapshot, read_source
 from pipelines.snapshot import Snapshot
 from pipelines.vocab import SERVICES
 
@@ -65,9 +65,10 @@ class Session:
             *args: P.args, **kwargs: P.kwargs) -> T:
         """`query(connection, *args, **kwargs)`; DatabaseBusy only if the database has no
         snapshot yet and a writer holds it longer than `wait_seconds`. Should the session's
-        snapshot have been replaced before its first query, it reads the newer one."""
+        snapshot be gone before its first query (replaced more than `snapshot.GRACE_SECONDS`
+        ago), it reads the newest, and `source` says so from then on."""
         if self._con is None:
-            self._con = open_reader(self.db, self.wait_seconds, self.source())
+            self._con, self._source = open_snapshot(self.db, self.wait_seconds, self.source())
         with metrics.remembering(self._remembered):
             return query(self._con, *args, **kwargs)
 

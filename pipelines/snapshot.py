@@ -19,6 +19,9 @@ from pathlib import Path
 import duckdb
 
 POINTER = "newest.json"  # which snapshot is the newest, and the database's state it copies
+# A replaced snapshot stays this long, so that a page run that chose it just before (its cached
+# figures are keyed to it) still opens it rather than newer data than its key says.
+GRACE_SECONDS = 60.0
 Stamp = list[list[int] | None]  # the database's and its write-ahead log's file identities
 
 
@@ -133,10 +136,25 @@ def _fsync(directory: Path) -> None:
 
 
 def _remove_all_but(where: Path, keep: Path) -> None:
-    """Remove every older snapshot (and any copy a killed publisher left). A reader that has one
-    open keeps reading it: the file lives on until it is closed. Where the system refuses to
-    remove an open file, it is removed by a later publication."""
+    """Remove every older snapshot replaced more than `GRACE_SECONDS` ago (and any copy a killed
+    publisher left). A reader that has one open keeps reading it: the file lives on until it is
+    closed. Where the system refuses to remove an open file, it is removed by a later call."""
+    now = time.time()
+    numbered = sorted((p for p in where.glob("*.duckdb") if p.stem.isdigit()), key=_number)
+    replaced_at = {}  # a snapshot was replaced when the next one was written
+    for older, newer in zip(numbered, numbered[1:], strict=False):
+        with contextlib.suppress(OSError):
+            replaced_at[older] = newer.stat().st_mtime
     for path in [*where.glob("*.duckdb*"), *where.glob(f".{POINTER}.*")]:
-        if path != keep:
+        recent = now - replaced_at.get(path, 0.0) < GRACE_SECONDS
+        if path != keep and not (recent and _number(path) < _number(keep)):
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+def remove_replaced(db: Path) -> None:
+    """Remove the snapshots replaced more than `GRACE_SECONDS` ago: a reader calls it too, so a
+    rolled-back load's rows do not outlive the grace in an older copy when nothing is written."""
+    current = newest(db)
+    if current is not None:
+        _remove_all_but(folder(db), current.path)

@@ -65,10 +65,17 @@ def _qualified_name(function: types.FunctionType) -> str:
     return f"{function.__module__}.{function.__qualname__}"
 
 
+class _Moved(Exception):
+    """The run's snapshot was gone when its first query opened it, so it read the newest."""
+
+
 @st.cache_data(show_spinner=False, max_entries=4096,
                hash_funcs={types.FunctionType: _qualified_name})
 def _cached(query: Callable[..., T], args: tuple[Any, ...], version: Version) -> T:
-    return _run(query, args)
+    result = _run(query, args)
+    if data_version() != version:
+        raise _Moved  # never cached under a version whose data it does not hold
+    return result
 
 
 def read(query: Callable[Concatenate[Any, P], T], *args: P.args) -> T:
@@ -76,8 +83,15 @@ def read(query: Callable[Concatenate[Any, P], T], *args: P.args) -> T:
     page shows comes through here; each call gets its own copy of the cached result."""
     if getattr(_RUN, "session", None) is None:
         with run_connection():
-            return _cached(query, args, data_version())
-    return _cached(query, args, data_version())
+            return _read(query, args)
+    return _read(query, args)
+
+
+def _read(query: Callable[..., T], args: tuple[Any, ...]) -> T:
+    try:
+        return _cached(query, args, data_version())
+    except _Moved:
+        return _cached(query, args, data_version())  # now the version it opened
 
 
 def clear_caches() -> None:

@@ -13,6 +13,8 @@ from app_helpers import KEY
 
 from dashboard.components import gateway
 from pipelines import bench, queries, snapshot, status
+from pipelines.load import ingest_file
+from tests.conftest import ADVICE_HEADER, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 200_000
@@ -30,8 +32,6 @@ def page_run() -> tuple[tuple, int]:
     return version, held["rows"]["health_advice"]
 
 
-@pytest.mark.xfail(strict=False, reason="known race (3 Dec): under load a run pinned to the old "
-                   "snapshot's version once read the new rows; see the closing note of issue 16")
 def test_page_runs_never_wait_for_a_load_and_show_it_once_published(
         tiny_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SEND_DB", str(tiny_db))
@@ -70,3 +70,28 @@ def test_page_runs_never_wait_for_a_load_and_show_it_once_published(
     assert published and runs[published[0]][0] == runs[-1][0]
     assert [count for _, count in runs[:published[0]]] == [before] * published[0]
     assert {count for _, count in runs[published[0]:]} == {after}
+
+
+def test_a_run_whose_snapshot_went_before_it_opened_reads_the_newest_and_is_keyed_to_it(
+        tiny_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two runs chose a snapshot that a load then replaced and (past the grace) removed before
+    either opened it. The first reads the newest and names it as its version; so does the second,
+    rather than taking the first's result from the cache under the removed snapshot's name."""
+    monkeypatch.setenv("SEND_DB", str(tiny_db))
+    monkeypatch.setattr(snapshot, "GRACE_SECONDS", 0.0)
+    gateway.clear_caches()
+    first, second = queries.Session(tiny_db, 0.0), queries.Session(tiny_db, 0.0)
+    old = first.source()
+    assert second.source() == old  # chosen, neither opened yet
+    extra = write_csv(tmp_path / "more.csv", [ADVICE_HEADER, [
+        "N1", "C1", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""]])
+    assert ingest_file(tiny_db, extra, as_of=bench.AS_OF).inserted == 1
+    assert not old.path.exists()
+    newest = snapshot.newest(tiny_db)
+    assert newest is not None
+
+    for run in (first, second):
+        monkeypatch.setattr(gateway._RUN, "session", run, raising=False)
+        assert gateway.read(status.holdings)["rows"]["health_advice"] == 4
+        assert gateway.data_version() == (str(newest.path), newest.published)
+        run.close()

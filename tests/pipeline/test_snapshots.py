@@ -60,14 +60,21 @@ def test_a_load_publishes_an_owner_only_snapshot_that_readers_read(
 
 
 def test_each_commit_replaces_the_snapshot_and_a_reader_of_the_old_one_reads_on(
-        load: Callable[..., FileResult], db: Path, tmp_path: Path) -> None:
+        load: Callable[..., FileResult], db: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     load(_advice(tmp_path, "a.csv", 3))
     with reader(db) as before:
         assert load(_advice(tmp_path, "b.csv", 2, first=3)).inserted == 2
-        assert _files(db) == ["2.duckdb", snapshot.POINTER]  # the first is gone from the folder
+        # The first stays for the grace, for a run that chose it and has not opened it yet.
+        assert _files(db) == ["1.duckdb", "2.duckdb", snapshot.POINTER]
+        assert _count(db) == 5
+        monkeypatch.setattr(snapshot, "GRACE_SECONDS", 0.0)  # as if a minute had passed
+        assert _count(db) == 5
+        assert _files(db) == ["2.duckdb", snapshot.POINTER]  # a reader removed it after it
         # ... but not from under the reader that has it open, mid-run.
         assert before.execute("SELECT count(*) FROM health_advice").fetchall() == [(3,)]
-    assert _count(db) == 5
+    assert load(_advice(tmp_path, "c.csv", 1, first=5)).inserted == 1
+    assert _files(db) == ["3.duckdb", snapshot.POINTER]  # a writer removes it at once too
 
 
 def test_a_write_that_changes_nothing_or_fails_publishes_nothing(
@@ -99,7 +106,7 @@ def test_a_change_made_around_the_pipeline_is_published_before_the_next_read(
     with duckdb.connect(str(db)) as con:  # e.g. a writer of an earlier version
         con.execute("DELETE FROM health_advice WHERE advice_id = 'A0'")
     assert _count(db) == 2
-    assert _files(db) == ["2.duckdb", snapshot.POINTER]
+    assert _files(db) == ["1.duckdb", "2.duckdb", snapshot.POINTER]
 
 
 def test_no_database_no_snapshot(load: Callable[..., FileResult], db: Path,
@@ -171,7 +178,8 @@ def test_a_load_whose_copy_fails_is_still_loaded_and_readers_catch_up(
 
 
 def test_a_session_keeps_its_snapshot_and_reads_on_if_it_is_replaced_before_it_opens(
-        load: Callable[..., FileResult], db: Path, tmp_path: Path) -> None:
+        load: Callable[..., FileResult], db: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     def advice(con: duckdb.DuckDBPyConnection) -> int:
         return con.execute("SELECT count(*) FROM health_advice").fetchall()[0][0]
 
@@ -182,10 +190,19 @@ def test_a_session_keeps_its_snapshot_and_reads_on_if_it_is_replaced_before_it_o
         load(_advice(tmp_path, "b.csv", 2, first=3))
         assert opened.source() == first and opened.run(advice) == 3  # one snapshot per run
     chosen = Session(db, wait_seconds=0)
-    pinned = chosen.source()  # chosen, not yet opened
+    pinned = chosen.source()  # chosen, not yet opened: what a run's cached figures are keyed to
     load(_advice(tmp_path, "c.csv", 1, first=5))
-    assert not pinned.path.exists()
-    assert chosen.run(advice) == 6  # its snapshot was removed: the newest instead
+    assert pinned.path.exists() and pinned != snapshot.newest(db)  # replaced, kept for the grace
+    assert chosen.run(advice) == 5 and chosen.source() == pinned  # what its key says
     chosen.close()
+
+    late = Session(db, wait_seconds=0)
+    gone = late.source()
+    monkeypatch.setattr(snapshot, "GRACE_SECONDS", 0.0)  # it opens after the grace
+    load(_advice(tmp_path, "d.csv", 1, first=6))
+    assert not gone.path.exists()
+    # Its snapshot was removed: it reads the newest, and says so.
+    assert late.run(advice) == 7 and late.source() == snapshot.newest(db) != gone
+    late.close()
     with Session(db) as later:
-        assert later.source() not in (first, pinned) and later.run(advice) == 6
+        assert later.source() not in (first, pinned, gone) and later.run(advice) == 7
