@@ -169,7 +169,8 @@ def quality(f: Filters) -> None:
                           alt="Bar chart of the number of advice reports by quality score")
     st.dataframe(by_service.rename(columns={
         "service": "Service", "returned": "Advice returned", "scored": "Scored",
-        "mean_score": "Mean score"}), hide_index=True, width="stretch")
+        "mean_score": "Mean score"}), hide_index=True, width="stretch",
+        column_config={"Mean score": st.column_config.NumberColumn(format="%.2f")})
     st.caption("The quality scale: " + " ".join(
         f"{score}: {words}" for score, words in metrics.QUALITY_RUBRIC.items()))
     about.about("advice_quality")

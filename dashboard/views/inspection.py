@@ -111,8 +111,8 @@ def summary(tracker: dict[str, pd.DataFrame], live: pd.DataFrame) -> None:
         "Theme": frame.theme.map(short),
         "Ready": [f"{r} of {n}" if n else "no items yet"
                   for r, n in zip(frame.ready, frame["items"], strict=True)],
-        "Share ready": [r / n if n else 0.0 for r, n in zip(frame.ready, frame["items"],
-                                                             strict=True)],
+        "Share ready": [100 * r / n if n else 0.0 for r, n in zip(frame.ready, frame["items"],
+                                                                   strict=True)],
         "Other items": others,
         "Overdue": frame.overdue,
         "Latest self-evaluation": [f"{d:%d/%m/%Y}" if d is not None and d == d else "none yet"
@@ -121,8 +121,8 @@ def summary(tracker: dict[str, pd.DataFrame], live: pd.DataFrame) -> None:
                                       for k in frame.theme],
     })
     st.dataframe(table, hide_index=True, width="stretch", key="insp_readiness", column_config={
-        "Share ready": st.column_config.ProgressColumn(format="percent", min_value=0,
-                                                       max_value=1, width="small"),
+        "Share ready": st.column_config.ProgressColumn(format="%.0f%%", min_value=0,
+                                                       max_value=100, width="small"),
         "Overdue": st.column_config.NumberColumn(width="small", help="Evidence items due "
                                                  "before today and not yet ready"),
     })
@@ -258,11 +258,13 @@ def metric_tile(row: Any, view: filters.View) -> None:
         else:
             shown = "-" if value is None else f"{int(value):,}"
         trend = _trend(spec.series, view) if row.held else None
+        status = (rag(value, settings.targets.get(spec.key), settings.amber_margin)
+                  if row.held and spec.kind == "rate" else None)
         st.metric(spec.label, shown,
                   help=f"Computed by pipelines.metrics ({spec.source}) for the filters in the "
                        "sidebar.")
-        if trend:  # a monthly rate, grey as st.metric drew it (no change is shown here)
-            sparkline(spec.label, trend, "rate", colour("off", None))
+        if trend:  # a monthly rate, coloured by its RAG as the Overview's cards are (else grey)
+            sparkline(spec.label, trend, "rate", colour(status.colour if status else "off", None))
         if not row.held:
             st.caption(f"No {spec.dataset.replace('_', ' ')} data loaded.")
         elif spec.kind == "rate":
@@ -275,7 +277,6 @@ def metric_tile(row: Any, view: filters.View) -> None:
                 due = gateway.read(queries.rates_table, spec.source, view.filters).iloc[0]
                 st.caption(metrics.due_reason(due["items"], due["denominator_incl"],
                                               due["denominator"], suppress=False))
-            status = rag(value, settings.targets.get(spec.key), settings.amber_margin)
             if status:
                 st.badge(status.text, icon=status.icon, color=status.colour)
             else:
@@ -355,7 +356,7 @@ def tracker_section(theme: inspection.Theme, items: pd.DataFrame, history: pd.Da
 
 def tracker_read_only(frame: pd.DataFrame) -> None:
     if frame.empty:
-        st.caption("No evidence items yet for this theme.")
+        st.caption("No evidence items saved yet for this theme.")
     else:
         st.dataframe(frame[EDITOR_COLUMNS], hide_index=True, width="stretch", column_config={
             "item": "Item", "owner": "Owner (a role)", "status": "Status",

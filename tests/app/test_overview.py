@@ -206,7 +206,7 @@ def test_a_busy_database_gets_a_friendly_message(run_app: Callable[..., AppTest]
     def busy(*args: object, **kwargs: object) -> None:
         raise DatabaseBusy("locked by a writer")
 
-    monkeypatch.setattr("pipelines.queries.open_reader", busy)
+    monkeypatch.setattr("pipelines.queries.open_snapshot", busy)
     at = run_app()
     assert any("being updated" in w.value for w in at.warning)
 
