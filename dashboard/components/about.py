@@ -14,10 +14,11 @@ from pipelines.notes import NOTES, Note, local_exceptions
 __all__ = ["NOTES", "about", "about_many"]
 
 
-def about(key: str) -> None:
-    """The note in an expander, ending with the files the figures come from and when they loaded."""
+def about(key: str, label: str = "About this metric") -> None:
+    """The note in an expander, ending with the files the figures come from and when they loaded.
+    A second note under the same figure takes its own `label`, so the two are told apart."""
     note = NOTES[key]
-    with st.expander("About this metric", icon=":material/info:"):
+    with st.expander(label, icon=":material/info:"):
         st.markdown(f"**{note.title}**")
         st.markdown(f"**Definition.** {note.definition}")
         st.markdown(f"**Statutory basis.** {note.basis}")

@@ -106,7 +106,7 @@ def decisions_within_6_weeks(view: filters.View, targets: dict[str, float]) -> N
     position_beside(view.filters, "ehcp_decisions_outstanding_past_6_weeks",
                     "the 6-week rate counts only decisions made")
     about.about("ehcp_decisions")
-    about.about("ehcp_decisions_by_request_year")
+    about.about("ehcp_decisions_by_request_year", "About the count by year of request (DfE)")
 
 
 def stages(f: Filters) -> None:

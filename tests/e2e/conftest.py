@@ -153,7 +153,7 @@ def whole_page_screenshot(page, width: int, name: str) -> Path:
     page.set_viewport_size({"width": width, "height": 900})
     page.wait_for_timeout(300)
     tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": width, "height": min(max(int(tall), 900), 12_000)})
+    page.set_viewport_size({"width": width, "height": min(max(int(tall), 900), 20_000)})
     page.wait_for_timeout(500)
     return screenshot(page, name)
 
