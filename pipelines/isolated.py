@@ -9,6 +9,7 @@ outcome in the parent, also when the child died.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import os
 import pickle
@@ -24,6 +25,9 @@ from pipelines import audit, config, published
 from pipelines.db import DatabaseBusy
 from pipelines.limits import Limits
 from pipelines.load import FileResult, ingest_file
+
+PARENT = "SEND_LOAD_PARENT"  # the loading process's id, told to its child
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 
 def load_file(db: Path, path: Path, actor: str, kind: str | None = None,
@@ -51,8 +55,9 @@ def _run_child(job: tuple, path: Path, limits: Limits) -> FileResult | DatabaseB
     # The memory limit is on address space: glibc reserves an arena of 64 MB or more per thread,
     # so DuckDB's threads could reach the limit without using the memory; two arenas keep the
     # limit a measure of what the load uses (unless the environment sets its own).
-    env = {"MALLOC_ARENA_MAX": "2", **os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(config.ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    env = {"MALLOC_ARENA_MAX": "2", **os.environ, PARENT: str(os.getpid()),
+           "PYTHONPATH": os.pathsep.join(
+               [str(config.ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
     child = subprocess.Popen([sys.executable, "-m", "pipelines.isolated"], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, env=env)
     try:
@@ -108,9 +113,20 @@ def _child(db: Path, path: Path, actor: str, kind: str | None, as_of: dt.date | 
                                     error=f"{path.name}: not loaded: unexpected {type(exc).__name__}")
 
 
+def _die_with_parent() -> None:
+    """A load whose command is killed (Ctrl-C twice, SIGKILL, the app's process stopped) stops
+    too, rolled back, rather than loading on unseen and holding the database meanwhile: on
+    Linux the kernel kills the child when its parent dies."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.environ.get(PARENT) not in (None, str(os.getppid())):
+        os._exit(1)  # the parent died before the line above took effect
+
+
 def _serve() -> None:
     """The child's side: the job from stdin, the answer on the real stdout (anything a library
     prints goes to stderr instead)."""
+    _die_with_parent()
     answer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     job = pickle.loads(sys.stdin.buffer.read())

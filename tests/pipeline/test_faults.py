@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -60,6 +61,37 @@ def test_a_load_killed_mid_way_leaves_the_database_consistent(tmp_path, delay):
     out, err = again.communicate(timeout=120)
     assert again.returncode == 0, err
     assert consistent(db) == 60_000
+
+
+def _alive(pid: int) -> bool:
+    """Running (not gone, not a zombie left unreaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+def test_killing_the_command_stops_its_loading_child_and_frees_the_database(tmp_path):
+    db = tmp_path / "orphan.duckdb"
+    proc = ingest(db, big_csv(tmp_path / "big.csv", 300_000, "O"))  # seconds to load
+    listing = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 60
+    children: list[int] = []
+    while not children and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+        children = [int(c) for c in listing.read_text().split()] if listing.exists() else []
+    assert children, "the load's child never started"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while any(map(_alive, children)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_alive, children)), "the loading child outlived the command"
+    # Killed as it started, long before it could commit: nothing loaded, and the file is free.
+    assert not db.exists() or consistent(db) == 0
+    duckdb.connect(str(db)).close()
 
 
 def test_two_loads_at_once_both_complete(tmp_path):
