@@ -171,8 +171,41 @@ def shift_months(day: dt.date, months: int) -> dt.date:
 
 
 def with_periods(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
-    """A frame grouped by period (with its `start` column), with a `period` column people read."""
+    """A frame grouped by period (with its `start` column), with a `period` column people read.
+    A period between the first and the last with nothing in it gets a row of zero counts and no
+    rate, so that a chart shows the gap instead of joining the periods either side of it."""
+    if len(frame) > 1:
+        frame = _every_period(frame, grain)
     return frame.assign(period=shorts(grain, frame["start"]))
+
+
+def _every_period(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
+    held = {_as_date(day) for day in frame["start"]}
+    day, last, missing = min(held), max(held), []
+    while day <= last:
+        if day not in held:
+            missing.append(day)
+        day = period_of(grain, period_of(grain, day).end + dt.timedelta(days=1)).start
+    if not missing:
+        return frame
+    empty = {}
+    for column, dtype in frame.dtypes.items():
+        if column == "start":
+            empty[column] = (pd.to_datetime(missing).astype(dtype)
+                             if pd.api.types.is_datetime64_any_dtype(dtype) else missing)
+        elif column == "group":
+            empty[column] = [period_of(grain, d).label for d in missing]
+        elif pd.api.types.is_bool_dtype(dtype):  # `small`: fewer than 5 cases, and none here
+            empty[column] = [column == "small"] * len(missing)
+        elif pd.api.types.is_integer_dtype(dtype):
+            empty[column] = [0] * len(missing)
+        else:  # a rate or any other value: none
+            empty[column] = [float("nan") if pd.api.types.is_float_dtype(dtype) else None
+                             ] * len(missing)
+    rows = pd.DataFrame(empty, columns=frame.columns)
+    order = sorted(range(len(frame) + len(missing)), key=lambda i: _as_date(
+        frame["start"].iloc[i] if i < len(frame) else missing[i - len(frame)]))
+    return pd.concat([frame, rows], ignore_index=True).iloc[order].reset_index(drop=True)
 
 
 # ---- the board pack's quarter ----------------------------------------------------------------
