@@ -203,7 +203,7 @@ def variation(chart: XmR, improvement: Improvement) -> Icon:
     """The variation icon, from the latest point: common cause, or special cause improvement or
     concern (high or low), or special cause variation where neither direction is better."""
     if not chart.enough:
-        return Icon("none", "-", "No variation icon", GREY,
+        return Icon("none", "-", "Too few points for SPC", GREY,
                     f"Fewer than {chart.min_points} points: too few to set process limits.")
     last = len(chart.values) - 1
     sides = chart.sides(last)
@@ -233,9 +233,9 @@ def assurance(chart: XmR, target: float | None, improvement: Improvement) -> Ico
     outside the limits on the bad side of them), consistently failing (outside on the good side),
     or hit and miss (the target between the limits, or on one)."""
     if target is None or improvement == "neither":
-        return Icon("none", "-", "No assurance icon", GREY, "No target is set for this metric.")
+        return Icon("none", "-", "No target set", GREY, "No target is set for this metric.")
     if not chart.enough or chart.upper is None or chart.lower is None:
-        return Icon("none", "-", "No assurance icon", GREY,
+        return Icon("none", "-", "Too few points for SPC", GREY,
                     f"Fewer than {chart.min_points} points: too few to set process limits.")
     if improvement == "up":
         passing, failing = _above(chart.lower, target), _above(target, chart.upper)
