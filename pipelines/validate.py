@@ -513,10 +513,11 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
     for name, sql_type in stored:
         values, codes = coded.pop(name)
         typed = _typed(values, sql_type)
+        array = in_arrow.get(name) if sql_type == "VARCHAR" else None
         # pandas hashes each value on its own, so hashing the distinct values and taking them
         # by code gives what hashing every row's value would.
-        hashed = _hashes(typed)
-        array = in_arrow.get(name) if sql_type == "VARCHAR" else None
+        hashed = _hashes(typed, None if array is None else
+                         array.is_null().to_numpy(zero_copy_only=False))
         if array is None:
             array = pa.array(typed, from_pandas=True).cast(_ARROW_TYPES.get(sql_type, pa.string()))
         if codes is not None:
@@ -540,13 +541,15 @@ def _take(values: pa.Array, codes: np.ndarray) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, values)
 
 
-def _hashes(typed: Any) -> np.ndarray:
+def _hashes(typed: Any, missing: np.ndarray | None = None) -> np.ndarray:
     """pandas' hash of each value, as `hash_pandas_object` gives it: for text, the hash of the
     string, and for a missing value the largest uint64 (pandas factorizes text to find the
-    missing ones; the distinct values need no factorizing)."""
+    missing ones; the distinct values need no factorizing). `missing`: which values are None,
+    when Arrow knows already (looking at each of a million ids costs more than hashing them)."""
     if not isinstance(typed, np.ndarray):
         return pd.util.hash_array(typed, categorize=True)
-    missing = pd.isna(typed)
+    if missing is None:
+        missing = pd.isna(typed)
     if not missing.any():
         return pd.util.hash_array(typed, categorize=False)
     hashed = pd.util.hash_array(np.where(missing, "", typed), categorize=False)
