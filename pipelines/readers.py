@@ -87,7 +87,9 @@ class Cells:
                 encoded = text_array(self.values, _TEXT_CODES)
             if encoded is not None:
                 self.dictionary = encoded.dictionary
-                codes = encoded.indices.fill_null(len(self.dictionary))
+                codes = encoded.indices
+                if codes.null_count:  # a workbook's empty cells (Arrow reads a CSV's as text)
+                    codes = codes.fill_null(len(self.dictionary))
                 self._distinct = (codes.to_numpy(zero_copy_only=False).astype(np.intp),
                                   ArrowValues(self.dictionary))
             else:
