@@ -265,7 +265,8 @@ def _classify_rows(body: list[Cells], mapped: list[int], required: list[int], n:
     """Split the rows below the header into data rows, blank rows and total/note rows. A row that
     opens with "Total", "Note", "Source"... and lacks a required field is a total or a note."""
     mapped_set = set(mapped)
-    each_column(lambda cells: cells.blank, body)  # each column's distinct values, found at once
+    # Each column's distinct values and blank cells, found on several cores at once.
+    each_column(lambda cells: cells.blank, body)
     in_mapped = np.zeros(n, dtype=np.int64)
     in_others = np.zeros(n, dtype=np.int64)
     for c, cells in enumerate(body):
@@ -355,16 +356,14 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
                          shown, reason, rule)
         (found if severity == ERROR else queried).append((pos, finding))
 
-    mapped_columns = [col for col in schema.columns if col.name in match.columns]
-
-    def parse(col: Any) -> _Parsed:
-        c = match.columns[col.name]
-        return _parse_column(body[c] if c < len(body) else Cells(None, n), data_idx,
-                             PARSERS[col.kind])
-
     parsed: dict[str, _Parsed] = {}
-    for col, column in zip(mapped_columns, each_column(parse, mapped_columns), strict=True):
-        parsed[col.name] = column
+    cells: Cells | None = None
+    for col in schema.columns:
+        if col.name not in match.columns:
+            continue
+        c = match.columns[col.name]
+        cells = body[c] if c < len(body) else Cells(None, n)
+        parsed[col.name] = column = _parse_column(cells, data_idx, PARSERS[col.kind])
         for pos in np.flatnonzero(column.invalid):
             error = column.errors[column.codes[pos]]
             reject(pos, col.name, column.raw_at(pos), f"{col.name}: {error}",
@@ -372,6 +371,7 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
 
     # The cells are not needed past here (rejects show the distinct raw values _Parsed keeps):
     # let them go before the records are built, as a national export's cells run to gigabytes.
+    del cells
     body.clear()
 
     for name, value in (given or {}).items():
@@ -467,9 +467,10 @@ def _with_the_rest(results: np.ndarray, clean_at: np.ndarray, kept: pa.Array) ->
 
 
 def each_column(work: Callable[[Any], Any], columns: Sequence[Any]) -> list[Any]:
-    """`work` done to each column, on every core at once (most of the work is Arrow's, numpy's or
-    pandas' hashing, which let go of the interpreter's lock); the results in the columns' order.
-    A pool per call, not one kept: a process forked later would inherit a pool with no threads."""
+    """`work` done to each column, on every core at once; the results in the columns' order. For
+    work that is mostly Arrow's (finding distinct values), which lets go of the interpreter's
+    lock: parsing and hashing mostly hold it, and were no quicker on several threads. A pool
+    per call, not one kept: a process forked later would inherit a pool with no threads."""
     with ThreadPoolExecutor(max_workers=min(_MAX_THREADS, len(columns) or 1),
                             thread_name_prefix="validate-column") as pool:
         return list(pool.map(work, columns))
@@ -526,10 +527,10 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
     if any(c.personal for c in schema.columns):
         ids, years = _people(parsed, good, key)
         coded["person_id"], coded["birth_year"] = (ids, None), (years, None)
-    def build(column: tuple[str, str]) -> tuple[np.ndarray, pa.Array]:
-        """A stored column's row hashes and its Arrow array."""
-        name, sql_type = column
-        values, codes = coded[name]
+    arrays: dict[str, pa.Array] = {}
+    hashes = []
+    for name, sql_type in stored:
+        values, codes = coded.pop(name)
         typed = _typed(values, sql_type)
         array = in_arrow.get(name) if sql_type == "VARCHAR" else None
         # pandas hashes each value on its own, so hashing the distinct values and taking them
@@ -541,13 +542,8 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
         if codes is not None:
             hashed = hashed[codes]
             array = _take(array, codes)
-        return hashed, array
-
-    built = each_column(build, stored)
-    coded.clear()
-    hashes = [hashed for hashed, _ in built]
-    arrays = {name: array for (name, _), (_, array) in zip(stored, built, strict=True)}
-    del built
+        hashes.append(hashed)
+        arrays[name] = array
     arrays["source_sheet"] = pa.repeat(sheet, n)
     arrays["source_row"] = pa.array(excel_rows[good], type=pa.int32())
     arrays["row_hash"] = _row_hashes(hashes, n)

@@ -1,9 +1,9 @@
 """The fast paths (Arrow reading below a CSV's first rows, clean values recognised in bulk
-before the Python parsers see the rest, columns validated on several threads at once, and
-staging that rules out repeated keys from one column) change nothing: every file loads exactly
-as the plain path loads it (the csv module reads every row, every distinct value goes through
-its parser, one column after another, and staging asks DuckDB for the repeated keys), to the
-same records, row hashes, pseudonyms, rejects, warnings and counts."""
+before the Python parsers see the rest, columns' distinct values found on several threads at
+once, and staging that rules out repeated keys from one column) change nothing: every file
+loads exactly as the plain path loads it (the csv module reads every row, every distinct value
+goes through its parser, one column after another, and staging asks DuckDB for the repeated
+keys), to the same records, row hashes, pseudonyms, rejects, warnings and counts."""
 
 from __future__ import annotations
 
