@@ -463,7 +463,10 @@ def _with_the_rest(results: np.ndarray, clean_at: np.ndarray, kept: pa.Array) ->
     index[clean_at] = np.arange(len(clean_at))
     index[rest_at] = len(clean_at) + np.arange(len(rest_at))
     rest = pa.array(results[rest_at].tolist(), type=pa.string())
-    return pa.concat_arrays([kept.cast(pa.string()), rest]).take(pa.array(index))
+    joined = pa.concat_arrays([kept.cast(pa.string()), rest])
+    if not len(clean_at) or clean_at[-1] == len(clean_at) - 1:
+        return joined  # every clean value before the rest: each is in its place already
+    return joined.take(pa.array(index))
 
 
 def each_column(work: Callable[[Any], Any], columns: Sequence[Any]) -> list[Any]:
