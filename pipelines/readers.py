@@ -82,12 +82,14 @@ class Cells:
         """(codes, values): the cell in row i is values[codes[i]], as the file holds it."""
         if self._distinct is None:
             if isinstance(self.values, pa.Array):
-                encoded = self.values.dictionary_encode()
+                encoded = _dictionary_encode(self.values)
             else:
                 encoded = text_array(self.values, _TEXT_CODES)
             if encoded is not None:
                 self.dictionary = encoded.dictionary
-                codes = encoded.indices.fill_null(len(self.dictionary))
+                codes = encoded.indices
+                if codes.null_count:  # a workbook's empty cells (Arrow reads a CSV's as text)
+                    codes = codes.fill_null(len(self.dictionary))
                 self._distinct = (codes.to_numpy(zero_copy_only=False).astype(np.intp),
                                   ArrowValues(self.dictionary))
             else:
@@ -105,6 +107,25 @@ class Cells:
             else:
                 self._blank = np.fromiter(map(is_blank, values), bool, len(values))[codes]
         return self._blank
+
+
+def _dictionary_encode(values: pa.Array) -> pa.DictionaryArray:
+    """Arrow's dictionary encoding: the distinct values in the order they first appear, and each
+    cell's code. Text whose every value sorts after the one above (the ids of an export listed
+    in order) is its own dictionary, as encoding would find by hashing every value; a few
+    values at the top tell most columns apart from such a list at once."""
+    if (pa.types.is_string(values.type) and not values.null_count and len(values) > 1
+            and _increasing(values[:_LOOK_FIRST]) and _increasing(values)):
+        return pa.DictionaryArray.from_arrays(pa.array(np.arange(len(values), dtype=np.int32)),
+                                              values)
+    return values.dictionary_encode()
+
+
+def _increasing(values: pa.Array) -> bool:
+    return len(values) < 2 or pc.all(pc.less(values[:-1], values[1:])).as_py()
+
+
+_LOOK_FIRST = 64
 
 
 class ArrowValues(Sequence):

@@ -9,8 +9,10 @@ never appear in a reject.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -263,6 +265,8 @@ def _classify_rows(body: list[Cells], mapped: list[int], required: list[int], n:
     """Split the rows below the header into data rows, blank rows and total/note rows. A row that
     opens with "Total", "Note", "Source"... and lacks a required field is a total or a note."""
     mapped_set = set(mapped)
+    # Each column's distinct values and blank cells, found on several cores at once.
+    each_column(lambda cells: cells.blank, body)
     in_mapped = np.zeros(n, dtype=np.int64)
     in_others = np.zeros(n, dtype=np.int64)
     for c, cells in enumerate(body):
@@ -311,6 +315,8 @@ class _Parsed:
         return self.raw[self.codes[pos]]
 
     def is_none(self) -> np.ndarray:
+        if self.arrow is not None:  # the same, without looking at each of a million ids
+            return self.arrow.is_null().to_numpy(zero_copy_only=False)[self.codes]
         return np.equal(self.parsed, None)[self.codes]
 
     def dates(self) -> np.ndarray:
@@ -457,7 +463,23 @@ def _with_the_rest(results: np.ndarray, clean_at: np.ndarray, kept: pa.Array) ->
     index[clean_at] = np.arange(len(clean_at))
     index[rest_at] = len(clean_at) + np.arange(len(rest_at))
     rest = pa.array(results[rest_at].tolist(), type=pa.string())
-    return pa.concat_arrays([kept.cast(pa.string()), rest]).take(pa.array(index))
+    joined = pa.concat_arrays([kept.cast(pa.string()), rest])
+    if not len(clean_at) or clean_at[-1] == len(clean_at) - 1:
+        return joined  # every clean value before the rest: each is in its place already
+    return joined.take(pa.array(index))
+
+
+def each_column(work: Callable[[Any], Any], columns: Sequence[Any]) -> list[Any]:
+    """`work` done to each column, on every core at once; the results in the columns' order. For
+    work that is mostly Arrow's (finding distinct values), which lets go of the interpreter's
+    lock: parsing and hashing mostly hold it, and were no quicker on several threads. A pool
+    per call, not one kept: a process forked later would inherit a pool with no threads."""
+    with ThreadPoolExecutor(max_workers=min(_MAX_THREADS, len(columns) or 1),
+                            thread_name_prefix="validate-column") as pool:
+        return list(pool.map(work, columns))
+
+
+_MAX_THREADS = min(4, os.cpu_count() or 1)
 
 
 # Distinct values from which a column's clean values are recognised in bulk (`clean_values`)
@@ -513,10 +535,11 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
     for name, sql_type in stored:
         values, codes = coded.pop(name)
         typed = _typed(values, sql_type)
+        array = in_arrow.get(name) if sql_type == "VARCHAR" else None
         # pandas hashes each value on its own, so hashing the distinct values and taking them
         # by code gives what hashing every row's value would.
-        hashed = _hashes(typed)
-        array = in_arrow.get(name) if sql_type == "VARCHAR" else None
+        hashed = _hashes(typed, None if array is None else
+                         array.is_null().to_numpy(zero_copy_only=False))
         if array is None:
             array = pa.array(typed, from_pandas=True).cast(_ARROW_TYPES.get(sql_type, pa.string()))
         if codes is not None:
@@ -540,13 +563,15 @@ def _take(values: pa.Array, codes: np.ndarray) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, values)
 
 
-def _hashes(typed: Any) -> np.ndarray:
+def _hashes(typed: Any, missing: np.ndarray | None = None) -> np.ndarray:
     """pandas' hash of each value, as `hash_pandas_object` gives it: for text, the hash of the
     string, and for a missing value the largest uint64 (pandas factorizes text to find the
-    missing ones; the distinct values need no factorizing)."""
+    missing ones; the distinct values need no factorizing). `missing`: which values are None,
+    when Arrow knows already (looking at each of a million ids costs more than hashing them)."""
     if not isinstance(typed, np.ndarray):
         return pd.util.hash_array(typed, categorize=True)
-    missing = pd.isna(typed)
+    if missing is None:
+        missing = pd.isna(typed)
     if not missing.any():
         return pd.util.hash_array(typed, categorize=False)
     hashed = pd.util.hash_array(np.where(missing, "", typed), categorize=False)
@@ -626,5 +651,9 @@ def _row_hashes(hashes: list[np.ndarray], n: int) -> pa.Array:
     if not n:
         return pa.array([], type=pa.string())
     combined = combine_hash_arrays(iter(hashes), len(hashes))
-    digits = np.frombuffer(combined.astype(">u8").tobytes().hex().encode("ascii"), dtype="S16")
-    return pa.array(digits, type=pa.binary(16)).cast(pa.string())
+    # The hex digits of every hash end to end are the text column's buffer as they stand: each
+    # value 16 bytes from the one before (copying them into an array of values cost more).
+    digits = combined.astype(">u8").tobytes().hex().encode("ascii")
+    offsets = np.arange(0, 16 * n + 1, 16, dtype=np.int32)
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets),
+                                                  pa.py_buffer(digits)])
