@@ -179,14 +179,15 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
             raise FileError(refusals.missing_columns(path.name, sheet.name, match, kind))
         _check_whose_log(path, sheet.name, match, given)
         titles += [" ".join(str(c) for c in row if not _blank(c)) for row in sheet.rows[:match.row_index]]
-        columns, rows = sheet.body(match.row_index + 1)
+        if known_in is None:
+            columns, rows = sheet.body(match.row_index + 1)
+            left, recognised = rows, None
+        else:  # validated: the rows not recognised as loaded already
+            columns, rows, left, recognised = known_rows.read_body(
+                known_in, sheet, match, given, as_of, key, look_up)
         sheet.release()  # the cells live on in `columns` only, freed once validated
-        recognised = None if known_in is None else known_rows.recognise(
-            known_in, columns, rows, match, given, as_of, key, look_up)
-        left = rows
-        if recognised is not None:  # validated: the rows not recognised as loaded already
+        if recognised is not None:
             known[len(outcomes)] = recognised
-            columns, left = known_rows.rest(recognised, columns, rows)
         outcome = validate_body(sheet.name, columns, left, match, as_of, key, given)
         del columns
         if recognised is not None:
@@ -578,10 +579,6 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     for kind in dict.fromkeys(o.kind for o in outcomes):
         schema = SCHEMAS[kind]
         parts = [i for i, o in enumerate(outcomes) if o.kind == kind]
-        for i in parts:
-            if i in known:
-                known_rows.store(con, kind, known[i].context, load_id, as_of,
-                                 known_rows.entries(known[i], outcomes[i]))
         merged = known_rows.merge(con, schema, [outcomes[i].sheet for i in parts],
                                   [outcomes[i].records for i in parts],
                                   [known.get(i) for i in parts], result.extract_date)
@@ -607,6 +604,10 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         result.inserted += new
         result.updated += changed
         result.unchanged += same
+        for i in parts:  # once written: each row remembered with where its live record is
+            if i in known:
+                known_rows.store(con, schema, known[i].context, load_id, as_of,
+                                 known_rows.entries(known[i], outcomes[i]))
         for sheet, n in stale.items():
             fates[(sheet, "load")] -= n
             fates[(sheet, "stale")] = fates.get((sheet, "stale"), 0) + n
