@@ -19,11 +19,15 @@ _CHUNK = 8 << 20  # bytes searched at a time: a mask of a national export at onc
 # hundreds of MB
 
 
-def _where(array: np.ndarray, byte: int) -> np.ndarray:
-    """The positions of `byte` in `array`, a few MB at a time."""
+def _where(array: np.ndarray, byte: int, other: int | None = None) -> np.ndarray:
+    """The positions of `byte` (or `other`) in `array`, a few MB at a time."""
     parts = [np.zeros(0, dtype=np.int64)]
     for start in range(0, len(array), _CHUNK):
-        parts.append(np.flatnonzero(array[start:start + _CHUNK] == byte) + start)
+        chunk = array[start:start + _CHUNK]
+        found = chunk == byte
+        if other is not None:
+            found |= chunk == other
+        parts.append(np.flatnonzero(found) + start)
     return np.concatenate(parts)
 
 
@@ -33,15 +37,18 @@ def row_bounds(data: bytes, begin: int, delimiter: str) -> np.ndarray | None:
     cannot be told from the bytes alone (see the module's docstring)."""
     body = np.frombuffer(data, dtype=np.uint8)[begin:]
     size = len(body)
-    returns = _where(body, _CR)
-    # A lone carriage return ends a row for a CSV reader, not for this count.
-    if len(returns) and (returns[-1] == size - 1 or (body[returns + 1] != _LF).any()):
-        return None
-    quotes = _where(body, _QUOTE)
+    if data.find(b"\r", begin) >= 0:
+        returns = _where(body, _CR)
+        # A lone carriage return ends a row for a CSV reader, not for this count.
+        if returns[-1] == size - 1 or (body[returns + 1] != _LF).any():
+            return None
+    found = _where(body, _LF, _QUOTE)
+    quoting = body[found] == _QUOTE
+    quotes = found[quoting]
     if not _quoted_as_written(body, quotes, ord(delimiter)):
         return None
-    ends = _where(body, _LF)
-    ends = ends[np.searchsorted(quotes, ends) % 2 == 0]  # outside quotes: a row ends there
+    # Outside quotes (an even count before it), a line end ends a row.
+    ends = found[~quoting & (np.cumsum(quoting) % 2 == 0)]
     starts = np.concatenate(([0], ends + 1))
     if starts[-1] == size:  # the last row's line end: no row after it
         starts = starts[:-1]

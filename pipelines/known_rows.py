@@ -42,14 +42,6 @@ from pipelines.validate import SheetOutcome
 _PACKAGE = Path(__file__).resolve().parent
 
 
-# Where a record was loaded from: a load makes at most one record of a sheet's row, so these
-# name one version of one record, live or not.
-_WHERE = ("load_id", "source_sheet", "source_row")
-_NO_RECORDS = pa.table({"load_id": pa.array([], pa.int32()),
-                        "source_sheet": pa.array([], pa.string()),
-                        "source_row": pa.array([], pa.int32())})
-
-
 class KnownRowsChanged(Exception):
     """A recognised row's record is no longer live: another load or a rollback came between
     reading the database and writing to it. The file is loaded again with every row validated."""
@@ -63,8 +55,6 @@ class SheetKnown:
     hashes: np.ndarray  # uint64: the raw hash of every row below the header, by position
     first_row: int  # the Excel row of position 0
     skipped: np.ndarray  # positions recognised, not validated
-    # Each one's live record, by where it was loaded from: (load_id, source_sheet, source_row).
-    records: pa.Table
     latest: dt.date | None = None  # the latest date up to the as-of date their records hold
     kept: np.ndarray | None = None  # positions validated, when some were recognised
     remembered: bool = True  # whether the rows validated are remembered for the next load
@@ -165,18 +155,20 @@ def _as_text(cells: Cells, n: int) -> pa.Array:
 
 
 def read_body(db: Path, sheet: RawSheet, match: HeaderMatch, given: dict[str, str],
-              as_of: dt.date, key: bytes, look_up: bool = True
+              as_of: dt.date, key: bytes, look_up: bool = True,
+              snapshot: duckdb.DuckDBPyConnection | None = None
               ) -> tuple[list[Cells], int, int, SheetKnown | None]:
     """The sheet's body with the rows recognised as loaded left out: (its columns, the rows
     below the header, the rows in the columns, what was recognised; None when the sheet's
     rows may not be recognised). A CSV whose rows can be told from its bytes (`csv_lines`)
     is recognised row by row before it is parsed, and only the other rows are read; any other
-    sheet is read whole and recognised by its cells (`recognise`)."""
+    sheet is read whole and recognised by its cells (`recognise`). `snapshot`: a reader of
+    `db` to look the rows up in (else one is opened)."""
     start = match.row_index + 1
     bounds = _csv_rows(sheet, match)
     if bounds is None:
         columns, n = sheet.body(start)
-        found = recognise(db, columns, n, match, given, as_of, key, look_up)
+        found = recognise(db, columns, n, match, given, as_of, key, look_up, snapshot)
         if found is None:
             return columns, n, n, None
         columns, left = rest(found, columns, n)
@@ -187,9 +179,9 @@ def read_body(db: Path, sheet: RawSheet, match: HeaderMatch, given: dict[str, st
     schema = match.schema
     found = SheetKnown(context(schema, match, given, key, (csv.delimiter, csv.widths[start - 1])),
                        csv_lines.row_hashes(csv.data, bounds), start + 1,
-                       np.zeros(0, dtype=np.int64), _NO_RECORDS)
+                       np.zeros(0, dtype=np.int64))
     if n and look_up:
-        _look_up_in(db, schema, found, as_of)
+        _look_up_in(db, snapshot, schema, found, as_of)
     if len(found.skipped):
         keep = np.ones(n, dtype=bool)
         keep[found.skipped] = False
@@ -225,28 +217,32 @@ def _csv_rows(sheet: RawSheet, match: HeaderMatch) -> np.ndarray | None:
 
 
 def recognise(db: Path, body: list[Cells], n: int, match: HeaderMatch, given: dict[str, str],
-              as_of: dt.date, key: bytes, look_up: bool = True) -> SheetKnown | None:
+              as_of: dt.date, key: bytes, look_up: bool = True,
+              snapshot: duckdb.DuckDBPyConnection | None = None) -> SheetKnown | None:
     """The sheet's raw hashes and (if `look_up`) the rows among them the database knows, or
     None when the sheet's rows may not be recognised (`eligible`)."""
     schema = match.schema
     if not eligible(schema, match):
         return None
     found = SheetKnown(context(schema, match, given, key), raw_hashes(body, n, schema, match, key),
-                       match.row_index + 2, np.zeros(0, dtype=np.int64), _NO_RECORDS)
+                       match.row_index + 2, np.zeros(0, dtype=np.int64))
     if n and look_up:
-        _look_up_in(db, schema, found, as_of)
+        _look_up_in(db, snapshot, schema, found, as_of)
     return found
 
 
-def _look_up_in(db: Path, schema: Schema, found: SheetKnown, as_of: dt.date) -> None:
-    if not db.exists():
+def _look_up_in(db: Path, snapshot: duckdb.DuckDBPyConnection | None, schema: Schema,
+                found: SheetKnown, as_of: dt.date) -> None:
+    if snapshot is None:
+        if db.exists():
+            with reader(db) as con:
+                _look_up_in(db, con, schema, found, as_of)
         return
-    with reader(db) as con:
-        # A database of an earlier version is brought up to date by the load's writer: until
-        # then its known rows (if any) are not read.
-        if one(con, "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'known_rows' "
-                    "AND column_name = 'record_row'")[0]:
-            _look_up(con, schema, found, as_of)
+    # A database of an earlier version is brought up to date by the load's writer: until then
+    # its known rows (if any) are not read.
+    if one(snapshot, "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'known_rows' "
+                     "AND column_name = 'record_row'")[0]:
+        _look_up(snapshot, schema, found, as_of)
 
 
 def _look_up(con: duckdb.DuckDBPyConnection, schema: Schema, found: SheetKnown,
@@ -262,24 +258,31 @@ def _look_up(con: duckdb.DuckDBPyConnection, schema: Schema, found: SheetKnown,
     con.register("incoming_raw", pa.table({
         "pos": pa.array(np.arange(len(found.hashes), dtype=np.int64)),
         "raw_hash": pa.array(found.hashes)}))
-    known = con.sql(f"""
-        SELECT i.pos, t.load_id, t.source_sheet, t.source_row, {latest} AS latest
-        FROM incoming_raw i
-        JOIN known_rows k ON k.raw_hash = i.raw_hash AND k.kind = $kind
-            AND k.context = $context AND k.as_of <= $as_of
-        JOIN {schema.table} t ON t.load_id = k.record_load AND t.source_row = k.record_row
-            AND t.source_sheet = k.record_sheet""",
-        params={"kind": schema.kind, "context": found.context, "as_of": as_of}).to_arrow_table()
+    known = con.sql(f"SELECT i.pos, {latest} AS latest {_known_live(schema)}", params={
+        "kind": schema.kind, "context": found.context, "as_of": as_of}).to_arrow_table()
     con.unregister("incoming_raw")
     # A row known to several loads is one row, in the order of the sheet. (Two records for one
     # raw hash would mean two raw rows of one 64-bit hash: as unlikely as a new row sharing a
     # known row's hash, which no look-up can tell.)
-    positions, first = np.unique(known["pos"].to_numpy(), return_index=True)
+    recognised = np.zeros(len(found.hashes), dtype=bool)
+    recognised[known["pos"].to_numpy()] = True
+    positions = np.flatnonzero(recognised)
     if len(positions) < 2:
         return
     found.skipped = positions[:-1]
-    found.records = known.select(list(_WHERE)).take(pa.array(first[:-1])).combine_chunks()
     found.latest = pc.max(known["latest"]).as_py()
+
+
+def _known_live(schema: Schema) -> str:
+    """The rows of `incoming_raw` (pos, raw_hash) known in context `$context` at `$as_of` or
+    earlier (`i`), each joined to its live record (`t`): by where the record was loaded from,
+    as a load makes at most one record of a sheet's row, so these name one version of one
+    record, live or not."""
+    return f"""FROM incoming_raw i
+        JOIN known_rows k ON k.raw_hash = i.raw_hash AND k.kind = $kind
+            AND k.context = $context AND k.as_of <= $as_of
+        JOIN {schema.table} t ON t.load_id = k.record_load AND t.source_row = k.record_row
+            AND t.source_sheet = k.record_sheet"""
 
 
 def latest_dates(known: dict[int, SheetKnown]) -> list[pa.Table]:
@@ -325,8 +328,8 @@ def restore(found: SheetKnown, outcome: SheetOutcome, n: int) -> None:
 
 
 def merge(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
-          tables: list[pa.Table], found: list[SheetKnown | None], extract: dt.date | None
-          ) -> Merged:
+          tables: list[pa.Table], found: list[SheetKnown | None], as_of: dt.date,
+          extract: dt.date | None) -> Merged:
     """Inside the load's transaction: the recognised rows of a dataset's sheets checked live,
     each stamped with the newer extract as a full load stamps an unchanged record, and those
     sharing a key with another row of the file (a duplicate, or a conflict with a new version)
@@ -336,19 +339,18 @@ def merge(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
     if not parts:
         return Merged(tables, {}, {})
     total = sum(len(found[p].skipped) for p in parts)
-    con.register("known_incoming", pa.table({
-        "part": pa.array(np.concatenate([np.full(len(found[p].skipped), p) for p in parts])),
-        "source_row": pa.array(np.concatenate(
-            [found[p].first_row + found[p].skipped for p in parts]).astype(np.int32)),
-        **{f"record_{c}": pa.concat_arrays([found[p].records[c].combine_chunks() for p in parts])
-           for c in _WHERE}}))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE known_live AS SELECT k.part, k.source_row, "
-                f"t.rowid AS rid FROM known_incoming k JOIN {t} t ON t.load_id = k.record_load_id "
-                "AND t.source_row = k.record_source_row AND t.source_sheet = k.record_source_sheet")
-    con.unregister("known_incoming")
-    # A load makes at most one record of a sheet's row, and a version once replaced comes back
-    # only as itself (a rollback), so as many matches as rows means every recognised row's
-    # record is still live.
+    con.execute("CREATE OR REPLACE TEMP TABLE known_live "
+                "(part INTEGER, source_row INTEGER, rid BIGINT)")
+    for p in parts:  # the look-up again, in the transaction, finding where each record lies
+        skipped = found[p].skipped
+        con.register("incoming_raw", pa.table({"pos": pa.array(skipped),
+                                               "raw_hash": pa.array(found[p].hashes[skipped])}))
+        con.execute(f"INSERT INTO known_live SELECT DISTINCT $part, $first + i.pos, t.rowid "
+                    f"{_known_live(schema)}", {"part": p, "first": found[p].first_row,
+                                               "kind": schema.kind, "context": found[p].context,
+                                               "as_of": as_of})
+        con.unregister("incoming_raw")
+    # As many matches as rows: every recognised row's record is still live, and one each.
     if one(con, "SELECT count(*) FROM known_live")[0] != total:
         _drop(con)
         raise KnownRowsChanged(f"{t}: a recognised row's record changed before the load began")

@@ -124,14 +124,15 @@ class Prepared:
 def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
              given: dict[str, str] | None = None, la: str | None = None,
              limits: Limits | None = None, warnings: list[str] | None = None,
-             known_in: Path | None = None, look_up: bool = True) -> Prepared:
+             known_in: Path | None = None, look_up: bool = True,
+             snapshot: duckdb.DuckDBPyConnection | None = None) -> Prepared:
     """Read and validate every sheet; raise FileError for a file that cannot load at all.
     Hidden sheets (lookups, old copies) and sheets with no recognisable header are skipped and
     listed, so the user sees they were passed over. Sheets are read one at a time, and each
     one's cells are let go once it is validated. A SEN2 return (XML, or flattened to sheets
     that name SEN2 items and a child) becomes one ehcp sheet of its requests. `known_in`: the
-    database whose rows already loaded are recognised rather than validated again (`look_up`),
-    and which remembers the rows validated now."""
+    database whose rows already loaded are recognised rather than validated again (`look_up`,
+    in `snapshot`, a reader of it, if given), and which remembers the rows validated now."""
     if _starts_as_xml(path):
         if kind not in (None, "ehcp"):
             raise FileError(f"{path.name}: an XML file loads only as a SEN2 return, whose requests "
@@ -184,7 +185,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
             left, recognised = rows, None
         else:  # validated: the rows not recognised as loaded already
             columns, rows, left, recognised = known_rows.read_body(
-                known_in, sheet, match, given, as_of, key, look_up)
+                known_in, sheet, match, given, as_of, key, look_up, snapshot)
         sheet.release()  # the cells live on in `columns` only, freed once validated
         if recognised is not None:
             known[len(outcomes)] = recognised
@@ -482,29 +483,31 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
                           error=f"{path.name}: cannot be opened ({exc.strerror or exc})")
     # A file already loaded changes nothing: say so before spending time validating it again.
     held = None  # the fingerprint of the key the database's pseudonyms were made with
-    if db.exists():
-        with reader(db) as con:
+    # The readers' snapshot, read until the file is validated: the rows loaded before are
+    # looked up in it too.
+    with reader(db) if db.exists() else contextlib.nullcontext() as con:
+        if con is not None:
             tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
             earlier = one(con, "SELECT load_id FROM loads WHERE file_hash = ? AND status = 'loaded' "
                           "ORDER BY load_id LIMIT 1", [digest]) if "loads" in tables else None
             held = fingerprint_in(con)
-        if earlier:
-            result.status, result.load_id = "unchanged", earlier[0]
+            if earlier:
+                result.status, result.load_id = "unchanged", earlier[0]
+                return result
+        try:
+            key = load_key(db)
+            if held is not None and held != fingerprint(key):  # said before the file is read
+                raise PseudonymKeyError(wrong_key(fingerprint(key), held))
+            prepared = _prepare(path, kind, as_of, key, given, la, limits, result.read_warnings,
+                                db, recognise_known, con)
+        except FileError as exc:
+            result.status, result.error = "failed", str(exc)
+            if refusals.release_zip(path):
+                result.error = refusals.publication_message(path.name, "DfE")
             return result
-    try:
-        key = load_key(db)
-        if held is not None and held != fingerprint(key):  # said before the file is read
-            raise PseudonymKeyError(wrong_key(fingerprint(key), held))
-        prepared = _prepare(path, kind, as_of, key, given, la, limits, result.read_warnings,
-                            db, recognise_known)
-    except FileError as exc:
-        result.status, result.error = "failed", str(exc)
-        if refusals.release_zip(path):
-            result.error = refusals.publication_message(path.name, "DfE")
-        return result
-    except PseudonymKeyError as exc:
-        result.status, result.error = "failed", f"{path.name}: not loaded: {exc}"
-        return result
+        except PseudonymKeyError as exc:
+            result.status, result.error = "failed", f"{path.name}: not loaded: {exc}"
+            return result
 
     outcomes, result.skipped_sheets = prepared.outcomes, prepared.skipped
     extract = extract_date.decide(given_extract, prepared.titles, path.name,
@@ -581,7 +584,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         parts = [i for i, o in enumerate(outcomes) if o.kind == kind]
         merged = known_rows.merge(con, schema, [outcomes[i].sheet for i in parts],
                                   [outcomes[i].records for i in parts],
-                                  [known.get(i) for i in parts], result.extract_date)
+                                  [known.get(i) for i in parts], as_of, result.extract_date)
         for sheet, n in merged.loaded.items():  # unchanged records, counted as `_upsert` would
             fates[(sheet, "load")] = fates.get((sheet, "load"), 0) + n
             result.unchanged += n
