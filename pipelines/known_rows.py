@@ -22,7 +22,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -55,6 +55,12 @@ class SheetKnown:
     hashes: np.ndarray  # uint64: the raw hash of every row below the header, by position
     first_row: int  # the Excel row of position 0
     skipped: np.ndarray  # positions recognised, not validated
+    # Where each one's live record was loaded from: the load, the sheet (of `record_sheets`,
+    # by its index) and the row.
+    record_load: np.ndarray | None = None
+    record_sheet: np.ndarray | None = None
+    record_row: np.ndarray | None = None
+    record_sheets: list[str] = field(default_factory=list)
     latest: dt.date | None = None  # the latest date up to the as-of date their records hold
     kept: np.ndarray | None = None  # positions validated, when some were recognised
     remembered: bool = True  # whether the rows validated are remembered for the next load
@@ -255,34 +261,45 @@ def _look_up(con: duckdb.DuckDBPyConnection, schema: Schema, found: SheetKnown,
     dates = [f"CASE WHEN t.{c} <= $as_of THEN t.{c} END" for c, sql in schema.stored_columns
              if sql == "DATE"]
     latest = f"greatest({', '.join(dates)})" if dates else "CAST(NULL AS DATE)"
+    params = {"kind": schema.kind, "context": found.context, "as_of": as_of}
+    known_in = ("FROM known_rows WHERE kind = $kind AND context = $context "
+                "AND as_of <= $as_of")
+    # One sheet at a time, named as a constant: DuckDB then compares the sheets' names once
+    # per distinct name, not once per row.
+    found.record_sheets = [r[0] for r in con.execute(
+        f"SELECT DISTINCT record_sheet {known_in}", params).fetchall()]
     con.register("incoming_raw", pa.table({
         "pos": pa.array(np.arange(len(found.hashes), dtype=np.int64)),
         "raw_hash": pa.array(found.hashes)}))
-    known = con.sql(f"SELECT i.pos, {latest} AS latest {_known_live(schema)}", params={
-        "kind": schema.kind, "context": found.context, "as_of": as_of}).to_arrow_table()
+    parts = []
+    for code, sheet in enumerate(found.record_sheets):
+        part = con.sql(f"""
+            SELECT i.pos, t.load_id, t.source_row, {latest} AS latest
+            FROM incoming_raw i
+            JOIN known_rows k ON k.raw_hash = i.raw_hash AND k.kind = $kind
+                AND k.context = $context AND k.as_of <= $as_of AND k.record_sheet = $sheet
+            JOIN {schema.table} t ON t.load_id = k.record_load AND t.source_row = k.record_row
+                AND t.source_sheet = $sheet""", params={**params, "sheet": sheet}
+                       ).to_arrow_table()
+        parts.append(part.append_column("sheet", pa.repeat(code, len(part))))
     con.unregister("incoming_raw")
+    if not parts:
+        return
+    known = pa.concat_tables(parts)
     # A row known to several loads is one row, in the order of the sheet. (Two records for one
     # raw hash would mean two raw rows of one 64-bit hash: as unlikely as a new row sharing a
     # known row's hash, which no look-up can tell.)
-    recognised = np.zeros(len(found.hashes), dtype=bool)
-    recognised[known["pos"].to_numpy()] = True
-    positions = np.flatnonzero(recognised)
+    entry = np.full(len(found.hashes), -1, dtype=np.int64)
+    entry[known["pos"].to_numpy()] = np.arange(len(known))
+    positions = np.flatnonzero(entry >= 0)
     if len(positions) < 2:
         return
     found.skipped = positions[:-1]
+    chosen = entry[found.skipped]
+    found.record_load = known["load_id"].to_numpy()[chosen]
+    found.record_row = known["source_row"].to_numpy()[chosen]
+    found.record_sheet = known["sheet"].to_numpy()[chosen]
     found.latest = pc.max(known["latest"]).as_py()
-
-
-def _known_live(schema: Schema) -> str:
-    """The rows of `incoming_raw` (pos, raw_hash) known in context `$context` at `$as_of` or
-    earlier (`i`), each joined to its live record (`t`): by where the record was loaded from,
-    as a load makes at most one record of a sheet's row, so these name one version of one
-    record, live or not."""
-    return f"""FROM incoming_raw i
-        JOIN known_rows k ON k.raw_hash = i.raw_hash AND k.kind = $kind
-            AND k.context = $context AND k.as_of <= $as_of
-        JOIN {schema.table} t ON t.load_id = k.record_load AND t.source_row = k.record_row
-            AND t.source_sheet = k.record_sheet"""
 
 
 def latest_dates(known: dict[int, SheetKnown]) -> list[pa.Table]:
@@ -328,8 +345,8 @@ def restore(found: SheetKnown, outcome: SheetOutcome, n: int) -> None:
 
 
 def merge(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
-          tables: list[pa.Table], found: list[SheetKnown | None], as_of: dt.date,
-          extract: dt.date | None) -> Merged:
+          tables: list[pa.Table], found: list[SheetKnown | None], extract: dt.date | None
+          ) -> Merged:
     """Inside the load's transaction: the recognised rows of a dataset's sheets checked live,
     each stamped with the newer extract as a full load stamps an unchanged record, and those
     sharing a key with another row of the file (a duplicate, or a conflict with a new version)
@@ -341,16 +358,22 @@ def merge(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
     total = sum(len(found[p].skipped) for p in parts)
     con.execute("CREATE OR REPLACE TEMP TABLE known_live "
                 "(part INTEGER, source_row INTEGER, rid BIGINT)")
-    for p in parts:  # the look-up again, in the transaction, finding where each record lies
-        skipped = found[p].skipped
-        con.register("incoming_raw", pa.table({"pos": pa.array(skipped),
-                                               "raw_hash": pa.array(found[p].hashes[skipped])}))
-        con.execute(f"INSERT INTO known_live SELECT DISTINCT $part, $first + i.pos, t.rowid "
-                    f"{_known_live(schema)}", {"part": p, "first": found[p].first_row,
-                                               "kind": schema.kind, "context": found[p].context,
-                                               "as_of": as_of})
-        con.unregister("incoming_raw")
-    # As many matches as rows: every recognised row's record is still live, and one each.
+    for p in parts:  # where each record lies, one sheet it was loaded from at a time
+        f = found[p]
+        for code, sheet in enumerate(f.record_sheets):
+            mine = f.record_sheet == code
+            con.register("known_incoming", pa.table({
+                "source_row": pa.array((f.first_row + f.skipped[mine]).astype(np.int32)),
+                "record_load": pa.array(f.record_load[mine]),
+                "record_row": pa.array(f.record_row[mine])}))
+            con.execute(f"INSERT INTO known_live SELECT $part, k.source_row, t.rowid "
+                        f"FROM known_incoming k JOIN {t} t ON t.load_id = k.record_load "
+                        "AND t.source_row = k.record_row AND t.source_sheet = $sheet",
+                        {"part": p, "sheet": sheet})
+            con.unregister("known_incoming")
+    # A load makes at most one record of a sheet's row, and a version once replaced comes back
+    # only as itself (a rollback): as many matches as rows means every recognised row's record
+    # is still live.
     if one(con, "SELECT count(*) FROM known_live")[0] != total:
         _drop(con)
         raise KnownRowsChanged(f"{t}: a recognised row's record changed before the load began")

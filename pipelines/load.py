@@ -584,7 +584,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         parts = [i for i, o in enumerate(outcomes) if o.kind == kind]
         merged = known_rows.merge(con, schema, [outcomes[i].sheet for i in parts],
                                   [outcomes[i].records for i in parts],
-                                  [known.get(i) for i in parts], as_of, result.extract_date)
+                                  [known.get(i) for i in parts], result.extract_date)
         for sheet, n in merged.loaded.items():  # unchanged records, counted as `_upsert` would
             fates[(sheet, "load")] = fates.get((sheet, "load"), 0) + n
             result.unchanged += n
