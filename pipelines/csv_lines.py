@@ -77,17 +77,22 @@ def _quoted_as_written(body: np.ndarray, quotes: np.ndarray, delimiter: int) -> 
     return bool(opens.all() and closes.all())
 
 
-def row_hashes(data: bytes, bounds: np.ndarray) -> np.ndarray:
-    """A 64-bit hash of each row's bytes (its line end included), by DuckDB over Arrow binary
-    values that are views of `data`: no row is copied."""
+def row_hashes(data: bytes, bounds: np.ndarray,
+               con: duckdb.DuckDBPyConnection | None = None) -> np.ndarray:
+    """A 64-bit hash of each row's bytes (its line end included), by DuckDB (on `con` if given:
+    opening one costs more than the hashing) over Arrow binary values that are views of `data`:
+    no row is copied."""
     rows = pa.Array.from_buffers(pa.large_binary(), len(bounds) - 1,
                                  [None, pa.py_buffer(bounds), pa.py_buffer(data)])
-    con = duckdb.connect()
+    own = con is None
+    con = duckdb.connect() if con is None else con
     try:
-        con.register("rows", pa.table({"row": rows}))
-        hashed = con.execute("SELECT hash(row) FROM rows").fetchnumpy()
+        con.register("csv_rows", pa.table({"row": rows}))
+        hashed = con.execute("SELECT hash(row) FROM csv_rows").fetchnumpy()
+        con.unregister("csv_rows")
     finally:
-        con.close()
+        if own:
+            con.close()
     return next(iter(hashed.values())).astype(np.uint64, copy=False)
 
 

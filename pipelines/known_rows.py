@@ -184,7 +184,7 @@ def read_body(db: Path, sheet: RawSheet, match: HeaderMatch, given: dict[str, st
     n = len(bounds) - 1
     schema = match.schema
     found = SheetKnown(context(schema, match, given, key, (csv.delimiter, csv.widths[start - 1])),
-                       csv_lines.row_hashes(csv.data, bounds), start + 1,
+                       csv_lines.row_hashes(csv.data, bounds, snapshot), start + 1,
                        np.zeros(0, dtype=np.int64))
     if n and look_up:
         _look_up_in(db, snapshot, schema, found, as_of)
