@@ -84,15 +84,14 @@ def row_hashes(data: bytes, bounds: np.ndarray,
     no row is copied."""
     rows = pa.Array.from_buffers(pa.large_binary(), len(bounds) - 1,
                                  [None, pa.py_buffer(bounds), pa.py_buffer(data)])
-    own = con is None
-    con = duckdb.connect() if con is None else con
+    # A cursor: the caller's connection may hold a result not fetched to its end.
+    con = duckdb.connect() if con is None else con.cursor()
     try:
         con.register("csv_rows", pa.table({"row": rows}))
         hashed = con.execute("SELECT hash(row) FROM csv_rows").fetchnumpy()
         con.unregister("csv_rows")
     finally:
-        if own:
-            con.close()
+        con.close()
     return next(iter(hashed.values())).astype(np.uint64, copy=False)
 
 

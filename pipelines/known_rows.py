@@ -245,10 +245,12 @@ def _look_up_in(db: Path, snapshot: duckdb.DuckDBPyConnection | None, schema: Sc
                 _look_up_in(db, con, schema, found, as_of)
         return
     # A database of an earlier version is brought up to date by the load's writer: until then
-    # its known rows (if any) are not read.
-    if one(snapshot, "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'known_rows' "
-                     "AND column_name = 'record_row'")[0]:
-        _look_up(snapshot, schema, found, as_of)
+    # its known rows (if any) are not read. (A cursor: the caller's connection may hold a
+    # result not fetched to its end.)
+    with snapshot.cursor() as con:
+        if one(con, "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'known_rows' "
+                    "AND column_name = 'record_row'")[0]:
+            _look_up(con, schema, found, as_of)
 
 
 def _look_up(con: duckdb.DuckDBPyConnection, schema: Schema, found: SheetKnown,

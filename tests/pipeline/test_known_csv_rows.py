@@ -9,13 +9,23 @@ from typing import Any
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipelines import csv_lines, known_rows
 from pipelines import load as load_module
 from pipelines.load import ingest_file
 from pipelines.readers import HEAD_ROWS, RawSheet
 from tests.conftest import ADVICE_HEADER, AS_OF
-from tests.pipeline.test_known_rows import BASE, CASES, NEW, changed, same_as_every_row_validated
+from tests.pipeline.test_known_rows import (
+    BASE,
+    CASES,
+    EARLIER,
+    EDITS,
+    NEW,
+    changed,
+    same_as_every_row_validated,
+)
 
 # Rows enough that the file is read past the rows the csv module reads for its header.
 FILLER = [[f"P{n}", f"CP{n}", "Northshire", "OT", "01/04/2025", "02/05/2025", "Trust", "", "", ""]
@@ -152,3 +162,29 @@ def test_a_row_changed_back_is_validated_and_loads(tmp_path, monkeypatch):
              ("load", write(tmp_path / "c.csv", [*a, NEW]), {})]
     validated = same_as_every_row_validated(tmp_path, monkeypatch, steps)
     assert validated[1:] == [4, 5]
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS, as_of=st.sampled_from([AS_OF, EARLIER]),
+       quoted=st.sampled_from([',"\n\r', ',"\n\rNO']))
+def test_any_next_csv_loads_as_if_every_row_were_validated(tmp_path_factory, monkeypatch, edits,
+                                                          as_of, quoted):
+    """Random edits to a CSV read by Arrow, some cells quoted that need not be (`quoted`)."""
+    folder = tmp_path_factory.mktemp("next")
+    rows = [list(r) for r in BASE]
+    for n, (edit, at) in enumerate(edits):
+        at %= len(rows) or 1
+        if edit == "change" and rows:
+            rows[at][5] = f"{10 + n}/05/2025"
+        elif edit == "remove" and rows:
+            rows.pop(at)
+        elif edit == "repeat" and rows:
+            rows.append(list(rows[at]))
+        elif edit == "conflict" and rows:
+            rows.append([*rows[at][:3], "Audiology", *rows[at][4:]])
+        else:
+            rows.append([f"N{n}", "C1", "Riverside", "OT", f"{10 + n}/01/2025", *[""] * 5])
+    steps = [("load", write(folder / "a.csv", [*FILLER, *BASE], quote=quoted), {}),
+             ("load", write(folder / "b.csv", [*FILLER, *rows], quote=quoted), {"as_of": as_of})]
+    same_as_every_row_validated(folder, monkeypatch, steps)
