@@ -1,8 +1,10 @@
 """Rows already loaded, recognised by their raw cells before validation, so that next month's
 export (the same rows again, a few new or changed) validates only what is new.
 
-Each row a sheet loads leaves a hash of its raw cells (the columns its header maps, as read) in
-`known_rows`, under the sheet's context: the dataset, the columns mapped, the values given for
+Each row a sheet loads leaves a hash of its raw cells (the columns its header maps, as read; a
+CSV's row, where its bytes hold exactly those cells, by its bytes before it is parsed, so that
+only the rows not known are read: `csv_lines`) in `known_rows`, with where its record was
+loaded from, under the sheet's context: the dataset, the columns mapped, the values given for
 columns it lacks (`--la`, `--source`, `--provider`, a title's list), the settings and code that
 validate, and the pseudonym key. A row of a later file with a known hash in the same context, at
 that as-of date or later, whose record is the live version of its key, is that record: the same
