@@ -455,28 +455,37 @@ def _drop(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def entries(found: SheetKnown, outcome: SheetOutcome) -> pa.Table:
-    """(raw hash, row hash) of the rows this sheet validated without a warning."""
+    """(raw hash, row hash, source row) of the rows this sheet validated without a warning."""
     records = outcome.records
     if records is None or not len(records) or not found.remembered:
-        return pa.table({"raw_hash": pa.array([], pa.uint64()), "row_hash": pa.array([], pa.string())})
+        return pa.table({"raw_hash": pa.array([], pa.uint64()), "row_hash": pa.array([], pa.string()),
+                         "source_row": pa.array([], pa.int32())})
     rows = records["source_row"].to_numpy()
     unwarned = ~np.isin(rows, np.array([w.row for w in outcome.warnings], dtype=np.int64))
     return pa.table({"raw_hash": pa.array(found.hashes[rows[unwarned] - found.first_row]),
-                     "row_hash": records["row_hash"].filter(pa.array(unwarned))})
+                     "row_hash": records["row_hash"].filter(pa.array(unwarned)),
+                     "source_row": pa.array(rows[unwarned].astype(np.int32))})
 
 
-def store(con: duckdb.DuckDBPyConnection, schema: Schema, context: str, load_id: int,
-          as_of: dt.date, rows: pa.Table) -> None:
+def store(con: duckdb.DuckDBPyConnection, schema: Schema, sheet: str, context: str,
+          load_id: int, as_of: dt.date, rows: pa.Table) -> None:
     """Remember the rows a load validated whose records are live once it has written them
     (not a duplicate, a conflict or a stale version), each with where its live record was
     loaded from, under the load's id, so that a rollback forgets them."""
     if not len(rows):
         return
+    t = schema.table
+    params = {"kind": schema.kind, "context": context, "load_id": load_id, "as_of": as_of,
+              "sheet": sheet}
+    into = ("INSERT INTO known_rows SELECT $kind, $context, n.raw_hash, $load_id, "
+            "CAST($as_of AS DATE), t.load_id, t.source_sheet, t.source_row FROM known_new n ")
+    here = "t.load_id = $load_id AND t.source_sheet = $sheet AND t.source_row = n.source_row"
     con.register("known_new", rows)
-    con.execute(f"INSERT INTO known_rows SELECT $kind, $context, n.raw_hash, $load_id, "
-                f"CAST($as_of AS DATE), t.load_id, t.source_sheet, t.source_row "
-                f"FROM known_new n JOIN {schema.table} t ON t.row_hash = n.row_hash",
-                {"kind": schema.kind, "context": context, "load_id": load_id, "as_of": as_of})
+    # The records this load wrote, found by where they came from (integers); then the rest
+    # (a record already live, unchanged; a repeat of a row written) by their row hash.
+    placed = one(con, f"{into} JOIN {t} t ON {here}", params)[0]
+    if placed < len(rows):
+        con.execute(f"{into} JOIN {t} t ON t.row_hash = n.row_hash WHERE NOT ({here})", params)
     con.unregister("known_new")
 
 

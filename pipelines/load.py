@@ -609,8 +609,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         result.unchanged += same
         for i in parts:  # once written: each row remembered with where its live record is
             if i in known:
-                known_rows.store(con, schema, known[i].context, load_id, as_of,
-                                 known_rows.entries(known[i], outcomes[i]))
+                known_rows.store(con, schema, outcomes[i].sheet, known[i].context, load_id,
+                                 as_of, known_rows.entries(known[i], outcomes[i]))
         for sheet, n in stale.items():
             fates[(sheet, "load")] -= n
             fates[(sheet, "stale")] = fates.get((sheet, "stale"), 0) + n
