@@ -190,7 +190,9 @@ def read_body(db: Path, sheet: RawSheet, match: HeaderMatch, given: dict[str, st
                        np.zeros(0, dtype=np.int64))
     if n and look_up:
         _look_up_in(db, snapshot, schema, found, as_of)
-    if len(found.skipped):
+    # Most rows recognised: only the others are read (their bytes gathered row by row, which
+    # would cost more than Arrow reading them all were few rows recognised).
+    if len(found.skipped) * 2 >= n:
         keep = np.ones(n, dtype=bool)
         keep[found.skipped] = False
         kept = np.flatnonzero(keep)
