@@ -374,6 +374,9 @@ PROFILED = {  # function name in the profile -> the stage it stands for
     "_people": "  of which pseudonymising",
     "_write": "loading (fates, upsert, load log)",
     "raw_hashes": "recognising: hashing each row's raw cells",
+    "row_bounds": "recognising: finding a CSV's rows in its bytes",
+    "row_hashes": "recognising: hashing each CSV row's bytes",
+    "read_rows": "reading: only the CSV rows not recognised (Arrow)",
     "_look_up": "recognising: looking up the rows loaded before",
     "merge": "  of which the rows recognised, checked live and stamped",
 }

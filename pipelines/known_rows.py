@@ -1,8 +1,10 @@
 """Rows already loaded, recognised by their raw cells before validation, so that next month's
 export (the same rows again, a few new or changed) validates only what is new.
 
-Each row a sheet loads leaves a hash of its raw cells (the columns its header maps, as read) in
-`known_rows`, under the sheet's context: the dataset, the columns mapped, the values given for
+Each row a sheet loads leaves a hash of its raw cells (the columns its header maps, as read; a
+CSV's row, where its bytes hold exactly those cells, by its bytes before it is parsed, so that
+only the rows not known are read: `csv_lines`) in `known_rows`, with where its record was
+loaded from, under the sheet's context: the dataset, the columns mapped, the values given for
 columns it lacks (`--la`, `--source`, `--provider`, a title's list), the settings and code that
 validate, and the pseudonym key. A row of a later file with a known hash in the same context, at
 that as-of date or later, whose record is the live version of its key, is that record: the same
@@ -22,7 +24,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -30,11 +32,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines import csv_lines
 from pipelines.config import load_settings
 from pipelines.db import one, reader
 from pipelines.headers import HeaderMatch
 from pipelines.pseudonym import fingerprint
-from pipelines.readers import Cells
+from pipelines.readers import Cells, RawSheet, read_rows
 from pipelines.schemas import EXCEPTION_KINDS, Schema
 from pipelines.validate import SheetOutcome
 
@@ -54,9 +57,15 @@ class SheetKnown:
     hashes: np.ndarray  # uint64: the raw hash of every row below the header, by position
     first_row: int  # the Excel row of position 0
     skipped: np.ndarray  # positions recognised, not validated
-    row_hashes: pa.Array  # the row hash of each one's record
+    # Where each one's live record was loaded from: the load, the sheet (of `record_sheets`,
+    # by its index) and the row.
+    record_load: np.ndarray | None = None
+    record_sheet: np.ndarray | None = None
+    record_row: np.ndarray | None = None
+    record_sheets: list[str] = field(default_factory=list)
     latest: dt.date | None = None  # the latest date up to the as-of date their records hold
     kept: np.ndarray | None = None  # positions validated, when some were recognised
+    remembered: bool = True  # whether the rows validated are remembered for the next load
 
 
 @dataclass
@@ -77,8 +86,11 @@ def eligible(schema: Schema, match: HeaderMatch) -> bool:
     return not schema.derived and len(own) >= 2
 
 
-def context(schema: Schema, match: HeaderMatch, given: dict[str, str], key: bytes) -> str:
-    """What besides a row's cells decides what validating it makes."""
+def context(schema: Schema, match: HeaderMatch, given: dict[str, str], key: bytes,
+            lines: tuple[str, int] | None = None) -> str:
+    """What besides a row's cells decides what validating it makes. `lines`: (delimiter,
+    cells in the header) when a row's hash is of its bytes as a CSV holds them
+    (`csv_lines`), which then depend on where each column stands too."""
     settings = load_settings()
     payload = {
         "code": _code_fingerprint(), "duckdb": duckdb.__version__, "kind": schema.kind,
@@ -86,6 +98,8 @@ def context(schema: Schema, match: HeaderMatch, given: dict[str, str], key: byte
         "las": [(la.name, list(la.aliases)) for la in settings.local_authorities],
         "exceptions": settings.exception_map, "key": fingerprint(key),
     }
+    if lines is not None:
+        payload["lines"] = [*lines, sorted(match.columns.items())]
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -148,21 +162,99 @@ def _as_text(cells: Cells, n: int) -> pa.Array:
     return pa.array(typed, type=pa.string()).take(pa.array(codes))
 
 
+def read_body(db: Path, sheet: RawSheet, match: HeaderMatch, given: dict[str, str],
+              as_of: dt.date, key: bytes, look_up: bool = True,
+              snapshot: duckdb.DuckDBPyConnection | None = None
+              ) -> tuple[list[Cells], int, int, SheetKnown | None]:
+    """The sheet's body with the rows recognised as loaded left out: (its columns, the rows
+    below the header, the rows in the columns, what was recognised; None when the sheet's
+    rows may not be recognised). A CSV whose rows can be told from its bytes (`csv_lines`)
+    is recognised row by row before it is parsed, and only the other rows are read; any other
+    sheet is read whole and recognised by its cells (`recognise`). `snapshot`: a reader of
+    `db` to look the rows up in (else one is opened)."""
+    start = match.row_index + 1
+    bounds = _csv_rows(sheet, match)
+    if bounds is None:
+        columns, n = sheet.body(start)
+        found = recognise(db, columns, n, match, given, as_of, key, look_up, snapshot)
+        if found is None:
+            return columns, n, n, None
+        columns, left = rest(found, columns, n)
+        return columns, n, left, found
+    csv = sheet.csv
+    assert csv is not None  # `_csv_rows` found the rows in its bytes
+    n = len(bounds) - 1
+    schema = match.schema
+    found = SheetKnown(context(schema, match, given, key, (csv.delimiter, csv.widths[start - 1])),
+                       csv_lines.row_hashes(csv.data, bounds, snapshot), start + 1,
+                       np.zeros(0, dtype=np.int64))
+    if n and look_up:
+        _look_up_in(db, snapshot, schema, found, as_of)
+    # Most rows recognised: only the others are read (their bytes gathered row by row, which
+    # would cost more than Arrow reading them all were few rows recognised).
+    if len(found.skipped) * 2 >= n:
+        keep = np.ones(n, dtype=bool)
+        keep[found.skipped] = False
+        kept = np.flatnonzero(keep)
+        read = read_rows(csv, start, csv_lines.rows_bytes(csv.data, bounds, kept))
+        if read is not None and read[1] == len(kept):
+            found.kept = kept
+            return read[0], n, read[1], found
+    columns, read_n = sheet.body(start)
+    # Rows of other widths than the header's are read by the csv module (values, not Arrow):
+    # their bytes may hold cells no column takes, so they are not remembered by their bytes.
+    found.remembered = all(isinstance(c.values, pa.Array) for c in columns)
+    if read_n != n:  # not the rows counted in the bytes: recognise nothing (never expected)
+        found.skipped, found.remembered = found.skipped[:0], False
+        return columns, read_n, read_n, found
+    columns, left = rest(found, columns, n)
+    return columns, n, left, found
+
+
+def _csv_rows(sheet: RawSheet, match: HeaderMatch) -> np.ndarray | None:
+    """The bounds of each body row in a CSV's bytes (`csv_lines.row_bounds`), when its rows may
+    be recognised by their bytes: a UTF-8 CSV read with Arrow, every cell of whose header a
+    column takes, none of them personal (so a row's bytes hold exactly the cells its record is
+    made from, and no personal cell enters an unkeyed hash)."""
+    csv, schema = sheet.csv, match.schema
+    if csv is None or not eligible(schema, match):
+        return None
+    width = csv.widths[match.row_index]
+    if sorted(match.columns.values()) != list(range(width)) or any(
+            schema.column(c).personal for c in match.columns):
+        return None
+    return csv_lines.row_bounds(csv.data, csv.starts[match.row_index + 1], csv.delimiter)
+
+
 def recognise(db: Path, body: list[Cells], n: int, match: HeaderMatch, given: dict[str, str],
-              as_of: dt.date, key: bytes, look_up: bool = True) -> SheetKnown | None:
+              as_of: dt.date, key: bytes, look_up: bool = True,
+              snapshot: duckdb.DuckDBPyConnection | None = None) -> SheetKnown | None:
     """The sheet's raw hashes and (if `look_up`) the rows among them the database knows, or
     None when the sheet's rows may not be recognised (`eligible`)."""
     schema = match.schema
     if not eligible(schema, match):
         return None
     found = SheetKnown(context(schema, match, given, key), raw_hashes(body, n, schema, match, key),
-                       match.row_index + 2, np.zeros(0, dtype=np.int64), pa.array([], pa.string()))
-    if not (n and look_up and db.exists()):
-        return found
-    with reader(db) as con:
-        if one(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'known_rows'")[0]:
-            _look_up(con, schema, found, as_of)
+                       match.row_index + 2, np.zeros(0, dtype=np.int64))
+    if n and look_up:
+        _look_up_in(db, snapshot, schema, found, as_of)
     return found
+
+
+def _look_up_in(db: Path, snapshot: duckdb.DuckDBPyConnection | None, schema: Schema,
+                found: SheetKnown, as_of: dt.date) -> None:
+    if snapshot is None:
+        if db.exists():
+            with reader(db) as con:
+                _look_up_in(db, con, schema, found, as_of)
+        return
+    # A database of an earlier version is brought up to date by the load's writer: until then
+    # its known rows (if any) are not read. (A cursor: the caller's connection may hold a
+    # result not fetched to its end.)
+    with snapshot.cursor() as con:
+        if one(con, "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'known_rows' "
+                    "AND column_name = 'record_row'")[0]:
+            _look_up(con, schema, found, as_of)
 
 
 def _look_up(con: duckdb.DuckDBPyConnection, schema: Schema, found: SheetKnown,
@@ -175,25 +267,44 @@ def _look_up(con: duckdb.DuckDBPyConnection, schema: Schema, found: SheetKnown,
     dates = [f"CASE WHEN t.{c} <= $as_of THEN t.{c} END" for c, sql in schema.stored_columns
              if sql == "DATE"]
     latest = f"greatest({', '.join(dates)})" if dates else "CAST(NULL AS DATE)"
+    params = {"kind": schema.kind, "context": found.context, "as_of": as_of}
+    known_in = ("FROM known_rows WHERE kind = $kind AND context = $context "
+                "AND as_of <= $as_of")
+    # One sheet at a time, named as a constant: DuckDB then compares the sheets' names once
+    # per distinct name, not once per row.
+    found.record_sheets = [r[0] for r in con.execute(
+        f"SELECT DISTINCT record_sheet {known_in}", params).fetchall()]
     con.register("incoming_raw", pa.table({
         "pos": pa.array(np.arange(len(found.hashes), dtype=np.int64)),
         "raw_hash": pa.array(found.hashes)}))
-    known = con.sql(f"""
-        SELECT i.pos, k.row_hash, {latest} AS latest
-        FROM incoming_raw i
-        JOIN known_rows k ON k.raw_hash = i.raw_hash AND k.kind = $kind
-            AND k.context = $context AND k.as_of <= $as_of
-        JOIN {schema.table} t ON t.row_hash = k.row_hash""",
-        params={"kind": schema.kind, "context": found.context, "as_of": as_of}).to_arrow_table()
+    parts = []
+    for code, sheet in enumerate(found.record_sheets):
+        part = con.sql(f"""
+            SELECT i.pos, t.load_id, t.source_row, {latest} AS latest
+            FROM incoming_raw i
+            JOIN known_rows k ON k.raw_hash = i.raw_hash AND k.kind = $kind
+                AND k.context = $context AND k.as_of <= $as_of AND k.record_sheet = $sheet
+            JOIN {schema.table} t ON t.load_id = k.record_load AND t.source_row = k.record_row
+                AND t.source_sheet = $sheet""", params={**params, "sheet": sheet}
+                       ).to_arrow_table()
+        parts.append(part.append_column("sheet", pa.repeat(code, len(part))))
     con.unregister("incoming_raw")
-    # A row known to several loads is one row, in the order of the sheet. (Two row hashes for
-    # one raw hash would mean two raw rows of one 64-bit hash: as unlikely as a new row sharing
-    # a known row's hash, which no look-up can tell.)
-    positions, first = np.unique(known["pos"].to_numpy(), return_index=True)
+    if not parts:
+        return
+    known = pa.concat_tables(parts)
+    # A row known to several loads is one row, in the order of the sheet. (Two records for one
+    # raw hash would mean two raw rows of one 64-bit hash: as unlikely as a new row sharing a
+    # known row's hash, which no look-up can tell.)
+    entry = np.full(len(found.hashes), -1, dtype=np.int64)
+    entry[known["pos"].to_numpy()] = np.arange(len(known))
+    positions = np.flatnonzero(entry >= 0)
     if len(positions) < 2:
         return
     found.skipped = positions[:-1]
-    found.row_hashes = known["row_hash"].take(pa.array(first[:-1])).combine_chunks()
+    chosen = entry[found.skipped]
+    found.record_load = known["load_id"].to_numpy()[chosen]
+    found.record_row = known["source_row"].to_numpy()[chosen]
+    found.record_sheet = known["sheet"].to_numpy()[chosen]
     found.latest = pc.max(known["latest"]).as_py()
 
 
@@ -251,16 +362,24 @@ def merge(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
     if not parts:
         return Merged(tables, {}, {})
     total = sum(len(found[p].skipped) for p in parts)
-    con.register("known_incoming", pa.table({
-        "part": pa.array(np.concatenate([np.full(len(found[p].skipped), p) for p in parts])),
-        "source_row": pa.array(np.concatenate(
-            [found[p].first_row + found[p].skipped for p in parts]).astype(np.int32)),
-        "row_hash": pa.concat_arrays([found[p].row_hashes for p in parts])}))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE known_live AS SELECT k.part, k.source_row, "
-                f"t.rowid AS rid FROM known_incoming k JOIN {t} t ON t.row_hash = k.row_hash")
-    con.unregister("known_incoming")
-    # A row hash names one live record (it hashes the key too, and a key has one record), so
-    # as many matches as rows means every recognised row is still live.
+    con.execute("CREATE OR REPLACE TEMP TABLE known_live "
+                "(part INTEGER, source_row INTEGER, rid BIGINT)")
+    for p in parts:  # where each record lies, one sheet it was loaded from at a time
+        f = found[p]
+        for code, sheet in enumerate(f.record_sheets):
+            mine = f.record_sheet == code
+            con.register("known_incoming", pa.table({
+                "source_row": pa.array((f.first_row + f.skipped[mine]).astype(np.int32)),
+                "record_load": pa.array(f.record_load[mine]),
+                "record_row": pa.array(f.record_row[mine])}))
+            con.execute(f"INSERT INTO known_live SELECT $part, k.source_row, t.rowid "
+                        f"FROM known_incoming k JOIN {t} t ON t.load_id = k.record_load "
+                        "AND t.source_row = k.record_row AND t.source_sheet = $sheet",
+                        {"part": p, "sheet": sheet})
+            con.unregister("known_incoming")
+    # A load makes at most one record of a sheet's row, and a version once replaced comes back
+    # only as itself (a rollback): as many matches as rows means every recognised row's record
+    # is still live.
     if one(con, "SELECT count(*) FROM known_live")[0] != total:
         _drop(con)
         raise KnownRowsChanged(f"{t}: a recognised row's record changed before the load began")
@@ -338,25 +457,37 @@ def _drop(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def entries(found: SheetKnown, outcome: SheetOutcome) -> pa.Table:
-    """(raw hash, row hash) of the rows this sheet validated and loads without a warning."""
+    """(raw hash, row hash, source row) of the rows this sheet validated without a warning."""
     records = outcome.records
-    if records is None or not len(records):
-        return pa.table({"raw_hash": pa.array([], pa.uint64()), "row_hash": pa.array([], pa.string())})
+    if records is None or not len(records) or not found.remembered:
+        return pa.table({"raw_hash": pa.array([], pa.uint64()), "row_hash": pa.array([], pa.string()),
+                         "source_row": pa.array([], pa.int32())})
     rows = records["source_row"].to_numpy()
     unwarned = ~np.isin(rows, np.array([w.row for w in outcome.warnings], dtype=np.int64))
     return pa.table({"raw_hash": pa.array(found.hashes[rows[unwarned] - found.first_row]),
-                     "row_hash": records["row_hash"].filter(pa.array(unwarned))})
+                     "row_hash": records["row_hash"].filter(pa.array(unwarned)),
+                     "source_row": pa.array(rows[unwarned].astype(np.int32))})
 
 
-def store(con: duckdb.DuckDBPyConnection, kind: str, context: str, load_id: int,
-          as_of: dt.date, rows: pa.Table) -> None:
-    """Remember the rows a load validated, under its id, so that a rollback forgets them."""
+def store(con: duckdb.DuckDBPyConnection, schema: Schema, sheet: str, context: str,
+          load_id: int, as_of: dt.date, rows: pa.Table) -> None:
+    """Remember the rows a load validated whose records are live once it has written them
+    (not a duplicate, a conflict or a stale version), each with where its live record was
+    loaded from, under the load's id, so that a rollback forgets them."""
     if not len(rows):
         return
+    t = schema.table
+    params = {"kind": schema.kind, "context": context, "load_id": load_id, "as_of": as_of,
+              "sheet": sheet}
+    into = ("INSERT INTO known_rows SELECT $kind, $context, n.raw_hash, $load_id, "
+            "CAST($as_of AS DATE), t.load_id, t.source_sheet, t.source_row FROM known_new n ")
+    here = "t.load_id = $load_id AND t.source_sheet = $sheet AND t.source_row = n.source_row"
     con.register("known_new", rows)
-    con.execute("INSERT INTO known_rows SELECT $kind, $context, raw_hash, row_hash, $load_id, "
-                "CAST($as_of AS DATE) FROM known_new",
-                {"kind": kind, "context": context, "load_id": load_id, "as_of": as_of})
+    # The records this load wrote, found by where they came from (integers); then the rest
+    # (a record already live, unchanged; a repeat of a row written) by their row hash.
+    placed = one(con, f"{into} JOIN {t} t ON {here}", params)[0]
+    if placed < len(rows):
+        con.execute(f"{into} JOIN {t} t ON t.row_hash = n.row_hash WHERE NOT ({here})", params)
     con.unregister("known_new")
 
 

@@ -124,14 +124,15 @@ class Prepared:
 def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
              given: dict[str, str] | None = None, la: str | None = None,
              limits: Limits | None = None, warnings: list[str] | None = None,
-             known_in: Path | None = None, look_up: bool = True) -> Prepared:
+             known_in: Path | None = None, look_up: bool = True,
+             snapshot: duckdb.DuckDBPyConnection | None = None) -> Prepared:
     """Read and validate every sheet; raise FileError for a file that cannot load at all.
     Hidden sheets (lookups, old copies) and sheets with no recognisable header are skipped and
     listed, so the user sees they were passed over. Sheets are read one at a time, and each
     one's cells are let go once it is validated. A SEN2 return (XML, or flattened to sheets
     that name SEN2 items and a child) becomes one ehcp sheet of its requests. `known_in`: the
-    database whose rows already loaded are recognised rather than validated again (`look_up`),
-    and which remembers the rows validated now."""
+    database whose rows already loaded are recognised rather than validated again (`look_up`,
+    in `snapshot`, a reader of it, if given), and which remembers the rows validated now."""
     if _starts_as_xml(path):
         if kind not in (None, "ehcp"):
             raise FileError(f"{path.name}: an XML file loads only as a SEN2 return, whose requests "
@@ -179,14 +180,15 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
             raise FileError(refusals.missing_columns(path.name, sheet.name, match, kind))
         _check_whose_log(path, sheet.name, match, given)
         titles += [" ".join(str(c) for c in row if not _blank(c)) for row in sheet.rows[:match.row_index]]
-        columns, rows = sheet.body(match.row_index + 1)
+        if known_in is None:
+            columns, rows = sheet.body(match.row_index + 1)
+            left, recognised = rows, None
+        else:  # validated: the rows not recognised as loaded already
+            columns, rows, left, recognised = known_rows.read_body(
+                known_in, sheet, match, given, as_of, key, look_up, snapshot)
         sheet.release()  # the cells live on in `columns` only, freed once validated
-        recognised = None if known_in is None else known_rows.recognise(
-            known_in, columns, rows, match, given, as_of, key, look_up)
-        left = rows
-        if recognised is not None:  # validated: the rows not recognised as loaded already
+        if recognised is not None:
             known[len(outcomes)] = recognised
-            columns, left = known_rows.rest(recognised, columns, rows)
         outcome = validate_body(sheet.name, columns, left, match, as_of, key, given)
         del columns
         if recognised is not None:
@@ -508,29 +510,31 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
                           error=f"{path.name}: cannot be opened ({exc.strerror or exc})")
     # A file already loaded changes nothing: say so before spending time validating it again.
     held = None  # the fingerprint of the key the database's pseudonyms were made with
-    if db.exists():
-        with reader(db) as con:
+    # The readers' snapshot, read until the file is validated: the rows loaded before are
+    # looked up in it too.
+    with reader(db) if db.exists() else contextlib.nullcontext() as con:
+        if con is not None:
             tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
             earlier = one(con, "SELECT load_id FROM loads WHERE file_hash = ? AND status = 'loaded' "
                           "ORDER BY load_id LIMIT 1", [digest]) if "loads" in tables else None
             held = fingerprint_in(con)
-        if earlier:
-            result.status, result.load_id = "unchanged", earlier[0]
+            if earlier:
+                result.status, result.load_id = "unchanged", earlier[0]
+                return result
+        try:
+            key = load_key(db)
+            if held is not None and held != fingerprint(key):  # said before the file is read
+                raise PseudonymKeyError(wrong_key(fingerprint(key), held))
+            prepared = _prepare(path, kind, as_of, key, given, la, limits, result.read_warnings,
+                                db, recognise_known, con)
+        except FileError as exc:
+            result.status, result.error = "failed", str(exc)
+            if refusals.release_zip(path):
+                result.error = refusals.publication_message(path.name, "DfE")
             return result
-    try:
-        key = load_key(db)
-        if held is not None and held != fingerprint(key):  # said before the file is read
-            raise PseudonymKeyError(wrong_key(fingerprint(key), held))
-        prepared = _prepare(path, kind, as_of, key, given, la, limits, result.read_warnings,
-                            db, recognise_known)
-    except FileError as exc:
-        result.status, result.error = "failed", str(exc)
-        if refusals.release_zip(path):
-            result.error = refusals.publication_message(path.name, "DfE")
-        return result
-    except PseudonymKeyError as exc:
-        result.status, result.error = "failed", f"{path.name}: not loaded: {exc}"
-        return result
+        except PseudonymKeyError as exc:
+            result.status, result.error = "failed", f"{path.name}: not loaded: {exc}"
+            return result
 
     outcomes, result.skipped_sheets = prepared.outcomes, prepared.skipped
     extract = extract_date.decide(given_extract, prepared.titles, path.name,
@@ -605,10 +609,6 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     for kind in dict.fromkeys(o.kind for o in outcomes):
         schema = SCHEMAS[kind]
         parts = [i for i, o in enumerate(outcomes) if o.kind == kind]
-        for i in parts:
-            if i in known:
-                known_rows.store(con, kind, known[i].context, load_id, as_of,
-                                 known_rows.entries(known[i], outcomes[i]))
         merged = known_rows.merge(con, schema, [outcomes[i].sheet for i in parts],
                                   [outcomes[i].records for i in parts],
                                   [known.get(i) for i in parts], result.extract_date)
@@ -634,6 +634,10 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         result.inserted += new
         result.updated += changed
         result.unchanged += same
+        for i in parts:  # once written: each row remembered with where its live record is
+            if i in known:
+                known_rows.store(con, schema, outcomes[i].sheet, known[i].context, load_id,
+                                 as_of, known_rows.entries(known[i], outcomes[i]))
         for sheet, n in stale.items():
             fates[(sheet, "load")] -= n
             fates[(sheet, "stale")] = fates.get((sheet, "stale"), 0) + n

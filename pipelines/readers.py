@@ -206,6 +206,17 @@ def rows_to_columns(rows: list[list[Any]]) -> list[Cells]:
 
 
 @dataclass
+class CsvBytes:
+    """A UTF-8 CSV's bytes as Arrow reads them, where each of its first rows starts, and how
+    many cells each holds: enough to find the body's rows and read only some (`read_rows`)."""
+
+    data: bytes
+    starts: list[int]
+    delimiter: str
+    widths: list[int]
+
+
+@dataclass
 class RawSheet:
     name: str  # sheet name; for CSV the file name
     # rows[i] is Excel row i+1; cells are str, float, int, bool, date(time). For a CSV read with
@@ -214,6 +225,7 @@ class RawSheet:
     hidden: bool = False
     rest: Callable[[int], tuple[list[Cells], int]] | None = None
     warnings: list[str] = field(default_factory=list)  # what was changed while reading
+    csv: CsvBytes | None = None  # a UTF-8 CSV read with Arrow: its bytes
 
     @property
     def complete(self) -> bool:
@@ -230,6 +242,7 @@ class RawSheet:
         """Let go of the rows and the file (once the body is read): the columns hold the cells."""
         self.rows = []
         self.rest = None
+        self.csv = None
 
 
 def column_letter(index: int) -> str:
@@ -480,7 +493,21 @@ def _read_csv(path: Path, data: bytes, limits: Limits | None = None) -> RawSheet
         n = len(columns[0]) if columns else 0
         return [Cells(c, n) for c in columns], n
 
-    return RawSheet(path.name, head, rest=rest, warnings=warnings)
+    found = CsvBytes(data, starts, delimiter, [len(r) for r in head]) if utf8 else None
+    return RawSheet(path.name, head, rest=rest, warnings=warnings, csv=found)
+
+
+def read_rows(csv: CsvBytes, start: int, rows: bytes) -> tuple[list[Cells], int] | None:
+    """Some rows of the body below row index `start` (their bytes one after another, each
+    ending a line) read as `RawSheet.body(start)` reads them with Arrow; None where Arrow would
+    not read them (the whole body is then read as before)."""
+    first = start - 1
+    header = csv.data[csv.starts[first]:csv.starts[start]]
+    columns = _arrow_csv(pa.py_buffer(header + rows), csv.delimiter, csv.widths[first], True)
+    if columns is None:
+        return None
+    n = len(columns[0]) if columns else 0
+    return [Cells(c, n) for c in columns], n
 
 
 def _delimiter(text: str) -> str:

@@ -142,11 +142,13 @@ CHASE_NOTES = Table("chase_notes", (
 ), primary_key=("local_authority", "advice_id", "source"))
 
 # A hash of the raw cells of each row a load validated, under the context that decides what they
-# make (`known_rows`), with the row hash of the record made: a later file's row with a known hash
-# whose record is live is not validated again. A rollback forgets its load's rows. Hashes only.
+# make (`known_rows`), with where the record made was loaded from (the live record's load_id,
+# source_sheet and source_row): a later file's row with a known hash whose record is live is not
+# validated again. A rollback forgets its load's rows. Hashes and positions only.
 KNOWN_ROWS = Table("known_rows", (
-    ("kind", "VARCHAR"), ("context", "VARCHAR"), ("raw_hash", "UBIGINT"), ("row_hash", "VARCHAR"),
-    ("load_id", "INTEGER"), ("as_of", "DATE"),
+    ("kind", "VARCHAR"), ("context", "VARCHAR"), ("raw_hash", "UBIGINT"), ("load_id", "INTEGER"),
+    ("as_of", "DATE"), ("record_load", "INTEGER"), ("record_sheet", "VARCHAR"),
+    ("record_row", "INTEGER"),
 ))
 
 TABLES: dict[str, Table] = {t.name: t for t in (
