@@ -53,8 +53,7 @@ def test_a_load_killed_mid_way_leaves_the_database_consistent(tmp_path, delay):
     path = big_csv(tmp_path / "big.csv", 60_000, "K")
     proc = ingest(db, path)
     time.sleep(delay)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    kill_command(proc)
     if db.exists():
         assert consistent(db) in (0, 60_000)
     again = ingest(db, path)
@@ -72,23 +71,32 @@ def _alive(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] != "Z"
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
-def test_killing_the_command_stops_its_loading_child_and_frees_the_database(tmp_path):
-    db = tmp_path / "orphan.duckdb"
-    proc = ingest(db, big_csv(tmp_path / "big.csv", 300_000, "O"))  # seconds to load
-    listing = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-    deadline = time.monotonic() + 60
-    children: list[int] = []
-    while not children and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-        children = [int(c) for c in listing.read_text().split()] if listing.exists() else []
-    assert children, "the load's child never started"
+def _children(pid: int) -> list[int]:
+    listing = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in listing.read_text().split()] if listing.exists() else []
+
+
+def kill_command(proc: subprocess.Popen) -> list[int]:
+    """SIGKILL a load's command, as a user might; return its loading children once they have
+    died with it (the kernel kills them when their parent dies; it takes a moment)."""
+    children = _children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 30
     while any(map(_alive, children)) and time.monotonic() < deadline:
-        time.sleep(0.05)
+        time.sleep(0.02)
     assert not any(map(_alive, children)), "the loading child outlived the command"
+    return children
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+def test_killing_the_command_stops_its_loading_child_and_frees_the_database(tmp_path):
+    db = tmp_path / "orphan.duckdb"
+    proc = ingest(db, big_csv(tmp_path / "big.csv", 300_000, "O"))  # seconds to load
+    deadline = time.monotonic() + 60
+    while not _children(proc.pid) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert kill_command(proc), "the load's child never started"
     # Killed as it started, long before it could commit: nothing loaded, and the file is free.
     assert not db.exists() or consistent(db) == 0
     duckdb.connect(str(db)).close()
