@@ -1,0 +1,261 @@
+"""Read one big worksheet in parts on two cores, while its XML is still being checked.
+
+The extent check (`limits.sheet_extent`) inflates and scans a sheet's XML before any reader may
+size a grid for it. As it goes, the XML is cut at row tags into parts; each part, once every
+byte of it has passed the check, becomes a workbook of its own (that part's rows, every other
+part of the file as it was) which calamine parses on a worker thread (it lets go of the
+interpreter while it parses), where its rows are also made into columns. Joined, the parts'
+rows are the rows calamine reads from the whole sheet, cell for cell; a sheet whose XML is not
+laid out so that this is plainly so is read whole.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import python_calamine as calamine
+
+from pipelines.limits import Extent, Limits, TooLarge, check_extent
+
+SPLIT_MIN_BYTES = 8 * 1024**2  # sheet XML below this reads faster in one piece
+PART_MIN_BYTES, PART_MAX_BYTES = 4 * 1024**2, 32 * 1024**2
+PARTS = 8  # parts a sheet is cut into, within the sizes above
+IN_FLIGHT = 3  # parts handed to calamine and not yet read: bounds the copies held at once
+_OPEN, _CLOSE = b"<sheetData>", b"</sheetData>"
+_END = _CLOSE + b"</worksheet>"  # calamine stops reading a sheet at </sheetData>
+_NUMBERED_ROW = re.compile(rb'<row\s[^>]*?\br="\d+"[^>]*>')
+_SHARED_STRINGS = "xl/sharedStrings.xml"
+_EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b"<sheetData/></worksheet>")
+
+Column = pa.Array | np.ndarray  # a column's cells: Arrow text when every one is text
+
+
+def worth_splitting(zf: zipfile.ZipFile, part: str) -> bool:
+    """Whether the sheet at `part` is big enough that reading it in parts gains."""
+    return zf.getinfo(part).file_size >= SPLIT_MIN_BYTES
+
+
+@dataclass
+class Part:
+    """One part's cells: rows as calamine gives them, from (top, left) to (bottom, right); the
+    first part's from A1. `columns` are the rows' columns."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+    rows: list[list[Any]]
+    columns: list[Column]
+
+
+@dataclass
+class SplitSheet:
+    """A sheet read in parts: its rows from A1, as `to_python(skip_empty_area=False)` gives
+    them, and the same cells as columns, one array per column over every row."""
+
+    rows: list[list[Any]]
+    columns: list[Column]
+
+
+class SheetSplitter:
+    """Called with each chunk of a sheet's XML as the extent check scans it (`on_chunk` of
+    `limits.sheet_extent`); `finish` once the whole sheet has passed the check, or `abandon`."""
+
+    def __init__(self, zf: zipfile.ZipFile, parts: dict[str, str], name: str,
+                 limits: Limits) -> None:
+        self.zf, self.parts, self.name, self.limits = zf, parts, name, limits
+        size = zf.getinfo(parts[name]).file_size
+        strings = (zf.getinfo(_SHARED_STRINGS).file_size
+                   if _SHARED_STRINGS in zf.namelist() else 0)
+        # Every part's workbook has the shared strings parsed again: parts stay well above them.
+        self.part_bytes = max(min(max(size // PARTS, PART_MIN_BYTES), PART_MAX_BYTES),
+                              4 * strings)
+        self._contents = other_parts(zf, parts)  # before the check streams the sheet's XML
+        self._head: bytes | None = None  # the XML up to and including <sheetData>
+        self._pending = bytearray()  # checked XML not yet in a part
+        self._unchecked = b""  # the newest chunk: a reference at its end may be cut off
+        self._splittable = True
+        self._futures: list[Future[Part]] = []
+        self._slots = threading.Semaphore(IN_FLIGHT)
+        self._pool = ThreadPoolExecutor(2, thread_name_prefix="sheet-part")
+
+    def on_chunk(self, chunk: bytes, declared: Extent, actual: Extent) -> None:
+        """The chunk before this one has now been scanned whole: cut parts from it once the
+        sheet so far is within the limits (else nothing more is handed on, and the check
+        refuses the sheet as it would have)."""
+        ready, self._unchecked = self._unchecked, chunk
+        if not self._splittable:
+            return
+        try:
+            check_extent(declared, self.limits, "declares")
+            check_extent(actual, self.limits, "reaches")
+        except TooLarge:
+            self._splittable = False
+            return
+        self._take(ready)
+
+    def finish(self) -> SplitSheet | None:
+        """The sheet's cells, once every chunk has passed the check; None to read it whole."""
+        try:
+            if not self._splittable:
+                return None
+            self._take(self._unchecked)
+            self._unchecked = b""
+            rest = self._pending
+            if (self._head is None or rest.find(_OPEN) >= 0 or rest.count(_CLOSE) != 1
+                    or _CLOSE in self._head):
+                return None
+            self._submit(memoryview(rest), None)
+            self._pending = bytearray()
+            read = [future.result() for future in self._futures]
+        except Exception:  # noqa: BLE001 - calamine's errors: the whole sheet is read, and says
+            return None
+        finally:
+            self.abandon()
+        return joined(read)
+
+    def abandon(self) -> None:
+        """Hand nothing more to calamine (parts already being parsed finish on their own)."""
+        self._splittable = False
+        self._pending = bytearray()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _take(self, ready: bytes) -> None:
+        self._pending += ready
+        if self._head is None:
+            at = self._pending.find(_OPEN)
+            if at < 0:
+                if len(self._pending) > self.part_bytes:  # no plain <sheetData> to split after
+                    self.abandon()
+                return
+            self._head = bytes(self._pending[:at + len(_OPEN)])
+            del self._pending[:at + len(_OPEN)]
+        while self._splittable and len(self._pending) > self.part_bytes:
+            cut = self._cut()
+            if cut is None:
+                return
+            if self._pending.find(_OPEN, 0, cut) >= 0 or self._pending.find(_CLOSE, 0, cut) >= 0:
+                self.abandon()  # a second sheetData, or rows after its end
+                return
+            self._submit(memoryview(self._pending)[:cut], _END)
+            del self._pending[:cut]
+
+    def _cut(self) -> int | None:
+        """Where the next part ends: at a numbered row tag past `part_bytes`, after a tag's end."""
+        found = _NUMBERED_ROW.search(self._pending, self.part_bytes)
+        while found is not None and self._pending[found.start() - 1] != ord(">"):
+            found = _NUMBERED_ROW.search(self._pending, found.end())
+        return None if found is None else found.start()
+
+    def _submit(self, body: memoryview, end: bytes | None) -> None:
+        assert self._head is not None
+        pieces = (self._head, body) if end is None else (self._head, body, end)
+        box = [workbook_with(self.zf, self.parts, self.parts[self.name], pieces, self._contents)]
+        self._slots.acquire()
+        future = self._pool.submit(_read_part, box, self.name, not self._futures)
+        future.add_done_callback(lambda _: self._slots.release())
+        self._futures.append(future)
+
+
+def workbook_with(zf: zipfile.ZipFile, parts: dict[str, str], part: str,
+                  xml: tuple[bytes | memoryview, ...], contents: dict[str, bytes]) -> io.BytesIO:
+    """The workbook with `xml` as the sheet at `part`, every other worksheet emptied (it is not
+    read from this copy) and every other part as `contents` holds it; stored, not compressed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+        for info in zf.infolist():
+            if info.filename == part:
+                with copy.open(info.filename, "w", force_zip64=True) as sheet:
+                    for piece in xml:
+                        sheet.write(piece)
+            else:
+                copy.writestr(info.filename, contents.get(info.filename, _EMPTY_SHEET))
+    out.seek(0)
+    return out
+
+
+def other_parts(zf: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, bytes]:
+    """Every part but the worksheets, inflated once for every part's workbook."""
+    sheets = set(parts.values())
+    return {info.filename: zf.read(info) for info in zf.infolist() if info.filename not in sheets}
+
+
+def _read_part(box: list[io.BytesIO], name: str, first: bool) -> Part:
+    """One part's cells (its bytes let go once calamine has copied them). The first part's rows
+    start at A1, as the whole sheet's do; the others' at their first cell."""
+    book = calamine.CalamineWorkbook.from_filelike(box.pop())
+    sheet = book.get_sheet_by_name(name)
+    if sheet.start is None:
+        return Part(0, 0, -1, -1, [], [])
+    (top, left), (bottom, right) = sheet.start, sheet.end
+    rows = sheet.to_python(skip_empty_area=not first)
+    if first:
+        top, left = 0, 0
+    return Part(top, left, bottom, right, rows, part_columns(rows))
+
+
+def part_columns(rows: list[list[Any]]) -> list[Column]:
+    """A part's rows (all as wide) as columns: Arrow text where every cell is text."""
+    width = len(rows[0]) if rows else 0
+    grid = np.empty((len(rows), width), dtype=object)
+    if rows and width:
+        grid[:] = rows
+    return [_text_or_cells(grid[:, c]) for c in range(width)]
+
+
+def _text_or_cells(cells: np.ndarray) -> Column:
+    if not len(cells) or type(cells[0]) is not str:
+        return cells
+    try:
+        return pa.array(cells, type=pa.string())
+    except (TypeError, pa.ArrowException):  # a number, a date or a boolean among the text
+        return cells
+
+
+def joined(read: list[Part]) -> SplitSheet | None:
+    """The parts' cells as one sheet's: from A1, every row as wide as the widest part, empty
+    cells as calamine gives them (''); None when a part's rows do not all lie below the rows
+    of the parts before it (rows out of order in the XML: the whole sheet is read instead)."""
+    held = [p for p in read if p.rows]
+    width = max((p.right + 1 for p in held), default=0)
+    rows: list[list[Any]] = []
+    pieces: list[list[Column]] = [[] for _ in range(width)]
+    for part in held:
+        if part.top < len(rows):
+            return None
+        gap = part.top - len(rows)
+        if gap:
+            rows += [[""] * width for _ in range(gap)]
+            for column in pieces:
+                column.append(_blanks(gap))
+        before, after = part.left, width - (part.left + len(part.columns))
+        if before or after:
+            rows += [[""] * before + row + [""] * after for row in part.rows]
+        else:
+            rows += part.rows
+        n = len(part.rows)
+        for c in range(width):
+            inside = part.left <= c < part.left + len(part.columns)
+            pieces[c].append(part.columns[c - part.left] if inside else _blanks(n))
+    return SplitSheet(rows, [_concatenated(column) for column in pieces])
+
+
+def _blanks(n: int) -> Column:
+    return pa.repeat("", n)
+
+
+def _concatenated(pieces: list[Column]) -> Column:
+    if all(isinstance(p, pa.Array) for p in pieces):
+        return pieces[0] if len(pieces) == 1 else pa.concat_arrays(pieces)
+    return np.concatenate([p.to_numpy(zero_copy_only=False) if isinstance(p, pa.Array) else p
+                           for p in pieces])
