@@ -29,7 +29,7 @@ SPLIT_MIN_BYTES = 8 * 1024**2  # sheet XML below this reads faster in one piece
 PART_MIN_BYTES, PART_MAX_BYTES = 4 * 1024**2, 32 * 1024**2
 PARTS = 8  # parts a sheet is cut into, within the sizes above
 IN_FLIGHT = 3  # parts handed to calamine and not yet read: bounds the copies held at once
-_OPEN, _CLOSE = b"<sheetData>", b"</sheetData>"
+_OPEN, _CLOSE, _NAME = b"<sheetData>", b"</sheetData>", b"sheetData"
 _END = _CLOSE + b"</worksheet>"  # calamine stops reading a sheet at </sheetData>
 _NUMBERED_ROW = re.compile(rb'<row\s[^>]*?\br="\d+"[^>]*>')
 _SHARED_STRINGS = "xl/sharedStrings.xml"
@@ -83,6 +83,8 @@ class SheetSplitter:
         self._contents = other_parts(zf, parts)  # before the check streams the sheet's XML
         self._head: bytes | None = None  # the XML up to and including <sheetData>
         self._pending = bytearray()  # checked XML not yet in a part
+        self._names = 0  # times the XML so far names sheetData (twice in a sheet that splits)
+        self._tail = b""  # the end of the XML so far, in case a name spans two chunks
         self._unchecked = b""  # the newest chunk: a reference at its end may be cut off
         self._splittable = True
         self._futures: list[Future[Part]] = []
@@ -111,12 +113,13 @@ class SheetSplitter:
                 return None
             self._take(self._unchecked)
             self._unchecked = b""
-            rest = self._pending
-            if (self._head is None or rest.find(_OPEN) >= 0 or rest.count(_CLOSE) != 1
-                    or _CLOSE in self._head):
+            rest, self._pending = self._pending, bytearray()
+            # One <sheetData> (the head's) and one </sheetData> (in the last part), so that no
+            # part holds rows that the whole sheet's reading would not reach.
+            if self._head is None or self._names != 2 or rest.count(_CLOSE) != 1:
                 return None
-            self._submit(memoryview(rest), None)
-            self._pending = bytearray()
+            self._submit(bytes(rest), None)
+            del rest
             read = [future.result() for future in self._futures]
         except Exception:  # noqa: BLE001 - calamine's errors: the whole sheet is read, and says
             return None
@@ -131,6 +134,8 @@ class SheetSplitter:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _take(self, ready: bytes) -> None:
+        self._names += (self._tail + ready).count(_NAME)
+        self._tail = ready[-(len(_NAME) - 1):]
         self._pending += ready
         if self._head is None:
             at = self._pending.find(_OPEN)
@@ -144,10 +149,9 @@ class SheetSplitter:
             cut = self._cut()
             if cut is None:
                 return
-            if self._pending.find(_OPEN, 0, cut) >= 0 or self._pending.find(_CLOSE, 0, cut) >= 0:
-                self.abandon()  # a second sheetData, or rows after its end
-                return
-            self._submit(memoryview(self._pending)[:cut], _END)
+            if self._names > 1 and self._pending.find(_NAME, 0, cut) >= 0:
+                return  # the sheet's rows end before the cut: the rest is the last part
+            self._submit(bytes(memoryview(self._pending)[:cut]), _END)
             del self._pending[:cut]
 
     def _cut(self) -> int | None:
@@ -157,18 +161,27 @@ class SheetSplitter:
             found = _NUMBERED_ROW.search(self._pending, found.end())
         return None if found is None else found.start()
 
-    def _submit(self, body: memoryview, end: bytes | None) -> None:
+    def _submit(self, body: bytes, end: bytes | None) -> None:
         assert self._head is not None
-        pieces = (self._head, body) if end is None else (self._head, body, end)
-        box = [workbook_with(self.zf, self.parts, self.parts[self.name], pieces, self._contents)]
+        pieces = [self._head, body] if end is None else [self._head, body, end]
         self._slots.acquire()
-        future = self._pool.submit(_read_part, box, self.name, not self._futures)
+        future = self._pool.submit(self._read_part, pieces, not self._futures)
         future.add_done_callback(lambda _: self._slots.release())
         self._futures.append(future)
 
+    def _read_part(self, pieces: list[bytes], first: bool) -> Part:
+        """One part's cells, on a worker thread: its workbook is made (the pieces, then the
+        workbook, let go once copied) and parsed. The first part's rows start at A1, as the
+        whole sheet's do; the others' at their first cell."""
+        part = workbook_with(self.zf, self.parts, self.parts[self.name], pieces, self._contents)
+        pieces.clear()
+        book = calamine.CalamineWorkbook.from_filelike(part)
+        del part
+        return _cells(book.get_sheet_by_name(self.name), first)
+
 
 def workbook_with(zf: zipfile.ZipFile, parts: dict[str, str], part: str,
-                  xml: tuple[bytes | memoryview, ...], contents: dict[str, bytes]) -> io.BytesIO:
+                  xml: list[bytes], contents: dict[str, bytes]) -> io.BytesIO:
     """The workbook with `xml` as the sheet at `part`, every other worksheet emptied (it is not
     read from this copy) and every other part as `contents` holds it; stored, not compressed."""
     out = io.BytesIO()
@@ -190,11 +203,7 @@ def other_parts(zf: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, bytes]:
     return {info.filename: zf.read(info) for info in zf.infolist() if info.filename not in sheets}
 
 
-def _read_part(box: list[io.BytesIO], name: str, first: bool) -> Part:
-    """One part's cells (its bytes let go once calamine has copied them). The first part's rows
-    start at A1, as the whole sheet's do; the others' at their first cell."""
-    book = calamine.CalamineWorkbook.from_filelike(box.pop())
-    sheet = book.get_sheet_by_name(name)
+def _cells(sheet: calamine.CalamineSheet, first: bool) -> Part:
     if sheet.start is None:
         return Part(0, 0, -1, -1, [], [])
     (top, left), (bottom, right) = sheet.start, sheet.end
