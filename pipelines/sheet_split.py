@@ -82,7 +82,9 @@ class SheetSplitter:
                               4 * strings)
         self._contents = other_parts(zf, parts)  # before the check streams the sheet's XML
         self._head: bytes | None = None  # the XML up to and including <sheetData>
-        self._pending = bytearray()  # checked XML not yet in a part
+        self._start = bytearray()  # the XML before its <sheetData> is found
+        self._held: list[memoryview] = []  # checked XML not yet in a part, as the chunks' slices
+        self._held_bytes = 0
         self._names = 0  # times the XML so far names sheetData (twice in a sheet that splits)
         self._tail = b""  # the end of the XML so far, in case a name spans two chunks
         self._unchecked = b""  # the newest chunk: a reference at its end may be cut off
@@ -113,12 +115,13 @@ class SheetSplitter:
                 return None
             self._take(self._unchecked)
             self._unchecked = b""
-            rest, self._pending = self._pending, bytearray()
+            rest = b"".join(self._held)
+            self._held = []
             # One <sheetData> (the head's) and one </sheetData> (in the last part), so that no
             # part holds rows that the whole sheet's reading would not reach.
             if self._head is None or self._names != 2 or rest.count(_CLOSE) != 1:
                 return None
-            self._submit(bytes(rest), None)
+            self._submit([rest], None)
             del rest
             read = [future.result() for future in self._futures]
         except Exception:  # noqa: BLE001 - calamine's errors: the whole sheet is read, and says
@@ -130,46 +133,64 @@ class SheetSplitter:
     def abandon(self) -> None:
         """Hand nothing more to calamine (parts already being parsed finish on their own)."""
         self._splittable = False
-        self._pending = bytearray()
+        self._held, self._start = [], bytearray()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _take(self, ready: bytes) -> None:
         self._names += (self._tail + ready).count(_NAME)
         self._tail = ready[-(len(_NAME) - 1):]
-        self._pending += ready
         if self._head is None:
-            at = self._pending.find(_OPEN)
+            self._start += ready
+            at = self._start.find(_OPEN)
             if at < 0:
-                if len(self._pending) > self.part_bytes:  # no plain <sheetData> to split after
+                if len(self._start) > self.part_bytes:  # no plain <sheetData> to split after
                     self.abandon()
                 return
-            self._head = bytes(self._pending[:at + len(_OPEN)])
-            del self._pending[:at + len(_OPEN)]
-        while self._splittable and len(self._pending) > self.part_bytes:
+            self._head = bytes(self._start[:at + len(_OPEN)])
+            ready, self._start = bytes(self._start[at + len(_OPEN):]), bytearray()
+        self._held.append(memoryview(ready))
+        self._held_bytes += len(ready)
+        # Once the XML has named sheetData again (its end, normally in the last chunk), the
+        # rest is one part, so that no part but the last can hold the sheet's end.
+        while self._splittable and self._names < 2 and self._held_bytes > self.part_bytes:
             cut = self._cut()
             if cut is None:
                 return
-            if self._names > 1 and self._pending.find(_NAME, 0, cut) >= 0:
-                return  # the sheet's rows end before the cut: the rest is the last part
-            self._submit(bytes(memoryview(self._pending)[:cut]), _END)
-            del self._pending[:cut]
+            j, at = cut
+            body = [*self._held[:j], self._held[j][:at]]
+            self._held = [self._held[j][at:], *self._held[j + 1:]]
+            self._held_bytes -= sum(map(len, body))
+            self._submit(body, _END)
 
-    def _cut(self) -> int | None:
-        """Where the next part ends: at a numbered row tag past `part_bytes`, after a tag's end."""
-        found = _NUMBERED_ROW.search(self._pending, self.part_bytes)
-        while found is not None and self._pending[found.start() - 1] != ord(">"):
-            found = _NUMBERED_ROW.search(self._pending, found.end())
-        return None if found is None else found.start()
+    def _cut(self) -> tuple[int, int] | None:
+        """Where the next part ends (a held piece, an offset in it): at a numbered row tag past
+        `part_bytes` whose previous byte ends a tag; None until the XML held has one."""
+        skip = self.part_bytes
+        for j, piece in enumerate(self._held):
+            if skip >= len(piece):
+                skip -= len(piece)
+                continue
+            data = piece.obj
+            offset = len(data) - len(piece)  # a piece is a chunk's tail or the whole chunk
+            found = _NUMBERED_ROW.search(data, offset + skip)
+            while found is not None:
+                at = found.start() - offset
+                before = piece[at - 1] if at else (self._held[j - 1][-1] if j else None)
+                if before == ord(">"):
+                    return j, at
+                found = _NUMBERED_ROW.search(data, found.end())
+            skip = 0
+        return None
 
-    def _submit(self, body: bytes, end: bytes | None) -> None:
+    def _submit(self, body: list[memoryview] | list[bytes], end: bytes | None) -> None:
         assert self._head is not None
-        pieces = [self._head, body] if end is None else [self._head, body, end]
+        pieces = [self._head, *body] if end is None else [self._head, *body, end]
         self._slots.acquire()
         future = self._pool.submit(self._read_part, pieces, not self._futures)
         future.add_done_callback(lambda _: self._slots.release())
         self._futures.append(future)
 
-    def _read_part(self, pieces: list[bytes], first: bool) -> Part:
+    def _read_part(self, pieces: list[Any], first: bool) -> Part:
         """One part's cells, on a worker thread: its workbook is made (the pieces, then the
         workbook, let go once copied) and parsed. The first part's rows start at A1, as the
         whole sheet's do; the others' at their first cell."""
@@ -181,7 +202,7 @@ class SheetSplitter:
 
 
 def workbook_with(zf: zipfile.ZipFile, parts: dict[str, str], part: str,
-                  xml: list[bytes], contents: dict[str, bytes]) -> io.BytesIO:
+                  xml: list[Any], contents: dict[str, bytes]) -> io.BytesIO:
     """The workbook with `xml` as the sheet at `part`, every other worksheet emptied (it is not
     read from this copy) and every other part as `contents` holds it; stored, not compressed."""
     out = io.BytesIO()

@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipelines import bench, sheet_split
+from pipelines import bench, limits, sheet_split
 from pipelines.load import ingest_file
 from tests.conftest import AS_OF
 from tests.pipeline.test_fast_paths import dump
@@ -25,6 +25,7 @@ def _load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: Path, in_parts:
     monkeypatch.setenv("SEND_PSEUDONYM_KEY", "test-key-not-secret")
     monkeypatch.setattr(sheet_split, "SPLIT_MIN_BYTES", 0 if in_parts else 10**15)
     monkeypatch.setattr(sheet_split, "PART_MIN_BYTES", 300)  # cuts every few rows
+    monkeypatch.setattr(limits, "_CHUNK", 997)  # as the XML streams, chunks cut anywhere
     monkeypatch.setattr(sheet_split, "PARTS", 10**6)
     read: list[str] = []
     real = sheet_split.SheetSplitter.finish
