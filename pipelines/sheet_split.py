@@ -106,14 +106,14 @@ class SheetSplitter:
         except TooLarge:
             self._splittable = False
             return
-        self._take(ready)
+        self._cut_parts(ready)
 
     def finish(self) -> SplitSheet | None:
         """The sheet's cells, once every chunk has passed the check; None to read it whole."""
         try:
             if not self._splittable:
                 return None
-            self._take(self._unchecked)
+            self._cut_parts(self._unchecked)
             self._unchecked = b""
             rest = b"".join(self._held)
             self._held = []
@@ -136,7 +136,7 @@ class SheetSplitter:
         self._held, self._start = [], bytearray()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _take(self, ready: bytes) -> None:
+    def _cut_parts(self, ready: bytes) -> None:
         self._names += (self._tail + ready).count(_NAME)
         self._tail = ready[-(len(_NAME) - 1):]
         if self._head is None:
