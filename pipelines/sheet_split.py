@@ -12,6 +12,7 @@ laid out so that this is plainly so is read whole.
 from __future__ import annotations
 
 import io
+import os
 import re
 import threading
 import zipfile
@@ -38,11 +39,20 @@ _EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                 b"<sheetData/></worksheet>")
 
 Column = pa.Array | np.ndarray  # a column's cells: Arrow text when every one is text
+_DONE: Future[Any] = Future()  # in place of a part's future once its cells are made
 
 
 def worth_splitting(zf: zipfile.ZipFile, part: str) -> bool:
-    """Whether the sheet at `part` is big enough that reading it in parts gains."""
-    return zf.getinfo(part).file_size >= SPLIT_MIN_BYTES
+    """Whether the sheet at `part` is big enough that reading it in parts gains, and a second
+    core is free to parse parts while this one checks and makes cells. On a busy machine the
+    threads wait for one another (for the interpreter, and for the cores): slower than one."""
+    return zf.getinfo(part).file_size >= SPLIT_MIN_BYTES and second_core_free()
+
+
+def second_core_free() -> bool:
+    """Two cores or more, and the last minute's load average leaves one of them idle."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) >= 2 and os.getloadavg()[0] <= (cores or 1) - 1
 
 
 @dataclass
@@ -89,7 +99,8 @@ class SheetSplitter:
         self._tail = b""  # the end of the XML so far, in case a name spans two chunks
         self._unchecked = b""  # the newest chunk: a reference at its end may be cut off
         self._splittable = True
-        self._futures: list[Future[Part]] = []
+        self._futures: list[Future[calamine.CalamineSheet]] = []
+        self._read: list[Part] = []  # the parts whose cells are made, in order
         self._slots = threading.Semaphore(IN_FLIGHT)
         self._pool = ThreadPoolExecutor(2, thread_name_prefix="sheet-part")
 
@@ -107,6 +118,14 @@ class SheetSplitter:
             self._splittable = False
             return
         self._cut_parts(ready)
+        # Cells of parts calamine has parsed are made here, between chunks: Python work on
+        # the worker threads would wait for the interpreter while this thread holds it.
+        while len(self._read) < len(self._futures) and self._futures[len(self._read)].done():
+            try:
+                self._made(self._futures[len(self._read)].result())
+            except Exception:  # noqa: BLE001 - calamine's error: the whole sheet is read, and says
+                self.abandon()
+                return
 
     def finish(self) -> SplitSheet | None:
         """The sheet's cells, once every chunk has passed the check; None to read it whole."""
@@ -123,12 +142,13 @@ class SheetSplitter:
                 return None
             self._submit([rest], None)
             del rest
-            read = [future.result() for future in self._futures]
+            while len(self._read) < len(self._futures):
+                self._made(self._futures[len(self._read)].result())
         except Exception:  # noqa: BLE001 - calamine's errors: the whole sheet is read, and says
             return None
         finally:
             self.abandon()
-        return joined(read)
+        return joined(self._read)
 
     def abandon(self) -> None:
         """Hand nothing more to calamine (parts already being parsed finish on their own)."""
@@ -186,19 +206,24 @@ class SheetSplitter:
         assert self._head is not None
         pieces = [self._head, *body] if end is None else [self._head, *body, end]
         self._slots.acquire()
-        future = self._pool.submit(self._read_part, pieces, not self._futures)
+        future = self._pool.submit(self._parsed, pieces)
         future.add_done_callback(lambda _: self._slots.release())
         self._futures.append(future)
 
-    def _read_part(self, pieces: list[Any], first: bool) -> Part:
-        """One part's cells, on a worker thread: its workbook is made (the pieces, then the
-        workbook, let go once copied) and parsed. The first part's rows start at A1, as the
-        whole sheet's do; the others' at their first cell."""
+    def _parsed(self, pieces: list[Any]) -> calamine.CalamineSheet:
+        """One part's sheet, parsed on a worker thread: its workbook is made (the pieces, then
+        the workbook, let go once copied) and read by calamine."""
         part = workbook_with(self.zf, self.parts, self.parts[self.name], pieces, self._contents)
         pieces.clear()
         book = calamine.CalamineWorkbook.from_filelike(part)
         del part
-        return _cells(book.get_sheet_by_name(self.name), first)
+        return book.get_sheet_by_name(self.name)
+
+    def _made(self, sheet: calamine.CalamineSheet) -> None:
+        """The next part's cells. The first part's rows start at A1, as the whole sheet's do;
+        the others' at their first cell."""
+        self._read.append(_cells(sheet, first=not self._read))
+        self._futures[len(self._read) - 1] = _DONE
 
 
 def workbook_with(zf: zipfile.ZipFile, parts: dict[str, str], part: str,

@@ -24,6 +24,7 @@ def _load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: Path, in_parts:
           as_of: dt.date = AS_OF) -> tuple:
     monkeypatch.setenv("SEND_PSEUDONYM_KEY", "test-key-not-secret")
     monkeypatch.setattr(sheet_split, "SPLIT_MIN_BYTES", 0 if in_parts else 10**15)
+    monkeypatch.setattr(sheet_split, "second_core_free", lambda: True)
     monkeypatch.setattr(sheet_split, "PART_MIN_BYTES", 300)  # cuts every few rows
     monkeypatch.setattr(limits, "_CHUNK", 997)  # as the XML streams, chunks cut anywhere
     monkeypatch.setattr(sheet_split, "PARTS", 10**6)

@@ -206,6 +206,7 @@ def test_read_file_splits_a_big_sheet_and_reads_the_same_rows(
     monkeypatch.setattr(sheet_split.SheetSplitter, "finish", counted)
     monkeypatch.setattr(sheet_split, "SPLIT_MIN_BYTES", 10_000)
     monkeypatch.setattr(sheet_split, "PART_MIN_BYTES", 20_000)
+    monkeypatch.setattr(sheet_split, "second_core_free", lambda: True)
     sheets = list(read_file(path))
     assert split == ["Requests"]
     assert {s.name: s.rows for s in sheets} == {"Requests": _whole(path, "Requests"),
@@ -216,3 +217,6 @@ def test_read_file_splits_a_big_sheet_and_reads_the_same_rows(
     for got, want in zip(columns, expected, strict=True):
         assert [got.at(i) for i in range(n)] == list(want.values)
     assert sheets[0].body(2_001) == ([], 0)
+    monkeypatch.setattr(sheet_split, "second_core_free", lambda: False)  # a busy machine
+    assert {s.name: s.rows for s in read_file(path)} == {s.name: s.rows for s in sheets}
+    assert split == ["Requests"]
