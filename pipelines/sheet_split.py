@@ -4,9 +4,9 @@ The extent check (`limits.sheet_extent`) inflates and scans a sheet's XML before
 size a grid for it. As it goes, the XML is cut at row tags into parts; each part, once every
 byte of it has passed the check, becomes a workbook of its own (that part's rows, every other
 part of the file as it was) which calamine parses on a worker thread (it lets go of the
-interpreter while it parses), where its rows are also made into columns. Joined, the parts'
-rows are the rows calamine reads from the whole sheet, cell for cell; a sheet whose XML is not
-laid out so that this is plainly so is read whole.
+interpreter while it parses); between chunks, the checking thread makes each parsed part's
+cells and columns. Joined, the parts' rows are the rows calamine reads from the whole sheet,
+cell for cell; a sheet whose XML is not laid out so that this is plainly so is read whole.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pipelines.limits import Extent, Limits, TooLarge, check_extent
 SPLIT_MIN_BYTES = 8 * 1024**2  # sheet XML below this reads faster in one piece
 PART_MIN_BYTES, PART_MAX_BYTES = 4 * 1024**2, 32 * 1024**2
 PARTS = 8  # parts a sheet is cut into, within the sizes above
-IN_FLIGHT = 3  # parts handed to calamine and not yet read: bounds the copies held at once
+IN_FLIGHT = 3  # parts handed to calamine and not yet parsed: bounds the copies held at once
 _OPEN, _CLOSE, _NAME = b"<sheetData>", b"</sheetData>", b"sheetData"
 _END = _CLOSE + b"</worksheet>"  # calamine stops reading a sheet at </sheetData>
 _NUMBERED_ROW = re.compile(rb'<row\s[^>]*?\br="\d+"[^>]*>')
