@@ -50,10 +50,10 @@ def worth_splitting(zf: zipfile.ZipFile, part: str) -> bool:
 
 
 def second_core_free() -> bool:
-    """Two cores or more, and the last minute's load average, which counts this process (and
-    a bench's own runs before it), no higher than the cores: on two shared cores, reading in
-    parts gained at a load average of 2.3-2.7 and whole loads lost at 2.8-3.3
-    (docs/performance.md)."""
+    """Two cores or more, and the last minute's load average no higher than the cores. The
+    average counts this process, and a bench's own runs just before it, so an idle machine
+    can show 1 or more; on two cores shared with other work (load average 2.6 and above),
+    parts gained nothing and whole loads took 5-15% longer (docs/performance.md)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (cores or 1) >= 2 and os.getloadavg()[0] <= (cores or 1)
 
