@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -125,11 +125,13 @@ def _has_escape(data: bytes) -> bool:
 
 
 def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits,
-                 keep: list[bytes] | None = None) -> tuple[Extent, Extent, bool]:
+                 on_chunk: Callable[[bytes, Extent, Extent], None] | None = None
+                 ) -> tuple[Extent, Extent, bool]:
     """(declared, actual) extent of one sheet's XML, streamed: the declared one from its
     <dimension>, the actual one from the highest row and column any `r` attribute names (a
     row's number, a cell's reference: a reader places a cell by its reference); and whether it
-    holds character escapes (see `escapes_controls`). `keep`: a list to put the XML's chunks in.
+    holds character escapes (see `escapes_controls`). `on_chunk` is given each chunk of the XML
+    once it is scanned, with the extents found so far (a reader may start on what has passed).
     Raises TooLarge (without a file name) if the XML is bigger than max_sheet_mb."""
     declared, actual = Extent(), Extent()
     escapes = False
@@ -144,8 +146,6 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits,
         if read > cap:  # the zip's directory understated the size
             raise TooLarge(f"its XML is over {limits.max_sheet_mb:,} MB uncompressed "
                            "([limits] max_sheet_mb)")
-        if keep is not None:
-            keep.append(chunk)
         data = tail + chunk
         if not tail and (found := _DIMENSION.search(data)):
             end_col, end_row = (found[3], found[4]) if found[3] else (found[1], found[2])
@@ -155,6 +155,8 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits,
         actual.columns = max(actual.columns, columns)
         escapes = escapes or _has_escape(data)
         tail = data[-_OVERLAP:]
+        if on_chunk is not None:
+            on_chunk(chunk, declared, actual)
     return declared, actual, escapes
 
 

@@ -1,8 +1,8 @@
 """Read a spreadsheet export into raw sheets: every cell as the file holds it, positions kept.
 
 The file type is decided by content, not by name. Workbooks are read with calamine (several
-times faster than openpyxl), one sheet at a time, a big one as two halves at once
-(`sheet_halves`); CSV bytes are decoded as UTF-8 (with or without
+times faster than openpyxl), one sheet at a time, a big one in parts on two cores while its XML
+is still being checked (`sheet_split`); CSV bytes are decoded as UTF-8 (with or without
 BOM), else Windows-1252. A CSV's first rows are read with the csv module (to find the header);
 the rest with Arrow's CSV reader, which builds no Python object per cell, unless the file is
 irregular (ragged rows, an unclosed quote, huge cells), when the csv module reads it all as
@@ -28,9 +28,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import python_calamine as calamine
 
-from pipelines import config, sheet_halves
+from pipelines import config, sheet_split
 from pipelines.headers import SCAN_ROWS
 from pipelines.limits import (
+    Extent,
     Limits,
     TooLarge,
     check_csv,
@@ -226,6 +227,9 @@ class RawSheet:
     rest: Callable[[int], tuple[list[Cells], int]] | None = None
     warnings: list[str] = field(default_factory=list)  # what was changed while reading
     csv: CsvBytes | None = None  # a UTF-8 CSV read with Arrow: its bytes
+    # The rows' cells as columns, one array per column over every row, when the reader made
+    # them as it read (a big sheet read in parts); else `body` makes them from the rows.
+    columns: list[sheet_split.Column] | None = None
 
     @property
     def complete(self) -> bool:
@@ -235,14 +239,18 @@ class RawSheet:
         """The rows from index `start` to the end, as columns, and how many there are."""
         if self.rest is not None:
             return self.rest(start)
-        body = self.rows[start:]
-        return rows_to_columns(body), len(body)
+        n = max(len(self.rows) - start, 0)
+        if self.columns is not None:
+            return ([Cells(c.slice(start) if isinstance(c, pa.Array) else c[start:], n)
+                     for c in self.columns] if n else []), n
+        return rows_to_columns(self.rows[start:]), n
 
     def release(self) -> None:
         """Let go of the rows and the file (once the body is read): the columns hold the cells."""
         self.rows = []
         self.rest = None
         self.csv = None
+        self.columns = None
 
 
 def column_letter(index: int) -> str:
@@ -312,18 +320,27 @@ def _sheets(path: Path, data: bytes, book: calamine.CalamineWorkbook, worksheets
     shared = zf is None or escapes_controls(zf, "xl/sharedStrings.xml")
     for meta in worksheets:
         escapes = zf is None or meta.name not in parts
-        xml: list[bytes] | None = None  # a big sheet's XML, kept to be read in two halves
+        split: sheet_split.SplitSheet | None = None
         if not escapes:
-            xml = [] if sheet_halves.worth_splitting(zf, parts[meta.name]) else None
-            escapes = _check_sheet(path, zf, meta.name, parts[meta.name], limits, xml)
-        halves = (zf, parts, xml) if xml is not None else None
-        del xml
+            splitter = (sheet_split.SheetSplitter(zf, parts, meta.name, limits)
+                        if sheet_split.worth_splitting(zf, parts[meta.name]) else None)
+            try:
+                escapes = _check_sheet(path, zf, meta.name, parts[meta.name], limits,
+                                       splitter.on_chunk if splitter else None)
+            except FileError:
+                if splitter is not None:
+                    splitter.abandon()
+                raise
+            split = splitter.finish() if splitter is not None else None
+            del splitter
         # No local name holds the rows, so the generator lets go of a sheet once it is used.
-        sheet = RawSheet(meta.name, _sheet_rows(path, book, meta.name, halves),
-                         meta.visible != calamine.SheetVisibleEnum.Visible)
-        del halves
+        sheet = RawSheet(meta.name, split.rows if split else _sheet_rows(path, book, meta.name),
+                         meta.visible != calamine.SheetVisibleEnum.Visible,
+                         columns=split.columns if split else None)
+        del split
         if shared or escapes:
             sheet.warnings = _strip_cell_controls(path, sheet)
+            sheet.columns = None  # made again from the rows, as they may have changed
         yield sheet
 
 
@@ -345,12 +362,12 @@ def _strip_cell_controls(path: Path, sheet: RawSheet) -> list[str]:
 
 
 def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: Limits,
-                 keep: list[bytes] | None = None) -> bool:
+                 on_chunk: Callable[[bytes, Extent, Extent], None] | None = None) -> bool:
     """Refuse a sheet whose declared or actual extent passes a limit, before calamine sizes a
     grid for it (one cell at XFD1048576 would make it ask for 512 GB). Whether its XML holds
-    character escapes (which may be control characters). `keep`: a list for the XML's chunks."""
+    character escapes (which may be control characters). `on_chunk`: as `sheet_extent`'s."""
     try:
-        declared, actual, escapes = sheet_extent(zf, part, limits, keep)
+        declared, actual, escapes = sheet_extent(zf, part, limits, on_chunk)
         check_extent(declared, limits, "declares")
         check_extent(actual, limits, "reaches")
         return escapes
@@ -362,18 +379,8 @@ def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: 
                         f"({exc})") from exc
 
 
-def _sheet_rows(path: Path, book: calamine.CalamineWorkbook, name: str,
-                halves: tuple[zipfile.ZipFile, dict[str, str], list[bytes]] | None = None
-                ) -> list[list[Any]]:
-    """Every row of the sheet from A1, read by calamine; a big sheet whose XML is at hand
-    (`halves`: the zip, its sheets' parts, the XML's chunks) as two halves at once."""
-    if halves is not None:
-        try:
-            rows = sheet_halves.rows_in_halves(halves[0], halves[1], name, halves[2])
-        except Exception:  # noqa: BLE001 - reading the whole sheet says what is wrong, as before
-            rows = None
-        if rows is not None:
-            return rows
+def _sheet_rows(path: Path, book: calamine.CalamineWorkbook, name: str) -> list[list[Any]]:
+    """Every row of the sheet from A1, read whole by calamine."""
     try:
         return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several unrelated types for broken files
