@@ -24,6 +24,7 @@ from tests.pipeline.test_known_rows import (
     EDITS,
     NEW,
     changed,
+    edited,
     same_as_every_row_validated,
 )
 
@@ -172,19 +173,7 @@ def test_any_next_csv_loads_as_if_every_row_were_validated(tmp_path_factory, mon
                                                           as_of, quoted):
     """Random edits to a CSV read by Arrow, some cells quoted that need not be (`quoted`)."""
     folder = tmp_path_factory.mktemp("next")
-    rows = [list(r) for r in BASE]
-    for n, (edit, at) in enumerate(edits):
-        at %= len(rows) or 1
-        if edit == "change" and rows:
-            rows[at][5] = f"{10 + n}/05/2025"
-        elif edit == "remove" and rows:
-            rows.pop(at)
-        elif edit == "repeat" and rows:
-            rows.append(list(rows[at]))
-        elif edit == "conflict" and rows:
-            rows.append([*rows[at][:3], "Audiology", *rows[at][4:]])
-        else:
-            rows.append([f"N{n}", "C1", "Riverside", "OT", f"{10 + n}/01/2025", *[""] * 5])
+    rows = edited(BASE, edits)
     steps = [("load", write(folder / "a.csv", [*FILLER, *BASE], quote=quoted), {}),
              ("load", write(folder / "b.csv", [*FILLER, *rows], quote=quoted), {"as_of": as_of})]
     same_as_every_row_validated(folder, monkeypatch, steps)

@@ -273,13 +273,10 @@ EDITS = st.lists(st.tuples(st.sampled_from(["change", "remove", "repeat", "confl
                            st.integers(0, len(BASE) - 1)), max_size=5)
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(edits=EDITS, as_of=st.sampled_from([AS_OF, EARLIER, dt.date(2026, 6, 30)]))
-def test_any_next_file_loads_as_if_every_row_were_validated(tmp_path_factory, monkeypatch, edits,
-                                                           as_of):
-    folder = tmp_path_factory.mktemp("next")
-    rows = [list(r) for r in BASE]
+def edited(base: list[list[str]], edits: list[tuple[str, int]]) -> list[list[str]]:
+    """Next month's rows: `base` with each edit (a date changed, a row removed, repeated, in
+    conflict with itself, or a new row) made at a place."""
+    rows = [list(r) for r in base]
     for n, (edit, at) in enumerate(edits):
         at %= len(rows) or 1
         if edit == "change" and rows:
@@ -292,6 +289,16 @@ def test_any_next_file_loads_as_if_every_row_were_validated(tmp_path_factory, mo
             rows.append([*rows[at][:3], "Audiology", *rows[at][4:]])
         else:
             rows.append([f"N{n}", "C1", "Riverside", "OT", f"{10 + n}/01/2025", *[""] * 5])
+    return rows
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS, as_of=st.sampled_from([AS_OF, EARLIER, dt.date(2026, 6, 30)]))
+def test_any_next_file_loads_as_if_every_row_were_validated(tmp_path_factory, monkeypatch, edits,
+                                                           as_of):
+    folder = tmp_path_factory.mktemp("next")
+    rows = edited(BASE, edits)
     steps = [("load", csv(folder, "a.csv", BASE), {}),
              ("load", csv(folder, "b.csv", rows), {"as_of": as_of})]
     same_as_every_row_validated(folder, monkeypatch, steps)

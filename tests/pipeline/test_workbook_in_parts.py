@@ -15,7 +15,7 @@ import pytest
 
 from pipelines import bench, limits, sheet_split
 from pipelines.load import ingest_file
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, write_xlsx
 from tests.pipeline.test_fast_paths import dump
 from tests.pipeline.test_workbook_reading import LATER, LOG
 
@@ -55,14 +55,8 @@ def _parts_and_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: Path
 
 
 def _book(path: Path, sheets: dict[str, list[list[Any]]], hidden: tuple[str, ...] = ()) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-        if name in hidden:
-            sheet.sheet_state = "hidden"
+    """`write_xlsx`'s workbook with the log's title merged across its columns."""
+    book = openpyxl.load_workbook(write_xlsx(path, sheets, hidden))
     book["Log"].merge_cells("A1:J1")
     book.save(path)
     return path

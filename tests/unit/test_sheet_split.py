@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 import python_calamine as calamine
 import xlsxwriter
@@ -19,6 +18,7 @@ import xlsxwriter
 from pipelines import limits, sheet_split
 from pipelines.limits import Limits, sheet_extent, sheet_parts
 from pipelines.readers import read_file, rows_to_columns
+from tests.conftest import write_xlsx
 from tests.hostile import workbook as hostile_workbook
 
 
@@ -102,14 +102,7 @@ def _xlsxwriter_book(path: Path, sheets: dict[str, list[list[Any]]], inline: boo
 
 
 def _openpyxl_book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
+    return write_xlsx(path, sheets)  # openpyxl's layout: shared strings, no inline ones
 
 
 def _shared_strings_book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
