@@ -210,7 +210,7 @@ def against_england(f: Filters) -> None:
                        "(`python -m pipelines benchmarks import FILE`) to compare with England.")
         return
     if not icb:
-        st.caption("Set `icb` (and `providers`) under [area] in settings.toml to show the ICB.")
+        st.markdown("Set `icb` (and `providers`) under [area] in settings.toml to show the ICB.")
     month = periods.parse("month", str(frame["month"].iloc[0]))
     shown_month = month.short if month else frame["month"].iloc[0]
     st.caption(f"Children's service lines, end of {shown_month}: England, "

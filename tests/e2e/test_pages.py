@@ -100,6 +100,13 @@ def test_page_renders(page, app_url, path, name, texts):
     for text in texts:
         assert page.locator(MAIN).get_by_text(text, exact=False).count() > 0, f"{text!r} missing on /{path}"
     assert page.get_by_text("Synthetic sample data", exact=False).count() > 0
+    at_both_widths(page, name)
+
+
+def at_both_widths(page, name: str) -> None:
+    """The page open at 1440 px: no error, no serious or critical axe-core finding, no chart
+    text cut off or overlapping, at 1440 px and again at 390 px, where nothing may run off the
+    screen; a whole-page screenshot at each width."""
     assert_no_error(page)
     assert serious_accessibility_findings(page) == []
     assert chart_text_faults(page) == []

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines import access, audit
 from tests.e2e.conftest import PAGE_LIST, screenshot, serve, wait_for_app
-from tests.e2e.test_pages import assert_no_error
+from tests.e2e.test_pages import assert_no_error, at_both_widths
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "e2e password that is long"
@@ -22,6 +22,7 @@ def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, obj
     users = folder / "users.json"
     access.add_user(users, "dan", "dco", PASSWORD)
     access.add_user(users, "bea", "board", PASSWORD)
+    access.add_user(users, "ada", "admin", PASSWORD)
     with serve(folder, SEND_USERS_FILE=str(users)) as url:
         yield url, folder / "send.duckdb"
 
@@ -100,3 +101,21 @@ def test_sign_in_upload_and_what_each_role_then_sees(browser, secured, tmp_path)
     assert stranger.locator('[data-testid="stMetric"]').count() > 0
     assert_no_error(stranger)
     screenshot(stranger, "overview-board-role")
+
+
+def test_the_sign_in_and_admin_pages_pass_axe_core_and_fit_a_phone(browser, secured):
+    """The two pages the page tests cannot reach signed out: Sign in, and an admin's Users and
+    audit log."""
+    url, _ = secured
+    page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    page.goto(f"{url}/sign-in")
+    page.get_by_label("User name").first.wait_for(timeout=120_000)
+    wait_for_app(page)
+    at_both_widths(page, "sign-in")
+
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    sign_in(page, "ada")
+    page.locator(f"{PAGE_LIST} a", has_text="Users and audit log").click()
+    page.get_by_text("Add a user").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    at_both_widths(page, "admin")
