@@ -31,10 +31,23 @@ def ingest(db, *files):
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _connect_when_free(db) -> duckdb.DuckDBPyConnection:
+    """A read-only connection once no process holds the file: a killed load's child may take a
+    moment to die after its command (under a loaded CI machine, more than one)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return duckdb.connect(str(db), read_only=True)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def consistent(db) -> int:
     """The rows held agree with the load log; returns how many rows are held. A process killed
     while creating the file may leave it with no tables at all, never with some of them."""
-    with duckdb.connect(str(db), read_only=True) as con:
+    with _connect_when_free(db) as con:
         tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         if not tables:
             return 0
