@@ -76,12 +76,15 @@ def test_a_load_killed_mid_way_leaves_the_database_consistent(tmp_path, delay):
 
 
 def _alive(pid: int) -> bool:
-    """Running (not gone, not a zombie left unreaped)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"
+    """Any thread of the process still running (its first thread turns zombie before DuckDB's
+    threads have exited and let the file's lock go)."""
+    states = []
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            states.append(stat.read_text().rpartition(")")[2].split()[0])
+        except OSError:
+            continue  # that thread has just gone
+    return any(state != "Z" for state in states)
 
 
 def _children(pid: int) -> list[int]:
