@@ -281,7 +281,7 @@ def read_source(path: Path, wait_seconds: float = 10.0) -> snapshot.Snapshot:
         raise duckdb.IOException(f"{path}: there is no database here")
     newest = snapshot.newest(path)
     if newest is not None and snapshot.is_current(path, newest):
-        snapshot.remove_replaced(path)
+        snapshot.remove_replaced(path, newest)
         return newest
     try:
         with writing(path, 0.0 if newest else wait_seconds, schema=False) as con:

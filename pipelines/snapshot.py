@@ -135,26 +135,29 @@ def _fsync(directory: Path) -> None:
         os.close(fd)
 
 
-def _remove_all_but(where: Path, keep: Path) -> None:
-    """Remove every older snapshot replaced more than `GRACE_SECONDS` ago (and any copy a killed
-    publisher left). A reader that has one open keeps reading it: the file lives on until it is
-    closed. Where the system refuses to remove an open file, it is removed by a later call."""
+def _remove_all_but(where: Path, keep: Path, leftovers: bool = True) -> None:
+    """Remove every older snapshot replaced more than `GRACE_SECONDS` ago and, with `leftovers`
+    (a publisher, which holds the writer's lock), any copy a killed publisher left. A reader that
+    has one open keeps reading it: the file lives on until it is closed. Where the system refuses
+    to remove an open file, it is removed by a later call."""
     now = time.time()
     numbered = sorted((p for p in where.glob("*.duckdb") if p.stem.isdigit()), key=_number)
     replaced_at = {}  # a snapshot was replaced when the next one was written
-    for older, newer in zip(numbered, numbered[1:], strict=False):
+    for replaced, newer in zip(numbered, numbered[1:], strict=False):
         with contextlib.suppress(OSError):
-            replaced_at[older] = newer.stat().st_mtime
-    for path in [*where.glob("*.duckdb*"), *where.glob(f".{POINTER}.*")]:
-        recent = now - replaced_at.get(path, 0.0) < GRACE_SECONDS
-        if path != keep and not (recent and _number(path) < _number(keep)):
+            replaced_at[replaced] = newer.stat().st_mtime
+    candidates = [p for p in numbered if _number(p) < _number(keep)]
+    if leftovers:
+        candidates += [*where.glob("*.duckdb.*"), *where.glob(f".{POINTER}.*")]
+    for path in candidates:
+        if now - replaced_at.get(path, 0.0) >= GRACE_SECONDS:
             with contextlib.suppress(OSError):
                 path.unlink()
 
 
-def remove_replaced(db: Path) -> None:
-    """Remove the snapshots replaced more than `GRACE_SECONDS` ago: a reader calls it too, so a
-    rolled-back load's rows do not outlive the grace in an older copy when nothing is written."""
-    current = newest(db)
-    if current is not None:
-        _remove_all_but(folder(db), current.path)
+def remove_replaced(db: Path, current: Snapshot) -> None:
+    """Remove the snapshots older than `current`, the newest, replaced more than
+    `GRACE_SECONDS` ago: a reader calls it too, so a rolled-back load's rows do not outlive the
+    grace in an older copy when nothing is written. A reader leaves alone what a publisher may
+    be writing (a copy not yet renamed, a snapshot newer than the pointer it read)."""
+    _remove_all_but(folder(db), current.path, leftovers=False)
