@@ -203,9 +203,8 @@ def _every_period(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
             empty[column] = [float("nan") if pd.api.types.is_float_dtype(dtype) else None
                              ] * len(missing)
     rows = pd.DataFrame(empty, columns=frame.columns)
-    order = sorted(range(len(frame) + len(missing)), key=lambda i: _as_date(
-        frame["start"].iloc[i] if i < len(frame) else missing[i - len(frame)]))
-    return pd.concat([frame, rows], ignore_index=True).iloc[order].reset_index(drop=True)
+    return pd.concat([frame, rows], ignore_index=True).sort_values(
+        "start", key=lambda days: days.map(_as_date), kind="stable", ignore_index=True)
 
 
 # ---- the board pack's quarter ----------------------------------------------------------------
