@@ -262,13 +262,15 @@ def parse_tidy(source: SourceFile, spec: TidySpec) -> Parsed:
         parsed.warnings.append(f"{source.name}: no columns for {measure} (an older layout?); "
                                "not imported from this file")
     seen: set[tuple] = set()
+    # Most rows are breakdowns, passed over on these few cells before the row is taken apart.
+    at_level = index["geographic_level"]
+    breakdowns = [index[c] for c in ("breakdown", "breakdown_topic") if c in index]
     for line, cells in rows:
+        level = _LEVELS.get(cells[at_level].strip().lower())
+        if level is None or not all(_is_total(cells[i]) for i in breakdowns):
+            continue
         cell = dict.fromkeys(_PLACE_COLUMNS, "") | {name: cells[i].strip()
                                                     for name, i in index.items()}
-        level = _LEVELS.get(cell["geographic_level"].lower())
-        if level is None or not all(_is_total(cell.get(c, "total"))
-                                    for c in ("breakdown", "breakdown_topic")):
-            continue
         if not re.fullmatch(r"\d{4}", cell["time_period"]):
             raise FileError(f"{source.name}: line {line}: time_period '{cell['time_period']}' is "
                             "not a calendar year")

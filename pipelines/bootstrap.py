@@ -14,7 +14,7 @@ from typing import Any
 
 from pipelines import audit, benchmarks
 from pipelines.config import ROOT
-from pipelines.db import connect_writer, upgrade
+from pipelines.db import connect_writer, upgrade, writing
 from pipelines.load import FileResult, ingest_file
 
 SAMPLES = ROOT / "data_samples"
@@ -56,11 +56,16 @@ def sample_las(folder: Path = SAMPLES) -> dict[str, str]:
 
 
 def build_sample_database(db: Path, folder: Path = SAMPLES) -> list[FileResult]:
-    """Load every sample file into `db` (created if absent); returns each file's result."""
+    """Load every sample file into `db` (created if absent); returns each file's result. The
+    readers' snapshot is published once, when all are in (a copy of the database per file was
+    a tenth of the app's first start)."""
     as_of = sample_as_of(folder)
     las = sample_las(folder)
-    return [ingest_file(db, path, as_of=as_of, la=las.get(path.name))
-            for path in sample_files(folder)]
+    results = [ingest_file(db, path, as_of=as_of, la=las.get(path.name), publish=False)
+               for path in sample_files(folder)]
+    with writing(db):  # publishes what the loads committed
+        pass
+    return results
 
 
 def import_bundled_release(db: Path, release: Path = RELEASE, actor: str = FIRST_START_RELEASE

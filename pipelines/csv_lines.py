@@ -10,9 +10,13 @@ rows are not found here: the file is read in full, as before.
 
 from __future__ import annotations
 
+import contextlib
+
 import duckdb
 import numpy as np
 import pyarrow as pa
+
+from pipelines.scratch import scratch
 
 _QUOTE, _LF, _CR = 34, 10, 13
 _CHUNK = 8 << 20  # bytes searched at a time: a mask of a national export at once would be
@@ -85,13 +89,10 @@ def row_hashes(data: bytes, bounds: np.ndarray,
     rows = pa.Array.from_buffers(pa.large_binary(), len(bounds) - 1,
                                  [None, pa.py_buffer(bounds), pa.py_buffer(data)])
     # A cursor: the caller's connection may hold a result not fetched to its end.
-    con = duckdb.connect() if con is None else con.cursor()
-    try:
-        con.register("csv_rows", pa.table({"row": rows}))
-        hashed = con.execute("SELECT hash(row) FROM csv_rows").fetchnumpy()
-        con.unregister("csv_rows")
-    finally:
-        con.close()
+    with contextlib.closing(con.cursor()) if con is not None else scratch() as cursor:
+        cursor.register("csv_rows", pa.table({"row": rows}))
+        hashed = cursor.execute("SELECT hash(row) FROM csv_rows").fetchnumpy()
+        cursor.unregister("csv_rows")
     return next(iter(hashed.values())).astype(np.uint64, copy=False)
 
 

@@ -245,11 +245,13 @@ _WRITING = threading.Lock()
 
 
 @contextmanager
-def writing(path: Path, wait_seconds: float = 30.0,
-            schema: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(path: Path, wait_seconds: float = 30.0, schema: bool = True,
+            publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection for the block, held by one thread of this process at a time (other
     processes wait on DuckDB's own lock, in `connect_writer`). When the block ends without an
-    error, what it committed is published as the readers' snapshot before the file is let go."""
+    error, what it committed is published as the readers' snapshot before the file is let go,
+    unless `publish` is False (one of many writes whose last publishes them all; until then a
+    reader publishes what it finds committed, as after a writer whose copy failed)."""
     if not _WRITING.acquire(timeout=wait_seconds):
         raise DatabaseBusy(f"{path}: another load or save is writing to the database; try again "
                            "shortly")
@@ -258,7 +260,8 @@ def writing(path: Path, wait_seconds: float = 30.0,
         try:
             yield con
             try:
-                snapshot.publish(con, path)
+                if publish:
+                    snapshot.publish(con, path)
             except OSError as exc:  # committed all the same: readers publish it when they can
                 _log.error("%s: what was written could not be published for readers (%s); "
                            "they read the previous snapshot until a copy succeeds", path, exc)

@@ -39,6 +39,7 @@ from pipelines.headers import HeaderMatch
 from pipelines.pseudonym import fingerprint
 from pipelines.readers import Cells, RawSheet, read_rows
 from pipelines.schemas import EXCEPTION_KINDS, Schema
+from pipelines.scratch import scratch
 from pipelines.validate import SheetOutcome
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -135,12 +136,10 @@ def raw_hashes(body: list[Cells], n: int, schema: Schema, match: HeaderMatch, ke
         params["salt"] = hashlib.sha256(b"known rows\0" + key).hexdigest()
         cells = ", ".join(f"coalesce({c}, chr(30))" for c in personal)
         args.append(f"sha256(concat_ws(chr(31), $salt, {cells}))")
-    con = duckdb.connect()
-    try:
+    with scratch() as con:
         con.register("raw", pa.table({**plain, **personal}))
         hashed = con.execute(f"SELECT hash({', '.join(args)}) FROM raw", params).fetchnumpy()
-    finally:
-        con.close()
+        con.unregister("raw")
     return next(iter(hashed.values())).astype(np.uint64, copy=False)
 
 
