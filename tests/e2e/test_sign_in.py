@@ -102,11 +102,30 @@ def test_sign_in_upload_and_what_each_role_then_sees(browser, secured, tmp_path)
     screenshot(stranger, "overview-board-role")
 
 
-def test_the_sign_in_page_passes_axe_core_and_fits_a_phone(browser, secured):
-    """The page the page tests do not open: Sign in."""
-    url, _ = secured
+@pytest.fixture(scope="module")
+def on_samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of its own whose database holds only the samples, whatever the test above has
+    loaded into `secured`'s: there Sign in is a page at /sign-in, not the only page at /."""
+    folder = tmp_path_factory.mktemp("e2e-admin")
+    users = folder / "users.json"
+    access.add_user(users, "ada", "admin", PASSWORD)
+    with serve(folder, SEND_USERS_FILE=str(users)) as url:
+        yield url
+
+
+def test_the_sign_in_and_admin_pages_pass_axe_core_and_fit_a_phone(browser, on_samples):
+    """The pages the page tests do not open: Sign in, and an admin's Users and audit log."""
     page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
-    page.goto(f"{url}/sign-in")
+    page.goto(f"{on_samples}/sign-in")
     page.get_by_label("User name").first.wait_for(timeout=120_000)
     wait_for_app(page)
+    assert page.get_by_text("Page not found").count() == 0
     at_both_widths(page, "sign-in")
+
+    admin = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    sign_in(admin, "ada", on_samples)
+    admin.locator(f"{PAGE_LIST} a", has_text="Users and audit log").click()
+    admin.get_by_text("Add a user").first.wait_for(timeout=60_000)
+    wait_for_app(admin)
+    assert admin.get_by_role("heading", name="Audit log", exact=True).count() == 1
+    at_both_widths(admin, "admin")
