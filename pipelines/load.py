@@ -560,6 +560,12 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
                 claim_key(con, key)
                 if before_commit is not None:
                     before_commit(con, result)
+        except PseudonymKeyError as exc:  # rolled back: the key was not checked before (a
+            # build's load looks nothing up first), or was changed since
+            return FileResult(file=path.name, status="failed",
+                              error=f"{path.name}: not loaded: {exc}",
+                              skipped_sheets=result.skipped_sheets,
+                              read_warnings=result.read_warnings)
         except duckdb.OutOfMemoryException:
             # Rolled back: write it again with all the memory DuckDB would take by default.
             _end_transaction(con)

@@ -23,13 +23,16 @@ def _advice(tmp_path: Path, name: str, case: str) -> Path:
                         "", ""]])
 
 
+@pytest.mark.parametrize("publish", [True, False], ids=["one load", "a build's load"])
 def test_a_load_under_another_key_is_refused(db: Path, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+                                             monkeypatch: pytest.MonkeyPatch, publish: bool) -> None:
+    """Refused before the file is read, or (a build's load, which looks nothing up before it
+    writes) when the writer claims the key: rolled back, and said the same way."""
     assert ingest_file(db, _advice(tmp_path, "a.csv", "1"), as_of=AS_OF).status == "loaded"
     first = pseudonym.fingerprint(b"test-key-not-secret")
     assert pseudonym.recorded_fingerprint(db) == first
     monkeypatch.setenv(pseudonym.KEY_ENV, "another key altogether")
-    result = ingest_file(db, _advice(tmp_path, "b.csv", "2"), as_of=AS_OF)
+    result = ingest_file(db, _advice(tmp_path, "b.csv", "2"), as_of=AS_OF, publish=publish)
     assert result.status == "failed"
     assert result.error.startswith(f"b.csv: not loaded: the pseudonym key (fingerprint "
                                    f"{pseudonym.fingerprint(b'another key altogether')}) is not "

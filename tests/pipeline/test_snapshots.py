@@ -18,7 +18,7 @@ import pytest
 
 from pipelines import snapshot
 from pipelines.db import DatabaseBusy, connect_writer, reader, transaction, writing
-from pipelines.load import FileResult
+from pipelines.load import FileResult, ingest_file
 from pipelines.queries import Session
 from tests.conftest import ADVICE_HEADER, write_csv
 
@@ -206,3 +206,22 @@ def test_a_session_keeps_its_snapshot_and_reads_on_if_it_is_replaced_before_it_o
     late.close()
     with Session(db) as later:
         assert later.source() not in (first, pinned, gone) and later.run(advice) == 7
+
+
+def test_a_build_publishes_once_and_a_reader_meanwhile_sees_what_is_committed(tmp_path):
+    """Loads with `publish=False` (the sample build) leave the copy to the last writer; a
+    reader in between publishes what has been committed, never less."""
+    db = tmp_path / "send.duckdb"
+    assert ingest_file(db, _advice(tmp_path, "a.csv", 3), publish=False).status == "loaded"
+    assert snapshot.newest(db) is None  # nothing copied yet
+    assert ingest_file(db, _advice(tmp_path, "b.csv", 2, first=3), publish=False).loaded == 2
+    assert snapshot.newest(db) is None
+    assert _count(db) == 5  # a reader publishes what it finds committed
+    assert ingest_file(db, _advice(tmp_path, "c.csv", 1, first=5), publish=False).loaded == 1
+    with writing(db):
+        pass
+    assert snapshot.is_current(db, snapshot.newest(db))
+    assert _count(db) == 6
+    # A file loaded before is still recognised, under the writer.
+    again = ingest_file(db, tmp_path / "b.csv", publish=False)
+    assert again.status == "unchanged" and _count(db) == 6
