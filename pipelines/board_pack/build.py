@@ -340,7 +340,7 @@ def advice_due_figure(con: duckdb.DuckDBPyConnection, f: metrics.Filters, withhe
     items, incl, den = int(row["items"]), int(row["denominator_incl"]), int(row["denominator"])
     if withheld:
         return Figure(metrics.DUE.label, WITHHELD, "withheld with the quarter's figure")
-    value = metrics.due_value(items, den)
+    value = metrics.due_value(items, den, denominator_incl=incl)
     return Figure(metrics.DUE.label, value, metrics.due_note(items, incl, den, compact=True),
                   items if value == f"{items:,}" else None)
 
