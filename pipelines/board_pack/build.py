@@ -36,7 +36,7 @@ from pipelines.board_pack.model import (
     TablePage,
     default_as_of,
 )
-from pipelines.board_pack.summary import las_shown, summary_tables
+from pipelines.board_pack.summary import las_shown, past_20_weeks, summary_tables
 from pipelines.bootstrap import SAMPLES
 from pipelines.config import load_settings
 from pipelines.db import reader
@@ -345,16 +345,25 @@ def advice_due_figure(con: duckdb.DuckDBPyConnection, f: metrics.Filters, withhe
                   items if value == f"{items:,}" else None)
 
 
-def _position(con: duckdb.DuckDBPyConnection, f: metrics.Filters, key: str, what: str) -> Figure:
-    """A position on the as-of date as a figure (a count, suppressed): cases no rate counts."""
-    return _count(f"{metrics.FIGURES[key].label} on {day_text(f.as_of)}",
-                  metrics.ehcp_positions(con, f)[key], what)
+def _position(con: duckdb.DuckDBPyConnection, f: metrics.Filters, key: str, what: str,
+              shown_elsewhere: int | None = None) -> Figure:
+    """A position on the as-of date as a figure (a count, suppressed): cases no rate counts.
+    Withheld where it differs by 1-4 from a count of the same cases and others that the pack
+    shows elsewhere (`shown_elsewhere`): the difference would be a small count."""
+    label = f"{metrics.FIGURES[key].label} on {day_text(f.as_of)}"
+    count = metrics.ehcp_positions(con, f)[key]
+    if shown_elsewhere is not None and is_small(shown_elsewhere - count):
+        return Figure(label, WITHHELD, "withheld: the open cases by time left would give away "
+                                       "fewer than 5 requests undecided after 20 weeks")
+    return _count(label, count, what)
 
 
 def plan_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarter) -> Extras:
-    """Beside the 20-week rate (plans issued): assessments still open past 20 weeks."""
+    """Beside the 20-week rate (plans issued): assessments still open past 20 weeks (the
+    summary's "Past 20 weeks" also counts requests still undecided then)."""
     return (_position(con, f, "ehcp_open_past_20_weeks",
-                      "no final plan yet, so in no rate: the rate counts plans issued"),), ()
+                      "no final plan yet, so in no rate: the rate counts plans issued",
+                      past_20_weeks(metrics.open_cases_at_risk(con, f))),), ()
 
 
 def decision_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarter
