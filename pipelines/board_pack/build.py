@@ -44,10 +44,10 @@ from pipelines.periods import Quarter, day_text, parse_quarter, periods_between,
 from pipelines.suppression import (
     WITHHELD,
     differs_by_small,
-    frame_withheld,
     is_small,
     made_of,
     part_text,
+    protect_months,
     rate_withheld,
     suppress_count,
     suppress_frame,
@@ -151,16 +151,14 @@ def protect_quarter(series: pd.DataFrame, numerator: int, denominator: int, star
     if (months.empty or int(months.numerator.sum()) != numerator
             or int(months.denominator.sum()) != denominator):
         return series, (False, False)
-    frame = pd.DataFrame({"numerator": [*months.numerator, numerator],
-                          "denominator": [*months.denominator, denominator]}).assign(pct=0.0)
-    _, hidden, _ = frame_withheld(frame, ["numerator", "denominator"],
-                               {"pct": ("numerator", "denominator")}, total_row=True)
+    hidden, quarter = protect_months(list(months.numerator), list(months.denominator), numerator,
+                                     denominator)
     out = series.copy()
-    for row, index in enumerate(months.index):
-        out.at[index, "withheld"] = (bool(hidden[row, 0]), bool(hidden[row, 1]))
-        if hidden[row].any() and out.at[index, "shown"]:
+    for withheld, index in zip(hidden, months.index, strict=True):
+        out.at[index, "withheld"] = withheld
+        if any(withheld) and out.at[index, "shown"]:
             out.loc[index, ["shown", "note"]] = [False, SECOND_WITHHELD]
-    return out, (bool(hidden[-1, 0]), bool(hidden[-1, 1]))
+    return out, quarter
 
 
 def _finding(spec: MetricSpec, value: str, pct: float | None, target: float | None,
