@@ -188,7 +188,8 @@ def _running(count: int) -> str:
 
 def _late_share(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters) -> str:
     """'; SALT accounts for 40% of late returns': the group with the most late items in the
-    period, when one holds at least a third of them and its count may be shown."""
+    period, when one holds at least a third of them and its count may be shown, as may the rest
+    (the total less its count: not 1-4)."""
     if metric not in LATE_BY:
         return ""
     column, what = LATE_BY[metric]
@@ -200,7 +201,7 @@ def _late_share(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters)
     top = int(late.idxmax())
     count = int(late.loc[top])
     share = 100 * count / total
-    if is_small(count) or share < 100 / 3 or len(frame) < 2:
+    if is_small(count) or is_small(total - count) or share < 100 / 3 or len(frame) < 2:
         return ""
     return f"; {frame.loc[top, 'group']} accounts for {share:.0f}% of {what} ({count:,} of {total:,})"
 
