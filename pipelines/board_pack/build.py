@@ -42,6 +42,8 @@ from pipelines.config import load_settings
 from pipelines.db import reader
 from pipelines.periods import Quarter, day_text, parse_quarter, periods_between, shift_months, shorts
 from pipelines.suppression import (
+    COMPLEMENTARY,
+    TABLE_WITHHELD,
     WITHHELD,
     differs_by_small,
     is_small,
@@ -52,6 +54,7 @@ from pipelines.suppression import (
     suppress_count,
     suppress_frame,
     suppress_rate,
+    suppress_with_subtotal,
 )
 
 SHORT_CHART = 400  # a chart's height (layout pixels) on a page with a table under it
@@ -418,6 +421,7 @@ def waiting_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: 
     position (its latest return on or before the as-of date)."""
     figures: tuple[Figure, ...] = ()
     trend = metrics.waiting_times_trend(con, f, by=None)
+    month = None
     if not trend.empty:
         row = trend.iloc[-1]
         month = pd.Timestamp(row.start)
@@ -431,14 +435,23 @@ def waiting_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: 
                    f"end of {MONTH_NAMES[month.month]} {month.year}"),
         )
     current = metrics.waiting_times_current(con, f)
+    waiting = _waiting_cells(current, None if month is None else (
+        month, int(trend.iloc[-1].waiting_total)))
+    # A share beside a withheld count would give the count back (to the nearest child).
+    hidden = [cell in (COMPLEMENTARY, TABLE_WITHHELD) for cell in waiting]
+
+    def shares(pcts: pd.Series, nums: pd.Series, dens: pd.Series) -> list[str]:
+        return [WITHHELD if h else suppress_rate(p, n, d)
+                for h, p, n, d in zip(hidden, pcts, nums, dens, strict=True)]
+
     frame = _cells(pd.DataFrame({
         "Service": current.service,
         "Latest return": shorts("month", current.start),
-        "Children waiting": [suppress_count(int(v)) for v in current.waiting_total],
-        "Over 18 weeks": [suppress_rate(p, n, d) for p, n, d in zip(
-            current.over_18_weeks_pct, current.over_18_weeks, current.total_reporting_18, strict=True)],
-        "Over 52 weeks": [suppress_rate(p, n, d) for p, n, d in zip(
-            current.over_52_weeks_pct, current.over_52_weeks, current.total_reporting_52, strict=True)],
+        "Children waiting": waiting,
+        "Over 18 weeks": shares(current.over_18_weeks_pct, current.over_18_weeks,
+                                current.total_reporting_18),
+        "Over 52 weeks": shares(current.over_52_weeks_pct, current.over_52_weeks,
+                                current.total_reporting_52),
         "Autism: NICE 13 weeks": [_weeks_flag(r) for r in current.itertuples(index=False)],
     }, columns=["Service", "Latest return", "Children waiting", "Over 18 weeks", "Over 52 weeks",
                 "Autism: NICE 13 weeks"]))
@@ -447,6 +460,18 @@ def waiting_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: 
                   "providers and local authorities; shares of the children waiting.",
                   "Waiting by service")
     return figures, (table,)
+
+
+def _waiting_cells(current: pd.DataFrame, figure: tuple[pd.Timestamp, int] | None) -> list[str]:
+    """Each service's children waiting, suppressed; where the services whose latest return is
+    the figure's month add up to the figure (children waiting at the quarter's latest return),
+    they are protected as parts of it, so that none of 1-4 is the figure less the others."""
+    values = [int(v) for v in current.waiting_total]
+    if figure is not None:
+        inside = [pd.Timestamp(start) == figure[0] for start in current.start]
+        if any(inside) and sum(v for v, i in zip(values, inside, strict=True) if i) == figure[1]:
+            return suppress_with_subtotal(values, inside)
+    return [suppress_count(v) for v in values]
 
 
 def _cells(frame: pd.DataFrame) -> pd.DataFrame:
