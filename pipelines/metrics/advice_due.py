@@ -50,7 +50,10 @@ def due_note(items: int, denominator_incl: int, denominator: int, suppress: bool
     lawful, not_yet = left_out(items, denominator_incl, denominator)
     if lawful + not_yet <= 0:
         return f"{text} included; the 6-week rate counts them all."
-    if suppress and (is_small(lawful) or is_small(not_yet)) and lawful and not_yet:
+    # 1-4 exceptions hide the rate including them (`differs_by_small`), so their sum with those
+    # not yet due may show; 1-4 not yet due beside a shown rate including exceptions may not:
+    # the sum and that rate's denominator would give the count, and so them, back.
+    if suppress and is_small(lawful) and not_yet:
         parts = f"{count(lawful + not_yet)} that have a lawful exception or are not yet due"
     else:
         parts = " and ".join(
