@@ -31,14 +31,15 @@ LOCAL_MEASURES = {
         "of the request, excluding plans with a 20-week exception: the DfE's definition applied "
         "to the local records."),
     "decided_within_6_weeks_pct": LocalMeasure(
-        "ehcp_decisions", "ehcp",
-        "Requests decided (to assess or not) in the calendar year within 6 weeks of receipt. The "
-        "DfE places a request in the year it was received, so the two can differ."),
+        "ehcp_decisions_by_request_year", "ehcp",
+        "Requests received in the calendar year and decided (to assess or not) by the as-of "
+        "date, decided within 6 weeks of receipt: the DfE's basis (the year of the request). A "
+        "request not yet decided is not counted, so a recent year can still change."),
     "annual_review_decisions_within_4_weeks_pct": LocalMeasure(
-        "annual_review_decisions", "annual_reviews",
-        "Review meetings whose decision fell due in the calendar year (meeting + 4 weeks), "
-        "decided within 4 weeks. A decision still outstanding after its due date counts as "
-        "late; the DfE counts only decisions sent."),
+        "annual_review_decisions_sent", "annual_reviews",
+        "Annual review decisions sent in the calendar year (by the as-of date), sent within 4 "
+        "weeks of the review meeting: the DfE's basis (decisions sent, by the year sent). A "
+        "decision still outstanding is not counted here; the local headline counts it late."),
 }
 APPEAL_RATE_NOTE = ("The appeal rate is appeals registered over appealable decisions; the local "
                     "records hold no count of appealable decisions, so no local rate is made.")

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines import audit, metrics, spc
+from pipelines import audit, metrics, spc, suppression
 from pipelines.config import load_settings
 from pipelines.db import transaction, writing
 from pipelines.free_text import IDENTIFIES, nhs_number_in
@@ -125,6 +125,22 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["month", "numerator", "denominator", "pct"])
 
 
+def _protected(months: pd.DataFrame, f: metrics.Filters, numerator: int, denominator: int
+               ) -> tuple[set[dt.date], bool]:
+    """The period's months a board may not see beside the period's figure (as the board pack's
+    series leaves them out: `suppression.protect_months`), and whether the period's figure
+    itself is withheld. Only where the period is whole months whose counts add up to it."""
+    starts = [pd.Timestamp(start).date() for start in months.start]
+    inside = [i for i, start in enumerate(starts) if start >= f.date_from]
+    part = months.iloc[inside]
+    if (f.date_from.day != 1 or part.empty or int(part.numerator.sum()) != numerator
+            or int(part.denominator.sum()) != denominator):
+        return set(), False
+    hidden, period = suppression.protect_months(list(part.numerator), list(part.denominator),
+                                                numerator, denominator)
+    return {starts[i] for i, pair in zip(inside, hidden, strict=True) if any(pair)}, any(period)
+
+
 def monthly(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters) -> pd.DataFrame:
     """The metric by month over SERIES_MONTHS months ending with the period, only the months a
     board may see (some cases, none of the counts 1-4): month (first day), numerator,
@@ -172,7 +188,8 @@ def _running(count: int) -> str:
 
 def _late_share(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters) -> str:
     """'; SALT accounts for 40% of late returns': the group with the most late items in the
-    period, when one holds at least a third of them and its count may be shown."""
+    period, when one holds at least a third of them and its count may be shown, as may the rest
+    (the total less its count: not 1-4)."""
     if metric not in LATE_BY:
         return ""
     column, what = LATE_BY[metric]
@@ -184,7 +201,7 @@ def _late_share(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters)
     top = int(late.idxmax())
     count = int(late.loc[top])
     share = 100 * count / total
-    if is_small(count) or share < 100 / 3 or len(frame) < 2:
+    if is_small(count) or is_small(total - count) or share < 100 / 3 or len(frame) < 2:
         return ""
     return f"; {frame.loc[top, 'group']} accounts for {share:.0f}% of {what} ({count:,} of {total:,})"
 
@@ -253,7 +270,12 @@ def assess(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters,
     months = _by_month(con, metric, f)
     num, den = _period(con, metric, f, months)
     pct = metrics.pct(num, den) if den else None
+    # A month the board pack leaves out beside the period's figure is not cited either: its
+    # percentage, with its denominator shown, would give back a month of 1-4.
+    hidden, period_withheld = _protected(months, f, num, den)
     series = _shown(months)
+    series = series.loc[series.month.map(lambda month: month not in hidden).astype(bool)
+                        ].reset_index(drop=True)
     chart = spc.xmr(series.pct.tolist())
     direction: spc.Improvement = "down" if entry.direction == "down" else "up"
     variation = spc.variation(chart, direction)
@@ -264,9 +286,10 @@ def assess(con: duckdb.DuckDBPyConnection, metric: str, f: metrics.Filters,
         ("red against target", status is not None and status.status == "red"),
         ("special cause concern", variation.kind == "concern"),
         ("consistently failing the target", assured.kind == "fail")) if flagged)
-    late = _late_share(con, metric, f) if reasons else ""
-    text = draft_sentence(entry.card_label, direction, pct, num, den, entry.of_what, period,
-                          f.date_to, target, series, late, _spc_clause(variation, assured, len(series)))
+    late = _late_share(con, metric, f) if reasons and not period_withheld else ""
+    text = draft_sentence(entry.card_label, direction, None if period_withheld else pct, num, den,
+                          entry.of_what, period, f.date_to, target, series, late,
+                          _spc_clause(variation, assured, len(series)))
     short = months_short(series, target, direction)
     latest = (series.month.iloc[-1], float(series.pct.iloc[-1])) if not series.empty else None
     back = series[series.month <= shift_months(latest[0], -COMPARE_MONTHS)] if latest else series

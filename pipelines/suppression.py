@@ -338,6 +338,22 @@ def suppress_frame(frame: pd.DataFrame, counts: list[str], rates: dict[str, tupl
     return out
 
 
+def protect_months(numerators: list[int], denominators: list[int], numerator: int,
+                   denominator: int, limit: int | None = None
+                   ) -> tuple[list[tuple[bool, bool]], tuple[bool, bool]]:
+    """A rate's months shown beside the period's figure, their total: which months' (numerator,
+    denominator) must be withheld, and whether the period's must, so that no month of 1-4 (or
+    with a complement of 1-4) can be worked out as the period's figure less the months shown.
+    The board pack's series and the sentences drafted for a board both use it."""
+    frame = pd.DataFrame({"numerator": [*map(int, numerators), int(numerator)],
+                          "denominator": [*map(int, denominators), int(denominator)]}
+                         ).assign(pct=0.0)
+    _, hidden, _ = frame_withheld(frame, ["numerator", "denominator"],
+                                  {"pct": ("numerator", "denominator")}, limit, total_row=True)
+    months = [(bool(num), bool(den)) for num, den in hidden[:-1]]
+    return months, (bool(hidden[-1, 0]), bool(hidden[-1, 1]))
+
+
 def suppress_with_subtotal(counts: list[int], inside: list[bool], parts_of: list[int] | None = None,
                            limit: int | None = None) -> list[str]:
     """A series of counts (one a month) as a board may see it beside a shown total of those

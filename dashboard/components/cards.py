@@ -75,10 +75,11 @@ class Card:
     whole_previous: int | None = None
     whole_trend: Sequence[float] = field(default_factory=tuple)
     # A count shown on another card that is part of this one (a rate's "of M" beside the count
-    # of all items: requests due, plans issued): where this one exceeds it by 1-4, the difference
-    # would be a small count (exceptions, items not yet counted), so this one is withheld.
-    contains: int | None = None
-    contains_previous: int | None = None
+    # of all items: requests due, plans issued), or a tuple of such counts (the rate's and the
+    # rate including exceptions'): where this one exceeds any by 1-4, the difference would be a
+    # small count (exceptions, items not yet counted), so this one is withheld.
+    contains: int | tuple[int, ...] | None = None
+    contains_previous: int | tuple[int, ...] | None = None
 
 
 def _part_withheld(value: float | int | None, whole: int | None) -> bool:
@@ -90,7 +91,8 @@ def _count_withheld(card: Card, previous: bool = False) -> bool:
     are part of it, would give a count of 1-4 away."""
     value, whole, part = ((card.previous, card.whole_previous, card.contains_previous) if previous
                           else (card.value, card.whole, card.contains))
-    return _part_withheld(value, whole) or (part is not None and complement_small(part, value))
+    parts = () if part is None else part if isinstance(part, tuple) else (part,)
+    return _part_withheld(value, whole) or any(complement_small(p, value) for p in parts)
 
 
 def value_text(card: Card, suppress: bool) -> str:

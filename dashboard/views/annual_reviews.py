@@ -48,7 +48,21 @@ def headline_row(f: Filters, england: tuple[int, float] | None) -> bool:
         if metric == "annual_review_decisions":
             column.caption(f"England {england[0]}: {england[1]:.1f}% (DfE)" if england
                            else "No national figure published")
+            if england:
+                column.caption(dfe_basis_text(f))
     return True
+
+
+def dfe_basis_text(f: Filters) -> str:
+    """The decisions sent within 4 weeks by the year sent, as the DfE counts them, to read
+    beside England's figure (this page's rate counts outstanding decisions as late)."""
+    basis = gateway.read(metrics.dfe_basis, f)
+    key = "annual_review_decisions_sent_within_4_weeks"
+    num, den = basis[f"{key}_numerator"], basis[f"{key}_denominator"]
+    small = " · small number" if 0 < den < SMALL_DENOMINATOR else ""
+    local = (f"{percent(basis[f'{key}_pct'])} ({num:,} of {den:,} decisions sent){small}" if den
+             else "no decisions sent yet")
+    return f"Decisions sent in {basis['dfe_basis_year']}, as the DfE counts: {local}"
 
 
 def by_period_and_la(view: filters.View, key: str, metric: str, title: str, series_name: str,
@@ -97,6 +111,9 @@ def decisions(view: filters.View, targets: dict[str, float], england: tuple[int,
     st.caption("Meetings placed in the period by the decision's due date (meeting + 28 days). "
                "The DfE counts decisions sent; an outstanding decision past its due date counts "
                "here as late.")
+    if england:
+        st.caption(f"{dfe_basis_text(view.filters)}; England {england[0]}: {england[1]:.1f}% "
+                   "(DfE, same basis).")
     references = [(england[1], f"England {england[0]}: {england[1]:.1f}%")] if england else []
     extra = f" England {england[0]}: {england[1]:.1f}% (DfE)." if england else ""
     by_period_and_la(view, "ar_decisions", "annual_review_decisions",

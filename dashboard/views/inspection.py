@@ -211,7 +211,7 @@ def health_contribution(view: filters.View) -> None:
         good = int(by_score[by_score.score >= 3].advice.sum())
         st.caption(f"Advice due in this period and scored: {scored:,} (services score a sample, so "
                    f"fewer than the {metrics.DUE.label.lower()}); scored 3 or 4: {good:,} "
-                   f"({100 * good / scored:.1f}%). By score and service: [Health advice]"
+                   f"({metrics.pct(good, scored):.1f}%). By score and service: [Health advice]"
                    f"({_href('/health-advice')}).")
 
 

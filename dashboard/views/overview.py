@@ -129,8 +129,10 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
             note=metrics.due_note(
                 h["health_advice_due"], h["health_advice_within_6_weeks_denominator_incl_exceptions"],
                 h["health_advice_within_6_weeks_denominator"]),
-            contains=h["health_advice_within_6_weeks_denominator"],
-            contains_previous=p["health_advice_within_6_weeks_denominator"]),
+            contains=(h["health_advice_within_6_weeks_denominator"],
+                      h["health_advice_within_6_weeks_denominator_incl_exceptions"]),
+            contains_previous=(p["health_advice_within_6_weeks_denominator"],
+                               p["health_advice_within_6_weeks_denominator_incl_exceptions"])),
         "plans_pct": rate(
             "ehcp_plans", "ehcp_plans", "ehcp_within_20_weeks_pct_excl_exceptions",
             "ehcp_within_20_weeks_numerator_excl_exceptions",

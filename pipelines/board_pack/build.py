@@ -36,22 +36,25 @@ from pipelines.board_pack.model import (
     TablePage,
     default_as_of,
 )
-from pipelines.board_pack.summary import las_shown, summary_tables
+from pipelines.board_pack.summary import las_shown, past_20_weeks, summary_tables
 from pipelines.bootstrap import SAMPLES
 from pipelines.config import load_settings
 from pipelines.db import reader
 from pipelines.periods import Quarter, day_text, parse_quarter, periods_between, shift_months, shorts
 from pipelines.suppression import (
+    COMPLEMENTARY,
+    TABLE_WITHHELD,
     WITHHELD,
     differs_by_small,
-    frame_withheld,
     is_small,
     made_of,
     part_text,
+    protect_months,
     rate_withheld,
     suppress_count,
     suppress_frame,
     suppress_rate,
+    suppress_with_subtotal,
 )
 
 SHORT_CHART = 400  # a chart's height (layout pixels) on a page with a table under it
@@ -151,16 +154,14 @@ def protect_quarter(series: pd.DataFrame, numerator: int, denominator: int, star
     if (months.empty or int(months.numerator.sum()) != numerator
             or int(months.denominator.sum()) != denominator):
         return series, (False, False)
-    frame = pd.DataFrame({"numerator": [*months.numerator, numerator],
-                          "denominator": [*months.denominator, denominator]}).assign(pct=0.0)
-    _, hidden, _ = frame_withheld(frame, ["numerator", "denominator"],
-                               {"pct": ("numerator", "denominator")}, total_row=True)
+    hidden, quarter = protect_months(list(months.numerator), list(months.denominator), numerator,
+                                     denominator)
     out = series.copy()
-    for row, index in enumerate(months.index):
-        out.at[index, "withheld"] = (bool(hidden[row, 0]), bool(hidden[row, 1]))
-        if hidden[row].any() and out.at[index, "shown"]:
+    for withheld, index in zip(hidden, months.index, strict=True):
+        out.at[index, "withheld"] = withheld
+        if any(withheld) and out.at[index, "shown"]:
             out.loc[index, ["shown", "note"]] = [False, SECOND_WITHHELD]
-    return out, (bool(hidden[-1, 0]), bool(hidden[-1, 1]))
+    return out, quarter
 
 
 def _finding(spec: MetricSpec, value: str, pct: float | None, target: float | None,
@@ -340,21 +341,30 @@ def advice_due_figure(con: duckdb.DuckDBPyConnection, f: metrics.Filters, withhe
     items, incl, den = int(row["items"]), int(row["denominator_incl"]), int(row["denominator"])
     if withheld:
         return Figure(metrics.DUE.label, WITHHELD, "withheld with the quarter's figure")
-    value = metrics.due_value(items, den)
+    value = metrics.due_value(items, den, denominator_incl=incl)
     return Figure(metrics.DUE.label, value, metrics.due_note(items, incl, den, compact=True),
                   items if value == f"{items:,}" else None)
 
 
-def _position(con: duckdb.DuckDBPyConnection, f: metrics.Filters, key: str, what: str) -> Figure:
-    """A position on the as-of date as a figure (a count, suppressed): cases no rate counts."""
-    return _count(f"{metrics.FIGURES[key].label} on {day_text(f.as_of)}",
-                  metrics.ehcp_positions(con, f)[key], what)
+def _position(con: duckdb.DuckDBPyConnection, f: metrics.Filters, key: str, what: str,
+              shown_elsewhere: int | None = None) -> Figure:
+    """A position on the as-of date as a figure (a count, suppressed): cases no rate counts.
+    Withheld where it differs by 1-4 from a count of the same cases and others that the pack
+    shows elsewhere (`shown_elsewhere`): the difference would be a small count."""
+    label = f"{metrics.FIGURES[key].label} on {day_text(f.as_of)}"
+    count = metrics.ehcp_positions(con, f)[key]
+    if shown_elsewhere is not None and is_small(shown_elsewhere - count):
+        return Figure(label, WITHHELD, "withheld: the open cases by time left would give away "
+                                       "fewer than 5 requests undecided after 20 weeks")
+    return _count(label, count, what)
 
 
 def plan_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarter) -> Extras:
-    """Beside the 20-week rate (plans issued): assessments still open past 20 weeks."""
+    """Beside the 20-week rate (plans issued): assessments still open past 20 weeks (the
+    summary's "Past 20 weeks" also counts requests still undecided then)."""
     return (_position(con, f, "ehcp_open_past_20_weeks",
-                      "no final plan yet, so in no rate: the rate counts plans issued"),), ()
+                      "no final plan yet, so in no rate: the rate counts plans issued",
+                      past_20_weeks(metrics.open_cases_at_risk(con, f))),), ()
 
 
 def decision_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: Quarter
@@ -411,6 +421,7 @@ def waiting_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: 
     position (its latest return on or before the as-of date)."""
     figures: tuple[Figure, ...] = ()
     trend = metrics.waiting_times_trend(con, f, by=None)
+    month = None
     if not trend.empty:
         row = trend.iloc[-1]
         month = pd.Timestamp(row.start)
@@ -424,14 +435,23 @@ def waiting_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: 
                    f"end of {MONTH_NAMES[month.month]} {month.year}"),
         )
     current = metrics.waiting_times_current(con, f)
+    waiting = _waiting_cells(current, None if month is None else (
+        month, int(trend.iloc[-1].waiting_total)))
+    # A share beside a withheld count would give the count back (to the nearest child).
+    hidden = [cell in (COMPLEMENTARY, TABLE_WITHHELD) for cell in waiting]
+
+    def shares(pcts: pd.Series, nums: pd.Series, dens: pd.Series) -> list[str]:
+        return [WITHHELD if h else suppress_rate(p, n, d)
+                for h, p, n, d in zip(hidden, pcts, nums, dens, strict=True)]
+
     frame = _cells(pd.DataFrame({
         "Service": current.service,
         "Latest return": shorts("month", current.start),
-        "Children waiting": [suppress_count(int(v)) for v in current.waiting_total],
-        "Over 18 weeks": [suppress_rate(p, n, d) for p, n, d in zip(
-            current.over_18_weeks_pct, current.over_18_weeks, current.total_reporting_18, strict=True)],
-        "Over 52 weeks": [suppress_rate(p, n, d) for p, n, d in zip(
-            current.over_52_weeks_pct, current.over_52_weeks, current.total_reporting_52, strict=True)],
+        "Children waiting": waiting,
+        "Over 18 weeks": shares(current.over_18_weeks_pct, current.over_18_weeks,
+                                current.total_reporting_18),
+        "Over 52 weeks": shares(current.over_52_weeks_pct, current.over_52_weeks,
+                                current.total_reporting_52),
         "Autism: NICE 13 weeks": [_weeks_flag(r) for r in current.itertuples(index=False)],
     }, columns=["Service", "Latest return", "Children waiting", "Over 18 weeks", "Over 52 weeks",
                 "Autism: NICE 13 weeks"]))
@@ -440,6 +460,18 @@ def waiting_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: 
                   "providers and local authorities; shares of the children waiting.",
                   "Waiting by service")
     return figures, (table,)
+
+
+def _waiting_cells(current: pd.DataFrame, figure: tuple[pd.Timestamp, int] | None) -> list[str]:
+    """Each service's children waiting, suppressed; where the services whose latest return is
+    the figure's month add up to the figure (children waiting at the quarter's latest return),
+    they are protected as parts of it, so that none of 1-4 is the figure less the others."""
+    values = [int(v) for v in current.waiting_total]
+    if figure is not None:
+        inside = [pd.Timestamp(start) == figure[0] for start in current.start]
+        if any(inside) and sum(v for v, i in zip(values, inside, strict=True) if i) == figure[1]:
+            return suppress_with_subtotal(values, inside)
+    return [suppress_count(v) for v in values]
 
 
 def _cells(frame: pd.DataFrame) -> pd.DataFrame:

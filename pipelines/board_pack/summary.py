@@ -56,6 +56,11 @@ def _risk(days_left: int) -> str:
 
 
 RISKS = ("Past 20 weeks", "Due within 4 weeks", "On track")
+
+
+def past_20_weeks(cases: pd.DataFrame) -> int:
+    """The open cases the "Past 20 weeks" row of the time-left table counts (every stage)."""
+    return sum(_risk(days) == RISKS[0] for days in cases.days_left)
 STAGES = ("Awaiting decision to assess", "Assessment under way", "Draft plan issued")
 
 

@@ -26,12 +26,17 @@ def left_out(items: int, denominator_incl: int, denominator: int) -> tuple[int, 
     return int(denominator_incl) - int(denominator), int(items) - int(denominator_incl)
 
 
-def due_value(items: int, denominator: int, suppress: bool = True) -> str:
-    """The count as shown: for a board, withheld where it exceeds the rate's denominator by 1-4
-    (the difference would be a small count), else "<5" for 1-4."""
+def due_value(items: int, denominator: int, suppress: bool = True,
+              denominator_incl: int | None = None) -> str:
+    """The count as shown: for a board, withheld where it exceeds the rate's denominator by 1-4,
+    or the denominator of the rate including exceptions (`denominator_incl`, where that rate is
+    shown too) by 1-4 (either difference would be a small count), else "<5" for 1-4."""
     if not suppress:
         return f"{int(items):,}"
-    return WITHHELD if is_small(int(items) - int(denominator)) else suppress_count(int(items))
+    shown_beside = [int(denominator)] + ([] if denominator_incl is None else [int(denominator_incl)])
+    if any(is_small(int(items) - other) for other in shown_beside):
+        return WITHHELD
+    return suppress_count(int(items))
 
 
 def due_note(items: int, denominator_incl: int, denominator: int, suppress: bool = True,
@@ -45,7 +50,10 @@ def due_note(items: int, denominator_incl: int, denominator: int, suppress: bool
     lawful, not_yet = left_out(items, denominator_incl, denominator)
     if lawful + not_yet <= 0:
         return f"{text} included; the 6-week rate counts them all."
-    if suppress and (is_small(lawful) or is_small(not_yet)) and lawful and not_yet:
+    # 1-4 exceptions hide the rate including them (`differs_by_small`), so their sum with those
+    # not yet due may show; 1-4 not yet due beside a shown rate including exceptions may not:
+    # the sum and that rate's denominator would give the count, and so them, back.
+    if suppress and is_small(lawful) and not_yet:
         parts = f"{count(lawful + not_yet)} that have a lawful exception or are not yet due"
     else:
         parts = " and ".join(
@@ -59,5 +67,5 @@ def due_note(items: int, denominator_incl: int, denominator: int, suppress: bool
 
 def due_reason(items: int, denominator_incl: int, denominator: int, suppress: bool = True) -> str:
     """The count with its label, and `due_note`: for a page that shows the rate but not the count."""
-    return (f"{DUE.label}: {due_value(items, denominator, suppress)}. "
+    return (f"{DUE.label}: {due_value(items, denominator, suppress, denominator_incl)}. "
             + due_note(items, denominator_incl, denominator, suppress))

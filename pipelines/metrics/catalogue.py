@@ -188,9 +188,10 @@ CLOCKS: tuple[Metric, ...] = (
         label="Requests undecided past 6 weeks",
         kind="position", query=decisions_outstanding_past_6_weeks, datasets=('ehcp',),
         definition="Requests for an EHC needs assessment with no decision whether to assess on the as-of "
-                   "date more than 42 days after the LA received them (not withdrawn; the 'awaiting "
-                   "decision to assess' cases of the open cases list). Not bound to the period: the "
-                   "6-week rate counts only decisions made, so these are the requests it cannot see.",
+                   "date more than 42 days after the LA received them (not withdrawn on or before it; "
+                   "the 'awaiting decision to assess' cases of the open cases list). Not bound to the "
+                   "period: the 6-week rate counts only decisions made, so these are the requests it "
+                   "cannot see.",
         basis="SEND Regulations 2014, reg 5: a decision within 6 weeks of the request.",
         caveats="Not bound to the period. A decision made but not yet recorded in the latest export "
                 "counts here until the next load.",
@@ -203,10 +204,10 @@ CLOCKS: tuple[Metric, ...] = (
         label="Open needs assessments past 20 weeks",
         kind="position", query=open_past_20_weeks, datasets=('ehcp',),
         definition="Requests with a decision to assess and no final plan on the as-of date (no decision "
-                   "not to issue a plan, not withdrawn), more than 140 days after the LA received the "
-                   "request: the assessments of the open cases list past 20 weeks. Not bound to the "
-                   "period: the 20-week rate counts only plans issued, so these are the cases it cannot "
-                   "see.",
+                   "not to issue a plan, not withdrawn, on or before it), more than 140 days after "
+                   "the LA received the request: the assessments of the open cases list past 20 weeks. "
+                   "Not bound to the period: the 20-week rate counts only plans issued, so these are "
+                   "the cases it cannot see.",
         basis="SEND Regulations 2014, reg 13(2): the final plan within 20 weeks of the request.",
         caveats="Not bound to the period. Cases with a 20-week exception (reg 10(4)) are counted; the "
                 "open cases list shows the reason recorded. A plan issued but not yet recorded counts "
@@ -249,7 +250,9 @@ CLOCKS: tuple[Metric, ...] = (
         "open_cases", "Open cases at risk of missing 20 weeks",
         kind="list", query=open_cases_at_risk, datasets=('ehcp',),
         definition="Needs assessments open on the as-of date (no final plan, not refused, withdrawn or ended"
-                   " without a plan), the stage each is in, the days since the request and the days left of "
+                   " without a plan on or before it: a refusal, withdrawal or decision not to issue dated "
+                   "after the as-of date had not yet happened; one with no date recorded is taken as "
+                   "made), the stage each is in, the days since the request and the days left of "
                    "the 20 weeks. 'Past 20 weeks' have no days left; 'Due within 4 weeks' have 28 days or "
                    "fewer.",
         basis="SEND Regulations 2014, reg 13(2); the stage markers follow the Code of Practice timeline"

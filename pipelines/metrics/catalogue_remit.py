@@ -251,8 +251,10 @@ REMIT: tuple[Metric, ...] = (
               "(area SEND inspection framework).",
         caveats="A snapshot: the latest list loaded for each child, with no end date for a plan that has "
                 "ceased since. A plan with neither date recorded is counted with a plan but not in the "
-                "share. Only the year of birth is kept, so an age band can be a year out. Counts of 1 to 4 "
-                "are shown as '<5'.",
+                "share; so is one whose last review is dated after the as-of date (that review had not "
+                "happened, and the list does not give the one before) unless it was first issued in "
+                "the 365 days before the as-of date. Only the year of birth is kept, so an age band can "
+                "be a year out. Counts of 1 to 4 are shown as '<5'.",
         unit="% of plans with a review or issue date",
         anchor="not bound to the period: the Annex A list on the as-of date",
         figure="plans_not_reviewed_in_12_months_pct", column="not_reviewed_pct", direction="down",

@@ -34,16 +34,25 @@ def plan_cohort_base(f: Filters) -> str:
     """One row per child with an EHC plan on the as-of date (on List 1, the plan first issued on
     or before it; a plan without an issue date counts, as the list says it is in place), with
     the date its 12 months run from (the last review, else the plan's first issue), the days
-    since, and whether that is more than 365 (`overdue`; NULL when neither date is known)."""
+    since, and whether that is more than 365 (`overdue`; NULL when neither date is known).
+
+    A last review dated after the as-of date had not happened on it, and the list does not say
+    which review came before: the clock's start is not known (NULL), and `overdue` is FALSE only
+    if the plan was first issued within the 365 days before the as-of date (its first review
+    not yet due), else NULL."""
     return f"""
-    SELECT *, coalesce(last_reviewed_date, plan_issued_date) AS review_clock_from,
-        CAST($as_of - coalesce(last_reviewed_date, plan_issued_date) AS INTEGER)
-            AS days_since_review,
-        CAST($as_of - coalesce(last_reviewed_date, plan_issued_date) AS INTEGER) > {REVIEW_DAYS}
-            AS overdue
-    FROM cohort
-    WHERE support = 'EHC plan' AND (plan_issued_date IS NULL OR plan_issued_date <= $as_of)
-        AND {sql_in('local_authority', f.las)}
+    WITH clocked AS (
+        SELECT *, CASE WHEN last_reviewed_date IS NULL OR last_reviewed_date <= $as_of
+                       THEN coalesce(last_reviewed_date, plan_issued_date) END AS review_clock_from
+        FROM cohort
+        WHERE support = 'EHC plan' AND (plan_issued_date IS NULL OR plan_issued_date <= $as_of)
+            AND {sql_in('local_authority', f.las)})
+    SELECT *, CAST($as_of - review_clock_from AS INTEGER) AS days_since_review,
+        CASE WHEN review_clock_from IS NOT NULL
+                 THEN CAST($as_of - review_clock_from AS INTEGER) > {REVIEW_DAYS}
+             WHEN CAST($as_of - plan_issued_date AS INTEGER) <= {REVIEW_DAYS} THEN FALSE
+        END AS overdue
+    FROM clocked
     """
 
 

@@ -70,6 +70,16 @@ STAGE_MILESTONE_DAYS = {
 AWAITING_DECISION = "awaiting decision to assess"  # the stage `open_cases_at_risk` gives it
 
 
+# Ended without a plan by the as-of date: refused, withdrawn or decided not to issue on or before
+# it (a decision dated after it had not yet been made; one with no date is taken as made), or a
+# historical record.
+CLOSED_WITHOUT_PLAN = """
+    coalesce(decision IN ('not assess', 'withdrawn') AND coalesce(decision_date <= $as_of, TRUE)
+        OR assessment_outcome IN ('plan not issued', 'withdrawn')
+            AND coalesce(assessment_outcome_date <= $as_of, TRUE)
+        OR decision = 'historical' OR assessment_outcome = 'historical', FALSE)"""
+
+
 def _open_cases(f: Filters) -> str:
     """`open_cases_at_risk`'s rows, unordered: the one definition the list, the two positions
     and their counts read."""
@@ -87,9 +97,7 @@ def _open_cases(f: Filters) -> str:
             FROM ehcp
         WHERE request_date <= $as_of
             AND (final_plan_date IS NULL OR final_plan_date > $as_of)
-            AND coalesce(decision, '') NOT IN ('not assess', 'withdrawn', 'historical')
-            AND coalesce(assessment_outcome, '') NOT IN ('plan not issued', 'withdrawn', 'historical')
-            AND {sql_in('local_authority', f.las)}
+            AND NOT ({CLOSED_WITHOUT_PLAN}) AND {sql_in('local_authority', f.las)}
         )
         SELECT *, CASE stage {milestones} END AS stage_milestone_days,
             days_elapsed > CASE stage {milestones} END AS stage_late

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines import metrics
 from pipelines.db import reader
+from pipelines.suppression import WITHHELD
 
 RATE = metrics.CATALOGUE["health_advice"]
 PAGES = ("views/overview.py", "views/health_advice.py", "views/inspection.py")
@@ -60,13 +61,22 @@ def test_requests_due_has_one_value_and_one_label_everywhere(
     for page in PAGES:
         shown[page] = _texts(_show_tables(run_app(page, **view)))
 
+    # The Overview's cards and the board pack show it as a board may see it: in the samples'
+    # quarter 1-4 requests are due on the as-of date itself and open (not yet due), which the
+    # count less the rate including exceptions' denominator, shown beside it, would give away.
+    boards = ("views/overview.py", "views/board_pack.py")
+    # Withheld reads "Withheld" on a card and "withheld (small number)" in a sentence.
+    as_shown = {page: metrics.due_value(items, den, denominator_incl=incl) if page in boards
+                else f"{items:,}" for page in shown}
+    as_shown = {page: "withheld" if value == WITHHELD else value
+                for page, value in as_shown.items()}
     for page, texts in shown.items():
         # The count, wherever it is named, has the one value.
         values = [t.split(f"{metrics.DUE.label}: ", 1)[1] for t in texts
                   if f"{metrics.DUE.label}: " in t]
         named = [t for t in texts if metrics.DUE.label in t]
         assert values or not named, (page, named)
-        assert all(v.startswith(f"{items:,}") for v in values), (page, values)
+        assert all(v.lower().startswith(as_shown[page]) for v in values), (page, values)
         # A number called "requests due" says which figure it is, and is that figure's value.
         counts = [(int(n.replace(",", "")), which) for t in texts for n, which in DUE_NUMBER.findall(t)]
         assert counts, page
@@ -78,7 +88,8 @@ def test_requests_due_has_one_value_and_one_label_everywhere(
     # The pages a DCO reads for the period show the count itself, with its label.
     for page in ("views/overview.py", "views/health_advice.py", "views/board_pack.py",
                  "views/inspection.py"):
-        assert any(t.startswith(f"{metrics.DUE.label}: {items:,}") for t in shown[page]), page
+        assert any(t.lower().startswith(f"{metrics.DUE.label}: {as_shown[page]}".lower())
+                   for t in shown[page]), page
 
 
 def test_the_health_advice_tables_name_their_columns_from_the_catalogue(

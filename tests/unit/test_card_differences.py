@@ -29,3 +29,17 @@ def test_the_change_is_withheld_when_either_side_gives_a_small_count_away() -> N
     fine = Card(label="Requests due", kind="count", value=120, previous=100, contains=110,
                 contains_previous=90)
     assert _delta(fine, suppress=True) == "+20"
+
+
+@pytest.mark.parametrize(("contains", "shown"), [
+    ((16, 22), WITHHELD),  # 24 due beside 22 including exceptions: 2 not yet due
+    ((22, 24), WITHHELD),  # 2 lawful exceptions
+    ((16, 19), "24"),  # 5 and 8 apart
+])
+def test_a_count_that_contains_two_shown_counts(contains: tuple[int, int], shown: str) -> None:
+    # Requests for health advice due, beside the 6-week rate's "of M" and the rate including
+    # exceptions' "of M'": either difference would be read off the cards.
+    card = Card(label="Requests due", kind="count", value=24, previous=24, contains=contains,
+                contains_previous=contains)
+    assert value_text(card, suppress=True) == shown
+    assert (_delta(card, suppress=True) is None) is (shown == WITHHELD)
