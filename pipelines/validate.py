@@ -24,6 +24,7 @@ from pandas.core.util.hashing import combine_hash_arrays
 from pipelines import clean_values, vocab
 from pipelines.config import canonical_la, load_settings
 from pipelines.dates import DateError, parse_date
+from pipelines.free_text import remove_personal_data, without_personal_data
 from pipelines.headers import HeaderMatch
 from pipelines.pseudonym import (
     nhs_number_is_valid,
@@ -32,7 +33,7 @@ from pipelines.pseudonym import (
     pseudonym,
 )
 from pipelines.readers import Cells, column_letter, text_array
-from pipelines.rules import ERROR, Rows, parse_rule, rules_for
+from pipelines.rules import ERROR, WARNING, Rows, parse_rule, rules_for
 from pipelines.schemas import EXCEPTION_KINDS, Schema
 
 WITHHELD = "(withheld: personal data)"
@@ -353,7 +354,7 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
         letter = column_letter(match.columns[col]) if col in match.columns else ""
         shown = WITHHELD if column is not None and column.personal else _cell_text(value)
         finding = Reject(sheet_name, int(excel_rows[pos]), letter, match.headers.get(col, col),
-                         shown, reason, rule)
+                         without_personal_data(shown), without_personal_data(reason), rule)
         (found if severity == ERROR else queried).append((pos, finding))
 
     parsed: dict[str, _Parsed] = {}
@@ -368,6 +369,15 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
             error = column.errors[column.codes[pos]]
             reject(pos, col.name, column.raw_at(pos), f"{col.name}: {error}",
                    parse_rule(col.kind, error))
+        if col.kind in _FREE_TEXT_KINDS and not col.personal:
+            removed = remove_personal_data(column.parsed, column.arrow, col.kind == "id", key)
+            if removed.any():
+                column.arrow = None  # the Arrow copy of the values holds what was removed
+            for pos in np.flatnonzero(removed[column.codes]):
+                stored = column.value(pos)
+                reject(pos, col.name, stored[1] if isinstance(stored, tuple) else stored,
+                       f"{col.name}: {_REMOVED[col.kind == 'id']}", "personal_data_removed",
+                       WARNING)
 
     # The cells are not needed past here (rejects show the distinct raw values _Parsed keeps):
     # let them go before the records are built, as a national export's cells run to gigabytes.
@@ -416,6 +426,11 @@ def unused_headers(match: HeaderMatch) -> list[str]:
     taken = set(match.columns.values())
     return [cell.strip() for position, cell in enumerate(match.cells)
             if position not in taken and isinstance(cell, str) and cell.strip()]
+
+
+_FREE_TEXT_KINDS = frozenset({"id", "text", *EXCEPTION_KINDS})
+_REMOVED = ("an NHS number or date of birth in the text was removed, the rest kept",
+            "the reference holds an NHS number: kept as a pseudonym (NHS-PSEUDONYM-...)")
 
 
 def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], Any]) -> _Parsed:

@@ -1,0 +1,108 @@
+"""An NHS number or a date of birth typed where no one expected it (a delay reason, a setting, a
+case reference, a date column shifted by one) is never stored or shown in clear: free text keeps
+everything but the number or date, a reference that is an NHS number is kept as a pseudonym, and
+the row says so in the load summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.db import reader
+from tests.conftest import ADVICE_HEADER, write_csv, write_xlsx
+
+D = dt.date
+NHS = "943 476 5919"  # passes the modulus 11 check
+SECRETS = (NHS, "9434765919", "943-476-5919", "12/03/2015", "2015-03-12")
+EHCP_COLUMNS = ["Case ID", "Local Authority", "Request Date", "Decision Date", "Decision",
+                "Exception", "Setting"]
+
+
+def _everything_stored(db: Path) -> str:
+    """Every text value of every table, one after another."""
+    with reader(db) as con:
+        columns = con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                              "WHERE data_type = 'VARCHAR' AND table_schema = 'main'").fetchall()
+        return "\n".join(str(value) for table, column in columns
+                         for (value,) in con.execute(f'SELECT "{column}" FROM "{table}"').fetchall())
+
+
+def _findings_text(result) -> str:
+    """What the load tells the user: its summary (as `ingest --json` prints it) and findings."""
+    return json.dumps(result.summary(), default=str) + "\n".join(
+        f"{f.value} {f.reason}" for f in [*result.rejects, *result.warnings])
+
+
+def test_free_text_keeps_all_but_the_nhs_number_and_date_of_birth(load, tmp_path, db):
+    path = write_xlsx(tmp_path / "ehcp.xlsx", {"Requests": [
+        EHCP_COLUMNS,
+        ["E1", "Leeds", D(2025, 4, 1), D(2025, 5, 1), "Assess",
+         f"Child (DOB 12/03/2015) in hospital, NHS {NHS}", f"Oak School re NHS no. {NHS}"],
+        ["E2", "Leeds", D(2025, 4, 2), None, None, "Illness", "Elm Academy"],
+    ]})
+    result = load(path)
+    assert (result.rows_read, result.loaded, result.rejected) == (2, 2, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = con.execute("SELECT case_id, exception_recorded, setting FROM ehcp "
+                             "ORDER BY 1").fetchall()
+    assert stored == [
+        ("E1", "Child (DOB [date of birth removed]) in hospital, NHS [NHS number removed]",
+         "Oak School re NHS no. [NHS number removed]"),
+        ("E2", "Illness", "Elm Academy"),
+    ]
+    found = {(w.sheet, w.row, w.column, w.rule) for w in result.warnings
+             if w.rule == "personal_data_removed"}
+    assert found == {("Requests", 2, "F", "personal_data_removed"),
+                     ("Requests", 2, "G", "personal_data_removed")}
+    everything = _everything_stored(db) + _findings_text(result)
+    for secret in SECRETS:
+        assert secret not in everything
+
+
+def test_a_reference_that_is_an_nhs_number_is_kept_as_a_pseudonym(load, tmp_path, db):
+    rows = [ADVICE_HEADER,
+            ["R1", NHS, "Leeds", "SALT", "01/04/2025", "01/05/2025", "Trust", "", "", "New"],
+            ["9434765919", "C2", "Leeds", "OT", "02/04/2025", "", "Trust", "", "", "New"],
+            ["R3", "C3", "Leeds", "OT", "03/04/2025", "", "Trust", "", "", "New"]]
+    first = load(write_csv(tmp_path / "advice_2025-11.csv", rows))
+    assert (first.rows_read, first.loaded, first.rejected) == (3, 3, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = con.execute("SELECT advice_id, case_id FROM health_advice "
+                             "ORDER BY source_row").fetchall()
+    (r1, case1), (advice2, c2), r3 = stored
+    assert (r1, c2, r3) == ("R1", "C2", ("R3", "C3"))
+    assert case1.startswith("NHS-PSEUDONYM-") and advice2.startswith("NHS-PSEUDONYM-")
+    assert case1 == advice2  # one number, one pseudonym (the key is the database's)
+    assert {(w.row, w.column) for w in first.warnings
+            if w.rule == "personal_data_removed"} == {(2, "B"), (3, "A")}
+    # The next month's export writes the number without spaces and adds a request: the
+    # records already held are the same records, unchanged.
+    rows[1][1] = "9434765919"
+    rows.append(["R4", "C4", "Leeds", "OT", "04/04/2025", "", "Trust", "", "", "New"])
+    again = load(write_csv(tmp_path / "advice_2025-12.csv", rows))
+    assert (again.loaded, again.inserted, again.updated, again.unchanged) == (4, 1, 0, 3)
+    everything = _everything_stored(db) + _findings_text(first)
+    for secret in SECRETS:
+        assert secret not in everything
+
+
+@pytest.mark.parametrize("cell", [NHS, f"NHS {NHS}", "DOB 12/03/2015"])
+def test_a_rejected_cell_holding_personal_data_is_not_shown(load, tmp_path, db, cell):
+    # A column shifted by one: the child's NHS number (or birth date) lands in Requested Date.
+    path = write_csv(tmp_path / "shifted.csv", [
+        ADVICE_HEADER,
+        ["R1", "C1", "Leeds", "SALT", cell, "", "Trust", "", "", "New"],
+        ["R2", "C2", "Leeds", "SALT", "02/04/2025", "", "Trust", "", "", "New"]])
+    result = load(path)
+    assert (result.loaded, result.rejected) == (1, 1)
+    (reject,) = result.rejects
+    assert (reject.sheet, reject.row, reject.column, reject.header) == (
+        "shifted.csv", 2, "E", "Requested Date")
+    assert "removed]" in reject.value and "removed]" in reject.reason
+    everything = _everything_stored(db) + _findings_text(result)
+    for secret in SECRETS:
+        assert secret not in everything
