@@ -3,10 +3,10 @@
 The file type is decided by content, not by name. Workbooks are read with calamine (several
 times faster than openpyxl), one sheet at a time, a big one in parts on two cores while its XML
 is still being checked (`sheet_split`); CSV bytes are decoded as UTF-8 (with or without
-BOM), else Windows-1252. A CSV's first rows are read with the csv module (to find the header);
-the rest with Arrow's CSV reader, which builds no Python object per cell, unless the file is
-irregular (ragged rows, an unclosed quote, huge cells), when the csv module reads it all as
-before. Nothing here interprets a cell: that is validation's job.
+BOM), else Windows-1252 (UTF-16 with a BOM is made UTF-8 first). A CSV's first rows are read
+with the csv module (to find the header); the rest with Arrow's CSV reader, which builds no
+Python object per cell, unless the file is irregular (ragged rows, an unclosed quote, huge
+cells), when the csv module reads it all as before. Nothing here interprets a cell: that is validation's job.
 """
 
 from __future__ import annotations
@@ -272,6 +272,12 @@ def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawSheet]:
         data = path.read_bytes()
     except OSError as exc:
         raise FileError(f"{path.name}: cannot be opened ({exc.strerror or exc})") from exc
+    if data.startswith(UTF16_BOMS):
+        utf8 = utf16_as_utf8(data)
+        if utf8 is None:
+            raise FileError(f"{path.name}: starts as UTF-16 text (Excel's \"Unicode Text\") but "
+                            "is not valid UTF-16; save it again as CSV UTF-8 and load that")
+        data = utf8
     if not data or data.isspace():  # as `not data.strip()`, without copying the file
         raise FileError(f"{path.name}: the file is empty")
     if data.startswith(_OLE_MAGIC):
@@ -283,6 +289,20 @@ def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawSheet]:
         _check_zip(path, data)
         return _read_workbook(path, data, limits)
     return iter([_read_csv(path, data, limits)])
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def utf16_as_utf8(data: bytes) -> bytes | None:
+    """Text saved as UTF-16 with its byte order mark (Excel's "Unicode Text", tab separated)
+    as UTF-8 bytes, which the CSV reader reads as any other; None if the bytes are not that."""
+    if not data.startswith(UTF16_BOMS):
+        return None
+    try:
+        return data.decode("utf-16").encode("utf-8")
+    except UnicodeError:  # odd length, or a lone surrogate
+        return None
 
 
 def _check_zip(path: Path, data: bytes) -> None:

@@ -106,6 +106,20 @@ def test_csv_encodings(load, tmp_path, db, encoding, bom):
     assert rows(db, "SELECT setting FROM ehcp") == [("St Mary’s Café School",)]
 
 
+@pytest.mark.parametrize("bom, encoding", [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")])
+def test_unicode_text_as_excel_saves_it(load, tmp_path, db, bom, encoding):
+    # Excel's "Unicode Text (*.txt)": UTF-16 with its byte order mark, tab separated; more rows
+    # than are read to find the header, so the rest of the file is read as the body.
+    lines = ["Northshire SEND: requests", "Case ID\tLA\tRequest Date\tSetting"]
+    lines += [f"E{i}\tNorthshire\t01/04/2025\tSt Mary’s Café School" for i in range(1, 101)]
+    path = tmp_path / "ehcp.txt"
+    path.write_bytes(bom + "\r\n".join(lines).encode(encoding) + "\r\n".encode(encoding))
+    result = load(path)
+    assert (result.rows_read, result.loaded, result.rejected) == (100, 100, 0)
+    assert result.sheets[0]["header_row"] == 2
+    assert rows(db, "SELECT DISTINCT setting FROM ehcp") == [("St Mary’s Café School",)]
+
+
 def test_semicolon_csv_and_thousands_separators(load, tmp_path, db):
     path = tmp_path / "advice.csv"
     path.write_text(
