@@ -134,12 +134,18 @@ _MAX_COUNT = 2**31 - 1
 
 
 def _date(value: Any) -> dt.date | None:
+    if isinstance(value, str) and vocab.normalise_token(value) in _NOT_RECORDED:
+        return None  # a date not known yet: blank (a required one is then missing)
     try:
         return parse_date(value)
     except DateError as exc:
         raise type(exc)(str(exc)) from None  # its type names the rule (`rules.parse_rule`)
 
 
+# What case systems write for a date not recorded: "N/A", "TBC", "-", "00/00/0000", "NULL".
+_NOT_RECORDED = frozenset(vocab.normalise_token(s) for s in (
+    "-", "n/a", "tbc", "tba", "not known", "unknown", "not applicable", "none", "nil", "null",
+    "00/00/0000", "0000-00-00"))
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")  # 2025-04
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")  # 04/2025
 _NAMED_MONTH = re.compile(r"^([A-Za-z]{3,9})\.?[\s\-/,']*(\d{4}|\d{2})$")  # Apr 2025, April-25

@@ -246,3 +246,20 @@ def test_unlawful_exception_reason_kept_but_not_treated_as_exception(load, tmp_p
         ("A1", None, "Waiting list"),
         ("A2", "missed appointment", "Did not attend"),
     ]
+
+
+def test_a_date_not_recorded_yet_is_a_blank_date(load, tmp_path, db):
+    # Case systems write "N/A", "TBC", "-" or 00/00/0000 for a date not yet known: the request
+    # is open, not a bad row (rejecting it would drop an overdue request from every count).
+    placeholders = ["N/A", "n/a", "TBC", "tba", "-", "–", "00/00/0000", "Not known", "NULL"]
+    body = [[f"A{i}", f"C{i}", "Leeds", "SALT", "01/04/2025", value, "Trust", "", "", "New"]
+            for i, value in enumerate(placeholders)]
+    body.append(["B1", "C9", "Leeds", "SALT", "TBC", "", "Trust", "", "", "New"])
+    body.append(["B2", "C9", "Leeds", "SALT", "01/04/2025", "soon", "Trust", "", "", "New"])
+    result = load(write_csv(tmp_path / "advice.csv", [ADVICE_HEADER, *body]))
+    assert (result.loaded, result.rejected) == (len(placeholders), 2)
+    assert rows(db, "SELECT count(*), count(returned_date) FROM health_advice") == [
+        (len(placeholders), 0)]
+    assert [(r.row, r.column, r.value, r.rule) for r in result.rejects] == [
+        (len(placeholders) + 2, "E", "TBC", "missing_required"),  # required: still missing
+        (len(placeholders) + 3, "F", "soon", "invalid_date")]
