@@ -1,6 +1,6 @@
 """What the DCO types into the app (evidence items, chase notes, board commentary) and what a
-loaded file's text columns hold: a cell left blank, and text that must not hold an NHS number
-or a date of birth. Checked once here for every editor and every load."""
+loaded file's text columns hold: a cell left blank, and text that must not hold an NHS number,
+a UPN or a date of birth. Checked once here for every editor and every load."""
 
 from __future__ import annotations
 
@@ -24,8 +24,14 @@ _BIRTH_DATE = re.compile(
     r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{2,4})(?!\d)",
     re.IGNORECASE)
 # What may lead to either, found by Arrow over many values at once (RE2 syntax).
-_MAY_HOLD = r"[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}|d\.?\s?o\.?\s?b|birth|born"
+_MAY_HOLD = (r"[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}|[A-Za-z][0-9]{11}[0-9A-Za-z]|d\.?\s?o\.?\s?b|"
+             r"birth|born")
+# A unique pupil number: its check letter, then 12 characters (the last a letter in a
+# temporary UPN); the check letter is the weighted sum of the others modulo 23 (DfE's guide).
+_UPN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]\d{11}[0-9A-Za-z](?![A-Za-z0-9])")
+_UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 NHS_NUMBER_REMOVED = "[NHS number removed]"
+UPN_REMOVED = "[UPN removed]"
 BIRTH_DATE_REMOVED = "[date of birth removed]"
 
 
@@ -49,12 +55,28 @@ def nhs_number_in(text: str) -> str | None:
     return None
 
 
+def upn_is_valid(text: str) -> bool:
+    """A unique pupil number whose check letter is right (upper or lower case)."""
+    upn = text.upper()
+    if not _UPN.fullmatch(upn) or upn[-1] in "IOS":
+        return False
+    total = sum((int(c) if c.isdigit() else _UPN_LETTERS.index(c)) * weight
+                for c, weight in zip(upn[1:], range(2, 14), strict=True))
+    return upn[0] == _UPN_LETTERS[total % 23]
+
+
+def upn_in(text: str) -> str | None:
+    """The first unique pupil number in `text` whose check letter is right, as written."""
+    return next((m.group() for m in _UPN.finditer(text) if upn_is_valid(m.group())), None)
+
+
 def without_personal_data(text: str) -> str:
     """`text` with every NHS number (ten digits that pass the check, as `nhs_number_in` finds
-    them) and every date labelled as a date of birth ("DOB 12/03/2015") replaced by a note
-    saying what was removed; the rest as written."""
+    them), every UPN (`upn_in`) and every date labelled as a date of birth ("DOB 12/03/2015")
+    replaced by a note saying what was removed; the rest as written."""
     text = _DIGIT_RUN.sub(lambda m: NHS_NUMBER_REMOVED if nhs_number_is_valid(
         re.sub(r"\D", "", m.group())) else m.group(), text)
+    text = _UPN.sub(lambda m: UPN_REMOVED if upn_is_valid(m.group()) else m.group(), text)
     return _BIRTH_DATE.sub(lambda m: m.group(1) + BIRTH_DATE_REMOVED, text)
 
 
@@ -68,8 +90,8 @@ def may_hold_personal_data(values: pa.Array) -> np.ndarray:
 def remove_personal_data(values: np.ndarray, texts: pa.Array | None, reference: bool,
                          key: bytes) -> np.ndarray:
     """A loaded column's distinct parsed values (text, or an exception's (lawful, as recorded))
-    without NHS numbers or labelled dates of birth, changed in place; which ones changed. A
-    `reference` (a case or request id) that holds an NHS number becomes a keyed pseudonym of it,
+    without NHS numbers, UPNs or labelled dates of birth, changed in place; which ones changed. A
+    `reference` (a case or request id) that holds an NHS number or UPN becomes a keyed pseudonym,
     the same in every file; other text loses just the number or date. `texts`: the values as
     Arrow text, when the reader made them so. Only values that may hold one are read in Python."""
     changed = np.zeros(len(values), dtype=bool)
@@ -79,10 +101,10 @@ def remove_personal_data(values: np.ndarray, texts: pa.Array | None, reference: 
         value = values[k]
         text = value[1] if isinstance(value, tuple) else value
         if reference:
-            if nhs_number_in(text) is None:
+            if nhs_number_in(text) is None and upn_in(text) is None:
                 continue
-            digits = _DIGIT_RUN.sub(lambda m: re.sub(r"\D", "", m.group()), text)
-            clean = "NHS-PSEUDONYM-" + pseudonym(key, "reference", digits).upper()
+            digits = _DIGIT_RUN.sub(lambda m: re.sub(r"\D", "", m.group()), text.upper())
+            clean = "PSEUDONYM-" + pseudonym(key, "reference", digits).upper()
         else:
             clean = without_personal_data(text)
             if clean == text:

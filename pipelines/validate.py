@@ -144,8 +144,8 @@ def _date(value: Any) -> dt.date | None:
 
 # What case systems write for a date not recorded: "N/A", "TBC", "-", "00/00/0000", "NULL".
 _NOT_RECORDED = frozenset(vocab.normalise_token(s) for s in (
-    "-", "n/a", "tbc", "tba", "not known", "unknown", "not applicable", "none", "nil", "null",
-    "00/00/0000", "0000-00-00"))
+    "-", "n/a", "tbc", "tba", "not applicable", "none", "nil", "null", "00/00/0000",
+    "0000-00-00"))
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")  # 2025-04
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")  # 04/2025
 _NAMED_MONTH = re.compile(r"^([A-Za-z]{3,9})\.?[\s\-/,']*(\d{4}|\d{2})$")  # Apr 2025, April-25
@@ -435,8 +435,8 @@ def unused_headers(match: HeaderMatch) -> list[str]:
 
 
 _FREE_TEXT_KINDS = frozenset({"id", "text", *EXCEPTION_KINDS})
-_REMOVED = ("an NHS number or date of birth in the text was removed, the rest kept",
-            "the reference holds an NHS number: kept as a pseudonym (NHS-PSEUDONYM-...)")
+_REMOVED = ("an NHS number, UPN or date of birth in the text was removed, the rest kept",
+            "the reference holds an NHS number or UPN: kept as a pseudonym (PSEUDONYM-...)")
 
 
 def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], Any]) -> _Parsed:

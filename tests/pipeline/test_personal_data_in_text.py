@@ -1,6 +1,6 @@
-"""An NHS number or a date of birth typed where no one expected it (a delay reason, a setting, a
+"""An NHS number, a UPN or a date of birth typed where no one expected it (a delay reason, a setting, a
 case reference, a date column shifted by one) is never stored or shown in clear: free text keeps
-everything but the number or date, a reference that is an NHS number is kept as a pseudonym, and
+everything but the number or date, a reference that is one is kept as a pseudonym, and
 the row says so in the load summary."""
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from tests.conftest import ADVICE_HEADER, write_csv, write_xlsx
 
 D = dt.date
 NHS = "943 476 5919"  # passes the modulus 11 check
-SECRETS = (NHS, "9434765919", "943-476-5919", "12/03/2015", "2015-03-12")
+UPN = "X938201512001"  # its check letter is right
+SECRETS = (NHS, "9434765919", "943-476-5919", "12/03/2015", "2015-03-12", UPN)
 EHCP_COLUMNS = ["Case ID", "Local Authority", "Request Date", "Decision Date", "Decision",
                 "Exception", "Setting"]
 
@@ -75,7 +76,7 @@ def test_a_reference_that_is_an_nhs_number_is_kept_as_a_pseudonym(load, tmp_path
                              "ORDER BY source_row").fetchall()
     (r1, case1), (advice2, c2), r3 = stored
     assert (r1, c2, r3) == ("R1", "C2", ("R3", "C3"))
-    assert case1.startswith("NHS-PSEUDONYM-") and advice2.startswith("NHS-PSEUDONYM-")
+    assert case1.startswith("PSEUDONYM-") and advice2.startswith("PSEUDONYM-")
     assert case1 == advice2  # one number, one pseudonym (the key is the database's)
     assert {(w.row, w.column) for w in first.warnings
             if w.rule == "personal_data_removed"} == {(2, "B"), (3, "A")}
@@ -106,3 +107,21 @@ def test_a_rejected_cell_holding_personal_data_is_not_shown(load, tmp_path, db, 
     everything = _everything_stored(db) + _findings_text(result)
     for secret in SECRETS:
         assert secret not in everything
+
+
+def test_a_upn_in_a_reference_or_in_text_is_not_kept(load, tmp_path, db):
+    # Annex A's own "Child unique ID" filled with the pupil's UPN, and a UPN in a setting.
+    path = write_csv(tmp_path / "ehcp.csv", [
+        ["Case ID", "Local Authority", "Request Date", "Setting"],
+        [UPN.lower(), "Leeds", "01/04/2025", f"Oak School (UPN {UPN})"],
+        ["A938201512001", "Leeds", "02/04/2025", "Elm Academy"],  # wrong check letter: kept
+    ])
+    result = load(path)
+    assert (result.loaded, result.rejected) == (2, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = con.execute("SELECT case_id, setting FROM ehcp ORDER BY source_row").fetchall()
+    assert stored[0][0].startswith("PSEUDONYM-")
+    assert stored[0][1] == "Oak School (UPN [UPN removed])"
+    assert stored[1] == ("A938201512001", "Elm Academy")
+    everything = _everything_stored(db) + _findings_text(result)
+    assert UPN not in everything and UPN.lower() not in everything

@@ -251,7 +251,7 @@ def test_unlawful_exception_reason_kept_but_not_treated_as_exception(load, tmp_p
 def test_a_date_not_recorded_yet_is_a_blank_date(load, tmp_path, db):
     # Case systems write "N/A", "TBC", "-" or 00/00/0000 for a date not yet known: the request
     # is open, not a bad row (rejecting it would drop an overdue request from every count).
-    placeholders = ["N/A", "n/a", "TBC", "tba", "-", "–", "00/00/0000", "Not known", "NULL"]
+    placeholders = ["N/A", "n/a", "TBC", "tba", "-", "–", "00/00/0000", "NULL"]
     body = [[f"A{i}", f"C{i}", "Leeds", "SALT", "01/04/2025", value, "Trust", "", "", "New"]
             for i, value in enumerate(placeholders)]
     body.append(["B1", "C9", "Leeds", "SALT", "TBC", "", "Trust", "", "", "New"])
