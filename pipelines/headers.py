@@ -8,9 +8,12 @@ spaces and punctuation, through each schema's alias list.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+
+import numpy as np
 
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.vocab import normalise_token
@@ -109,3 +112,22 @@ def sheet_values(match: HeaderMatch, rows: list[list[Any]], sheet: str, file_nam
                 values[col.name] = found
                 break
     return values
+
+
+def repeated_header(match: HeaderMatch, body: Sequence[Any], n: int) -> np.ndarray:
+    """Which rows of the body repeat the header (two exports pasted one under the other): every
+    mapped column's cell is its header's name, in any case or spacing. `body`: the sheet's
+    columns below the header (`readers.Cells`). The column with the fewest distinct values is
+    looked at first, so only a few rows are read cell by cell."""
+    found = np.zeros(n, dtype=bool)
+    named = {c: normalise_token(match.cells[c]) for c in match.columns.values()
+             if c < len(body) and c < len(match.cells) and isinstance(match.cells[c], str)}
+    if not named or not n:
+        return found
+    first = min(named, key=lambda c: len(body[c].distinct[1]))
+    codes, values = body[first].distinct
+    same = [k for k, v in enumerate(values) if isinstance(v, str) and normalise_token(v) == named[first]]
+    for row in np.flatnonzero(np.isin(codes, same)).tolist():
+        found[row] = all(isinstance(cell := body[c].at(row), str) and normalise_token(cell) == token
+                         for c, token in named.items())
+    return found

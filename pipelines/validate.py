@@ -25,7 +25,7 @@ from pipelines import clean_values, vocab
 from pipelines.config import canonical_la, load_settings
 from pipelines.dates import DateError, parse_date
 from pipelines.free_text import remove_personal_data, without_personal_data
-from pipelines.headers import HeaderMatch
+from pipelines.headers import HeaderMatch, repeated_header
 from pipelines.pseudonym import (
     nhs_number_is_valid,
     normalise_nhs_number,
@@ -267,11 +267,12 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _classify_rows(body: list[Cells], mapped: list[int], required: list[int], n: int
+def _classify_rows(body: list[Cells], match: HeaderMatch, required: list[int], n: int
                    ) -> tuple[np.ndarray, int, int]:
     """Split the rows below the header into data rows, blank rows and total/note rows. A row that
-    opens with "Total", "Note", "Source"... and lacks a required field is a total or a note."""
-    mapped_set = set(mapped)
+    opens with "Total", "Note", "Source"... and lacks a required field is a total or a note, as
+    is the header repeated."""
+    mapped_set = set(match.columns.values())
     # Each column's distinct values and blank cells, found on several cores at once.
     each_column(lambda cells: cells.blank, body)
     in_mapped = np.zeros(n, dtype=np.int64)
@@ -294,6 +295,7 @@ def _classify_rows(body: list[Cells], mapped: list[int], required: list[int], n:
         first = next(cells.at(i) for cells in body if not cells.blank[i])
         note[i] = isinstance(first, str) and _NOTE_ROW.match(first) is not None
     note |= (np.arange(n) > last_full) & (total == 1)  # a lone remark below the table
+    note |= repeated_header(match, body, n)
     note &= ~empty
     data = np.flatnonzero(~empty & ~note)
     return data, int(empty.sum()), int(note.sum())
@@ -345,9 +347,8 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
     schema = match.schema
     outcome = SheetOutcome(sheet_name, schema.kind, match.row_index + 1)
     outcome.unused = unused_headers(match)
-    mapped = list(match.columns.values())
     required = [match.columns[c] for c in schema.required if c in match.columns]
-    data_idx, outcome.blank, outcome.notes = _classify_rows(body, mapped, required, n)
+    data_idx, outcome.blank, outcome.notes = _classify_rows(body, match, required, n)
     outcome.rows_read = n
     excel_rows = match.row_index + 2 + data_idx
     m = len(data_idx)

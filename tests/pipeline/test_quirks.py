@@ -263,3 +263,20 @@ def test_a_date_not_recorded_yet_is_a_blank_date(load, tmp_path, db):
     assert [(r.row, r.column, r.value, r.rule) for r in result.rejects] == [
         (len(placeholders) + 2, "E", "TBC", "missing_required"),  # required: still missing
         (len(placeholders) + 3, "F", "soon", "invalid_date")]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_header_repeated_below_is_not_a_data_row(load, tmp_path, db, suffix):
+    # Two months' exports pasted one under the other: the second header is no request.
+    def request(i, day):
+        return [f"Q{i}", f"C{i}", "Leeds", "SALT", day, "", "Trust", "", "", "New"]
+    table = [ADVICE_HEADER, request(1, "01/04/2025"), request(2, "02/04/2025"),
+             [f" {h.upper()} " for h in ADVICE_HEADER], request(3, "01/05/2025")]
+    if suffix == "csv":
+        path = write_csv(tmp_path / "advice.csv", table)
+    else:
+        path = write_xlsx(tmp_path / "advice.xlsx", {"Log": table})
+    result = load(path)
+    assert (result.rows_read, result.loaded, result.rejected, result.notes) == (4, 3, 0, 1)
+    assert result.reconciles()
+    assert rows(db, "SELECT advice_id FROM health_advice ORDER BY 1") == [("Q1",), ("Q2",), ("Q3",)]
