@@ -30,6 +30,9 @@ _MAY_HOLD = (r"[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}|[A-Za-z][0-9]{11}[0-9A-Za-z]|d
 # temporary UPN); the check letter is the weighted sum of the others modulo 23 (DfE's guide).
 _UPN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]\d{11}[0-9A-Za-z](?![A-Za-z0-9])")
 _UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+# A reference made of a keyed pseudonym already (a SEN2 request's: the child's, then the
+# received date), whose hex digits may by chance pass the NHS number check.
+_KEYED = re.compile(r"^(?:PSEUDONYM-)?[0-9A-Fa-f]{20}(?:/|$)")
 NHS_NUMBER_REMOVED = "[NHS number removed]"
 UPN_REMOVED = "[UPN removed]"
 BIRTH_DATE_REMOVED = "[date of birth removed]"
@@ -101,7 +104,7 @@ def remove_personal_data(values: np.ndarray, texts: pa.Array | None, reference: 
         value = values[k]
         text = value[1] if isinstance(value, tuple) else value
         if reference:
-            if nhs_number_in(text) is None and upn_in(text) is None:
+            if _KEYED.match(text) or (nhs_number_in(text) is None and upn_in(text) is None):
                 continue
             digits = _DIGIT_RUN.sub(lambda m: re.sub(r"\D", "", m.group()), text.upper())
             clean = "PSEUDONYM-" + pseudonym(key, "reference", digits).upper()

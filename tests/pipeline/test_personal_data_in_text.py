@@ -13,6 +13,8 @@ import duckdb
 import pytest
 
 from pipelines.db import reader
+from pipelines.formats.sen2 import child_pseudonym
+from pipelines.free_text import nhs_number_in
 from tests.conftest import ADVICE_HEADER, write_csv, write_xlsx
 
 D = dt.date
@@ -125,3 +127,33 @@ def test_a_upn_in_a_reference_or_in_text_is_not_kept(load, tmp_path, db):
     assert stored[1] == ("A938201512001", "Elm Academy")
     everything = _everything_stored(db) + _findings_text(result)
     assert UPN not in everything and UPN.lower() not in everything
+
+
+def _upn_whose_pseudonym_holds_an_nhs_number(key: bytes) -> str:
+    """A UPN whose keyed pseudonym (the SEN2 request key's first part) has ten digits in it
+    that pass the NHS number check (about one in three hundred do)."""
+    for n in range(100_000):
+        upn = f"A{n:012d}"
+        if nhs_number_in(child_pseudonym({"UPN": upn}, key)):
+            return upn
+    raise AssertionError("no such UPN")
+
+
+def test_a_sen2_request_key_is_not_taken_for_an_nhs_number(load, tmp_path, db):
+    # The key of a SEN2 request is the child's pseudonym (hex) and the received date; its hex
+    # may hold ten digits that pass the NHS number check. It must stay as made, or the request
+    # would lose its join to sen2_requests.
+    upn = _upn_whose_pseudonym_holds_an_nhs_number(b"test-key-not-secret")
+    xml = ("<Message><Header><CollectionDetails><Collection>SEN2</Collection><Year>2026</Year>"
+           "<ReferenceDate>2026-01-15</ReferenceDate></CollectionDetails><Source>"
+           "<SourceLevel>L</SourceLevel><LEA>383</LEA></Source></Header><Persons><Person>"
+           f"<Sex>F</Sex><UPN>{upn}</UPN><Requests><ReceivedDate>2025-06-02</ReceivedDate>"
+           "<RequestOutcome>A</RequestOutcome></Requests></Person></Persons></Message>")
+    path = tmp_path / "sen2.xml"
+    path.write_text(xml, encoding="utf-8")
+    result = load(path)
+    assert (result.loaded, result.rejected, len(result.warnings)) == (1, 0, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        joined = con.execute("SELECT e.case_id FROM ehcp e JOIN sen2_requests s "
+                             "USING (local_authority, case_id)").fetchall()
+    assert len(joined) == 1 and nhs_number_in(joined[0][0])
