@@ -89,7 +89,45 @@ def find_header(rows: list[list[Any]], kind: str | None = None) -> HeaderMatch |
             match.row_index = row_index
             if best is None or _score(match) > _score(best):
                 best = match
+    if best is not None and best.missing:
+        return _over_two_rows(rows, best) or best
     return best
+
+
+def _over_two_rows(rows: list[list[Any]], best: HeaderMatch) -> HeaderMatch | None:
+    """The header read from two rows, when the best single row lacks a required column: a group
+    heading with its columns' names below it ("Date advice" over "Requested", "Returned"), or
+    names that wrap onto a second row. Only ever a header the schema knows fully; the data then
+    start below the second row."""
+    for upper in (best.row_index, best.row_index - 1):
+        if upper < 0 or upper + 1 >= min(len(rows), SCAN_ROWS):
+            continue
+        match = match_header(_joined(rows[upper], rows[upper + 1], best.schema), best.schema)
+        if not match.missing and len(match.columns) >= len(best.columns):
+            match.row_index = upper + 1
+            return match
+    return None
+
+
+def _joined(upper: list[Any], lower: list[Any], schema: Schema) -> list[Any]:
+    """Each column's name from two header rows: the lower row's, the upper row's (a heading
+    merged over several columns is carried right over the blank cells it leaves) joined to the
+    lower's, or the upper's alone, whichever the schema knows first."""
+    def known(text: Any) -> bool:
+        return bool(spellings([text])) and match_header([text], schema).columns != {}
+
+    def text(cell: Any) -> str | None:
+        return cell.strip() if isinstance(cell, str) and cell.strip() else None
+
+    cells: list[Any] = []
+    group = None
+    for c in range(max(len(upper), len(lower))):
+        top = text(upper[c]) if c < len(upper) else None
+        bottom = text(lower[c]) if c < len(lower) else None
+        group = top or group
+        options = [bottom, f"{group} {bottom}" if group and bottom else None, top]
+        cells.append(next((o for o in options if o and known(o)), bottom or top))
+    return cells
 
 
 def sheet_values(match: HeaderMatch, rows: list[list[Any]], sheet: str, file_name: str

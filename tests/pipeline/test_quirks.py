@@ -3,6 +3,7 @@
 import datetime as dt
 
 import duckdb
+import openpyxl
 import pytest
 
 from tests.conftest import ADVICE_HEADER, EHCP_HEADER, write_csv, write_xlsx
@@ -280,3 +281,38 @@ def test_a_header_repeated_below_is_not_a_data_row(load, tmp_path, db, suffix):
     assert (result.rows_read, result.loaded, result.rejected, result.notes) == (4, 3, 0, 1)
     assert result.reconciles()
     assert rows(db, "SELECT advice_id FROM health_advice ORDER BY 1") == [("Q1",), ("Q2",), ("Q3",)]
+
+
+def test_a_header_over_two_rows(load, tmp_path, db):
+    # A group heading merged over its columns, their own names in the row below (and the other
+    # columns' names in the top row, merged down), as a case system's report lays them out.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Requests"
+    sheet.append(["Health advice log"])
+    sheet.append(["Advice ID", "Case ID", "LA", "Service", "Date advice", None, "Provider"])
+    sheet.append([None, None, None, None, "Requested", "Returned", None])
+    sheet.merge_cells("E2:F2")
+    for column in "ABCDG":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.append(["G1", "C1", "Leeds", "SALT", D(2025, 4, 1), D(2025, 5, 1), "Trust"])
+    sheet.append(["G2", "C2", "Leeds", "OT", D(2025, 4, 2), None, "Trust"])
+    path = tmp_path / "advice.xlsx"
+    book.save(path)
+    result = load(path)
+    assert (result.rows_read, result.loaded, result.rejected) == (2, 2, 0)
+    assert result.sheets[0]["header_row"] == 3
+    assert rows(db, "SELECT advice_id, requested_date, returned_date, source_row FROM health_advice "
+                    "ORDER BY 1") == [("G1", D(2025, 4, 1), D(2025, 5, 1), 4),
+                                      ("G2", D(2025, 4, 2), None, 5)]
+
+
+def test_a_header_whose_names_wrap_onto_a_second_row(load, tmp_path, db):
+    path = write_csv(tmp_path / "advice.csv", [
+        ["Advice ID", "Case ID", "LA", "Service", "Date", "Date", "Provider"],
+        ["", "", "", "", "Requested", "Returned", ""],
+        ["W1", "C1", "Leeds", "SALT", "01/04/2025", "01/05/2025", "Trust"]])
+    result = load(path)
+    assert (result.rows_read, result.loaded, result.rejected) == (1, 1, 0)
+    assert rows(db, "SELECT requested_date, returned_date FROM health_advice") == [
+        (D(2025, 4, 1), D(2025, 5, 1))]
