@@ -23,6 +23,10 @@ _BIRTH_DATE = re.compile(
     r"(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{4}-\d{1,2}-\d{1,2}"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{2,4})(?!\d)",
     re.IGNORECASE)
+# The same date with its label after it: "12/03/2015 (DOB)".
+_BIRTH_DATE_BEFORE = re.compile(
+    r"(?<!\d)(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{4}-\d{1,2}-\d{1,2})"
+    r"(\s*[(\[,-]?\s*(?:d\.?\s?o\.?\s?b|date\s+of\s+birth)\b)", re.IGNORECASE)
 # What may lead to either, found by Arrow over many values at once (RE2 syntax).
 _MAY_HOLD = (r"[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}|[A-Za-z][0-9]{11}[0-9A-Za-z]|d\.?\s?o\.?\s?b|"
              r"birth|born")
@@ -80,7 +84,8 @@ def without_personal_data(text: str) -> str:
     text = _DIGIT_RUN.sub(lambda m: NHS_NUMBER_REMOVED if nhs_number_is_valid(
         re.sub(r"\D", "", m.group())) else m.group(), text)
     text = _UPN.sub(lambda m: UPN_REMOVED if upn_is_valid(m.group()) else m.group(), text)
-    return _BIRTH_DATE.sub(lambda m: m.group(1) + BIRTH_DATE_REMOVED, text)
+    text = _BIRTH_DATE.sub(lambda m: m.group(1) + BIRTH_DATE_REMOVED, text)
+    return _BIRTH_DATE_BEFORE.sub(lambda m: BIRTH_DATE_REMOVED + m.group(2), text)
 
 
 def may_hold_personal_data(values: pa.Array) -> np.ndarray:

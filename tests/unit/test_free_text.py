@@ -38,6 +38,7 @@ def test_a_upn_is_known_by_its_check_letter(upn: str, valid: bool) -> None:
     ("Child (DOB 12/03/2015) in hospital", "Child (DOB [date of birth removed]) in hospital"),
     ("d.o.b: 2015-03-12", "d.o.b: [date of birth removed]"),
     ("born on 3 March 2015", "born on [date of birth removed]"),
+    ("Child 12/03/2015 (DOB) moved away", "Child [date of birth removed] (DOB) moved away"),
     ("NHS 943-476-5919, UPN X938201512001", "NHS [NHS number removed], UPN [UPN removed]"),
     ("Parent away 01/03/2025 to 15/04/2025", "Parent away 01/03/2025 to 15/04/2025"),
     ("Tel 0113 496 0000, ref 9434765918", "Tel 0113 496 0000, ref 9434765918"),
