@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.dates import DateError, parse_date
+from pipelines.free_text import without_personal_data
 
 # A title or note row naming the date its data stand at.
 _TITLE = re.compile(
@@ -105,7 +106,7 @@ def decide(given: dt.date | None, titles: list[str], file_name: str, tables: lis
     if stated:
         return stated
     if found := from_title(titles):
-        return found[0], f"title row '{found[1][:80]}'"
+        return found[0], f"title row '{without_personal_data(found[1])[:80]}'"
     if named := from_file_name(file_name):
         # "_2026-11" stands for 30 November, but a file loaded as of 16 November was made by
         # then: the extract is no later than the load's as-of date.
