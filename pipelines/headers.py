@@ -164,7 +164,8 @@ def repeated_header(match: HeaderMatch, body: Sequence[Any], n: int) -> np.ndarr
         return found
     first = min(named, key=lambda c: len(body[c].distinct[1]))
     codes, values = body[first].distinct
-    same = [k for k, v in enumerate(values) if isinstance(v, str) and normalise_token(v) == named[first]]
+    same = [k for k in range(len(values))
+            if isinstance(v := values[k], str) and normalise_token(v) == named[first]]
     for row in np.flatnonzero(np.isin(codes, same)).tolist():
         found[row] = all(isinstance(cell := body[c].at(row), str) and normalise_token(cell) == token
                          for c, token in named.items())
