@@ -111,11 +111,18 @@ def _number(value: Any) -> float | None:
     text = _text(value)
     if text is None:
         return None
-    cleaned = text.replace(",", "").replace(" ", "").rstrip("%")
+    cleaned = text.replace(" ", "").rstrip("%")
+    if "," in cleaned:
+        if not _THOUSANDS.match(cleaned):  # "3,5": a decimal comma, never 35
+            raise ValueError(f"not a number: '{text}' (a comma may only separate thousands)")
+        cleaned = cleaned.replace(",", "")
     try:
         return float(cleaned)
     except ValueError:
         raise ValueError(f"not a number: '{text}'") from None
+
+
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 
 
 def _count(value: Any) -> int | None:

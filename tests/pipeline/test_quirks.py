@@ -132,6 +132,24 @@ def test_semicolon_csv_and_thousands_separators(load, tmp_path, db):
     assert rows(db, "SELECT quality_score FROM health_advice") == [(1234.0,)]
 
 
+def test_a_decimal_comma_is_not_read_as_a_thousands_separator(load, tmp_path, db):
+    # A semicolon CSV from a European-locale Excel writes 3.5 as "3,5": never 35.
+    path = tmp_path / "advice.csv"
+    path.write_text(
+        "Advice ID;Case ID;LA;Service;Date Requested;Quality Score\n"
+        "A1;C1;Northshire;Paeds;01/04/2025;3,5\n"
+        "A2;C2;Northshire;Paeds;01/04/2025;1,234,567.5\n"
+        "A3;C3;Northshire;Paeds;01/04/2025;12,50\n",
+        encoding="utf-8",
+    )
+    result = load(path, given={"source": "provider"})
+    assert (result.loaded, result.rejected) == (1, 2)
+    assert [(r.row, r.column, r.value, r.rule) for r in result.rejects] == [
+        (2, "F", "3,5", "invalid_number"), (4, "F", "12,50", "invalid_number")]
+    assert "comma" in result.rejects[0].reason
+    assert rows(db, "SELECT quality_score FROM health_advice") == [(1234567.5,)]
+
+
 def test_ids_trimmed_and_upper_cased_so_a_later_export_matches(load, tmp_path, db):
     first = write_csv(
         tmp_path / "oct.csv",
