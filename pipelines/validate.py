@@ -96,11 +96,16 @@ def _bool(value: Any) -> bool | None:
     if text is None:
         return None
     word = _OPTION_LETTER.sub("", text).lower()
+    if word not in vocab.TRUE_WORDS | vocab.FALSE_WORDS and (m := _ANSWER_NOTE.match(word)):
+        word = m[1] or m[2]  # "Yes - SALT", "Y (OT)", "Yes OT": the answer, then a note
     if word in vocab.TRUE_WORDS:
         return True
     if word in vocab.FALSE_WORDS:
         return False
     raise ValueError(f"not a yes/no value: '{text}' (expected Y/N, Yes/No, True/False or 1/0)")
+
+
+_ANSWER_NOTE = re.compile(r"^(?:(yes|no)\s|(\w+)\s*[-–:,;(])")
 
 
 def _number(value: Any) -> float | None:

@@ -194,6 +194,21 @@ def test_yes_no_spellings(load, tmp_path, db):
     ]
 
 
+def test_a_yes_or_no_with_a_note_after_it(load, tmp_path, db):
+    # Trackers add what the yes is about: "Yes - SALT", "Y (OT)"; the answer is the first word.
+    header = ["Appeal ID", "LA", "Registered Date", "Health Aspects"]
+    answers = {"Yes - SALT": True, "Y (OT)": True, "Yes, OT and SALT": True, "yes: CAMHS": True,
+               "No - education only": False, "N (withdrawn)": False, "Yes OT": True}
+    path = write_csv(tmp_path / "t.csv", [header] + [
+        [f"T{i}", "Northshire", "01/04/2025", text] for i, text in enumerate(answers)] + [
+        ["U1", "Northshire", "01/04/2025", "Not yet known"],
+        ["U2", "Northshire", "01/04/2025", "Y/N"]])
+    result = load(path)
+    assert (result.loaded, result.rejected) == (len(answers), 2)
+    got = dict(rows(db, "SELECT appeal_id, health_aspects FROM tribunals"))
+    assert [got[f"T{i}"] for i in range(len(answers))] == list(answers.values())
+
+
 def test_sen2_codes(load, tmp_path, db):
     path = write_csv(
         tmp_path / "sen2.csv",
