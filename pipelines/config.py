@@ -179,8 +179,10 @@ def canonical_la(value: str) -> str | None:
 
 
 _CODE = r"(?:\d{3}|E\d{8})"
-_NAME_AND_CODE = re.compile(rf"^(?:(?P<code>{_CODE})\s*[-–:]?\s*(?P<name>\D.*)|"
-                            rf"(?P<name2>.*\D)\s*[-–:(\[]\s*(?P<code2>{_CODE})\s*[)\]]?)$")
+# Spaces bounded: an unbounded run beside `.*` backtracks for seconds on a long cell.
+_NAME_AND_CODE = re.compile(rf"^(?:(?P<code>{_CODE})\s{{0,3}}[-–:]?\s{{0,3}}(?P<name>\D.*)|"
+                            rf"(?P<name2>.*\D)\s{{0,3}}[-–:(\[]\s{{0,3}}(?P<code2>{_CODE})"
+                            rf"\s{{0,3}}[)\]]?)$")
 # Councils' own names where they differ from the DfE's list (and are no other authority's).
 _COUNCIL_NAMES = {"Hull": "Kingston upon Hull, City of", "Durham": "County Durham",
                   "BCP": "Bournemouth, Christchurch and Poole"}

@@ -18,15 +18,19 @@ from pipelines.pseudonym import nhs_number_is_valid, pseudonym
 _DIGIT_RUN = re.compile(r"(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
 IDENTIFIES = "Do not record anything that identifies a child here."
 # A date as exports write one, after a label that says whose birth it is not needed to know.
+# Every repeat is bounded, so a cell of 30,000 spaces after "DOB" costs no more than a short
+# one (an unbounded `\s*` beside another backtracks for seconds on such a cell).
+_SPACE = r"\s{0,3}"
+_A_DATE = (rf"\d{{1,2}}{_SPACE}[/.\-]{_SPACE}\d{{1,2}}{_SPACE}[/.\-]{_SPACE}\d{{2,4}}"
+           r"|\d{4}-\d{1,2}-\d{1,2}")
+_DOB = r"d\.?\s?o\.?\s?b|date\s{1,3}of\s{1,3}birth"
 _BIRTH_DATE = re.compile(
-    r"(\b(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|birth\s*date|born(?:\s+on)?)\b\.?\s*[:\-]?\s*)"
-    r"(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{4}-\d{1,2}-\d{1,2}"
-    r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{2,4})(?!\d)",
-    re.IGNORECASE)
+    rf"(\b(?:{_DOB}|birth\s{{0,3}}date|born(?:\s{{1,3}}on)?)\b\.?{_SPACE}[:\-]?{_SPACE})"
+    rf"({_A_DATE}|\d{{1,2}}(?:st|nd|rd|th)?\s{{1,3}}[A-Za-z]{{3,9}}\.?,?\s{{1,3}}\d{{2,4}})"
+    r"(?!\d)", re.IGNORECASE)
 # The same date with its label after it: "12/03/2015 (DOB)".
 _BIRTH_DATE_BEFORE = re.compile(
-    r"(?<!\d)(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{4}-\d{1,2}-\d{1,2})"
-    r"(\s*[(\[,-]?\s*(?:d\.?\s?o\.?\s?b|date\s+of\s+birth)\b)", re.IGNORECASE)
+    rf"(?<!\d)({_A_DATE})({_SPACE}[(\[,-]?{_SPACE}(?:{_DOB})\b)", re.IGNORECASE)
 # What may lead to either, found by Arrow over many values at once (RE2 syntax).
 _MAY_HOLD = (r"[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}|[A-Za-z][0-9]{11}[0-9A-Za-z]|d\.?\s?o\.?\s?b|"
              r"birth|born")
