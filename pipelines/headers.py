@@ -18,7 +18,9 @@ import numpy as np
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.vocab import normalise_token
 
-_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")  # "(dd/mm/yyyy)", "[required]"
+# "(dd/mm/yyyy)", "[required]": innermost first (a bracket holding none), so that a cell of
+# brackets never closed is read once, not once from each bracket to its end.
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 SCAN_ROWS = 60
 MIN_MATCHES = 3  # fewer recognised names than this is a title or note row, not a header
 
@@ -42,10 +44,15 @@ def _header_index(schema: Schema) -> dict[str, str]:
     return schema.header_index()
 
 
+def _unbracketed(cell: str) -> str:
+    """The cell without its bracketed notes, one level of brackets inside another too."""
+    return _BRACKETED.sub("", _BRACKETED.sub("", cell))
+
+
 def spellings(cells: list[Any]) -> list[tuple[int, str, str, str]]:
     """A candidate header row's text cells: (position, cell, its spelling, its spelling without
     bracketed notes), worked out once however many datasets the row is compared with."""
-    return [(position, cell, normalise_token(cell), normalise_token(_BRACKETED.sub("", cell)))
+    return [(position, cell, normalise_token(cell), normalise_token(_unbracketed(cell)))
             for position, cell in enumerate(cells) if isinstance(cell, str) and cell.strip()]
 
 
