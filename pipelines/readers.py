@@ -36,6 +36,7 @@ from pipelines.limits import (
     TooLarge,
     check_csv,
     check_extent,
+    error_cells,
     escapes_controls,
     sheet_extent,
     sheet_parts,
@@ -340,13 +341,14 @@ def _sheets(path: Path, data: bytes, book: calamine.CalamineWorkbook, worksheets
     shared = zf is None or escapes_controls(zf, "xl/sharedStrings.xml")
     for meta in worksheets:
         escapes = zf is None or meta.name not in parts
+        errors = False
         split: sheet_split.SplitSheet | None = None
         if not escapes:
             splitter = (sheet_split.SheetSplitter(zf, parts, meta.name, limits)
                         if sheet_split.worth_splitting(zf, parts[meta.name]) else None)
             try:
-                escapes = _check_sheet(path, zf, meta.name, parts[meta.name], limits,
-                                       splitter.on_chunk if splitter else None)
+                escapes, errors = _check_sheet(path, zf, meta.name, parts[meta.name], limits,
+                                               splitter.on_chunk if splitter else None)
             except FileError:
                 if splitter is not None:
                     splitter.abandon()
@@ -361,7 +363,29 @@ def _sheets(path: Path, data: bytes, book: calamine.CalamineWorkbook, worksheets
         if shared or escapes:
             sheet.warnings = _strip_cell_controls(path, sheet)
             sheet.columns = None  # made again from the rows, as they may have changed
+        if errors:
+            sheet.warnings += _restore_errors(path, sheet, error_cells(zf, parts[meta.name]))
+            sheet.columns = None
         yield sheet
+
+
+def _restore_errors(path: Path, sheet: RawSheet, errors: dict[tuple[int, int], str]
+                    ) -> list[str]:
+    """Cells holding an Excel error given back their error ("#N/A"), which calamine read as
+    blank: blank, a failed lookup of a return date would pass for a request still open.
+    Validation then says what it makes of each."""
+    placed = []
+    for (row, column), error in sorted(errors.items()):
+        if row <= len(sheet.rows) and column <= len(sheet.rows[row - 1]) and is_blank(
+                sheet.rows[row - 1][column - 1]):
+            sheet.rows[row - 1][column - 1] = error
+            placed.append(f"{column_letter(column - 1)}{row}")
+    if not placed:
+        return []
+    more = ", ..." if len(placed) > 20 else ""
+    return [f"{path.name}: sheet '{sheet.name}': {len(placed):,} cell(s) hold an Excel error "
+            f"(#N/A, #REF!, ...), read as written, not as blank ({', '.join(placed[:20])}{more}): "
+            "check the formulas in the source"]
 
 
 def _strip_cell_controls(path: Path, sheet: RawSheet) -> list[str]:
@@ -382,15 +406,17 @@ def _strip_cell_controls(path: Path, sheet: RawSheet) -> list[str]:
 
 
 def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: Limits,
-                 on_chunk: Callable[[bytes, Extent, Extent], None] | None = None) -> bool:
+                 on_chunk: Callable[[bytes, Extent, Extent], None] | None = None
+                 ) -> tuple[bool, bool]:
     """Refuse a sheet whose declared or actual extent passes a limit, before calamine sizes a
     grid for it (one cell at XFD1048576 would make it ask for 512 GB). Whether its XML holds
-    character escapes (which may be control characters). `on_chunk`: as `sheet_extent`'s."""
+    character escapes (which may be control characters), and Excel errors. `on_chunk`: as
+    `sheet_extent`'s."""
     try:
-        declared, actual, escapes = sheet_extent(zf, part, limits, on_chunk)
+        declared, actual, escapes, errors = sheet_extent(zf, part, limits, on_chunk)
         check_extent(declared, limits, "declares")
         check_extent(actual, limits, "reaches")
-        return escapes
+        return escapes, errors
     except TooLarge as exc:
         raise FileError(f"{path.name}: sheet '{name}' is too large to read: {exc}") from exc
     except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error,

@@ -146,7 +146,8 @@ _MAX_COUNT = 2**31 - 1
 
 
 def _date(value: Any) -> dt.date | None:
-    if isinstance(value, str) and vocab.normalise_token(value) in _NOT_RECORDED:
+    if (isinstance(value, str) and vocab.normalise_token(value) in _NOT_RECORDED
+            and not value.lstrip().startswith("#")):  # Excel's #N/A is a failed formula
         return None  # a date not known yet: blank (a required one is then missing)
     try:
         return parse_date(value)
