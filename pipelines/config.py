@@ -23,7 +23,8 @@ DEFAULT_DB = ROOT / "data" / "send.duckdb"
 
 # Words that councils add to their names in exports; dropped before matching.
 _COUNCIL_WORDS = re.compile(
-    r"\b(london borough of|royal borough of|metropolitan borough council|metropolitan borough|"
+    r"\b(london borough of|royal borough of|metropolitan borough of|metropolitan borough council|"
+    r"metropolitan borough|borough of|county of|"
     r"county borough council|county council|city council|borough council|district council|"
     r"council of the|council|city of|mbc|cc|la)\b"
 )
@@ -78,7 +79,7 @@ class Settings:
 
 def _la_key(name: str) -> str:
     lowered = name.lower().replace("&", " and ")
-    lowered = re.sub(r",\s*city of$", "", lowered)  # DfE's "Bristol, City of"
+    lowered = re.sub(r",\s*(city|county) of$", "", lowered)  # DfE's "Bristol, City of"
     return normalise_token(_COUNCIL_WORDS.sub(" ", lowered)) or normalise_token(name)
 
 
@@ -156,6 +157,8 @@ def _la_index(settings_path: str | None = None) -> dict[str, str]:
         for spelling in (la.name, la.old_code, la.new_code):
             if spelling:
                 index[_la_key(spelling)] = la.name
+    for spelling, name in _COUNCIL_NAMES.items():
+        index.setdefault(_la_key(spelling), name)
     # The area's own spellings win over England's.
     for la in settings.local_authorities:
         for spelling in (la.name, *la.aliases):
@@ -164,5 +167,22 @@ def _la_index(settings_path: str | None = None) -> dict[str, str]:
 
 
 def canonical_la(value: str) -> str | None:
-    """The canonical name of a local authority from any known spelling or code, else None."""
-    return _la_index().get(_la_key(value))
+    """The canonical name of a local authority from any known spelling or code, else None. A
+    name beside a code ("Leeds (383)", "383 - Leeds") is known when both name the same one."""
+    index = _la_index()
+    found = index.get(_la_key(value))
+    if found is None and (m := _NAME_AND_CODE.match(value.strip())):
+        code, name = (m["code"], m["name"]) if m["code"] else (m["code2"], m["name2"])
+        by_name = index.get(_la_key(name))
+        found = by_name if by_name is not None and by_name == index.get(_la_key(code)) else None
+    return found
+
+
+_CODE = r"(?:\d{3}|E\d{8})"
+# Spaces bounded: an unbounded run beside `.*` backtracks for seconds on a long cell.
+_NAME_AND_CODE = re.compile(rf"^(?:(?P<code>{_CODE})\s{{0,3}}[-–:]?\s{{0,3}}(?P<name>\D.*)|"
+                            rf"(?P<name2>.*\D)\s{{0,3}}[-–:(\[]\s{{0,3}}(?P<code2>{_CODE})"
+                            rf"\s{{0,3}}[)\]]?)$")
+# Councils' own names where they differ from the DfE's list (and are no other authority's).
+_COUNCIL_NAMES = {"Hull": "Kingston upon Hull, City of", "Durham": "County Durham",
+                  "BCP": "Bournemouth, Christchurch and Poole"}

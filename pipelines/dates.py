@@ -1,8 +1,9 @@
 """Turn the many ways exports write a date into a `datetime.date`, day first (this is England).
 
 Accepts real Excel dates and date-times, Excel serial numbers, `dd/mm/yyyy` (also with `-` or
-`.`, and two-digit years), `yyyy-mm-dd`, `1 Apr 2025`, `01-Apr-25`, `2023-Nov-30` (as SEN2
-tools write it) and `April 1, 2025`, each with an optional time. A well-formed but impossible
+`.`, and two-digit years), `yyyy-mm-dd`, `yyyymmdd`, `1 Apr 2025`, `01-Apr-25`, `2023-Nov-30`
+(as SEN2 tools write it) and `April 1, 2025`, each with an optional time and weekday
+(`Tuesday, 1 April 2025`, which must be the date's). A well-formed but impossible
 date (31/02/2025) is an error, never a guess.
 """
 
@@ -24,6 +25,10 @@ _D_MON_Y = re.compile(
 _Y_MON_D = re.compile(rf"^(\d{{4}})-([A-Za-z]{{3,9}})-(\d{{1,2}}){_TIME}$")  # SEN2 tools: 2023-Nov-30
 _MON_D_Y = re.compile(rf"^([A-Za-z]{{3,9}})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}){_TIME}$")
 _SERIAL = re.compile(r"^\d{1,6}(?:\.\d+)?$")
+_YYYYMMDD = re.compile(r"^((?:19|20|21)\d{2})(\d{2})(\d{2})$")  # SQL reports: never day first, unseparated
+# A weekday before the date, as Excel's long date writes it ("Tuesday, 1 April 2025").
+_WEEKDAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?=\d)", re.IGNORECASE)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 _MONTHS = {
     name: number
@@ -90,6 +95,8 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, int | float):
         if value != value:  # NaN
             return None
+        if float(value).is_integer() and (m := _YYYYMMDD.match(f"{value:.0f}")):
+            return _make(int(m[1]), int(m[2]), int(m[3]), str(int(value)))
         return from_serial(float(value), value)
     if isinstance(value, dt.time | dt.timedelta):
         raise DateError(f"a time or duration, not a date: '{value}'")
@@ -98,6 +105,15 @@ def parse_date(value: object) -> dt.date | None:
         return None
     if _SERIAL.match(text):
         return from_serial(float(text), text)
+    if m := _YYYYMMDD.match(text):
+        return _make(int(m[1]), int(m[2]), int(m[3]), text)
+    if m := _WEEKDAY.match(text):
+        day = parse_date(text[m.end():])
+        named = next(d for d in _WEEKDAYS if d.startswith(m[1].lower()))
+        if day is not None and _WEEKDAYS[day.weekday()] != named:
+            raise DateError(f"not a date: '{text}': {text[m.end():]} is a "
+                            f"{_WEEKDAYS[day.weekday()].title()}, not a {named.title()}")
+        return day
     if m := _DMY.match(text):
         return _make(_year(m[3]), int(m[2]), int(m[1]), text)
     if m := _YMD.match(text):

@@ -19,13 +19,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.dates import DateError, parse_date
+from pipelines.free_text import without_personal_data
 
 # A title or note row naming the date its data stand at.
 _TITLE = re.compile(
     r"\b(?:as at|as of|position at|extract(?:ed)?(?: date)?(?: on)?|date extracted|data extracted"
     r"(?: on)?|run (?:date|on)|report(?:ed)? (?:date|run(?: on)?)|produced(?: on)?|snapshot(?: date)?"
     r"|data to|up to)\b\s*[:\-]?\s*(.+)", re.IGNORECASE)
-_TIME = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?.*$")
+# From the first space of a run only: from every space of a long run it scanned for seconds.
+_TIME = re.compile(r"(?<!\s)\s+\d{1,2}:\d{2}(:\d{2})?.*$")
 # Dates in file names: 2026-11-30, 20261130, 30-11-2026, 30.11.2026; then 2026-11 or Nov 2026.
 _NAME_DAY = (
     (re.compile(r"(?<!\d)(20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)"), (1, 2, 3)),
@@ -105,7 +107,7 @@ def decide(given: dt.date | None, titles: list[str], file_name: str, tables: lis
     if stated:
         return stated
     if found := from_title(titles):
-        return found[0], f"title row '{found[1][:80]}'"
+        return found[0], f"title row '{without_personal_data(found[1])[:80]}'"
     if named := from_file_name(file_name):
         # "_2026-11" stands for 30 November, but a file loaded as of 16 November was made by
         # then: the extract is no later than the load's as-of date.

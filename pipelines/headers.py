@@ -8,13 +8,18 @@ spaces and punctuation, through each schema's alias list.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.vocab import normalise_token
 
-_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")  # "(dd/mm/yyyy)", "[required]"
+# "(dd/mm/yyyy)", "[required]": innermost first (a bracket holding none), so that a cell of
+# brackets never closed is read once, not once from each bracket to its end.
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 SCAN_ROWS = 60
 MIN_MATCHES = 3  # fewer recognised names than this is a title or note row, not a header
 
@@ -45,10 +50,15 @@ def _header_index(schema: Schema) -> dict[str, str]:
     return held[1]
 
 
+def _unbracketed(cell: str) -> str:
+    """The cell without its bracketed notes, one level of brackets inside another too."""
+    return _BRACKETED.sub("", _BRACKETED.sub("", cell))
+
+
 def spellings(cells: list[Any]) -> list[tuple[int, str, str, str]]:
     """A candidate header row's text cells: (position, cell, its spelling, its spelling without
     bracketed notes), worked out once however many datasets the row is compared with."""
-    return [(position, cell, normalise_token(cell), normalise_token(_BRACKETED.sub("", cell)))
+    return [(position, cell, normalise_token(cell), normalise_token(_unbracketed(cell)))
             for position, cell in enumerate(cells) if isinstance(cell, str) and cell.strip()]
 
 
@@ -92,7 +102,45 @@ def find_header(rows: list[list[Any]], kind: str | None = None) -> HeaderMatch |
             match.row_index = row_index
             if best is None or _score(match) > _score(best):
                 best = match
+    if best is not None and best.missing:
+        return _over_two_rows(rows, best) or best
     return best
+
+
+def _over_two_rows(rows: list[list[Any]], best: HeaderMatch) -> HeaderMatch | None:
+    """The header read from two rows, when the best single row lacks a required column: a group
+    heading with its columns' names below it ("Date advice" over "Requested", "Returned"), or
+    names that wrap onto a second row. Only ever a header the schema knows fully; the data then
+    start below the second row."""
+    for upper in (best.row_index, best.row_index - 1):
+        if upper < 0 or upper + 1 >= min(len(rows), SCAN_ROWS):
+            continue
+        match = match_header(_joined(rows[upper], rows[upper + 1], best.schema), best.schema)
+        if not match.missing and len(match.columns) >= len(best.columns):
+            match.row_index = upper + 1
+            return match
+    return None
+
+
+def _joined(upper: list[Any], lower: list[Any], schema: Schema) -> list[Any]:
+    """Each column's name from two header rows: the lower row's, the upper row's (a heading
+    merged over several columns is carried right over the blank cells it leaves) joined to the
+    lower's, or the upper's alone, whichever the schema knows first."""
+    def known(text: Any) -> bool:
+        return bool(spellings([text])) and match_header([text], schema).columns != {}
+
+    def text(cell: Any) -> str | None:
+        return cell.strip() if isinstance(cell, str) and cell.strip() else None
+
+    cells: list[Any] = []
+    group = None
+    for c in range(max(len(upper), len(lower))):
+        top = text(upper[c]) if c < len(upper) else None
+        bottom = text(lower[c]) if c < len(lower) else None
+        group = top or group
+        options = [bottom, f"{group} {bottom}" if group and bottom else None, top]
+        cells.append(next((o for o in options if o and known(o)), bottom or top))
+    return cells
 
 
 def sheet_values(match: HeaderMatch, rows: list[list[Any]], sheet: str, file_name: str
@@ -115,3 +163,23 @@ def sheet_values(match: HeaderMatch, rows: list[list[Any]], sheet: str, file_nam
                 values[col.name] = found
                 break
     return values
+
+
+def repeated_header(match: HeaderMatch, body: Sequence[Any], n: int) -> np.ndarray:
+    """Which rows of the body repeat the header (two exports pasted one under the other): every
+    mapped column's cell is its header's name, in any case or spacing. `body`: the sheet's
+    columns below the header (`readers.Cells`). The column with the fewest distinct values is
+    looked at first, so only a few rows are read cell by cell."""
+    found = np.zeros(n, dtype=bool)
+    named = {c: normalise_token(match.cells[c]) for c in match.columns.values()
+             if c < len(body) and c < len(match.cells) and isinstance(match.cells[c], str)}
+    if not named or not n:
+        return found
+    first = min(named, key=lambda c: len(body[c].distinct[1]))
+    codes, values = body[first].distinct
+    same = [k for k in range(len(values))
+            if isinstance(v := values[k], str) and normalise_token(v) == named[first]]
+    for row in np.flatnonzero(np.isin(codes, same)).tolist():
+        found[row] = all(isinstance(cell := body[c].at(row), str) and normalise_token(cell) == token
+                         for c, token in named.items())
+    return found

@@ -126,15 +126,16 @@ def _has_escape(data: bytes) -> bool:
 
 def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits,
                  on_chunk: Callable[[bytes, Extent, Extent], None] | None = None
-                 ) -> tuple[Extent, Extent, bool]:
+                 ) -> tuple[Extent, Extent, bool, bool]:
     """(declared, actual) extent of one sheet's XML, streamed: the declared one from its
     <dimension>, the actual one from the highest row and column any `r` attribute names (a
-    row's number, a cell's reference: a reader places a cell by its reference); and whether it
-    holds character escapes (see `escapes_controls`). `on_chunk` is given each chunk of the XML
+    row's number, a cell's reference: a reader places a cell by its reference); whether it
+    holds character escapes (see `escapes_controls`); and whether a cell holds an Excel error
+    (`t="e"`, see `error_cells`). `on_chunk` is given each chunk of the XML
     once it is scanned, with the extents found so far (a reader may start on what has passed).
     Raises TooLarge (without a file name) if the XML is bigger than max_sheet_mb."""
     declared, actual = Extent(), Extent()
-    escapes = False
+    escapes = errors = False
     cap = limits.max_sheet_mb * 1024**2
     if zf.getinfo(part).file_size > cap:
         raise TooLarge(f"its XML is {zf.getinfo(part).file_size / 1024**2:,.0f} MB uncompressed "
@@ -154,10 +155,37 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits,
         actual.rows = max(actual.rows, rows)
         actual.columns = max(actual.columns, columns)
         escapes = escapes or _has_escape(data)
+        errors = errors or b't="e"' in data or b"t='e'" in data
         tail = data[-_OVERLAP:]
         if on_chunk is not None:
             on_chunk(chunk, declared, actual)
-    return declared, actual, escapes
+    return declared, actual, escapes, errors
+
+
+# A cell whose type is an error, and the value cached after it (after any formula).
+_ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\bt=["']e["'][^>]*>""")
+_ERROR_VALUE = re.compile(
+    rb"""(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)?<(?:\w+:)?v>([^<]*)<""")
+_CELL_REFERENCE = re.compile(rb"""\br=["']([A-Z]{1,3})([0-9]{1,7})["']""")
+_ERROR_OVERLAP = 1 << 16  # longer than any cell with its formula (Excel's formula limit: 8,192)
+
+
+def error_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str]:
+    """{(row, column), 1-based: the error} for each cell of a sheet's XML holding an Excel
+    error (#N/A, #REF!, #DIV/0! ...), which calamine reads as an empty string. Streamed; read
+    only for a sheet whose extent check found one."""
+    found: dict[tuple[int, int], str] = {}
+    tail = b""
+    for chunk in _chunks(zf, part):
+        data = tail + chunk
+        for cell in _ERROR_CELL.finditer(data):
+            ref = _CELL_REFERENCE.search(cell.group())
+            value = _ERROR_VALUE.match(data, cell.end())
+            if ref and value:
+                found[int(ref[2]), column_number(ref[1].decode())] = value[1].decode(
+                    "ascii", "replace")
+        tail = data[-_ERROR_OVERLAP:]
+    return found
 
 
 _LETTERS, _DIGITS = 4, 8  # the widths looked at: one more than a column (XFD) or row needs

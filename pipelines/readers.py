@@ -3,10 +3,10 @@
 The file type is decided by content, not by name. Workbooks are read with calamine (several
 times faster than openpyxl), one sheet at a time, a big one in parts on two cores while its XML
 is still being checked (`sheet_split`); CSV bytes are decoded as UTF-8 (with or without
-BOM), else Windows-1252. A CSV's first rows are read with the csv module (to find the header);
-the rest with Arrow's CSV reader, which builds no Python object per cell, unless the file is
-irregular (ragged rows, an unclosed quote, huge cells), when the csv module reads it all as
-before. Nothing here interprets a cell: that is validation's job.
+BOM), else Windows-1252 (UTF-16 with a BOM is made UTF-8 first). A CSV's first rows are read
+with the csv module (to find the header); the rest with Arrow's CSV reader, which builds no
+Python object per cell, unless the file is irregular (ragged rows, an unclosed quote, huge
+cells), when the csv module reads it all as before. Nothing here interprets a cell: that is validation's job.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from pipelines.limits import (
     TooLarge,
     check_csv,
     check_extent,
+    error_cells,
     escapes_controls,
     sheet_extent,
     sheet_parts,
@@ -272,6 +273,12 @@ def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawSheet]:
         data = path.read_bytes()
     except OSError as exc:
         raise FileError(f"{path.name}: cannot be opened ({exc.strerror or exc})") from exc
+    if data.startswith(UTF16_BOMS):
+        utf8 = utf16_as_utf8(data)
+        if utf8 is None:
+            raise FileError(f"{path.name}: starts as UTF-16 text (Excel's \"Unicode Text\") but "
+                            "is not valid UTF-16; save it again as CSV UTF-8 and load that")
+        data = utf8
     if not data or data.isspace():  # as `not data.strip()`, without copying the file
         raise FileError(f"{path.name}: the file is empty")
     if data.startswith(_OLE_MAGIC):
@@ -283,6 +290,20 @@ def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawSheet]:
         _check_zip(path, data)
         return _read_workbook(path, data, limits)
     return iter([_read_csv(path, data, limits)])
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def utf16_as_utf8(data: bytes) -> bytes | None:
+    """Text saved as UTF-16 with its byte order mark (Excel's "Unicode Text", tab separated)
+    as UTF-8 bytes, which the CSV reader reads as any other; None if the bytes are not that."""
+    if not data.startswith(UTF16_BOMS):
+        return None
+    try:
+        return data.decode("utf-16").encode("utf-8")
+    except UnicodeError:  # odd length, or a lone surrogate
+        return None
 
 
 def _check_zip(path: Path, data: bytes) -> None:
@@ -320,13 +341,14 @@ def _sheets(path: Path, data: bytes, book: calamine.CalamineWorkbook, worksheets
     shared = zf is None or escapes_controls(zf, "xl/sharedStrings.xml")
     for meta in worksheets:
         escapes = zf is None or meta.name not in parts
+        errors = False
         split: sheet_split.SplitSheet | None = None
         if not escapes:
             splitter = (sheet_split.SheetSplitter(zf, parts, meta.name, limits)
                         if sheet_split.worth_splitting(zf, parts[meta.name]) else None)
             try:
-                escapes = _check_sheet(path, zf, meta.name, parts[meta.name], limits,
-                                       splitter.on_chunk if splitter else None)
+                escapes, errors = _check_sheet(path, zf, meta.name, parts[meta.name], limits,
+                                               splitter.on_chunk if splitter else None)
             except FileError:
                 if splitter is not None:
                     splitter.abandon()
@@ -341,7 +363,29 @@ def _sheets(path: Path, data: bytes, book: calamine.CalamineWorkbook, worksheets
         if shared or escapes:
             sheet.warnings = _strip_cell_controls(path, sheet)
             sheet.columns = None  # made again from the rows, as they may have changed
+        if errors:
+            sheet.warnings += _restore_errors(path, sheet, error_cells(zf, parts[meta.name]))
+            sheet.columns = None
         yield sheet
+
+
+def _restore_errors(path: Path, sheet: RawSheet, errors: dict[tuple[int, int], str]
+                    ) -> list[str]:
+    """Cells holding an Excel error given back their error ("#N/A"), which calamine read as
+    blank: blank, a failed lookup of a return date would pass for a request still open.
+    Validation then says what it makes of each."""
+    placed = []
+    for (row, column), error in sorted(errors.items()):
+        if row <= len(sheet.rows) and column <= len(sheet.rows[row - 1]) and is_blank(
+                sheet.rows[row - 1][column - 1]):
+            sheet.rows[row - 1][column - 1] = error
+            placed.append(f"{column_letter(column - 1)}{row}")
+    if not placed:
+        return []
+    more = ", ..." if len(placed) > 20 else ""
+    return [f"{path.name}: sheet '{sheet.name}': {len(placed):,} cell(s) hold an Excel error "
+            f"(#N/A, #REF!, ...), read as written, not as blank ({', '.join(placed[:20])}{more}): "
+            "check the formulas in the source"]
 
 
 def _strip_cell_controls(path: Path, sheet: RawSheet) -> list[str]:
@@ -362,15 +406,17 @@ def _strip_cell_controls(path: Path, sheet: RawSheet) -> list[str]:
 
 
 def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: Limits,
-                 on_chunk: Callable[[bytes, Extent, Extent], None] | None = None) -> bool:
+                 on_chunk: Callable[[bytes, Extent, Extent], None] | None = None
+                 ) -> tuple[bool, bool]:
     """Refuse a sheet whose declared or actual extent passes a limit, before calamine sizes a
     grid for it (one cell at XFD1048576 would make it ask for 512 GB). Whether its XML holds
-    character escapes (which may be control characters). `on_chunk`: as `sheet_extent`'s."""
+    character escapes (which may be control characters), and Excel errors. `on_chunk`: as
+    `sheet_extent`'s."""
     try:
-        declared, actual, escapes = sheet_extent(zf, part, limits, on_chunk)
+        declared, actual, escapes, errors = sheet_extent(zf, part, limits, on_chunk)
         check_extent(declared, limits, "declares")
         check_extent(actual, limits, "reaches")
-        return escapes
+        return escapes, errors
     except TooLarge as exc:
         raise FileError(f"{path.name}: sheet '{name}' is too large to read: {exc}") from exc
     except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error,

@@ -19,6 +19,7 @@ from pipelines import audit, benchmarks, config
 from pipelines.db import DatabaseBusy
 from pipelines.isolated import load_file
 from pipelines.load import FileResult
+from pipelines.readers import utf16_as_utf8
 
 __all__ = ["FileResult", "UploadRefused", "check_upload", "import_benchmarks", "kind_by_content",
            "load_uploads"]
@@ -38,6 +39,9 @@ class UploadRefused(ValueError):
 def kind_by_content(data: bytes) -> str | None:
     """'xlsx', 'csv', 'xml' (the pipeline accepts a SEN2 return and refuses other XML), or None
     for anything else (PDF, image, HTML, legacy .xls, other zip, binary)."""
+    utf8 = utf16_as_utf8(data)
+    if utf8 is not None:  # Excel's "Unicode Text": CSV text the readers accept (no SEN2 XML)
+        return "csv" if kind_by_content(utf8) == "csv" else None
     if data.startswith(b"PK\x03\x04"):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())

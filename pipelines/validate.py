@@ -24,7 +24,8 @@ from pandas.core.util.hashing import combine_hash_arrays
 from pipelines import clean_values, vocab
 from pipelines.config import canonical_la, load_settings
 from pipelines.dates import DateError, parse_date
-from pipelines.headers import HeaderMatch
+from pipelines.free_text import remove_personal_data, without_personal_data
+from pipelines.headers import HeaderMatch, repeated_header
 from pipelines.pseudonym import (
     nhs_number_is_valid,
     normalise_nhs_number,
@@ -32,7 +33,7 @@ from pipelines.pseudonym import (
     pseudonym,
 )
 from pipelines.readers import Cells, column_letter, text_array
-from pipelines.rules import ERROR, Rows, parse_rule, rules_for
+from pipelines.rules import ERROR, WARNING, Rows, parse_rule, rules_for
 from pipelines.schemas import EXCEPTION_KINDS, Schema
 
 WITHHELD = "(withheld: personal data)"
@@ -95,11 +96,16 @@ def _bool(value: Any) -> bool | None:
     if text is None:
         return None
     word = _OPTION_LETTER.sub("", text).lower()
+    if word not in vocab.TRUE_WORDS | vocab.FALSE_WORDS and (m := _ANSWER_NOTE.match(word)):
+        word = m[1] or m[2]  # "Yes - SALT", "Y (OT)", "Yes OT": the answer, then a note
     if word in vocab.TRUE_WORDS:
         return True
     if word in vocab.FALSE_WORDS:
         return False
     raise ValueError(f"not a yes/no value: '{text}' (expected Y/N, Yes/No, True/False or 1/0)")
+
+
+_ANSWER_NOTE = re.compile(r"^(?:(yes|no)\s|(\w+)\s*[-–:,;(])")
 
 
 def _number(value: Any) -> float | None:
@@ -110,11 +116,18 @@ def _number(value: Any) -> float | None:
     text = _text(value)
     if text is None:
         return None
-    cleaned = text.replace(",", "").replace(" ", "").rstrip("%")
+    cleaned = text.replace(" ", "").rstrip("%")
+    if "," in cleaned:
+        if not _THOUSANDS.match(cleaned):  # "3,5": a decimal comma, never 35
+            raise ValueError(f"not a number: '{text}' (a comma may only separate thousands)")
+        cleaned = cleaned.replace(",", "")
     try:
         return float(cleaned)
     except ValueError:
         raise ValueError(f"not a number: '{text}'") from None
+
+
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 
 
 def _count(value: Any) -> int | None:
@@ -133,12 +146,19 @@ _MAX_COUNT = 2**31 - 1
 
 
 def _date(value: Any) -> dt.date | None:
+    if (isinstance(value, str) and vocab.normalise_token(value) in _NOT_RECORDED
+            and not value.lstrip().startswith("#")):  # Excel's #N/A is a failed formula
+        return None  # a date not known yet: blank (a required one is then missing)
     try:
         return parse_date(value)
     except DateError as exc:
         raise type(exc)(str(exc)) from None  # its type names the rule (`rules.parse_rule`)
 
 
+# What case systems write for a date not recorded: "N/A", "TBC", "-", "00/00/0000", "NULL".
+_NOT_RECORDED = frozenset(vocab.normalise_token(s) for s in (
+    "-", "n/a", "tbc", "tba", "not applicable", "none", "nil", "null", "00/00/0000",
+    "0000-00-00"))
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")  # 2025-04
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")  # 04/2025
 _NAMED_MONTH = re.compile(r"^([A-Za-z]{3,9})\.?[\s\-/,']*(\d{4}|\d{2})$")  # Apr 2025, April-25
@@ -260,11 +280,12 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _classify_rows(body: list[Cells], mapped: list[int], required: list[int], n: int
+def _classify_rows(body: list[Cells], match: HeaderMatch, required: list[int], n: int
                    ) -> tuple[np.ndarray, int, int]:
     """Split the rows below the header into data rows, blank rows and total/note rows. A row that
-    opens with "Total", "Note", "Source"... and lacks a required field is a total or a note."""
-    mapped_set = set(mapped)
+    opens with "Total", "Note", "Source"... and lacks a required field is a total or a note, as
+    is the header repeated."""
+    mapped_set = set(match.columns.values())
     # Each column's distinct values and blank cells, found on several cores at once.
     each_column(lambda cells: cells.blank, body)
     in_mapped = np.zeros(n, dtype=np.int64)
@@ -287,6 +308,7 @@ def _classify_rows(body: list[Cells], mapped: list[int], required: list[int], n:
         first = next(cells.at(i) for cells in body if not cells.blank[i])
         note[i] = isinstance(first, str) and _NOTE_ROW.match(first) is not None
     note |= (np.arange(n) > last_full) & (total == 1)  # a lone remark below the table
+    note |= repeated_header(match, body, n)
     note &= ~empty
     data = np.flatnonzero(~empty & ~note)
     return data, int(empty.sum()), int(note.sum())
@@ -338,9 +360,8 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
     schema = match.schema
     outcome = SheetOutcome(sheet_name, schema.kind, match.row_index + 1)
     outcome.unused = unused_headers(match)
-    mapped = list(match.columns.values())
     required = [match.columns[c] for c in schema.required if c in match.columns]
-    data_idx, outcome.blank, outcome.notes = _classify_rows(body, mapped, required, n)
+    data_idx, outcome.blank, outcome.notes = _classify_rows(body, match, required, n)
     outcome.rows_read = n
     excel_rows = match.row_index + 2 + data_idx
     m = len(data_idx)
@@ -353,7 +374,7 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
         letter = column_letter(match.columns[col]) if col in match.columns else ""
         shown = WITHHELD if column is not None and column.personal else _cell_text(value)
         finding = Reject(sheet_name, int(excel_rows[pos]), letter, match.headers.get(col, col),
-                         shown, reason, rule)
+                         without_personal_data(shown), without_personal_data(reason), rule)
         (found if severity == ERROR else queried).append((pos, finding))
 
     parsed: dict[str, _Parsed] = {}
@@ -368,6 +389,15 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
             error = column.errors[column.codes[pos]]
             reject(pos, col.name, column.raw_at(pos), f"{col.name}: {error}",
                    parse_rule(col.kind, error))
+        if col.kind in _FREE_TEXT_KINDS and not col.personal:
+            removed = remove_personal_data(column.parsed, column.arrow, col.kind == "id", key)
+            if removed.any():
+                column.arrow = None  # the Arrow copy of the values holds what was removed
+            for pos in np.flatnonzero(removed[column.codes]):
+                stored = column.value(pos)
+                reject(pos, col.name, stored[1] if isinstance(stored, tuple) else stored,
+                       f"{col.name}: {_REMOVED[col.kind == 'id']}", "personal_data_removed",
+                       WARNING)
 
     # The cells are not needed past here (rejects show the distinct raw values _Parsed keeps):
     # let them go before the records are built, as a national export's cells run to gigabytes.
@@ -416,6 +446,11 @@ def unused_headers(match: HeaderMatch) -> list[str]:
     taken = set(match.columns.values())
     return [cell.strip() for position, cell in enumerate(match.cells)
             if position not in taken and isinstance(cell, str) and cell.strip()]
+
+
+_FREE_TEXT_KINDS = frozenset({"id", "text", *EXCEPTION_KINDS})
+_REMOVED = ("an NHS number, UPN or date of birth in the text was removed, the rest kept",
+            "the reference holds an NHS number or UPN: kept as a pseudonym (PSEUDONYM-...)")
 
 
 def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], Any]) -> _Parsed:

@@ -62,8 +62,9 @@ def upload_form(viewer: auth.Viewer) -> None:
                 "log under the name of whoever loads.", icon=":material/lock:")
         return
     limit = load_settings().upload_max_mb
-    files = st.file_uploader("Export files (Excel .xlsx or .csv, or a SEN2 return's .xml)",
-                             type=["xlsx", "xlsm", "csv", "xml"],
+    files = st.file_uploader("Export files (Excel .xlsx, .csv or Unicode Text .txt, or a SEN2 "
+                             "return's .xml)",
+                             type=["xlsx", "xlsm", "csv", "txt", "xml"],
                              accept_multiple_files=True, key="upload_files",
                              max_upload_size=limit,
                              help="EHC needs assessment requests, health advice logs, Tribunal "

@@ -9,6 +9,7 @@ go only to the validator, which pseudonymises them and keeps the year of birth.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,9 +130,26 @@ def _leaf_text(element: Element | None) -> str | None:
     return element.text.strip() or None
 
 
+_HTML = re.compile(rb"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|table)\b", re.IGNORECASE | re.DOTALL)
+_SAVE_AS = "open it in Excel and save it as .xlsx (or CSV), then load that"
+
+
+def _refuse_other_markup(path: Path, head: bytes) -> None:
+    """A web system's "Export to Excel" (an HTML table) and Excel 2003's XML spreadsheet are
+    markup named .xls: say what they are, rather than how they fail as XML."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if _HTML.match(text):
+        raise FileError(f"{path.name}: a web page (HTML), not a workbook, as a web system's "
+                        f"'Export to Excel' saves one; {_SAVE_AS}")
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in head and b"<Workbook" in head:
+        raise FileError(f"{path.name}: an Excel 2003 XML spreadsheet, which is not read; {_SAVE_AS}")
+
+
 def read_xml(path: Path, data: bytes) -> Sen2Return:
     """A SEN2 XML return; FileError for XML that is not well formed, uses entities or a DTD,
-    or is not a SEN2 return."""
+    or is not a SEN2 return (saying so of a web page or an Excel 2003 XML spreadsheet, which
+    case systems save with an .xls name)."""
+    _refuse_other_markup(path, data[:4096])
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import duckdb
+import openpyxl
 import pytest
 
 from tests.conftest import ADVICE_HEADER, EHCP_HEADER, write_csv, write_xlsx
@@ -106,6 +107,20 @@ def test_csv_encodings(load, tmp_path, db, encoding, bom):
     assert rows(db, "SELECT setting FROM ehcp") == [("St Mary’s Café School",)]
 
 
+@pytest.mark.parametrize("bom, encoding", [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")])
+def test_unicode_text_as_excel_saves_it(load, tmp_path, db, bom, encoding):
+    # Excel's "Unicode Text (*.txt)": UTF-16 with its byte order mark, tab separated; more rows
+    # than are read to find the header, so the rest of the file is read as the body.
+    lines = ["Northshire SEND: requests", "Case ID\tLA\tRequest Date\tSetting"]
+    lines += [f"E{i}\tNorthshire\t01/04/2025\tSt Mary’s Café School" for i in range(1, 101)]
+    path = tmp_path / "ehcp.txt"
+    path.write_bytes(bom + "\r\n".join(lines).encode(encoding) + "\r\n".encode(encoding))
+    result = load(path)
+    assert (result.rows_read, result.loaded, result.rejected) == (100, 100, 0)
+    assert result.sheets[0]["header_row"] == 2
+    assert rows(db, "SELECT DISTINCT setting FROM ehcp") == [("St Mary’s Café School",)]
+
+
 def test_semicolon_csv_and_thousands_separators(load, tmp_path, db):
     path = tmp_path / "advice.csv"
     path.write_text(
@@ -115,6 +130,24 @@ def test_semicolon_csv_and_thousands_separators(load, tmp_path, db):
     )
     assert load(path, given={"source": "provider"}).loaded == 1
     assert rows(db, "SELECT quality_score FROM health_advice") == [(1234.0,)]
+
+
+def test_a_decimal_comma_is_not_read_as_a_thousands_separator(load, tmp_path, db):
+    # A semicolon CSV from a European-locale Excel writes 3.5 as "3,5": never 35.
+    path = tmp_path / "advice.csv"
+    path.write_text(
+        "Advice ID;Case ID;LA;Service;Date Requested;Quality Score\n"
+        "A1;C1;Northshire;Paeds;01/04/2025;3,5\n"
+        "A2;C2;Northshire;Paeds;01/04/2025;1,234,567.5\n"
+        "A3;C3;Northshire;Paeds;01/04/2025;12,50\n",
+        encoding="utf-8",
+    )
+    result = load(path, given={"source": "provider"})
+    assert (result.loaded, result.rejected) == (1, 2)
+    assert [(r.row, r.column, r.value, r.rule) for r in result.rejects] == [
+        (2, "F", "3,5", "invalid_number"), (4, "F", "12,50", "invalid_number")]
+    assert "comma" in result.rejects[0].reason
+    assert rows(db, "SELECT quality_score FROM health_advice") == [(1234567.5,)]
 
 
 def test_ids_trimmed_and_upper_cased_so_a_later_export_matches(load, tmp_path, db):
@@ -159,6 +192,21 @@ def test_yes_no_spellings(load, tmp_path, db):
         False,
         None,
     ]
+
+
+def test_a_yes_or_no_with_a_note_after_it(load, tmp_path, db):
+    # Trackers add what the yes is about: "Yes - SALT", "Y (OT)"; the answer is the first word.
+    header = ["Appeal ID", "LA", "Registered Date", "Health Aspects"]
+    answers = {"Yes - SALT": True, "Y (OT)": True, "Yes, OT and SALT": True, "yes: CAMHS": True,
+               "No - education only": False, "N (withdrawn)": False, "Yes OT": True}
+    path = write_csv(tmp_path / "t.csv", [header] + [
+        [f"T{i}", "Northshire", "01/04/2025", text] for i, text in enumerate(answers)] + [
+        ["U1", "Northshire", "01/04/2025", "Not yet known"],
+        ["U2", "Northshire", "01/04/2025", "Y/N"]])
+    result = load(path)
+    assert (result.loaded, result.rejected) == (len(answers), 2)
+    got = dict(rows(db, "SELECT appeal_id, health_aspects FROM tribunals"))
+    assert [got[f"T{i}"] for i in range(len(answers))] == list(answers.values())
 
 
 def test_sen2_codes(load, tmp_path, db):
@@ -232,3 +280,72 @@ def test_unlawful_exception_reason_kept_but_not_treated_as_exception(load, tmp_p
         ("A1", None, "Waiting list"),
         ("A2", "missed appointment", "Did not attend"),
     ]
+
+
+def test_a_date_not_recorded_yet_is_a_blank_date(load, tmp_path, db):
+    # Case systems write "N/A", "TBC", "-" or 00/00/0000 for a date not yet known: the request
+    # is open, not a bad row (rejecting it would drop an overdue request from every count).
+    placeholders = ["N/A", "n/a", "TBC", "tba", "-", "–", "00/00/0000", "NULL"]
+    body = [[f"A{i}", f"C{i}", "Leeds", "SALT", "01/04/2025", value, "Trust", "", "", "New"]
+            for i, value in enumerate(placeholders)]
+    body.append(["B1", "C9", "Leeds", "SALT", "TBC", "", "Trust", "", "", "New"])
+    body.append(["B2", "C9", "Leeds", "SALT", "01/04/2025", "soon", "Trust", "", "", "New"])
+    result = load(write_csv(tmp_path / "advice.csv", [ADVICE_HEADER, *body]))
+    assert (result.loaded, result.rejected) == (len(placeholders), 2)
+    assert rows(db, "SELECT count(*), count(returned_date) FROM health_advice") == [
+        (len(placeholders), 0)]
+    assert [(r.row, r.column, r.value, r.rule) for r in result.rejects] == [
+        (len(placeholders) + 2, "E", "TBC", "missing_required"),  # required: still missing
+        (len(placeholders) + 3, "F", "soon", "invalid_date")]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_header_repeated_below_is_not_a_data_row(load, tmp_path, db, suffix):
+    # Two months' exports pasted one under the other: the second header is no request.
+    def request(i, day):
+        return [f"Q{i}", f"C{i}", "Leeds", "SALT", day, "", "Trust", "", "", "New"]
+    table = [ADVICE_HEADER, request(1, "01/04/2025"), request(2, "02/04/2025"),
+             [f" {h.upper()} " for h in ADVICE_HEADER], request(3, "01/05/2025")]
+    if suffix == "csv":
+        path = write_csv(tmp_path / "advice.csv", table)
+    else:
+        path = write_xlsx(tmp_path / "advice.xlsx", {"Log": table})
+    result = load(path)
+    assert (result.rows_read, result.loaded, result.rejected, result.notes) == (4, 3, 0, 1)
+    assert result.reconciles()
+    assert rows(db, "SELECT advice_id FROM health_advice ORDER BY 1") == [("Q1",), ("Q2",), ("Q3",)]
+
+
+def test_a_header_over_two_rows(load, tmp_path, db):
+    # A group heading merged over its columns, their own names in the row below (and the other
+    # columns' names in the top row, merged down), as a case system's report lays them out.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Requests"
+    sheet.append(["Health advice log"])
+    sheet.append(["Advice ID", "Case ID", "LA", "Service", "Date advice", None, "Provider"])
+    sheet.append([None, None, None, None, "Requested", "Returned", None])
+    sheet.merge_cells("E2:F2")
+    for column in "ABCDG":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.append(["G1", "C1", "Leeds", "SALT", D(2025, 4, 1), D(2025, 5, 1), "Trust"])
+    sheet.append(["G2", "C2", "Leeds", "OT", D(2025, 4, 2), None, "Trust"])
+    path = tmp_path / "advice.xlsx"
+    book.save(path)
+    result = load(path)
+    assert (result.rows_read, result.loaded, result.rejected) == (2, 2, 0)
+    assert result.sheets[0]["header_row"] == 3
+    assert rows(db, "SELECT advice_id, requested_date, returned_date, source_row FROM health_advice "
+                    "ORDER BY 1") == [("G1", D(2025, 4, 1), D(2025, 5, 1), 4),
+                                      ("G2", D(2025, 4, 2), None, 5)]
+
+
+def test_a_header_whose_names_wrap_onto_a_second_row(load, tmp_path, db):
+    path = write_csv(tmp_path / "advice.csv", [
+        ["Advice ID", "Case ID", "LA", "Service", "Date", "Date", "Provider"],
+        ["", "", "", "", "Requested", "Returned", ""],
+        ["W1", "C1", "Leeds", "SALT", "01/04/2025", "01/05/2025", "Trust"]])
+    result = load(path)
+    assert (result.rows_read, result.loaded, result.rejected) == (1, 1, 0)
+    assert rows(db, "SELECT requested_date, returned_date FROM health_advice") == [
+        (D(2025, 4, 1), D(2025, 5, 1))]

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines import cli
 from tests.conftest import AS_OF, EHCP_HEADER, write_csv, write_xlsx
@@ -100,3 +101,24 @@ def test_la_names_the_authority_of_any_dataset_without_one(tmp_path: Path, load,
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT local_authority FROM ehcp").fetchall() == [("Northshire",)]
     con.close()
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    # A web system's "Export to Excel": an HTML table in a file named .xls.
+    ('<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head>'
+     "<body><table><tr><td>Advice ID</td><td>Case ID</td></tr><tr><td>A1<td>C1</tr></table>"
+     "</body></html>", "a web page (HTML), not a workbook"),
+    ("<!DOCTYPE html>\n<html><body><table><tr><td>Case ID</td></tr></table></body></html>",
+     "a web page (HTML), not a workbook"),
+    ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook xmlns='
+     '"urn:schemas-microsoft-com:office:spreadsheet"><Worksheet><Table><Row><Cell><Data>Case ID'
+     "</Data></Cell></Row></Table></Worksheet></Workbook>", "an Excel 2003 XML spreadsheet"),
+])
+def test_a_web_page_or_old_xml_spreadsheet_named_xls_says_what_it_is(tmp_path: Path, load,
+                                                                     text: str, said: str) -> None:
+    path = tmp_path / "export.xls"
+    path.write_text(text, encoding="utf-8")
+    result = load(path)
+    assert result.status == "failed"
+    assert result.error.startswith(f"export.xls: {said}")
+    assert "save it as .xlsx" in result.error

@@ -13,7 +13,8 @@ ADVICE = [["Advice ID", "Case ID", "Local Authority", "Service", "Requested Date
            "Returned Date", "Provider", "Exception", "Quality Score", "Stage"],
           ["a1 ", "C1", "Northshire", "SALT", "01/04/2025", "20/05/2025", "Trust", "DNA", "3", "New"],
           ["A2", "C2", "NSH", "OT", "2025-04-02", "", "", "Y", "", "Annual review"],
-          ["A3", "C3", "Riverside", "Physio", "3 Apr 2025", "", "Trust", "", "1,5", ""]]
+          # Quality 15 (was written "1,5", which read as 15; a decimal comma is now refused).
+          ["A3", "C3", "Riverside", "Physio", "3 Apr 2025", "", "Trust", "", "15", ""]]
 EHCP = [["Case ID", "LA", "Request Date", "NHS Number", "Child Name", "Date of Birth", "Week20",
          "Decision"],
         ["E1", "Northshire", "01/04/2025", "943 476 5919", "Zoë Quigley", "14/02/2015", "Y", "Y"],

@@ -121,3 +121,54 @@ def test_the_workbook_loads_with_every_row_accounted_for(load, workbook: Path, d
         ("B1", "Later", 2, D(2025, 6, 1), None, 1.0, "reassessment"),
         ("B2", "Later", 3, D(2025, 6, 1), None, 1.0, "reassessment"),
     ]
+
+
+def _errors_book(path: Path, writer: str) -> Path:
+    """Cells holding Excel's errors: a failed lookup in Returned Date, a broken reference as
+    the Provider, a division by zero as the Quality Score (calamine reads each as '')."""
+    rows = [["A1", "C1", "Northshire", "SALT", D(2025, 4, 1), "#N/A", "Trust", None, 3, "New"],
+            ["A2", "C2", "Northshire", "OT", D(2025, 4, 2), None, "#REF!", None, 4, "New"],
+            ["A3", "C3", "Northshire", "OT", D(2025, 4, 3), None, "Trust", None, "#DIV/0!", "New"]]
+    if writer == "openpyxl":
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "Log"
+        sheet.append(ADVICE_HEADER)
+        for row in rows:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("#"):
+                    cell.data_type = "e"
+        book.save(path)
+        return path
+    book = xlsxwriter.Workbook(str(path))  # a formula whose cached result is the error
+    dates = book.add_format({"num_format": "dd/mm/yyyy"})
+    sheet = book.add_worksheet("Log")
+    sheet.write_row(0, 0, ADVICE_HEADER)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, value, dates)
+            elif isinstance(value, str) and value.startswith("#"):
+                sheet.write_formula(r, c, "=VLOOKUP(1,Z:Z,2,0)", None, value)
+            elif value is not None:
+                sheet.write(r, c, value)
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+def test_an_excel_error_in_a_cell_is_read_as_the_error_not_as_blank(load, db: Path,
+                                                                     tmp_path: Path,
+                                                                     writer: str) -> None:
+    # Read as blank, the #N/A would make a returned request look open and overdue.
+    result = load(_errors_book(tmp_path / f"errors_{writer}.xlsx", writer))
+    assert (result.rows_read, result.loaded, result.rejected) == (3, 1, 2)
+    assert [(r.row, r.column, r.value, r.rule) for r in result.rejects] == [
+        (2, "F", "#N/A", "invalid_date"), (4, "I", "#DIV/0!", "invalid_number")]
+    assert result.read_warnings == [
+        f"errors_{writer}.xlsx: sheet 'Log': 3 cell(s) hold an Excel error (#N/A, #REF!, ...), "
+        "read as written, not as blank (F2, G3, I4): check the formulas in the source"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT advice_id, provider FROM health_advice").fetchall() == [
+            ("A2", "#REF!")]

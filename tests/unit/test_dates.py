@@ -35,6 +35,10 @@ D = dt.date
     (D(2025, 4, 1), D(2025, 4, 1)),
     (dt.datetime(2025, 4, 1, 23, 59), D(2025, 4, 1)),
     ("  01/04/2025  ", D(2025, 4, 1)),
+    ("Tuesday, 1 April 2025", D(2025, 4, 1)),  # Excel's long date, saved as CSV
+    ("Tue 01/04/2025", D(2025, 4, 1)),
+    ("20250401", D(2025, 4, 1)),  # yyyymmdd, as SQL reports write it
+    (20250401, D(2025, 4, 1)),
 ])
 def test_accepted_forms(value, expected):
     assert parse_date(value) == expected
@@ -58,6 +62,9 @@ def test_blank_is_none(value):
     ("01/04/1899", "implausible"),
     (True, "not a date"),
     (0, "not a date"),
+    ("Monday, 1 April 2025", "1 April 2025 is a Tuesday"),  # which one was meant?
+    ("20251301", "impossible date"),
+    ("01042025", "not a date"),  # eight digits are only ever yyyymmdd
 ])
 def test_rejected_with_reason(value, message):
     with pytest.raises(DateError, match=message):
@@ -71,7 +78,8 @@ def test_leap_day_accepted_in_leap_year():
 @given(st.dates(min_value=D(1950, 1, 1), max_value=D(2100, 12, 31)))
 def test_every_real_date_round_trips_in_each_text_form(day):
     for text in (day.strftime("%d/%m/%Y"), day.isoformat(), day.strftime("%d %b %Y"),
-                 day.strftime("%-d %B %Y"), f"{day.isoformat()} 10:15:00"):
+                 day.strftime("%-d %B %Y"), f"{day.isoformat()} 10:15:00",
+                 day.strftime("%A, %-d %B %Y"), day.strftime("%a %d/%m/%Y"), day.strftime("%Y%m%d")):
         assert parse_date(text) == day
 
 

@@ -64,3 +64,11 @@ def test_a_month_in_the_file_name_ends_no_later_than_the_as_of_date():
     # A whole date in the name is the export's word for its date, kept as it is.
     assert decide(None, [], "ehcp_2026-11-30.csv", [table], D(2026, 11, 16)) == (
         D(2026, 11, 30), "file name")
+
+
+def test_a_title_naming_a_child_is_shown_without_the_number_or_birth_date():
+    titles = ["Advice for NHS 943 476 5919 (DOB 12/03/2015) as at 30/11/2026"]
+    day, basis = decide(None, titles, "x.csv", [], dt.date(2026, 12, 1))
+    assert day == dt.date(2026, 11, 30)
+    assert "943 476 5919" not in basis and "12/03/2015" not in basis
+    assert "[NHS number removed]" in basis

@@ -18,12 +18,23 @@ from pipelines.config import canonical_la, db_path, load_settings
     ("841", "Darlington"),
     ("E06000005", "Darlington"),
     ("Brighton & Hove", "Brighton and Hove"),
+    # Councils' own names where the DfE's differ, and a name beside its code.
+    ("Herefordshire", "Herefordshire, County of"),
+    ("Herefordshire Council", "Herefordshire, County of"),
+    ("Durham County Council", "County Durham"),
+    ("Hull City Council", "Kingston upon Hull, City of"),
+    ("BCP Council", "Bournemouth, Christchurch and Poole"),
+    ("Metropolitan Borough of Wirral", "Wirral"),
+    ("Leeds (383)", "Leeds"),
+    ("383 - Leeds", "Leeds"),
+    ("E08000035 Leeds", "Leeds"),
 ])
 def test_known_spellings(spelling, expected):
     assert canonical_la(spelling) == expected
 
 
-@pytest.mark.parametrize("spelling", ["Westshire", "Nowhere", "", "Council"])
+@pytest.mark.parametrize("spelling", ["Westshire", "Nowhere", "", "Council",
+                                      "Leeds (384)", "384 - Leeds"])  # 384 is Wakefield
 def test_unknown_spellings(spelling):
     assert canonical_la(spelling) is None
 

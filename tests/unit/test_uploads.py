@@ -30,6 +30,10 @@ def _zip(name: str) -> bytes:
     (b"Case ID,Local Authority\r\nC1,Riverside\r\n", "csv"),
     ("Café;Borough\n".encode("cp1252"), "csv"),
     (b"\xef\xbb\xbfCase ID\tLA\n", "csv"),
+    (b"\xff\xfe" + "Case ID\tLA\r\nC1\tLeeds\r\n".encode("utf-16-le"), "csv"),  # Unicode Text
+    (b"\xfe\xff" + "Case ID\tLA\n".encode("utf-16-be"), "csv"),
+    (b"\xff\xfe" + "<Message><Header/></Message>".encode("utf-16-le"), None),  # not SEN2's
+    (b"\xff\xfe" + b"\x00\xd8", None),  # a lone surrogate: not UTF-16 text after all
     (_xlsx(), "xlsx"),
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", None),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None),
