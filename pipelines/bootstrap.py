@@ -55,16 +55,18 @@ def sample_las(folder: Path = SAMPLES) -> dict[str, str]:
     return {f["name"]: f["la"] for f in manifest["files"] if f.get("la")}
 
 
-def build_sample_database(db: Path, folder: Path = SAMPLES) -> list[FileResult]:
+def build_sample_database(db: Path, folder: Path = SAMPLES, publish: bool = True
+                          ) -> list[FileResult]:
     """Load every sample file into `db` (created if absent); returns each file's result. The
     readers' snapshot is published once, when all are in (a copy of the database per file was
-    a tenth of the app's first start)."""
+    a tenth of the app's first start), or by the caller's next write if not `publish`."""
     as_of = sample_as_of(folder)
     las = sample_las(folder)
     results = [ingest_file(db, path, as_of=as_of, la=las.get(path.name), publish=False)
                for path in sample_files(folder)]
-    with writing(db):  # publishes what the loads committed
-        pass
+    if publish:
+        with writing(db):  # publishes what the loads committed
+            pass
     return results
 
 
@@ -89,7 +91,9 @@ def ensure_database(db: Path, actor: str = FIRST_START, release_actor: str = FIR
     with _BUILD_LOCK:
         if db.exists():
             return None
-        results = build_sample_database(db) if samples_available() else []
+        # Published with the release, when there is one to import after the samples.
+        results = (build_sample_database(db, publish=not RELEASE.exists())
+                   if samples_available() else [])
         if results:
             for result in results:
                 audit.record_load(db, actor, result)
