@@ -14,8 +14,9 @@ from typing import Any
 
 from pipelines import audit, benchmarks
 from pipelines.config import ROOT
-from pipelines.db import connect_writer, upgrade, writing
+from pipelines.db import one_writer, upgrade, writing
 from pipelines.load import FileResult, ingest_file
+from pipelines.pseudonym import load_key
 
 SAMPLES = ROOT / "data_samples"
 # The DfE's 2025 EHCP release (Open Government Licence v3.0; see the README beside it).
@@ -91,16 +92,15 @@ def ensure_database(db: Path, actor: str = FIRST_START, release_actor: str = FIR
     with _BUILD_LOCK:
         if db.exists():
             return None
-        # Published with the release, when there is one to import after the samples.
-        results = (build_sample_database(db, publish=not RELEASE.exists())
-                   if samples_available() else [])
-        if results:
+        # The key first: with no key file yet, `load_key` would look for pseudonyms in the
+        # database, which no reader may open while `one_writer` holds it.
+        load_key(db)
+        with one_writer(db):  # one connection and one snapshot for the whole build
+            results = build_sample_database(db, publish=False) if samples_available() else []
             for result in results:
                 audit.record_load(db, actor, result)
-        else:
-            connect_writer(db).close()
-        if RELEASE.exists():
-            import_bundled_release(db, actor=release_actor)
+            if RELEASE.exists():
+                import_bundled_release(db, actor=release_actor)
         return results
 
 

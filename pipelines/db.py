@@ -242,6 +242,7 @@ def connect_writer(path: Path, wait_seconds: float = 30.0,
 # database: without this, two sessions of the app could load at the same moment, each unaware of
 # the other's rows (the tables have no primary key to refuse the second; see `_declared`).
 _WRITING = threading.Lock()
+_HELD = threading.local()  # (path, connection) of this thread's `one_writer`, if any
 
 
 @contextmanager
@@ -251,7 +252,11 @@ def writing(path: Path, wait_seconds: float = 30.0, schema: bool = True,
     processes wait on DuckDB's own lock, in `connect_writer`). When the block ends without an
     error, what it committed is published as the readers' snapshot before the file is let go,
     unless `publish` is False (one of many writes whose last publishes them all; until then a
-    reader publishes what it finds committed, as after a writer whose copy failed)."""
+    reader publishes what it finds committed, as after a writer whose copy failed). Inside
+    `one_writer(path)` this thread's writes share its connection, published when it ends."""
+    if held_here(path):
+        yield _HELD.writer[1]
+        return
     if not _WRITING.acquire(timeout=wait_seconds):
         raise DatabaseBusy(f"{path}: another load or save is writing to the database; try again "
                            "shortly")
@@ -269,6 +274,28 @@ def writing(path: Path, wait_seconds: float = 30.0, schema: bool = True,
             con.close()
     finally:
         _WRITING.release()
+
+
+@contextmanager
+def one_writer(path: Path) -> Iterator[None]:
+    """This thread's writes to `path` in the block share one read-write connection, opened once,
+    and what they commit is published once, as the block ends without an error: a build of many
+    small loads (`bootstrap`) would otherwise spend a fifth of its time opening, checkpointing
+    and closing the file. Other threads' and processes' writers wait for the block. No reader
+    of `path` opens in this process meanwhile (DuckDB refuses one beside its writer), so loads
+    in the block look nothing up first (`load.ingest_file`)."""
+    with writing(path) as con:
+        _HELD.writer = (path, con)
+        try:
+            yield
+        finally:
+            _HELD.writer = None
+
+
+def held_here(path: Path) -> bool:
+    """This thread is inside `one_writer(path)` (where a reader of `path` cannot be opened)."""
+    held = getattr(_HELD, "writer", None)
+    return held is not None and held[0] == path
 
 
 def read_source(path: Path, wait_seconds: float = 10.0) -> snapshot.Snapshot:

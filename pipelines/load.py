@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from pipelines import extract_date, known_rows, refusals, review_cycles
 from pipelines.config import canonical_la
 from pipelines.dates import DateError, parse_date
-from pipelines.db import one, reader, table_columns, transaction, writing
+from pipelines.db import held_here, one, reader, table_columns, transaction, writing
 from pipelines.formats import sen2, sen2_tables
 from pipelines.headers import HeaderMatch, find_header, sheet_values
 from pipelines.limits import Limits
@@ -470,7 +470,9 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
     remembered for the next load).
     `publish`: False for one load of many building a database (`bootstrap`): nothing is looked
     up in the readers' snapshot first (the file's hash is still checked under the writer, so a
-    repeat changes nothing) and no snapshot is published after it: the build publishes once."""
+    repeat changes nothing) and no snapshot is published after it: the build publishes once.
+    So is every load inside `db.one_writer(db)`."""
+    publish = publish and not held_here(db)  # inside `one_writer`: a build's load
     with collector_paused():
         try:
             return _ingest(db, path, kind, as_of, extract_date, given, la, before_commit, limits,

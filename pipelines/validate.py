@@ -286,8 +286,10 @@ def _classify_rows(body: list[Cells], match: HeaderMatch, required: list[int], n
     opens with "Total", "Note", "Source"... and lacks a required field is a total or a note, as
     is the header repeated."""
     mapped_set = set(match.columns.values())
-    # Each column's distinct values and blank cells, found on several cores at once.
-    each_column(lambda cells: cells.blank, body)
+    # Each column's distinct values and blank cells, found on several cores at once (a small
+    # sheet's in this thread: starting the threads would cost more).
+    if n >= _THREADS_FROM:
+        each_column(lambda cells: cells.blank, body)
     in_mapped = np.zeros(n, dtype=np.int64)
     in_others = np.zeros(n, dtype=np.int64)
     for c, cells in enumerate(body):
@@ -515,6 +517,7 @@ def each_column(work: Callable[[Any], Any], columns: Sequence[Any]) -> list[Any]
 
 
 _MAX_THREADS = min(4, os.cpu_count() or 1)
+_THREADS_FROM = 20_000  # rows: a sheet of fewer finds its columns' distinct values in one thread
 
 
 # Distinct values from which a column's clean values are recognised in bulk (`clean_values`)

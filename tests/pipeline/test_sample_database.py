@@ -6,7 +6,7 @@ import json
 
 import duckdb
 
-from pipelines import metrics
+from pipelines import audit, bootstrap, metrics, pseudonym, snapshot
 from pipelines.bootstrap import SAMPLES, build_sample_database, sample_as_of, sample_files
 from pipelines.db import reader
 from pipelines.status import status
@@ -97,3 +97,19 @@ def test_the_la_export_is_reconciled_with_the_providers_logs(sample_results):
     assert set(r.matched.local_authority) == {"Northshire"}
     provider, la = r.figures.pct[0], r.figures.pct[1]
     assert la < provider  # the LA's clock starts earlier and stops later
+
+
+def test_a_first_start_with_no_key_set_makes_one_and_builds_everything(tmp_path, monkeypatch):
+    """As the README's quick start runs it: no key in the environment and no key file yet, so
+    the build makes the key file before it holds the database (no reader may open it then)."""
+    monkeypatch.delenv(pseudonym.KEY_ENV, raising=False)
+    monkeypatch.setenv(audit.AUDIT_ENV, str(tmp_path / "audit.jsonl"))
+    db = tmp_path / "send.duckdb"
+    results = bootstrap.ensure_database(db)
+    assert [r.status for r in results] == ["loaded"] * len(sample_files())
+    assert pseudonym.key_file_for(db).exists()
+    assert pseudonym.recorded_fingerprint(db) == pseudonym.fingerprint(pseudonym.load_key(db))
+    with reader(db) as con:  # one snapshot, published as the build ended, holding it all
+        assert con.execute("SELECT count(*) FROM loads").fetchone()[0] == len(results)
+        assert con.execute("SELECT count(*) FROM benchmark_imports").fetchone()[0] > 0
+    assert len(list(snapshot.folder(db).glob("*.duckdb"))) == 1

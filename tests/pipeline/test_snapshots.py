@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from pipelines import snapshot
-from pipelines.db import DatabaseBusy, connect_writer, reader, transaction, writing
+from pipelines.db import DatabaseBusy, connect_writer, one_writer, reader, transaction, writing
 from pipelines.load import FileResult, ingest_file
 from pipelines.queries import Session
 from tests.conftest import ADVICE_HEADER, write_csv
@@ -225,3 +225,18 @@ def test_a_build_publishes_once_and_a_reader_meanwhile_sees_what_is_committed(tm
     # A file loaded before is still recognised, under the writer.
     again = ingest_file(db, tmp_path / "b.csv", publish=False)
     assert again.status == "unchanged" and _count(db) == 6
+
+
+def test_writes_inside_one_writer_share_its_connection_and_are_published_once(tmp_path,
+                                                                             monkeypatch):
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", "test-key-not-secret")
+    db = tmp_path / "send.duckdb"
+    with one_writer(db):
+        assert ingest_file(db, _advice(tmp_path, "a.csv", 3)).loaded == 3
+        assert snapshot.newest(db) is None  # not after each load: once, as the block ends
+        assert ingest_file(db, _advice(tmp_path, "b.csv", 2, first=3), publish=False).loaded == 2
+        with writing(db) as first, writing(db) as second:
+            assert first is second
+    assert snapshot.is_current(db, snapshot.newest(db))
+    assert _count(db) == 5
+    assert len(list(snapshot.folder(db).glob("*.duckdb"))) == 1
