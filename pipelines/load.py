@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import extract_date, known_rows, refusals, review_cycles
+from pipelines import extract_date, known_rows, reference_clash, refusals, review_cycles
 from pipelines.config import canonical_la
 from pipelines.dates import DateError, parse_date
 from pipelines.db import held_here, one, reader, table_columns, transaction, writing
@@ -399,11 +399,11 @@ def _distinct(column: pa.ChunkedArray) -> bool:
 
 def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_name: str,
             now: dt.datetime, extract: dt.date | None
-            ) -> tuple[int, int, int, dict[str, int]]:
+            ) -> tuple[int, int, int, dict[str, int], list[Reject]]:
     """Insert the staged records to load and replace changed ones (keeping the old in history),
     unless the table's version comes from a newer extract: then the staged version is stale, kept
     in history as such and out of the live table, so an older export loaded after a newer one
-    undoes no correction. (new, changed, same, {sheet: stale})."""
+    undoes no correction. (new, changed, same, {sheet: stale}, warnings of references reused)."""
     t = schema.table
     cols = [c for c, _ in table_columns(schema)]
     on = " AND ".join(f"t.{k} = s.{k}" for k in schema.key)
@@ -425,6 +425,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_n
              "extract_date": "$extract"}
     select = ", ".join(f"CAST({given[c]} AS {sql})" if c in given else f"s.{c}"
                        for c, sql in table_columns(schema))
+    clashes = reference_clash.warnings(con, schema) if changed else []
     if changed:
         con.execute(f"INSERT INTO {t}_history SELECT {t_cols}, ?, ?, 'replaced' FROM {t} t "
                     f"JOIN matched s ON {on} WHERE NOT s.same AND NOT s.newer_held", [load_id, now])
@@ -446,7 +447,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_n
     con.execute("DROP TABLE IF EXISTS repeated")
     con.execute("DROP TABLE matched")
     con.unregister("incoming")
-    return inserted - changed, changed, same, stale
+    return inserted - changed, changed, same, stale, clashes
 
 
 BeforeCommit = Callable[[duckdb.DuckDBPyConnection, FileResult], None]
@@ -618,6 +619,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     fates: dict[tuple[str, str], int] = {}  # (sheet, fate) -> rows
     all_records: list[tuple[str, pa.Table]] = []
     recognised: dict[tuple[str, str, str], int] = {}
+    reused: list[tuple[str, Reject]] = []  # records replaced by another provider's row
     for kind in dict.fromkeys(o.kind for o in outcomes):
         schema = SCHEMAS[kind]
         parts = [i for i, o in enumerate(outcomes) if o.kind == kind]
@@ -641,8 +643,9 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         rejects += [(kind, r) for r in conflicts]
         for fate, n in counts.items():
             fates[fate] = fates.get(fate, 0) + n
-        new, changed, same, stale = _upsert(con, schema, load_id, path.name, now,
-                                            result.extract_date)
+        new, changed, same, stale, clashes = _upsert(con, schema, load_id, path.name, now,
+                                                     result.extract_date)
+        reused += [(kind, w) for w in clashes]
         result.inserted += new
         result.updated += changed
         result.unchanged += same
@@ -679,7 +682,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     _keep_findings(con, "rejects", rejects, load_id, path.name)
     # A warning about a row another sheet's duplicate or conflict kept out is still reported:
     # it is about the file as written.
-    warnings = [(o.kind, w) for o in outcomes for w in o.warnings]
+    warnings = [(o.kind, w) for o in outcomes for w in o.warnings] + reused
     result.warnings = [w for _, w in warnings]
     _keep_findings(con, "row_warnings", warnings, load_id, path.name)
     result.unlawful_reasons = unlawful_reasons(all_records, recognised)
