@@ -161,7 +161,10 @@ def _highlight(row: pd.Series) -> list[str]:
 def open_cases(f: Filters) -> None:
     st.header("Open cases at risk of missing 20 weeks", anchor="at-risk")
     cases = gateway.read(metrics.open_cases_at_risk, f)
-    st.caption(f"Needs assessments open on {f.as_of:%d/%m/%Y}. Not bound to the period.")
+    st.caption(f"Requests open on {f.as_of:%d/%m/%Y}, at every stage: those still awaiting the "
+               "decision whether to assess too, so 'Past 20 weeks' here can be more than the open "
+               "needs assessments past 20 weeks above, which counts assessments only. Not bound "
+               "to the period.")
     if cases.empty:
         tables.no_data("No needs assessment is open.")
         return
