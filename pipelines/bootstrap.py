@@ -6,6 +6,7 @@ happens to be started.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -16,7 +17,7 @@ from pipelines import audit, benchmarks
 from pipelines.config import ROOT
 from pipelines.db import one_writer, upgrade, writing
 from pipelines.load import FileResult, ingest_file
-from pipelines.pseudonym import load_key
+from pipelines.pseudonym import PseudonymKeyError, load_key
 
 SAMPLES = ROOT / "data_samples"
 # The DfE's 2025 EHCP release (Open Government Licence v3.0; see the README beside it).
@@ -94,7 +95,8 @@ def ensure_database(db: Path, actor: str = FIRST_START, release_actor: str = FIR
             return None
         # The key first: with no key file yet, `load_key` would look for pseudonyms in the
         # database, which no reader may open while `one_writer` holds it.
-        load_key(db)
+        with contextlib.suppress(PseudonymKeyError):  # each load then says so, as it fails
+            load_key(db)
         with one_writer(db):  # one connection and one snapshot for the whole build
             results = build_sample_database(db, publish=False) if samples_available() else []
             for result in results:

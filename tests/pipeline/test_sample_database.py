@@ -113,3 +113,12 @@ def test_a_first_start_with_no_key_set_makes_one_and_builds_everything(tmp_path,
         assert con.execute("SELECT count(*) FROM loads").fetchone()[0] == len(results)
         assert con.execute("SELECT count(*) FROM benchmark_imports").fetchone()[0] > 0
     assert len(list(snapshot.folder(db).glob("*.duckdb"))) == 1
+
+
+def test_a_first_start_with_an_empty_key_says_so_for_each_file(tmp_path, monkeypatch):
+    """The build does not stop at the key: each sample file fails saying why, as a load does."""
+    monkeypatch.setenv(pseudonym.KEY_ENV, "  ")
+    monkeypatch.setenv(audit.AUDIT_ENV, str(tmp_path / "audit.jsonl"))
+    results = bootstrap.ensure_database(tmp_path / "send.duckdb")
+    assert [r.status for r in results] == ["failed"] * len(sample_files())
+    assert all("pseudonym key in $SEND_PSEUDONYM_KEY is empty" in r.error for r in results)
