@@ -15,7 +15,7 @@ from typing import Any
 
 from pipelines import audit, benchmarks
 from pipelines.config import ROOT
-from pipelines.db import one_writer, upgrade, writing
+from pipelines.db import one_writer, upgrade
 from pipelines.load import FileResult, ingest_file
 from pipelines.pseudonym import PseudonymKeyError, load_key
 
@@ -57,19 +57,24 @@ def sample_las(folder: Path = SAMPLES) -> dict[str, str]:
     return {f["name"]: f["la"] for f in manifest["files"] if f.get("la")}
 
 
-def build_sample_database(db: Path, folder: Path = SAMPLES, publish: bool = True
-                          ) -> list[FileResult]:
+def build_sample_database(db: Path, folder: Path = SAMPLES) -> list[FileResult]:
     """Load every sample file into `db` (created if absent); returns each file's result. The
-    readers' snapshot is published once, when all are in (a copy of the database per file was
-    a tenth of the app's first start), or by the caller's next write if not `publish`."""
+    loads share one writer, and the readers' snapshot is published once, when all are in (a
+    copy of the database per file was a tenth of the app's first start)."""
     as_of = sample_as_of(folder)
     las = sample_las(folder)
-    results = [ingest_file(db, path, as_of=as_of, la=las.get(path.name), publish=False)
-               for path in sample_files(folder)]
-    if publish:
-        with writing(db):  # publishes what the loads committed
-            pass
-    return results
+    _ready_key(db)
+    with one_writer(db):
+        return [ingest_file(db, path, as_of=as_of, la=las.get(path.name))
+                for path in sample_files(folder)]
+
+
+def _ready_key(db: Path) -> None:
+    """The pseudonym key made or found before `one_writer` holds `db`: with no key file yet,
+    `load_key` looks for pseudonyms in the database, which no reader may open meanwhile. A key
+    that cannot be had is said by each load, as it fails."""
+    with contextlib.suppress(PseudonymKeyError):
+        load_key(db)
 
 
 def import_bundled_release(db: Path, release: Path = RELEASE, actor: str = FIRST_START_RELEASE
@@ -93,12 +98,9 @@ def ensure_database(db: Path, actor: str = FIRST_START, release_actor: str = FIR
     with _BUILD_LOCK:
         if db.exists():
             return None
-        # The key first: with no key file yet, `load_key` would look for pseudonyms in the
-        # database, which no reader may open while `one_writer` holds it.
-        with contextlib.suppress(PseudonymKeyError):  # each load then says so, as it fails
-            load_key(db)
+        _ready_key(db)
         with one_writer(db):  # one connection and one snapshot for the whole build
-            results = build_sample_database(db, publish=False) if samples_available() else []
+            results = build_sample_database(db) if samples_available() else []
             for result in results:
                 audit.record_load(db, actor, result)
             if RELEASE.exists():

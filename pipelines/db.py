@@ -246,14 +246,13 @@ _HELD = threading.local()  # (path, connection) of this thread's `one_writer`, i
 
 
 @contextmanager
-def writing(path: Path, wait_seconds: float = 30.0, schema: bool = True,
-            publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(path: Path, wait_seconds: float = 30.0,
+            schema: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection for the block, held by one thread of this process at a time (other
     processes wait on DuckDB's own lock, in `connect_writer`). When the block ends without an
-    error, what it committed is published as the readers' snapshot before the file is let go,
-    unless `publish` is False (one of many writes whose last publishes them all; until then a
-    reader publishes what it finds committed, as after a writer whose copy failed). Inside
-    `one_writer(path)` this thread's writes share its connection, published when it ends."""
+    error, what it committed is published as the readers' snapshot before the file is let go.
+    Inside `one_writer(path)` this thread's writes share its connection, published when it
+    ends."""
     if held_here(path):
         yield _HELD.writer[1]
         return
@@ -265,8 +264,7 @@ def writing(path: Path, wait_seconds: float = 30.0, schema: bool = True,
         try:
             yield con
             try:
-                if publish:
-                    snapshot.publish(con, path)
+                snapshot.publish(con, path)
             except OSError as exc:  # committed all the same: readers publish it when they can
                 _log.error("%s: what was written could not be published for readers (%s); "
                            "they read the previous snapshot until a copy succeeds", path, exc)
@@ -283,7 +281,11 @@ def one_writer(path: Path) -> Iterator[None]:
     small loads (`bootstrap`) would otherwise spend a fifth of its time opening, checkpointing
     and closing the file. Other threads' and processes' writers wait for the block. No reader
     of `path` opens in this process meanwhile (DuckDB refuses one beside its writer), so loads
-    in the block look nothing up first (`load.ingest_file`)."""
+    in the block look nothing up first (`load.ingest_file`). Inside another `one_writer(path)`,
+    the block is part of that one's."""
+    if held_here(path):
+        yield
+        return
     with writing(path) as con:
         _HELD.writer = (path, con)
         try:

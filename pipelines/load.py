@@ -457,8 +457,7 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
                 as_of: dt.date | None = None, extract_date: dt.date | None = None,
                 given: dict[str, str] | None = None, la: str | None = None,
                 before_commit: BeforeCommit | None = None,
-                limits: Limits | None = None, recognise_known: bool = True,
-                publish: bool = True) -> FileResult:
+                limits: Limits | None = None, recognise_known: bool = True) -> FileResult:
     """Load one file. Never raises for a bad file: the result says what went wrong.
     `extract_date`: when the export was made, if known (else found: `extract_date.decide`).
     `given`: {column: value} for columns the file lacks (e.g. `source`, `provider`).
@@ -469,18 +468,17 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
     `recognise_known`: rows loaded before are recognised by their raw cells and not validated
     again (`known_rows`); False validates every row, as a first load does (the rows are still
     remembered for the next load).
-    `publish`: False for one load of many building a database (`bootstrap`): nothing is looked
-    up in the readers' snapshot first (the file's hash is still checked under the writer, so a
-    repeat changes nothing) and no snapshot is published after it: the build publishes once.
-    So is every load inside `db.one_writer(db)`."""
-    publish = publish and not held_here(db)  # inside `one_writer`: a build's load
+    Inside `db.one_writer(db)` (a build of many loads) nothing is looked up in the readers'
+    snapshot first (the file's hash is still checked under the writer, so a repeat changes
+    nothing), and the build publishes the snapshot once."""
+    look_back = not held_here(db)
     with collector_paused():
         try:
             return _ingest(db, path, kind, as_of, extract_date, given, la, before_commit, limits,
-                           recognise_known, publish)
+                           recognise_known, look_back)
         except known_rows.KnownRowsChanged:  # rolled back: another load came in between
             return _ingest(db, path, kind, as_of, extract_date, given, la, before_commit, limits,
-                           False, publish)
+                           False, look_back)
 
 
 @contextlib.contextmanager
@@ -502,7 +500,7 @@ def collector_paused() -> Iterator[None]:
 def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             given_extract: dt.date | None, given: dict[str, str] | None,
             la: str | None, before_commit: BeforeCommit | None,
-            limits: Limits | None, recognise_known: bool, publish: bool) -> FileResult:
+            limits: Limits | None, recognise_known: bool, look_back: bool) -> FileResult:
     as_of = as_of or dt.date.today()
     result = FileResult(file=path.name)
     if la is not None and canonical_la(la) is None:
@@ -519,7 +517,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
     held = None  # the fingerprint of the key the database's pseudonyms were made with
     # The readers' snapshot, read until the file is validated: the rows loaded before are
     # looked up in it too.
-    with reader(db) if db.exists() and publish else contextlib.nullcontext() as con:
+    with reader(db) if db.exists() and look_back else contextlib.nullcontext() as con:
         if con is not None:
             tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
             earlier = one(con, "SELECT load_id FROM loads WHERE file_hash = ? AND status = 'loaded' "
@@ -533,7 +531,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             if held is not None and held != fingerprint(key):  # said before the file is read
                 raise PseudonymKeyError(wrong_key(fingerprint(key), held))
             prepared = _prepare(path, kind, as_of, key, given, la, limits, result.read_warnings,
-                                db, recognise_known and publish, con)
+                                db, recognise_known and look_back, con)
         except FileError as exc:
             result.status, result.error = "failed", str(exc)
             if refusals.release_zip(path):
@@ -549,7 +547,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
                                   + known_rows.latest_dates(prepared.known), as_of,
                                   prepared.stated)
     result.extract_date, result.extract_basis = extract
-    with writing(db, publish=publish) as con:
+    with writing(db) as con:
         previous = one(con, "SELECT load_id FROM loads WHERE file_hash = ? AND status = 'loaded' "
                                "ORDER BY load_id LIMIT 1", [digest])
         if previous:

@@ -53,6 +53,10 @@ def fingerprint_in(con: duckdb.DuckDBPyConnection) -> str | None:
     if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'pseudonym_key'"
                        ).fetchall():
         return None
+    return _recorded(con)
+
+
+def _recorded(con: duckdb.DuckDBPyConnection) -> str | None:
     row = con.execute("SELECT fingerprint FROM pseudonym_key").fetchone()
     return row[0] if row else None
 
@@ -63,8 +67,7 @@ def claim_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     without first asking the catalogue, whose first look costs a small load a twentieth of its
     time."""
     mine = fingerprint(key)
-    row = con.execute("SELECT fingerprint FROM pseudonym_key").fetchone()
-    held = row[0] if row else None
+    held = _recorded(con)
     if held is None:
         con.execute("INSERT INTO pseudonym_key VALUES (?, ?)", [mine, dt.datetime.now()])
     elif held != mine:

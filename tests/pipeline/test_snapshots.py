@@ -208,25 +208,6 @@ def test_a_session_keeps_its_snapshot_and_reads_on_if_it_is_replaced_before_it_o
         assert later.source() not in (first, pinned, gone) and later.run(advice) == 7
 
 
-def test_a_build_publishes_once_and_a_reader_meanwhile_sees_what_is_committed(tmp_path):
-    """Loads with `publish=False` (the sample build) leave the copy to the last writer; a
-    reader in between publishes what has been committed, never less."""
-    db = tmp_path / "send.duckdb"
-    assert ingest_file(db, _advice(tmp_path, "a.csv", 3), publish=False).status == "loaded"
-    assert snapshot.newest(db) is None  # nothing copied yet
-    assert ingest_file(db, _advice(tmp_path, "b.csv", 2, first=3), publish=False).loaded == 2
-    assert snapshot.newest(db) is None
-    assert _count(db) == 5  # a reader publishes what it finds committed
-    assert ingest_file(db, _advice(tmp_path, "c.csv", 1, first=5), publish=False).loaded == 1
-    with writing(db):
-        pass
-    assert snapshot.is_current(db, snapshot.newest(db))
-    assert _count(db) == 6
-    # A file loaded before is still recognised, under the writer.
-    again = ingest_file(db, tmp_path / "b.csv", publish=False)
-    assert again.status == "unchanged" and _count(db) == 6
-
-
 def test_writes_inside_one_writer_share_its_connection_and_are_published_once(tmp_path,
                                                                              monkeypatch):
     monkeypatch.setenv("SEND_PSEUDONYM_KEY", "test-key-not-secret")
@@ -234,9 +215,14 @@ def test_writes_inside_one_writer_share_its_connection_and_are_published_once(tm
     with one_writer(db):
         assert ingest_file(db, _advice(tmp_path, "a.csv", 3)).loaded == 3
         assert snapshot.newest(db) is None  # not after each load: once, as the block ends
-        assert ingest_file(db, _advice(tmp_path, "b.csv", 2, first=3), publish=False).loaded == 2
+        assert ingest_file(db, _advice(tmp_path, "b.csv", 2, first=3)).loaded == 2
         with writing(db) as first, writing(db) as second:
             assert first is second
+        # A file loaded before is still recognised, under the writer (nothing is read before).
+        assert ingest_file(db, tmp_path / "b.csv").status == "unchanged"
+        with one_writer(db):  # within the block: part of it, published with it
+            assert ingest_file(db, _advice(tmp_path, "c.csv", 1, first=5)).loaded == 1
+        assert snapshot.newest(db) is None
     assert snapshot.is_current(db, snapshot.newest(db))
-    assert _count(db) == 5
+    assert _count(db) == 6
     assert len(list(snapshot.folder(db).glob("*.duckdb"))) == 1
