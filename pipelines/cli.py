@@ -259,7 +259,11 @@ def _given(args: argparse.Namespace) -> dict[str, str]:
 
 def _describe(r: Any) -> str:
     if r.status == "unchanged":
-        return f"{r.file}: already loaded (load {r.load_id}); nothing changed"
+        # The same bytes are the same load whatever the options: to load them again with another
+        # --provider, --la or --extract-date, the earlier load has to go first.
+        return (f"{r.file}: already loaded (load {r.load_id}); nothing changed. To load it again "
+                f"with other options, undo that load first: python -m pipelines rollback "
+                f"{r.load_id} --yes")
     warned = "".join(f"\n  warning: {w['message']}" for w in r.unlawful_reasons)
     stale = (f"\n  {r.stale:,} stale: a newer export already holds these records differently; "
              "kept in history, not used" if r.stale else "")

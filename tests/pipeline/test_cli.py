@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 
@@ -181,3 +182,24 @@ def test_samples_builds_a_new_database_once(tmp_path, monkeypatch, capsys):
     assert "already exists: nothing done" in capsys.readouterr().out
     assert main(["status", "--json", "--db", str(db)]) == 0
     assert json.loads(capsys.readouterr().out)["loads"] == held["loads"]
+
+
+def test_same_file_with_other_options_says_how_to_load_it_again(db, tmp_path, capsys):
+    """The same bytes are one load whatever the options: a file loaded with the wrong
+    --provider says, when given again, how to load it again, and that way works."""
+    header = [c for c in ADVICE_HEADER if c != "Provider"]
+    log = write_csv(tmp_path / "log.csv", [header, ["A1", "C1", "Northshire", "SALT",
+                                                   "01/04/2025", "", "", "", ""]])
+    base = ["ingest", str(log), "--db", str(db), "--as-of", "2026-03-31", "--source", "provider"]
+    assert main([*base, "--provider", "Trust A"]) == 0
+    capsys.readouterr()
+    assert main([*base, "--provider", "Trust B"]) == 0
+    said = capsys.readouterr().out
+    assert "already loaded (load 1); nothing changed" in said
+    command = said.split("undo that load first: ")[1].split()
+    assert command[:4] == ["python", "-m", "pipelines", "rollback"]
+    assert main([*command[3:], "--db", str(db)]) == 0
+    assert main([*base, "--provider", "Trust B"]) == 0
+    assert "1 loaded" in capsys.readouterr().out
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT provider FROM health_advice").fetchall() == [("Trust B",)]
