@@ -76,9 +76,18 @@ def list_2_rows() -> list[list[object]]:
     ]
 
 
+def last_day_in_time(start: dt.date) -> dt.date:
+    """The last day of the 12 months starting with `start`, by the calendar: the day before the
+    anniversary (28 February for a 29 February)."""
+    if (start.month, start.day) == (2, 29):
+        return dt.date(start.year + 1, 2, 28)
+    return start.replace(year=start.year + 1) - dt.timedelta(days=1)
+
+
 def independent_counts(as_of: dt.date) -> tuple[int, int]:
-    """Children with a plan on `as_of`, and of them more than 365 days from their last review
-    (else first issue) to `as_of`, counted from the fixture without the pipeline."""
+    """Children with a plan on `as_of`, and of them those whose 12 months from their last
+    review (else first issue) had ended by `as_of`, counted from the fixture without the
+    pipeline."""
     with_plan = overdue = 0
     for _, _, _, _, _, issued, _, reviewed, _, _ in CHILDREN:
         first = _date(issued)
@@ -86,6 +95,6 @@ def independent_counts(as_of: dt.date) -> tuple[int, int]:
             continue
         with_plan += 1
         since = _date(reviewed) or first
-        if since is not None and (as_of - since).days > 365:
+        if since is not None and as_of > last_day_in_time(since):
             overdue += 1
     return with_plan, overdue

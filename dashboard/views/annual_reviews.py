@@ -204,9 +204,9 @@ def cohort(f: Filters) -> None:
         tables.no_data("No Annex A List 1 is loaded for this selection (load it on the Data "
                        "page, naming its local authority).")
         return
-    st.caption(f"Children with an EHC plan on {f.as_of:%d/%m/%Y} from the Annex A lists; more "
-               "than 365 days since the last review (or the plan's first issue). Counts of 1 to "
-               "4 are shown as '<5'.")
+    st.caption(f"Children with an EHC plan on {f.as_of:%d/%m/%Y} from the Annex A lists; not "
+               "reviewed in the 12 months starting with the last review (or the plan's first "
+               "issue): overdue from its anniversary. Counts of 1 to 4 are shown as '<5'.")
     shown = suppress_frame(overall.to_frame().T, list(COHORT_COLUMNS)[:3],
                            {"not_reviewed_pct": ("not_reviewed_in_12_months", "measurable")})
     left, right = st.columns(2)

@@ -55,7 +55,6 @@ from pipelines.metrics.catalogue import (  # noqa: F401
 from pipelines.metrics.cohort import (  # noqa: F401
     AGE_BANDS,
     COHORT_GROUPS,
-    REVIEW_DAYS,
     cohort_headline,
     cohort_reviews,
     plan_cohort_base,

@@ -242,18 +242,20 @@ REMIT: tuple[Metric, ...] = (
         "cohort_reviews", "EHC plans not reviewed in the last 12 months (Annex A)",
         kind="position", query=cohort_reviews, datasets=("cohort",),
         definition="Children and young people on the LA's Annex A List 1 whose EHC plan was in place on the "
-                   "as-of date (first issued on or before it), and of them those more than 365 days from "
-                   "the plan's last annual review (or, never reviewed, from its first issue) to the as-of "
-                   "date. By age band (age reached in the as-of year), sex, ethnic group, primary need and "
-                   "phase of the main education establishment.",
+                   "as-of date (first issued on or before it), and of them those whose 12 months from the "
+                   "plan's last annual review (or, never reviewed, from its first issue) had ended by the "
+                   "as-of date: the period of 12 months starting with that date ends the day before its "
+                   "anniversary, so a plan not reviewed again is overdue from the anniversary on (from "
+                   "1 March for a 29 February). By age band (age reached in the as-of year), sex, ethnic "
+                   "group, primary need and phase of the main education establishment.",
         basis="Children and Families Act 2014 s44 and SEND Regulations 2014 reg 18: an EHC plan is "
               "reviewed at least every 12 months. Annex A: the lists a local area gives inspectors "
               "(area SEND inspection framework).",
         caveats="A snapshot: the latest list loaded for each child, with no end date for a plan that has "
                 "ceased since. A plan with neither date recorded is counted with a plan but not in the "
                 "share; so is one whose last review is dated after the as-of date (that review had not "
-                "happened, and the list does not give the one before) unless it was first issued in "
-                "the 365 days before the as-of date. Only the year of birth is kept, so an age band can "
+                "happened, and the list does not give the one before) unless its first 12 months still "
+                "ran on the as-of date. Only the year of birth is kept, so an age band can "
                 "be a year out. Counts of 1 to 4 are shown as '<5'.",
         unit="% of plans with a review or issue date",
         anchor="not bound to the period: the Annex A list on the as-of date",

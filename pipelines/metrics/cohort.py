@@ -13,7 +13,16 @@ import pandas as pd
 from pipelines.metrics.core import Filters, add_pcts, as_ints, grouping, pct, query, sql_in
 from pipelines.vocab import ETHNIC_GROUPS
 
-REVIEW_DAYS = 365  # reg 18: a plan is reviewed at least every 12 months
+
+def review_period_end(start: str) -> str:
+    """SQL for the last day of the 12 months starting with the date `start` (CFA 2014 s44: a
+    plan is reviewed "in the period of 12 months starting with" its making, then with its last
+    review): the day before the anniversary, 28 February for a start on 29 February. A plan
+    not reviewed by then is overdue from the anniversary itself."""
+    day = f"CAST({start} AS DATE)"
+    return (f"CASE WHEN month({day}) = 2 AND day({day}) = 29 THEN {day} + INTERVAL 12 MONTH "
+            f"ELSE {day} + INTERVAL 12 MONTH - INTERVAL 1 DAY END::DATE")
+
 
 # Age bands as the DfE's SEN2 statistics give them. Only the year of birth is kept, so age is
 # the age reached in the as-of date's calendar year.
@@ -34,12 +43,13 @@ def plan_cohort_base(f: Filters) -> str:
     """One row per child with an EHC plan on the as-of date (on List 1, the plan first issued on
     or before it; a plan without an issue date counts, as the list says it is in place), with
     the date its 12 months run from (the last review, else the plan's first issue), the days
-    since, and whether that is more than 365 (`overdue`; NULL when neither date is known).
+    since, and whether those 12 months had ended by the as-of date (`overdue`, from the
+    anniversary on; NULL when neither date is known).
 
     A last review dated after the as-of date had not happened on it, and the list does not say
     which review came before: the clock's start is not known (NULL), and `overdue` is FALSE only
-    if the plan was first issued within the 365 days before the as-of date (its first review
-    not yet due), else NULL."""
+    if the plan's first 12 months still ran on the as-of date (its first review not yet due),
+    else NULL."""
     return f"""
     WITH clocked AS (
         SELECT *, CASE WHEN last_reviewed_date IS NULL OR last_reviewed_date <= $as_of
@@ -49,8 +59,8 @@ def plan_cohort_base(f: Filters) -> str:
             AND {sql_in('local_authority', f.las)})
     SELECT *, CAST($as_of - review_clock_from AS INTEGER) AS days_since_review,
         CASE WHEN review_clock_from IS NOT NULL
-                 THEN CAST($as_of - review_clock_from AS INTEGER) > {REVIEW_DAYS}
-             WHEN CAST($as_of - plan_issued_date AS INTEGER) <= {REVIEW_DAYS} THEN FALSE
+                 THEN $as_of > {review_period_end("review_clock_from")}
+             WHEN $as_of <= {review_period_end("plan_issued_date")} THEN FALSE
         END AS overdue
     FROM clocked
     """
@@ -59,7 +69,7 @@ def plan_cohort_base(f: Filters) -> str:
 def cohort_reviews(con: duckdb.DuckDBPyConnection, f: Filters, by: str | None = None
                    ) -> pd.DataFrame:
     """Children with a plan on the as-of date (`with_plan`), of them those whose review clock is
-    known (`measurable`) and those more than 365 days past it (`not_reviewed_in_12_months`), and
+    known (`measurable`) and those whose 12 months had ended (`not_reviewed_in_12_months`), and
     its share of the measurable (%), overall or by one of `COHORT_GROUPS`."""
     group = grouping(by, COHORT_GROUPS)
     out = query(con, f"""

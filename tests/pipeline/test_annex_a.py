@@ -16,6 +16,7 @@ from tests.annex_a_files import (
     CHILDREN,
     LIST_1_HEADER,
     independent_counts,
+    last_day_in_time,
     list_1_rows,
     list_2_rows,
 )
@@ -79,13 +80,34 @@ def test_metrics_equal_an_independent_count(annex_a: Path, load, db: Path, as_of
     assert h["cohort_sen_support"] == 2
 
 
-def test_the_365th_day_is_not_overdue(annex_a: Path, load, db: Path) -> None:
+@pytest.mark.parametrize(("as_of", "c6", "c7"), [
+    (dt.date(2026, 3, 29), False, False),  # C7 reviewed 30/03/2025: its last day in time
+    (dt.date(2026, 3, 30), False, True),  # C7's anniversary; C6's (31/03/2025) last day
+    (AS_OF, True, True),  # 31/03/2026: C6's anniversary, 365 days on
+])
+def test_a_plan_is_overdue_from_the_anniversary(annex_a: Path, load, db: Path, as_of: dt.date,
+                                                c6: bool, c7: bool) -> None:
+    """CFA 2014 s44: reviewed "in the period of 12 months starting with" the last review, which
+    ends the day before the anniversary."""
     load(annex_a, la="Northshire")
-    base = metrics.plan_cohort_base(metrics.Filters(AS_OF, AS_OF, AS_OF))
+    base = metrics.plan_cohort_base(metrics.Filters(as_of, as_of, as_of))
     with reader(db) as con:
         days = dict(con.execute(f"SELECT child_id, overdue FROM ({base})",
-                                {"as_of": AS_OF}).fetchall())
-    assert days["C6"] is False and days["C7"] is True and days["C5"] is None
+                                {"as_of": as_of}).fetchall())
+    assert (days["C6"], days["C7"], days["C5"]) == (c6, c7, None)
+
+
+@pytest.mark.parametrize(("start", "last"), [
+    (dt.date(2024, 2, 29), dt.date(2025, 2, 28)),  # no 29 February next year
+    (dt.date(2024, 3, 1), dt.date(2025, 2, 28)),
+    (dt.date(2023, 3, 1), dt.date(2024, 2, 29)),  # into a leap year
+    (dt.date(2025, 1, 31), dt.date(2026, 1, 30)),
+    (dt.date(2025, 12, 31), dt.date(2026, 12, 30)),
+])
+def test_the_last_day_of_the_12_months(start: dt.date, last: dt.date) -> None:
+    sql = f"SELECT {metrics.cohort.review_period_end('$start')}"
+    assert duckdb.execute(sql, {"start": start}).fetchone()[0] == last
+    assert last_day_in_time(start) == last
 
 
 def test_breakdown_by_group_adds_up(annex_a: Path, load, db: Path) -> None:
