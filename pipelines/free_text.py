@@ -41,6 +41,12 @@ _UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 # A reference made of a keyed pseudonym already (a SEN2 request's: the child's, then the
 # received date), whose hex digits may by chance pass the NHS number check.
 _KEYED = re.compile(r"^(?:PSEUDONYM-)?[0-9A-Fa-f]{20}(?:/|$)")
+# A reference written as a person's name ("Jane Smith", "SMITH, Jane", "Amy O'Neil-Brown"): two
+# to four words of letters and no digit, as hand-kept trackers headed "Case" or "Child" may hold.
+# No case system numbers its cases so; every repeat is bounded.
+_WORD = r"[^\W\d_][^\W\d_'’.\-]{0,40}(?:['’.\-][^\W\d_]{1,40}){0,3}\.?"
+_NAME_LIKE = re.compile(rf"{_WORD}(?:,?\s{{1,3}}{_WORD}){{1,3}}")
+_MAY_BE_A_NAME = r"^[^0-9]*[^0-9\s,][\s,]+[^0-9\s,][^0-9]*$"  # RE2: no digit, two words or more
 NHS_NUMBER_REMOVED = "[NHS number removed]"
 UPN_REMOVED = "[UPN removed]"
 BIRTH_DATE_REMOVED = "[date of birth removed]"
@@ -81,6 +87,11 @@ def upn_in(text: str) -> str | None:
     return next((m.group() for m in _UPN.finditer(text) if upn_is_valid(m.group())), None)
 
 
+def reads_as_a_name(text: str) -> bool:
+    """Whether a reference reads as a person's name: words of letters, no digit (`_NAME_LIKE`)."""
+    return _NAME_LIKE.fullmatch(text.strip()) is not None
+
+
 def without_personal_data(text: str) -> str:
     """`text` with every NHS number (ten digits that pass the check, as `nhs_number_in` finds
     them), every UPN (`upn_in`) and every date labelled as a date of birth ("DOB 12/03/2015")
@@ -103,20 +114,27 @@ def remove_personal_data(values: np.ndarray, texts: pa.Array | None, reference: 
                          key: bytes) -> np.ndarray:
     """A loaded column's distinct parsed values (text, or an exception's (lawful, as recorded))
     without NHS numbers, UPNs or labelled dates of birth, changed in place; which ones changed. A
-    `reference` (a case or request id) that holds an NHS number or UPN becomes a keyed pseudonym,
-    the same in every file; other text loses just the number or date. `texts`: the values as
-    Arrow text, when the reader made them so. Only values that may hold one are read in Python."""
+    `reference` (a case or request id) that holds an NHS number or UPN, or reads as a name
+    (`reads_as_a_name`), becomes a keyed pseudonym, the same in every file; other text loses just
+    the number or date. `texts`: the values as Arrow text, when the reader made them so. Only
+    values that may hold one are read in Python."""
     changed = np.zeros(len(values), dtype=bool)
     if texts is None:
         texts = pa.array([v[1] if isinstance(v, tuple) else v for v in values], type=pa.string())
-    for k in np.flatnonzero(may_hold_personal_data(texts)).tolist():
+    may = may_hold_personal_data(texts)
+    if reference:
+        may |= pc.match_substring_regex(texts.cast(pa.string()), _MAY_BE_A_NAME).fill_null(
+            False).to_numpy(zero_copy_only=False)
+    for k in np.flatnonzero(may).tolist():
         value = values[k]
         text = value[1] if isinstance(value, tuple) else value
         if reference:
-            if _KEYED.match(text) or (nhs_number_in(text) is None and upn_in(text) is None):
+            if _KEYED.match(text) or (nhs_number_in(text) is None and upn_in(text) is None
+                                      and not reads_as_a_name(text)):
                 continue
-            digits = _DIGIT_RUN.sub(lambda m: re.sub(r"\D", "", m.group()), text.upper())
-            clean = "PSEUDONYM-" + pseudonym(key, "reference", digits).upper()
+            spelled = _DIGIT_RUN.sub(lambda m: re.sub(r"\D", "", m.group()), text.upper())
+            spelled = " ".join(spelled.split())  # a name spaced twice is the same name
+            clean = "PSEUDONYM-" + pseudonym(key, "reference", spelled).upper()
         else:
             clean = without_personal_data(text)
             if clean == text:

@@ -452,7 +452,8 @@ def unused_headers(match: HeaderMatch) -> list[str]:
 
 _FREE_TEXT_KINDS = frozenset({"id", "text", *EXCEPTION_KINDS})
 _REMOVED = ("an NHS number, UPN or date of birth in the text was removed, the rest kept",
-            "the reference holds an NHS number or UPN: kept as a pseudonym (PSEUDONYM-...)")
+            "the reference holds an NHS number or UPN, or reads as a name: kept as a pseudonym "
+            "(PSEUDONYM-...)")
 
 
 def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], Any]) -> _Parsed:

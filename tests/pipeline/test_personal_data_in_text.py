@@ -157,3 +157,30 @@ def test_a_sen2_request_key_is_not_taken_for_an_nhs_number(load, tmp_path, db):
         joined = con.execute("SELECT e.case_id FROM ehcp e JOIN sen2_requests s "
                              "USING (local_authority, case_id)").fetchall()
     assert len(joined) == 1 and nhs_number_in(joined[0][0])
+
+
+def test_a_reference_that_reads_as_a_name_is_kept_as_a_pseudonym(load, tmp_path, db):
+    """A hand-kept tracker whose "Case Ref" column holds the child's name: the row loads, the name is
+    stored as a keyed pseudonym (the same child in the next file is the same record), and the
+    load says so. References with a digit are kept as written."""
+    header = ["Appeal ID", "Case Ref", "Local Authority", "Registered Date", "Appeal Type",
+              "Health Aspects"]
+    rows = [header,
+            ["SE1/24", "Jane Smith", "Leeds", "01/04/2025", "Content", "Yes"],
+            ["SE2/24", "SMITH, Tom", "Leeds", "02/04/2025", "Content", "No"],
+            ["SE3/24", "EHC-0012", "Leeds", "03/04/2025", "Content", "No"]]
+    first = load(write_csv(tmp_path / "tracker_2025-11.csv", rows))
+    assert (first.rows_read, first.loaded, first.rejected) == (3, 3, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        cases = [r[0] for r in con.execute(
+            "SELECT case_id FROM tribunals ORDER BY appeal_id").fetchall()]
+    assert cases[0].startswith("PSEUDONYM-") and cases[1].startswith("PSEUDONYM-")
+    assert cases[0] != cases[1] and cases[2] == "EHC-0012"
+    assert {(w.row, w.column) for w in first.warnings
+            if w.rule == "personal_data_removed"} == {(2, "B"), (3, "B")}
+    rows[1][1] = "  jane   smith "  # next month, typed differently
+    rows.append(["SE4/24", "C4", "Leeds", "04/04/2025", "Content", "No"])
+    again = load(write_csv(tmp_path / "tracker_2025-12.csv", rows))
+    assert (again.loaded, again.inserted, again.updated, again.unchanged) == (4, 1, 0, 3)
+    everything = (_everything_stored(db) + _findings_text(first) + _findings_text(again)).upper()
+    assert "SMITH" not in everything and "JANE" not in everything
