@@ -76,10 +76,11 @@ def choose() -> tuple[Quarter, tuple[str, ...], dt.date]:
         las = st.multiselect("Local authorities", options.las, default=shared, key="bp_las",
                              placeholder="All local authorities")
         as_of = st.date_input(
-            "As of", value=board_pack.default_as_of(quarter, latest), key=f"bp_as_of_{quarter.label}",
-            min_value=quarter.start, format="DD/MM/YYYY",
+            "As of", value=gateway.read(board_pack.pack_as_of, quarter),
+            key=f"bp_as_of_{quarter.label}", min_value=quarter.start, format="DD/MM/YYYY",
             help="The day the figures describe. Defaults to the quarter's last day, or the latest "
-                 "extract date across sources if the quarter has not ended.")
+                 "extract date across sources if the data stop before it (as the command line "
+                 "does).")
     return quarter, tuple(las), as_of
 
 
@@ -237,8 +238,9 @@ def render() -> None:
     pack = _pack(quarter, las, as_of, gateway.data_version())
     st.caption(f"{pack.subtitle} · {pack.scope}")
     if pack.partial:
-        st.warning(f"{quarter.label} has not ended by {as_of:%d/%m/%Y}: the figures are for part "
-                   "of the quarter.", icon=":material/hourglass_top:")
+        st.warning(pack.as_at, icon=":material/hourglass_top:")
+    else:
+        st.markdown(f"**{pack.as_at}**")
     st.info(pack.suppression_note, icon=":material/visibility_off:")
     # The sentences that open the pack's pages of measures needing attention: a DCO may reword
     # them here before downloading.

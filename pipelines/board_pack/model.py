@@ -28,9 +28,12 @@ def words(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def default_as_of(quarter: Quarter, today: dt.date | None = None) -> dt.date:
-    """The quarter's last day, or today if the quarter has not ended yet."""
-    return min(quarter.end, today or dt.date.today())
+def default_as_of(quarter: Quarter, latest: dt.date | None = None) -> dt.date:
+    """The day a pack is as at unless told: the quarter's last day, bounded by `latest`, the
+    latest extract date across sources (what the data can show; today when there is none). A
+    past quarter's pack shows the position at its end; the current quarter's, or one the data
+    stop short of, the latest data. The page and the CLI both take it from `build.pack_as_of`."""
+    return min(quarter.end, latest or dt.date.today())
 
 
 # ---- what the pack reports -------------------------------------------------------------------
@@ -229,6 +232,7 @@ class BoardPack:
     provenance: str  # 'synthetic', 'mixed', 'local' or 'empty'
     remit: tuple[TablePage, ...] = ()  # schools and personal health budgets, where loaded
     skipped: tuple[str, ...] = ()  # the wider remit's datasets with no rows (REMIT's words)
+    latest: dt.date | None = None  # the latest extract date across sources when it was built
     _pngs: list[bytes] = field(default_factory=list, repr=False, compare=False)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> BoardPack:
@@ -283,6 +287,18 @@ class BoardPack:
     @property
     def partial(self) -> bool:
         return self.as_of < self.quarter.end
+
+    @property
+    def as_at(self) -> str:
+        """The day the figures describe and why that day, for the pack's face."""
+        day, end = day_text(self.as_of), day_text(self.quarter.end)
+        if self.as_of == self.quarter.end:
+            return f"Figures as at {day}, the quarter's last day."
+        if self.as_of > self.quarter.end:
+            return f"Figures as at {day}, after the quarter's end ({end})."
+        why = ("the latest extract date: the data do not reach the quarter's end"
+               if self.as_of == self.latest else "before the quarter's end")
+        return f"Figures as at {day}, {why} ({end}): they cover part of the quarter."
 
     @property
     def data_note(self) -> str:

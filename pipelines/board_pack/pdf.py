@@ -243,9 +243,7 @@ def _cover(pdf: PackPDF) -> None:
     pdf.cell(0, 12, latin1(pack.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.text_block(pack.subtitle, 13, "B", height=7)
     pdf.text_block(pack.scope, 11, colour=MUTED, height=6)
-    if pack.partial:
-        pdf.text_block(f"The quarter has not ended: figures to {pack.as_of:%d/%m/%Y}.", 10,
-                       "B", height=6)
+    pdf.text_block(pack.as_at, 10, "B", height=6)
     if pack.data_note:
         pdf.ln(1)
         pdf.set_fill_color(232, 242, 250)
