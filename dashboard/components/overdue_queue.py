@@ -123,16 +123,14 @@ def _queue_table(shown: pd.DataFrame) -> None:
                                                  "child's name or NHS number."),
     }
     if not auth.current().can("dco"):
-        st.dataframe(table, hide_index=True, width="stretch", key="chase_queue",
-                     column_config=config)
+        tables.show(table, key="chase_queue", column_config=config)
         return
     st.caption("Type a date in **Chased on** and a **Note** against any request, then save "
                "(before picking another provider or service). Notes stay with the request "
                "across reloads and go into the exports.")
     key = _editor_key(shown)
-    st.data_editor(table, key=key, hide_index=True, width="stretch", num_rows="fixed",
-                   column_config=config,
-                   disabled=[c for c in table.columns if c not in ("Chased on", "Note")])
+    tables.edit(table, key=key, num_rows="fixed", column_config=config,
+                disabled=[c for c in table.columns if c not in ("Chased on", "Note")])
     edits = st.session_state.get(key, {}) or {}
     renamed = {"edited_rows": {pos: {("chased_on" if k == "Chased on" else "chase_note"): v
                                      for k, v in change.items() if k in ("Chased on", "Note")}
@@ -201,7 +199,7 @@ def long_open(f: Filters, queue: pd.DataFrame) -> None:
         tables.no_data("No request is open more than six months past its due date.")
         return
     table = tables.named_columns(stale, LONG_OPEN_COLUMNS)
-    st.dataframe(table, hide_index=True, width="stretch", key="long_open_table", column_config={
+    tables.show(table, key="long_open_table", column_config={
         "Received": st.column_config.DateColumn(format="DD/MM/YYYY"),
         "Due": st.column_config.DateColumn(format="DD/MM/YYYY"),
         "Chased on": st.column_config.DateColumn(format="DD/MM/YYYY"),

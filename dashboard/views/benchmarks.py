@@ -192,7 +192,7 @@ def measure_section(measure: str, la: str, frame: pd.DataFrame, local: pd.DataFr
         st.caption(("No chart: there is only one figure to show" if points else
                     "No chart: every figure here is a symbol, not a value")
                    + ", and a chart needs at least two points to compare. The table holds it.")
-        st.dataframe(table, hide_index=True, width="stretch", key=f"bench_{measure}_table")
+        tables.show(table, key=f"bench_{measure}_table")
         about_measure(measure, la, year, as_of)
         return
     highlight = tables.highlight_choice(f"bench_{measure}", series_names(frame))
@@ -304,7 +304,7 @@ def render() -> None:
     glance = summary_table(la, frames, local, year, appeals)
     if local.empty and appeals is None:  # an LA outside the area: no local records
         glance = glance.drop(columns=f"{la}: local data {year}")
-    st.dataframe(glance, hide_index=True, width="stretch", key="bench_glance")
+    tables.show(glance, key="bench_glance")
     local_words = (f"; local data are {year}, the latest complete calendar year before "
                    f"{as_of:%d/%m/%Y}. Compare like with like: the latest published year may be "
                    "earlier." if f"{la}: local data {year}" in glance.columns else

@@ -120,7 +120,7 @@ def figures_row(figures: tuple[Figure, ...], per_row: int = 3) -> None:
 def table_block(table: board_pack.Table) -> None:
     st.subheader(table.title)
     st.caption(table.caption)
-    st.dataframe(table.frame, hide_index=True, width="stretch", height="content")
+    tables.show(table.frame, height="content")
 
 
 # The headline table in a grid that fits a phone: the metric pinned while the rest scrolls inside
@@ -147,8 +147,8 @@ def headline_block(pack: BoardPack) -> None:
     first = [c for c in ("Metric", pack.quarter.name, "Made of", "Local target", "Variation",
                          "Assurance") if c in table.columns]
     shown = table[[*first, *(c for c in table.columns if c not in first)]]
-    st.dataframe(shown, hide_index=True, width="stretch", height="content",
-                 row_height=HEADLINE_ROW_HEIGHT, column_config=config, key="bp_headlines")
+    tables.show(shown, height="content",
+                row_height=HEADLINE_ROW_HEIGHT, column_config=config, key="bp_headlines")
     tables.downloads(table, f"{pack.file_stem}-headlines", "bp_headlines", sheet="Headlines")
 
 
@@ -168,7 +168,7 @@ def chart_block(pack: BoardPack, page: MetricPage) -> None:
         tables.chart_or_table(key, page.figure, table, stem, alt=page.chart_alt)
         return
     st.info(page.too_few, icon=":material/info:")
-    st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
+    tables.show(table, key=f"{key}_table")
     tables.downloads(table, stem, key)
 
 

@@ -116,6 +116,11 @@ class Table:
     sheet: str = ""  # its sheet in the xlsx appendix (at most 31 characters)
 
 
+def cell_text(value: Any) -> str:
+    """A table cell as the PDF and the slides print it: a missing value blank, never "None"."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
 def column_chars(table: Table) -> list[float]:
     """Each column's width in characters: its longest value on one line, its heading on at most
     two lines (wrapping between words). The PDF and the slides size columns by it."""
@@ -123,7 +128,7 @@ def column_chars(table: Table) -> list[float]:
     for column in table.frame.columns:
         heading = str(column)
         longest_word = max((len(w) for w in heading.split()), default=1)
-        longest_value = max((len(str(v)) for v in table.frame[column]), default=1)
+        longest_value = max((len(cell_text(v)) for v in table.frame[column]), default=1)
         out.append(max(longest_word, (len(heading) + 1) / 2, longest_value, 5))
     return out
 

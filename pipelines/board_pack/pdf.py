@@ -25,6 +25,7 @@ from pipelines.board_pack.model import (
     MetricPage,
     Table,
     TablePage,
+    cell_text,
     column_chars,
     icon_is_square,
 )
@@ -167,7 +168,7 @@ class PackPDF(FPDF):
             grid.row([latin1(c) for c in columns])
             for i, values in enumerate(frame.itertuples(index=False)):
                 style = FontFace(emphasis="B") if i == last and values[0] == "Total" else None
-                grid.row([latin1(str(v)) for v in values], style=style)
+                grid.row([latin1(cell_text(v)) for v in values], style=style)
         self.ln(4)
         self.set_x(x)
 

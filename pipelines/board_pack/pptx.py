@@ -27,6 +27,7 @@ from pipelines.board_pack.model import (
     MetricPage,
     Table,
     TablePage,
+    cell_text,
     column_chars,
     icon_is_square,
 )
@@ -142,7 +143,7 @@ def _table(slide: Slide, table: Table, left: Emu, top: Emu, width: Emu, points: 
         grid.columns[0].width = first
         for c in range(1, cols):
             grid.columns[c].width = int((width - first) / (cols - 1))
-    cells = [list(map(str, frame.columns))] + [[str(v) for v in r] for r in
+    cells = [list(map(str, frame.columns))] + [[cell_text(v) for v in r] for r in
                                                 frame.itertuples(index=False)]
     for r, values in enumerate(cells):
         grid.rows[r].height = row_h
