@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.chart_style import GREY, MUTED, PALETTE, SERIES_COLOURS, layout
+from pipelines.chart_style import GREY, MUTED, PALETTE, SERIES_COLOURS, chart_text, layout
 
 # role -> (colour, dash, marker, line width)
 STYLE = {
@@ -59,13 +59,14 @@ def benchmark_chart(published: pd.DataFrame, local: pd.DataFrame, title: str, la
     others_shown = False
     for (role, area), part in published.groupby(["role", "area"], sort=False):
         part = part.sort_values("year")
+        shown = chart_text(area)  # a name from the imported file, drawn as written
         if role in STYLE:
             colour, dash, marker, width = STYLE[role]
-            name = area if role != "region" else f"{area} (region)"
+            name = shown if role != "region" else f"{shown} (region)"
         else:
             colour = NEIGHBOUR_COLOURS[neighbour % len(NEIGHBOUR_COLOURS)]
             marker = NEIGHBOUR_MARKERS[neighbour % len(NEIGHBOUR_MARKERS)]
-            dash, width, name = "dot", 1.5, f"{area} (neighbour)"
+            dash, width, name = "dot", 1.5, f"{shown} (neighbour)"
             neighbour += 1
         group, legend = name, True
         if highlight is not None and area != highlight:
@@ -76,13 +77,13 @@ def benchmark_chart(published: pd.DataFrame, local: pd.DataFrame, title: str, la
             legendgroup=group, showlegend=legend,
             line={"color": colour, "dash": dash, "width": width},
             marker={"symbol": marker, "size": 9 if role in STYLE else 7},
-            customdata=[[area, role, m] for m in _made_of(part)], hovertemplate=_hover(unit)))
+            customdata=[[shown, role, m] for m in _made_of(part)], hovertemplate=_hover(unit)))
     if not local.empty:
         fig.add_trace(go.Scatter(
-            x=local["year"], y=local["value"], name=f"{la}: {LOCAL_LABEL}", mode="markers",
+            x=local["year"], y=local["value"], name=f"{chart_text(la)}: {LOCAL_LABEL}", mode="markers",
             marker={"symbol": "star-open", "size": 16, "color": PALETTE["green"],
                     "line": {"width": 2.5}},
-            customdata=[[la, LOCAL_LABEL, m] for m in _made_of(local)],
+            customdata=[[chart_text(la), LOCAL_LABEL, m] for m in _made_of(local)],
             hovertemplate=_hover(unit)))
     if highlight is not None:  # the highlighted line over the grey ones
         fig.data = (tuple(t for t in fig.data if t.legendgroup == "others")

@@ -7,6 +7,7 @@ DATA PROTECTION: ids, LA, service and provider only; notes are checked for NHS n
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from typing import Any
 
@@ -30,12 +31,12 @@ PICKS = (("provider", "Provider", "chase_provider"), ("service", "Service", "cha
 
 
 def chart_pick(event: Any) -> str | None:
-    """The category of the bar clicked in a band chart (its y value), or None."""
+    """The category of the bar clicked in a band chart (its y value, drawn escaped), or None."""
     try:
         points = event["selection"]["points"]
     except (KeyError, TypeError):
         return None
-    return str(points[0]["y"]) if points and points[0].get("y") is not None else None
+    return html.unescape(str(points[0]["y"])) if points and points[0].get("y") is not None else None
 
 
 def _apply_pick(column: str, key: str, event: Any) -> None:
