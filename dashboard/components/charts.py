@@ -346,15 +346,16 @@ def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value
 
 def value_bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,
                category_title: str, references: list[tuple[float, str]] | None = None,
-               unit: str = "") -> go.Figure:
-    """One value per category (weeks, days) as horizontal bars labelled with the value, first
-    category at the top, with labelled reference lines (a standard such as NICE's 13 weeks)."""
+               unit: str = "", fmt: str = "g") -> go.Figure:
+    """One value per category (weeks, days) as horizontal bars labelled with the value (in
+    format `fmt`), first category at the top, with labelled reference lines (a standard such as
+    NICE's 13 weeks)."""
     frame = chart_columns(frame, [category])
-    labels = ["-" if v is None or v != v else f"{v:g}{unit}" for v in frame[value]]
+    labels = ["-" if v is None or v != v else f"{v:{fmt}}{unit}" for v in frame[value]]
     fig = go.Figure(go.Bar(
         y=frame[category], x=frame[value], orientation="h", marker_color=PALETTE["blue"],
         text=labels, name=value_title, showlegend=False,
-        hovertemplate=f"<b>%{{y}}</b><br>{value_title}: %{{x:g}}{unit}<extra></extra>",
+        hovertemplate=f"<b>%{{y}}</b><br>{value_title}: %{{x:{fmt}}}{unit}<extra></extra>",
     ))
     fig.update_yaxes(type="category", categoryorder="array",
                      categoryarray=list(dict.fromkeys(frame[category]))[::-1])

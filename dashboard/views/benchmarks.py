@@ -14,7 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import auth, gateway, tables
-from dashboard.components.benchmark_charts import LOCAL_LABEL, benchmark_chart, series_names
+from dashboard.components.benchmark_charts import (
+    LOCAL_LABEL,
+    benchmark_chart,
+    one_year_each,
+    series_names,
+)
 from dashboard.components.text import plain
 from pipelines import benchmark_local, benchmarks, config, queries, status, uploads
 from pipelines.metrics import SMALL_DENOMINATOR
@@ -195,7 +200,8 @@ def measure_section(measure: str, la: str, frame: pd.DataFrame, local: pd.DataFr
         tables.show(table, key=f"bench_{measure}_table")
         about_measure(measure, la, year, as_of)
         return
-    highlight = tables.highlight_choice(f"bench_{measure}", series_names(frame))
+    bars = one_year_each(frame)  # no area with two years: labelled bars, not lone dots
+    highlight = None if bars else tables.highlight_choice(f"bench_{measure}", series_names(frame))
     fig = benchmark_chart(frame, mine, f"{heading}: {la} and comparators, by calendar year", la,
                           highlight=highlight)
     summary = []
@@ -210,8 +216,10 @@ def measure_section(measure: str, la: str, frame: pd.DataFrame, local: pd.DataFr
             summary.append(f"{words} {int(last.year)}: {_fmt(last.value)}.")
     tables.chart_or_table(
         f"bench_{measure}", fig, table, f"benchmarks-{la.lower().replace(' ', '-')}-{measure}",
-        alt=f"Line chart of {heading.lower()} by calendar year for {la}, its region, England and "
-            "its statistical neighbours, with the local figure as a star",
+        alt=(f"Bar chart of {heading.lower()}: the one published year of each of {la}'s "
+             "comparators and its local figure, each labelled with its value" if bars else
+             f"Line chart of {heading.lower()} by calendar year for {la}, its region, England "
+             "and its statistical neighbours, with the local figure as a star"),
         summary=" ".join(summary),
         column_config={"Year": st.column_config.NumberColumn(format="%d"),
                        "Value": st.column_config.NumberColumn(format="%.1f")})
