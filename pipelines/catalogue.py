@@ -63,7 +63,8 @@ Generated from the metric catalogue (`pipelines/metrics/catalogue.py` and
   `dfe_basis_year` names the year, the one holding the period's end) and says so.
 - Every figure is as of a date (the as-of date): a date recorded after it counts as not yet
   happened. An item whose deadline has passed without the event counts as late; one not yet due
-  is not counted.
+  is not counted. A board pack is as at its quarter's last day, or the latest extract date if
+  the data stop before it (the app and `board-pack` alike), and says which on its cover.
 - Lawful exceptions (reg 8(2) for health advice, reg 10(4) for plans) are left out of the headline
   rate; the figure including them is given beside it.
 - Anything meant for a board or publication shows counts from 1 to 4 as "<5" and withholds rates

@@ -1,13 +1,17 @@
 """The house style of every chart, on screen (dashboard/components/charts.py) and in the board
 pack (pipelines/board_pack/charts.py): the Okabe-Ito colour-blind-safe palette, fill patterns so
 that meaning never rests on colour alone, fonts, titles that wrap, legends below the plot (so a
-phone keeps the plot's width), axes and grid.
+phone keeps the plot's width), axes and grid. Text from a file (a service, provider, school or
+local authority's name) goes on a chart through `chart_text`, since Plotly draws the HTML in it.
 """
 
 from __future__ import annotations
 
+import html
 import textwrap
+from collections.abc import Iterable
 
+import pandas as pd
 import plotly.graph_objects as go
 
 # Okabe & Ito (2008), in an order that keeps neighbours distinguishable and darker ones first.
@@ -51,6 +55,24 @@ def pattern(i: int) -> dict[str, object]:
             "solidity": 0.25}
 
 
+def chart_text(value: object) -> str:
+    """Text from a file as a chart shows it, letter for letter. Plotly draws the HTML in every
+    title, label, legend entry and hover (<b>, <br>, <a href>), so a name such as "A<br>B" or
+    "<a href='...'>click</a>" would change the chart: < > & go in as entities, which Plotly
+    draws as the characters. A name goes into a hover template as %{meta}, never pasted in, so
+    a '%{...}' in it is not filled in either."""
+    return html.escape(str(value), quote=False)
+
+
+def chart_columns(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """`frame` with the named columns of file-sourced text put through `chart_text` (a missing
+    value stays missing): what a chart builder draws from."""
+    out = frame.copy()
+    for column in dict.fromkeys(columns):
+        out[column] = out[column].map(chart_text, na_action="ignore")
+    return out
+
+
 def wrap_title(title: str, width: int = TITLE_WIDTH) -> list[str]:
     """A title's lines, broken between words so none is cut off on a phone screen."""
     return textwrap.wrap(title, width, break_long_words=False, break_on_hyphens=False) or [""]
@@ -62,8 +84,10 @@ def wrap_label(label: str, width: int = 22) -> str:
 
 
 def text_px(text: object, size: float = 13) -> float:
-    """The width in pixels of `text` (its widest line, lines split at <br>) at `size` px."""
-    return max(sum(_EM.get(c, 0.6) for c in line) for line in str(text).split("<br>")) * size
+    """The width in pixels of `text` (its widest line, lines split at <br>; an entity such as
+    &lt; counts as its character) at `size` px."""
+    return max(sum(_EM.get(c, 0.6) for c in html.unescape(line))
+               for line in str(text).split("<br>")) * size
 
 
 def contrast(colour: str, background: str = "#ffffff") -> float:
@@ -97,8 +121,9 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int =
     `plot_height` the figure is that plot height plus what a phone puts around it: the title's
     lines above; the tick labels (`x_ticks_px` tall), the axis title's lines and one row per
     legend entry below, so a long legend or a wrapped label never squeezes the plot."""
-    lines = wrap_title(title)
-    x_lines = wrap_title(x_title, AXIS_TITLE_WIDTH) if x_title else []
+    # Titles name local authorities and services: wrapped as read, then escaped.
+    lines = [chart_text(line) for line in wrap_title(title)]
+    x_lines = [chart_text(line) for line in wrap_title(x_title, AXIS_TITLE_WIDTH)] if x_title else []
     if plot_height is None:
         height += 20 * max(0, legend_entries(fig) - 4)
     else:
@@ -109,7 +134,7 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int =
         title={"text": "<br>".join(lines), "x": 0, "xanchor": "left",
                "font": {"size": 17, "color": TEXT},
                "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 22}},
-        xaxis_title="<br>".join(x_lines), yaxis_title=y_title,
+        xaxis_title="<br>".join(x_lines), yaxis_title=chart_text(y_title),
         height=height + 22 * (len(lines) - 1),
         font={"family": FONT, "size": 13, "color": TEXT},
         # On the right, room for half the last tick label ("100%"), which Plotly hides if it

@@ -156,7 +156,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="file to write, ending .pdf, .pptx or .xlsx")
     pack.add_argument("--as-of", type=_date, default=None,
                       help="the day the figures describe (default: the quarter's last day, or "
-                      "today if the quarter has not ended)")
+                      "the latest extract date if the data stop before it, as on the app's "
+                      "Board pack page)")
     pack.add_argument("--la", action="append", default=[], metavar="NAME",
                       help="a local authority to include (repeatable; default: all)")
     pub = sub.add_parser(
@@ -507,9 +508,8 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
     if writer is None:
         print(f"error: --out must end .pdf, .pptx or .xlsx, not '{args.out.name}'", file=sys.stderr)
         return 2
-    as_of = args.as_of or board_pack.default_as_of(quarter)
-    if as_of < quarter.start:
-        print(f"error: --as-of {as_of} is before {quarter.label} begins ({quarter.start})",
+    if args.as_of is not None and args.as_of < quarter.start:
+        print(f"error: --as-of {args.as_of} is before {quarter.label} begins ({quarter.start})",
               file=sys.stderr)
         return 2
     las = _local_authorities(args.la)
@@ -523,17 +523,23 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
     upgrade(db)  # a database made before a dataset was added gets its empty table
     with reader(db) as con:
         empty = not board_pack.has_data(con)
+        as_of = args.as_of or board_pack.pack_as_of(con, quarter)  # the page's rule too
     if empty:
         print(f"error: the database {db} holds no health advice, EHC or tribunal rows",
               file=sys.stderr)
         return 1
+    if as_of < quarter.start:
+        print(f"error: the latest data are of {as_of}, before {quarter.label} begins "
+              f"({quarter.start}): give --as-of or an earlier quarter", file=sys.stderr)
+        return 2
     pack = board_pack.build_board_pack(db, quarter, tuple(las), as_of)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     writer(pack, args.out)
     audit.record(db, audit.command_line_actor(), "export", what="board pack",
                  quarter=pack.quarter.label, file=str(args.out), las=list(pack.las))
     print(f"{args.out}: {pack.title} ({pack.quarter.dates}; {pack.quarter.other_name}), as of "
-          f"{as_of:%d/%m/%Y}, {', '.join(pack.las) if pack.las else 'all local authorities'}")
+          f"{as_of:%d/%m/%Y}, {', '.join(pack.las) if pack.las else 'all local authorities'}\n"
+          f"{pack.as_at}")
     return 0
 
 

@@ -1,7 +1,8 @@
 """Plotly builders for every chart: a colour-blind-safe palette (Okabe-Ito), titles that state the
 subject, labelled axes, hover text with numerator and denominator. Meaning never rests on colour
 alone: series differ by dash, marker or pattern too, and small numbers get an open marker. Text
-is placed to fit a 390 px phone (see `chart_fit`).
+is placed to fit a 390 px phone (see `chart_fit`). Names from files (services, providers, local
+authorities, schools) are escaped as each builder starts (`chart_style.chart_columns`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from pipelines.chart_style import (
     PALETTE,
     SEQUENCE,
     SERIES_COLOURS,
+    chart_columns,
+    chart_text,
     layout,
     pattern,
 )
@@ -43,9 +46,10 @@ def _rate_label(p: object, n: object, d: object, short: bool = False) -> str:
     return text + (" small number" if 0 < d < 5 else "")
 
 
-def _rate_hover(label: str) -> str:
-    return (f"<b>%{{customdata[0]}}</b><br>{label}: %{{customdata[1]}}<br>"
-            "%{customdata[2]:,} of %{customdata[3]:,}%{customdata[4]}<extra></extra>")
+# The series' name comes from its trace's `meta`: a name pasted into the template would have any
+# '%{...}' in it filled in.
+RATE_HOVER = ("<b>%{customdata[0]}</b><br>%{meta}: %{customdata[1]}<br>"
+              "%{customdata[2]:,} of %{customdata[3]:,}%{customdata[4]}<extra></extra>")
 
 
 def _custom(frame: pd.DataFrame, x: str, pct: str, num: str, den: str) -> list[list[object]]:
@@ -68,7 +72,7 @@ def run_chart(frame: pd.DataFrame, title: str, x_title: str, series: list[tuple[
             line={"color": SEQUENCE[i], "width": 2.5, "dash": dashes[i % 3]},
             marker={"size": 8, "symbol": [f"{symbols[i % 3]}-open" if s else symbols[i % 3]
                                           for s in small]},
-            customdata=_custom(frame, "period", pct, num, den), hovertemplate=_rate_hover(name),
+            customdata=_custom(frame, "period", pct, num, den), hovertemplate=RATE_HOVER, meta=name,
         ))
     target_line(fig, target)
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
@@ -97,13 +101,13 @@ def count_chart(frame: pd.DataFrame, title: str, x_title: str, series: list[tupl
 def rate_bars(frame: pd.DataFrame, title: str, group_title: str, target: float | None = None,
               name: str = "Within the time limit") -> go.Figure:
     """Rates by a dimension (service, provider, LA) as horizontal bars labelled with the value."""
-    frame = frame.sort_values("pct", na_position="first")
+    frame = chart_columns(frame, ["group"]).sort_values("pct", na_position="first")
     made_of = list(zip(frame["pct"], frame["numerator"], frame["denominator"], strict=True))
     fig = go.Figure(go.Bar(
         y=frame["group"], x=frame["pct"], orientation="h", marker_color=PALETTE["blue"],
         text=[_rate_label(*m) for m in made_of], name=name, showlegend=False,
         customdata=_custom(frame, "group", "pct", "numerator", "denominator"),
-        hovertemplate=_rate_hover(name),
+        hovertemplate=RATE_HOVER, meta=name,
     ))
     target_line(fig, target, horizontal=False)
     left, lines = wrap_categories(fig, frame["group"])
@@ -139,12 +143,13 @@ def days_histogram(frame: pd.DataFrame, title: str, limit_days: int, last_bin: i
 def category_bars(frame: pd.DataFrame, title: str, category: str, value: str, colour_by: str,
                   x_title: str, y_title: str) -> go.Figure:
     """Counts by a category, stacked by a second one with distinct colours and patterns."""
+    frame = chart_columns(frame, [category, colour_by])
     fig = go.Figure()
     for i, (name, part) in enumerate(frame.groupby(colour_by, sort=False)):
         fig.add_trace(go.Bar(
-            y=part[category], x=part[value], name=str(name), orientation="h",
+            y=part[category], x=part[value], name=str(name), meta=str(name), orientation="h",
             marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)], marker_pattern=pattern(i),
-            hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:,}}<extra></extra>",
+            hovertemplate="<b>%{y}</b><br>%{meta}: %{x:,}<extra></extra>",
         ))
     fig.update_layout(barmode="stack", yaxis={"categoryorder": "total ascending"},
                       legend={"traceorder": "normal"})
@@ -196,7 +201,8 @@ def band_bars(frame: pd.DataFrame, category: str, title: str, category_title: st
               bands: list[str]) -> go.Figure:
     """Requests per category (a provider, a service) as horizontal bars stacked by age band, in
     the bands' order; the category with most requests at the top. A bar can be clicked to pick
-    its category (the page reads the selection's y value)."""
+    its category (the page reads the selection's y value, escaped: `html.unescape` it)."""
+    frame = chart_columns(frame, [category])
     fig = go.Figure()
     order = list(dict.fromkeys(frame[category]))
     for i, band in enumerate(b for b in bands if b in set(frame["age_band"])):
@@ -249,6 +255,7 @@ def share_bars(frame: pd.DataFrame, title: str, category: str, category_title: s
     with its own colour and pattern). `frame` has `category`, `pct`, `numerator`, `denominator`
     (and `series`); bars are labelled with the value and what it is made of, and the hover
     repeats them. Categories keep the frame's order, first at the top."""
+    frame = chart_columns(frame, [category] if series is None else [category, series])
     fig = go.Figure()
     groups = [(name, frame)] if series is None else list(frame.groupby(series, sort=False))
     # Plotly stacks a group's horizontal bars from the bottom up: add the series last to first
@@ -262,7 +269,7 @@ def share_bars(frame: pd.DataFrame, title: str, category: str, category_title: s
             marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)], marker_pattern=pattern(i),
             text=[_rate_label(*m) for m in made_of], showlegend=series is not None,
             customdata=_custom(part, category, "pct", "numerator", "denominator"),
-            hovertemplate=_rate_hover(str(label)),
+            hovertemplate=RATE_HOVER, meta=str(label),
         ))
     order = list(dict.fromkeys(frame[category]))
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1])
@@ -302,6 +309,8 @@ def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value
     one group stands out and the others are grey."""
     dashes = ["solid", "dot", "dash", "dashdot", "longdash"]
     symbols = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon"]
+    frame = chart_columns(frame, [group])
+    highlight = None if highlight is None else chart_text(highlight)
     groups = list(frame.groupby(group, sort=False))
     styles = highlight_styles([str(name) for name, _ in groups], highlight)
     fig = go.Figure()
@@ -314,11 +323,12 @@ def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value
         if parts:
             num, den = parts
             trace["customdata"] = _custom(part, "period", value, num, den)
-            trace["hovertemplate"] = _rate_hover(str(name))
+            trace["hovertemplate"] = RATE_HOVER
         else:
-            trace["hovertemplate"] = f"<b>%{{x}}</b><br>{name}: %{{y:,}}<extra></extra>"
+            trace["hovertemplate"] = "<b>%{x}</b><br>%{meta}: %{y:,}<extra></extra>"
         fig.add_trace(go.Scatter(
-            x=part["period"], y=part[value], name=str(style["name"]), mode="lines+markers",
+            x=part["period"], y=part[value], name=str(style["name"]), meta=str(name),
+            mode="lines+markers",
             legendgroup=str(style["group"]), showlegend=bool(style["legend"]),
             line={"color": style["color"], "width": style["width"],
                   "dash": dashes[i % len(dashes)]},
@@ -336,14 +346,16 @@ def group_lines(frame: pd.DataFrame, title: str, x_title: str, group: str, value
 
 def value_bars(frame: pd.DataFrame, category: str, value: str, title: str, value_title: str,
                category_title: str, references: list[tuple[float, str]] | None = None,
-               unit: str = "") -> go.Figure:
-    """One value per category (weeks, days) as horizontal bars labelled with the value, first
-    category at the top, with labelled reference lines (a standard such as NICE's 13 weeks)."""
-    labels = ["-" if v is None or v != v else f"{v:g}{unit}" for v in frame[value]]
+               unit: str = "", fmt: str = "g") -> go.Figure:
+    """One value per category (weeks, days) as horizontal bars labelled with the value (in
+    format `fmt`), first category at the top, with labelled reference lines (a standard such as
+    NICE's 13 weeks)."""
+    frame = chart_columns(frame, [category])
+    labels = ["-" if v is None or v != v else f"{v:{fmt}}{unit}" for v in frame[value]]
     fig = go.Figure(go.Bar(
         y=frame[category], x=frame[value], orientation="h", marker_color=PALETTE["blue"],
         text=labels, name=value_title, showlegend=False,
-        hovertemplate=f"<b>%{{y}}</b><br>{value_title}: %{{x:g}}{unit}<extra></extra>",
+        hovertemplate=f"<b>%{{y}}</b><br>{value_title}: %{{x:{fmt}}}{unit}<extra></extra>",
     ))
     fig.update_yaxes(type="category", categoryorder="array",
                      categoryarray=list(dict.fromkeys(frame[category]))[::-1])

@@ -30,6 +30,6 @@ def reasons_table(metric: str, f: Filters, key: str, what: str) -> None:
         tables.no_data(f"No {what} in this selection has a reason recorded.")
         return
     table = frame.rename(columns={**COLUMNS, "items": what.capitalize()})
-    st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_reasons")
+    tables.show(table, key=f"{key}_reasons")
     tables.downloads(table, f"{key.replace('_', '-')}-reasons-as-recorded", f"{key}_reasons",
                      sheet="Reasons as recorded")

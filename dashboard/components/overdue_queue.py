@@ -7,6 +7,7 @@ DATA PROTECTION: ids, LA, service and provider only; notes are checked for NHS n
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from typing import Any
 
@@ -30,12 +31,12 @@ PICKS = (("provider", "Provider", "chase_provider"), ("service", "Service", "cha
 
 
 def chart_pick(event: Any) -> str | None:
-    """The category of the bar clicked in a band chart (its y value), or None."""
+    """The category of the bar clicked in a band chart (its y value, drawn escaped), or None."""
     try:
         points = event["selection"]["points"]
     except (KeyError, TypeError):
         return None
-    return str(points[0]["y"]) if points and points[0].get("y") is not None else None
+    return html.unescape(str(points[0]["y"])) if points and points[0].get("y") is not None else None
 
 
 def _apply_pick(column: str, key: str, event: Any) -> None:
@@ -123,16 +124,14 @@ def _queue_table(shown: pd.DataFrame) -> None:
                                                  "child's name or NHS number."),
     }
     if not auth.current().can("dco"):
-        st.dataframe(table, hide_index=True, width="stretch", key="chase_queue",
-                     column_config=config)
+        tables.show(table, key="chase_queue", column_config=config)
         return
     st.caption("Type a date in **Chased on** and a **Note** against any request, then save "
                "(before picking another provider or service). Notes stay with the request "
                "across reloads and go into the exports.")
     key = _editor_key(shown)
-    st.data_editor(table, key=key, hide_index=True, width="stretch", num_rows="fixed",
-                   column_config=config,
-                   disabled=[c for c in table.columns if c not in ("Chased on", "Note")])
+    tables.edit(table, key=key, num_rows="fixed", column_config=config,
+                disabled=[c for c in table.columns if c not in ("Chased on", "Note")])
     edits = st.session_state.get(key, {}) or {}
     renamed = {"edited_rows": {pos: {("chased_on" if k == "Chased on" else "chase_note"): v
                                      for k, v in change.items() if k in ("Chased on", "Note")}
@@ -201,7 +200,7 @@ def long_open(f: Filters, queue: pd.DataFrame) -> None:
         tables.no_data("No request is open more than six months past its due date.")
         return
     table = tables.named_columns(stale, LONG_OPEN_COLUMNS)
-    st.dataframe(table, hide_index=True, width="stretch", key="long_open_table", column_config={
+    tables.show(table, key="long_open_table", column_config={
         "Received": st.column_config.DateColumn(format="DD/MM/YYYY"),
         "Due": st.column_config.DateColumn(format="DD/MM/YYYY"),
         "Chased on": st.column_config.DateColumn(format="DD/MM/YYYY"),

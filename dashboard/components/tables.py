@@ -16,6 +16,7 @@ from dashboard.components import auth
 from pipelines.exports import csv_bytes, xlsx_bytes
 
 NO_DATA = "No data for this selection"
+MISSING = ""  # how a missing value (a date not recorded) shows in a table: blank, never "None"
 # Zoom and pan buttons add a dozen keyboard stops per chart and little for these charts.
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": [
     "select2d", "lasso2d", "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
@@ -24,6 +25,17 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": [
 
 def no_data(detail: str = "") -> None:
     st.info(f"{NO_DATA}{'. ' + detail if detail else '.'}", icon=":material/info:")
+
+
+def show(table: Any, **kwargs: Any) -> Any:
+    """A table as every page shows one: full width, no index, a missing value blank (Streamlit
+    writes "None" in a cell with no value: a date not recorded, a figure not yet worked out)."""
+    return st.dataframe(table, hide_index=True, width="stretch", placeholder=MISSING, **kwargs)
+
+
+def edit(table: pd.DataFrame, **kwargs: Any) -> Any:
+    """`show` for a table the user edits (st.data_editor)."""
+    return st.data_editor(table, hide_index=True, width="stretch", placeholder=MISSING, **kwargs)
 
 
 def downloads(table: pd.DataFrame, file_stem: str, key: str, sheet: str = "Data") -> None:
@@ -52,7 +64,7 @@ def chart_or_table(key: str, chart: go.Figure, table: pd.DataFrame, file_stem: s
     view = st.segmented_control("Show as", ["Chart", "Table"], default="Chart", required=True,
                                 key=f"{key}_view", help="The table holds the same figures as the chart.")
     if view == "Table":
-        st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+        show(table, column_config=column_config)
     else:
         st.plotly_chart(chart, key=f"{key}_chart", config=PLOTLY_CONFIG, alt=alt, width="stretch")
     if summary:

@@ -33,7 +33,7 @@ def users_section(viewer: auth.Viewer) -> None:
                            "Signs in with": "password" if u.local else "identity provider",
                            "Added (UTC)": u.created} for u in users.values()],
                          columns=["User", "Role", "Signs in with", "Added (UTC)"])
-    st.dataframe(table, hide_index=True, width="stretch", key="admin_users")
+    tables.show(table, key="admin_users")
     st.info(auth.signed_out_rights(), icon=":material/person_off:")
     message = st.session_state.pop("admin_flash", None)
     if message:
@@ -123,8 +123,8 @@ def audit_section() -> None:
     if chosen:
         frame = frame[frame["Action"].isin(chosen)]
     frame = frame.iloc[::-1]
-    st.dataframe(frame, hide_index=True, width="stretch", key="admin_audit",
-                 column_config={"Detail": st.column_config.TextColumn(width="large")})
+    tables.show(frame, key="admin_audit",
+                column_config={"Detail": st.column_config.TextColumn(width="large")})
     tables.downloads(frame, "audit-log", "admin_audit", sheet="Audit log")
 
 

@@ -221,7 +221,7 @@ def cohort(f: Filters) -> None:
             table = suppress_frame(frame, list(COHORT_COLUMNS)[:3],
                                    {"not_reviewed_pct": ("not_reviewed_in_12_months", "measurable")})
             table = table.rename(columns={"group": label, **COHORT_COLUMNS})
-            st.dataframe(table, hide_index=True, width="stretch", key=f"cohort_{by}")
+            tables.show(table, key=f"cohort_{by}")
             tables.downloads(table, f"annual-reviews-cohort-by-{by.replace('_', '-')}",
                              f"cohort_{by}", sheet="Cohort")
     about.about("cohort_reviews")

@@ -14,7 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import auth, gateway, tables
-from dashboard.components.benchmark_charts import LOCAL_LABEL, benchmark_chart, series_names
+from dashboard.components.benchmark_charts import (
+    LOCAL_LABEL,
+    benchmark_chart,
+    one_year_each,
+    series_names,
+)
 from dashboard.components.text import plain
 from pipelines import benchmark_local, benchmarks, config, queries, status, uploads
 from pipelines.metrics import SMALL_DENOMINATOR
@@ -192,10 +197,11 @@ def measure_section(measure: str, la: str, frame: pd.DataFrame, local: pd.DataFr
         st.caption(("No chart: there is only one figure to show" if points else
                     "No chart: every figure here is a symbol, not a value")
                    + ", and a chart needs at least two points to compare. The table holds it.")
-        st.dataframe(table, hide_index=True, width="stretch", key=f"bench_{measure}_table")
+        tables.show(table, key=f"bench_{measure}_table")
         about_measure(measure, la, year, as_of)
         return
-    highlight = tables.highlight_choice(f"bench_{measure}", series_names(frame))
+    bars = one_year_each(frame)  # no area with two years: labelled bars, not lone dots
+    highlight = None if bars else tables.highlight_choice(f"bench_{measure}", series_names(frame))
     fig = benchmark_chart(frame, mine, f"{heading}: {la} and comparators, by calendar year", la,
                           highlight=highlight)
     summary = []
@@ -210,8 +216,10 @@ def measure_section(measure: str, la: str, frame: pd.DataFrame, local: pd.DataFr
             summary.append(f"{words} {int(last.year)}: {_fmt(last.value)}.")
     tables.chart_or_table(
         f"bench_{measure}", fig, table, f"benchmarks-{la.lower().replace(' ', '-')}-{measure}",
-        alt=f"Line chart of {heading.lower()} by calendar year for {la}, its region, England and "
-            "its statistical neighbours, with the local figure as a star",
+        alt=(f"Bar chart of {heading.lower()}: the one published year of each of {la}'s "
+             "comparators and its local figure, each labelled with its value" if bars else
+             f"Line chart of {heading.lower()} by calendar year for {la}, its region, England "
+             "and its statistical neighbours, with the local figure as a star"),
         summary=" ".join(summary),
         column_config={"Year": st.column_config.NumberColumn(format="%d"),
                        "Value": st.column_config.NumberColumn(format="%.1f")})
@@ -304,7 +312,7 @@ def render() -> None:
     glance = summary_table(la, frames, local, year, appeals)
     if local.empty and appeals is None:  # an LA outside the area: no local records
         glance = glance.drop(columns=f"{la}: local data {year}")
-    st.dataframe(glance, hide_index=True, width="stretch", key="bench_glance")
+    tables.show(glance, key="bench_glance")
     local_words = (f"; local data are {year}, the latest complete calendar year before "
                    f"{as_of:%d/%m/%Y}. Compare like with like: the latest published year may be "
                    "earlier." if f"{la}: local data {year}" in glance.columns else

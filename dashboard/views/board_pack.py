@@ -76,10 +76,11 @@ def choose() -> tuple[Quarter, tuple[str, ...], dt.date]:
         las = st.multiselect("Local authorities", options.las, default=shared, key="bp_las",
                              placeholder="All local authorities")
         as_of = st.date_input(
-            "As of", value=board_pack.default_as_of(quarter, latest), key=f"bp_as_of_{quarter.label}",
-            min_value=quarter.start, format="DD/MM/YYYY",
+            "As of", value=gateway.read(board_pack.pack_as_of, quarter),
+            key=f"bp_as_of_{quarter.label}", min_value=quarter.start, format="DD/MM/YYYY",
             help="The day the figures describe. Defaults to the quarter's last day, or the latest "
-                 "extract date across sources if the quarter has not ended.")
+                 "extract date across sources if the data stop before it (as the command line "
+                 "does).")
     return quarter, tuple(las), as_of
 
 
@@ -119,7 +120,7 @@ def figures_row(figures: tuple[Figure, ...], per_row: int = 3) -> None:
 def table_block(table: board_pack.Table) -> None:
     st.subheader(table.title)
     st.caption(table.caption)
-    st.dataframe(table.frame, hide_index=True, width="stretch", height="content")
+    tables.show(table.frame, height="content")
 
 
 # The headline table in a grid that fits a phone: the metric pinned while the rest scrolls inside
@@ -146,8 +147,8 @@ def headline_block(pack: BoardPack) -> None:
     first = [c for c in ("Metric", pack.quarter.name, "Made of", "Local target", "Variation",
                          "Assurance") if c in table.columns]
     shown = table[[*first, *(c for c in table.columns if c not in first)]]
-    st.dataframe(shown, hide_index=True, width="stretch", height="content",
-                 row_height=HEADLINE_ROW_HEIGHT, column_config=config, key="bp_headlines")
+    tables.show(shown, height="content",
+                row_height=HEADLINE_ROW_HEIGHT, column_config=config, key="bp_headlines")
     tables.downloads(table, f"{pack.file_stem}-headlines", "bp_headlines", sheet="Headlines")
 
 
@@ -167,7 +168,7 @@ def chart_block(pack: BoardPack, page: MetricPage) -> None:
         tables.chart_or_table(key, page.figure, table, stem, alt=page.chart_alt)
         return
     st.info(page.too_few, icon=":material/info:")
-    st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
+    tables.show(table, key=f"{key}_table")
     tables.downloads(table, stem, key)
 
 
@@ -237,8 +238,9 @@ def render() -> None:
     pack = _pack(quarter, las, as_of, gateway.data_version())
     st.caption(f"{pack.subtitle} · {pack.scope}")
     if pack.partial:
-        st.warning(f"{quarter.label} has not ended by {as_of:%d/%m/%Y}: the figures are for part "
-                   "of the quarter.", icon=":material/hourglass_top:")
+        st.warning(pack.as_at, icon=":material/hourglass_top:")
+    else:
+        st.markdown(f"**{pack.as_at}**")
     st.info(pack.suppression_note, icon=":material/visibility_off:")
     # The sentences that open the pack's pages of measures needing attention: a DCO may reword
     # them here before downloading.

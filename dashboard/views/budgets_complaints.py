@@ -250,11 +250,10 @@ def open_list(f: Filters, frame: pd.DataFrame) -> None:
                          health_aspect=["yes" if a is True else "no" if a is False else ""
                                         for a in frame["health_aspect"]])
     table = tables.named_columns(shown, OPEN_COLUMNS)
-    st.dataframe(tables.highlighted(table, _highlight), hide_index=True, width="stretch",
-                 key="open_complaints_table", column_config={
-                     "Received": st.column_config.DateColumn(format="DD/MM/YYYY"),
-                     "Response due": st.column_config.DateColumn(format="DD/MM/YYYY"),
-                     "Days overdue": st.column_config.NumberColumn(format="%d")})
+    tables.show(tables.highlighted(table, _highlight), key="open_complaints_table", column_config={
+        "Received": st.column_config.DateColumn(format="DD/MM/YYYY"),
+        "Response due": st.column_config.DateColumn(format="DD/MM/YYYY"),
+        "Days overdue": st.column_config.NumberColumn(format="%d")})
     tables.downloads(table, f"open-complaints-{f.as_of:%Y-%m-%d}", "open_complaints",
                      sheet="Open complaints")
     about.about("open_complaints")

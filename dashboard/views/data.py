@@ -131,7 +131,7 @@ def show_results(results: list[FileResult]) -> None:
             loaded_message(r)
         for warning in r.read_warnings:  # what reading changed: stray bytes, control characters
             st.warning(plain(warning), icon=":material/warning:")
-    st.dataframe(results_frame(results), hide_index=True, width="stretch", key="upload_summary")
+    tables.show(results_frame(results), key="upload_summary")
     for r in results:
         for sheet in r.sheets:
             if sheet.get("unused_columns"):
@@ -184,8 +184,8 @@ def rejects_table(load_ids: list[int]) -> pd.DataFrame:
 def show_rejects(load_ids: list[int], key: str) -> None:
     """Rejected rows of some loads, with an Excel download for whoever corrects the source."""
     rejects = rejects_table(load_ids)
-    st.dataframe(rejects, hide_index=True, width="stretch", key=f"{key}_table",
-                 column_config={"Reason": st.column_config.TextColumn(width="large")})
+    tables.show(rejects, key=f"{key}_table",
+                column_config={"Reason": st.column_config.TextColumn(width="large")})
     tables.downloads(rejects, f"rejected-rows-load-{'-'.join(map(str, load_ids))}", key,
                      sheet="Rejected rows")
 
@@ -215,7 +215,7 @@ def history() -> None:
         tables.no_data("Nothing has been loaded yet.")
         return
     table = loads.rename(columns=LOAD_COLUMNS)
-    st.dataframe(table, hide_index=True, width="stretch", key="load_history", column_config={
+    tables.show(table, key="load_history", column_config={
         "Loaded at": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
         "As of": st.column_config.DateColumn(format="DD/MM/YYYY"),
         "Extract": st.column_config.DateColumn(format="DD/MM/YYYY")})

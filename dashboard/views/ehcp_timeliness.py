@@ -195,10 +195,9 @@ def open_cases(f: Filters) -> None:
                           key="at_risk_only")
     shown = cases[cases["risk"] != "On track"] if only_risk else cases
     table = tables.named_columns(shown, CASE_COLUMNS)
-    st.dataframe(tables.highlighted(table, _highlight), hide_index=True, width="stretch",
-                 key="at_risk_table", column_config={
-                     "Request received": st.column_config.DateColumn(format="DD/MM/YYYY"),
-                     "20 weeks end": st.column_config.DateColumn(format="DD/MM/YYYY")})
+    tables.show(tables.highlighted(table, _highlight), key="at_risk_table", column_config={
+        "Request received": st.column_config.DateColumn(format="DD/MM/YYYY"),
+        "20 weeks end": st.column_config.DateColumn(format="DD/MM/YYYY")})
     tables.downloads(table, f"open-cases-at-risk-{f.as_of:%Y-%m-%d}", "at_risk",
                      sheet="Open cases at risk")
     about.about("open_cases")

@@ -167,9 +167,9 @@ def quality(f: Filters) -> None:
     table = by_score.rename(columns={"score": "Quality score", "advice": "Advice scored"})
     tables.chart_or_table("advice_quality", fig, table, "health-advice-quality-scores",
                           alt="Bar chart of the number of advice reports by quality score")
-    st.dataframe(by_service.rename(columns={
+    tables.show(by_service.rename(columns={
         "service": "Service", "returned": "Advice returned", "scored": "Scored",
-        "mean_score": "Mean score"}), hide_index=True, width="stretch",
+        "mean_score": "Mean score"}),
         column_config={"Mean score": st.column_config.NumberColumn(format="%.2f")})
     st.caption("The quality scale: " + " ".join(
         f"{score}: {words}" for score, words in metrics.QUALITY_RUBRIC.items()))
@@ -195,7 +195,7 @@ def overdue(f: Filters) -> None:
     overdue_queue.render(f)
     with st.expander(f"Every overdue request in one list, most overdue first ({len(frame):,})"):
         table = tables.named_columns(frame, OVERDUE_COLUMNS)
-        st.dataframe(table, hide_index=True, width="stretch", key="overdue_table", column_config={
+        tables.show(table, key="overdue_table", column_config={
             "Received": st.column_config.DateColumn(format="DD/MM/YYYY"),
             "Due": st.column_config.DateColumn(format="DD/MM/YYYY"),
             "Days overdue": st.column_config.NumberColumn(format="%d"),
@@ -287,8 +287,7 @@ def reconciliation(f: Filters) -> None:
                              provider_within_6_weeks=[_in_time(v) for v in
                                                       shown["provider_within_6_weeks"]])
         table = tables.named_columns(shown, MATCHED_COLUMNS)
-        st.dataframe(table, hide_index=True, width="stretch", key="reconcile_matched",
-                     column_config=_date_columns(table))
+        tables.show(table, key="reconcile_matched", column_config=_date_columns(table))
         tables.downloads(table, "health-advice-dates-disagree", "reconcile_matched",
                          sheet="Dates disagree")
 
@@ -309,8 +308,7 @@ def reconciliation(f: Filters) -> None:
                 tables.no_data(empty)
                 continue
             table = tables.named_columns(frame, names)
-            st.dataframe(table, hide_index=True, width="stretch", key=f"reconcile_{key}",
-                         column_config=_date_columns(table))
+            tables.show(table, key=f"reconcile_{key}", column_config=_date_columns(table))
             tables.downloads(table, f"health-advice-{key.replace('_', '-')}", f"reconcile_{key}",
                              sheet=key.replace("_", " ").capitalize())
     about.about("advice_reconciliation")

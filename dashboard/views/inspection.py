@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import auth, filters, gateway
+from dashboard.components import auth, filters, gateway, tables
 from dashboard.components.cards import MIN_TREND, rag
 from dashboard.components.sparkline import colour, sparkline
 from dashboard.components.text import plain
@@ -120,7 +120,7 @@ def summary(tracker: dict[str, pd.DataFrame], live: pd.DataFrame) -> None:
         "Live rates against target": [_rag_text(live, inspection.THEMES[k].metrics)
                                       for k in frame.theme],
     })
-    st.dataframe(table, hide_index=True, width="stretch", key="insp_readiness", column_config={
+    tables.show(table, key="insp_readiness", column_config={
         "Share ready": st.column_config.ProgressColumn(format="%.0f%%", min_value=0,
                                                        max_value=100, width="small"),
         "Overdue": st.column_config.NumberColumn(width="small", help="Evidence items due "
@@ -144,12 +144,12 @@ def dmo_dco_in_post(view: filters.View) -> None:
                    "a Designated Medical Officer and a Designated Clinical Officer are in post.")
         return
     latest = flags.drop_duplicates("local_authority")
-    st.dataframe(pd.DataFrame({
+    tables.show(pd.DataFrame({
         "Local authority": latest.local_authority,
         "SEN2 collection": latest.collection_year,
         "DMO": latest.dmo_in_post.fillna("not given"),
         "DCO": latest.dco_in_post.fillna("not given"),
-    }), hide_index=True, width="stretch", key="insp_dmo_dco")
+    }), key="insp_dmo_dco")
     st.caption("From the header of each LA's latest SEN2 return loaded (DMO and DCO: Y in post, "
                "N not in post, R role covered by another post).")
 
@@ -186,7 +186,7 @@ def health_contribution(view: filters.View) -> None:
         "After 20 weeks": frame.late.iloc[1:], "Advice late": frame.late_advice_late.iloc[1:],
         "% late": frame.late_advice_late_pct.iloc[1:]})
     percent = st.column_config.NumberColumn(format="%.1f%%")
-    st.dataframe(table, hide_index=True, width="stretch", key="insp_contribution", column_config={
+    tables.show(table, key="insp_contribution", column_config={
         "Within 20 weeks": st.column_config.NumberColumn(help="Plans issued within 20 weeks with "
                                                          "advice from this service"),
         "Advice on time": st.column_config.NumberColumn(help="Of them, this service's advice was "
@@ -341,24 +341,24 @@ def tracker_section(theme: inspection.Theme, items: pd.DataFrame, history: pd.Da
     changes = history[history.theme == theme.key]
     if not changes.empty:
         st.markdown("**Change history**")
-        st.dataframe(changes[["item_id", "change", "last_updated", "updated_by", "item", "owner",
-                              "status", "due_date", "link_or_note"]],
-                     hide_index=True, width="stretch", key=f"insp_hist_{theme.key}",
-                     column_config={
-                         "item_id": "Item", "change": "Change",
-                         "last_updated": st.column_config.DatetimeColumn(
-                             "When", format="DD/MM/YYYY HH:mm"),
-                         "updated_by": "By", "item": "Item text", "owner": "Owner",
-                         "status": "Status",
-                         "due_date": st.column_config.DateColumn("Due", format="DD/MM/YYYY"),
-                         "link_or_note": "Link or note"})
+        tables.show(changes[["item_id", "change", "last_updated", "updated_by", "item", "owner",
+                             "status", "due_date", "link_or_note"]],
+                    key=f"insp_hist_{theme.key}",
+                    column_config={
+                        "item_id": "Item", "change": "Change",
+                        "last_updated": st.column_config.DatetimeColumn(
+                            "When", format="DD/MM/YYYY HH:mm"),
+                        "updated_by": "By", "item": "Item text", "owner": "Owner",
+                        "status": "Status",
+                        "due_date": st.column_config.DateColumn("Due", format="DD/MM/YYYY"),
+                        "link_or_note": "Link or note"})
 
 
 def tracker_read_only(frame: pd.DataFrame) -> None:
     if frame.empty:
         st.caption("No evidence items saved yet for this theme.")
     else:
-        st.dataframe(frame[EDITOR_COLUMNS], hide_index=True, width="stretch", column_config={
+        tables.show(frame[EDITOR_COLUMNS], column_config={
             "item": "Item", "owner": "Owner (a role)", "status": "Status",
             "due_date": st.column_config.DateColumn("Due date", format="DD/MM/YYYY"),
             "link_or_note": "Link or note",
@@ -369,9 +369,9 @@ def tracker_read_only(frame: pd.DataFrame) -> None:
 
 def tracker_editor(theme: inspection.Theme, frame: pd.DataFrame) -> None:
     key = f"insp_editor_{theme.key}_{_version('editor_' + theme.key)}"
-    st.data_editor(
-        frame, key=key, hide_index=True, num_rows="dynamic", width="stretch",
-        column_order=EDITOR_COLUMNS, disabled=["item_id", "last_updated", "updated_by"],
+    tables.edit(
+        frame, key=key, num_rows="dynamic", column_order=EDITOR_COLUMNS,
+        disabled=["item_id", "last_updated", "updated_by"],
         column_config={
             "item": st.column_config.TextColumn("Item", required=True,
                                                 max_chars=inspection.MAX_ITEM, width="medium"),
@@ -458,14 +458,14 @@ def notes_section(theme: inspection.Theme, notes: pd.DataFrame) -> None:
     earlier = mine.iloc[1:]
     if not earlier.empty:
         st.markdown("**Earlier notes**")
-        st.dataframe(earlier[["written_on", "author", "note", "created_at"]], hide_index=True,
-                     width="stretch", key=f"insp_notes_{theme.key}", column_config={
-                         "written_on": st.column_config.DateColumn("Written on",
-                                                                   format="DD/MM/YYYY"),
-                         "author": "Author", "note": st.column_config.TextColumn("Note",
-                                                                                 width="large"),
-                         "created_at": st.column_config.DatetimeColumn(
-                             "Recorded", format="DD/MM/YYYY HH:mm")})
+        tables.show(earlier[["written_on", "author", "note", "created_at"]],
+                    key=f"insp_notes_{theme.key}", column_config={
+                        "written_on": st.column_config.DateColumn("Written on",
+                                                                  format="DD/MM/YYYY"),
+                        "author": "Author", "note": st.column_config.TextColumn("Note",
+                                                                                width="large"),
+                        "created_at": st.column_config.DatetimeColumn(
+                            "Recorded", format="DD/MM/YYYY HH:mm")})
 
 
 def _guarded(theme: str, write: Any) -> bool:

@@ -380,11 +380,11 @@ def render() -> None:
                                     key="overview_view")
     if shown_as == "Table":
         table = board_table(cards)
-        st.dataframe(table, hide_index=True, width="stretch")
+        tables.show(table)
         tables.downloads(table, "send-headlines", "overview")
         st.subheader("Monthly figures behind the sparklines")
         trend = trend_table(view)
-        st.dataframe(trend, hide_index=True, width="stretch")
+        tables.show(trend)
         tables.downloads(trend, "send-headlines-by-month", "overview_trend")
     else:
         for section, keys in SECTIONS.items():

@@ -276,7 +276,7 @@ def follow_up(f: Filters) -> None:
     table = tables.named_columns(frame.assign(phase=[sentence_case(p) if isinstance(p, str) else p
                                                      for p in frame["phase"]]),
                                  FOLLOW_UP_COLUMNS)
-    st.dataframe(table, hide_index=True, width="stretch", key="follow_up_table", column_config={
+    tables.show(table, key="follow_up_table", column_config={
         "Latest audit": st.column_config.DateColumn(format="DD/MM/YYYY"),
         "Policy last reviewed": st.column_config.DateColumn(format="DD/MM/YYYY"),
         "What it lacks": st.column_config.TextColumn(width="large"),

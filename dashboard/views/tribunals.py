@@ -113,10 +113,9 @@ def recommendations(f: Filters) -> None:
     only_late = st.toggle("Show only late or overdue responses", value=False, key="late_only")
     shown = frame[frame["status"].isin(LATE)] if only_late else frame
     table = tables.named_columns(shown, RESPONSE_COLUMNS)
-    st.dataframe(tables.highlighted(table, _highlight), hide_index=True, width="stretch",
-                 key="responses_table", column_config={
-                     name: st.column_config.DateColumn(format="DD/MM/YYYY")
-                     for name in ("Recommendation sent", "Response due (5 weeks)", "Responded")})
+    tables.show(tables.highlighted(table, _highlight), key="responses_table", column_config={
+        name: st.column_config.DateColumn(format="DD/MM/YYYY")
+        for name in ("Recommendation sent", "Response due (5 weeks)", "Responded")})
     tables.downloads(table, "tribunal-health-recommendations", "responses",
                      sheet="Health recommendations")
     about.about("tribunal_responses")

@@ -218,7 +218,7 @@ def against_england(f: Filters) -> None:
                + "; ".join(f"{s} as {LOCAL_TO_CHS[s]}" for s in local if s in LOCAL_TO_CHS) + ".")
     shown = frame.assign(note=["no submission" if pd.isna(t) else "small number" if small else ""
                                for t, small in zip(frame["total"], frame["small"], strict=True)])
-    st.dataframe(tables.named_columns(shown, NHS_COLUMNS), hide_index=True, width="stretch")
+    tables.show(tables.named_columns(shown, NHS_COLUMNS))
     tables.downloads(tables.named_columns(shown, NHS_COLUMNS), "nhs-england-waiting-lists",
                      "nhs_waiting")
 

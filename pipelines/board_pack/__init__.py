@@ -8,7 +8,7 @@ DATA PROTECTION: a board pack is published, so every count of 1-4 shows as "<5" 
 on one are withheld (pipelines.suppression). No record-level identifier enters the pack.
 """
 
-from pipelines.board_pack.build import build_board_pack, has_data, provenance
+from pipelines.board_pack.build import build_board_pack, has_data, pack_as_of, provenance
 from pipelines.board_pack.model import (
     HOW_TO_READ,
     ICON_KEY,
@@ -36,6 +36,6 @@ __all__ = [
     "HOW_TO_READ", "ICON_KEY", "METRICS", "REMIT", "SERIES_MONTHS", "WAITING", "WRITERS",
     "BoardPack", "Figure", "MetricPage", "MetricSpec", "Page", "Quarter", "Table", "TablePage",
     "appendix_tables", "build_board_pack", "default_as_of", "has_data", "headline_table",
-    "parse_quarter", "provenance", "quarter_of", "series_table", "write_pdf", "write_pptx",
+    "pack_as_of", "parse_quarter", "provenance", "quarter_of", "series_table", "write_pdf", "write_pptx",
     "write_xlsx",
 ]

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines import benchmarks, commentary, metrics, spc
+from pipelines import benchmarks, commentary, metrics, queries, spc
 from pipelines.board_pack.charts import MIN_DRAWN, PNG_SIZE, sentence_figure, spc_chart
 from pipelines.board_pack.model import (
     METRICS,
@@ -653,19 +653,27 @@ def has_data(con: duckdb.DuckDBPyConnection) -> bool:
     return False
 
 
+def pack_as_of(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> dt.date:
+    """The as-of date a pack of `quarter` takes unless told (`default_as_of`), bounded by the
+    latest extract date: the one rule the /board-pack page and the CLI share."""
+    return default_as_of(quarter, queries.filter_options(con).latest_as_of)
+
+
 def build_board_pack(db: Path, quarter: Quarter | str, las: Sequence[str] = (),
                      as_of: dt.date | None = None, basis: str | None = None) -> BoardPack:
     """Everything the pack shows, suppressed, with the figures: one database read. `basis` names
-    the quarters ('financial' or 'calendar'; default: settings.toml's [board_pack] quarters)."""
+    the quarters ('financial' or 'calendar'; default: settings.toml's [board_pack] quarters);
+    `as_of` defaults to `pack_as_of`."""
     quarter = parse_quarter(quarter) if isinstance(quarter, str) else quarter
     quarter = quarter.on(basis or load_settings().quarter_basis)
-    as_of = as_of or default_as_of(quarter)
-    if as_of < quarter.start:
-        raise ValueError(f"the as-of date {as_of:%d/%m/%Y} is before {quarter.name} begins")
     las = tuple(las)
-    f = metrics.Filters(quarter.start, min(quarter.end, as_of), as_of, las)
     # One read: each metric's counts by day are shared by its months, quarter and year.
     with reader(db) as con, metrics.remembering({}):
+        latest = queries.filter_options(con).latest_as_of
+        as_of = as_of or default_as_of(quarter, latest)
+        if as_of < quarter.start:
+            raise ValueError(f"the as-of date {as_of:%d/%m/%Y} is before {quarter.name} begins")
+        f = metrics.Filters(quarter.start, min(quarter.end, as_of), as_of, las)
         loaded = {dataset for dataset in REMIT if _has_rows(con, dataset)}
         attention = {d.metric: d.text for d in commentary.needs_attention(
             con, f, quarter.name, limit=len(commentary.WATCHED))}
@@ -680,6 +688,5 @@ def build_board_pack(db: Path, quarter: Quarter | str, las: Sequence[str] = (),
     over, risk, totals = summary_tables(overdue, cases, las, as_of)
     return BoardPack(quarter, as_of, las, load_settings().area_name, pages, over, risk,
                      totals["overdue"], totals["at_risk"], totals["open"], origin, remit,
-                     tuple(words for dataset, words in REMIT.items() if dataset not in loaded))
-
-
+                     tuple(words for dataset, words in REMIT.items() if dataset not in loaded),
+                     latest=latest)

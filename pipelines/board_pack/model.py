@@ -28,9 +28,12 @@ def words(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def default_as_of(quarter: Quarter, today: dt.date | None = None) -> dt.date:
-    """The quarter's last day, or today if the quarter has not ended yet."""
-    return min(quarter.end, today or dt.date.today())
+def default_as_of(quarter: Quarter, latest: dt.date | None = None) -> dt.date:
+    """The day a pack is as at unless told: the quarter's last day, bounded by `latest`, the
+    latest extract date across sources (what the data can show; today when there is none). A
+    past quarter's pack shows the position at its end; the current quarter's, or one the data
+    stop short of, the latest data. The page and the CLI both take it from `build.pack_as_of`."""
+    return min(quarter.end, latest or dt.date.today())
 
 
 # ---- what the pack reports -------------------------------------------------------------------
@@ -113,6 +116,11 @@ class Table:
     sheet: str = ""  # its sheet in the xlsx appendix (at most 31 characters)
 
 
+def cell_text(value: Any) -> str:
+    """A table cell as the PDF and the slides print it: a missing value blank, never "None"."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
 def column_chars(table: Table) -> list[float]:
     """Each column's width in characters: its longest value on one line, its heading on at most
     two lines (wrapping between words). The PDF and the slides size columns by it."""
@@ -120,7 +128,7 @@ def column_chars(table: Table) -> list[float]:
     for column in table.frame.columns:
         heading = str(column)
         longest_word = max((len(w) for w in heading.split()), default=1)
-        longest_value = max((len(str(v)) for v in table.frame[column]), default=1)
+        longest_value = max((len(cell_text(v)) for v in table.frame[column]), default=1)
         out.append(max(longest_word, (len(heading) + 1) / 2, longest_value, 5))
     return out
 
@@ -229,6 +237,7 @@ class BoardPack:
     provenance: str  # 'synthetic', 'mixed', 'local' or 'empty'
     remit: tuple[TablePage, ...] = ()  # schools and personal health budgets, where loaded
     skipped: tuple[str, ...] = ()  # the wider remit's datasets with no rows (REMIT's words)
+    latest: dt.date | None = None  # the latest extract date across sources when it was built
     _pngs: list[bytes] = field(default_factory=list, repr=False, compare=False)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> BoardPack:
@@ -283,6 +292,18 @@ class BoardPack:
     @property
     def partial(self) -> bool:
         return self.as_of < self.quarter.end
+
+    @property
+    def as_at(self) -> str:
+        """The day the figures describe and why that day, for the pack's face."""
+        day, end = day_text(self.as_of), day_text(self.quarter.end)
+        if self.as_of == self.quarter.end:
+            return f"Figures as at {day}, the quarter's last day."
+        if self.as_of > self.quarter.end:
+            return f"Figures as at {day}, after the quarter's end ({end})."
+        why = ("the latest extract date: the data do not reach the quarter's end"
+               if self.as_of == self.latest else "before the quarter's end")
+        return f"Figures as at {day}, {why} ({end}): they cover part of the quarter."
 
     @property
     def data_note(self) -> str:

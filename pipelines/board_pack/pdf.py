@@ -25,6 +25,7 @@ from pipelines.board_pack.model import (
     MetricPage,
     Table,
     TablePage,
+    cell_text,
     column_chars,
     icon_is_square,
 )
@@ -167,7 +168,7 @@ class PackPDF(FPDF):
             grid.row([latin1(c) for c in columns])
             for i, values in enumerate(frame.itertuples(index=False)):
                 style = FontFace(emphasis="B") if i == last and values[0] == "Total" else None
-                grid.row([latin1(str(v)) for v in values], style=style)
+                grid.row([latin1(cell_text(v)) for v in values], style=style)
         self.ln(4)
         self.set_x(x)
 
@@ -243,9 +244,7 @@ def _cover(pdf: PackPDF) -> None:
     pdf.cell(0, 12, latin1(pack.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.text_block(pack.subtitle, 13, "B", height=7)
     pdf.text_block(pack.scope, 11, colour=MUTED, height=6)
-    if pack.partial:
-        pdf.text_block(f"The quarter has not ended: figures to {pack.as_of:%d/%m/%Y}.", 10,
-                       "B", height=6)
+    pdf.text_block(pack.as_at, 10, "B", height=6)
     if pack.data_note:
         pdf.ln(1)
         pdf.set_fill_color(232, 242, 250)

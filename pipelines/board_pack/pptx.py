@@ -27,6 +27,7 @@ from pipelines.board_pack.model import (
     MetricPage,
     Table,
     TablePage,
+    cell_text,
     column_chars,
     icon_is_square,
 )
@@ -142,7 +143,7 @@ def _table(slide: Slide, table: Table, left: Emu, top: Emu, width: Emu, points: 
         grid.columns[0].width = first
         for c in range(1, cols):
             grid.columns[c].width = int((width - first) / (cols - 1))
-    cells = [list(map(str, frame.columns))] + [[str(v) for v in r] for r in
+    cells = [list(map(str, frame.columns))] + [[cell_text(v) for v in r] for r in
                                                 frame.itertuples(index=False)]
     for r, values in enumerate(cells):
         grid.rows[r].height = row_h
@@ -177,9 +178,8 @@ def _notes(slide: Slide, lines: list[str]) -> None:
 def _cover(prs: Presentation, pack: BoardPack) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
     _title(slide, pack.title, 32)
-    lines = [(pack.subtitle, 16, True, INK), (pack.scope, 12, False, MUTED)]
-    if pack.partial:
-        lines.append((f"The quarter has not ended: figures to {pack.as_of:%d/%m/%Y}.", 12, True, INK))
+    lines = [(pack.subtitle, 16, True, INK), (pack.scope, 12, False, MUTED),
+             (pack.as_at, 12, True, INK)]
     if pack.data_note:
         lines.append((pack.data_note, 12, True, RGBColor(0x00, 0x4A, 0x75)))
     _text(slide, MARGIN, Inches(1.1), WIDTH - 2 * MARGIN, Inches(1.0), lines)
@@ -191,7 +191,7 @@ def _cover(prs: Presentation, pack: BoardPack) -> None:
                        f"{p.target:g}%", p.england.replace(" (DfE, calendar year)", ""),
                        f"{p.variation.letter} {p.variation.label}",
                        f"{p.assurance.letter} {p.assurance.label}"] for p in pack.pages]
-    table_top = Inches(2.3 if roomy else 2.15 + 0.2 * pack.partial)
+    table_top = Inches(2.3 if roomy else 2.35)
     row_h = Inches(0.4) if roomy else Inches(0.3)
     shape = slide.shapes.add_table(len(rows), len(heads), MARGIN, table_top, Inches(sum(widths)),
                                    row_h * len(rows))
@@ -234,7 +234,7 @@ def _cover(prs: Presentation, pack: BoardPack) -> None:
             left = Inches(7.55 + 1.8 * (i % 3))
             _icon_with_words(slide, icon, icon.letter, left, top + Inches(0.1 + 0.85 * (i // 3)),
                              Inches(1.75), Inches(0.3), 8)
-    _notes(slide, [pack.subtitle, pack.scope, pack.data_note, *contents, *pack.how_to_read,
+    _notes(slide, [pack.subtitle, pack.scope, pack.as_at, pack.data_note, *contents, *pack.how_to_read,
                    pack.suppression_note])
 
 

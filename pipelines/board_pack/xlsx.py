@@ -137,7 +137,7 @@ def figures_table(pack: BoardPack) -> pd.DataFrame:
 
 def appendix_tables(pack: BoardPack) -> dict[str, pd.DataFrame]:
     about = pd.DataFrame({"Board pack": [
-        pack.title, pack.subtitle, pack.scope, pack.suppression_note, pack.data_note,
+        pack.title, pack.subtitle, pack.scope, pack.as_at, pack.suppression_note, pack.data_note,
         pack.quarter.basis_note,
         f"SPC: XmR charts over up to {SERIES_MONTHS} months; limits need at least "
         f"{spc.MIN_POINTS} months (NHS England, Making Data Count).",

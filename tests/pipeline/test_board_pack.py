@@ -94,6 +94,35 @@ def test_as_of_defaults_to_the_quarter_end_or_today() -> None:
     assert Quarter(2026, 1).previous() == q and q.previous() == Quarter(2025, 3)
 
 
+def test_a_pack_whose_data_stop_before_the_quarter_ends_is_as_at_the_latest_extract(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "early.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SEND_PSEUDONYM_KEY", "board-pack-test-key")
+        for path in tiny_exports(tmp_path):
+            assert ingest_file(db, path, as_of=AS_OF, extract_date=dt.date(2025, 11, 20)
+                               ).status == "loaded"
+    with reader(db) as con:
+        assert board_pack.pack_as_of(con, parse_quarter(QUARTER)) == dt.date(2025, 11, 20)
+        assert board_pack.pack_as_of(con, parse_quarter("2025Q3")) == dt.date(2025, 9, 30)
+    pack = build_board_pack(db, QUARTER)
+    assert pack.as_of == dt.date(2025, 11, 20) and pack.partial
+    assert pack.as_at == ("Figures as at 20 November 2025, the latest extract date: the data do "
+                          "not reach the quarter's end (31 December 2025): they cover part of "
+                          "the quarter.")
+    assert build_board_pack(db, "2025Q3").as_at == (
+        "Figures as at 30 September 2025, the quarter's last day.")
+    assert build_board_pack(db, QUARTER, as_of=dt.date(2025, 11, 1)).as_at.startswith(
+        "Figures as at 1 November 2025, before the quarter's end (31 December 2025)")
+    out = tmp_path / "pack.xlsx"
+    assert main(["board-pack", "--db", str(db), "--quarter", QUARTER, "--out", str(out)]) == 0
+    assert "as of 20/11/2025" in capsys.readouterr().out
+    assert pack.as_at in [row[0] for row in openpyxl.load_workbook(out)["About"].values]
+    # A quarter the data have not reached: no pack of nothing, but a reason.
+    assert main(["board-pack", "--db", str(db), "--quarter", "2026Q1", "--out", str(out)]) == 2
+    assert "the latest data are of 2025-11-20, before 2026 Q1 begins" in capsys.readouterr().err
+
+
 # ---- a tiny database with small numbers ------------------------------------------------------
 
 def _months(first: dt.date, count: int) -> list[dt.date]:
@@ -133,8 +162,8 @@ def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = folder / "tiny.duckdb"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SEND_PSEUDONYM_KEY", "board-pack-test-key")
-        for path in tiny_exports(folder):
-            result = ingest_file(db, path, as_of=AS_OF)
+        for path in tiny_exports(folder):  # extracted after 2025 Q4: packs as at its end
+            result = ingest_file(db, path, as_of=AS_OF, extract_date=AS_OF)
             assert result.status == "loaded" and result.rejected == 0, result.summary()
     return db
 
@@ -616,7 +645,7 @@ def remit_pack(tmp_path_factory: pytest.TempPathFactory) -> board_pack.BoardPack
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SEND_PSEUDONYM_KEY", "board-pack-test-key")
         for path in [*tiny_exports(folder), *tiny_remit_exports(folder)]:
-            result = ingest_file(db, path, as_of=AS_OF)
+            result = ingest_file(db, path, as_of=AS_OF, extract_date=AS_OF)
             assert result.status == "loaded" and result.rejected == 0, result.summary()
     return build_board_pack(db, QUARTER)
 
@@ -897,7 +926,9 @@ def test_four_hidden_services_and_the_total_give_no_service_away(tmp_path: Path)
     db = tmp_path / "overdue.duckdb"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SEND_PSEUDONYM_KEY", "board-pack-test-key")
-        assert ingest_file(db, write_csv(tmp_path / "advice.csv", rows), as_of=AS_OF).status == "loaded"
+        # Extracted on AS_OF, after the quarter: the pack is as at the quarter's end.
+        assert ingest_file(db, write_csv(tmp_path / "advice.csv", rows), as_of=AS_OF,
+                           extract_date=AS_OF).status == "loaded"
     out = tmp_path / "pack.xlsx"
     board_pack.write_xlsx(build_board_pack(db, QUARTER), out)
     sheet = list(openpyxl.load_workbook(out)["Overdue by service"].values)

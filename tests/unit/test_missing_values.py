@@ -1,0 +1,52 @@
+"""A missing value (a date not recorded) is blank wherever a table goes: every dashboard table
+through `tables.show`/`tables.edit` (a blank placeholder), the CSV and Excel exports, and the
+board pack's PDF and slide tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pipelines.board_pack.model import cell_text
+from pipelines.exports import csv_bytes, xlsx_bytes
+
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
+
+
+def test_every_dashboard_table_is_drawn_by_the_tables_component() -> None:
+    direct = [f"{path.relative_to(DASHBOARD)}:{n}" for path in DASHBOARD.rglob("*.py")
+              if path.name != "tables.py"
+              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+              if re.search(r"\bst\.(dataframe|data_editor)\(", line)]
+    assert direct == []
+
+
+def _with_gaps() -> pd.DataFrame:
+    return pd.DataFrame({
+        "Received": [dt.date(2025, 1, 6), None],
+        "Chased on": pd.to_datetime(pd.Series([None, "2025-02-03"])),
+        "Note": pd.Series(["rang", None], dtype="str"),
+        "Reason": pd.Series([None, "late"], dtype=object),
+        "Days": [3.0, float("nan")],
+    })
+
+
+def test_exports_leave_a_missing_value_blank() -> None:
+    text = csv_bytes(_with_gaps()).decode("utf-8-sig")
+    assert text.splitlines()[1:] == ["2025-01-06,,rang,,3.0", ",2025-02-03,,late,"]
+    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"List": _with_gaps()})))["List"]
+                .values)
+    assert rows[1][1:4] == (None, "rang", None) and rows[2][0] is None and rows[2][4] is None
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (None, ""), (float("nan"), ""), (pd.NaT, ""), (pd.NA, ""), ("<5", "<5"), (0, "0"),
+    (dt.date(2025, 1, 6), "2025-01-06")])
+def test_a_board_pack_table_cell(value: object, shown: str) -> None:
+    assert cell_text(value) == shown
