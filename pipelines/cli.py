@@ -27,6 +27,7 @@ from pipelines import (
     benchmarks,
     bootstrap,
     config,
+    counts,
     metrics,
     pseudonym,
     published,
@@ -261,6 +262,7 @@ def _describe(r: Any) -> str:
     if r.status == "unchanged":
         return f"{r.file}: already loaded (load {r.load_id}); nothing changed"
     warned = "".join(f"\n  warning: {w['message']}" for w in r.unlawful_reasons)
+    warned += "".join(f"\n  warning: {line}" for line in counts.suppressed_cells(r.file, r.warnings))
     stale = (f"\n  {r.stale:,} stale: a newer export already holds these records differently; "
              "kept in history, not used" if r.stale else "")
     lines = [f"{r.file}: {r.rows_read:,} rows read -> {r.loaded:,} loaded ({r.inserted:,} new, "
