@@ -23,6 +23,7 @@ _LESS_THAN = re.compile(r"^<\s*(\d{1,3})$")
 _DASHES = {"–": "-", "—": "-", "--": "-"}
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 MAX_COUNT = 2**31 - 1  # the database keeps counts as 32-bit integers
+SUPPRESSED_AT_SOURCE = "suppressed at source"  # a count so shown on a page or in a pack
 
 
 def shown(value: Any) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from typing import Any
+
 import duckdb
 import pandas as pd
 
@@ -121,3 +125,43 @@ def waiting_times_current(con: duckdb.DuckDBPyConnection, f: Filters, by: str | 
     return out
 
 
+
+
+def waiting_latest(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(current, whole): each service's current position (`waiting_times_current`), and the whole
+    waiting list at the latest month any service reported on or before the as-of date, as
+    `waiting_times_trend` (by=None) sums it for that month: one row, none without returns."""
+    current = waiting_times_current(con, f)
+    if current.empty:
+        return current, current.iloc[0:0]
+    first = dt.date.fromisoformat(f"{current['month'].max()}-01")
+    one_month = dataclasses.replace(f, date_from=first, date_to=min(f.as_of, first))
+    return current, waiting_times_trend(con, one_month, None)
+
+
+def waiting_headline(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Any]:
+    """The whole waiting list at its latest month (`waiting_latest`) for the headline set: the
+    children waiting (None when a return suppressed a service's total: `waiting_total_given`
+    sums the totals given), and the shares over 18 and 52 weeks with their parts, each with the
+    number of returns whose figure was suppressed at source."""
+    _, whole = waiting_latest(con, f)
+    row = whole.iloc[0] if len(whole) else None
+
+    def count(col: str) -> int | None:
+        return None if row is None or pd.isna(row[col]) else int(row[col])
+
+    out: dict[str, Any] = {
+        "waiting_list_month": None if row is None else str(row["month"]),
+        "waiting_total": count("waiting_total"),
+        "waiting_total_given": count("waiting_total_given") or 0,
+        "waiting_total_suppressed": count("waiting_total_suppressed") or 0,
+    }
+    for weeks in ("18", "52"):
+        pct = None if row is None else row[f"over_{weeks}_weeks_pct"]
+        out |= {
+            f"waiting_over_{weeks}_weeks_pct": None if pct is None or pd.isna(pct) else float(pct),
+            f"waiting_over_{weeks}_weeks_numerator": count(f"over_{weeks}_weeks") or 0,
+            f"waiting_over_{weeks}_weeks_denominator": count(f"total_reporting_{weeks}") or 0,
+            f"waiting_over_{weeks}_weeks_suppressed": count(f"over_{weeks}_weeks_suppressed") or 0,
+        }
+    return out

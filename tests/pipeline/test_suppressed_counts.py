@@ -10,20 +10,13 @@ import pandas as pd
 import pytest
 
 from pipelines import metrics
+from pipelines.board_pack import build_board_pack
 from pipelines.cli import main
 from pipelines.db import reader, table_columns
 from pipelines.schemas import WAITING_TIMES
 from tests.conftest import write_csv, write_xlsx
+from tests.suppressed_return import HEADER, NCH, ROWS
 
-NCH = "Northshire Community Health NHS Trust"
-HEADER = ["Month", "Provider", "Local Authority", "Service", "Total Waiting", "Over 18 Weeks",
-          "Over 52 Weeks", "Median Wait (Weeks)", "Referrals Received"]
-ROWS = [
-    ["Jan 2026", NCH, "Northshire", "ASD Pathway", "1,200", "900", "<5", "40.5", "60"],
-    ["Jan 2026", NCH, "Northshire", "SALT", "*", "3", "0", "10", "*"],
-    ["Jan 2026", NCH, "Northshire", "OT", "40", "c", "< 5", "9", "5"],
-    ["Jan 2026", NCH, "Riverside", "SALT", "300", "100", "20", "12", "25"],
-]
 PERIOD = metrics.Filters(dt.date(2026, 1, 1), dt.date(2026, 3, 31), dt.date(2026, 3, 31))
 
 
@@ -178,3 +171,28 @@ def test_the_metrics_command_shows_the_list_suppressed_not_zero(suppressed_db, c
             got["waiting_over_18_weeks_pct"]) == (1000, 1500, 66.7)
     assert got["waiting_over_18_weeks_suppressed"] == 2
     assert got["waiting_over_52_weeks_pct"] == 6.7 and got["waiting_over_52_weeks_suppressed"] == 3
+
+
+def test_the_board_pack_shows_suppressed_counts_as_such_and_still_withholds_small_ones(
+        db, load, tmp_path):
+    rows = [["Dec 2025", "Trust", "Riverside", "Community Paediatrics", "120", "40", "10", "14", "30"],
+            ["Dec 2025", "Trust", "Riverside", "Occupational Therapy", "*", "<5", "0", "12", "*"],
+            ["Dec 2025", "Trust", "Riverside", "Dietetics", "3", "0", "0", "3", "2"],
+            ["Dec 2025", "Trust", "Riverside", "ASD Pathway", "*", "", "", "30", ""]]
+    assert load(write_csv(tmp_path / "dec.csv", [HEADER, *rows]),
+                as_of=dt.date(2025, 12, 31)).rejected == 0
+    pack = build_board_pack(db, "2025Q4", as_of=dt.date(2025, 12, 31), basis="calendar")
+    page = next(p for p in pack.pages if p.spec.metric == "waiting_over_18_weeks")
+    figures = {fig.label: fig for fig in page.figures}
+    assert figures["Children waiting"].value == "suppressed at source"
+    assert "2 return(s) suppressed the total at source: left out, not 0" in (
+        figures["Children waiting"].made_of)
+    assert "1 return(s) suppressed a figure at source" in figures["Waiting over 52 weeks"].made_of
+    table = page.tables[0].frame.set_index("Service")
+    assert table.loc["Occupational Therapy", "Children waiting"] == "suppressed at source"
+    assert table.loc["Occupational Therapy", "Over 18 weeks"] == "suppressed at source"
+    assert table.loc["Dietetics", "Children waiting"] == "<5"  # small-number protection kept
+    assert table.loc["Community Paediatrics", "Children waiting"] == "120"
+    # A median over a list its provider suppressed as small is withheld like one of 1-4.
+    assert table.loc["Autism Assessment", "Autism: NICE 13 weeks"] == "withheld"
+    assert "0" not in set(table["Children waiting"])

@@ -1,0 +1,56 @@
+"""The waiting times page over a return whose provider suppressed small counts ("<5", "*", "c"):
+a total taking in a suppressed count is shown as at least the totals given, never with the
+unknown read as 0; tables say "suppressed at source" and what each share leaves out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from app_helpers import FY_PARAMS, KEY, TINY_AS_OF, captions, csv_bytes, metric_values, table
+from streamlit.testing.v1 import AppTest
+
+from pipelines.load import ingest_file
+from tests.suppressed_return import HEADER, ROWS
+
+PAGE = "views/waiting_times.py"
+
+
+@pytest.fixture
+def suppressed_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", KEY)
+    db, path = tmp_path / "suppressed.duckdb", tmp_path / "return.csv"
+    path.write_bytes(csv_bytes([HEADER, *ROWS]))
+    result = ingest_file(db, path, as_of=TINY_AS_OF, extract_date=TINY_AS_OF)
+    assert (result.loaded, result.rejected) == (len(ROWS), 0)
+    return db
+
+
+def test_suppressed_counts_are_shown_as_such_never_as_zero(
+        run_app: Callable[..., AppTest], suppressed_db: Path) -> None:
+    at = run_app(PAGE, db=suppressed_db, **FY_PARAMS, as_of=TINY_AS_OF.isoformat())
+    shown = metric_values(at)
+    # 1,200 + 40 + 300 given; Northshire's speech and language total was '*'.
+    assert shown["Children waiting"] == "1,540+"
+    assert shown["Waiting over 18 weeks"] == "66.7%"  # 1,000 of 1,500: no unknown part in it
+    said = captions(at)
+    assert any("1 return suppressed the total at source (not counted as 0)" in c for c in said)
+    assert any("1,000 of 1,500 children waiting; 2 returns with a figure suppressed at source "
+               "left out" in c for c in said)
+
+    at.segmented_control(key="waiting_now_service_view").set_value("Table").run()
+    frame = table(at, "Service", "Children waiting", "Suppressed at source").set_index("Service")
+    salt = frame.loc["Speech and Language Therapy"]
+    assert salt["Children waiting"] == "suppressed at source"
+    assert salt["Suppressed at source"] == "total (1 return); over 18 weeks (1 return); " \
+                                           "over 52 weeks (1 return); referrals (1 return)"
+    autism = frame.loc["Autism Assessment"]
+    assert autism["Children waiting"] == "1,200"
+    assert autism["Over 52 weeks (%)"] == "suppressed at source"  # '<5' of 1,200: not 0.0%
+    assert frame.loc["Occupational Therapy", "Over 18 weeks (%)"] == "suppressed at source"
+
+    at.segmented_control(key="waiting_trend_view").set_value("Table").run()
+    month = table(at, "Month", "Children waiting", "Referrals received")
+    assert month["Children waiting"].tolist() == ["1,200", "40", "suppressed at source"]
+    assert month["Referrals received"].tolist() == ["60", "5", "suppressed at source"]
