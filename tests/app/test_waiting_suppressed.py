@@ -4,6 +4,7 @@ unknown read as 0; tables say "suppressed at source" and what each share leaves 
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,10 @@ import pytest
 from app_helpers import FY_PARAMS, KEY, TINY_AS_OF, captions, csv_bytes, metric_values, table
 from streamlit.testing.v1 import AppTest
 
+from pipelines import metrics
+from pipelines.benchmarks import import_release
 from pipelines.load import ingest_file
+from tests.publication_files import TABLES, chs_workbook
 from tests.suppressed_return import HEADER, ROWS
 
 PAGE = "views/waiting_times.py"
@@ -54,3 +58,21 @@ def test_suppressed_counts_are_shown_as_such_never_as_zero(
     month = table(at, "Month", "Children waiting", "Referrals received")
     assert month["Children waiting"].tolist() == ["1,200", "40", "suppressed at source"]
     assert month["Referrals received"].tolist() == ["60", "5", "suppressed at source"]
+
+
+def test_against_england_tells_a_suppressed_figure_from_no_submission(
+        run_app: Callable[..., AppTest], sample_db: Path, fy_filters: metrics.Filters,
+        tmp_path: Path) -> None:
+    db = tmp_path / "with-nhs.duckdb"
+    shutil.copy(sample_db, db)
+    # Northumbria (organisation 3) printed '*' for its whole community paediatrics list (3).
+    import_release(db, chs_workbook(tmp_path / "CHS October 2025.xlsx",
+                                    symbols={(3, 3, table): "*" for table in TABLES}))
+    at = run_app(PAGE, db=db, **FY_PARAMS, as_of=fy_filters.as_of.isoformat())
+    frame = table(at, "NHS England service line", "Organisation", "Note")
+    paeds = frame[frame["NHS England service line"] == "Community paediatric service"]
+    notes = dict(zip(paeds["Organisation"], paeds["Note"], strict=True))
+    assert notes["Northumbria Healthcare NHS Foundation Trust"] == "suppressed ('*')"
+    assert notes["Cumbria, Northumberland, Tyne and Wear NHS Foundation Trust"] == "no submission"
+    assert notes["England"] == ""
+    assert any("'no submission' where the organisation sent none" in c for c in captions(at))
