@@ -12,10 +12,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-# What providers print for a count they suppressed or do not give, and what each means; "<5"
-# stands for any "<N" (a count from 1 to N-1 withheld). Never a number: see `count_or_symbol`.
+# What providers print for a count they suppressed or do not give, and what each means; and
+# "<N" for any N ("<5": a count from 1 to 4 withheld). Never a number: see `count_or_symbol`.
 RETURN_SYMBOLS = {
-    "<N": "a small count suppressed (fewer than N)",
     "*": "suppressed", "c": "suppressed (confidential)", "~": "suppressed",
     "x": "not available", "..": "not available", "-": "nil or not given",
 }
@@ -77,7 +76,7 @@ def return_symbol(value: Any) -> str | None:
     if found := _LESS_THAN.match(text):
         return f"<{int(found[1])}" if int(found[1]) > 0 else None
     text = _DASHES.get(text, text)
-    return text if text in RETURN_SYMBOLS and text != "<N" else None
+    return text if text in RETURN_SYMBOLS else None
 
 
 def symbol_meaning(symbol: str) -> str:

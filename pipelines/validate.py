@@ -142,7 +142,7 @@ def _month(value: Any) -> dt.date | None:
     try:
         day = parse_date(value)
     except DateError:
-        raise ValueError(f"not a month: '{_cell_text(text if text is not None else value)}' "
+        raise ValueError(f"not a month: '{counts.shown(text if text is not None else value)}' "
                          "(expected e.g. Apr 2025, 2025-04 or a date)") from None
     return day.replace(day=1) if day else None
 
@@ -234,14 +234,6 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "ethnicity": _coded(vocab.ETHNICITY_INDEX, "ethnicity code", list(vocab.ETHNICITIES)),
     "sen_provision": _coded(vocab.SEN_PROVISION_INDEX, "SEN provision", list(vocab.SEN_PROVISIONS)),
 }
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def _classify_rows(body: list[Cells], match: HeaderMatch, required: list[int], n: int
@@ -338,7 +330,7 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
                severity: str = ERROR) -> None:
         column = schema.column(col) if col else None
         letter = column_letter(match.columns[col]) if col in match.columns else ""
-        shown = WITHHELD if column is not None and column.personal else _cell_text(value)
+        shown = WITHHELD if column is not None and column.personal else counts.shown(value)
         finding = Reject(sheet_name, int(excel_rows[pos]), letter, match.headers.get(col, col),
                          without_personal_data(shown), without_personal_data(reason), rule)
         (found if severity == ERROR else queried).append((pos, finding))
