@@ -76,3 +76,19 @@ def test_against_england_tells_a_suppressed_figure_from_no_submission(
     assert notes["Cumbria, Northumberland, Tyne and Wear NHS Foundation Trust"] == "no submission"
     assert notes["England"] == ""
     assert any("'no submission' where the organisation sent none" in c for c in captions(at))
+
+
+def test_an_upload_says_which_cells_were_suppressed_at_source(
+        run_app: Callable[..., AppTest], tiny_db: Path) -> None:
+    at = run_app("views/data.py", db=tiny_db)
+    at.file_uploader(key="upload_files").set_value(
+        ("return.csv", csv_bytes([HEADER, *ROWS]), "text/csv"))
+    at.date_input(key="upload_as_of").set_value(TINY_AS_OF)
+    at.run()
+    at.button(key="upload_load").click().run()
+    assert not at.exception
+    said = [w.value.replace("\\", "") for w in at.warning]  # as written, Markdown escapes off
+    assert any("column G (Over 52 Weeks): 2 cells suppressed at source (rows 2, 4); loaded as "
+               "unknown, not 0" in w for w in said), said
+    row = table(at, "File", "Rows read").iloc[0]
+    assert (row["Loaded"], row["Rejected"]) == (len(ROWS), 0)
