@@ -41,7 +41,6 @@ CURRENT_COLUMNS = {
     "nice_weeks": "NICE standard (weeks)", "nice_flag": "Median over NICE standard",
     "referrals_received": "Referrals in the month", "suppressed": "Suppressed at source",
 }
-SUPPRESSED = SUPPRESSED_AT_SOURCE
 # (count or share, how many returns' figures it left out as suppressed at source, in words)
 SUPPRESSIBLE = (("waiting_total", "waiting_total_suppressed", "total"),
                 ("over_18_weeks_pct", "over_18_weeks_suppressed", "over 18 weeks"),
@@ -64,7 +63,7 @@ def returns(count: int) -> str:
 
 def children(value: Any, left_out: int) -> str:
     """Children waiting in words: a total with a part suppressed at source is withheld."""
-    return SUPPRESSED if left_out or pd.isna(value) else f"{int(value):,}"
+    return SUPPRESSED_AT_SOURCE if left_out or pd.isna(value) else f"{int(value):,}"
 
 
 def left_out_note(row: Any, col: str) -> str:
@@ -88,7 +87,7 @@ def with_suppressed(frame: pd.DataFrame) -> pd.DataFrame:
                 notes[i].append(f"{words} ({returns(int(count))})")
         hidden = (out[flag] > 0) & out[col].isna()
         if hidden.any():
-            out[col] = [SUPPRESSED if h else "" if pd.isna(v) else f"{v:,.1f}" if "pct" in col
+            out[col] = [SUPPRESSED_AT_SOURCE if h else "" if pd.isna(v) else f"{v:,.1f}" if "pct" in col
                         else f"{int(v):,}" for v, h in zip(out[col], hidden, strict=True)]
     if any(notes):  # a column only where a figure was suppressed
         out["suppressed"] = ["; ".join(n) for n in notes]
@@ -132,7 +131,8 @@ def current_position(f: Filters) -> bool:
                       else f"{int(row['waiting_total']):,}",
                       help=about.NOTES["waiting_current"].definition)
     columns[0].caption(f"{len(latest.services)} services, {latest_month}" + (
-        f"; at least: {returns(withheld)} suppressed the total at source (not counted as 0)"
+        f"; '+': at least this many, as {returns(withheld)} suppressed the total at source "
+        "(not counted as 0)"
         if withheld else ""))
     for column, (label, pct, num, den) in zip(columns[1:], (
             ("Waiting over 18 weeks", "over_18_weeks_pct", "over_18_weeks", "total_reporting_18"),
