@@ -491,7 +491,7 @@ def _replace(con: duckdb.DuckDBPyConnection, p: Parsed, now: dt.datetime, source
     frame = pd.DataFrame(p.rows, columns=p.columns)
     for name in frame.columns:
         if name in ("value", "numerator", "denominator", "total") or name.startswith(
-                ("weeks_", "over_")):
+                ("weeks_", "over_")) and not name.endswith("_status"):
             frame[name] = frame[name].astype("float64")
     con.register("incoming_benchmarks", frame)
     try:

@@ -27,6 +27,7 @@ from pipelines import (
     benchmarks,
     bootstrap,
     config,
+    counts,
     metrics,
     pseudonym,
     published,
@@ -266,6 +267,7 @@ def _describe(r: Any) -> str:
                 f"with other options, undo that load first: python -m pipelines rollback "
                 f"{r.load_id} --yes")
     warned = "".join(f"\n  warning: {w['message']}" for w in r.unlawful_reasons)
+    warned += "".join(f"\n  warning: {line}" for line in counts.suppressed_cells(r.file, r.warnings))
     stale = (f"\n  {r.stale:,} stale: a newer export already holds these records differently; "
              "kept in history, not used" if r.stale else "")
     lines = [f"{r.file}: {r.rows_read:,} rows read -> {r.loaded:,} loaded ({r.inserted:,} new, "

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import extract_date, known_rows, reference_clash, refusals, review_cycles
+from pipelines import counts, extract_date, known_rows, reference_clash, refusals, review_cycles
 from pipelines.config import canonical_la
 from pipelines.dates import DateError, parse_date
 from pipelines.db import held_here, one, reader, table_columns, transaction, writing
@@ -85,7 +85,8 @@ class FileResult:
                 "updated", "unchanged", "stale", "duplicates", "rejected", "blank", "notes",
                 "extract_date", "extract_basis", "sheets", "skipped_sheets", "unused",
                 "unlawful_reasons", "read_warnings")
-        out = {**{k: getattr(self, k) for k in keys}, "warnings": len(self.warnings)}
+        out = {**{k: getattr(self, k) for k in keys}, "warnings": len(self.warnings),
+               "suppressed_at_source": counts.suppressed_cells(self.file, self.warnings)}
         if self.extract_date is not None:  # JSON as it is printed: a date as yyyy-mm-dd
             out["extract_date"] = self.extract_date.isoformat()
         return out

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from pipelines.benchmark_files import Parsed, SourceFile, csv_rows, parse_cell
+from pipelines.benchmark_files import SYMBOLS, Parsed, SourceFile, csv_rows, parse_cell
 from pipelines.metrics.core import SMALL_DENOMINATOR
 from pipelines.readers import FileError
 from pipelines.vocab import chs_service_line, normalise_token
@@ -26,7 +26,11 @@ DATASETS = (CHS_DATASET, SERIES_DATASET)
 BANDS = {"4a": "weeks_0_1", "4b": "weeks_1_2", "4c": "weeks_2_4", "4d": "weeks_4_12",
          "4e": "weeks_12_18", "4f": "weeks_18_52", "4g": "weeks_52_104", "4h": "weeks_104_plus"}
 COLUMNS = ["month", "org_type", "org_code", "org_name", "service", "total", *BANDS.values(),
-           "over_18_weeks", "over_52_weeks", "source_file"]
+           "over_18_weeks", "over_52_weeks", "source_file", "total_status", "over_18_weeks_status",
+           "over_52_weeks_status"]
+# A figure as published: (value, symbol); a blank cell (no submission) is (None, None), a symbol
+# such as "*" (suppressed) is (None, "*"). Never 0.
+Figure = tuple[float | None, str | None]
 ORG_TYPES = {"national": "National", "england": "National", "region": "Region", "icb": "ICB",
              "provider": "Provider"}
 _ORG_SPELLINGS = {**ORG_TYPES, "nhsregion": "Region",
@@ -102,11 +106,11 @@ def _month(sheets: dict[str, list[list[Any]]]) -> str | None:
     return None
 
 
-def _figure(source: SourceFile, sheet: str, row: int, col: int, cell: Any) -> float | None:
+def _figure(source: SourceFile, sheet: str, row: int, col: int, cell: Any) -> Figure:
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        return None if pd.isna(cell) else float(cell)
+        return (None if pd.isna(cell) else float(cell)), None
     try:
-        return parse_cell(_text(cell))[0]  # blank: no submission; a symbol: no figure
+        return parse_cell(_text(cell))  # blank: no submission; a symbol: no figure, its status
     except ValueError as exc:
         raise FileError(f"{source.name}: sheet '{sheet}', row {row + 1}, column "
                         f"{_column_letter(col)}: {exc}") from None
@@ -130,7 +134,7 @@ def parse(source: SourceFile) -> Parsed:
     if month is None:
         raise FileError(f"{source.name}: no month (such as 'October 2025') on the cover or in "
                         "the tables' titles")
-    figures: dict[tuple[str, str, str, str], dict[str, float | None]] = {}
+    figures: dict[tuple[str, str, str, str], dict[str, Figure]] = {}
     tables: set[str] = set()
     for name, rows in sheets.items():
         at = _header_at(rows)
@@ -164,16 +168,26 @@ def parse(source: SourceFile) -> Parsed:
         parsed.warnings.append(f"{source.name}: no table {', '.join(absent)}; those bands are "
                                "left empty")
     for (org_type, code, org, service), by_table in figures.items():
-        bands = [by_table.get(t) for t in BANDS]
-        parsed.rows.append((month, org_type, code or None, org, service, by_table.get("4"), *bands,
-                            _sum(by_table, "4f", "4g", "4h"), _sum(by_table, "4g", "4h"),
-                            source.base))
+        bands = [by_table.get(t, _NONE)[0] for t in BANDS]
+        total, over_18, over_52 = (by_table.get("4", _NONE), _sum(by_table, "4f", "4g", "4h"),
+                                   _sum(by_table, "4g", "4h"))
+        parsed.rows.append((month, org_type, code or None, org, service, total[0], *bands,
+                            over_18[0], over_52[0], source.base, total[1], over_18[1], over_52[1]))
     return parsed
 
 
-def _sum(by_table: dict[str, float | None], *tables: str) -> float | None:
-    values = [by_table.get(t) for t in tables]
-    return None if any(v is None for v in values) else float(sum(values))
+_NONE: Figure = (None, None)
+
+
+def _sum(by_table: dict[str, Figure], *tables: str) -> Figure:
+    """Bands added up: none if a band was not submitted; a band's symbol if one was published
+    as a symbol (the sum is then unknown, never the other bands alone)."""
+    parts = [by_table.get(t, _NONE) for t in tables]
+    if all(v is not None for v, _ in parts):
+        return float(sum(v for v, _ in parts)), None
+    if any(v is None and s is None for v, s in parts):
+        return _NONE
+    return None, next(s for v, s in parts if v is None)
 
 
 # --- the DfE inclusion dashboard's derived series --------------------------------------------
@@ -208,10 +222,11 @@ def parse_inclusion_series(source: SourceFile) -> Parsed:
                             "National, Region, ICB or Provider")
         total, mid, long = (_series_figure(source, line, cells[at[k]], k) for k in
                             ("totalwaitinglist", "waiting1852weeks", "waiting52weeks"))
-        over_18 = None if mid is None or long is None else mid + long
+        over_18 = _sum({"mid": mid, "long": long}, "mid", "long")
         parsed.rows.append((month, org_type, None, name,
-                            chs_service_line(cells[at["therapy"]]), total,
-                            *[None] * len(BANDS), over_18, long, source.base))
+                            chs_service_line(cells[at["therapy"]]), total[0],
+                            *[None] * len(BANDS), over_18[0], long[0], source.base, total[1],
+                            over_18[1], long[1]))
     return parsed
 
 
@@ -224,9 +239,9 @@ def _series_month(source: SourceFile, line: int, cells: list[str], at: dict[str,
     return f"{found.group(2)}-{_MONTHS.index(found.group(1).lower()) + 1:02d}"
 
 
-def _series_figure(source: SourceFile, line: int, cell: str, column: str) -> float | None:
+def _series_figure(source: SourceFile, line: int, cell: str, column: str) -> Figure:
     try:
-        return parse_cell(cell)[0]
+        return parse_cell(cell)
     except ValueError as exc:
         raise FileError(f"{source.name}: line {line}, column {column}: {exc}") from None
 
@@ -251,18 +266,55 @@ def _org_key(name: str) -> str:
     return re.sub(r"(integratedcareboard|icb)$", "", key)
 
 
+STATUSES = ("total_status", "over_18_weeks_status", "over_52_weeks_status")
+
+
+def _statuses(con: duckdb.DuckDBPyConnection) -> str:
+    """The status columns to select: NULL for a table imported before they were kept (read in
+    place, e.g. a snapshot published by then)."""
+    held = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                      "WHERE table_name = 'benchmark_waiting_lists'").fetchall()}
+    return ", ".join(c if c in held else f"CAST(NULL AS VARCHAR) AS {c}" for c in STATUSES)
+
+
 def waiting_lists(con: duckdb.DuckDBPyConnection, org_type: str,
-                  name: str) -> dict[str, dict[str, dict[str, int | None]]]:
-    """{"YYYY-MM": {service: {"total", "over_18_weeks", "over_52_weeks"}}} for one organisation."""
+                  name: str) -> dict[str, dict[str, dict[str, int | str | None]]]:
+    """{"YYYY-MM": {service: {"total", "over_18_weeks", "over_52_weeks"}}} for one organisation;
+    a figure published as a symbol is None with `<figure>_status` beside it ("*": suppressed),
+    so that it is told apart from a blank (no submission), which has no status."""
     rows = con.execute(
-        "SELECT month, service, total, over_18_weeks, over_52_weeks FROM benchmark_waiting_lists "
-        "WHERE org_type = ? AND org_name = ? ORDER BY month, service", [org_type, name]).fetchall()
-    held: dict[str, dict[str, dict[str, int | None]]] = {}
-    for month, service, *counts in rows:
-        held.setdefault(month, {})[service] = dict(zip(
-            ("total", "over_18_weeks", "over_52_weeks"),
-            (None if c is None else int(c) for c in counts), strict=True))
+        f"SELECT month, service, total, over_18_weeks, over_52_weeks, {_statuses(con)} "
+        "FROM benchmark_waiting_lists WHERE org_type = ? AND org_name = ? ORDER BY month, service",
+        [org_type, name]).fetchall()
+    held: dict[str, dict[str, dict[str, int | str | None]]] = {}
+    for month, service, *figures in rows:
+        counts, statuses = figures[:3], figures[3:]
+        shown: dict[str, int | str | None] = {}
+        for key, count, status in zip(("total", "over_18_weeks", "over_52_weeks"), counts,
+                                      statuses, strict=True):
+            shown[key] = None if count is None else int(count)
+            if status is not None:
+                shown[f"{key}_status"] = status
+        held.setdefault(month, {})[service] = shown
     return held
+
+
+def figure_note(total: Any, small: Any, statuses: Sequence[Any]) -> str:
+    """Why a figure of the comparison is missing or must be read with care: a symbol in words
+    ("suppressed ('*')"), "no submission" (a blank total), or "small number"."""
+    total_status, *parts = statuses
+    if isinstance(total_status, str):
+        return _symbol_text(total_status)
+    if total is None or pd.isna(total):
+        return "no submission"
+    notes = ["small number"] if small is True else []
+    notes += [f"{label}: {_symbol_text(status)}" for label, status in
+              zip(("over 18 weeks", "over 52 weeks"), parts, strict=True) if isinstance(status, str)]
+    return "; ".join(notes)
+
+
+def _symbol_text(status: str) -> str:
+    return f"{SYMBOLS.get(status, 'not available')} ('{status}')"
 
 
 def comparison_frame(con: duckdb.DuckDBPyConnection, icb: str, providers: list[str],
@@ -270,17 +322,21 @@ def comparison_frame(con: duckdb.DuckDBPyConnection, icb: str, providers: list[s
     """The latest month's children's lists for England, the ICB and its providers (each named
     or coded as NHS England does), for the service lines given (all when None): columns month,
     org_type, org_name, service, total, over_18_weeks, over_18_weeks_pct, over_52_weeks,
-    over_52_weeks_pct, small (a total under SMALL_DENOMINATOR). Shares are of the whole list."""
+    over_52_weeks_pct, small (a total under SMALL_DENOMINATOR), the statuses of total and both
+    counts (a symbol such as "*", suppressed) and `note`, saying for each row whether a missing
+    total was suppressed or not submitted. Shares are of the whole list, never of an unknown."""
     wanted = [org for org in (find_org(con, n) for n in [icb, *providers] if n) if org]
     names = [name for _, name in wanted] or [""]
     lines = services if services is not None else [
         r[0] for r in con.execute("SELECT DISTINCT service FROM benchmark_waiting_lists").fetchall()]
     if not lines:
         lines = [""]
-    return con.execute(f"""
+    frame = con.execute(f"""
         WITH latest AS (SELECT max(month) AS month FROM benchmark_waiting_lists),
         chosen AS (
-            SELECT w.* FROM benchmark_waiting_lists w JOIN latest USING (month)
+            SELECT w.month, w.org_type, w.org_name, w.service, w.total, w.over_18_weeks,
+                   w.over_52_weeks, {_statuses(con)}
+            FROM benchmark_waiting_lists w JOIN latest USING (month)
             WHERE (w.org_type = 'National' OR w.org_name IN ({', '.join('?' * len(names))}))
               AND w.service IN ({', '.join('?' * len(lines))})
         ),
@@ -288,10 +344,13 @@ def comparison_frame(con: duckdb.DuckDBPyConnection, icb: str, providers: list[s
             SELECT month, org_type, org_name, service, total,
                    over_18_weeks, round(100.0 * over_18_weeks / nullif(total, 0), 1) AS over_18_weeks_pct,
                    over_52_weeks, round(100.0 * over_52_weeks / nullif(total, 0), 1) AS over_52_weeks_pct,
-                   total < ? AS small
+                   total < ? AS small, {", ".join(STATUSES)}
             FROM chosen
         )
         SELECT * FROM final
         ORDER BY service, CASE org_type WHEN 'National' THEN 0 WHEN 'Region' THEN 1
                  WHEN 'ICB' THEN 2 ELSE 3 END, org_name""",
                        [*names, *lines, SMALL_DENOMINATOR]).df()
+    frame["note"] = [figure_note(t, small, statuses) for t, small, *statuses in zip(
+        frame["total"], frame["small"], *(frame[c] for c in STATUSES), strict=True)]
+    return frame

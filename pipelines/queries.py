@@ -257,18 +257,12 @@ class LatestWaiting:
 
 def latest_waiting(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> LatestWaiting | None:
     """The whole waiting list at the latest month any service reported on or before the as-of
-    date, as `waiting_times_trend` (by=None) sums it for that month; None with no returns.
-    `waiting_times_current` gives each service's latest month but no total over services."""
-    current = metrics.waiting_times_current(con, f)
-    if current.empty:
+    date (`metrics.waiting_latest`); None with no returns."""
+    current, whole = metrics.waiting_latest(con, f)
+    if whole.empty:
         return None
     month = str(current["month"].max())
-    first = dt.date.fromisoformat(f"{month}-01")
-    one_month = dataclasses.replace(f, date_from=first, date_to=min(f.as_of, first))
-    overall = metrics.waiting_times_trend(con, one_month, None)
-    if overall.empty:
-        return None
-    return LatestWaiting(month, overall.iloc[0].to_dict(),
+    return LatestWaiting(month, whole.iloc[0].to_dict(),
                          tuple(current.loc[current["month"] == month, "service"]),
                          tuple(current["service"]))
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from pipelines.counts import symbol_meaning
 from pipelines.dates import ImpossibleDate
 from pipelines.schemas import Schema
 
@@ -70,9 +71,27 @@ class Rule:
 def missing_required(name: str) -> Rule:
     def breaks(rows: Rows) -> np.ndarray:
         column = rows.parsed[name]
-        return np.flatnonzero(column.is_none() & ~column.invalid)  # an invalid value says so
+        missing = column.is_none() & ~column.invalid  # an invalid value says so
+        if (symbol := rows.parsed.get(f"{name}_symbol")) is not None:
+            missing &= symbol.is_none()  # printed as a symbol: given, but suppressed at source
+        return np.flatnonzero(missing)
     return Rule("missing_required", f"{name} is required", (name,), ERROR, name, breaks,
                 lambda rows, pos: f"{name}: missing required field")
+
+
+def suppressed_at_source(name: str) -> Rule:
+    """A warning: the count was printed as a symbol ("<5", "*"), so the row is loaded with it
+    unknown (NULL, never 0) and the symbol kept in `<name>_symbol`."""
+    def breaks(rows: Rows) -> np.ndarray:
+        symbol = rows.parsed.get(f"{name}_symbol")  # split from the count as it is parsed
+        return np.flatnonzero(~symbol.is_none()) if symbol is not None else np.zeros(0, int)
+
+    def reason(rows: Rows, pos: int) -> str:
+        symbol = rows.parsed[f"{name}_symbol"].value(pos)
+        return (f"{name}: suppressed at source ('{symbol}': {symbol_meaning(symbol)}); loaded as "
+                "unknown, not 0, and left out of totals and shares")
+    return Rule("suppressed_at_source", f"{name} suppressed at source", (name,), WARNING, name,
+                breaks, reason)
 
 
 def end_before_start(start: str, end: str, label: str) -> Rule:
@@ -124,6 +143,7 @@ def long_gap(start: str, end: str, weeks: int, label: str) -> Rule:
 def rules_for(schema: Schema) -> list[Rule]:
     """A dataset's row rules in the order they run (a row's rejects keep this order)."""
     rules = [missing_required(name) for name in schema.required]
+    rules += [suppressed_at_source(c.name) for c in schema.columns if c.suppressible]
     rules += [end_before_start(*order) for order in schema.date_order]
     rules += [part_exceeds_whole(*order) for order in schema.count_order]
     rules += [future_date(c.name) for c in schema.columns

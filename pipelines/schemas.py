@@ -40,6 +40,7 @@ class Column:
     # (phrase, value): for a sheet without this column, the value every row takes when the
     # phrase names the sheet, its title rows or its file (an Annex A "List 2" is SEN support).
     context: tuple[tuple[str, str], ...] = ()
+    suppressible: bool = False  # a count printed as a symbol ("<5", "*"): NULL, `<name>_symbol`
 
     @property
     def sql_type(self) -> str:
@@ -99,6 +100,8 @@ class Schema:
             cols.append((col.name, col.sql_type))
             if col.kind in EXCEPTION_KINDS:
                 cols.append((f"{col.name}_recorded", "VARCHAR"))
+            if col.suppressible:
+                cols.append((f"{col.name}_symbol", "VARCHAR"))
         if any(c.personal for c in self.columns):
             cols += PERSON_COLUMNS
         return cols
@@ -479,8 +482,7 @@ ANNUAL_REVIEWS = Schema(
 
 WAITING_TIMES = Schema(
     kind="waiting_times",
-    description="One row per month per service per provider and LA (children and young people "
-                "waiting), from providers' monthly waiting-list returns.",
+    description="One row per month, service, provider and LA: children waiting (providers' returns).",
     key=("month", "service", "provider", "local_authority"),
     signature=("month", "waiting_total", "waiting_over_18_weeks", "waiting_over_52_weeks",
                "median_weeks_waiting"),
@@ -493,8 +495,7 @@ WAITING_TIMES = Schema(
         Column("service", "service", True, (
             "Service", "Service Name", "Health Service", "Pathway", "Service Line", "Specialty",
             "Team", "Treatment Function",
-        ), description="Canonical health service, including the autism and ADHD assessment "
-                       "pathways."),
+        ), description="Canonical health service, the autism and ADHD assessment pathways too."),
         Column("provider", "text", False, (
             "Provider", "Trust", "Provider Name", "Organisation", "Provider Organisation",
             "NHS Trust",
@@ -505,17 +506,17 @@ WAITING_TIMES = Schema(
             "Waiting Total", "Total Waiting", "Total Waiting List", "Number Waiting",
             "Waiting List Size", "Total on Waiting List", "Children Waiting", "Total Waiters",
             "Waiting", "Incomplete Pathways", "Total Incomplete Pathways", "Waiting List",
-        ), description="Children waiting at the snapshot (count)."),
+        ), suppressible=True, description="Children waiting at the snapshot (count)."),
         Column("waiting_over_18_weeks", "count", False, (
             "Waiting Over 18 Weeks", "Over 18 Weeks", "Over 18 Wks", "18 Weeks Plus",
-            "Waiting More Than 18 Weeks", "More Than 18 Weeks", "Number Waiting Over 18 Weeks",
-            "Waiting 18 Weeks Plus",
-        ), description="Of those, waiting more than 18 weeks (count)."),
+            "Waiting More Than 18 Weeks", "More Than 18 Weeks",
+            "Number Waiting Over 18 Weeks", "Waiting 18 Weeks Plus",
+        ), suppressible=True, description="Of those, waiting more than 18 weeks (count)."),
         Column("waiting_over_52_weeks", "count", False, (
             "Waiting Over 52 Weeks", "Over 52 Weeks", "Over 52 Wks", "52 Weeks Plus",
-            "Waiting More Than 52 Weeks", "More Than 52 Weeks", "Number Waiting Over 52 Weeks",
-            "Waiting 52 Weeks Plus",
-        ), description="Of those, waiting more than 52 weeks (count)."),
+            "Waiting More Than 52 Weeks", "More Than 52 Weeks",
+            "Number Waiting Over 52 Weeks", "Waiting 52 Weeks Plus",
+        ), suppressible=True, description="Of those, waiting more than 52 weeks (count)."),
         Column("median_weeks_waiting", "number", False, (
             "Median Weeks Waiting", "Median Wait", "Median Wait (Weeks)", "Median Wait Weeks",
             "Median Waiting Time", "Median Waiting Time (Weeks)", "Median Weeks",
@@ -523,10 +524,9 @@ WAITING_TIMES = Schema(
         Column("referrals_received", "count", False, (
             "Referrals Received", "Referrals", "New Referrals", "Referrals in Month",
             "Number of Referrals", "Referrals Received in Month",
-        ), description="Referrals received in the month (count)."),
+        ), suppressible=True, description="Referrals received in the month (count)."),
     ),
-    # Spellings such as ">18 weeks" or "18+" are not aliases: once punctuation is dropped they
-    # read the same as "<18 weeks".
+    # ">18 weeks", "18+" are no aliases: without punctuation they read as "<18 weeks".
     count_order=(
         ("waiting_over_52_weeks", "waiting_over_18_weeks", "more waiting over 52 weeks than over 18"),
         ("waiting_over_18_weeks", "waiting_total", "more waiting over 18 weeks than in total"),

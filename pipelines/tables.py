@@ -85,7 +85,8 @@ BENCHMARK_DMO_DCO = Table("benchmark_dmo_dco", (
 ))
 # NHS England's community health services waiting lists, children's service lines only: one row
 # per month, organisation and service line. Counts of children waiting; NULL where the
-# organisation made no submission.
+# organisation made no submission (a blank cell) or the figure was published as a symbol ("*"
+# suppressed), which `<figure>_status` then holds.
 BENCHMARK_WAITING_LISTS = Table("benchmark_waiting_lists", (
     ("month", "VARCHAR NOT NULL"),  # YYYY-MM, the month-end the list was counted
     ("org_type", "VARCHAR NOT NULL"),  # National / Region / ICB / Provider
@@ -98,6 +99,9 @@ BENCHMARK_WAITING_LISTS = Table("benchmark_waiting_lists", (
     ("over_18_weeks", "DOUBLE"),  # 4f + 4g + 4h
     ("over_52_weeks", "DOUBLE"),  # 4g + 4h
     ("source_file", "VARCHAR NOT NULL"),
+    # A key of benchmark_files.SYMBOLS, NULL for a figure or a blank; for a sum, a part's symbol.
+    ("total_status", "VARCHAR"), ("over_18_weeks_status", "VARCHAR"),
+    ("over_52_weeks_status", "VARCHAR"),
 ))
 BENCHMARK_IMPORTS = Table("benchmark_imports", (
     ("dataset", "VARCHAR"), ("file", "VARCHAR"), ("sha256", "VARCHAR"),

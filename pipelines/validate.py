@@ -8,6 +8,7 @@ never appear in a reject.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -21,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 from pandas.core.util.hashing import combine_hash_arrays
 
-from pipelines import clean_values, vocab
+from pipelines import clean_values, counts, vocab
 from pipelines.config import canonical_la, load_settings
 from pipelines.dates import DateError, parse_date
 from pipelines.free_text import remove_personal_data, without_personal_data
@@ -34,7 +35,7 @@ from pipelines.pseudonym import (
 )
 from pipelines.readers import Cells, column_letter, text_array
 from pipelines.rules import ERROR, WARNING, Rows, parse_rule, rules_for
-from pipelines.schemas import EXCEPTION_KINDS, Schema
+from pipelines.schemas import EXCEPTION_KINDS, Column, Schema
 
 WITHHELD = "(withheld: personal data)"
 _NOTE_ROW = re.compile(
@@ -108,43 +109,6 @@ def _bool(value: Any) -> bool | None:
 _ANSWER_NOTE = re.compile(r"^(?:(yes|no)\s|(\w+)\s*[-–:,;(])")
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        raise ValueError(f"not a number: '{value}'")
-    if isinstance(value, int | float):
-        return None if value != value else float(value)
-    text = _text(value)
-    if text is None:
-        return None
-    cleaned = text.replace(" ", "").rstrip("%")
-    if "," in cleaned:
-        if not _THOUSANDS.match(cleaned):  # "3,5": a decimal comma, never 35
-            raise ValueError(f"not a number: '{text}' (a comma may only separate thousands)")
-        cleaned = cleaned.replace(",", "")
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise ValueError(f"not a number: '{text}'") from None
-
-
-_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
-
-
-def _count(value: Any) -> int | None:
-    """A whole number of people or items, zero or more; thousands separators allowed."""
-    number = _number(value)
-    if number is None:
-        return None
-    if number < 0 or not number.is_integer():
-        raise ValueError(f"not a count (a whole number, 0 or more): '{_cell_text(value)}'")
-    if number > _MAX_COUNT:  # the database keeps counts as 32-bit integers
-        raise ValueError(f"not a count: '{_cell_text(value)}' is more than {_MAX_COUNT:,}")
-    return int(number)
-
-
-_MAX_COUNT = 2**31 - 1
-
-
 def _date(value: Any) -> dt.date | None:
     if (isinstance(value, str) and vocab.normalise_token(value) in _NOT_RECORDED
             and not value.lstrip().startswith("#")):  # Excel's #N/A is a failed formula
@@ -178,7 +142,7 @@ def _month(value: Any) -> dt.date | None:
     try:
         day = parse_date(value)
     except DateError:
-        raise ValueError(f"not a month: '{_cell_text(text if text is not None else value)}' "
+        raise ValueError(f"not a month: '{counts.shown(text if text is not None else value)}' "
                          "(expected e.g. Apr 2025, 2025-04 or a date)") from None
     return day.replace(day=1) if day else None
 
@@ -244,7 +208,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "id": _id,
     "text": _text,
     "bool": _bool,
-    "number": _number,
+    "number": counts.number,
     "date": _date,
     "la": _la,
     "nhs_number": _nhs_number,
@@ -256,7 +220,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "sen_type": _coded(vocab.SEN_TYPE_INDEX, "primary need (SEN type)", list(vocab.SEN_TYPES)),
     "advice_exception": _exception("advice"),
     "plan_exception": _exception("plan"),
-    "count": _count,
+    "count": counts.count,
     "month": _month,
     "source": _coded(vocab.SOURCE_INDEX, "source", list(vocab.SOURCES)),
     "review_decision": _coded(vocab.REVIEW_DECISION_INDEX, "review decision",
@@ -270,14 +234,6 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "ethnicity": _coded(vocab.ETHNICITY_INDEX, "ethnicity code", list(vocab.ETHNICITIES)),
     "sen_provision": _coded(vocab.SEN_PROVISION_INDEX, "SEN provision", list(vocab.SEN_PROVISIONS)),
 }
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def _classify_rows(body: list[Cells], match: HeaderMatch, required: list[int], n: int
@@ -374,7 +330,7 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
                severity: str = ERROR) -> None:
         column = schema.column(col) if col else None
         letter = column_letter(match.columns[col]) if col in match.columns else ""
-        shown = WITHHELD if column is not None and column.personal else _cell_text(value)
+        shown = WITHHELD if column is not None and column.personal else counts.shown(value)
         finding = Reject(sheet_name, int(excel_rows[pos]), letter, match.headers.get(col, col),
                          without_personal_data(shown), without_personal_data(reason), rule)
         (found if severity == ERROR else queried).append((pos, finding))
@@ -386,11 +342,13 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
             continue
         c = match.columns[col.name]
         cells = body[c] if c < len(body) else Cells(None, n)
-        parsed[col.name] = column = _parse_column(cells, data_idx, PARSERS[col.kind])
+        parsed[col.name] = column = _parse_column(cells, data_idx, _parser(col))
         for pos in np.flatnonzero(column.invalid):
             error = column.errors[column.codes[pos]]
             reject(pos, col.name, column.raw_at(pos), f"{col.name}: {error}",
                    parse_rule(col.kind, error))
+        if col.suppressible:
+            parsed[col.name], parsed[f"{col.name}_symbol"] = _split_symbols(column)
         if col.kind in _FREE_TEXT_KINDS and not col.personal:
             removed = remove_personal_data(column.parsed, column.arrow, col.kind == "id", key)
             if removed.any():
@@ -440,6 +398,19 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
     outcome.warnings = [r for pos, r in queried if good[pos]]
     outcome.records = _records(schema, parsed, good, excel_rows, sheet_name, key)
     return outcome
+
+
+def _parser(col: Column) -> Callable[[Any], Any]:
+    return counts.count_or_symbol if col.suppressible else PARSERS[col.kind]
+
+
+def _split_symbols(column: _Parsed) -> tuple[_Parsed, _Parsed]:
+    """A suppressible count's (count, symbol) pairs as two columns: the counts, for the rules
+    and the table, and the symbols printed in place of a count (`<name>_symbol`)."""
+    pairs = [p or (None, None) for p in column.parsed]
+    values, symbols = (np.array([p[k] for p in pairs], dtype=object) for k in (0, 1))
+    return (dataclasses.replace(column, parsed=values),
+            dataclasses.replace(column, parsed=symbols, errors={}))
 
 
 def unused_headers(match: HeaderMatch) -> list[str]:
@@ -547,8 +518,14 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
     none = np.zeros(n, dtype=np.intp)
     coded: dict[str, tuple[Sequence[Any], np.ndarray | None]] = {}  # values, each row's code
     in_arrow: dict[str, pa.Array] = {}  # the same values, already Arrow text
+    symbols = [f"{c.name}_symbol" for c in schema.columns if c.suppressible]
     for name, _ in stored:
         if name in ("person_id", "birth_year") or name.endswith("_recorded"):
+            continue
+        if name in symbols:
+            symbol = parsed.get(name)
+            coded[name] = ([None], none) if symbol is None else (
+                symbol.parsed, symbol.codes if every_row_good else symbol.codes[good])
             continue
         col = schema.column(name)
         if name not in parsed:
@@ -570,9 +547,12 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
         ids, years = _people(parsed, good, key)
         coded["person_id"], coded["birth_year"] = (ids, None), (years, None)
     arrays: dict[str, pa.Array] = {}
-    hashes = []
+    hashes, symbol_hashes = [], []
+    marked = np.zeros(n, dtype=bool)  # rows with a count printed as a symbol
     for name, sql_type in stored:
         values, codes = coded.pop(name)
+        if name in symbols:
+            marked |= np.not_equal(np.asarray(values, dtype=object), None)[codes]
         typed = _typed(values, sql_type)
         array = in_arrow.get(name) if sql_type == "VARCHAR" else None
         # pandas hashes each value on its own, so hashing the distinct values and taking them
@@ -584,11 +564,11 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
         if codes is not None:
             hashed = hashed[codes]
             array = _take(array, codes)
-        hashes.append(hashed)
+        (symbol_hashes if name in symbols else hashes).append(hashed)
         arrays[name] = array
     arrays["source_sheet"] = pa.repeat(sheet, n)
     arrays["source_row"] = pa.array(excel_rows[good], type=pa.int32())
-    arrays["row_hash"] = _row_hashes(hashes, n)
+    arrays["row_hash"] = _row_hashes(hashes, n, symbol_hashes, marked)
     return pa.table(arrays)
 
 
@@ -680,16 +660,21 @@ def _person(values: dict[str, Any], key: bytes) -> tuple[str | None, int | None]
     return (pseudonym(key, "person", ident) if ident else None), (dob.year if dob else None)
 
 
-def _row_hashes(hashes: list[np.ndarray], n: int) -> pa.Array:
+def _row_hashes(hashes: list[np.ndarray], n: int, symbol_hashes: Sequence[np.ndarray] = (),
+                marked: np.ndarray | None = None) -> pa.Array:
     """A fingerprint of a record's values, to tell an unchanged repeat from an update: pandas'
     hash of the record's stored columns (`hash_pandas_object` of them, without the index),
     combined from each column's hashes as pandas combines them. It is vectorised and keyed by a
     fixed default, so it is the same in every process; the columns have fixed types (see
     `_typed`), so equal values hash equally. Written as 16 lower-case hex digits, as every
-    earlier load wrote it."""
+    earlier load wrote it. The symbols of counts printed as one (`marked` rows) are hashed too;
+    a row without any hashes as it did before the symbol columns existed."""
     if not n:
         return pa.array([], type=pa.string())
     combined = combine_hash_arrays(iter(hashes), len(hashes))
+    if marked is not None and marked.any():
+        every = [*hashes, *symbol_hashes]
+        combined = np.where(marked, combine_hash_arrays(iter(every), len(every)), combined)
     # The hex digits of every hash end to end are the text column's buffer as they stand: each
     # value 16 bytes from the one before (copying them into an array of values cost more).
     digits = combined.astype(">u8").tobytes().hex().encode("ascii")

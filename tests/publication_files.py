@@ -157,8 +157,10 @@ def _bands(org: int, service: int) -> list[int | None]:
     return [round(b * scale * (1 + service / 10)) for b in base]
 
 
-def chs_workbook(path: Path, month: str = "October 2025") -> Path:
-    """A cover sheet, then tables 4 and 4a-4h, each with title and note rows above the header."""
+def chs_workbook(path: Path, month: str = "October 2025",
+                 symbols: dict[tuple[int, int, str], str] | None = None) -> Path:
+    """A cover sheet, then tables 4 and 4a-4h, each with title and note rows above the header.
+    `symbols`: (organisation, service, table) -> the symbol printed there instead ("*")."""
     book = Workbook()
     cover = book.active
     cover.title = "Cover"
@@ -176,7 +178,9 @@ def chs_workbook(path: Path, month: str = "October 2025") -> Path:
             cells = []
             for s in range(len(SERVICES)):
                 bands = _bands(o, s)
-                if table == "4":
+                if (o, s, table) in (symbols or {}):
+                    cells.append(symbols[(o, s, table)])
+                elif table == "4":
                     cells.append(None if bands[0] is None else sum(bands))
                 else:
                     cells.append(bands[list(TABLES).index(table) - 1])

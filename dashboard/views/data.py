@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard.components import auth, freshness, gateway, tables
 from dashboard.components.text import plain
-from pipelines import status, uploads
+from pipelines import counts, status, uploads
 from pipelines.config import load_settings
 from pipelines.schemas import SCHEMAS
 from pipelines.uploads import FileResult
@@ -131,6 +131,8 @@ def show_results(results: list[FileResult]) -> None:
             loaded_message(r)
         for warning in r.read_warnings:  # what reading changed: stray bytes, control characters
             st.warning(plain(warning), icon=":material/warning:")
+        for line in counts.suppressed_cells(r.file, r.warnings):  # loaded as unknown, never 0
+            st.warning(plain(line), icon=":material/warning:")
     tables.show(results_frame(results), key="upload_summary")
     for r in results:
         for sheet in r.sheets:

@@ -269,7 +269,10 @@ def more_cards(view: filters.View) -> dict[str, Card]:
                                "total_reporting_18"),
             help=notes["waiting_current"].definition,
             note=(f"All services, latest return ({shorts('month', [waiting.row['start']])[0]}); the "
-                  "period does not apply") if waiting else "No waiting-list return yet"),
+                  "period does not apply" + (f"; {int(waiting.row['over_18_weeks_suppressed'])} "
+                                             "return(s) suppressed at source left out, not 0"
+                                             if waiting.row["over_18_weeks_suppressed"] else ""))
+            if waiting else "No waiting-list return yet"),
         "complaints_pct": rate(
             "complaint_responses", "complaint_responses", "complaint_responses_by_due_date_pct"),
         "phb_active": Card(

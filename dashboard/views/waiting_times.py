@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard.components import about, charts, filters, gateway, tables
 from dashboard.components.text import plain
 from pipelines import config, metrics, periods, queries
+from pipelines.counts import SUPPRESSED_AT_SOURCE
 from pipelines.metrics import AUTISM_ASSESSMENT_WEEKS, Filters
 from pipelines.periods import shorts
 from pipelines.vocab import LOCAL_TO_CHS
@@ -38,8 +39,13 @@ CURRENT_COLUMNS = {
     "over_52_weeks": "Over 52 weeks", "over_52_weeks_pct": "Over 52 weeks (%)",
     "median_weeks_waiting_worst": "Median weeks waiting (worst return)",
     "nice_weeks": "NICE standard (weeks)", "nice_flag": "Median over NICE standard",
-    "referrals_received": "Referrals in the month",
+    "referrals_received": "Referrals in the month", "suppressed": "Suppressed at source",
 }
+# (count or share, how many returns' figures it left out as suppressed at source, in words)
+SUPPRESSIBLE = (("waiting_total", "waiting_total_suppressed", "total"),
+                ("over_18_weeks_pct", "over_18_weeks_suppressed", "over 18 weeks"),
+                ("over_52_weeks_pct", "over_52_weeks_suppressed", "over 52 weeks"),
+                ("referrals_received", "referrals_received_suppressed", "referrals"))
 
 
 def percent(value: float | None) -> str:
@@ -49,6 +55,43 @@ def percent(value: float | None) -> str:
 def month_text(start: Any) -> str:
     """A return's month as people read it ("Jan 2026"), from its first day."""
     return shorts("month", [start])[0]
+
+
+def returns(count: int) -> str:
+    return f"{count:,} return{'' if count == 1 else 's'}"
+
+
+def children(value: Any, left_out: int) -> str:
+    """Children waiting in words: a total with a part suppressed at source is withheld."""
+    return SUPPRESSED_AT_SOURCE if left_out or pd.isna(value) else f"{int(value):,}"
+
+
+def left_out_note(row: Any, col: str) -> str:
+    """What a share or total leaves out as suppressed at source ('' if nothing)."""
+    count = int(row[col]) if col in row else 0
+    return (f"; {returns(count)} with a figure suppressed at source left out, not counted as 0"
+            if count else "")
+
+
+def with_suppressed(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table's figures that take in a count the provider suppressed, in words: a total or
+    referrals figure withheld, or a share with no return left, reads "suppressed at source",
+    and a column names what each row leaves out. Tables only: charts leave such a value out."""
+    out = frame.copy()
+    notes = [[] for _ in range(len(out))]
+    for col, flag, words in SUPPRESSIBLE:
+        if col not in out or flag not in out:
+            continue
+        for i, count in enumerate(out[flag]):
+            if count:
+                notes[i].append(f"{words} ({returns(int(count))})")
+        hidden = (out[flag] > 0) & out[col].isna()
+        if hidden.any():
+            out[col] = [SUPPRESSED_AT_SOURCE if h else "" if pd.isna(v) else f"{v:,.1f}" if "pct" in col
+                        else f"{int(v):,}" for v, h in zip(out[col], hidden, strict=True)]
+    if any(notes):  # a column only where a figure was suppressed
+        out["suppressed"] = ["; ".join(n) for n in notes]
+    return out
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -82,15 +125,22 @@ def current_position(f: Filters) -> bool:
         st.warning(f"Not every service has a return for {latest_month}: the totals "
                    f"leave out {plain(', '.join(behind))}.", icon=":material/warning:")
     columns = st.columns(3)
-    columns[0].metric("Children waiting", f"{int(row['waiting_total']):,}",
+    withheld = int(row["waiting_total_suppressed"])
+    # A total with a service's total suppressed at source is at least the totals given.
+    columns[0].metric("Children waiting", f"{int(row['waiting_total_given']):,}+" if withheld
+                      else f"{int(row['waiting_total']):,}",
                       help=about.NOTES["waiting_current"].definition)
-    columns[0].caption(f"{len(latest.services)} services, {latest_month}")
+    columns[0].caption(f"{len(latest.services)} services, {latest_month}" + (
+        f"; '+': at least this many, as {returns(withheld)} suppressed the total at source "
+        "(not counted as 0)"
+        if withheld else ""))
     for column, (label, pct, num, den) in zip(columns[1:], (
             ("Waiting over 18 weeks", "over_18_weeks_pct", "over_18_weeks", "total_reporting_18"),
             ("Waiting over 52 weeks", "over_52_weeks_pct", "over_52_weeks", "total_reporting_52")),
             strict=True):
         column.metric(label, percent(row[pct]))
-        column.caption(f"{int(row[num]):,} of {int(row[den]):,} children waiting")
+        column.caption(f"{int(row[num]):,} of {int(row[den]):,} children waiting"
+                       + left_out_note(row, pct.replace("_pct", "_suppressed")))
     autism = current[current["service"] == "Autism Assessment"]
     for item in autism.itertuples():
         if item.median_over_nice:
@@ -98,8 +148,9 @@ def current_position(f: Filters) -> bool:
             st.warning(f"**Autism assessment: median wait so far {item.median_weeks_waiting_worst:g} "
                      f"weeks** (worst of the returns, {month_text(item.start)}), against NICE's "
                      f"{AUTISM_ASSESSMENT_WEEKS} weeks from referral to the start of assessment. "
-                     f"{percent(item.over_18_weeks_pct)} of the {item.waiting_total:,} waiting "
-                     "have waited over 18 weeks.", icon=":material/report:")
+                     f"{percent(item.over_18_weeks_pct)} of the children waiting "
+                     f"({children(item.waiting_total, item.waiting_total_suppressed)}) have "
+                     "waited over 18 weeks.", icon=":material/report:")
     tabs = st.tabs([f"By {name.lower()}" for name in SPLITS])
     for tab, (name, by) in zip(tabs, SPLITS.items(), strict=True):
         with tab:
@@ -118,7 +169,7 @@ def current_position(f: Filters) -> bool:
                       + ("" if by == "service" else f", by service and {name.lower()}"),
                 "category", "Service" if by == "service" else f"Service · {name.lower()}",
                 series="measure")
-            table = tables.named_columns(frame, CURRENT_COLUMNS)
+            table = tables.named_columns(with_suppressed(frame), CURRENT_COLUMNS)
             worst = frame.sort_values("over_18_weeks_pct", ascending=False).iloc[0]
             tables.chart_or_table(
                 f"waiting_now_{by}", fig, table, f"waiting-lists-latest-by-{by.replace('_', '-')}",
@@ -151,9 +202,9 @@ def pathways(f: Filters) -> None:
                 references=[(AUTISM_ASSESSMENT_WEEKS, f"NICE: autism assessment within "
                                                       f"{AUTISM_ASSESSMENT_WEEKS} weeks")],
                 unit=" weeks")
-            table = tables.named_columns(frame, {k: CURRENT_COLUMNS[k] for k in (
+            table = tables.named_columns(with_suppressed(frame), {k: CURRENT_COLUMNS[k] for k in (
                 "service", by, "month", "waiting_total", "over_18_weeks_pct", "over_52_weeks_pct",
-                "median_weeks_waiting_worst", "nice_weeks", "nice_flag")})
+                "median_weeks_waiting_worst", "nice_weeks", "nice_flag", "suppressed")})
             over = frame[frame["nice_flag"].str.startswith("yes")]
             tables.chart_or_table(
                 f"pathways_{by}", fig, table, f"assessment-pathways-latest-by-{by.replace('_', '-')}",
@@ -174,17 +225,18 @@ def trend(f: Filters) -> None:
     frame = readable(gateway.read(metrics.waiting_times_trend, f, SPLITS[split]))
     frame = frame.assign(period=shorts("month", frame["start"]))
     st.caption("Monthly returns in the period chosen, summed over the providers and local "
-               "authorities in each line. Returns run a month behind.")
+               "authorities in each line. Returns run a month behind. A count a provider "
+               "suppressed at source (\"<5\", \"*\") is unknown, not 0: a total taking one in is "
+               "withheld, and a share leaves out the returns missing a part.")
     highlight = tables.highlight_choice("waiting_trend",
                                         [str(g) for g in dict.fromkeys(frame["group"])])
     fig = charts.group_lines(frame, f"{measure}, by month and {split.lower()}", "Month", "group",
                              column, y_title, parts=parts, highlight=highlight)
-    table = frame[["period", "group", "waiting_total", "over_18_weeks", "over_18_weeks_pct",
-                   "over_52_weeks", "over_52_weeks_pct", "referrals_received"]].rename(columns={
+    table = tables.named_columns(with_suppressed(frame), {
         "period": "Month", "group": split, "waiting_total": "Children waiting",
         "over_18_weeks": "Over 18 weeks", "over_18_weeks_pct": "Over 18 weeks (%)",
         "over_52_weeks": "Over 52 weeks", "over_52_weeks_pct": "Over 52 weeks (%)",
-        "referrals_received": "Referrals received"})
+        "referrals_received": "Referrals received", "suppressed": "Suppressed at source"})
     tables.chart_or_table(
         "waiting_trend", fig, table, f"waiting-lists-by-month-and-{SPLITS[split].replace('_', '-')}",
         alt=f"Line chart of {measure.lower()} by month, one line per {split.lower()}")
@@ -216,10 +268,12 @@ def against_england(f: Filters) -> None:
     st.caption(f"Children's service lines, end of {shown_month}: England, "
                f"{icb or 'the ICB'} and its providers. Local services counted: "
                + "; ".join(f"{s} as {LOCAL_TO_CHS[s]}" for s in local if s in LOCAL_TO_CHS) + ".")
-    shown = frame.assign(note=["no submission" if pd.isna(t) else "small number" if small else ""
-                               for t, small in zip(frame["total"], frame["small"], strict=True)])
-    tables.show(tables.named_columns(shown, NHS_COLUMNS))
-    tables.downloads(tables.named_columns(shown, NHS_COLUMNS), "nhs-england-waiting-lists",
+    if frame["total"].isna().any():
+        st.caption("A blank figure: 'no submission' where the organisation sent none, the "
+                   "symbol's meaning where NHS England published a symbol instead (\"*\": "
+                   "suppressed); neither is counted as 0, and no share is taken of it.")
+    tables.show(tables.named_columns(frame, NHS_COLUMNS))
+    tables.downloads(tables.named_columns(frame, NHS_COLUMNS), "nhs-england-waiting-lists",
                      "nhs_waiting")
 
 

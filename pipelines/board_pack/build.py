@@ -39,6 +39,7 @@ from pipelines.board_pack.model import (
 from pipelines.board_pack.summary import las_shown, past_20_weeks, summary_tables
 from pipelines.bootstrap import SAMPLES
 from pipelines.config import load_settings
+from pipelines.counts import SUPPRESSED_AT_SOURCE
 from pipelines.db import reader
 from pipelines.periods import Quarter, day_text, parse_quarter, periods_between, shift_months, shorts
 from pipelines.suppression import (
@@ -410,8 +411,9 @@ def _weeks_flag(row: Any) -> str:
     not '-', which a spreadsheet would take for the start of a formula)."""
     if pd.isna(row.nice_weeks):
         return "n/a"
-    if is_small(row.waiting_total) or pd.isna(row.median_weeks_waiting_worst):
-        return WITHHELD_CELL if is_small(row.waiting_total) else "no median returned"
+    small = is_small(row.waiting_total) or pd.isna(row.waiting_total)  # suppressed at source: small
+    if small or pd.isna(row.median_weeks_waiting_worst):
+        return WITHHELD_CELL if small else "no median returned"
     verdict = "over" if row.median_over_nice else "within"
     return f"{verdict} {int(row.nice_weeks)} weeks (median {row.median_weeks_waiting_worst:g} weeks)"
 
@@ -425,33 +427,36 @@ def waiting_extras(con: duckdb.DuckDBPyConnection, f: metrics.Filters, quarter: 
     if not trend.empty:
         row = trend.iloc[-1]
         month = pd.Timestamp(row.start)
+        left_out = _left_out(row.over_52_weeks_suppressed, "a figure")
+        end = f"end of {MONTH_NAMES[month.month]} {month.year}"
         figures = (
             Figure("Waiting over 52 weeks", _pct_text(row.over_52_weeks_pct, int(row.over_52_weeks),
                                                       int(row.total_reporting_52), "no return"),
-                   _made_of(int(row.over_52_weeks), int(row.total_reporting_52), "children waiting"),
-                   _shown_pct(row.over_52_weeks_pct, int(row.over_52_weeks),
-                              int(row.total_reporting_52)), percent=True),
-            _count("Children waiting", int(row.waiting_total),
-                   f"end of {MONTH_NAMES[month.month]} {month.year}"),
+                   _made_of(int(row.over_52_weeks), int(row.total_reporting_52), "children waiting")
+                   + left_out, _shown_pct(row.over_52_weeks_pct, int(row.over_52_weeks),
+                                          int(row.total_reporting_52)), percent=True),
+            Figure("Children waiting", SUPPRESSED_AT_SOURCE,
+                   end + _left_out(row.waiting_total_suppressed, "the total"), None)
+            if pd.isna(row.waiting_total) else _count("Children waiting", int(row.waiting_total), end),
         )
     current = metrics.waiting_times_current(con, f)
-    waiting = _waiting_cells(current, None if month is None else (
-        month, int(trend.iloc[-1].waiting_total)))
+    total = None if month is None else trend.iloc[-1].waiting_total
+    waiting = _waiting_cells(current, None if pd.isna(total) else (month, int(total)))
     # A share beside a withheld count would give the count back (to the nearest child).
     hidden = [cell in (COMPLEMENTARY, TABLE_WITHHELD) for cell in waiting]
 
-    def shares(pcts: pd.Series, nums: pd.Series, dens: pd.Series) -> list[str]:
-        return [WITHHELD if h else suppress_rate(p, n, d)
-                for h, p, n, d in zip(hidden, pcts, nums, dens, strict=True)]
+    def shares(pcts: pd.Series, nums: pd.Series, dens: pd.Series, left: pd.Series) -> list[str]:
+        return [WITHHELD if h else SUPPRESSED_AT_SOURCE if pd.isna(p) and s else suppress_rate(p, n, d)
+                for h, p, n, d, s in zip(hidden, pcts, nums, dens, left, strict=True)]
 
     frame = _cells(pd.DataFrame({
         "Service": current.service,
         "Latest return": shorts("month", current.start),
         "Children waiting": waiting,
         "Over 18 weeks": shares(current.over_18_weeks_pct, current.over_18_weeks,
-                                current.total_reporting_18),
+                                current.total_reporting_18, current.over_18_weeks_suppressed),
         "Over 52 weeks": shares(current.over_52_weeks_pct, current.over_52_weeks,
-                                current.total_reporting_52),
+                                current.total_reporting_52, current.over_52_weeks_suppressed),
         "Autism: NICE 13 weeks": [_weeks_flag(r) for r in current.itertuples(index=False)],
     }, columns=["Service", "Latest return", "Children waiting", "Over 18 weeks", "Over 52 weeks",
                 "Autism: NICE 13 weeks"]))
@@ -466,12 +471,18 @@ def _waiting_cells(current: pd.DataFrame, figure: tuple[pd.Timestamp, int] | Non
     """Each service's children waiting, suppressed; where the services whose latest return is
     the figure's month add up to the figure (children waiting at the quarter's latest return),
     they are protected as parts of it, so that none of 1-4 is the figure less the others."""
-    values = [int(v) for v in current.waiting_total]
+    known = [not pd.isna(v) for v in current.waiting_total]  # else suppressed at source
+    values = [int(v) if k else 0 for v, k in zip(current.waiting_total, known, strict=True)]
+    cells = [suppress_count(v) for v in values]
     if figure is not None:
         inside = [pd.Timestamp(start) == figure[0] for start in current.start]
         if any(inside) and sum(v for v, i in zip(values, inside, strict=True) if i) == figure[1]:
-            return suppress_with_subtotal(values, inside)
-    return [suppress_count(v) for v in values]
+            cells = suppress_with_subtotal(values, inside)
+    return [c if k else SUPPRESSED_AT_SOURCE for c, k in zip(cells, known, strict=True)]
+
+
+def _left_out(returns: int, what: str) -> str:
+    return f"; {returns} return(s) suppressed {what} at source: left out, not 0" if returns else ""
 
 
 def _cells(frame: pd.DataFrame) -> pd.DataFrame:

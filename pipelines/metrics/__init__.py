@@ -128,6 +128,8 @@ from pipelines.metrics.schools import (  # noqa: F401
 )
 from pipelines.metrics.waiting_times import (  # noqa: F401
     WAITING_GROUPS,
+    waiting_headline,
+    waiting_latest,
     waiting_times_current,
     waiting_times_trend,
 )

@@ -126,7 +126,10 @@ REMIT: tuple[Metric, ...] = (
                 "waiting, a lower bound on their final wait. The CAMHS partnership reports for the whole "
                 "area (no local authority): its services drop out when local authorities are chosen. The "
                 "combined neurodevelopmental pathway includes autism assessments but is not flagged "
-                "against NICE's 13 weeks.",
+                "against NICE's 13 weeks. A count a provider suppressed at source (\"<5\", \"*\", \"c\") "
+                "is unknown, never 0: a total that would take one in is withheld (shown as at least the "
+                "totals given), a share leaves out the returns missing a part, and each says how many "
+                "returns it leaves out.",
         unit="children waiting",
         anchor="not bound to the period: each service's latest monthly return on or before the as-of date",
     ),
@@ -138,7 +141,8 @@ REMIT: tuple[Metric, ...] = (
                    "over providers and local authorities within each service, provider or local authority.",
         basis="As for the current position.",
         caveats="Returns arrive a month behind. A service missing from a month had no return for it. "
-                "Area-wide returns drop out when local authorities are chosen.",
+                "Area-wide returns drop out when local authorities are chosen. Counts suppressed at "
+                "source are left out as for the current position, never read as 0.",
         unit="children waiting, by month", anchor="the month of each return",
     ),
     Metric(
@@ -154,7 +158,8 @@ REMIT: tuple[Metric, ...] = (
               " the NHS reports for consultant-led referral to treatment.",
         caveats="Returns arrive a month behind; a service without a return for a month drops out of that "
                 "month's total. Area-wide returns (no local authority) drop out when local authorities "
-                "are chosen.",
+                "are chosen. A return whose count over 18 weeks or total was suppressed at source (\"<5\", "
+                "\"*\") is left out of both parts of the share, never counted as 0.",
         unit="% of children waiting",
         anchor="the month of each return; a quarter's figure is its latest month with a return",
         figure="waiting_over_18_weeks_pct", of_what="children waiting", direction="down",

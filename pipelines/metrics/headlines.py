@@ -13,6 +13,7 @@ from pipelines.metrics.cohort import cohort_headline
 from pipelines.metrics.core import SMALL_DENOMINATOR, Filters, dfe_year
 from pipelines.metrics.lists import ehcp_positions, overdue_advice_counts
 from pipelines.metrics.rates import overall
+from pipelines.metrics.waiting_times import waiting_headline
 
 SMALL_SUFFIX = "_small_denominator"
 
@@ -80,5 +81,7 @@ def headline(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Any]:
         **cohort_headline(con, f),
         # On the DfE's basis (calendar year), to stand beside England's figures.
         **dfe_basis(con, f),
+        # The health waiting list at its latest month, suppressed counts said, never read as 0.
+        **waiting_headline(con, f),
     }
     return figures | small_denominators(figures)

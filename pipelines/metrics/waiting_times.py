@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from typing import Any
+
 import duckdb
 import pandas as pd
 
@@ -32,21 +36,41 @@ def _waiting_rows(f: Filters) -> str:
     """
 
 
+# Counts summed as given: a sum that takes in a count suppressed at source is withheld (NULL),
+# never a total that reads the unknown part as 0; `<count>_suppressed` says how many.
+_WITHHELD = ("waiting_total", "referrals_received")
+
+
 def _waiting_shares(out: pd.DataFrame) -> pd.DataFrame:
-    counts = ["waiting_total", "over_18_weeks", "total_reporting_18", "over_52_weeks",
-              "total_reporting_52", "referrals_received"]
+    counts = ["waiting_total_given", "waiting_total_suppressed", "over_18_weeks",
+              "total_reporting_18", "over_18_weeks_suppressed", "over_52_weeks",
+              "total_reporting_52", "over_52_weeks_suppressed", "referrals_received_suppressed"]
     out = as_ints(out, counts)
+    for col in _WITHHELD:  # no figure returned at all reads 0, as before; one suppressed, NULL
+        out[col] = out[col].where(out[f"{col}_suppressed"] > 0, out[col].fillna(0)).astype("Int64")
     return add_pcts(out, {"over_18_weeks_pct": ("over_18_weeks", "total_reporting_18"),
                        "over_52_weeks_pct": ("over_52_weeks", "total_reporting_52")})
 
 
-_WAITING_SUMS = """
-    sum(waiting_total) AS waiting_total,
-    sum(waiting_over_18_weeks) AS over_18_weeks,
-    sum(waiting_total) FILTER (WHERE waiting_over_18_weeks IS NOT NULL) AS total_reporting_18,
-    sum(waiting_over_52_weeks) AS over_52_weeks,
-    sum(waiting_total) FILTER (WHERE waiting_over_52_weeks IS NOT NULL) AS total_reporting_52,
-    sum(referrals_received) AS referrals_received"""
+def _share_sums(weeks: str) -> str:
+    """A share's parts over the returns that give both the count over `weeks` and the total,
+    and how many returns it leaves out because one of the two was suppressed at source."""
+    part, whole = f"waiting_over_{weeks}_weeks", "waiting_total"
+    return f"""
+    sum({part}) FILTER (WHERE {whole} IS NOT NULL) AS over_{weeks}_weeks,
+    sum({whole}) FILTER (WHERE {part} IS NOT NULL) AS total_reporting_{weeks},
+    count(*) FILTER (WHERE {part}_symbol IS NOT NULL
+                     OR ({whole}_symbol IS NOT NULL AND {part} IS NOT NULL))
+        AS over_{weeks}_weeks_suppressed"""
+
+
+_WAITING_SUMS = f"""
+    CASE WHEN count(waiting_total_symbol) = 0 THEN sum(waiting_total) END AS waiting_total,
+    sum(waiting_total) AS waiting_total_given,
+    count(waiting_total_symbol) AS waiting_total_suppressed,{_share_sums("18")},{_share_sums("52")},
+    CASE WHEN count(referrals_received_symbol) = 0 THEN sum(referrals_received) END
+        AS referrals_received,
+    count(referrals_received_symbol) AS referrals_received_suppressed"""
 
 
 def waiting_times_trend(con: duckdb.DuckDBPyConnection, f: Filters, by: str | None = "service"
@@ -57,7 +81,11 @@ def waiting_times_trend(con: duckdb.DuckDBPyConnection, f: Filters, by: str | No
     waiting, those waiting over 18 and over 52 weeks and their shares of the total (%; over the
     rows that report that count: `total_reporting_18`, `total_reporting_52`), and referrals
     received in the month. Summing assumes a return does not hold both parts and their total.
-    `by`: 'service' (default), 'provider', 'local_authority' or None."""
+    A count a provider suppressed at source ("<5", "*") is unknown, never 0: a total or
+    referrals figure that would take one in is withheld (NULL; `waiting_total_given` sums the
+    figures given), a share leaves out the returns missing a part, and `<count>_suppressed`
+    counts the returns concerned. `by`: 'service' (default), 'provider', 'local_authority' or
+    None."""
     group = grouping(by, WAITING_GROUPS)
     out = query(con, f"""
         WITH rows AS ({_waiting_rows(f)})
@@ -97,3 +125,43 @@ def waiting_times_current(con: duckdb.DuckDBPyConnection, f: Filters, by: str | 
     return out
 
 
+
+
+def waiting_latest(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(current, whole): each service's current position (`waiting_times_current`), and the whole
+    waiting list at the latest month any service reported on or before the as-of date, as
+    `waiting_times_trend` (by=None) sums it for that month: one row, none without returns."""
+    current = waiting_times_current(con, f)
+    if current.empty:
+        return current, current.iloc[0:0]
+    first = dt.date.fromisoformat(f"{current['month'].max()}-01")
+    one_month = dataclasses.replace(f, date_from=first, date_to=min(f.as_of, first))
+    return current, waiting_times_trend(con, one_month, None)
+
+
+def waiting_headline(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Any]:
+    """The whole waiting list at its latest month (`waiting_latest`) for the headline set: the
+    children waiting (None when a return suppressed a service's total: `waiting_total_given`
+    sums the totals given), and the shares over 18 and 52 weeks with their parts, each with the
+    number of returns whose figure was suppressed at source."""
+    _, whole = waiting_latest(con, f)
+    row = whole.iloc[0] if len(whole) else None
+
+    def count(col: str) -> int | None:
+        return None if row is None or pd.isna(row[col]) else int(row[col])
+
+    out: dict[str, Any] = {
+        "waiting_list_month": None if row is None else str(row["month"]),
+        "waiting_total": count("waiting_total"),
+        "waiting_total_given": count("waiting_total_given") or 0,
+        "waiting_total_suppressed": count("waiting_total_suppressed") or 0,
+    }
+    for weeks in ("18", "52"):
+        pct = None if row is None else row[f"over_{weeks}_weeks_pct"]
+        out |= {
+            f"waiting_over_{weeks}_weeks_pct": None if pct is None or pd.isna(pct) else float(pct),
+            f"waiting_over_{weeks}_weeks_numerator": count(f"over_{weeks}_weeks") or 0,
+            f"waiting_over_{weeks}_weeks_denominator": count(f"total_reporting_{weeks}") or 0,
+            f"waiting_over_{weeks}_weeks_suppressed": count(f"over_{weeks}_weeks_suppressed") or 0,
+        }
+    return out

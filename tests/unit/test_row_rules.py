@@ -56,6 +56,9 @@ BROKEN = [
      "request_date: not a date: 'soon' (expected dd/mm/yyyy)"),
     ("invalid_service", HEALTH_ADVICE, {**ADVICE, "service": "Astrology"}, "service",
      "service: unknown service 'Astrology'"),
+    ("suppressed_at_source", WAITING_TIMES, {**WAITS, "waiting_over_52_weeks": "<5"},
+     "waiting_over_52_weeks", "waiting_over_52_weeks: suppressed at source ('<5': a count under 5 "
+     "suppressed); loaded as unknown, not 0"),
 ]
 # (rule, schema, a row next to breaking it that keeps it)
 KEPT = [
@@ -67,6 +70,7 @@ KEPT = [
     ("impossible_date", EHCP, {**REQUEST, "request_date": "28/02/2025"}),
     ("invalid_date", EHCP, {**REQUEST, "request_date": "1 Apr 2025"}),
     ("invalid_service", HEALTH_ADVICE, {**ADVICE, "service": "Speech and language therapy"}),
+    ("suppressed_at_source", WAITING_TIMES, {**WAITS, "waiting_over_52_weeks": "4"}),
 ]
 
 
