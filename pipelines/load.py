@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import extract_date, known_rows, reference_clash, refusals, review_cycles
+from pipelines import extract_date, known_rows, reference_clash, reference_spelling, refusals, review_cycles
 from pipelines.config import canonical_la
 from pipelines.dates import DateError, parse_date
 from pipelines.db import held_here, one, reader, table_columns, transaction, writing
@@ -634,6 +634,9 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         del tables
         # The order rows were read in, so that of exact repeats the first is the one loaded.
         records = records.append_column("ord", pa.array(np.arange(len(records))))
+        records, respelled = reference_spelling.respell(con, schema, records)
+        for w in respelled:  # with their sheet's warnings: such rows are not remembered
+            next(outcomes[i] for i in parts if outcomes[i].sheet == w.sheet).warnings.append(w)
         if schema.derived:
             records = review_cycles.assign(con, schema, records)
         conflicts, counts = _stage(con, schema, records)

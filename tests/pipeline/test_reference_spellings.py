@@ -1,0 +1,169 @@
+"""One reference, however a spreadsheet wrote it: "000123" in one month's CSV and 123 in the next
+month's workbook (Excel made the reference a number and dropped its zeros) are one request, not
+two. The spelling first stored stays the record's; a row written otherwise loads under it with a
+warning naming the file. References that are not all digits keep their meaning."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import duckdb
+
+from pipelines.cli import main
+from pipelines.load import ingest_file
+from pipelines.rollback import rollback
+from tests.conftest import ADVICE_HEADER, AS_OF, EHCP_HEADER, write_csv, write_xlsx
+
+RULE = "reference_respelled"
+
+
+def advice(ref, case, returned="", provider="Northshire Trust"):
+    return [ref, case, "Northshire", "SALT", "01/12/2025", returned, provider, "", "", ""]
+
+
+def request(case, decision_date="", decision=""):
+    return [case, "Northshire", "01/10/2025", decision_date, decision, "", "", "", ""]
+
+
+def rows(db, sql):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def metrics(db, capsys) -> dict:
+    capsys.readouterr()
+    assert main(["metrics", "--json", "--db", str(db), "--as-of", AS_OF.isoformat()]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_health_advice_written_000123_then_as_the_number_123_is_one_request(
+        tmp_path, db, load, capsys):
+    january = load(write_csv(tmp_path / "advice_2026-01.csv", [ADVICE_HEADER,
+                                                               advice("000123", "00777")]))
+    assert january.inserted == 1
+    before = metrics(db, capsys)
+    assert (before["health_advice_due"], before["health_advice_overdue_open"]) == (1, 1)
+
+    # February's export, opened in Excel and saved as a workbook: the references are numbers.
+    february = load(write_xlsx(tmp_path / "advice_2026-02.xlsx", {"Advice": [
+        ADVICE_HEADER, advice(123, 777, returned="05/01/2026")]}))
+    assert (february.inserted, february.updated, february.rejected) == (0, 1, 0)
+    assert february.reconciles()
+    assert rows(db, "SELECT advice_id, returned_date, source_file FROM health_advice") == [
+        ("000123", dt.date(2026, 1, 5), "advice_2026-02.xlsx")]
+    assert [(w.sheet, w.row, w.rule, w.value) for w in february.warnings] == [
+        ("Advice", 2, RULE, "123")]
+    assert "000123" in february.warnings[0].reason
+    assert "advice_2026-01.csv" in february.warnings[0].reason
+    assert rows(db, "SELECT file_name, row_number, rule FROM row_warnings") == [
+        ("advice_2026-02.xlsx", 2, RULE)]
+    after = metrics(db, capsys)
+    assert (after["health_advice_due"], after["health_advice_overdue_open"]) == (1, 0)
+
+    # The same month again, as a CSV whose reference is 123 as text: nothing changes.
+    again = load(write_csv(tmp_path / "advice_2026-02_again.csv", [
+        ADVICE_HEADER, advice("123", "777", returned="05/01/2026")]))
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 1)
+    assert [w.rule for w in again.warnings] == [RULE]
+    assert rows(db, "SELECT count(*) FROM health_advice") == [(1,)]
+
+    # Undoing February (and its repeat) puts January's record back as it was.
+    rollback(db, again.load_id)
+    rollback(db, february.load_id)
+    assert rows(db, "SELECT advice_id, returned_date, source_file FROM health_advice") == [
+        ("000123", None, "advice_2026-01.csv")]
+    assert rows(db, "SELECT count(*) FROM health_advice_history") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM row_warnings") == [(0,)]
+    assert metrics(db, capsys) == before
+
+
+def test_an_ehcp_case_written_00777_then_as_the_number_777_is_one_request(
+        tmp_path, db, load, capsys):
+    load(write_csv(tmp_path / "ehcp_2026-01.csv", [EHCP_HEADER, request("00777")]))
+    assert metrics(db, capsys)["ehcp_decisions_outstanding_past_6_weeks"] == 1
+    february = load(write_xlsx(tmp_path / "ehcp_2026-02.xlsx", {"Cases": [
+        EHCP_HEADER, request(777.0, "20/11/2025", "Yes")]}))
+    assert (february.inserted, february.updated) == (0, 1)
+    assert [(w.value, w.rule) for w in february.warnings] == [("777", RULE)]
+    assert rows(db, "SELECT case_id, decision FROM ehcp") == [("00777", "assess")]
+    found = metrics(db, capsys)
+    assert found["ehcp_decisions_outstanding_past_6_weeks"] == 0
+    assert found["ehcp_decided_within_6_weeks_denominator"] == 1
+    # Loaded again as it was, nothing changes.
+    copy = shutil.copy(tmp_path / "ehcp_2026-02.xlsx", tmp_path / "ehcp_2026-02_copy.xlsx")
+    assert load(copy).status == "unchanged"
+    march = load(write_csv(tmp_path / "ehcp_2026-03.csv", [
+        EHCP_HEADER, request("777", "20/11/2025", "Yes")]))
+    assert (march.inserted, march.updated, march.unchanged) == (0, 0, 1)
+    assert rows(db, "SELECT count(*) FROM ehcp") == [(1,)]
+
+
+def test_spellings_of_one_reference_that_read_alike(tmp_path, db, load):
+    """Stray spaces and a workbook's whole-number cell (123.0) were one reference already;
+    a number written with a decimal point in text ("123.0", as pandas writes a column of
+    whole numbers with blanks in it) is the same reference too."""
+    load(write_csv(tmp_path / "advice_2026-01.csv", [ADVICE_HEADER, advice("0123", "C1")]))
+    for n, ref in enumerate((" 123 ", "00123.0", 123.0)):
+        name = f"advice_2026-0{n + 2}.xlsx"
+        result = load(write_xlsx(tmp_path / name, {"S": [ADVICE_HEADER, advice(ref, "C1")]}))
+        assert (result.inserted, result.unchanged, result.rejected) == (0, 1, 0), ref
+    assert rows(db, "SELECT advice_id FROM health_advice") == [("0123",)]
+
+
+def test_references_with_letters_keep_their_zeros(tmp_path, db, load):
+    first = [advice("EHC0123", "C1"), advice("HA-0012", "C2"), advice("0A1", "C3")]
+    load(write_csv(tmp_path / "advice_2026-01.csv", [ADVICE_HEADER, *first]))
+    second = [advice("EHC123", "C1"), advice("HA-12", "C2"), advice("A1", "C3")]
+    result = load(write_csv(tmp_path / "advice_2026-02.csv", [ADVICE_HEADER, *second]))
+    assert (result.inserted, result.updated, result.warnings) == (3, 0, [])
+    assert rows(db, "SELECT count(*) FROM health_advice") == [(6,)]
+
+
+def test_two_rows_of_one_file_differing_only_in_zeros_are_a_repeated_key(tmp_path, db, load):
+    same = load(write_csv(tmp_path / "advice_a.csv", [
+        ADVICE_HEADER, advice("000123", "C1"), advice("123", "C1")]))
+    assert (same.loaded, same.duplicates, same.rejected) == (1, 1, 0)
+    assert [(w.row, w.rule) for w in same.warnings] == [(3, RULE)]
+    assert rows(db, "SELECT advice_id FROM health_advice") == [("000123",)]
+
+    differ = load(write_csv(tmp_path / "advice_b.csv", [
+        ADVICE_HEADER, advice("0456", "C1"), advice("456", "C1", returned="05/01/2026")]))
+    assert (differ.loaded, differ.rejected) == (0, 2)
+    assert {(r.row, r.rule) for r in differ.rejects} == {(2, "conflict"), (3, "conflict")}
+    assert differ.reconciles()
+    assert rows(db, "SELECT count(*) FROM health_advice WHERE advice_id LIKE '%456'") == [(0,)]
+
+
+def test_a_known_row_and_a_new_spelling_of_it_conflict_as_when_every_row_is_validated(
+        tmp_path, monkeypatch):
+    """Next month's CSV recognised by its rows (`known_rows`) judges a reference written two
+    ways in it as a full validation does: both versions rejected, the record left alone."""
+    january = [ADVICE_HEADER, advice("000123", "C1"), advice("000124", "C2"),
+               advice("000125", "C3")]
+    february = [*january, advice("123", "C1", returned="05/01/2026")]
+    outcomes = []
+    monkeypatch.setenv("SEND_PSEUDONYM_KEY", "test-key-not-secret")
+    for recognise in (True, False):
+        db = tmp_path / f"{recognise}.duckdb"
+        ingest_file(db, write_csv(tmp_path / "advice_2026-01.csv", january), as_of=AS_OF)
+        result = ingest_file(db, write_csv(tmp_path / "advice_2026-02.csv", february),
+                             as_of=AS_OF, recognise_known=recognise)
+        outcomes.append(((result.loaded, result.unchanged, result.updated, result.rejected),
+                         sorted((r.row, r.rule) for r in result.rejects),
+                         rows(db, "SELECT advice_id, returned_date FROM health_advice "
+                                  "ORDER BY 1")))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1] == [(2, "conflict"), (5, "conflict")]
+
+
+def test_a_reference_holding_an_nhs_number_is_one_pseudonym_as_text_or_a_number(
+        tmp_path, db, load):
+    load(write_csv(tmp_path / "advice_2026-01.csv", [ADVICE_HEADER,
+                                                     advice("943 476 5919", "C1")]))
+    february = load(write_xlsx(tmp_path / "advice_2026-02.xlsx", {"S": [
+        ADVICE_HEADER, advice(9434765919, "C1", returned="05/01/2026")]}))
+    assert (february.inserted, february.updated) == (0, 1)
+    (held,), = rows(db, "SELECT advice_id FROM health_advice")
+    assert held.startswith("PSEUDONYM-") and "5919" not in held
