@@ -32,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import csv_lines, reference_spelling
+from pipelines import csv_lines
 from pipelines.config import load_settings
 from pipelines.db import one, reader
 from pipelines.headers import HeaderMatch
@@ -384,7 +384,7 @@ def merge(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
         raise KnownRowsChanged(f"{t}: a recognised row's record changed before the load began")
     con.register("known_validated", pa.concat_tables(
         [table.select(list(schema.key)) for table in tables]))
-    on = reference_spelling.same_reference(schema, "v", "t")  # "000123" shares 123's key
+    on = " AND ".join(f"v.{k} = t.{k}" for k in schema.key)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE known_shared AS
         SELECT part, source_row, rid FROM known_live

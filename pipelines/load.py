@@ -621,8 +621,11 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     for kind in dict.fromkeys(o.kind for o in outcomes):
         schema = SCHEMAS[kind]
         parts = [i for i, o in enumerate(outcomes) if o.kind == kind]
-        merged = known_rows.merge(con, schema, [outcomes[i].sheet for i in parts],
-                                  [outcomes[i].records for i in parts],
+        tables, respelled = reference_spelling.respell(
+            con, schema, [outcomes[i].records for i in parts])
+        for i, table in zip(parts, tables, strict=True):  # remembered as read (`known_rows`)
+            outcomes[i].records = table
+        merged = known_rows.merge(con, schema, [outcomes[i].sheet for i in parts], tables,
                                   [known.get(i) for i in parts], result.extract_date)
         for sheet, n in merged.loaded.items():  # unchanged records, counted as `_upsert` would
             fates[(sheet, "load")] = fates.get((sheet, "load"), 0) + n
@@ -634,9 +637,6 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         del tables
         # The order rows were read in, so that of exact repeats the first is the one loaded.
         records = records.append_column("ord", pa.array(np.arange(len(records))))
-        records, respelled = reference_spelling.respell(con, schema, records)
-        for w in respelled:  # with their sheet's warnings: such rows are not remembered
-            next(outcomes[i] for i in parts if outcomes[i].sheet == w.sheet).warnings.append(w)
         if schema.derived:
             records = review_cycles.assign(con, schema, records)
         conflicts, counts = _stage(con, schema, records)
@@ -646,7 +646,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
             fates[fate] = fates.get(fate, 0) + n
         new, changed, same, stale, clashes = _upsert(con, schema, load_id, path.name, now,
                                                      result.extract_date)
-        reused += [(kind, w) for w in clashes]
+        reused += [(kind, w) for w in clashes + respelled]
         result.inserted += new
         result.updated += changed
         result.unchanged += same

@@ -24,28 +24,14 @@ _DIGITS = "[0-9]+(\\.0+)?"  # all digits, or a whole number with its decimal poi
 
 def numbered(expr: str) -> str:
     """SQL: the reference `expr` as it compares (a number's digits without leading zeros)."""
-    return (f"CASE WHEN regexp_full_match({expr}, '{_DIGITS}') THEN coalesce(nullif(ltrim("
-            f"regexp_replace({expr}, '\\.0+$', ''), '0'), ''), '0') ELSE {expr} END")
+    return (f"CASE WHEN regexp_full_match({expr}, '{_DIGITS}') THEN coalesce(nullif("
+            f"{_rough(expr)}, ''), '0') ELSE {expr} END")
 
 
 def _rough(expr: str) -> str:
-    """SQL: what two spellings of one reference share, cheap enough to join a whole table on;
-    the pairs it finds are compared as `numbered`."""
+    """SQL: what two spellings of one number share (its digits before any decimal point, without
+    leading zeros), cheap enough to look a whole table up by."""
     return f"ltrim(split_part({expr}, '.', 1), '0')"
-
-
-def same_reference(schema: Schema, left: str, right: str) -> str:
-    """SQL: the rows `left` and `right` have one key, a reference compared as `numbered`."""
-    ref = reference(schema)
-    terms = []
-    for k in schema.key:
-        if k != ref:
-            terms.append(f"{left}.{k} = {right}.{k}")
-            continue
-        a, b = f"{left}.{k}", f"{right}.{k}"
-        terms.append(f"{_rough(a)} = {_rough(b)} AND ({a} = {b} OR "
-                     f"{numbered(a)} = {numbered(b)})")
-    return " AND ".join(terms)
 
 
 def reference(schema: Schema) -> str | None:
@@ -54,41 +40,47 @@ def reference(schema: Schema) -> str | None:
     return ref if schema.column(ref).kind == "id" else None
 
 
-def respell(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table
-            ) -> tuple[pa.Table, list[Reject]]:
-    """Inside the load's transaction: `records` (with their read order, `ord`) with each
-    reference written in the spelling its record is held under, else in that of the first row
-    of this file to write it, and the row hashes of the rows changed made again; with a
-    warning for each such row. A spelling held as written is kept (a database may hold two
-    spellings of one reference from before they were read as one)."""
+def respell(con: duckdb.DuckDBPyConnection, schema: Schema, tables: list[pa.Table]
+            ) -> tuple[list[pa.Table], list[Reject]]:
+    """Inside the load's transaction, before anything is staged: a dataset's records from each
+    sheet of a file, with each reference written in the spelling its record is held under,
+    else in that of the first row of the file to write it, and the row hashes of the rows
+    changed made again; with a warning for each such row. A spelling held as written is kept
+    (a database may hold two spellings of one reference from before they were read as one)."""
     ref = reference(schema)
-    if ref is None or not len(records) or not _may_need(records[ref]):
-        return records, []
-    others = [k for k in schema.key if k != ref and k in records.column_names]
-    con.register("spelt", records.select([*others, ref, "ord"]))
-    same = "".join(f" AND s.{k} = h.{k}" for k in others)
+    if ref is None or not any(len(t) and _may_need(t[ref]) for t in tables):
+        return tables, []
+    others = [k for k in schema.key if k != ref and k in tables[0].column_names]
+    keys = pa.concat_tables([_plain(t.select([*others, ref])) for t in tables])
+    con.register("spelt", keys.append_column("ord", pa.array(np.arange(len(keys)))))
     by = "".join(f"{k}, " for k in others)
-    partition = "".join(f"s.{k}, " for k in others)
+
+    def same(other: str) -> str:
+        return "".join(f" AND s.{k} = {other}.{k}" for k in others)
+
+    # Of the spellings held of a number, the one first stored: (load, row) as one integer.
+    rank = "t.load_id * 4294967296 + t.source_row"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE spellings AS
         WITH here AS (
             SELECT {by}{ref} AS written, {numbered(ref)} AS number, min(ord) AS first
             FROM spelt WHERE regexp_full_match({ref}, '{_DIGITS}') GROUP BY ALL),
+        firsts AS (SELECT {by}number, arg_min(written, first) AS spelling FROM here GROUP BY ALL),
         held AS (
-            SELECT {by}{numbered('t.' + ref)} AS number,
-                   list(t.{ref} ORDER BY t.load_id, t.source_row) AS spellings,
-                   list(t.source_file ORDER BY t.load_id, t.source_row)[1] AS source_file
+            SELECT {by}{numbered('t.' + ref)} AS number, t.{ref} AS stored, {rank} AS rank,
+                   t.source_file
             FROM {schema.table} t
             WHERE {_rough('t.' + ref)} IN (SELECT DISTINCT {_rough('written')} FROM here)
-              AND regexp_full_match(t.{ref}, '{_DIGITS}')
-            GROUP BY ALL),
-        chosen AS (
-            SELECT s.*, CASE WHEN list_contains(h.spellings, s.written) THEN s.written
-                             ELSE coalesce(h.spellings[1], arg_min(s.written, s.first) OVER (
-                                 PARTITION BY {partition}s.number)) END AS spelling,
-                   h.source_file
-            FROM here s LEFT JOIN held h ON s.number = h.number{same})
-        SELECT * FROM chosen WHERE written <> spelling""")
+              AND regexp_full_match(t.{ref}, '{_DIGITS}')),
+        first_held AS (
+            SELECT {by}number, arg_min(stored, rank) AS stored,
+                   arg_min(source_file, rank) AS source_file
+            FROM held GROUP BY ALL)
+        SELECT s.*, coalesce(h.stored, f.spelling) AS spelling, h.source_file
+        FROM here s JOIN firsts f ON s.number = f.number{same('f')}
+        LEFT JOIN first_held h ON s.number = h.number{same('h')}
+        WHERE s.written <> coalesce(h.stored, f.spelling)
+          AND NOT EXISTS (SELECT 1 FROM held e WHERE e.stored = s.written{same('e')})""")
     on = "".join(f" AND s.{k} = c.{k}" for k in others)
     changed = con.sql(f"""
         SELECT s.ord, c.spelling, c.written, c.source_file FROM spelt s
@@ -96,22 +88,29 @@ def respell(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table
     con.execute("DROP TABLE spellings")
     con.unregister("spelt")
     if not len(changed):
-        return records, []
+        return tables, []
     at = changed["ord"].to_numpy()
-    mask = np.zeros(len(records), dtype=bool)
-    mask[at] = True
     spelling = changed["spelling"].combine_chunks().cast(pa.string())
-    records = _replaced(records, ref, pa.array(mask), spelling)
-    again = row_hash.of_records(schema, records.take(pa.array(at)))
-    records = _replaced(records, "row_hash", pa.array(mask), again)
-    sheets = records["source_sheet"].take(pa.array(at)).to_pylist()
-    source_rows = records["source_row"].take(pa.array(at)).to_pylist()
+    starts = np.cumsum([0, *(len(t) for t in tables)])
+    out = []
+    for p, table in enumerate(tables):
+        mine = np.flatnonzero((at >= starts[p]) & (at < starts[p + 1]))
+        if len(mine):
+            mask = np.zeros(len(table), dtype=bool)
+            mask[at[mine] - starts[p]] = True
+            table = _replaced(table, ref, mask, spelling.take(pa.array(mine)))
+            again = row_hash.of_records(schema, table.filter(pa.array(mask)))
+            table = _replaced(table, "row_hash", mask, again)
+        out.append(table)
+    lineage = pa.concat_tables([t.select(["source_sheet", "source_row"]) for t in tables])
     warnings = [
         Reject(sheet, row, "", ref, written, _reason(ref, written, held, file), RULE)
         for sheet, row, written, held, file in zip(
-            sheets, source_rows, changed["written"].to_pylist(), spelling.to_pylist(),
+            lineage["source_sheet"].take(pa.array(at)).to_pylist(),
+            lineage["source_row"].take(pa.array(at)).to_pylist(),
+            changed["written"].to_pylist(), spelling.to_pylist(),
             changed["source_file"].to_pylist(), strict=True)]
-    return records, warnings
+    return out, warnings
 
 
 def _reason(ref: str, written: str, held: str, file: str | None) -> str:
@@ -129,8 +128,14 @@ def _may_need(column: pa.ChunkedArray) -> bool:
     return False
 
 
-def _replaced(records: pa.Table, name: str, mask: pa.Array, values: pa.Array) -> pa.Table:
+def _plain(table: pa.Table) -> pa.Table:
+    """Text held as a dictionary as plain text, so that every sheet's columns are of one type."""
+    return table.cast(pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type)
+                                 else f for f in table.schema]))
+
+
+def _replaced(records: pa.Table, name: str, mask: np.ndarray, values: pa.Array) -> pa.Table:
     """`records` with column `name`'s values where `mask` is true replaced by `values`, in order."""
     column = records[name].cast(pa.string()).combine_chunks()
     at = records.schema.get_field_index(name)
-    return records.set_column(at, name, pc.replace_with_mask(column, mask, values))
+    return records.set_column(at, name, pc.replace_with_mask(column, pa.array(mask), values))

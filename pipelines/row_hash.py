@@ -66,6 +66,16 @@ def row_hashes(hashes: list[np.ndarray], n: int) -> pa.Array:
 def of_records(schema: Schema, records: pa.Table) -> pa.Array:
     """The row hash of each record of `records` (a table with the dataset's stored columns), as
     `validate` makes it: for the few records whose values the load changed."""
-    hashes = [value_hashes(typed(records[name].to_pylist(), sql_type))
+    hashes = [value_hashes(typed(_values(records[name], sql_type), sql_type))
               for name, sql_type in schema.stored_columns]
     return row_hashes(hashes, len(records))
+
+
+def _values(column: pa.ChunkedArray, sql_type: str) -> Any:
+    """A column's values as `typed` takes them, without a Python object per value where numpy
+    holds them (a whole export's references may be read again)."""
+    if sql_type == "DATE":
+        return column.cast(pa.timestamp("s")).to_numpy()
+    if sql_type in _NULLABLE:
+        return column.to_pandas()  # numbers with NaN, or booleans with None, where missing
+    return column.cast(pa.string()).to_numpy()
