@@ -3,8 +3,9 @@
 not) name one record: a reference of digits alone compares without its leading zeros (and
 without a trailing ".0", as a whole number written from a column of decimals has). A record
 keeps the spelling it was first stored with; a row that writes it otherwise loads under that
-spelling, with a warning. A reference with any other character ("EHC0123", "HA-0012") compares
-as written: its zeros may mean something.
+spelling, with a warning. A case reference is one across datasets (advice, plans, appeals and
+reviews of one case meet on it). A reference with any other character ("EHC0123", "HA-0012")
+compares as written: its zeros may mean something.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines import row_hash
-from pipelines.schemas import Schema
+from pipelines.schemas import SCHEMAS, Schema
 from pipelines.validate import Reject
 
 RULE = "reference_respelled"
@@ -40,83 +41,111 @@ def reference(schema: Schema) -> str | None:
     return ref if schema.column(ref).kind == "id" else None
 
 
+# The LA's case reference names one child's request in every dataset that holds it: a case is
+# spelled as it was first stored in any of them, so that advice, plans and appeals still meet.
+CASE = "case_id"
+CASE_TABLES = tuple(s.table for s in SCHEMAS.values()
+                    if {CASE, "local_authority"} <= {c.name for c in s.columns})
+
+
+def _references(schema: Schema) -> list[tuple[str, list[str], tuple[str, ...]]]:
+    """(reference column, the columns it is one within, the tables that hold its spellings)."""
+    found = []
+    ref = reference(schema)
+    if ref is not None and ref != CASE:
+        derived = {d[0] for d in schema.derived}
+        found.append((ref, [k for k in schema.key if k not in (ref, *derived)], (schema.table,)))
+    if schema.table in CASE_TABLES and schema.column(CASE).kind == "id":
+        found.append((CASE, ["local_authority"], CASE_TABLES))
+    return found
+
+
 def respell(con: duckdb.DuckDBPyConnection, schema: Schema, tables: list[pa.Table]
             ) -> tuple[list[pa.Table], list[Reject]]:
     """Inside the load's transaction, before anything is staged: a dataset's records from each
-    sheet of a file, with each reference written in the spelling its record is held under,
-    else in that of the first row of the file to write it, and the row hashes of the rows
-    changed made again; with a warning for each such row. A spelling held as written is kept
-    (a database may hold two spellings of one reference from before they were read as one)."""
-    ref = reference(schema)
-    if ref is None or not any(len(t) and _may_need(t[ref]) for t in tables):
-        return tables, []
-    others = [k for k in schema.key if k != ref and k in tables[0].column_names]
-    keys = pa.concat_tables([_plain(t.select([*others, ref])) for t in tables])
+    sheet of a file, with each reference written in the spelling it is held under, else in that
+    of the first row of the file to write it, and the row hashes of the rows changed made
+    again; with a warning for each reference so read. A spelling held as written is kept (a
+    database may hold two spellings of one reference from before they were read as one)."""
+    tables = list(tables)
+    changed = np.zeros(sum(len(t) for t in tables), dtype=bool)
+    starts = np.cumsum([0, *(len(t) for t in tables)])
+    warnings = []
+    for column, within, held_in in _references(schema):
+        if not any(len(t) and _may_need(t[column]) for t in tables):
+            continue
+        at, spelling, written, files = _spellings(con, column, within, held_in, tables)
+        if not len(at):
+            continue
+        changed[at] = True
+        for p, table in enumerate(tables):
+            mine = np.flatnonzero((at >= starts[p]) & (at < starts[p + 1]))
+            if len(mine):
+                mask = np.zeros(len(table), dtype=bool)
+                mask[at[mine] - starts[p]] = True
+                tables[p] = _replaced(table, column, mask, spelling.take(pa.array(mine)))
+        lineage = pa.concat_tables([t.select(["source_sheet", "source_row"]) for t in tables])
+        warnings += [
+            Reject(sheet, row, "", column, was, _reason(column, was, held, file), RULE)
+            for sheet, row, was, held, file in zip(
+                lineage["source_sheet"].take(pa.array(at)).to_pylist(),
+                lineage["source_row"].take(pa.array(at)).to_pylist(),
+                written.to_pylist(), spelling.to_pylist(), files.to_pylist(), strict=True)]
+    for p, table in enumerate(tables):
+        mask = changed[starts[p]:starts[p + 1]]
+        if mask.any():
+            again = row_hash.of_records(schema, table.filter(pa.array(mask)))
+            tables[p] = _replaced(table, "row_hash", mask, again)
+    warnings.sort(key=lambda w: (w.sheet, w.row))
+    return tables, warnings
+
+
+def _spellings(con: duckdb.DuckDBPyConnection, column: str, within: list[str],
+               held_in: tuple[str, ...], tables: list[pa.Table]
+               ) -> tuple[np.ndarray, pa.Array, pa.Array, pa.Array]:
+    """The rows (by position in all `tables` together) whose `column` is to be read in another
+    spelling: that spelling, the one written, and the file the spelling is held from (None when
+    an earlier row of this file wrote it)."""
+    keys = pa.concat_tables([_plain(t.select([*within, column])) for t in tables])
     con.register("spelt", keys.append_column("ord", pa.array(np.arange(len(keys)))))
-    by = "".join(f"{k}, " for k in others)
+    by = "".join(f"{k}, " for k in within)
 
     def same(other: str) -> str:
-        return "".join(f" AND s.{k} = {other}.{k}" for k in others)
+        return "".join(f" AND s.{k} = {other}.{k}" for k in within)
 
     # Of the spellings held of a number, the one first stored: (load, row) as one integer.
-    rank = "t.load_id * 4294967296 + t.source_row"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE spellings AS
+    held = " UNION ALL ".join(
+        f"SELECT {by}{numbered('t.' + column)} AS number, t.{column} AS stored, "
+        f"t.load_id * 4294967296 + t.source_row AS rank, t.source_file FROM {table} t "
+        f"WHERE {_rough('t.' + column)} IN (SELECT {_rough('written')} FROM here) "
+        f"AND regexp_full_match(t.{column}, '{_DIGITS}')" for table in held_in)
+    found = con.sql(f"""
         WITH here AS (
-            SELECT {by}{ref} AS written, {numbered(ref)} AS number, min(ord) AS first
-            FROM spelt WHERE regexp_full_match({ref}, '{_DIGITS}') GROUP BY ALL),
+            SELECT {by}{column} AS written, {numbered(column)} AS number, min(ord) AS first
+            FROM spelt WHERE regexp_full_match({column}, '{_DIGITS}') GROUP BY ALL),
         firsts AS (SELECT {by}number, arg_min(written, first) AS spelling FROM here GROUP BY ALL),
-        held AS (
-            SELECT {by}{numbered('t.' + ref)} AS number, t.{ref} AS stored, {rank} AS rank,
-                   t.source_file
-            FROM {schema.table} t
-            WHERE {_rough('t.' + ref)} IN (SELECT DISTINCT {_rough('written')} FROM here)
-              AND regexp_full_match(t.{ref}, '{_DIGITS}')),
+        held AS ({held}),
         first_held AS (
             SELECT {by}number, arg_min(stored, rank) AS stored,
                    arg_min(source_file, rank) AS source_file
-            FROM held GROUP BY ALL)
-        SELECT s.*, coalesce(h.stored, f.spelling) AS spelling, h.source_file
-        FROM here s JOIN firsts f ON s.number = f.number{same('f')}
-        LEFT JOIN first_held h ON s.number = h.number{same('h')}
-        WHERE s.written <> coalesce(h.stored, f.spelling)
-          AND NOT EXISTS (SELECT 1 FROM held e WHERE e.stored = s.written{same('e')})""")
-    on = "".join(f" AND s.{k} = c.{k}" for k in others)
-    changed = con.sql(f"""
+            FROM held GROUP BY ALL),
+        spellings AS (
+            SELECT s.*, coalesce(h.stored, f.spelling) AS spelling, h.source_file
+            FROM here s JOIN firsts f ON s.number = f.number{same('f')}
+            LEFT JOIN first_held h ON s.number = h.number{same('h')}
+            WHERE s.written <> coalesce(h.stored, f.spelling)
+              AND NOT EXISTS (SELECT 1 FROM held e WHERE e.stored = s.written{same('e')}))
         SELECT s.ord, c.spelling, c.written, c.source_file FROM spelt s
-        JOIN spellings c ON s.{ref} = c.written{on} ORDER BY s.ord""").to_arrow_table()
-    con.execute("DROP TABLE spellings")
+        JOIN spellings c ON s.{column} = c.written{same('c')} ORDER BY s.ord""").to_arrow_table()
     con.unregister("spelt")
-    if not len(changed):
-        return tables, []
-    at = changed["ord"].to_numpy()
-    spelling = changed["spelling"].combine_chunks().cast(pa.string())
-    starts = np.cumsum([0, *(len(t) for t in tables)])
-    out = []
-    for p, table in enumerate(tables):
-        mine = np.flatnonzero((at >= starts[p]) & (at < starts[p + 1]))
-        if len(mine):
-            mask = np.zeros(len(table), dtype=bool)
-            mask[at[mine] - starts[p]] = True
-            table = _replaced(table, ref, mask, spelling.take(pa.array(mine)))
-            again = row_hash.of_records(schema, table.filter(pa.array(mask)))
-            table = _replaced(table, "row_hash", mask, again)
-        out.append(table)
-    lineage = pa.concat_tables([t.select(["source_sheet", "source_row"]) for t in tables])
-    warnings = [
-        Reject(sheet, row, "", ref, written, _reason(ref, written, held, file), RULE)
-        for sheet, row, written, held, file in zip(
-            lineage["source_sheet"].take(pa.array(at)).to_pylist(),
-            lineage["source_row"].take(pa.array(at)).to_pylist(),
-            changed["written"].to_pylist(), spelling.to_pylist(),
-            changed["source_file"].to_pylist(), strict=True)]
-    return out, warnings
+    return (found["ord"].to_numpy(), *(found[c].combine_chunks().cast(pa.string())
+                                       for c in ("spelling", "written", "source_file")))
 
 
-def _reason(ref: str, written: str, held: str, file: str | None) -> str:
+def _reason(column: str, written: str, held: str, file: str | None) -> str:
     where = f"held from {file}" if file else "written so by an earlier row of this file"
-    return (f"{ref} {written} is the reference {held} ({where}) written with other leading "
-            f"zeros (a spreadsheet may drop them): read as {held}, one record")
+    return (f"{column} {written} is the reference {held} ({where}) written with other leading "
+            f"zeros (a spreadsheet may drop them): read as {held}, one reference")
 
 
 def _may_need(column: pa.ChunkedArray) -> bool:

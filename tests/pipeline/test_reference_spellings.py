@@ -53,12 +53,15 @@ def test_health_advice_written_000123_then_as_the_number_123_is_one_request(
     assert february.reconciles()
     assert rows(db, "SELECT advice_id, returned_date, source_file FROM health_advice") == [
         ("000123", dt.date(2026, 1, 5), "advice_2026-02.xlsx")]
-    assert [(w.sheet, w.row, w.rule, w.value) for w in february.warnings] == [
-        ("Advice", 2, RULE, "123")]
+    # The case it is for lost its zeros too: still the case held.
+    assert rows(db, "SELECT case_id FROM health_advice") == [("00777",)]
+    assert [(w.sheet, w.row, w.rule, w.header, w.value) for w in february.warnings] == [
+        ("Advice", 2, RULE, "advice_id", "123"), ("Advice", 2, RULE, "case_id", "777")]
     assert "000123" in february.warnings[0].reason
     assert "advice_2026-01.csv" in february.warnings[0].reason
-    assert rows(db, "SELECT file_name, row_number, rule FROM row_warnings") == [
-        ("advice_2026-02.xlsx", 2, RULE)]
+    assert rows(db, "SELECT file_name, row_number, column_header, rule FROM row_warnings "
+                    "ORDER BY 3") == [("advice_2026-02.xlsx", 2, "advice_id", RULE),
+                                      ("advice_2026-02.xlsx", 2, "case_id", RULE)]
     after = metrics(db, capsys)
     assert (after["health_advice_due"], after["health_advice_overdue_open"]) == (1, 0)
 
@@ -66,7 +69,7 @@ def test_health_advice_written_000123_then_as_the_number_123_is_one_request(
     again = load(write_csv(tmp_path / "advice_2026-02_again.csv", [
         ADVICE_HEADER, advice("123", "777", returned="05/01/2026")]))
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 1)
-    assert [w.rule for w in again.warnings] == [RULE]
+    assert [w.rule for w in again.warnings] == [RULE, RULE]
     assert rows(db, "SELECT count(*) FROM health_advice") == [(1,)]
 
     # Undoing February (and its repeat) puts January's record back as it was.
@@ -167,3 +170,51 @@ def test_a_reference_holding_an_nhs_number_is_one_pseudonym_as_text_or_a_number(
     assert (february.inserted, february.updated) == (0, 1)
     (held,), = rows(db, "SELECT advice_id FROM health_advice")
     assert held.startswith("PSEUDONYM-") and "5919" not in held
+
+
+def test_a_spelling_is_said_once_and_the_rows_are_recognised_next_month(tmp_path, db, load):
+    first = [advice(f"00012{n}", f"C{n}") for n in range(3)]
+    load(write_csv(tmp_path / "advice_2026-01.csv", [ADVICE_HEADER, *first]))
+    as_numbers = [advice(120 + n, f"C{n}") for n in range(3)]
+    february = load(write_xlsx(tmp_path / "advice_2026-02.xlsx", {"S": [ADVICE_HEADER,
+                                                                        *as_numbers]}))
+    assert [(w.row, w.rule) for w in february.warnings] == [(2, RULE), (3, RULE), (4, RULE)]
+    # March's workbook holds the same rows: those recognised as loaded are not read again (all
+    # but the last, which ends the table: `known_rows`), and their spelling not said again.
+    march = load(write_xlsx(tmp_path / "advice_2026-03.xlsx", {"S": [ADVICE_HEADER,
+                                                                     *as_numbers]}))
+    assert (march.inserted, march.updated, march.unchanged) == (0, 0, 3)
+    assert [(w.row, w.rule) for w in march.warnings] == [(4, RULE)]
+    assert rows(db, "SELECT advice_id FROM health_advice ORDER BY 1") == [
+        ("000120",), ("000121",), ("000122",)]
+
+
+def test_an_older_extract_in_another_spelling_is_stale(tmp_path, db, load):
+    february = load(write_xlsx(tmp_path / "advice_2026-02.xlsx", {"S": [
+        ADVICE_HEADER, advice(123, "C1", returned="05/01/2026")]}))
+    assert february.inserted == 1
+    january = load(write_csv(tmp_path / "advice_2026-01.csv", [ADVICE_HEADER,
+                                                               advice("000123", "C1")]))
+    assert (january.inserted, january.updated, january.stale) == (0, 0, 1)
+    assert [w.rule for w in january.warnings] == [RULE]
+    assert rows(db, "SELECT advice_id, returned_date FROM health_advice") == [
+        ("123", dt.date(2026, 1, 5))]
+    assert rows(db, "SELECT advice_id, history_note FROM health_advice_history") == [
+        ("123", "stale")]
+
+
+def test_a_case_is_one_across_datasets_however_each_wrote_it(tmp_path, db, load, capsys):
+    """The LA's case system pads its references and the provider's log does not: the advice
+    is for the case held, so the plan it contributed to is found (`health_contribution`)."""
+    load(write_csv(tmp_path / "ehcp_2026-01.csv", [EHCP_HEADER, [
+        "00777", "Northshire", "01/10/2025", "20/11/2025", "Yes", "", "10/02/2026", "", ""]]))
+    result = load(write_xlsx(tmp_path / "advice_2026-01.xlsx", {"S": [
+        ADVICE_HEADER, advice("HA-1", 777, returned="05/01/2026")]}))
+    assert [(w.header, w.value) for w in result.warnings] == [("case_id", "777")]
+    assert rows(db, "SELECT a.advice_id FROM health_advice a JOIN ehcp e "
+                    "USING (local_authority, case_id)") == [("HA-1",)]
+    # And the other way round: a case first stored by the provider's log keeps its spelling.
+    load(write_csv(tmp_path / "advice_2026-02.csv", [ADVICE_HEADER, advice("HA-2", "0888")]))
+    later = load(write_csv(tmp_path / "ehcp_2026-02.csv", [EHCP_HEADER, request("888")]))
+    assert (later.inserted, [w.value for w in later.warnings]) == (1, ["888"])
+    assert rows(db, "SELECT case_id FROM ehcp ORDER BY 1") == [("00777",), ("0888",)]
