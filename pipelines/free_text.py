@@ -41,6 +41,8 @@ _UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 # A reference made of a keyed pseudonym already (a SEN2 request's: the child's, then the
 # received date), whose hex digits may by chance pass the NHS number check.
 _KEYED = re.compile(r"^(?:PSEUDONYM-)?[0-9A-Fa-f]{20}(?:/|$)")
+# A reference of an NHS number and the zeros a case system padded it with ("009434765919").
+_PADDED = re.compile(r"0+(\d{10})(?:\.0+)?")
 NHS_NUMBER_REMOVED = "[NHS number removed]"
 UPN_REMOVED = "[UPN removed]"
 BIRTH_DATE_REMOVED = "[date of birth removed]"
@@ -113,7 +115,9 @@ def remove_personal_data(values: np.ndarray, texts: pa.Array | None, reference: 
         value = values[k]
         text = value[1] if isinstance(value, tuple) else value
         if reference:
-            if _KEYED.match(text) or (nhs_number_in(text) is None and upn_in(text) is None):
+            if (padded := _PADDED.fullmatch(text)) and nhs_number_is_valid(padded[1]):
+                text = padded[1]  # one pseudonym however many zeros a system padded it with
+            elif _KEYED.match(text) or (nhs_number_in(text) is None and upn_in(text) is None):
                 continue
             digits = _DIGIT_RUN.sub(lambda m: re.sub(r"\D", "", m.group()), text.upper())
             clean = "PSEUDONYM-" + pseudonym(key, "reference", digits).upper()

@@ -218,3 +218,18 @@ def test_a_case_is_one_across_datasets_however_each_wrote_it(tmp_path, db, load,
     later = load(write_csv(tmp_path / "ehcp_2026-02.csv", [EHCP_HEADER, request("888")]))
     assert (later.inserted, [w.value for w in later.warnings]) == (1, ["888"])
     assert rows(db, "SELECT case_id FROM ehcp ORDER BY 1") == [("00777",), ("0888",)]
+
+
+def test_an_nhs_number_padded_with_zeros_is_never_stored_and_is_the_same_reference(
+        tmp_path, db, load):
+    """A system that pads its references pads an NHS number held as one too: it is still an NHS
+    number, kept only as the pseudonym the number alone gets."""
+    load(write_csv(tmp_path / "advice_2026-01.csv", [ADVICE_HEADER,
+                                                     advice("009434765919", "C1")]))
+    february = load(write_xlsx(tmp_path / "advice_2026-02.xlsx", {"S": [
+        ADVICE_HEADER, advice(9434765919, "C1", returned="05/01/2026")]}))
+    assert (february.inserted, february.updated) == (0, 1)
+    (held,), = rows(db, "SELECT advice_id FROM health_advice")
+    assert held.startswith("PSEUDONYM-")
+    assert rows(db, "SELECT count(*) FROM health_advice_history WHERE advice_id LIKE '%5919%'"
+                ) == [(0,)]
