@@ -124,7 +124,7 @@ def _spellings(con: duckdb.DuckDBPyConnection, column: str, within: list[str],
             SELECT {by}{column} AS written, {numbered(column)} AS number, min(ord) AS first
             FROM spelt WHERE regexp_full_match({column}, '{_DIGITS}') GROUP BY ALL),
         firsts AS (SELECT {by}number, arg_min(written, first) AS spelling FROM here GROUP BY ALL),
-        held AS ({held}),
+        held AS MATERIALIZED ({held}),
         first_held AS (
             SELECT {by}number, arg_min(stored, rank) AS stored,
                    arg_min(source_file, rank) AS source_file
