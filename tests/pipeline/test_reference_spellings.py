@@ -181,8 +181,9 @@ def test_a_spelling_is_said_once_and_the_rows_are_recognised_next_month(tmp_path
     assert [(w.row, w.rule) for w in february.warnings] == [(2, RULE), (3, RULE), (4, RULE)]
     # March's workbook holds the same rows: those recognised as loaded are not read again (all
     # but the last, which ends the table: `known_rows`), and their spelling not said again.
-    march = load(write_xlsx(tmp_path / "advice_2026-03.xlsx", {"S": [ADVICE_HEADER,
-                                                                     *as_numbers]}))
+    march = load(write_xlsx(tmp_path / "advice_2026-03.xlsx", {"March": [ADVICE_HEADER,
+                                                                         *as_numbers]}))
+    assert march.status == "loaded"
     assert (march.inserted, march.updated, march.unchanged) == (0, 0, 3)
     assert [(w.row, w.rule) for w in march.warnings] == [(4, RULE)]
     assert rows(db, "SELECT advice_id FROM health_advice ORDER BY 1") == [
