@@ -11,6 +11,7 @@ import shutil
 
 import duckdb
 
+from pipelines import reference_spelling
 from pipelines.cli import main
 from pipelines.load import ingest_file
 from pipelines.rollback import rollback
@@ -234,3 +235,22 @@ def test_an_nhs_number_padded_with_zeros_is_never_stored_and_is_the_same_referen
     assert held.startswith("PSEUDONYM-")
     assert rows(db, "SELECT count(*) FROM health_advice_history WHERE advice_id LIKE '%5919%'"
                 ) == [(0,)]
+
+
+def test_a_database_holding_two_spellings_from_before_keeps_each_as_it_was(
+        tmp_path, db, load, monkeypatch):
+    """A database loaded before spellings were read as one may hold 000123 and 123 as two
+    records. Upgrading changes neither: a row written as one of them is that record, as before;
+    a third spelling is the one first stored."""
+    with monkeypatch.context() as before:  # loaded as the earlier version did
+        before.setattr(reference_spelling, "respell", lambda con, schema, tables: (tables, []))
+        load(write_csv(tmp_path / "advice_2026-01.csv", [ADVICE_HEADER, advice("000123", "C1")]))
+        load(write_csv(tmp_path / "advice_2026-02.csv", [ADVICE_HEADER, advice("123", "C1")]))
+    assert rows(db, "SELECT advice_id FROM health_advice ORDER BY 1") == [("000123",), ("123",)]
+    march = load(write_csv(tmp_path / "advice_2026-03.csv", [
+        ADVICE_HEADER, advice("123", "C1", returned="05/01/2026"), advice("0123", "C1")]))
+    assert (march.inserted, march.updated, march.unchanged) == (0, 1, 1)
+    assert [(w.row, w.value) for w in march.warnings] == [(3, "0123")]
+    assert "000123" in march.warnings[0].reason
+    assert rows(db, "SELECT advice_id, returned_date FROM health_advice ORDER BY 1") == [
+        ("000123", None), ("123", dt.date(2026, 1, 5))]
