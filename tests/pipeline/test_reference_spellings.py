@@ -254,3 +254,18 @@ def test_a_database_holding_two_spellings_from_before_keeps_each_as_it_was(
     assert "000123" in march.warnings[0].reason
     assert rows(db, "SELECT advice_id, returned_date FROM health_advice ORDER BY 1") == [
         ("000123", None), ("123", dt.date(2026, 1, 5))]
+
+
+def test_ingest_says_how_many_rows_were_read_in_another_spelling_and_where(tmp_path, db, capsys):
+    write_csv(tmp_path / "advice_2026-01.csv", [ADVICE_HEADER, advice("000123", "0777"),
+                                                advice("000124", "0777")])
+    write_xlsx(tmp_path / "advice_2026-02.xlsx", {"Feb": [ADVICE_HEADER, advice(123, 777),
+                                                          advice(124, 777)]})
+    for name in ("advice_2026-01.csv", "advice_2026-02.xlsx"):
+        assert main(["ingest", "--db", str(db), "--as-of", AS_OF.isoformat(),
+                     str(tmp_path / name)]) == 0
+    said = capsys.readouterr().out.splitlines()
+    warned = [line for line in said if RULE in line]
+    assert len(warned) == 1
+    assert "2 row(s), first Feb row 2, Feb row 3: advice_id 123 is the reference 000123" in warned[0]
+    assert "advice_2026-01.csv" in warned[0]
