@@ -53,8 +53,11 @@ def _references(schema: Schema) -> list[tuple[str, list[str], tuple[str, ...]]]:
     found = []
     ref = reference(schema)
     if ref is not None and ref != CASE:
-        derived = {d[0] for d in schema.derived}
-        found.append((ref, [k for k in schema.key if k not in (ref, *derived)], (schema.table,)))
+        # Whose reference it is (the LA, the source), not when (a school's audits on two dates
+        # are two records of one URN).
+        within = [k for k in schema.key if k != ref and k in {c.name for c in schema.columns}
+                  and schema.column(k).sql_type == "VARCHAR"]
+        found.append((ref, within, (schema.table,)))
     if schema.table in CASE_TABLES and schema.column(CASE).kind == "id":
         found.append((CASE, ["local_authority"], CASE_TABLES))
     return found

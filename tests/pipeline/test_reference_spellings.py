@@ -269,3 +269,17 @@ def test_ingest_says_how_many_rows_were_read_in_another_spelling_and_where(tmp_p
     assert len(warned) == 1
     assert "2 row(s), first Feb row 2, Feb row 3: advice_id 123 is the reference 000123" in warned[0]
     assert "advice_2026-01.csv" in warned[0]
+
+
+def test_a_school_keeps_one_spelling_of_its_urn_across_audits(tmp_path, db, load):
+    """A reference that is one within other key columns than dates: a school's audits on two
+    dates are two records, of one school however its URN was written."""
+    header = ["URN", "School Name", "LA", "Audit Date"]
+    load(write_csv(tmp_path / "audit_2025.csv",
+                   [header, ["0100001", "Ash Primary", "Northshire", "01/10/2024"]]),
+         kind="schools")
+    later = load(write_xlsx(tmp_path / "audit_2026.xlsx", {"Audit": [
+        header, [100001, "Ash Primary", "Northshire", "01/10/2025"]]}), kind="schools")
+    assert (later.inserted, [w.value for w in later.warnings]) == (1, ["100001"])
+    assert rows(db, "SELECT urn, audit_date FROM schools ORDER BY 2") == [
+        ("0100001", dt.date(2024, 10, 1)), ("0100001", dt.date(2025, 10, 1))]
