@@ -275,6 +275,7 @@ def _describe(r: Any) -> str:
              f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals, "
              f"{len(r.warnings):,} loaded with a warning [load {r.load_id}: {', '.join(r.kinds)}; "
              f"extract date {r.extract_date:%d/%m/%Y}, {r.extract_basis}]" + stale + warned]
+    lines += _queried(r.warnings)
     for sheet in r.sheets:
         if sheet.get("unused_columns"):
             lines.append(f"  sheet '{sheet['sheet']}': columns not used: "
@@ -282,6 +283,21 @@ def _describe(r: Any) -> str:
     for skipped in r.skipped_sheets:
         lines.append(f"  sheet '{skipped['sheet']}' skipped: {skipped['reason']}")
     return "\n".join(lines)
+
+
+def _queried(warnings: list[Any], first: int = 3) -> list[str]:
+    """The rows loaded with a warning, a line per rule: how many, the first rows, and the first
+    one's reason (the rest are in `row_warnings`)."""
+    by_rule: dict[str, list[Any]] = {}
+    for w in warnings:
+        by_rule.setdefault(w.rule, []).append(w)
+    lines = []
+    for rule, found in by_rule.items():
+        rows = list(dict.fromkeys((w.sheet, w.row) for w in found))
+        lines.append(f"  warning ({rule}): {len(rows):,} row(s), first "
+                     + ", ".join(f"{sheet} row {row}" for sheet, row in rows[:first])
+                     + f": {found[0].reason}")
+    return lines
 
 
 def cmd_status(args: argparse.Namespace) -> int:

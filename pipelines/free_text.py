@@ -47,6 +47,8 @@ _KEYED = re.compile(r"^(?:PSEUDONYM-)?[0-9A-Fa-f]{20}(?:/|$)")
 _WORD = r"[^\W\d_][^\W\d_'’.\-]{0,40}(?:['’.\-][^\W\d_]{1,40}){0,3}\.?"
 _NAME_LIKE = re.compile(rf"{_WORD}(?:,?\s{{1,3}}{_WORD}){{1,3}}")
 _MAY_BE_A_NAME = r"^[^0-9]*[^0-9\s,][\s,]+[^0-9\s,][^0-9]*$"  # RE2: no digit, two words or more
+# A reference of an NHS number and the zeros a case system padded it with ("009434765919").
+_PADDED = re.compile(r"0+(\d{10})(?:\.0+)?")
 NHS_NUMBER_REMOVED = "[NHS number removed]"
 UPN_REMOVED = "[UPN removed]"
 BIRTH_DATE_REMOVED = "[date of birth removed]"
@@ -129,8 +131,10 @@ def remove_personal_data(values: np.ndarray, texts: pa.Array | None, reference: 
         value = values[k]
         text = value[1] if isinstance(value, tuple) else value
         if reference:
-            if _KEYED.match(text) or (nhs_number_in(text) is None and upn_in(text) is None
-                                      and not reads_as_a_name(text)):
+            if (padded := _PADDED.fullmatch(text)) and nhs_number_is_valid(padded[1]):
+                text = padded[1]  # one pseudonym however many zeros a system padded it with
+            elif _KEYED.match(text) or (nhs_number_in(text) is None and upn_in(text) is None
+                                        and not reads_as_a_name(text)):
                 continue
             spelled = _DIGIT_RUN.sub(lambda m: re.sub(r"\D", "", m.group()), text.upper())
             spelled = " ".join(spelled.split())  # a name spaced twice is the same name

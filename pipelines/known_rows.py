@@ -12,7 +12,8 @@ cells under the same rules make the same record (only the future-date rule reads
 and a date accepted then is accepted later). Such a row is taken from the live table instead of
 being validated; every count, conflict, duplicate and extract date stays as a full load makes it.
 
-Not recognised, so validated as before: rows that had a warning (so it is reported again), rows
+Not recognised, so validated as before: rows that had a warning (so it is reported again; a
+reference read in its stored spelling, `reference_spelling`, is said once), rows
 of a derived dataset (annual reviews: a row's cycle depends on the others), SEN2 returns, and
 sheets with fewer than two required columns of their own. DATA PROTECTION: personal cells enter
 the hash only through a digest keyed by the pseudonym key, so the hash cannot test a guess.
@@ -437,7 +438,7 @@ def _put_back(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
 
 def _unlawful(con: duckdb.DuckDBPyConnection, schema: Schema) -> dict[tuple[str, str], int]:
     """The delay reasons recorded that are not lawful exceptions, of the rows loaded as they
-    are, counted as `load.unlawful_reasons` counts them in records."""
+    are, counted as `exception_reasons.unlawful_reasons` counts them in records."""
     counts: dict[tuple[str, str], int] = {}
     for col in schema.columns:
         if col.kind not in EXCEPTION_KINDS:

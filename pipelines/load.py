@@ -20,7 +20,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import counts, extract_date, known_rows, reference_clash, refusals, review_cycles
+from pipelines import (
+    counts,
+    exception_reasons,
+    extract_date,
+    known_rows,
+    reference_clash,
+    reference_spelling,
+    refusals,
+    review_cycles,
+)
 from pipelines.config import canonical_la
 from pipelines.dates import DateError, parse_date
 from pipelines.db import held_here, one, reader, table_columns, transaction, writing
@@ -37,7 +46,7 @@ from pipelines.pseudonym import (
 )
 from pipelines.readers import FileError, RawSheet, read_file, rows_to_columns
 from pipelines.schemas import SCHEMAS, Schema
-from pipelines.validate import EXCEPTION_KINDS, Reject, SheetOutcome, validate_body
+from pipelines.validate import Reject, SheetOutcome, validate_body
 from pipelines.vocab import normalise_token
 
 # DuckDB would take up to 80% of the machine's memory for a load, on top of the records Python
@@ -284,39 +293,6 @@ def _check_whose_log(path: Path, sheet: str, match: HeaderMatch, given: dict[str
             f"{path.name}: sheet '{sheet}': whose log is this? Health advice needs a Source column "
             "(provider or local authority), a Provider column, or `ingest --source provider` (with "
             "`--provider NAME`) or `--source local-authority` for a file that has neither")
-
-
-def unlawful_reasons(tables: list[tuple[str, pa.Table]],
-                     recognised: dict[tuple[str, str, str], int] | None = None) -> list[dict]:
-    """Each distinct delay reason recorded in an exception column that is neither a lawful
-    exception nor "none", with how many rows hold it: such rows load and count as late, and the
-    user is told, so a lawful reason written an unexpected way can be mapped in settings.toml.
-    `tables`: (dataset, records); `recognised`: {(dataset, column, text): rows} of the rows
-    loaded as they were, without being validated again (`known_rows`)."""
-    counts = dict(recognised or {})
-    for kind, records in tables:
-        schema = SCHEMAS[kind]
-        for col in schema.columns:
-            if col.kind not in EXCEPTION_KINDS:
-                continue
-            lawful, recorded = records[col.name], records[f"{col.name}_recorded"]
-            kept = pc.and_(pc.is_null(lawful), pc.is_valid(recorded))
-            table = pa.table({"text": recorded.filter(kept)}).group_by("text").aggregate(
-                [("text", "count")])
-            for text, n in zip(table["text"].to_pylist(), table["text_count"].to_pylist(),
-                               strict=True):
-                k = (kind, col.name, text)
-                counts[k] = counts.get(k, 0) + n
-    law = {"advice_exception": "reg 8(2)", "plan_exception": "reg 10(4)"}
-    out = []
-    for (kind, column, text), n in sorted(counts.items()):
-        basis = law[SCHEMAS[kind].column(column).kind]
-        out.append({"code": "exception_not_lawful", "kind": kind, "column": column,
-                    "value": text, "rows": n,
-                    "message": f"{n:,} row(s) record '{text}', which is not a lawful {basis} "
-                               "exception: counted as late (map it in settings.toml "
-                               "[exceptions] if it means a lawful reason)"})
-    return out
 
 
 def _blank(cell: object) -> bool:
@@ -622,8 +598,11 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     for kind in dict.fromkeys(o.kind for o in outcomes):
         schema = SCHEMAS[kind]
         parts = [i for i, o in enumerate(outcomes) if o.kind == kind]
-        merged = known_rows.merge(con, schema, [outcomes[i].sheet for i in parts],
-                                  [outcomes[i].records for i in parts],
+        tables, respelled = reference_spelling.respell(
+            con, schema, [outcomes[i].records for i in parts])
+        for i, table in zip(parts, tables, strict=True):  # remembered as read (`known_rows`)
+            outcomes[i].records = table
+        merged = known_rows.merge(con, schema, [outcomes[i].sheet for i in parts], tables,
                                   [known.get(i) for i in parts], result.extract_date)
         for sheet, n in merged.loaded.items():  # unchanged records, counted as `_upsert` would
             fates[(sheet, "load")] = fates.get((sheet, "load"), 0) + n
@@ -644,7 +623,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
             fates[fate] = fates.get(fate, 0) + n
         new, changed, same, stale, clashes = _upsert(con, schema, load_id, path.name, now,
                                                      result.extract_date)
-        reused += [(kind, w) for w in clashes]
+        reused += [(kind, w) for w in clashes + respelled]
         result.inserted += new
         result.updated += changed
         result.unchanged += same
@@ -684,7 +663,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     warnings = [(o.kind, w) for o in outcomes for w in o.warnings] + reused
     result.warnings = [w for _, w in warnings]
     _keep_findings(con, "row_warnings", warnings, load_id, path.name)
-    result.unlawful_reasons = unlawful_reasons(all_records, recognised)
+    result.unlawful_reasons = exception_reasons.unlawful_reasons(all_records, recognised)
     con.execute("INSERT INTO loads (load_id, file_name, file_hash, file_bytes, loaded_at, as_of, "
                 "kinds, rows_read, loaded, inserted, updated, unchanged, duplicates, rejected, "
                 "blank, notes, status, extract_date, extract_basis, stale) "

@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from pandas.core.util.hashing import combine_hash_arrays
 
 from pipelines import clean_values, counts, vocab
 from pipelines.config import canonical_la, load_settings
@@ -34,6 +33,7 @@ from pipelines.pseudonym import (
     pseudonym,
 )
 from pipelines.readers import Cells, column_letter, text_array
+from pipelines.row_hash import row_hashes, typed, value_hashes
 from pipelines.rules import ERROR, WARNING, Rows, parse_rule, rules_for
 from pipelines.schemas import EXCEPTION_KINDS, Column, Schema
 
@@ -553,14 +553,14 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
         values, codes = coded.pop(name)
         if name in symbols:
             marked |= np.not_equal(np.asarray(values, dtype=object), None)[codes]
-        typed = _typed(values, sql_type)
+        kept = typed(values, sql_type)
         array = in_arrow.get(name) if sql_type == "VARCHAR" else None
         # pandas hashes each value on its own, so hashing the distinct values and taking them
         # by code gives what hashing every row's value would.
-        hashed = _hashes(typed, None if array is None else
+        hashed = value_hashes(kept, None if array is None else
                          array.is_null().to_numpy(zero_copy_only=False))
         if array is None:
-            array = pa.array(typed, from_pandas=True).cast(_ARROW_TYPES.get(sql_type, pa.string()))
+            array = pa.array(kept, from_pandas=True).cast(_ARROW_TYPES.get(sql_type, pa.string()))
         if codes is not None:
             hashed = hashed[codes]
             array = _take(array, codes)
@@ -568,7 +568,7 @@ def _records(schema: Schema, parsed: dict[str, _Parsed], good: np.ndarray,
         arrays[name] = array
     arrays["source_sheet"] = pa.repeat(sheet, n)
     arrays["source_row"] = pa.array(excel_rows[good], type=pa.int32())
-    arrays["row_hash"] = _row_hashes(hashes, n, symbol_hashes, marked)
+    arrays["row_hash"] = row_hashes(hashes, n, symbol_hashes, marked)
     return pa.table(arrays)
 
 
@@ -582,33 +582,6 @@ def _take(values: pa.Array, codes: np.ndarray) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, values)
 
 
-def _hashes(typed: Any, missing: np.ndarray | None = None) -> np.ndarray:
-    """pandas' hash of each value, as `hash_pandas_object` gives it: for text, the hash of the
-    string, and for a missing value the largest uint64 (pandas factorizes text to find the
-    missing ones; the distinct values need no factorizing). `missing`: which values are None,
-    when Arrow knows already (looking at each of a million ids costs more than hashing them)."""
-    if not isinstance(typed, np.ndarray):
-        return pd.util.hash_array(typed, categorize=True)
-    if missing is None:
-        missing = pd.isna(typed)
-    if not missing.any():
-        return pd.util.hash_array(typed, categorize=False)
-    hashed = pd.util.hash_array(np.where(missing, "", typed), categorize=False)
-    hashed[missing] = np.iinfo(np.uint64).max
-    return hashed
-
-
-def _typed(values: Sequence[Any], sql_type: str) -> Any:
-    """Values with the pandas type each stored column has always been hashed as: the row hashes
-    of stored records depend on it (see `_row_hashes`)."""
-    if sql_type == "DATE":
-        return pd.Series(np.asarray(values, dtype="datetime64[D]").astype("datetime64[s]")).array
-    if sql_type in _NULLABLE:
-        return pd.array(values, dtype=_NULLABLE[sql_type])
-    return np.asarray(values, dtype=object)
-
-
-_NULLABLE = {"BOOLEAN": "boolean", "DOUBLE": "Float64", "INTEGER": "Int64"}
 _ARROW_TYPES = {"DATE": pa.date32(), "BOOLEAN": pa.bool_(), "DOUBLE": pa.float64(),
                 "INTEGER": pa.int32()}
 _PERSON_COLUMNS = ("nhs_number", "name", "forename", "surname", "date_of_birth")
@@ -658,26 +631,3 @@ def _person(values: dict[str, Any], key: bytes) -> tuple[str | None, int | None]
     ident = person_key(values.get("nhs_number"), name, dob.isoformat() if dob else None,
                        upn=values.get("upn"), uln=values.get("uln"))
     return (pseudonym(key, "person", ident) if ident else None), (dob.year if dob else None)
-
-
-def _row_hashes(hashes: list[np.ndarray], n: int, symbol_hashes: Sequence[np.ndarray] = (),
-                marked: np.ndarray | None = None) -> pa.Array:
-    """A fingerprint of a record's values, to tell an unchanged repeat from an update: pandas'
-    hash of the record's stored columns (`hash_pandas_object` of them, without the index),
-    combined from each column's hashes as pandas combines them. It is vectorised and keyed by a
-    fixed default, so it is the same in every process; the columns have fixed types (see
-    `_typed`), so equal values hash equally. Written as 16 lower-case hex digits, as every
-    earlier load wrote it. The symbols of counts printed as one (`marked` rows) are hashed too;
-    a row without any hashes as it did before the symbol columns existed."""
-    if not n:
-        return pa.array([], type=pa.string())
-    combined = combine_hash_arrays(iter(hashes), len(hashes))
-    if marked is not None and marked.any():
-        every = [*hashes, *symbol_hashes]
-        combined = np.where(marked, combine_hash_arrays(iter(every), len(every)), combined)
-    # The hex digits of every hash end to end are the text column's buffer as they stand: each
-    # value 16 bytes from the one before (copying them into an array of values cost more).
-    digits = combined.astype(">u8").tobytes().hex().encode("ascii")
-    offsets = np.arange(0, 16 * n + 1, 16, dtype=np.int32)
-    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets),
-                                                  pa.py_buffer(digits)])
