@@ -655,13 +655,7 @@ def provenance(con: duckdb.DuckDBPyConnection, samples: Path = SAMPLES) -> str:
 
 def has_data(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether any of the datasets the pack reports on holds a row."""
-    for table in ("health_advice", "ehcp", "tribunals"):
-        try:
-            if con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]:
-                return True
-        except duckdb.CatalogException:
-            continue
-    return False
+    return any(_has_rows(con, table) for table in ("health_advice", "ehcp", "tribunals"))
 
 
 def pack_as_of(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> dt.date:
