@@ -1,0 +1,97 @@
+"""Exports as LA case systems (Capita One, Synergy, Liquidlogic, Mosaic style) and hand-kept
+trackers write them: report titles, filters above the header, a sheet per team or month, dates
+with times, renamed columns, headings merged over their columns, totals and notes. Every file is
+built here by hand; every child is invented."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import openpyxl
+
+from pipelines import metrics
+from pipelines.db import reader
+from tests.conftest import AS_OF
+
+D = dt.datetime  # an Excel date cell
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _capita_sheet(ws, team: str, header: list[str], rows: list[list]) -> None:
+    ws.append(["Capita One - EHC Needs Assessment Timeliness Report"])
+    ws.append(["Report run on: 02/03/2026 09:14:33"])
+    ws.append([f"Filters: Team = {team}; Status = All"])
+    ws.append([])
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    ws.append([])
+    ws.append(["Total", None, None, len(rows)])
+
+
+EHCP_EXPORT_HEADER = ["Case Ref ", "Child Name", "LA", "EHCNA Request Date", "Decision to Assess",
+                      "Date of Decision", "Draft EHCP Issued", "Date EHCP Issued", "Primary Need"]
+
+
+def test_an_la_export_naming_its_plans_date_ehcp_issued_counts_them(load, tmp_path, db):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    _capita_sheet(wb.create_sheet("North Team"), "North", EHCP_EXPORT_HEADER, [
+        ["EH1 ", "Amy Tester", "Northshire", D(2025, 4, 3, 10, 12), "Yes", D(2025, 5, 1),
+         D(2025, 7, 1), D(2025, 8, 10, 16, 45), "ASD"],  # 129 days: within 20 weeks
+        ["eh2", "Ben Tester", "Northshire", "03/04/2025 14:30", "Y", "01/05/2025", None, None,
+         "SLCN"],  # open, past 20 weeks on the as-of date
+    ])
+    _capita_sheet(wb.create_sheet("South Team"), "South", EHCP_EXPORT_HEADER, [
+        ["EH3", "Cal Tester", "Northshire", D(2025, 6, 2), "Yes", D(2025, 7, 1), D(2025, 9, 1),
+         D(2025, 11, 28), "SEMH"],  # 179 days: late
+        ["EH4", "Dee Tester", "Northshire", D(2025, 9, 9), "Yes", D(2025, 10, 1), None,
+         D(2025, 8, 1), "MLD"],  # a plan issued before its request
+    ])
+    path = tmp_path / "ehcna_timeliness.xlsx"
+    wb.save(path)
+
+    result = load(path)
+
+    assert (result.loaded, result.rejected, result.notes, result.blank) == (3, 1, 2, 2)
+    assert result.reconciles()
+    assert all("Date EHCP Issued" not in s.get("unused_columns", []) for s in result.sheets)
+    (reject,) = result.rejects
+    assert (reject.sheet, reject.row, reject.column, reject.header) == (
+        "South Team", 7, "H", "Date EHCP Issued")
+    assert _rows(db, "SELECT case_id, final_plan_date FROM ehcp ORDER BY 1") == [
+        ("EH1", dt.date(2025, 8, 10)), ("EH2", None), ("EH3", dt.date(2025, 11, 28))]
+    with reader(db) as con:
+        h = metrics.headline(con, metrics.Filters(dt.date(2025, 4, 1), AS_OF, AS_OF))
+    assert h["ehcp_plans_issued"] == 2
+    assert (h["ehcp_within_20_weeks_numerator_incl_exceptions"],
+            h["ehcp_within_20_weeks_denominator_incl_exceptions"]) == (1, 2)
+    assert h["ehcp_open_past_20_weeks"] == 1
+
+
+def test_a_tribunal_tracker_naming_the_lodged_date_appeal_lodged_loads(load, tmp_path, db):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Appeals 2025-26"
+    ws.append(["SEND Tribunal appeals tracker"])
+    ws.append(["Tribunal Ref", "LA", "Appeal Lodged", "Hearing Date", "Health Element?",
+               "Outcome"])
+    ws.append(["SE123/25/00001", "Northshire", D(2025, 5, 1), D(2026, 6, 3, 10, 0), "Yes", ""])
+    ws.append(["SE123/25/00002 ", "Northshire", "14/06/2025", "TBC", "N", "Withdrawn"])
+    path = tmp_path / "tribunals.xlsx"
+    wb.save(path)
+
+    result = load(path)
+
+    assert result.status == "loaded", result.error
+    assert (result.loaded, result.rejected) == (2, 0)
+    assert _rows(db, "SELECT appeal_id, registered_date, hearing_date, health_aspects "
+                     "FROM tribunals ORDER BY 1") == [
+        ("SE123/25/00001", dt.date(2025, 5, 1), dt.date(2026, 6, 3), True),
+        ("SE123/25/00002", dt.date(2025, 6, 14), None, False)]
