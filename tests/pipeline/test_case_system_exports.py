@@ -95,3 +95,73 @@ def test_a_tribunal_tracker_naming_the_lodged_date_appeal_lodged_loads(load, tmp
                      "FROM tribunals ORDER BY 1") == [
         ("SE123/25/00001", dt.date(2025, 5, 1), dt.date(2026, 6, 3), True),
         ("SE123/25/00002", dt.date(2025, 6, 14), None, False)]
+
+
+def _annex_a_with_a_merged_heading(path: Path) -> Path:
+    """List 1 with 'Main education establishment' merged over its 'URN' and 'Phase', the other
+    names merged down over both header rows."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 1"
+    ws.append(["Annex A List 1"])
+    ws.append(["Child unique ID", "UPN", "Date of birth", "Gender", "Date initial EHC plan issued",
+               "Date EHC plan last reviewed", "Main education establishment", None])
+    ws.append([None] * 6 + ["URN", "Phase"])
+    ws.merge_cells("G2:H2")
+    for column in "ABCDEF":
+        ws.merge_cells(f"{column}2:{column}3")
+    ws.append(["C1", "A100000000001", D(2012, 5, 4), "Male", D(2020, 1, 10), D(2025, 6, 1),
+               100001, "Primary"])
+    ws.append(["C2", "A100000000002", "17/09/2010", "Female", "01/02/2022", "10/03/2025", "100002",
+               "Secondary"])
+    wb.save(path)
+    return path
+
+
+def test_a_heading_merged_over_columns_below_a_complete_header_row(load, tmp_path, db):
+    # The top row alone names every required column, so the row of names below it was taken
+    # for a request (rejected, no child id) and the establishment's URN and phase were lost.
+    result = load(_annex_a_with_a_merged_heading(tmp_path / "annex_a.xlsx"), la="Northshire")
+
+    assert (result.rows_read, result.loaded, result.rejected) == (2, 2, 0), result.rejects
+    assert result.sheets[0]["header_row"] == 3
+    assert result.sheets[0]["unused_columns"] == []
+    assert _rows(db, "SELECT child_id, school_urn, phase, source_row FROM cohort ORDER BY 1") == [
+        ("C1", "100001", "primary", 4), ("C2", "100002", "secondary", 5)]
+
+
+def test_a_group_heading_above_a_complete_header_row(load, tmp_path, db):
+    # "Health" merged over "Invited" and "Attended": the row below names the review's columns.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Liquidlogic - Annual Reviews"])
+    ws.append([None, None, None, None, "Health", None])
+    ws.merge_cells("E2:F2")
+    ws.append(["Case Reference", "Local Authority", "AR Due Date", "Annual Review Date", "Invited",
+               "Attended"])
+    ws.append(["AR1", "Northshire", D(2026, 1, 10), D(2026, 1, 5), "Yes", "No"])
+    path = tmp_path / "reviews.xlsx"
+    wb.save(path)
+
+    result = load(path)
+
+    assert (result.rows_read, result.loaded, result.rejected) == (1, 1, 0)
+    assert result.sheets[0]["unused_columns"] == []
+    assert _rows(db, "SELECT case_id, health_invited, health_attended FROM annual_reviews") == [
+        ("AR1", True, False)]
+
+
+def test_a_first_request_with_only_a_note_is_not_taken_for_a_second_header_row(load, tmp_path, db):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Case Reference", "Local Authority", "AR Due Date", "Review Date", "Notes"])
+    ws.append([None, None, None, None, "Health Invited"])  # a note that reads like a name
+    ws.append(["AR1", "Northshire", D(2026, 1, 10), D(2026, 1, 5), ""])
+    path = tmp_path / "reviews.xlsx"
+    wb.save(path)
+
+    result = load(path)
+
+    assert result.sheets[0]["header_row"] == 1
+    assert (result.rows_read, result.loaded) == (2, 1)
+    assert result.reconciles()
