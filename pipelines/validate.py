@@ -96,6 +96,8 @@ def _bool(value: Any) -> bool | None:
     if text is None:
         return None
     word = _OPTION_LETTER.sub("", text).lower()
+    if vocab.normalise_token(word) in vocab.ANSWER_NOT_RECORDED:
+        return None  # "N/A" for health's attendance where no one was invited
     if word not in vocab.TRUE_WORDS | vocab.FALSE_WORDS and (m := _ANSWER_NOTE.match(word)):
         word = m[1] or m[2]  # "Yes - SALT", "Y (OT)", "Yes OT": the answer, then a note
     if word in vocab.TRUE_WORDS:
@@ -146,7 +148,7 @@ _MAX_COUNT = 2**31 - 1
 
 
 def _date(value: Any) -> dt.date | None:
-    if (isinstance(value, str) and vocab.normalise_token(value) in _NOT_RECORDED
+    if (isinstance(value, str) and vocab.normalise_token(value) in vocab.DATE_NOT_RECORDED
             and not value.lstrip().startswith("#")):  # Excel's #N/A is a failed formula
         return None  # a date not known yet: blank (a required one is then missing)
     try:
@@ -155,10 +157,6 @@ def _date(value: Any) -> dt.date | None:
         raise type(exc)(str(exc)) from None  # its type names the rule (`rules.parse_rule`)
 
 
-# What case systems write for a date not recorded: "N/A", "TBC", "-", "00/00/0000", "NULL".
-_NOT_RECORDED = frozenset(vocab.normalise_token(s) for s in (
-    "-", "n/a", "tbc", "tba", "not applicable", "none", "nil", "null", "00/00/0000",
-    "0000-00-00"))
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")  # 2025-04
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")  # 04/2025
 _NAMED_MONTH = re.compile(r"^([A-Za-z]{3,9})\.?[\s\-/,']*(\d{4}|\d{2})$")  # Apr 2025, April-25

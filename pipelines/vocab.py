@@ -319,6 +319,14 @@ NO_EXCEPTION = frozenset(
     for s in ("", "none", "no", "n", "n/a", "na", "nil", "false", "0", "-", "no exception")
 )
 
+# What case systems and trackers write for a date not recorded ("N/A", "TBC", "-", "00/00/0000",
+# "Not known"; an end date "Ongoing"), and for a yes or no not recorded: both read as blank.
+_NOT_KNOWN = ("-", "n/a", "tbc", "tba", "not applicable", "null", "not known", "unknown", "n/k",
+              "not recorded")
+DATE_NOT_RECORDED = frozenset(normalise_token(s) for s in (
+    *_NOT_KNOWN, "none", "nil", "00/00/0000", "0000-00-00", "ongoing"))
+ANSWER_NOT_RECORDED = frozenset(normalise_token(s) for s in _NOT_KNOWN)
+
 TRUE_WORDS = frozenset({"y", "yes", "true", "1", "t"})
 FALSE_WORDS = frozenset({"n", "no", "false", "0", "f"})
 

@@ -165,3 +165,46 @@ def test_a_first_request_with_only_a_note_is_not_taken_for_a_second_header_row(l
     assert result.sheets[0]["header_row"] == 1
     assert (result.rows_read, result.loaded) == (2, 1)
     assert result.reconciles()
+
+
+def test_a_yes_or_no_not_recorded_is_blank_not_a_rejected_review(load, tmp_path, db):
+    # "N/A" for health's attendance where no health professional was invited: the review
+    # itself (due, held, decided) must still count; an answer that is neither is still refused.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Case Reference", "Local Authority", "AR Due Date", "Annual Review Date",
+               "Health Invited", "Health Attended", "Health Report Received"])
+    ws.append(["AR1", "Northshire", D(2026, 2, 10), D(2026, 2, 2), "N/A", "n/a", "-"])
+    ws.append(["AR2", "Northshire", D(2026, 2, 11), D(2026, 2, 3), "No", "Not applicable", "TBC"])
+    ws.append(["AR3", "Northshire", D(2026, 2, 12), D(2026, 2, 4), "Yes", "Unknown", "Not known"])
+    ws.append(["AR4", "Northshire", D(2026, 2, 13), D(2026, 2, 5), "Yes", "Sometimes", ""])
+    path = tmp_path / "reviews.xlsx"
+    wb.save(path)
+
+    result = load(path)
+
+    assert (result.loaded, result.rejected) == (3, 1)
+    (reject,) = result.rejects
+    assert (reject.row, reject.column, reject.value, reject.rule) == (
+        5, "F", "Sometimes", "invalid_bool")
+    assert _rows(db, "SELECT case_id, health_invited, health_attended, health_advice_submitted "
+                     "FROM annual_reviews ORDER BY 1") == [
+        ("AR1", None, None, None), ("AR2", False, None, None), ("AR3", True, None, None)]
+
+
+def test_a_date_written_not_known_or_ongoing_is_blank(load, tmp_path, db):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["PHB Ref", "Local Authority", "PHB Start Date", "PHB End Date", "Continuing Care"])
+    ws.append(["PHB-1", "Northshire", D(2025, 4, 1), "Ongoing", "Yes"])
+    ws.append(["PHB-2", "Northshire", D(2025, 5, 1), "Not known", "Y"])
+    ws.append(["PHB-3", "Northshire", "Unknown", None, "N"])  # a required date: still missing
+    path = tmp_path / "phb.xlsx"
+    wb.save(path)
+
+    result = load(path)
+
+    assert (result.loaded, result.rejected) == (2, 1)
+    assert [(r.row, r.column, r.rule) for r in result.rejects] == [(4, "C", "missing_required")]
+    assert _rows(db, "SELECT phb_id, end_date FROM phb ORDER BY 1") == [
+        ("PHB-1", None), ("PHB-2", None)]
