@@ -208,3 +208,29 @@ def test_a_date_written_not_known_or_ongoing_is_blank(load, tmp_path, db):
     assert [(r.row, r.column, r.rule) for r in result.rejects] == [(4, "C", "missing_required")]
     assert _rows(db, "SELECT phb_id, end_date FROM phb ORDER BY 1") == [
         ("PHB-1", None), ("PHB-2", None)]
+
+
+def test_a_decision_to_assess_kept_as_a_flag_reads_as_the_decision(load, tmp_path, db):
+    # Case systems export "Decision to Assess" and "Decision to Issue" as flags: TRUE/FALSE
+    # (an Excel boolean, or text), 1/0, as well as Yes/No.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Case Ref", "LA", "Date of Request", "Decision to Assess", "Decision to Issue"])
+    ws.append(["F1", "Northshire", D(2025, 4, 1), True, True])
+    ws.append(["F2", "Northshire", D(2025, 4, 2), "TRUE", "FALSE"])
+    ws.append(["F3", "Northshire", D(2025, 4, 3), 1, 0])
+    ws.append(["F4", "Northshire", D(2025, 4, 4), False, None])
+    ws.append(["F5", "Northshire", D(2025, 4, 5), "0", None])
+    ws.append(["F6", "Northshire", D(2025, 4, 6), "Not agreed to assess", None])
+    ws.append(["F7", "Northshire", D(2025, 4, 7), "2", None])  # still not a decision
+    path = tmp_path / "requests.xlsx"
+    wb.save(path)
+
+    result = load(path)
+
+    assert (result.loaded, result.rejected) == (6, 1)
+    assert [(r.row, r.column, r.rule) for r in result.rejects] == [(8, "D", "invalid_decision")]
+    assert _rows(db, "SELECT case_id, decision, assessment_outcome FROM ehcp ORDER BY 1") == [
+        ("F1", "assess", "plan to be issued"), ("F2", "assess", "plan not issued"),
+        ("F3", "assess", "plan not issued"), ("F4", "not assess", None),
+        ("F5", "not assess", None), ("F6", "not assess", None)]
