@@ -282,20 +282,22 @@ def _classify_rows(body: list[Cells], match: HeaderMatch, required: list[int], n
                    ) -> tuple[np.ndarray, int, int]:
     """Split the rows below the header into data rows, blank rows and total/note rows. A row that
     opens with "Total", "Note", "Source"... and lacks a required field is a total or a note, as
-    is the header repeated."""
+    is the header repeated, and a row filled only under named columns no schema column takes (a
+    remark in a tracker's "Notes")."""
     mapped_set = set(match.columns.values())
+    remarks = {c for c, h in enumerate(match.cells) if isinstance(h, str) and h.strip()} - mapped_set
     # Each column's distinct values and blank cells, found on several cores at once (a small
     # sheet's in this thread: starting the threads would cost more).
     if n >= _THREADS_FROM:
         each_column(lambda cells: cells.blank, body)
-    in_mapped = np.zeros(n, dtype=np.int64)
-    in_others = np.zeros(n, dtype=np.int64)
+    in_mapped, in_others, in_remarks = (np.zeros(n, dtype=np.int64) for _ in range(3))
     for c, cells in enumerate(body):
         filled = ~cells.blank
         if c in mapped_set:
             in_mapped += filled
         else:
             in_others += filled
+            in_remarks += filled if c in remarks else 0
     total = in_mapped + in_others
     empty = total == 0
     full = np.flatnonzero(in_mapped >= 2)
@@ -308,6 +310,7 @@ def _classify_rows(body: list[Cells], match: HeaderMatch, required: list[int], n
         first = next(cells.at(i) for cells in body if not cells.blank[i])
         note[i] = isinstance(first, str) and _NOTE_ROW.match(first) is not None
     note |= (np.arange(n) > last_full) & (total == 1)  # a lone remark below the table
+    note |= lacks_required & (in_mapped == 0) & (in_remarks == total)
     note |= repeated_header(match, body, n)
     note &= ~empty
     data = np.flatnonzero(~empty & ~note)

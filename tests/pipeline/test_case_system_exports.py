@@ -234,3 +234,25 @@ def test_a_decision_to_assess_kept_as_a_flag_reads_as_the_decision(load, tmp_pat
         ("F1", "assess", "plan to be issued"), ("F2", "assess", "plan not issued"),
         ("F3", "assess", "plan not issued"), ("F4", "not assess", None),
         ("F5", "not assess", None), ("F6", "not assess", None)]
+
+
+def test_a_trackers_note_row_is_a_note_not_a_rejected_appeal(load, tmp_path, db):
+    # A tracker kept by hand: a row holding only a remark in its Notes column, between appeals,
+    # is counted with the notes, not rejected three times over for an appeal it never was. A
+    # row whose cells lie beyond the header (shifted right) is no note: it is still rejected.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Tribunal Ref", "LA", "Date Lodged", "Hearing Date", "Comments", "Notes"])
+    ws.append(["SE1", "Northshire", D(2025, 5, 1), D(2025, 11, 3), "", "Mum called re SALT"])
+    ws.append([None, None, None, None, "adjourned", "relisted for January"])
+    ws.append(["SE2", "Northshire", D(2025, 6, 1), None, "", ""])
+    ws.append([None] * 6 + ["SE3", "Northshire", D(2025, 7, 1)])
+    path = tmp_path / "tracker.xlsx"
+    wb.save(path)
+
+    result = load(path)
+
+    assert (result.rows_read, result.loaded, result.notes, result.rejected) == (4, 2, 1, 1)
+    assert result.reconciles()
+    assert {(r.row, r.column) for r in result.rejects} == {(5, "A"), (5, "B"), (5, "C")}
+    assert _rows(db, "SELECT appeal_id FROM tribunals ORDER BY 1") == [("SE1",), ("SE2",)]
