@@ -10,8 +10,9 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+import pytest
 
-from pipelines import metrics
+from pipelines import metrics, readers
 from pipelines.db import reader
 from tests.conftest import AS_OF
 
@@ -256,3 +257,37 @@ def test_a_trackers_note_row_is_a_note_not_a_rejected_appeal(load, tmp_path, db)
     assert result.reconciles()
     assert {(r.row, r.column) for r in result.rejects} == {(5, "A"), (5, "B"), (5, "C")}
     assert _rows(db, "SELECT appeal_id FROM tribunals ORDER BY 1") == [("SE1",), ("SE2",)]
+
+
+@pytest.mark.parametrize("head_rows", [readers.HEAD_ROWS, 2])  # 2: the rows below read by Arrow
+def test_a_quote_left_open_in_a_csv_is_refused_not_a_silent_end_of_the_file(
+        load, tmp_path, db, monkeypatch, head_rows):
+    # A remark starting with a quote that is never closed: every line after it was read into
+    # that one cell (a column no dataset takes), so the requests below vanished without a word.
+    monkeypatch.setattr(readers, "HEAD_ROWS", head_rows)
+    path = tmp_path / "requests.csv"
+    path.write_bytes(b"Case ID,LA,Request Date,Final Plan Date,Notes\r\n"
+                     b"E1,Northshire,01/04/2025,01/08/2025,ok\r\n"
+                     b"E2,Northshire,02/04/2025,,ok\r\n"
+                     b'E3,Northshire,02/04/2025,,"chased 3 times\r\n'
+                     b"E4,Northshire,03/04/2025,,\r\n"
+                     b"E5,Northshire,04/04/2025,,\r\n")
+
+    result = load(path)
+
+    assert result.status == "failed"
+    assert "requests.csv" in result.error and "line 4" in result.error
+    assert "column E" in result.error and "never closed" in result.error
+    assert not db.exists() or _rows(db, "SELECT count(*) FROM ehcp") == [(0,)]
+
+
+def test_a_quoted_remark_over_several_lines_still_loads(load, tmp_path, db):
+    path = tmp_path / "requests.csv"
+    path.write_bytes(b"Case ID,LA,Request Date,Final Plan Date,Notes\r\n"
+                     b'E1,Northshire,01/04/2025,01/08/2025,"called mum\r\nshe said ""fine"""\r\n'
+                     b'E2,Northshire,02/04/2025,,"Urgent" per SENCO\r\n'
+                     b'E3,Northshire,03/04/2025,,"last line\r\nof the file"')
+
+    result = load(path)
+
+    assert (result.status, result.loaded) == ("loaded", 3)
