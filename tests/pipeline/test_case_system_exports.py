@@ -291,3 +291,44 @@ def test_a_quoted_remark_over_several_lines_still_loads(load, tmp_path, db):
     result = load(path)
 
     assert (result.status, result.loaded) == ("loaded", 3)
+
+
+def test_a_flattened_sen2_workbooks_rejects_name_its_own_sheets_rows_and_columns(load, tmp_path, db):
+    # A workbook per SEN2 module, a title and a blank row above and among the requests: a
+    # reject named the made-up sheet 'SEN2 requests', the request's count as its row and the
+    # column of a table the file does not hold, so the DCO could not find the row. Now: the
+    # request's own row, its item's column there, or where on another sheet the item is.
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    persons = wb.create_sheet("Persons")
+    persons.append(["PersonID", "Surname", "Forename", "PersonBirthDate", "UPN"])
+    persons.append([1, "Testperson", "Ava", D(2015, 2, 14), "A123456789012"])
+    persons.append([2, "Testperson", "Bea", D(2016, 3, 1), "A123456789013"])
+    persons.append([3, None, None, None, None])
+    persons.append([4, "Testperson", "Cy", D(2014, 1, 1), "A123456789014"])
+    requests = wb.create_sheet("Requests")
+    requests.append(["SEN2 2026: requests module"])
+    requests.append([])
+    requests.append(["RequestID", "PersonID", "RequestOutcome", "ReceivedDate"])
+    requests.append([11, 1, "Y", D(2025, 1, 6)])
+    requests.append([])
+    requests.append([21, 2, "Y", "31/02/2025"])  # row 6: no such date (column D)
+    requests.append([31, 3, "A", D(2025, 3, 3)])  # row 7: the child cannot be told apart
+    requests.append([41, 4, "A", D(2025, 3, 4)])  # row 8: loads
+    plans = wb.create_sheet("NamedPlans")
+    plans.append(["RequestID", "StartDate"])
+    plans.append([11, D(2024, 12, 1)])  # row 2: a plan before its request (column B)
+    path = tmp_path / "sen2_modules.xlsx"
+    wb.save(path)
+
+    result = load(path, la="Leeds")
+
+    assert (result.loaded, result.rejected) == (1, 3)
+    assert result.reconciles()
+    assert sorted((r.sheet, r.row, r.column, r.header) for r in result.rejects) == [
+        ("Requests", 4, "", "StartDate"), ("Requests", 6, "D", "ReceivedDate"),
+        ("Requests", 7, "B", "PersonID")]
+    assert "on sheet 'NamedPlans' row 2, column B: final plan before request" in next(
+        r.reason for r in result.rejects if r.row == 4)
+    assert _rows(db, "SELECT request_date, source_sheet, source_row FROM ehcp") == [
+        (dt.date(2025, 3, 4), "Requests", 8)]
