@@ -638,20 +638,15 @@ def _check_quotes(path: Path, text: str, delimiter: str, rows: list[list[Any]]) 
     at, line, column = 0, 1, 0
     while at < len(text):
         found = field.match(text, at)
-        at = found.end()
-        if found.group().startswith('"') and found.group(1) is None and _runs_on(found.group()):
+        at, cell = found.end(), found.group()
+        if cell.startswith('"') and found.group(1) is None and _runs_on(cell):
             raise FileError(f"{path.name}: line {line}, column {column_letter(column)}: a quote "
                             "opens the cell and is never closed, so every line after it would "
                             "be read into that one cell; close or remove the quote")
-        line += found.group().count("\n") + found.group().count("\r") - found.group().count("\r\n")
-        if text.startswith(delimiter, at):
-            column += 1
-        else:
-            line += at < len(text)
-            column = 0
-            at += 2 if text.startswith("\r\n", at) else 1
-            continue
-        at += 1
+        line += len(_LINE_END.findall(cell))
+        ends_line = not text.startswith(delimiter, at)
+        line, column = line + (ends_line and at < len(text)), 0 if ends_line else column + 1
+        at += 2 if text.startswith("\r\n", at) else 1
 
 
 def _check_cells(path: Path, rows: list[list[Any]]) -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from xml.etree.ElementTree import Element, ParseError
 
 import pyarrow as pa
@@ -23,7 +23,6 @@ from pipelines.config import canonical_la
 from pipelines.dates import DateError, parse_date
 from pipelines.pseudonym import person_key, pseudonym
 from pipelines.readers import Cells, FileError, column_letter, is_blank
-from pipelines.validate import SheetOutcome
 from pipelines.vocab import normalise_token
 
 # Items of the DfE's SEN2 schema, by module (element names as the XSD spells them).
@@ -450,13 +449,31 @@ def sheet_name(ret: Sen2Return) -> str:
     return ret.origins[0][""][0] if ret.origins else SHEET
 
 
-def place_in_sheets(ret: Sen2Return, outcome: SheetOutcome) -> None:
+class _Finding(Protocol):
+    """A reject or warning (`validate.Reject`), as far as placing it needs."""
+
+    row: int
+    column: str
+    header: str
+    reason: str
+
+
+class _Outcome(Protocol):
+    """A validated sheet (`validate.SheetOutcome`), as far as placing its rows needs."""
+
+    rejects: list[Any]
+    warnings: list[Any]
+    records: pa.Table | None
+
+
+def place_in_sheets(ret: Sen2Return, outcome: _Outcome) -> None:
     """A flattened return's rejects and warnings, and its rows' lineage, put at each request's
     own row of its requests sheet, not at its count among the requests; a reject's column is
     the item's there, and an item from another sheet (a plan's StartDate) says where it is."""
     if not ret.origins:
         return
-    for reject in (*outcome.rejects, *outcome.warnings):
+    found: list[_Finding] = [*outcome.rejects, *outcome.warnings]
+    for reject in found:
         origin = ret.origins[reject.row - 2]
         base, row, _, _ = origin[""]
         sheet, at, position, header = origin.get(reject.header) or (

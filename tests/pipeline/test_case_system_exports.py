@@ -332,3 +332,15 @@ def test_a_flattened_sen2_workbooks_rejects_name_its_own_sheets_rows_and_columns
         r.reason for r in result.rejects if r.row == 4)
     assert _rows(db, "SELECT request_date, source_sheet, source_row FROM ehcp") == [
         (dt.date(2025, 3, 4), "Requests", 8)]
+
+
+def test_a_quote_left_open_is_placed_by_its_line_after_a_remark_over_lines(load, tmp_path):
+    path = tmp_path / "requests.csv"
+    path.write_bytes(b"Case ID;LA;Request Date;Notes\r\n"
+                     b'E1;Northshire;01/04/2025;"called\r\nmum; twice"\r\n'
+                     b'E2;Northshire;02/04/2025;"chased\nE3;Northshire;03/04/2025;\n')
+
+    result = load(path)
+
+    assert result.status == "failed"
+    assert "line 4, column D" in result.error
