@@ -195,7 +195,9 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
             known_rows.restore(recognised, outcome, rows)
         outcomes.append(outcome)
     if flat:
-        found = _sen2_outcome(sen2.from_sheets(path.name, flat), la, as_of, key)
+        found = _sen2_outcome(ret := sen2.from_sheets(path.name, flat), la, as_of, key)
+        if warnings is not None:
+            warnings += ret.unmatched  # a module's rows that join no request
         return Prepared(outcomes + found.outcomes, skipped, titles, found.sen2_load, found.stated,
                         known)
     if not outcomes:

@@ -94,6 +94,7 @@ class Sen2Return:
     # A flattened return's requests: where each item's cell is, item -> (sheet, Excel row,
     # column, header); "" is the request's row itself (at its person id column, if any).
     origins: list[dict[str, tuple[str, int, int | None, str]]] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # a module's rows that join no request
 
 
 @dataclass
@@ -301,7 +302,7 @@ def from_sheets(file: str, sheets: list[Sen2Sheet]) -> Sen2Return:
             if ident:
                 index.setdefault(ident, (at, row))
         lookups.append((other, on[1], index))
-    origins = []
+    origins, joined = [], set()
     for at, row in enumerate(base.rows):
         if all(is_blank(c) for c in row):
             continue
@@ -315,6 +316,7 @@ def from_sheets(file: str, sheets: list[Sen2Sheet]) -> Sen2Return:
             at_match, match = index.get(_cell_id(row, position) or "", (0, None))
             if match is None:
                 continue
+            joined.add((other.name, at_match))
             for item, p in other.items.items():
                 if item in USED_ITEMS and item not in values:
                     values[item] = _cell(match, p)
@@ -325,9 +327,23 @@ def from_sheets(file: str, sheets: list[Sen2Sheet]) -> Sen2Return:
         las.append(la)
         origins.append(origin)
     result = Sen2Return(file, requests, sorted(unused), origins=origins)
+    result.unmatched = [_unmatched(other, index, joined) for other, _, index in lookups]
+    result.unmatched = [m for m in result.unmatched if m]
     result.local_authorities = [_la_of(v) for v in las]
     result.year, result.dmo, result.dco = (_first(sheets, item) for item in ("Year", "DMO", "DCO"))
     return result
+
+
+def _unmatched(sheet: Sen2Sheet, index: dict[str, tuple[int, list[Any]]],
+               joined: set[tuple[str, int]]) -> str:
+    """What a module sheet says of its rows whose id joins no request ("" if none)."""
+    left = [(at, ident) for ident, (at, _) in index.items() if (sheet.name, at) not in joined]
+    if not left:
+        return ""
+    on = sheet.header[sheet.request_id if sheet.request_id is not None else sheet.person_id]
+    listed = ", ".join(f"row {sheet.first_row + at} ({ident})" for at, ident in sorted(left)[:20])
+    return (f"sheet '{sheet.name}': {len(left)} row{'s' if len(left) > 1 else ''} joining no "
+            f"request by {str(on).strip()}, not loaded: {listed}{', ...' if len(left) > 20 else ''}")
 
 
 def _origin(sheet: Sen2Sheet, at: int, position: int | None) -> tuple[str, int, int | None, str]:

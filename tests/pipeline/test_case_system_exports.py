@@ -344,3 +344,27 @@ def test_a_quote_left_open_is_placed_by_its_line_after_a_remark_over_lines(load,
 
     assert result.status == "failed"
     assert "line 4, column D" in result.error
+
+
+def test_a_module_row_that_matches_no_request_is_reported_not_dropped_unseen(load, tmp_path, db):
+    # A named plans sheet keyed differently from the requests ("R11" for request 11): every
+    # plan matched nothing and was dropped without a word, so no plan counted as issued.
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    requests = wb.create_sheet("Requests")
+    requests.append(["RequestID", "UPN", "ReceivedDate", "RequestOutcome"])
+    requests.append([11, "A123456789012", D(2025, 1, 6), "Y"])
+    requests.append([12, "A123456789013", D(2025, 1, 7), "Y"])
+    plans = wb.create_sheet("NamedPlans")
+    plans.append(["RequestID", "StartDate"])
+    plans.append([11, D(2025, 5, 19)])
+    plans.append(["R12", D(2025, 5, 20)])
+    plans.append(["R13", D(2025, 5, 21)])
+    path = tmp_path / "sen2_modules.xlsx"
+    wb.save(path)
+
+    result = load(path, la="Leeds")
+
+    assert (result.loaded, result.rejected) == (2, 0)
+    assert any("NamedPlans" in w and "2 rows" in w and "row 3" in w and "R12" in w
+               and "joining no request by RequestID" in w for w in result.read_warnings), result.read_warnings
