@@ -299,8 +299,8 @@ def from_sheets(file: str, sheets: list[Sen2Sheet]) -> Sen2Return:
         index: dict[str, tuple[int, list[Any]]] = {}
         for at, row in enumerate(other.rows):
             ident = _cell_id(row, on[2])
-            if ident:
-                index.setdefault(ident, (at, row))
+            if ident and (ident not in index or _rank(other, row) < _rank(other, index[ident][1])):
+                index[ident] = (at, row)  # a request's first row, or its need ranked first
         lookups.append((other, on[1], index))
     origins, joined = [], set()
     for at, row in enumerate(base.rows):
@@ -332,6 +332,15 @@ def from_sheets(file: str, sheets: list[Sen2Sheet]) -> Sen2Return:
     result.local_authorities = [_la_of(v) for v in las]
     result.year, result.dmo, result.dco = (_first(sheets, item) for item in ("Year", "DMO", "DCO"))
     return result
+
+
+def _rank(sheet: Sen2Sheet, row: list[Any]) -> int:
+    """A need's SENtypeRank (1: the primary need), as the XML's needs are chosen; a row without
+    one after any with one; 0 on a sheet without ranks (its first row for a request is taken)."""
+    if "SENtypeRank" not in sheet.items:
+        return 0
+    rank = _cell_id(row, sheet.items["SENtypeRank"])
+    return int(rank) if rank and rank.isdigit() else 1_000
 
 
 def _unmatched(sheet: Sen2Sheet, index: dict[str, tuple[int, list[Any]]],

@@ -368,3 +368,24 @@ def test_a_module_row_that_matches_no_request_is_reported_not_dropped_unseen(loa
     assert (result.loaded, result.rejected) == (2, 0)
     assert any("NamedPlans" in w and "2 rows" in w and "row 3" in w and "R12" in w
                and "joining no request by RequestID" in w for w in result.read_warnings), result.read_warnings
+
+
+def test_a_flattened_return_takes_the_need_ranked_first_wherever_it_is_listed(load, tmp_path, db):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    requests = wb.create_sheet("Requests")
+    requests.append(["RequestID", "UPN", "ReceivedDate", "RequestOutcome"])
+    requests.append([11, "A123456789012", D(2025, 1, 6), "Y"])
+    requests.append([12, "A123456789013", D(2025, 1, 7), "Y"])
+    needs = wb.create_sheet("ActivePlans")
+    needs.append(["RequestID", "SENtype", "SENtypeRank"])
+    needs.append([11, "OTH", 2])  # the second need listed first
+    needs.append([11, "ASD", 1])
+    needs.append([12, "SLCN", 1])
+    needs.append([12, "SEMH", 2])
+    path = tmp_path / "sen2_modules.xlsx"
+    wb.save(path)
+
+    assert load(path, la="Leeds").loaded == 2
+    assert _rows(db, "SELECT request_date, primary_need FROM ehcp ORDER BY 1") == [
+        (dt.date(2025, 1, 6), "ASD"), (dt.date(2025, 1, 7), "SLCN")]
