@@ -102,24 +102,48 @@ def find_header(rows: list[list[Any]], kind: str | None = None) -> HeaderMatch |
             match.row_index = row_index
             if best is None or _score(match) > _score(best):
                 best = match
-    if best is not None and best.missing:
+    if best is not None:
         return _over_two_rows(rows, best) or best
     return best
 
 
 def _over_two_rows(rows: list[list[Any]], best: HeaderMatch) -> HeaderMatch | None:
-    """The header read from two rows, when the best single row lacks a required column: a group
-    heading with its columns' names below it ("Date advice" over "Requested", "Returned"), or
-    names that wrap onto a second row. Only ever a header the schema knows fully; the data then
+    """The header read from two rows: a group heading with its columns' names below it ("Date
+    advice" over "Requested", "Returned"; "Main education establishment" over "URN", "Phase"),
+    or names that wrap onto a second row. Taken when the best single row lacks a required column
+    that the two rows name; or when they name two or more columns more, keeping the best row's,
+    and the other row holds only names, each part of a column's name, over or under columns the
+    best row leaves unnamed (a request fills its named columns; a note fills one). The data then
     start below the second row."""
     for upper in (best.row_index, best.row_index - 1):
         if upper < 0 or upper + 1 >= min(len(rows), SCAN_ROWS):
             continue
+        other = rows[upper + 1] if upper == best.row_index else rows[upper]
+        names_only = _names_only(other, best)
+        if not (best.missing or names_only):
+            continue
         match = match_header(_joined(rows[upper], rows[upper + 1], best.schema), best.schema)
-        if not match.missing and len(match.columns) >= len(best.columns):
+        if len(match.columns) < len(best.columns):
+            continue
+        complete = bool(best.missing) and not match.missing
+        added = set(match.columns.values()) - set(best.columns.values())
+        more = (len(added) >= 2 and names_only and names_only <= added
+                and set(match.missing) <= set(best.missing)
+                and all(match.columns.get(c) == p for c, p in best.columns.items()))
+        if complete or more:
             match.row_index = upper + 1
             return match
     return None
+
+
+def _names_only(row: list[Any], best: HeaderMatch) -> set[int]:
+    """The filled positions of a row beside the header row, if it holds text only and only in
+    columns the header row names none of; else none."""
+    named = set(best.columns.values())
+    filled = {p: c for p, c in enumerate(row) if c is not None and str(c).strip()}
+    if all(isinstance(c, str) and p not in named for p, c in filled.items()):
+        return set(filled)
+    return set()
 
 
 def _joined(upper: list[Any], lower: list[Any], schema: Schema) -> list[Any]:

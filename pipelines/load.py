@@ -205,7 +205,9 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
             known_rows.restore(recognised, outcome, rows)
         outcomes.append(outcome)
     if flat:
-        found = _sen2_outcome(sen2.from_sheets(path.name, flat), la, as_of, key)
+        found = _sen2_outcome(ret := sen2.from_sheets(path.name, flat), la, as_of, key)
+        if warnings is not None:
+            warnings += ret.unmatched  # a module's rows that join no request
         return Prepared(outcomes + found.outcomes, skipped, titles, found.sen2_load, found.stated,
                         known)
     if not outcomes:
@@ -243,7 +245,7 @@ def _flat_sen2(sheet: RawSheet) -> sen2.Sen2Sheet | None:
         return None
     columns, n = sheet.body(index + 1)
     sheet.release()
-    flat.rows = sen2.body_rows(columns, n)
+    flat.rows, flat.first_row = sen2.body_rows(columns, n), index + 2
     return flat
 
 
@@ -252,11 +254,13 @@ def _sen2_outcome(ret: sen2.Sen2Return, la: str | None, as_of: dt.date, key: byt
     rows, kept = sen2.ehcp_rows(ret, sen2.local_authority(ret, la), key)
     match = find_header(rows[:1], "ehcp")
     assert match is not None and not match.missing  # the header is made from the schema's names
-    outcome = validate_body(sen2.SHEET, rows_to_columns(rows[1:]), len(rows) - 1, match, as_of, key)
+    outcome = validate_body(sen2.sheet_name(ret), rows_to_columns(rows[1:]), len(rows) - 1, match,
+                            as_of, key)
     for reject in outcome.rejects:
         if reject.header == "case_id" and reject.rule == "missing_required":
             reject.reason = ("no UPN, ULN, or name and date of birth: the request cannot be told "
                              "apart from the child's others")
+    sen2.place_in_sheets(ret, outcome)
     return Prepared([outcome], sen2_load=Sen2Load(ret, kept, sen2.read_year(ret, as_of)),
                     stated=_stated(ret.made, "SEN2 header"))
 

@@ -540,6 +540,8 @@ def _read_csv(path: Path, data: bytes, limits: Limits | None = None) -> RawSheet
                 source = pa.py_buffer(text[ends[first - 1] if first else 0:].encode("utf-8"))
             columns = _arrow_csv(source, delimiter, len(head[first]), skip_first=start >= 1)
             del source
+        if columns and len(columns[0]) and any(_runs_on(c[-1].as_py() or "") for c in columns):
+            columns = None  # its last row runs over lines: a quote never closed? (`_check_quotes`)
         if columns is None:
             rows = _csv_rows(path, whole_text(), delimiter)[start:]
             return rows_to_columns(rows), len(rows)
@@ -597,6 +599,8 @@ def _csv_head(path: Path, text: str, delimiter: str, count: int
     except csv.Error as exc:
         raise FileError(f"{path.name}: malformed CSV ({exc})") from exc
     _check_cells(path, rows)
+    if not ends or ends[-1] == len(text):
+        _check_quotes(path, text, delimiter, rows)
     return rows, ends
 
 
@@ -609,7 +613,40 @@ def _csv_rows(path: Path, text: str, delimiter: str) -> list[list[Any]]:
     except csv.Error as exc:
         raise FileError(f"{path.name}: malformed CSV ({exc})") from exc
     _check_cells(path, rows)
+    _check_quotes(path, text, delimiter, rows)
     return rows
+
+
+def _runs_on(cell: str) -> bool:
+    """Whether a cell holds text on a line after its first (not just a line end)."""
+    parts = _LINE_END.split(cell, maxsplit=1)
+    return len(parts) == 2 and bool(parts[1].strip())
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _check_quotes(path: Path, text: str, delimiter: str, rows: list[list[Any]]) -> None:
+    """Refuse a quote opened at a cell's start and never closed: the csv module reads every line
+    after it into that cell, so the rows below would vanish into a column perhaps no dataset
+    takes. Only the last row can hold such a cell, so only a file whose last row has a cell with
+    text over several lines is scanned, field by field, as the csv module reads it."""
+    if not rows or not any(_runs_on(c) for c in rows[-1]):
+        return
+    d = re.escape(delimiter)
+    field = re.compile(rf'"[^"]*(?:""[^"]*)*(")?[^{d}\r\n]*|[^{d}\r\n]*')
+    at, line, column = 0, 1, 0
+    while at < len(text):
+        found = field.match(text, at)
+        at, cell = found.end(), found.group()
+        if cell.startswith('"') and found.group(1) is None and _runs_on(cell):
+            raise FileError(f"{path.name}: line {line}, column {column_letter(column)}: a quote "
+                            "opens the cell and is never closed, so every line after it would "
+                            "be read into that one cell; close or remove the quote")
+        line += len(_LINE_END.findall(cell))
+        ends_line = not text.startswith(delimiter, at)
+        line, column = line + (ends_line and at < len(text)), 0 if ends_line else column + 1
+        at += 2 if text.startswith("\r\n", at) else 1
 
 
 def _check_cells(path: Path, rows: list[list[Any]]) -> None:

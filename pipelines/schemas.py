@@ -160,9 +160,10 @@ EHCP = Schema(
             "Draft Date", "Draft EHCP Date", "Draft EHCP Issued", "Date Draft Plan Issued",
         ), description="Date the draft plan was sent to the family."),
         Column("final_plan_date", "date", False, (
-            "Final Plan Date", "Final Issued", "Plan Issued Date", "Date Final Plan Issued",
-            "StartDate", "Final EHCP Date", "EHCP Issued", "Final EHCP Issued",
-            "Date Plan Issued", "Final Plan Issued", "Plan Start Date", "Issue Date",
+            "Final Plan Date", "Final Issued", "Plan Issued Date", "Date Final Plan Issued", "StartDate",
+            "Final EHCP Date", "EHCP Issued", "Final EHCP Issued", "Date Plan Issued", "Final Plan Issued",
+            "Plan Start Date", "Issue Date", "Date EHCP Issued", "Date Final EHCP Issued",
+            "Date EHC Plan Issued", "EHC Plan Issued", "Final EHC Plan Issued", "EHCP Issue Date",
         ), description="Date the final plan was issued (20-week clock stops)."),
         Column("exception", "plan_exception", False, (
             "Exception", "20 Week Exception", "Week20", "Exception Reason", "Exceptions",
@@ -283,9 +284,9 @@ TRIBUNALS = Schema(
         )),
         Column("local_authority", "la", True, LA_ALIASES),
         Column("registered_date", "date", True, (
-            "Registered Date", "Date Registered", "Appeal Registered", "Registration Date",
-            "Date Lodged", "Lodged", "Appeal Date", "Date of Appeal", "Registered",
-        ), description="Date the Tribunal registered the appeal."),
+            "Registered Date", "Date Registered", "Appeal Registered", "Registration Date", "Date Lodged",
+            "Lodged", "Appeal Date", "Date of Appeal", "Registered", "Appeal Lodged", "Date Appeal Lodged",
+            "Appeal Lodged Date"), description="Date the Tribunal registered the appeal."),
         Column("appeal_type", "text", False, (
             "Appeal Type", "Type", "Type of Appeal", "Appeal Category", "Grounds",
         )),
@@ -296,9 +297,8 @@ TRIBUNALS = Schema(
         Column("hearing_date", "date", False, (
             "Hearing Date", "Date of Hearing", "Hearing",
         ), future_ok=True, description="Hearing date; may lie ahead."),
-        Column("outcome", "text", False, (
-            "Outcome", "Appeal Outcome", "Result", "Tribunal Outcome", "Decision",
-        )),
+        Column("outcome", "text", False,
+               ("Outcome", "Appeal Outcome", "Result", "Tribunal Outcome", "Decision")),
         Column("health_recommendation", "bool", False, (
             "Health Recommendation", "Health Rec Made", "Recommendation Made",
             "Health Recommendation Made", "Health Rec",

@@ -97,6 +97,8 @@ def _bool(value: Any) -> bool | None:
     if text is None:
         return None
     word = _OPTION_LETTER.sub("", text).lower()
+    if vocab.normalise_token(word) in vocab.ANSWER_NOT_RECORDED:
+        return None  # "N/A" for health's attendance where no one was invited
     if word not in vocab.TRUE_WORDS | vocab.FALSE_WORDS and (m := _ANSWER_NOTE.match(word)):
         word = m[1] or m[2]  # "Yes - SALT", "Y (OT)", "Yes OT": the answer, then a note
     if word in vocab.TRUE_WORDS:
@@ -110,7 +112,7 @@ _ANSWER_NOTE = re.compile(r"^(?:(yes|no)\s|(\w+)\s*[-–:,;(])")
 
 
 def _date(value: Any) -> dt.date | None:
-    if (isinstance(value, str) and vocab.normalise_token(value) in _NOT_RECORDED
+    if (isinstance(value, str) and vocab.normalise_token(value) in vocab.DATE_NOT_RECORDED
             and not value.lstrip().startswith("#")):  # Excel's #N/A is a failed formula
         return None  # a date not known yet: blank (a required one is then missing)
     try:
@@ -119,10 +121,6 @@ def _date(value: Any) -> dt.date | None:
         raise type(exc)(str(exc)) from None  # its type names the rule (`rules.parse_rule`)
 
 
-# What case systems write for a date not recorded: "N/A", "TBC", "-", "00/00/0000", "NULL".
-_NOT_RECORDED = frozenset(vocab.normalise_token(s) for s in (
-    "-", "n/a", "tbc", "tba", "not applicable", "none", "nil", "null", "00/00/0000",
-    "0000-00-00"))
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")  # 2025-04
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")  # 04/2025
 _NAMED_MONTH = re.compile(r"^([A-Za-z]{3,9})\.?[\s\-/,']*(\d{4}|\d{2})$")  # Apr 2025, April-25
@@ -240,20 +238,22 @@ def _classify_rows(body: list[Cells], match: HeaderMatch, required: list[int], n
                    ) -> tuple[np.ndarray, int, int]:
     """Split the rows below the header into data rows, blank rows and total/note rows. A row that
     opens with "Total", "Note", "Source"... and lacks a required field is a total or a note, as
-    is the header repeated."""
+    is the header repeated, and a row filled only under named columns no schema column takes (a
+    remark in a tracker's "Notes")."""
     mapped_set = set(match.columns.values())
+    remarks = {c for c, h in enumerate(match.cells) if isinstance(h, str) and h.strip()} - mapped_set
     # Each column's distinct values and blank cells, found on several cores at once (a small
     # sheet's in this thread: starting the threads would cost more).
     if n >= _THREADS_FROM:
         each_column(lambda cells: cells.blank, body)
-    in_mapped = np.zeros(n, dtype=np.int64)
-    in_others = np.zeros(n, dtype=np.int64)
+    in_mapped, in_others, in_remarks = (np.zeros(n, dtype=np.int64) for _ in range(3))
     for c, cells in enumerate(body):
         filled = ~cells.blank
         if c in mapped_set:
             in_mapped += filled
         else:
             in_others += filled
+            in_remarks += filled if c in remarks else 0
     total = in_mapped + in_others
     empty = total == 0
     full = np.flatnonzero(in_mapped >= 2)
@@ -266,6 +266,7 @@ def _classify_rows(body: list[Cells], match: HeaderMatch, required: list[int], n
         first = next(cells.at(i) for cells in body if not cells.blank[i])
         note[i] = isinstance(first, str) and _NOTE_ROW.match(first) is not None
     note |= (np.arange(n) > last_full) & (total == 1)  # a lone remark below the table
+    note |= lacks_required & (in_mapped == 0) & (in_remarks == total)
     note |= repeated_header(match, body, n)
     note &= ~empty
     data = np.flatnonzero(~empty & ~note)

@@ -73,10 +73,12 @@ SERVICE_INDEX = _index(SERVICES)
 
 # EHC needs assessment request outcome (SEN2 RequestOutcome codes accepted).
 DECISIONS: dict[str, tuple[str, ...]] = {
-    "assess": ("Y", "Yes", "Agreed to assess", "Agree to assess", "Assessment agreed", "Agreed"),
+    # A "Decision to Assess" flag: TRUE/FALSE, 1/0, as well as Yes/No.
+    "assess": ("Y", "Yes", "Agreed to assess", "Agree to assess", "Assessment agreed", "Agreed",
+               "True", "1"),
     "not assess": (
         "N", "No", "Refused", "Refused to assess", "Declined", "Not to assess",
-        "Decision not to assess", "Not agreed",
+        "Decision not to assess", "Not agreed", "Not agreed to assess", "False", "0",
     ),
     "not yet decided": ("A", "Pending", "Awaiting decision", "Not yet decided", "Open"),
     "withdrawn": ("W", "Withdrawn", "Request withdrawn"),
@@ -86,8 +88,9 @@ DECISION_INDEX = _index(DECISIONS)
 
 # SEN2 AssessmentOutcome: whether a plan is to be issued after assessment.
 ASSESSMENT_OUTCOMES: dict[str, tuple[str, ...]] = {
-    "plan to be issued": ("Y", "Yes", "Issue", "Plan issued", "EHCP issued", "Issue plan"),
-    "plan not issued": ("N", "No", "Not issued", "Decision not to issue", "No plan"),
+    "plan to be issued": ("Y", "Yes", "Issue", "Plan issued", "EHCP issued", "Issue plan", "True",
+                          "1"),
+    "plan not issued": ("N", "No", "Not issued", "Decision not to issue", "No plan", "False", "0"),
     "not yet decided": ("A", "Pending", "Awaiting"),
     "withdrawn": ("W",),
     "historical": ("H",),
@@ -318,6 +321,14 @@ NO_EXCEPTION = frozenset(
     normalise_token(s)
     for s in ("", "none", "no", "n", "n/a", "na", "nil", "false", "0", "-", "no exception")
 )
+
+# What case systems and trackers write for a date not recorded ("N/A", "TBC", "-", "00/00/0000",
+# "Not known"; an end date "Ongoing"), and for a yes or no not recorded: both read as blank.
+_NOT_KNOWN = ("-", "n/a", "tbc", "tba", "not applicable", "null", "not known", "unknown", "n/k",
+              "not recorded")
+DATE_NOT_RECORDED = frozenset(normalise_token(s) for s in (
+    *_NOT_KNOWN, "none", "nil", "00/00/0000", "0000-00-00", "ongoing"))
+ANSWER_NOT_RECORDED = frozenset(normalise_token(s) for s in _NOT_KNOWN)
 
 TRUE_WORDS = frozenset({"y", "yes", "true", "1", "t"})
 FALSE_WORDS = frozenset({"n", "no", "false", "0", "f"})

@@ -12,16 +12,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from xml.etree.ElementTree import Element, ParseError
 
+import pyarrow as pa
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from pipelines.config import canonical_la
 from pipelines.dates import DateError, parse_date
 from pipelines.pseudonym import person_key, pseudonym
-from pipelines.readers import Cells, FileError, is_blank
+from pipelines.readers import Cells, FileError, column_letter, is_blank
 from pipelines.vocab import normalise_token
 
 # Items of the DfE's SEN2 schema, by module (element names as the XSD spells them).
@@ -90,6 +91,10 @@ class Sen2Return:
     dco: str | None = None
     made: str | None = None  # the header's DateTime (else ReferenceDate): when it was extracted
     local_authorities: list[str | None] = field(default_factory=list)  # one per request
+    # A flattened return's requests: where each item's cell is, item -> (sheet, Excel row,
+    # column, header); "" is the request's row itself (at its person id column, if any).
+    origins: list[dict[str, tuple[str, int, int | None, str]]] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # a module's rows that join no request
 
 
 @dataclass
@@ -103,6 +108,7 @@ class Sen2Sheet:
     request_id: int | None
     la: int | None  # an LA column (LEA code or name)
     rows: list[list[Any]] = field(default_factory=list)
+    first_row: int = 2  # the Excel row of `rows[0]`
 
     @property
     def has_identity(self) -> bool:
@@ -290,32 +296,68 @@ def from_sheets(file: str, sheets: list[Sen2Sheet]) -> Sen2Return:
             raise FileError(f"{file}: sheet '{other.name}' has no request or person id column "
                             f"to join to sheet '{base.name}' (e.g. {REQUEST_ID_SPELLINGS[0]} or "
                             f"{PERSON_ID_SPELLINGS[0]})")
-        index: dict[str, list[Any]] = {}
-        for row in other.rows:
+        index: dict[str, tuple[int, list[Any]]] = {}
+        for at, row in enumerate(other.rows):
             ident = _cell_id(row, on[2])
-            if ident:
-                index.setdefault(ident, row)
+            if ident and (ident not in index or _rank(other, row) < _rank(other, index[ident][1])):
+                index[ident] = (at, row)  # a request's first row, or its need ranked first
         lookups.append((other, on[1], index))
-    for row in base.rows:
+    origins, joined = [], set()
+    for at, row in enumerate(base.rows):
         if all(is_blank(c) for c in row):
             continue
         values = {item: _cell(row, p) for item, p in base.items.items() if item in USED_ITEMS}
+        origin = {item: _origin(base, at, p) for item, p in base.items.items()}
+        origin[""] = _origin(base, at, base.person_id)
+        if base.la is not None:
+            origin["local_authority"] = _origin(base, at, base.la)
         la = _cell(row, base.la) if base.la is not None else None
         for other, position, index in lookups:
-            match = index.get(_cell_id(row, position) or "")
+            at_match, match = index.get(_cell_id(row, position) or "", (0, None))
             if match is None:
                 continue
+            joined.add((other.name, at_match))
             for item, p in other.items.items():
-                if item in USED_ITEMS:
-                    values.setdefault(item, _cell(match, p))
+                if item in USED_ITEMS and item not in values:
+                    values[item] = _cell(match, p)
+                    origin[item] = _origin(other, at_match, p)
             if la is None and other.la is not None:
                 la = _cell(match, other.la)
         requests.append(values)
         las.append(la)
-    result = Sen2Return(file, requests, sorted(unused))
+        origins.append(origin)
+    result = Sen2Return(file, requests, sorted(unused), origins=origins)
+    result.unmatched = [_unmatched(other, index, joined) for other, _, index in lookups]
+    result.unmatched = [m for m in result.unmatched if m]
     result.local_authorities = [_la_of(v) for v in las]
     result.year, result.dmo, result.dco = (_first(sheets, item) for item in ("Year", "DMO", "DCO"))
     return result
+
+
+def _rank(sheet: Sen2Sheet, row: list[Any]) -> int:
+    """A need's SENtypeRank (1: the primary need), as the XML's needs are chosen; a row without
+    one after any with one; 0 on a sheet without ranks (its first row for a request is taken)."""
+    if "SENtypeRank" not in sheet.items:
+        return 0
+    rank = _cell_id(row, sheet.items["SENtypeRank"])
+    return int(rank) if rank and rank.isdigit() else 1_000
+
+
+def _unmatched(sheet: Sen2Sheet, index: dict[str, tuple[int, list[Any]]],
+               joined: set[tuple[str, int]]) -> str:
+    """What a module sheet says of its rows whose id joins no request ("" if none)."""
+    left = [(at, ident) for ident, (at, _) in index.items() if (sheet.name, at) not in joined]
+    if not left:
+        return ""
+    on = sheet.header[sheet.request_id if sheet.request_id is not None else sheet.person_id]
+    listed = ", ".join(f"row {sheet.first_row + at} ({ident})" for at, ident in sorted(left)[:20])
+    return (f"sheet '{sheet.name}': {len(left)} row{'s' if len(left) > 1 else ''} joining no "
+            f"request by {str(on).strip()}, not loaded: {listed}{', ...' if len(left) > 20 else ''}")
+
+
+def _origin(sheet: Sen2Sheet, at: int, position: int | None) -> tuple[str, int, int | None, str]:
+    header = "" if position is None else str(sheet.header[position]).strip()
+    return sheet.name, sheet.first_row + at, position, header
 
 
 def _first(sheets: list[Sen2Sheet], item: str) -> str | None:
@@ -424,6 +466,54 @@ def ehcp_rows(ret: Sen2Return, las: list[str], key: bytes
         kept.append({"local_authority": la, "case_id": case_id.upper() if case_id else None,
                      "person_id": child, **{k.lower(): _text(values.get(k)) for k in KEPT_ITEMS}})
     return rows, kept
+
+
+def sheet_name(ret: Sen2Return) -> str:
+    """The sheet a return's requests are validated as: a flattened return's own requests sheet;
+    for XML, `SHEET` (its row n is the n-1th request)."""
+    return ret.origins[0][""][0] if ret.origins else SHEET
+
+
+class _Finding(Protocol):
+    """A reject or warning (`validate.Reject`), as far as placing it needs."""
+
+    row: int
+    column: str
+    header: str
+    reason: str
+
+
+class _Outcome(Protocol):
+    """A validated sheet (`validate.SheetOutcome`), as far as placing its rows needs."""
+
+    rejects: list[Any]
+    warnings: list[Any]
+    records: pa.Table | None
+
+
+def place_in_sheets(ret: Sen2Return, outcome: _Outcome) -> None:
+    """A flattened return's rejects and warnings, and its rows' lineage, put at each request's
+    own row of its requests sheet, not at its count among the requests; a reject's column is
+    the item's there, and an item from another sheet (a plan's StartDate) says where it is."""
+    if not ret.origins:
+        return
+    found: list[_Finding] = [*outcome.rejects, *outcome.warnings]
+    for reject in found:
+        origin = ret.origins[reject.row - 2]
+        base, row, _, _ = origin[""]
+        sheet, at, position, header = origin.get(reject.header) or (
+            origin[""] if reject.header == "case_id" else (base, row, None, reject.header))
+        if reject.column and position is not None and sheet != base:
+            reject.reason = f"on sheet '{sheet}' row {at}, column {column_letter(position)}: " \
+                            f"{reject.reason}"
+            position = None
+        reject.row, reject.header = row, header
+        reject.column = "" if position is None or not reject.column else column_letter(position)
+    if outcome.records is not None and outcome.records.num_rows:
+        records = outcome.records
+        at = records.column_names.index("source_row")
+        rows = [ret.origins[r - 2][""][1] for r in records.column("source_row").to_pylist()]
+        outcome.records = records.set_column(at, "source_row", pa.array(rows, pa.int32()))
 
 
 def read_year(ret: Sen2Return, as_of: dt.date) -> int:

@@ -69,11 +69,11 @@ def only_reject(result):
             "not a number: 'lots'",
         ),
         (
-            ["A1", "C1", "Northshire", "SALT", "not known", "", "", "", "", ""],
+            ["A1", "C1", "Northshire", "SALT", "sometime in May", "", "", "", "", ""],
             "E",
             "Requested Date",
             "invalid_date",
-            "not a date: 'not known'",
+            "not a date: 'sometime in May'",
         ),
     ],
 )
