@@ -106,7 +106,8 @@ def test_a_plan_is_overdue_from_the_anniversary(annex_a: Path, load, db: Path, a
 ])
 def test_the_last_day_of_the_12_months(start: dt.date, last: dt.date) -> None:
     sql = f"SELECT {metrics.cohort.review_period_end('$start')}"
-    assert duckdb.execute(sql, {"start": start}).fetchone()[0] == last
+    with duckdb.connect() as con:  # not the module's shared connection, left mid-result
+        assert con.execute(sql, {"start": start}).fetchone()[0] == last
     assert last_day_in_time(start) == last
 
 
