@@ -275,7 +275,8 @@ def _describe(r: Any) -> str:
              f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals, "
              f"{len(r.warnings):,} loaded with a warning [load {r.load_id}: {', '.join(r.kinds)}; "
              f"extract date {r.extract_date:%d/%m/%Y}, {r.extract_basis}]" + stale + warned]
-    lines += _queried(r.warnings)
+    # Cells suppressed at source are told a line per column above, not again per rule.
+    lines += _queried([w for w in r.warnings if w.rule != counts.RULE])
     for sheet in r.sheets:
         if sheet.get("unused_columns"):
             lines.append(f"  sheet '{sheet['sheet']}': columns not used: "

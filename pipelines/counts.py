@@ -23,6 +23,7 @@ _DASHES = {"–": "-", "—": "-", "--": "-"}
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 MAX_COUNT = 2**31 - 1  # the database keeps counts as 32-bit integers
 SUPPRESSED_AT_SOURCE = "suppressed at source"  # a count so shown on a page or in a pack
+RULE = "suppressed_at_source"  # the warning each such cell loads with (`rules.py`)
 
 
 def shown(value: Any) -> str:
@@ -104,7 +105,7 @@ def suppressed_cells(file: str, warnings: Iterable[Any]) -> list[str]:
     column, how many cells and their rows (from its `suppressed_at_source` warnings)."""
     rows: dict[tuple[str, str, str], list[int]] = {}
     for w in warnings:
-        if w.rule == "suppressed_at_source":
+        if w.rule == RULE:
             rows.setdefault((w.sheet, w.column, w.header), []).append(w.row)
     lines = []
     for (sheet, letter, header), found in rows.items():

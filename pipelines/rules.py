@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from pipelines.counts import RULE as SUPPRESSED
 from pipelines.counts import symbol_meaning
 from pipelines.dates import ImpossibleDate
 from pipelines.schemas import Schema
@@ -90,7 +91,7 @@ def suppressed_at_source(name: str) -> Rule:
         symbol = rows.parsed[f"{name}_symbol"].value(pos)
         return (f"{name}: suppressed at source ('{symbol}': {symbol_meaning(symbol)}); loaded as "
                 "unknown, not 0, and left out of totals and shares")
-    return Rule("suppressed_at_source", f"{name} suppressed at source", (name,), WARNING, name,
+    return Rule(SUPPRESSED, f"{name} suppressed at source", (name,), WARNING, name,
                 breaks, reason)
 
 

@@ -72,6 +72,7 @@ def test_the_load_says_how_many_cells_were_suppressed_where(db, tmp_path, capsys
             "suppressed at source (rows 2, 4); loaded as unknown, not 0") in out
     assert ("warning: return.csv: sheet 'return.csv', column E (Total Waiting): 1 cell "
             "suppressed at source (row 3)") in out
+    assert "warning (suppressed_at_source)" not in out  # told per column, not again per rule
     assert main(["ingest", str(path), "--db", str(tmp_path / "second.duckdb"), "--as-of",
                  "2026-03-31", "--json"]) == 0
     (summary,) = json.loads(capsys.readouterr().out)
