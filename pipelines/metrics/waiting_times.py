@@ -125,8 +125,6 @@ def waiting_times_current(con: duckdb.DuckDBPyConnection, f: Filters, by: str | 
     return out
 
 
-
-
 def waiting_latest(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(current, whole): each service's current position (`waiting_times_current`), and the whole
     waiting list at the latest month any service reported on or before the as-of date, as

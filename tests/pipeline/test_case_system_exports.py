@@ -346,15 +346,21 @@ def test_a_quote_left_open_is_placed_by_its_line_after_a_remark_over_lines(load,
     assert "line 4, column D" in result.error
 
 
-def test_a_module_row_that_matches_no_request_is_reported_not_dropped_unseen(load, tmp_path, db):
-    # A named plans sheet keyed differently from the requests ("R11" for request 11): every
-    # plan matched nothing and was dropped without a word, so no plan counted as issued.
+def _two_requests() -> openpyxl.Workbook:
+    """A flattened SEN2 workbook's requests sheet: requests 11 and 12, each by the child's UPN."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     requests = wb.create_sheet("Requests")
     requests.append(["RequestID", "UPN", "ReceivedDate", "RequestOutcome"])
     requests.append([11, "A123456789012", D(2025, 1, 6), "Y"])
     requests.append([12, "A123456789013", D(2025, 1, 7), "Y"])
+    return wb
+
+
+def test_a_module_row_that_matches_no_request_is_reported_not_dropped_unseen(load, tmp_path, db):
+    # A named plans sheet keyed differently from the requests ("R11" for request 11): every
+    # plan matched nothing and was dropped without a word, so no plan counted as issued.
+    wb = _two_requests()
     plans = wb.create_sheet("NamedPlans")
     plans.append(["RequestID", "StartDate"])
     plans.append([11, D(2025, 5, 19)])
@@ -371,12 +377,7 @@ def test_a_module_row_that_matches_no_request_is_reported_not_dropped_unseen(loa
 
 
 def test_a_flattened_return_takes_the_need_ranked_first_wherever_it_is_listed(load, tmp_path, db):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    requests = wb.create_sheet("Requests")
-    requests.append(["RequestID", "UPN", "ReceivedDate", "RequestOutcome"])
-    requests.append([11, "A123456789012", D(2025, 1, 6), "Y"])
-    requests.append([12, "A123456789013", D(2025, 1, 7), "Y"])
+    wb = _two_requests()
     needs = wb.create_sheet("ActivePlans")
     needs.append(["RequestID", "SENtype", "SENtypeRank"])
     needs.append([11, "OTH", 2])  # the second need listed first
