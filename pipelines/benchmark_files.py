@@ -7,10 +7,12 @@ or a zip whose member names have spaces loads the same. Published area totals on
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import os
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pipelines.readers import FileError, decode_text
+from pipelines.readers import FileError, decode_text, read_file
 
 MAX_MEMBER_BYTES = 512 * 1024**2  # the release's largest CSV is a few MB; refuse zip bombs
 MAX_DEPTH = 2  # an unzipped release nests its files in data/
@@ -199,6 +201,45 @@ def widen(source: SourceFile) -> SourceFile:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(wide)
     return SourceFile(source.name, source.base, buffer.getvalue().encode("utf-8"))
+
+
+def sheets_as_csv(source: SourceFile) -> list[SourceFile]:
+    """A workbook's sheets, each as the CSV it was most likely saved from: a DfE table opened in
+    Excel and saved as .xlsx holds the same cells, its figures made numbers (97747.0 is written
+    back as 97747, as the DfE writes it). Read by the loads' own reader, with its limits and
+    checks; an empty sheet is left out. Named "file.xlsx, sheet 'name'"."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "workbook.xlsx"
+        path.write_bytes(source.data)
+        try:
+            sheets = [(sheet.name, sheet.rows) for sheet in read_file(path)]
+        except FileError as exc:
+            raise FileError(str(exc).replace(path.name, source.name)) from None
+    found = []
+    for name, rows in sheets:
+        if not any(_cell_text(c) for row in rows for c in row):
+            continue
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(
+            [_cell_text(c) for c in row] for row in rows)
+        found.append(SourceFile(f"{source.name}, sheet '{name}'", source.base,
+                                buffer.getvalue().encode("utf-8")))
+    return found
+
+
+def _cell_text(cell: Any) -> str:
+    """A workbook cell as a CSV would hold it."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    if isinstance(cell, dt.datetime) and cell == dt.datetime.combine(cell.date(), dt.time()):
+        return cell.date().isoformat()
+    if isinstance(cell, (dt.date, dt.datetime)):
+        return cell.isoformat()
+    return str(cell).strip()
 
 
 # --- gathering the files -------------------------------------------------------------------

@@ -27,6 +27,7 @@ from pipelines.benchmark_files import (
     gather,
     head_rows,
     is_long,
+    sheets_as_csv,
     strip_footnote,
     widen,
 )
@@ -195,6 +196,14 @@ def _refusal(file: SourceFile) -> str:
     return f"{file.name}: not a DfE, MoJ or NHS England file imported here (expected any of {KNOWN})"
 
 
+def _tables_of(file: SourceFile) -> list[SourceFile]:
+    """The tables a file holds: a workbook's sheets as CSV (a DfE file saved from Excel), unless
+    it is NHS England's workbook, read as itself; any other file is one table."""
+    if not file.is_workbook or nhs_waiting_lists.is_chs_workbook(file):
+        return [file]
+    return sheets_as_csv(file) or [file]
+
+
 def find_release_files(source: Path) -> dict[str, SourceFile]:
     """The publications in a folder (two levels down), a zip or one file, recognised by content
     (a long-form tidy file as the wide one it stands for); for each dataset the shallowest copy
@@ -202,13 +211,17 @@ def find_release_files(source: Path) -> dict[str, SourceFile]:
     found = gather(source)
     recognised = []
     for depth, given in found:
-        rows = head_rows(given, 1)
-        file = widen(given) if rows and is_long(rows[0]) else given
-        dataset = recognise(file) or _named_as(file)
-        if dataset:
-            recognised.append((depth, file.base, dataset, file))
-        elif source.is_file() and file.name == source.name:
-            raise FileError(_refusal(file))
+        tables = _tables_of(given)
+        for table in tables:
+            rows = head_rows(table, 1)
+            file = widen(table) if rows and is_long(rows[0]) else table
+            dataset = recognise(file) or _named_as(file)
+            if dataset:
+                recognised.append((depth, file.base, dataset, file))
+        if source.is_file() and given.name == source.name and not recognised:
+            raise FileError(_refusal(tables[0]) if len(tables) == 1 and tables[0] is given
+                            else f"{given.name}: no sheet of it is a DfE, MoJ or NHS England "
+                                 f"table imported here (expected any of {KNOWN})")
     if not recognised:
         raise FileError(f"{source.name or source}: none of the release files found (expected "
                         f"any of {KNOWN})")

@@ -189,3 +189,26 @@ def chs_workbook(path: Path, month: str = "October 2025",
         sheet.append(["Note: totals may not sum because of rounding"])
     book.save(path)
     return path
+
+
+def saved_from_excel(path: Path, tables: dict[str, bytes]) -> Path:
+    """DfE CSVs opened in Excel and saved as one workbook, a sheet each: every figure Excel can
+    read as a number made one ("97,747" -> 97747, "45.9" -> 45.9), symbols left as text."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, data in tables.items():
+        sheet = workbook.create_sheet(name)
+        for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
+            sheet.append([_as_excel_reads(cell) for cell in row])
+    workbook.save(path)
+    return path
+
+
+def _as_excel_reads(cell: str) -> object:
+    try:
+        return int(cell.replace(",", ""))
+    except ValueError:
+        try:
+            return float(cell)
+        except ValueError:
+            return cell

@@ -174,3 +174,37 @@ def test_the_workbook_and_the_dashboards_series_sit_side_by_side(tmp_path):
     # The series again replaces only its own month and lines.
     import_release(db, folder / "la_ch_time_series_derived.csv")
     assert show(db, "England")["waiting_lists"] == england
+
+
+def _figures(db: Path) -> list[tuple]:
+    with reader(db) as con:
+        return con.execute("SELECT * EXCLUDE (source_file) FROM benchmarks ORDER BY ALL").fetchall()
+
+
+def test_a_dfe_table_saved_as_a_workbook_imports_as_its_csv(tmp_path):
+    csv_db, xlsx_db = tmp_path / "csv.duckdb", tmp_path / "xlsx.duckdb"
+    (tmp_path / "timeliness.csv").write_bytes(pub.timeliness())
+    import_release(csv_db, tmp_path / "timeliness.csv")
+    workbook = pub.saved_from_excel(tmp_path / "EHC plans (1).xlsx", {
+        "Notes": pub.csv_text([["Downloaded from explore education statistics"]]),
+        "timeliness_20_week": pub.timeliness(),
+        "appeal rates": pub.appeal_rate_table()})
+    result = import_release(xlsx_db, workbook)
+    assert {f["dataset"]: f["file"] for f in result["files"]} == {
+        "timeliness": "EHC plans (1).xlsx, sheet 'timeliness_20_week'",
+        "appeal_rate": "EHC plans (1).xlsx, sheet 'appeal rates'"}
+    timeliness = [r for r in _figures(xlsx_db) if r[6].startswith("within_20_weeks")]
+    assert timeliness == _figures(csv_db)  # the same figures, symbols and all
+    assert show(xlsx_db, "Darlington")["figures"]["2024"][
+        "within_20_weeks_pct_incl_exceptions"]["status"] == "u"  # a symbol stays a symbol
+    before = _figures(xlsx_db)
+    import_release(xlsx_db, workbook)  # imported again: nothing changes
+    assert _figures(xlsx_db) == before
+
+
+def test_a_workbook_holding_no_published_table_is_refused_by_name(tmp_path, capsys):
+    workbook = pub.saved_from_excel(tmp_path / "budget.xlsx", {
+        "Sheet1": pub.csv_text([["Team", "Spend"], ["SEND", "1,000"]])})
+    assert main(["benchmarks", "import", str(workbook), "--db", str(tmp_path / "b.duckdb")]) == 1
+    err = capsys.readouterr().err
+    assert "budget.xlsx: no sheet of it is a DfE, MoJ or NHS England table imported here" in err
