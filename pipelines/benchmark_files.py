@@ -203,20 +203,25 @@ def widen(source: SourceFile) -> SourceFile:
     return SourceFile(source.name, source.base, buffer.getvalue().encode("utf-8"))
 
 
+def workbook_sheets(source: SourceFile) -> dict[str, list[list[Any]]]:
+    """{sheet name: its rows from A1} of a workbook, read by the loads' own reader: a sheet
+    beyond the limits, a damaged or protected workbook, is refused before a grid is sized."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "workbook.xlsx"
+        path.write_bytes(source.data)
+        try:
+            return {sheet.name: sheet.rows for sheet in read_file(path)}
+        except FileError as exc:
+            raise FileError(str(exc).replace(path.name, source.name)) from None
+
+
 def sheets_as_csv(source: SourceFile) -> list[SourceFile]:
     """A workbook's sheets, each as the CSV it was most likely saved from: a DfE table opened in
     Excel and saved as .xlsx holds the same cells, its figures made numbers (97747.0 is written
     back as 97747, as the DfE writes it). Read by the loads' own reader, with its limits and
     checks; an empty sheet is left out. Named "file.xlsx, sheet 'name'"."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "workbook.xlsx"
-        path.write_bytes(source.data)
-        try:
-            sheets = [(sheet.name, sheet.rows) for sheet in read_file(path)]
-        except FileError as exc:
-            raise FileError(str(exc).replace(path.name, source.name)) from None
     found = []
-    for name, rows in sheets:
+    for name, rows in workbook_sheets(source).items():
         if not any(_cell_text(c) for row in rows for c in row):
             continue
         buffer = io.StringIO()

@@ -7,7 +7,6 @@ series of the same figures. Counts of children waiting per organisation: no pers
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -15,7 +14,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines.benchmark_files import SYMBOLS, Parsed, SourceFile, csv_rows, parse_cell
+from pipelines.benchmark_files import (
+    SYMBOLS,
+    Parsed,
+    SourceFile,
+    csv_rows,
+    parse_cell,
+    workbook_sheets,
+)
 from pipelines.metrics.core import SMALL_DENOMINATOR
 from pipelines.readers import FileError
 from pipelines.vocab import chs_service_line, normalise_token
@@ -53,16 +59,6 @@ def _text(cell: Any) -> str:
     return "" if cell is None or (isinstance(cell, float) and pd.isna(cell)) else str(cell).strip()
 
 
-def _sheets(source: SourceFile) -> dict[str, list[list[Any]]]:
-    try:
-        frames = pd.read_excel(io.BytesIO(source.data), sheet_name=None, header=None,
-                               engine="calamine", dtype=object)
-    except Exception as exc:  # calamine raises its own types for a damaged workbook
-        raise FileError(f"{source.name}: not a readable workbook ({exc})") from exc
-    return {name: frame.astype(object).where(frame.notna(), None).values.tolist()
-            for name, frame in frames.items()}
-
-
 def _header_at(rows: list[list[Any]]) -> int | None:
     for i, row in enumerate(rows[:25]):
         if any(normalise_token(_text(c)) in {"organisationtype", "orgtype"} for c in row):
@@ -82,7 +78,7 @@ def _table_of(name: str, rows: list[list[Any]], header: int) -> str | None:
 def is_chs_workbook(source: SourceFile) -> bool:
     """A workbook with a table 4 whose header names Organisation Type and "(CYP)" service lines."""
     try:
-        sheets = _sheets(source)
+        sheets = workbook_sheets(source)
     except FileError:
         return False
     for name, rows in sheets.items():
@@ -129,7 +125,7 @@ def parse(source: SourceFile) -> Parsed:
     """The workbook, or the DfE dashboard's derived series, as benchmark_waiting_lists rows."""
     if not source.is_workbook:
         return parse_inclusion_series(source)
-    sheets = _sheets(source)
+    sheets = workbook_sheets(source)
     month = _month(sheets)
     if month is None:
         raise FileError(f"{source.name}: no month (such as 'October 2025') on the cover or in "

@@ -16,6 +16,7 @@ from pipelines.benchmarks import import_release
 from pipelines.cli import main
 from pipelines.db import reader
 from tests import publication_files as pub
+from tests.hostile import workbook as hostile_workbook
 
 
 @pytest.fixture
@@ -208,3 +209,11 @@ def test_a_workbook_holding_no_published_table_is_refused_by_name(tmp_path, caps
     assert main(["benchmarks", "import", str(workbook), "--db", str(tmp_path / "b.duckdb")]) == 1
     err = capsys.readouterr().err
     assert "budget.xlsx: no sheet of it is a DfE, MoJ or NHS England table imported here" in err
+
+
+def test_a_workbook_reaching_past_the_limits_is_refused_before_it_is_read(tmp_path, capsys):
+    # One cell at XFD1048576: a reader sizing a grid for it would ask for 512 GB.
+    path = hostile_workbook(tmp_path / "waiting lists.xlsx",
+                            {"A1": "Table 4", "XFD1048576": "x"}, sheet="Table 4")
+    assert main(["benchmarks", "import", str(path), "--db", str(tmp_path / "b.duckdb")]) == 1
+    assert "waiting lists.xlsx: sheet 'Table 4' is too large to read" in capsys.readouterr().err
