@@ -19,7 +19,7 @@ import pandas as pd
 
 from pipelines import audit, exports, published
 from pipelines.db import transaction, writing
-from pipelines.free_text import IDENTIFIES, is_blank, nhs_number_in
+from pipelines.free_text import IDENTIFIES, identifier_in, is_blank
 from pipelines.metrics.core import Filters
 from pipelines.metrics.lists import overdue_advice
 from pipelines.tables import CHASE_NOTES
@@ -121,8 +121,8 @@ def clean_note(value: Any, where: str) -> str:
     if len(text) > MAX_NOTE:
         raise ChaseError(f"{where}: the note is {len(text):,} characters long; at most "
                          f"{MAX_NOTE:,} fit.")
-    if found := nhs_number_in(text):
-        raise ChaseError(f"{where}: the note appears to hold an NHS number ('{found}'). "
+    if found := identifier_in(text):
+        raise ChaseError(f"{where}: the note appears to hold {found[0]} ('{found[1]}'). "
                          + IDENTIFIES)
     return text
 

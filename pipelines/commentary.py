@@ -22,7 +22,7 @@ import pandas as pd
 from pipelines import audit, metrics, spc, suppression
 from pipelines.config import load_settings
 from pipelines.db import transaction, writing
-from pipelines.free_text import IDENTIFIES, nhs_number_in
+from pipelines.free_text import IDENTIFIES, identifier_in
 from pipelines.periods import day_text, quarter_of, shift_months
 from pipelines.suppression import is_small, rate_withheld, suppress_count
 
@@ -349,8 +349,8 @@ def _clean(text: Any, field: str, limit: int) -> str:
     value = " ".join(str(text or "").split())
     if len(value) > limit:
         raise CommentaryError(f"{field} is {len(value):,} characters long; at most {limit:,} fit.")
-    if found := nhs_number_in(value):
-        raise CommentaryError(f"{field} appears to hold an NHS number ('{found}'). {IDENTIFIES}")
+    if found := identifier_in(value):
+        raise CommentaryError(f"{field} appears to hold {found[0]} ('{found[1]}'). {IDENTIFIES}")
     return value
 
 

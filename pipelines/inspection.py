@@ -19,7 +19,7 @@ import pandas as pd
 from pipelines import metrics, published
 from pipelines.dates import DateError, parse_date
 from pipelines.db import one, transaction, writing
-from pipelines.free_text import IDENTIFIES, is_blank, nhs_number_in
+from pipelines.free_text import IDENTIFIES, identifier_in, is_blank
 from pipelines.tables import EVIDENCE_ITEMS, SELF_EVALUATION_NOTES
 
 # ---- the framework (Ofsted/CQC area SEND inspection, 2023, updated 2025) ---------------------
@@ -194,8 +194,8 @@ def _text(value: Any, field: str, limit: int, required: bool = False) -> str:
         raise EvidenceError(f"{field} is empty: it is required.")
     if len(text) > limit:
         raise EvidenceError(f"{field} is {len(text):,} characters long; at most {limit:,} fit.")
-    if found := nhs_number_in(text):
-        raise EvidenceError(f"{field} appears to hold an NHS number ('{found}'). {IDENTIFIES}")
+    if found := identifier_in(text):
+        raise EvidenceError(f"{field} appears to hold {found[0]} ('{found[1]}'). {IDENTIFIES}")
     return text
 
 

@@ -37,10 +37,12 @@ from pipelines import csv_lines
 from pipelines.config import load_settings
 from pipelines.db import one, reader
 from pipelines.headers import HeaderMatch
+from pipelines.names_in_text import Names
 from pipelines.pseudonym import fingerprint
 from pipelines.readers import Cells, RawSheet, read_rows
 from pipelines.schemas import EXCEPTION_KINDS, Schema
 from pipelines.scratch import scratch
+from pipelines.sheet_names import names_in_sheet
 from pipelines.validate import SheetOutcome
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -68,6 +70,8 @@ class SheetKnown:
     latest: dt.date | None = None  # the latest date up to the as-of date their records hold
     kept: np.ndarray | None = None  # positions validated, when some were recognised
     remembered: bool = True  # whether the rows validated are remembered for the next load
+    # The names in the whole sheet's name columns, for the rows validated (`names_in_text`).
+    names: Names | None = None
 
 
 @dataclass
@@ -179,6 +183,7 @@ def read_body(db: Path, sheet: RawSheet, match: HeaderMatch, given: dict[str, st
         found = recognise(db, columns, n, match, given, as_of, key, look_up, snapshot)
         if found is None:
             return columns, n, n, None
+        found.names = names_in_sheet(columns, match)
         columns, left = rest(found, columns, n)
         return columns, n, left, found
     csv = sheet.csv
@@ -207,6 +212,7 @@ def read_body(db: Path, sheet: RawSheet, match: HeaderMatch, given: dict[str, st
     if read_n != n:  # not the rows counted in the bytes: recognise nothing (never expected)
         found.skipped, found.remembered = found.skipped[:0], False
         return columns, read_n, read_n, found
+    found.names = names_in_sheet(columns, match)
     columns, left = rest(found, columns, n)
     return columns, n, left, found
 

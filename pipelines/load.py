@@ -199,7 +199,8 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         sheet.release()  # the cells live on in `columns` only, freed once validated
         if recognised is not None:
             known[len(outcomes)] = recognised
-        outcome = validate_body(sheet.name, columns, left, match, as_of, key, given)
+        outcome = validate_body(sheet.name, columns, left, match, as_of, key, given,
+                                None if recognised is None else recognised.names)
         del columns
         if recognised is not None:
             known_rows.restore(recognised, outcome, rows)

@@ -26,6 +26,7 @@ from pipelines.config import canonical_la, load_settings
 from pipelines.dates import DateError, parse_date
 from pipelines.free_text import remove_personal_data, without_personal_data
 from pipelines.headers import HeaderMatch, repeated_header
+from pipelines.names_in_text import NO_NAMES, ORGANISATION_COLUMNS, Names
 from pipelines.pseudonym import (
     nhs_number_is_valid,
     normalise_nhs_number,
@@ -36,6 +37,7 @@ from pipelines.readers import Cells, column_letter, text_array
 from pipelines.row_hash import row_hashes, typed, value_hashes
 from pipelines.rules import ERROR, WARNING, Rows, parse_rule, rules_for
 from pipelines.schemas import EXCEPTION_KINDS, Column, Schema
+from pipelines.sheet_names import names_in_sheet
 
 WITHHELD = "(withheld: personal data)"
 _NOTE_ROW = re.compile(
@@ -311,16 +313,20 @@ class _Parsed:
 
 
 def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch,
-                  as_of: dt.date, key: bytes, given: dict[str, str] | None = None) -> SheetOutcome:
+                  as_of: dt.date, key: bytes, given: dict[str, str] | None = None,
+                  names: Names | None = None) -> SheetOutcome:
     """Validate the body of a sheet (the rows below its header), given as columns. The list is
     emptied once the cells are parsed, so that they can be freed. `given`: a value for every row
     of a column the sheet lacks (the LA named with `--la`, the list a title names), parsed as
-    the column's cells would be."""
+    the column's cells would be. `names`: those the whole sheet's name columns hold, taken out
+    of its free text, when `body` holds only some of its rows (else found in `body`)."""
     schema = match.schema
     outcome = SheetOutcome(sheet_name, schema.kind, match.row_index + 1)
     outcome.unused = unused_headers(match)
     required = [match.columns[c] for c in schema.required if c in match.columns]
     data_idx, outcome.blank, outcome.notes = _classify_rows(body, match, required, n)
+    if names is None:
+        names = names_in_sheet(body, match, data_idx)
     outcome.rows_read = n
     excel_rows = match.row_index + 2 + data_idx
     m = len(data_idx)
@@ -333,7 +339,8 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
         letter = column_letter(match.columns[col]) if col in match.columns else ""
         shown = WITHHELD if column is not None and column.personal else counts.shown(value)
         finding = Reject(sheet_name, int(excel_rows[pos]), letter, match.headers.get(col, col),
-                         without_personal_data(shown), without_personal_data(reason), rule)
+                         names.removed_from(without_personal_data(shown)),
+                         names.removed_from(without_personal_data(reason)), rule)
         (found if severity == ERROR else queried).append((pos, finding))
 
     parsed: dict[str, _Parsed] = {}
@@ -351,7 +358,9 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
         if col.suppressible:
             parsed[col.name], parsed[f"{col.name}_symbol"] = _split_symbols(column)
         if col.kind in _FREE_TEXT_KINDS and not col.personal:
-            removed = remove_personal_data(column.parsed, column.arrow, col.kind == "id", key)
+            removed = remove_personal_data(
+                column.parsed, column.arrow, col.kind == "id", key,
+                NO_NAMES if col.name in ORGANISATION_COLUMNS else names)
             if removed.any():
                 column.arrow = None  # the Arrow copy of the values holds what was removed
             for pos in np.flatnonzero(removed[column.codes]):
@@ -423,7 +432,8 @@ def unused_headers(match: HeaderMatch) -> list[str]:
 
 
 _FREE_TEXT_KINDS = frozenset({"id", "text", *EXCEPTION_KINDS})
-_REMOVED = ("an NHS number, UPN or date of birth in the text was removed, the rest kept",
+_REMOVED = ("a name, NHS number, UPN, date of birth, email address, phone number or postcode "
+            "in the text was removed, the rest kept",
             "the reference holds an NHS number or UPN, or reads as a name: kept as a pseudonym "
             "(PSEUDONYM-...)")
 

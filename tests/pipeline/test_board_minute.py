@@ -104,6 +104,7 @@ def test_pages_not_needing_attention_carry_no_sentence(sample_db: Path) -> None:
     ("nonsense", "2026 Q3", "x", "not a metric"),
     ("health_advice", "Q3", "x", "not a calendar quarter"),
     ("health_advice", "2026 Q3", "NHS number 943 476 5919 was late", "NHS number"),
+    ("health_advice", "2026 Q3", "Late: see j.bloggs@nhs.net", "an email address"),
     ("health_advice", "2026 Q3", "x" * (commentary.MAX_EDIT + 1), "at most"),
 ])
 def test_bad_edits_are_refused_and_nothing_is_stored(sample_db_copy: Path, metric: str,

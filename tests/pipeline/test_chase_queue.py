@@ -138,6 +138,8 @@ def test_editing_and_clearing_a_note(queue_db) -> None:
 
 @pytest.mark.parametrize(("chased_on", "note", "message"), [
     (None, "NHS 943 476 5919 chased", "NHS number"),
+    (None, "Rang Mrs Jones, no reply", "appears to hold a person's name \\('Mrs Jones'\\)"),
+    (None, "mum on 07700 900123", "a phone number"),
     (AS_OF + dt.timedelta(days=1), "", "after today"),
     ("not a date", "", "not a date"),
     (None, "x" * 501, "at most 500"),

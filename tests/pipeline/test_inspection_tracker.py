@@ -176,6 +176,7 @@ def test_self_evaluation_notes_are_appended_and_the_latest_dated_is_current(db):
     ({"written_on": dt.date(2026, 11, 21)}, "Written on 21/11/2026 is after today"),
     ({"written_on": "yesterday"}, "Written on 'yesterday' is not a date"),
     ({"note": "Child 943 476 5919 waited"}, "appears to hold an NHS number"),
+    ({"note": "Dr Patel's clinic waited"}, "appears to hold a person's name"),
 ])
 def test_an_invalid_note_is_refused(db, kwargs, message):
     args = {"theme": "included", "note": "Fine", "author": "DCO", "today": dt.date(2026, 11, 20),

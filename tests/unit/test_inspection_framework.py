@@ -89,6 +89,8 @@ def test_due_dates_in_the_shapes_forms_and_editors_send(due, expected):
     ({"item": "x" * 301}, "Item is 301 characters long; at most 300 fit"),
     ({"item": "Advice for 943 476 5919"}, "Item appears to hold an NHS number"),
     ({"item": "x", "link_or_note": "NHS no 9434765919"}, "Link or note appears to hold an NHS"),
+    ({"item": "Letter to Miss A Brown"}, "Item appears to hold a person's name ('Miss A Brown')"),
+    ({"item": "x", "link_or_note": "Family at LS1 4AP"}, "Link or note appears to hold a postcode"),
 ])
 def test_an_invalid_item_is_refused_with_the_reason(fields, message):
     with pytest.raises(EvidenceError, match=re.escape(message)):
@@ -96,5 +98,8 @@ def test_an_invalid_item_is_refused_with_the_reason(fields, message):
 
 
 def test_ten_digits_that_fail_the_nhs_check_are_allowed():
-    # A phone number or a reference that is not a valid NHS number is not refused.
-    assert clean_item({"item": "Call 0123 456 789 or ref 1234567890"})["item"].startswith("Call")
+    # A reference that is not a valid NHS number is not refused; a phone number is (a
+    # person's, as the rule cannot tell a parent's from a service's).
+    assert clean_item({"item": "Ref 1234567890 filed"})["item"].startswith("Ref")
+    with pytest.raises(EvidenceError, match="appears to hold a phone number"):
+        clean_item({"item": "Call 0123 456 789"})
