@@ -29,6 +29,7 @@ from pipelines import (
     reference_spelling,
     refusals,
     review_cycles,
+    sheet_roles,
 )
 from pipelines.config import canonical_la
 from pipelines.dates import DateError, parse_date
@@ -156,6 +157,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
     outcomes: list[SheetOutcome] = []
     known: dict[int, known_rows.SheetKnown] = {}
     skipped = []
+    passed: list[tuple[str, str]] = []  # every sheet not loaded, empty ones too, with why
     titles = []
     published = None
     flat: list[sen2.Sen2Sheet] = []
@@ -163,7 +165,8 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         if warnings is not None:
             warnings += sheet.warnings
         if sheet.hidden:
-            skipped.append({"sheet": sheet.name, "reason": "hidden sheet"})
+            skipped.append({"sheet": sheet.name, "reason": sheet_roles.HIDDEN})
+            passed.append((sheet.name, sheet_roles.HIDDEN))
             continue
         if kind in (None, "ehcp") and (found := _flat_sen2(sheet)) is not None:
             flat.append(found)
@@ -177,19 +180,19 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
             sheet.body(0 if match is None else match.row_index + 1)
         if match is None or missing:
             published = published or refusals.publication(sheet.rows, sheet.name)
-        if match is not None and refusals.personal_only(match):
-            skipped.append({"sheet": sheet.name, "reason": refusals.personal_only_note(match)})
+        if reason := sheet_roles.skip_reason(sheet.rows, sheet.complete, match, missing):
+            passed.append((sheet.name, reason))
+            if reason != sheet_roles.EMPTY:  # an empty sheet is told only if no sheet loads
+                skipped.append({"sheet": sheet.name, "reason": reason})
             continue
-        if match is None:
-            if any(any(not _blank(c) for c in row) for row in sheet.rows) or not sheet.complete:
-                skipped.append({"sheet": sheet.name, "reason": "no recognisable header row"})
-            continue
+        assert match is not None  # a sheet without a header is skipped
         if missing:
             if published:
                 raise FileError(refusals.publication_message(path.name, published))
             raise FileError(refusals.missing_columns(path.name, sheet.name, match, kind))
         _check_whose_log(path, sheet.name, match, given)
-        titles += [" ".join(str(c) for c in row if not _blank(c)) for row in sheet.rows[:match.row_index]]
+        titles += [" ".join(str(c) for c in row if not sheet_roles.blank(c))
+                   for row in sheet.rows[:match.row_index]]
         if known_in is None:
             columns, rows = sheet.body(match.row_index + 1)
             left, recognised = rows, None
@@ -213,7 +216,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
     if not outcomes:
         if published:
             raise FileError(refusals.publication_message(path.name, published))
-        raise FileError(refusals.no_header(path.name, kind))
+        raise FileError(sheet_roles.nothing_to_load(path.name, kind, passed))
     return Prepared(outcomes, skipped, titles, known=known)
 
 
@@ -297,10 +300,6 @@ def _check_whose_log(path: Path, sheet: str, match: HeaderMatch, given: dict[str
             f"{path.name}: sheet '{sheet}': whose log is this? Health advice needs a Source column "
             "(provider or local authority), a Provider column, or `ingest --source provider` (with "
             "`--provider NAME`) or `--source local-authority` for a file that has neither")
-
-
-def _blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _stage(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table
