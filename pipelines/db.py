@@ -105,7 +105,7 @@ def _declared() -> list[tuple[str, list[tuple[str, str]], dict[str, str], tuple[
     review's cycle is its due date)."""
     tables = [(t.name, list(t.columns), {}, t.primary_key) for t in TABLES.values()]
     for schema in SCHEMAS.values():
-        # No PRIMARY KEY: the load keeps each key to one record (`load._stage` and `_upsert`,
+        # No PRIMARY KEY: the load keeps each key to one record (`staging.stage` and `load._upsert`,
         # one writer at a time: `writing`), and DuckDB's index of a key costs a third of the
         # time of inserting the rows and writing them at commit.
         defaults = {c.name: f"'{c.default}'" for c in schema.columns if c.default is not None}
