@@ -54,8 +54,10 @@ def table_columns(schema: Schema) -> list[tuple[str, str]]:
 
 
 def _history_columns(schema: Schema) -> list[tuple[str, str]]:
-    # history_note: 'replaced' (a later load changed the record) or 'stale' (an older extract's
-    # version, loaded after a newer one: kept here, never live; superseded_by_load is NULL).
+    # history_note: 'replaced' (a later load changed the record), 'stale' (an older extract's
+    # version, loaded after a newer one) or 'superseded' (an earlier month tab's version, its
+    # file's later tab holding another: `staging`). The last two are kept here, never live, and
+    # their superseded_by_load is NULL.
     return table_columns(schema) + [("superseded_by_load", "INTEGER"), ("superseded_at", "TIMESTAMP"),
                                     ("history_note", "VARCHAR")]
 
