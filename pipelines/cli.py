@@ -71,8 +71,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="the provider of a health-advice file without a Provider column")
     ingest.add_argument("--extract-date", type=_date, default=None,
                         help="the day the export was made (default: a date in a title row, else in the "
-                             "file name, else the latest date in the file); a record is replaced only by "
-                             "an export of a later or equal extract date")
+                             "file name, else the last day of a tracker's latest month tab, else the "
+                             "latest date in the file); a record is replaced only by an export of a "
+                             "later or equal extract date")
     ingest.add_argument("--as-of", type=_date, default=None,
                         help="reject dates after this day (default: today)")
     ingest.add_argument("--la", metavar="NAME", default=None,
@@ -270,6 +271,8 @@ def _describe(r: Any) -> str:
     warned += "".join(f"\n  warning: {line}" for line in counts.suppressed_cells(r.file, r.warnings))
     stale = (f"\n  {r.stale:,} stale: a newer export already holds these records differently; "
              "kept in history, not used" if r.stale else "")
+    stale += (f"\n  {r.superseded:,} superseded: earlier months' versions of records a later "
+              "month's sheet holds; kept in history, not used" if r.superseded else "")
     lines = [f"{r.file}: {r.rows_read:,} rows read -> {r.loaded:,} loaded ({r.inserted:,} new, "
              f"{r.updated:,} updated, {r.unchanged:,} unchanged), {r.duplicates:,} duplicates, "
              f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals, "

@@ -54,8 +54,10 @@ def table_columns(schema: Schema) -> list[tuple[str, str]]:
 
 
 def _history_columns(schema: Schema) -> list[tuple[str, str]]:
-    # history_note: 'replaced' (a later load changed the record) or 'stale' (an older extract's
-    # version, loaded after a newer one: kept here, never live; superseded_by_load is NULL).
+    # history_note: 'replaced' (a later load changed the record), 'stale' (an older extract's
+    # version, loaded after a newer one) or 'superseded' (an earlier month tab's version, its
+    # file's later tab holding another: `staging`). The last two are kept here, never live, and
+    # their superseded_by_load is NULL.
     return table_columns(schema) + [("superseded_by_load", "INTEGER"), ("superseded_at", "TIMESTAMP"),
                                     ("history_note", "VARCHAR")]
 
@@ -105,7 +107,7 @@ def _declared() -> list[tuple[str, list[tuple[str, str]], dict[str, str], tuple[
     review's cycle is its due date)."""
     tables = [(t.name, list(t.columns), {}, t.primary_key) for t in TABLES.values()]
     for schema in SCHEMAS.values():
-        # No PRIMARY KEY: the load keeps each key to one record (`load._stage` and `_upsert`,
+        # No PRIMARY KEY: the load keeps each key to one record (`staging.stage` and `load._upsert`,
         # one writer at a time: `writing`), and DuckDB's index of a key costs a third of the
         # time of inserting the rows and writing them at commit.
         defaults = {c.name: f"'{c.default}'" for c in schema.columns if c.default is not None}

@@ -4,7 +4,9 @@ The same record arrives in every monthly export; the later extract wins, and an 
 afterwards must not undo a correction. A load's extract date is, in this order: the one given
 (`ingest --extract-date`), the date the file declares (a SEN2 header's DateTime), a date in a
 title row ("as at 30/11/2026"), a date in the file name (`..._2026-11-30.csv`, or `..._2026-11.csv`
-for the month's last day, no later than the load's as-of date), else the latest date in the file.
+for the month's last day, no later than the load's as-of date), the latest of a tracker's tabs
+named by months (`sheet_months`: its month's last day, no later than the as-of date), else the
+latest date in the file.
 The load summary says which was used.
 """
 
@@ -102,9 +104,11 @@ def latest_date(tables: Iterable[pa.Table], as_of: dt.date) -> dt.date | None:
 
 
 def decide(given: dt.date | None, titles: list[str], file_name: str, tables: list[pa.Table],
-           as_of: dt.date, stated: tuple[dt.date, str] | None = None) -> tuple[dt.date, str]:
+           as_of: dt.date, stated: tuple[dt.date, str] | None = None,
+           tab: tuple[dt.date, str] | None = None) -> tuple[dt.date, str]:
     """(extract date, how it was found), in the order the module docstring gives; `stated` is
-    what the file itself declares (a SEN2 return's header), taken before its title rows."""
+    what the file itself declares (a SEN2 return's header), taken before its title rows; `tab`
+    the last day of the latest month tab and its name (`sheet_months.latest_tab`)."""
     if given:
         return given, "given (--extract-date)"
     if stated:
@@ -117,6 +121,11 @@ def decide(given: dt.date | None, titles: list[str], file_name: str, tables: lis
         if named > as_of and _day_in_name(file_name) is None:
             return as_of, "file name (month to the as-of date)"
         return named, "file name"
+    if tab:  # the tracker as it stood at that month's end, or now for the month still running
+        day, sheet = tab
+        if day > as_of:
+            return as_of, f"latest sheet's month '{sheet}' (to the as-of date)"
+        return day, f"latest sheet's month '{sheet}'"
     if latest := latest_date(tables, as_of):
         return latest, "latest date in the file"
     return as_of, "as-of date (the file holds no date)"

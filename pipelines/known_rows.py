@@ -362,7 +362,7 @@ def merge(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
     """Inside the load's transaction: the recognised rows of a dataset's sheets checked live,
     each stamped with the newer extract as a full load stamps an unchanged record, and those
     sharing a key with another row of the file (a duplicate, or a conflict with a new version)
-    put back among the records, so that `load._stage` judges them as it would have."""
+    put back among the records, so that `staging.stage` judges them as it would have."""
     t = schema.table
     parts = [p for p, f in enumerate(found) if f is not None and len(f.skipped)]
     if not parts:

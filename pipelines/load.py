@@ -2,7 +2,7 @@
 
 Re-loading a file already loaded changes nothing. A record seen again with new values replaces
 the old one, which moves to `<dataset>_history`. Counts reconcile for every file:
-rows read = loaded + duplicates + rejected + blank + notes.
+rows read = loaded + stale + superseded + duplicates + rejected + blank + notes.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipelines import (
     counts,
@@ -29,6 +28,9 @@ from pipelines import (
     reference_spelling,
     refusals,
     review_cycles,
+    sheet_months,
+    sheet_roles,
+    staging,
 )
 from pipelines.config import canonical_la
 from pipelines.dates import DateError, parse_date
@@ -72,6 +74,7 @@ class FileResult:
     blank: int = 0
     notes: int = 0
     stale: int = 0  # rows an older extract holds differently from the newer one already loaded
+    superseded: int = 0  # earlier months' versions of a record a later month's tab holds
     extract_date: dt.date | None = None
     extract_basis: str = ""  # how the extract date was found (`extract_date.decide`)
     sheets: list[dict] = field(default_factory=list)
@@ -86,12 +89,12 @@ class FileResult:
     unlawful_reasons: list[dict] = field(default_factory=list)
 
     def reconciles(self) -> bool:
-        return self.rows_read == (self.loaded + self.stale + self.duplicates + self.rejected
-                                  + self.blank + self.notes)
+        return self.rows_read == (self.loaded + self.stale + self.superseded + self.duplicates
+                                  + self.rejected + self.blank + self.notes)
 
     def summary(self) -> dict:
         keys = ("file", "status", "load_id", "error", "kinds", "rows_read", "loaded", "inserted",
-                "updated", "unchanged", "stale", "duplicates", "rejected", "blank", "notes",
+                "updated", "unchanged", "stale", "superseded", "duplicates", "rejected", "blank", "notes",
                 "extract_date", "extract_basis", "sheets", "skipped_sheets", "unused",
                 "unlawful_reasons", "read_warnings")
         out = {**{k: getattr(self, k) for k in keys}, "warnings": len(self.warnings),
@@ -156,6 +159,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
     outcomes: list[SheetOutcome] = []
     known: dict[int, known_rows.SheetKnown] = {}
     skipped = []
+    passed: list[tuple[str, str]] = []  # every sheet not loaded, empty ones too, with why
     titles = []
     published = None
     flat: list[sen2.Sen2Sheet] = []
@@ -163,7 +167,8 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         if warnings is not None:
             warnings += sheet.warnings
         if sheet.hidden:
-            skipped.append({"sheet": sheet.name, "reason": "hidden sheet"})
+            skipped.append({"sheet": sheet.name, "reason": sheet_roles.HIDDEN})
+            passed.append((sheet.name, sheet_roles.HIDDEN))
             continue
         if kind in (None, "ehcp") and (found := _flat_sen2(sheet)) is not None:
             flat.append(found)
@@ -177,19 +182,19 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
             sheet.body(0 if match is None else match.row_index + 1)
         if match is None or missing:
             published = published or refusals.publication(sheet.rows, sheet.name)
-        if match is not None and refusals.personal_only(match):
-            skipped.append({"sheet": sheet.name, "reason": refusals.personal_only_note(match)})
+        if reason := sheet_roles.skip_reason(sheet.rows, sheet.complete, match, missing):
+            passed.append((sheet.name, reason))
+            if reason != sheet_roles.EMPTY:  # an empty sheet is told only if no sheet loads
+                skipped.append({"sheet": sheet.name, "reason": reason})
             continue
-        if match is None:
-            if any(any(not _blank(c) for c in row) for row in sheet.rows) or not sheet.complete:
-                skipped.append({"sheet": sheet.name, "reason": "no recognisable header row"})
-            continue
+        assert match is not None  # a sheet without a header is skipped
         if missing:
             if published:
                 raise FileError(refusals.publication_message(path.name, published))
             raise FileError(refusals.missing_columns(path.name, sheet.name, match, kind))
         _check_whose_log(path, sheet.name, match, given)
-        titles += [" ".join(str(c) for c in row if not _blank(c)) for row in sheet.rows[:match.row_index]]
+        titles += [" ".join(str(c) for c in row if not sheet_roles.blank(c))
+                   for row in sheet.rows[:match.row_index]]
         if known_in is None:
             columns, rows = sheet.body(match.row_index + 1)
             left, recognised = rows, None
@@ -214,7 +219,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
     if not outcomes:
         if published:
             raise FileError(refusals.publication_message(path.name, published))
-        raise FileError(refusals.no_header(path.name, kind))
+        raise FileError(sheet_roles.nothing_to_load(path.name, kind, passed))
     return Prepared(outcomes, skipped, titles, known=known)
 
 
@@ -300,92 +305,14 @@ def _check_whose_log(path: Path, sheet: str, match: HeaderMatch, given: dict[str
             "`--provider NAME`) or `--source local-authority` for a file that has neither")
 
 
-def _blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _stage(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.Table
-           ) -> tuple[list[Reject], dict[tuple[str, str], int]]:
-    """Stage a file's records of one dataset as the view `staged`, each with its fate: 'load',
-    'duplicate' (an exact repeat of an earlier row of this file) or 'conflict' (one key written
-    two different ways in this file: every row of that key is rejected, as no version can be
-    trusted). A view, not a table: DuckDB reads the Arrow records where they are rather than
-    copying them first. `_upsert` lets it all go. Returns the rejects and {(sheet, fate): rows}."""
-    key = ", ".join(schema.key)
-    on = " AND ".join(f"i.{k} = r.{k}" for k in schema.key)
-    con.register("incoming", records)
-    select = ", ".join(f"CAST(i.{c} AS {sql}) AS {c}" for c, sql in table_columns(schema)
-                       if c in records.column_names)
-    if any(_distinct(records[k]) for k in schema.key):
-        # A key column with no value twice: no key repeats, and every row loads (the query
-        # below would find as much, at twice the cost of this look at one column in Arrow).
-        con.execute(f"CREATE OR REPLACE TEMP VIEW staged AS SELECT {select}, 'load' AS fate, "
-                    "i.ord FROM incoming i")
-        repeats = False
-    else:
-        # Repeated keys are few (none in most files): found first, so that only their rows are
-        # looked at again. Of one key's versions, `first` is the row read first.
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE repeated AS
-            SELECT {key}, row_hash, min(ord) AS first,
-                   count(*) OVER (PARTITION BY {key}) > 1 AS clash
-            FROM incoming i SEMI JOIN (SELECT {key} FROM incoming GROUP BY ALL HAVING count(*) > 1) r
-                ON {on}
-            GROUP BY {key}, row_hash""")
-        con.execute(f"""
-            CREATE OR REPLACE TEMP VIEW staged AS
-            SELECT {select}, CASE WHEN r.clash THEN 'conflict' WHEN r.first <> i.ord
-                                  THEN 'duplicate' ELSE 'load' END AS fate, i.ord
-            FROM incoming i LEFT JOIN repeated r ON {on} AND i.row_hash = r.row_hash""")
-        repeats = bool(one(con, "SELECT count(*) FROM repeated")[0])
-    if not repeats:  # every row loads
-        sheets = records.group_by("source_sheet").aggregate([("source_sheet", "count")])
-        return [], dict(zip([(sheet, "load") for sheet in sheets["source_sheet"].to_pylist()],
-                            sheets["source_sheet_count"].to_pylist(), strict=True))
-    fates = {(sheet, fate): n for sheet, fate, n in con.execute(
-        "SELECT source_sheet, fate, count(*) FROM staged GROUP BY ALL").fetchall()}
-    clashing: dict[tuple, list[tuple]] = {}
-    for *key_values, sheet, row, row_hash in con.execute(
-            f"SELECT {key}, source_sheet, source_row, row_hash FROM staged "
-            "WHERE fate = 'conflict' ORDER BY ord").fetchall():
-        clashing.setdefault(tuple(key_values), []).append((sheet, row, row_hash))
-    rejects = []
-    for key_values, rows in clashing.items():
-        label = "/".join(str(v) for v in key_values)
-        versions = len({row_hash for _, _, row_hash in rows})
-        where = ", ".join(f"{sheet} row {row}" for sheet, row, _ in rows)
-        note = review_cycles.CONFLICT_NOTE if schema.derived else ""
-        rejects += [Reject(sheet, row, "", schema.record_id, label,
-                           f"conflict: {versions} different versions of {label} in this file "
-                           f"({where}){note}", "conflict") for sheet, row, _ in rows]
-    return rejects, fates
-
-
-def _distinct(column: pa.ChunkedArray) -> bool:
-    """Whether no value of a key column is there twice, nor missing (SQL never matches a NULL
-    key, so a repeat cannot be ruled out by a column with one). Text comes as a dictionary whose
-    values may repeat (two raw spellings of one id), so the values are compared, not the codes."""
-    if column.null_count or not len(column):
-        return False
-    parts = []
-    for array in column.chunks:
-        if pa.types.is_dictionary(array.type):
-            if len(array) and np.bincount(array.indices.to_numpy(zero_copy_only=False)).max() > 1:
-                return False  # the same code twice: a value repeats
-            array = array.dictionary.take(array.indices)
-        parts.append(array)
-    array = parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
-    # `unique` rather than `count_distinct`: the same answer, in half the time here.
-    return not array.null_count and len(pc.unique(array)) == len(array)
-
-
 def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_name: str,
-            now: dt.datetime, extract: dt.date | None
+            now: dt.datetime, extract: dt.date | None, superseded: bool = False
             ) -> tuple[int, int, int, dict[str, int], list[Reject]]:
     """Insert the staged records to load and replace changed ones (keeping the old in history),
     unless the table's version comes from a newer extract: then the staged version is stale, kept
     in history as such and out of the live table, so an older export loaded after a newer one
-    undoes no correction. (new, changed, same, {sheet: stale}, warnings of references reused)."""
+    undoes no correction. Earlier months' versions (`superseded`: the file's tabs are months)
+    go to history too. (new, changed, same, {sheet: stale}, warnings of references reused)."""
     t = schema.table
     cols = [c for c, _ in table_columns(schema)]
     on = " AND ".join(f"t.{k} = s.{k}" for k in schema.key)
@@ -408,6 +335,8 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_n
     select = ", ".join(f"CAST({given[c]} AS {sql})" if c in given else f"s.{c}"
                        for c, sql in table_columns(schema))
     clashes = reference_clash.warnings(con, schema) if changed else []
+    if superseded:
+        staging.keep_superseded(con, schema, select, params)
     if changed:
         con.execute(f"INSERT INTO {t}_history SELECT {t_cols}, ?, ?, 'replaced' FROM {t} t "
                     f"JOIN matched s ON {on} WHERE NOT s.same AND NOT s.newer_held", [load_id, now])
@@ -527,7 +456,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
     extract = extract_date.decide(given_extract, prepared.titles, path.name,
                                   [o.records for o in outcomes if o.records is not None]
                                   + known_rows.latest_dates(prepared.known), as_of,
-                                  prepared.stated)
+                                  prepared.stated, _latest_tab(outcomes))
     result.extract_date, result.extract_basis = extract
     with writing(db) as con:
         previous = one(con, "SELECT load_id FROM loads WHERE file_hash = ? AND status = 'loaded' "
@@ -563,6 +492,13 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
                 if before_commit is not None:
                     before_commit(con, result)
     return result
+
+
+def _latest_tab(outcomes: list[SheetOutcome]) -> tuple[dt.date, str] | None:
+    """The latest month tab of any dataset whose tabs are months (`sheet_months`)."""
+    kinds = dict.fromkeys(o.kind for o in outcomes)
+    tabs = [sheet_months.latest_tab([o.sheet for o in outcomes if o.kind == k]) for k in kinds]
+    return max((t for t in tabs if t is not None), default=None)
 
 
 def _keep_findings(con: duckdb.DuckDBPyConnection, table: str,
@@ -621,13 +557,16 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         records = records.append_column("ord", pa.array(np.arange(len(records))))
         if schema.derived:
             records = review_cycles.assign(con, schema, records)
-        conflicts, counts = _stage(con, schema, records)
+        records = staging.with_tab_order(
+            records, sheet_months.month_order([outcomes[i].sheet for i in parts]))
+        conflicts, counts = staging.stage(con, schema, records)
         del records
         rejects += [(kind, r) for r in conflicts]
         for fate, n in counts.items():
             fates[fate] = fates.get(fate, 0) + n
-        new, changed, same, stale, clashes = _upsert(con, schema, load_id, path.name, now,
-                                                     result.extract_date)
+        new, changed, same, stale, clashes = _upsert(
+            con, schema, load_id, path.name, now, result.extract_date,
+            superseded=any(fate == "superseded" for _, fate in counts))
         reused += [(kind, w) for w in clashes + respelled]
         result.inserted += new
         result.updated += changed
@@ -649,15 +588,18 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         sheet = {"sheet": o.sheet, "kind": o.kind, "header_row": o.header_row,
                  "rows_read": o.rows_read, "loaded": fates.get((o.sheet, "load"), 0),
                  "stale": fates.get((o.sheet, "stale"), 0),
+                 "superseded": fates.get((o.sheet, "superseded"), 0),
                  "duplicates": fates.get((o.sheet, "duplicate"), 0),
                  "rejected": len({r.row for r in o.rejects}) + conflicted,
                  "blank": o.blank, "notes": o.notes}
         result.sheets.append({**sheet, "unused_columns": o.unused})
-        for k in ("rows_read", "loaded", "stale", "duplicates", "rejected", "blank", "notes"):
+        for k in ("rows_read", "loaded", "stale", "superseded", "duplicates", "rejected", "blank",
+                  "notes"):
             setattr(result, k, getattr(result, k) + sheet[k])
-        con.execute("INSERT INTO load_sheets VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        con.execute("INSERT INTO load_sheets VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     [load_id, o.sheet, o.kind, o.header_row, o.rows_read, sheet["loaded"],
-                     sheet["duplicates"], sheet["rejected"], o.blank, o.notes, None])
+                     sheet["duplicates"], sheet["rejected"], o.blank, o.notes, None,
+                     sheet["superseded"]])
     for skipped in result.skipped_sheets:
         con.execute("INSERT INTO load_sheets (load_id, sheet, note) VALUES (?, ?, ?)",
                     [load_id, skipped["sheet"], "skipped: " + skipped["reason"]])
@@ -671,9 +613,9 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     result.unlawful_reasons = exception_reasons.unlawful_reasons(all_records, recognised)
     con.execute("INSERT INTO loads (load_id, file_name, file_hash, file_bytes, loaded_at, as_of, "
                 "kinds, rows_read, loaded, inserted, updated, unchanged, duplicates, rejected, "
-                "blank, notes, status, extract_date, extract_basis, stale) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+                "blank, notes, status, extract_date, extract_basis, stale, superseded) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
         load_id, path.name, digest, path.stat().st_size, now, as_of, ",".join(result.kinds),
         result.rows_read, result.loaded, result.inserted, result.updated, result.unchanged,
         result.duplicates, result.rejected, result.blank, result.notes, "loaded",
-        result.extract_date, result.extract_basis, result.stale])
+        result.extract_date, result.extract_basis, result.stale, result.superseded])

@@ -54,9 +54,10 @@ def rollback(db: Path, load_id: int) -> RollbackResult:
                 con.execute(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM {t}_history "
                             "WHERE superseded_by_load = ?", [load_id])
                 con.execute(f"DELETE FROM {t}_history WHERE superseded_by_load = ?", [load_id])
-                # An older extract's versions this load kept out of the live table go with it.
-                con.execute(f"DELETE FROM {t}_history WHERE load_id = ? AND history_note = 'stale'",
-                            [load_id])
+                # An older extract's versions, and earlier months' versions, this load kept out
+                # of the live table go with it.
+                con.execute(f"DELETE FROM {t}_history WHERE load_id = ? "
+                            "AND history_note IN ('stale', 'superseded')", [load_id])
                 restored += restored_here
                 removed += written - restored_here
             con.execute("DELETE FROM rejects WHERE load_id = ?", [load_id])

@@ -46,7 +46,8 @@ def loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     counts."""
     return con.execute("SELECT load_id, file_name, left(file_hash, 12) AS file_hash, loaded_at, "
                        "as_of, extract_date, kinds, rows_read, loaded, inserted, updated, unchanged, "
-                       "duplicates, rejected, blank, notes, status FROM loads ORDER BY load_id").df()
+                       "stale, superseded, duplicates, rejected, blank, notes, status FROM loads "
+                       "ORDER BY load_id").df()
 
 
 def rejects(con: duckdb.DuckDBPyConnection, load_ids: Sequence[int] | None = None) -> pd.DataFrame:

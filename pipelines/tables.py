@@ -49,11 +49,14 @@ LOADS = Table("loads", (
     # What orders versions of a record (`extract_date`), how it was found, and the rows an
     # older extract held differently from the newer one already loaded.
     ("extract_date", "DATE"), ("extract_basis", "VARCHAR"), ("stale", "INTEGER"),
+    # Earlier months' versions of records a later month's tab holds (`sheet_months`).
+    ("superseded", "INTEGER"),
 ), primary_key=("load_id",))
 LOAD_SHEETS = Table("load_sheets", (
     ("load_id", "INTEGER"), ("sheet", "VARCHAR"), ("kind", "VARCHAR"), ("header_row", "INTEGER"),
     ("rows_read", "INTEGER"), ("loaded", "INTEGER"), ("duplicates", "INTEGER"),
     ("rejected", "INTEGER"), ("blank", "INTEGER"), ("notes", "INTEGER"), ("note", "VARCHAR"),
+    ("superseded", "INTEGER"),
 ))
 # Rows refused by a rule of severity "error" (see `rules.py`).
 REJECTS = Table("rejects", _FINDING)

@@ -23,7 +23,8 @@ KINDS = {"": "Recognise from the column headings", **{k: s.description.split(","
 RESULT_COLUMNS = {
     "file": "File", "status": "Status", "kinds": "Datasets", "rows_read": "Rows read",
     "loaded": "Loaded", "inserted": "New", "updated": "Updated", "unchanged": "Unchanged",
-    "duplicates": "Duplicates", "rejected": "Rejected", "blank": "Blank", "notes": "Notes/totals",
+    "stale": "Stale", "superseded": "Superseded", "duplicates": "Duplicates",
+    "rejected": "Rejected", "blank": "Blank", "notes": "Notes/totals",
     "load_id": "Load", "error": "Problem",
 }
 # Reason first, so it is never off the right edge; then where to find it in the source.
@@ -40,8 +41,9 @@ LOAD_COLUMNS = {
     "load_id": "Load", "file_name": "File", "file_hash": "SHA-256 (start)", "loaded_at": "Loaded at",
     "as_of": "As of", "extract_date": "Extract", "kinds": "Datasets", "rows_read": "Rows read",
     "loaded": "Loaded",
-    "inserted": "New", "updated": "Updated", "unchanged": "Unchanged", "duplicates": "Duplicates",
-    "rejected": "Rejected", "blank": "Blank", "notes": "Notes/totals",
+    "inserted": "New", "updated": "Updated", "unchanged": "Unchanged", "stale": "Stale",
+    "superseded": "Superseded", "duplicates": "Duplicates", "rejected": "Rejected",
+    "blank": "Blank", "notes": "Notes/totals",
 }
 
 
@@ -158,7 +160,10 @@ def rejected_share(r: FileResult) -> float:
 
 def loaded_message(r: FileResult) -> None:
     """Green only when nothing was rejected; amber when some rows were, red at half or more."""
-    text = (f"**{plain(r.file)}**: {r.rows_read:,} rows read, {r.loaded:,} loaded, "
+    # A tracker's earlier months are neither loaded nor rejected: said, so the counts add up.
+    superseded = (f", {r.superseded:,} superseded (earlier months' versions, kept in history)"
+                  if r.superseded else "")
+    text = (f"**{plain(r.file)}**: {r.rows_read:,} rows read, {r.loaded:,} loaded{superseded}, "
             f"{r.rejected:,} rejected.")
     share = rejected_share(r)
     if share >= BAD_SHARE:

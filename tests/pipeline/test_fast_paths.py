@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import pipelines.load as loading
 import pipelines.readers as readers
+import pipelines.staging as staging
 import pipelines.validate as validate
 from pipelines import bench
 from pipelines.load import ingest_file
@@ -86,7 +86,7 @@ def load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: Path, fast: bool
     monkeypatch.setattr(validate, "FAST_PATH_FROM", 0 if fast else 10**12)
     if not fast:
         monkeypatch.setattr(validate, "each_column", lambda work, columns: list(map(work, columns)))
-        monkeypatch.setattr(loading, "_distinct", lambda column: False)
+        monkeypatch.setattr(staging, "_distinct", lambda column: False)
     db = tmp_path / f"{'fast' if fast else 'python'}.duckdb"
     result = ingest_file(db, path, as_of=as_of)
     summary = result.summary()

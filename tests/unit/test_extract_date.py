@@ -71,3 +71,14 @@ def test_a_title_naming_a_child_is_shown_without_the_number_or_birth_date():
     day, basis = decide(None, titles, "x.csv", [], dt.date(2026, 12, 1))
     assert day == dt.date(2026, 11, 30)
     assert basis == "title row 'as at 30/11/2026'"  # only the words that give the date
+
+
+def test_the_latest_month_tab_dates_a_tracker_no_later_than_the_as_of_date():
+    tab = (D(2026, 7, 31), "July 2026")
+    tables = [pa.table({"d": pa.array([D(2026, 8, 20)])})]
+    assert decide(None, [], "tracker.xlsx", tables, D(2026, 9, 1), tab=tab) == (
+        D(2026, 7, 31), "latest sheet's month 'July 2026'")
+    assert decide(None, [], "tracker.xlsx", [], D(2026, 7, 16), tab=tab)[0] == D(2026, 7, 16)
+    # A date the file's name gives still comes first.
+    assert decide(None, [], "tracker_2026-08-05.xlsx", [], D(2026, 9, 1), tab=tab)[0] == D(
+        2026, 8, 5)

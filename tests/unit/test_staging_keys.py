@@ -9,7 +9,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from pipelines.load import _distinct
+from pipelines.staging import _distinct
 
 
 def coded(codes: list[int | None], values: list[str | None]) -> pa.Array:
