@@ -132,3 +132,13 @@ def test_a_key_that_cannot_be_made_is_an_audit_error(db: Path, tmp_path: Path,
     monkeypatch.setenv(audit.KEY_FILE_ENV, str(tmp_path / "blocked" / "audit.key"))
     with pytest.raises(audit.AuditError, match="SEND_AUDIT_KEY"):
         audit.record(db, "jo", "sign in")
+
+
+def test_a_load_entry_counts_rows_kept_out_though_not_rejected(db: Path) -> None:
+    from pipelines.load import FileResult
+    result = FileResult(file="tracker.xlsx", status="loaded", load_id=4, kinds=["tribunals"],
+                        rows_read=9, loaded=5, rejected=1, superseded=3)
+    audit.record_load(db, "jo (dco, password)", result)
+    detail = audit.entries(db)[-1]["detail"]
+    assert (detail["loaded"], detail["rejected"], detail["superseded"]) == (5, 1, 3)
+    assert "stale" not in detail  # none: not said
