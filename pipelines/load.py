@@ -452,7 +452,8 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
     """Load one file. Never raises for a bad file: the result says what went wrong.
     `extract_date`: when the export was made, if known (else found: `extract_date.decide`).
     `given`: {column: value} for columns the file lacks (e.g. `source`, `provider`).
-    `la` names the local authority of a SEN2 return that does not name its own.
+    `la` names the file's local authority: every row's where it has no LA column (a SEN2
+    return that does not name its own, an Annex A list), a blank LA cell's where it has one.
     `before_commit` sees the connection and the counted result inside the transaction (the
     audit log's "load started" entry and its head): if it raises, nothing is committed.
     `limits`: how big a sheet may be (default: settings.toml's).
