@@ -77,8 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--as-of", type=_date, default=None,
                         help="reject dates after this day (default: today)")
     ingest.add_argument("--la", metavar="NAME", default=None,
-                        help="the local authority of files without an LA column (an Annex A "
-                             "list, a flat SEN2 return); a file's own LA column wins")
+                        help="the local authority whose files these are: every row of a file "
+                             "without an LA column (an Annex A list, a flat SEN2 return), the "
+                             "blank cells of a file's own LA column (a row naming another LA is "
+                             "rejected)")
     ingest.add_argument("--json", action="store_true", help="print the results as JSON")
 
     status = sub.add_parser("status", parents=[common], help="row counts and loads",

@@ -210,6 +210,11 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         if recognised is not None:
             known_rows.restore(recognised, outcome, rows)
         outcomes.append(outcome)
+    filled = sum(o.filled.get("local_authority", 0) for o in outcomes)
+    if filled and warnings is not None:
+        warnings.append(f"{path.name}: {filled:,} row{'s' * (filled != 1)} with a blank local "
+                        f"authority filled with {canonical_la(fixed['local_authority'])}, the LA "
+                        "given (--la, or the upload's \"Local authority\")")
     if flat:
         found = _sen2_outcome(ret := sen2.from_sheets(path.name, flat), la, as_of, key)
         if warnings is not None:
@@ -284,13 +289,18 @@ def _given_values(path: Path, sheet: str, rows: list, match: HeaderMatch,
                   fixed: dict[str, str]) -> dict[str, str]:
     """Values for whole columns the sheet lacks: what its name, titles or the file's name say
     (an Annex A list's kind), and what the user gave (`ingest --la`, `--source`, `--provider`).
-    A column the sheet has wins over a value given."""
+    A column the sheet has wins over a value given, but for the LA (`_FILLS_BLANKS`)."""
     given = sheet_values(match, rows, sheet, path.name)
     names = {c.name for c in match.schema.columns}
     for column, value in fixed.items():
-        if column in names and column not in match.columns:
+        if column in names and (column not in match.columns or column in _FILLS_BLANKS):
             given[column] = value
     return given
+
+
+# `--la` says whose file it is: it fills the blank cells of the file's own LA column too (a row
+# naming another LA is rejected: `rules.not_the_la_given`).
+_FILLS_BLANKS = frozenset({"local_authority"})
 
 
 def _check_whose_log(path: Path, sheet: str, match: HeaderMatch, given: dict[str, str]) -> None:
@@ -372,7 +382,8 @@ def ingest_file(db: Path, path: Path, kind: str | None = None,
     """Load one file. Never raises for a bad file: the result says what went wrong.
     `extract_date`: when the export was made, if known (else found: `extract_date.decide`).
     `given`: {column: value} for columns the file lacks (e.g. `source`, `provider`).
-    `la` names the local authority of a SEN2 return that does not name its own.
+    `la` names the file's local authority: every row's where it has no LA column (a SEN2
+    return that does not name its own, an Annex A list), a blank LA cell's where it has one.
     `before_commit` sees the connection and the counted result inside the transaction (the
     audit log's "load started" entry and its head): if it raises, nothing is committed.
     `limits`: how big a sheet may be (default: settings.toml's).

@@ -29,6 +29,7 @@ import pyarrow.csv as pa_csv
 import python_calamine as calamine
 
 from pipelines import config, sheet_split
+from pipelines.csv_quotes import RowShape, SwallowedRows, refuse, runs_on, suspect_columns, suspect_text
 from pipelines.headers import SCAN_ROWS
 from pipelines.limits import (
     Extent,
@@ -216,6 +217,8 @@ class CsvBytes:
     starts: list[int]
     delimiter: str
     widths: list[int]
+    name: str = ""  # the file's
+    shape: RowShape | None = None  # what a whole row looks like (`csv_quotes`)
 
 
 @dataclass
@@ -515,6 +518,7 @@ def _read_csv(path: Path, data: bytes, limits: Limits | None = None) -> RawSheet
     except TooLarge as exc:
         raise FileError(f"{path.name}: too large to read: {exc}") from exc
     head, ends = _csv_head(path, text, delimiter, HEAD_ROWS)
+    shape = RowShape.of(head, delimiter)
     if not ends or ends[-1] == len(text):
         # the whole file is in the head: nothing more to read
         return RawSheet(path.name, head, warnings=warnings)
@@ -540,15 +544,18 @@ def _read_csv(path: Path, data: bytes, limits: Limits | None = None) -> RawSheet
                 source = pa.py_buffer(text[ends[first - 1] if first else 0:].encode("utf-8"))
             columns = _arrow_csv(source, delimiter, len(head[first]), skip_first=start >= 1)
             del source
-        if columns and len(columns[0]) and any(_runs_on(c[-1].as_py() or "") for c in columns):
+        if columns and len(columns[0]) and any(runs_on(c[-1].as_py() or "") for c in columns):
             columns = None  # its last row runs over lines: a quote never closed? (`_check_quotes`)
+        if columns is not None and suspect_columns(columns, shape):
+            _check_quotes(path, whole_text(), shape, suspected=True)
         if columns is None:
             rows = _csv_rows(path, whole_text(), delimiter)[start:]
             return rows_to_columns(rows), len(rows)
         n = len(columns[0]) if columns else 0
         return [Cells(c, n) for c in columns], n
 
-    found = CsvBytes(data, starts, delimiter, [len(r) for r in head]) if utf8 else None
+    found = (CsvBytes(data, starts, delimiter, [len(r) for r in head], path.name, shape)
+             if utf8 else None)
     return RawSheet(path.name, head, rest=rest, warnings=warnings, csv=found)
 
 
@@ -561,6 +568,9 @@ def read_rows(csv: CsvBytes, start: int, rows: bytes) -> tuple[list[Cells], int]
     columns = _arrow_csv(pa.py_buffer(header + rows), csv.delimiter, csv.widths[first], True)
     if columns is None:
         return None
+    if csv.shape is not None and suspect_columns(columns, csv.shape):
+        _check_quotes(Path(csv.name), _decode(Path(csv.name), csv.data)[0], csv.shape,
+                      suspected=True)
     n = len(columns[0]) if columns else 0
     return [Cells(c, n) for c in columns], n
 
@@ -599,8 +609,10 @@ def _csv_head(path: Path, text: str, delimiter: str, count: int
     except csv.Error as exc:
         raise FileError(f"{path.name}: malformed CSV ({exc})") from exc
     _check_cells(path, rows)
-    if not ends or ends[-1] == len(text):
-        _check_quotes(path, text, delimiter, rows)
+    shape = RowShape.of(rows, delimiter)
+    whole = not ends or ends[-1] == len(text)
+    _check_quotes(path, text, shape, rows[-1] if whole and rows else (),
+                  suspect_text((c for row in rows for c in row), shape))
     return rows, ends
 
 
@@ -613,40 +625,30 @@ def _csv_rows(path: Path, text: str, delimiter: str) -> list[list[Any]]:
     except csv.Error as exc:
         raise FileError(f"{path.name}: malformed CSV ({exc})") from exc
     _check_cells(path, rows)
-    _check_quotes(path, text, delimiter, rows)
+    shape = RowShape.of(rows[:HEAD_ROWS], delimiter)
+    # A row takes a line end at least, so a cell holds one only where there are more.
+    spans = text.count("\n") + text.count("\r") - text.count("\r\n") > len(rows)
+    _check_quotes(path, text, shape, rows[-1] if rows else (),
+                  spans and suspect_text((c for row in rows for c in row), shape))
     return rows
 
 
-def _runs_on(cell: str) -> bool:
-    """Whether a cell holds text on a line after its first (not just a line end)."""
-    parts = _LINE_END.split(cell, maxsplit=1)
-    return len(parts) == 2 and bool(parts[1].strip())
-
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-def _check_quotes(path: Path, text: str, delimiter: str, rows: list[list[Any]]) -> None:
-    """Refuse a quote opened at a cell's start and never closed: the csv module reads every line
-    after it into that cell, so the rows below would vanish into a column perhaps no dataset
-    takes. Only the last row can hold such a cell, so only a file whose last row has a cell with
-    text over several lines is scanned, field by field, as the csv module reads it."""
-    if not rows or not any(_runs_on(c) for c in rows[-1]):
+def _check_quotes(path: Path, text: str, shape: RowShape, last_row: Sequence[Any] = (),
+                  suspected: bool = False) -> None:
+    """Refuse a quote that swallows rows (`csv_quotes`): one never closed, which only the last
+    row read (`last_row`) can hold, or, when a cell read holds lines with a row's shape
+    (`suspected`), one closed lines below. The file is scanned only then."""
+    if not suspected and not any(isinstance(c, str) and runs_on(c) for c in last_row):
         return
-    d = re.escape(delimiter)
-    field = re.compile(rf'"[^"]*(?:""[^"]*)*(")?[^{d}\r\n]*|[^{d}\r\n]*')
-    at, line, column = 0, 1, 0
-    while at < len(text):
-        found = field.match(text, at)
-        at, cell = found.end(), found.group()
-        if cell.startswith('"') and found.group(1) is None and _runs_on(cell):
-            raise FileError(f"{path.name}: line {line}, column {column_letter(column)}: a quote "
-                            "opens the cell and is never closed, so every line after it would "
-                            "be read into that one cell; close or remove the quote")
-        line += len(_LINE_END.findall(cell))
-        ends_line = not text.startswith(delimiter, at)
-        line, column = line + (ends_line and at < len(text)), 0 if ends_line else column + 1
-        at += 2 if text.startswith("\r\n", at) else 1
+    try:
+        refuse(text, shape, last_row)
+    except SwallowedRows as exc:
+        raise FileError(f"{path.name}: line {exc.line:,}, column {column_letter(exc.column)}: "
+                        f"{exc.problem}") from None
+    if suspected:  # read so, though not found field by field: refused all the same
+        raise FileError(f"{path.name}: a quoted cell holds lines shaped like the file's rows, so "
+                        "those rows would be lost; look for a quote at the start of a cell that "
+                        "is not closed where the cell ends, and remove it")
 
 
 def _check_cells(path: Path, rows: list[list[Any]]) -> None:

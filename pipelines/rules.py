@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -31,6 +31,9 @@ class ParsedColumn(Protocol):
 
     invalid: np.ndarray
 
+    @property
+    def values(self) -> np.ndarray: ...
+
     def value(self, pos: int) -> Any: ...
 
     def raw_at(self, pos: int) -> Any: ...
@@ -44,10 +47,12 @@ class ParsedColumn(Protocol):
 
 @dataclass(frozen=True)
 class Rows:
-    """What a rule looks at: a sheet's parsed columns, and the as-of date of the load."""
+    """What a rule looks at: a sheet's parsed columns, the as-of date of the load, and the
+    values given for whole columns (`--la`), parsed."""
 
     parsed: Mapping[str, ParsedColumn]
     as_of: dt.date
+    given: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,25 @@ def missing_required(name: str) -> Rule:
         return np.flatnonzero(missing)
     return Rule("missing_required", f"{name} is required", (name,), ERROR, name, breaks,
                 lambda rows, pos: f"{name}: missing required field")
+
+
+def not_the_la_given(name: str = "local_authority") -> Rule:
+    """A row naming another LA than the one the load was given for the file (`--la`, the
+    upload's "Local authority"): the file is said to be that LA's, so such a row is rejected
+    rather than loaded under either LA on a guess."""
+    def breaks(rows: Rows) -> np.ndarray:
+        given = rows.given.get(name)
+        if given is None:
+            return np.zeros(0, dtype=np.intp)
+        column = rows.parsed[name]
+        return np.flatnonzero(~column.is_none() & (column.values != given))
+
+    def reason(rows: Rows, pos: int) -> str:
+        return (f"{name}: {rows.parsed[name].value(pos)} is not {rows.given[name]}, the local "
+                "authority given for this file (--la, or the upload's \"Local authority\"); "
+                "correct the cell, or load that LA's rows apart")
+    return Rule("not_the_la_given", f"{name} must be the LA given for the file", (name,), ERROR,
+                name, breaks, reason)
 
 
 def suppressed_at_source(name: str) -> Rule:
@@ -144,6 +168,7 @@ def long_gap(start: str, end: str, weeks: int, label: str) -> Rule:
 def rules_for(schema: Schema) -> list[Rule]:
     """A dataset's row rules in the order they run (a row's rejects keep this order)."""
     rules = [missing_required(name) for name in schema.required]
+    rules += [not_the_la_given()] if any(c.kind == "la" for c in schema.columns) else []
     rules += [suppressed_at_source(c.name) for c in schema.columns if c.suppressible]
     rules += [end_before_start(*order) for order in schema.date_order]
     rules += [part_exceeds_whole(*order) for order in schema.count_order]

@@ -88,7 +88,7 @@ def load_uploads(db: Path, files: list[tuple[str, bytes]], kind: str | None = No
     private temporary file that keeps its name (the load log and rejects cite it). A file over
     the size limit or whose content is not xlsx/CSV is refused unread. Each file's fate goes to
     the audit log under `actor`. `la` and `given` (e.g. `source`, `provider`) fill columns a file
-    lacks, as `ingest --la`, `--source` and `--provider` do."""
+    lacks, and `la` a blank LA cell, as `ingest --la`, `--source` and `--provider` do."""
     results = []
     limit = config.load_settings().upload_max_mb
     with tempfile.TemporaryDirectory(prefix="send-upload-") as folder:

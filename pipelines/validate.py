@@ -74,6 +74,7 @@ class SheetOutcome:
     rejects: list[Reject] = field(default_factory=list)
     warnings: list[Reject] = field(default_factory=list)  # rows kept but queried
     unused: list[str] = field(default_factory=list)  # headers of columns no schema column takes
+    filled: dict[str, int] = field(default_factory=dict)  # column -> blank cells a given value filled
 
 
 # --- value parsers: return the canonical value, None for blank, or raise ValueError(reason) ---
@@ -374,11 +375,14 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
     del cells
     body.clear()
 
+    wanted = {name: PARSERS[schema.column(name).kind](value) for name, value in
+              (given or {}).items()}
     for name, value in (given or {}).items():
-        if name not in parsed:
+        if name in parsed:  # the sheet's own column (`--la`): the value fills its blank cells
+            outcome.filled[name] = _fill_blanks(parsed[name], wanted[name])
+        else:
             parsed[name] = _Parsed(np.zeros(m, dtype=np.intp), [value],
-                                   np.array([PARSERS[schema.column(name).kind](value)], dtype=object),
-                                   np.zeros(m, dtype=bool))
+                                   np.array([wanted[name]], dtype=object), np.zeros(m, dtype=bool))
 
     for col in schema.columns:
         if col.default is not None:
@@ -391,7 +395,7 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
                                            np.array([col.default], dtype=object),
                                            np.zeros(m, dtype=bool))
 
-    rows = Rows(parsed, as_of)
+    rows = Rows(parsed, as_of, wanted)
     for rule in rules_for(schema):
         if rule.applies(rows):
             column = parsed[rule.column]
@@ -408,6 +412,18 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
     outcome.warnings = [r for pos, r in queried if good[pos]]
     outcome.records = _records(schema, parsed, good, excel_rows, sheet_name, key)
     return outcome
+
+
+def _fill_blanks(column: _Parsed, value: Any) -> int:
+    """Put `value` in the column's blank cells (not its invalid ones, which say why); how many
+    data rows it filled."""
+    blank = np.equal(column.parsed, None)
+    blank[list(column.errors)] = False
+    filled = int(blank[column.codes].sum())
+    if filled:
+        column.parsed[blank] = value
+        column.arrow = None
+    return filled
 
 
 def _parser(col: Column) -> Callable[[Any], Any]:

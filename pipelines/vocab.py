@@ -34,9 +34,12 @@ SERVICES: dict[str, tuple[str, ...]] = {
     "Speech and Language Therapy": (
         "SALT", "SLT", "S&LT", "S and LT", "Speech & Language Therapy", "Speech and Language",
         "Speech Therapy", "Speech and Language Therapies", "SaLT Service",
+        "Speech and Language Therapist",
     ),
-    "Occupational Therapy": ("OT", "Occ Therapy", "Children's OT", "Paediatric OT"),
-    "Physiotherapy": ("Physio", "PT", "Paediatric Physiotherapy", "Children's Physiotherapy"),
+    "Occupational Therapy": ("OT", "Occ Therapy", "Children's OT", "Paediatric OT",
+                             "Occupational Therapist"),
+    "Physiotherapy": ("Physio", "PT", "Paediatric Physiotherapy", "Children's Physiotherapy",
+                      "Physiotherapist"),
     "CAMHS": (
         "Child and Adolescent Mental Health Services", "Child and Adolescent Mental Health",
         "CYPMHS", "Children and Young People's Mental Health Services", "Mental Health",
@@ -75,9 +78,10 @@ SERVICE_INDEX = _index(SERVICES)
 DECISIONS: dict[str, tuple[str, ...]] = {
     # A "Decision to Assess" flag: TRUE/FALSE, 1/0, as well as Yes/No.
     "assess": ("Y", "Yes", "Agreed to assess", "Agree to assess", "Assessment agreed", "Agreed",
-               "True", "1"),
+               "True", "1", "Decision to assess"),
     "not assess": (
-        "N", "No", "Refused", "Refused to assess", "Declined", "Not to assess",
+        "N", "No", "Refused", "Refused to assess", "Refuse to assess", "Refusal to assess",
+        "Declined", "Not to assess",
         "Decision not to assess", "Not agreed", "Not agreed to assess", "False", "0",
     ),
     "not yet decided": ("A", "Pending", "Awaiting decision", "Not yet decided", "Open"),
@@ -89,8 +93,9 @@ DECISION_INDEX = _index(DECISIONS)
 # SEN2 AssessmentOutcome: whether a plan is to be issued after assessment.
 ASSESSMENT_OUTCOMES: dict[str, tuple[str, ...]] = {
     "plan to be issued": ("Y", "Yes", "Issue", "Plan issued", "EHCP issued", "Issue plan", "True",
-                          "1"),
-    "plan not issued": ("N", "No", "Not issued", "Decision not to issue", "No plan", "False", "0"),
+                          "1", "Decision to issue"),
+    "plan not issued": ("N", "No", "Not issued", "Decision not to issue", "No plan", "False", "0",
+                        "Not to issue", "Refusal to issue", "Refused to issue"),
     "not yet decided": ("A", "Pending", "Awaiting"),
     "withdrawn": ("W",),
     "historical": ("H",),
@@ -126,8 +131,10 @@ REVIEW_DECISIONS: dict[str, tuple[str, ...]] = {
     "amend": ("A", "Amend", "Amended", "Amend plan", "Amend EHCP", "Proposal to amend",
               "Decision to amend"),
     "maintain": ("M", "Maintain", "Maintained", "Maintain plan", "Maintain unchanged",
-                 "No change", "No changes", "Continue"),
-    "cease": ("C", "Cease", "Ceased", "Cease plan", "Cease to maintain", "Decision to cease"),
+                 "No change", "No changes", "Continue", "Maintain without amendment",
+                 "Maintain without amendments"),
+    "cease": ("C", "Cease", "Ceased", "Cease plan", "Cease to maintain", "Decision to cease",
+              "Cease EHCP"),
 }
 REVIEW_DECISION_INDEX = _index(REVIEW_DECISIONS)
 
@@ -215,7 +222,8 @@ COMPLAINT_STAGE_INDEX = _index(COMPLAINT_STAGES)
 COMPLAINT_OUTCOMES: dict[str, tuple[str, ...]] = {
     "upheld": ("Upheld", "Fully upheld", "Upheld: maladministration and injustice",
                "Maladministration and injustice", "Fault found", "Fault causing injustice"),
-    "partly upheld": ("Partly upheld", "Partially upheld", "Part upheld", "Partly"),
+    "partly upheld": ("Partly upheld", "Partially upheld", "Part upheld", "Partly",
+                      "Upheld in part", "Partially"),
     "not upheld": ("Not upheld", "No fault", "No fault found", "Rejected"),
     "withdrawn": ("Withdrawn", "Complaint withdrawn"),
     "closed after initial enquiries": (
@@ -225,22 +233,27 @@ COMPLAINT_OUTCOMES: dict[str, tuple[str, ...]] = {
 }
 COMPLAINT_OUTCOME_INDEX = _index(COMPLAINT_OUTCOMES)
 
-# SEN2 SENtype codes (DS from 2025) and the long names seen in case systems.
+# SEN2 SENtype codes (DS from 2025) and the long names seen in case systems. SpLD "encompasses
+# dyslexia, dyscalculia and dyspraxia" (SEND Code of Practice 6.31); "DCD" is left out, as some
+# record it as PD.
 SEN_TYPES: dict[str, tuple[str, ...]] = {
-    "SPLD": ("Specific learning difficulty", "Specific Learning Difficulties"),
+    "SPLD": ("Specific learning difficulty", "Specific Learning Difficulties", "Dyslexia",
+             "Dyscalculia", "Dyspraxia"),
     "MLD": ("Moderate learning difficulty", "Moderate Learning Difficulties"),
     "SLD": ("Severe learning difficulty", "Severe Learning Difficulties"),
-    "PMLD": ("Profound and multiple learning difficulty", "Profound & Multiple LD"),
+    "PMLD": ("Profound and multiple learning difficulty", "Profound & Multiple LD",
+             "Profound and multiple learning difficulties"),
     "SEMH": ("Social, emotional and mental health", "Social Emotional and Mental Health"),
     "SLCN": (
         "Speech, language and communication needs", "Speech Language and Communication",
         "Speech, language and communication",
     ),
     "HI": ("Hearing impairment",),
-    "VI": ("Visual impairment",),
+    "VI": ("Visual impairment", "Vision impairment"),
     "MSI": ("Multi-sensory impairment", "Multi sensory impairment"),
     "PD": ("Physical disability",),
-    "ASD": ("Autistic spectrum disorder", "Autism", "Autistic Spectrum Condition", "ASC"),
+    "ASD": ("Autistic spectrum disorder", "Autism", "Autistic Spectrum Condition", "ASC",
+            "Autism spectrum disorder", "Autism spectrum condition"),
     "OTH": ("Other", "Other difficulty/disability", "Other difficulty or disability"),
     "DS": ("Down syndrome", "Down's syndrome"),
     # School census only: SEN support without a specialist assessment of the type of need.

@@ -75,13 +75,14 @@ def upload_form(viewer: auth.Viewer) -> None:
                                   f"its content must be xlsx or CSV text, at most {limit} MB.")
     left, middle, right = st.columns(3)
     kind = left.selectbox("Dataset", list(KINDS), format_func=KINDS.get, key="upload_kind")
-    la = middle.selectbox("Local authority (for files without an LA column)",
+    la = middle.selectbox("Local authority (whose files these are)",
                           load_settings().area_las, index=None, accept_new_options=True,
                           placeholder="The file names its own", key="upload_la",
                           help="Annex A lists and flat SEN2 returns have no local authority "
                                "column: choose the LA they come from (any English LA may be "
-                               "typed). A file's own LA column wins. Without it such a file "
-                               "is refused.")
+                               "typed); without it such a file is refused. A file with an LA "
+                               "column takes it where a cell is blank (the load says how many), "
+                               "and a row naming another LA is rejected.")
     as_of = right.date_input("Reject dates after", value=dt.date.today(), format="DD/MM/YYYY",
                              key="upload_as_of",
                              help="Dates later than this are rejected as impossible; use the "

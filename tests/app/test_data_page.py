@@ -139,3 +139,32 @@ def test_a_sen2_return_uploaded_as_xml_loads_one_row_per_request(
     [result] = gateway.write(uploads.load_uploads, [("sen2.xml", xml)], as_of=TINY_AS_OF)
     assert (result.status, result.loaded, result.kinds) == ("loaded", 6, ["ehcp"])
     assert "Person/PostCode" in result.unused
+
+
+def test_the_local_authority_chosen_fills_a_files_blank_la_cells(
+        run_app: Callable[..., AppTest], tiny_db: Path) -> None:
+    # As `ingest --la`: blank cells of the file's own LA column take the LA chosen, said once;
+    # a row naming another LA is rejected, saying why.
+    gaps = csv_bytes([
+        ADVICE,
+        ["A31", "C31", "", "SALT", "02/02/2026", "01/03/2026", "Trust", "", "3", "New"],
+        ["A32", "C32", "Eastmoor", "OT", "03/02/2026", "01/03/2026", "Trust", "", "", "New"],
+        ["A33", "C33", "", "OT", "04/02/2026", "01/03/2026", "Trust", "", "", "New"],
+        ["A34", "C34", "Northshire", "OT", "05/02/2026", "01/03/2026", "Trust", "", "", "New"],
+    ])
+    at = run_app("views/data.py", db=tiny_db)
+    at.file_uploader(key="upload_files").set_value(("eastmoor_gaps.csv", gaps, "text/csv"))
+    at.date_input(key="upload_as_of").set_value(TINY_AS_OF)
+    at.selectbox(key="upload_la").set_value("Eastmoor")
+    at.run()
+    at.button(key="upload_load").click().run()
+    assert not at.exception
+    assert any(plain("eastmoor_gaps.csv: 2 rows with a blank local authority filled with "
+                     "Eastmoor") in w.value for w in at.warning)
+    rejects = table(at, "Reason", "Row", "Column")
+    assert rejects[["Row", "Column"]].values.tolist() == [[5, "C"]]
+    assert "not Eastmoor" in rejects["Reason"].iloc[0]
+    with duckdb.connect(str(tiny_db), read_only=True) as con:
+        assert con.execute("SELECT advice_id, local_authority FROM health_advice WHERE advice_id "
+                           "IN ('A31', 'A32', 'A33', 'A34') ORDER BY 1").fetchall() == [
+            ("A31", "Eastmoor"), ("A32", "Eastmoor"), ("A33", "Eastmoor")]

@@ -159,10 +159,18 @@ def test_list_2_csv_is_sen_support_by_its_file_name(tmp_path: Path, load, db: Pa
 def test_a_file_with_its_own_la_column_keeps_it(tmp_path: Path, load, db: Path) -> None:
     rows = [["Local Authority", *LIST_1_HEADER]]
     rows += [["Riverside", *row] for row in list_1_rows()[4:6]]
-    result = load(write_xlsx(tmp_path / "list1.xlsx", {"Sheet1": rows}), la="Northshire")
+    result = load(write_xlsx(tmp_path / "list1.xlsx", {"Sheet1": rows}))
     assert result.status == "loaded", result.error
     assert _count(db, "SELECT count(*) FROM cohort WHERE local_authority = 'Riverside' "
                       "AND support = 'EHC plan'") == 2
+    # Given another LA for the file (`--la`), its rows naming Riverside contradict it: rejected,
+    # not loaded under either on a guess.
+    other = [["Local Authority", *LIST_1_HEADER]] + [["Riverside", *row]
+                                                      for row in list_1_rows()[6:8]]
+    result = load(write_xlsx(tmp_path / "list1_again.xlsx", {"Sheet1": other}), la="Northshire")
+    assert (result.loaded, result.rejected) == (0, 2)
+    assert {r.rule for r in result.rejects} == {"not_the_la_given"}
+    assert _count(db, "SELECT count(*) FROM cohort") == 2
 
 
 def _count(db: Path, sql: str) -> int:

@@ -25,13 +25,15 @@ WAITS = {"month": "Apr 2025", "service": "SALT", "waiting_total": "100",
          "waiting_over_18_weeks": "40", "waiting_over_52_weeks": "10"}
 
 
-def validate(schema: Schema, row: dict[str, Any]) -> SheetOutcome:
-    """One data row under a header of the row's columns, in the order given."""
+def validate(schema: Schema, row: dict[str, Any],
+             given: dict[str, str] | None = None) -> SheetOutcome:
+    """One data row under a header of the row's columns, in the order given; `given`: values
+    given for the file (`--la`)."""
     names = list(row)
     body = [Cells(np.array([row[n]], dtype=object), 1) for n in names]
     match = HeaderMatch(schema, 0, {n: i for i, n in enumerate(names)},
                         {n: n.replace("_", " ").title() for n in names})
-    return validate_body("Sheet1", body, 1, match, AS_OF, b"test-key-not-secret")
+    return validate_body("Sheet1", body, 1, match, AS_OF, b"test-key-not-secret", given)
 
 
 # (rule, schema, a row that breaks it, the column it names, the reason)
@@ -56,6 +58,8 @@ BROKEN = [
      "request_date: not a date: 'soon' (expected dd/mm/yyyy)"),
     ("invalid_service", HEALTH_ADVICE, {**ADVICE, "service": "Astrology"}, "service",
      "service: unknown service 'Astrology'"),
+    ("not_the_la_given", EHCP, {**REQUEST, "local_authority": "Northshire CC"}, "local_authority",
+     "local_authority: Northshire is not Riverside, the local authority given for this file"),
     ("suppressed_at_source", WAITING_TIMES, {**WAITS, "waiting_over_52_weeks": "<5"},
      "waiting_over_52_weeks", "waiting_over_52_weeks: suppressed at source ('<5': a count under 5 "
      "suppressed); loaded as unknown, not 0"),
@@ -71,13 +75,16 @@ KEPT = [
     ("invalid_date", EHCP, {**REQUEST, "request_date": "1 Apr 2025"}),
     ("invalid_service", HEALTH_ADVICE, {**ADVICE, "service": "Speech and language therapy"}),
     ("suppressed_at_source", WAITING_TIMES, {**WAITS, "waiting_over_52_weeks": "4"}),
+    ("not_the_la_given", EHCP, {**REQUEST, "local_authority": ""}),  # blank: filled
 ]
+# The values given for the file in a rule's cases (`--la`).
+GIVEN = {"not_the_la_given": {"local_authority": "Riverside"}}
 
 
 @pytest.mark.parametrize("code, schema, row, column, reason", BROKEN, ids=[b[0] for b in BROKEN])
 def test_a_row_that_breaks_the_rule(code: str, schema: Schema, row: dict[str, Any], column: str,
                                     reason: str) -> None:
-    outcome = validate(schema, row)
+    outcome = validate(schema, row, GIVEN.get(code))
     severity = next((r.severity for r in rules_for(schema) if r.code == code), ERROR)
     findings = outcome.rejects if severity == ERROR else outcome.warnings
     assert [(f.rule, f.row, f.column, f.header) for f in findings] == [
@@ -91,7 +98,7 @@ def test_a_row_that_breaks_the_rule(code: str, schema: Schema, row: dict[str, An
 
 @pytest.mark.parametrize("code, schema, row", KEPT, ids=[k[0] for k in KEPT])
 def test_a_row_that_keeps_the_rule(code: str, schema: Schema, row: dict[str, Any]) -> None:
-    outcome = validate(schema, row)
+    outcome = validate(schema, row, GIVEN.get(code))
     assert outcome.rejects == [] and outcome.warnings == []
     assert outcome.records.num_rows == 1
 
