@@ -229,7 +229,7 @@ def test_a_workbook_of_adults_lines_only_is_not_the_childrens_lists(tmp_path):
             if str(cell.value or "").startswith("(CYP)"):
                 cell.value = str(cell.value).replace("(CYP)", "(A)")
     book.save(path)
-    with pytest.raises(FileError, match="chs.xlsx: not a DfE, MoJ or NHS England file"):
+    with pytest.raises(FileError, match="chs.xlsx: no sheet of it is a DfE, MoJ or NHS England table"):
         find_release_files(path)
 
 
