@@ -297,7 +297,7 @@ TRIBUNALS = Schema(
         Column("hearing_date", "date", False, (
             "Hearing Date", "Date of Hearing", "Hearing",
         ), future_ok=True, description="Hearing date; may lie ahead."),
-        Column("outcome", "text", False,
+        Column("outcome", "appeal_outcome", False,
                ("Outcome", "Appeal Outcome", "Result", "Tribunal Outcome", "Decision")),
         Column("health_recommendation", "bool", False, (
             "Health Recommendation", "Health Rec Made", "Recommendation Made",

@@ -164,6 +164,14 @@ def _coded(index: dict[str, str], what: str, accepted: list[str]) -> Callable[[A
     return parse
 
 
+def _known_or_as_written(index: dict[str, str]) -> Callable[[Any], str | None]:
+    """A listed spelling as its label, any other text as written (never rejected)."""
+    def parse(value: Any) -> str | None:
+        text = _text(value)
+        return None if text is None else index.get(vocab.normalise_token(text), text)
+    return parse
+
+
 def _la(value: Any) -> str | None:
     text = _text(value)
     if text is None:
@@ -234,6 +242,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "sex": _coded(vocab.SEX_INDEX, "sex (gender)", list(vocab.SEXES)),
     "ethnicity": _coded(vocab.ETHNICITY_INDEX, "ethnicity code", list(vocab.ETHNICITIES)),
     "sen_provision": _coded(vocab.SEN_PROVISION_INDEX, "SEN provision", list(vocab.SEN_PROVISIONS)),
+    "appeal_outcome": _known_or_as_written(vocab.APPEAL_OUTCOME_INDEX),
 }
 
 
@@ -447,7 +456,7 @@ def unused_headers(match: HeaderMatch) -> list[str]:
             if position not in taken and isinstance(cell, str) and cell.strip()]
 
 
-_FREE_TEXT_KINDS = frozenset({"id", "text", *EXCEPTION_KINDS})
+_FREE_TEXT_KINDS = frozenset({"id", "text", "appeal_outcome", *EXCEPTION_KINDS})
 _REMOVED = ("a name, NHS number, UPN, date of birth, email address, phone number or postcode "
             "in the text was removed, the rest kept",
             "the reference holds an NHS number or UPN, or reads as a name: kept as a pseudonym "

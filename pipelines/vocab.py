@@ -233,6 +233,23 @@ COMPLAINT_OUTCOMES: dict[str, tuple[str, ...]] = {
 }
 COMPLAINT_OUTCOME_INDEX = _index(COMPLAINT_OUTCOMES)
 
+# SEND Tribunal appeal outcomes as trackers write them, by the label the dashboard shows, in
+# the order it shows them. Unlike the coded lists above, an outcome not listed loads as written
+# (a tracker's own wording: rejecting it would drop the appeal from the 5-week metric).
+APPEAL_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "Upheld": ("Upheld", "Appeal upheld", "Fully upheld", "Allowed", "Appeal allowed"),
+    "Partially upheld": ("Partially upheld", "Partly upheld", "Part upheld", "Upheld in part",
+                         "Appeal partially upheld", "Allowed in part", "Partially allowed"),
+    "Conceded": ("Conceded", "Appeal conceded", "LA conceded", "Conceded by LA",
+                 "Conceded by the LA", "Conceded by local authority"),
+    "Dismissed": ("Dismissed", "Appeal dismissed"),
+    "Withdrawn": ("Withdrawn", "Appeal withdrawn", "Withdrawn by parent", "Withdrawn by appellant"),
+    "Struck out": ("Struck out", "Appeal struck out", "Strike out"),
+    "Pending": ("Pending", "Awaiting hearing", "Awaiting decision", "Not yet heard",
+                "Awaiting outcome"),
+}
+APPEAL_OUTCOME_INDEX = _index(APPEAL_OUTCOMES)
+
 # SEN2 SENtype codes (DS from 2025) and the long names seen in case systems. SpLD "encompasses
 # dyslexia, dyscalculia and dyspraxia" (SEND Code of Practice 6.31); "DCD" is left out, as some
 # record it as PD.

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import about, charts, filters, gateway, tables
-from pipelines import metrics, queries
+from pipelines import metrics, queries, vocab
 from pipelines.config import load_settings
 from pipelines.metrics import Filters
 from pipelines.periods import GRAIN_NAMES, GRAIN_WORDS, with_periods
@@ -42,12 +42,14 @@ def appeals_by_period(view: filters.View) -> None:
     about.about("tribunal_appeals")
 
 
-OUTCOME_ORDER = ("Upheld", "Partially upheld", "Conceded", "Dismissed", "Withdrawn", "Pending",
-                 "Not recorded")
+OUTCOME_ORDER = tuple(vocab.APPEAL_OUTCOMES)
 
 
 def _outcome_rank(outcome: str) -> int:
-    return OUTCOME_ORDER.index(outcome) if outcome in OUTCOME_ORDER else len(OUTCOME_ORDER) - 1
+    """The listed outcomes in order, then a tracker's own wording, then "Not recorded"."""
+    if outcome == "Not recorded":
+        return len(OUTCOME_ORDER) + 1
+    return OUTCOME_ORDER.index(outcome) if outcome in OUTCOME_ORDER else len(OUTCOME_ORDER)
 
 
 def appeals_by_type(f: Filters) -> None:
