@@ -8,11 +8,11 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-import openpyxl
 from app_helpers import ADVICE, TINY_AS_OF, table
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components.text import plain  # file names are shown escaped for Markdown
+from tests.conftest import write_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TRIBUNALS = ["Appeal ID", "Case ID", "Local Authority", "Registered Date", "Appeal Type",
@@ -21,14 +21,8 @@ TRIBUNALS = ["Appeal ID", "Case ID", "Local Authority", "Registered Date", "Appe
 
 
 def workbook(sheets: dict[str, list[list]]) -> bytes:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
     buffer = io.BytesIO()
-    wb.save(buffer)
+    write_xlsx(buffer, sheets)
     return buffer.getvalue()
 
 

@@ -6,30 +6,16 @@ so in the load summary. A title row's user name never reaches `loads.extract_bas
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 import duckdb
 
-from pipelines.db import reader
 from tests.conftest import write_csv, write_xlsx
+from tests.stored_text import everything_stored, findings_text
 
 D = dt.date
 NAMES = ("AMY", "SMITH", "JACK", "O'NEIL", "JONES", "PATEL", "JSMITH", "JANE")
 
 
-def _everything_stored(db: Path) -> str:
-    """Every text value of every table, one after another."""
-    with reader(db) as con:
-        columns = con.execute("SELECT table_name, column_name FROM information_schema.columns "
-                              "WHERE data_type = 'VARCHAR' AND table_schema = 'main'").fetchall()
-        return "\n".join(str(value) for table, column in columns
-                         for (value,) in con.execute(f'SELECT "{column}" FROM "{table}"').fetchall())
-
-
-def _told(result) -> str:
-    return json.dumps(result.summary(), default=str) + "\n".join(
-        f"{f.value} {f.reason}" for f in [*result.rejects, *result.warnings])
 
 
 def test_names_from_a_trackers_name_columns_are_taken_out_of_its_free_text(load, tmp_path, db):
@@ -60,7 +46,7 @@ def test_names_from_a_trackers_name_columns_are_taken_out_of_its_free_text(load,
     assert {(w.row, w.column, w.rule) for w in result.warnings} == {
         (2, "H", "personal_data_removed"), (3, "F", "personal_data_removed"),
         (3, "H", "personal_data_removed")}
-    everything = (_everything_stored(db) + _told(result)).upper()
+    everything = (everything_stored(db) + findings_text(result)).upper()
     for name in (*NAMES, "TOM", "HALL"):
         assert name not in everything
 
@@ -83,7 +69,7 @@ def test_an_ehc_exports_forename_and_surname_leave_its_delay_reasons(load, tmp_p
                       ("E2", "[name removed] seen 12/3, report sent to [name removed]; "
                              "[name removed] sibling", "Elm Academy")]
     assert [(w.row, w.column) for w in result.warnings] == [(3, "F")]
-    everything = (_everything_stored(db) + _told(result)).upper().replace("SMITH STREET", "")
+    everything = (everything_stored(db) + findings_text(result)).upper().replace("SMITH STREET", "")
     for name in NAMES:
         assert name not in everything
 
@@ -102,7 +88,7 @@ def test_a_user_name_in_the_title_row_is_not_kept_with_the_extract_date(load, tm
     with duckdb.connect(str(db), read_only=True) as con:
         kept = con.execute("SELECT extract_basis FROM loads ORDER BY load_id").fetchall()
     assert kept == [("title row 'report run 01/03/2026'",), ("title row 'generated 02/03/2026'",)]
-    everything = (_everything_stored(db) + _told(first) + _told(second)).upper()
+    everything = (everything_stored(db) + findings_text(first) + findings_text(second)).upper()
     for name in NAMES:
         assert name not in everything
 

@@ -6,16 +6,14 @@ the row says so in the load summary."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.db import reader
 from pipelines.formats.sen2 import child_pseudonym
 from pipelines.free_text import nhs_number_in
 from tests.conftest import ADVICE_HEADER, write_csv, write_xlsx
+from tests.stored_text import everything_stored, findings_text
 
 D = dt.date
 NHS = "943 476 5919"  # passes the modulus 11 check
@@ -25,19 +23,6 @@ EHCP_COLUMNS = ["Case ID", "Local Authority", "Request Date", "Decision Date", "
                 "Exception", "Setting"]
 
 
-def _everything_stored(db: Path) -> str:
-    """Every text value of every table, one after another."""
-    with reader(db) as con:
-        columns = con.execute("SELECT table_name, column_name FROM information_schema.columns "
-                              "WHERE data_type = 'VARCHAR' AND table_schema = 'main'").fetchall()
-        return "\n".join(str(value) for table, column in columns
-                         for (value,) in con.execute(f'SELECT "{column}" FROM "{table}"').fetchall())
-
-
-def _findings_text(result) -> str:
-    """What the load tells the user: its summary (as `ingest --json` prints it) and findings."""
-    return json.dumps(result.summary(), default=str) + "\n".join(
-        f"{f.value} {f.reason}" for f in [*result.rejects, *result.warnings])
 
 
 def test_free_text_keeps_all_but_the_nhs_number_and_date_of_birth(load, tmp_path, db):
@@ -61,7 +46,7 @@ def test_free_text_keeps_all_but_the_nhs_number_and_date_of_birth(load, tmp_path
              if w.rule == "personal_data_removed"}
     assert found == {("Requests", 2, "F", "personal_data_removed"),
                      ("Requests", 2, "G", "personal_data_removed")}
-    everything = _everything_stored(db) + _findings_text(result)
+    everything = everything_stored(db) + findings_text(result)
     for secret in SECRETS:
         assert secret not in everything
 
@@ -88,7 +73,7 @@ def test_a_reference_that_is_an_nhs_number_is_kept_as_a_pseudonym(load, tmp_path
     rows.append(["R4", "C4", "Leeds", "OT", "04/04/2025", "", "Trust", "", "", "New"])
     again = load(write_csv(tmp_path / "advice_2025-12.csv", rows))
     assert (again.loaded, again.inserted, again.updated, again.unchanged) == (4, 1, 0, 3)
-    everything = _everything_stored(db) + _findings_text(first)
+    everything = everything_stored(db) + findings_text(first)
     for secret in SECRETS:
         assert secret not in everything
 
@@ -106,7 +91,7 @@ def test_a_rejected_cell_holding_personal_data_is_not_shown(load, tmp_path, db, 
     assert (reject.sheet, reject.row, reject.column, reject.header) == (
         "shifted.csv", 2, "E", "Requested Date")
     assert "removed]" in reject.value and "removed]" in reject.reason
-    everything = _everything_stored(db) + _findings_text(result)
+    everything = everything_stored(db) + findings_text(result)
     for secret in SECRETS:
         assert secret not in everything
 
@@ -125,7 +110,7 @@ def test_a_upn_in_a_reference_or_in_text_is_not_kept(load, tmp_path, db):
     assert stored[0][0].startswith("PSEUDONYM-")
     assert stored[0][1] == "Oak School (UPN [UPN removed])"
     assert stored[1] == ("A938201512001", "Elm Academy")
-    everything = _everything_stored(db) + _findings_text(result)
+    everything = everything_stored(db) + findings_text(result)
     assert UPN not in everything and UPN.lower() not in everything
 
 
@@ -182,5 +167,5 @@ def test_a_reference_that_reads_as_a_name_is_kept_as_a_pseudonym(load, tmp_path,
     rows.append(["SE4/24", "C4", "Leeds", "04/04/2025", "Content", "No"])
     again = load(write_csv(tmp_path / "tracker_2025-12.csv", rows))
     assert (again.loaded, again.inserted, again.updated, again.unchanged) == (4, 1, 0, 3)
-    everything = (_everything_stored(db) + _findings_text(first) + _findings_text(again)).upper()
+    everything = (everything_stored(db) + findings_text(first) + findings_text(again)).upper()
     assert "SMITH" not in everything and "JANE" not in everything
