@@ -30,7 +30,27 @@ def no_data(detail: str = "") -> None:
 def show(table: Any, **kwargs: Any) -> Any:
     """A table as every page shows one: full width, no index, a missing value blank (Streamlit
     writes "None" in a cell with no value: a date not recorded, a figure not yet worked out)."""
-    return st.dataframe(table, hide_index=True, width="stretch", placeholder=MISSING, **kwargs)
+    return st.dataframe(one_type_per_column(table), hide_index=True, width="stretch",
+                        placeholder=MISSING, **kwargs)
+
+
+def one_type_per_column(table: Any) -> Any:
+    """The table with a column of figures and text ("<5" beside 1,117: a suppressed count) all
+    text, as Arrow, which Streamlit sends a table as, holds one type per column (Streamlit
+    would otherwise log an error and convert it itself on every run)."""
+    if not isinstance(table, pd.DataFrame):
+        return table
+    mixed = [c for c in table.columns if table[c].dtype == object
+             and len({type(v) for v in table[c].dropna()} | {str}) > 1
+             and any(isinstance(v, str) for v in table[c].dropna())]
+    if not mixed:
+        return table
+    out = table.copy()
+    for column in mixed:
+        out[column] = out[column].map(lambda v: v if v is None or isinstance(v, str) or pd.isna(v)
+                                      else str(int(v)) if isinstance(v, float) and v.is_integer()
+                                      else str(v))
+    return out
 
 
 def edit(table: pd.DataFrame, **kwargs: Any) -> Any:

@@ -102,6 +102,14 @@ def icon_html(icon: spc.Icon, heading: str) -> str:
             f'<span style="color:#595959">{html.escape(icon.explanation)}</span></div></div>')
 
 
+def _withheld_why(made_of: str) -> str:
+    """Why a figure is withheld: its own note where it gives the reason (a count withheld with
+    the rate it would give away is no small number), else the small-number rule."""
+    if made_of.lower().startswith("withheld"):
+        return made_of[0].upper() + made_of[1:]
+    return "Withheld: a small number (a count of 1-4). " + made_of
+
+
 def figures_row(figures: tuple[Figure, ...], per_row: int = 3) -> None:
     """A page's other figures as metric cards, `per_row` to a row."""
     for first in range(0, len(figures), per_row):
@@ -113,8 +121,7 @@ def figures_row(figures: tuple[Figure, ...], per_row: int = 3) -> None:
             column.metric(figure.label, "Withheld" if withheld else figure.value,
                           label_visibility="collapsed")
             if figure.made_of or withheld:
-                column.caption(("Withheld: a small number (a count of 1-4). " if withheld else "")
-                               + figure.made_of)
+                column.caption(_withheld_why(figure.made_of) if withheld else figure.made_of)
 
 
 def table_block(table: board_pack.Table) -> None:
@@ -180,7 +187,7 @@ def metric_section(pack: BoardPack, page: MetricPage) -> None:
     with left:
         withheld = page.value == WITHHELD
         st.metric(pack.quarter.name, "Withheld" if withheld else page.value, help=page.spec.title)
-        st.caption(("Withheld: a small number (a count of 1-4). " if withheld else "") + page.made_of)
+        st.caption(_withheld_why(page.made_of) if withheld else page.made_of)
         if page.with_exceptions:
             st.caption(page.with_exceptions)
         st.caption(f"{page.target_text} · {page.england}")

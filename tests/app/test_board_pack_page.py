@@ -87,6 +87,11 @@ def test_small_numbers_are_suppressed(run_app: Callable[..., AppTest], tiny_db: 
     due = CATALOGUE["health_advice"].of_what  # "requests due (excluding exceptions)"
     assert f"Withheld: a small number (a count of 1-4). <5 of <5 {due}" in [
         c.value for c in at.caption]
+    # The count of requests due, withheld as it would give the withheld rate away, says so (it
+    # is no small number itself).
+    captions = [c.value for c in at.caption]
+    assert "Withheld with the quarter's figure" in captions
+    assert not any("small number" in c and "quarter's figure" in c for c in captions)
     assert not at.table  # the headline table is a grid that fits a phone
     headlines = next(d.value for d in at.dataframe if "Made of" in d.value.columns)
     assert headlines.iloc[0, 1] == "withheld (small number)"

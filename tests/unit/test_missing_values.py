@@ -50,3 +50,21 @@ def test_exports_leave_a_missing_value_blank() -> None:
     (dt.date(2025, 1, 6), "2025-01-06")])
 def test_a_board_pack_table_cell(value: object, shown: str) -> None:
     assert cell_text(value) == shown
+
+
+def test_a_column_of_counts_and_suppressed_counts_is_sent_as_text() -> None:
+    import pyarrow as pa
+
+    from dashboard.components.tables import one_type_per_column
+    frame = pd.DataFrame({"Service": ["CAMHS", "Total"],
+                          "Within the time limit": pd.Series([1117, "<5"], dtype=object),
+                          "Counted": pd.Series([1146.0, None], dtype=object),
+                          "Note": pd.Series(["rang", None], dtype=object)})
+    with pytest.raises(pa.ArrowException):
+        pa.Table.from_pandas(frame)  # as Streamlit would send it: one type per column
+    sent = one_type_per_column(frame)
+    assert sent["Within the time limit"].tolist() == ["1117", "<5"]
+    assert sent["Counted"].tolist()[0] == 1146.0 and sent["Note"].tolist() == ["rang", None]
+    pa.Table.from_pandas(sent)
+    clean = frame.drop(columns="Within the time limit")
+    assert one_type_per_column(clean) is clean  # nothing mixed: sent as it is
