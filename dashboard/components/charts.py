@@ -136,8 +136,11 @@ def days_histogram(frame: pd.DataFrame, title: str, limit_days: int, last_bin: i
     # Tick labels far enough apart for a phone: every two weeks, or four on a long range.
     ticks = list(range(0, right + 1, 14 if right <= 140 else 28))
     fig.update_xaxes(tickvals=ticks, range=[0, max(right, limit_days + 14)])
-    return layout(fig, title, "Days from request to return (last bar: more than 26 weeks)",
-                  "Advice returned", plot_height=220)
+    # The last bar lumps everything past `last_bin - 1` weeks: said only when it is drawn.
+    lumped = (f" (last bar: more than {last_bin - 1} weeks)"
+              if len(frame) and int(frame["week"].max()) >= last_bin else "")
+    return layout(fig, title, f"Days from request to return{lumped}", "Advice returned",
+                  plot_height=220)
 
 
 def category_bars(frame: pd.DataFrame, title: str, category: str, value: str, colour_by: str,

@@ -68,3 +68,15 @@ def test_a_column_of_counts_and_suppressed_counts_is_sent_as_text() -> None:
     pa.Table.from_pandas(sent)
     clean = frame.drop(columns="Within the time limit")
     assert one_type_per_column(clean) is clean  # nothing mixed: sent as it is
+
+
+def test_the_days_histogram_names_its_last_bar_only_when_it_is_drawn() -> None:
+    from dashboard.components.charts import days_histogram
+    weeks = pd.DataFrame({"week": [1, 6, 18], "requests": [5, 9, 2],
+                          "days": ["0-7 days", "36-42 days", "120-126 days"]})
+    def title(frame: pd.DataFrame) -> str:  # wrapped for a phone with <br>
+        return days_histogram(frame, "Advice", 42, 27).layout.xaxis.title.text.replace("<br>", " ")
+    assert "last bar" not in title(weeks)  # no request took more than 26 weeks
+    lumped = pd.concat([weeks, pd.DataFrame({"week": [27], "requests": [1],
+                                             "days": ["more than 182 days"]})])
+    assert "(last bar: more than 26 weeks)" in title(lumped)
