@@ -207,7 +207,8 @@ def sidebar_filters(show_services: bool = True) -> View:
         as_of = st.date_input("As of", format="DD/MM/YYYY",
                               help="The day the figures describe: later returns and responses "
                                    "count as not yet made. Defaults to the latest extract date "
-                                   "across the sources loaded; loading a file never moves it.",
+                                   "across the sources loaded: a newer export moves it, the day "
+                                   "a file is loaded never does.",
                               **_bound("as_of"))
         st.button("Reset filters", on_click=reset, width="stretch", key="flt_reset")
         st.caption("The address bar keeps these filters: copy it to share this view.")
