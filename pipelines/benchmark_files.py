@@ -92,6 +92,12 @@ class SourceFile:
         return hashlib.sha256(self.data).hexdigest()
 
     @cached_property
+    def sheets(self) -> dict[str, list[list[Any]]]:
+        """A workbook's sheets (`workbook_sheets`), read once however often they are asked for:
+        recognising the file, then parsing it, reads the same sheets."""
+        return workbook_sheets(self)
+
+    @cached_property
     def is_workbook(self) -> bool:
         """An xlsx: itself a zip, with xl/workbook.xml at its top (a release zip holding a
         workbook is not one)."""
@@ -221,7 +227,7 @@ def sheets_as_csv(source: SourceFile) -> list[SourceFile]:
     back as 97747, as the DfE writes it). Read by the loads' own reader, with its limits and
     checks; an empty sheet is left out. Named "file.xlsx, sheet 'name'"."""
     found = []
-    for name, rows in workbook_sheets(source).items():
+    for name, rows in source.sheets.items():
         if not any(_cell_text(c) for row in rows for c in row):
             continue
         buffer = io.StringIO()

@@ -20,7 +20,6 @@ from pipelines.benchmark_files import (
     SourceFile,
     csv_rows,
     parse_cell,
-    workbook_sheets,
 )
 from pipelines.metrics.core import SMALL_DENOMINATOR
 from pipelines.readers import FileError
@@ -78,7 +77,7 @@ def _table_of(name: str, rows: list[list[Any]], header: int) -> str | None:
 def is_chs_workbook(source: SourceFile) -> bool:
     """A workbook with a table 4 whose header names Organisation Type and "(CYP)" service lines."""
     try:
-        sheets = workbook_sheets(source)
+        sheets = source.sheets
     except FileError:
         return False
     for name, rows in sheets.items():
@@ -125,7 +124,7 @@ def parse(source: SourceFile) -> Parsed:
     """The workbook, or the DfE dashboard's derived series, as benchmark_waiting_lists rows."""
     if not source.is_workbook:
         return parse_inclusion_series(source)
-    sheets = workbook_sheets(source)
+    sheets = source.sheets
     month = _month(sheets)
     if month is None:
         raise FileError(f"{source.name}: no month (such as 'October 2025') on the cover or in "
