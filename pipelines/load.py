@@ -46,7 +46,7 @@ from pipelines.pseudonym import (
     load_key,
     wrong_key,
 )
-from pipelines.readers import FileError, RawSheet, read_file, rows_to_columns
+from pipelines.readers import FileError, RawSheet, is_blank, read_file, rows_to_columns
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.validate import Reject, SheetOutcome, validate_body
 from pipelines.vocab import normalise_token
@@ -193,7 +193,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
                 raise FileError(refusals.publication_message(path.name, published))
             raise FileError(refusals.missing_columns(path.name, sheet.name, match, kind))
         _check_whose_log(path, sheet.name, match, given)
-        titles += [" ".join(str(c) for c in row if not sheet_roles.blank(c))
+        titles += [" ".join(str(c) for c in row if not is_blank(c))
                    for row in sheet.rows[:match.row_index]]
         if known_in is None:
             columns, rows = sheet.body(match.row_index + 1)

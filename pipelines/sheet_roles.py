@@ -14,6 +14,7 @@ from typing import Any
 from pipelines import refusals
 from pipelines.dates import DateError, parse_date
 from pipelines.headers import HeaderMatch
+from pipelines.readers import is_blank
 from pipelines.vocab import normalise_token
 
 HIDDEN = "hidden sheet"
@@ -23,16 +24,12 @@ _NUMBER = re.compile(r"\d[\d,]*(\.\d+)?%?")
 _TOTALS = frozenset({"total", "totals", "grandtotal", "overall", "alltotal", "sum"})
 
 
-def blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
 def skip_reason(rows: list[list[Any]], complete: bool, match: HeaderMatch | None,
                 missing: Sequence[str]) -> str | None:
     """Why a visible sheet holds no records to load (None: it does, or it lacks a column and
     must say so). `missing`: the required columns neither the sheet nor the user gives."""
     if match is None:
-        filled = any(any(not blank(c) for c in row) for row in rows) or not complete
+        filled = any(any(not is_blank(c) for c in row) for row in rows) or not complete
         return NO_HEADER if filled else EMPTY
     if refusals.personal_only(match):
         return refusals.personal_only_note(match)
@@ -54,7 +51,7 @@ def counts_table(rows: list[list[Any]], match: HeaderMatch, missing: Sequence[st
         return False
     body = rows[match.row_index + 1:]
     dates = [p for c, p in match.columns.items() if schema.column(c).kind == "date"]
-    cells = [row[p] for row in body for p in dates if p < len(row) and not blank(row[p])]
+    cells = [row[p] for row in body for p in dates if p < len(row) and not is_blank(row[p])]
     if any(_reads_as_date(c) for c in cells):
         return False
     return any(_number(c) for c in cells) or any(_is_total(row) for row in body)
@@ -69,7 +66,7 @@ def _number(cell: object) -> bool:
 
 
 def _is_total(row: list[Any]) -> bool:
-    first = next((c for c in row if not blank(c)), None)
+    first = next((c for c in row if not is_blank(c)), None)
     return isinstance(first, str) and normalise_token(first) in _TOTALS
 
 
