@@ -40,9 +40,7 @@ def one_type_per_column(table: Any) -> Any:
     would otherwise log an error and convert it itself on every run)."""
     if not isinstance(table, pd.DataFrame):
         return table
-    mixed = [c for c in table.columns if table[c].dtype == object
-             and len({type(v) for v in table[c].dropna()} | {str}) > 1
-             and any(isinstance(v, str) for v in table[c].dropna())]
+    mixed = [c for c in table.columns if table[c].dtype == object and _text_and_more(table[c])]
     if not mixed:
         return table
     out = table.copy()
@@ -51,6 +49,11 @@ def one_type_per_column(table: Any) -> Any:
                                       else str(int(v)) if isinstance(v, float) and v.is_integer()
                                       else str(v))
     return out
+
+
+def _text_and_more(column: pd.Series) -> bool:
+    types = {type(v) for v in column.dropna()}
+    return str in types and len(types) > 1
 
 
 def edit(table: pd.DataFrame, **kwargs: Any) -> Any:
