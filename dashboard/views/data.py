@@ -20,13 +20,14 @@ from pipelines.uploads import FileResult
 
 KINDS = {"": "Recognise from the column headings", **{k: s.description.split(",")[0]
                                                          for k, s in SCHEMAS.items()}}
-RESULT_COLUMNS = {
-    "file": "File", "status": "Status", "kinds": "Datasets", "rows_read": "Rows read",
-    "loaded": "Loaded", "inserted": "New", "updated": "Updated", "unchanged": "Unchanged",
-    "stale": "Stale", "superseded": "Superseded", "duplicates": "Duplicates",
-    "rejected": "Rejected", "blank": "Blank", "notes": "Notes/totals",
-    "load_id": "Load", "error": "Problem",
+# A load's counts, as the upload's result and the history of loads both show them.
+COUNT_COLUMNS = {
+    "rows_read": "Rows read", "loaded": "Loaded", "inserted": "New", "updated": "Updated",
+    "unchanged": "Unchanged", "stale": "Stale", "superseded": "Superseded",
+    "duplicates": "Duplicates", "rejected": "Rejected", "blank": "Blank", "notes": "Notes/totals",
 }
+RESULT_COLUMNS = {"file": "File", "status": "Status", "kinds": "Datasets", **COUNT_COLUMNS,
+                  "load_id": "Load", "error": "Problem"}
 # Reason first, so it is never off the right edge; then where to find it in the source.
 REJECT_COLUMNS = {
     "reason": "Reason", "row": "Row", "error": "Error", "col": "Column", "header": "Heading",
@@ -39,11 +40,7 @@ WARN_SHARE, BAD_SHARE = 0.0, 0.5  # rejected share of data rows above which ambe
 SOURCES = {"provider": "A health provider's log", "local authority": "The local authority's export"}
 LOAD_COLUMNS = {
     "load_id": "Load", "file_name": "File", "file_hash": "SHA-256 (start)", "loaded_at": "Loaded at",
-    "as_of": "As of", "extract_date": "Extract", "kinds": "Datasets", "rows_read": "Rows read",
-    "loaded": "Loaded",
-    "inserted": "New", "updated": "Updated", "unchanged": "Unchanged", "stale": "Stale",
-    "superseded": "Superseded", "duplicates": "Duplicates", "rejected": "Rejected",
-    "blank": "Blank", "notes": "Notes/totals",
+    "as_of": "As of", "extract_date": "Extract", "kinds": "Datasets", **COUNT_COLUMNS,
 }
 
 
