@@ -35,7 +35,7 @@ from pipelines import (
 from pipelines.db import DatabaseBusy, connect_writer, one, reader, upgrade
 from pipelines.exports import write_table
 from pipelines.formats import sen2_tables
-from pipelines.isolated import load_file
+from pipelines.isolated import Loader
 from pipelines.periods import period_of
 from pipelines.publish import publish
 from pipelines.readers import FileError
@@ -229,24 +229,27 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     db = config.db_path(args.db)
     failed = 0
     results = []
-    for path in args.files:
-        try:  # in a child process with a memory and time limit; audited there and here
-            result = load_file(db, path, audit.command_line_actor(), kind=args.kind,
-                               as_of=args.as_of, extract_date=args.extract_date,
-                               given=_given(args), la=args.la)
-        except DatabaseBusy as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        results.append(result)
-        if result.status == "failed":
-            failed += 1
-            print(f"error: {result.error}", file=sys.stderr)
-        elif not args.json:
-            print(_describe(result))
-            if result.unused:
-                print(f"  not used (SEN2 items): {', '.join(result.unused)}")
-        for warning in [] if args.json else result.read_warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+    # In a child process with a memory and time limit (one for the files, while each load
+    # leaves it running); audited there and here.
+    with Loader() as loader:
+        for path in args.files:
+            try:
+                result = loader.load(db, path, audit.command_line_actor(), kind=args.kind,
+                                     as_of=args.as_of, extract_date=args.extract_date,
+                                     given=_given(args), la=args.la)
+            except DatabaseBusy as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            results.append(result)
+            if result.status == "failed":
+                failed += 1
+                print(f"error: {result.error}", file=sys.stderr)
+            elif not args.json:
+                print(_describe(result))
+                if result.unused:
+                    print(f"  not used (SEN2 items): {', '.join(result.unused)}")
+            for warning in [] if args.json else result.read_warnings:
+                print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps([r.summary() for r in results], indent=2, default=str))
     return 1 if failed else 0

@@ -17,7 +17,7 @@ from typing import Any
 
 from pipelines import audit, benchmarks, config
 from pipelines.db import DatabaseBusy
-from pipelines.isolated import load_file
+from pipelines.isolated import Loader
 from pipelines.load import FileResult
 from pipelines.readers import utf16_as_utf8
 
@@ -91,15 +91,16 @@ def load_uploads(db: Path, files: list[tuple[str, bytes]], kind: str | None = No
     lacks, and `la` a blank LA cell, as `ingest --la`, `--source` and `--provider` do."""
     results = []
     limit = config.load_settings().upload_max_mb
-    with tempfile.TemporaryDirectory(prefix="send-upload-") as folder:
+    with tempfile.TemporaryDirectory(prefix="send-upload-") as folder, Loader() as loader:
         for name, content in files:
             path = Path(folder) / (Path(name).name or "upload")
             try:
                 check_upload(path.name, content, limit)
                 path.write_bytes(content)
-                # In a child process with a memory and time limit, audited there and here.
-                results.append(load_file(db, path, actor, kind=kind, as_of=as_of, la=la,
-                                         given=given))
+                # In a child process with a memory and time limit (one for the files, while
+                # each load leaves it running), audited there and here.
+                results.append(loader.load(db, path, actor, kind=kind, as_of=as_of, la=la,
+                                           given=given))
                 continue
             except (DatabaseBusy, UploadRefused) as exc:
                 result = FileResult(file=path.name, status="failed", error=str(exc))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipelines import audit
+from pipelines import audit, isolated
 from pipelines.cli import main
 from pipelines.db import reader
 from pipelines.isolated import load_file
@@ -80,3 +80,60 @@ def test_the_command_line_load_passes_every_option_to_the_child_and_reports_read
     assert main([*args[:1], str(again), *args[2:]]) == 0
     assert ("warning: again.csv: 1 control character(s) removed (line 2)"
             in capsys.readouterr().err)
+
+
+def _count_children(monkeypatch) -> list[int]:
+    """The children a Loader starts, counted (each is started as ever)."""
+    started: list[int] = []
+    real = isolated._start_child
+
+    def start():
+        child = real()
+        started.append(child.pid)
+        return child
+
+    monkeypatch.setattr(isolated, "_start_child", start)
+    return started
+
+
+def _advice(path: Path, advice_id: str) -> Path:
+    return write_csv(path, [ADVICE_HEADER, [advice_id, "C1", "Northshire", "SALT", "01/04/2025",
+                                            "", "", "", "", ""]])
+
+
+def test_files_loaded_together_share_one_child(db: Path, tmp_path: Path, monkeypatch) -> None:
+    started = _count_children(monkeypatch)
+    files = [_advice(tmp_path / f"advice{i}.csv", f"A{i}") for i in range(3)]
+    with isolated.Loader() as loader:
+        results = [loader.load(db, path, "tester", as_of=AS_OF) for path in files]
+    assert [(r.status, r.load_id) for r in results] == [("loaded", 1), ("loaded", 2), ("loaded", 3)]
+    assert len(started) == 1
+    assert [e["action"] for e in audit.entries(db)] == ["load started", "load"] * 3
+
+
+def test_a_file_that_kills_the_shared_child_fails_alone_and_is_tried_alone_first(
+        db: Path, tmp_path: Path, monkeypatch) -> None:
+    # The bomb kills the child that loaded the first file; it is tried again in a child of its
+    # own (an earlier file's leftovers must not be what failed it), then reported; the third
+    # file loads in a new child.
+    started = _count_children(monkeypatch)
+    bomb = workbook(tmp_path / "bomb.xlsx", {"A1": "Case ID", "XFD1048576": "x"})
+    lax = Limits(max_columns=20_000, max_cells=10**13, child_memory_mb=1_024)
+    with isolated.Loader(lax) as loader:
+        results = [loader.load(db, path, "tester", as_of=AS_OF) for path in
+                   (_advice(tmp_path / "first.csv", "A1"), bomb, _advice(tmp_path / "last.csv", "A2"))]
+    assert [r.status for r in results] == ["loaded", "failed", "loaded"]
+    assert results[1].error.startswith("bomb.xlsx: reading it stopped the loading process")
+    assert len(started) == 3
+    assert [(e["detail"]["file"], e["detail"]["status"]) for e in audit.entries(db)
+            if e["action"] == "load"] == [("first.csv", "loaded"), ("bomb.xlsx", "failed"),
+                                          ("last.csv", "loaded")]
+
+
+def test_the_command_line_loads_its_files_in_one_child(db: Path, tmp_path: Path, monkeypatch,
+                                                       capsys) -> None:
+    started = _count_children(monkeypatch)
+    files = [str(_advice(tmp_path / f"advice{i}.csv", f"A{i}")) for i in range(3)]
+    assert main(["ingest", *files, "--db", str(db), "--as-of", "2026-03-31"]) == 0
+    assert capsys.readouterr().out.count("1 loaded") == 3
+    assert len(started) == 1
