@@ -2,7 +2,9 @@
 "Jun-2026", "2026-07", "Sept 2026"), or per day ("2026-07-15"), each the tracker as it stood
 then. When every tab holding a dataset is so named and no two name the same month (or day),
 the tabs are versions in that order: the latest tab's version of a record is the one loaded
-(`staging`), and the latest tab's month bounds the extract date (`extract_date`).
+(`staging`), and the latest tab's month bounds the extract date (`extract_date`). Words every
+tab's name shares around its month ("Tracker April 2026", "Tracker May 2026"; "Apr 26 log") are
+set aside first: they name the tracker, not the month.
 """
 
 from __future__ import annotations
@@ -54,14 +56,48 @@ def tab_period(name: str) -> tuple[dt.date, dt.date, str] | None:
     return None
 
 
+def _periods(sheets: list[str]) -> dict[str, tuple[dt.date, dt.date, str]] | None:
+    """Each distinct tab's period, read from its whole name, or else from its name without the
+    words every tab's name begins or ends with (none of them a number or a month); None unless
+    every tab so names a period."""
+    names = set(sheets)
+    periods = {sheet: tab_period(sheet) for sheet in names}
+    if all(p is not None for p in periods.values()):
+        return periods  # type: ignore[return-value]
+    words = {sheet: _SPLIT.split(sheet.strip()) for sheet in names}
+    lead = _shared([w for w in words.values()])
+    trail = _shared([w[::-1] for w in words.values()])
+    if not lead and not trail:
+        return None
+    periods = {sheet: tab_period(" ".join(w[lead:len(w) - trail])) for sheet, w in words.items()}
+    if any(p is None for p in periods.values()):
+        return None
+    return periods  # type: ignore[return-value]
+
+
+_SPLIT = re.compile(r"[\s\-_:,()\[\]]+")
+
+
+def _shared(lists: list[list[str]]) -> int:
+    """How many words, from the start, every list has alike, none a number or a month."""
+    n = 0
+    for column in zip(*lists, strict=False):
+        word = column[0].lower()
+        if (any(w.lower() != word for w in column) or any(c.isdigit() for c in word)
+                or word in _MONTH_WORDS):
+            break
+        n += 1
+    return n
+
+
 def month_order(sheets: list[str]) -> dict[str, int] | None:
     """Each tab's place in time (0 the earliest), when two or more tabs hold the dataset, each
     named by a month (or each by a day) and no two by the same one; else None: the tabs are not
     versions of one tracker, and a key written two ways across them is a conflict."""
     if len(set(sheets)) < 2:
         return None
-    periods = {sheet: tab_period(sheet) for sheet in set(sheets)}
-    if any(p is None for p in periods.values()):
+    periods = _periods(sheets)
+    if periods is None:
         return None
     if len({p[2] for p in periods.values()}) > 1:  # "June 2026" beside "2026-06-15": no order
         return None
@@ -78,4 +114,4 @@ def latest_tab(sheets: list[str]) -> tuple[dt.date, str] | None:
     if order is None:
         return None
     sheet = max(order, key=order.__getitem__)
-    return tab_period(sheet)[1], sheet
+    return _periods([*order])[sheet][1], sheet

@@ -61,6 +61,17 @@ def test_the_latest_months_version_loads_and_earlier_ones_are_superseded(
     assert sheets == [("April 2025", 1), ("Jun-2025", 0), ("May 25", 1)]
 
 
+def test_tabs_named_by_the_tracker_and_its_month_are_ordered_by_month(
+        tmp_path: Path, load, db: Path) -> None:
+    named = {f"Tribunal tracker {name}": rows for name, rows in TABS.items()}
+    result = load(tracker(tmp_path / "tracker.xlsx", named))
+    assert (result.loaded, result.superseded, result.duplicates, result.rejected) == (3, 2, 1, 0)
+    assert result.extract_date == dt.date(2025, 6, 30)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT outcome, source_sheet FROM tribunals WHERE appeal_id = 'T1'"
+                           ).fetchall() == [("Withdrawn", "Tribunal tracker Jun-2025")]
+
+
 def test_the_tabs_order_is_the_months_not_the_workbooks(tmp_path: Path, load, db: Path) -> None:
     newest_first = dict(reversed(list(TABS.items())))
     result = load(tracker(tmp_path / "tracker.xlsx", newest_first))

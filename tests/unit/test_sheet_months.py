@@ -43,6 +43,22 @@ def test_the_tabs_order_only_when_unambiguous(names, order):
     assert month_order(names) == order
 
 
+@pytest.mark.parametrize("names, order", [
+    (["Tracker April 2026", "Tracker May 2026"], {"Tracker April 2026": 0, "Tracker May 2026": 1}),
+    (["May 26 log", "Apr 26 log"], {"Apr 26 log": 0, "May 26 log": 1}),
+    (["Tribunals - Jun 2026", "Tribunals - May 2026"],
+     {"Tribunals - May 2026": 0, "Tribunals - Jun 2026": 1}),
+    (["April 2026", "April 2026 (old)"], None),  # no word shared by both: not one tracker
+    (["Cases April 2026", "Cases"], None),
+    (["Tracker April 2026", "Log May 2026"], None),  # two trackers, not one
+    (["North 2026", "South 2026"], None),  # a shared year is not set aside
+    (["Team April", "Team May"], None),  # no year
+])
+def test_words_every_tab_shares_around_its_month_are_set_aside(names, order):
+    assert month_order(names) == order
+
+
 def test_the_latest_tab_is_its_months_last_day():
     assert latest_tab(["May 26", "April 2026"]) == (D(2026, 5, 31), "May 26")
     assert latest_tab(["Cases", "April 2026"]) is None
+    assert latest_tab(["Log May 26", "Log April 2026"]) == (D(2026, 5, 31), "Log May 26")
