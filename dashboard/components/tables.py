@@ -64,12 +64,14 @@ def edit(table: pd.DataFrame, **kwargs: Any) -> Any:
 def downloads(table: pd.DataFrame, file_stem: str, key: str, sheet: str = "Data") -> None:
     """CSV and Excel downloads of a table, side by side; each download goes to the audit log."""
     viewer = auth.current()
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(
+    # A row that wraps rather than fixed columns: a column narrower than a button's label (in a
+    # chart's half of the page) cut it to "Download ...".
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         "Download CSV", data=auth.audited(lambda: csv_bytes(table), viewer, sheet, f"{file_stem}.csv"),
         file_name=f"{file_stem}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
         icon=":material/download:")
-    right.download_button(
+    row.download_button(
         "Download Excel", data=auth.audited(lambda: xlsx_bytes({sheet: table}), viewer, sheet,
                                             f"{file_stem}.xlsx"),
         file_name=f"{file_stem}.xlsx",

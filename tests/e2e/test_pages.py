@@ -1,8 +1,8 @@
 """Every page in a real browser at 1440 px and then at 390 px (a phone): it renders its key text,
 shows no error, has no serious or critical axe-core finding at either width, nothing runs off the
 phone's screen, no chart's text is cut off, overlaps other text or is shrunk, no chart's plot is
-squeezed, and it leaves a screenshot at each width (tests/e2e/screenshots/NAME-1440.png,
-NAME-390.png)."""
+squeezed, no button's label is cut short ("Download ..."), and it leaves a screenshot at each
+width (tests/e2e/screenshots/NAME-1440.png, NAME-390.png)."""
 
 from __future__ import annotations
 
@@ -67,6 +67,13 @@ CHART_TEXT = """() => {
   return out;
 }"""
 
+# Buttons whose label is cut short: Streamlit ends a label too long for its button with "...".
+CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMain"] button')]
+  .filter(b => b.getClientRects().length)
+  .filter(b => [b, ...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1
+                                                       && getComputedStyle(e).overflowX !== 'visible'))
+  .map(b => b.innerText.replace(/^\\S+\\n+/, '').trim())"""
+
 PAGES = [
     ("", "overview", ["Overview", "Health advice returned within 6 weeks"]),
     ("health-advice", "health-advice", ["Returned within 6 weeks", "Overdue health advice"]),
@@ -110,6 +117,7 @@ def at_both_widths(page, name: str) -> None:
     assert_no_error(page)
     assert serious_accessibility_findings(page) == []
     assert chart_text_faults(page) == []
+    assert page.evaluate(CUT_LABELS) == []
     whole_page_screenshot(page, 1440, f"{name}-1440")
     # The same page on a phone: Streamlit lays it out again for the width, without a rerun.
     page.set_viewport_size({"width": PHONE, "height": 844})
@@ -118,6 +126,7 @@ def at_both_widths(page, name: str) -> None:
     assert page.evaluate(SIDEWAYS) <= 0, "the page scrolls sideways on a phone"
     assert serious_accessibility_findings(page) == []
     assert chart_text_faults(page) == []
+    assert page.evaluate(CUT_LABELS) == []
     whole_page_screenshot(page, PHONE, f"{name}-{PHONE}")
 
 
