@@ -2,6 +2,8 @@
 neighbours by calendar year, with the area's own figure as a separate marker. Series differ by
 line style and marker as well as colour (Okabe-Ito, then Paul Tol's), each its own colour, so
 none relies on colour alone; with a highlight, one area keeps its colour and the rest turn grey.
+Neighbours often publish the same figure (99% decided within 6 weeks): each neighbour's points
+sit a little to one side within their year, so no line hides another, and its hover names it.
 Where no area has more than one year the chart is labelled bars instead (lines would be lone
 dots), a lone point on a line chart carries its value, and a chart with no comparator says so.
 """
@@ -26,14 +28,27 @@ _TAKEN = {PALETTE["blue"], PALETTE["vermillion"], PALETTE["black"], PALETTE["gre
 NEIGHBOUR_COLOURS = [c for c in SERIES_COLOURS if c not in _TAKEN] + [GREY, "#8C510A"]
 NEIGHBOUR_MARKERS = ["triangle-up", "triangle-down", "cross", "x", "star-triangle-up", "hexagon",
                      "pentagon", "hourglass", "bowtie", "asterisk-open"]
+# One dash pattern each (solid and "dash" are the local authority's, England's and the region's).
+NEIGHBOUR_DASHES = ["dot", "longdash", "dashdot", "longdashdot", "2px,4px,8px,4px", "1px,3px",
+                    "12px,4px", "8px,3px,2px,3px,2px,3px", "3px,6px", "6px,2px,1px,2px"]
+# How far apart neighbours' points sit within a year, and at most how far from the year itself
+# (a point stays nearer its own year than any other).
+DODGE_STEP, DODGE_MAX = 0.06, 0.2
 LOCAL_LABEL = "local data, not DfE published"
 COMPARATORS = frozenset({"region", "England", "statistical neighbour"})
 NO_COMPARATORS = "no comparator figure published"
 
 
 def _hover(unit: str) -> str:
-    return ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{x}: %{y:.1f}" + unit
+    # The year from customdata: a neighbour's x is shifted off it (dodge).
+    return ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[3]}: %{y:.1f}" + unit
             + "%{customdata[2]}<extra></extra>")
+
+
+def dodge(index: int, count: int) -> float:
+    """The shift of the index-th of `count` neighbours within a year, centred on the year."""
+    step = min(DODGE_STEP, 2 * DODGE_MAX / max(count - 1, 1))
+    return (index - (count - 1) / 2) * step
 
 
 def _lone_label(values: pd.Series, unit: str, line: bool = True) -> dict[str, object]:
@@ -108,35 +123,42 @@ def benchmark_chart(published: pd.DataFrame, local: pd.DataFrame, title: str, la
         return latest_bars(published, local, title, la, unit, y_title)
     fig = go.Figure()
     neighbour = 0
+    neighbours = published.loc[published["role"] == "statistical neighbour", "area"].nunique()
     others_shown = False
     for (role, area), part in published.groupby(["role", "area"], sort=False):
         part = part.sort_values("year")
         shown = chart_text(area)  # a name from the imported file, drawn as written
+        shift = 0.0
         if role in STYLE:
             colour, dash, marker, width = STYLE[role]
             name = shown if role != "region" else f"{shown} (region)"
         else:
             colour = NEIGHBOUR_COLOURS[neighbour % len(NEIGHBOUR_COLOURS)]
             marker = NEIGHBOUR_MARKERS[neighbour % len(NEIGHBOUR_MARKERS)]
-            dash, width, name = "dot", 1.5, f"{shown} (neighbour)"
+            dash = NEIGHBOUR_DASHES[neighbour % len(NEIGHBOUR_DASHES)]
+            width, name = 1.5, f"{shown} (neighbour)"
+            shift = dodge(neighbour, neighbours)
             neighbour += 1
         group, legend = name, True
         if highlight is not None and area != highlight:
             colour, width, group, name = MUTED, 1.2, "others", "Others"
             legend, others_shown = not others_shown, True
         fig.add_trace(go.Scatter(
-            x=part["year"], y=part["value"], name=name, legendgroup=group, showlegend=legend,
-            **_lone_label(part["value"], unit),
+            x=part["year"] + shift, y=part["value"], name=name, legendgroup=group,
+            showlegend=legend, **_lone_label(part["value"], unit),
             line={"color": colour, "dash": dash, "width": width},
-            marker={"symbol": marker, "size": 9 if role in STYLE else 7},
-            customdata=[[shown, role, m] for m in _made_of(part)], hovertemplate=_hover(unit)))
+            marker={"symbol": marker, "size": 9 if role in STYLE else 8},
+            customdata=[[shown, role, m, int(y)] for m, y in zip(_made_of(part), part["year"],
+                                                                  strict=True)],
+            hovertemplate=_hover(unit)))
     if not local.empty:
         fig.add_trace(go.Scatter(
             x=local["year"], y=local["value"], name=f"{chart_text(la)}: {LOCAL_LABEL}",
             **_lone_label(local["value"], unit, line=False),
             marker={"symbol": "star-open", "size": 16, "color": PALETTE["green"],
                     "line": {"width": 2.5}},
-            customdata=[[chart_text(la), LOCAL_LABEL, m] for m in _made_of(local)],
+            customdata=[[chart_text(la), LOCAL_LABEL, m, int(y)] for m, y in
+                        zip(_made_of(local), local["year"], strict=True)],
             hovertemplate=_hover(unit)))
     if highlight is not None:  # the highlighted line over the grey ones
         fig.data = (tuple(t for t in fig.data if t.legendgroup == "others")

@@ -12,8 +12,10 @@ from pipelines import queries
 from pipelines.metrics import Filters
 from pipelines.notes import local_exceptions
 
-COLUMNS = {"reason_recorded": "Reason as recorded", "taken_as": "Lawful reason taken as",
-           "counted_as": "Counted as", "items": "Number"}
+# The reason and its number first, sized to fit a phone (tables.PHONE_WIDTH).
+COLUMNS = {"reason_recorded": "Reason as recorded", "items": "Number",
+           "counted_as": "Counted as", "taken_as": "Lawful reason taken as"}
+WIDTHS = {"reason_recorded": 160, "items": 70, "counted_as": 104, "taken_as": 240}
 KINDS = {"health_advice": "advice", "ehcp_plans": "plan"}
 
 
@@ -29,7 +31,9 @@ def reasons_table(metric: str, f: Filters, key: str, what: str) -> None:
     if frame.empty:
         tables.no_data(f"No {what} in this selection has a reason recorded.")
         return
-    table = frame.rename(columns={**COLUMNS, "items": what.capitalize()})
-    tables.show(table, key=f"{key}_reasons")
+    names = {**COLUMNS, "items": what.capitalize()}
+    table = frame[list(COLUMNS)].rename(columns=names)
+    tables.show(table, key=f"{key}_reasons", column_config={
+        names[c]: st.column_config.Column(width=w) for c, w in WIDTHS.items()})
     tables.downloads(table, f"{key.replace('_', '-')}-reasons-as-recorded", f"{key}_reasons",
                      sheet="Reasons as recorded")

@@ -16,6 +16,14 @@ from dashboard.components import auth
 from pipelines.exports import csv_bytes, xlsx_bytes
 
 NO_DATA = "No data for this selection"
+# What a table's first columns may take on a 390 px phone (the 356 px Streamlit leaves, less the
+# grid's borders): a table a reader needs on a phone sizes its name and figures to fit, and the
+# rest scroll inside the grid. Sized columns that fit the main area share the room left over on
+# a wider screen (the main area is 976 px beside the sidebar at 1440 px).
+PHONE_WIDTH = 350
+WIDE_WIDTH = 976
+# Rows tall enough for the grid to wrap a cell's text onto four lines (it wraps above 4rem).
+WRAPPED_ROW_HEIGHT = 84
 MISSING = ""  # how a missing value (a date not recorded) shows in a table: blank, never "None"
 # Zoom and pan buttons add a dozen keyboard stops per chart and little for these charts.
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": [
@@ -64,12 +72,14 @@ def edit(table: pd.DataFrame, **kwargs: Any) -> Any:
 def downloads(table: pd.DataFrame, file_stem: str, key: str, sheet: str = "Data") -> None:
     """CSV and Excel downloads of a table, side by side; each download goes to the audit log."""
     viewer = auth.current()
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(
+    # A row that wraps rather than fixed columns: a column narrower than a button's label (in a
+    # chart's half of the page) cut it to "Download ...".
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         "Download CSV", data=auth.audited(lambda: csv_bytes(table), viewer, sheet, f"{file_stem}.csv"),
         file_name=f"{file_stem}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
         icon=":material/download:")
-    right.download_button(
+    row.download_button(
         "Download Excel", data=auth.audited(lambda: xlsx_bytes({sheet: table}), viewer, sheet,
                                             f"{file_stem}.xlsx"),
         file_name=f"{file_stem}.xlsx",

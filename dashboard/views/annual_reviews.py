@@ -193,6 +193,22 @@ COHORT_BREAKDOWNS = (("age_band", "Age band"), ("sex", "Sex"), ("ethnicity", "Et
 COHORT_COLUMNS = {"with_plan": "With a plan", "measurable": "Review date known",
                   "not_reviewed_in_12_months": "Not reviewed in 12 months",
                   "not_reviewed_pct": "Not reviewed (%)"}
+# The group and its figures fit a phone (tables.PHONE_WIDTH), short labels with the full wording
+# on hover; the share's denominator comes last.
+COHORT_ORDER = ["with_plan", "not_reviewed_in_12_months", "not_reviewed_pct", "measurable"]
+COHORT_CONFIG = {
+    "With a plan": st.column_config.Column("Plans", width=62, help="Children with an EHC plan "
+                                           "on the as-of date (Annex A List 1)"),
+    "Not reviewed in 12 months": st.column_config.Column(
+        "Overdue", width=76, help="Not reviewed in 12 months: not reviewed in the 12 months "
+        "starting with the last review (or the plan's first issue)"),
+    "Not reviewed (%)": st.column_config.Column(
+        "Overdue %", width=82, help="Not reviewed in 12 months, as a share of the plans whose "
+        "review or issue date is known"),
+    "Review date known": st.column_config.Column(width=150, help="Plans with a review or first "
+                                                 "issue date: what the share is out of"),
+}
+COHORT_GROUP_WIDTH = 130
 
 
 def cohort(f: Filters) -> None:
@@ -220,8 +236,10 @@ def cohort(f: Filters) -> None:
             frame = gateway.read(metrics.cohort_reviews, f, by)
             table = suppress_frame(frame, list(COHORT_COLUMNS)[:3],
                                    {"not_reviewed_pct": ("not_reviewed_in_12_months", "measurable")})
-            table = table.rename(columns={"group": label, **COHORT_COLUMNS})
-            tables.show(table, key=f"cohort_{by}")
+            table = table[["group", *COHORT_ORDER]].rename(
+                columns={"group": label, **COHORT_COLUMNS})
+            tables.show(table, key=f"cohort_{by}", column_config=COHORT_CONFIG | {
+                label: st.column_config.Column(width=COHORT_GROUP_WIDTH)})
             tables.downloads(table, f"annual-reviews-cohort-by-{by.replace('_', '-')}",
                              f"cohort_{by}", sheet="Cohort")
     about.about("cohort_reviews")

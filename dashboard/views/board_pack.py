@@ -130,32 +130,42 @@ def table_block(table: board_pack.Table) -> None:
     tables.show(table.frame, height="content")
 
 
-# The headline table in a grid that fits a phone: the metric pinned while the rest scrolls inside
-# the grid, and rows tall enough for the grid to wrap its text (it wraps above 4rem). The SPC
-# verdicts come before the longer notes, so a 1440 px screen shows what a board reads first.
-HEADLINE_ROW_HEIGHT = 124
+# The headline table in a grid that fits a 1440 px screen whole (the main area is about 976 px
+# wide beside the sidebar), and a phone with the metric pinned while the rest scrolls inside the
+# grid; rows tall enough for the grid to wrap its text (it wraps above 4rem). The SPC verdicts
+# come before England's figure. The two columns of sentences would need a grid twice as wide, so
+# they are listed under it, by metric (the downloads keep them as columns).
+HEADLINE_ROW_HEIGHT = 84
+HEADLINE_NOTES = ("Local figure on England's basis", "Beside it")
 HEADLINE_COLUMNS = {
-    "Metric": st.column_config.TextColumn(pinned=True, width=130),
-    "Made of": st.column_config.TextColumn(width=160, help="What the figure counts, suppressed "
+    "Metric": st.column_config.TextColumn(pinned=True, width=170),
+    "Made of": st.column_config.TextColumn(width=170, help="What the figure counts, suppressed "
                                            "for a board"),
-    "Local target": st.column_config.TextColumn(width=80),
-    "England": st.column_config.TextColumn(width=150),
-    "Local figure on England's basis": st.column_config.TextColumn(width=200),
-    "Beside it": st.column_config.TextColumn(width=300, help="Figures read with the rate: what it "
-                                             "leaves out, and why"),
-    "Variation": st.column_config.TextColumn(width=140),
+    "Local target": st.column_config.TextColumn("Target", width=64, help="The local target "
+                                                "(settings.toml)"),
+    "Variation": st.column_config.TextColumn(width=150),
     "Assurance": st.column_config.TextColumn(width=150),
+    "England": st.column_config.TextColumn(width=170),
 }
+QUARTER_WIDTH = 90
 
 
 def headline_block(pack: BoardPack) -> None:
     table = board_pack.headline_table(pack)
-    config = HEADLINE_COLUMNS | {pack.quarter.name: st.column_config.TextColumn(width=90)}
+    config = HEADLINE_COLUMNS | {
+        pack.quarter.name: st.column_config.TextColumn(width=QUARTER_WIDTH)}
     first = [c for c in ("Metric", pack.quarter.name, "Made of", "Local target", "Variation",
                          "Assurance") if c in table.columns]
-    shown = table[[*first, *(c for c in table.columns if c not in first)]]
+    shown = table[[*first, *(c for c in table.columns if c not in (*first, *HEADLINE_NOTES))]]
     tables.show(shown, height="content",
                 row_height=HEADLINE_ROW_HEIGHT, column_config=config, key="bp_headlines")
+    notes = [f"- **{plain(row['Metric'])}**: " + " ".join(
+        f"{plain(row[c])}{'' if row[c].endswith(('.', '.)')) else '.'}" for c in HEADLINE_NOTES
+        if c in table.columns and row[c]) for _, row in table.iterrows()
+        if any(c in table.columns and row[c] for c in HEADLINE_NOTES)]
+    if notes:
+        st.markdown("**Read beside the headlines** (the local figure on England's basis, and "
+                    "what a rate leaves out):\n\n" + "\n".join(notes))
     tables.downloads(table, f"{pack.file_stem}-headlines", "bp_headlines", sheet="Headlines")
 
 

@@ -34,6 +34,12 @@ REJECT_COLUMNS = {
     "value": "Value", "sheet": "Sheet", "file": "File", "dataset": "Dataset", "rule": "Rule",
     "load_id": "Load",
 }
+# The reason and its row and column fit a phone (tables.PHONE_WIDTH), the reason wrapped onto
+# four lines; every column fits the main area at 1440 px (tables.WIDE_WIDTH).
+REJECT_WIDTHS = {"Reason": 184, "Row": 50, "Error": 56, "Column": 60, "Heading": 110,
+                 "Value": 90, "Sheet": 90, "File": 130, "Dataset": 80, "Rule": 86, "Load": 40}
+REJECT_HELP = {"Error": "Which of the row's errors this line is ('1 of 2'): a row with two "
+                        "errors has two lines", "Column": "The column's letter, as Excel shows it"}
 WARN_SHARE, BAD_SHARE = 0.0, 0.5  # rejected share of data rows above which amber, at which red
 # Whose log a health-advice file is, for a file without a Source or Provider column (the
 # statutory clock starts at the provider): as `ingest --source` gives it.
@@ -189,8 +195,9 @@ def rejects_table(load_ids: list[int]) -> pd.DataFrame:
 def show_rejects(load_ids: list[int], key: str) -> None:
     """Rejected rows of some loads, with an Excel download for whoever corrects the source."""
     rejects = rejects_table(load_ids)
-    tables.show(rejects, key=f"{key}_table",
-                column_config={"Reason": st.column_config.TextColumn(width="large")})
+    tables.show(rejects, key=f"{key}_table", row_height=tables.WRAPPED_ROW_HEIGHT,
+                column_config={c: st.column_config.Column(width=w, help=REJECT_HELP.get(c))
+                               for c, w in REJECT_WIDTHS.items()})
     tables.downloads(rejects, f"rejected-rows-load-{'-'.join(map(str, load_ids))}", key,
                      sheet="Rejected rows")
 

@@ -120,11 +120,24 @@ def summary(tracker: dict[str, pd.DataFrame], live: pd.DataFrame) -> None:
         "Live rates against target": [_rag_text(live, inspection.THEMES[k].metrics)
                                       for k in frame.theme],
     })
+    # The theme and its figures first, sized to fit a phone (tables.PHONE_WIDTH).
+    table = table[["Theme", "Ready", "Share ready", "Overdue", "Other items",
+                   "Latest self-evaluation", "Live rates against target"]]
     tables.show(table, key="insp_readiness", column_config={
-        "Share ready": st.column_config.ProgressColumn(format="%.0f%%", min_value=0,
-                                                       max_value=100, width="small"),
-        "Overdue": st.column_config.NumberColumn(width="small", help="Evidence items due "
+        "Theme": st.column_config.TextColumn(width=164),
+        "Ready": st.column_config.TextColumn(width=52, help="Evidence items ready, of the "
+                                             "theme's items"),
+        "Share ready": st.column_config.ProgressColumn(
+            "Share", format="%.0f%%", min_value=0, max_value=100, width=76,
+            help="Share of the theme's evidence items that are ready"),
+        "Overdue": st.column_config.NumberColumn(width=58, help="Evidence items due "
                                                  "before today and not yet ready"),
+        # Narrow here: on a wide screen the grid shares the room left over between its columns,
+        # and the theme's name needs a share of it to be read whole.
+        "Other items": st.column_config.TextColumn(width=80),
+        "Latest self-evaluation": st.column_config.TextColumn(
+            width=70, help="The date of the theme's latest self-evaluation note"),
+        "Live rates against target": st.column_config.TextColumn(width=90),
     })
     st.caption("Overdue: evidence items due before today and not yet ready. Rates against "
                "target: green at or above the local target (settings.toml), amber up to "
@@ -179,23 +192,31 @@ def health_contribution(view: filters.View) -> None:
     missing = int(whole.plans - whole.plans_with_advice)
     st.caption(f"{whole.plans:,} new plans issued in the period (without a lawful exception); "
                f"{missing:,} had no health advice request recorded and are left out above.")
+    # The service and its two rates first, sized to fit a phone (tables.PHONE_WIDTH); the
+    # counts they are made of follow.
     table = pd.DataFrame({
-        "Service": frame.group.iloc[1:], "Within 20 weeks": frame.within.iloc[1:],
-        "Advice on time": frame.within_advice_on_time.iloc[1:],
+        "Service": frame.group.iloc[1:],
         "% on time": frame.within_advice_on_time_pct.iloc[1:],
-        "After 20 weeks": frame.late.iloc[1:], "Advice late": frame.late_advice_late.iloc[1:],
-        "% late": frame.late_advice_late_pct.iloc[1:]})
-    percent = st.column_config.NumberColumn(format="%.1f%%")
+        "% late": frame.late_advice_late_pct.iloc[1:],
+        "Within 20 weeks": frame.within.iloc[1:],
+        "Advice on time": frame.within_advice_on_time.iloc[1:],
+        "After 20 weeks": frame.late.iloc[1:], "Advice late": frame.late_advice_late.iloc[1:]})
     tables.show(table, key="insp_contribution", column_config={
-        "Within 20 weeks": st.column_config.NumberColumn(help="Plans issued within 20 weeks with "
-                                                         "advice from this service"),
-        "Advice on time": st.column_config.NumberColumn(help="Of them, this service's advice was "
-                                                        "all returned within 6 weeks"),
-        "After 20 weeks": st.column_config.NumberColumn(help="Plans issued after 20 weeks with "
-                                                        "advice from this service"),
-        "Advice late": st.column_config.NumberColumn(help="Of them, some of this service's advice "
-                                                     "was late"),
-        "% on time": percent, "% late": percent})
+        "Service": st.column_config.TextColumn(width=150),
+        "% on time": st.column_config.NumberColumn(
+            format="%.1f%%", width=100, help="Of the plans issued within 20 weeks with advice "
+            "from this service, the share whose advice from it was all on time"),
+        "% late": st.column_config.NumberColumn(
+            format="%.1f%%", width=100, help="Of the plans issued after 20 weeks with advice "
+            "from this service, the share with some of its advice late"),
+        "Within 20 weeks": st.column_config.NumberColumn(
+            width=100, help="Plans issued within 20 weeks with advice from this service"),
+        "Advice on time": st.column_config.NumberColumn(
+            width=100, help="Of them, this service's advice was all returned within 6 weeks"),
+        "After 20 weeks": st.column_config.NumberColumn(
+            width=100, help="Plans issued after 20 weeks with advice from this service"),
+        "Advice late": st.column_config.NumberColumn(
+            width=90, help="Of them, some of this service's advice was late")})
     st.caption(f"By service: plans with advice from that service (a plan can have advice from "
                f"several). {entry.caveats}")
     st.subheader("Quality of health advice", anchor="advice-quality")

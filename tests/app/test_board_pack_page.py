@@ -100,3 +100,20 @@ def test_small_numbers_are_suppressed(run_app: Callable[..., AppTest], tiny_db: 
         assert not cells.isin(["1", "2", "3", "4"]).any(), frame
     overdue = next(d.value for d in at.dataframe if "Service" in d.value.columns)
     assert overdue.iloc[-1].tolist() == ["Total", "<5", "<5"]
+
+
+def test_the_headline_table_fits_a_wide_screen_and_lists_its_notes_under_it(
+        run_app: Callable[..., AppTest]) -> None:
+    """The headline grid's columns fit the main area beside the sidebar at 1440 px (976 px); the
+    two columns of sentences are listed under it by metric, and the download keeps every column."""
+    at = run_app(PAGE)
+    grid = at.dataframe[0]  # the first table on the page
+    assert grid.value.columns[0] == "Metric"
+    config = json.loads(grid.proto.columns)
+    widths = {name: config[name]["width"] for name in grid.value.columns}
+    assert sum(widths.values()) <= 976
+    notes = ("Local figure on England's basis", "Beside it")
+    assert not set(notes) & set(grid.value.columns)
+    listed = " ".join(m.value for m in at.markdown)
+    assert "Read beside the headlines" in listed
+    assert "By year of request, as the DfE counts" in listed.replace("\\", "")

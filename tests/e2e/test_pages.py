@@ -1,8 +1,8 @@
 """Every page in a real browser at 1440 px and then at 390 px (a phone): it renders its key text,
 shows no error, has no serious or critical axe-core finding at either width, nothing runs off the
 phone's screen, no chart's text is cut off, overlaps other text or is shrunk, no chart's plot is
-squeezed, and it leaves a screenshot at each width (tests/e2e/screenshots/NAME-1440.png,
-NAME-390.png)."""
+squeezed, no button's label is cut short ("Download ..."), and it leaves a screenshot at each
+width (tests/e2e/screenshots/NAME-1440.png, NAME-390.png)."""
 
 from __future__ import annotations
 
@@ -67,6 +67,18 @@ CHART_TEXT = """() => {
   return out;
 }"""
 
+# Buttons whose label is cut short: Streamlit ends a label too long for its button with "...".
+CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMain"] button')]
+  .filter(b => b.getClientRects().length)
+  .filter(b => [b, ...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1
+                                                       && getComputedStyle(e).overflowX !== 'visible'))
+  .map(b => b.innerText.replace(/^\\S+\\n+/, '').trim())"""
+
+# How far the page's nth table scrolls sideways inside its own frame.
+TABLE_SIDEWAYS = """(n) => { const s = document.querySelectorAll(
+  '[data-testid="stMain"] [data-testid="stDataFrame"] .dvn-scroller')[n];
+  return s.scrollWidth - s.clientWidth; }"""
+
 PAGES = [
     ("", "overview", ["Overview", "Health advice returned within 6 weeks"]),
     ("health-advice", "health-advice", ["Returned within 6 weeks", "Overdue health advice"]),
@@ -110,6 +122,7 @@ def at_both_widths(page, name: str) -> None:
     assert_no_error(page)
     assert serious_accessibility_findings(page) == []
     assert chart_text_faults(page) == []
+    assert page.evaluate(CUT_LABELS) == []
     whole_page_screenshot(page, 1440, f"{name}-1440")
     # The same page on a phone: Streamlit lays it out again for the width, without a rerun.
     page.set_viewport_size({"width": PHONE, "height": 844})
@@ -118,11 +131,22 @@ def at_both_widths(page, name: str) -> None:
     assert page.evaluate(SIDEWAYS) <= 0, "the page scrolls sideways on a phone"
     assert serious_accessibility_findings(page) == []
     assert chart_text_faults(page) == []
+    assert page.evaluate(CUT_LABELS) == []
     whole_page_screenshot(page, PHONE, f"{name}-{PHONE}")
 
 
 def chart_text_faults(page) -> list[str]:
     return page.evaluate(CHART_TEXT)
+
+
+def test_the_board_packs_headline_table_shows_every_column_at_1440_px(page, app_url):
+    """A board member reads the headlines whole on a 1440 px screen: no column past the table's
+    right edge (the two notes too long for a table cell are listed under it)."""
+    page.goto(f"{app_url}/board-pack")
+    page.locator(MAIN).get_by_text("Headlines", exact=True).first.wait_for(timeout=120_000)
+    wait_for_app(page)
+    assert page.evaluate(TABLE_SIDEWAYS, 0) <= 0
+    assert page.locator(MAIN).get_by_text("By year of request, as the DfE counts", exact=False).count()
 
 
 def test_filters_live_in_the_url(page, app_url):

@@ -55,3 +55,24 @@ def test_a_chart_without_a_comparator_says_so() -> None:
         "Reviews: Leeds", "Leeds")
     assert alone.data[0].type == "bar" and NO_COMPARATORS in alone.layout.title.text.replace(
         "<br>", " ")
+
+
+def test_neighbours_with_the_same_figures_stay_apart() -> None:
+    """Two neighbours with the same figures each year would draw one line over the other: each
+    has its own dash pattern and marker, its points sit a little apart within the year, and the
+    hover names the area and the year (not the shifted position)."""
+    same = [("England", "England", y, 50.0) for y in (2023, 2024)] + [
+        (area, "statistical neighbour", y, 99.0) for area in ("Kent", "Leeds", "York")
+        for y in (2023, 2024)]
+    fig = benchmark_chart(published(*same), NO_LOCAL, "Within 6 weeks", "Hull")
+    neighbours = [t for t in fig.data if t.name.endswith("(neighbour)")]
+    assert len(neighbours) == 3
+    assert len({t.line.dash for t in neighbours}) == 3
+    assert len({t.marker.symbol for t in neighbours}) == 3
+    for year in (2023, 2024):
+        where = [x for t in neighbours for x, y in zip(t.x, t.customdata, strict=True)
+                 if y[3] == year]
+        assert len(set(where)) == 3 and all(abs(x - year) < 0.5 for x in where)
+    kent = neighbours[0]
+    assert "%{customdata[3]}" in kent.hovertemplate and "%{x}" not in kent.hovertemplate
+    assert list(fig.layout.xaxis.tickvals) == [2023, 2024]

@@ -1,0 +1,68 @@
+"""Wide tables on a phone: the columns a reader needs first (the name and its figures) are sized
+to fit a 390 px screen without scrolling sideways, come first, and a shortened label keeps the
+full wording as its help; the columns after them scroll inside the table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.components.tables import PHONE_WIDTH, WIDE_WIDTH
+
+
+def sized(at: AppTest, first: str) -> tuple[list[str], dict[str, dict]]:
+    """The columns, in order, of the first table whose first column is `first`, and each
+    column's configuration (label, width, help)."""
+    for grid in at.dataframe:
+        if grid.value.columns[0] == first:
+            return list(grid.value.columns), json.loads(grid.proto.columns)
+    raise AssertionError(f"no table starting with {first!r}: "
+                         f"{[list(d.value.columns)[:3] for d in at.dataframe]}")
+
+
+def assert_fits_a_phone(at: AppTest, key_columns: list[str]) -> dict[str, dict]:
+    columns, config = sized(at, key_columns[0])
+    assert columns[:len(key_columns)] == key_columns
+    widths = [config.get(c, {}).get("width") for c in key_columns]
+    assert None not in widths and sum(widths) <= PHONE_WIDTH, dict(zip(key_columns, widths,
+                                                                       strict=True))
+    for name in columns:  # a shortened label says in full what it counts
+        label = config.get(name, {}).get("label")
+        assert label is None or label == name or config[name].get("help"), name
+    return config
+
+
+PAGES = [
+    ("views/annual_reviews.py", ["Age band", "With a plan", "Not reviewed in 12 months",
+                                 "Not reviewed (%)"]),
+    ("views/inspection.py", ["Theme", "Ready", "Share ready", "Overdue"]),
+    ("views/inspection.py", ["Service", "% on time", "% late"]),
+    ("views/health_advice.py", ["Reason as recorded", "Requests", "Counted as"]),
+    ("views/ehcp_timeliness.py", ["Reason as recorded", "Plans", "Counted as"]),
+]
+
+
+@pytest.mark.parametrize("page, key_columns", PAGES,
+                         ids=["cohort", "readiness", "contribution", "advice-reasons",
+                              "plan-reasons"])
+def test_a_tables_name_and_figures_fit_a_phone(run_app: Callable[..., AppTest], page: str,
+                                               key_columns: list[str]) -> None:
+    at = run_app(page)
+    config = assert_fits_a_phone(at, key_columns)
+    # Every column is sized, and they fit the main area at 1440 px, where they widen in proportion.
+    columns, _ = sized(at, key_columns[0])
+    assert sum(config[c]["width"] for c in columns) <= WIDE_WIDTH
+
+
+def test_rejected_rows_show_the_reason_and_where_on_a_phone(
+        run_app: Callable[..., AppTest]) -> None:
+    at = run_app("views/data.py")
+    at.selectbox(key="history_load").select_index(0).run()
+    config = assert_fits_a_phone(at, ["Reason", "Row", "Error", "Column"])
+    columns, _ = sized(at, "Reason")
+    assert sum(config[c]["width"] for c in columns) <= WIDE_WIDTH
+    grid = next(d for d in at.dataframe if d.value.columns[0] == "Reason")
+    assert grid.proto.row_height > 64  # tall enough for the reason to wrap
