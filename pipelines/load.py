@@ -210,15 +210,18 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         if recognised is not None:
             known_rows.restore(recognised, outcome, rows)
         outcomes.append(outcome)
-    filled = sum(o.filled.get("local_authority", 0) for o in outcomes)
-    if filled and warnings is not None:
-        warnings.append(f"{path.name}: {filled:,} row{'s' * (filled != 1)} with a blank local "
-                        f"authority filled with {canonical_la(fixed['local_authority'])}, the LA "
-                        "given (--la, or the upload's \"Local authority\")")
+    found = None
     if flat:
         found = _sen2_outcome(ret := sen2.from_sheets(path.name, flat), la, as_of, key)
         if warnings is not None:
             warnings += ret.unmatched  # a module's rows that join no request
+    filled = sum(o.filled.get("local_authority", 0)
+                 for o in outcomes + (found.outcomes if found else []))
+    if filled and warnings is not None:
+        warnings.append(f"{path.name}: {filled:,} row{'s' * (filled != 1)} with a blank local "
+                        f"authority filled with {canonical_la(fixed['local_authority'])}, the LA "
+                        "given (--la, or the upload's \"Local authority\")")
+    if found:
         return Prepared(outcomes + found.outcomes, skipped, titles, found.sen2_load, found.stated,
                         known)
     if not outcomes:
@@ -261,12 +264,18 @@ def _flat_sen2(sheet: RawSheet) -> sen2.Sen2Sheet | None:
 
 
 def _sen2_outcome(ret: sen2.Sen2Return, la: str | None, as_of: dt.date, key: bytes) -> Prepared:
-    """The return's requests validated as one ehcp sheet."""
+    """The return's requests validated as one ehcp sheet; with `la` given, an LA column's blank
+    cells take it and a request naming another LA is rejected (`rules.not_the_la_given`). What
+    is kept beside the requests is kept for those loaded, under their LA."""
     rows, kept = sen2.ehcp_rows(ret, sen2.local_authority(ret, la), key)
     match = find_header(rows[:1], "ehcp")
     assert match is not None and not match.missing  # the header is made from the schema's names
     outcome = validate_body(sen2.sheet_name(ret), rows_to_columns(rows[1:]), len(rows) - 1, match,
-                            as_of, key)
+                            as_of, key, {"local_authority": la} if la else None)
+    loaded = {} if outcome.records is None else dict(zip(  # Excel row n is request n - 2
+        outcome.records["source_row"].to_pylist(), outcome.records["local_authority"].to_pylist(),
+        strict=True))
+    kept = [{**k, "local_authority": loaded.get(n)} for n, k in enumerate(kept, start=2)]
     for reject in outcome.rejects:
         if reject.header == "case_id" and reject.rule == "missing_required":
             reject.reason = ("no UPN, ULN, or name and date of birth: the request cannot be told "
