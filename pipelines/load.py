@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from pipelines import (
+    area,
     counts,
     exception_reasons,
     extract_date,
@@ -80,6 +81,7 @@ class FileResult:
     sheets: list[dict] = field(default_factory=list)
     skipped_sheets: list[dict] = field(default_factory=list)  # hidden, or no recognisable header
     unused: list[str] = field(default_factory=list)  # items of a SEN2 return not loaded
+    outside_area: dict[str, int] = field(default_factory=dict)  # LAs not the area's -> rows loaded
     read_warnings: list[str] = field(default_factory=list)  # what reading changed (stray bytes, controls)
     rejects: list[Reject] = field(default_factory=list)
     # Rows loaded but queried by a warning rule (`rules.py`), kept in `row_warnings`.
@@ -96,7 +98,7 @@ class FileResult:
         keys = ("file", "status", "load_id", "error", "kinds", "rows_read", "loaded", "inserted",
                 "updated", "unchanged", "stale", "superseded", "duplicates", "rejected", "blank", "notes",
                 "extract_date", "extract_basis", "sheets", "skipped_sheets", "unused",
-                "unlawful_reasons", "read_warnings")
+                "unlawful_reasons", "read_warnings", "outside_area")
         out = {**{k: getattr(self, k) for k in keys}, "warnings": len(self.warnings),
                "suppressed_at_source": counts.suppressed_cells(self.file, self.warnings)}
         if self.extract_date is not None:  # JSON as it is printed: a date as yyyy-mm-dd
@@ -556,6 +558,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     all_records: list[tuple[str, pa.Table]] = []
     recognised: dict[tuple[str, str, str], int] = {}
     reused: list[tuple[str, Reject]] = []  # records replaced by another provider's row
+    las: dict[str, int] = {}  # rows loaded per local authority
     for kind in dict.fromkeys(o.kind for o in outcomes):
         schema = SCHEMAS[kind]
         parts = [i for i, o in enumerate(outcomes) if o.kind == kind]
@@ -569,6 +572,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
             fates[(sheet, "load")] = fates.get((sheet, "load"), 0) + n
             result.unchanged += n
         recognised |= {(kind, column, text): n for (column, text), n in merged.unlawful.items()}
+        for la, n in merged.las.items():
+            las[la] = las.get(la, 0) + n
         tables = merged.tables
         all_records += [(kind, table) for table in tables]
         records = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
@@ -581,6 +586,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
             records, sheet_months.month_order([outcomes[i].sheet for i in parts]))
         conflicts, counts = staging.stage(con, schema, records)
         del records
+        area.count_staged(con, schema, las)
         rejects += [(kind, r) for r in conflicts]
         for fate, n in counts.items():
             fates[fate] = fates.get(fate, 0) + n
@@ -631,6 +637,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     result.warnings = [w for _, w in warnings]
     _keep_findings(con, "row_warnings", warnings, load_id, path.name)
     result.unlawful_reasons = exception_reasons.unlawful_reasons(all_records, recognised)
+    area.keep(con, load_id, las)
+    result.outside_area = area.outside(las)
     con.execute("INSERT INTO loads (load_id, file_name, file_hash, file_bytes, loaded_at, as_of, "
                 "kinds, rows_read, loaded, inserted, updated, unchanged, duplicates, rejected, "
                 "blank, notes, status, extract_date, extract_basis, stale, superseded) "
