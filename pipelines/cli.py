@@ -361,7 +361,8 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         date_to = args.date_to or as_of
         date_from = args.date_from or period_of("financial_year", date_to).start
         if date_from > date_to:
-            print("error: --from is after --to", file=sys.stderr)
+            print("error: --from is after --to" + ("" if args.date_to else
+                  f" (by default the as-of date, {as_of:%d/%m/%Y})"), file=sys.stderr)
             return 2
         f = metrics.Filters(date_from, date_to, as_of, tuple(las))
         result = metrics.headline(con, f)
