@@ -16,26 +16,26 @@ from pipelines.schemas import Schema
 
 def count_staged(con: duckdb.DuckDBPyConnection, schema: Schema, counts: dict[str, int]) -> None:
     """Add the staged records to load (`staging.stage`) per local authority to `counts` (a
-    dataset without an LA adds none)."""
+    dataset without an LA adds none, nor an area-wide row, whose LA is blank: '')."""
     if not any(c.name == "local_authority" for c in schema.columns):
         return
     for la, n in con.execute("SELECT local_authority, count(*) FROM staged WHERE fate = 'load' "
                              "GROUP BY ALL").fetchall():
-        if la is not None:
+        if la:
             counts[la] = counts.get(la, 0) + n
 
 
 def keep(con: duckdb.DuckDBPyConnection, load_id: int, counts: dict[str, int]) -> None:
     """Record a load's rows per LA, in its transaction."""
-    if counts:
-        con.executemany("INSERT INTO load_las VALUES (?, ?, ?)",
-                        [(load_id, la, n) for la, n in sorted(counts.items())])
+    rows = [(load_id, la, n) for la, n in sorted(counts.items()) if la]
+    if rows:
+        con.executemany("INSERT INTO load_las VALUES (?, ?, ?)", rows)
 
 
 def outside(counts: dict[str, int]) -> dict[str, int]:
     """The LAs of `counts` that are not the area's, with their rows (none when no area is set)."""
     area = set(load_settings().area_las)
-    return {la: n for la, n in counts.items() if area and la not in area}
+    return {la: n for la, n in counts.items() if area and la and la not in area}
 
 
 def notice(file: str, outside_rows: dict[str, int]) -> str:

@@ -142,3 +142,16 @@ def test_next_months_export_counts_the_rows_recognised_as_loaded_too(db, tmp_pat
         assert list(status.loads(con)["outside_area"]) == [None, "Leeds (2 rows)",
                                                             "Leeds (3 rows)"]
         assert queries.filter_options(con).latest_as_of == AREA_EXTRACT
+
+
+def test_an_area_wide_return_names_no_la_and_is_the_areas(db, tmp_path, capsys):
+    # A provider's waiting-times return without an LA column: figures for the whole area.
+    path = tmp_path / f"waiting_{LEEDS_EXTRACT}.csv"
+    path.write_bytes(b"Month,Service,Provider,Waiting Total\r\n2026-02,SALT,Trust,40\r\n"
+                     b"2026-02,OT,Trust,12\r\n")
+    out = _ingest(db, path, capsys)
+    assert "outside the area" not in out
+    with _con(db) as con:
+        assert list(status.loads(con)["outside_area"]) == [None]
+        assert con.execute("SELECT count(*) FROM load_las").fetchall() == [(0,)]
+        assert queries.filter_options(con).latest_as_of == LEEDS_EXTRACT
