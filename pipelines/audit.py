@@ -189,7 +189,8 @@ def record_load(db: Path, actor: str, result: Any) -> dict[str, Any]:
         detail |= {"kinds": list(result.kinds), "rows_read": result.rows_read,
                    "loaded": result.loaded, "rejected": result.rejected}
         # Rows kept out of the live table though not rejected, said only where there are some.
-        detail |= {k: getattr(result, k) for k in ("stale", "superseded") if getattr(result, k)}
+        detail |= {k: getattr(result, k) for k in ("stale", "superseded", "outside_area")
+                   if getattr(result, k)}
     if result.read_warnings:  # what reading changed (stray bytes, control characters)
         detail["read_warnings"] = list(result.read_warnings)
     return record(db, actor, "load", **detail)

@@ -63,8 +63,11 @@ Generated from the metric catalogue (`pipelines/metrics/catalogue.py` and
   `dfe_basis_year` names the year, the one holding the period's end) and says so.
 - Every figure is as of a date (the as-of date): a date recorded after it counts as not yet
   happened. An item whose deadline has passed without the event counts as late; one not yet due
-  is not counted. A board pack is as at its quarter's last day, or the latest extract date if
-  the data stop before it (the app and `board-pack` alike), and says which on its cover.
+  is not counted. By default the as-of date is the latest extract date of the area's data (the
+  local authorities `settings.toml` lists; every load's when it lists none): the app's pages,
+  `metrics` and `board-pack` alike, so an export of an LA outside the area never moves it. A
+  board pack is as at its quarter's last day, or that date if the data stop before it, and
+  says which on its cover.
 - Lawful exceptions (reg 8(2) for health advice, reg 10(4) for plans) are left out of the headline
   rate; the figure including them is given beside it.
 - Anything meant for a board or publication shows counts from 1 to 4 as "<5" and withholds rates

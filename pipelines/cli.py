@@ -22,6 +22,7 @@ import pandas as pd
 
 from pipelines import (
     access,
+    area,
     audit,
     benchmark_show,
     benchmarks,
@@ -40,7 +41,7 @@ from pipelines.periods import period_of
 from pipelines.publish import publish
 from pipelines.readers import FileError
 from pipelines.schemas import SCHEMAS
-from pipelines.status import loads, rejects, status
+from pipelines.status import default_as_of, loads, rejects, status
 
 
 def _date(text: str) -> dt.date:
@@ -97,7 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--from", dest="date_from", type=_date,
                    help="first day of the period (default: start of the as-of financial year)")
     m.add_argument("--to", dest="date_to", type=_date, help="last day (default: the as-of date)")
-    m.add_argument("--as-of", type=_date, default=None, help="the day the data describe (default: today)")
+    m.add_argument("--as-of", type=_date, default=None,
+                   help="the day the data describe (default: the latest extract date of the "
+                        "area's data, as the app's As of; today if nothing is loaded)")
     m.add_argument("--la", action="extend", nargs="+", default=[], metavar="NAME",
                    help="local authorities to include (default: all)")
     m.add_argument("--json", action="store_true", help="print one JSON object")
@@ -273,6 +276,7 @@ def _describe(r: Any) -> str:
                 f"with other options, undo that load first: python -m pipelines rollback "
                 f"{r.load_id} --yes")
     warned = "".join(f"\n  warning: {w['message']}" for w in r.unlawful_reasons)
+    warned += f"\n  warning: {area.notice(r.file, r.outside_area)}" if r.outside_area else ""
     warned += "".join(f"\n  warning: {line}" for line in counts.suppressed_cells(r.file, r.warnings))
     stale = (f"\n  {r.stale:,} stale: a newer export already holds these records differently; "
              "kept in history, not used" if r.stale else "")
@@ -350,18 +354,20 @@ def _local_authorities(names: list[str]) -> list[str] | None:
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
-    as_of = args.as_of or dt.date.today()
-    date_to = args.date_to or as_of
-    date_from = args.date_from or period_of("financial_year", date_to).start
-    if date_from > date_to:
-        print("error: --from is after --to", file=sys.stderr)
-        return 2
     las = _local_authorities(args.la)
     if las is None:
         return 2
-    f = metrics.Filters(date_from, date_to, as_of, tuple(las))
     db = config.db_path(args.db)
     with _read(db) as con:
+        # The app's default (`status.default_as_of`): the area's latest extract.
+        as_of = args.as_of or default_as_of(con) or dt.date.today()
+        date_to = args.date_to or as_of
+        date_from = args.date_from or period_of("financial_year", date_to).start
+        if date_from > date_to:
+            print("error: --from is after --to" + ("" if args.date_to else
+                  f" (by default the as-of date, {as_of:%d/%m/%Y})"), file=sys.stderr)
+            return 2
+        f = metrics.Filters(date_from, date_to, as_of, tuple(las))
         result = metrics.headline(con, f)
     if args.json:
         print(json.dumps(result, indent=2))

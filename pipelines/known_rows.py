@@ -82,6 +82,7 @@ class Merged:
     tables: list[pa.Table]
     loaded: dict[str, int]  # sheet -> recognised rows loaded as they are (unchanged)
     unlawful: dict[tuple[str, str], int]  # (column, text as recorded) -> rows
+    las: dict[str, int] = field(default_factory=dict)  # local authority -> recognised rows loaded
 
 
 def eligible(schema: Schema, match: HeaderMatch) -> bool:
@@ -404,13 +405,16 @@ def merge(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
     loaded = {sheets[p]: n for p, n in con.execute(
         "SELECT part, count(*) FROM known_alone GROUP BY part").fetchall()}
     unlawful = _unlawful(con, schema)
+    las = dict(con.execute(f"SELECT t.local_authority, count(*) FROM known_alone k JOIN {t} t "
+                           "ON t.rowid = k.rid GROUP BY ALL").fetchall()) if any(
+        c.name == "local_authority" for c in schema.columns) else {}
     if extract is not None:  # as `load._upsert` stamps an unchanged record with a newer extract
         con.execute(f"UPDATE {t} SET extract_date = CAST($extract AS DATE) "
                     "WHERE rowid IN (SELECT rid FROM known_alone) "
                     "AND (extract_date IS NULL OR extract_date < CAST($extract AS DATE))",
                     {"extract": extract})
     _drop(con)
-    return Merged(tables, loaded, unlawful)
+    return Merged(tables, loaded, unlawful, las)
 
 
 def _put_back(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],

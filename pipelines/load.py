@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from pipelines import (
+    area,
     counts,
     exception_reasons,
     extract_date,
@@ -80,6 +81,7 @@ class FileResult:
     sheets: list[dict] = field(default_factory=list)
     skipped_sheets: list[dict] = field(default_factory=list)  # hidden, or no recognisable header
     unused: list[str] = field(default_factory=list)  # items of a SEN2 return not loaded
+    outside_area: dict[str, int] = field(default_factory=dict)  # LAs not the area's -> rows loaded
     read_warnings: list[str] = field(default_factory=list)  # what reading changed (stray bytes, controls)
     rejects: list[Reject] = field(default_factory=list)
     # Rows loaded but queried by a warning rule (`rules.py`), kept in `row_warnings`.
@@ -96,7 +98,7 @@ class FileResult:
         keys = ("file", "status", "load_id", "error", "kinds", "rows_read", "loaded", "inserted",
                 "updated", "unchanged", "stale", "superseded", "duplicates", "rejected", "blank", "notes",
                 "extract_date", "extract_basis", "sheets", "skipped_sheets", "unused",
-                "unlawful_reasons", "read_warnings")
+                "unlawful_reasons", "read_warnings", "outside_area")
         out = {**{k: getattr(self, k) for k in keys}, "warnings": len(self.warnings),
                "suppressed_at_source": counts.suppressed_cells(self.file, self.warnings)}
         if self.extract_date is not None:  # JSON as it is printed: a date as yyyy-mm-dd
@@ -210,15 +212,18 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         if recognised is not None:
             known_rows.restore(recognised, outcome, rows)
         outcomes.append(outcome)
-    filled = sum(o.filled.get("local_authority", 0) for o in outcomes)
-    if filled and warnings is not None:
-        warnings.append(f"{path.name}: {filled:,} row{'s' * (filled != 1)} with a blank local "
-                        f"authority filled with {canonical_la(fixed['local_authority'])}, the LA "
-                        "given (--la, or the upload's \"Local authority\")")
+    found = None
     if flat:
         found = _sen2_outcome(ret := sen2.from_sheets(path.name, flat), la, as_of, key)
         if warnings is not None:
             warnings += ret.unmatched  # a module's rows that join no request
+    filled = sum(o.filled.get("local_authority", 0)
+                 for o in outcomes + (found.outcomes if found else []))
+    if filled and warnings is not None:
+        warnings.append(f"{path.name}: {filled:,} row{'s' * (filled != 1)} with a blank local "
+                        f"authority filled with {canonical_la(fixed['local_authority'])}, the LA "
+                        "given (--la, or the upload's \"Local authority\")")
+    if found:
         return Prepared(outcomes + found.outcomes, skipped, titles, found.sen2_load, found.stated,
                         known)
     if not outcomes:
@@ -261,12 +266,18 @@ def _flat_sen2(sheet: RawSheet) -> sen2.Sen2Sheet | None:
 
 
 def _sen2_outcome(ret: sen2.Sen2Return, la: str | None, as_of: dt.date, key: bytes) -> Prepared:
-    """The return's requests validated as one ehcp sheet."""
+    """The return's requests validated as one ehcp sheet; with `la` given, an LA column's blank
+    cells take it and a request naming another LA is rejected (`rules.not_the_la_given`). What
+    is kept beside the requests is kept for those loaded, under their LA."""
     rows, kept = sen2.ehcp_rows(ret, sen2.local_authority(ret, la), key)
     match = find_header(rows[:1], "ehcp")
     assert match is not None and not match.missing  # the header is made from the schema's names
     outcome = validate_body(sen2.sheet_name(ret), rows_to_columns(rows[1:]), len(rows) - 1, match,
-                            as_of, key)
+                            as_of, key, {"local_authority": la} if la else None)
+    loaded = {} if outcome.records is None else dict(zip(  # Excel row n is request n - 2
+        outcome.records["source_row"].to_pylist(), outcome.records["local_authority"].to_pylist(),
+        strict=True))
+    kept = [{**k, "local_authority": loaded.get(n)} for n, k in enumerate(kept, start=2)]
     for reject in outcome.rejects:
         if reject.header == "case_id" and reject.rule == "missing_required":
             reject.reason = ("no UPN, ULN, or name and date of birth: the request cannot be told "
@@ -547,6 +558,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     all_records: list[tuple[str, pa.Table]] = []
     recognised: dict[tuple[str, str, str], int] = {}
     reused: list[tuple[str, Reject]] = []  # records replaced by another provider's row
+    las: dict[str, int] = {}  # rows loaded per local authority
     for kind in dict.fromkeys(o.kind for o in outcomes):
         schema = SCHEMAS[kind]
         parts = [i for i, o in enumerate(outcomes) if o.kind == kind]
@@ -560,6 +572,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
             fates[(sheet, "load")] = fates.get((sheet, "load"), 0) + n
             result.unchanged += n
         recognised |= {(kind, column, text): n for (column, text), n in merged.unlawful.items()}
+        for la, n in merged.las.items():
+            las[la] = las.get(la, 0) + n
         tables = merged.tables
         all_records += [(kind, table) for table in tables]
         records = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
@@ -572,6 +586,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
             records, sheet_months.month_order([outcomes[i].sheet for i in parts]))
         conflicts, counts = staging.stage(con, schema, records)
         del records
+        area.count_staged(con, schema, las)
         rejects += [(kind, r) for r in conflicts]
         for fate, n in counts.items():
             fates[fate] = fates.get(fate, 0) + n
@@ -622,6 +637,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     result.warnings = [w for _, w in warnings]
     _keep_findings(con, "row_warnings", warnings, load_id, path.name)
     result.unlawful_reasons = exception_reasons.unlawful_reasons(all_records, recognised)
+    area.keep(con, load_id, las)
+    result.outside_area = area.outside(las)
     con.execute("INSERT INTO loads (load_id, file_name, file_hash, file_bytes, loaded_at, as_of, "
                 "kinds, rows_read, loaded, inserted, updated, unchanged, duplicates, rejected, "
                 "blank, notes, status, extract_date, extract_basis, stale, superseded) "

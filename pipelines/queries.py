@@ -98,7 +98,8 @@ class FilterOptions:
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
     """What the filters offer: the local authorities and services in the data, the first day any
-    record starts, and the latest extract date across sources (the default as-of date)."""
+    record starts, and the default as-of date (`status.default_as_of`: the area's latest
+    extract)."""
     las = [r[0] for r in con.execute(
         "SELECT local_authority FROM ehcp UNION SELECT local_authority FROM health_advice "
         "UNION SELECT local_authority FROM tribunals").fetchall() if r[0]]
@@ -108,10 +109,7 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
         "SELECT least((SELECT min(request_date) FROM ehcp), "
         "(SELECT min(requested_date) FROM health_advice), "
         "(SELECT min(registered_date) FROM tribunals))").fetchall()[0][0]
-    # The latest extract across sources; a database whose loads predate extract dates falls
-    # back to their as-of dates.
-    latest = (status.freshness(con).latest
-              or con.execute("SELECT max(as_of) FROM loads").fetchall()[0][0])
+    latest = status.default_as_of(con)
     area = config.load_settings().area_las
     # The area's own LAs first, in settings order; any others after, alphabetically.
     ordered_las = [la for la in area if la in las] + sorted(la for la in las if la not in area)

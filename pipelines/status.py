@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from pipelines import area
 from pipelines.bootstrap import sample_manifest
 from pipelines.db import one, reader
 from pipelines.periods import shift_months
@@ -43,11 +44,14 @@ def status(db: Path) -> dict[str, Any]:
 
 def loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every load: file, hash (first 12 characters), when, as-of and extract dates, datasets,
-    counts."""
-    return con.execute("SELECT load_id, file_name, left(file_hash, 12) AS file_hash, loaded_at, "
-                       "as_of, extract_date, kinds, rows_read, loaded, inserted, updated, unchanged, "
-                       "stale, superseded, duplicates, rejected, blank, notes, status FROM loads "
-                       "ORDER BY load_id").df()
+    counts, and its rows naming LAs outside the area (`area.outside_by_load`)."""
+    frame = con.execute("SELECT load_id, file_name, left(file_hash, 12) AS file_hash, loaded_at, "
+                        "as_of, extract_date, kinds, rows_read, loaded, inserted, updated, "
+                        "unchanged, stale, superseded, duplicates, rejected, blank, notes, status "
+                        "FROM loads ORDER BY load_id").df()
+    outside = area.outside_by_load(con)
+    frame["outside_area"] = pd.Series([outside.get(i) for i in frame["load_id"]], dtype=object)
+    return frame
 
 
 def rejects(con: duckdb.DuckDBPyConnection, load_ids: Sequence[int] | None = None) -> pd.DataFrame:
@@ -89,11 +93,12 @@ def latest_extracts(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date]:
     """Dataset -> the latest extract date of the loads that still stand (a rolled-back load
     no longer counts), in dataset order; a dataset never loaded, or loaded only by a version
     that recorded no extract date, is left out. An upload's "reject dates after" date is not
-    an extract date, so it never moves these."""
+    an extract date, so it never moves these; nor does a file of LAs outside the area
+    (`area.loads_of_the_area`)."""
     found = dict(con.execute(
         "SELECT kind, max(extract_date) FROM (SELECT unnest(string_split(kinds, ',')) AS kind, "
-        "extract_date FROM loads WHERE status = 'loaded' AND extract_date IS NOT NULL) "
-        "GROUP BY kind").fetchall())
+        "extract_date FROM loads WHERE status = 'loaded' AND extract_date IS NOT NULL "
+        f"AND {area.loads_of_the_area(con)}) GROUP BY kind").fetchall())
     return {kind: found[kind] for kind in [*SCHEMAS, *sorted(set(found) - set(SCHEMAS))]
             if kind in found}
 
@@ -106,7 +111,7 @@ class Freshness:
 
     @property
     def latest(self) -> dt.date | None:
-        """The default as-of date: the latest extract across every source."""
+        """The latest extract across every source of the area's data: the default as-of date."""
         return max(self.extracts.values(), default=None)
 
     @property
@@ -130,3 +135,11 @@ class Freshness:
 
 def freshness(con: duckdb.DuckDBPyConnection) -> Freshness:
     return Freshness(latest_extracts(con))
+
+
+def default_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The as-of date every page, `metrics`, `board-pack` and export take unless told: the
+    latest extract date of the area's data (`Freshness.latest`); a database whose loads predate
+    extract dates falls back to their as-of dates. None when nothing is loaded."""
+    return freshness(con).latest or con.execute(
+        f"SELECT max(as_of) FROM loads WHERE {area.loads_of_the_area(con)}").fetchall()[0][0]

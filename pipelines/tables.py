@@ -58,6 +58,10 @@ LOAD_SHEETS = Table("load_sheets", (
     ("rejected", "INTEGER"), ("blank", "INTEGER"), ("notes", "INTEGER"), ("note", "VARCHAR"),
     ("superseded", "INTEGER"),
 ))
+# A load's rows loaded per local authority: which loads are the area's (`area`).
+LOAD_LAS = Table("load_las", (
+    ("load_id", "INTEGER"), ("local_authority", "VARCHAR"), ("rows", "INTEGER"),
+))
 # Rows refused by a rule of severity "error" (see `rules.py`).
 REJECTS = Table("rejects", _FINDING)
 # Rows kept but queried by a rule of severity "warning": counted and reported, never refused.
@@ -159,7 +163,7 @@ KNOWN_ROWS = Table("known_rows", (
 ))
 
 TABLES: dict[str, Table] = {t.name: t for t in (
-    LOADS, LOAD_SHEETS, REJECTS, ROW_WARNINGS, META, BENCHMARKS, BENCHMARK_IMPORTS,
+    LOADS, LOAD_SHEETS, LOAD_LAS, REJECTS, ROW_WARNINGS, META, BENCHMARKS, BENCHMARK_IMPORTS,
     BENCHMARK_DMO_DCO, BENCHMARK_WAITING_LISTS,
     EVIDENCE_ITEMS, EVIDENCE_ITEMS_HISTORY, SELF_EVALUATION_NOTES, COMMENTARY_EDITS, AUDIT_HEAD,
     PSEUDONYM_KEY, CHASE_NOTES, KNOWN_ROWS)}

@@ -207,8 +207,9 @@ def sidebar_filters(show_services: bool = True) -> View:
         as_of = st.date_input("As of", format="DD/MM/YYYY",
                               help="The day the figures describe: later returns and responses "
                                    "count as not yet made. Defaults to the latest extract date "
-                                   "across the sources loaded: a newer export moves it, the day "
-                                   "a file is loaded never does.",
+                                   "of the area's data: a newer export of the area's local "
+                                   "authorities moves it; the day a file is loaded, or an "
+                                   "export of an LA outside the area, never does.",
                               **_bound("as_of"))
         st.button("Reset filters", on_click=reset, width="stretch", key="flt_reset")
         st.caption("The address bar keeps these filters: copy it to share this view.")

@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard.components import auth, freshness, gateway, tables
 from dashboard.components.text import plain
-from pipelines import counts, status, uploads
+from pipelines import area, counts, status, uploads
 from pipelines.config import load_settings
 from pipelines.schemas import SCHEMAS
 from pipelines.uploads import FileResult
@@ -47,6 +47,7 @@ SOURCES = {"provider": "A health provider's log", "local authority": "The local 
 LOAD_COLUMNS = {
     "load_id": "Load", "file_name": "File", "file_hash": "SHA-256 (start)", "loaded_at": "Loaded at",
     "as_of": "As of", "extract_date": "Extract", "kinds": "Datasets", **COUNT_COLUMNS,
+    "outside_area": "Outside the area",
 }
 
 
@@ -90,7 +91,7 @@ def upload_form(viewer: auth.Viewer) -> None:
                              key="upload_as_of",
                              help="Dates later than this are rejected as impossible; use the "
                                   "export's run date. It does not change the dashboards' as-of "
-                                  "date, which follows the extract dates of the data loaded.")
+                                  "date, which follows the extract dates of the area's data.")
     given = whose_log()
     if st.button("Load files", type="primary", disabled=not files, key="upload_load"):
         with st.spinner(f"Loading {len(files)} file(s)..."):
@@ -137,6 +138,8 @@ def show_results(results: list[FileResult]) -> None:
             loaded_message(r)
         for warning in r.read_warnings:  # what reading changed: stray bytes, control characters
             st.warning(plain(warning), icon=":material/warning:")
+        if r.outside_area:  # loaded, but another LA's rows: said once per file
+            st.warning(plain(area.notice(r.file, r.outside_area)), icon=":material/warning:")
         for line in counts.suppressed_cells(r.file, r.warnings):  # loaded as unknown, never 0
             st.warning(plain(line), icon=":material/warning:")
     tables.show(results_frame(results), key="upload_summary")
@@ -221,7 +224,9 @@ def history() -> None:
     st.header("History of loads")
     st.caption("Newest first. \"As of\" is the date after which a load rejected dates; "
                "\"Extract\" is the date its export was made, which sets how current the "
-               "dashboards are.")
+               "dashboards are. \"Outside the area\" names the rows of local authorities that "
+               "settings.toml does not list: loaded, but their extract dates never move the "
+               "area's default as-of date.")
     loads = gateway.read(status.loads).iloc[::-1].reset_index(drop=True)
     if loads.empty:
         tables.no_data("Nothing has been loaded yet.")

@@ -58,8 +58,9 @@ assessments on time, plans issued within 20 weeks, and Tribunal health recommend
 The sidebar filters apply to every dashboard page: local authorities (empty means all), the period
 grain (month, calendar quarter, financial year April-March, calendar year), the first and last
 period, the health services (health advice only) and the **as-of date**, the day the figures
-describe (by default the latest extract date across the sources loaded: a newer export moves
-it, the day a file is loaded or an upload's "reject dates after" date never does). The
+describe (by default the latest extract date of the area's data, the local authorities
+settings.toml lists: a newer export of theirs moves it; the day a file is loaded, an upload's
+"reject dates after" date or an export of an LA outside the area never does). The
 sidebar says how current each source is, and a warning says when sources are more
 than a month apart. The address bar keeps the filters: copy it to share exactly what you see.
 **Reset filters** returns to the last 12 months.

@@ -30,7 +30,8 @@ def words(items: list[str]) -> str:
 
 def default_as_of(quarter: Quarter, latest: dt.date | None = None) -> dt.date:
     """The day a pack is as at unless told: the quarter's last day, bounded by `latest`, the
-    latest extract date across sources (what the data can show; today when there is none). A
+    area's latest extract date (`status.default_as_of`: what the data can show; today when
+    there is none). A
     past quarter's pack shows the position at its end; the current quarter's, or one the data
     stop short of, the latest data. The page and the CLI both take it from `build.pack_as_of`."""
     return min(quarter.end, latest or dt.date.today())

@@ -323,13 +323,14 @@ def from_sheets(file: str, sheets: list[Sen2Sheet]) -> Sen2Return:
                     origin[item] = _origin(other, at_match, p)
             if la is None and other.la is not None:
                 la = _cell(match, other.la)
+                origin["local_authority"] = _origin(other, at_match, other.la)
         requests.append(values)
         las.append(la)
         origins.append(origin)
     result = Sen2Return(file, requests, sorted(unused), origins=origins)
     result.unmatched = [_unmatched(other, index, joined) for other, _, index in lookups]
     result.unmatched = [m for m in result.unmatched if m]
-    result.local_authorities = [_la_of(v) for v in las]
+    result.local_authorities = [_la_text(v) for v in las]
     result.year, result.dmo, result.dco = (_first(sheets, item) for item in ("Year", "DMO", "DCO"))
     return result
 
@@ -389,18 +390,22 @@ def _cell_id(row: list[Any], position: int) -> str | None:
     return str(value).strip().upper() if value is not None else None
 
 
-def _la_of(value: Any) -> str | None:
+def _la_text(value: Any) -> str | None:
+    """An LA cell as written (a code Excel made a number as its digits), for the validator to
+    read as it reads any export's LA column: an unknown spelling is rejected, not guessed."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return canonical_la(str(value).strip())
+    return str(value).strip() or None
 
 
 # --- to the ehcp dataset -------------------------------------------------------------------
 
-def local_authority(ret: Sen2Return, la: str | None) -> list[str]:
-    """Each request's LA: the header's LEA code, else the file's LA column, else `--la`."""
+def local_authority(ret: Sen2Return, la: str | None) -> list[str | None]:
+    """Each request's LA: the header's LEA code, else the file's LA column as written (a blank
+    cell None: the validator fills it with `--la` and rejects a row naming another LA, as for
+    any export with an LA column), else `--la`."""
     given = canonical_la(la) if la else None
     if la and given is None:
         raise FileError(f"{ret.file}: --la '{la}' is not a known local authority")
@@ -417,7 +422,7 @@ def local_authority(ret: Sen2Return, la: str | None) -> list[str]:
     if given is None and any(f is None for f in found):
         raise FileError(f"{ret.file}: a SEN2 return without an LEA code or LA column: name its "
                         "local authority with --la NAME")
-    return [f or given for f in found]  # type: ignore[misc]
+    return list(ret.local_authorities) or [given] * len(ret.requests)
 
 
 def child_pseudonym(values: dict[str, Any], key: bytes) -> str | None:
@@ -442,7 +447,7 @@ def _text(value: Any) -> str | None:
     return " ".join(str(value).split()) or None
 
 
-def ehcp_rows(ret: Sen2Return, las: list[str], key: bytes
+def ehcp_rows(ret: Sen2Return, las: list[str | None], key: bytes
               ) -> tuple[list[list[Any]], list[dict[str, Any]]]:
     """The requests as an ehcp sheet (header row first), and what is kept beside each row."""
     items = list(EHCP_ITEMS)

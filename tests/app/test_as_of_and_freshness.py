@@ -45,6 +45,34 @@ def test_an_upload_leaves_the_as_of_date_alone(run_app: Callable[..., AppTest],
     assert fresh.query_params["as_of"] == str(sample_as_of)
 
 
+def test_a_later_export_of_another_la_loads_but_leaves_the_as_of_date_alone(
+        run_app: Callable[..., AppTest], sample_db_copy: Path, sample_as_of: dt.date) -> None:
+    # Leeds is outside the samples' area (settings.toml: Northshire, Riverside, Eastmoor); its
+    # export is dated by its name after the samples' extract, before today.
+    extract = sample_as_of + dt.timedelta(days=10)
+    assert extract < dt.date.today()
+    leeds = csv_bytes([ADVICE,
+                       ["L1", "LC1", "Leeds", "SALT", "02/02/2026", "01/03/2026", "Trust", "", "",
+                        "New"],
+                       ["L2", "LC2", "Leeds", "OT", "10/02/2026", "", "Trust", "", "", "New"]])
+    at = run_app("views/data.py", db=sample_db_copy)
+    at.file_uploader(key="upload_files").set_value(
+        (f"leeds_advice_{extract}.csv", leeds, "text/csv"))
+    at.run()
+    at.button(key="upload_load").click().run()
+    assert not at.exception
+    assert table(at, "File", "Rows read").iloc[0]["Loaded"] == 2
+    [said] = [w.value for w in at.warning if "outside the area" in w.value]
+    assert "2 rows for Leeds" in said and "Northshire" in said
+    history = table(at, "File", "Outside the area")
+    assert list(history.loc[history["File"] == f"leeds_advice_{extract}.csv",
+                            "Outside the area"]) == ["Leeds (2 rows)"]
+    fresh = run_app(db=sample_db_copy)
+    assert as_of_shown(fresh) == sample_as_of
+    # Chosen, Leeds is there.
+    assert "Leeds" in fresh.multiselect(key="flt_la_w").options
+
+
 def test_every_page_says_how_current_each_source_is(run_app: Callable[..., AppTest],
                                                     sample_as_of: dt.date) -> None:
     at = run_app()

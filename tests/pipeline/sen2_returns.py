@@ -133,25 +133,30 @@ def _sen2_tool_date(iso: str | None) -> str | None:
     return f"{dt.date.fromisoformat(iso):%Y-%b-%d} 00:00:00" if iso else None
 
 
-def flat_csv(path: Path, lea: bool = False) -> Path:
-    """One row per request; with `lea`, the header's LEA, DMO and DCO repeated on every row."""
-    rows = [(["LEA", "DMO", "DCO"] if lea else []) + FLAT_COLUMNS]
+def flat_csv(path: Path, lea: bool = False, las: list[str] | None = None) -> Path:
+    """One row per request; with `lea`, the header's LEA, DMO and DCO repeated on every row;
+    with `las`, an "LA" column last, a request's LA each (as a case system writes it)."""
+    rows = [(["LEA", "DMO", "DCO"] if lea else []) + FLAT_COLUMNS + (["LA"] if las else [])]
+    named = iter(las or [])
     for n, p in enumerate(PERSONS, start=1):
         for r in p["requests"]:
             a = r.get("Assessment", {})
             values = {**p, **r, **a, "PersonID": f"P{n}", "PlanRes": "A" if a else None,
                       "ReceivedDate": _sen2_tool_date(r["ReceivedDate"]),
                       "StartDate": _sen2_tool_date(a.get("StartDate"))}
-            rows.append(([LEA, "N", "Y"] if lea else []) + [values.get(c) or "" for c in FLAT_COLUMNS])
+            rows.append(([LEA, "N", "Y"] if lea else []) + [values.get(c) or "" for c in FLAT_COLUMNS]
+                        + ([next(named)] if las else []))
     return write_csv(path, rows)
 
 
-def module_workbook(path: Path) -> Path:
-    """One sheet per SEN2 module, joined on PersonID and RequestID; dates as Excel dates."""
+def module_workbook(path: Path, person_las: list[str] | None = None) -> Path:
+    """One sheet per SEN2 module, joined on PersonID and RequestID; dates as Excel dates. With
+    `person_las`, the persons sheet ends with an "LA" column, a child's LA each."""
     def day(iso: str | None) -> dt.datetime | None:
         return dt.datetime.fromisoformat(iso) if iso else None
     persons = [["PersonID", "Surname", "Forename", "PersonBirthDate", "Sex", "Ethnicity",
-                "PostCode", "UPN", "UniqueLearnerNumber", "UPNunknown"]]
+                "PostCode", "UPN", "UniqueLearnerNumber", "UPNunknown"]
+               + (["LA"] if person_las else [])]
     reqs = [["RequestID", "PersonID", "ReceivedDate", "RequestOutcomeDate", "RequestOutcome",
              "RequestMediation", "RequestTribunal"]]
     assessments = [["RequestID", "AssessmentOutcome", "AssessmentOutcomeDate", "Week20"]]
@@ -161,7 +166,7 @@ def module_workbook(path: Path) -> Path:
     for n, p in enumerate(PERSONS, start=1):
         persons.append([n, p["Surname"], p["Forename"], day(p["PersonBirthDate"]), p["Sex"],
                         p["Ethnicity"], p["PostCode"], p.get("UPN"), p.get("UniqueLearnerNumber"),
-                        p.get("UPNunknown")])
+                        p.get("UPNunknown")] + ([person_las[n - 1]] if person_las else []))
         for r in p["requests"]:
             k += 1
             reqs.append([k, n, day(r["ReceivedDate"]), day(r.get("RequestOutcomeDate")),
