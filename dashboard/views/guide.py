@@ -96,7 +96,8 @@ this dashboard, the command line and the exports.
 ### Signing in and roles
 Once real exports are loaded, the dashboard asks everyone to sign in, with the organisation's
 account (where the ICB has set it up) or a user name and password from an admin. What you see
-depends on your role:
+depends on your role. A link to a page opens the sign-in form first, then the page, or a
+note that it is not for your role:
 - **board**: the Overview and the Board pack, with small numbers suppressed;
 - **dco**: every page, including the lists of overdue requests, cases at risk and appeals, and
   loading files;
