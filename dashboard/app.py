@@ -105,7 +105,8 @@ try:
     with gateway.run_connection():  # one read-only connection for this run's reads
         viewer = auth.current()
         nav = navigation(viewer)
-        st.sidebar.caption(load_settings().area_name)
+        source = status.DATA_SOURCE[gateway.read(status.provenance)]
+        st.sidebar.caption(f"{plain(load_settings().area_name)}  \n**Data:** {source}")
         auth.sidebar(viewer)
         if viewer.role is not None:
             provenance_banner(gateway.read(status.provenance))

@@ -60,8 +60,9 @@ grain (month, calendar quarter, financial year April-March, calendar year), the 
 period, the health services (health advice only) and the **as-of date**, the day the figures
 describe (by default the latest extract date across the sources loaded: a newer export moves
 it, the day a file is loaded or an upload's "reject dates after" date never does). The
-sidebar says how current each source is, and a warning says when sources are more
-than a month apart. The address bar keeps the filters: copy it to share exactly what you see.
+sidebar says what is loaded (synthetic samples, your own loads, or both, mixed) and how
+current each source is, and a warning says when sources are more than a month apart. The
+address bar keeps the filters: copy it to share exactly what you see.
 **Reset filters** returns to the last 12 months.
 
 Each chart has a **Show as: Chart / Table** switch, a one-line summary, and CSV and Excel downloads
