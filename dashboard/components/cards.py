@@ -153,6 +153,7 @@ def metric_card(card: Card, suppress: bool = True) -> None:
         # With a target, the change and the sparkline take the RAG's colour, so a green card never
         # has a red line beside it; without one, the colour says which way the change went.
         delta_color = (status.colour if status
+                       else "off" if delta and delta.arrow == "off"  # no change: neither way
                        else {"up": "normal", "down": "inverse"}.get(card.good, "off"))
         st.metric(card.label, shown, delta=delta and delta.text, help=card.help or None,
                   delta_color=delta_color, delta_arrow=delta.arrow if delta else "auto",

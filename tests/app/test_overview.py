@@ -278,5 +278,6 @@ def test_no_change_has_no_arrow(run_app: Callable[..., AppTest]) -> None:
     unchanged = [m for m in at.metric if m.label == "Requests undecided past 6 weeks"]
     assert [(m.value, m.delta) for m in unchanged] == [("16", "No change")]
     assert unchanged[0].proto.direction == MetricProto.MetricDirection.NONE
+    assert unchanged[0].proto.color == MetricProto.MetricColor.GRAY  # neither better nor worse
     assert not [m.delta for m in at.metric if m.delta and m.delta.lstrip("+-").startswith(
         ("0 ", "0.0 ")) or m.delta in ("+0", "-0")]
