@@ -1,6 +1,7 @@
 """Entry point: `streamlit run dashboard/app.py`. Sets up the page, builds the database from the
-synthetic samples on first start, asks for sign-in when the database holds real data, offers
-only the pages the viewer's role may see, labels sample data as synthetic, and runs the page.
+synthetic samples on first start, asks for sign-in when the database holds real data, lists
+only the pages the viewer's role may see (components/pages.py says what any other page's address
+gives), labels sample data as synthetic, and runs the page.
 The app keeps no database connection open between runs: one run's reads share one read-only
 connection to the newest snapshot of the database, closed when the run ends.
 """
@@ -14,16 +15,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
-from streamlit.navigation.page import StreamlitPage  # noqa: E402
 
-from dashboard.components import auth, filters, freshness, gateway  # noqa: E402
+from dashboard.components import auth, filters, freshness, gateway, pages  # noqa: E402
 from dashboard.components.text import plain  # noqa: E402
 from pipelines import bootstrap, status  # noqa: E402
 from pipelines.config import load_settings  # noqa: E402
 from pipelines.published import SnapshotError  # noqa: E402
 from pipelines.queries import DatabaseBusy, DatabaseError  # noqa: E402
 
-PAGES = Path(__file__).resolve().parent / "views"  # not "pages/": see views/__init__.py
 # On a narrow screen the sidebar lies over the page: choosing a page closes it, as Streamlit's own
 # page list does (st.page_link does not), so it does not stay open over every page that follows.
 CLOSE_SIDEBAR_ON_PHONE = """<script>
@@ -78,81 +77,20 @@ def provenance_banner(kind: str) -> None:
                 icon=":material/upload_file:")
 
 
-def sections_for(viewer: auth.Viewer) -> dict[str, list[StreamlitPage]]:
-    """The pages this viewer's role may open, by section: a page left out cannot be reached by its
-    address."""
-    page = st.Page
-    help_pages = [
-        page(PAGES / "guide.py", title="User guide", url_path="guide", icon=":material/menu_book:"),
-        page(PAGES / "accessibility.py", title="Accessibility", url_path="accessibility",
-             icon=":material/accessibility_new:"),
-    ]
-    sign_in = page(auth.sign_in_page, title="Sign in", url_path="sign-in", icon=":material/login:")
-    if viewer.role is None:
-        first = (page(auth.no_role_page, title="No access", url_path="no-access",
-                      icon=":material/no_accounts:", default=True) if viewer.method == "oidc"
-                 else page(auth.sign_in_page, title="Sign in", url_path="sign-in",
-                           icon=":material/login:", default=True))
-        return {"Account": [first], "Help": help_pages[1:]}
-    overview = page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:",
-                    default=True)
-    board_pack = page(PAGES / "board_pack.py", title="Board pack", url_path="board-pack",
-                      icon=":material/summarize:")
-    if not viewer.sees("dco"):  # board: aggregates with small numbers suppressed, nothing else
-        return {"Dashboard": [overview, board_pack], "Help": help_pages}
-    sections = {
-        "Dashboard": [
-            overview,
-            page(PAGES / "health_advice.py", title="Health advice", url_path="health-advice",
-                 icon=":material/medical_information:"),
-            page(PAGES / "ehcp_timeliness.py", title="EHC plan timeliness",
-                 url_path="ehcp-timeliness", icon=":material/timer:"),
-            page(PAGES / "tribunals.py", title="Tribunals", url_path="tribunals",
-                 icon=":material/gavel:"),
-            page(PAGES / "annual_reviews.py", title="Annual reviews", url_path="annual-reviews",
-                 icon=":material/event_repeat:"),
-            page(PAGES / "schools.py", title="Schools", url_path="schools",
-                 icon=":material/school:"),
-            page(PAGES / "waiting_times.py", title="Waiting times", url_path="waiting-times",
-                 icon=":material/hourglass_empty:"),
-            page(PAGES / "budgets_complaints.py", title="Budgets and complaints",
-                 url_path="budgets-and-complaints", icon=":material/account_balance_wallet:"),
-            page(PAGES / "benchmarks.py", title="Benchmarks", url_path="benchmarks",
-                 icon=":material/leaderboard:"),
-            board_pack,
-        ],
-        "Inspection": [
-            page(PAGES / "inspection.py", title="Inspection readiness", url_path="inspection",
-                 icon=":material/fact_check:"),
-        ],
-        "Data": [
-            page(PAGES / "data.py", title="Load data", url_path="data",
-                 icon=":material/upload_file:"),
-        ],
-        "Help": help_pages,
-    }
-    if viewer.can("admin"):
-        sections["Data"].append(page(PAGES / "admin.py", title="Users and audit log",
-                                     url_path="admin", icon=":material/admin_panel_settings:"))
-    if not viewer.signed_in:
-        sections["Account"] = [sign_in]
-    return sections
-
-
-def navigation(viewer: auth.Viewer) -> StreamlitPage:
-    """The page to run, with the sidebar's page list drawn by the app rather than by
-    st.navigation, whose list puts each section's heading (a <div>) straight inside its <ul>,
-    which screen readers and axe-core's `list` rule reject. Each section is a heading and its
-    links, in no list; a link keeps its page's icon, and the current page is highlighted."""
-    sections = sections_for(viewer)
-    current = st.navigation(sections, position="hidden")
+def navigation(viewer: auth.Viewer) -> pages.Navigation:
+    """Every page registered (components/pages.py), with the sidebar's page list drawn by the app
+    rather than by st.navigation, whose list puts each section's heading (a <div>) straight
+    inside its <ul>, which screen readers and axe-core's `list` rule reject. Each section is a
+    heading and its links, in no list; a link keeps its page's icon, and the current page is
+    highlighted. The list holds only the pages this viewer may open."""
+    nav = pages.register(viewer)
     with st.sidebar.container(key="page_list"):
-        for heading, pages in sections.items():
+        for heading, section in nav.sections.items():
             st.caption(heading)
-            for page in pages:
+            for page in section:
                 st.page_link(page)
         st.html(CLOSE_SIDEBAR_ON_PHONE, unsafe_allow_javascript=True)
-    return current
+    return nav
 
 
 # "auto" starts the sidebar collapsed on a narrow (phone) screen, so it does not open over the
@@ -166,13 +104,14 @@ try:
     build_if_missing()
     with gateway.run_connection():  # one read-only connection for this run's reads
         viewer = auth.current()
-        current = navigation(viewer)
-        st.sidebar.caption(load_settings().area_name)
+        nav = navigation(viewer)
+        source = status.DATA_SOURCE[gateway.read(status.provenance)]
+        st.sidebar.caption(f"{plain(load_settings().area_name)}  \n**Data:** {source}")
         auth.sidebar(viewer)
         if viewer.role is not None:
             provenance_banner(gateway.read(status.provenance))
             freshness.show()
-        current.run()
+        pages.run(viewer, nav)
 except DatabaseBusy:
     st.warning(BUSY, icon=":material/hourglass_top:")
 except SnapshotError as exc:  # SEND_DB names a published snapshot: unfinished, or written to

@@ -17,7 +17,7 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from pipelines import inspection, metrics
+from pipelines import inspection, metrics, status
 from pipelines.config import load_settings
 from pipelines.db import reader
 from pipelines.exports import safe_frame, sheet_title
@@ -150,13 +150,15 @@ SHEETS = {  # sheet -> what it holds (the README lists them in this order)
 }
 
 
-def _readme(f: metrics.Filters, generated: dt.datetime, counts: dict[str, int]) -> pd.DataFrame:
+def _readme(f: metrics.Filters, generated: dt.datetime, counts: dict[str, int], source: str
+            ) -> pd.DataFrame:
     settings = load_settings()
     las = ", ".join(f.las) if f.las else "all local authorities in the data"
     services = ", ".join(f.services) if f.services else "all services"
     rows = [
         ("Health evidence pack", f"{settings.area_name}: health's evidence for the area SEND "
                                  "inspection (Ofsted and CQC)."),
+        ("Data", f"{status.DATA_SOURCE[source].capitalize()}."),
         ("Period", f"{f.date_from:%d/%m/%Y} to {f.date_to:%d/%m/%Y}"),
         ("As of", f"{f.as_of:%d/%m/%Y}: returns and responses dated later count as not yet made."),
         ("Local authorities", las),
@@ -200,7 +202,8 @@ def pack_sheets(con: duckdb.DuckDBPyConnection, f: metrics.Filters,
         leaked = PERSONAL & {str(c).lower() for c in frame.columns}
         if leaked:
             raise RuntimeError(f"sheet '{name}' would carry {', '.join(sorted(leaked))}")
-    readme = _readme(f, generated, {name: len(frame) for name, frame in sheets.items()})
+    readme = _readme(f, generated, {name: len(frame) for name, frame in sheets.items()},
+                     status.provenance(con))
     return {"README": readme, **{name: _as_dates(frame) for name, frame in sheets.items()}}
 
 

@@ -75,6 +75,16 @@ def sources(con: duckdb.DuckDBPyConnection, dataset: str) -> pd.DataFrame:
     return frame.loc[mask, ["file_name", "loaded_at", "as_of", "loaded"]]
 
 
+# What is loaded, in words, by `provenance`: the one place the app and the packs say it, so that
+# sample figures are never taken for real ones (the area's name in settings.toml says only where).
+DATA_SOURCE = {
+    "synthetic": "synthetic samples (invented records)",
+    "mixed": "your own loads and synthetic samples, mixed",
+    "local": "your own loads",
+    "empty": "nothing loaded yet",
+}
+
+
 def provenance(con: duckdb.DuckDBPyConnection) -> str:
     """'empty', 'synthetic' (every file loaded is a bundled sample, by data_samples/MANIFEST.json),
     'mixed' or 'local'."""

@@ -105,7 +105,20 @@ def value_text(card: Card, suppress: bool) -> str:
     return "-" if card.value is None else f"{card.value:.1f}%"
 
 
-def _delta(card: Card, suppress: bool) -> str | None:
+NO_CHANGE = "No change"
+
+
+@dataclass(frozen=True)
+class Change:
+    """A card's change on the comparison period as shown: its text, st.metric's arrow ("off" for
+    no change, which st.metric would draw as a rise from "+0"), and the change as rounded."""
+
+    text: str
+    arrow: str
+    amount: float
+
+
+def change(card: Card, suppress: bool) -> Change | None:
     """The change on the comparison period, withheld if either side would be suppressed."""
     if card.value is None or card.previous is None:
         return None
@@ -117,8 +130,12 @@ def _delta(card: Card, suppress: bool) -> str | None:
                   or rate_withheld(card.previous_numerator, card.previous_denominator))
         if hidden:
             return None
-    change = card.value - card.previous
-    return f"{change:+.1f} points" if card.kind == "rate" else f"{change:+,}"
+    # A rate is shown to one decimal place: a change that rounds to 0.0 is no change either.
+    amount = round(card.value - card.previous, 1 if card.kind == "rate" else 0)
+    if amount == 0:
+        return Change(NO_CHANGE, "off", 0)
+    text = f"{amount:+.1f} points" if card.kind == "rate" else f"{int(amount):+,}"
+    return Change(text, "auto", amount)
 
 
 def metric_card(card: Card, suppress: bool = True) -> None:
@@ -132,16 +149,18 @@ def metric_card(card: Card, suppress: bool = True) -> None:
         or any(_part_withheld(v, w) for v, w in zip(card.trend, card.whole_trend, strict=False)))
     status = rag(card.value, card.target, settings.amber_margin) if shown != WITHHELD else None
     with st.container(border=True):
-        delta = _delta(card, suppress)
+        delta = change(card, suppress)
         # With a target, the change and the sparkline take the RAG's colour, so a green card never
         # has a red line beside it; without one, the colour says which way the change went.
         delta_color = (status.colour if status
+                       else "off" if delta and delta.arrow == "off"  # no change: neither way
                        else {"up": "normal", "down": "inverse"}.get(card.good, "off"))
-        st.metric(card.label, shown, delta=delta, help=card.help or None, delta_color=delta_color,
+        st.metric(card.label, shown, delta=delta and delta.text, help=card.help or None,
+                  delta_color=delta_color, delta_arrow=delta.arrow if delta else "auto",
                   delta_description=card.comparison if delta else None)
         if len(card.trend) >= MIN_TREND and not trend_withheld:
-            change = None if delta is None else card.value - card.previous
-            sparkline(card.label, card.trend, card.kind, colour(delta_color, change))
+            sparkline(card.label, card.trend, card.kind,
+                      colour(delta_color, delta and delta.amount))
         if card.kind == "rate" and card.denominator is not None:
             if suppress and shown == WITHHELD:
                 # plain: "* of 16" would otherwise start a Markdown list

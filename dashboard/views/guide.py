@@ -61,8 +61,9 @@ period, the health services (health advice only) and the **as-of date**, the day
 describe (by default the latest extract date of the area's data, the local authorities
 settings.toml lists: a newer export of theirs moves it; the day a file is loaded, an upload's
 "reject dates after" date or an export of an LA outside the area never does). The
-sidebar says how current each source is, and a warning says when sources are more
-than a month apart. The address bar keeps the filters: copy it to share exactly what you see.
+sidebar says what is loaded (synthetic samples, your own loads, or both, mixed) and how
+current each source is, and a warning says when sources are more than a month apart. The
+address bar keeps the filters: copy it to share exactly what you see.
 **Reset filters** returns to the last 12 months.
 
 Each chart has a **Show as: Chart / Table** switch, a one-line summary, and CSV and Excel downloads
@@ -97,7 +98,8 @@ this dashboard, the command line and the exports.
 ### Signing in and roles
 Once real exports are loaded, the dashboard asks everyone to sign in, with the organisation's
 account (where the ICB has set it up) or a user name and password from an admin. What you see
-depends on your role:
+depends on your role. A link to a page opens the sign-in form first, then the page, or a
+note that it is not for your role:
 - **board**: the Overview and the Board pack, with small numbers suppressed;
 - **dco**: every page, including the lists of overdue requests, cases at risk and appeals, and
   loading files;

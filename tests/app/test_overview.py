@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from app_helpers import FY_PARAMS, TINY_AS_OF, captions, metric_values
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from pipelines import metrics
@@ -268,3 +269,15 @@ def test_dfe_basis_figures_stand_beside_england_naming_their_basis(
     assert (f"Decisions sent, by year sent, as the DfE counts ({year}): {h[f'{key}_pct']:.1f}% "
             f"({h[f'{key}_numerator']:,} of {h[f'{key}_denominator']:,})") in shown
     assert "England 2024: 84.8% (DfE)" in shown and "England 2024: 44.4% (DfE)" in shown
+
+
+def test_no_change_has_no_arrow(run_app: Callable[..., AppTest]) -> None:
+    # In the samples' default view the requests undecided past 6 weeks are as many as a year
+    # before: st.metric would draw "+0" as a rise.
+    at = run_app()
+    unchanged = [m for m in at.metric if m.label == "Requests undecided past 6 weeks"]
+    assert [(m.value, m.delta) for m in unchanged] == [("16", "No change")]
+    assert unchanged[0].proto.direction == MetricProto.MetricDirection.NONE
+    assert unchanged[0].proto.color == MetricProto.MetricColor.GRAY  # neither better nor worse
+    assert not [m.delta for m in at.metric if m.delta and m.delta.lstrip("+-").startswith(
+        ("0 ", "0.0 ")) or m.delta in ("+0", "-0")]

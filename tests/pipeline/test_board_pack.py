@@ -395,7 +395,7 @@ def test_one_local_authority_and_an_as_of_date(tiny_db: Path, tmp_path: Path, ca
                  "--la", "riverside", "--as-of", "2025-11-30"]) == 0
     assert "as of 30/11/2025, Riverside" in capsys.readouterr().out
     about = [row[0] for row in openpyxl.load_workbook(out)["About"].values]
-    assert "Northshire Integrated Care Board (synthetic sample) · Riverside · figures as of " \
+    assert "Northshire Integrated Care Board · Riverside · figures as of " \
            "30 November 2025" in about
 
 

@@ -76,6 +76,9 @@ def test_the_pack_has_a_readme_then_each_list(pack_db):
         "Pseudonymisation"]
     assert "not suppressed" in readme["Small numbers"]
     assert readme["Sheet: Health advice requests"].endswith("Rows: 5.")
+    # The area's name says where; what is loaded is said apart (here hand-made files, no samples).
+    assert readme["Health evidence pack"].startswith("Northshire Integrated Care Board: ")
+    assert readme["Data"] == "Your own loads."
 
 
 def test_each_list_is_as_long_as_the_metric_that_defines_it(pack_db):

@@ -4,7 +4,7 @@ cards, so the count card is withheld for them; the DCO sees it as it is."""
 
 import pytest
 
-from dashboard.components.cards import Card, _delta, value_text
+from dashboard.components.cards import NO_CHANGE, Card, Change, change, value_text
 from pipelines.suppression import WITHHELD
 
 
@@ -24,11 +24,11 @@ def test_a_count_that_contains_a_shown_count(value: int, contains: int, shown: s
 def test_the_change_is_withheld_when_either_side_gives_a_small_count_away() -> None:
     card = Card(label="Requests due", kind="count", value=120, previous=100, contains=110,
                 contains_previous=97)
-    assert _delta(card, suppress=True) is None
-    assert _delta(card, suppress=False) == "+20"
+    assert change(card, suppress=True) is None
+    assert change(card, suppress=False).text == "+20"
     fine = Card(label="Requests due", kind="count", value=120, previous=100, contains=110,
                 contains_previous=90)
-    assert _delta(fine, suppress=True) == "+20"
+    assert change(fine, suppress=True).text == "+20"
 
 
 @pytest.mark.parametrize(("contains", "shown"), [
@@ -42,4 +42,28 @@ def test_a_count_that_contains_two_shown_counts(contains: tuple[int, int], shown
     card = Card(label="Requests due", kind="count", value=24, previous=24, contains=contains,
                 contains_previous=contains)
     assert value_text(card, suppress=True) == shown
-    assert (_delta(card, suppress=True) is None) is (shown == WITHHELD)
+    assert (change(card, suppress=True) is None) is (shown == WITHHELD)
+
+
+@pytest.mark.parametrize(("kind", "value", "previous"), [
+    ("count", 16, 16),
+    ("rate", 82.4, 82.4),
+    ("rate", 82.43, 82.41),  # shown to one decimal place: no change either
+])
+def test_no_change_is_said_without_an_arrow(kind: str, value: float, previous: float) -> None:
+    card = Card(label="Requests undecided past 6 weeks", kind=kind, value=value,
+                previous=previous, numerator=50, denominator=100, previous_numerator=50,
+                previous_denominator=100)
+    assert change(card, suppress=False) == Change(NO_CHANGE, "off", 0)
+
+
+@pytest.mark.parametrize(("kind", "value", "previous", "text", "arrow"), [
+    ("count", 20, 16, "+4", "auto"),
+    ("count", 16, 20, "-4", "auto"),
+    ("rate", 82.4, 80.0, "+2.4 points", "auto"),
+    ("rate", 80.0, 82.46, "-2.5 points", "auto"),
+])
+def test_a_change_keeps_its_sign_and_arrow(kind: str, value: float, previous: float, text: str,
+                                           arrow: str) -> None:
+    card = Card(label="Figure", kind=kind, value=value, previous=previous)
+    assert (change(card, suppress=False).text, change(card, suppress=False).arrow) == (text, arrow)
