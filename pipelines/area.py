@@ -45,8 +45,9 @@ def notice(file: str, outside_rows: dict[str, int]) -> str:
     parts = [f"{n:,} row{'s' * (n != 1)} for {la}" for la, n in sorted(outside_rows.items())]
     rows = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return (f"{file}: {rows}, outside the area ({', '.join(load_settings().area_las)} in "
-            "settings.toml): loaded and shown when chosen in the filters, but the area's pages "
-            "keep their default as-of date, which only the area's own extracts set")
+            "settings.toml): loaded, and counted in every figure for all local authorities "
+            "(choose the area's in the filters to leave them out; roll the load back if it was "
+            "a mistake); the area's default as-of date is set by the area's own extracts only")
 
 
 def _names(las: list[str]) -> str:

@@ -24,7 +24,7 @@ from pipelines.config import load_settings
 from pipelines.db import transaction, writing
 from pipelines.free_text import IDENTIFIES, identifier_in
 from pipelines.periods import day_text, quarter_of, shift_months
-from pipelines.suppression import is_small, rate_withheld, suppress_count
+from pipelines.suppression import WHY_WITHHELD, is_small, rate_withheld, suppress_count
 
 SERIES_MONTHS = 24  # the monthly series a draft reads, ending with the period (as the pack's SPC)
 COMPARE_MONTHS = 3  # "from 84.0% in July": the month this many months before the latest
@@ -232,7 +232,7 @@ def draft_sentence(label: str, direction: str, pct: float | None, num: int, den:
     recent = shift_months(period_end.replace(day=1), -(COMPARE_MONTHS - 1))
     if series.empty or series.month.iloc[-1] < recent:
         if withheld:
-            return f"{label}: figure withheld for {period} (fewer than 5 cases).{spc_text}"
+            return f"{label}: figure withheld for {period} ({WHY_WITHHELD}).{spc_text}"
         against = ""
         if target is not None:
             against = (f", {side} the {target:g}% target" if _missed(pct, target, direction)
@@ -255,7 +255,7 @@ def draft_sentence(label: str, direction: str, pct: float | None, num: int, den:
         short = months_short(series, target, direction)
         against = (f", {side} the {target:g}% target{_running(short)}" if short
                    else f", meeting the {target:g}% target")
-    whole = (f"{period} as a whole: figure withheld (fewer than 5 cases)" if withheld
+    whole = (f"{period} as a whole: figure withheld ({WHY_WITHHELD})" if withheld
              else f"{period} as a whole: {_pct(pct)}, {made}")
     return f"{opening}{against}{late}. {whole}.{spc_text}"
 

@@ -15,6 +15,9 @@ import pandas as pd
 from pipelines.config import load_settings
 
 WITHHELD = "withheld (small number)"
+# Why a figure is withheld, in words a board reads: a rate on 1,146 cases is withheld when those
+# it leaves out are 1-4, and a count when it would let a withheld rate be worked out.
+WHY_WITHHELD = "a count under 5 would be shown or could be worked out"
 COMPLEMENTARY = "*"  # withheld so that a "<5" (or a complement of 1-4) cannot be worked out
 TABLE_WITHHELD = "withheld"  # every cell of a table whose small counts nothing else could hide
 UNBOUNDED = np.iinfo(np.int64).max

@@ -21,7 +21,7 @@ from pipelines import board_pack, metrics, queries, spc
 from pipelines.board_pack import BoardPack, Figure, MetricPage, Quarter, TablePage
 from pipelines.board_pack.xlsx import Percent
 from pipelines.config import load_settings
-from pipelines.suppression import WITHHELD
+from pipelines.suppression import WHY_WITHHELD, WITHHELD
 
 MIME = {
     "pdf": "application/pdf",
@@ -107,7 +107,7 @@ def _withheld_why(made_of: str) -> str:
     the rate it would give away is no small number), else the small-number rule."""
     if made_of.lower().startswith("withheld"):
         return made_of[0].upper() + made_of[1:]
-    return "Withheld: a small number (a count of 1-4). " + made_of
+    return f"Withheld: {WHY_WITHHELD}. " + made_of
 
 
 def figures_row(figures: tuple[Figure, ...], per_row: int = 3) -> None:

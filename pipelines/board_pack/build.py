@@ -45,6 +45,7 @@ from pipelines.periods import Quarter, day_text, parse_quarter, periods_between,
 from pipelines.suppression import (
     COMPLEMENTARY,
     TABLE_WITHHELD,
+    WHY_WITHHELD,
     WITHHELD,
     differs_by_small,
     is_small,
@@ -170,7 +171,7 @@ def _finding(spec: MetricSpec, value: str, pct: float | None, target: float | No
     if value == spec.nothing:
         return f"{spec.title}: {spec.nothing} {when.at} {when.when}"
     if value == WITHHELD:
-        return f"{spec.title}: figure withheld for {when.when} (fewer than 5 cases)"
+        return f"{spec.title}: figure withheld for {when.when} ({WHY_WITHHELD})"
     text = f"{spec.title}: {value} {when.at} {when.when}"
     if target is not None and pct is not None:
         met = pct <= target if spec.improvement == "down" else pct >= target

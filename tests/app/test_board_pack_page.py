@@ -85,7 +85,7 @@ def test_small_numbers_are_suppressed(run_app: Callable[..., AppTest], tiny_db: 
     at = run_app(PAGE, db=tiny_db)  # three advice requests and six plans, 2026 Q1
     assert [m.value for m in at.metric][0] == "Withheld"  # health advice, 2026 Q1
     due = CATALOGUE["health_advice"].of_what  # "requests due (excluding exceptions)"
-    assert f"Withheld: a small number (a count of 1-4). <5 of <5 {due}" in [
+    assert f"Withheld: a count under 5 would be shown or could be worked out. <5 of <5 {due}" in [
         c.value for c in at.caption]
     # The count of requests due, withheld as it would give the withheld rate away, says so (it
     # is no small number itself).

@@ -43,7 +43,8 @@ pytestmark = pytest.mark.usefixtures("calendar_quarters")
 QUARTER = "2025Q4"
 TITLES = [
     "SEND board pack: 2025 Q4",
-    "Health advice returned within 6 weeks: figure withheld for 2025 Q4 (fewer than 5 cases)",
+    "Health advice returned within 6 weeks: figure withheld for 2025 Q4 (a count under 5 would "
+    "be shown or could be worked out)",
     # Oct-Dec 2025: 25 of 35, 35 of 40 and 35 of 45 plans within 20 weeks (see tiny_exports).
     "New EHC plans issued within 20 weeks: 79.2% in 2025 Q4, meeting the 60% target",
     "Decision whether to assess within 6 weeks: no cases in 2025 Q4",  # decided by September
@@ -455,7 +456,8 @@ def test_the_sample_pack_shows_what_the_metric_functions_say(
             assert (page.value, page.made_of) == (rate(row), made_of(
                 row.numerator, row.denominator, of_what))
             assert page.title == (  # no local target
-                f"{page.spec.title}: figure withheld for 2026 Q3 (fewer than 5 cases)"
+                f"{page.spec.title}: figure withheld for 2026 Q3 (a count under 5 would be shown "
+                "or could be worked out)"
                 if rate(row) == WITHHELD else f"{page.spec.title}: {rate(row)} in 2026 Q3")
             monthly = metrics.rates(con, metric, metrics.Filters(dt.date(2024, 10, 1), q.end,
                                                                  q.end), "month")
@@ -655,8 +657,9 @@ def test_small_numbers_on_the_wider_remit_pages(remit_pack: board_pack.BoardPack
     titles = [p.title for p in pack.document()][6:]
     assert titles == [
         "Annual review decisions within 4 weeks of the meeting: figure withheld for 2025 Q4 "
-        "(fewer than 5 cases)",
-        "Complaints responded to by their due date: figure withheld for 2025 Q4 (fewer than 5 cases)",
+        "(a count under 5 would be shown or could be worked out)",
+        "Complaints responded to by their due date: figure withheld for 2025 Q4 (a count under 5 "
+        "would be shown or could be worked out)",
         "Children waiting over 18 weeks: 35.4% at the end of December 2025",  # 17 of 48
         "Schools' medical conditions policies: <5 schools audited (figures on fewer than 5 "
         "withheld)",
