@@ -10,14 +10,19 @@ from __future__ import annotations
 import duckdb
 
 from pipelines.config import load_settings
-from pipelines.published import has_table
+from pipelines.published import has_table, sql_literal
 from pipelines.schemas import Schema
+
+
+def has_la(schema: Schema) -> bool:
+    """Whether the dataset's records name a local authority."""
+    return any(c.name == "local_authority" for c in schema.columns)
 
 
 def count_staged(con: duckdb.DuckDBPyConnection, schema: Schema, counts: dict[str, int]) -> None:
     """Add the staged records to load (`staging.stage`) per local authority to `counts` (a
     dataset without an LA adds none, nor an area-wide row, whose LA is blank: '')."""
-    if not any(c.name == "local_authority" for c in schema.columns):
+    if not has_la(schema):
         return
     for la, n in con.execute("SELECT local_authority, count(*) FROM staged WHERE fate = 'load' "
                              "GROUP BY ALL").fetchall():
@@ -51,7 +56,7 @@ def notice(file: str, outside_rows: dict[str, int]) -> str:
 
 
 def _names(las: list[str]) -> str:
-    return ", ".join("'" + la.replace("'", "''") + "'" for la in las)
+    return ", ".join(map(sql_literal, las))
 
 
 def loads_of_the_area(con: duckdb.DuckDBPyConnection) -> str:

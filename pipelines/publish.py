@@ -36,6 +36,7 @@ from pipelines.published import (
     is_snapshot,
     read_manifest,
     replace_file,
+    sql_literal,
 )
 from pipelines.schemas import SCHEMAS
 
@@ -103,10 +104,6 @@ def layout(columns: list[tuple[str, str]], split_by_la: bool = False) -> Layout:
     return Layout((*by_la, "year"), f'year("{first_date}")', order)
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _copy(con: duckdb.DuckDBPyConnection, folder: Path, table: str,
           columns: list[tuple[str, str]], split_by_la: bool) -> dict[str, Any]:
     """Write one table's files; its entry in the manifest."""
@@ -137,7 +134,7 @@ def _copy(con: duckdb.DuckDBPyConnection, folder: Path, table: str,
         target.mkdir()
         target = target / "data_0.parquet"
     con.execute(f'COPY (SELECT {", ".join(select)} FROM "{table}"{order}) TO '
-                f"{_literal(str(target))} ({options})")
+                f"{sql_literal(str(target))} ({options})")
     files = list((folder / table).rglob("*.parquet"))
     spec["files"], spec["bytes"] = len(files), sum(f.stat().st_size for f in files)
     return spec
@@ -150,7 +147,7 @@ def _check_types(folder: Path, tables: dict[str, dict[str, Any]]) -> None:
         for table, spec in tables.items():
             if not spec["files"]:
                 continue
-            glob = _literal(str(folder / table / "**" / "*.parquet"))
+            glob = sql_literal(str(folder / table / "**" / "*.parquet"))
             read = {row[0]: row[1] for row in con.execute(
                 f"DESCRIBE SELECT * FROM read_parquet({glob}, hive_partitioning = false)"
             ).fetchall()}

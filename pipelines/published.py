@@ -79,7 +79,9 @@ def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
         "WHERE schema_name = 'main' AND table_name = ?", [table]).fetchall()[0][0])
 
 
-def _literal(text: str) -> str:
+def sql_literal(text: str) -> str:
+    """`text` as an SQL string literal, for the few places a value cannot be a parameter (a
+    path in a view's definition, a condition handed to other queries)."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -91,7 +93,7 @@ def view_sql(folder: Path, table: str, spec: dict[str, Any]) -> str:
         typed = ", ".join(f'CAST(NULL AS {sql_type}) AS "{name}"' for name, sql_type in columns)
         return f'CREATE VIEW "{table}" AS SELECT {typed} WHERE false'
     names = ", ".join(f'"{name}"' for name, _ in columns)
-    files = _literal(str(folder / table / "**" / "*.parquet"))
+    files = sql_literal(str(folder / table / "**" / "*.parquet"))
     return (f'CREATE VIEW "{table}" AS SELECT {names} FROM read_parquet({files}, '
             "hive_partitioning = false)")
 

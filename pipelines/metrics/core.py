@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.periods import ALL_GRAINS, labels, period_of, periods_between
+from pipelines.published import sql_literal
 
 ADVICE_DAYS = 42  # reg 8(1): health advice within 6 weeks of the service receiving the request
 PLAN_DAYS = 140  # reg 13(2): final plan within 20 weeks of the request
@@ -105,7 +106,7 @@ def remembered(key: Hashable, work_out: Callable[[], T]) -> T:
 def sql_in(column: str, values: tuple[str, ...]) -> str:
     if not values:
         return "TRUE"
-    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    quoted = ", ".join(map(sql_literal, values))
     return f"{column} IN ({quoted})"
 
 
