@@ -65,7 +65,7 @@ def _periods(sheets: list[str]) -> dict[str, tuple[dt.date, dt.date, str]] | Non
     if all(p is not None for p in periods.values()):
         return periods  # type: ignore[return-value]
     words = {sheet: _SPLIT.split(sheet.strip()) for sheet in names}
-    lead = _shared([w for w in words.values()])
+    lead = _shared(list(words.values()))
     trail = _shared([w[::-1] for w in words.values()])
     if not lead and not trail:
         return None
@@ -94,6 +94,13 @@ def month_order(sheets: list[str]) -> dict[str, int] | None:
     """Each tab's place in time (0 the earliest), when two or more tabs hold the dataset, each
     named by a month (or each by a day) and no two by the same one; else None: the tabs are not
     versions of one tracker, and a key written two ways across them is a conflict."""
+    ordered = _ordered(sheets)
+    return None if ordered is None else ordered[0]
+
+
+def _ordered(sheets: list[str]) -> tuple[dict[str, int], dict[str, tuple[dt.date, dt.date, str]]
+                                          ] | None:
+    """`month_order`, with the period each tab's name gives."""
     if len(set(sheets)) < 2:
         return None
     periods = _periods(sheets)
@@ -104,14 +111,15 @@ def month_order(sheets: list[str]) -> dict[str, int] | None:
     starts = sorted(p[0] for p in periods.values())
     if len(set(starts)) < len(starts):
         return None
-    return {sheet: starts.index(p[0]) for sheet, p in periods.items()}
+    return {sheet: starts.index(p[0]) for sheet, p in periods.items()}, periods
 
 
 def latest_tab(sheets: list[str]) -> tuple[dt.date, str] | None:
     """The last day of the latest tab's month (or its day), and its name, when the tabs are
     ordered by month (`month_order`); else None."""
-    order = month_order(sheets)
-    if order is None:
+    ordered = _ordered(sheets)
+    if ordered is None:
         return None
+    order, periods = ordered
     sheet = max(order, key=order.__getitem__)
-    return _periods([*order])[sheet][1], sheet
+    return periods[sheet][1], sheet
