@@ -33,7 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import csv_lines
+from pipelines import area, csv_lines
 from pipelines.config import load_settings
 from pipelines.db import one, reader
 from pipelines.headers import HeaderMatch
@@ -406,8 +406,7 @@ def merge(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
         "SELECT part, count(*) FROM known_alone GROUP BY part").fetchall()}
     unlawful = _unlawful(con, schema)
     las = dict(con.execute(f"SELECT t.local_authority, count(*) FROM known_alone k JOIN {t} t "
-                           "ON t.rowid = k.rid GROUP BY ALL").fetchall()) if any(
-        c.name == "local_authority" for c in schema.columns) else {}
+                           "ON t.rowid = k.rid GROUP BY ALL").fetchall()) if area.has_la(schema) else {}
     if extract is not None:  # as `load._upsert` stamps an unchanged record with a newer extract
         con.execute(f"UPDATE {t} SET extract_date = CAST($extract AS DATE) "
                     "WHERE rowid IN (SELECT rid FROM known_alone) "
