@@ -88,7 +88,8 @@ def downloads(table: pd.DataFrame, file_stem: str, key: str, sheet: str = "Data"
 
 
 def chart_or_table(key: str, chart: go.Figure, table: pd.DataFrame, file_stem: str, *, alt: str,
-                   summary: str = "", column_config: dict[str, Any] | None = None) -> None:
+                   summary: str = "", column_config: dict[str, Any] | None = None,
+                   row_height: int | None = None) -> None:
     """One indicator: a chart or its table (the user's choice), a one-line text summary, and the
     table to download either way. An empty table shows the no-data message instead."""
     if table.empty:
@@ -97,7 +98,7 @@ def chart_or_table(key: str, chart: go.Figure, table: pd.DataFrame, file_stem: s
     view = st.segmented_control("Show as", ["Chart", "Table"], default="Chart", required=True,
                                 key=f"{key}_view", help="The table holds the same figures as the chart.")
     if view == "Table":
-        show(table, column_config=column_config)
+        show(table, column_config=column_config, row_height=row_height)
     else:
         st.plotly_chart(chart, key=f"{key}_chart", config=PLOTLY_CONFIG, alt=alt, width="stretch")
     if summary:

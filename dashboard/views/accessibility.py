@@ -28,10 +28,11 @@ We aim to meet the **Web Content Accessibility Guidelines (WCAG) 2.2 at level AA
   and long names wrap, legends sit below the charts, value labels sit inside their bar or beside
   it within the chart, and nothing runs off the screen. A wide table shows its names and their
   figures first, sized to fit the screen (a short heading gives its full wording when you point
-  at it); its further columns scroll inside the table's own frame. A chart of more than five
-  lines has a **Highlight** choice that shows one line in colour and the others in grey. Each
-  page's charts are checked at 1440 px and 390 px for text that is cut off, overlaps or is
-  shrunk, and its buttons for a label cut short.
+  at it); its further columns scroll inside the table's own frame. The board pack's tables are
+  sized so that every cell reads whole at 1440 px, long text wrapping within its row rather than
+  being cut. A chart of more than five lines has a **Highlight** choice that shows one line in
+  colour and the others in grey. Each page's charts are checked at 1440 px and 390 px for text
+  that is cut off, overlaps or is shrunk, and its buttons for a label cut short.
 - **Automated checks.** Every page is checked with axe-core at 1440 px and 390 px wide on each
   change; any serious or critical finding fails the build, with no exceptions. The page list in
   the sidebar is drawn by the dashboard as section headings and links, so no heading sits inside

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import about, charts, filters, gateway, tables
+from dashboard.components import about, charts, filters, gateway, table_fit, tables
 from dashboard.components.suppression import suppress_count, suppress_frame
 from pipelines import benchmarks, metrics, queries
 from pipelines.config import load_settings
@@ -203,12 +203,12 @@ COHORT_CONFIG = {
         "Overdue", width=76, help="Not reviewed in 12 months: not reviewed in the 12 months "
         "starting with the last review (or the plan's first issue)"),
     "Not reviewed (%)": st.column_config.Column(
-        "Overdue %", width=82, help="Not reviewed in 12 months, as a share of the plans whose "
+        "Overdue %", width=92, help="Not reviewed in 12 months, as a share of the plans whose "
         "review or issue date is known"),
     "Review date known": st.column_config.Column(width=150, help="Plans with a review or first "
                                                  "issue date: what the share is out of"),
 }
-COHORT_GROUP_WIDTH = 130
+COHORT_GROUP_WIDTH = 120
 
 
 def cohort(f: Filters) -> None:
@@ -238,8 +238,10 @@ def cohort(f: Filters) -> None:
                                    {"not_reviewed_pct": ("not_reviewed_in_12_months", "measurable")})
             table = table[["group", *COHORT_ORDER]].rename(
                 columns={"group": label, **COHORT_COLUMNS})
-            tables.show(table, key=f"cohort_{by}", column_config=COHORT_CONFIG | {
-                label: st.column_config.Column(width=COHORT_GROUP_WIDTH)})
+            config = COHORT_CONFIG | {label: st.column_config.Column(width=COHORT_GROUP_WIDTH)}
+            # A withheld share ("withheld (small number)") or a long group name wraps in the row.
+            tables.show(table, key=f"cohort_{by}", column_config=config,
+                        row_height=table_fit.row_height(table, config))
             tables.downloads(table, f"annual-reviews-cohort-by-{by.replace('_', '-')}",
                              f"cohort_{by}", sheet="Cohort")
     about.about("cohort_reviews")

@@ -15,7 +15,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import attention, auth, filters, gateway, tables
+from dashboard.components import attention, auth, filters, gateway, table_fit, tables
 from dashboard.components.text import plain
 from pipelines import board_pack, metrics, queries, spc
 from pipelines.board_pack import BoardPack, Figure, MetricPage, Quarter, TablePage
@@ -70,9 +70,11 @@ def choose() -> tuple[Quarter, tuple[str, ...], dt.date]:
         st.header("Board pack")
         quarter = st.selectbox(
             "Quarter", quarters, index=_default_quarter(quarters, latest), key="bp_quarter",
-            format_func=lambda q: f"{q.name} ({q.dates}) · {q.other_name}",
+            format_func=lambda q: f"{q.name}, {q.months}",  # short enough for the select box
             help="Named as the pack names them (settings.toml [board_pack] quarters: NHS "
-                 "financial-year quarters unless set to calendar), the other name beside each.")
+                 "financial-year quarters unless set to calendar); the dates and the other name "
+                 "are under the choice.")
+        st.caption(quarter.describe)
         las = st.multiselect("Local authorities", options.las, default=shared, key="bp_las",
                              placeholder="All local authorities")
         as_of = st.date_input(
@@ -124,10 +126,13 @@ def figures_row(figures: tuple[Figure, ...], per_row: int = 3) -> None:
                 column.caption(_withheld_why(figure.made_of) if withheld else figure.made_of)
 
 
-def table_block(table: board_pack.Table) -> None:
+def table_block(table: board_pack.Table, room: float = tables.WIDE_WIDTH) -> None:
+    """A table of the pack, sized to be read whole in `room` px (its share of the main area at
+    1440 px): cells wrap in taller rows rather than being cut."""
     st.subheader(table.title)
     st.caption(table.caption)
-    tables.show(table.frame, height="content")
+    config, row_height = table_fit.fitted(table.frame, room)
+    tables.show(table.frame, height="content", column_config=config, row_height=row_height)
 
 
 # The headline table in a grid that fits a 1440 px screen whole (the main area is about 976 px
@@ -176,16 +181,34 @@ def series_frame(page: MetricPage) -> pd.DataFrame:
     return table.map(lambda v: v.points if isinstance(v, Percent) else v)
 
 
+# The monthly table in the chart's place, beside the quarter's figure (2.4 of the main area's 3.4
+# parts, less the gap between them), its long headings shortened with their wording as help.
+CHART_ROOM = (tables.WIDE_WIDTH - 16) * 2.4 / 3.4
+SERIES_LABELS = {
+    "Lower process limit": st.column_config.Column(
+        "Lower limit", help="Lower process limit: below it a month would not fall by chance"),
+    "Upper process limit": st.column_config.Column(
+        "Upper limit", help="Upper process limit: above it a month would not fall by chance"),
+}
+
+
 def chart_block(pack: BoardPack, page: MetricPage) -> None:
     """The page's SPC chart or its monthly table, with the downloads every chart has; a chart
     that would hold fewer than two months is the pack's sentence instead, above its table."""
     table = series_frame(page)
     key, stem = f"bp_{page.spec.metric}", f"{pack.file_stem}-{page.anchor}"
     if page.drawn:
-        tables.chart_or_table(key, page.figure, table, stem, alt=page.chart_alt)
+        config, row_height = table_fit.fitted(tables.one_type_per_column(table), CHART_ROOM,
+                                              SERIES_LABELS)
+        tables.chart_or_table(key, page.figure, table, stem, alt=page.chart_alt,
+                              column_config=config, row_height=row_height)
         return
     st.info(page.too_few, icon=":material/info:")
-    tables.show(table, key=f"{key}_table")
+    # Too few months for a mean or limits: their empty columns are left off the screen (the
+    # downloads keep them, as the appendix has them).
+    shown = table[[c for c in table.columns if (table[c].notna() & (table[c] != "")).any()]]
+    config, row_height = table_fit.fitted(tables.one_type_per_column(shown), CHART_ROOM)
+    tables.show(shown, key=f"{key}_table", column_config=config, row_height=row_height)
     tables.downloads(table, stem, key)
 
 
@@ -223,15 +246,23 @@ def table_section(page: TablePage) -> None:
     if page.about:  # the wider remit's tables, one under another (wide enough to read)
         for table in page.tables:
             table_block(table)
-    else:
+    elif all(table_fit.fitted(t.frame, _share(page))[1] is None for t in page.tables):
         for column, table in zip(st.columns(len(page.tables)), page.tables, strict=True):
             with column:
-                table_block(table)
+                table_block(table, _share(page))
+    else:  # a table that would wrap beside the other reads better across the page
+        for table in page.tables:
+            table_block(table)
     if page.about:
         with st.expander("About this page", icon=":material/info:"):
             st.markdown(page.about)
             for note in page.notes:
                 st.caption(note)
+
+
+def _share(page: TablePage) -> float:
+    """A table's room when the page's tables sit side by side (less the gaps between them)."""
+    return (tables.WIDE_WIDTH - 16 * (len(page.tables) - 1)) / len(page.tables)
 
 
 def downloads(pack: BoardPack, quarter: Quarter, las: tuple[str, ...], as_of: dt.date) -> None:

@@ -14,7 +14,7 @@ LISTS = {
     "views/health_advice.py": "Chased on",  # the chase list (a DCO edits it): not chased yet
     "views/ehcp_timeliness.py": "Exception recorded",  # open cases at risk
     "views/schools.py": "Policy last reviewed",  # schools to follow up
-    "views/board_pack.py": "Mean",  # a monthly series too short for process limits
+    "views/board_pack.py": "Mean",  # a chart's monthly series too short for process limits
     "views/tribunals.py": None,  # appeals and recommendations: every date recorded here
 }
 
@@ -23,6 +23,10 @@ LISTS = {
 def test_a_missing_value_is_blank_in_every_table(run_app: Callable[..., AppTest], page: str
                                                  ) -> None:
     at = run_app(page)
+    if page == "views/board_pack.py":  # the charts' monthly series are in their Table view
+        for switch in at.segmented_control:
+            switch.set_value("Table")
+        at.run()
     shown = list(at.dataframe)
     assert shown
     for element in shown:
@@ -30,4 +34,4 @@ def test_a_missing_value_is_blank_in_every_table(run_app: Callable[..., AppTest]
             list(element.value.columns))
     if LISTS[page]:
         holding = [d.value for d in shown if LISTS[page] in d.value.columns]
-        assert holding and holding[0][LISTS[page]].isna().any()
+        assert any(table[LISTS[page]].isna().any() for table in holding)
