@@ -20,13 +20,21 @@ from pipelines.metrics import Filters
 
 ALL = "All"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Who is late and by how long first, sized to fit a phone (tables.PHONE_WIDTH), the names
+# wrapped in the row; the request's identifiers, dates and notes scroll after them.
 QUEUE_COLUMNS = {
-    "provider": "Provider", "service": "Service", "age_band": "Overdue by",
-    "days_overdue": "Days overdue", "advice_id": "Advice ID", "case_id": "Case ID",
+    "provider": "Provider", "service": "Service", "days_overdue": "Days overdue",
+    "age_band": "Overdue by", "advice_id": "Advice ID", "case_id": "Case ID",
     "local_authority": "Local authority", "requested_date": "Received", "due_date": "Due",
     "reason_recorded": "Reason recorded", "chased_on": "Chased on", "chase_note": "Note",
 }
 LONG_OPEN_COLUMNS = {k: v for k, v in QUEUE_COLUMNS.items() if k != "age_band"}
+LEAD_COLUMNS = {
+    "Provider": st.column_config.TextColumn(width=150),
+    "Service": st.column_config.TextColumn(width=120),
+    "Days overdue": st.column_config.NumberColumn(
+        "Days", format="%d", width=64, help="Days overdue: days past the 6-week due date"),
+}
 PICKS = (("provider", "Provider", "chase_provider"), ("service", "Service", "chase_service"))
 
 
@@ -112,11 +120,9 @@ def _queue_table(shown: pd.DataFrame) -> None:
     table = tables.named_columns(shown, QUEUE_COLUMNS)
     table["Chased on"] = pd.to_datetime(table["Chased on"])
     config = {
-        "Provider": st.column_config.TextColumn(width="medium"),
-        "Service": st.column_config.TextColumn(width="medium"),
+        **LEAD_COLUMNS,
         "Received": st.column_config.DateColumn(format="DD/MM/YYYY"),
         "Due": st.column_config.DateColumn(format="DD/MM/YYYY"),
-        "Days overdue": st.column_config.NumberColumn(format="%d"),
         "Chased on": st.column_config.DateColumn(format="DD/MM/YYYY",
                                                  help="The day you last chased this request."),
         "Note": st.column_config.TextColumn(max_chars=chase.MAX_NOTE,
@@ -124,13 +130,15 @@ def _queue_table(shown: pd.DataFrame) -> None:
                                                  "child's name or NHS number."),
     }
     if not auth.current().can("dco"):
-        tables.show(table, key="chase_queue", column_config=config)
+        tables.show(table, key="chase_queue", column_config=config,
+                    row_height=tables.WRAPPED_ROW_HEIGHT)
         return
     st.caption("Type a date in **Chased on** and a **Note** against any request, then save "
                "(before picking another provider or service). Notes stay with the request "
                "across reloads and go into the exports.")
     key = _editor_key(shown)
     tables.edit(table, key=key, num_rows="fixed", column_config=config,
+                row_height=tables.WRAPPED_ROW_HEIGHT,
                 disabled=[c for c in table.columns if c not in ("Chased on", "Note")])
     edits = st.session_state.get(key, {}) or {}
     renamed = {"edited_rows": {pos: {("chased_on" if k == "Chased on" else "chase_note"): v
@@ -200,11 +208,12 @@ def long_open(f: Filters, queue: pd.DataFrame) -> None:
         tables.no_data("No request is open more than six months past its due date.")
         return
     table = tables.named_columns(stale, LONG_OPEN_COLUMNS)
-    tables.show(table, key="long_open_table", column_config={
-        "Received": st.column_config.DateColumn(format="DD/MM/YYYY"),
-        "Due": st.column_config.DateColumn(format="DD/MM/YYYY"),
-        "Chased on": st.column_config.DateColumn(format="DD/MM/YYYY"),
-        "Days overdue": st.column_config.NumberColumn(format="%d")})
+    tables.show(table, key="long_open_table", row_height=tables.WRAPPED_ROW_HEIGHT,
+                column_config={
+                    **LEAD_COLUMNS,
+                    "Received": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                    "Due": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                    "Chased on": st.column_config.DateColumn(format="DD/MM/YYYY")})
     tables.downloads(table, f"health-advice-open-over-6-months-{f.as_of:%Y-%m-%d}",
                      "long_open", sheet="Open over 6 months")
 

@@ -9,6 +9,7 @@ until then England's headline series (pipelines/reference) is all there is. Area
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -107,15 +108,30 @@ def summary_table(la: str, frames: dict[str, pd.DataFrame], local: pd.DataFrame,
             own = f"no rate ({appeals:,} appeals)"
         else:
             own = "-"
-        rows.append({
+        rows.append({  # in the order glance_columns sizes them
             "Measure": SHOWN[measure][1],
             f"{la} (published)": _latest(frame, "local authority"),
-            "Region": _latest(frame, "region"),
+            f"{la}: local data {year}": own,
             "England": _latest(frame, "England"),
             "Statistical neighbours": _latest(frame, "statistical neighbour"),
-            f"{la}: local data {year}": own,
+            "Region": _latest(frame, "region"),
         })
     return pd.DataFrame(rows)
+
+
+def glance_columns(la: str, year: int) -> dict[str, Any]:
+    """The measure and the area's figures beside England's first, sized to fit a phone
+    (tables.PHONE_WIDTH), with short labels; the neighbours' and the region's after them."""
+    return {
+        "Measure": st.column_config.TextColumn(width=110),
+        f"{la} (published)": st.column_config.TextColumn(
+            "Published", width=80, help=f"{la}'s latest figure as published (the DfE or MoJ)"),
+        f"{la}: local data {year}": st.column_config.TextColumn(
+            f"Local {year}", width=78, help=f"{la}'s own figure for {year}, from local data"),
+        "England": st.column_config.TextColumn(width=82),
+        "Statistical neighbours": st.column_config.TextColumn(width=160),
+        "Region": st.column_config.TextColumn(width=100),
+    }
 
 
 def chart_table(published: pd.DataFrame, local: pd.DataFrame) -> pd.DataFrame:
@@ -312,7 +328,8 @@ def render() -> None:
     glance = summary_table(la, frames, local, year, appeals)
     if local.empty and appeals is None:  # an LA outside the area: no local records
         glance = glance.drop(columns=f"{la}: local data {year}")
-    tables.show(glance, key="bench_glance")
+    tables.show(glance, key="bench_glance", row_height=tables.WRAPPED_ROW_HEIGHT,
+                column_config=glance_columns(la, year))
     local_words = (f"; local data are {year}, the latest complete calendar year before "
                    f"{as_of:%d/%m/%Y}. Compare like with like: the latest published year may be "
                    "earlier." if f"{la}: local data {year}" in glance.columns else

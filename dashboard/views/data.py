@@ -40,6 +40,16 @@ REJECT_WIDTHS = {"Reason": 184, "Row": 50, "Error": 56, "Column": 60, "Heading":
                  "Value": 90, "Sheet": 90, "File": 130, "Dataset": 80, "Rule": 86, "Load": 40}
 REJECT_HELP = {"Error": "Which of the row's errors this line is ('1 of 2'): a row with two "
                         "errors has two lines", "Column": "The column's letter, as Excel shows it"}
+# A load's number, its file (wrapped) and what became of its rows first, sized to fit a phone
+# (tables.PHONE_WIDTH); the hash, dates and the other counts scroll after them.
+HISTORY_FIRST = {
+    "Load": st.column_config.NumberColumn(width=44),
+    "File": st.column_config.TextColumn(width=130),
+    "Rows read": st.column_config.NumberColumn("Read", width=52, help="Rows read from the "
+                                               "file"),
+    "Loaded": st.column_config.NumberColumn(width=58),
+    "Rejected": st.column_config.NumberColumn(width=66),
+}
 WARN_SHARE, BAD_SHARE = 0.0, 0.5  # rejected share of data rows above which amber, at which red
 # Whose log a health-advice file is, for a file without a Source or Provider column (the
 # statutory clock starts at the provider): as `ingest --source` gives it.
@@ -232,7 +242,9 @@ def history() -> None:
         tables.no_data("Nothing has been loaded yet.")
         return
     table = loads.rename(columns=LOAD_COLUMNS)
-    tables.show(table, key="load_history", column_config={
+    table = table[[*HISTORY_FIRST, *(c for c in table.columns if c not in HISTORY_FIRST)]]
+    tables.show(table, key="load_history", row_height=tables.WRAPPED_ROW_HEIGHT, column_config={
+        **HISTORY_FIRST,
         "Loaded at": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
         "As of": st.column_config.DateColumn(format="DD/MM/YYYY"),
         "Extract": st.column_config.DateColumn(format="DD/MM/YYYY")})

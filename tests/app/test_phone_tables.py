@@ -42,12 +42,14 @@ PAGES = [
     ("views/inspection.py", ["Service", "% on time", "% late"]),
     ("views/health_advice.py", ["Reason as recorded", "Requests", "Counted as"]),
     ("views/ehcp_timeliness.py", ["Reason as recorded", "Plans", "Counted as"]),
+    ("views/benchmarks.py", ["Measure", "Northshire (published)", "Northshire: local data 2025",
+                             "England"]),
 ]
 
 
 @pytest.mark.parametrize("page, key_columns", PAGES,
                          ids=["cohort", "readiness", "contribution", "advice-reasons",
-                              "plan-reasons"])
+                              "plan-reasons", "benchmarks-glance"])
 def test_a_tables_name_and_figures_fit_a_phone(run_app: Callable[..., AppTest], page: str,
                                                key_columns: list[str]) -> None:
     at = run_app(page)
@@ -55,6 +57,16 @@ def test_a_tables_name_and_figures_fit_a_phone(run_app: Callable[..., AppTest], 
     # Every column is sized, and they fit the main area at 1440 px, where they widen in proportion.
     columns, _ = sized(at, key_columns[0])
     assert sum(config[c]["width"] for c in columns) <= WIDE_WIDTH
+
+
+def test_the_load_history_shows_each_file_and_its_rows_on_a_phone(
+        run_app: Callable[..., AppTest]) -> None:
+    """Twenty columns scroll at any width; the load, its file (wrapped) and the rows read,
+    loaded and rejected come first."""
+    at = run_app("views/data.py")
+    assert_fits_a_phone(at, ["Load", "File", "Rows read", "Loaded", "Rejected"])
+    grid = next(d for d in at.dataframe if d.value.columns[0] == "Load")
+    assert grid.proto.row_height > 64  # tall enough for a file's name to wrap
 
 
 def test_rejected_rows_show_the_reason_and_where_on_a_phone(
@@ -66,3 +78,18 @@ def test_rejected_rows_show_the_reason_and_where_on_a_phone(
     assert sum(config[c]["width"] for c in columns) <= WIDE_WIDTH
     grid = next(d for d in at.dataframe if d.value.columns[0] == "Reason")
     assert grid.proto.row_height > 64  # tall enough for the reason to wrap
+
+
+def test_the_chase_list_and_the_records_to_close_show_who_and_how_late_on_a_phone(
+        run_app: Callable[..., AppTest]) -> None:
+    """Both lists of overdue health advice: the provider, the service and the days overdue
+    first, names wrapped in the row; the request's identifiers and dates scroll after them."""
+    at = run_app("views/health_advice.py")
+    grids = [d for d in at.dataframe if d.value.columns[0] == "Provider"]
+    assert len(grids) == 2  # to chase, then the records to close
+    for grid in grids:
+        columns, config = list(grid.value.columns), json.loads(grid.proto.columns)
+        assert columns[:3] == ["Provider", "Service", "Days overdue"]
+        assert sum(config[c]["width"] for c in columns[:3]) <= PHONE_WIDTH
+        assert config["Days overdue"].get("help")
+        assert grid.proto.row_height > 64  # tall enough for a provider's name to wrap
