@@ -9,7 +9,7 @@ import pytest
 from pipelines import chase
 from tests.e2e.conftest import screenshot, wait_for_app
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one app server
 
 
 def test_a_provider_chase_list_in_two_clicks(page, app_url, tmp_path):

@@ -21,7 +21,7 @@ from tests.e2e.conftest import PAGE_LIST, screenshot, serve, wait_for_app
 from tests.e2e.test_pages import assert_no_error
 from tests.e2e.test_sign_in import nav_links
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one app server
 DCO = "dora.dco@example.org"
 STRANGER = "sam.stranger@example.org"
 BUTTON = "Sign in with your organisation's account"

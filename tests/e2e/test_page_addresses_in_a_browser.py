@@ -17,7 +17,7 @@ from tests.e2e.conftest import MAIN, ROOT, serve, wait_for_app
 from tests.e2e.test_pages import at_both_widths
 from tests.e2e.test_sign_in import PASSWORD, nav_links, sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one app server
 NOT_FOUND = "Page not found"
 DIALOG = '[data-testid="stDialog"]'
 

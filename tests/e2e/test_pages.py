@@ -1,8 +1,8 @@
 """Every page in a real browser at 1440 px and then at 390 px (a phone): it renders its key text,
 shows no error, has no serious or critical axe-core finding at either width, nothing runs off the
 phone's screen, no chart's text is cut off, overlaps other text or is shrunk, no chart's plot is
-squeezed, no button's label is cut short ("Download ..."), and it leaves a screenshot at each
-width (tests/e2e/screenshots/NAME-1440.png, NAME-390.png)."""
+squeezed, no button's label is cut short ("Download ..."), nothing is fetched from another site, and it
+leaves a screenshot at each width (tests/e2e/screenshots/NAME-1440.png, NAME-390.png)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tests.e2e.conftest import (
     whole_page_screenshot,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one app server
 
 PHONE = 390
 # Elements of the main area that run past the right edge of the screen, outside anything that
@@ -106,6 +106,7 @@ def assert_no_error(page) -> None:
 
 @pytest.mark.parametrize("path, name, texts", PAGES, ids=[p[1] for p in PAGES])
 def test_page_renders(page, app_url, path, name, texts):
+    elsewhere = requests_elsewhere(page, app_url)
     page.goto(f"{app_url}/{path}")
     page.locator(MAIN).get_by_text(texts[0], exact=False).first.wait_for(timeout=120_000)
     wait_for_app(page)
@@ -113,6 +114,17 @@ def test_page_renders(page, app_url, path, name, texts):
         assert page.locator(MAIN).get_by_text(text, exact=False).count() > 0, f"{text!r} missing on /{path}"
     assert page.get_by_text("Synthetic sample data", exact=False).count() > 0
     at_both_widths(page, name)
+    assert elsewhere == []
+
+
+def requests_elsewhere(page, app_url: str) -> list[str]:
+    """The addresses of every request the page makes from now on to anywhere but this server:
+    no usage statistics, fonts, scripts or images from elsewhere (.streamlit/config.toml turns
+    Streamlit's usage statistics off)."""
+    elsewhere: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith((app_url, "data:", "blob:"))
+            else elsewhere.append(request.url))
+    return elsewhere
 
 
 def at_both_widths(page, name: str) -> None:
@@ -156,15 +168,3 @@ def test_filters_live_in_the_url(page, app_url):
     assert "la=Riverside" in page.url
     assert_no_error(page)
 
-
-def test_the_browser_fetches_nothing_from_another_site(page, app_url):
-    """No usage statistics, fonts, scripts or images from elsewhere (.streamlit/config.toml turns
-    Streamlit's usage statistics off): every request the pages make goes to this server."""
-    elsewhere: list[str] = []
-    page.on("request", lambda request: None if request.url.startswith((app_url, "data:", "blob:"))
-            else elsewhere.append(request.url))
-    for path, _, texts in PAGES[:2] + [p for p in PAGES if p[1] == "board-pack"]:
-        page.goto(f"{app_url}/{path}")
-        page.locator(MAIN).get_by_text(texts[0], exact=False).first.wait_for(timeout=120_000)
-        wait_for_app(page)
-    assert elsewhere == []

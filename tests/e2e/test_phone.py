@@ -9,7 +9,7 @@ import pytest
 from tests.e2e.conftest import MAIN, PAGE_LIST, wait_for_app
 from tests.e2e.test_pages import assert_no_error
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one app server
 
 
 def test_the_sidebar_starts_collapsed_on_a_phone(phone, app_url):

@@ -12,7 +12,7 @@ from pipelines import access, audit
 from tests.e2e.conftest import PAGE_LIST, screenshot, serve, wait_for_app
 from tests.e2e.test_pages import assert_no_error, at_both_widths
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one app server
 PASSWORD = "e2e password that is long"
 
 
