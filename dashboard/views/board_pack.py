@@ -74,7 +74,8 @@ def choose() -> tuple[Quarter, tuple[str, ...], dt.date]:
             help="Named as the pack names them (settings.toml [board_pack] quarters: NHS "
                  "financial-year quarters unless set to calendar), the other name beside each.")
         las = st.multiselect("Local authorities", options.las, default=shared, key="bp_las",
-                             placeholder="All local authorities")
+                             placeholder=filters.all_las_placeholder(),
+                             help=filters.all_las_help())
         as_of = st.date_input(
             "As of", value=gateway.read(board_pack.pack_as_of, quarter),
             key=f"bp_as_of_{quarter.label}", min_value=quarter.start, format="DD/MM/YYYY",
