@@ -2,7 +2,8 @@
 loaded per LA (`load_las`), so a file of another LA is told apart: it loads (a neighbour may be
 added on purpose) and is said to lie outside the area, and the area's default as-of date is
 worked out from the loads that hold the area's rows (`loads_of_the_area`), never moved by it.
-With no local authorities listed, every load is the area's, as before.
+Its rows count only where its LA is chosen (`metrics.la_in`). With no local authorities listed,
+every load is the area's, as before.
 """
 
 from __future__ import annotations
@@ -49,10 +50,11 @@ def notice(file: str, outside_rows: dict[str, int]) -> str:
         return ""
     parts = [f"{n:,} row{'s' * (n != 1)} for {la}" for la, n in sorted(outside_rows.items())]
     rows = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    chosen = next(iter(outside_rows)) if len(outside_rows) == 1 else "its LA"
     return (f"{file}: {rows}, outside the area ({', '.join(load_settings().area_las)} in "
-            "settings.toml): loaded, and counted in every figure for all local authorities "
-            "(choose the area's in the filters to leave them out; roll the load back if it was "
-            "a mistake); the area's default as-of date is set by the area's own extracts only")
+            f"settings.toml): loaded, and shown only where {chosen} is chosen in the filters "
+            "(the area's figures leave them out; roll the load back if it was a mistake); the "
+            "area's default as-of date is set by the area's own extracts only")
 
 
 def _names(las: list[str]) -> str:

@@ -30,6 +30,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from pipelines.bench_area import area_figures, as_the_area
 from pipelines.config import REFERENCE
 
 AS_OF = dt.date(2026, 11, 1)
@@ -503,6 +504,11 @@ def machine() -> dict[str, Any]:
 
 def run(scale: Scale, work: Path, seed: int = 20261101, repeats: int = 5,
         profile: bool = False) -> dict[str, Any]:
+    with as_the_area(work, la_names(scale.las)):  # the metrics count the bench's own LAs
+        return _run(scale, work, seed, repeats, profile)
+
+
+def _run(scale: Scale, work: Path, seed: int, repeats: int, profile: bool) -> dict[str, Any]:
     started = time.perf_counter()
     generated = _child("generate", json.dumps(asdict(scale)), str(work), str(seed))
     files = {k: Path(v) for k, v in generated["files"].items()}
@@ -576,6 +582,7 @@ def run(scale: Scale, work: Path, seed: int = 20261101, repeats: int = 5,
         "metrics_seconds": cli_seconds,
         "metric_queries_total_median_seconds": headline_queries,
         "metric_queries": queries,
+        "area_figures": area_figures(db, FIRST_DAY, AS_OF),
         "peak_memory_mb": max(i["peak_mb"] for i in [*ingests.values(), reload, incremental]),
         "peak_memory_by_ingest_mb": {**{k: v["peak_mb"] for k, v in ingests.items()},
                                      "reload": reload["peak_mb"],

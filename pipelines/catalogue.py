@@ -68,6 +68,12 @@ Generated from the metric catalogue (`pipelines/metrics/catalogue.py` and
   `metrics` and `board-pack` alike, so an export of an LA outside the area never moves it. A
   board pack is as at its quarter's last day, or that date if the data stop before it, and
   says which on its cover.
+- Every figure is for the local authorities chosen; with none chosen (the default in the app,
+  `metrics`, `board-pack` and the inspection evidence pack), for the area's: those
+  `settings.toml` lists, with the rows for the whole area (no LA, such as an area-wide waiting
+  list). Rows of an LA outside the area are loaded and counted only where that LA is chosen;
+  with no LAs listed, every row counts. Published DfE and NHS England figures (benchmarks,
+  England, statistical neighbours) are not filtered: they set the area beside others.
 - Lawful exceptions (reg 8(2) for health advice, reg 10(4) for plans) are left out of the headline
   rate; the figure including them is given beside it.
 - Anything meant for a board or publication shows counts from 1 to 4 as "<5" and withholds rates

@@ -101,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="the day the data describe (default: the latest extract date of the "
                         "area's data, as the app's As of; today if nothing is loaded)")
     m.add_argument("--la", action="extend", nargs="+", default=[], metavar="NAME",
-                   help="local authorities to include (default: all)")
+                   help="local authorities to include (default: the area's, settings.toml's)")
     m.add_argument("--json", action="store_true", help="print one JSON object")
 
     r = sub.add_parser("rejects", parents=[common], help="list rejected rows",
@@ -165,7 +165,7 @@ def _parser() -> argparse.ArgumentParser:
                       "the latest extract date if the data stop before it, as on the app's "
                       "Board pack page)")
     pack.add_argument("--la", action="append", default=[], metavar="NAME",
-                      help="a local authority to include (repeatable; default: all)")
+                      help="a local authority to include (repeatable; default: the area's)")
     pub = sub.add_parser(
         "publish", parents=[common], help="publish the database as a Parquet snapshot",
         description="Write the database as Parquet (a folder per table, a record table's by "
@@ -325,7 +325,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=2))
     else:
         print(f"Period {date_from:%d/%m/%Y} to {date_to:%d/%m/%Y}, as of {as_of:%d/%m/%Y}"
-              + (f", {', '.join(las)}" if las else ""))
+              + f", {metrics.las_in_words(tuple(las))}")
         for key, value in result.items():
             print(f"  {key:58} {'-' if value is None else value}")
     return 0
@@ -523,7 +523,7 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
     audit.record(db, audit.command_line_actor(), "export", what="board pack",
                  quarter=pack.quarter.label, file=str(args.out), las=list(pack.las))
     print(f"{args.out}: {pack.title} ({pack.quarter.dates}; {pack.quarter.other_name}), as of "
-          f"{as_of:%d/%m/%Y}, {', '.join(pack.las) if pack.las else 'all local authorities'}\n"
+          f"{as_of:%d/%m/%Y}, {metrics.las_in_words(pack.las)}\n"
           f"{pack.as_at}")
     return 0
 

@@ -166,6 +166,13 @@ def _la_index(settings_path: str | None = None) -> dict[str, str]:
     return index
 
 
+def forget_settings() -> None:
+    """Read settings.toml again at the next ask, and the LA spellings worked out from it: for a
+    tool that moves SEND_SETTINGS within one process (settings are otherwise read once)."""
+    load_settings.cache_clear()
+    _la_index.cache_clear()
+
+
 def canonical_la(value: str) -> str | None:
     """The canonical name of a local authority from any known spelling or code, else None. A
     name beside a code ("Leeds (383)", "383 - Leeds") is known when both name the same one."""

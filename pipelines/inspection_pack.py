@@ -153,7 +153,7 @@ SHEETS = {  # sheet -> what it holds (the README lists them in this order)
 def _readme(f: metrics.Filters, generated: dt.datetime, counts: dict[str, int], source: str
             ) -> pd.DataFrame:
     settings = load_settings()
-    las = ", ".join(f.las) if f.las else "all local authorities in the data"
+    las = metrics.las_in_words(f.las)
     services = ", ".join(f.services) if f.services else "all services"
     rows = [
         ("Health evidence pack", f"{settings.area_name}: health's evidence for the area SEND "

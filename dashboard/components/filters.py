@@ -15,7 +15,8 @@ import streamlit as st
 from dashboard.components import gateway
 from dashboard.components.text import plain
 from pipelines import queries
-from pipelines.metrics import Filters
+from pipelines.config import load_settings
+from pipelines.metrics import Filters, las_in_words
 from pipelines.periods import (
     GRAIN_NAMES,
     GRAINS,
@@ -67,7 +68,7 @@ class View:
                 else f"{self.first.display} to {self.last.display}")
         if f.date_to < self.last.end:
             span += f" (to {f.date_to:%d/%m/%Y})"
-        las = plain(", ".join(f.las)) if f.las else "all local authorities"
+        las = plain(las_in_words(f.las))
         names = plain(", ".join(f.services)) if f.services else "all services"
         text = f"{span} · as of {f.as_of:%d/%m/%Y} · {las}"
         return text + (f" · health advice: {names}" if services else "")
@@ -78,6 +79,19 @@ def capture_url() -> None:
     since moving to another page clears it before the filters are first drawn."""
     if "_flt_url" not in st.session_state:
         st.session_state["_flt_url"] = {p: st.query_params.get_all(p) for p in PARAMS}
+
+
+def all_las_placeholder() -> str:
+    """What an empty local authority filter stands for, in its box."""
+    return "The area's local authorities" if load_settings().area_las else "All local authorities"
+
+
+def all_las_help() -> str:
+    """The local authority filter's help: what leaving it empty counts (`metrics.la_in`)."""
+    if not load_settings().area_las:
+        return "Leave empty for every local authority in the data."
+    return (f"Leave empty for {las_in_words(())} and returns for the whole area. An LA outside "
+            "the area (one settings.toml does not list) is shown only when chosen.")
 
 
 def _default_as_of(options: queries.FilterOptions) -> dt.date:
@@ -188,9 +202,8 @@ def sidebar_filters(show_services: bool = True) -> View:
 
     with st.sidebar:
         st.header("Filters")
-        las = st.multiselect("Local authorities", options.las, placeholder="All local authorities",
-                             help="Leave empty for every local authority in the data.",
-                             **_bound("la"))
+        las = st.multiselect("Local authorities", options.las, placeholder=all_las_placeholder(),
+                             help=all_las_help(), **_bound("la"))
         grain = st.selectbox("Period grain", GRAINS, format_func=GRAIN_NAMES.get,
                              help="Quarters are calendar quarters; financial years run April-March.",
                              **_bound("grain"))

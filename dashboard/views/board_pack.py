@@ -76,7 +76,8 @@ def choose() -> tuple[Quarter, tuple[str, ...], dt.date]:
                  "are under the choice.")
         st.caption(quarter.describe)
         las = st.multiselect("Local authorities", options.las, default=shared, key="bp_las",
-                             placeholder="All local authorities")
+                             placeholder=filters.all_las_placeholder(),
+                             help=filters.all_las_help())
         as_of = st.date_input(
             "As of", value=gateway.read(board_pack.pack_as_of, quarter),
             key=f"bp_as_of_{quarter.label}", min_value=quarter.start, format="DD/MM/YYYY",

@@ -235,8 +235,8 @@ def history() -> None:
     st.caption("Newest first. \"As of\" is the date after which a load rejected dates; "
                "\"Extract\" is the date its export was made, which sets how current the "
                "dashboards are. \"Outside the area\" names the rows of local authorities that "
-               "settings.toml does not list: loaded, but their extract dates never move the "
-               "area's default as-of date.")
+               "settings.toml does not list: loaded and shown only where their LA is chosen in "
+               "the filters; their extract dates never move the area's default as-of date.")
     loads = gateway.read(status.loads).iloc[::-1].reset_index(drop=True)
     if loads.empty:
         tables.no_data("Nothing has been loaded yet.")

@@ -55,7 +55,9 @@ assessments on time, plans issued within 20 weeks, and Tribunal health recommend
 {pages_list()}
 
 ### Using the filters
-The sidebar filters apply to every dashboard page: local authorities (empty means all), the period
+The sidebar filters apply to every dashboard page: local authorities (empty means the area's, the
+local authorities settings.toml lists, with the returns for the whole area; an LA outside the area
+is counted only when chosen; every LA when settings.toml lists none), the period
 grain (month, calendar quarter, financial year April-March, calendar year), the first and last
 period, the health services (health advice only) and the **as-of date**, the day the figures
 describe (by default the latest extract date of the area's data, the local authorities

@@ -287,7 +287,7 @@ class BoardPack:
 
     @property
     def scope(self) -> str:
-        las = ", ".join(self.las) if self.las else "all local authorities"
+        las = metrics.las_in_words(self.las)
         return f"{self.area} · {las} · figures as of {day_text(self.as_of)}"
 
     @property

@@ -84,6 +84,8 @@ from pipelines.metrics.core import (  # noqa: F401
     dfe_year,
     empty_overall,
     grouping,
+    la_in,
+    las_in_words,
     pct,
     periods,
     query,

@@ -13,6 +13,7 @@ from pipelines.metrics.core import (
     REVIEW_DECISION_DAYS,
     REVIEW_MATCH_DAYS,
     Filters,
+    la_in,
     sql_in,
 )
 
@@ -43,7 +44,7 @@ def advice_base(f: Filters, source: str = "provider") -> str:
         exception IS NOT NULL AS excepted
     FROM health_advice
     WHERE requested_date <= $as_of AND {sql_in('source', (source,))}
-        AND {ASSESSMENT_ADVICE} AND {sql_in('local_authority', f.las)}
+        AND {ASSESSMENT_ADVICE} AND {la_in(f.las)}
         AND {sql_in('service', f.services)}
     """
 
@@ -61,7 +62,7 @@ def review_advice_base(f: Filters) -> str:
     WITH advice AS (
         SELECT * FROM health_advice
         WHERE stage = 'annual review' AND requested_date <= $as_of AND source = 'provider'
-            AND {sql_in('local_authority', f.las)} AND {sql_in('service', f.services)}),
+            AND {la_in(f.las)} AND {sql_in('service', f.services)}),
     reviews AS (
         SELECT local_authority AS review_la, case_id AS review_case,
             coalesce(meeting_date, review_due_date) AS meeting FROM annual_reviews),
@@ -103,7 +104,7 @@ def plan_base(f: Filters) -> str:
         exception IS NOT NULL AS excepted
     FROM ehcp
     WHERE final_plan_date IS NOT NULL AND final_plan_date <= $as_of
-        AND {sql_in('local_authority', f.las)}
+        AND {la_in(f.las)}
     """
 
 
@@ -119,7 +120,7 @@ def decision_base(f: Filters) -> str:
     FROM ehcp
     WHERE decision_date IS NOT NULL AND decision_date <= $as_of
         AND coalesce(decision, 'assess') IN ('assess', 'not assess')
-        AND {sql_in('local_authority', f.las)}
+        AND {la_in(f.las)}
     """
 
 
@@ -148,7 +149,7 @@ def response_base(f: Filters) -> str:
     FROM tribunals
     WHERE recommendation_date IS NOT NULL AND recommendation_date <= $as_of
         AND coalesce(health_recommendation, TRUE)
-        AND {sql_in('local_authority', f.las)}
+        AND {la_in(f.las)}
     """
 
 
@@ -158,7 +159,7 @@ def appeal_base(f: Filters) -> str:
     SELECT *, registered_date AS anchor, TRUE AS counted,
         coalesce(health_aspects, FALSE) AS met, FALSE AS excepted
     FROM tribunals
-    WHERE registered_date <= $as_of AND {sql_in('local_authority', f.las)}
+    WHERE registered_date <= $as_of AND {la_in(f.las)}
     """
 
 
@@ -183,7 +184,7 @@ def review_held_base(f: Filters) -> str:
             AND meeting_date <= review_due_date AS met,
         FALSE AS excepted
     FROM annual_reviews
-    WHERE {sql_in('local_authority', f.las)}
+    WHERE {la_in(f.las)}
     """
 
 
@@ -204,7 +205,7 @@ def review_decision_base(f: Filters) -> str:
             AND decision_date - meeting_date <= {REVIEW_DECISION_DAYS} AS met,
         FALSE AS excepted
     FROM annual_reviews
-    WHERE meeting_date IS NOT NULL AND meeting_date <= $as_of AND {sql_in('local_authority', f.las)}
+    WHERE meeting_date IS NOT NULL AND meeting_date <= $as_of AND {la_in(f.las)}
     """
 
 
@@ -236,7 +237,7 @@ def amended_plan_base(f: Filters) -> str:
         FALSE AS excepted
     FROM annual_reviews
     WHERE decision = 'amend' AND meeting_date IS NOT NULL AND meeting_date <= $as_of
-        AND {sql_in('local_authority', f.las)}
+        AND {la_in(f.las)}
     """
 
 
@@ -249,7 +250,7 @@ def review_health_base(f: Filters) -> str:
         coalesce(health_attended, FALSE) OR coalesce(health_advice_submitted, FALSE) AS met,
         FALSE AS excepted
     FROM annual_reviews
-    WHERE meeting_date IS NOT NULL AND meeting_date <= $as_of AND {sql_in('local_authority', f.las)}
+    WHERE meeting_date IS NOT NULL AND meeting_date <= $as_of AND {la_in(f.las)}
     """
 
 
@@ -260,7 +261,7 @@ def review_health_invited_base(f: Filters) -> str:
     SELECT *, meeting_date AS anchor, TRUE AS counted,
         coalesce(health_invited, FALSE) AS met, FALSE AS excepted
     FROM annual_reviews
-    WHERE meeting_date IS NOT NULL AND meeting_date <= $as_of AND {sql_in('local_authority', f.las)}
+    WHERE meeting_date IS NOT NULL AND meeting_date <= $as_of AND {la_in(f.las)}
     """
 
 
@@ -280,7 +281,7 @@ def complaint_response_base(f: Filters) -> str:
         FALSE AS excepted
     FROM complaints
     WHERE response_due_date IS NOT NULL AND received_date <= $as_of
-        AND {sql_in('local_authority', f.las)}
+        AND {la_in(f.las)}
     """
 
 
@@ -291,7 +292,7 @@ def complaint_received_base(f: Filters) -> str:
     SELECT *, received_date AS anchor, TRUE AS counted,
         coalesce(health_aspect, FALSE) AS met, FALSE AS excepted
     FROM complaints
-    WHERE received_date <= $as_of AND {sql_in('local_authority', f.las)}
+    WHERE received_date <= $as_of AND {la_in(f.las)}
     """
 
 
@@ -302,5 +303,5 @@ def phb_started_base(f: Filters) -> str:
     SELECT *, start_date AS anchor, TRUE AS counted,
         coalesce(continuing_care, FALSE) AS met, FALSE AS excepted
     FROM phb
-    WHERE start_date <= $as_of AND {sql_in('local_authority', f.las)}
+    WHERE start_date <= $as_of AND {la_in(f.las)}
     """

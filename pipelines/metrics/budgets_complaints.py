@@ -12,8 +12,8 @@ from pipelines.metrics.core import (
     calendar_sql,
     empty_overall,
     grouping,
+    la_in,
     query,
-    sql_in,
     with_period_labels,
 )
 
@@ -36,7 +36,7 @@ def phb_active(con: duckdb.DuckDBPyConnection, f: Filters, by: str | None = None
             count(*) FILTER (WHERE coalesce(continuing_care, FALSE)) AS continuing_care
         FROM phb
         WHERE start_date <= $as_of AND (end_date IS NULL OR end_date >= $as_of)
-            AND {sql_in('local_authority', f.las)}
+            AND {la_in(f.las)}
         GROUP BY ALL ORDER BY 1
     """, f)
     out = as_ints(empty_overall(out, by, {"active": 0, "continuing_care": 0}),
@@ -55,7 +55,7 @@ def phb_trend(con: duckdb.DuckDBPyConnection, f: Filters, grain: str = "month") 
         return pd.DataFrame(columns=columns)
     out = query(con, f"""
         WITH budgets AS (
-            SELECT * FROM phb WHERE start_date <= $as_of AND {sql_in('local_authority', f.las)}
+            SELECT * FROM phb WHERE start_date <= $as_of AND {la_in(f.las)}
         )
         SELECT period_start,
             count(start_date) FILTER (WHERE start_date BETWEEN period_start AND period_end) AS started,
@@ -91,7 +91,7 @@ def open_complaints(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
                  WHEN response_due_date < $as_of THEN 'overdue' ELSE 'open' END AS status
         FROM complaints
         WHERE received_date <= $as_of AND (responded_date IS NULL OR responded_date > $as_of)
-            AND {sql_in('local_authority', f.las)}
+            AND {la_in(f.las)}
         ORDER BY days_overdue DESC NULLS LAST, local_authority, complaint_ref
     """, f)
 

@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines.metrics.core import Filters, add_pcts, as_ints, grouping, pct, query, sql_in
+from pipelines.metrics.core import Filters, add_pcts, as_ints, grouping, la_in, pct, query
 from pipelines.vocab import ETHNIC_GROUPS
 
 
@@ -56,7 +56,7 @@ def plan_cohort_base(f: Filters) -> str:
                        THEN coalesce(last_reviewed_date, plan_issued_date) END AS review_clock_from
         FROM cohort
         WHERE support = 'EHC plan' AND (plan_issued_date IS NULL OR plan_issued_date <= $as_of)
-            AND {sql_in('local_authority', f.las)})
+            AND {la_in(f.las)})
     SELECT *, CAST($as_of - review_clock_from AS INTEGER) AS days_since_review,
         CASE WHEN review_clock_from IS NOT NULL
                  THEN $as_of > {review_period_end("review_clock_from")}
@@ -95,7 +95,7 @@ def cohort_headline(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Any
     row = cohort_reviews(con, f).iloc[0]
     support = query(con, f"""
         SELECT count(*) FROM cohort
-        WHERE support = 'SEN support' AND {sql_in('local_authority', f.las)}""", f).iloc[0, 0]
+        WHERE support = 'SEN support' AND {la_in(f.las)}""", f).iloc[0, 0]
     overdue, measurable = int(row["not_reviewed_in_12_months"]), int(row["measurable"])
     return {
         "cohort_with_plan": int(row["with_plan"]),

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import duckdb
 import pandas as pd
 
+from pipelines.config import load_settings
 from pipelines.periods import ALL_GRAINS, labels, period_of, periods_between
 from pipelines.published import sql_literal
 
@@ -108,6 +109,27 @@ def sql_in(column: str, values: tuple[str, ...]) -> str:
         return "TRUE"
     quoted = ", ".join(map(sql_literal, values))
     return f"{column} IN ({quoted})"
+
+
+def la_in(las: tuple[str, ...], column: str = "local_authority") -> str:
+    """The local authorities a figure covers: those chosen; with none chosen, the area's (the
+    LAs settings.toml lists) and the area-wide rows, whose LA is blank, so a file of an LA
+    outside the area never moves the area's figures; with no area listed, every row."""
+    if las:
+        return sql_in(column, las)
+    area = tuple(load_settings().area_las)
+    if not area:
+        return "TRUE"
+    return f"({sql_in(column, area)} OR coalesce({column}, '') = '')"
+
+
+def las_in_words(las: tuple[str, ...]) -> str:
+    """What `la_in(las)` covers, for a page's, a pack's or a command's heading."""
+    if las:
+        return ", ".join(las)
+    area = load_settings().area_las
+    return (f"the area's local authorities ({', '.join(area)})" if area
+            else "all local authorities")
 
 
 

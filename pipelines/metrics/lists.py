@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.metrics.bases import advice_base, response_base
-from pipelines.metrics.core import DECISION_DAYS, PLAN_DAYS, Filters, query, sql_in
+from pipelines.metrics.core import DECISION_DAYS, PLAN_DAYS, Filters, la_in, query
 
 # ---- lists the DCO acts on -------------------------------------------------------------------
 
@@ -97,7 +97,7 @@ def _open_cases(f: Filters) -> str:
             FROM ehcp
         WHERE request_date <= $as_of
             AND (final_plan_date IS NULL OR final_plan_date > $as_of)
-            AND NOT ({CLOSED_WITHOUT_PLAN}) AND {sql_in('local_authority', f.las)}
+            AND NOT ({CLOSED_WITHOUT_PLAN}) AND {la_in(f.las)}
         )
         SELECT *, CASE stage {milestones} END AS stage_milestone_days,
             days_elapsed > CASE stage {milestones} END AS stage_late

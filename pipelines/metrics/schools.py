@@ -18,8 +18,8 @@ from pipelines.metrics.core import (
     calendar_sql,
     empty_overall,
     grouping,
+    la_in,
     query,
-    sql_in,
     with_period_labels,
 )
 from pipelines.schemas import POLICY_ELEMENTS
@@ -41,7 +41,7 @@ def school_audits(f: Filters) -> str:
     return f"""
     WITH audits AS (
         SELECT * FROM schools
-        WHERE audit_date <= $as_of AND {sql_in('local_authority', f.las)}
+        WHERE audit_date <= $as_of AND {la_in(f.las)}
     ), found AS (
         SELECT *,
             coalesce(policy_in_place, FALSE) AS has_policy,

@@ -15,6 +15,7 @@ from pipelines.metrics.core import (
     add_pcts,
     as_ints,
     grouping,
+    la_in,
     query,
     sql_in,
 )
@@ -32,7 +33,7 @@ def _waiting_rows(f: Filters) -> str:
     return f"""
     SELECT * FROM waiting_times
     WHERE last_day(month) <= $as_of
-        AND {sql_in('local_authority', f.las)} AND {sql_in('service', f.services)}
+        AND {la_in(f.las)} AND {sql_in('service', f.services)}
     """
 
 

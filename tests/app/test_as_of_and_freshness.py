@@ -9,7 +9,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from app_helpers import ADVICE, KEY, TINY_AS_OF, csv_bytes, table, tiny_files
+from app_helpers import (
+    ADVICE,
+    FY_PARAMS,
+    KEY,
+    TINY_AS_OF,
+    captions,
+    csv_bytes,
+    metric_values,
+    table,
+    tiny_files,
+)
 from streamlit.testing.v1 import AppTest
 
 from pipelines.load import ingest_file
@@ -71,6 +81,25 @@ def test_a_later_export_of_another_la_loads_but_leaves_the_as_of_date_alone(
     assert as_of_shown(fresh) == sample_as_of
     # Chosen, Leeds is there.
     assert "Leeds" in fresh.multiselect(key="flt_la_w").options
+
+
+def test_an_export_of_another_la_moves_no_figure_of_the_area(
+        run_app: Callable[..., AppTest], sample_db_copy: Path, sample_as_of: dt.date,
+        tmp_path: Path) -> None:
+    # A new user checking the app saw overdue advice go 109 -> 110 after loading a Leeds
+    # workbook: the default, no LA chosen, is the area's LAs, so Leeds's overdue request is
+    # shown only where Leeds is chosen.
+    before = metric_values(run_app(db=sample_db_copy, **FY_PARAMS))
+    leeds = tmp_path / f"leeds_advice_{sample_as_of}.csv"
+    leeds.write_bytes(csv_bytes([ADVICE, ["L1", "LC1", "Leeds", "OT", "10/02/2026", "", "Trust",
+                                          "", "", "New"]]))
+    assert ingest_file(sample_db_copy, leeds, as_of=sample_as_of).outside_area == {"Leeds": 1}
+    after = run_app(db=sample_db_copy, **FY_PARAMS)
+    assert metric_values(after) == before
+    assert any("the area's local authorities (Northshire, Riverside, Eastmoor)" in c
+               for c in captions(after))
+    chosen = run_app(db=sample_db_copy, la="Leeds", **FY_PARAMS)
+    assert metric_values(chosen)["Health advice overdue now"] == "<5"  # 1, suppressed
 
 
 def test_every_page_says_how_current_each_source_is(run_app: Callable[..., AppTest],

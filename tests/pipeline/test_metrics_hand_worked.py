@@ -19,7 +19,7 @@ ADVICE = [
     ["A6", "C6", "Northshire", "Paeds", "01/02/2025", "01/03/2025", "", "", "", ""],  # due before period
     ["A7", "C7", "Northshire", "Paeds", "10/02/2026", "", "", "", "", ""],  # due 24/03/2026, open: late
     ["A8", "C8", "Northshire", "Paeds", "20/02/2026", "", "", "", "", ""],  # due 03/04/2026: not yet
-    ["A9", "C9", "Leeds", "Physio", "01/07/2025", "20/07/2025", "", "Waiting list", "", ""],  # not lawful
+    ["A9", "C9", "Riverside", "Physio", "01/07/2025", "20/07/2025", "", "Waiting list", "", ""],  # not lawful
 ]
 EHCP = [
     ["E1", "Northshire", "01/01/2025", "10/02/2025", "Assess", "", "21/05/2025", "", "ASD"],  # 140 days
@@ -129,7 +129,7 @@ def test_open_cases_at_risk(hand_db):
 
 def test_cli_metrics_json_has_the_issue_keys(hand_db, capsys):
     code = main(["metrics", "--json", "--db", str(hand_db), "--from", "2025-04-01", "--to", "2026-03-31",
-                 "--as-of", "2026-03-31", "--la", "Northshire", "Leeds"])
+                 "--as-of", "2026-03-31", "--la", "Northshire", "Riverside"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     assert list(out)[:len(metrics.HEADLINE_KEYS)] == list(metrics.HEADLINE_KEYS)

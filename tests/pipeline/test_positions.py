@@ -30,11 +30,11 @@ ROWS = [
     ["P8", "Northshire", "01/10/2025", "10/11/2025", "Y", "N", "", "", ""],  # decided not to issue
     ["P9", "Northshire", "01/10/2025", "01/11/2025", "Y", "", "", "01/03/2026", ""],  # plan issued
     ["P10", "Northshire", "01/10/2025", "01/11/2025", "Y", "", "", "", "School closure"],  # past 20
-    ["P11", "Leeds", "16/02/2026", "", "", "", "", "", ""],  # 43 days undecided: outstanding
-    ["P12", "Leeds", "17/02/2026", "", "", "", "", "", ""],  # 42 days: not yet
-    ["P13", "Leeds", "01/06/2025", "", "A", "", "", "", ""],  # 303 days undecided: outstanding
-    ["P14", "Leeds", "01/01/2026", "15/04/2026", "Y", "", "", "", ""],  # decided after as-of: outstanding
-    ["P15", "Leeds", "01/09/2025", "01/10/2025", "Y", "", "", "20/04/2026", ""],  # plan after as-of: past 20
+    ["P11", "Riverside", "16/02/2026", "", "", "", "", "", ""],  # 43 days undecided: outstanding
+    ["P12", "Riverside", "17/02/2026", "", "", "", "", "", ""],  # 42 days: not yet
+    ["P13", "Riverside", "01/06/2025", "", "A", "", "", "", ""],  # 303 days undecided: outstanding
+    ["P14", "Riverside", "01/01/2026", "15/04/2026", "Y", "", "", "", ""],  # decided after as-of: outstanding
+    ["P15", "Riverside", "01/09/2025", "01/10/2025", "Y", "", "", "20/04/2026", ""],  # plan later: past 20
 ]
 
 
@@ -93,9 +93,11 @@ def test_positions_do_not_depend_on_the_period(export_db: Path) -> None:
                             for start, end in ((dt.date(2020, 1, 1), dt.date(2020, 1, 31)),
                                                (dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
                                                (dt.date(2025, 4, 1), dt.date(2026, 3, 31))))}
-        leeds = metrics.headline(con, metrics.Filters(dt.date(2026, 3, 1), AS_OF, AS_OF, ("Leeds",)))
+        riverside = metrics.headline(con, metrics.Filters(dt.date(2026, 3, 1), AS_OF, AS_OF,
+                                                          ("Riverside",)))
     assert counts == {(5, 3)}
-    assert (leeds["ehcp_open_past_20_weeks"], leeds["ehcp_decisions_outstanding_past_6_weeks"]) == (1, 3)
+    assert (riverside["ehcp_open_past_20_weeks"],
+            riverside["ehcp_decisions_outstanding_past_6_weeks"]) == (1, 3)
 
 
 @pytest.mark.parametrize("la", [None, "Riverside"])

@@ -3,9 +3,12 @@ reports the figures the issue asks for. Measurements run in-process here to stay
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from pipelines import bench
+from pipelines import bench, bench_area
+from pipelines.config import ROOT, canonical_la, load_settings
 from pipelines.headers import find_header
 from pipelines.pseudonym import nhs_number_is_valid
 
@@ -86,6 +89,28 @@ def test_a_run_reports_the_figures_the_issue_names(tmp_path, monkeypatch):
     assert result["incremental_over_first_load"] == pytest.approx(
         result["incremental_seconds"] / result["csv_ingest_seconds"])
     assert not (tmp_path / "bench_copy.duckdb").exists()
+    # Its LAs (real ones, none of the sample area's) are the area the metrics count, so the
+    # timed figures count every row; the settings in use are put back afterwards.
+    figures = result["area_figures"]
+    assert figures["health_advice_due"] > 0 and figures["ehcp_plans_issued"] > 0, figures
+    assert load_settings().area_las == ["Northshire", "Riverside", "Eastmoor"]
+
+
+def test_the_bench_settings_name_its_las_as_the_area(tmp_path, monkeypatch):
+    monkeypatch.delenv("SEND_SETTINGS", raising=False)
+    las = bench.la_names(3)
+    with bench_area.as_the_area(tmp_path, las) as path:
+        settings = load_settings()
+        assert canonical_la("NSH") is None  # the sample area's spelling is not the bench's
+        assert os.environ["SEND_SETTINGS"] == str(path)
+        assert settings.area_las == las
+        # Everything else as in use: targets, exceptions, suppression.
+        assert settings.targets == load_settings(str(ROOT / "settings.toml")).targets
+        assert settings.exception_map["advice"] == {
+            "Family circumstances": "exceptional personal circumstances"}
+    assert "SEND_SETTINGS" not in os.environ
+    assert load_settings().area_las == ["Northshire", "Riverside", "Eastmoor"]
+    assert canonical_la("NSH") == "Northshire"  # the spellings worked out again too
 
 
 def test_a_profiled_run_profiles_next_months_load_over_the_first(tmp_path, monkeypatch):
