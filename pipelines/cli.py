@@ -22,13 +22,12 @@ import pandas as pd
 
 from pipelines import (
     access,
-    area,
     audit,
     benchmark_show,
     benchmarks,
     bootstrap,
     config,
-    counts,
+    ingest_report,
     metrics,
     pseudonym,
     published,
@@ -248,11 +247,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 failed += 1
                 print(f"error: {result.error}", file=sys.stderr)
             elif not args.json:
-                print(_describe(result))
-                if result.unused:
-                    print(f"  not used (SEN2 items): {', '.join(result.unused)}")
-            for warning in [] if args.json else result.read_warnings:
-                print(f"warning: {warning}", file=sys.stderr)
+                print(ingest_report.summary(result))
+            for warning in [] if args.json else ingest_report.warnings(result):
+                ingest_report.warn(warning)
     if args.json:
         print(json.dumps([r.summary() for r in results], indent=2, default=str))
     return 1 if failed else 0
@@ -266,51 +263,6 @@ def _given(args: argparse.Namespace) -> dict[str, str]:
     if args.provider:
         given["provider"] = args.provider.strip()
     return given
-
-
-def _describe(r: Any) -> str:
-    if r.status == "unchanged":
-        # The same bytes are the same load whatever the options: to load them again with another
-        # --provider, --la or --extract-date, the earlier load has to go first.
-        return (f"{r.file}: already loaded (load {r.load_id}); nothing changed. To load it again "
-                f"with other options, undo that load first: python -m pipelines rollback "
-                f"{r.load_id} --yes")
-    warned = "".join(f"\n  warning: {w['message']}" for w in r.unlawful_reasons)
-    warned += f"\n  warning: {area.notice(r.file, r.outside_area)}" if r.outside_area else ""
-    warned += "".join(f"\n  warning: {line}" for line in counts.suppressed_cells(r.file, r.warnings))
-    stale = (f"\n  {r.stale:,} stale: a newer export already holds these records differently; "
-             "kept in history, not used" if r.stale else "")
-    stale += (f"\n  {r.superseded:,} superseded: earlier months' versions of records a later "
-              "month's sheet holds; kept in history, not used" if r.superseded else "")
-    lines = [f"{r.file}: {r.rows_read:,} rows read -> {r.loaded:,} loaded ({r.inserted:,} new, "
-             f"{r.updated:,} updated, {r.unchanged:,} unchanged), {r.duplicates:,} duplicates, "
-             f"{r.rejected:,} rejected, {r.blank:,} blank, {r.notes:,} notes/totals, "
-             f"{len(r.warnings):,} loaded with a warning [load {r.load_id}: {', '.join(r.kinds)}; "
-             f"extract date {r.extract_date:%d/%m/%Y}, {r.extract_basis}]" + stale + warned]
-    # Cells suppressed at source are told a line per column above, not again per rule.
-    lines += _queried([w for w in r.warnings if w.rule != counts.RULE])
-    for sheet in r.sheets:
-        if sheet.get("unused_columns"):
-            lines.append(f"  sheet '{sheet['sheet']}': columns not used: "
-                         + ", ".join(sheet["unused_columns"]))
-    for skipped in r.skipped_sheets:
-        lines.append(f"  sheet '{skipped['sheet']}' skipped: {skipped['reason']}")
-    return "\n".join(lines)
-
-
-def _queried(warnings: list[Any], first: int = 3) -> list[str]:
-    """The rows loaded with a warning, a line per rule: how many, the first rows, and the first
-    one's reason (the rest are in `row_warnings`)."""
-    by_rule: dict[str, list[Any]] = {}
-    for w in warnings:
-        by_rule.setdefault(w.rule, []).append(w)
-    lines = []
-    for rule, found in by_rule.items():
-        rows = list(dict.fromkeys((w.sheet, w.row) for w in found))
-        lines.append(f"  warning ({rule}): {len(rows):,} row(s), first "
-                     + ", ".join(f"{sheet} row {row}" for sheet, row in rows[:first])
-                     + f": {found[0].reason}")
-    return lines
 
 
 def cmd_status(args: argparse.Namespace) -> int:

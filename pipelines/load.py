@@ -48,6 +48,7 @@ from pipelines.pseudonym import (
     wrong_key,
 )
 from pipelines.readers import FileError, RawSheet, is_blank, read_file, rows_to_columns
+from pipelines.rules import LA_FILLED
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.validate import Reject, SheetOutcome, validate_body
 from pipelines.vocab import normalise_token
@@ -94,12 +95,17 @@ class FileResult:
         return self.rows_read == (self.loaded + self.stale + self.superseded + self.duplicates
                                   + self.rejected + self.blank + self.notes)
 
+    def warned_rows(self) -> int:
+        """The rows loaded with a warning, each once however many it has."""
+        return len({(w.sheet, w.row) for w in self.warnings})
+
     def summary(self) -> dict:
         keys = ("file", "status", "load_id", "error", "kinds", "rows_read", "loaded", "inserted",
                 "updated", "unchanged", "stale", "superseded", "duplicates", "rejected", "blank", "notes",
                 "extract_date", "extract_basis", "sheets", "skipped_sheets", "unused",
                 "unlawful_reasons", "read_warnings", "outside_area")
         out = {**{k: getattr(self, k) for k in keys}, "warnings": len(self.warnings),
+               "loaded_with_a_warning": self.warned_rows(),
                "suppressed_at_source": counts.suppressed_cells(self.file, self.warnings)}
         if self.extract_date is not None:  # JSON as it is printed: a date as yyyy-mm-dd
             out["extract_date"] = self.extract_date.isoformat()
@@ -217,8 +223,8 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         found = _sen2_outcome(ret := sen2.from_sheets(path.name, flat), la, as_of, key)
         if warnings is not None:
             warnings += ret.unmatched  # a module's rows that join no request
-    filled = sum(o.filled.get("local_authority", 0)
-                 for o in outcomes + (found.outcomes if found else []))
+    filled = sum(w.rule == LA_FILLED for o in outcomes + (found.outcomes if found else [])
+                 for w in o.warnings)
     if filled and warnings is not None:
         warnings.append(f"{path.name}: {filled:,} row{'s' * (filled != 1)} with a blank local "
                         f"authority filled with {canonical_la(fixed['local_authority'])}, the LA "

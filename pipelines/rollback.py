@@ -63,6 +63,9 @@ def rollback(db: Path, load_id: int) -> RollbackResult:
             con.execute("DELETE FROM rejects WHERE load_id = ?", [load_id])
             sen2_tables.forget(con, load_id)
             con.execute("DELETE FROM row_warnings WHERE load_id = ?", [load_id])
+            # Its rows per LA go too: the load history's "Outside the area" and the area's
+            # default as-of date (`area`) then read as if the load never happened.
+            con.execute("DELETE FROM load_las WHERE load_id = ?", [load_id])
             known_rows.forget(con, load_id)
             con.execute("UPDATE loads SET status = 'rolled back' WHERE load_id = ?", [load_id])
     return RollbackResult(load_id, file_name, removed, restored)

@@ -47,12 +47,14 @@ class ParsedColumn(Protocol):
 
 @dataclass(frozen=True)
 class Rows:
-    """What a rule looks at: a sheet's parsed columns, the as-of date of the load, and the
-    values given for whole columns (`--la`), parsed."""
+    """What a rule looks at: a sheet's parsed columns, the as-of date of the load, the values
+    given for whole columns (`--la`), parsed, and per column the data rows whose blank cell a
+    given value filled."""
 
     parsed: Mapping[str, ParsedColumn]
     as_of: dt.date
     given: Mapping[str, Any] = field(default_factory=dict)
+    filled: Mapping[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,22 @@ def not_the_la_given(name: str = "local_authority") -> Rule:
                 "authority given for this file (--la, or the upload's \"Local authority\"); "
                 "correct the cell, or load that LA's rows apart")
     return Rule("not_the_la_given", f"{name} must be the LA given for the file", (name,), ERROR,
+                name, breaks, reason)
+
+
+LA_FILLED = "la_given_filled"
+
+
+def la_given_filled(name: str = "local_authority") -> Rule:
+    """A warning: the row's LA cell was blank and took the LA given for the file, so the row
+    is loaded under an LA its source did not state (said once per file as well)."""
+    def breaks(rows: Rows) -> np.ndarray:
+        return np.flatnonzero(rows.filled.get(name, np.zeros(0, dtype=bool)))
+
+    def reason(rows: Rows, pos: int) -> str:
+        return (f"{name}: blank, filled with {rows.given[name]}, the local authority given for "
+                "this file (--la, or the upload's \"Local authority\")")
+    return Rule(LA_FILLED, f"a blank {name} takes the LA given for the file", (name,), WARNING,
                 name, breaks, reason)
 
 
@@ -168,7 +186,8 @@ def long_gap(start: str, end: str, weeks: int, label: str) -> Rule:
 def rules_for(schema: Schema) -> list[Rule]:
     """A dataset's row rules in the order they run (a row's rejects keep this order)."""
     rules = [missing_required(name) for name in schema.required]
-    rules += [not_the_la_given()] if any(c.kind == "la" for c in schema.columns) else []
+    rules += ([not_the_la_given(), la_given_filled()] if any(c.kind == "la" for c in schema.columns)
+              else [])
     rules += [suppressed_at_source(c.name) for c in schema.columns if c.suppressible]
     rules += [end_before_start(*order) for order in schema.date_order]
     rules += [part_exceeds_whole(*order) for order in schema.count_order]

@@ -152,4 +152,5 @@ def default_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     latest extract date of the area's data (`Freshness.latest`); a database whose loads predate
     extract dates falls back to their as-of dates. None when nothing is loaded."""
     return freshness(con).latest or con.execute(
-        f"SELECT max(as_of) FROM loads WHERE {area.loads_of_the_area(con)}").fetchall()[0][0]
+        "SELECT max(as_of) FROM loads WHERE status = 'loaded' "
+        f"AND {area.loads_of_the_area(con)}").fetchall()[0][0]

@@ -74,7 +74,6 @@ class SheetOutcome:
     rejects: list[Reject] = field(default_factory=list)
     warnings: list[Reject] = field(default_factory=list)  # rows kept but queried
     unused: list[str] = field(default_factory=list)  # headers of columns no schema column takes
-    filled: dict[str, int] = field(default_factory=dict)  # column -> blank cells a given value filled
 
 
 # --- value parsers: return the canonical value, None for blank, or raise ValueError(reason) ---
@@ -386,9 +385,10 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
 
     wanted = {name: PARSERS[schema.column(name).kind](value) for name, value in
               (given or {}).items()}
+    filled: dict[str, np.ndarray] = {}  # column -> the data rows whose blank cell it filled
     for name, value in (given or {}).items():
         if name in parsed:  # the sheet's own column (`--la`): the value fills its blank cells
-            outcome.filled[name] = _fill_blanks(parsed[name], wanted[name])
+            filled[name] = _fill_blanks(parsed[name], wanted[name])
         else:
             parsed[name] = _Parsed(np.zeros(m, dtype=np.intp), [value],
                                    np.array([wanted[name]], dtype=object), np.zeros(m, dtype=bool))
@@ -404,7 +404,7 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
                                            np.array([col.default], dtype=object),
                                            np.zeros(m, dtype=bool))
 
-    rows = Rows(parsed, as_of, wanted)
+    rows = Rows(parsed, as_of, wanted, filled)
     for rule in rules_for(schema):
         if rule.applies(rows):
             column = parsed[rule.column]
@@ -423,13 +423,13 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
     return outcome
 
 
-def _fill_blanks(column: _Parsed, value: Any) -> int:
-    """Put `value` in the column's blank cells (not its invalid ones, which say why); how many
-    data rows it filled."""
+def _fill_blanks(column: _Parsed, value: Any) -> np.ndarray:
+    """Put `value` in the column's blank cells (not its invalid ones, which say why); which data
+    rows it filled (a warning each: `rules.la_given_filled`)."""
     blank = np.equal(column.parsed, None)
     blank[list(column.errors)] = False
-    filled = int(blank[column.codes].sum())
-    if filled:
+    filled = blank[column.codes]
+    if filled.any():
         column.parsed[blank] = value
         column.arrow = None
     return filled

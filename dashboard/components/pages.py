@@ -13,13 +13,16 @@ from pathlib import Path
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from dashboard.components import auth
+from dashboard.components import auth, gateway
 from dashboard.components.text import plain
+from pipelines import audit
 
 VIEWS = Path(__file__).resolve().parent.parent / "views"  # not "pages/": see views/__init__.py
 SIGN_IN = "sign in"  # needs: not signed in yet (the sign-in page)
 NO_ROLE = "no role"  # needs: signed in by the identity provider, with no role here
 ROLE_NAMES = {"board": "board members", "dco": "DCOs and admins", "admin": "admins"}
+# The page last refused in this session: a rerun of it is not another refusal to audit.
+REFUSED = "page_refused"
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ def run(viewer: auth.Viewer, nav: Navigation) -> None:
     """The current page if this viewer may open it; else what its address gives them."""
     spec = nav.spec
     if may_open(viewer, spec.needs):
+        st.session_state.pop(REFUSED, None)
         nav.current.run()
     elif spec.needs in (SIGN_IN, NO_ROLE) and viewer.role is not None:
         # Signed in (or browsing the samples) at /sign-in: the sign-in form has done its work.
@@ -134,7 +138,12 @@ def run(viewer: auth.Viewer, nav: Navigation) -> None:
 
 
 def not_for_role(viewer: auth.Viewer, spec: PageSpec, nav: Navigation) -> None:
-    """Signed in, at the address of a page the role may not see: say so, never "not found"."""
+    """Signed in, at the address of a page the role may not see: say so, never "not found", and
+    audit it, so the admin sees who was refused which page."""
+    if st.session_state.get(REFUSED) != spec.title:
+        st.session_state[REFUSED] = spec.title
+        audit.record(gateway.db_file(), viewer.actor, "page refused", page=spec.title,
+                     open_to=spec.needs)
     if spec.needs == "admin":
         st.title("For admins only")
         st.warning(f"**{plain(spec.title)}** is for admins only. You are signed in as "

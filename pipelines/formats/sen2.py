@@ -330,7 +330,8 @@ def from_sheets(file: str, sheets: list[Sen2Sheet]) -> Sen2Return:
     result = Sen2Return(file, requests, sorted(unused), origins=origins)
     result.unmatched = [_unmatched(other, index, joined) for other, _, index in lookups]
     result.unmatched = [m for m in result.unmatched if m]
-    result.local_authorities = [_la_text(v) for v in las]
+    if any(s.la is not None for s in sheets):  # else none: the LA is the header's or `--la`
+        result.local_authorities = [_la_text(v) for v in las]
     result.year, result.dmo, result.dco = (_first(sheets, item) for item in ("Year", "DMO", "DCO"))
     return result
 
@@ -404,8 +405,8 @@ def _la_text(value: Any) -> str | None:
 
 def local_authority(ret: Sen2Return, la: str | None) -> list[str | None]:
     """Each request's LA: the header's LEA code, else the file's LA column as written (a blank
-    cell None: the validator fills it with `--la` and rejects a row naming another LA, as for
-    any export with an LA column), else `--la`."""
+    cell None: the validator fills it with `--la`, else rejects it as a missing field, and
+    rejects a row naming another LA, as for any export with an LA column), else `--la`."""
     given = canonical_la(la) if la else None
     if la and given is None:
         raise FileError(f"{ret.file}: --la '{la}' is not a known local authority")
@@ -418,11 +419,12 @@ def local_authority(ret: Sen2Return, la: str | None) -> list[str | None]:
             raise FileError(f"{ret.file}: the header's LEA code '{ret.lea}' is {name}, not "
                             f"{given} (--la): check the file")
         return [name] * len(ret.requests)
-    found = ret.local_authorities or [None] * len(ret.requests)
-    if given is None and any(f is None for f in found):
+    if ret.local_authorities:  # a blank cell without --la: that request's missing field
+        return list(ret.local_authorities)
+    if given is None:
         raise FileError(f"{ret.file}: a SEN2 return without an LEA code or LA column: name its "
                         "local authority with --la NAME")
-    return list(ret.local_authorities) or [given] * len(ret.requests)
+    return [given] * len(ret.requests)
 
 
 def child_pseudonym(values: dict[str, Any], key: bytes) -> str | None:

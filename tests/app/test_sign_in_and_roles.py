@@ -103,6 +103,22 @@ def test_board_sees_only_the_overview_and_board_pack(run_app: Callable[..., AppT
     assert [t.value for t in at.title] == ["Board pack"]
 
 
+def test_signing_in_on_a_page_the_role_may_not_open_audits_the_refusal(
+        run_app: Callable[..., AppTest], tiny_db: Path, tmp_path: Path) -> None:
+    at = run_app("views/health_advice.py", db=tiny_db, role=None)
+    _sign_in(at, "bea", PASSWORD + "board")
+    assert [t.value for t in at.title] == ["Not for your role"]
+    at.run()  # a rerun of the same refusal is not a second one
+    at.switch_page("views/admin.py").run()
+    assert [t.value for t in at.title] == ["For admins only"]
+    entries = [(e["actor"], e["action"], e["detail"]) for e in audit.entries(tiny_db)]
+    board = "bea (board, password)"
+    assert entries == [
+        (board, "sign in", {"method": "password"}),
+        (board, "page refused", {"page": "Health advice", "open_to": "dco"}),
+        (board, "page refused", {"page": "Users and audit log", "open_to": "admin"})]
+
+
 @pytest.mark.parametrize("role", ["dco", "admin"])
 def test_dco_and_admin_open_record_pages_and_may_load(run_app: Callable[..., AppTest],
                                                       tiny_db: Path, role: str) -> None:

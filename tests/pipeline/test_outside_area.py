@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import board_pack, cli, queries, status
+from pipelines import board_pack, cli, queries, rollback, status
 from pipelines.config import ROOT, load_settings
 from pipelines.periods import Quarter
 
@@ -155,3 +155,38 @@ def test_an_area_wide_return_names_no_la_and_is_the_areas(db, tmp_path, capsys):
         assert list(status.loads(con)["outside_area"]) == [None]
         assert con.execute("SELECT count(*) FROM load_las").fetchall() == [(0,)]
         assert queries.filter_options(con).latest_as_of == LEEDS_EXTRACT
+
+
+def _tables(db: Path, leave_out: tuple[str, ...] = ("loads", "load_sheets", "audit_head")
+            ) -> dict[str, list]:
+    """Every table's rows, sorted, but the load log's (which keeps a rolled-back load, marked)
+    and the audit chain's head (the audit log keeps the load and its rollback)."""
+    with _con(db) as con:
+        names = [n for (n,) in con.execute("SELECT table_name FROM information_schema.tables "
+                                           "WHERE table_type = 'BASE TABLE'").fetchall()]
+        return {n: sorted(map(repr, con.execute(f'SELECT * FROM "{n}"').fetchall()))
+                for n in sorted(names) if n not in leave_out}
+
+
+def test_a_rolled_back_outside_load_leaves_no_trace(db, tmp_path, capsys):
+    _ingest(db, _export(tmp_path / f"northshire_{AREA_EXTRACT}.csv", ["Northshire"]), capsys)
+    before = _tables(db)
+    _ingest(db, _export(tmp_path / f"leeds_{LEEDS_EXTRACT}.csv", ["Leeds", "Northshire"]), capsys)
+    with _con(db) as con:
+        assert queries.filter_options(con).latest_as_of == LEEDS_EXTRACT  # the area's rows too
+    rollback.rollback(db, 2)
+    assert _tables(db) == before
+    with _con(db) as con:
+        assert con.execute("SELECT load_id FROM load_las WHERE load_id = 2").fetchall() == []
+        history = status.loads(con)
+        assert list(history["status"]) == ["loaded", "rolled back"]
+        assert list(history["outside_area"]) == [None, None]
+        assert status.default_as_of(con) == AREA_EXTRACT
+
+
+def test_when_the_only_load_is_rolled_back_there_is_no_default_as_of(db, tmp_path, capsys):
+    _ingest(db, _export(tmp_path / f"leeds_{LEEDS_EXTRACT}.csv", ["Leeds"]), capsys)
+    rollback.rollback(db, 1)
+    with _con(db) as con:
+        assert status.default_as_of(con) is None  # nothing is loaded
+        assert list(status.loads(con)["outside_area"]) == [None]

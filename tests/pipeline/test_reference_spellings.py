@@ -264,7 +264,7 @@ def test_ingest_says_how_many_rows_were_read_in_another_spelling_and_where(tmp_p
     for name in ("advice_2026-01.csv", "advice_2026-02.xlsx"):
         assert main(["ingest", "--db", str(db), "--as-of", AS_OF.isoformat(),
                      str(tmp_path / name)]) == 0
-    said = capsys.readouterr().out.splitlines()
+    said = capsys.readouterr().err.splitlines()  # warnings on stderr
     warned = [line for line in said if RULE in line]
     assert len(warned) == 1
     assert "2 row(s), first Feb row 2, Feb row 3: advice_id 123 is the reference 000123" in warned[0]

@@ -68,3 +68,29 @@ def test_without_la_given_each_request_loads_as_its_own_la(db, tmp_path):
     assert (result.loaded, result.rejected) == (6, 0)
     assert _stored(db, "SELECT local_authority, count(*) FROM ehcp GROUP BY 1 ORDER BY 1") == [
         ("Birmingham", 5), ("Leeds", 1)]
+
+
+def test_without_la_given_a_blank_la_cell_rejects_its_request_only(db, tmp_path):
+    # As any export with an LA column: the blank cell is a missing field, the rest load.
+    las = ["Birmingham", "", "Birmingham", "Birmingham", "Birmingham", "Birmingham"]
+    result = ingest_file(db, sen2.flat_csv(tmp_path / "flat_la.csv", las=las), as_of=AS_OF)
+    assert (result.status, result.loaded, result.rejected) == ("loaded", 5, 1)
+    assert result.reconciles()
+    [reject] = result.rejects
+    assert (reject.rule, reject.sheet, reject.row, reject.column) == (
+        "missing_required", "flat_la.csv", 3, "U")
+    assert reject.reason == "local_authority: missing required field"
+    assert _stored(db, "SELECT DISTINCT local_authority FROM sen2_requests") == [("Birmingham",)]
+
+
+def test_without_an_la_column_or_la_given_the_return_is_still_refused(db, tmp_path):
+    result = ingest_file(db, sen2.flat_csv(tmp_path / "flat.csv"), as_of=AS_OF)
+    assert result.status == "failed" and "--la NAME" in result.error
+
+
+def test_a_return_without_an_la_column_takes_la_given_with_no_warning(db, tmp_path):
+    # No cell was blank: the whole return is the LA's, as an Annex A list without an LA column.
+    result = ingest_file(db, sen2.flat_csv(tmp_path / "flat.csv"), as_of=AS_OF, la="Birmingham")
+    assert (result.loaded, result.rejected, result.warnings) == (6, 0, [])
+    assert not [w for w in result.read_warnings if "filled" in w]
+    assert _stored(db, "SELECT DISTINCT local_authority FROM ehcp") == [("Birmingham",)]

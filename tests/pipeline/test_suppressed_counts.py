@@ -66,13 +66,14 @@ def test_each_suppressed_cell_is_a_warning_naming_its_sheet_row_and_column(suppr
 def test_the_load_says_how_many_cells_were_suppressed_where(db, tmp_path, capsys):
     path = write_csv(tmp_path / "return.csv", [HEADER, *ROWS])
     assert main(["ingest", str(path), "--db", str(db), "--as-of", "2026-03-31"]) == 0
-    out = capsys.readouterr().out
-    assert "4 loaded" in out and "0 rejected" in out
+    said = capsys.readouterr()
+    warned = said.err  # the counts on stdout, the warnings on stderr
+    assert "4 loaded" in said.out and "0 rejected" in said.out
     assert ("warning: return.csv: sheet 'return.csv', column G (Over 52 Weeks): 2 cells "
-            "suppressed at source (rows 2, 4); loaded as unknown, not 0") in out
+            "suppressed at source (rows 2, 4); loaded as unknown, not 0") in warned
     assert ("warning: return.csv: sheet 'return.csv', column E (Total Waiting): 1 cell "
-            "suppressed at source (row 3)") in out
-    assert "warning (suppressed_at_source)" not in out  # told per column, not again per rule
+            "suppressed at source (row 3)") in warned
+    assert "suppressed_at_source," not in warned  # told per column, not again per rule
     assert main(["ingest", str(path), "--db", str(tmp_path / "second.duckdb"), "--as-of",
                  "2026-03-31", "--json"]) == 0
     (summary,) = json.loads(capsys.readouterr().out)

@@ -60,6 +60,8 @@ BROKEN = [
      "service: unknown service 'Astrology'"),
     ("not_the_la_given", EHCP, {**REQUEST, "local_authority": "Northshire CC"}, "local_authority",
      "local_authority: Northshire is not Riverside, the local authority given for this file"),
+    ("la_given_filled", EHCP, {**REQUEST, "local_authority": ""}, "local_authority",
+     "local_authority: blank, filled with Riverside, the local authority given for this file"),
     ("suppressed_at_source", WAITING_TIMES, {**WAITS, "waiting_over_52_weeks": "<5"},
      "waiting_over_52_weeks", "waiting_over_52_weeks: suppressed at source ('<5': a count under 5 "
      "suppressed); loaded as unknown, not 0"),
@@ -75,10 +77,12 @@ KEPT = [
     ("invalid_date", EHCP, {**REQUEST, "request_date": "1 Apr 2025"}),
     ("invalid_service", HEALTH_ADVICE, {**ADVICE, "service": "Speech and language therapy"}),
     ("suppressed_at_source", WAITING_TIMES, {**WAITS, "waiting_over_52_weeks": "4"}),
-    ("not_the_la_given", EHCP, {**REQUEST, "local_authority": ""}),  # blank: filled
+    ("not_the_la_given", EHCP, {**REQUEST, "local_authority": "Riverside City Council"}),
+    ("la_given_filled", EHCP, {**REQUEST, "local_authority": "Riverside"}),
 ]
 # The values given for the file in a rule's cases (`--la`).
-GIVEN = {"not_the_la_given": {"local_authority": "Riverside"}}
+GIVEN = {"not_the_la_given": {"local_authority": "Riverside"},
+         "la_given_filled": {"local_authority": "Riverside"}}
 
 
 @pytest.mark.parametrize("code, schema, row, column, reason", BROKEN, ids=[b[0] for b in BROKEN])

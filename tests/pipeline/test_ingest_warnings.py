@@ -1,0 +1,69 @@
+"""`ingest` prints each file's summary on stdout and every warning on stderr, whichever check
+made it (a blank LA filled, rows outside the area, a row rule); `--json` prints JSON alone on
+stdout. The summary's "loaded with a warning" counts the rows, each once. Every export is built
+here by hand, as an LA's case system writes it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from pipelines import cli
+from tests.conftest import AS_OF
+
+HEADER = "Case Ref,Local Authority,EHCNA Request Date,Decision to Assess,Primary Need"
+
+
+def _export(path: Path, las: list[str]) -> Path:
+    lines = [HEADER] + [f"LD-{n:04d},{la},0{n}/04/2025,Yes,ASD" for n, la in enumerate(las, 1)]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+    return path
+
+
+def _ingest(db: Path, path: Path, capsys, *extra: str) -> tuple[str, str]:
+    assert cli.main(["ingest", "--db", str(db), "--as-of", str(AS_OF), *extra, str(path)]) == 0
+    captured = capsys.readouterr()
+    return captured.out, captured.err
+
+
+def test_every_warning_goes_to_stderr_and_the_summary_to_stdout(tmp_path, db, capsys):
+    # Leeds lies outside the area (settings.toml): its blank cell is filled with Leeds, and
+    # both rows are Leeds's; two warnings of two kinds, on one stream.
+    path = _export(tmp_path / "leeds.csv", ["Leeds", "", "Leeds"])
+    out, err = _ingest(db, path, capsys, "--la", "Leeds")
+    assert "warning" not in out.replace("loaded with a warning", "")
+    assert out.startswith("leeds.csv: 3 rows read -> 3 loaded")
+    said = err.splitlines()
+    assert any(line.startswith("warning: leeds.csv: 1 row with a blank local authority filled "
+                               "with Leeds") for line in said), err
+    assert any(line.startswith("warning: leeds.csv: 3 rows for Leeds, outside the area")
+               for line in said), err
+    assert all(line.startswith("warning") for line in said), err
+
+
+def test_rows_whose_blank_la_was_filled_count_as_loaded_with_a_warning(tmp_path, db, capsys):
+    path = _export(tmp_path / "riverside.csv", ["", "Riverside", "  ", ""])
+    out, _ = _ingest(db, path, capsys, "--la", "Riverside")
+    assert "4 loaded" in out and ", 3 loaded with a warning [" in out
+    with duckdb.connect(str(db), read_only=True) as con:
+        kept = con.execute("SELECT row_number, rule FROM row_warnings ORDER BY 1").fetchall()
+    assert kept == [(2, "la_given_filled"), (4, "la_given_filled"), (5, "la_given_filled")]
+
+
+def test_a_row_with_two_warnings_counts_once(tmp_path, db, capsys):
+    # Row 2's LA is filled and its case reference is an NHS number (kept as a pseudonym).
+    path = _export(tmp_path / "two.csv", ["", "Riverside"])
+    path.write_text(path.read_text().replace("LD-0001", "9434765919"))
+    out, err = _ingest(db, path, capsys, "--la", "Riverside")
+    assert ", 1 loaded with a warning [" in out, out + err
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM row_warnings").fetchall() == [(2,)]
+
+
+def test_json_is_alone_on_stdout_and_counts_the_rows(tmp_path, db, capsys):
+    path = _export(tmp_path / "leeds.csv", ["Leeds", ""])
+    out, _ = _ingest(db, path, capsys, "--la", "Leeds", "--json")
+    [summary] = json.loads(out)
+    assert summary["loaded_with_a_warning"] == 1
