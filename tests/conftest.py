@@ -14,11 +14,17 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import settings
 
 from pipelines import bootstrap
 from pipelines.config import ROOT, load_settings
 from pipelines.load import FileResult, ingest_file
 from pipelines.samples import generate
+
+# No deadline on any generated example: a test asserts behaviour, never time (a busy machine
+# took one date parse past Hypothesis's default 200 ms and failed it).
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
 
 AS_OF = dt.date(2026, 3, 31)
 SAMPLE_KEY = "app-tests-not-secret"  # the pseudonym key the sample database is built with
