@@ -34,13 +34,17 @@ def summary(r: FileResult) -> str:
              f"extract date {r.extract_date:%d/%m/%Y}, {r.extract_basis}]" + stale]
     if r.unused:
         lines.append(f"  not used (SEN2 items): {', '.join(r.unused)}")
-    for sheet in r.sheets:
-        if sheet.get("unused_columns"):
-            lines.append(f"  sheet '{sheet['sheet']}': columns not used: "
-                         + ", ".join(sheet["unused_columns"]))
-    for skipped in r.skipped_sheets:
-        lines.append(f"  sheet '{skipped['sheet']}' skipped: {skipped['reason']}")
+    lines += [f"  {line}" for line in passed_over(r)]
     return "\n".join(lines)
+
+
+def passed_over(r: FileResult) -> list[str]:
+    """What the load left out of each sheet, as the CLI and the /data page say it: the headers
+    no column takes, and the sheets skipped with why."""
+    lines = [f"sheet '{sheet['sheet']}': columns not used: " + ", ".join(sheet["unused_columns"])
+             for sheet in r.sheets if sheet.get("unused_columns")]
+    return lines + [f"sheet '{skipped['sheet']}' skipped: {skipped['reason']}"
+                    for skipped in r.skipped_sheets]
 
 
 def warnings(r: FileResult) -> list[str]:

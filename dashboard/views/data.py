@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard.components import auth, freshness, gateway, tables
 from dashboard.components.text import plain
-from pipelines import area, counts, status, uploads
+from pipelines import area, counts, ingest_report, status, uploads
 from pipelines.config import load_settings
 from pipelines.schemas import SCHEMAS
 from pipelines.uploads import FileResult
@@ -154,12 +154,8 @@ def show_results(results: list[FileResult]) -> None:
             st.warning(plain(line), icon=":material/warning:")
     tables.show(results_frame(results), key="upload_summary")
     for r in results:
-        for sheet in r.sheets:
-            if sheet.get("unused_columns"):
-                st.caption(f"{r.file}, sheet '{sheet['sheet']}': columns not used: "
-                           + ", ".join(sheet["unused_columns"]))
-        for skipped in r.skipped_sheets:
-            st.caption(f"{r.file}, sheet '{skipped['sheet']}' skipped: {skipped['reason']}")
+        for line in ingest_report.passed_over(r):
+            st.caption(f"{r.file}, {line}")
     load_ids = [r.load_id for r in results if r.status == "loaded" and r.rejected]
     if not load_ids:
         return
