@@ -223,8 +223,13 @@ def _users_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 def _print_table(frame: pd.DataFrame) -> None:
     if frame.empty:
         print("(none)")
-    else:
-        print(frame.to_string(index=False))
+        return
+    # A missing value prints blank, as the dashboard shows it, never "None" or "NaN".
+    shown = frame.copy()
+    for column in shown.columns:
+        if pd.api.types.is_object_dtype(shown[column]):  # None there is not "missing" to na_rep
+            shown[column] = shown[column].where(shown[column].notna(), "")
+    print(shown.to_string(index=False, na_rep=""))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
