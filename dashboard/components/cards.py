@@ -13,7 +13,9 @@ import streamlit as st
 
 from dashboard.components.sparkline import colour, sparkline
 from dashboard.components.suppression import (
+    SHORT_WITHHELD,
     WITHHELD,
+    WITHHELD_NOTE,
     complement_small,
     is_small,
     made_of,
@@ -23,6 +25,8 @@ from dashboard.components.suppression import (
 from dashboard.components.text import plain
 from pipelines.commentary import rag_status
 from pipelines.config import load_settings
+from pipelines.metrics import FIGURES
+from pipelines.metrics.entry import Direction
 
 MIN_TREND = 3  # fewer monthly points than this make no trend worth drawing
 
@@ -36,13 +40,15 @@ class Rag:
 
 
 RAG_LOOK = {"green": (":material/check_circle:", "green"), "amber": (":material/warning:", "orange"),
-            "red": (":material/cancel:", "red")}  # icon and st.badge / st.metric colour
+            "red": (":material/cancel:", "red")}  # icon and st.badge colour
 
 
-def rag(value: float | None, target: float | None, margin: float) -> Rag | None:
-    """Green at or above target, amber within `margin` points below it, red further below: the
-    rule of `pipelines.commentary.rag_status`, which also picks what needs a board's attention."""
-    status = rag_status(value, target, margin)
+def rag(value: float | None, target: float | None, margin: float, direction: Direction = "up"
+        ) -> Rag | None:
+    """Green at or above target, amber within `margin` points below it, red further below (above,
+    where lower is better): the rule of `pipelines.commentary.rag_status`, which also picks what
+    needs a board's attention."""
+    status = rag_status(value, target, margin, direction)
     if status is None:
         return None
     icon, colour = RAG_LOOK[status.status]
@@ -65,7 +71,8 @@ class Card:
     target: float | None = None
     england: tuple[int, float] | None = None
     trend: Sequence[float] = field(default_factory=tuple)
-    good: str = "up"  # "up", "down" (fewer is better) or "neither" (a volume)
+    # The catalogue's key of the figure shown (pipelines.metrics.FIGURES): which way is better.
+    figure: str = ""
     label_help: str = ""
     beside: str = ""  # a second figure, e.g. including exceptions
     help: str = ""
@@ -80,6 +87,12 @@ class Card:
     # small count (exceptions, items not yet counted), so this one is withheld.
     contains: int | tuple[int, ...] | None = None
     contains_previous: int | tuple[int, ...] | None = None
+
+    @property
+    def good(self) -> Direction:
+        """Which way is better: "up", "down" (fewer is better) or "neither" (a volume), as the
+        catalogue defines it for the figure; a card naming no figure judges no change."""
+        return FIGURES[self.figure].direction if self.figure else "neither"
 
 
 def _part_withheld(value: float | int | None, whole: int | None) -> bool:
@@ -138,6 +151,15 @@ def change(card: Card, suppress: bool) -> Change | None:
     return Change(text, "auto", amount)
 
 
+def change_colour(card: Card, delta: Change | None) -> str:
+    """st.metric's `delta_color` for the change: green where it is better for the metric, red
+    where worse (the catalogue's direction), grey for a volume or no change. Never the RAG's
+    colour, which would show a fall on a card above its target as good; the RAG has its badge."""
+    if delta is None or delta.arrow == "off":
+        return "off"
+    return {"up": "normal", "down": "inverse"}.get(card.good, "off")
+
+
 def metric_card(card: Card, suppress: bool = True) -> None:
     """One card in a bordered box. With `suppress`, small counts and their rates are hidden."""
     settings = load_settings()
@@ -147,20 +169,20 @@ def metric_card(card: Card, suppress: bool = True) -> None:
     trend_withheld = suppress and card.kind == "count" and (
         any(is_small(v) for v in card.trend)
         or any(_part_withheld(v, w) for v, w in zip(card.trend, card.whole_trend, strict=False)))
-    status = rag(card.value, card.target, settings.amber_margin) if shown != WITHHELD else None
+    status = (rag(card.value, card.target, settings.amber_margin, card.good) if shown != WITHHELD
+              else None)
     with st.container(border=True):
         delta = change(card, suppress)
-        # With a target, the change and the sparkline take the RAG's colour, so a green card never
-        # has a red line beside it; without one, the colour says which way the change went.
-        delta_color = (status.colour if status
-                       else "off" if delta and delta.arrow == "off"  # no change: neither way
-                       else {"up": "normal", "down": "inverse"}.get(card.good, "off"))
-        st.metric(card.label, shown, delta=delta and delta.text, help=card.help or None,
+        delta_color = change_colour(card, delta)
+        st.metric(card.label, SHORT_WITHHELD if shown == WITHHELD else shown,
+                  delta=delta and delta.text, help=card.help or None,
                   delta_color=delta_color, delta_arrow=delta.arrow if delta else "auto",
                   delta_description=card.comparison if delta else None)
         if len(card.trend) >= MIN_TREND and not trend_withheld:
             sparkline(card.label, card.trend, card.kind,
                       colour(delta_color, delta and delta.amount))
+        if shown == WITHHELD:  # the card says "Withheld" (the full wording is cut at 1440 px)
+            st.caption(WITHHELD_NOTE)
         if card.kind == "rate" and card.denominator is not None:
             if suppress and shown == WITHHELD:
                 # plain: "* of 16" would otherwise start a Markdown list

@@ -16,9 +16,9 @@ COLOURS = {"red": "#D94A57", "orange": "#E0682B", "green": "#079464", "gray": "#
 
 
 def colour(delta_color: str, change: float | None) -> str:
-    """The colour st.metric gives its change for `delta_color`: a named colour (a card's RAG) as
-    it is, even when no change is shown; with "normal" a rise green and a fall red, "inverse" the
-    other way; grey for no change, "off", or no change to show."""
+    """The colour st.metric gives its change for `delta_color`: a named colour (an inspection
+    tile's RAG) as it is, even when no change is shown; with "normal" a rise green and a fall
+    red, "inverse" the other way; grey for no change, "off", or no change to show."""
     if delta_color in COLOURS:
         return COLOURS[delta_color]
     if change is None or change == 0 or delta_color not in ("normal", "inverse"):

@@ -2,7 +2,9 @@
 (the board pack and the CLI use it too); this re-exports it for the dashboard's components."""
 
 from pipelines.suppression import (
+    SHORT_WITHHELD,
     WITHHELD,
+    WITHHELD_NOTE,
     complement_small,
     differs_by_small,
     is_small,
@@ -17,6 +19,6 @@ from pipelines.suppression import (
     threshold,
 )
 
-__all__ = ["WITHHELD", "complement_small", "differs_by_small", "is_small", "made_of", "part_text",
-           "rate_withheld", "suppress_count", "suppress_frame", "suppress_rate", "suppress_value",
-           "suppress_with_subtotal", "threshold"]
+__all__ = ["SHORT_WITHHELD", "WITHHELD", "WITHHELD_NOTE", "complement_small", "differs_by_small",
+           "is_small", "made_of", "part_text", "rate_withheld", "suppress_count", "suppress_frame",
+           "suppress_rate", "suppress_value", "suppress_with_subtotal", "threshold"]

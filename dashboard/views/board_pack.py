@@ -21,7 +21,7 @@ from pipelines import board_pack, metrics, queries, spc
 from pipelines.board_pack import BoardPack, Figure, MetricPage, Quarter, TablePage
 from pipelines.board_pack.xlsx import Percent
 from pipelines.config import load_settings
-from pipelines.suppression import WHY_WITHHELD, WITHHELD
+from pipelines.suppression import SHORT_WITHHELD, WHY_WITHHELD, WITHHELD
 
 MIME = {
     "pdf": "application/pdf",
@@ -121,7 +121,7 @@ def figures_row(figures: tuple[Figure, ...], per_row: int = 3) -> None:
             # The label as text above the figure, so a long one wraps on a phone (a metric's
             # label is cut to one line).
             column.markdown(f"**{plain(figure.label)}**")
-            column.metric(figure.label, "Withheld" if withheld else figure.value,
+            column.metric(figure.label, SHORT_WITHHELD if withheld else figure.value,
                           label_visibility="collapsed")
             if figure.made_of or withheld:
                 column.caption(_withheld_why(figure.made_of) if withheld else figure.made_of)
@@ -220,7 +220,7 @@ def metric_section(pack: BoardPack, page: MetricPage) -> None:
     left, right = st.columns([1, 2.4])
     with left:
         withheld = page.value == WITHHELD
-        st.metric(pack.quarter.name, "Withheld" if withheld else page.value, help=page.spec.title)
+        st.metric(pack.quarter.name, SHORT_WITHHELD if withheld else page.value, help=page.spec.title)
         st.caption(_withheld_why(page.made_of) if withheld else page.made_of)
         if page.with_exceptions:
             st.caption(page.with_exceptions)

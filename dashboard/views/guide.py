@@ -70,7 +70,10 @@ address bar keeps the filters: copy it to share exactly what you see.
 
 Each chart has a **Show as: Chart / Table** switch, a one-line summary, and CSV and Excel downloads
 of its table. Rates over fewer than 5 cases are marked *small number*. The Overview is meant for a
-board: counts of 1 to 4 show as "<5" and rates built on them are withheld.
+board: counts of 1 to 4 show as "<5" and rates built on them are withheld (a card reads
+"Withheld", the reason under it). A card's change is green where it is better for that measure and
+red where it is worse (a rise in overdue requests is red, a fall in the share on time too), grey for
+a count that is neither; the RAG against the local target is the badge, in words.
 
 ### Loading data
 1. Open **Load data** and drop in one or more exports (.xlsx or .csv). Column headings are

@@ -279,12 +279,12 @@ def metric_tile(row: Any, view: filters.View) -> None:
         else:
             shown = "-" if value is None else f"{int(value):,}"
         trend = _trend(spec.series, view) if row.held else None
-        status = (rag(value, settings.targets.get(spec.key), settings.amber_margin)
+        status = (rag(value, settings.targets.get(spec.key), settings.amber_margin, spec.good)
                   if row.held and spec.kind == "rate" else None)
         st.metric(spec.label, shown,
                   help=f"Computed by pipelines.metrics ({spec.source}) for the filters in the "
                        "sidebar.")
-        if trend:  # a monthly rate, coloured by its RAG as the Overview's cards are (else grey)
+        if trend:  # a monthly rate, coloured by its RAG (else grey): the tile shows no change
             sparkline(spec.label, trend, "rate", colour(status.colour if status else "off", None))
         if not row.held:
             st.caption(f"No {spec.dataset.replace('_', ' ')} data loaded.")

@@ -95,17 +95,16 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
     notes = about.NOTES
 
     def rate(key: str, metric: str, pct: str, num: str, den: str, **extra: Any) -> Card:
-        return Card(label=LABELS[pct], kind="rate", value=h[pct], numerator=h[num],
+        return Card(label=LABELS[pct], kind="rate", figure=pct, value=h[pct], numerator=h[num],
                     denominator=h[den], previous=p[pct], previous_numerator=p[num],
                     previous_denominator=p[den], of_what=CATALOGUE[key].of_what,
                     target=targets.get(pct),
                     trend=_monthly(metric, trend, "pct"), help=notes[key].definition, **extra)
 
-    def count(label: str, key: str, value: Any, previous: Any, series: list[float], **extra: Any
+    def count(figure: str, key: str, value: Any, previous: Any, series: list[float], **extra: Any
               ) -> Card:
-        extra.setdefault("good", "neither")
-        return Card(label=label, kind="count", value=int(value), previous=previous, trend=series,
-                    help=notes[key].definition, **extra)
+        return Card(label=LABELS[figure], kind="count", figure=figure, value=int(value),
+                    previous=previous, trend=series, help=notes[key].definition, **extra)
 
     return {
         "advice_pct": rate(
@@ -118,13 +117,13 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
                 "Including exceptions", ("health_advice_within_6_weeks_numerator",
                                          "health_advice_within_6_weeks_denominator"))),
         "advice_overdue": count(
-            LABELS["health_advice_overdue_open"], "overdue_advice", h["health_advice_overdue_open"],
+            "health_advice_overdue_open", "overdue_advice", h["health_advice_overdue_open"],
             int(overdue["overdue"].iloc[-1]), [float(v) for v in overdue["overdue"].iloc[:-1]]
-            + [float(h["health_advice_overdue_open"])], good="down",
+            + [float(h["health_advice_overdue_open"])],
             comparison="vs a week earlier",
             note=f"Open requests past their 6-week due date on {view.filters.as_of:%d/%m/%Y}"),
         "advice_due": count(
-            LABELS["health_advice_due"], "health_advice", h["health_advice_due"],
+            "health_advice_due", "health_advice", h["health_advice_due"],
             p["health_advice_due"], _monthly("health_advice", trend, "items"),
             note=metrics.due_note(
                 h["health_advice_due"], h["health_advice_within_6_weeks_denominator_incl_exceptions"],
@@ -151,20 +150,20 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
             beside=_dfe_basis(h, "ehcp_decided_within_6_weeks_by_request_year",
                               "By year of request")),
         "open_past_20_weeks": count(
-            LABELS["ehcp_open_past_20_weeks"], "open_past_20_weeks", h["ehcp_open_past_20_weeks"],
-            waiting_then["ehcp_open_past_20_weeks"], [], good="down",
+            "ehcp_open_past_20_weeks", "open_past_20_weeks", h["ehcp_open_past_20_weeks"],
+            waiting_then["ehcp_open_past_20_weeks"], [],
             comparison=f"vs {then.as_of:%d/%m/%Y}",
             note=f"Assessing, no final plan, more than 20 weeks after the request, on "
                  f"{view.filters.as_of:%d/%m/%Y}: the 20-week rate counts only plans issued"),
         "decisions_outstanding": count(
-            LABELS["ehcp_decisions_outstanding_past_6_weeks"], "decisions_outstanding",
+            "ehcp_decisions_outstanding_past_6_weeks", "decisions_outstanding",
             h["ehcp_decisions_outstanding_past_6_weeks"],
-            waiting_then["ehcp_decisions_outstanding_past_6_weeks"], [], good="down",
+            waiting_then["ehcp_decisions_outstanding_past_6_weeks"], [],
             comparison=f"vs {then.as_of:%d/%m/%Y}",
             note=f"No decision whether to assess, more than 6 weeks after the request, on "
                  f"{view.filters.as_of:%d/%m/%Y}: the 6-week rate counts only decisions made"),
         "plans_issued": count(
-            LABELS["ehcp_plans_issued"], "ehcp_plans", h["ehcp_plans_issued"], p["ehcp_plans_issued"],
+            "ehcp_plans_issued", "ehcp_plans", h["ehcp_plans_issued"], p["ehcp_plans_issued"],
             _monthly("ehcp_plans", trend, "items"),
             note="New plans whose final plan was issued in the period",
             contains=h["ehcp_within_20_weeks_denominator_excl_exceptions"],
@@ -175,11 +174,11 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
             "tribunal_health_responses_within_5_weeks_numerator",
             "tribunal_health_responses_within_5_weeks_denominator"),
         "appeals": count(
-            LABELS["tribunal_appeals_registered"], "tribunal_appeals", h["tribunal_appeals_registered"],
+            "tribunal_appeals_registered", "tribunal_appeals", h["tribunal_appeals_registered"],
             p["tribunal_appeals_registered"], _monthly("tribunal_appeals", trend, "items"),
             note="Appeals registered by the Tribunal in the period"),
         "appeals_health": count(
-            LABELS["tribunal_appeals_with_health_aspects"], "tribunal_appeals",
+            "tribunal_appeals_with_health_aspects", "tribunal_appeals",
             h["tribunal_appeals_with_health_aspects"], p["tribunal_appeals_with_health_aspects"],
             _monthly("tribunal_appeals", trend, "numerator"),
             note="Appeals raising health needs or provision",
@@ -217,7 +216,8 @@ def more_cards(view: filters.View) -> dict[str, Card]:
 
     def rate(key: str, metric: str, target: str, **extra: Any) -> Card:
         now, before = (gateway.read(queries.rates_table, metric, g).iloc[0] for g in (f, prev))
-        return Card(label=LABELS[target], kind="rate", value=now["pct"], numerator=int(now["numerator"]),
+        return Card(label=LABELS[target], kind="rate", figure=target, value=now["pct"],
+                    numerator=int(now["numerator"]),
                     denominator=int(now["denominator"]), previous=before["pct"],
                     previous_numerator=int(before["numerator"]),
                     previous_denominator=int(before["denominator"]), of_what=CATALOGUE[key].of_what,
@@ -243,7 +243,8 @@ def more_cards(view: filters.View) -> dict[str, Card]:
                 sent, "pct", "numerator", "denominator",
                 f"Decisions sent, by year sent, as the DfE counts ({dfe.date_from.year})")),
         "schools_pct": Card(
-            label=LABELS["schools_policy_compliant_pct"], kind="rate", value=schools["compliant_pct"],
+            label=LABELS["schools_policy_compliant_pct"], kind="rate",
+            figure="schools_policy_compliant_pct", value=schools["compliant_pct"],
             numerator=int(schools["compliant"]), denominator=int(schools["schools"]),
             previous=schools_then["compliant_pct"], previous_numerator=int(schools_then["compliant"]),
             previous_denominator=int(schools_then["schools"]), of_what="schools audited",
@@ -254,7 +255,7 @@ def more_cards(view: filters.View) -> dict[str, Card]:
             beside=f"Reference: the {reference['source']} found {reference['compliant_pct']:g}% "
                    "of schools compliant (a survey, not official statistics)"),
         "waiting_pct": Card(
-            label=LABELS["waiting_over_18_weeks_pct"], kind="rate",
+            label=LABELS["waiting_over_18_weeks_pct"], kind="rate", figure="waiting_over_18_weeks_pct",
             value=waiting.row["over_18_weeks_pct"] if waiting else None,
             numerator=int(waiting.row["over_18_weeks"]) if waiting else 0,
             denominator=int(waiting.row["total_reporting_18"]) if waiting else 0,
@@ -262,7 +263,7 @@ def more_cards(view: filters.View) -> dict[str, Card]:
             previous_numerator=int(waiting_then.row["over_18_weeks"]) if waiting_then else None,
             previous_denominator=(int(waiting_then.row["total_reporting_18"]) if waiting_then
                                   else None),
-            of_what="children waiting", good="down",
+            of_what="children waiting",
             comparison=f"vs {shorts('month', [waiting_then.row['start']])[0]}" if waiting_then
             else "vs previous period",
             trend=_shown_rates(monthly_waits, "over_18_weeks_pct", "over_18_weeks",
@@ -276,8 +277,8 @@ def more_cards(view: filters.View) -> dict[str, Card]:
         "complaints_pct": rate(
             "complaint_responses", "complaint_responses", "complaint_responses_by_due_date_pct"),
         "phb_active": Card(
-            label=LABELS["phb_active"], kind="count", value=budgets, previous=budgets_then,
-            comparison=f"vs {then.as_of:%d/%m/%Y}", good="neither",
+            label=LABELS["phb_active"], kind="count", figure="phb_active", value=budgets,
+            previous=budgets_then, comparison=f"vs {then.as_of:%d/%m/%Y}",
             trend=[float(v) for v in gateway.read(metrics.phb_trend, trend, "month")["active_at_end"]],
             help=notes["phb_active"].definition,
             note=f"Active on {f.as_of:%d/%m/%Y}, the period does not apply"),
@@ -299,7 +300,7 @@ def board_table(cards: dict[str, Card]) -> pd.DataFrame:
         for key in keys:
             card = cards[key]
             shown = value_text(card, suppress=True) if card.denominator != 0 else "no cases"
-            status = rag(card.value, card.target, margin) if "withheld" not in shown else None
+            status = rag(card.value, card.target, margin, card.good) if "withheld" not in shown else None
             rows.append({
                 "Area": section, "Metric": card.label, "This period": shown,
                 "Made of": (f"{made_of(card.numerator, card.denominator)} {card.of_what}"

@@ -9,7 +9,7 @@ from dashboard.components.sparkline import COLOURS, colour, describe, spec
 
 
 @pytest.mark.parametrize("delta_color, change, expected", [
-    ("red", None, "red"),  # a card's RAG colours its line even when no change is shown
+    ("red", None, "red"),  # a tile's RAG colours its line: it shows no change
     ("green", -2.0, "green"),
     ("orange", 0, "orange"),
     ("normal", 3.0, "green"),
