@@ -13,6 +13,7 @@ import datetime as dt
 import textwrap
 import threading
 import warnings
+from collections.abc import Sequence
 
 import kaleido
 import pandas as pd
@@ -26,6 +27,9 @@ PNG_SIZE = (1100, 560)  # layout pixels of the exported chart; scale 2 for print
 _RENDER_LOCK = threading.Lock()  # one kaleido server per process, one figure at a time
 
 MIN_DRAWN = 2  # fewer months than this make a sentence, not a chart
+# The least a percentage axis spans, in points: a flat series (every month 100%) then looks flat,
+# where an axis fitted to it (98-100%) would make no variation look like a lot.
+MIN_SPAN = 20.0
 POINT_STYLES = {  # kind -> legend name, colour, marker symbol (an "-open" one is hollow)
     "common": ("Common cause", "#7a7a7a", "circle"),
     "improvement": ("Special cause: improvement (filled diamond)", spc.BLUE, "diamond"),
@@ -117,10 +121,8 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
         values.append(target)
     if reference is not None:
         values.append(reference[0])
-    low, high = (min(values), max(values)) if values else (0.0, 100.0)
-    pad = max((high - low) * 0.12, 2.0)
-    # Nothing lies above 100%: the axis stops there and points on it are drawn unclipped.
-    fig.update_yaxes(range=[max(low - pad, 0.0), min(high + pad, 100.0)], ticksuffix="%")
+    fig.update_yaxes(range=list(percent_axis(values)), ticksuffix="%")
+    # Points on 100% sit on the axis's top edge: drawn unclipped.
     fig.update_traces(cliponaxis=False, selector={"mode": "markers"})
     fig.update_xaxes(dtick="M3", tickformat="%b<br>%Y", range=[span[0] - pd.Timedelta(days=10),
                                                                 span[1] + pd.Timedelta(days=10)])
@@ -132,6 +134,23 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": below, "xanchor": "left",
                               "x": 0, "yref": "paper"}, margin={"b": 10})
     return fig
+
+
+def percent_axis(values: Sequence[float]) -> tuple[float, float]:
+    """The y-axis range of a percentage chart holding `values` (its points, process limits, target
+    and England's figure): their spread padded by 12% of it (at least 2 points), never narrower
+    than MIN_SPAN, within 0-100% (a range that would pass either end is moved inside, not cut)."""
+    low, high = min(values), max(values)
+    pad = max((high - low) * 0.12, 2.0)
+    low, high = low - pad, high + pad
+    if high - low < MIN_SPAN:
+        middle = (low + high) / 2
+        low, high = middle - MIN_SPAN / 2, middle + MIN_SPAN / 2
+    if low < 0.0:
+        low, high = 0.0, min(high - low, 100.0)
+    if high > 100.0:
+        low, high = max(low - (high - 100.0), 0.0), 100.0
+    return low, high
 
 
 def sentence_figure(sentence: str, title: str, height: int = PNG_SIZE[1]) -> go.Figure:

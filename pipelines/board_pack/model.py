@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines import metrics, spc
-from pipelines.board_pack.charts import figure_png
+from pipelines.board_pack.charts import MIN_SPAN, figure_png
 from pipelines.notes import NOTES
 from pipelines.periods import Quarter, day_text
 
@@ -364,7 +364,8 @@ HOW_TO_READ: tuple[str, ...] = (
     "Each metric is drawn as an XmR statistical process control chart (NHS England, Making Data "
     f"Count) over the {SERIES_MONTHS} months to the end of the quarter: the mean, and process "
     "limits at the mean plus or minus 2.66 times the average month-to-month change. Months fall "
-    "between the limits by chance alone.",
+    "between the limits by chance alone. The per cent axis holds the limits and the target and "
+    f"spans at least {MIN_SPAN:g} points, so a flat series (every month 100%) looks flat.",
     "A month is a special cause when it is beyond a limit; when 7 or more months in a row are "
     "above or below the mean; when 7 or more months in a row rise or fall; or when two of three "
     "months in a row are close to a limit (beyond two sigma).",
