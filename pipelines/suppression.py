@@ -21,7 +21,7 @@ WHY_WITHHELD = "a count under 5 would be shown or could be worked out"
 # Where a figure's room is short (a metric card at 1440 px cuts WITHHELD), the short word, with
 # the full wording and why beside it.
 SHORT_WITHHELD = "Withheld"
-WITHHELD_NOTE = f"{WITHHELD[0].upper()}{WITHHELD[1:]}: {WHY_WITHHELD}."
+WITHHELD_NOTE = f"Withheld: {WHY_WITHHELD}."
 COMPLEMENTARY = "*"  # withheld so that a "<5" (or a complement of 1-4) cannot be worked out
 TABLE_WITHHELD = "withheld"  # every cell of a table whose small counts nothing else could hide
 UNBOUNDED = np.iinfo(np.int64).max

@@ -74,6 +74,9 @@ class Card:
     # The catalogue's key of the figure shown (pipelines.metrics.FIGURES): which way is better.
     figure: str = ""
     label_help: str = ""
+    # Why the value is withheld where it is no small number itself ("it would give away the
+    # fewer than 5 ..."); else the small-number rule is given.
+    because: str = ""
     beside: str = ""  # a second figure, e.g. including exceptions
     help: str = ""
     # A count card's count that it is part of (appeals with a health aspect of all appeals), on
@@ -182,7 +185,7 @@ def metric_card(card: Card, suppress: bool = True) -> None:
             sparkline(card.label, card.trend, card.kind,
                       colour(delta_color, delta and delta.amount))
         if shown == WITHHELD:  # the card says "Withheld" (the full wording is cut at 1440 px)
-            st.caption(WITHHELD_NOTE)
+            st.caption(f"Withheld, as {card.because}." if card.because else WITHHELD_NOTE)
         if card.kind == "rate" and card.denominator is not None:
             if suppress and shown == WITHHELD:
                 # plain: "* of 16" would otherwise start a Markdown list

@@ -21,7 +21,7 @@ from pipelines import board_pack, metrics, queries, spc
 from pipelines.board_pack import BoardPack, Figure, MetricPage, Quarter, TablePage
 from pipelines.board_pack.xlsx import Percent
 from pipelines.config import load_settings
-from pipelines.suppression import SHORT_WITHHELD, WHY_WITHHELD, WITHHELD
+from pipelines.suppression import SHORT_WITHHELD, WITHHELD, WITHHELD_NOTE
 
 MIME = {
     "pdf": "application/pdf",
@@ -110,7 +110,7 @@ def _withheld_why(made_of: str) -> str:
     the rate it would give away is no small number), else the small-number rule."""
     if made_of.lower().startswith("withheld"):
         return made_of[0].upper() + made_of[1:]
-    return f"Withheld: {WHY_WITHHELD}. " + made_of
+    return f"{WITHHELD_NOTE} {made_of}".strip()
 
 
 def figures_row(figures: tuple[Figure, ...], per_row: int = 3) -> None:
@@ -123,8 +123,9 @@ def figures_row(figures: tuple[Figure, ...], per_row: int = 3) -> None:
             column.markdown(f"**{plain(figure.label)}**")
             column.metric(figure.label, SHORT_WITHHELD if withheld else figure.value,
                           label_visibility="collapsed")
-            if figure.made_of or withheld:
-                column.caption(_withheld_why(figure.made_of) if withheld else figure.made_of)
+            if figure.note or withheld:
+                column.caption(_withheld_why(figure.made_of) if withheld and not figure.because
+                               else figure.note)
 
 
 def table_block(table: board_pack.Table, room: float = tables.WIDE_WIDTH) -> None:

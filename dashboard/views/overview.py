@@ -93,6 +93,9 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
     then = _snapshot(view.filters, position_before(view))
     waiting_then = gateway.read(metrics.ehcp_positions, then)
     notes = about.NOTES
+    due = (h["health_advice_due"], h["health_advice_within_6_weeks_denominator_incl_exceptions"],
+           h["health_advice_within_6_weeks_denominator"])
+    due_withheld = metrics.due_withheld(*due)  # what the count would give away, if withheld
 
     def rate(key: str, metric: str, pct: str, num: str, den: str, **extra: Any) -> Card:
         return Card(label=LABELS[pct], kind="rate", figure=pct, value=h[pct], numerator=h[num],
@@ -125,9 +128,8 @@ def build_cards(h: dict[str, Any], p: dict[str, Any], view: filters.View) -> dic
         "advice_due": count(
             "health_advice_due", "health_advice", h["health_advice_due"],
             p["health_advice_due"], _monthly("health_advice", trend, "items"),
-            note=metrics.due_note(
-                h["health_advice_due"], h["health_advice_within_6_weeks_denominator_incl_exceptions"],
-                h["health_advice_within_6_weeks_denominator"]),
+            note="" if due_withheld else metrics.due_note(*due),
+            because=due_withheld,
             contains=(h["health_advice_within_6_weeks_denominator"],
                       h["health_advice_within_6_weeks_denominator_incl_exceptions"]),
             contains_previous=(p["health_advice_within_6_weeks_denominator"],

@@ -343,9 +343,10 @@ def advice_due_figure(con: duckdb.DuckDBPyConnection, f: metrics.Filters, withhe
     items, incl, den = int(row["items"]), int(row["denominator_incl"]), int(row["denominator"])
     if withheld:
         return Figure(metrics.DUE.label, WITHHELD, "withheld with the quarter's figure")
+    because = metrics.due_withheld(items, incl, den)  # no small number: what it would give away
     value = metrics.due_value(items, den, denominator_incl=incl)
-    return Figure(metrics.DUE.label, value, metrics.due_note(items, incl, den, compact=True),
-                  items if value == f"{items:,}" else None)
+    return Figure(metrics.DUE.label, value, "" if because else metrics.due_note(
+        items, incl, den, compact=True), items if value == f"{items:,}" else None, because=because)
 
 
 def _position(con: duckdb.DuckDBPyConnection, f: metrics.Filters, key: str, what: str,
@@ -356,8 +357,8 @@ def _position(con: duckdb.DuckDBPyConnection, f: metrics.Filters, key: str, what
     label = f"{metrics.FIGURES[key].label} on {day_text(f.as_of)}"
     count = metrics.ehcp_positions(con, f)[key]
     if shown_elsewhere is not None and is_small(shown_elsewhere - count):
-        return Figure(label, WITHHELD, "withheld: the open cases by time left would give away "
-                                       "fewer than 5 requests undecided after 20 weeks")
+        return Figure(label, WITHHELD, because="the open cases by time left would give away "
+                                               "fewer than 5 requests undecided after 20 weeks")
     return _count(label, count, what)
 
 

@@ -143,10 +143,30 @@ class Figure:
     made_of: str = ""  # "945 of 1,176 reviews due"
     number: float | None = None  # the value as a number where a board may see it (80.4, 233)
     percent: bool = False  # whether `number` is a percentage
+    # Why a withheld figure is withheld where it is no small number itself ("it would give away
+    # the fewer than 5 ..."): it then reads "withheld, as ...", never "(small number)".
+    because: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The value as a sentence or a card gives it."""
+        return "withheld" if self.because else self.value
+
+    @property
+    def after(self) -> str:
+        """What follows the value in a sentence: why it is withheld, what it is made of."""
+        return ((f", as {self.because}" if self.because else "")
+                + (f" ({self.made_of})" if self.made_of else ""))
 
     @property
     def text(self) -> str:
-        return f"{self.label}: {self.value}" + (f" ({self.made_of})" if self.made_of else "")
+        return f"{self.label}: {self.shown}{self.after}"
+
+    @property
+    def note(self) -> str:
+        """Under the value on a card: why it is withheld, then what it is made of."""
+        why = f"Withheld, as {self.because}." if self.because else ""
+        return " ".join(part for part in (why, self.made_of) if part)
 
 
 @dataclass(frozen=True)

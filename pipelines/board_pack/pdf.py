@@ -179,8 +179,7 @@ class PackPDF(FPDF):
         self.set_x(x)
         self.set_font(FONT, "", 9)
         self.set_text_color(*INK)
-        made_of = f" ({figure.made_of})" if figure.made_of else ""
-        self.multi_cell(width, 4.3, latin1(f"**{figure.value}**{made_of}"), align="L",
+        self.multi_cell(width, 4.3, latin1(f"**{figure.shown}**{figure.after}"), align="L",
                         markdown=True, new_x=XPos.LEFT, new_y=YPos.NEXT)
         self.ln(1.5)
 
@@ -196,10 +195,10 @@ class PackPDF(FPDF):
                 self.set_xy(x + 3, top)
                 self.text_block(figure.label, 9, colour=MUTED, width=width - 3, height=4.2)
                 self.set_x(x + 3)
-                self.text_block(figure.value, 16, "B", width=width - 3, height=7.5)
-                if figure.made_of:
+                self.text_block(figure.shown, 16, "B", width=width - 3, height=7.5)
+                if figure.note:
                     self.set_x(x + 3)
-                    self.text_block(figure.made_of, 9, width=width - 3, height=4.2)
+                    self.text_block(figure.note, 9, width=width - 3, height=4.2)
                 bottom = max(bottom, self.get_y())
             for i in range(len(figures[first:first + per_row])):
                 x = MARGIN + i * (width + gap)

@@ -268,8 +268,7 @@ def _metric(prs: Presentation, pack: BoardPack, page: MetricPage, png: bytes) ->
     if page.figures:
         # The other figures in the left column, under the icons; the words beside them.
         _text(slide, MARGIN, top + Inches(4.45), left_w, HEIGHT - top - Inches(4.5),
-              [(f"{f.label}: {f.value}" + (f" ({f.made_of})" if f.made_of else ""), 9.5, False,
-                INK) for f in page.figures])
+              [(f.text, 9.5, False, INK) for f in page.figures])
     attention = [(f"Needs attention: {page.attention}", 10, True, INK)] if page.attention else []
     if page.tables:
         _text(slide, chart_left, below - Inches(0.05), chart_w, Inches(0.3),

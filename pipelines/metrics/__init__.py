@@ -18,6 +18,7 @@ from pipelines.metrics.advice_due import (  # noqa: F401
     due_note,
     due_reason,
     due_value,
+    due_withheld,
     left_out,
 )
 from pipelines.metrics.bases import (  # noqa: F401

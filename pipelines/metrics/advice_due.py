@@ -7,7 +7,7 @@ as-of date) differ; the pages, the board pack and the inspection pages say why i
 from __future__ import annotations
 
 from pipelines.metrics.catalogue import CATALOGUE, FIGURES
-from pipelines.suppression import WITHHELD, is_small, suppress_count
+from pipelines.suppression import WITHHELD, is_small, suppress_count, threshold
 
 DUE = FIGURES["health_advice_due"]  # the count of requests due, and its label
 RATE = CATALOGUE["health_advice"]  # the 6-week rate: `of_what` names its denominator
@@ -33,10 +33,31 @@ def due_value(items: int, denominator: int, suppress: bool = True,
     shown too) by 1-4 (either difference would be a small count), else "<5" for 1-4."""
     if not suppress:
         return f"{int(items):,}"
-    shown_beside = [int(denominator)] + ([] if denominator_incl is None else [int(denominator_incl)])
-    if any(is_small(int(items) - other) for other in shown_beside):
+    if _gives_away(items, denominator, denominator_incl):
         return WITHHELD
     return suppress_count(int(items))
+
+
+def _gives_away(items: int, denominator: int, denominator_incl: int | None) -> bool:
+    """Whether the count exceeds a denominator shown beside it by 1-4."""
+    shown_beside = [int(denominator)] + ([] if denominator_incl is None else [int(denominator_incl)])
+    return any(is_small(int(items) - other) for other in shown_beside)
+
+
+def due_withheld(items: int, denominator_incl: int, denominator: int) -> str:
+    """Why a board does not see the count, where it is withheld (else ""): it is no small number
+    itself, but it would give away the 1-4 requests the 6-week rate leaves out."""
+    if not _gives_away(items, denominator, denominator_incl):
+        return ""
+    lawful, not_yet = left_out(items, denominator_incl, denominator)
+    what = ["with a lawful reg 8(2) exception"] * bool(lawful) + [
+        "not yet due on the as-of date"] * bool(not_yet)
+    few = f"it would give away the fewer than {threshold()} requests"
+    if is_small(lawful + not_yet):  # against the headline's denominator: all it leaves out
+        return f"{few} {' or '.join(what)} (the 6-week rate leaves those out)"
+    # Against the denominator including exceptions: those not yet due; the exceptions show.
+    return (f"{few} {what[-1]} (the 6-week rate leaves out those and {suppress_count(lawful)} "
+            f"{what[0]})")
 
 
 def due_note(items: int, denominator_incl: int, denominator: int, suppress: bool = True,
@@ -66,6 +87,10 @@ def due_note(items: int, denominator_incl: int, denominator: int, suppress: bool
 
 
 def due_reason(items: int, denominator_incl: int, denominator: int, suppress: bool = True) -> str:
-    """The count with its label, and `due_note`: for a page that shows the rate but not the count."""
+    """The count with its label, and `due_note`: for a page that shows the rate but not the count.
+    For a board, a withheld count says what it would give away instead."""
+    because = due_withheld(items, denominator_incl, denominator) if suppress else ""
+    if because:
+        return f"{DUE.label}: withheld, as {because}."
     return (f"{DUE.label}: {due_value(items, denominator, suppress, denominator_incl)}. "
             + due_note(items, denominator_incl, denominator, suppress))

@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pipelines import metrics
 from pipelines.board_pack import METRICS, WAITING, build_board_pack
+from pipelines.db import reader
 from pipelines.metrics import CATALOGUE
 from pipelines.suppression import WITHHELD
 
@@ -117,3 +119,23 @@ def test_the_headline_table_fits_a_wide_screen_and_lists_its_notes_under_it(
     listed = " ".join(m.value for m in at.markdown)
     assert "Read beside the headlines" in listed
     assert "By year of request, as the DfE counts" in listed.replace("\\", "")
+
+
+def test_a_count_withheld_for_what_it_would_give_away_says_so(
+        run_app: Callable[..., AppTest], sample_db: Path) -> None:
+    # In the samples' quarter 1-4 requests for health advice are not yet due on the as-of date:
+    # the count due (the rate's requests, the exceptions and those) is withheld, though it is no
+    # small number; under the rate's "N of M" it says what is withheld and why.
+    at = run_app(PAGE)
+    quarter, as_of = at.sidebar.selectbox[0].value, at.sidebar.date_input[0].value
+    with reader(sample_db) as con:
+        row = metrics.rates(con, "health_advice", metrics.Filters(
+            quarter.start, min(quarter.end, as_of), as_of)).iloc[0]
+    lawful, not_yet = metrics.left_out(row["items"], row["denominator_incl"], row["denominator"])
+    assert 0 < not_yet < 5 and lawful >= 5
+    note = ("Withheld, as it would give away the fewer than 5 requests not yet due on the as-of "
+            f"date (the 6-week rate leaves out those and {lawful:,} with a lawful reg 8(2) "
+            "exception).")
+    captions = [c.value for c in at.caption]
+    assert note in captions
+    assert not any("small number" in c and "not yet due" in c for c in captions)

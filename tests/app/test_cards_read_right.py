@@ -34,7 +34,9 @@ def test_a_withheld_figure_reads_whole_on_its_card_with_the_full_wording_beside_
         assert text_px(value, VALUE_FONT) <= CARD_TEXT_PX, (label, value)
     withheld = sum(value == "Withheld" for value in shown.values())
     assert withheld >= 2
-    why = f"Withheld (small number): {WHY_WITHHELD}."
+    # The full wording under each, as the board pack page gives it.
+    why = f"Withheld: {WHY_WITHHELD}."
+    assert why == "Withheld: a count under 5 would be shown or could be worked out."
     assert captions(at).count(why) == withheld
 
 
@@ -52,3 +54,14 @@ def test_each_change_is_coloured_by_whether_it_is_better_for_that_metric(
         better = {"up": rose, "down": not rose}.get(direction[m.label])
         expected = Color.GRAY if better is None else Color.GREEN if better else Color.RED
         assert m.proto.color == expected, (m.label, m.delta, Color.Name(m.proto.color))
+
+
+def test_a_count_withheld_for_what_it_would_give_away_says_what_and_why(
+        run_app: Callable[..., AppTest]) -> None:
+    # Twelve months to 30/09/2026 in the samples: 1-4 requests for health advice are not yet due
+    # on the as-of date, so the count due (no small number) is withheld, saying why.
+    at = run_app(as_of="2026-09-30")
+    assert metric_values(at)["Requests for health advice due"] == "Withheld"
+    assert [c for c in captions(at) if c.startswith(
+        "Withheld, as it would give away the fewer than 5 requests not yet due on the as-of date "
+        "(the 6-week rate leaves out those and ")]

@@ -57,10 +57,13 @@ def test_the_count_due_is_withheld_where_it_gives_away_requests_not_yet_due(advi
     # 24 due, beside 22 including exceptions: 2 not yet due, a count of 1-4.
     assert due.value == WITHHELD
     assert due.number is None
-    # Nor may its note give the count back: "8 that have a lawful exception or are not yet due"
-    # beside the rate's 16 made 24 again. The exceptions (22 less 16) are no secret.
-    assert due.made_of.endswith("leaves out 6 with a lawful reg 8(2) exception and <5 not yet "
-                                "due on the as-of date."), due.made_of
+    # It says what is withheld and why: not a small number itself, but the 1-4 requests not yet
+    # due it would give away. Nor may its note give the count back: "8 that have a lawful
+    # exception or are not yet due" beside the rate's 16 made 24 again. The exceptions (22 less
+    # 16) are no secret.
+    assert due.text == ("Requests for health advice due: withheld, as it would give away the "
+                        "fewer than 5 requests not yet due on the as-of date (the 6-week rate "
+                        "leaves out those and 6 with a lawful reg 8(2) exception)"), due.text
 
 
 @pytest.mark.parametrize(("items", "incl", "den", "withheld"), [

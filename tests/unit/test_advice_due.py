@@ -50,3 +50,24 @@ def test_the_compact_reason_leaves_the_denominator_to_the_line_above() -> None:
     assert metrics.due_note(4052, 4052, 3924, compact=True) == (
         "Lawful exceptions included; the 6-week rate leaves out 128 with a lawful reg 8(2) "
         "exception.")
+
+
+@pytest.mark.parametrize(("items", "incl", "den", "because"), [
+    # 2 not yet due beside 1,117 in the rate and 29 exceptions: the count, not the 2, is withheld.
+    (1148, 1146, 1117, "it would give away the fewer than 5 requests not yet due on the as-of "
+                       "date (the 6-week rate leaves out those and 29 with a lawful reg 8(2) "
+                       "exception)"),
+    (12, 12, 10, "it would give away the fewer than 5 requests with a lawful reg 8(2) exception "
+                 "(the 6-week rate leaves those out)"),
+    (12, 11, 10, "it would give away the fewer than 5 requests with a lawful reg 8(2) exception "
+                 "or not yet due on the as-of date (the 6-week rate leaves those out)"),
+    (120, 110, 100, ""),  # shown: nothing withheld
+])
+def test_a_withheld_count_says_what_it_would_give_away(items: int, incl: int, den: int,
+                                                      because: str) -> None:
+    assert metrics.due_withheld(items, incl, den) == because
+    assert (metrics.due_value(items, den, denominator_incl=incl) == WITHHELD) is bool(because)
+    reason = metrics.due_reason(items, incl, den)
+    if because:  # read under a headline such as "1,117 of ...": withheld, and why, in words
+        assert reason == f"Requests for health advice due: withheld, as {because}."
+        assert "small number" not in reason
