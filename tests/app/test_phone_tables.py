@@ -122,3 +122,34 @@ def test_the_upload_result_reads_whole_at_1440_and_leads_with_each_file_on_a_pho
     assert grid.proto.row_height > 64  # tall enough for a file's name to wrap
     failed = grid.value.set_index("File").loc["not_a_table.csv", "Status"]
     assert failed.startswith("failed") and "no recognisable header row" in failed
+
+
+def led_by(at: AppTest, key_columns: list[str]) -> list[tuple[list[str], dict[str, dict], int]]:
+    """Each table whose first columns are `key_columns`: its columns, their configuration and
+    its row height."""
+    return [(list(grid.value.columns), json.loads(grid.proto.columns), grid.proto.row_height)
+            for grid in at.dataframe
+            if list(grid.value.columns[:len(key_columns)]) == key_columns]
+
+
+@pytest.mark.parametrize("key_columns, tables_led", [
+    (["Dates used", "Returned within 6 weeks", "Due", "Per cent"], 1),
+    (["Case ID", "Service", "Days apart (request)", "Days apart (return)"], 1),
+    (["Advice ID", "Service", "Days to return"], 2),  # the LA's records only; the providers' logs only
+], ids=["both-ways", "dates-disagree", "one-side-only"])
+def test_the_la_records_and_providers_logs_compared_show_names_and_figures_on_a_phone(
+        run_app: Callable[..., AppTest], key_columns: list[str], tables_led: int) -> None:
+    """The reconciliation's tables lead with what a request or a figure is and its figures,
+    within a phone's width, names wrapped in the row; the dates and identifiers scroll after."""
+    at = run_app("views/health_advice.py")
+    at.segmented_control(key="reconcile_figures_view").set_value("Table").run()
+    found = led_by(at, key_columns)
+    assert len(found) == tables_led, [list(d.value.columns)[:4] for d in at.dataframe]
+    for columns, config, row_height in found:
+        widths = [config.get(c, {}).get("width") for c in key_columns]
+        assert None not in widths and sum(widths) <= PHONE_WIDTH, dict(zip(key_columns, widths,
+                                                                           strict=True))
+        for name in columns:  # a shortened label says in full what it counts
+            label = config.get(name, {}).get("label")
+            assert label is None or label == name or config[name].get("help"), name
+        assert row_height > 64  # tall enough for a name to wrap
