@@ -8,7 +8,6 @@ writers open, write, publish a read-only snapshot of what they committed and clo
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import published, snapshot
+from pipelines import published, repairs, snapshot
 from pipelines.formats import sen2_tables
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.tables import SEQUENCES, TABLES, Table
@@ -129,9 +128,19 @@ def _stale(layouts: dict) -> list[tuple]:
 
 
 def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """Every table exists with the columns and key its declaration gives now."""
+    """Every table exists with the columns and key its declaration gives now, and every repair
+    of an earlier version's data has run (`repairs`)."""
     layouts = _layouts(con)
-    return {t[0] for t in _declared()} <= set(layouts) and not _stale(layouts)
+    return ({t[0] for t in _declared()} <= set(layouts) and not _stale(layouts)
+            and not repairs.pending(_meta(con)))
+
+
+def _meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The `meta` table as a dict (empty in a database too old or too new to have it)."""
+    try:
+        return dict(con.execute("SELECT key, value FROM meta").fetchall())
+    except duckdb.CatalogException:
+        return {}
 
 
 def upgrade(path: Path) -> bool:
@@ -177,19 +186,21 @@ def _signature() -> str:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, verify: bool = False) -> None:
-    """Create what is missing in one transaction, so a process killed meanwhile leaves all of
-    the schema or none of it. `verify`: look at the tables themselves even when the signature
-    says they are up to date (an earlier version may have changed them since)."""
+    """Create what is missing and run the repairs of data an earlier version left (`repairs`) in
+    one transaction, so a process killed meanwhile leaves all of the schema or none of it.
+    `verify`: look at the tables themselves even when the signature says they are up to date
+    (an earlier version may have changed them since)."""
     signature = _signature()
-    with contextlib.suppress(duckdb.CatalogException):  # no meta table: a new database
-        if not verify and one(con, "SELECT value FROM meta WHERE key = 'schema'") == (signature,):
-            return
+    meta = _meta(con)
+    if not verify and meta.get("schema") == signature and not repairs.pending(meta):
+        return
     migrate(con)
     with transaction(con):
         for statement in _ddl():
             con.execute(statement)
         con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [signature])
+        repairs.run(con)
 
 
 @contextmanager

@@ -1,7 +1,8 @@
 """Which sheets of a workbook hold records to load, and why each other one was passed over.
 
 Workbooks open with a "Summary", "Dashboard" or "Pivot" sheet of counts ahead of the sheet of one
-row per case; hidden sheets hold lookups. One rule decides, here: a sheet is skipped with its
+row per case (under a dataset's headings, or rows of a label and its count with no header at
+all); hidden sheets hold lookups. One rule decides, here: a sheet is skipped with its
 reason, or loads, or (a sheet of records that lacks a column) is an error for the caller to raise.
 """
 
@@ -20,7 +21,10 @@ from pipelines.vocab import normalise_token
 HIDDEN = "hidden sheet"
 NO_HEADER = "no recognisable header row"
 EMPTY = "empty"
+COUNTS = "a table of counts, not one row per record"
 _NUMBER = re.compile(r"\d[\d,]*(\.\d+)?%?")
+# One word holding a digit ("EHC0001", "2025/26", "Q1"): a reference or a period, never a row's label.
+_TOKEN_WITH_DIGIT = re.compile(r"\S*\d\S*")
 _TOTALS = frozenset({"total", "totals", "grandtotal", "overall", "alltotal", "sum"})
 
 
@@ -30,12 +34,15 @@ def skip_reason(rows: list[list[Any]], complete: bool, match: HeaderMatch | None
     must say so). `missing`: the required columns neither the sheet nor the user gives."""
     if match is None:
         filled = any(any(not is_blank(c) for c in row) for row in rows) or not complete
+        if filled and labelled_counts(rows):
+            return (f"{COUNTS}: each row a label and its figures, with no header row naming a "
+                    "dataset's columns: not loaded")
         return NO_HEADER if filled else EMPTY
     if refusals.personal_only(match):
         return refusals.personal_only_note(match)
     if missing and counts_table(rows, match, missing):
         schema = match.schema
-        return (f"a table of counts, not one row per record: its header looks like {schema.kind} "
+        return (f"{COUNTS}: its header looks like {schema.kind} "
                 f"(row {match.row_index + 1}) but it has no {schema.record_id} column and holds "
                 "totals or numbers where dates belong: not loaded")
     return None
@@ -55,6 +62,29 @@ def counts_table(rows: list[list[Any]], match: HeaderMatch, missing: Sequence[st
     if any(_reads_as_date(c) for c in cells):
         return False
     return any(_number(c) for c in cells) or any(_is_total(row) for row in body)
+
+
+def labelled_counts(rows: list[list[Any]]) -> bool:
+    """A summary with no header: rows of a label and its figures ("EHC requests | 120", "Total |
+    200"), under any title or heading rows of words alone, with notes of one cell anywhere. A
+    reference, a date or a second word among a row's figures makes it a record, not a count."""
+    counted = 0
+    for row in rows:
+        cells = [c for c in row if not is_blank(c)]
+        if len(cells) < 2:  # a title, a section's name or a note
+            continue
+        if _label(cells[0]) and all(_number(c) for c in cells[1:]):
+            counted += 1
+        elif counted or not all(_label(c) for c in cells):  # words alone: a heading row
+            return False
+    return counted > 0
+
+
+def _label(cell: object) -> bool:
+    """Words naming a row or a column ("Issued within 20 weeks", "ASD"), not a figure, a date or
+    a reference."""
+    return (isinstance(cell, str) and not _number(cell)
+            and _TOKEN_WITH_DIGIT.fullmatch(cell.strip()) is None and not _reads_as_date(cell))
 
 
 def _number(cell: object) -> bool:

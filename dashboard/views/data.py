@@ -26,8 +26,42 @@ COUNT_COLUMNS = {
     "unchanged": "Unchanged", "stale": "Stale", "superseded": "Superseded",
     "duplicates": "Duplicates", "rejected": "Rejected", "blank": "Blank", "notes": "Notes/totals",
 }
-RESULT_COLUMNS = {"file": "File", "status": "Status", "kinds": "Datasets", **COUNT_COLUMNS,
-                  "load_id": "Load", "error": "Problem"}
+# Short labels for the longer counts, their full wording as help, and widths that let the
+# upload's result read whole at 1440 px (tables.WIDE_WIDTH); the load history takes them too.
+COUNT_CONFIG = {
+    "Rows read": st.column_config.NumberColumn("Read", width=48, help="Rows read from the file"),
+    "Loaded": st.column_config.NumberColumn(width=58, help="Records loaded: new, updated and "
+                                                           "unchanged"),
+    "New": st.column_config.NumberColumn(width=40),
+    "Updated": st.column_config.NumberColumn(width=64),
+    "Unchanged": st.column_config.NumberColumn(
+        "Same", width=48, help="Unchanged: records held already, as the file has them"),
+    "Stale": st.column_config.NumberColumn(
+        width=44, help="Stale: a newer export already holds these records differently; kept in "
+                       "history, not used"),
+    "Superseded": st.column_config.NumberColumn(
+        "Earlier", width=56, help="Superseded: earlier months' versions of records a later "
+                                  "month's sheet holds; kept in history, not used"),
+    "Duplicates": st.column_config.NumberColumn(
+        width=76, help="Exact repeats of a row, dropped and counted"),
+    "Rejected": st.column_config.NumberColumn(width=66, help="Rows rejected, each with its "
+                                                             "reason (below)"),
+    "Blank": st.column_config.NumberColumn(width=46, help="Blank rows"),
+    "Notes/totals": st.column_config.NumberColumn(
+        "Notes", width=48, help="Notes/totals: rows of notes or totals, or the header repeated, "
+                                "among the records"),
+}
+LOAD_ID = {"Load": st.column_config.NumberColumn(width=42)}
+# Each file and what became of its rows first, within a phone's width (tables.PHONE_WIDTH), the
+# name wrapped in the row; then the status (why a file failed) and the rest of the counts.
+RESULT_FIRST = {"File": st.column_config.TextColumn(width=130),
+                **{c: COUNT_CONFIG[c] for c in ("Rows read", "Loaded", "Rejected")}}
+RESULT_COLUMNS = {"file": "File", "rows_read": "Rows read", "loaded": "Loaded",
+                  "rejected": "Rejected", "status": "Status", "kinds": "Datasets",
+                  **{k: v for k, v in COUNT_COLUMNS.items() if v not in RESULT_FIRST},
+                  "load_id": "Load"}
+RESULT_CONFIG = {**RESULT_FIRST, "Status": st.column_config.TextColumn(width=100),
+                 "Datasets": st.column_config.TextColumn(width=110), **COUNT_CONFIG, **LOAD_ID}
 # Reason first, so it is never off the right edge; then where to find it in the source.
 REJECT_COLUMNS = {
     "reason": "Reason", "row": "Row", "error": "Error", "col": "Column", "header": "Heading",
@@ -42,14 +76,8 @@ REJECT_HELP = {"Error": "Which of the row's errors this line is ('1 of 2'): a ro
                         "errors has two lines", "Column": "The column's letter, as Excel shows it"}
 # A load's number, its file (wrapped) and what became of its rows first, sized to fit a phone
 # (tables.PHONE_WIDTH); the hash, dates and the other counts scroll after them.
-HISTORY_FIRST = {
-    "Load": st.column_config.NumberColumn(width=44),
-    "File": st.column_config.TextColumn(width=130),
-    "Rows read": st.column_config.NumberColumn("Read", width=52, help="Rows read from the "
-                                               "file"),
-    "Loaded": st.column_config.NumberColumn(width=58),
-    "Rejected": st.column_config.NumberColumn(width=66),
-}
+HISTORY_FIRST = {**LOAD_ID, "File": st.column_config.TextColumn(width=130),
+                 **{c: COUNT_CONFIG[c] for c in ("Rows read", "Loaded", "Rejected")}}
 WARN_SHARE, BAD_SHARE = 0.0, 0.5  # rejected share of data rows above which amber, at which red
 # Whose log a health-advice file is, for a file without a Source or Provider column (the
 # statutory clock starts at the provider): as `ingest --source` gives it.
@@ -62,12 +90,15 @@ LOAD_COLUMNS = {
 
 
 def results_frame(results: list[FileResult]) -> pd.DataFrame:
-    """One row per file: what happened and the counts, which reconcile to rows read."""
+    """One row per file: the counts, which reconcile to rows read, and what happened (a failed
+    file's status says why, without its name again)."""
     rows = []
     for r in results:
         row = r.summary()
         row["kinds"] = ", ".join(row["kinds"])
-        row["status"] = {"unchanged": "already loaded: nothing changed"}.get(r.status, r.status)
+        row["status"] = ("already loaded: nothing changed" if r.status == "unchanged"
+                         else f"failed: {r.error.removeprefix(r.file + ': ')}" if r.status == "failed"
+                         else r.status)
         rows.append({RESULT_COLUMNS[k]: row[k] for k in RESULT_COLUMNS})
     return pd.DataFrame(rows, columns=list(RESULT_COLUMNS.values()))
 
@@ -152,7 +183,8 @@ def show_results(results: list[FileResult]) -> None:
             st.warning(plain(area.notice(r.file, r.outside_area)), icon=":material/warning:")
         for line in counts.suppressed_cells(r.file, r.warnings):  # loaded as unknown, never 0
             st.warning(plain(line), icon=":material/warning:")
-    tables.show(results_frame(results), key="upload_summary")
+    tables.show(results_frame(results), key="upload_summary", column_config=RESULT_CONFIG,
+                row_height=tables.WRAPPED_ROW_HEIGHT)
     for r in results:
         for line in ingest_report.passed_over(r):
             st.caption(f"{r.file}, {line}")
@@ -240,7 +272,7 @@ def history() -> None:
     table = loads.rename(columns=LOAD_COLUMNS)
     table = table[[*HISTORY_FIRST, *(c for c in table.columns if c not in HISTORY_FIRST)]]
     tables.show(table, key="load_history", row_height=tables.WRAPPED_ROW_HEIGHT, column_config={
-        **HISTORY_FIRST,
+        **COUNT_CONFIG, **HISTORY_FIRST,
         "Loaded at": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
         "As of": st.column_config.DateColumn(format="DD/MM/YYYY"),
         "Extract": st.column_config.DateColumn(format="DD/MM/YYYY")})

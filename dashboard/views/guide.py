@@ -79,8 +79,11 @@ a count that is neither; the RAG against the local target is the badge, in words
 1. Open **Load data** and drop in one or more exports (.xlsx or .csv). Column headings are
    recognised in the spellings local systems use; the dataset is recognised from them.
 2. Press **Load files**. Each file reports rows read, loaded, stale, superseded, duplicates,
-   rejected, blank rows and notes/total rows; these always add up to the rows read. A summary or
-   dashboard sheet of counts is skipped, with the reason below the table. In a tracker kept a tab
+   rejected, blank rows and notes/total rows; these always add up to the rows read. The table
+   puts each file's rows read, loaded and rejected first; a short heading ("Same" for unchanged,
+   "Earlier" for superseded, "Notes" for notes/totals) gives its full wording as help, and a file
+   that failed says why in its status. A summary or dashboard sheet of counts is skipped, with
+   the reason below the table. In a tracker kept a tab
    per month ("April 2026", "May 2026"), a case's latest month is loaded and its earlier months
    are counted as superseded, kept in history.
 3. Download the rejected rows (Excel), correct the source, and load again. Loading a file twice

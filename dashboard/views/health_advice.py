@@ -23,22 +23,48 @@ OVERDUE_COLUMNS = {
     "stage": "Request type",
 }
 DIMENSIONS = (("service", "Service"), ("provider", "Provider"), ("local_authority", "Local authority"))
+# The reconciliation's tables lead with the request (case or advice ID, service) and its
+# figures, sized to fit a phone (tables.PHONE_WIDTH) with the service wrapped in the row; the
+# dates, the other identifiers and the LA and provider scroll after them.
 MATCHED_COLUMNS = {
     "case_id": "Case ID", "service": "Service",
-    "la_requested_date": "LA sent request", "provider_requested_date": "Service received request",
-    "requested_days_apart": "Days apart (request)", "la_returned_date": "LA received advice",
-    "provider_returned_date": "Service returned advice", "returned_days_apart": "Days apart (return)",
-    "la_within_6_weeks": "Within 6 weeks (LA dates)",
+    "requested_days_apart": "Days apart (request)", "returned_days_apart": "Days apart (return)",
+    "disagreement": "What differs", "la_within_6_weeks": "Within 6 weeks (LA dates)",
     "provider_within_6_weeks": "Within 6 weeks (provider dates)",
     "la_days_to_return": "Days taken (LA dates)", "provider_days_to_return": "Days taken (provider dates)",
-    "disagreement": "What differs", "la_advice_id": "LA advice ID",
-    "provider_advice_id": "Provider advice ID", "local_authority": "Local authority",
-    "provider": "Provider",
+    "la_requested_date": "LA sent request", "provider_requested_date": "Service received request",
+    "la_returned_date": "LA received advice", "provider_returned_date": "Service returned advice",
+    "la_advice_id": "LA advice ID", "provider_advice_id": "Provider advice ID",
+    "local_authority": "Local authority", "provider": "Provider",
 }
 ONE_SIDE_COLUMNS = {
-    "advice_id": "Advice ID", "case_id": "Case ID", "service": "Service", "stage": "Request type",
-    "requested_date": "Requested", "returned_date": "Returned", "due_date": "Due",
-    "days_to_return": "Days to return", "local_authority": "Local authority", "provider": "Provider",
+    "advice_id": "Advice ID", "service": "Service", "days_to_return": "Days to return",
+    "case_id": "Case ID", "stage": "Request type", "requested_date": "Requested",
+    "returned_date": "Returned", "due_date": "Due", "local_authority": "Local authority",
+    "provider": "Provider",
+}
+SERVICE = {"Service": st.column_config.TextColumn(width=100)}
+MATCHED_FIRST = {
+    "Case ID": st.column_config.TextColumn(width=104), **SERVICE,
+    "Days apart (request)": st.column_config.NumberColumn(
+        "Request", width=64, format="%d", help="Days apart (request): days from the LA sending "
+                                               "the request to the service receiving it"),
+    "Days apart (return)": st.column_config.NumberColumn(
+        "Return", width=58, format="%d", help="Days apart (return): days from the service "
+                                              "returning the advice to the LA receiving it"),
+}
+ONE_SIDE_FIRST = {
+    "Advice ID": st.column_config.TextColumn(width=120), **SERVICE,
+    "Days to return": st.column_config.NumberColumn(
+        "Days", width=52, format="%d", help="Days to return: from the request to the advice "
+                                            "returned, by this side's dates"),
+}
+BOTH_WAYS_FIRST = {
+    "Dates used": st.column_config.TextColumn(width=150),
+    "Returned within 6 weeks": st.column_config.NumberColumn(
+        "Returned", width=72, help="Returned within 6 weeks"),
+    "Due": st.column_config.NumberColumn(width=50, help="Requests due (excluding exceptions)"),
+    "Per cent": st.column_config.NumberColumn(width=70),
 }
 RATE = CATALOGUE["health_advice"]  # the 6-week rate: its column names come from the catalogue
 REVIEW = CATALOGUE["review_advice"]
@@ -255,6 +281,7 @@ def reconciliation(f: Filters) -> None:
                    "one side's dates is left out of that side's).")
     tables.chart_or_table(
         "reconcile_figures", fig, table, "health-advice-provider-and-la-dates",
+        column_config=BOTH_WAYS_FIRST, row_height=tables.WRAPPED_ROW_HEIGHT,
         alt="Bar chart of the percentage of health advice returned within 6 weeks by the "
             "providers' dates and by the LA's dates, overall and for the matched requests",
         summary=f"Providers' dates (the statutory clock): {provider['pct']:.1f}% "
@@ -287,7 +314,8 @@ def reconciliation(f: Filters) -> None:
                              provider_within_6_weeks=[_in_time(v) for v in
                                                       shown["provider_within_6_weeks"]])
         table = tables.named_columns(shown, MATCHED_COLUMNS)
-        tables.show(table, key="reconcile_matched", column_config=_date_columns(table))
+        tables.show(table, key="reconcile_matched", row_height=tables.WRAPPED_ROW_HEIGHT,
+                    column_config={**_date_columns(table), **MATCHED_FIRST})
         tables.downloads(table, "health-advice-dates-disagree", "reconcile_matched",
                          sheet="Dates disagree")
 
@@ -308,7 +336,8 @@ def reconciliation(f: Filters) -> None:
                 tables.no_data(empty)
                 continue
             table = tables.named_columns(frame, names)
-            tables.show(table, key=f"reconcile_{key}", column_config=_date_columns(table))
+            tables.show(table, key=f"reconcile_{key}", row_height=tables.WRAPPED_ROW_HEIGHT,
+                        column_config={**_date_columns(table), **ONE_SIDE_FIRST})
             tables.downloads(table, f"health-advice-{key.replace('_', '-')}", f"reconcile_{key}",
                              sheet=key.replace("_", " ").capitalize())
     about.about("advice_reconciliation")

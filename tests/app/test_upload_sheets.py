@@ -47,6 +47,16 @@ def test_a_summary_sheet_is_skipped_with_its_reason(run_app: Callable[..., AppTe
     assert any("sheet 'Summary' skipped: a table of counts" in c for c in captions), captions
 
 
+def test_a_summary_of_labelled_counts_without_a_header_is_told_as_counts(
+        run_app: Callable[..., AppTest], tiny_db: Path) -> None:
+    summary = [["EHC requests", 120], ["Issued within 20 weeks", 80], ["Total", 200]]
+    data = [ADVICE, ["A31", "C31", "Eastmoor", "OT", "10/02/2026", "", "Trust", "", "", "New"]]
+    at = upload(run_app, tiny_db, "ehc.xlsx", workbook({"Summary": summary, "Data": data}))
+    captions = [c.value for c in at.caption]
+    assert any("sheet 'Summary' skipped: a table of counts" in c for c in captions), captions
+    assert not any("no recognisable header" in c for c in captions)
+
+
 def test_a_trackers_earlier_months_are_counted_as_superseded(run_app: Callable[..., AppTest],
                                                              tiny_db: Path) -> None:
     def appeal(outcome: str) -> list:

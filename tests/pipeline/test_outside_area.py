@@ -15,6 +15,7 @@ import pytest
 
 from pipelines import board_pack, cli, queries, rollback, status
 from pipelines.config import ROOT, load_settings
+from pipelines.db import connect_writer, upgrade
 from pipelines.periods import Quarter
 
 HEADER = "Case Ref,Local Authority,EHCNA Request Date,Decision Date,Decision,Primary Need"
@@ -190,3 +191,29 @@ def test_when_the_only_load_is_rolled_back_there_is_no_default_as_of(db, tmp_pat
     with _con(db) as con:
         assert status.default_as_of(con) is None  # nothing is loaded
         assert list(status.loads(con)["outside_area"]) == [None]
+
+
+def test_an_earlier_versions_rows_of_rolled_back_loads_go_once_on_upgrade(db, tmp_path, capsys):
+    """Before rollback forgot a load's rows per LA, a rolled-back load kept them, and the load
+    history still said "Outside the area" of it. Upgrading such a database removes them, once,
+    in the writer that brings its schema up to date; nothing else changes."""
+    _ingest(db, _export(tmp_path / f"northshire_{AREA_EXTRACT}.csv", ["Northshire"]), capsys)
+    _ingest(db, _export(tmp_path / f"leeds_{LEEDS_EXTRACT}.csv", ["Leeds", "Leeds"]), capsys)
+    _ingest(db, _export(tmp_path / "wakefield_2026-02-28.csv", ["Wakefield"]), capsys)
+    rollback.rollback(db, 2)
+    before = _tables(db, leave_out=("meta",))
+    with duckdb.connect(str(db)) as con:  # as an earlier version left it
+        con.execute("INSERT INTO load_las VALUES (2, 'Leeds', 2)")
+        con.execute("DELETE FROM meta WHERE key NOT IN ('schema', 'schema_version')")
+        assert list(status.loads(con)["outside_area"]) == [None, "Leeds (2 rows)",
+                                                           "Wakefield (1 row)"]
+    assert upgrade(db) is True
+    assert _tables(db, leave_out=("meta",)) == before
+    with _con(db) as con:
+        assert list(status.loads(con)["outside_area"]) == [None, None, "Wakefield (1 row)"]
+    assert upgrade(db) is False  # once: a database already cleaned is left alone
+    with duckdb.connect(str(db)) as con:  # nor does a later writer run it again
+        con.execute("INSERT INTO load_las VALUES (2, 'Leeds', 2)")
+    connect_writer(db).close()
+    with _con(db) as con:
+        assert con.execute("SELECT count(*) FROM load_las WHERE load_id = 2").fetchall() == [(1,)]

@@ -94,3 +94,60 @@ def test_the_cli_says_which_sheet_was_skipped_and_why(tmp_path: Path, db: Path, 
     out = capsys.readouterr().out
     assert "1 loaded" in out
     assert "sheet 'Summary' skipped: a table of counts" in out
+
+
+# A "Summary" sheet as LAs open a workbook with: each row a label and its count, no header row.
+LABELLED_COUNTS = [["EHC requests", 120], ["Issued within 20 weeks", 80], ["Total", 200]]
+
+
+def test_a_summary_of_labelled_counts_is_told_as_a_table_of_counts(tmp_path: Path, load,
+                                                                   db: Path, capsys) -> None:
+    path = write_xlsx(tmp_path / "ehc.xlsx", {"Summary": LABELLED_COUNTS,
+                                              "Cases": [EHCP_HEADER, EHCP_ROW]})
+    result = load(path)
+    assert result.status == "loaded", result.error
+    assert (result.kinds, result.loaded) == (["ehcp"], 1)
+    (skipped,) = result.skipped_sheets
+    assert skipped["sheet"] == "Summary"
+    assert skipped["reason"].startswith("a table of counts, not one row per record")
+    assert "no recognisable header" not in skipped["reason"]
+    # The command line says it as the /data page does (ingest_report.passed_over).
+    path2 = write_xlsx(tmp_path / "ehc2.xlsx", {"Summary": LABELLED_COUNTS,
+                                                "Cases": [EHCP_HEADER, ["C2", *EHCP_ROW[1:]]]})
+    assert cli.main(["ingest", "--db", str(db), "--as-of", str(AS_OF), str(path2)]) == 0
+    assert "sheet 'Summary' skipped: a table of counts" in capsys.readouterr().out
+
+
+def test_a_pivot_with_its_row_labels_heading_is_a_table_of_counts(tmp_path: Path, load) -> None:
+    pivot = [["Count of Case ID", None], ["Row Labels", "Total"], ["ASD", 3], ["SEMH", "12%"],
+             ["Grand Total", 3]]
+    result = load(write_xlsx(tmp_path / "ehc.xlsx", {"Pivot": pivot,
+                                                     "Cases": [EHCP_HEADER, EHCP_ROW]}))
+    assert result.status == "loaded", result.error
+    assert result.skipped_sheets[0]["reason"].startswith("a table of counts")
+
+
+def test_a_file_of_labelled_counts_alone_says_it_holds_counts(tmp_path: Path, load) -> None:
+    result = load(write_xlsx(tmp_path / "summary.xlsx", {"Summary": LABELLED_COUNTS}))
+    assert result.status == "failed"
+    assert result.error.startswith("summary.xlsx: no sheet holds records to load")
+    assert "'Summary' (a table of counts" in result.error
+
+
+def test_records_are_never_taken_for_labelled_counts(tmp_path: Path, load) -> None:
+    """A sheet of records whose header is not recognised keeps its reason (ids, dates and words
+    are not counts), and a detail sheet of names and figures under its header loads."""
+    unknown_header = [["Ref", "Opened", "Team"], ["EHC0001", "01/04/2025", "SALT"],
+                      ["EHC0002", 45000, "OT"]]
+    references = [["EHC0001", 3], ["EHC0002", 5]]
+    waits = [["Month", "Provider", "Local Authority", "Service", "Total Waiting"],
+             ["Mar 2026", "Northshire Trust", "Northshire", "SALT", 500],
+             ["Mar 2026", "Northshire Trust", "Northshire", "OT", 75]]
+    result = load(write_xlsx(tmp_path / "waits.xlsx", {
+        "Summary": LABELLED_COUNTS, "Notes": unknown_header, "Refs": references, "Data": waits}))
+    assert result.status == "loaded", result.error
+    assert (result.kinds, result.loaded, result.rejected) == (["waiting_times"], 2, 0)
+    reasons = {s["sheet"]: s["reason"] for s in result.skipped_sheets}
+    assert reasons["Notes"] == "no recognisable header row"
+    assert reasons["Refs"] == "no recognisable header row"
+    assert reasons["Summary"].startswith("a table of counts")
