@@ -7,11 +7,12 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from pipelines.limits import Limits
@@ -75,6 +76,12 @@ class Settings:
     @property
     def area_las(self) -> list[str]:
         return [la.name for la in self.local_authorities]
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Names these settings by their values: a figure worked out under other settings (the
+        area's LAs, targets, the suppression threshold) is never taken for one of these."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:16]
 
 
 def _la_key(name: str) -> str:

@@ -30,12 +30,14 @@ def db_file() -> Path:
 
 
 def data_version() -> Version:
-    """The snapshot this script run reads (outside a run: the newest). Every commit publishes a
-    new one, so results cached before a load (one from the command line too) are not used after
-    it, and the first run after it shows the new data."""
+    """The snapshot this script run reads (outside a run: the newest), and the settings read
+    with it. Every commit publishes a new snapshot, so results cached before a load (one from
+    the command line too) are not used after it, and the first run after it shows the new data;
+    figures counted under other settings (a process that read settings.toml again) are not
+    used either."""
     session = getattr(_RUN, "session", None)
     source = (session or queries.Session(db_file(), BUSY_WAIT_SECONDS)).source()
-    return (str(source.path), source.published)
+    return (str(source.path), source.published, config.load_settings().fingerprint)
 
 
 @contextmanager

@@ -35,10 +35,12 @@ def tiny_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return db
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fresh_cache() -> Iterator[None]:
-    """Cached query results are keyed on the database file; clear them anyway between tests so
-    each test sees only what it set up."""
+    """No cached query result from an earlier test. Results are cached under the snapshot read
+    and the settings (`gateway.data_version`), which a test's own database or settings change,
+    so tests share them as the app's sessions do; a test that replaces how the data are read
+    (a snapshot that is busy, a run that waits) asks for this."""
     st.cache_data.clear()
     yield
     st.cache_data.clear()

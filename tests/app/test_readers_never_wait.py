@@ -93,5 +93,5 @@ def test_a_run_whose_snapshot_went_before_it_opened_reads_the_newest_and_is_keye
     for run in (first, second):
         monkeypatch.setattr(gateway._RUN, "session", run, raising=False)
         assert gateway.read(status.holdings)["rows"]["health_advice"] == 4
-        assert gateway.data_version() == (str(newest.path), newest.published)
+        assert gateway.data_version()[:2] == (str(newest.path), newest.published)
         run.close()
