@@ -16,6 +16,8 @@ from dashboard.components import gateway
 from pipelines.db import writing
 from pipelines.publish import publish
 
+pytestmark = pytest.mark.xdist_group("published_snapshot")  # one worker: its module fixtures are made once
+
 
 @pytest.fixture(scope="module")
 def snapshot(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:

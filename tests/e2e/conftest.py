@@ -1,7 +1,8 @@
 """Browser-test fixtures: the real app under `streamlit run` on a free port, and Debian's Chromium.
 
 The server starts on a database path that does not exist yet, so every run also proves the app
-builds the sample database on first start. Screenshots go to tests/e2e/screenshots/ (git-ignored).
+builds the sample database on first start. With SEND_SCREENSHOTS=1, screenshots go to
+tests/e2e/screenshots/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -88,6 +89,23 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+E2E_PASSWORD = "e2e password that is long"
+
+
+@pytest.fixture(scope="session")
+def samples_with_users(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of its own whose database holds only the samples, with an admin (ada) and a DCO
+    (dan) to sign in: the tests on it only read, so it is started once for all of them."""
+    from pipelines import access
+
+    folder = tmp_path_factory.mktemp("e2e-samples-users")
+    users = folder / "users.json"
+    access.add_user(users, "ada", "admin", E2E_PASSWORD)
+    access.add_user(users, "dan", "dco", E2E_PASSWORD)
+    with serve(folder, SEND_USERS_FILE=str(users)) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
@@ -147,9 +165,16 @@ def wait_for_app(page, timeout_ms: int = 90_000) -> None:
     page.wait_for_timeout(300)
 
 
-def whole_page_screenshot(page, width: int, name: str) -> Path:
+# Screenshots are for a person to look at (`SEND_SCREENSHOTS=1 python -m pytest tests/e2e`); no
+# test reads them, and a whole page at two widths costs seconds a page, so CI takes none.
+TAKE_SCREENSHOTS = os.environ.get("SEND_SCREENSHOTS", "") not in ("", "0")
+
+
+def whole_page_screenshot(page, width: int, name: str) -> Path | None:
     """A screenshot of all of the page at `width`: the page scrolls inside Streamlit's main frame,
     not the document, so the window is made as tall as the page first."""
+    if not TAKE_SCREENSHOTS:
+        return None
     page.set_viewport_size({"width": width, "height": 900})
     page.wait_for_timeout(300)
     tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
@@ -158,7 +183,9 @@ def whole_page_screenshot(page, width: int, name: str) -> Path:
     return screenshot(page, name)
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str) -> Path | None:
+    if not TAKE_SCREENSHOTS:
+        return None
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

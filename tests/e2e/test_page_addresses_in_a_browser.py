@@ -42,13 +42,8 @@ def real_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("e2e-addresses-samples")
-    users = folder / "users.json"
-    access.add_user(users, "ada", "admin", PASSWORD)
-    access.add_user(users, "dan", "dco", PASSWORD)
-    with serve(folder, SEND_USERS_FILE=str(users)) as url:
-        yield url
+def samples(samples_with_users: str) -> str:
+    return samples_with_users
 
 
 def open_signed_out(browser, address: str):

@@ -1,8 +1,9 @@
 """Every page in a real browser at 1440 px and then at 390 px (a phone): it renders its key text,
 shows no error, has no serious or critical axe-core finding at either width, nothing runs off the
 phone's screen, no chart's text is cut off, overlaps other text or is shrunk, no chart's plot is
-squeezed, no button's label is cut short ("Download ..."), nothing is fetched from another site, and it
-leaves a screenshot at each width (tests/e2e/screenshots/NAME-1440.png, NAME-390.png)."""
+squeezed, no button's label is cut short ("Download ..."), nothing is fetched from another site; with
+SEND_SCREENSHOTS=1 it leaves a screenshot at each width (tests/e2e/screenshots/NAME-1440.png,
+NAME-390.png)."""
 
 from __future__ import annotations
 
@@ -130,7 +131,7 @@ def requests_elsewhere(page, app_url: str) -> list[str]:
 def at_both_widths(page, name: str) -> None:
     """The page open at 1440 px: no error, no serious or critical axe-core finding, no chart
     text cut off or overlapping, at 1440 px and again at 390 px, where nothing may run off the
-    screen; a whole-page screenshot at each width."""
+    screen; a whole-page screenshot at each width (with SEND_SCREENSHOTS=1)."""
     assert_no_error(page)
     assert serious_accessibility_findings(page) == []
     assert chart_text_faults(page) == []

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import pytest
 
 from pipelines import access, audit
-from tests.e2e.conftest import PAGE_LIST, screenshot, serve, wait_for_app
+from tests.e2e.conftest import E2E_PASSWORD, PAGE_LIST, screenshot, serve, wait_for_app
 from tests.e2e.test_pages import assert_no_error, at_both_widths
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one app server
-PASSWORD = "e2e password that is long"
+PASSWORD = E2E_PASSWORD
 
 
 @pytest.fixture(scope="module")
@@ -102,19 +102,11 @@ def test_sign_in_upload_and_what_each_role_then_sees(browser, secured, tmp_path)
     screenshot(stranger, "overview-board-role")
 
 
-@pytest.fixture(scope="module")
-def on_samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server of its own whose database holds only the samples, whatever the test above has
-    loaded into `secured`'s: there Sign in is a page at /sign-in, not the only page at /."""
-    folder = tmp_path_factory.mktemp("e2e-admin")
-    users = folder / "users.json"
-    access.add_user(users, "ada", "admin", PASSWORD)
-    with serve(folder, SEND_USERS_FILE=str(users)) as url:
-        yield url
-
-
-def test_the_sign_in_and_admin_pages_pass_axe_core_and_fit_a_phone(browser, on_samples):
-    """The pages the page tests do not open: Sign in, and an admin's Users and audit log."""
+def test_the_sign_in_and_admin_pages_pass_axe_core_and_fit_a_phone(browser, samples_with_users):
+    """The pages the page tests do not open: Sign in, and an admin's Users and audit log. On a
+    server whose database holds only the samples, whatever `secured` has loaded: there Sign in
+    is a page at /sign-in, not the only page at /."""
+    on_samples = samples_with_users
     page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
     page.goto(f"{on_samples}/sign-in")
     page.get_by_label("User name").first.wait_for(timeout=120_000)

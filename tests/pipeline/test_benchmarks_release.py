@@ -25,6 +25,8 @@ from pipelines.cli import main
 from pipelines.db import connect_writer, ensure_schema, reader
 from pipelines.readers import FileError
 
+pytestmark = pytest.mark.xdist_group("benchmarks_release")  # one worker: its module fixtures are made once
+
 BUNDLED = bootstrap.RELEASE
 _UNPACKED = tempfile.TemporaryDirectory(prefix="dfe-ehcp-2025-")  # removed when the run ends
 with zipfile.ZipFile(BUNDLED) as _zip:

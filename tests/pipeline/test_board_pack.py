@@ -39,7 +39,8 @@ from tests.conftest import ADVICE_HEADER, AS_OF, EHCP_HEADER, quarters_on, write
 
 # These tests read the pack on calendar quarters ("2025 Q4"); NHS financial-year quarters, the
 # default, have their own tests.
-pytestmark = pytest.mark.usefixtures("calendar_quarters")
+pytestmark = [pytest.mark.usefixtures("calendar_quarters"),
+              pytest.mark.xdist_group("board_pack")]  # one worker: its module fixtures are made once
 QUARTER = "2025Q4"
 TITLES = [
     "SEND board pack: 2025 Q4",

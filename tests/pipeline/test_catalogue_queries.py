@@ -15,6 +15,8 @@ from pipelines.bootstrap import build_sample_database, sample_as_of
 from pipelines.db import reader
 from pipelines.metrics import bases
 
+pytestmark = pytest.mark.xdist_group("catalogue_queries")  # one worker: its module fixtures are made once
+
 # The query registry as it stood before the catalogue (metrics.BASES, written out by hand).
 OLD_REGISTRY = {
     "health_advice": bases.advice_base,

@@ -14,6 +14,8 @@ from pipelines.load import ingest_file
 from tests.conftest import ADVICE_HEADER, AS_OF, write_csv, write_xlsx
 from tests.pipeline.test_loads import snapshot
 
+pytestmark = pytest.mark.xdist_group("fuzz")  # one worker: its module fixtures are made once
+
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 ROWS = [ADVICE_HEADER] + [[f"A{i}", f"C{i}", "Northshire", "SALT", "01/04/2025", "", "", "", "", ""]
                           for i in range(20)]

@@ -26,6 +26,8 @@ from pipelines.publish import NOT_REVIEWED, PUBLISHED, WITHHELD, Layout, layout,
 from pipelines.schemas import SCHEMAS
 from tests.conftest import ADVICE_HEADER, write_csv
 
+pytestmark = pytest.mark.xdist_group("publish")  # one worker: its module fixtures are made once
+
 REFUSED = "is a published snapshot; load into the working database"
 
 

@@ -35,6 +35,8 @@ from pipelines.vocab import (
     normalise_token,
 )
 
+pytestmark = pytest.mark.xdist_group("samples")  # one worker: its module fixtures are made once
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data_samples"
 LAST_DATA_DATE = date(2026, 11, 13)

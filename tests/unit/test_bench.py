@@ -12,6 +12,8 @@ from pipelines.config import ROOT, canonical_la, load_settings
 from pipelines.headers import find_header
 from pipelines.pseudonym import nhs_number_is_valid
 
+pytestmark = pytest.mark.xdist_group("bench")  # one worker: its module fixtures are made once
+
 TINY = bench.Scale("test", advice=300, ehcp=120, appeals=30, las=3, xlsx=300)
 
 
