@@ -279,8 +279,12 @@ def history() -> None:
     if loads.empty:
         tables.no_data("Nothing has been loaded yet.")
         return
-    # Datasets split at ", " so a load of several wraps between them.
-    table = loads.assign(kinds=loads["kinds"].str.replace(",", ", ")).rename(columns=LOAD_COLUMNS)
+    # Datasets split at ", " so a load of several wraps between them; a load rolled back says
+    # so after its file's name, as the status is in the downloads only.
+    undone = loads["status"] != "loaded"
+    file_name = loads["file_name"].where(~undone, loads["file_name"] + " (" + loads["status"] + ")")
+    table = loads.assign(kinds=loads["kinds"].str.replace(",", ", "), file_name=file_name
+                         ).rename(columns=LOAD_COLUMNS)
     table = table[[*HISTORY_ON_SCREEN, *(c for c in table.columns if c not in HISTORY_ON_SCREEN)]]
     tables.show_whole(table, HISTORY_ON_SCREEN, "load-history", "history", sheet="Loads",
                       why="With loaded and rejected, the rows passed over (stale, superseded, "

@@ -9,14 +9,17 @@ import datetime as dt
 import json
 import math
 from collections.abc import Callable
+from pathlib import Path
 
+import duckdb
 import pandas as pd
-from app_helpers import captions
+from app_helpers import captions, table
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components.table_fit import PAD, text_width
 from dashboard.components.tables import PHONE_WIDTH, WIDE_WIDTH
 from pipelines.chart_style import text_px
+from pipelines.rollback import rollback
 
 ROW_LINES = 4  # what a wrapped row (tables.WRAPPED_ROW_HEIGHT) shows
 
@@ -117,3 +120,21 @@ def test_the_history_of_loads_reads_whole_at_1440(run_app: Callable[..., AppTest
     assert {"Loaded at", "Extract", "Datasets", "Outside the area"} <= set(columns)
     left = _left_to_downloads(at, grid, LOAD_COLUMNS)
     assert len(columns) + len(left) == len(LOAD_COLUMNS) == 20
+
+
+def test_a_load_rolled_back_says_so_in_the_history(run_app: Callable[..., AppTest],
+                                                   tiny_db: Path) -> None:
+    """The status is in the downloads only, so a load rolled back says so after its file's name:
+    its counts are not read as records in use."""
+    first = one_load(tiny_db)
+    rollback(tiny_db, first)
+    at = run_app("views/data.py", db=tiny_db)
+    history = table(at, "Load", "File", "Loaded at")
+    files = dict(zip(history["Load"], history["File"], strict=True))
+    assert files[first].endswith(" (rolled back)"), files
+    assert not any("(" in f for load, f in files.items() if load != first), files
+
+
+def one_load(db: Path) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT min(load_id) FROM loads").fetchone()[0]
