@@ -87,6 +87,21 @@ def downloads(table: pd.DataFrame, file_stem: str, key: str, sheet: str = "Data"
         key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
+def show_whole(table: pd.DataFrame, on_screen: dict[str, Any], file_stem: str, key: str,
+               sheet: str, why: str = "") -> None:
+    """A table too wide to read whole at 1440 px: the columns `on_screen` configures (sized to
+    fit WIDE_WIDTH, in its order) in a grid whose rows wrap, and every column in the downloads.
+    A caption beside the grid names each column left to the downloads, so none goes unseen."""
+    shown = [c for c in on_screen if c in table.columns]
+    show(table[shown], key=key, row_height=WRAPPED_ROW_HEIGHT, column_config=on_screen)
+    left = [c for c in table.columns if c not in on_screen]
+    if left:
+        names = ", ".join(f'"{c}"' for c in left)
+        st.caption(f"So that each row reads whole, these columns are in the downloads below "
+                   f"(CSV, Excel) only: {names}.{' ' + why if why else ''}")
+    downloads(table, file_stem, key, sheet)
+
+
 def chart_or_table(key: str, chart: go.Figure, table: pd.DataFrame, file_stem: str, *, alt: str,
                    summary: str = "", column_config: dict[str, Any] | None = None,
                    row_height: int | None = None) -> None:

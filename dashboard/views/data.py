@@ -85,7 +85,17 @@ SOURCES = {"provider": "A health provider's log", "local authority": "The local 
 LOAD_COLUMNS = {
     "load_id": "Load", "file_name": "File", "file_hash": "SHA-256 (start)", "loaded_at": "Loaded at",
     "as_of": "As of", "extract_date": "Extract", "kinds": "Datasets", **COUNT_COLUMNS,
-    "outside_area": "Outside the area",
+    "outside_area": "Outside the area", "status": "Status",
+}
+# At 1440 px (tables.WIDE_WIDTH) each load's rows read, loaded and rejected, what the loaded ones
+# were, when and from what extract, and which datasets and LAs; the hash, the as-of date, the
+# status and the rows passed over (which reconcile the counts) are in the downloads.
+HISTORY_ON_SCREEN = {
+    **HISTORY_FIRST, **{c: COUNT_CONFIG[c] for c in ("New", "Updated", "Unchanged")},
+    "Loaded at": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm", width=128),
+    "Extract": st.column_config.DateColumn(format="DD/MM/YYYY", width=90),
+    "Datasets": st.column_config.TextColumn(width=118),
+    "Outside the area": st.column_config.TextColumn(width=140),
 }
 
 
@@ -269,14 +279,16 @@ def history() -> None:
     if loads.empty:
         tables.no_data("Nothing has been loaded yet.")
         return
-    table = loads.rename(columns=LOAD_COLUMNS)
-    table = table[[*HISTORY_FIRST, *(c for c in table.columns if c not in HISTORY_FIRST)]]
-    tables.show(table, key="load_history", row_height=tables.WRAPPED_ROW_HEIGHT, column_config={
-        **COUNT_CONFIG, **HISTORY_FIRST,
-        "Loaded at": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
-        "As of": st.column_config.DateColumn(format="DD/MM/YYYY"),
-        "Extract": st.column_config.DateColumn(format="DD/MM/YYYY")})
-    tables.downloads(table, "load-history", "history", sheet="Loads")
+    # Datasets split at ", " so a load of several wraps between them; a load rolled back says
+    # so after its file's name, as the status is in the downloads only.
+    undone = loads["status"] != "loaded"
+    file_name = loads["file_name"].where(~undone, loads["file_name"] + " (" + loads["status"] + ")")
+    table = loads.assign(kinds=loads["kinds"].str.replace(",", ", "), file_name=file_name
+                         ).rename(columns=LOAD_COLUMNS)
+    table = table[[*HISTORY_ON_SCREEN, *(c for c in table.columns if c not in HISTORY_ON_SCREEN)]]
+    tables.show_whole(table, HISTORY_ON_SCREEN, "load-history", "history", sheet="Loads",
+                      why="With loaded and rejected, the rows passed over (stale, superseded, "
+                          "duplicates, blank, notes/totals) reconcile to the rows read.")
     with_rejects = loads.loc[loads["rejected"] > 0, ["load_id", "file_name"]]
     if with_rejects.empty:
         return

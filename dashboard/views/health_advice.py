@@ -25,13 +25,13 @@ OVERDUE_COLUMNS = {
 DIMENSIONS = (("service", "Service"), ("provider", "Provider"), ("local_authority", "Local authority"))
 # The reconciliation's tables lead with the request (case or advice ID, service) and its
 # figures, sized to fit a phone (tables.PHONE_WIDTH) with the service wrapped in the row; the
-# dates, the other identifiers and the LA and provider scroll after them.
+# rest scroll after them (on a phone) or, beyond what 1440 px holds, are in the downloads.
 MATCHED_COLUMNS = {
     "case_id": "Case ID", "service": "Service",
     "requested_days_apart": "Days apart (request)", "returned_days_apart": "Days apart (return)",
-    "disagreement": "What differs", "la_within_6_weeks": "Within 6 weeks (LA dates)",
-    "provider_within_6_weeks": "Within 6 weeks (provider dates)",
     "la_days_to_return": "Days taken (LA dates)", "provider_days_to_return": "Days taken (provider dates)",
+    "la_within_6_weeks": "Within 6 weeks (LA dates)",
+    "provider_within_6_weeks": "Within 6 weeks (provider dates)", "disagreement": "What differs",
     "la_requested_date": "LA sent request", "provider_requested_date": "Service received request",
     "la_returned_date": "LA received advice", "provider_returned_date": "Service returned advice",
     "la_advice_id": "LA advice ID", "provider_advice_id": "Provider advice ID",
@@ -53,6 +53,22 @@ MATCHED_FIRST = {
         "Return", width=58, format="%d", help="Days apart (return): days from the service "
                                               "returning the advice to the LA receiving it"),
 }
+# At 1440 px (tables.WIDE_WIDTH) the request, its figures and what differs (wrapped), which quotes
+# the dates that disagree; the dates, the IDs, the LA and the provider are in the downloads.
+MATCHED_ON_SCREEN = {
+    **MATCHED_FIRST,
+    "Days taken (LA dates)": st.column_config.NumberColumn(
+        "Days LA", width=72, format="%d", help="Days taken (LA dates): from the LA sending the "
+                                               "request to the LA receiving the advice"),
+    "Days taken (provider dates)": st.column_config.NumberColumn(
+        "Days prov.", width=84, format="%d", help="Days taken (provider dates): from the service "
+                                                  "receiving the request to its returning the advice"),
+    "Within 6 weeks (LA dates)": st.column_config.TextColumn(
+        "6 wks LA", width=76, help="Within 6 weeks (LA dates)"),
+    "Within 6 weeks (provider dates)": st.column_config.TextColumn(
+        "6 wks prov.", width=90, help="Within 6 weeks (provider dates): the statutory clock"),
+    "What differs": st.column_config.TextColumn(width=324),
+}
 ONE_SIDE_FIRST = {
     "Advice ID": st.column_config.TextColumn(width=120), **SERVICE,
     "Days to return": st.column_config.NumberColumn(
@@ -69,9 +85,8 @@ BOTH_WAYS_FIRST = {
 RATE = CATALOGUE["health_advice"]  # the 6-week rate: its column names come from the catalogue
 REVIEW = CATALOGUE["review_advice"]
 OVERDUE = FIGURES["health_advice_overdue_open"]  # the same label as on the Overview
-DATES = ("LA sent request", "Service received request", "LA received advice",
-         "Service returned advice", "Requested (LA sent)", "Returned (LA received)",
-         "Requested (service received)", "Returned (service returned)", "Due")
+DATES = ("Requested (LA sent)", "Returned (LA received)", "Requested (service received)",
+         "Returned (service returned)", "Due")
 
 
 def advice_rate_table(frame: pd.DataFrame, group: str) -> pd.DataFrame:
@@ -314,10 +329,9 @@ def reconciliation(f: Filters) -> None:
                              provider_within_6_weeks=[_in_time(v) for v in
                                                       shown["provider_within_6_weeks"]])
         table = tables.named_columns(shown, MATCHED_COLUMNS)
-        tables.show(table, key="reconcile_matched", row_height=tables.WRAPPED_ROW_HEIGHT,
-                    column_config={**_date_columns(table), **MATCHED_FIRST})
-        tables.downloads(table, "health-advice-dates-disagree", "reconcile_matched",
-                         sheet="Dates disagree")
+        tables.show_whole(table, MATCHED_ON_SCREEN, "health-advice-dates-disagree",
+                          "reconcile_matched", sheet="Dates disagree",
+                          why="\"What differs\" quotes the dates that disagree.")
 
     st.subheader("Requests on one side only")
     la_names = {k: v for k, v in ONE_SIDE_COLUMNS.items() if k != "provider"} | {

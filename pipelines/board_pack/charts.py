@@ -94,8 +94,9 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
         _line(fig, span, reference[0], reference[1], "dot", PALETTE["green"], 2, "reference")
     custom = [[f"{m:%b %Y}", f"{p:.1f}%", made_of(int(n), int(d))] for m, p, n, d in
               zip(months, shown["pct"], shown["numerator"], shown["denominator"], strict=True)]
+    line_x, line_y = with_gaps(months, [float(p) for p in shown["pct"]])
     fig.add_trace(go.Scatter(
-        x=months, y=[float(p) for p in shown["pct"]], mode="lines", name="Monthly figure",
+        x=line_x, y=line_y, mode="lines", name="Monthly figure", connectgaps=False,
         line={"color": "#7a7a7a", "width": 1.5}, hoverinfo="skip", showlegend=False))
     kinds = point_kinds(chart, improvement)
     for kind, (name, colour, symbol) in POINT_STYLES.items():
@@ -134,6 +135,21 @@ def spc_chart(shown: pd.DataFrame, chart: spc.XmR, title: str, target: float | N
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": below, "xanchor": "left",
                               "x": 0, "yref": "paper"}, margin={"b": 10})
     return fig
+
+
+def with_gaps(months: Sequence[pd.Timestamp], values: Sequence[float]
+              ) -> tuple[list[pd.Timestamp], list[float | None]]:
+    """The line through the monthly points with a None (a break) at the first month missing
+    between two shown ones, so months left out are never drawn as continuous data."""
+    x: list[pd.Timestamp] = []
+    y: list[float | None] = []
+    for month, value in zip(months, values, strict=True):
+        if x and month > x[-1] + pd.DateOffset(months=1):
+            x.append(x[-1] + pd.DateOffset(months=1))
+            y.append(None)
+        x.append(month)
+        y.append(value)
+    return x, y
 
 
 def percent_axis(values: Sequence[float]) -> tuple[float, float]:

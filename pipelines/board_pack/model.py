@@ -390,7 +390,8 @@ HOW_TO_READ: tuple[str, ...] = (
     "above or below the mean; when 7 or more months in a row rise or fall; or when two of three "
     "months in a row are close to a limit (beyond two sigma).",
     f"Limits need at least {spc.MIN_POINTS} months; a month left out for small numbers or with no "
-    "cases is not counted. A chart that would hold fewer than two months is given as a sentence.",
+    "cases is not counted, and the line breaks there (a gap), so it never reads as continuous. A "
+    "chart that would hold fewer than two months is given as a sentence.",
     "Improvement and concern differ in shape as well as colour, so they read in grey: in the "
     "charts improvement is a filled diamond and concern a hollow square; concern and failing "
     "icons are square, the others round.",

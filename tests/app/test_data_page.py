@@ -46,7 +46,7 @@ def test_an_uploaded_file_is_loaded_and_its_rejects_listed(run_app: Callable[...
     rejects = table(at, "Reason", "Row", "Column")
     assert rejects[["Row", "Column", "Heading"]].values.tolist() == [[3, "F", "Returned Date"]]
     assert "returned before requested" in rejects["Reason"].iloc[0]
-    history = table(at, "File", "SHA-256 (start)")
+    history = table(at, "File", "Loaded at")
     assert history["File"].tolist()[0] == "new_advice.csv"  # newest first
     # The cached figures were dropped: the page now counts the new row.
     assert {m.label: m.value for m in at.metric}["Health advice requests"] == "4"

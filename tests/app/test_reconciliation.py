@@ -30,8 +30,8 @@ def test_reconciliation_is_the_reconcile_metric(run_app: Callable[..., AppTest],
     assert shown["In the LA's records only"] == f"{len(found.la_only):,}"
     assert shown["In the providers' logs only"] == f"{len(found.provider_only):,}"
 
-    dates = table(at, "LA advice ID", "What differs")
-    assert dates["LA advice ID"].tolist() == differ["la_advice_id"].tolist()
+    dates = table(at, "Case ID", "What differs")
+    assert dates["Case ID"].tolist() == differ["case_id"].tolist()
     assert dates["Days apart (request)"].tolist() == differ["requested_days_apart"].tolist()
     la_only = table(at, "Advice ID", "Requested (LA sent)")
     assert la_only["Advice ID"].tolist() == found.la_only["advice_id"].tolist()
