@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import hmac
 import json
@@ -201,7 +202,7 @@ def authenticate(path: Path, username: str, password: str) -> User | None:
     password, so timing does not reveal which names exist."""
     user = read_users(path).get(username.strip().lower())
     if user is None or not user.password:
-        verify_password(password, _DUMMY)
+        verify_password(password, _dummy())
         return None
     return user if verify_password(password, user.password) else None
 
@@ -233,7 +234,11 @@ def _keep_an_admin(users: dict[str, User], leaving: User) -> None:
         raise AccessError("That would leave no admin: make someone else admin first.")
 
 
-_DUMMY = hash_password("not a real password", salt=b"\0" * 16)
+@functools.cache
+def _dummy() -> str:
+    """A hash to check an unknown name's password against; made on first use (a scrypt hash
+    is 0.07 s, which every process that imports this module would otherwise spend starting)."""
+    return hash_password("not a real password", salt=b"\0" * 16)
 
 
 # ---- lockout after wrong passwords, per user, across sessions and restarts -------------------
