@@ -134,13 +134,16 @@ def _describe_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
     def day(value: Any) -> str:
         return "" if pd.isna(value) else f"{value:%d/%m/%Y}"
 
+    def apart(days: int) -> str:
+        return f"({days:+d} day{'s' * (abs(days) != 1)})"
+
     returned_gap = (pairs.la_returned_date - pairs.provider_returned_date).dt.days
     notes = []
     for row, back in zip(pairs.itertuples(index=False), returned_gap, strict=True):
         said = []
         if row.requested_days_apart:
             said.append(f"requested: LA {day(row.la_requested_date)}, service received "
-                        f"{day(row.provider_requested_date)} ({row.requested_days_apart:+d} days)")
+                        f"{day(row.provider_requested_date)} {apart(int(row.requested_days_apart))}")
         has_la, has_provider = not pd.isna(row.la_returned_date), not pd.isna(row.provider_returned_date)
         if has_provider and not has_la:
             said.append(f"returned {day(row.provider_returned_date)} in the provider's log, "
@@ -150,7 +153,7 @@ def _describe_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
                         "not returned in the provider's log")
         elif has_la and back:
             said.append(f"returned: provider {day(row.provider_returned_date)}, LA received "
-                        f"{day(row.la_returned_date)} ({int(back):+d} days)")
+                        f"{day(row.la_returned_date)} {apart(int(back))}")
         notes.append("; ".join(said))
     out = pd.DataFrame({
         "local_authority": pairs.la_local_authority, "case_id": pairs.la_case_id,

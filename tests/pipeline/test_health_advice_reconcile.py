@@ -86,7 +86,7 @@ def test_date_disagreements_and_both_clocks(both_db):
     assert pairs.disagreement["A1"] == ("requested: LA 28/02/2025, service received 03/03/2025 "
                                         "(+3 days)")
     assert pairs.disagreement["L2"] == ""
-    assert pairs.disagreement["L8"] == "returned: provider 01/10/2025, LA received 02/10/2025 (+1 days)"
+    assert pairs.disagreement["L8"] == "returned: provider 01/10/2025, LA received 02/10/2025 (+1 day)"
     assert (pairs.la_days_to_return["A1"], pairs.provider_days_to_return["A1"]) == (45, 42)
     assert list(pairs.clocks_differ) == [True, False, False, False]
     assert bool(pairs.provider_within_6_weeks["A1"]) and not pairs.la_within_6_weeks["A1"]
