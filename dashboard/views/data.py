@@ -270,9 +270,9 @@ def holdings() -> None:
 
 def history() -> None:
     st.header("History of loads")
-    st.caption("Newest first. \"As of\" is the date after which a load rejected dates; "
-               "\"Extract\" is the date its export was made, which sets how current the "
-               "dashboards are. \"Outside the area\" names the rows of local authorities that "
+    st.caption("Newest first. \"Extract\" is the date a load's export was made, which sets how "
+               "current the dashboards are (\"As of\", in the downloads, is the date after which "
+               "it rejected dates). \"Outside the area\" names the rows of local authorities that "
                "settings.toml does not list: loaded and shown only where their LA is chosen in "
                "the filters; their extract dates never move the area's default as-of date.")
     loads = gateway.read(status.loads).iloc[::-1].reset_index(drop=True)
