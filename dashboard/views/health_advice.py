@@ -5,6 +5,8 @@ DATA PROTECTION: record-level rows show LA and service references only, never a 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -44,25 +46,28 @@ ONE_SIDE_COLUMNS = {
     "provider": "Provider",
 }
 SERVICE = {"Service": st.column_config.TextColumn(width=100)}
+
+
+def _days(label: str, width: int, column: str, meaning: str) -> Any:
+    """A count of days under a short label, its full name and meaning as help."""
+    return st.column_config.NumberColumn(label, width=width, format="%d", help=f"{column}: {meaning}")
+
+
 MATCHED_FIRST = {
     "Case ID": st.column_config.TextColumn(width=104), **SERVICE,
-    "Days apart (request)": st.column_config.NumberColumn(
-        "Request", width=64, format="%d", help="Days apart (request): days from the LA sending "
-                                               "the request to the service receiving it"),
-    "Days apart (return)": st.column_config.NumberColumn(
-        "Return", width=58, format="%d", help="Days apart (return): days from the service "
-                                              "returning the advice to the LA receiving it"),
+    "Days apart (request)": _days("Request", 64, "Days apart (request)", "days from the LA sending "
+                                  "the request to the service receiving it"),
+    "Days apart (return)": _days("Return", 58, "Days apart (return)", "days from the service "
+                                 "returning the advice to the LA receiving it"),
 }
 # At 1440 px (tables.WIDE_WIDTH) the request, its figures and what differs (wrapped), which quotes
 # the dates that disagree; the dates, the IDs, the LA and the provider are in the downloads.
 MATCHED_ON_SCREEN = {
     **MATCHED_FIRST,
-    "Days taken (LA dates)": st.column_config.NumberColumn(
-        "Days LA", width=72, format="%d", help="Days taken (LA dates): from the LA sending the "
-                                               "request to the LA receiving the advice"),
-    "Days taken (provider dates)": st.column_config.NumberColumn(
-        "Days prov.", width=84, format="%d", help="Days taken (provider dates): from the service "
-                                                  "receiving the request to its returning the advice"),
+    "Days taken (LA dates)": _days("Days LA", 72, "Days taken (LA dates)", "from the LA sending the "
+                                   "request to the LA receiving the advice"),
+    "Days taken (provider dates)": _days("Days prov.", 84, "Days taken (provider dates)", "from the "
+                                         "service receiving the request to its returning the advice"),
     "Within 6 weeks (LA dates)": st.column_config.TextColumn(
         "6 wks LA", width=76, help="Within 6 weeks (LA dates)"),
     "Within 6 weeks (provider dates)": st.column_config.TextColumn(
