@@ -75,7 +75,7 @@ REJECT_WIDTHS = {"Reason": 184, "Row": 50, "Error": 56, "Column": 60, "Heading":
 REJECT_HELP = {"Error": "Which of the row's errors this line is ('1 of 2'): a row with two "
                         "errors has two lines", "Column": "The column's letter, as Excel shows it"}
 # A load's number, its file (wrapped) and what became of its rows first, sized to fit a phone
-# (tables.PHONE_WIDTH); the hash, dates and the other counts scroll after them.
+# (tables.PHONE_WIDTH); the other columns shown (HISTORY_ON_SCREEN) scroll after them.
 HISTORY_FIRST = {**LOAD_ID, "File": st.column_config.TextColumn(width=130),
                  **{c: COUNT_CONFIG[c] for c in ("Rows read", "Loaded", "Rejected")}}
 WARN_SHARE, BAD_SHARE = 0.0, 0.5  # rejected share of data rows above which amber, at which red

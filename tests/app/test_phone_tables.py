@@ -28,13 +28,19 @@ def sized(at: AppTest, first: str) -> tuple[list[str], dict[str, dict]]:
 def assert_fits_a_phone(at: AppTest, key_columns: list[str]) -> dict[str, dict]:
     columns, config = sized(at, key_columns[0])
     assert columns[:len(key_columns)] == key_columns
+    assert_key_columns_fit(columns, config, key_columns)
+    return config
+
+
+def assert_key_columns_fit(columns: list[str], config: dict[str, dict],
+                           key_columns: list[str]) -> None:
+    """The key columns are sized and fit a phone together; a shortened label keeps its help."""
     widths = [config.get(c, {}).get("width") for c in key_columns]
     assert None not in widths and sum(widths) <= PHONE_WIDTH, dict(zip(key_columns, widths,
                                                                        strict=True))
     for name in columns:  # a shortened label says in full what it counts
         label = config.get(name, {}).get("label")
         assert label is None or label == name or config[name].get("help"), name
-    return config
 
 
 PAGES = [
@@ -146,10 +152,5 @@ def test_the_la_records_and_providers_logs_compared_show_names_and_figures_on_a_
     found = led_by(at, key_columns)
     assert len(found) == tables_led, [list(d.value.columns)[:4] for d in at.dataframe]
     for columns, config, row_height in found:
-        widths = [config.get(c, {}).get("width") for c in key_columns]
-        assert None not in widths and sum(widths) <= PHONE_WIDTH, dict(zip(key_columns, widths,
-                                                                           strict=True))
-        for name in columns:  # a shortened label says in full what it counts
-            label = config.get(name, {}).get("label")
-            assert label is None or label == name or config[name].get("help"), name
+        assert_key_columns_fit(columns, config, key_columns)
         assert row_height > 64  # tall enough for a name to wrap
