@@ -7,8 +7,6 @@ happens to be started.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -18,43 +16,19 @@ from pipelines.config import ROOT
 from pipelines.db import one_writer, upgrade
 from pipelines.load import FileResult, ingest_file
 from pipelines.pseudonym import PseudonymKeyError, load_key
+from pipelines.sample_manifest import (
+    SAMPLES,
+    sample_as_of,
+    sample_files,
+    sample_las,
+    samples_available,
+)
 
-SAMPLES = ROOT / "data_samples"
 # The DfE's 2025 EHCP release (Open Government Licence v3.0; see the README beside it).
 RELEASE = ROOT / "pipelines" / "reference" / "dfe-ehcp-2025" / "dfe-ehcp-2025.zip"
 FIRST_START = "dashboard (first start: bundled synthetic samples)"  # the audit log's actor
 FIRST_START_RELEASE = "dashboard (first start: bundled DfE release)"
 _BUILD_LOCK = threading.Lock()  # two first visitors must not both build the sample database
-
-
-def samples_available(folder: Path = SAMPLES) -> bool:
-    return (folder / "MANIFEST.json").exists()
-
-
-def sample_manifest(folder: Path = SAMPLES) -> dict[str, str]:
-    """File name -> sha256 of the bundled synthetic samples (empty if there is no manifest)."""
-    path = folder / "MANIFEST.json"
-    if not path.exists():
-        return {}
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    return {f["name"]: f.get("sha256", "") for f in manifest.get("files", [])}
-
-
-def sample_files(folder: Path = SAMPLES) -> list[Path]:
-    """The sample exports in load order (an earlier export before its later, incremental one)."""
-    manifest = json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8"))
-    return sorted(folder / f["name"] for f in manifest["files"])
-
-
-def sample_as_of(folder: Path = SAMPLES) -> dt.date:
-    manifest = json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8"))
-    return dt.date.fromisoformat(manifest.get("extract_date", "2026-11-16"))
-
-
-def sample_las(folder: Path = SAMPLES) -> dict[str, str]:
-    """File name -> the local authority of a sample without an LA column (an Annex A list)."""
-    manifest = json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8"))
-    return {f["name"]: f["la"] for f in manifest["files"] if f.get("la")}
 
 
 def build_sample_database(db: Path, folder: Path = SAMPLES) -> list[FileResult]:

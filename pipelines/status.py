@@ -15,9 +15,9 @@ import duckdb
 import pandas as pd
 
 from pipelines import area
-from pipelines.bootstrap import sample_manifest
 from pipelines.db import one, reader
 from pipelines.periods import shift_months
+from pipelines.sample_manifest import sample_manifest
 from pipelines.schemas import SCHEMAS
 
 

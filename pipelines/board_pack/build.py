@@ -37,11 +37,11 @@ from pipelines.board_pack.model import (
     default_as_of,
 )
 from pipelines.board_pack.summary import las_shown, past_20_weeks, summary_tables
-from pipelines.bootstrap import SAMPLES
 from pipelines.config import load_settings
 from pipelines.counts import SUPPRESSED_AT_SOURCE
 from pipelines.db import reader
 from pipelines.periods import Quarter, day_text, parse_quarter, periods_between, shift_months, shorts
+from pipelines.sample_manifest import SAMPLES
 from pipelines.suppression import (
     COMPLEMENTARY,
     TABLE_WITHHELD,

@@ -9,12 +9,14 @@ the LA's own return said. DATA PROTECTION: no name, UPN, ULN or postcode is stor
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from pipelines.formats.sen2 import Sen2Return
 from pipelines.published import has_table
+
+if TYPE_CHECKING:  # the database's schema (`db`) needs only the DDL, not the SEN2 reader
+    from pipelines.formats.sen2 import Sen2Return
 
 FLAG_MEANINGS = {"Y": "in post", "N": "not in post", "R": "role covered by another post"}
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -243,3 +245,17 @@ def test_no_source_module_is_over_700_lines() -> None:
     long = {str(p.relative_to(ROOT)): n for folder in (PIPELINES, DASHBOARD)
             for p in folder.rglob("*.py") if (n := len(p.read_text(encoding="utf-8").splitlines())) > 700}
     assert long == {}
+
+
+def test_the_read_commands_import_no_reader_or_loader_of_files() -> None:
+    """`python -m pipelines metrics|status|loads` starts without the file readers and loaders
+    (0.3 s of imports, most of `metrics --json` on a small database); the commands that load
+    import them where they run."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, pipelines.cli; print(' '.join(sys.modules))"],
+        cwd=ROOT, capture_output=True, text=True, check=True)
+    imported = set(done.stdout.split())
+    assert "pipelines.metrics" in imported and "pipelines.status" in imported
+    assert imported & {"pipelines.load", "pipelines.readers", "pipelines.validate",
+                       "pipelines.isolated", "pipelines.bootstrap", "pipelines.benchmarks",
+                       "python_calamine"} == set()
