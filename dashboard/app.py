@@ -19,6 +19,7 @@ import streamlit as st  # noqa: E402
 from dashboard.components import auth, filters, freshness, gateway, pages  # noqa: E402
 from dashboard.components.text import plain  # noqa: E402
 from pipelines import bootstrap, status  # noqa: E402
+from pipelines.audit import AuditError  # noqa: E402
 from pipelines.config import load_settings  # noqa: E402
 from pipelines.published import SnapshotError  # noqa: E402
 from pipelines.queries import DatabaseBusy, DatabaseError  # noqa: E402
@@ -114,6 +115,9 @@ try:
         pages.run(viewer, nav)
 except DatabaseBusy:
     st.warning(BUSY, icon=":material/hourglass_top:")
+except AuditError as exc:  # a full disk, a read-only folder: what must be recorded stops here
+    st.error(f"This could not be written to the audit log, so it was not done: "
+             f"{plain(str(exc))}. Tell whoever runs the app.", icon=":material/error:")
 except SnapshotError as exc:  # SEND_DB names a published snapshot: unfinished, or written to
     st.error(plain(str(exc)), icon=":material/error:")
 except DatabaseError as exc:

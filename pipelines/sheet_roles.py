@@ -111,8 +111,10 @@ def nothing_to_load(file_name: str, kind: str | None, passed: list[tuple[str, st
     """Why a file loads nothing: every sheet named with the reason it was passed over. A file
     where no sheet has a header is told what header was looked for, as before."""
     headerless = all(reason in (NO_HEADER, EMPTY) for _, reason in passed)
+    if headerless and len(passed) <= 1:
+        return refusals.no_header(file_name, kind)
+    if [sheet for sheet, _ in passed] == [file_name]:  # a CSV: its one "sheet" is the file
+        return f"{file_name}: holds no records to load: {passed[0][1]}"
     message = (refusals.no_header(file_name, kind) if headerless
                else f"{file_name}: no sheet holds records to load")
-    if len(passed) > 1 or not headerless:  # a CSV's one "sheet" is the file itself
-        message += ". Sheets: " + "; ".join(f"'{sheet}' ({reason})" for sheet, reason in passed)
-    return message
+    return message + ". Sheets: " + "; ".join(f"'{sheet}' ({reason})" for sheet, reason in passed)

@@ -103,6 +103,20 @@ def test_board_sees_only_the_overview_and_board_pack(run_app: Callable[..., AppT
     assert [t.value for t in at.title] == ["Board pack"]
 
 
+def test_a_refusal_that_cannot_be_audited_is_said_not_a_crash(
+        run_app: Callable[..., AppTest], tiny_db: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_app(db=tiny_db, role="board")
+    # The log becomes unwritable (a folder where its file should be): the refused page says
+    # that nothing could be recorded, and shows nothing of the page.
+    monkeypatch.setenv("SEND_AUDIT_LOG", str(tmp_path))
+    at.switch_page("views/health_advice.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    (error,) = [e.value for e in at.error]
+    assert "could not be written to the audit log" in error and "Is a directory" in error
+    assert not at.dataframe and not at.metric
+
+
 def test_signing_in_on_a_page_the_role_may_not_open_audits_the_refusal(
         run_app: Callable[..., AppTest], tiny_db: Path, tmp_path: Path) -> None:
     at = run_app("views/health_advice.py", db=tiny_db, role=None)

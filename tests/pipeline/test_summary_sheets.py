@@ -134,6 +134,17 @@ def test_a_file_of_labelled_counts_alone_says_it_holds_counts(tmp_path: Path, lo
     assert "'Summary' (a table of counts" in result.error
 
 
+def test_a_csv_of_counts_is_told_so_as_a_file_not_a_sheet(tmp_path: Path, load) -> None:
+    path = tmp_path / "ehcp_summary.csv"
+    path.write_text("\n".join(",".join(str(c) for c in row) for row in LABELLED_COUNTS) + "\n",
+                    encoding="utf-8")
+    result = load(path)
+    assert result.status == "failed"
+    assert result.error.startswith("ehcp_summary.csv: holds no records to load: a table of "
+                                   "counts, not one row per record"), result.error
+    assert "sheet" not in result.error.lower()
+
+
 def test_records_are_never_taken_for_labelled_counts(tmp_path: Path, load) -> None:
     """A sheet of records whose header is not recognised keeps its reason (ids, dates and words
     are not counts), and a detail sheet of names and figures under its header loads."""
