@@ -4,6 +4,7 @@ the app (or one of its pages) under AppTest. The sample database is `tests/conft
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,19 @@ from streamlit.testing.v1 import AppTest
 from pipelines import access
 from pipelines.load import ingest_file
 from pipelines.metrics import Filters
+
+
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once() -> Iterator[None]:
+    """Each new AppTest looks through every installed package's metadata for custom components
+    (0.13-0.25 s on this machine, more than most page runs); what is installed cannot change
+    during a test session, so it is looked through once. The app uses no custom component."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    manifest_scanner.scan_component_manifests = functools.cache(scan)
+    yield
+    manifest_scanner.scan_component_manifests = scan
 
 
 @pytest.fixture
