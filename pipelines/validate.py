@@ -342,11 +342,17 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
     found: list[tuple[int, Reject]] = []  # (data row position, reject), in the order of checks
     queried: list[tuple[int, Reject]] = []  # the same, for warnings: the rows are kept
 
+    personal = [c.name for c in schema.columns if c.personal and c.name in match.columns]
+
     def reject(pos: int, col: str, value: Any, reason: str, rule: str,
                severity: str = ERROR) -> None:
         column = schema.column(col) if col else None
         letter = column_letter(match.columns[col]) if col in match.columns else ""
         shown = WITHHELD if column is not None and column.personal else counts.shown(value)
+        # A reason may quote a personal cell of the row (a date of birth that is impossible,
+        # or before which a plan was issued): never in clear, as the value is not.
+        reason = withheld_from(reason, [form for name in personal if name in parsed
+                                        for form in quoted_forms(parsed[name], pos)])
         finding = Reject(sheet_name, int(excel_rows[pos]), letter, match.headers.get(col, col),
                          names.removed_from(without_personal_data(shown)),
                          names.removed_from(without_personal_data(reason)), rule)
@@ -421,6 +427,27 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
     outcome.warnings = [r for pos, r in queried if good[pos]]
     outcome.records = _records(schema, parsed, good, excel_rows, sheet_name, key)
     return outcome
+
+
+def quoted_forms(column: _Parsed, pos: int) -> list[str]:
+    """How a row's cell can be written in a reason: as the file has it, as a message shows a
+    cell, and a date as the checks write dates (31/01/2012, 2012-01-31)."""
+    forms = []
+    for value in (column.raw_at(pos), column.value(pos)):
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            forms += [f"{value:%d/%m/%Y}", value.isoformat(), f"{value.day}/{value.month}/{value.year}"]
+        elif value is not None and not isinstance(value, bool | tuple):
+            forms += [str(value).strip(), counts.shown(value)]
+    return [f for f in forms if len(f) >= 3]
+
+
+def withheld_from(reason: str, forms: list[str]) -> str:
+    """`reason` with each of `forms` (a personal cell as written) replaced by "(withheld)"."""
+    for form in sorted(set(forms), key=len, reverse=True):
+        reason = reason.replace(form, "(withheld)")
+    return reason
 
 
 def _fill_blanks(column: _Parsed, value: Any) -> np.ndarray:

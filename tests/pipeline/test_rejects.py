@@ -228,6 +228,26 @@ def test_personal_data_never_stored_in_clear(load, tmp_path, db):
     assert all(len(p) == 20 for _, p, _ in people)
 
 
+def test_a_reason_never_quotes_a_date_of_birth(load, tmp_path, db):
+    """A date of birth that is impossible, in the future, or after the request is rejected or
+    queried with the date withheld from the reason, as from the value, in every form a check
+    writes it: as the file has it, dd/mm/yyyy and ISO."""
+    header = ["Case ID", "LA", "Request Date", "Child Name", "Date of Birth"]
+    rows = [["E1", "Northshire", "01/04/2025", "Zoë Quigley", "31/02/2016"],  # impossible
+            ["E2", "Northshire", "01/04/2025", "Amir Kowalczyk", "07/03/2030"],  # future
+            ["E3", "Northshire", "01/04/2025", "Ada Lovell", "2025-08-01"]]  # after the request
+    result = load(write_csv(tmp_path / "dob.csv", [header, *rows]))
+    findings = result.rejects + result.warnings
+    assert {r.rule for r in findings} >= {"impossible_date", "future_date", "end_before_start"}
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = " ".join(str(v) for t in ("rejects", "row_warnings")
+                          for row in con.execute(f"SELECT * FROM {t}").fetchall() for v in row)
+    shown = " ".join(f"{r.value} {r.reason}" for r in findings)
+    for secret in ("31/02/2016", "07/03/2030", "2030-03-07", "01/08/2025", "2025-08-01"):
+        assert secret not in shown and secret not in stored, secret
+    assert "(withheld)" in shown and "01/04/2025" in shown  # the request date is no secret
+
+
 def test_same_child_gets_same_pseudonym_across_files(load, tmp_path, db):
     header = ["Case ID", "LA", "Request Date", "NHS No"]
     load(write_csv(tmp_path / "a.csv", [header, ["E1", "Northshire", "01/04/2025", "9434765919"]]))
