@@ -317,12 +317,46 @@ _SETTING = r"(school|setting|college|nursery|academy|pre school|preschool|early 
 _CLOSURE = re.compile(
     rf"\b{_SETTING}\b.*\b(clos(ed|ure|ing)|holidays?|shut)\b"
     rf"|\b(clos(ed|ure)|shut)\b.*\b{_SETTING}\b"
-    r"|\b(summer|christmas|easter|half term)\b.*\b(clos(ed|ure)|holidays?|break)\b"
+    r"|\bsummer\b.*\b(clos(ed|ure)|holidays?|break)\b"  # Christmas, Easter, half term: under 4 weeks
     r"|^(summer )?closure$")
 _VARIANTS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     "advice": ((MISSED, _MISSED), (ABSENT, _ABSENT), (PERSONAL, _PERSONAL)),
     "plan": ((CLOSURE, _CLOSURE), (ABSENT, _ABSENT), (PERSONAL, _PERSONAL)),
 }
+
+
+# What undoes a lawful reason's words: a negation close before them ("no exceptional
+# circumstances", "not away from area", "not a DNA"), a doubt ("exceptional circumstances?
+# TBC"), an appointment the service missed or cancelled ("clinician DNA'd", "cancelled by
+# clinic"), or, for the reasons the law gives a length, a stated time under its 4 weeks ("away
+# from area for 2 weeks", "school closed 2 days"). Such a reason counts as late, and its file's
+# load says so, so that the area can map it in settings.toml if it means a lawful reason.
+_HOLDING_NOT = (("did not attend", "dna"), ("was not brought", "wnb"), ("not brought", "wnb"),
+                ("no show", "dna"))  # lawful phrases written with a negation of their own
+_NEGATED = re.compile(
+    r"\b(no|not|non|never|without|isn t|wasn t|nor)\b( \S+){0,2} (exceptional|personal|"
+    r"circumstances?|away|absent|absence|out|dna|wnb|attend|attended|missed|appointment|appt|"
+    r"clos(ed|ure)|shut|holidays?|summer)\b")
+_DOUBT = re.compile(r"\b(tbc|tba|to be confirmed|unconfirmed|query|queried|possible|possibly|"
+                    r"maybe|pending|awaiting|unclear|unsure|check)\b")
+_BY_THE_SERVICE = re.compile(
+    r"\b(clinician|therapist|practitioner|doctor|consultant|paediatrician|nurse|staff|"
+    r"professional|clinic|service|provider|trust|team)s? (dna|dnad|did not attend|cancell?ed|"
+    r"sick|absent|unavailable|off sick|on leave)\b"
+    r"|\bcancell?ed by (the )?(clinic|clinician|service|provider|trust|therapist|team|staff|"
+    r"hospital|practitioner|doctor|consultant)\b")
+_LENGTH = re.compile(r"\b(\d+|an?|one|two|three|few|couple of) (days?|weeks?|wks?)\b")
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "few": 3, "couple of": 2}
+# Closures that are never 4 weeks long, whatever the words around them.
+_SHORT_CLOSURE = re.compile(r"\b(half term|christmas|easter|bank holiday|inset|training days?|"
+                            r"snow|strike|weekend|polling day)\b")
+
+
+def _under_4_weeks(words: str) -> bool:
+    """Whether every length the words state is under 4 weeks (none stated: False)."""
+    days = [int(_COUNTS.get(n, n)) * (1 if unit.startswith("day") else 7)
+            for n, unit in _LENGTH.findall(words)]
+    return bool(days) and max(days) < 28
 
 
 def _words(text: str) -> str:
@@ -340,9 +374,16 @@ def lawful_exception(text: str, kind: str, local: dict[str, str] | None = None) 
     if token in index:
         return index[token]
     words = _words(text)
+    if "?" in text or _DOUBT.search(words) or _BY_THE_SERVICE.search(words):
+        return None
+    for phrase, short in _HOLDING_NOT:
+        words = re.sub(rf"\b{phrase}\b", short, words)
+    if _NEGATED.search(words):
+        return None
     for canonical, pattern in _VARIANTS[kind]:
         if pattern.search(words):
-            return canonical
+            short = _under_4_weeks(words) or (canonical == CLOSURE and _SHORT_CLOSURE.search(words))
+            return None if canonical in (ABSENT, CLOSURE) and short else canonical
     return None
 
 
