@@ -4,7 +4,8 @@ The same record arrives in every monthly export; the later extract wins, and an 
 afterwards must not undo a correction. A load's extract date is, in this order: the one given
 (`ingest --extract-date`), the date the file declares (a SEN2 header's DateTime), a date in a
 title row ("as at 30/11/2026"), a date in the file name (`..._2026-11-30.csv`, or `..._2026-11.csv`
-for the month's last day, no later than the load's as-of date), the latest of a tracker's tabs
+for the month's last day, no later than the load's as-of date; the latest of a range; passed
+over when the file holds dates more than a month after it), the latest of a tracker's tabs
 named by months (`sheet_months`: its month's last day, no later than the as-of date), else the
 latest date in the file.
 The load summary says which was used.
@@ -37,6 +38,7 @@ _NAME_DAY = (
     (re.compile(r"(?<!\d)(20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)"), (1, 2, 3)),
     (re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])[-_.](0[1-9]|1[0-2])[-_.](20\d\d)(?!\d)"), (3, 2, 1)),
 )
+NAME_BEFORE_DATA_DAYS = 31  # a name's date this far before the file's latest date is no extract date
 _NAME_MONTH = re.compile(r"(?<!\d)(20\d\d)[-_.](0[1-9]|1[0-2])(?![\d])")
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
 _NAME_MON_YEAR = re.compile(r"(?i)(?<![a-z])(" + "|".join(_MONTHS) + r")[a-z]*[-_ .]?(20\d\d)(?!\d)")
@@ -63,26 +65,25 @@ def from_title(texts: Iterable[str]) -> tuple[dt.date, str] | None:
 
 
 def _day_in_name(name: str) -> dt.date | None:
+    """The latest day the name holds: a range ("01.04.2024 - 30.11.2026") ends on its extract."""
+    days = []
     for pattern, (y, mo, d) in _NAME_DAY:
-        if m := pattern.search(name):
+        for m in pattern.finditer(name):
             try:
-                return dt.date(int(m[y]), int(m[mo]), int(m[d]))
+                days.append(dt.date(int(m[y]), int(m[mo]), int(m[d])))
             except ValueError:
                 continue
-    return None
+    return max(days, default=None)
 
 
 def from_file_name(name: str) -> dt.date | None:
-    """A date in the file's name; a month alone means that month's last day."""
+    """The latest date in the file's name; a month alone means that month's last day."""
     if day := _day_in_name(name):
         return day
-    year_month = None
-    if m := _NAME_MONTH.search(name):
-        year_month = int(m[1]), int(m[2])
-    elif m := _NAME_MON_YEAR.search(name):
-        year_month = int(m[2]), _MONTHS[m[1][:3].lower()]
-    if year_month:
-        year, month = year_month
+    months = [(int(m[1]), int(m[2])) for m in _NAME_MONTH.finditer(name)] or [
+        (int(m[2]), _MONTHS[m[1][:3].lower()]) for m in _NAME_MON_YEAR.finditer(name)]
+    if months:
+        year, month = max(months)
         return dt.date(year, month, calendar.monthrange(year, month)[1])
     return None
 
@@ -115,17 +116,25 @@ def decide(given: dt.date | None, titles: list[str], file_name: str, tables: lis
         return stated
     if found := from_title(titles):
         return found[0], f"title row '{without_personal_data(found[1])[:80]}'"
-    if named := from_file_name(file_name):
+    named = from_file_name(file_name)
+    latest = latest_date(tables, as_of) if named or not tab else None
+    passed = ""  # why the file name's date was passed over
+    if named:
         # "_2026-11" stands for 30 November, but a file loaded as of 16 November was made by
         # then: the extract is no later than the load's as-of date.
         if named > as_of and _day_in_name(file_name) is None:
             return as_of, "file name (month to the as-of date)"
-        return named, "file name"
+        # "requests_since_2024-04-01.csv": a period's start, not the day of the export, when
+        # the file records what happened well after it. Taken as the extract date, it would
+        # make every record older than last month's export and throw its corrections away.
+        if latest is None or (latest - named).days <= NAME_BEFORE_DATA_DAYS:
+            return named, "file name"
+        passed = f" (the file name's {named:%d/%m/%Y} is earlier than the dates the file holds)"
     if tab:  # the tracker as it stood at that month's end, or now for the month still running
         day, sheet = tab
         if day > as_of:
-            return as_of, f"latest sheet's month '{sheet}' (to the as-of date)"
-        return day, f"latest sheet's month '{sheet}'"
-    if latest := latest_date(tables, as_of):
-        return latest, "latest date in the file"
+            return as_of, f"latest sheet's month '{sheet}' (to the as-of date){passed}"
+        return day, f"latest sheet's month '{sheet}'{passed}"
+    if latest:
+        return latest, f"latest date in the file{passed}"
     return as_of, "as-of date (the file holds no date)"

@@ -29,6 +29,10 @@ def test_a_title_row_names_the_date(texts, expected):
     ("advice 30.11.2026.csv", D(2026, 11, 30)),
     ("Advice log Feb 2026.xlsx", D(2026, 2, 28)),
     ("advice_log.csv", None),
+    # A range ends on the day it was extracted.
+    ("EHCP report 01.04.2024 - 30.11.2026.csv", D(2026, 11, 30)),
+    ("ehcp_2024-04-01_to_2026-11-30.csv", D(2026, 11, 30)),
+    ("advice Apr 2025 to Oct 2026.xlsx", D(2026, 10, 31)),
 ])
 def test_a_date_in_the_file_name(name, expected):
     assert from_file_name(name) == expected
@@ -47,6 +51,20 @@ def test_the_order_of_evidence():
     assert decide(None, *args)[0] == D(2026, 11, 30)
     assert decide(None, [], *args[1:]) == (D(2026, 10, 31), "file name")
     assert decide(None, [], "x.csv", *args[2:]) == (D(2026, 3, 2), "latest date in the file")
+
+
+def test_a_file_names_date_well_before_the_dates_it_holds_is_a_period_not_its_extract():
+    """"requests_since_2024-04-01.csv" holding requests to November 2026 was not made in 2024:
+    dated so, its records would be older than last month's export and its corrections lost."""
+    table = pa.table({"d": pa.array([D(2024, 5, 1), D(2026, 11, 20)])})
+    day, how = decide(None, [], "requests_since_2024-04-01.csv", [table], D(2026, 12, 1))
+    assert day == D(2026, 11, 20)
+    assert how == ("latest date in the file (the file name's 01/04/2024 is earlier than the "
+                   "dates the file holds)")
+    # A month's export holding the month's dates, or a few days past it, keeps its name's date.
+    table = pa.table({"d": pa.array([D(2026, 10, 2), D(2026, 11, 20)])})
+    assert decide(None, [], "advice_2026-10.csv", [table], D(2026, 12, 1)) == (
+        D(2026, 10, 31), "file name")
 
 
 def test_what_a_file_declares_comes_after_a_date_given_and_before_its_titles():
