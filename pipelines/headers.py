@@ -77,6 +77,18 @@ def match_header(cells: list[Any], schema: Schema,
     return HeaderMatch(schema, -1, columns, headers, list(cells))
 
 
+def taken_twice(match: HeaderMatch) -> dict[str, list[tuple[int, str]]]:
+    """Column -> the other headers of the row that name it too (position, as written): the
+    first wins (`match_header`), so what the others hold is not read."""
+    index = _header_index(match.schema)
+    others: dict[str, list[tuple[int, str]]] = {}
+    for position, cell, spelling, unbracketed in spellings(match.cells):
+        canonical = index.get(spelling) or index.get(unbracketed)
+        if canonical and match.columns.get(canonical) != position:
+            others.setdefault(canonical, []).append((position, cell.strip()))
+    return others
+
+
 def _score(match: HeaderMatch) -> tuple[int, int, int]:
     """Most like the dataset first (its distinguishing columns, then all its columns); being
     complete only breaks ties. A provider's log that lacks its reference column must not pass

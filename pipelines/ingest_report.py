@@ -41,7 +41,8 @@ def summary(r: FileResult) -> str:
 def passed_over(r: FileResult) -> list[str]:
     """What the load left out of each sheet, as the CLI and the /data page say it: the headers
     no column takes, and the sheets skipped with why."""
-    lines = [f"sheet '{sheet['sheet']}': columns not used: " + ", ".join(sheet["unused_columns"])
+    lines = [("" if sheet["sheet"] == r.file else f"sheet '{sheet['sheet']}': ")  # a CSV's is the file
+             + "columns not used: " + ", ".join(sheet["unused_columns"])
              for sheet in r.sheets if sheet.get("unused_columns")]
     return lines + [f"sheet '{skipped['sheet']}' skipped: {skipped['reason']}"
                     for skipped in r.skipped_sheets]

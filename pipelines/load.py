@@ -37,7 +37,7 @@ from pipelines.config import canonical_la
 from pipelines.dates import DateError, parse_date
 from pipelines.db import held_here, one, reader, table_columns, transaction, writing
 from pipelines.formats import sen2, sen2_tables
-from pipelines.headers import HeaderMatch, find_header, sheet_values
+from pipelines.headers import HeaderMatch, find_header, sheet_values, taken_twice
 from pipelines.limits import Limits
 from pipelines.pseudonym import (
     PseudonymKeyError,
@@ -47,7 +47,14 @@ from pipelines.pseudonym import (
     load_key,
     wrong_key,
 )
-from pipelines.readers import FileError, RawSheet, is_blank, read_file, rows_to_columns
+from pipelines.readers import (
+    FileError,
+    RawSheet,
+    column_letter,
+    is_blank,
+    read_file,
+    rows_to_columns,
+)
 from pipelines.rules import LA_FILLED
 from pipelines.schemas import SCHEMAS, Schema
 from pipelines.validate import Reject, SheetOutcome, validate_body
@@ -201,6 +208,8 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
                 raise FileError(refusals.publication_message(path.name, published))
             raise FileError(refusals.missing_columns(path.name, sheet.name, match, kind))
         _check_whose_log(path, sheet.name, match, given)
+        if warnings is not None:
+            warnings += _headers_taken_twice(path.name, sheet.name, match)
         titles += [" ".join(str(c) for c in row if not is_blank(c))
                    for row in sheet.rows[:match.row_index]]
         if known_in is None:
@@ -330,6 +339,21 @@ def _check_whose_log(path: Path, sheet: str, match: HeaderMatch, given: dict[str
             f"{path.name}: sheet '{sheet}': whose log is this? Health advice needs a Source column "
             "(provider or local authority), a Provider column, or `ingest --source provider` (with "
             "`--provider NAME`) or `--source local-authority` for a file that has neither")
+
+
+def _headers_taken_twice(file_name: str, sheet: str, match: HeaderMatch) -> list[str]:
+    """A warning for each column two headers of the sheet name ("Date Advice Requested" and
+    "Date Request Received"): the first is read and the other left out, so the user is told
+    which, and how to choose the other."""
+    where = "" if sheet == file_name else f" sheet '{sheet}',"
+    out = []
+    for name, others in taken_twice(match).items():
+        used = f"{match.headers[name]}' (column {column_letter(match.columns[name])})"
+        also = " and ".join(f"'{cell}' (column {column_letter(p)})" for p, cell in others)
+        out.append(f"{file_name}:{where} {also} could also be {name}, which is read from '{used}:"
+                   f" that one is used and the other left out; if the other is meant, rename "
+                   f"the header of the one used and load the file again")
+    return out
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_name: str,

@@ -67,3 +67,24 @@ def test_json_is_alone_on_stdout_and_counts_the_rows(tmp_path, db, capsys):
     out, _ = _ingest(db, path, capsys, "--la", "Leeds", "--json")
     [summary] = json.loads(out)
     assert summary["loaded_with_a_warning"] == 1
+
+
+def test_two_headers_naming_one_column_are_told_which_is_read(tmp_path, load):
+    """A provider's log with the LA's send date and the service's receipt date, and two return
+    dates: the first of each is read, and the load says which, and which is left out, rather
+    than a 6-week clock quietly started from the wrong one."""
+    path = tmp_path / "advice.csv"
+    path.write_text("Advice Ref,Case Reference,Local Authority,Service,Date Advice Requested,"
+                    "Date Request Received,Date Advice Returned,Date Submitted,Provider\n"
+                    "A1,NSH-1,Northshire,SALT,01/04/2025,15/04/2025,20/05/2025,,NCH\n",
+                    encoding="utf-8")
+    result = load(path)
+    assert result.status == "loaded"
+    told = [w for w in result.read_warnings if "could also be" in w]
+    assert told == [
+        "advice.csv: 'Date Request Received' (column F) could also be requested_date, which is "
+        "read from 'Date Advice Requested' (column E): that one is used and the other left out; "
+        "if the other is meant, rename the header of the one used and load the file again",
+        "advice.csv: 'Date Submitted' (column H) could also be returned_date, which is read from "
+        "'Date Advice Returned' (column G): that one is used and the other left out; if the "
+        "other is meant, rename the header of the one used and load the file again"]
