@@ -9,6 +9,7 @@ date (31/02/2025) is an error, never a guess.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -115,7 +116,14 @@ def parse_date(value: object) -> dt.date | None:
                             f"{_WEEKDAYS[day.weekday()].title()}, not a {named.title()}")
         return day
     if m := _DMY.match(text):
-        return _make(_year(m[3]), int(m[2]), int(m[1]), text)
+        day, month = int(m[1]), int(m[2])
+        if month > 12 and 1 <= day <= 12 and 1 <= month <= 31:  # 04/30/2025: written month first
+            raise ImpossibleDate(
+                f"impossible date '{text}': dates are read day first (dd/mm/yyyy), and it has "
+                f"no month {month}; month first it would be {month} {calendar.month_name[day]} {_year(m[3])}: "
+                "if the column is written month first, its other dates are misread too: export "
+                "them day first and load the file again")
+        return _make(_year(m[3]), month, day, text)
     if m := _YMD.match(text):
         return _make(int(m[1]), int(m[2]), int(m[3]), text)
     if m := _D_MON_Y.match(text):

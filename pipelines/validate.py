@@ -484,8 +484,9 @@ def unused_headers(match: HeaderMatch) -> list[str]:
 
 
 _FREE_TEXT_KINDS = frozenset({"id", "text", "appeal_outcome", *EXCEPTION_KINDS})
-_REMOVED = ("a name, NHS number, UPN, date of birth, email address, phone number or postcode "
-            "in the text was removed, the rest kept",
+_REMOVED = ("personal data in the text (an NHS number, UPN, date of birth, email address, phone "
+            "number, postcode, or a name the file's name columns hold) was removed, the rest "
+            "kept; a name no name column holds cannot be told from other words",
             "the reference holds an NHS number or UPN, or reads as a name: kept as a pseudonym "
             "(PSEUDONYM-...)")
 

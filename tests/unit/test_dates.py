@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.dates import DateError, parse_date
+from pipelines.dates import DateError, ImpossibleDate, parse_date
 
 D = dt.date
 
@@ -97,3 +97,12 @@ def test_any_text_is_a_date_none_or_a_date_error(text):
     except DateError:
         return
     assert result is None or isinstance(result, dt.date)
+
+
+def test_a_date_written_month_first_is_refused_saying_so():
+    """04/30/2025 has no month 30 read day first: the reason says it reads as 30 April month
+    first, and that the column's other dates would then be misread too."""
+    with pytest.raises(ImpossibleDate, match="no month 30; month first it would be 30 April 2025"):
+        parse_date("04/30/2025")
+    with pytest.raises(ImpossibleDate, match=r"^impossible date '31/02/2025'$"):
+        parse_date("31/02/2025")
