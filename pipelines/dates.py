@@ -120,7 +120,8 @@ def parse_date(value: object) -> dt.date | None:
         if month > 12 and 1 <= day <= 12 and 1 <= month <= 31:  # 04/30/2025: written month first
             raise ImpossibleDate(
                 f"impossible date '{text}': dates are read day first (dd/mm/yyyy), and it has "
-                f"no month {month}; month first it would be {month} {calendar.month_name[day]} {_year(m[3])}: "
+                f"no month {month}; month first it would be {month} "
+                f"{calendar.month_name[day]} {_year(m[3])}: "
                 "if the column is written month first, its other dates are misread too: export "
                 "them day first and load the file again")
         return _make(_year(m[3]), month, day, text)

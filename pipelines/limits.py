@@ -8,6 +8,7 @@ The limits are `[limits]` in settings.toml, chosen well above real exports.
 
 from __future__ import annotations
 
+import csv
 import html
 import re
 import zipfile
@@ -308,3 +309,12 @@ def _line_number(array: np.ndarray, start: int) -> int:
 
 def _crlf(head: np.ndarray) -> int:
     return int(((head[:-1] == 13) & (head[1:] == 10)).sum()) if len(head) > 1 else 0
+
+
+def csv_error(file_name: str, line: int, exc: Exception, max_cell: int) -> str:
+    """What the csv module's refusal of a file is told as, with the line it stopped at: a cell
+    past its field limit is a cell too long for a spreadsheet, said so."""
+    if "field larger than field limit" in str(exc):
+        return (f"{file_name}: line {line:,} has a cell of more than {csv.field_size_limit():,} "
+                f"characters (a spreadsheet cell holds at most {max_cell:,})")
+    return f"{file_name}: malformed CSV near line {line:,} ({exc})"

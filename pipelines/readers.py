@@ -37,6 +37,7 @@ from pipelines.limits import (
     TooLarge,
     check_csv,
     check_extent,
+    csv_error,
     error_cells,
     escapes_controls,
     sheet_extent,
@@ -601,13 +602,13 @@ def _csv_head(path: Path, text: str, delimiter: str, count: int
     rows: list[list[Any]] = []
     ends: list[int] = []
     try:
-        for row in csv.reader(lines(), delimiter=delimiter, strict=False):
+        for row in (reader := csv.reader(lines(), delimiter=delimiter, strict=False)):
             rows.append(row)
             ends.append(end)
             if len(rows) >= count:
                 break
     except csv.Error as exc:
-        raise FileError(f"{path.name}: malformed CSV ({exc})") from exc
+        raise FileError(csv_error(path.name, reader.line_num, exc, MAX_CELL_CHARS)) from exc
     _check_cells(path, rows)
     shape = RowShape.of(rows, delimiter)
     whole = not ends or ends[-1] == len(text)
@@ -618,12 +619,11 @@ def _csv_head(path: Path, text: str, delimiter: str, count: int
 
 def _csv_rows(path: Path, text: str, delimiter: str) -> list[list[Any]]:
     """Every row, read with the csv module: the reader for files Arrow would read differently."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
-        rows: list[list[Any]] = list(
-            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-        )
+        rows: list[list[Any]] = list(reader)
     except csv.Error as exc:
-        raise FileError(f"{path.name}: malformed CSV ({exc})") from exc
+        raise FileError(csv_error(path.name, reader.line_num, exc, MAX_CELL_CHARS)) from exc
     _check_cells(path, rows)
     shape = RowShape.of(rows[:HEAD_ROWS], delimiter)
     # A row takes a line end at least, so a cell holds one only where there are more.

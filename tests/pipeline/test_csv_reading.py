@@ -135,3 +135,18 @@ def test_any_text_reads_as_the_csv_module_reads_it(tmp_path, monkeypatch, text, 
     assert n == len(expected)
     assert [[v or "" for v in row] + [""] * (width - len(row)) for row in got] == [  # blank: ''
         row + [""] * (width - len(row)) for row in expected]
+
+
+@pytest.mark.parametrize("length, told", [
+    (40_000, "has a cell of 40,000 characters (a spreadsheet cell holds at most 32,767)"),
+    (140_000, "line 3 has a cell of more than 131,072 characters (a spreadsheet cell holds at "
+              "most 32,767)"),
+])
+def test_a_cell_too_long_for_a_spreadsheet_is_refused_naming_where(tmp_path, load, length, told):
+    path = tmp_path / "complaints.csv"
+    path.write_text("Complaint ID,Local Authority,Date Received,Notes\n"
+                    "C1,Northshire,01/04/2025,ok\n"
+                    f'C2,Northshire,01/04/2025,"{"x" * length}"\n', encoding="utf-8")
+    result = load(path)
+    assert result.status == "failed"
+    assert result.error.startswith("complaints.csv: ") and told in result.error, result.error
