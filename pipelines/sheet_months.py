@@ -123,3 +123,10 @@ def latest_tab(sheets: list[str]) -> tuple[dt.date, str] | None:
     order, periods = ordered
     sheet = max(order, key=order.__getitem__)
     return periods[sheet][1], sheet
+
+
+def months_without_a_year(sheets: set[str]) -> bool:
+    """Whether two or more tabs are named by a month alone ("Nov", "December"): versions of a
+    tracker that cannot be put in order until their names give the year."""
+    return len(sheets) > 1 and all(
+        re.fullmatch(_WORD, sheet.strip(), re.IGNORECASE) for sheet in sheets)

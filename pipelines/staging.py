@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from pipelines import review_cycles
 from pipelines.db import one, table_columns
 from pipelines.schemas import Schema
+from pipelines.sheet_months import months_without_a_year
 from pipelines.validate import Reject
 
 TAB_ORDER = "tab_order"  # a record's tab's place in time, when the tabs are months
@@ -127,6 +128,10 @@ def _conflicts(con: duckdb.DuckDBPyConnection, schema: Schema, monthly: bool) ->
         note = review_cycles.CONFLICT_NOTE if schema.derived else ""
         if monthly:
             note += "; the sheets are months, but one of them holds two versions"
+        elif months_without_a_year({sheet for sheet, _, _ in rows}):
+            note += ("; the sheets are named by months without a year: name each with its year "
+                     "(\"Nov 2025\") and they are read as versions of one tracker, the latest "
+                     "loaded")
         rejects += [Reject(sheet, row, "", schema.record_id, label,
                            f"conflict: {versions} different versions of {label} in this file "
                            f"({where}){note}", "conflict") for sheet, row, _ in rows]

@@ -118,6 +118,17 @@ def test_tabs_not_ordered_by_month_keep_the_conflict_rule(tmp_path: Path, load,
     assert {r.rule for r in result.rejects} == {"conflict"}
 
 
+def test_month_tabs_without_a_year_are_told_to_name_it(tmp_path: Path, load) -> None:
+    """"Nov", "Dec": months, but of which years? Not put in order (a tracker may span a new
+    year), the conflict says how to make them versions: name each with its year."""
+    tabs = {"Nov": [TRIBUNAL_HEADER, appeal("T1")],
+            "Dec": [TRIBUNAL_HEADER, appeal("T1", "20/05/2025")]}
+    result = load(tracker(tmp_path / "tracker.xlsx", tabs))
+    assert (result.loaded, result.rejected) == (0, 2)
+    assert all("named by months without a year: name each with its year" in r.reason
+               for r in result.rejects)
+
+
 def test_next_months_tracker_keeps_one_copy_of_each_version(tmp_path: Path, load,
                                                             db: Path) -> None:
     load(tracker(tmp_path / "tracker june.xlsx", TABS))
