@@ -15,6 +15,8 @@ D = dt.date
     (["Report run on 2026-11-30 09:15"], D(2026, 11, 30)),
     (["EHCP timeliness - as of 1 November 2026 (provisional)"], D(2026, 11, 1)),
     (["Extract date: 28 Nov 2026"], D(2026, 11, 28)),
+    (["EHCP timeliness report - run 30/11/2026"], D(2026, 11, 30)),
+    (["Long run of requests since April"], None),
     (["Northshire County Council", "Requests received 2026"], None),
 ])
 def test_a_title_row_names_the_date(texts, expected):
