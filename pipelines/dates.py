@@ -44,6 +44,9 @@ _MONTHS = {
 }
 
 
+MONTH_FIRST = "month first it would be"  # in the reason of a date that reads only month first
+
+
 class DateError(ValueError):
     """The value is not a date, or names a day that does not exist."""
 
@@ -120,7 +123,7 @@ def parse_date(value: object) -> dt.date | None:
         if month > 12 and 1 <= day <= 12 and 1 <= month <= 31:  # 04/30/2025: written month first
             raise ImpossibleDate(
                 f"impossible date '{text}': dates are read day first (dd/mm/yyyy), and it has "
-                f"no month {month}; month first it would be {month} "
+                f"no month {month}; {MONTH_FIRST} {month} "
                 f"{calendar.month_name[day]} {_year(m[3])}: "
                 "if the column is written month first, its other dates are misread too: export "
                 "them day first and load the file again")

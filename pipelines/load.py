@@ -34,7 +34,7 @@ from pipelines import (
     staging,
 )
 from pipelines.config import canonical_la
-from pipelines.dates import DateError, parse_date
+from pipelines.dates import MONTH_FIRST, DateError, parse_date
 from pipelines.db import held_here, one, reader, table_columns, transaction, writing
 from pipelines.formats import sen2, sen2_tables
 from pipelines.headers import HeaderMatch, find_header, sheet_values, taken_twice
@@ -660,6 +660,14 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         con.execute("INSERT INTO load_sheets (load_id, sheet, note) VALUES (?, ?, ?)",
                     [load_id, skipped["sheet"], "skipped: " + skipped["reason"]])
     result.rejects = [r for _, r in rejects]
+    if month_first := [r for r in result.rejects if MONTH_FIRST in r.reason]:
+        r = month_first[0]  # one date written month first: its column's others may be misread
+        result.read_warnings.append(
+            f"{path.name}: {len(month_first):,} date(s) read only month first, the first "
+            f"'{r.value}' ({'' if r.sheet == path.name else r.sheet + ' '}row {r.row}, column "
+            f"{r.column}): if a column is written "
+            "month first (mm/dd/yyyy), its dates that read either way (04/02/2025) were read day "
+            "first and are wrong: export it day first and load the file again")
     _keep_findings(con, "rejects", rejects, load_id, path.name)
     # A warning about a row another sheet's duplicate or conflict kept out is still reported:
     # it is about the file as written.

@@ -88,3 +88,17 @@ def test_two_headers_naming_one_column_are_told_which_is_read(tmp_path, load):
         "advice.csv: 'Date Submitted' (column H) could also be returned_date, which is read from "
         "'Date Advice Returned' (column G): that one is used and the other left out; if the "
         "other is meant, rename the header of the one used and load the file again"]
+
+
+def test_dates_written_month_first_warn_that_the_columns_other_dates_are_misread(tmp_path, load):
+    """04/30/2025 reads only month first; 04/02/2025 beside it reads either way and was read as
+    4 February. The row that cannot be read is rejected, and the load warns about the others."""
+    path = tmp_path / "us.csv"
+    path.write_text("Advice ID,Case ID,Local Authority,Service,Requested Date,Returned Date,"
+                    "Provider\nA1,C1,Northshire,SALT,04/30/2025,05/20/2025,T\n"
+                    "A2,C2,Northshire,OT,04/02/2025,05/06/2025,T\n", encoding="utf-8")
+    result = load(path)
+    assert (result.loaded, result.rejected) == (1, 1)
+    (told,) = [w for w in result.read_warnings if "month first" in w]
+    assert told.startswith("us.csv: 2 date(s) read only month first, the first '04/30/2025' "
+                           "(row 2, column E): if a column is written month first")
