@@ -8,6 +8,7 @@ rows read = loaded + stale + superseded + duplicates + rejected + blank + notes.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -617,7 +618,10 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         conflicts, counts = staging.stage(con, schema, records)
         del records
         area.count_staged(con, schema, las)
-        rejects += [(kind, r) for r in conflicts]
+        # Said at the reference's column, under its header as the file writes it.
+        at = {outcomes[i].sheet: outcomes[i].record_column for i in parts}
+        rejects += [(kind, dataclasses.replace(r, column=at[r.sheet][0], header=at[r.sheet][1])
+                     if at.get(r.sheet, ("", ""))[0] else r) for r in conflicts]
         for fate, n in counts.items():
             fates[fate] = fates.get(fate, 0) + n
         new, changed, same, stale, clashes = _upsert(

@@ -74,6 +74,7 @@ class SheetOutcome:
     rejects: list[Reject] = field(default_factory=list)
     warnings: list[Reject] = field(default_factory=list)  # rows kept but queried
     unused: list[str] = field(default_factory=list)  # headers of columns no schema column takes
+    record_column: tuple[str, str] = ("", "")  # the reference's column: letter, header as written
 
 
 # --- value parsers: return the canonical value, None for blank, or raise ValueError(reason) ---
@@ -332,6 +333,8 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
     schema = match.schema
     outcome = SheetOutcome(sheet_name, schema.kind, match.row_index + 1)
     outcome.unused = unused_headers(match)
+    if (ref := schema.record_id) in match.columns:
+        outcome.record_column = column_letter(match.columns[ref]), match.headers[ref]
     required = [match.columns[c] for c in schema.required if c in match.columns]
     data_idx, outcome.blank, outcome.notes = _classify_rows(body, match, required, n)
     if names is None:

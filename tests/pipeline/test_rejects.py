@@ -184,6 +184,8 @@ def test_exact_duplicates_dropped_and_conflicts_rejected(load, tmp_path, db):
     assert sorted((r.sheet, r.row) for r in conflicts) == [("One", 4), ("Two", 2)]
     assert conflicts[0].reason == ("conflict: 2 different versions of Northshire/A7/provider in "
                                    "this file (One row 4, Two row 2)")
+    # Said at the reference's column, under the header the file gives it.
+    assert {(r.column, r.header) for r in conflicts} == {("A", ADVICE_HEADER[0])}
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT advice_id FROM health_advice").fetchall() == [("A0",)]
         stored = con.execute("SELECT sheet, row_number, rule FROM rejects ORDER BY 1, 2").fetchall()
