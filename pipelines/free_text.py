@@ -169,7 +169,7 @@ def may_hold_personal_data(values: pa.Array, reference: bool = False) -> np.ndar
     """Which of the text `values` may hold what `without_personal_data` removes (of a
     `reference`: an NHS number, UPN or date of birth), found in bulk so that only those few
     are looked at one by one."""
-    pattern = _MAY_HOLD_NUMBER if reference else _MAY_HOLD
+    pattern = _MAY_HOLD_NUMBER + "|@" if reference else _MAY_HOLD
     found = pc.match_substring_regex(values.cast(pa.string()), pattern)
     return found.fill_null(False).to_numpy(zero_copy_only=False)
 
@@ -178,8 +178,8 @@ def remove_personal_data(values: np.ndarray, texts: pa.Array | None, reference: 
                          key: bytes, names: Names = NO_NAMES) -> np.ndarray:
     """A loaded column's distinct parsed values (text, or an exception's (lawful, as recorded))
     without NHS numbers, UPNs or labelled dates of birth, changed in place; which ones changed. A
-    `reference` (a case or request id) that holds an NHS number or UPN, or reads as a name
-    (`reads_as_a_name`), becomes a keyed pseudonym, the same in every file; other text loses just
+    `reference` (a case or request id) that holds an NHS number, UPN or email address, or reads
+    as a name (`reads_as_a_name`), becomes a keyed pseudonym, the same in every file; other text loses just
     the number or date, and every name the file's name columns hold (`names`). `texts`: the
     values as Arrow text, when the reader made them so. Only values that may hold one are read
     in Python."""
@@ -199,7 +199,7 @@ def remove_personal_data(values: np.ndarray, texts: pa.Array | None, reference: 
             if (padded := _PADDED.fullmatch(text)) and nhs_number_is_valid(padded[1]):
                 text = padded[1]  # one pseudonym however many zeros a system padded it with
             elif _KEYED.match(text) or (nhs_number_in(text) is None and upn_in(text) is None
-                                        and not reads_as_a_name(text)):
+                                        and not reads_as_a_name(text) and not _EMAIL.search(text)):
                 continue
             spelled = _DIGIT_RUN.sub(lambda m: re.sub(r"\D", "", m.group()), text.upper())
             spelled = " ".join(spelled.split())  # a name spaced twice is the same name

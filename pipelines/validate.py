@@ -490,8 +490,8 @@ _FREE_TEXT_KINDS = frozenset({"id", "text", "appeal_outcome", *EXCEPTION_KINDS})
 _REMOVED = ("personal data in the text (an NHS number, UPN, date of birth, email address, phone "
             "number, postcode, or a name the file's name columns hold) was removed, the rest "
             "kept; a name no name column holds cannot be told from other words",
-            "the reference holds an NHS number or UPN, or reads as a name: kept as a pseudonym "
-            "(PSEUDONYM-...)")
+            "the reference holds an NHS number, UPN or email address, or reads as a name: kept "
+            "as a pseudonym (PSEUDONYM-...)")
 
 
 def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], Any]) -> _Parsed:

@@ -169,3 +169,18 @@ def test_a_reference_that_reads_as_a_name_is_kept_as_a_pseudonym(load, tmp_path,
     assert (again.loaded, again.inserted, again.updated, again.unchanged) == (4, 1, 0, 3)
     everything = (everything_stored(db) + findings_text(first) + findings_text(again)).upper()
     assert "SMITH" not in everything and "JANE" not in everything
+
+
+def test_a_reference_that_holds_an_email_address_is_kept_as_a_pseudonym(load, tmp_path, db):
+    header = ["Appeal ID", "Case Ref", "Local Authority", "Registered Date", "Appeal Type",
+              "Health Aspects"]
+    rows = [header, ["SE1/24", "jo.bloggs@school.org", "Leeds", "01/04/2025", "Content", "Yes"],
+            ["SE2/24", "EHC-0012", "Leeds", "03/04/2025", "Content", "No"]]
+    result = load(write_csv(tmp_path / "tracker_2025-11.csv", rows))
+    assert (result.loaded, result.rejected) == (2, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        cases = [r[0] for r in con.execute(
+            "SELECT case_id FROM tribunals ORDER BY appeal_id").fetchall()]
+    assert cases[0].startswith("PSEUDONYM-") and cases[1] == "EHC-0012"
+    everything = (everything_stored(db) + findings_text(result)).upper()
+    assert "BLOGGS" not in everything and "@SCHOOL" not in everything
