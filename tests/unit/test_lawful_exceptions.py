@@ -68,6 +68,9 @@ def test_a_lawful_reasons_words_that_say_it_does_not_apply_are_no_exception(text
     ("Absent from area 4 weeks", "advice", ABSENT),
     ("Setting closure - summer holidays", "plan", CLOSURE),
     ("Exceptional circumstances - child not well enough to attend", "advice", PERSONAL),
+    ("Exceptional personal circumstances - parent not able to attend", "advice", PERSONAL),
+    ("Could not attend - exceptional circumstances", "advice", MISSED),
+    ("Child could not attend appointment", "advice", MISSED),
     ("Mum in hospital - exceptional personal circumstances", "plan", PERSONAL),
     ("Parent DNA appointment twice", "advice", MISSED), ("no show", "advice", MISSED),
 ])
