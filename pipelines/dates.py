@@ -44,7 +44,7 @@ _MONTHS = {
 }
 
 
-MONTH_FIRST = "month first it would be"  # in the reason of a date that reads only month first
+MONTH_FIRST = "month first it is"  # in the reason of a date that reads only month first
 
 
 class DateError(ValueError):
@@ -122,11 +122,8 @@ def parse_date(value: object) -> dt.date | None:
         day, month = int(m[1]), int(m[2])
         if month > 12 and 1 <= day <= 12 and 1 <= month <= 31:  # 04/30/2025: written month first
             raise ImpossibleDate(
-                f"impossible date '{text}': dates are read day first (dd/mm/yyyy), and it has "
-                f"no month {month}; {MONTH_FIRST} {month} "
-                f"{calendar.month_name[day]} {_year(m[3])}: "
-                "if the column is written month first, its other dates are misread too: export "
-                "them day first and load the file again")
+                f"impossible date '{text}': read day first it has no month {month}; "
+                f"{MONTH_FIRST} {month} {calendar.month_name[day]} {_year(m[3])}")
         return _make(_year(m[3]), month, day, text)
     if m := _YMD.match(text):
         return _make(int(m[1]), int(m[2]), int(m[3]), text)

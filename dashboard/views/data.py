@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard.components import auth, freshness, gateway, tables
 from dashboard.components.text import plain
-from pipelines import area, counts, ingest_report, status, uploads
+from pipelines import ingest_report, status, uploads
 from pipelines.config import load_settings
 from pipelines.schemas import SCHEMAS
 from pipelines.uploads import FileResult
@@ -187,12 +187,10 @@ def show_results(results: list[FileResult]) -> None:
                     icon=":material/info:")
         else:
             loaded_message(r)
-        for warning in r.read_warnings:  # what reading changed: stray bytes, control characters
+        # Every warning `ingest` gives the file, in its words: what reading changed, delay
+        # reasons counted as late, another LA's rows, cells loaded as unknown, rows queried.
+        for warning in ingest_report.warnings(r):
             st.warning(plain(warning), icon=":material/warning:")
-        if r.outside_area:  # loaded, but another LA's rows: said once per file
-            st.warning(plain(area.notice(r.file, r.outside_area)), icon=":material/warning:")
-        for line in counts.suppressed_cells(r.file, r.warnings):  # loaded as unknown, never 0
-            st.warning(plain(line), icon=":material/warning:")
     tables.show(results_frame(results), key="upload_summary", column_config=RESULT_CONFIG,
                 row_height=tables.WRAPPED_ROW_HEIGHT)
     for r in results:
@@ -218,7 +216,8 @@ def loaded_message(r: FileResult) -> None:
     # A tracker's earlier months are neither loaded nor rejected: said, so the counts add up.
     superseded = (f", {r.superseded:,} superseded (earlier months' versions, kept in history)"
                   if r.superseded else "")
-    text = (f"**{plain(r.file)}**: {r.rows_read:,} rows read, {r.loaded:,} loaded{superseded}, "
+    text = (f"**{plain(r.file)}**: {r.rows_read:,} row{'s' * (r.rows_read != 1)} read, "
+            f"{r.loaded:,} loaded{superseded}, "
             f"{r.rejected:,} rejected.")
     share = rejected_share(r)
     if share >= BAD_SHARE:

@@ -4,6 +4,7 @@ that is not a workbook."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,3 +65,16 @@ def test_a_text_file_named_xlsx_is_not_an_excel_workbook(run_app: Callable[..., 
     [error] = [e.value for e in at.error if plain("advice.xlsx") in e.value]
     assert "this is not an Excel workbook" in error
     assert "no recognisable header" not in error
+
+
+def test_a_delay_reason_counted_as_late_is_said_on_the_page(run_app: Callable[..., AppTest],
+                                                            tiny_db: Path) -> None:
+    """As `ingest` says it: a reason that is no lawful exception loads, counts as late, and the
+    upload's result says so, with how to map it if it means a lawful reason."""
+    late = ["A24", "C24", "Eastmoor", "SALT", "05/01/2026", "01/03/2026", "Trust",
+            "Away from area for 2 weeks", "", "New"]
+    at = upload(run_app, tiny_db, "reasons.csv", csv_bytes([ADVICE, GOOD, late]))
+    shown = [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]  # as Markdown shows it
+    told = [w for w in shown if "not a lawful reg 8(2) exception" in w]
+    assert len(told) == 1 and "Away from area for 2 weeks" in told[0]
+    assert "counted as late" in told[0] and "settings.toml" in told[0]
