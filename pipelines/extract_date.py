@@ -88,13 +88,20 @@ def from_file_name(name: str) -> dt.date | None:
     return None
 
 
-def latest_date(tables: Iterable[pa.Table], as_of: dt.date) -> dt.date | None:
-    """The latest date held in any date column of the loaded rows, up to the as-of date (hearing
-    dates may lie ahead and say nothing of when the file was made)."""
+# Dates an export may hold before they happen (a hearing listed, a review or response due, a
+# meeting booked, a budget's planned end): no evidence that the file was made after them.
+SCHEDULED = frozenset({"hearing_date", "review_due_date", "response_due_date", "meeting_date",
+                       "end_date"})
+
+
+def latest_date(tables: Iterable[pa.Table], as_of: dt.date,
+                skip: frozenset[str] = frozenset()) -> dt.date | None:
+    """The latest date held in any date column of the loaded rows (but those in `skip`), up to
+    the as-of date (hearing dates may lie ahead and say nothing of when the file was made)."""
     latest = None
     for table in tables:
         for i, field in enumerate(table.schema):
-            if not pa.types.is_date(field.type):
+            if not pa.types.is_date(field.type) or field.name in skip:
                 continue
             column = table.column(i)
             kept = column.filter(pc.less_equal(column, pa.scalar(as_of, field.type)))
@@ -117,7 +124,6 @@ def decide(given: dt.date | None, titles: list[str], file_name: str, tables: lis
     if found := from_title(titles):
         return found[0], f"title row '{without_personal_data(found[1])[:80]}'"
     named = from_file_name(file_name)
-    latest = latest_date(tables, as_of) if named or not tab else None
     passed = ""  # why the file name's date was passed over
     if named:
         # "_2026-11" stands for 30 November, but a file loaded as of 16 November was made by
@@ -127,7 +133,8 @@ def decide(given: dt.date | None, titles: list[str], file_name: str, tables: lis
         # "requests_since_2024-04-01.csv": a period's start, not the day of the export, when
         # the file records what happened well after it. Taken as the extract date, it would
         # make every record older than last month's export and throw its corrections away.
-        if latest is None or (latest - named).days <= NAME_BEFORE_DATA_DAYS:
+        happened = latest_date(tables, as_of, SCHEDULED)  # booked dates prove nothing
+        if happened is None or (happened - named).days <= NAME_BEFORE_DATA_DAYS:
             return named, "file name"
         passed = f" (the file name's {named:%d/%m/%Y} is earlier than the dates the file holds)"
     if tab:  # the tracker as it stood at that month's end, or now for the month still running
@@ -135,6 +142,6 @@ def decide(given: dt.date | None, titles: list[str], file_name: str, tables: lis
         if day > as_of:
             return as_of, f"latest sheet's month '{sheet}' (to the as-of date){passed}"
         return day, f"latest sheet's month '{sheet}'{passed}"
-    if latest:
+    if latest := latest_date(tables, as_of):
         return latest, f"latest date in the file{passed}"
     return as_of, "as-of date (the file holds no date)"

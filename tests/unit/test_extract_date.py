@@ -67,6 +67,11 @@ def test_a_file_names_date_well_before_the_dates_it_holds_is_a_period_not_its_ex
     table = pa.table({"d": pa.array([D(2026, 10, 2), D(2026, 11, 20)])})
     assert decide(None, [], "advice_2026-10.csv", [table], D(2026, 12, 1)) == (
         D(2026, 10, 31), "file name")
+    # A hearing listed ahead, when the tracker was made, is no sign it was made later.
+    table = pa.table({"registered_date": pa.array([D(2026, 9, 2)]),
+                      "hearing_date": pa.array([D(2026, 12, 3)])})
+    assert decide(None, [], "tribunals_2026-10.xlsx", [table], D(2026, 12, 4)) == (
+        D(2026, 10, 31), "file name")
 
 
 def test_what_a_file_declares_comes_after_a_date_given_and_before_its_titles():
