@@ -191,7 +191,7 @@ def record_load(db: Path, actor: str, result: Any) -> dict[str, Any]:
         # Rows kept out of the live table though not rejected, said only where there are some.
         detail |= {k: getattr(result, k) for k in ("stale", "superseded", "outside_area")
                    if getattr(result, k)}
-    if result.read_warnings:  # what reading changed (stray bytes, control characters)
+    if result.read_warnings:  # what reading and checking found of the file as a whole
         detail["read_warnings"] = list(result.read_warnings)
     return record(db, actor, "load", **detail)
 

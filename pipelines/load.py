@@ -91,7 +91,9 @@ class FileResult:
     skipped_sheets: list[dict] = field(default_factory=list)  # hidden, or no recognisable header
     unused: list[str] = field(default_factory=list)  # items of a SEN2 return not loaded
     outside_area: dict[str, int] = field(default_factory=dict)  # LAs not the area's -> rows loaded
-    read_warnings: list[str] = field(default_factory=list)  # what reading changed (stray bytes, controls)
+    # What reading and checking found of the file as a whole (stray bytes and controls changed,
+    # two headers naming one column, dates written month first), audited with the load.
+    read_warnings: list[str] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     # Rows loaded but queried by a warning rule (`rules.py`), kept in `row_warnings`.
     warnings: list[Reject] = field(default_factory=list)
@@ -349,11 +351,11 @@ def _headers_taken_twice(file_name: str, sheet: str, match: HeaderMatch) -> list
     where = "" if sheet == file_name else f" sheet '{sheet}',"
     out = []
     for name, others in taken_twice(match).items():
-        used = f"{match.headers[name]}' (column {column_letter(match.columns[name])})"
+        used = f"'{match.headers[name]}' (column {column_letter(match.columns[name])})"
         also = " and ".join(f"'{cell}' (column {column_letter(p)})" for p, cell in others)
-        out.append(f"{file_name}:{where} {also} could also be {name}, which is read from '{used}:"
-                   f" that one is used and the other left out; if the other is meant, rename "
-                   f"the header of the one used and load the file again")
+        out.append(f"{file_name}:{where} {also} could also be {name}, which is read from {used}:"
+                   " that one is used and the other left out; if the other is meant, rename "
+                   "the header of the one used and load the file again")
     return out
 
 
@@ -620,8 +622,10 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         area.count_staged(con, schema, las)
         # Said at the reference's column, under its header as the file writes it.
         at = {outcomes[i].sheet: outcomes[i].record_column for i in parts}
-        rejects += [(kind, dataclasses.replace(r, column=at[r.sheet][0], header=at[r.sheet][1])
-                     if at.get(r.sheet, ("", ""))[0] else r) for r in conflicts]
+        for r in conflicts:
+            letter, header = at.get(r.sheet, ("", ""))
+            rejects.append((kind, dataclasses.replace(r, column=letter, header=header)
+                            if letter else r))
         for fate, n in counts.items():
             fates[fate] = fates.get(fate, 0) + n
         new, changed, same, stale, clashes = _upsert(

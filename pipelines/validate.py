@@ -354,8 +354,8 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
         shown = WITHHELD if column is not None and column.personal else counts.shown(value)
         # A reason may quote a personal cell of the row (a date of birth that is impossible,
         # or before which a plan was issued): never in clear, as the value is not.
-        reason = withheld_from(reason, [form for name in personal if name in parsed
-                                        for form in quoted_forms(parsed[name], pos)])
+        reason = _withheld_from(reason, [form for name in personal if name in parsed
+                                         for form in _quoted_forms(parsed[name], pos)])
         finding = Reject(sheet_name, int(excel_rows[pos]), letter, match.headers.get(col, col),
                          names.removed_from(without_personal_data(shown)),
                          names.removed_from(without_personal_data(reason)), rule)
@@ -432,7 +432,7 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
     return outcome
 
 
-def quoted_forms(column: _Parsed, pos: int) -> list[str]:
+def _quoted_forms(column: _Parsed, pos: int) -> list[str]:
     """How a row's cell can be written in a reason: as the file has it, as a message shows a
     cell, and a date as the checks write dates (31/01/2012, 2012-01-31)."""
     forms = []
@@ -446,7 +446,7 @@ def quoted_forms(column: _Parsed, pos: int) -> list[str]:
     return [f for f in forms if len(f) >= 3]
 
 
-def withheld_from(reason: str, forms: list[str]) -> str:
+def _withheld_from(reason: str, forms: list[str]) -> str:
     """`reason` with each of `forms` (a personal cell as written) replaced by "(withheld)"."""
     for form in sorted(set(forms), key=len, reverse=True):
         reason = reason.replace(form, "(withheld)")
