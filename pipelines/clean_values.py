@@ -10,6 +10,7 @@ accepts one the parser would refuse or read differently: the tests hold each to 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pyarrow as pa
@@ -19,7 +20,17 @@ from pipelines.dates import EARLIEST, LATEST
 
 # Text of printable ASCII words with single spaces between: what `_text` makes of it is itself
 # (and `_id` its upper case), so Arrow says so at once for the many distinct ids of a big export.
-_CLEAN_TEXT = r"^[!-~]+( [!-~]+)*$"
+# Not a leading apostrophe: it may be a quote prefix (`unquoted`), left to the parser's path.
+_CLEAN_TEXT = r"^[!-&(-~][!-~]*( [!-~]+)*$"
+# The apostrophe an export or a spreadsheet user puts before a value to keep it text ('000123
+# keeps its zeros, '2025-01-20 stays as typed; this project's own exports put one before =, +,
+# - and @): not part of the value. A leading apostrophe before a letter ("'Tis") is kept.
+_QUOTE_PREFIX = re.compile(r"^\s*'(?=\s*[0-9+\-=@])")
+
+
+def unquoted(value: object) -> object:
+    """`value` without a quote prefix, if it is text that has one."""
+    return _QUOTE_PREFIX.sub("", value, count=1) if isinstance(value, str) else value
 # The two layouts exports write most: dd/mm/yyyy and yyyy-mm-dd, no time, no spaces.
 _DAY_FIRST = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
 _ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"

@@ -518,7 +518,7 @@ def _parse_column(cells: Cells, data_idx: np.ndarray, parser: Callable[[Any], An
     errors: dict[int, ValueError] = {}
     for k in np.flatnonzero(used).tolist():
         try:
-            results[k] = parser(uniques[k])
+            results[k] = parser(clean_values.unquoted(uniques[k]))
         except ValueError as exc:
             errors[k] = exc
     arrow = None if kept is None else _with_the_rest(results, clean_at, kept)
