@@ -104,10 +104,11 @@ def latest_extracts(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date]:
     no longer counts), in dataset order; a dataset never loaded, or loaded only by a version
     that recorded no extract date, is left out. An upload's "reject dates after" date is not
     an extract date, so it never moves these; nor does a file of LAs outside the area
-    (`area.loads_of_the_area`)."""
+    (`area.loads_of_the_area`), nor one that loaded no row (a header alone, every row rejected:
+    dated the day it was loaded, it would move every default figure to today)."""
     found = dict(con.execute(
         "SELECT kind, max(extract_date) FROM (SELECT unnest(string_split(kinds, ',')) AS kind, "
-        "extract_date FROM loads WHERE status = 'loaded' AND extract_date IS NOT NULL "
+        f"extract_date FROM loads WHERE {_STANDING} AND extract_date IS NOT NULL "
         f"AND {area.loads_of_the_area(con)}) GROUP BY kind").fetchall())
     return {kind: found[kind] for kind in [*SCHEMAS, *sorted(set(found) - set(SCHEMAS))]
             if kind in found}
@@ -152,5 +153,9 @@ def default_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     latest extract date of the area's data (`Freshness.latest`); a database whose loads predate
     extract dates falls back to their as-of dates. None when nothing is loaded."""
     return freshness(con).latest or con.execute(
-        "SELECT max(as_of) FROM loads WHERE status = 'loaded' "
+        f"SELECT max(as_of) FROM loads WHERE {_STANDING} "
         f"AND {area.loads_of_the_area(con)}").fetchall()[0][0]
+
+
+# A load that stands and holds rows (`loaded` counts unchanged rows too).
+_STANDING = "status = 'loaded' AND (loaded IS NULL OR loaded > 0)"
