@@ -16,17 +16,19 @@ D = dt.date
 @pytest.fixture
 def con() -> duckdb.DuckDBPyConnection:
     """A loads log holding only what the query reads; the as-of dates are deliberately later
-    than every extract, as an upload's "reject dates after" date is."""
+    than every extract, as an upload's "reject dates after" date is. Load 7 loaded no row (a
+    header alone), dated the day it was loaded: it holds nothing, so it dates nothing."""
     con = duckdb.connect()
     con.execute("CREATE TABLE loads (load_id INTEGER, kinds VARCHAR, status VARCHAR, "
-                "as_of DATE, extract_date DATE)")
-    con.executemany("INSERT INTO loads VALUES (?, ?, ?, ?, ?)", [
-        (1, "ehcp", "loaded", D(2026, 12, 2), D(2026, 10, 31)),
-        (2, "ehcp", "loaded", D(2026, 12, 2), D(2026, 11, 16)),
-        (3, "health_advice,tribunals", "loaded", D(2026, 12, 2), D(2026, 11, 10)),
-        (4, "health_advice", "rolled back", D(2026, 12, 2), D(2026, 11, 30)),
-        (5, "schools", "loaded", D(2026, 12, 2), None),
-        (6, "waiting_times", "loaded", D(2026, 12, 2), D(2026, 9, 30)),
+                "as_of DATE, extract_date DATE, loaded INTEGER)")
+    con.executemany("INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?)", [
+        (1, "ehcp", "loaded", D(2026, 12, 2), D(2026, 10, 31), 5),
+        (2, "ehcp", "loaded", D(2026, 12, 2), D(2026, 11, 16), 5),
+        (3, "health_advice,tribunals", "loaded", D(2026, 12, 2), D(2026, 11, 10), 5),
+        (4, "health_advice", "rolled back", D(2026, 12, 2), D(2026, 11, 30), 5),
+        (5, "schools", "loaded", D(2026, 12, 2), None, 5),
+        (6, "waiting_times", "loaded", D(2026, 12, 2), D(2026, 9, 30), 5),
+        (7, "tribunals", "loaded", D(2026, 12, 2), D(2026, 12, 2), 0),
     ])
     return con
 
