@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from pipelines import access, audit, config, metrics, pseudonym, published
-from pipelines.db import DatabaseBusy, connect_writer, one, reader, upgrade
+from pipelines.db import DatabaseBusy, NotADatabase, one, reader, upgrade
 from pipelines.exports import write_table
 from pipelines.formats import sen2_tables
 from pipelines.periods import period_of
@@ -265,7 +265,10 @@ def _given(args: argparse.Namespace) -> dict[str, str]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    result = status(config.db_path(args.db))
+    db = config.db_path(args.db)
+    if not db.exists():
+        raise NotADatabase(_NO_DATABASE.format(db=db))
+    result = status(db)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -332,13 +335,17 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     return 0
 
 
+_NO_DATABASE = ("there is no database at {db}: check --db (or SEND_DB), or load files into it "
+                "first (python -m pipelines ingest FILE...)")
+
+
 def _read(db: Path):
     """A reader on an existing database, brought up to the current schemas first (a dataset
-    added since it was made gets its empty table); an empty one is created so metrics say 0."""
+    added since it was made gets its empty table). Where there is none, no empty one is made: a
+    mistyped `--db` would otherwise be told every figure is 0."""
     if not db.exists():
-        connect_writer(db).close()
-    else:
-        upgrade(db)
+        raise NotADatabase(_NO_DATABASE.format(db=db))
+    upgrade(db)
     return reader(db)
 
 
@@ -631,6 +638,9 @@ def main(argv: list[str] | None = None) -> int:
         if _action(args) in WRITES:
             published.refuse_writes(config.db_path(getattr(args, "db", None)))
         code = COMMANDS[args.command](args)
+    except NotADatabase as exc:  # no audit log is left beside what is not a database
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except (DatabaseBusy, audit.AuditError, published.SnapshotError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         code = 1

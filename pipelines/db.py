@@ -41,6 +41,11 @@ class DatabaseBusy(Exception):
     """Another process holds the database for writing."""
 
 
+class NotADatabase(DatabaseBusy):
+    """The path names no database (a read command's mistyped `--db`) or a file that is not one
+    (a spreadsheet named by mistake): caught wherever a busy database is, with its own words."""
+
+
 def one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple | None:
     """The first row of a query, the result consumed (DuckDB 2.0 refuses new work on a connection
     while a result is still open)."""
@@ -236,7 +241,10 @@ def connect_writer(path: Path, wait_seconds: float = 30.0,
             con = duckdb.connect(str(path))
             break
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
-            if not _held_by_a_writer(exc) or time.monotonic() > deadline:
+            if not _held_by_a_writer(exc):
+                raise NotADatabase(f"{path} cannot be opened as a database: {exc} (does --db, "
+                                   "or SEND_DB, name the database?)") from exc
+            if time.monotonic() > deadline:
                 raise DatabaseBusy(f"{path}: the database is in use by another process "
                                    f"(a load or the app); try again shortly ({exc})") from exc
             time.sleep(0.2)

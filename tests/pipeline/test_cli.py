@@ -58,6 +58,32 @@ def test_missing_file_exits_1(db, tmp_path, capsys):
     assert "nope.csv: cannot be opened" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["metrics", "status", "loads", "rejects"])
+def test_a_read_command_on_no_database_says_so_and_makes_none(tmp_path, capsys, command):
+    """A mistyped --db is told there is nothing there, not given every figure as 0; nothing is
+    left behind (no empty database, no audit log)."""
+    assert main([command, "--db", str(tmp_path / "mistyped.duckdb")]) == 1
+    err = capsys.readouterr().err
+    assert "there is no database at" in err and "mistyped.duckdb" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [["status"], ["metrics", "--json"],
+                                  ["ingest", "ADVICE"]])
+def test_a_spreadsheet_named_as_the_database_is_not_called_busy(advice_csv, tmp_path, capsys,
+                                                                argv):
+    sheet = tmp_path / "tracker.xlsx"
+    sheet.write_bytes(b"PK\x03\x04 not a database")
+    argv = [str(advice_csv) if a == "ADVICE" else a for a in argv]
+    assert main([*argv, "--db", str(sheet)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be opened as a database" in err and "in use" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([sheet.name, advice_csv.name]
+                                                                if advice_csv.parent == tmp_path
+                                                                else [sheet.name])
+    assert sheet.read_bytes() == b"PK\x03\x04 not a database"
+
+
 @pytest.mark.parametrize(
     "argv", [[], ["frobnicate"], ["metrics", "--from", "April"], ["ingest"], ["metrics", "--la"]]
 )
@@ -93,8 +119,9 @@ def test_runs_as_a_module(tmp_path):
         text=True,
         check=False,
     )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["rows"]["ehcp"] == 0
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith("error: there is no database at"), proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_rollback_from_the_command_line(db, advice_csv, capsys):
