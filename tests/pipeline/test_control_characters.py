@@ -12,6 +12,7 @@ import pytest
 
 from pipelines import audit
 from pipelines.cli import main
+from pipelines.db import connect_writer
 from pipelines.exports import xlsx_bytes
 from pipelines.inspection_pack import workbook_bytes
 from pipelines.readers import FileError, read_file
@@ -94,6 +95,7 @@ def test_exports_never_fail_on_a_stored_value() -> None:
 def test_a_failed_rejects_export_is_audited_and_said_in_words(db: Path, tmp_path: Path,
                                                               monkeypatch, capsys) -> None:
     monkeypatch.delenv("SEND_AUDIT_LOG", raising=False)
+    connect_writer(db).close()  # a database with nothing rejected
     out = tmp_path / "no such folder" / "rejects.xlsx"
     assert main(["rejects", "--db", str(db), "--out", str(out)]) == 1
     assert capsys.readouterr().err.startswith(
