@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pipelines import clean_values, counts, vocab
+from pipelines import clean_values, counts, past_the_header, vocab
 from pipelines.config import canonical_la, load_settings
 from pipelines.dates import DateError, parse_date
 from pipelines.free_text import remove_personal_data, without_personal_data
@@ -42,8 +42,7 @@ from pipelines.sheet_names import names_in_sheet
 WITHHELD = "(withheld: personal data)"
 _NOTE_ROW = re.compile(
     r"^\s*(grand\s+total|sub-?\s*total|total|totals|count|number of|notes?|source|end of|"
-    r"report (run|generated|date)|generated|extracted|produced|\*)", re.IGNORECASE
-)
+    r"report (run|generated|date)|generated|extracted|produced|\*)", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 # The option letter a template's drop-down lists put before a value ("a) Male", "k) ASD").
 _OPTION_LETTER = re.compile(r"^[a-z]\)\s*", re.IGNORECASE)
@@ -387,8 +386,9 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
                        f"{col.name}: {_REMOVED[col.kind == 'id']}", "personal_data_removed",
                        WARNING)
 
-    # The cells are not needed past here (rejects show the distinct raw values _Parsed keeps):
-    # let them go before the records are built, as a national export's cells run to gigabytes.
+    for pos, value, reason in past_the_header.cells(body, match, data_idx):
+        reject(pos, "", value, reason, past_the_header.RULE, WARNING)
+    # Cells are not needed past here (rejects show the raw values _Parsed keeps): freed now.
     del cells
     body.clear()
 

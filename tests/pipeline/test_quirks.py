@@ -375,3 +375,33 @@ def test_a_quote_prefix_is_not_part_of_the_value(load, tmp_path, db, monkeypatch
         ("'TWAS-1", D(2025, 1, 21), None),
         ("000123", D(2025, 1, 20), D(2025, 3, 1)),
     ]
+
+
+def test_a_row_with_cells_past_the_header_is_queried(load, tmp_path, db):
+    """A comma in an unquoted cell moves the rest of the row one column right: its last cell
+    lands past the header. The row loads as it reads, queried at its row, the column named;
+    trailing empty cells (Excel's CSVs end rows with commas) are nothing to say."""
+    path = tmp_path / "ehcp_2025-06-30.csv"
+    path.write_text("\n".join([
+        ",".join(EHCP_HEADER),
+        "E1,Northshire,20/01/2025,,,,,,ASD,,",
+        "E2,Northshire,21/01/2025,,,,,,ASD,SLCN",
+        "E3,Northshire,22/01/2025,,,,,,ASD",
+    ]) + "\n")
+    result = load(path)
+    assert (result.loaded, result.rejected) == (3, 0)
+    [warning] = [w for w in result.warnings if w.rule == "cells_past_the_header"]
+    assert warning.row == 3 and warning.value == "SLCN"
+    assert "column J holds a value but the header ends at column I" in warning.reason
+
+
+def test_a_workbook_column_with_no_header_is_said_not_loaded(load, tmp_path, db):
+    path = write_xlsx(tmp_path / "ehcp.xlsx", {"Requests": [
+        EHCP_HEADER,
+        ["E1", "Northshire", D(2025, 1, 20), None, None, None, None, None, "ASD", None, "chased"],
+        ["E2", "Northshire", D(2025, 1, 21), None, None, None, None, None, "ASD"],
+    ]})
+    result = load(path)
+    assert result.loaded == 2
+    assert [(w.row, w.value) for w in result.warnings
+            if w.rule == "cells_past_the_header"] == [(2, "chased")]
