@@ -26,7 +26,7 @@ from typing import IO
 
 import duckdb
 
-from pipelines import audit, config, published
+from pipelines import audit, config, file_names, published
 from pipelines.db import DatabaseBusy
 from pipelines.limits import Limits
 from pipelines.load import FileResult, ingest_file
@@ -85,6 +85,10 @@ class Loader:
         if published.is_snapshot(db):  # said before the file is read or a key made beside it
             return FileResult(file=path.name, status="failed", error=f"{path.name}: not loaded: "
                               + published.REFUSED.format(path=db))
+        if refused := file_names.refusal(path.name):  # audited, by the name as it may be kept
+            outcome = FileResult(file=file_names.shown(path.name), status="failed", error=refused)
+            audit.record_load(db, actor, outcome)
+            return outcome
         job = (db, path, actor, kind, as_of, extract_date, given, la, self.limits)
         fresh = self._child is None
         kind_of, outcome = self._run(job, path)

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from pipelines import audit, benchmarks, config
+from pipelines import audit, benchmarks, config, file_names
 from pipelines.db import DatabaseBusy
 from pipelines.isolated import Loader
 from pipelines.load import FileResult
@@ -95,6 +95,8 @@ def load_uploads(db: Path, files: list[tuple[str, bytes]], kind: str | None = No
         for name, content in files:
             path = Path(folder) / (Path(name).name or "upload")
             try:
+                if refused := file_names.refusal(path.name):  # its name is never kept
+                    raise UploadRefused(refused)
                 check_upload(path.name, content, limit)
                 path.write_bytes(content)
                 # In a child process with a memory and time limit (one for the files, while
@@ -103,10 +105,11 @@ def load_uploads(db: Path, files: list[tuple[str, bytes]], kind: str | None = No
                                            given=given))
                 continue
             except (DatabaseBusy, UploadRefused) as exc:
-                result = FileResult(file=path.name, status="failed", error=str(exc))
+                result = FileResult(file=file_names.shown(path.name), status="failed",
+                                    error=str(exc))
             except Exception as exc:  # recorded as failed, then raised: never a silent loss
-                audit.record_load(db, actor, FileResult(
-                    file=path.name, status="failed", error=f"unexpected {type(exc).__name__}"))
+                audit.record_load(db, actor, FileResult(file=file_names.shown(path.name),
+                                  status="failed", error=f"unexpected {type(exc).__name__}"))
                 raise
             results.append(result)
             audit.record_load(db, actor, result)
