@@ -156,7 +156,8 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits,
         actual.rows = max(actual.rows, rows)
         actual.columns = max(actual.columns, columns)
         escapes = escapes or _has_escape(data)
-        errors = errors or b't="e"' in data or b"t='e'" in data
+        errors = (errors or b't="e"' in data or b"t='e'" in data
+                  or (b"<f" in data and any(_uncached(data))))
         tail = data[-_OVERLAP:]
         if on_chunk is not None:
             on_chunk(chunk, declared, actual)
@@ -168,17 +169,33 @@ _ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\bt=["']e["'][^>]*>""")
 _ERROR_VALUE = re.compile(
     rb"""(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)?<(?:\w+:)?v>([^<]*)<""")
 _CELL_REFERENCE = re.compile(rb"""\br=["']([A-Z]{1,3})([0-9]{1,7})["']""")
+# A formula whose value was never saved (`<v></v>` or none): a workbook a program wrote (openpyxl)
+# and no one opened in Excel, which calamine reads as blank. A formula giving "" has t="str".
+_UNCACHED_CELL = re.compile(
+    rb"""<(?:\w+:)?c\s([^>]*)>(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)"""
+    rb"""(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?</(?:\w+:)?c>""")
+NOT_CALCULATED = "#NOT CALCULATED"  # what such a cell is read as: never a blank
+
+
+def _uncached(data: bytes) -> Iterator[bytes]:
+    """The attributes of each cell in `data` whose formula has no saved value."""
+    return (m[1] for m in _UNCACHED_CELL.finditer(data)
+            if b't="str"' not in m[1] and b"t='str'" not in m[1])
 _ERROR_OVERLAP = 1 << 16  # longer than any cell with its formula (Excel's formula limit: 8,192)
 
 
 def error_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str]:
     """{(row, column), 1-based: the error} for each cell of a sheet's XML holding an Excel
-    error (#N/A, #REF!, #DIV/0! ...), which calamine reads as an empty string. Streamed; read
-    only for a sheet whose extent check found one."""
+    error (#N/A, #REF!, #DIV/0! ...) or a formula with no saved value (`NOT_CALCULATED`), which
+    calamine reads as an empty string. Streamed; read only for a sheet whose extent check
+    found one."""
     found: dict[tuple[int, int], str] = {}
     tail = b""
     for chunk in _chunks(zf, part):
         data = tail + chunk
+        for attributes in _uncached(data):
+            if ref := _CELL_REFERENCE.search(attributes):
+                found[int(ref[2]), column_number(ref[1].decode())] = NOT_CALCULATED
         for cell in _ERROR_CELL.finditer(data):
             ref = _CELL_REFERENCE.search(cell.group())
             value = _ERROR_VALUE.match(data, cell.end())

@@ -32,6 +32,7 @@ from pipelines import config, sheet_split
 from pipelines.csv_quotes import RowShape, SwallowedRows, refuse, runs_on, suspect_columns, suspect_text
 from pipelines.headers import SCAN_ROWS
 from pipelines.limits import (
+    NOT_CALCULATED,
     Extent,
     Limits,
     TooLarge,
@@ -373,23 +374,22 @@ def _sheets(path: Path, data: bytes, book: calamine.CalamineWorkbook, worksheets
         yield sheet
 
 
-def _restore_errors(path: Path, sheet: RawSheet, errors: dict[tuple[int, int], str]
-                    ) -> list[str]:
-    """Cells holding an Excel error given back their error ("#N/A"), which calamine read as
-    blank: blank, a failed lookup of a return date would pass for a request still open.
-    Validation then says what it makes of each."""
-    placed = []
+def _restore_errors(path: Path, sheet: RawSheet, errors: dict[tuple[int, int], str]) -> list[str]:
+    """Cells holding an Excel error ("#N/A") or a formula never calculated given back as such, not
+    the blank calamine reads (a failed lookup of a return date would pass for a request open)."""
+    placed: dict[bool, list[str]] = {True: [], False: []}  # by: not calculated?
     for (row, column), error in sorted(errors.items()):
-        if row <= len(sheet.rows) and column <= len(sheet.rows[row - 1]) and is_blank(
-                sheet.rows[row - 1][column - 1]):
-            sheet.rows[row - 1][column - 1] = error
-            placed.append(f"{column_letter(column - 1)}{row}")
-    if not placed:
-        return []
-    more = ", ..." if len(placed) > 20 else ""
-    return [f"{path.name}: sheet '{sheet.name}': {len(placed):,} cell(s) hold an Excel error "
-            f"(#N/A, #REF!, ...), read as written, not as blank ({', '.join(placed[:20])}{more}): "
-            "check the formulas in the source"]
+        if row <= len(sheet.rows) and column <= len(got := sheet.rows[row - 1]) and is_blank(got[column - 1]):
+            got[column - 1] = error
+            placed[error == NOT_CALCULATED].append(f"{column_letter(column - 1)}{row}")
+    return [f"{path.name}: sheet '{sheet.name}': {len(cells):,} cell(s) hold {what}, not as "
+            f"blank ({', '.join(cells[:20])}{', ...' * (len(cells) > 20)}): {then}"
+            for cells, what, then in [
+                (placed[False], "an Excel error (#N/A, #REF!, ...), read as written",
+                 "check the formulas in the source"),
+                (placed[True], f"a formula whose value was never saved, read as {NOT_CALCULATED}",
+                 "the workbook was written by a program and not opened in Excel since; open it "
+                 "in Excel, save it, and load it again")] if cells]
 
 
 def _strip_cell_controls(path: Path, sheet: RawSheet) -> list[str]:

@@ -172,3 +172,38 @@ def test_an_excel_error_in_a_cell_is_read_as_the_error_not_as_blank(load, db: Pa
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT advice_id, provider FROM health_advice").fetchall() == [
             ("A2", "#REF!")]
+
+
+def test_a_formula_never_calculated_is_not_read_as_blank(load, db: Path, tmp_path: Path) -> None:
+    """openpyxl (and other programs) write a formula with no saved value, which calamine reads
+    as blank: a return date `=E2+30` would make the request look open and overdue. Such a cell
+    reads as #NOT CALCULATED, refused where a value is parsed, and the sheet names its cells;
+    a formula Excel saved as "" (t="str") is blank indeed, and a saved value is read."""
+    path = tmp_path / "formulas.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Log"
+    sheet.append(ADVICE_HEADER)
+    sheet.append(["A1", "C1", "Northshire", "SALT", D(2025, 4, 1), "=E2+30", "Trust", None, 3, "New"])
+    sheet.append(["A2", "C2", "Northshire", "OT", D(2025, 4, 2), None, "Trust", None, "=1+2", "New"])
+    sheet.append(["A3", "C3", "Northshire", "OT", D(2025, 4, 3), None, "Trust", None, 4, "New"])
+    book.save(path)
+    result = load(path)
+    assert (result.rows_read, result.loaded, result.rejected) == (3, 1, 2)
+    assert [(r.row, r.column, r.value) for r in result.rejects] == [
+        (2, "F", "#NOT CALCULATED"), (3, "I", "#NOT CALCULATED")]
+    [warning] = result.read_warnings
+    assert "2 cell(s) hold a formula whose value was never saved" in warning
+    assert "(F2, I3)" in warning and "open it in Excel, save it" in warning
+
+
+def test_a_formula_saved_with_its_value_or_as_empty_text_reads_as_saved() -> None:
+    from pipelines.limits import _uncached
+
+    saved = (b'<c r="F2" s="1"><f>E2+30</f><v>45778</v></c>'
+             b'<c r="G2" t="str"><f>IF(A2="","","x")</f><v></v></c>'
+             b'<c r="H2"><f t="shared" si="0"/><v>3</v></c>')
+    assert list(_uncached(saved)) == []
+    never = (b'<c r="F2" s="1"><f>E2+30</f><v></v></c><c r="G2"><f>1+2</f></c>'
+             b'<x:c r="H2"><x:f t="shared" si="0"/><x:v/></x:c>')
+    assert list(_uncached(never)) == [b'r="F2" s="1"', b'r="G2"', b'r="H2"']
