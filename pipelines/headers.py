@@ -201,6 +201,21 @@ def sheet_values(match: HeaderMatch, rows: list[list[Any]], sheet: str, file_nam
     return values
 
 
+def context_untold(file_name: str, sheet: str, match: HeaderMatch, given: dict[str, str]
+                   ) -> list[str]:
+    """A warning for each column that only the sheet's context can give (an Annex A list's kind)
+    when nothing names it: its rows load with it unknown, and so count under no value of it."""
+    where = "" if sheet == file_name else f" sheet '{sheet}':"
+    return [f"{file_name}:{where} its rows' {col.name} "
+            f"({' or '.join(dict.fromkeys(v for _, v in col.context))}) cannot be told: no "
+            "column holds it, and neither the sheet's name, its title rows, its header nor the "
+            f"file's name says {', '.join(repr(p) for p, _ in col.context)}; "
+            "the rows load but count as neither until it is named (in the file's name, or a "
+            "column) and the file loaded again"
+            for col in match.schema.columns
+            if col.context and col.name not in match.columns and col.name not in given]
+
+
 def repeated_header(match: HeaderMatch, body: Sequence[Any], n: int) -> np.ndarray:
     """Which rows of the body repeat the header (two exports pasted one under the other): every
     mapped column's cell is its header's name, in any case or spacing. `body`: the sheet's

@@ -38,7 +38,7 @@ from pipelines.config import canonical_la
 from pipelines.dates import MONTH_FIRST, DateError, parse_date
 from pipelines.db import held_here, one, reader, table_columns, transaction, writing
 from pipelines.formats import sen2, sen2_tables
-from pipelines.headers import HeaderMatch, find_header, sheet_values, taken_twice
+from pipelines.headers import HeaderMatch, context_untold, find_header, sheet_values, taken_twice
 from pipelines.limits import Limits
 from pipelines.pseudonym import (
     PseudonymKeyError,
@@ -213,6 +213,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         _check_whose_log(path, sheet.name, match, given)
         if warnings is not None:
             warnings += _headers_taken_twice(path.name, sheet.name, match)
+            warnings += context_untold(path.name, sheet.name, match, given)
         titles += [" ".join(str(c) for c in row if not is_blank(c))
                    for row in sheet.rows[:match.row_index]]
         if known_in is None:
