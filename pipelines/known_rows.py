@@ -268,11 +268,13 @@ def _look_up(con: duckdb.DuckDBPyConnection, schema: Schema, found: SheetKnown,
              as_of: dt.date) -> None:
     """The rows whose raw hash is known in this context at this as-of date or earlier, and
     whose record is live, with the latest date (up to the as-of date) those records hold, as
-    `extract_date.latest_date` finds it in records validated. The last of them is validated all
-    the same, so that the rows left to validate end the table where the file does (see
-    `eligible`)."""
-    dates = [f"CASE WHEN t.{c} <= $as_of THEN t.{c} END" for c, sql in schema.stored_columns
-             if sql == "DATE"]
+    `extract_date.latest_date` finds it in records validated (a month as its last day, to the
+    as-of date). The last of them is validated all the same, so that the rows left to validate
+    end the table where the file does (see `eligible`)."""
+    months = {c.name for c in schema.columns if c.kind == "month"}
+    dates = [f"CASE WHEN t.{c} <= $as_of THEN "
+             f"{f'least(last_day(t.{c}), $as_of)' if c in months else f't.{c}'} END"
+             for c, sql in schema.stored_columns if sql == "DATE"]
     latest = f"greatest({', '.join(dates)})" if dates else "CAST(NULL AS DATE)"
     params = {"kind": schema.kind, "context": found.context, "as_of": as_of}
     known_in = ("FROM known_rows WHERE kind = $kind AND context = $context "

@@ -512,7 +512,8 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
     extract = extract_date.decide(given_extract, prepared.titles, path.name,
                                   [o.records for o in outcomes if o.records is not None]
                                   + known_rows.latest_dates(prepared.known), as_of,
-                                  prepared.stated, _latest_tab(outcomes))
+                                  prepared.stated, _latest_tab(outcomes),
+                                  extract_date.month_columns({o.kind for o in outcomes}))
     result.extract_date, result.extract_basis = extract
     with writing(db) as con:
         previous = one(con, "SELECT load_id FROM loads WHERE file_hash = ? AND status = 'loaded' "

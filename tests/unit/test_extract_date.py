@@ -107,3 +107,18 @@ def test_the_latest_month_tab_dates_a_tracker_no_later_than_the_as_of_date():
     # A date the file's name gives still comes first.
     assert decide(None, [], "tracker_2026-08-05.xlsx", [], D(2026, 9, 1), tab=tab)[0] == D(
         2026, 8, 5)
+
+
+def test_a_month_column_stands_for_its_last_day_up_to_the_as_of_date():
+    """A return for June is made once June is over: dated 1 June, its own month would be left
+    out of every figure as of its extract."""
+    table = pa.table({"month": pa.array([D(2026, 4, 1), D(2026, 6, 1)])})
+    assert latest_date([table], D(2026, 12, 1), months=frozenset({"month"})) == D(2026, 6, 30)
+    assert latest_date([table], D(2026, 12, 1)) == D(2026, 6, 1)  # a date column: as written
+    # While the month runs, no later than the as-of date.
+    assert latest_date([table], D(2026, 6, 15), months=frozenset({"month"})) == D(2026, 6, 15)
+    assert decide(None, [], "community_waits.csv", [table], D(2026, 12, 1),
+                  months=frozenset({"month"})) == (D(2026, 6, 30), "latest date in the file")
+    # A file name's month that the file's months reach is its extract, as before.
+    assert decide(None, [], "waits_2026-06.csv", [table], D(2026, 12, 1),
+                  months=frozenset({"month"})) == (D(2026, 6, 30), "file name")
