@@ -26,6 +26,7 @@ from pipelines import (
     exception_reasons,
     extract_date,
     known_rows,
+    provider_names,
     reference_clash,
     reference_spelling,
     refusals,
@@ -597,8 +598,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
     for kind in dict.fromkeys(o.kind for o in outcomes):
         schema = SCHEMAS[kind]
         parts = [i for i, o in enumerate(outcomes) if o.kind == kind]
-        tables, respelled = reference_spelling.respell(
-            con, schema, [outcomes[i].records for i in parts])
+        tables, respelled = reference_spelling.respell(con, schema, provider_names.respell(
+            con, schema, [outcomes[i].records for i in parts]))
         for i, table in zip(parts, tables, strict=True):  # remembered as read (`known_rows`)
             outcomes[i].records = table
         merged = known_rows.merge(con, schema, [outcomes[i].sheet for i in parts], tables,
