@@ -14,7 +14,8 @@ being validated; every count, conflict, duplicate and extract date stays as a fu
 
 Not recognised, so validated as before: rows that had a warning (so it is reported again; a
 reference read in its stored spelling, `reference_spelling`, is said once), rows
-of a derived dataset (annual reviews: a row's cycle depends on the others), SEN2 returns, and
+of a derived dataset (annual reviews: a row's cycle depends on the others), of a dataset whose
+row may be a subtotal of others (waiting lists: `subtotals`), SEN2 returns, and
 sheets with fewer than two required columns of their own. DATA PROTECTION: personal cells enter
 the hash only through a digest keyed by the pseudonym key, so the hash cannot test a guess.
 """
@@ -43,6 +44,7 @@ from pipelines.readers import Cells, RawSheet, read_rows
 from pipelines.schemas import EXCEPTION_KINDS, Schema
 from pipelines.scratch import scratch
 from pipelines.sheet_names import names_in_sheet
+from pipelines.subtotals import SUBTOTALLED
 from pipelines.validate import SheetOutcome
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -88,9 +90,10 @@ class Merged:
 def eligible(schema: Schema, match: HeaderMatch) -> bool:
     """Whether a sheet's rows may be recognised. A loaded row fills every required column, so
     with two of them in the sheet it is a data row wherever it stands (never a blank row, a
-    total or a lone remark below the table: `validate._classify_rows`)."""
+    total or a lone remark below the table: `validate._classify_rows`). Not a dataset whose
+    row may be judged a subtotal of others (`subtotals`): its parts must be read beside it."""
     own = [c for c in schema.required if c in match.columns]
-    return not schema.derived and len(own) >= 2
+    return not schema.derived and schema.kind not in SUBTOTALLED and len(own) >= 2
 
 
 def context(schema: Schema, match: HeaderMatch, given: dict[str, str], key: bytes,

@@ -34,6 +34,7 @@ from pipelines import (
     sheet_months,
     sheet_roles,
     staging,
+    subtotals,
 )
 from pipelines.config import canonical_la
 from pipelines.dates import MONTH_FIRST, DateError, parse_date
@@ -231,7 +232,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         del columns
         if recognised is not None:
             known_rows.restore(recognised, outcome, rows)
-        outcomes.append(outcome)
+        outcomes.append(subtotals.pass_over(path.name, outcome, warnings))
     found = None
     if flat:
         found = _sen2_outcome(ret := sen2.from_sheets(path.name, flat), la, as_of, key)

@@ -81,7 +81,8 @@ def waiting_times_trend(con: duckdb.DuckDBPyConnection, f: Filters, by: str | No
     and LAs within each group: the total
     waiting, those waiting over 18 and over 52 weeks and their shares of the total (%; over the
     rows that report that count: `total_reporting_18`, `total_reporting_52`), and referrals
-    received in the month. Summing assumes a return does not hold both parts and their total.
+    received in the month. A return's subtotals (no LA, the sum of its LA rows) are passed
+    over as it loads (`subtotals`), so summing does not count their children twice.
     A count a provider suppressed at source ("<5", "*") is unknown, never 0: a total or
     referrals figure that would take one in is withheld (NULL; `waiting_total_given` sums the
     figures given), a share leaves out the returns missing a part, and `<count>_suppressed`
