@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 # What providers print for a count they suppressed or do not give, and what each means; and
@@ -18,6 +18,13 @@ RETURN_SYMBOLS = {
     "*": "suppressed", "c": "suppressed (confidential)", "~": "suppressed",
     "x": "not available", "..": "not available", "-": "nil or not given",
 }
+# A count suppressed at source as small is under SMALL (the DfE's and this project's threshold,
+# "<5") unless its symbol names its own bound ("<10"); "-" may be nil. "x" and ".." say nothing
+# of its size.
+SMALL = 5
+SMALL_SYMBOLS = frozenset({"*", "c", "~", "-"})
+# A figure that is no count (a median wait) may also be "N/A": none waiting has no median.
+NUMBER_SYMBOLS = {**RETURN_SYMBOLS, "n/a": "not applicable or not available"}
 _LESS_THAN = re.compile(r"^<\s*(\d{1,3})$")
 _DASHES = {"–": "-", "—": "-", "--": "-"}
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
@@ -68,23 +75,29 @@ def count(value: Any) -> int | None:
     return int(figure)
 
 
-def return_symbol(value: Any) -> str | None:
+def return_symbol(value: Any, symbols: dict[str, str] = RETURN_SYMBOLS) -> str | None:
     """The suppression symbol a cell of a provider's return holds, as stored ("< 5" is "<5",
-    "C" is "c", an en dash is "-"), or None if it holds none."""
+    "C" is "c", an en dash is "-"), or None if it holds none of `symbols` (or "<N")."""
     if not isinstance(value, str):
         return None
     text = value.strip().lower()
     if found := _LESS_THAN.match(text):
         return f"<{int(found[1])}" if int(found[1]) > 0 else None
     text = _DASHES.get(text, text)
-    return text if text in RETURN_SYMBOLS else None
+    return text if text in symbols else None
 
 
 def symbol_meaning(symbol: str) -> str:
     """What a stored symbol means, in words."""
     if symbol.startswith("<"):
         return f"a count under {symbol[1:]} suppressed"
-    return RETURN_SYMBOLS.get(symbol, "not given")
+    return NUMBER_SYMBOLS.get(symbol, "not given")
+
+
+def upper_bound(symbol: str | None) -> int | None:
+    """The count a symbol says its figure is under ("<5": 5), if it says one."""
+    found = _LESS_THAN.match(symbol or "")
+    return int(found[1]) if found else None
 
 
 def count_or_symbol(value: Any) -> tuple[int | None, str | None]:
@@ -98,6 +111,24 @@ def count_or_symbol(value: Any) -> tuple[int | None, str | None]:
     except ValueError as exc:
         raise ValueError(f"{exc}; a count suppressed at source may be written <5, *, c, ~, x, .. "
                          "or -") from None
+
+
+def number_or_symbol(value: Any) -> tuple[float | None, str | None]:
+    """As `count_or_symbol`, for a figure that need not be whole (a median wait in weeks), which
+    may also be "N/A"."""
+    symbol = return_symbol(value, NUMBER_SYMBOLS)
+    if symbol is not None:
+        return None, symbol
+    try:
+        return number(value), None
+    except ValueError as exc:
+        raise ValueError(f"{exc}; a figure not given may be written N/A, <5, *, c, ~, x, .. "
+                         "or -") from None
+
+
+def or_symbol(kind: str) -> Callable[[Any], tuple[Any, str | None]]:
+    """The parser of a suppressible column of `kind`: its figure, or the symbol printed instead."""
+    return number_or_symbol if kind == "number" else count_or_symbol
 
 
 def suppressed_cells(file: str, warnings: Iterable[Any]) -> list[str]:

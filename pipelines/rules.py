@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
+import pandas as pd
 
 from pipelines.counts import RULE as SUPPRESSED
-from pipelines.counts import symbol_meaning
+from pipelines.counts import SMALL, SMALL_SYMBOLS, symbol_meaning, upper_bound
 from pipelines.dates import ImpossibleDate
 from pipelines.schemas import Schema
 
@@ -148,14 +149,53 @@ def end_before_start(start: str, end: str, label: str) -> Rule:
     return Rule("end_before_start", label, (start, end), ERROR, end, breaks, reason)
 
 
+def _symbols(rows: Rows, name: str) -> np.ndarray | None:
+    """Each row's symbol printed in place of the count `name`, if the column may hold one."""
+    symbol = rows.parsed.get(f"{name}_symbol")
+    return None if symbol is None else symbol.values
+
+
+def _whole_as_written(rows: Rows, whole: str, pos: int) -> str:
+    symbols = _symbols(rows, whole)
+    if symbols is None or symbols[pos] is None:
+        return str(rows.parsed[whole].value(pos))
+    return f"'{symbols[pos]}' ({symbol_meaning(symbols[pos])} at source)"
+
+
 def part_exceeds_whole(part: str, whole: str, label: str) -> Rule:
+    """A part more than its whole; a whole printed as "<5" is under 5, so a part of 5 or more
+    exceeds it too (a suppressed total passes no check silently)."""
     def breaks(rows: Rows) -> np.ndarray:
-        return np.flatnonzero(rows.parsed[part].numbers() > rows.parsed[whole].numbers())
+        parts = rows.parsed[part].numbers()
+        over = parts > rows.parsed[whole].numbers()
+        if (symbols := _symbols(rows, whole)) is not None:
+            written = pd.Series(symbols, dtype=object)
+            bounds = written.map({s: upper_bound(s) for s in written.dropna().unique()})
+            over |= parts >= bounds.to_numpy(dtype=float, na_value=np.nan)
+        return np.flatnonzero(over)
 
     def reason(rows: Rows, pos: int) -> str:
         return (f"{label}: {part} {rows.parsed[part].value(pos)} is more than {whole} "
-                f"{rows.parsed[whole].value(pos)}")
+                f"{_whole_as_written(rows, whole, pos)}")
     return Rule("part_exceeds_whole", label, (part, whole), ERROR, part, breaks, reason)
+
+
+def part_large_for_suppressed_whole(part: str, whole: str, label: str) -> Rule:
+    """A warning: the whole was suppressed at source as small ("*", "c") or printed "-" (nil),
+    yet the part is 5 or more, which a small whole cannot hold: the row loads (a provider may
+    suppress a larger count to protect another), queried."""
+    def breaks(rows: Rows) -> np.ndarray:
+        if (symbols := _symbols(rows, whole)) is None:
+            return np.zeros(0, dtype=np.intp)
+        small = pd.Series(symbols, dtype=object).isin(SMALL_SYMBOLS).to_numpy()
+        return np.flatnonzero(small & (rows.parsed[part].numbers() >= SMALL))
+
+    def reason(rows: Rows, pos: int) -> str:
+        return (f"{label}?: {part} {rows.parsed[part].value(pos)}, but {whole} "
+                f"{_whole_as_written(rows, whole, pos)}, which marks a count under {SMALL} "
+                "(or nil): check the return")
+    return Rule("part_large_for_suppressed_whole", f"{label}?", (part, whole), WARNING, part,
+                breaks, reason)
 
 
 def future_date(name: str) -> Rule:
@@ -191,6 +231,8 @@ def rules_for(schema: Schema) -> list[Rule]:
     rules += [suppressed_at_source(c.name) for c in schema.columns if c.suppressible]
     rules += [end_before_start(*order) for order in schema.date_order]
     rules += [part_exceeds_whole(*order) for order in schema.count_order]
+    rules += [part_large_for_suppressed_whole(*order) for order in schema.count_order
+              if schema.column(order[1]).suppressible]
     rules += [future_date(c.name) for c in schema.columns
               if c.kind in DATE_KINDS and not c.future_ok]
     rules += [long_gap(*gap) for gap in schema.long_gaps]

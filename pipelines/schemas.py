@@ -520,7 +520,7 @@ WAITING_TIMES = Schema(
         Column("median_weeks_waiting", "number", False, (
             "Median Weeks Waiting", "Median Wait", "Median Wait (Weeks)", "Median Wait Weeks",
             "Median Waiting Time", "Median Waiting Time (Weeks)", "Median Weeks",
-        ), description="Median time waited so far by those waiting (weeks)."),
+        ), suppressible=True, description="Median time waited so far by those waiting (weeks)."),
         Column("referrals_received", "count", False, (
             "Referrals Received", "Referrals", "New Referrals", "Referrals in Month",
             "Number of Referrals", "Referrals Received in Month",

@@ -466,7 +466,7 @@ def _fill_blanks(column: _Parsed, value: Any) -> np.ndarray:
 
 
 def _parser(col: Column) -> Callable[[Any], Any]:
-    return counts.count_or_symbol if col.suppressible else PARSERS[col.kind]
+    return counts.or_symbol(col.kind) if col.suppressible else PARSERS[col.kind]
 
 
 def _split_symbols(column: _Parsed) -> tuple[_Parsed, _Parsed]:

@@ -129,7 +129,8 @@ REMIT: tuple[Metric, ...] = (
                 "against NICE's 13 weeks. A count a provider suppressed at source (\"<5\", \"*\", \"c\") "
                 "is unknown, never 0: a total that would take one in is withheld (shown as at least the "
                 "totals given), a share leaves out the returns missing a part, and each says how many "
-                "returns it leaves out.",
+                "returns it leaves out. A median not given (\"-\", \"N/A\", \"*\") is unknown: the worst "
+                "median is of the medians given.",
         unit="children waiting",
         anchor="not bound to the period: each service's latest monthly return on or before the as-of date",
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.counts import count_or_symbol, symbol_meaning
+from pipelines.counts import count_or_symbol, number_or_symbol, symbol_meaning
 
 
 @pytest.mark.parametrize("cell, symbol", [
@@ -31,3 +31,18 @@ def test_anything_else_is_refused_naming_the_symbols_accepted(cell):
 def test_symbols_in_words():
     assert symbol_meaning("<5") == "a count under 5 suppressed"
     assert symbol_meaning("*") == "suppressed" and symbol_meaning("-") == "nil or not given"
+
+
+@pytest.mark.parametrize("cell, read", [
+    ("-", (None, "-")), ("N/A", (None, "n/a")), ("n/a", (None, "n/a")), ("*", (None, "*")),
+    ("<5", (None, "<5")), ("12.5", (12.5, None)), (8, (8.0, None)), ("", (None, None)),
+])
+def test_a_median_not_given_is_unknown_with_its_symbol(cell, read):
+    """A median wait is a number, not a count, and "N/A" where no one waits."""
+    assert number_or_symbol(cell) == read
+
+
+def test_a_median_that_is_no_figure_nor_symbol_is_refused():
+    with pytest.raises(ValueError, match=r"may be written N/A, <5"):
+        number_or_symbol("soon")
+    assert symbol_meaning("n/a") == "not applicable or not available"
