@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from pipelines import (
     area,
+    carried,
     counts,
     exception_reasons,
     extract_date,
@@ -40,7 +41,7 @@ from pipelines.config import canonical_la
 from pipelines.dates import MONTH_FIRST, DateError, parse_date
 from pipelines.db import held_here, one, reader, table_columns, transaction, writing
 from pipelines.formats import sen2, sen2_tables
-from pipelines.headers import HeaderMatch, context_untold, find_header, sheet_values, taken_twice
+from pipelines.headers import HeaderMatch, context_untold, find_header, taken_twice
 from pipelines.limits import Limits
 from pipelines.pseudonym import (
     PseudonymKeyError,
@@ -152,6 +153,7 @@ class Prepared:
     stated: tuple[dt.date, str] | None = None  # the extract date the file declares, if any
     # Outcome index -> its sheet's raw hashes and the rows recognised as loaded (`known_rows`).
     known: dict[int, known_rows.SheetKnown] = field(default_factory=dict)
+    carried: dict[str, frozenset[str]] = field(default_factory=dict)  # sheet -> `carried` columns
 
 
 def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
@@ -178,6 +180,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
     fixed = {**(given or {}), **({"local_authority": la} if la else {})}
     outcomes: list[SheetOutcome] = []
     known: dict[int, known_rows.SheetKnown] = {}
+    columns_carried: dict[str, frozenset[str]] = {}
     skipped = []
     passed: list[tuple[str, str]] = []  # every sheet not loaded, empty ones too, with why
     titles = []
@@ -194,7 +197,8 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
             flat.append(found)
             continue
         match = find_header(sheet.rows, kind)
-        given = {} if match is None else _given_values(path, sheet.name, sheet.rows, match, fixed)
+        given = {} if match is None else carried.given_values(path, sheet.name, sheet.rows, match,
+                                                                fixed)
         missing = [] if match is None else [c for c in match.missing if c not in given]
         if (match is None or missing) and not sheet.complete:
             # A file that cannot be read says so before its header is judged, as when every
@@ -233,6 +237,7 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
         if recognised is not None:
             known_rows.restore(recognised, outcome, rows)
         outcomes.append(subtotals.pass_over(path.name, outcome, warnings))
+        columns_carried[sheet.name] = carried.columns_carried(match, given)
     found = None
     if flat:
         found = _sen2_outcome(ret := sen2.from_sheets(path.name, flat), la, as_of, key)
@@ -246,12 +251,12 @@ def _prepare(path: Path, kind: str | None, as_of: dt.date, key: bytes,
                         "given (--la, or the upload's \"Local authority\")")
     if found:
         return Prepared(outcomes + found.outcomes, skipped, titles, found.sen2_load, found.stated,
-                        known)
+                        known, columns_carried | found.carried)
     if not outcomes:
         if published:
             raise FileError(refusals.publication_message(path.name, published))
         raise FileError(sheet_roles.nothing_to_load(path.name, kind, passed))
-    return Prepared(outcomes, skipped, titles, known=known)
+    return Prepared(outcomes, skipped, titles, known=known, carried=columns_carried)
 
 
 def _starts_as_xml(path: Path) -> bool:
@@ -305,7 +310,8 @@ def _sen2_outcome(ret: sen2.Sen2Return, la: str | None, as_of: dt.date, key: byt
                              "apart from the child's others")
     sen2.place_in_sheets(ret, outcome)
     return Prepared([outcome], sen2_load=Sen2Load(ret, kept, sen2.read_year(ret, as_of)),
-                    stated=_stated(ret.made, "SEN2 header"))
+                    stated=_stated(ret.made, "SEN2 header"),
+                    carried={outcome.sheet: carried.columns_carried(match, {})})
 
 
 def _stated(text: str | None, where: str) -> tuple[dt.date, str] | None:
@@ -315,24 +321,6 @@ def _stated(text: str | None, where: str) -> tuple[dt.date, str] | None:
     except DateError:
         return None
     return (day, f"{where} '{text}'") if day else None
-
-
-def _given_values(path: Path, sheet: str, rows: list, match: HeaderMatch,
-                  fixed: dict[str, str]) -> dict[str, str]:
-    """Values for whole columns the sheet lacks: what its name, titles or the file's name say
-    (an Annex A list's kind), and what the user gave (`ingest --la`, `--source`, `--provider`).
-    A column the sheet has wins over a value given, but for the LA (`_FILLS_BLANKS`)."""
-    given = sheet_values(match, rows, sheet, path.name)
-    names = {c.name for c in match.schema.columns}
-    for column, value in fixed.items():
-        if column in names and (column not in match.columns or column in _FILLS_BLANKS):
-            given[column] = value
-    return given
-
-
-# `--la` says whose file it is: it fills the blank cells of the file's own LA column too (a row
-# naming another LA is rejected: `rules.not_the_la_given`).
-_FILLS_BLANKS = frozenset({"local_authority"})
 
 
 def _check_whose_log(path: Path, sheet: str, match: HeaderMatch, given: dict[str, str]) -> None:
@@ -527,7 +515,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
             con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
             with transaction(con):
                 _write(con, path, digest, as_of, outcomes, result, prepared.sen2_load,
-                       prepared.known)
+                       prepared.known, prepared.carried)
                 claim_key(con, key)
                 if before_commit is not None:
                     before_commit(con, result)
@@ -546,7 +534,7 @@ def _ingest(db: Path, path: Path, kind: str | None, as_of: dt.date | None,
                                 read_warnings=result.read_warnings)
             with transaction(con):
                 _write(con, path, digest, as_of, outcomes, result, prepared.sen2_load,
-                       prepared.known)
+                       prepared.known, prepared.carried)
                 claim_key(con, key)
                 if before_commit is not None:
                     before_commit(con, result)
@@ -585,7 +573,8 @@ def _end_transaction(con: duckdb.DuckDBPyConnection) -> None:
 
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.date,
            outcomes: list[SheetOutcome], result: FileResult, sen2_load: Sen2Load | None = None,
-           known: dict[int, known_rows.SheetKnown] | None = None) -> None:
+           known: dict[int, known_rows.SheetKnown] | None = None,
+           columns_carried: dict[str, frozenset[str]] | None = None) -> None:
     now = dt.datetime.now().replace(microsecond=0)
     load_id = one(con, "SELECT nextval('load_seq')")[0]
     result.load_id = load_id
@@ -601,6 +590,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         parts = [i for i, o in enumerate(outcomes) if o.kind == kind]
         tables, respelled = reference_spelling.respell(con, schema, provider_names.respell(
             con, schema, [outcomes[i].records for i in parts]))
+        if not schema.derived:  # a derived key is made below: what it holds is kept then
+            tables = [carried.keep_uncarried(con, schema, t, columns_carried or {}) for t in tables]
         for i, table in zip(parts, tables, strict=True):  # remembered as read (`known_rows`)
             outcomes[i].records = table
         merged = known_rows.merge(con, schema, [outcomes[i].sheet for i in parts], tables,
@@ -618,7 +609,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         # The order rows were read in, so that of exact repeats the first is the one loaded.
         records = records.append_column("ord", pa.array(np.arange(len(records))))
         if schema.derived:
-            records = review_cycles.assign(con, schema, records)
+            records = carried.keep_uncarried(con, schema, review_cycles.assign(con, schema, records),
+                                             columns_carried or {})
         records = staging.with_tab_order(
             records, sheet_months.month_order([outcomes[i].sheet for i in parts]))
         conflicts, counts = staging.stage(con, schema, records)
