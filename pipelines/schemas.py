@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipelines.policy_elements import ELEMENT_ALIASES, POLICY_ELEMENTS
 from pipelines.vocab import normalise_token
 
 # The SQL type each kind of column is stored as; every other kind is text.
@@ -319,37 +320,6 @@ TRIBUNALS = Schema(
     ),
 )
 
-# The statutory guidance's elements of a medical conditions policy (Supporting pupils at school
-# with medical conditions, DfE December 2015), one yes/no column each: column -> label.
-POLICY_ELEMENTS: dict[str, str] = {
-    "element_named_lead": "named lead",
-    "element_staff_training": "staff training and cover",
-    "element_ihp_process": "individual healthcare plans process",
-    "element_medicines": "medicines",
-    "element_trips": "school trips and activities",
-    "element_emergency": "emergency procedures",
-    "element_complaints": "complaints",
-    "element_unacceptable_practice": "unacceptable practice",
-}
-_ELEMENT_ALIASES: dict[str, tuple[str, ...]] = {
-    "element_named_lead": ("Named Lead", "Named Person", "Named Individual", "Lead Named",
-                           "Named Person Responsible", "Named Lead Identified"),
-    "element_staff_training": ("Staff Training", "Staff Training and Cover", "Training and Cover",
-                               "Staff Training & Cover Arrangements", "Cover Arrangements"),
-    "element_ihp_process": ("IHP Process", "IHP Procedure", "Individual Healthcare Plans",
-                            "Individual Healthcare Plans Process", "Healthcare Plans Process",
-                            "IHP Section"),
-    "element_medicines": ("Medicines", "Managing Medicines", "Medicines Management",
-                          "Administration of Medicines", "Medication"),
-    "element_trips": ("School Trips", "Trips and Activities", "School Trips and Activities",
-                      "Trips", "Educational Visits", "Off-site Activities"),
-    "element_emergency": ("Emergency Procedures", "Emergencies", "Emergency Procedure",
-                          "Emergency Arrangements"),
-    "element_complaints": ("Complaints", "Complaints Procedure", "Complaints Process"),
-    "element_unacceptable_practice": ("Unacceptable Practice", "Unacceptable Practices",
-                                      "Unacceptable Practice Section"),
-}
-
 SCHOOLS = Schema(
     kind="schools",
     description="One row per school or setting per audit, from the DCO's audit of medical "
@@ -390,7 +360,7 @@ SCHOOLS = Schema(
             "Policy Reviewed Date", "Policy Review Date", "Date Policy Reviewed", "Last Reviewed",
             "Policy Last Reviewed", "Date Last Reviewed", "Reviewed", "Last Review Date",
         ), description="Date the policy was last reviewed, as the policy states."),
-        *(Column(name, "bool", False, _ELEMENT_ALIASES[name],
+        *(Column(name, "bool", False, ELEMENT_ALIASES[name],
                  description=f"The policy covers: {label} (blank: not evidenced).")
           for name, label in POLICY_ELEMENTS.items()),
         Column("pupils_with_medical_conditions", "count", False, (
