@@ -223,6 +223,38 @@ def long_gap(start: str, end: str, weeks: int, label: str) -> Rule:
     return Rule("long_gap", label, (start, end), WARNING, end, breaks, reason)
 
 
+def _yes_no(column: ParsedColumn, answer: bool) -> np.ndarray:
+    """Where a yes/no column says `answer` (not where it is blank)."""
+    return np.equal(column.values, answer).astype(bool)
+
+
+def undated_yes(flag: str, date: str, label: str) -> Rule:
+    """A warning: the flag says yes but the date that places and times it is blank (a health
+    recommendation made, with no date it was sent): the row loads, and a metric timed from
+    that date leaves it out until the date is filled."""
+    def breaks(rows: Rows) -> np.ndarray:
+        when = rows.parsed[date]
+        return np.flatnonzero(_yes_no(rows.parsed[flag], True) & when.is_none() & ~when.invalid)
+
+    def reason(rows: Rows, pos: int) -> str:
+        return f"{date}: blank, but {flag} is yes ('{rows.parsed[flag].raw_at(pos)}'): {label}"
+    return Rule("undated_yes", f"{flag} yes needs {date}", (flag, date), WARNING, date, breaks,
+                reason)
+
+
+def dated_no(flag: str, date: str, label: str) -> Rule:
+    """A warning: a date that follows from a yes (a recommendation sent, a response to it)
+    beside a no: the row loads as recorded, and one of the two is wrong."""
+    def breaks(rows: Rows) -> np.ndarray:
+        return np.flatnonzero(_yes_no(rows.parsed[flag], False) & ~rows.parsed[date].is_none())
+
+    def reason(rows: Rows, pos: int) -> str:
+        return (f"{flag}: no ('{rows.parsed[flag].raw_at(pos)}'), but {date} is "
+                f"{rows.parsed[date].value(pos):%d/%m/%Y}: {label}")
+    return Rule("dated_no", f"{date} needs {flag} yes", (flag, date), WARNING, flag, breaks,
+                reason)
+
+
 def rules_for(schema: Schema) -> list[Rule]:
     """A dataset's row rules in the order they run (a row's rejects keep this order)."""
     rules = [missing_required(name) for name in schema.required]
@@ -236,6 +268,8 @@ def rules_for(schema: Schema) -> list[Rule]:
     rules += [future_date(c.name) for c in schema.columns
               if c.kind in DATE_KINDS and not c.future_ok]
     rules += [long_gap(*gap) for gap in schema.long_gaps]
+    rules += [undated_yes(*dated) for dated in schema.dated_yes]
+    rules += [dated_no(*dated) for dated in schema.dated_no]
     return rules
 
 

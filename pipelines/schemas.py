@@ -67,12 +67,19 @@ class Schema:
     long_gaps: tuple[tuple[str, str, int, str], ...] = ()
     # (name, SQL type, column): filled by the load (`review_cycles`), unhashed; old rows copy column.
     derived: tuple[tuple[str, str, str], ...] = ()
+    # (flag, date, label): a yes in `flag` with `date` blank is kept but queried (a warning, see
+    # `rules.undated_yes`): a metric times it from that date, so cannot count it without it.
+    dated_yes: tuple[tuple[str, str, str], ...] = ()
+    # (flag, date, label): `date` filled while `flag` says no is kept but queried (a warning, see
+    # `rules.dated_no`): one of the two is wrong.
+    dated_no: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
         names = {c.name for c in self.columns} | {d[0] for d in self.derived}
         named = {*self.key, *self.signature, *(c for rule in self.date_order for c in rule[:2]),
                  *(c for rule in self.count_order for c in rule[:2]),
-                 *(c for rule in self.long_gaps for c in rule[:2])}
+                 *(c for rule in (*self.long_gaps, *self.dated_yes, *self.dated_no)
+                   for c in rule[:2])}
         if named - names:
             raise ValueError(f"{self.kind}: unknown column(s) {sorted(named - names)}")
         for name in set(self.key) - {d[0] for d in self.derived}:
@@ -318,6 +325,12 @@ TRIBUNALS = Schema(
         ("recommendation_date", "response_date", "response before recommendation"),
         ("registered_date", "recommendation_date", "recommendation before registration"),
     ),
+    dated_yes=(("health_recommendation", "recommendation_date",
+                "the 5-week response is timed from it, so the recommendation is left out of the "
+                "5-week rate until the date is filled"),),
+    dated_no=tuple(("health_recommendation", date, "a recommendation not made is left out of "
+                    "the 5-week rate: correct whichever is wrong")
+                   for date in ("recommendation_date", "response_date")),
 )
 
 SCHOOLS = Schema(

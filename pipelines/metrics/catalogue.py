@@ -289,7 +289,12 @@ CLOCKS: tuple[Metric, ...] = (
                    "days) in the period, the share the commissioner answered in writing within 35 days.",
         basis="SEND (First-tier Tribunal Recommendations Power) Regulations 2017 (SI 2017/1306): the "
               "health commissioner must respond within 5 weeks.",
-        caveats="A response dated after the as-of date counts as not yet sent. " + SMALL,
+        caveats="A response dated after the as-of date counts as not yet sent. A recommendation "
+                "recorded as made (Y) with no date it was sent has no due date, so it is left out "
+                "(neither counted nor met, whether or not a response is dated) until the date is "
+                "filled, and each such row is a warning when it loads (`undated_yes`); so is a "
+                "recommendation or response date beside a recommendation recorded as not made (N), "
+                "which is left out too (`dated_no`). " + SMALL,
         unit="% of responses due", anchor="the response's due date: the recommendation + 35 days",
         figure="tribunal_health_responses_within_5_weeks_pct", of_what="responses due",
         met="answered within 5 weeks",

@@ -14,7 +14,7 @@ from pipelines.dates import DateError, ImpossibleDate
 from pipelines.headers import HeaderMatch
 from pipelines.readers import Cells, column_letter
 from pipelines.rules import ERROR, WARNING, parse_rule, rules_for
-from pipelines.schemas import EHCP, HEALTH_ADVICE, SCHEMAS, WAITING_TIMES, Schema
+from pipelines.schemas import EHCP, HEALTH_ADVICE, SCHEMAS, TRIBUNALS, WAITING_TIMES, Schema
 from pipelines.validate import SheetOutcome, validate_body
 
 AS_OF = dt.date(2026, 3, 31)
@@ -22,6 +22,8 @@ REQUEST = {"case_id": "C1", "local_authority": "Northshire", "request_date": "01
            "decision_date": "20/05/2025", "final_plan_date": "01/08/2025"}
 ADVICE = {"advice_id": "A1", "case_id": "C1", "local_authority": "Northshire",
           "service": "SALT", "requested_date": "01/04/2025", "returned_date": "01/05/2025"}
+APPEAL = {"appeal_id": "M1", "local_authority": "Northshire", "registered_date": "10/01/2025",
+          "health_recommendation": "Y", "recommendation_date": "02/06/2025"}
 WAITS = {"month": "Apr 2025", "service": "SALT", "waiting_total": "100",
          "waiting_over_18_weeks": "40", "waiting_over_52_weeks": "10"}
 
@@ -77,6 +79,12 @@ BROKEN = [
     ("suppressed_at_source", WAITING_TIMES, {**WAITS, "waiting_over_52_weeks": "<5"},
      "waiting_over_52_weeks", "waiting_over_52_weeks: suppressed at source ('<5': a count under 5 "
      "suppressed); loaded as unknown, not 0"),
+    ("undated_yes", TRIBUNALS, {**APPEAL, "recommendation_date": ""}, "recommendation_date",
+     "recommendation_date: blank, but health_recommendation is yes ('Y'): the 5-week response is "
+     "timed from it"),
+    ("dated_no", TRIBUNALS, {**APPEAL, "health_recommendation": "N", "recommendation_date": "",
+                             "response_date": "20/07/2025"}, "health_recommendation",
+     "health_recommendation: no ('N'), but response_date is 20/07/2025: a recommendation not made"),
 ]
 # (rule, schema, a row next to breaking it that keeps it)
 KEPT = [
@@ -98,6 +106,9 @@ KEPT = [
     ("suppressed_at_source", WAITING_TIMES, {**WAITS, "waiting_over_52_weeks": "4"}),
     ("not_the_la_given", EHCP, {**REQUEST, "local_authority": "Riverside City Council"}),
     ("la_given_filled", EHCP, {**REQUEST, "local_authority": "Riverside"}),
+    ("undated_yes", TRIBUNALS, {**APPEAL, "health_recommendation": "", "recommendation_date": ""}),
+    ("dated_no", TRIBUNALS, {**APPEAL, "health_recommendation": "N", "recommendation_date": "",
+                             "response_date": ""}),
 ]
 # The values given for the file in a rule's cases (`--la`).
 GIVEN = {"not_the_la_given": {"local_authority": "Riverside"},
