@@ -1,7 +1,8 @@
 """Load one export into DuckDB in a single transaction: records, history, rejects and the load log.
 
 Re-loading a file already loaded changes nothing. A record seen again with new values replaces
-the old one, which moves to `<dataset>_history`. Counts reconcile for every file:
+the old one, which moves to `<dataset>_history`; a column the file does not carry keeps the old
+one's value (`carried`). Counts reconcile for every file:
 rows read = loaded + stale + superseded + duplicates + rejected + blank + notes.
 """
 
