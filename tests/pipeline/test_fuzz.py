@@ -102,7 +102,7 @@ def test_huge_csv_cell_refused(seeded, tmp_path):
     assert snapshot(seeded) == before
 
 
-def test_formula_cells_load_their_values_and_merged_title_cells_are_fine(db, tmp_path):
+def test_formula_cells_never_calculated_are_refused_and_merged_title_cells_are_fine(db, tmp_path):
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -114,8 +114,11 @@ def test_formula_cells_load_their_values_and_merged_title_cells_are_fine(db, tmp
     path = tmp_path / "formulas.xlsx"
     wb.save(path)
     result = ingest_file(db, path, as_of=AS_OF)
-    # openpyxl stores no cached result, so a formula reads as empty: the row loads without it.
-    assert (result.status, result.loaded, result.rejected) == ("loaded", 1, 0)
+    # openpyxl stores no cached result: read as blank, "=E3" would leave the advice looking
+    # open; it reads as #NOT CALCULATED, refused where a date is parsed, the cells named.
+    assert (result.status, result.loaded, result.rejected) == ("loaded", 0, 1)
+    assert [(r.row, r.column, r.value) for r in result.rejects] == [(3, "F", "#NOT CALCULATED")]
+    assert "(F3, I3)" in result.read_warnings[0]
 
 
 def test_a_sheet_reaching_excels_last_row_loads_without_holding_a_million_rows(seeded, tmp_path):
