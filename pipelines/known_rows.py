@@ -363,8 +363,8 @@ def restore(found: SheetKnown, outcome: SheetOutcome, n: int) -> None:
 
 
 def merge(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
-          tables: list[pa.Table], found: list[SheetKnown | None], extract: dt.date | None
-          ) -> Merged:
+          tables: list[pa.Table], found: list[SheetKnown | None], extract: dt.date | None,
+          load_id: int) -> Merged:
     """Inside the load's transaction: the recognised rows of a dataset's sheets checked live,
     each stamped with the newer extract as a full load stamps an unchanged record, and those
     sharing a key with another row of the file (a duplicate, or a conflict with a new version)
@@ -412,6 +412,9 @@ def merge(con: duckdb.DuckDBPyConnection, schema: Schema, sheets: list[str],
     unlawful = _unlawful(con, schema)
     las = dict(con.execute(f"SELECT t.local_authority, count(*) FROM known_alone k JOIN {t} t "
                            "ON t.rowid = k.rid GROUP BY ALL").fetchall()) if area.has_la(schema) else {}
+    con.execute(f"INSERT INTO load_restated SELECT $load_id, t.load_id, $kind, count(*) "
+                f"FROM known_alone k JOIN {t} t ON t.rowid = k.rid GROUP BY t.load_id",
+                {"load_id": load_id, "kind": schema.kind})  # as `load._upsert` records them
     if extract is not None:  # as `load._upsert` stamps an unchanged record with a newer extract
         con.execute(f"UPDATE {t} SET extract_date = CAST($extract AS DATE) "
                     "WHERE rowid IN (SELECT rid FROM known_alone) "

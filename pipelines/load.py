@@ -367,13 +367,15 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_n
     # whether the table's version is from a newer extract than this file.
     keys = ", ".join(f"s.{k}" for k in schema.key)
     con.execute(f"CREATE OR REPLACE TEMP TABLE matched AS SELECT {keys}, s.source_sheet, "
-                "t.row_hash = s.row_hash AS same, "
+                "t.load_id AS held_by, t.row_hash = s.row_hash AS same, "
                 "coalesce(t.extract_date > CAST($extract AS DATE), FALSE) AS newer_held "
                 f"FROM staged s JOIN {t} t ON {on} WHERE s.fate = 'load'", {"extract": extract})
     same, changed = one(con, "SELECT count(*) FILTER (WHERE same), "
                              "count(*) FILTER (WHERE NOT same AND NOT newer_held) FROM matched")
     stale = dict(con.execute("SELECT source_sheet, count(*) FROM matched "
                              "WHERE NOT same AND newer_held GROUP BY ALL").fetchall())
+    con.execute("INSERT INTO load_restated SELECT $load_id, held_by, $kind, count(*) FROM matched "
+                "WHERE same OR newer_held GROUP BY held_by", {"load_id": load_id, "kind": schema.kind})
     col_list = ", ".join(cols)
     t_cols = ", ".join(f"t.{c}" for c in cols)
     given = {"load_id": "$load_id", "source_file": "$file", "loaded_at": "$now",
@@ -596,7 +598,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, as_of: dt.da
         for i, table in zip(parts, tables, strict=True):  # remembered as read (`known_rows`)
             outcomes[i].records = table
         merged = known_rows.merge(con, schema, [outcomes[i].sheet for i in parts], tables,
-                                  [known.get(i) for i in parts], result.extract_date)
+                                  [known.get(i) for i in parts], result.extract_date, load_id)
         for sheet, n in merged.loaded.items():  # unchanged records, counted as `_upsert` would
             fates[(sheet, "load")] = fates.get((sheet, "load"), 0) + n
             result.unchanged += n

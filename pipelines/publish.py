@@ -62,6 +62,7 @@ WITHHELD: dict[str, str] = {
     "pseudonym_key": "the fingerprint of the pseudonym key: only a load needs it",
     "known_rows": "hashes of the raw rows already loaded, so the next load can skip them: only a "
                   "load needs them",
+    "load_restated": "which loads hold records another load wrote: only a rollback needs it",
     **{f"{s.table}_history": "earlier versions of records, kept for rollback in the working "
                              "database; no metric or page reads them" for s in SCHEMAS.values()},
 }

@@ -1,7 +1,8 @@
 """Undo a whole load by its id: what it added goes, what it changed comes back from history.
 
-Only a load whose records no later load has changed can be undone (roll back the later one
-first), so the database never holds a mixture. The load stays in the log, marked rolled back.
+Only a load whose records no later load has changed, or held again as they were, can be undone
+(roll back the later one first), so the database never holds a mixture, nor loses a record a
+standing load holds. The load stays in the log, marked rolled back.
 """
 
 from __future__ import annotations
@@ -42,6 +43,17 @@ def rollback(db: Path, load_id: int) -> RollbackResult:
             if later is not None:
                 raise RollbackRefused(f"load {later} later changed records that load {load_id} "
                                       f"wrote ({schema.table}); roll back load {later} first")
+        held = one(con, "SELECT r.load_id, l.file_name, sum(r.records) FROM load_restated r "
+                   "JOIN loads l USING (load_id) WHERE r.of_load = ? AND l.status = 'loaded' "
+                   "GROUP BY ALL ORDER BY r.load_id DESC LIMIT 1", [load_id])
+        if held is not None:
+            them = "them" if held[2] != 1 else "it"
+            raise RollbackRefused(
+                f"load {held[0]} ({held[1]}) holds {held[2]:,} record{'s' * (held[2] != 1)} as "
+                f"load {load_id} wrote {them} (unchanged, or an older version kept as stale): "
+                f"undoing load {load_id} alone would remove {them} though load {held[0]} still "
+                f"holds {them}; roll back load {held[0]} first, then load {load_id}, then load "
+                f"{held[1]} again")
         with transaction(con):
             removed = restored = 0
             for schema in SCHEMAS.values():
@@ -66,6 +78,7 @@ def rollback(db: Path, load_id: int) -> RollbackResult:
             # Its rows per LA go too: the load history's "Outside the area" and the area's
             # default as-of date (`area`) then read as if the load never happened.
             con.execute("DELETE FROM load_las WHERE load_id = ?", [load_id])
+            con.execute("DELETE FROM load_restated WHERE ? IN (load_id, of_load)", [load_id])
             known_rows.forget(con, load_id)
             con.execute("UPDATE loads SET status = 'rolled back' WHERE load_id = ?", [load_id])
     return RollbackResult(load_id, file_name, removed, restored)

@@ -162,8 +162,14 @@ KNOWN_ROWS = Table("known_rows", (
     ("record_row", "INTEGER"),
 ))
 
+# Records a load held again as another load had written them (the same, or an older version kept
+# as stale) without writing them itself: undoing that other load alone would remove them.
+LOAD_RESTATED = Table("load_restated", (
+    ("load_id", "INTEGER"), ("of_load", "INTEGER"), ("kind", "VARCHAR"), ("records", "INTEGER"),
+))
+
 TABLES: dict[str, Table] = {t.name: t for t in (
     LOADS, LOAD_SHEETS, LOAD_LAS, REJECTS, ROW_WARNINGS, META, BENCHMARKS, BENCHMARK_IMPORTS,
     BENCHMARK_DMO_DCO, BENCHMARK_WAITING_LISTS,
     EVIDENCE_ITEMS, EVIDENCE_ITEMS_HISTORY, SELF_EVALUATION_NOTES, COMMENTARY_EDITS, AUDIT_HEAD,
-    PSEUDONYM_KEY, CHASE_NOTES, KNOWN_ROWS)}
+    PSEUDONYM_KEY, CHASE_NOTES, KNOWN_ROWS, LOAD_RESTATED)}

@@ -68,3 +68,41 @@ def test_twice_is_refused(load, db, tmp_path):
     rollback(db, first.load_id)
     with pytest.raises(RollbackRefused, match="already rolled back"):
         rollback(db, first.load_id)
+
+
+def _live(db):
+    import duckdb
+    with duckdb.connect(str(db), read_only=True) as con:
+        return sorted(r[0] for r in con.execute("SELECT advice_id FROM health_advice").fetchall())
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["rows recognised", "rows validated"])
+@pytest.mark.parametrize("second_name", ["b_2025-06-30.csv", "b_2025-04-30.csv"],
+                         ids=["a newer extract", "an older extract"])
+def test_a_load_whose_records_a_later_load_holds_again_is_not_undone_alone(
+        load, db, tmp_path, monkeypatch, known, second_name):
+    """October's export, then November's repeating October's rows (unchanged, or, loaded after
+    a newer one, kept as stale): undoing October alone removed rows November still holds, and
+    loading November again was "already loaded; nothing changed". Refused, saying the order."""
+    from pipelines import known_rows
+
+    if not known:
+        monkeypatch.setattr(known_rows, "eligible", lambda schema, match: False)
+    rows = [["A1", "C1", "Northshire", "SALT", "01/04/2025", ""],
+            ["A2", "C2", "Northshire", "OT", "02/04/2025", ""]]
+    first = load(advice(tmp_path / "a_2025-05-31.csv", *rows))
+    older = second_name < "b_2025-05-31"  # its A1 differs: kept as stale, out of the table
+    changed = [["A1", "C1", "Northshire", "SALT", "01/04/2025", "20/04/2025"] if older else rows[0],
+               rows[1], ["A3", "C3", "Northshire", "OT", "03/04/2025", ""]]
+    second = load(advice(tmp_path / second_name, *changed))
+    assert (second.loaded, second.stale) == ((2, 1) if older else (3, 0))
+    with pytest.raises(RollbackRefused, match=(
+            f"load {second.load_id} \\({second_name}\\) holds .* roll back load "
+            f"{second.load_id} first, then load {first.load_id}")):
+        rollback(db, first.load_id)
+    assert "A2" in _live(db)
+    rollback(db, second.load_id)
+    rollback(db, first.load_id)
+    assert _live(db) == []
+    assert load(tmp_path / second_name).loaded == 3
+    assert _live(db) == ["A1", "A2", "A3"]
