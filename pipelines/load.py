@@ -382,7 +382,8 @@ def _upsert(con: duckdb.DuckDBPyConnection, schema: Schema, load_id: int, file_n
              "extract_date": "$extract"}
     select = ", ".join(f"CAST({given[c]} AS {sql})" if c in given else f"s.{c}"
                        for c, sql in table_columns(schema))
-    clashes = reference_clash.warnings(con, schema) if changed else []
+    clashes = ((reference_clash.warnings(con, schema) if changed else [])
+               + reference_clash.moved_dates(con, schema))
     if superseded:
         staging.keep_superseded(con, schema, select, params)
     if changed:

@@ -36,3 +36,34 @@ def warnings(con: duckdb.DuckDBPyConnection, schema: Schema) -> list[Reject]:
                    "one is now in history only (ask one of them to prefix its references)",
                    RULE)
             for sheet, row, ref, held, given, file in rows]
+
+
+# A dataset whose key holds a date besides the reference (a budget's start: one reference may
+# have several budgets, one after another): a new row of a reference whose earlier record is
+# still open when it starts, and which the file no longer lists, is most often the same record
+# with its date corrected, which would then count twice.
+DATED_KEYS = {"phb": ("start_date", "end_date")}
+MOVED = "reference_date_moved"
+
+
+def moved_dates(con: duckdb.DuckDBPyConnection, schema: Schema) -> list[Reject]:
+    """Inside `load._upsert`: a warning for each new staged record of a reference the table
+    holds under another date, still open at the new one's, that this file does not list."""
+    if schema.kind not in DATED_KEYS:
+        return []
+    start, end = DATED_KEYS[schema.kind]
+    ref, t = schema.record_id, schema.table
+    same = " AND ".join(f"{{0}}.{k} = {{1}}.{k}" for k in schema.key if k != start)
+    rows = con.execute(f"""
+        SELECT s.source_sheet, s.source_row, s.{ref}, s.{start}, t.{start}, t.source_file
+        FROM staged s JOIN {t} t ON {same.format("t", "s")} AND t.{start} <> s.{start}
+        WHERE s.fate = 'load' AND (t.{end} IS NULL OR t.{end} >= s.{start})
+          AND NOT EXISTS (SELECT 1 FROM {t} n WHERE {same.format("n", "s")} AND n.{start} = s.{start})
+          AND NOT EXISTS (SELECT 1 FROM staged o WHERE {same.format("o", "t")} AND o.{start} = t.{start})
+        ORDER BY s.source_sheet, s.source_row""").fetchall()
+    return [Reject(sheet, row, "", ref, str(held_ref),
+                   f"{held_ref} starts {new:%d/%m/%Y} here, but {held_ref} starting {old:%d/%m/%Y} "
+                   f"(loaded from {file}) is open then and this file does not list it: both now "
+                   "count; if its start date was corrected, roll back the load it came from (or "
+                   "list it with its end date)", MOVED)
+            for sheet, row, held_ref, new, old, file in rows]

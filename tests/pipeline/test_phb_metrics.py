@@ -88,3 +88,21 @@ def test_row_rules(load, tmp_path, row, header, rule, reason):
     (reject,) = result.rejects
     assert (reject.rule, reject.header) == (rule, header)
     assert reason in reject.reason
+
+
+def test_a_budgets_start_date_moved_in_a_later_register_is_warned_about(db, load, tmp_path):
+    """A budget is keyed by its start as well (one reference, budgets one after another): a
+    later register moving an open budget's start reads as a second budget, and both count as
+    active. Warned at its row, naming the one held; a new budget after an ended one, or the
+    earlier one still listed, is nothing to say."""
+    load(write_csv(tmp_path / "phb_2026-10-31.csv", [HEADER, *ROWS]))
+    later = [["PHB1", "Northshire", "01/02/2025", "", "Y", "£10,000 to £24,999"],  # moved
+             ["PHB2", "Northshire", "01/01/2026", "", "N", "Under £5,000"],  # after it ended
+             ["PHB3", "Riverside", "15/06/2025", "31/03/2027", "Yes", "£50,000 and over"],
+             ["PHB3", "Riverside", "01/08/2025", "", "Yes", "£50,000 and over"]]  # both listed
+    result = load(write_csv(tmp_path / "phb_2026-11-30.csv", [HEADER, *later]))
+    moved = [w for w in result.warnings if w.rule == "reference_date_moved"]
+    assert [(w.row, w.value) for w in moved] == [(2, "PHB1")]
+    assert moved[0].reason.startswith(
+        "PHB1 starts 01/02/2025 here, but PHB1 starting 01/01/2025 (loaded from "
+        "phb_2026-10-31.csv) is open then and this file does not list it: both now count")
