@@ -153,6 +153,8 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits,
             end_col, end_row = (found[3], found[4]) if found[3] else (found[1], found[2])
             declared = Extent(int(end_row or 0), column_number(end_col.decode()))
         rows, columns = references(data)
+        if _passes(Extent(max(actual.rows, rows), max(actual.columns, columns)), limits):
+            rows, columns = references(_without_empty_cells(data))  # formatting reads as nothing
         actual.rows = max(actual.rows, rows)
         actual.columns = max(actual.columns, columns)
         escapes = escapes or _has_escape(data)
@@ -265,6 +267,25 @@ def _references_by_pattern(data: bytes) -> tuple[int, int]:
         columns = max(columns, column_number(letters.decode()))
         rows = max(rows, int(digits or 0))
     return rows, columns
+
+
+# A cell with nothing in it (`<c r="WQJ2" s="1"/>`, `<c ...></c>`: a fill or a border typed far
+# from the table), and a row of nothing else: calamine makes no cell of them, so they size no grid.
+_EMPTY_CELL = rb"""<(?:\w+:)?c\s[^>]*?(?:/>|>\s*</(?:\w+:)?c>)"""
+_EMPTY = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>(?:\s*" + _EMPTY_CELL + rb")*\s*</(?:\w+:)?row>)|"
+                    + _EMPTY_CELL)
+
+
+def _without_empty_cells(data: bytes) -> bytes:
+    return _EMPTY.sub(b"", data)
+
+
+def _passes(extent: Extent, limits: Limits) -> bool:
+    try:
+        check_extent(extent, limits, "reaches")
+    except TooLarge:
+        return True
+    return False
 
 
 def check_extent(extent: Extent, limits: Limits, what: str) -> None:

@@ -115,7 +115,6 @@ class SheetSplitter:
         if not self._splittable:
             return
         try:
-            check_extent(declared, self.limits, "declares")
             check_extent(actual, self.limits, "reaches")
         except TooLarge:
             self._splittable = False

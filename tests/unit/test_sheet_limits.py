@@ -24,12 +24,27 @@ def test_one_cell_at_xfd1048576_is_refused_before_calamine_sizes_a_grid(tmp_path
                                  "16,384 columns (the limit is 1,000, [limits] max_columns)")
 
 
-def test_a_declared_dimension_beyond_the_limits_is_refused(tmp_path: Path) -> None:
+def test_a_declared_dimension_beyond_the_limits_reads_by_its_cells(tmp_path: Path) -> None:
+    """Excel's <dimension> counts every formatted cell; calamine sizes its grid by the cells
+    that hold something, so a dimension of the whole sheet costs nothing (measured: no memory)."""
     path = workbook(tmp_path / "claims.xlsx", {"A1": "Case ID", "B2": "x"}, sheet="Cases",
-                    dimension="A1:C1048576")
-    with pytest.raises(FileError, match=r"sheet 'Cases' .* declares 1,048,576 rows by 3 columns, "
-                                        r"3,145,728 cells \(the limit is 1,000,000"):
-        list(read_file(path, Limits(max_cells=1_000_000)))
+                    dimension="A1:XFD1048576")
+    [sheet] = read_file(path, Limits(max_cells=1_000_000))
+    assert sheet.rows == [["Case ID", ""], ["", "x"]]
+
+
+def test_formatting_typed_far_from_the_table_is_not_a_cell(tmp_path: Path) -> None:
+    """A fill or border far to the right or below (`<c r="WQJ2" s="1"/>`) reads as nothing, so
+    the sheet loads; a value there is still refused before calamine sizes a grid for it."""
+    path = workbook(tmp_path / "styled.xlsx", {"A1": "Case ID", "A2": "C1"})
+    _replace_part(path, b'<c r="A2"', b'<c r="WQJ2" s="1"/><c r="B9" s="1"></c><c r="A2"')
+    _replace_part(path, b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="2"/></row>'
+                                         b"</sheetData>")
+    [sheet] = read_file(path)
+    assert sheet.rows == [["Case ID"], ["C1"]]
+    _replace_part(path, b'<c r="WQJ2" s="1"/>', b'<c r="WQJ2" t="inlineStr"><is><t>x</t></is></c>')
+    with pytest.raises(FileError, match="reaches 16,000 columns"):
+        list(read_file(path))
 
 
 def test_a_cell_below_its_row_tag_counts_by_its_own_reference(tmp_path: Path) -> None:
