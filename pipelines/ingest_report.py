@@ -67,7 +67,8 @@ def _queried(file: str, queried: list, first: int = 3) -> list[str]:
     for rule, found in by_rule.items():
         rows = list(dict.fromkeys((w.sheet, w.row) for w in found))
         lines.append(f"{file}: {rule}, {len(rows):,} row(s), first "
-                     + ", ".join(f"{sheet} row {row}" for sheet, row in rows[:first])
+                     + ", ".join(f"row {row}" if sheet == file else f"{sheet} row {row}"
+                                 for sheet, row in rows[:first])  # a CSV's one sheet is the file
                      + f": {found[0].reason}")
     return lines
 
