@@ -23,9 +23,20 @@ from pipelines.dates import EARLIEST, LATEST
 # Not a leading apostrophe: it may be a quote prefix (`unquoted`), left to the parser's path.
 _CLEAN_TEXT = r"^[!-&(-~][!-~]*( [!-~]+)*$"
 # The apostrophe an export or a spreadsheet user puts before a value to keep it text ('000123
-# keeps its zeros, '2025-01-20 stays as typed; this project's own exports put one before =, +,
-# - and @): not part of the value. A leading apostrophe before a letter ("'Tis") is kept.
-_QUOTE_PREFIX = re.compile(r"^\s*'(?=\s*[0-9+\-=@])")
+# keeps its zeros, '2025-01-20 stays as typed; some exports put one before every text cell, this
+# project's own before =, +, - and @): not part of the value, whatever follows it.
+_QUOTE_PREFIX = re.compile(r"^\s*'(?=[^'\s])")
+
+
+# What a cell holds when its formula failed, or was never calculated (`limits.NOT_CALCULATED`).
+_EXCEL_ERROR = re.compile(r"^#(N/A|REF!|DIV/0!|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CALC!|NOT CALCULATED)$",
+                          re.IGNORECASE)
+
+
+def refuse_excel_error(text: str | None) -> None:
+    """Raise ValueError if `text` is an Excel error: never a reason, a stage or an outcome."""
+    if text is not None and _EXCEL_ERROR.match(text):
+        raise ValueError(f"'{text}' is an Excel error, not a value: check the formula in the source")
 
 
 def unquoted(value: object) -> object:

@@ -3,8 +3,7 @@
 Each reject names the sheet, the row number a person sees in Excel, the column (letter and
 header), the value and the reason. Parsing runs once per distinct value, which keeps large
 exports fast. DATA PROTECTION: personal columns are pseudonymised here and dropped; their values
-never appear in a reject.
-"""
+never appear in a reject."""
 
 from __future__ import annotations
 
@@ -164,9 +163,9 @@ def _coded(index: dict[str, str], what: str, accepted: list[str]) -> Callable[[A
 
 
 def _known_or_as_written(index: dict[str, str]) -> Callable[[Any], str | None]:
-    """A listed spelling as its label, any other text as written (never rejected)."""
+    """A listed spelling as its label, any other text as written (an Excel error rejected)."""
     def parse(value: Any) -> str | None:
-        text = _text(value)
+        clean_values.refuse_excel_error(text := _text(value))
         return None if text is None else index.get(vocab.normalise_token(text), text)
     return parse
 
@@ -208,6 +207,7 @@ def _exception(kind: str) -> Callable[[Any], tuple[str | None, str | None]]:
             return (vocab.UNSPECIFIED if kind == "plan" else None), "exception flagged"
         if text is None or token in vocab.NO_EXCEPTION:
             return None, None
+        clean_values.refuse_excel_error(text)
         return vocab.lawful_exception(text, kind, load_settings().local_exceptions(kind)), text
     return parse
 
@@ -234,8 +234,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "review_decision": _coded(vocab.REVIEW_DECISION_INDEX, "review decision",
                               list(vocab.REVIEW_DECISIONS)),
     "phase": _coded(vocab.PHASE_INDEX, "phase", list(vocab.PHASES)),
-    # A council's own stage or outcome wording loads as written, as an appeal's does: rejected,
-    # the complaint would leave "complaints received".
+    # A council's own wording loads as written (rejected, it would leave "complaints received").
     "complaint_stage": _known_or_as_written(vocab.COMPLAINT_STAGE_INDEX),
     "complaint_outcome": _known_or_as_written(vocab.COMPLAINT_OUTCOME_INDEX),
     "sex": _coded(vocab.SEX_INDEX, "sex (gender)", list(vocab.SEXES)),
@@ -486,7 +485,8 @@ def unused_headers(match: HeaderMatch) -> list[str]:
             if position not in taken and isinstance(cell, str) and cell.strip()]
 
 
-_FREE_TEXT_KINDS = frozenset({"id", "text", "appeal_outcome", *EXCEPTION_KINDS})
+_FREE_TEXT_KINDS = frozenset({"id", "text", "appeal_outcome", "complaint_stage", "complaint_outcome",
+                              *EXCEPTION_KINDS})
 _REMOVED = ("personal data in the text (an NHS number, UPN, date of birth, email address, phone "
             "number, postcode, or a name the file's name columns hold) was removed, the rest "
             "kept; a name no name column holds cannot be told from other words",

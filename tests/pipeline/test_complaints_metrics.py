@@ -84,3 +84,20 @@ def test_row_rules(load, tmp_path, change, header, rule, reason):
     (reject,) = result.rejects
     assert (reject.rule, reject.header) == (rule, header)
     assert reason in reject.reason
+
+
+def test_a_stage_or_outcome_as_written_keeps_no_personal_data_nor_an_excel_error(db, load, tmp_path):
+    """Written as the council writes it, a stage or outcome is free text: what would identify a
+    person is removed from it, as from an appeal's outcome, and an Excel error is no category."""
+    rows = [["K1", "Northshire", "01/04/2025", "Y", "Stage 1 (parent: 07700 900123)", "29/04/2025",
+             "", "Upheld - Mrs Jones given apology"],
+            ["K2", "Northshire", "02/04/2025", "Y", "#N/A", "29/04/2025", "", ""],
+            ["K3", "Northshire", "03/04/2025", "Y", "Stage 1", "29/04/2025", "", "#DIV/0!"]]
+    result = load(write_csv(tmp_path / "complaints.csv", [HEADER, *rows]))
+    assert (result.loaded, result.rejected) == (1, 2)
+    assert sorted((r.row, r.header) for r in result.rejects) == [(3, "Stage"), (4, "Outcome")]
+    assert all("is an Excel error" in r.reason for r in result.rejects)
+    with reader(db) as con:
+        [(stage, outcome)] = con.execute("SELECT stage, outcome FROM complaints").fetchall()
+    assert "07700" not in stage and "Jones" not in outcome
+    assert {w.rule for w in result.warnings} == {"personal_data_removed"}

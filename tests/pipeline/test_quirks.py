@@ -354,8 +354,8 @@ def test_a_header_whose_names_wrap_onto_a_second_row(load, tmp_path, db):
 @pytest.mark.parametrize("fast", [True, False], ids=["bulk checks", "parser only"])
 def test_a_quote_prefix_is_not_part_of_the_value(load, tmp_path, db, monkeypatch, fast):
     """Exports put an apostrophe before a value to keep it text in Excel ('000123 keeps its
-    zeros); this project's own exports put one before = and +. The value is what follows it, so
-    '000123 and 000123 are one case, and '20/01/2025 a date; an apostrophe before a letter stays."""
+    zeros, some before every text cell); this project's own exports put one before = and +. The
+    value is what follows it: '000123 and 000123 are one case, '20/01/2025 a date, 'Twas-1 Twas-1."""
     from pipelines import validate
 
     monkeypatch.setattr(validate, "FAST_PATH_FROM", 0 if fast else 10**12)
@@ -372,8 +372,8 @@ def test_a_quote_prefix_is_not_part_of_the_value(load, tmp_path, db, monkeypatch
     second = load(later)
     assert (second.loaded, second.rejected) == (1, 0)
     assert rows(db, "SELECT case_id, request_date, decision_date FROM ehcp ORDER BY 1") == [
-        ("'TWAS-1", D(2025, 1, 21), None),
         ("000123", D(2025, 1, 20), D(2025, 3, 1)),
+        ("TWAS-1", D(2025, 1, 21), None),
     ]
 
 
