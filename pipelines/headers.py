@@ -181,13 +181,14 @@ def _joined(upper: list[Any], lower: list[Any], schema: Schema) -> list[Any]:
 
 def sheet_values(match: HeaderMatch, rows: list[list[Any]], sheet: str, file_name: str
                  ) -> dict[str, str]:
-    """Values a sheet gives every row of a column it lacks (`Column.context`), from its name,
-    then its title rows, its header, then its file's name: the first of these that names one of
-    the column's phrases decides, phrases taken in the order the schema lists them."""
+    """Values a sheet gives every row of a column it lacks (`Column.context`), from its header
+    (its columns: "Date EHC plan first issued" is List 1's, whatever a title says of the other
+    list), then its name, its title rows, then its file's name: the first of these that names
+    one of the column's phrases decides, phrases taken in the order the schema lists them."""
     titles = " ".join(str(c) for row in rows[:max(match.row_index, 0)] for c in row
                       if isinstance(c, str))
     header = " ".join(c for c in match.cells if isinstance(c, str))
-    sources = [normalise_token(text) for text in (sheet, titles, header, file_name)]
+    sources = [normalise_token(text) for text in (header, sheet, titles, file_name)]
     values: dict[str, str] = {}
     for col in match.schema.columns:
         if not col.context or col.name in match.columns:

@@ -191,3 +191,17 @@ def test_metrics_on_a_database_made_before_the_cohort(tmp_path: Path, load, db: 
     con.close()
     assert cli.main(["metrics", "--db", str(db), "--json", "--as-of", str(AS_OF)]) == 0
     assert json.loads(capsys.readouterr().out)["cohort_with_plan"] == 0
+
+
+def test_a_list_1_whose_title_mentions_sen_support_stays_list_1(tmp_path, db):
+    """Its plan-date columns say List 1 whatever a title says of the other list."""
+    from pipelines.load import ingest_file
+    from tests.conftest import write_xlsx
+
+    path = write_xlsx(tmp_path / "annex_a_2026-11.xlsx", {"Sheet1": [
+        ["Annex A: children with an EHC plan (pupils on SEN support are in the other return)"],
+        ["Child unique ID", "Date initial EHC plan issued", "SEN primary need"],
+        ["P1", dt.date(2020, 1, 1), "ASD"]]})
+    assert ingest_file(db, path, la="Riverside").loaded == 1
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT support FROM cohort").fetchall() == [("EHC plan",)]
