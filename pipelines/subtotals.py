@@ -38,8 +38,11 @@ def pass_over(file_name: str, outcome: SheetOutcome, warnings: list[str] | None)
     area = frame[LA] == ""
     if area.all() or not area.any():
         return outcome
+    # A provider is one however the return capitalises or spaces it (`provider_names`), which
+    # this runs before: compared so, a subtotal in capitals is still its rows' subtotal.
+    frame["provider_key"] = frame["provider"].fillna("").str.casefold().str.split().str.join(" ")
     parts = frame[~area]
-    keys = list(group)
+    keys = ["provider_key" if k == "provider" else k for k in group]
     sums = parts.groupby(keys, dropna=False).agg(
         las=(LA, "nunique"),
         **{f"{c}_sum": (c, "sum") for c in counts},
@@ -87,7 +90,8 @@ def _what(row: pd.Series) -> str:
 
 
 def _passed_over(file_name: str, sheet: str, row: pd.Series) -> str:
-    return (f"{file_name}: sheet '{sheet}', row {int(row['source_row'])}: a subtotal passed over "
+    where = "" if sheet == file_name else f" sheet '{sheet}',"  # a CSV's one sheet is the file
+    return (f"{file_name}:{where} row {int(row['source_row'])}: a subtotal passed over "
             f"(counted with the notes and totals): no local authority, {int(row[WHOLE]):,} "
             f"waiting, the sum of the rows of its {int(row['las'])} local authorities ({_what(row)})")
 

@@ -40,7 +40,7 @@ def test_a_subtotal_is_passed_over_naming_its_row(db, load, tmp_path, capsys):
     assert (result.rows_read, result.loaded, result.notes, result.rejected) == (5, 4, 1, 0)
     assert result.reconciles() and result.warnings == []
     assert [w for w in result.read_warnings if "subtotal" in w] == [
-        "waits_2026-10.csv: sheet 'waits_2026-10.csv', row 5: a subtotal passed over (counted "
+        "waits_2026-10.csv: row 5: a subtotal passed over (counted "
         "with the notes and totals): no local authority, 200 waiting, the sum of the rows of its "
         f"3 local authorities ({NCH}, Speech and Language Therapy, Oct 2026)"]
     assert stored(db, "SELECT count(*) FROM waiting_times WHERE local_authority = ''") == [(0,)]
@@ -82,3 +82,12 @@ def test_a_return_of_area_wide_rows_alone_loads_as_before(db, load, tmp_path):
         ["Oct 2026", "", "", "CAMHS", "780", "300", "50", "70"],
         ["Oct 2026", NCH, "Northshire", "SALT", "100", "40", "10", "20"]]), as_of=AS_OF)
     assert (result.loaded, result.notes, result.warnings) == (3, 0, [])
+
+
+def test_a_subtotal_spelling_its_provider_in_capitals_is_still_passed_over(db, load, tmp_path,
+                                                                           capsys):
+    path = write_csv(tmp_path / "waits_2026-10.csv", [
+        HEADER, *PARTS, ["Oct 2026", NCH.upper(), "", "SALT", "200", "60", "10", "40"]])
+    result = load(path, as_of=AS_OF)
+    assert (result.loaded, result.notes) == (3, 1)
+    assert headline(db, capsys)["waiting_total"] == 200
