@@ -7,6 +7,7 @@ a full postcode. Checked once here for every editor and every load (a file's own
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -148,21 +149,26 @@ def without_personal_data(text: str) -> str:
 def identifier_in(text: str) -> tuple[str, str] | None:
     """(what, as written) of the first thing in `text` that `without_personal_data` would
     remove, for an editor to refuse: what the DCO types is refused, not silently changed."""
+    return next(identifiers_in(text), None)
+
+
+def identifiers_in(text: str) -> Iterator[tuple[str, str]]:
+    """(what, as written) of each kind of thing `without_personal_data` would remove, in the
+    order `identifier_in` looks for them (the first of each kind)."""
     if found := nhs_number_in(text):
-        return "an NHS number", found
+        yield "an NHS number", found
     if found := upn_in(text):
-        return "a UPN", found
+        yield "a UPN", found
     if m := _BIRTH_DATE.search(text) or _BIRTH_DATE_BEFORE.search(text):
-        return "a date of birth", m.group()
+        yield "a date of birth", m.group()
     if m := _EMAIL.search(text):
-        return "an email address", m.group()
+        yield "an email address", m.group()
     if m := next((p for p in _PHONE.finditer(text) if _is_phone(p.group())), None):
-        return "a phone number", m.group()
+        yield "a phone number", m.group()
     if m := _POSTCODE.search(text):
-        return "a postcode", m.group()
+        yield "a postcode", m.group()
     if m := _TITLE_NAME.search(text):
-        return "a person's name", m.group()
-    return None
+        yield "a person's name", m.group()
 
 
 def may_hold_personal_data(values: pa.Array, reference: bool = False) -> np.ndarray:

@@ -42,7 +42,8 @@ def test_the_command_line_refuses_it_unread(tmp_path, db, capsys):
     assert NHS not in err and "06.03.2015" not in err
     _nowhere(db, NHS, "06.03.2015")
     [entry] = audit.entries(db)
-    assert entry["action"] == "load" and "[NHS number removed]" in entry["detail"]["file"]
+    assert entry["detail"]["file"] == ("tribunal_appeal_[date of birth removed]_NHS_"
+                                       "[NHS number removed].csv")
 
 
 def test_an_upload_is_refused_the_same_way(db):
@@ -54,6 +55,9 @@ def test_an_upload_is_refused_the_same_way(db):
 
 @pytest.mark.parametrize("name", ["requests_2024-04-01_2026-11-30.csv", "ehcp_20261130.csv",
                                   "advice 01.04.2024 - 30.11.2026.xlsx", "export 1234567890.csv",
-                                  "NCHT_RNU_2026-10_waits.csv", "SALT log Nov 2026 (v2).xlsx"])
+                                  "NCHT_RNU_2026-10_waits.csv", "SALT log Nov 2026 (v2).xlsx",
+                                  "CHS_waiting_list_M07_1st_submission.xlsx",  # not a postcode
+                                  "export_1764855000.csv",  # a timestamp passing the NHS check
+                                  "DCO_report_Mr_Review.csv"])
 def test_names_with_dates_and_codes_load(name):
     assert refusal(name) is None and shown(name) == name
