@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from pipelines import known_rows
 from pipelines.db import one, table_columns, transaction, writing
 from pipelines.formats import sen2_tables
@@ -36,24 +38,8 @@ def rollback(db: Path, load_id: int) -> RollbackResult:
         file_name, status = row
         if status != "loaded":
             raise RollbackRefused(f"load {load_id} ({file_name}) is already {status}")
-        for schema in SCHEMAS.values():
-            later = one(con, f"SELECT min(superseded_by_load) FROM {schema.table}_history h "
-                        "JOIN loads l ON l.load_id = h.superseded_by_load "
-                        "WHERE h.load_id = ? AND l.status = 'loaded'", [load_id])[0]
-            if later is not None:
-                raise RollbackRefused(f"load {later} later changed records that load {load_id} "
-                                      f"wrote ({schema.table}); roll back load {later} first")
-        held = one(con, "SELECT r.load_id, l.file_name, sum(r.records) FROM load_restated r "
-                   "JOIN loads l USING (load_id) WHERE r.of_load = ? AND l.status = 'loaded' "
-                   "GROUP BY ALL ORDER BY r.load_id DESC LIMIT 1", [load_id])
-        if held is not None:
-            them = "them" if held[2] != 1 else "it"
-            raise RollbackRefused(
-                f"load {held[0]} ({held[1]}) holds {held[2]:,} record{'s' * (held[2] != 1)} as "
-                f"load {load_id} wrote {them} (unchanged, or an older version kept as stale): "
-                f"undoing load {load_id} alone would remove {them} though load {held[0]} still "
-                f"holds {them}; roll back load {held[0]} first, then load {load_id}, then load "
-                f"{held[1]} again")
+        if blocking := _blockers(con, load_id):
+            raise RollbackRefused(_order(load_id, blocking))
         with transaction(con):
             removed = restored = 0
             for schema in SCHEMAS.values():
@@ -82,3 +68,52 @@ def rollback(db: Path, load_id: int) -> RollbackResult:
             known_rows.forget(con, load_id)
             con.execute("UPDATE loads SET status = 'rolled back' WHERE load_id = ?", [load_id])
     return RollbackResult(load_id, file_name, removed, restored)
+
+
+def _held_by(con: duckdb.DuckDBPyConnection, load_id: int) -> dict[int, set[str]]:
+    """The standing loads that changed records `load_id` wrote, or hold them again as it wrote
+    them (unchanged, or an older version kept as stale), each with the tables concerned."""
+    found: dict[int, set[str]] = {}
+    for schema in SCHEMAS.values():
+        for (later,) in con.execute(
+                f"SELECT DISTINCT h.superseded_by_load FROM {schema.table}_history h JOIN loads l "
+                "ON l.load_id = h.superseded_by_load WHERE h.load_id = ? AND l.status = 'loaded'",
+                [load_id]).fetchall():
+            found.setdefault(later, set()).add(schema.table)
+    for later, kind in con.execute(
+            "SELECT DISTINCT r.load_id, r.kind FROM load_restated r JOIN loads l USING (load_id) "
+            "WHERE r.of_load = ? AND l.status = 'loaded' AND r.load_id <> ?",
+            [load_id, load_id]).fetchall():
+        found.setdefault(later, set()).add(SCHEMAS[kind].table if kind in SCHEMAS else kind)
+    return found
+
+
+def _blockers(con: duckdb.DuckDBPyConnection, load_id: int) -> dict[int, tuple[str, set[str]]]:
+    """Every standing load that must be rolled back before `load_id` can be, with its file and
+    the tables it holds of the loads it blocks: those that changed or hold again what it wrote,
+    and theirs in turn."""
+    found: dict[int, tuple[str, set[str]]] = {}
+    todo = [load_id]
+    while todo:
+        for later, tables in _held_by(con, todo.pop()).items():
+            if later not in found:
+                todo.append(later)
+                found[later] = (one(con, "SELECT file_name FROM loads WHERE load_id = ?",
+                                    [later])[0], set())
+            found[later][1].update(tables)
+    return found
+
+
+def _order(load_id: int, blocking: dict[int, tuple[str, set[str]]]) -> str:
+    """What to do instead, in order: the blocking loads newest first, then this one, then their
+    files loaded again (what they held comes back without this load's)."""
+    ids = sorted(blocking, reverse=True)
+    tables = sorted(set().union(*(t for _, t in blocking.values())))
+    loads = ", ".join(f"load {i} ({blocking[i][0]})" for i in ids)
+    files = " and ".join(dict.fromkeys(blocking[i][0] for i in sorted(blocking)))
+    one_load = len(ids) == 1
+    return (f"{loads} changed or hold{'s' * one_load} again records that load {load_id} wrote "
+            f"({', '.join(tables)}): undone alone, load {load_id} would take back what "
+            f"{'it' if one_load else 'they'} still hold{'s' * one_load}; roll back "
+            + ", then ".join(f"load {i}" for i in ids) + f", then load {load_id}, then load "
+            f"{files} again")

@@ -47,7 +47,8 @@ def test_refused_while_a_later_load_changed_the_same_records(load, db, tmp_path)
     first = load(advice(tmp_path / "a.csv", ["A1", "C1", "Northshire", "SALT", "01/04/2025", ""]))
     second = load(advice(tmp_path / "b.csv", ["A1", "C1", "Northshire", "SALT", "01/04/2025", "01/05/2025"]))
     before = snapshot(db)
-    with pytest.raises(RollbackRefused, match=f"roll back load {second.load_id} first"):
+    with pytest.raises(RollbackRefused, match=f"roll back load {second.load_id}, then load "
+                                              f"{first.load_id}, then load b.csv again"):
         rollback(db, first.load_id)
     assert snapshot(db) == before
     rollback(db, second.load_id)
@@ -97,8 +98,9 @@ def test_a_load_whose_records_a_later_load_holds_again_is_not_undone_alone(
     second = load(advice(tmp_path / second_name, *changed))
     assert (second.loaded, second.stale) == ((2, 1) if older else (3, 0))
     with pytest.raises(RollbackRefused, match=(
-            f"load {second.load_id} \\({second_name}\\) holds .* roll back load "
-            f"{second.load_id} first, then load {first.load_id}")):
+            f"load {second.load_id} \\({second_name}\\) changed or holds again records that "
+            f"load {first.load_id} wrote \\(health_advice\\).* roll back load {second.load_id}, "
+            f"then load {first.load_id}, then load {second_name} again")):
         rollback(db, first.load_id)
     assert "A2" in _live(db)
     rollback(db, second.load_id)
@@ -106,3 +108,22 @@ def test_a_load_whose_records_a_later_load_holds_again_is_not_undone_alone(
     assert _live(db) == []
     assert load(tmp_path / second_name).loaded == 3
     assert _live(db) == ["A1", "A2", "A3"]
+
+
+def test_a_refusal_gives_the_whole_order_at_once(load, db, tmp_path):
+    """October, November and December's exports each repeat the last: undoing October names
+    December and November, newest first, and both files to load again."""
+    rows = [["A1", "C1", "Northshire", "SALT", "01/04/2025", ""]]
+    first = load(advice(tmp_path / "a_2025-10-31.csv", *rows))
+    rows.append(["A2", "C2", "Northshire", "OT", "02/04/2025", ""])
+    second = load(advice(tmp_path / "b_2025-11-30.csv", *rows))
+    rows.append(["A3", "C3", "Northshire", "OT", "03/04/2025", ""])
+    third = load(advice(tmp_path / "c_2025-12-31.csv", *rows))
+    with pytest.raises(RollbackRefused) as refused:
+        rollback(db, first.load_id)
+    assert str(refused.value).endswith(
+        f"roll back load {third.load_id}, then load {second.load_id}, then load {first.load_id}, "
+        "then load b_2025-11-30.csv and c_2025-12-31.csv again")
+    for load_id in (third.load_id, second.load_id, first.load_id):
+        rollback(db, load_id)
+    assert _live(db) == []
