@@ -55,7 +55,7 @@ def moved_dates(con: duckdb.DuckDBPyConnection, schema: Schema) -> list[Reject]:
     ref, t = schema.record_id, schema.table
     same = " AND ".join(f"{{0}}.{k} = {{1}}.{k}" for k in schema.key if k != start)
     rows = con.execute(f"""
-        SELECT s.source_sheet, s.source_row, s.{ref}, s.{start}, t.{start}, t.source_file
+        SELECT s.source_sheet, s.source_row, s.{ref}, s.{start}, t.{start}, t.load_id, t.source_file
         FROM staged s JOIN {t} t ON {same.format("t", "s")} AND t.{start} <> s.{start}
         WHERE s.fate = 'load' AND (t.{end} IS NULL OR t.{end} >= s.{start})
           AND NOT EXISTS (SELECT 1 FROM {t} n WHERE {same.format("n", "s")} AND n.{start} = s.{start})
@@ -63,7 +63,8 @@ def moved_dates(con: duckdb.DuckDBPyConnection, schema: Schema) -> list[Reject]:
         ORDER BY s.source_sheet, s.source_row""").fetchall()
     return [Reject(sheet, row, "", ref, str(held_ref),
                    f"{held_ref} starts {new:%d/%m/%Y} here, but {held_ref} starting {old:%d/%m/%Y} "
-                   f"(loaded from {file}) is open then and this file does not list it: both now "
-                   "count; if its start date was corrected, roll back the load it came from (or "
-                   "list it with its end date)", MOVED)
-            for sheet, row, held_ref, new, old, file in rows]
+                   f"(load {load}, {file}) is open then and this file does not list it: both now "
+                   f"count; if its start date was corrected, roll back load {load} (the command "
+                   "names any later load to roll back first) and load this file again; if both "
+                   "are budgets, give the earlier its end date", MOVED)
+            for sheet, row, held_ref, new, old, load, file in rows]

@@ -104,5 +104,6 @@ def test_a_budgets_start_date_moved_in_a_later_register_is_warned_about(db, load
     moved = [w for w in result.warnings if w.rule == "reference_date_moved"]
     assert [(w.row, w.value) for w in moved] == [(2, "PHB1")]
     assert moved[0].reason.startswith(
-        "PHB1 starts 01/02/2025 here, but PHB1 starting 01/01/2025 (loaded from "
-        "phb_2026-10-31.csv) is open then and this file does not list it: both now count")
+        "PHB1 starts 01/02/2025 here, but PHB1 starting 01/01/2025 (load 1, "
+        "phb_2026-10-31.csv) is open then and this file does not list it: both now count; if "
+        "its start date was corrected, roll back load 1")
