@@ -381,9 +381,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     from pipelines.rollback import RollbackRefused, rollback
 
     db = config.db_path(args.db)
-    if not db.exists():
-        print(f"error: no database at {db}", file=sys.stderr)
-        return 1
+    if not db.exists():  # said, and no audit log left at a mistyped path
+        raise NotADatabase(_NO_DATABASE.format(db=db))
     with reader(db) as con:
         load = one(con, "SELECT file_name, loaded_at, inserted, updated, status FROM loads "
                         "WHERE load_id = ?", [args.load_id])
@@ -512,10 +511,8 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
     if las is None:
         return 2
     db = config.db_path(args.db)
-    if not db.exists():
-        print(f"error: no database at {db}: load exports first (python -m pipelines ingest)",
-              file=sys.stderr)
-        return 1
+    if not db.exists():  # said, and no audit log left at a mistyped path
+        raise NotADatabase(_NO_DATABASE.format(db=db))
     upgrade(db)  # a database made before a dataset was added gets its empty table
     with reader(db) as con:
         empty = not board_pack.has_data(con)
@@ -605,6 +602,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     db = config.db_path(args.db)
+    if not db.exists() and not audit.audit_file(db).exists():  # never "chain intact" of nothing
+        raise NotADatabase(f"there is no database at {db}, nor an audit log beside it: check "
+                           "--db (or SEND_DB, SEND_AUDIT_LOG)")
     if args.verify:
         problems = audit.verify(db) + audit.loads_without_entries(db)
         for problem in problems:

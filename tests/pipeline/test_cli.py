@@ -58,13 +58,16 @@ def test_missing_file_exits_1(db, tmp_path, capsys):
     assert "nope.csv: cannot be opened" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["metrics", "status", "loads", "rejects"])
-def test_a_read_command_on_no_database_says_so_and_makes_none(tmp_path, capsys, command):
-    """A mistyped --db is told there is nothing there, not given every figure as 0; nothing is
-    left behind (no empty database, no audit log)."""
-    assert main([command, "--db", str(tmp_path / "mistyped.duckdb")]) == 1
+@pytest.mark.parametrize("command", [["metrics"], ["status"], ["loads"], ["rejects"],
+                                     ["audit"], ["audit", "--verify"], ["rollback", "1"],
+                                     ["board-pack", "--quarter", "2025Q4", "--out", "p.pdf"]])
+def test_a_command_on_no_database_says_so_and_makes_none(tmp_path, capsys, command, monkeypatch):
+    """A mistyped --db is told there is nothing there, not given every figure as 0 nor an
+    audit chain "intact"; nothing is left behind (no database, no audit log, no folder)."""
+    monkeypatch.delenv("SEND_AUDIT_LOG", raising=False)
+    assert main([*command, "--db", str(tmp_path / "typo" / "mistyped.duckdb")]) == 1
     err = capsys.readouterr().err
-    assert "there is no database at" in err and "mistyped.duckdb" in err
+    assert "no database at" in err and "mistyped.duckdb" in err
     assert list(tmp_path.iterdir()) == []
 
 
