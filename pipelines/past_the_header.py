@@ -1,10 +1,10 @@
 """Cells to the right of a sheet's last header: what no column takes, row by row.
 
-In a CSV they are the mark of a row whose cells shifted: a comma in an unquoted cell ("Under
-£5,000", "Smith, J") makes one cell two, so every cell after it sits one column to the right and
-the row's last cell lands past the header. The row loads as it reads, but is queried, so that a
-wrong value is looked at, not trusted. In a workbook they are a column typed without a header
-(notes beside the table): not loaded, and said so, as unused headers are.
+A row with more cells than the header row itself (a CSV's line with more fields) is the mark of
+cells that moved: a comma in an unquoted cell ("1,085", "Smith, J") makes one cell two, so every
+cell after it sits one column right of its header, and a plausible wrong value would load. Such a
+row is rejected, saying so. A value in a column whose header cell is blank (a workbook's notes
+typed beside the table) is not loaded, and the row is queried, as unused headers are listed.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 
 from pipelines.headers import HeaderMatch
 from pipelines.readers import Cells, column_letter, is_blank
+from pipelines.rules import ERROR, WARNING
 
 RULE = "cells_past_the_header"
 
@@ -27,9 +28,9 @@ def last_header(match: HeaderMatch) -> int:
 
 
 def cells(body: list[Cells], match: HeaderMatch, data_idx: np.ndarray
-          ) -> Iterator[tuple[int, Any, str]]:
-    """(data row position, the first such cell's value, the reason) for each data row with a
-    value past the last header, in row order."""
+          ) -> Iterator[tuple[int, Any, str, str]]:
+    """(data row position, the first such cell's value, the reason, its severity) for each data
+    row with a value past the last header, in row order."""
     first: dict[int, int] = {}  # data row position -> the first column past the header it fills
     for c in range(last_header(match) + 1, len(body)):
         column = body[c]
@@ -37,10 +38,16 @@ def cells(body: list[Cells], match: HeaderMatch, data_idx: np.ndarray
             continue
         for pos in np.flatnonzero(~column.blank[data_idx]).tolist():
             first.setdefault(pos, c)
+    ends = f"the header ends at column {column_letter(last_header(match))}"
     for pos in sorted(first):
         c = first[pos]
-        yield pos, body[c].at(int(data_idx[pos])), (
-            f"column {column_letter(c)} holds a value but the header ends at column "
-            f"{column_letter(last_header(match))}: the value is not loaded; in a CSV, a comma "
-            "in an unquoted cell may have moved this row's cells one column to the right, so "
-            "check its values")
+        value = body[c].at(int(data_idx[pos]))
+        if c >= len(match.cells):  # a longer row than the header row: its cells moved
+            yield pos, value, (
+                f"column {column_letter(c)} holds a value but {ends}: the row has more cells "
+                "than the header, as when a comma in an unquoted cell splits it, so its values "
+                "may sit right of their headers; not loaded: quote that cell in the export, or "
+                "correct the row"), ERROR
+        else:
+            yield pos, value, (f"column {column_letter(c)} holds a value but {ends}: the value is "
+                               "not loaded (give the column a header if it is meant)"), WARNING

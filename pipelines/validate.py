@@ -385,8 +385,8 @@ def validate_body(sheet_name: str, body: list[Cells], n: int, match: HeaderMatch
                        f"{col.name}: {_REMOVED[col.kind == 'id']}", "personal_data_removed",
                        WARNING)
 
-    for pos, value, reason in past_the_header.cells(body, match, data_idx):
-        reject(pos, "", value, reason, past_the_header.RULE, WARNING)
+    for pos, value, reason, severity in past_the_header.cells(body, match, data_idx):
+        reject(pos, "", value, reason, past_the_header.RULE, severity)
     # Cells are not needed past here (rejects show the raw values _Parsed keeps): freed now.
     del cells
     body.clear()

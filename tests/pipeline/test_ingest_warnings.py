@@ -107,7 +107,7 @@ def test_dates_written_month_first_warn_that_the_columns_other_dates_are_misread
 def test_a_csvs_rows_are_named_by_row_alone(tmp_path, db, capsys):
     """A CSV's one sheet is the file: its queried rows are "row 2", not "x.csv row 2"."""
     path = tmp_path / "requests.csv"
-    path.write_bytes(b"\r\n".join([HEADER.encode(), b"LD-1,Northshire,01/04/2025,Yes,ASD,x",
+    path.write_bytes(b"\r\n".join([HEADER.encode() + b",", b"LD-1,Northshire,01/04/2025,Yes,ASD,x",
                                    b"LD-2,Northshire,02/04/2025,Yes,ASD,y"]) + b"\r\n")
     _, err = _ingest(db, path, capsys)
     [line] = [x for x in err.splitlines() if "cells_past_the_header" in x]

@@ -377,22 +377,27 @@ def test_a_quote_prefix_is_not_part_of_the_value(load, tmp_path, db, monkeypatch
     ]
 
 
-def test_a_row_with_cells_past_the_header_is_queried(load, tmp_path, db):
-    """A comma in an unquoted cell moves the rest of the row one column right: its last cell
-    lands past the header. The row loads as it reads, queried at its row, the column named;
-    trailing empty cells (Excel's CSVs end rows with commas) are nothing to say."""
+def test_a_row_with_more_cells_than_the_header_is_rejected(load, tmp_path, db):
+    """A comma in an unquoted cell ("1,085") makes one cell two and moves the rest of the row
+    one column right, its last cell past the header: a plausible wrong value would load, so the
+    row is rejected, the column named. Trailing empty cells (Excel's CSVs end rows with commas)
+    are nothing to say; a value under a blank header cell is queried, not loaded."""
     path = tmp_path / "ehcp_2025-06-30.csv"
     path.write_text("\n".join([
-        ",".join(EHCP_HEADER),
+        ",".join(EHCP_HEADER) + ",",
         "E1,Northshire,20/01/2025,,,,,,ASD,,",
-        "E2,Northshire,21/01/2025,,,,,,ASD,SLCN",
-        "E3,Northshire,22/01/2025,,,,,,ASD",
+        "E2,Northshire,21/01/2025,,,,,,ASD,,SLCN",
+        "E3,Northshire,22/01/2025,,,,,,ASD,chased",
+        "E4,Northshire,23/01/2025,,,,,,ASD",
     ]) + "\n")
     result = load(path)
-    assert (result.loaded, result.rejected) == (3, 0)
-    [warning] = [w for w in result.warnings if w.rule == "cells_past_the_header"]
-    assert warning.row == 3 and warning.value == "SLCN"
-    assert "column J holds a value but the header ends at column I" in warning.reason
+    assert (result.loaded, result.rejected) == (3, 1)
+    [reject] = result.rejects
+    assert (reject.row, reject.value, reject.rule) == (3, "SLCN", "cells_past_the_header")
+    assert reject.reason.startswith("column K holds a value but the header ends at column I: "
+                                    "the row has more cells than the header")
+    assert [(w.row, w.value) for w in result.warnings
+            if w.rule == "cells_past_the_header"] == [(4, "chased")]
 
 
 def test_a_workbook_column_with_no_header_is_said_not_loaded(load, tmp_path, db):
