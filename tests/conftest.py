@@ -26,6 +26,14 @@ from pipelines.samples import generate
 settings.register_profile("no-deadline", deadline=None)
 settings.load_profile("no-deadline")
 
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The browser tests first: one worker takes them all (one app server, `xdist_group`), and
+    they are the longest unit of work, so started last they would end long after the others
+    (a clean CI run waited minutes for them on two cores). Order within each part is kept."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+
+
 AS_OF = dt.date(2026, 3, 31)
 SAMPLE_KEY = "app-tests-not-secret"  # the pseudonym key the sample database is built with
 
