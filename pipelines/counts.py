@@ -103,27 +103,25 @@ def upper_bound(symbol: str | None) -> int | None:
 def count_or_symbol(value: Any) -> tuple[int | None, str | None]:
     """(count, None) for a figure, (None, symbol) for a count suppressed at source, (None, None)
     for a blank cell. Anything else is refused, naming what is accepted."""
-    symbol = return_symbol(value)
-    if symbol is not None:
-        return None, symbol
-    try:
-        return count(value), None
-    except ValueError as exc:
-        raise ValueError(f"{exc}; a count suppressed at source may be written <5, *, c, ~, x, .. "
-                         "or -") from None
+    return _figure_or_symbol(value, count, RETURN_SYMBOLS,
+                             "a count suppressed at source may be written")
 
 
 def number_or_symbol(value: Any) -> tuple[float | None, str | None]:
     """As `count_or_symbol`, for a figure that need not be whole (a median wait in weeks), which
     may also be "N/A"."""
-    symbol = return_symbol(value, NUMBER_SYMBOLS)
+    return _figure_or_symbol(value, number, NUMBER_SYMBOLS, "a figure not given may be written N/A,")
+
+
+def _figure_or_symbol(value: Any, parse: Callable[[Any], Any], symbols: dict[str, str],
+                      accepted: str) -> tuple[Any, str | None]:
+    symbol = return_symbol(value, symbols)
     if symbol is not None:
         return None, symbol
     try:
-        return number(value), None
+        return parse(value), None
     except ValueError as exc:
-        raise ValueError(f"{exc}; a figure not given may be written N/A, <5, *, c, ~, x, .. "
-                         "or -") from None
+        raise ValueError(f"{exc}; {accepted} <5, *, c, ~, x, .. or -") from None
 
 
 def or_symbol(kind: str) -> Callable[[Any], tuple[Any, str | None]]:
