@@ -1,8 +1,9 @@
 """How big a sheet or CSV may be before it is read: found from the file's own bytes, so that a
 file claiming (or holding) a cell at XFD1048576 is refused before any reader sizes a grid for it.
 
-A workbook's sheet XML is streamed out of the zip in chunks and scanned for its declared
-dimension, its row numbers and its column letters; a CSV's lines are measured with numpy.
+A workbook's sheet XML is streamed out of the zip in chunks and scanned for the row numbers and
+column letters of the cells that hold something (not its <dimension>, which counts formatted
+empty cells and sizes no grid); a CSV's lines are measured with numpy.
 The limits are `[limits]` in settings.toml, chosen well above real exports.
 """
 
@@ -21,7 +22,6 @@ import numpy as np
 
 _CHUNK = 1 << 22
 _OVERLAP = 64  # longer than any reference or row tag, so none is cut between two chunks
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]*)(\d*)(?::([A-Z]+)(\d+))?"')
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\s[^>]*?/?>')
 _ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
 _ESCAPES = (re.compile(rb"_x00[01][0-9A-Fa-f]_"), re.compile(rb"&#"))  # apart: each is a fast scan
@@ -126,16 +126,16 @@ def _has_escape(data: bytes) -> bool:
 
 
 def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits,
-                 on_chunk: Callable[[bytes, Extent, Extent], None] | None = None
-                 ) -> tuple[Extent, Extent, bool, bool]:
-    """(declared, actual) extent of one sheet's XML, streamed: the declared one from its
-    <dimension>, the actual one from the highest row and column any `r` attribute names (a
-    row's number, a cell's reference: a reader places a cell by its reference); whether it
-    holds character escapes (see `escapes_controls`); and whether a cell holds an Excel error
-    (`t="e"`, see `error_cells`). `on_chunk` is given each chunk of the XML
-    once it is scanned, with the extents found so far (a reader may start on what has passed).
+                 on_chunk: Callable[[bytes, Extent], None] | None = None
+                 ) -> tuple[Extent, bool, bool]:
+    """The extent of one sheet's XML, streamed: the highest row and column any `r` attribute
+    names (a row's number, a cell's reference: a reader places a cell by its reference), of the
+    cells that hold something where formatting alone would pass a limit; whether it holds
+    character escapes (see `escapes_controls`); and whether a cell holds an Excel error or a
+    formula never calculated (see `error_cells`). `on_chunk` is given each chunk of the XML
+    once it is scanned, with the extent found so far (a reader may start on what has passed).
     Raises TooLarge (without a file name) if the XML is bigger than max_sheet_mb."""
-    declared, actual = Extent(), Extent()
+    actual = Extent()
     escapes = errors = False
     cap = limits.max_sheet_mb * 1024**2
     if zf.getinfo(part).file_size > cap:
@@ -149,9 +149,6 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits,
             raise TooLarge(f"its XML is over {limits.max_sheet_mb:,} MB uncompressed "
                            "([limits] max_sheet_mb)")
         data = tail + chunk
-        if not tail and (found := _DIMENSION.search(data)):
-            end_col, end_row = (found[3], found[4]) if found[3] else (found[1], found[2])
-            declared = Extent(int(end_row or 0), column_number(end_col.decode()))
         rows, columns = references(data)
         if _passes(Extent(max(actual.rows, rows), max(actual.columns, columns)), limits):
             rows, columns = references(_without_empty_cells(data))  # formatting reads as nothing
@@ -162,8 +159,8 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits,
                   or (b"<f" in data and any(_uncached(data))))
         tail = data[-_OVERLAP:]
         if on_chunk is not None:
-            on_chunk(chunk, declared, actual)
-    return declared, actual, escapes, errors
+            on_chunk(chunk, actual)
+    return actual, escapes, errors
 
 
 # A cell whose type is an error, and the value cached after it (after any formula).

@@ -410,15 +410,14 @@ def _strip_cell_controls(path: Path, sheet: RawSheet) -> list[str]:
 
 
 def _check_sheet(path: Path, zf: zipfile.ZipFile, name: str, part: str, limits: Limits,
-                 on_chunk: Callable[[bytes, Extent, Extent], None] | None = None
+                 on_chunk: Callable[[bytes, Extent], None] | None = None
                  ) -> tuple[bool, bool]:
     """Refuse a sheet whose cells reach past a limit, before calamine sizes a
     grid for it (one cell at XFD1048576 would make it ask for 512 GB). Whether its XML holds
     character escapes (which may be control characters), and Excel errors. `on_chunk`: as
     `sheet_extent`'s."""
     try:
-        # Not its <dimension>, which counts formatted empty cells: calamine sizes no grid by it.
-        _, actual, escapes, errors = sheet_extent(zf, part, limits, on_chunk)
+        actual, escapes, errors = sheet_extent(zf, part, limits, on_chunk)
         check_extent(actual, limits, "reaches")
         return escapes, errors
     except TooLarge as exc:

@@ -107,7 +107,7 @@ class SheetSplitter:
         self._slots = threading.Semaphore(IN_FLIGHT)
         self._pool = ThreadPoolExecutor(2, thread_name_prefix="sheet-part")
 
-    def on_chunk(self, chunk: bytes, declared: Extent, actual: Extent) -> None:
+    def on_chunk(self, chunk: bytes, actual: Extent) -> None:
         """The chunk before this one has now been scanned whole: cut parts from it once the
         sheet so far is within the limits (else nothing more is handed on, and the check
         refuses the sheet as it would have)."""
