@@ -34,7 +34,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import area, csv_lines
+from pipelines import area, csv_lines, extract_date
 from pipelines.config import load_settings
 from pipelines.db import one, reader
 from pipelines.headers import HeaderMatch
@@ -274,7 +274,7 @@ def _look_up(con: duckdb.DuckDBPyConnection, schema: Schema, found: SheetKnown,
     `extract_date.latest_date` finds it in records validated (a month as its last day, to the
     as-of date). The last of them is validated all the same, so that the rows left to validate
     end the table where the file does (see `eligible`)."""
-    months = {c.name for c in schema.columns if c.kind == "month"}
+    months = extract_date.month_columns([schema.kind])
     dates = [f"CASE WHEN t.{c} <= $as_of THEN "
              f"{f'least(last_day(t.{c}), $as_of)' if c in months else f't.{c}'} END"
              for c, sql in schema.stored_columns if sql == "DATE"]

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from pipelines import provider_names
 from pipelines.schemas import SCHEMAS
 from pipelines.validate import Reject, SheetOutcome
 
@@ -40,7 +41,7 @@ def pass_over(file_name: str, outcome: SheetOutcome, warnings: list[str] | None)
         return outcome
     # A provider is one however the return capitalises or spaces it (`provider_names`), which
     # this runs before: compared so, a subtotal in capitals is still its rows' subtotal.
-    frame["provider_key"] = frame["provider"].fillna("").str.casefold().str.split().str.join(" ")
+    frame["provider_key"] = frame["provider"].fillna("").map(provider_names.compared)
     parts = frame[~area]
     keys = ["provider_key" if k == "provider" else k for k in group]
     sums = parts.groupby(keys, dropna=False).agg(
