@@ -90,23 +90,23 @@ def keep_uncarried(con: duckdb.DuckDBPyConnection, schema: Schema, records: pa.T
         held = np.zeros(len(records), dtype=bool)
         held[found["pos"].to_numpy()] = True
         for column in lacks:
-            records = _replaced(records, column, held, found[column])
+            records = replaced(records, column, held, found[column])
         changed |= held
     if changed.any():
         again = row_hash.of_records(schema, records.filter(pa.array(changed)))
-        records = _replaced(records, "row_hash", changed, again)
+        records = replaced(records, "row_hash", changed, again)
     return records
 
 
-def _replaced(records: pa.Table, name: str, mask: np.ndarray, values: pa.ChunkedArray | pa.Array
-              ) -> pa.Table:
+def replaced(records: pa.Table, name: str, mask: np.ndarray, values: pa.ChunkedArray | pa.Array
+             ) -> pa.Table:
     """`records` with column `name`'s values where `mask` is true replaced by `values`, in order."""
     column = records[name]
     kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    replaced = pc.replace_with_mask(column.cast(kind).combine_chunks(), pa.array(mask),
-                                    values.cast(kind))
+    new = pc.replace_with_mask(column.cast(kind).combine_chunks(), pa.array(mask),
+                               values.cast(kind))
     if kind != column.type:  # as it came, so that the sheets' tables still concatenate
-        replaced = replaced.dictionary_encode().cast(column.type)
-    return records.set_column(records.schema.get_field_index(name), name, replaced)
+        new = new.dictionary_encode().cast(column.type)
+    return records.set_column(records.schema.get_field_index(name), name, new)

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines import row_hash
+from pipelines.carried import replaced
 from pipelines.schemas import Schema
 
 COLUMN = "provider"
@@ -40,11 +41,11 @@ def respell(con: duckdb.DuckDBPyConnection, schema: Schema, tables: list[pa.Tabl
     for table in tables:
         column = table[COLUMN].cast(pa.string()).combine_chunks()
         at = pc.index_in(column, value_set=olds)
-        mask = pc.is_valid(at)
-        if pc.any(mask).as_py():
-            table = _replaced(table, COLUMN, mask, news.take(at.filter(mask)))
-            table = _replaced(table, "row_hash", mask,
-                              row_hash.of_records(schema, table.filter(mask)))
+        mask = pc.is_valid(at).to_numpy(zero_copy_only=False)
+        if mask.any():
+            table = replaced(table, COLUMN, mask, news.take(at.filter(pa.array(mask))))
+            table = replaced(table, "row_hash", mask,
+                             row_hash.of_records(schema, table.filter(pa.array(mask))))
         out.append(table)
     return out
 
@@ -74,10 +75,3 @@ def _spellings(con: duckdb.DuckDBPyConnection, schema: Schema, written: list[str
     kept = set(held)
     return {w: chosen[compared(w)] for w in written
             if w not in kept and chosen[compared(w)] != w}
-
-
-def _replaced(records: pa.Table, name: str, mask: pa.Array, values: pa.Array) -> pa.Table:
-    """`records` with column `name`'s values where `mask` is true replaced by `values`, in order."""
-    column = records[name].cast(pa.string()).combine_chunks()
-    at = records.schema.get_field_index(name)
-    return records.set_column(at, name, pc.replace_with_mask(column, mask, values))
