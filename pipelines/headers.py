@@ -202,12 +202,17 @@ def sheet_values(match: HeaderMatch, rows: list[list[Any]], sheet: str, file_nam
     return values
 
 
+def in_sheet(file_name: str, sheet: str, then: str = ",") -> str:
+    """" sheet 'X'," to follow a file's name in a message, or nothing for a CSV, whose one sheet
+    is the file."""
+    return "" if sheet == file_name else f" sheet '{sheet}'{then}"
+
+
 def context_untold(file_name: str, sheet: str, match: HeaderMatch, given: dict[str, str]
                    ) -> list[str]:
     """A warning for each column that only the sheet's context can give (an Annex A list's kind)
     when nothing names it: its rows load with it unknown, and so count under no value of it."""
-    where = "" if sheet == file_name else f" sheet '{sheet}':"
-    return [f"{file_name}:{where} its rows' {col.name} "
+    return [f"{file_name}:{in_sheet(file_name, sheet, ':')} its rows' {col.name} "
             f"({' or '.join(dict.fromkeys(v for _, v in col.context))}) cannot be told: no "
             "column holds it, and neither the sheet's name, its title rows, its header nor the "
             f"file's name says {', '.join(repr(p) for p, _ in col.context)}; "

@@ -42,7 +42,7 @@ from pipelines.config import canonical_la
 from pipelines.dates import MONTH_FIRST, DateError, parse_date
 from pipelines.db import held_here, one, reader, table_columns, transaction, writing
 from pipelines.formats import sen2, sen2_tables
-from pipelines.headers import HeaderMatch, context_untold, find_header, taken_twice
+from pipelines.headers import HeaderMatch, context_untold, find_header, in_sheet, taken_twice
 from pipelines.limits import Limits
 from pipelines.pseudonym import (
     PseudonymKeyError,
@@ -340,7 +340,7 @@ def _headers_taken_twice(file_name: str, sheet: str, match: HeaderMatch) -> list
     """A warning for each column two headers of the sheet name ("Date Advice Requested" and
     "Date Request Received"): the first is read and the other left out, so the user is told
     which, and how to choose the other."""
-    where = "" if sheet == file_name else f" sheet '{sheet}',"
+    where = in_sheet(file_name, sheet)
     out = []
     for name, others in taken_twice(match).items():
         used = f"'{match.headers[name]}' (column {column_letter(match.columns[name])})"

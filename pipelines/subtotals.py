@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines import provider_names
+from pipelines.headers import in_sheet
 from pipelines.schemas import SCHEMAS
 from pipelines.validate import Reject, SheetOutcome
 
@@ -91,8 +92,7 @@ def _what(row: pd.Series) -> str:
 
 
 def _passed_over(file_name: str, sheet: str, row: pd.Series) -> str:
-    where = "" if sheet == file_name else f" sheet '{sheet}',"  # a CSV's one sheet is the file
-    return (f"{file_name}:{where} row {int(row['source_row'])}: a subtotal passed over "
+    return (f"{file_name}:{in_sheet(file_name, sheet)} row {int(row['source_row'])}: a subtotal passed over "
             f"(counted with the notes and totals): no local authority, {int(row[WHOLE]):,} "
             f"waiting, the sum of the rows of its {int(row['las'])} local authorities ({_what(row)})")
 
