@@ -265,10 +265,7 @@ def _given(args: argparse.Namespace) -> dict[str, str]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    db = config.db_path(args.db)
-    if not db.exists():
-        raise NotADatabase(_NO_DATABASE.format(db=db))
-    result = status(db)
+    result = status(_existing(config.db_path(args.db)))
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -335,17 +332,19 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     return 0
 
 
-_NO_DATABASE = ("there is no database at {db}: check --db (or SEND_DB), or load files into it "
-                "first (python -m pipelines ingest FILE...)")
+def _existing(db: Path) -> Path:
+    """`db`, which must exist: no empty one is made where there is none (a mistyped `--db` would
+    be told every figure is 0), and `main` leaves no audit log at such a path."""
+    if not db.exists():
+        raise NotADatabase(f"there is no database at {db}: check --db (or SEND_DB), or load files "
+                           "into it first (python -m pipelines ingest FILE...)")
+    return db
 
 
 def _read(db: Path):
-    """A reader on an existing database, brought up to the current schemas first (a dataset
-    added since it was made gets its empty table). Where there is none, no empty one is made: a
-    mistyped `--db` would otherwise be told every figure is 0."""
-    if not db.exists():
-        raise NotADatabase(_NO_DATABASE.format(db=db))
-    upgrade(db)
+    """A reader on an existing database (`_existing`), brought up to the current schemas first
+    (a dataset added since it was made gets its empty table)."""
+    upgrade(_existing(db))
     return reader(db)
 
 
@@ -380,9 +379,7 @@ def cmd_loads(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     from pipelines.rollback import RollbackRefused, rollback
 
-    db = config.db_path(args.db)
-    if not db.exists():  # said, and no audit log left at a mistyped path
-        raise NotADatabase(_NO_DATABASE.format(db=db))
+    db = _existing(config.db_path(args.db))
     with reader(db) as con:
         load = one(con, "SELECT file_name, loaded_at, inserted, updated, status FROM loads "
                         "WHERE load_id = ?", [args.load_id])
@@ -510,9 +507,7 @@ def cmd_board_pack(args: argparse.Namespace) -> int:
     las = _local_authorities(args.la)
     if las is None:
         return 2
-    db = config.db_path(args.db)
-    if not db.exists():  # said, and no audit log left at a mistyped path
-        raise NotADatabase(_NO_DATABASE.format(db=db))
+    db = _existing(config.db_path(args.db))
     upgrade(db)  # a database made before a dataset was added gets its empty table
     with reader(db) as con:
         empty = not board_pack.has_data(con)
